@@ -1,0 +1,90 @@
+//! The one error type that every layer maps into. Each error has a stable machine-readable
+//! [`ErrorCode`] (used by the API and by tools) and a message in Chinese for the people who use
+//! Duban. Internal causes (SQL errors, IO) are logged where they happen and never shown here.
+
+use crate::calendar::CalendarError;
+use serde::Serialize;
+
+/// Stable error codes. They are part of the API: never rename one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    NotFound,
+    InvalidInput,
+    Conflict,
+    VersionConflict,
+    CalendarOutOfRange,
+    Forbidden,
+    Unauthenticated,
+    Internal,
+    Unavailable,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotFound => "not_found",
+            Self::InvalidInput => "invalid_input",
+            Self::Conflict => "conflict",
+            Self::VersionConflict => "version_conflict",
+            Self::CalendarOutOfRange => "calendar_out_of_range",
+            Self::Forbidden => "forbidden",
+            Self::Unauthenticated => "unauthenticated",
+            Self::Internal => "internal",
+            Self::Unavailable => "unavailable",
+        }
+    }
+}
+
+/// A domain error: what went wrong, said so a user can act on it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Error {
+    /// No such record. `what` names it in Chinese, e.g. "任务 12".
+    #[error("{what}不存在")]
+    NotFound { what: String },
+    /// Bad input; `field` names the offending field for forms and API clients.
+    #[error("{message}")]
+    Invalid { field: String, message: String },
+    /// The request contradicts existing data (a duplicate name, a unit still in use …).
+    #[error("{0}")]
+    Conflict(String),
+    /// Someone else changed the record first; the caller must reload and retry.
+    #[error("记录已被他人修改（当前版本 {current}），请刷新后重试")]
+    VersionConflict { current: i64 },
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    #[error("无权执行此操作")]
+    Forbidden,
+    #[error("请先登录")]
+    Unauthenticated,
+    /// Something failed inside; the cause was logged where it happened.
+    #[error("系统内部错误，请稍后重试或联系管理员")]
+    Internal,
+    #[error("服务暂时不可用：{0}")]
+    Unavailable(String),
+}
+
+impl Error {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid { field: field.into(), message: message.into() }
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::NotFound { what: what.into() }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::NotFound { .. } => ErrorCode::NotFound,
+            Self::Invalid { .. } => ErrorCode::InvalidInput,
+            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::VersionConflict { .. } => ErrorCode::VersionConflict,
+            Self::Calendar(CalendarError::InvalidFile(_)) => ErrorCode::InvalidInput,
+            Self::Calendar(_) => ErrorCode::CalendarOutOfRange,
+            Self::Forbidden => ErrorCode::Forbidden,
+            Self::Unauthenticated => ErrorCode::Unauthenticated,
+            Self::Internal => ErrorCode::Internal,
+            Self::Unavailable(_) => ErrorCode::Unavailable,
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! # duban-domain
+//!
+//! The rules of Duban (督办), with no IO, no async and no database: everything here is a pure
+//! function of its inputs, so it can be tested exhaustively and reused by every other crate.
+//!
+//! - [`calendar`]: the Chinese working-day calendar (weekends, official holidays and 调休 make-up
+//!   working days), with O(1) working-day arithmetic over a precomputed index.
+//! - [`policy`]: time-limit rules as data. A policy file names, for each stage of a task, the event
+//!   that starts the clock, the event that stops it, a duration and warning thresholds. Built-in
+//!   profiles reproduce the seed documents.
+//! - [`schedule`]: applies a policy and a calendar to one task: the due date of every stage and
+//!   its light (green / yellow / red) at a given instant.
+//! - [`task`], [`org`]: the task ledger's vocabulary (sources, priorities, complexities,
+//!   classifications, statuses) and the organisation (units, groups, people, roles).
+//! - [`ids`]: typed identifiers, so a unit id can never be passed where a task id is expected.
+//! - [`clock`]: the only way the rest of Duban learns the time, so rules can be tested with an
+//!   injected clock.
+//! - [`error`]: the one error type every layer maps into, with a stable code and a Chinese
+//!   message for users.
+//!
+//! Dependencies point inward: storage, importer, server and the `duban` binary depend on this
+//! crate, never the other way round.
+
+pub mod calendar;
+pub mod clock;
+pub mod error;
+pub mod ids;
+pub mod org;
+pub mod policy;
+pub mod schedule;
+pub mod task;
+pub mod vocab;
+
+pub use error::{Error, ErrorCode};

@@ -1,0 +1,379 @@
+//! Applies a policy and the calendar to one task: the due date of each stage, and its light at
+//! a given instant.
+//!
+//! Counting follows the civil-law rule that the day a period starts is not counted (民法典
+//! 第二百零一条): a task received on a working day before the end of the working day (17:30 by
+//! default) starts its clock that day, and "within 3 working days" means by the end of the third
+//! working day after it. A task received later, or on a day off, starts from the next working
+//! day, as if it had arrived that morning.
+
+use crate::calendar::{Calendar, CalendarError, add_days, add_months};
+use crate::policy::{ClockEvent, Limit, Policy, Rule, TaskFacts};
+use crate::task::Light;
+use jiff::civil::Date;
+use jiff::{Timestamp, tz::TimeZone};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Where a stage stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageState {
+    /// The event that starts its clock has not happened.
+    Waiting,
+    Open,
+    /// Stopped on or before its due time.
+    Met,
+    /// Stopped after its due time.
+    Late,
+}
+
+/// One stage of one task, with its due date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stage {
+    pub stage: String,
+    pub name: String,
+    pub rule_id: String,
+    pub start: ClockEvent,
+    pub stop: ClockEvent,
+    pub duration: Limit,
+    pub clause: String,
+    pub started_at: Option<Timestamp>,
+    pub stopped_at: Option<Timestamp>,
+    /// The working day from which the clock counts.
+    pub counts_from: Option<Date>,
+    pub due: Option<Date>,
+    /// The end of the working day on the due date.
+    pub due_at: Option<Timestamp>,
+    /// The first day the stage shows yellow.
+    pub warn_from: Option<Date>,
+    /// True when the due date relied on a year without holiday data.
+    pub provisional: bool,
+}
+
+impl Stage {
+    /// The stage's state and, when open, its light at `now`.
+    pub fn state_at(&self, now: Timestamp, tz: &TimeZone) -> (StageState, Option<Light>) {
+        let Some(due_at) = self.due_at else {
+            return (StageState::Waiting, None);
+        };
+        if let Some(stopped) = self.stopped_at {
+            return if stopped <= due_at { (StageState::Met, None) } else { (StageState::Late, None) };
+        }
+        (StageState::Open, Some(light_at(now, due_at, self.warn_at(tz))))
+    }
+
+    /// The instant the stage turns yellow: the start of its first warning day.
+    pub fn warn_at(&self, tz: &TimeZone) -> Option<Timestamp> {
+        self.warn_from.and_then(|d| start_of_day(d, tz))
+    }
+}
+
+/// The light at `now` of something due at `due_at` that warns from `warn_at`.
+pub fn light_at(now: Timestamp, due_at: Timestamp, warn_at: Option<Timestamp>) -> Light {
+    if now > due_at {
+        Light::Red
+    } else if warn_at.is_some_and(|w| now >= w) {
+        Light::Yellow
+    } else {
+        Light::Green
+    }
+}
+
+fn start_of_day(d: Date, tz: &TimeZone) -> Option<Timestamp> {
+    d.to_zoned(tz.clone()).ok().map(|z| z.timestamp())
+}
+
+/// A task's stages, and the two instants that decide its overall light.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Schedule {
+    pub stages: Vec<Stage>,
+    /// The earliest due time among open stages: past it the task is red.
+    pub due_at: Option<Timestamp>,
+    /// The earliest warning time among open stages: past it the task is at least yellow.
+    pub warn_at: Option<Timestamp>,
+}
+
+impl Schedule {
+    /// The task's light at `now`: the worst light of its open stages; `None` when nothing is
+    /// open.
+    pub fn light_at(&self, now: Timestamp) -> Option<Light> {
+        self.due_at.map(|due| light_at(now, due, self.warn_at))
+    }
+}
+
+/// The working day from which a clock started at `at` counts.
+pub fn counts_from(
+    at: Timestamp,
+    policy: &Policy,
+    calendar: &Calendar,
+) -> Result<(Date, bool), CalendarError> {
+    let local = at.to_zoned(policy.timezone());
+    let day = local.date();
+    let workday = calendar.is_workday(day)?;
+    if workday.value && local.time() <= policy.settings.end_of_day {
+        Ok((day, workday.provisional))
+    } else {
+        let next = calendar.add_workdays(day, 1)?;
+        Ok((next.value, workday.provisional || next.provisional))
+    }
+}
+
+/// The due date of a rule whose clock counts from `from`.
+pub fn due_date(
+    rule: &Rule,
+    from: Date,
+    deadline: Option<Date>,
+    policy: &Policy,
+    calendar: &Calendar,
+) -> Result<Option<(Date, bool)>, CalendarError> {
+    let roll = |d: Date| -> Result<(Date, bool), CalendarError> {
+        if policy.settings.roll_to_workday {
+            let r = calendar.add_workdays(d, 0)?;
+            Ok((r.value, r.provisional))
+        } else {
+            Ok((d, false))
+        }
+    };
+    let n = |v: u32| i32::try_from(v).map_err(|_| CalendarError::TooFar);
+    Ok(Some(match rule.duration {
+        Limit::WorkingDays(k) => {
+            let r = calendar.add_workdays(from, n(k)?)?;
+            (r.value, r.provisional)
+        }
+        Limit::SameDay => (from, false),
+        Limit::CalendarDays(k) => roll(add_days(from, n(k)?)?)?,
+        Limit::Months(k) => roll(add_months(from, n(k)?)?)?,
+        Limit::Deadline => match deadline {
+            Some(d) => (d, false),
+            None => return Ok(None),
+        },
+    }))
+}
+
+/// Computes a task's stages from the policy, the calendar, the task's facts and the instants
+/// of the clock events that have happened.
+pub fn schedule(
+    policy: &Policy,
+    calendar: &Calendar,
+    facts: &TaskFacts,
+    events: &BTreeMap<ClockEvent, Timestamp>,
+) -> Result<Schedule, CalendarError> {
+    let tz = policy.timezone();
+    let end_of_day = policy.settings.end_of_day;
+    let mut stages = Vec::new();
+    for rule in policy.applicable(facts) {
+        let started_at = events.get(&rule.start).copied();
+        let stopped_at = events.get(&rule.stop).copied();
+        let mut stage = Stage {
+            stage: rule.stage.clone(),
+            name: rule.name.clone(),
+            rule_id: rule.id.clone(),
+            start: rule.start,
+            stop: rule.stop,
+            duration: rule.duration,
+            clause: rule.clause.clone(),
+            started_at,
+            stopped_at,
+            counts_from: None,
+            due: None,
+            due_at: None,
+            warn_from: None,
+            provisional: false,
+        };
+        if let Some(at) = started_at {
+            let (from, p1) = counts_from(at, policy, calendar)?;
+            stage.counts_from = Some(from);
+            if let Some((due, p2)) = due_date(rule, from, facts.deadline, policy, calendar)? {
+                let within = rule.yellow_within.unwrap_or(policy.settings.yellow_within);
+                let warn = calendar.warning_start(due, within)?;
+                stage.due = Some(due);
+                stage.due_at = due
+                    .to_datetime(end_of_day)
+                    .to_zoned(tz.clone())
+                    .ok()
+                    .map(|z| z.timestamp());
+                stage.warn_from = Some(warn.value);
+                stage.provisional = p1 || p2 || warn.provisional;
+            }
+        }
+        stages.push(stage);
+    }
+    let open = || stages.iter().filter(|s| s.stopped_at.is_none() && s.due_at.is_some());
+    let due_at = open().filter_map(|s| s.due_at).min();
+    let warn_at = open().filter_map(|s| s.warn_at(&tz)).min();
+    Ok(Schedule { stages, due_at, warn_at })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::task::{Complexity, Priority, Source};
+    use jiff::civil::date;
+
+    fn facts(source: Source, complexity: Complexity, deadline: Option<Date>) -> TaskFacts {
+        TaskFacts { source, priority: Priority::Routine, complexity, deadline }
+    }
+
+    fn at(s: &str) -> Timestamp {
+        crate::task::parse_instant("t", s, &TimeZone::get("Asia/Shanghai").unwrap()).unwrap()
+    }
+
+    fn dues(profile: &str, f: TaskFacts, received: &str) -> Vec<(String, Date)> {
+        let p = Policy::builtin(profile).unwrap();
+        let c = Calendar::builtin().unwrap();
+        let events = BTreeMap::from([(ClockEvent::Received, at(received))]);
+        schedule(&p, &c, &f, &events)
+            .unwrap()
+            .stages
+            .into_iter()
+            .filter_map(|s| s.due.map(|d| (s.stage, d)))
+            .collect()
+    }
+
+    fn due(list: &[(String, Date)], stage: &str) -> Date {
+        list.iter().find(|(s, _)| s == stage).map(|(_, d)| *d).unwrap_or_else(|| panic!("no {stage} in {list:?}"))
+    }
+
+    // Spring Festival 2026: 02-14 (Sat) make-up, 02-15..23 off, 02-28 (Sat) make-up.
+
+    #[test]
+    fn x_district_around_spring_festival_2026() {
+        let f = facts(Source::Instruction, Complexity::General, None);
+        // Friday 16:00, before 17:30: the clock counts from 02-13.
+        let d = dues("x-district-2022", f, "2026-02-13T16:00");
+        assert_eq!(due(&d, "sign"), date(2026, 2, 25)); // 02-14, 02-24, 02-25
+        assert_eq!(due(&d, "done"), date(2026, 2, 27)); // + 02-26, 02-27
+        // Friday 18:00, after 17:30: counts from the make-up Saturday 02-14.
+        let d = dues("x-district-2022", f, "2026-02-13T18:00");
+        assert_eq!(due(&d, "sign"), date(2026, 2, 26));
+        assert_eq!(due(&d, "done"), date(2026, 2, 28)); // the second make-up day counts
+        // Received on a holiday: counts from 02-24.
+        let d = dues("x-district-2022", f, "2026-02-17T10:00");
+        assert_eq!(due(&d, "sign"), date(2026, 2, 27));
+        assert_eq!(due(&d, "done"), date(2026, 3, 2)); // 25, 26, 27, 28 (make-up), 03-02
+    }
+
+    #[test]
+    fn x_district_done_by_complexity() {
+        let r = "2026-02-13T09:00";
+        let d = |c| due(&dues("x-district-2022", facts(Source::Document, c, None), r), "done");
+        // Working days after 02-13: 02-14, 02-24, 25, 26, 27, 28, 03-02, 03, 04, 05, 06, 09 …
+        assert_eq!(d(Complexity::General), date(2026, 2, 27));
+        assert_eq!(d(Complexity::Complex), date(2026, 3, 5));
+        assert_eq!(d(Complexity::VeryComplex), date(2026, 3, 19));
+        // One month: 03-13 is a Friday, a working day.
+        assert_eq!(d(Complexity::Exceptional), date(2026, 3, 13));
+        let own = due(
+            &dues("x-district-2022", facts(Source::Document, Complexity::Exceptional, Some(date(2026, 3, 31))), r),
+            "done",
+        );
+        assert_eq!(own, date(2026, 3, 31));
+    }
+
+    #[test]
+    fn x_district_outcome_counts_from_done() {
+        let p = Policy::builtin("x-district-2022").unwrap();
+        let c = Calendar::builtin().unwrap();
+        let events = BTreeMap::from([
+            (ClockEvent::Received, at("2025-09-22T09:00")),
+            (ClockEvent::Signed, at("2025-09-23T09:00")),
+            (ClockEvent::Done, at("2025-09-30T11:00")),
+        ]);
+        let s = schedule(&p, &c, &facts(Source::Document, Complexity::General, None), &events).unwrap();
+        let outcome = s.stages.iter().find(|s| s.stage == "outcome").unwrap();
+        // National Day 2025: 10-01..08 off; 10-11 (Sat) make-up. After 09-30: 10-09, 10, 11, 13, 14.
+        assert_eq!(outcome.due, Some(date(2025, 10, 14)));
+        let done = s.stages.iter().find(|s| s.stage == "done").unwrap();
+        // 5 WD after 09-22: 23, 24, 25, 26, 28 (Sun make-up).
+        assert_eq!(done.due, Some(date(2025, 9, 28)));
+        assert_eq!(done.state_at(at("2025-10-01T00:00"), &p.timezone()).0, StageState::Late);
+        let sign = s.stages.iter().find(|s| s.stage == "sign").unwrap();
+        assert_eq!(sign.state_at(at("2025-10-01T00:00"), &p.timezone()).0, StageState::Met);
+        // Only the outcome stage is open, so it decides the task's light.
+        assert_eq!(s.due_at, outcome.due_at);
+    }
+
+    #[test]
+    fn ejinhoro_137_around_national_day_2025() {
+        let f = facts(Source::Instruction, Complexity::General, Some(date(2025, 10, 31)));
+        let d = dues("ejinhoro-2024", f, "2025-09-29T10:00");
+        assert_eq!(due(&d, "deploy"), date(2025, 9, 29));
+        // 3 calendar days: 10-02, a holiday, rolls to the first working day 10-09.
+        assert_eq!(due(&d, "plan"), date(2025, 10, 9));
+        // 7 calendar days: 10-06, rolls to 10-09.
+        assert_eq!(due(&d, "feedback"), date(2025, 10, 9));
+        assert_eq!(due(&d, "done"), date(2025, 10, 31));
+        // Received on the make-up Sunday 09-28 after hours: counts from 09-29.
+        let d = dues("ejinhoro-2024", f, "2025-09-28T18:00");
+        assert_eq!(due(&d, "deploy"), date(2025, 9, 29));
+        // Spring Festival 2026: received 02-13 morning; 3 days = 02-16, rolls to 02-24.
+        let d = dues("ejinhoro-2024", f, "2026-02-13T09:00");
+        assert_eq!(due(&d, "deploy"), date(2026, 2, 13));
+        assert_eq!(due(&d, "plan"), date(2026, 2, 24));
+        assert_eq!(due(&d, "feedback"), date(2026, 2, 24));
+    }
+
+    #[test]
+    fn otog_front_deploy_dispatch_feedback_and_the_enterprise_whistle() {
+        let d = dues("otog-front-2021", facts(Source::Instruction, Complexity::General, None), "2026-02-13T16:00");
+        assert_eq!(due(&d, "deploy"), date(2026, 2, 24));
+        assert_eq!(due(&d, "feedback"), date(2026, 2, 24));
+        assert!(d.iter().all(|(s, _)| s != "dispatch" && s != "contact"));
+
+        let d = dues("otog-front-2021", facts(Source::Research, Complexity::General, None), "2025-09-30T09:00");
+        assert_eq!(due(&d, "dispatch"), date(2025, 10, 9));
+        assert_eq!(due(&d, "feedback"), date(2025, 10, 10));
+
+        let d = dues("otog-front-2021", facts(Source::Enterprise, Complexity::General, None), "2026-02-13T10:00");
+        assert_eq!(due(&d, "contact"), date(2026, 2, 14));
+        assert_eq!(due(&d, "resolve"), date(2026, 2, 25));
+        let d = dues("otog-front-2021", facts(Source::Enterprise, Complexity::Complex, None), "2026-02-13T10:00");
+        // 30 WD after 02-13: 02-14, 02-24..28 (5), then March's 22 working days to 03-31, 04-01, 04-02.
+        assert_eq!(due(&d, "resolve"), date(2026, 4, 2));
+    }
+
+    #[test]
+    fn naiman_measures_within_fifteen_days() {
+        let d = dues("naiman-2025", facts(Source::Meeting, Complexity::General, None), "2026-02-13T09:00");
+        // 15 days: 02-28, the make-up Saturday, is itself a working day.
+        assert_eq!(due(&d, "measures"), date(2026, 2, 28));
+        let d = dues("naiman-2025", facts(Source::Meeting, Complexity::General, None), "2025-09-16T09:00");
+        // 10-01 is a holiday: rolls to 10-09.
+        assert_eq!(due(&d, "measures"), date(2025, 10, 9));
+    }
+
+    #[test]
+    fn lights_turn_yellow_then_red() {
+        let p = Policy::builtin("x-district-2022").unwrap();
+        let c = Calendar::builtin().unwrap();
+        let events = BTreeMap::from([(ClockEvent::Received, at("2026-03-02T09:00"))]);
+        let s = schedule(&p, &c, &facts(Source::Document, Complexity::Complex, None), &events).unwrap();
+        // done: 10 WD after 03-02 = 03-16 (Mon); sign: 3 WD = 03-05 with yellow 1 WD before.
+        let sign = &s.stages[0];
+        assert_eq!(sign.due, Some(date(2026, 3, 5)));
+        assert_eq!(sign.warn_from, Some(date(2026, 3, 4)));
+        let tz = p.timezone();
+        assert_eq!(sign.state_at(at("2026-03-03T10:00"), &tz), (StageState::Open, Some(Light::Green)));
+        assert_eq!(sign.state_at(at("2026-03-04T00:00"), &tz), (StageState::Open, Some(Light::Yellow)));
+        assert_eq!(sign.state_at(at("2026-03-05T17:30"), &tz), (StageState::Open, Some(Light::Yellow)));
+        assert_eq!(sign.state_at(at("2026-03-05T17:31"), &tz), (StageState::Open, Some(Light::Red)));
+        assert_eq!(s.light_at(at("2026-03-05T18:00")), Some(Light::Red));
+        assert_eq!(s.light_at(at("2026-03-03T18:00")), Some(Light::Green));
+    }
+
+    #[test]
+    fn a_year_without_data_is_an_error_unless_allowed() {
+        let p = Policy::builtin("x-district-2022").unwrap();
+        let c = Calendar::builtin().unwrap();
+        let events = BTreeMap::from([(ClockEvent::Received, at("2026-12-30T09:00"))]);
+        let f = facts(Source::Document, Complexity::General, None);
+        assert!(matches!(
+            schedule(&p, &c, &f, &events),
+            Err(CalendarError::UnknownYear { year: 2027, .. })
+        ));
+        let c = c.with_unknown_years(crate::calendar::UnknownYears::WeekendsOnly);
+        let s = schedule(&p, &c, &f, &events).unwrap();
+        assert!(s.stages.iter().any(|st| st.provisional));
+    }
+}

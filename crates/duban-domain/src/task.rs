@@ -1,0 +1,478 @@
+//! The task ledger's vocabulary and the task itself (REQUIREMENTS §2).
+//!
+//! A task is parsed at the edge into a [`NewTask`] whose fields are already checked; storage and
+//! the server never see an unchecked title or an empty unit list by accident.
+
+use crate::ids::{GroupId, LedgerId, PersonId, TaskId, UnitId};
+use crate::policy::ClockEvent;
+use crate::{Error, vocabulary};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+vocabulary!(
+    /// Where a task comes from (REQUIREMENTS §2, "Sources").
+    Source, "source" {
+        /// Upper-level documents and meetings.
+        UpperLevel = "upper_level" / "上级文件会议" | "上级部署",
+        /// The government's own documents and implementation plans.
+        Document = "document" / "本级文件" | "政策文件" | "实施方案",
+        /// The government's own decisions.
+        Decision = "decision" / "政府决策" | "重大决策",
+        /// Items decided at meetings (会议议定事项, 000 二(五)3).
+        Meeting = "meeting" / "会议议定" | "会议议定事项",
+        /// Leaders' written instructions (领导批示, 001 §8).
+        Instruction = "instruction" / "领导批示",
+        /// Issues raised during a leader's field research (001 §8).
+        Research = "research" / "领导调研" | "调研问题",
+        /// Inspection, audit and supervision findings to rectify (004 §6).
+        Rectification = "rectification" / "督查审计整改" | "巡视巡察督察审计",
+        /// Enterprise demands ("企业吹哨", 001 §13).
+        Enterprise = "enterprise" / "企业诉求",
+        /// Hotline work orders (12345 / 4512345).
+        Hotline = "hotline" / "热线工单" | "12345",
+        /// People's congress proposals and CPPCC motions.
+        Proposal = "proposal" / "建议提案" | "人大建议政协提案",
+        Other = "other" / "其他",
+    }
+);
+
+vocabulary!(
+    /// 常规 / 重点 / 紧急 / 特急.
+    Priority, "priority" {
+        Routine = "routine" / "常规",
+        Key = "key" / "重点",
+        Urgent = "urgent" / "紧急",
+        Critical = "critical" / "特急",
+    }
+);
+
+vocabulary!(
+    /// 一般 / 较复杂 / 特别复杂 / 极特殊 (002 三(一)3).
+    Complexity, "complexity" {
+        General = "general" / "一般",
+        Complex = "complex" / "较复杂",
+        VeryComplex = "very_complex" / "特别复杂",
+        Exceptional = "exceptional" / "极特殊",
+    }
+);
+
+vocabulary!(
+    /// 公开 / 内部 / 涉密. A 涉密 task never leaves its audience.
+    Classification, "classification" {
+        Public = "public" / "公开",
+        Internal = "internal" / "内部",
+        Secret = "secret" / "涉密",
+    }
+);
+
+vocabulary!(
+    /// Where a task stands in the closed loop (REQUIREMENTS §5).
+    Status, "status" {
+        Assigned = "assigned" / "交办" | "待签收",
+        Signed = "signed" / "签收" | "已签收",
+        Deployed = "deployed" / "部署" | "已部署",
+        InProgress = "in_progress" / "办理" | "办理中",
+        Feedback = "feedback" / "反馈" | "待审核",
+        Closed = "closed" / "办结" | "销号",
+        Returned = "returned" / "退回",
+        Extension = "extension" / "延期申请",
+        Disputed = "disputed" / "争议",
+        Suspended = "suspended" / "中止",
+        Cancelled = "cancelled" / "撤销",
+    }
+);
+
+impl Status {
+    /// Whether the task still needs work (and so has lights and reminders).
+    pub fn is_open(self) -> bool {
+        !matches!(self, Status::Closed | Status::Suspended | Status::Cancelled)
+    }
+}
+
+vocabulary!(
+    /// The warning light of an open stage or task.
+    Light, "light" {
+        Green = "green" / "绿" | "绿灯",
+        Yellow = "yellow" / "黄" | "黄灯",
+        Red = "red" / "红" | "红灯",
+    }
+);
+
+/// A unit or a group of units that carries a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    Unit(UnitId),
+    Group(GroupId),
+}
+
+/// A dated intermediate goal (节点目标), e.g. "4月底前完成70%".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Milestone {
+    pub due: Date,
+    pub text: String,
+}
+
+/// A checked task, ready to store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewTask {
+    pub ledger_id: Option<LedgerId>,
+    pub parent_id: Option<TaskId>,
+    pub number: String,
+    pub title: String,
+    pub text: String,
+    pub source: Source,
+    pub lead: Vec<Party>,
+    pub cooperating: Vec<Party>,
+    pub leader_id: Option<PersonId>,
+    pub responsible_person_id: Option<PersonId>,
+    pub deadline: Option<Date>,
+    pub milestones: Vec<Milestone>,
+    pub targets: Vec<String>,
+    pub work_standard: String,
+    pub priority: Priority,
+    pub complexity: Complexity,
+    pub classification: Classification,
+    /// When the task was assigned; the clock of most rules starts here.
+    pub received_at: Timestamp,
+}
+
+/// The unchecked shape of a task as it arrives from the API or a file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct TaskInput {
+    pub ledger_id: Option<LedgerId>,
+    pub parent_id: Option<TaskId>,
+    pub number: Option<String>,
+    pub title: Option<String>,
+    pub text: Option<String>,
+    pub source: Option<String>,
+    pub lead: Vec<Party>,
+    pub cooperating: Vec<Party>,
+    pub leader_id: Option<PersonId>,
+    pub responsible_person_id: Option<PersonId>,
+    pub deadline: Option<String>,
+    pub milestones: Vec<MilestoneInput>,
+    pub targets: Vec<String>,
+    pub work_standard: Option<String>,
+    pub priority: Option<String>,
+    pub complexity: Option<String>,
+    pub classification: Option<String>,
+    pub received_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MilestoneInput {
+    pub due: String,
+    #[serde(default)]
+    pub text: String,
+}
+
+pub const MAX_TITLE_CHARS: usize = 500;
+pub const MAX_TEXT_CHARS: usize = 20_000;
+pub const MAX_NUMBER_CHARS: usize = 40;
+
+/// Parses a date written `YYYY-MM-DD`.
+pub fn parse_date(field: &str, s: &str) -> Result<Date, Error> {
+    s.trim()
+        .parse()
+        .map_err(|_| Error::invalid(field, format!("日期“{s}”格式不对，应为 YYYY-MM-DD")))
+}
+
+/// Parses an instant: RFC 3339 (`2026-02-13T16:00:00+08:00`), or a local Beijing time
+/// `2026-02-13T16:00` / `2026-02-13 16:00`, or a bare date (start of that day).
+pub fn parse_instant(field: &str, s: &str, tz: &jiff::tz::TimeZone) -> Result<Timestamp, Error> {
+    let t = s.trim();
+    if let Ok(ts) = t.parse::<Timestamp>() {
+        return Ok(ts);
+    }
+    let bad = || Error::invalid(field, format!("时间“{s}”格式不对，应为 YYYY-MM-DDTHH:MM"));
+    let dt = t
+        .replace(' ', "T")
+        .parse::<jiff::civil::DateTime>()
+        .or_else(|_| t.parse::<Date>().map(|d| d.to_datetime(jiff::civil::Time::midnight())))
+        .map_err(|_| bad())?;
+    dt.to_zoned(tz.clone()).map(|z| z.timestamp()).map_err(|_| bad())
+}
+
+fn text_field(field: &str, label: &str, v: Option<String>, max: usize, required: bool) -> Result<String, Error> {
+    let v = v.unwrap_or_default().trim().to_string();
+    if required && v.is_empty() {
+        return Err(Error::invalid(field, format!("{label}不能为空")));
+    }
+    if v.chars().count() > max {
+        return Err(Error::invalid(field, format!("{label}过长（最多 {max} 字）")));
+    }
+    Ok(v)
+}
+
+impl TaskInput {
+    /// Checks every field and gives a [`NewTask`], or the first problem found.
+    /// `now` is used when no reception time is given.
+    pub fn parse(self, now: Timestamp, tz: &jiff::tz::TimeZone) -> Result<NewTask, Error> {
+        let title = text_field("title", "任务名称", self.title, MAX_TITLE_CHARS, true)?;
+        let text = text_field("text", "任务内容", self.text, MAX_TEXT_CHARS, false)?;
+        let number = text_field("number", "序号", self.number, MAX_NUMBER_CHARS, false)?;
+        let work_standard = text_field("work_standard", "工作标准", self.work_standard, MAX_TEXT_CHARS, false)?;
+        let pick = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+        let source = pick(self.source).map(|s| s.parse()).transpose()?.unwrap_or(Source::Other);
+        let priority = pick(self.priority).map(|s| s.parse()).transpose()?.unwrap_or(Priority::Routine);
+        let complexity = pick(self.complexity).map(|s| s.parse()).transpose()?.unwrap_or(Complexity::General);
+        let classification = pick(self.classification)
+            .map(|s| s.parse())
+            .transpose()?
+            .unwrap_or(Classification::Internal);
+        let deadline = pick(self.deadline).map(|s| parse_date("deadline", &s)).transpose()?;
+        let received_at = pick(self.received_at)
+            .map(|s| parse_instant("received_at", &s, tz))
+            .transpose()?
+            .unwrap_or(now);
+        let mut milestones = Vec::with_capacity(self.milestones.len());
+        for m in self.milestones {
+            milestones.push(Milestone {
+                due: parse_date("milestones", &m.due)?,
+                text: text_field("milestones", "节点目标", Some(m.text), MAX_TITLE_CHARS, false)?,
+            });
+        }
+        milestones.sort_by_key(|m| m.due);
+        let mut lead = self.lead;
+        dedup_keep_order(&mut lead);
+        let mut cooperating = self.cooperating;
+        cooperating.retain(|p| !lead.contains(p));
+        dedup_keep_order(&mut cooperating);
+        let targets = self
+            .targets
+            .into_iter()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        Ok(NewTask {
+            ledger_id: self.ledger_id,
+            parent_id: self.parent_id,
+            number,
+            title,
+            text,
+            source,
+            lead,
+            cooperating,
+            leader_id: self.leader_id,
+            responsible_person_id: self.responsible_person_id,
+            deadline,
+            milestones,
+            targets,
+            work_standard,
+            priority,
+            complexity,
+            classification,
+            received_at,
+        })
+    }
+}
+
+fn dedup_keep_order<T: PartialEq + Copy>(v: &mut Vec<T>) {
+    let mut seen: Vec<T> = Vec::with_capacity(v.len());
+    v.retain(|x| {
+        if seen.contains(x) {
+            false
+        } else {
+            seen.push(*x);
+            true
+        }
+    });
+}
+
+/// A stored task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    pub id: TaskId,
+    #[serde(flatten)]
+    pub fields: NewTask,
+    pub status: Status,
+    /// When each clock event first happened (signed, deployed, done …); `received` is always set.
+    pub events: BTreeMap<ClockEvent, Timestamp>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// Incremented on every write; a write must name the version it read (optimistic locking).
+    pub version: i64,
+}
+
+/// Something about a task that a person should confirm (REQUIREMENTS §2, issue 3 §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskWarning {
+    /// "一个事项原则上只确定一个牵头单位" (000 二(五)1).
+    MultipleLeads,
+    NoLead,
+    NoDeadline,
+}
+
+impl TaskWarning {
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::MultipleLeads => "牵头单位多于一个（原则上只确定一个牵头单位）",
+            Self::NoLead => "没有牵头单位",
+            Self::NoDeadline => "没有完成时限，按规则默认时限计算",
+        }
+    }
+}
+
+impl NewTask {
+    /// The warnings this task carries.
+    pub fn warnings(&self) -> Vec<TaskWarning> {
+        let mut w = Vec::new();
+        match self.lead.len() {
+            0 => w.push(TaskWarning::NoLead),
+            1 => {}
+            _ => w.push(TaskWarning::MultipleLeads),
+        }
+        if self.deadline.is_none() {
+            w.push(TaskWarning::NoDeadline);
+        }
+        w
+    }
+}
+
+/// A change to a task's descriptive fields. `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct TaskPatch {
+    pub number: Option<String>,
+    pub title: Option<String>,
+    pub text: Option<String>,
+    pub source: Option<Source>,
+    pub lead: Option<Vec<Party>>,
+    pub cooperating: Option<Vec<Party>>,
+    pub leader_id: Option<Option<PersonId>>,
+    pub responsible_person_id: Option<Option<PersonId>>,
+    pub deadline: Option<Option<Date>>,
+    pub milestones: Option<Vec<Milestone>>,
+    pub targets: Option<Vec<String>>,
+    pub work_standard: Option<String>,
+    pub priority: Option<Priority>,
+    pub complexity: Option<Complexity>,
+    pub classification: Option<Classification>,
+    pub status: Option<Status>,
+}
+
+impl TaskPatch {
+    /// Applies the patch and re-checks the fields it touched.
+    pub fn apply(&self, t: &mut NewTask, status: &mut Status) -> Result<(), Error> {
+        if let Some(v) = &self.number {
+            t.number = text_field("number", "序号", Some(v.clone()), MAX_NUMBER_CHARS, false)?;
+        }
+        if let Some(v) = &self.title {
+            t.title = text_field("title", "任务名称", Some(v.clone()), MAX_TITLE_CHARS, true)?;
+        }
+        if let Some(v) = &self.text {
+            t.text = text_field("text", "任务内容", Some(v.clone()), MAX_TEXT_CHARS, false)?;
+        }
+        if let Some(v) = &self.work_standard {
+            t.work_standard = text_field("work_standard", "工作标准", Some(v.clone()), MAX_TEXT_CHARS, false)?;
+        }
+        if let Some(v) = self.source {
+            t.source = v;
+        }
+        if let Some(v) = &self.lead {
+            t.lead = v.clone();
+            dedup_keep_order(&mut t.lead);
+        }
+        if let Some(v) = &self.cooperating {
+            t.cooperating = v.clone();
+        }
+        t.cooperating.retain(|p| !t.lead.contains(p));
+        dedup_keep_order(&mut t.cooperating);
+        if let Some(v) = self.leader_id {
+            t.leader_id = v;
+        }
+        if let Some(v) = self.responsible_person_id {
+            t.responsible_person_id = v;
+        }
+        if let Some(v) = self.deadline {
+            t.deadline = v;
+        }
+        if let Some(v) = &self.milestones {
+            t.milestones = v.clone();
+            t.milestones.sort_by_key(|m| m.due);
+        }
+        if let Some(v) = &self.targets {
+            t.targets = v.clone();
+        }
+        if let Some(v) = self.priority {
+            t.priority = v;
+        }
+        if let Some(v) = self.complexity {
+            t.complexity = v;
+        }
+        if let Some(v) = self.classification {
+            t.classification = v;
+        }
+        if let Some(v) = self.status {
+            *status = v;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tz() -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get("Asia/Shanghai").unwrap()
+    }
+
+    #[test]
+    fn vocabularies_accept_chinese_and_english_and_serialize_the_code() {
+        assert_eq!("较复杂".parse::<Complexity>().unwrap(), Complexity::Complex);
+        assert_eq!("complex".parse::<Complexity>().unwrap(), Complexity::Complex);
+        assert_eq!("领导批示".parse::<Source>().unwrap(), Source::Instruction);
+        assert_eq!(serde_json::to_string(&Priority::Critical).unwrap(), "\"critical\"");
+        let e = "很复杂".parse::<Complexity>().unwrap_err();
+        assert_eq!(e.code(), crate::ErrorCode::InvalidInput);
+        assert!(e.to_string().contains("一般、较复杂、特别复杂、极特殊"), "{e}");
+        for c in Complexity::ALL {
+            assert_eq!(c.label().parse::<Complexity>().unwrap(), *c);
+            assert_eq!(c.code().parse::<Complexity>().unwrap(), *c);
+        }
+    }
+
+    #[test]
+    fn a_task_input_is_checked_field_by_field() {
+        let now: Timestamp = "2026-02-13T08:00:00Z".parse().unwrap();
+        let input = TaskInput {
+            title: Some("  优化企业开办服务 ".into()),
+            lead: vec![Party::Unit(UnitId(1)), Party::Unit(UnitId(2)), Party::Unit(UnitId(1))],
+            cooperating: vec![Party::Unit(UnitId(2)), Party::Unit(UnitId(3))],
+            deadline: Some("2026-03-31".into()),
+            complexity: Some("较复杂".into()),
+            received_at: Some("2026-02-13T16:00".into()),
+            ..Default::default()
+        };
+        let t = input.parse(now, &tz()).unwrap();
+        assert_eq!(t.title, "优化企业开办服务");
+        assert_eq!(t.lead, vec![Party::Unit(UnitId(1)), Party::Unit(UnitId(2))]);
+        assert_eq!(t.cooperating, vec![Party::Unit(UnitId(3))]);
+        assert_eq!(t.received_at, "2026-02-13T08:00:00Z".parse::<Timestamp>().unwrap());
+        assert_eq!(t.warnings(), vec![TaskWarning::MultipleLeads]);
+
+        let e = TaskInput { title: Some("   ".into()), ..Default::default() }.parse(now, &tz()).unwrap_err();
+        assert_eq!(e, Error::invalid("title", "任务名称不能为空"));
+        let e = TaskInput { title: Some("x".into()), deadline: Some("3月底".into()), ..Default::default() }
+            .parse(now, &tz())
+            .unwrap_err();
+        assert!(matches!(e, Error::Invalid { ref field, .. } if field == "deadline"));
+        let e = TaskInput { title: Some("x".repeat(501)), ..Default::default() }.parse(now, &tz()).unwrap_err();
+        assert!(e.to_string().contains("过长"));
+    }
+
+    #[test]
+    fn instants_parse_in_beijing_time() {
+        let t = parse_instant("t", "2026-02-13 16:00", &tz()).unwrap();
+        assert_eq!(t, "2026-02-13T08:00:00Z".parse::<Timestamp>().unwrap());
+        let t = parse_instant("t", "2026-02-13", &tz()).unwrap();
+        assert_eq!(t, "2026-02-12T16:00:00Z".parse::<Timestamp>().unwrap());
+        assert!(parse_instant("t", "昨天", &tz()).is_err());
+    }
+}
