@@ -1,1 +1,96 @@
-//! placeholder
+//! # duban-store-sqlite
+//!
+//! Duban's embedded default backend: one SQLite file in WAL mode with foreign keys enforced.
+//! The schema is in `migrations/`, embedded in the binary and run on every connect, so an old
+//! file is brought up to date and a new one is created complete. The queries are the shared
+//! ones of [`duban_store::sql_store!`].
+
+use duban_domain::Error;
+use sqlx::migrate::{MigrateDatabase, Migrator};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The embedded migrations.
+pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+/// A Duban store in a SQLite file.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+fn unavailable(what: &str, e: impl std::fmt::Display) -> Error {
+    tracing::error!(what, error = %e, "sqlite unavailable");
+    Error::Unavailable(format!("无法打开 SQLite 数据库：{what}"))
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `url` (`sqlite:duban.db`) and migrates it.
+    pub async fn connect(url: &str) -> Result<Self, Error> {
+        let opts = SqliteConnectOptions::from_str(url)
+            .map_err(|_| Error::invalid("database", format!("数据库地址“{url}”无效")))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts)
+            .await
+            .map_err(|e| unavailable(url, e))?;
+        MIGRATOR.run(&pool).await.map_err(|e| {
+            tracing::error!(error = %e, "sqlite migration failed");
+            Error::Internal
+        })?;
+        Ok(Self { pool })
+    }
+
+    /// Whether a database file exists at `url`.
+    pub async fn exists(url: &str) -> bool {
+        Sqlite::database_exists(url).await.unwrap_or(false)
+    }
+
+    /// The connection pool, for tests and benchmarks that need raw SQL.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Closes every connection (the WAL is checkpointed on the last close).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+duban_store::sql_store!(SqliteStore, sqlx::Sqlite, "sqlite");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use duban_store::Store;
+
+    #[tokio::test]
+    async fn every_migration_runs_on_an_empty_database_and_is_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite:{}", dir.path().join("empty.db").display());
+        assert!(!SqliteStore::exists(&url).await);
+        let store = SqliteStore::connect(&url).await.unwrap();
+        store.ping().await.unwrap();
+        let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations ORDER BY version")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        let expected: Vec<i64> = MIGRATOR.iter().map(|m| m.version).collect();
+        assert_eq!(applied, expected);
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(store.pool()).await.unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(store.pool()).await.unwrap();
+        assert_eq!(fk, 1);
+        store.close().await;
+        // Opening again runs nothing new and keeps the data.
+        let again = SqliteStore::connect(&url).await.unwrap();
+        again.ping().await.unwrap();
+    }
+}

@@ -1,1 +1,95 @@
-//! placeholder
+//! # duban-store
+//!
+//! The storage interface of Duban, after atuin's `atuin-server-database`: one [`Store`] trait
+//! that the server and the CLI program against, implemented by one crate per backend
+//! (`duban-store-sqlite`, `duban-store-postgres`), each with its own migrations.
+//!
+//! The SQL itself is the same on both backends, so it is written once, in [`sql_store!`], and
+//! each backend instantiates it with its own concrete sqlx types. Placeholders are written
+//! `$1, $2 …`, which both PostgreSQL and sqlx's SQLite driver bind by number.
+//!
+//! Every method returns [`duban_domain::Error`]: database failures are logged here, with their
+//! cause, and reach the caller as `Error::Internal`, so no SQL ever reaches a user.
+
+mod model;
+#[doc(hidden)]
+pub mod sql;
+
+pub use model::*;
+
+use async_trait::async_trait;
+use duban_domain::Error;
+use duban_domain::calendar::CalendarFile;
+use duban_domain::ids::{GroupId, LedgerId, PersonId, TaskId, UnitId};
+use duban_domain::org::{NewPerson, NewUnit, Person, Unit, UnitDirectory, UnitGroup};
+use duban_domain::task::Task;
+use jiff::Timestamp;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything Duban keeps. Implemented once per backend.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// The backend's name, for logs and health checks.
+    fn backend(&self) -> &'static str;
+    /// Checks the database answers.
+    async fn ping(&self) -> Result<()>;
+
+    // Units and groups.
+    async fn create_unit(&self, u: &NewUnit) -> Result<Unit>;
+    async fn update_unit(&self, id: UnitId, u: &NewUnit) -> Result<Unit>;
+    async fn get_unit(&self, id: UnitId) -> Result<Unit>;
+    async fn list_units(&self) -> Result<Vec<Unit>>;
+    /// Deletes a unit nothing refers to; a unit in use is a conflict.
+    async fn delete_unit(&self, id: UnitId) -> Result<()>;
+    /// The unit or group a name or alias points to.
+    async fn resolve_name(&self, name: &str) -> Result<Option<PartyRef>>;
+    async fn list_groups(&self) -> Result<Vec<UnitGroup>>;
+    async fn get_group(&self, id: GroupId) -> Result<UnitGroup>;
+    /// Loads a unit directory: creates or updates every unit and group by name, in one
+    /// transaction. Loading the same file twice changes nothing.
+    async fn import_directory(&self, dir: &UnitDirectory) -> Result<DirectoryImport>;
+
+    // People.
+    async fn create_person(&self, p: &NewPerson) -> Result<Person>;
+    async fn update_person(&self, id: PersonId, p: &NewPerson) -> Result<Person>;
+    async fn get_person(&self, id: PersonId) -> Result<Person>;
+    async fn list_people(&self) -> Result<Vec<Person>>;
+    /// People are never deleted (the trail names them); they are deactivated.
+    async fn deactivate_person(&self, id: PersonId) -> Result<()>;
+
+    // Ledgers.
+    async fn create_ledger(&self, l: &NewLedger, at: Timestamp) -> Result<Ledger>;
+    async fn get_ledger(&self, id: LedgerId) -> Result<Ledger>;
+    async fn list_ledgers(&self) -> Result<Vec<Ledger>>;
+
+    // Tasks.
+    /// Stores a new task and its `created` event, in one transaction.
+    async fn create_task(&self, t: &StoredTask, event: &NewEvent) -> Result<Task>;
+    /// Stores many tasks at once (imports, benchmarks); returns how many.
+    async fn insert_tasks(&self, tasks: &[StoredTask], at: Timestamp) -> Result<u64>;
+    async fn get_task(&self, id: TaskId) -> Result<Task>;
+    /// Replaces a task's fields if its version is still `expected_version`, and appends the
+    /// event, in one transaction. Otherwise `Error::VersionConflict` with the current version.
+    async fn update_task(
+        &self,
+        id: TaskId,
+        expected_version: i64,
+        t: &StoredTask,
+        event: &NewEvent,
+    ) -> Result<Task>;
+    async fn list_tasks(&self, q: &TaskQuery) -> Result<Page<Task>>;
+    async fn task_events(&self, id: TaskId) -> Result<Vec<TaskEvent>>;
+    /// Open tasks after `after`, in id order, for recomputing their schedules.
+    async fn open_tasks(&self, after: TaskId, limit: u32) -> Result<Vec<Task>>;
+    /// Sets the stored due and warning instants of tasks (after the calendar or policy changed).
+    async fn set_schedules(&self, s: &[(TaskId, ScheduleInstants)]) -> Result<()>;
+
+    // Calendar data imported by administrators.
+    async fn add_calendar_file(&self, f: &CalendarFile, note: &str, at: Timestamp) -> Result<i64>;
+    async fn calendar_files(&self) -> Result<Vec<CalendarFile>>;
+
+    // Small settings the server keeps (e.g. the fingerprint of the rules in force).
+    async fn get_meta(&self, key: &str) -> Result<Option<String>>;
+    async fn set_meta(&self, key: &str, value: &str) -> Result<()>;
+}

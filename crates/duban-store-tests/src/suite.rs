@@ -1,0 +1,505 @@
+//! The behaviour every backend must show. Each test gets a fresh, migrated database.
+
+use crate::TestDb;
+use duban_domain::Error;
+use duban_domain::calendar::CalendarFile;
+use duban_domain::ids::*;
+use duban_domain::org::*;
+use duban_domain::policy::ClockEvent;
+use duban_domain::task::*;
+use duban_store::*;
+use jiff::Timestamp;
+use jiff::civil::date;
+use std::collections::BTreeMap;
+
+/// The unit directory shipped with the project.
+pub const NAIMAN_UNITS: &str = include_str!("../../../data/units/naiman.toml");
+
+fn t(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+fn unit(name: &str, aliases: &[&str]) -> NewUnit {
+    NewUnit {
+        name: name.into(),
+        kind: UnitKind::Department,
+        level: UnitLevel::County,
+        parent_id: None,
+        aliases: aliases.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+fn person(name: &str, username: &str, unit_id: Option<UnitId>) -> NewPerson {
+    NewPerson {
+        name: name.into(),
+        username: username.into(),
+        unit_id,
+        roles: vec![Role::Officer],
+        title: String::new(),
+        phone: String::new(),
+        email: String::new(),
+        domains: vec![],
+        charge_units: vec![],
+    }
+}
+
+/// A task with the given lead, received at 2026-03-02 09:00 Beijing time.
+pub fn task(title: &str, lead: Vec<Party>) -> StoredTask {
+    StoredTask {
+        fields: NewTask {
+            ledger_id: None,
+            parent_id: None,
+            number: String::new(),
+            title: title.into(),
+            text: format!("{title}的具体内容"),
+            source: Source::Document,
+            lead,
+            cooperating: vec![],
+            leader_id: None,
+            responsible_person_id: None,
+            deadline: None,
+            milestones: vec![],
+            targets: vec![],
+            work_standard: String::new(),
+            priority: Priority::Routine,
+            complexity: Complexity::General,
+            classification: Classification::Internal,
+            received_at: t("2026-03-02T01:00:00Z"),
+        },
+        status: Status::Assigned,
+        clock: BTreeMap::from([(ClockEvent::Received, t("2026-03-02T01:00:00Z"))]),
+        schedule: ScheduleInstants::default(),
+        at: t("2026-03-02T01:00:00Z"),
+    }
+}
+
+fn created(at: Timestamp) -> NewEvent {
+    NewEvent { at, actor_id: None, kind: "created".into(), data: serde_json::json!({}) }
+}
+
+fn query(now: Timestamp) -> TaskQuery {
+    TaskQuery { now, page: 1, per_page: 100, ..Default::default() }
+}
+
+fn titles(p: &Page<Task>) -> Vec<String> {
+    p.items.iter().map(|t| t.fields.title.clone()).collect()
+}
+
+pub async fn units_are_created_updated_listed_and_resolved_by_alias(db: &TestDb) {
+    let s = &*db.store;
+    let gov = s.create_unit(&NewUnit { kind: UnitKind::Government, ..unit("奈曼旗人民政府", &["旗政府"]) }).await.unwrap();
+    let mut u = unit("旗住房和城乡建设局", &["旗住建局", "住建局", "旗住建局"]);
+    u.parent_id = Some(gov.id);
+    let zj = s.create_unit(&u).await.unwrap();
+    assert_eq!(zj.aliases, vec!["住建局", "旗住建局"]);
+    assert_eq!(zj.parent_id, Some(gov.id));
+    assert!(zj.active);
+    assert_eq!(s.resolve_name("住建局").await.unwrap(), Some(PartyRef::Unit(zj.id)));
+    assert_eq!(s.resolve_name("旗住房和城乡建设局").await.unwrap(), Some(PartyRef::Unit(zj.id)));
+    assert_eq!(s.resolve_name("不存在局").await.unwrap(), None);
+
+    u.aliases = vec!["旗住建局".into()];
+    u.kind = UnitKind::Institution;
+    let zj2 = s.update_unit(zj.id, &u).await.unwrap();
+    assert_eq!(zj2.aliases, vec!["旗住建局"]);
+    assert_eq!(zj2.kind, UnitKind::Institution);
+    assert_eq!(s.resolve_name("住建局").await.unwrap(), None);
+
+    let all = s.list_units().await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[1], zj2);
+    assert_eq!(s.get_unit(zj.id).await.unwrap(), zj2);
+    assert!(matches!(s.get_unit(UnitId(9999)).await, Err(Error::NotFound { .. })));
+    assert!(matches!(s.update_unit(UnitId(9999), &u).await, Err(Error::NotFound { .. } | Error::Invalid { .. })));
+}
+
+pub async fn a_name_or_alias_cannot_point_to_two_parties(db: &TestDb) {
+    let s = &*db.store;
+    s.create_unit(&unit("旗市场监督管理局", &["旗市场监管局"])).await.unwrap();
+    let e = s.create_unit(&unit("旗市场监管局", &[])).await.unwrap_err();
+    assert!(matches!(e, Error::Conflict(ref m) if m.contains("旗市场监管局")), "{e:?}");
+    let e = s.create_unit(&unit("另一个局", &["旗市场监督管理局"])).await.unwrap_err();
+    assert!(matches!(e, Error::Conflict(_)));
+    // Nothing of the refused unit was kept.
+    assert_eq!(s.resolve_name("另一个局").await.unwrap(), None);
+    assert_eq!(s.list_units().await.unwrap().len(), 1);
+}
+
+pub async fn a_unit_cannot_be_its_own_ancestor(db: &TestDb) {
+    let s = &*db.store;
+    let a = s.create_unit(&unit("甲", &[])).await.unwrap();
+    let b = s.create_unit(&NewUnit { parent_id: Some(a.id), ..unit("乙", &[]) }).await.unwrap();
+    let e = s.update_unit(a.id, &NewUnit { parent_id: Some(b.id), ..unit("甲", &[]) }).await.unwrap_err();
+    assert!(matches!(e, Error::Invalid { ref field, .. } if field == "parent_id"));
+    let e = s.create_unit(&NewUnit { parent_id: Some(UnitId(999)), ..unit("丙", &[]) }).await.unwrap_err();
+    assert!(matches!(e, Error::Invalid { ref field, .. } if field == "parent_id"));
+    assert_eq!(s.get_unit(a.id).await.unwrap().parent_id, None);
+}
+
+pub async fn a_unit_in_use_cannot_be_deleted_but_an_unused_one_can(db: &TestDb) {
+    let s = &*db.store;
+    let used = s.create_unit(&unit("旗财政局", &["财政局"])).await.unwrap();
+    let free = s.create_unit(&unit("旗审计局", &["审计局"])).await.unwrap();
+    s.create_task(&task("清偿账款", vec![Party::Unit(used.id)]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
+    let e = s.delete_unit(used.id).await.unwrap_err();
+    assert!(matches!(e, Error::Conflict(ref m) if m.contains("旗财政局")));
+    s.delete_unit(free.id).await.unwrap();
+    assert_eq!(s.resolve_name("审计局").await.unwrap(), None);
+    assert!(matches!(s.delete_unit(free.id).await, Err(Error::NotFound { .. })));
+    assert_eq!(s.list_units().await.unwrap().len(), 1);
+}
+
+pub async fn the_shipped_unit_directory_loads_and_loading_it_again_changes_nothing(db: &TestDb) {
+    let s = &*db.store;
+    let dir = UnitDirectory::from_toml(NAIMAN_UNITS).unwrap();
+    let first = s.import_directory(&dir).await.unwrap();
+    assert_eq!(first.units_created as usize, dir.units.len());
+    assert_eq!(first.groups_created as usize, dir.groups.len());
+    let units = s.list_units().await.unwrap();
+    let groups = s.list_groups().await.unwrap();
+    let second = s.import_directory(&dir).await.unwrap();
+    assert_eq!((second.units_created, second.units_updated, second.groups_created, second.groups_updated), (0, 0, 0, 0));
+    assert_eq!(s.list_units().await.unwrap(), units);
+    assert_eq!(s.list_groups().await.unwrap(), groups);
+    // Every spelling of seed 003 resolves.
+    for name in ["旗住建局", "住建局", "旗住房和城乡建设局", "旗市场监管局", "国网奈曼供电公司", "旗直有关部门", "各苏木乡镇场、街道", "旗人民法院", "各银行业金融机构"] {
+        assert!(s.resolve_name(name).await.unwrap().is_some(), "{name}");
+    }
+    let zj = units.iter().find(|u| u.name == "旗住房和城乡建设局").unwrap();
+    let gov = units.iter().find(|u| u.name == "奈曼旗人民政府").unwrap();
+    assert_eq!(zj.parent_id, Some(gov.id));
+    // A changed file updates in place.
+    let changed = NAIMAN_UNITS.replace(
+        "name = \"旗审计局\"\nkind = \"department\"\nparent = \"奈曼旗人民政府\"\naliases = [\"审计局\"]",
+        "name = \"旗审计局\"\nkind = \"department\"\nparent = \"奈曼旗人民政府\"\naliases = [\"审计局\", \"旗审计\"]",
+    );
+    assert_ne!(changed, NAIMAN_UNITS);
+    let third = s.import_directory(&UnitDirectory::from_toml(&changed).unwrap()).await.unwrap();
+    assert_eq!((third.units_created, third.units_updated), (0, 1));
+    assert!(s.resolve_name("旗审计").await.unwrap().is_some());
+}
+
+pub async fn groups_expand_to_their_member_units(db: &TestDb) {
+    let s = &*db.store;
+    s.import_directory(&UnitDirectory::from_toml(NAIMAN_UNITS).unwrap()).await.unwrap();
+    let units = s.list_units().await.unwrap();
+    let groups = s.list_groups().await.unwrap();
+    let g = |n: &str| groups.iter().find(|g| g.name == n).unwrap();
+    let name_of = |id: &UnitId| units.iter().find(|u| u.id == *id).unwrap().name.clone();
+    let towns: Vec<String> = g("各苏木乡镇场、街道").members.iter().map(name_of).collect();
+    assert!(towns.contains(&"大沁他拉街道".to_string()) && towns.contains(&"六号农场".to_string()));
+    assert!(towns.iter().all(|n| units.iter().any(|u| &u.name == n && matches!(u.kind, UnitKind::Township | UnitKind::Street))));
+    let depts = g("旗直有关部门");
+    assert!(depts.members.iter().all(|m| {
+        let u = units.iter().find(|u| u.id == *m).unwrap();
+        matches!(u.kind, UnitKind::Department | UnitKind::Institution)
+    }));
+    assert!(depts.aliases.contains(&"旗直相关部门".to_string()));
+    let regulators: Vec<String> = g("各行业主管部门").members.iter().map(name_of).collect();
+    assert!(regulators.contains(&"旗住房和城乡建设局".to_string()));
+    assert_eq!(s.get_group(depts.id).await.unwrap(), *depts);
+    assert_eq!(s.resolve_name("各行业监管部门").await.unwrap(), Some(PartyRef::Group(g("各行业主管部门").id)));
+}
+
+pub async fn people_have_unique_usernames_and_are_deactivated_not_deleted(db: &TestDb) {
+    let s = &*db.store;
+    let u = s.create_unit(&unit("旗政府办公室", &[])).await.unwrap();
+    let mut p = person("王督查", "wang", Some(u.id));
+    p.roles = vec![Role::Office, Role::Officer];
+    p.domains = vec!["营商环境".into()];
+    let wang = s.create_person(&p).await.unwrap();
+    assert_eq!(wang.fields, p);
+    assert!(wang.active);
+    let e = s.create_person(&person("另一个王", "wang", None)).await.unwrap_err();
+    assert!(matches!(e, Error::Conflict(ref m) if m.contains("wang")));
+    let e = s.create_person(&person("李四", "li", Some(UnitId(999)))).await.unwrap_err();
+    assert!(matches!(e, Error::Invalid { .. }));
+    p.title = "督查室主任".into();
+    let wang2 = s.update_person(wang.id, &p).await.unwrap();
+    assert_eq!(wang2.fields.title, "督查室主任");
+    s.deactivate_person(wang.id).await.unwrap();
+    let gone = s.get_person(wang.id).await.unwrap();
+    assert!(!gone.active);
+    assert_eq!(s.list_people().await.unwrap().len(), 1);
+    assert!(matches!(s.deactivate_person(PersonId(999)).await, Err(Error::NotFound { .. })));
+}
+
+pub async fn ledgers_have_unique_names(db: &TestDb) {
+    let s = &*db.store;
+    let l = NewLedger {
+        name: "奈曼旗落实通辽市优化营商环境攻坚年行动实施方案".into(),
+        doc_number: None,
+        issued: Some(date(2022, 3, 18)),
+        issuer: "中共奈曼旗委员会办公室 奈曼旗人民政府办公室".into(),
+        source: Source::Document,
+    };
+    let at = t("2026-03-02T01:00:00Z");
+    let made = s.create_ledger(&l, at).await.unwrap();
+    assert_eq!(made.fields, l);
+    assert_eq!(s.get_ledger(made.id).await.unwrap(), made);
+    assert!(matches!(s.create_ledger(&l, at).await, Err(Error::Conflict(_))));
+    assert_eq!(s.list_ledgers().await.unwrap(), vec![made]);
+}
+
+pub async fn tasks_keep_every_field(db: &TestDb) {
+    let s = &*db.store;
+    let a = s.create_unit(&unit("旗行政审批和政务服务局", &[])).await.unwrap();
+    let b = s.create_unit(&unit("旗市场监督管理局", &[])).await.unwrap();
+    let dir = UnitDirectory::from_toml("[[group]]\nname = \"旗直有关部门\"").unwrap();
+    s.import_directory(&dir).await.unwrap();
+    let g = s.list_groups().await.unwrap()[0].id;
+    let leader = s.create_person(&person("副旗长", "leader", None)).await.unwrap();
+    let officer = s.create_person(&person("经办人", "officer", Some(a.id))).await.unwrap();
+    let ledger = s
+        .create_ledger(&NewLedger { name: "台账".into(), doc_number: Some("奈政字〔2025〕43号".into()), issued: None, issuer: String::new(), source: Source::Document }, t("2026-01-01T00:00:00Z"))
+        .await
+        .unwrap();
+    let parent = s.create_task(&task("上级任务", vec![Party::Unit(a.id)]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
+    let mut st = task("推行电子营业执照“一照通办”", vec![Party::Unit(a.id), Party::Unit(b.id)]);
+    st.fields.ledger_id = Some(ledger.id);
+    st.fields.parent_id = Some(parent.id);
+    st.fields.number = "（1）".into();
+    st.fields.cooperating = vec![Party::Group(g)];
+    st.fields.leader_id = Some(leader.id);
+    st.fields.responsible_person_id = Some(officer.id);
+    st.fields.deadline = Some(date(2022, 12, 31));
+    st.fields.milestones = vec![
+        Milestone { due: date(2022, 4, 30), text: "完成任务指标70%".into() },
+        Milestone { due: date(2022, 6, 30), text: "完成100%".into() },
+    ];
+    st.fields.targets = vec!["新增注册用户6万人".into()];
+    st.fields.work_standard = "全程网办".into();
+    st.fields.priority = Priority::Key;
+    st.fields.complexity = Complexity::VeryComplex;
+    st.fields.classification = Classification::Secret;
+    st.status = Status::Signed;
+    st.clock.insert(ClockEvent::Signed, t("2026-03-03T02:00:00Z"));
+    st.schedule = ScheduleInstants { due_at: Some(t("2026-03-05T09:30:00Z")), warn_at: Some(t("2026-03-03T16:00:00Z")) };
+    let made = s.create_task(&st, &created(st.at)).await.unwrap();
+    assert_eq!(made.fields, st.fields);
+    assert_eq!(made.status, Status::Signed);
+    assert_eq!(made.events, st.clock);
+    assert_eq!(made.version, 1);
+    assert_eq!(made.created_at, st.at);
+    assert_eq!(s.get_task(made.id).await.unwrap(), made);
+    let events = s.task_events(made.id).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].kind, "created");
+    assert!(matches!(s.get_task(TaskId(9999)).await, Err(Error::NotFound { .. })));
+}
+
+pub async fn a_task_for_a_missing_ledger_is_rejected(db: &TestDb) {
+    let s = &*db.store;
+    let mut st = task("无台账", vec![]);
+    st.fields.ledger_id = Some(LedgerId(42));
+    let e = s.create_task(&st, &created(st.at)).await.unwrap_err();
+    assert!(matches!(e, Error::Invalid { .. }), "{e:?}");
+    let mut st = task("无单位", vec![Party::Unit(UnitId(7))]);
+    st.fields.ledger_id = None;
+    assert!(matches!(s.create_task(&st, &created(st.at)).await, Err(Error::Invalid { .. })));
+    let page = s.list_tasks(&query(st.at)).await.unwrap();
+    assert_eq!(page.total, 0);
+}
+
+pub async fn a_stale_version_gets_a_conflict_and_changes_nothing(db: &TestDb) {
+    let s = &*db.store;
+    let u = s.create_unit(&unit("旗司法局", &[])).await.unwrap();
+    let st = task("清理规范性文件", vec![Party::Unit(u.id)]);
+    let made = s.create_task(&st, &created(st.at)).await.unwrap();
+    let mut first = st.clone();
+    first.fields.title = "第一次修改".into();
+    let edit = |kind: &str| NewEvent { at: t("2026-03-03T01:00:00Z"), actor_id: None, kind: kind.into(), data: serde_json::json!({"title": "x"}) };
+    let v2 = s.update_task(made.id, 1, &first, &edit("updated")).await.unwrap();
+    assert_eq!(v2.version, 2);
+    assert_eq!(v2.fields.title, "第一次修改");
+    let mut second = st.clone();
+    second.fields.title = "第二次修改".into();
+    let e = s.update_task(made.id, 1, &second, &edit("updated")).await.unwrap_err();
+    assert_eq!(e, Error::VersionConflict { current: 2 });
+    assert_eq!(s.get_task(made.id).await.unwrap(), v2);
+    assert_eq!(s.task_events(made.id).await.unwrap().len(), 2);
+    assert!(matches!(s.update_task(TaskId(999), 1, &second, &edit("updated")).await, Err(Error::NotFound { .. })));
+}
+
+pub async fn the_task_history_is_append_only(db: &TestDb) {
+    let s = &*db.store;
+    let st = task("留痕", vec![]);
+    let made = s.create_task(&st, &created(st.at)).await.unwrap();
+    let id = s.task_events(made.id).await.unwrap()[0].id;
+    let upd = db.raw_execute(&format!("UPDATE task_events SET kind = 'forged' WHERE id = {id}")).await;
+    assert!(upd.unwrap_err().contains("append-only"));
+    let del = db.raw_execute(&format!("DELETE FROM task_events WHERE id = {id}")).await;
+    assert!(del.unwrap_err().contains("append-only"));
+    assert_eq!(s.task_events(made.id).await.unwrap()[0].kind, "created");
+}
+
+pub async fn task_lists_filter_by_unit_status_source_text_and_dates(db: &TestDb) {
+    let s = &*db.store;
+    let a = s.create_unit(&unit("旗发改委", &[])).await.unwrap();
+    let b = s.create_unit(&unit("旗工信局", &[])).await.unwrap();
+    let mut one = task("推进5G基站建设", vec![Party::Unit(b.id)]);
+    one.fields.cooperating = vec![Party::Unit(a.id)];
+    one.fields.deadline = Some(date(2026, 6, 30));
+    let mut two = task("编制投资指南", vec![Party::Unit(a.id)]);
+    two.fields.source = Source::Instruction;
+    two.fields.deadline = Some(date(2026, 3, 31));
+    two.status = Status::Closed;
+    let mut three = task("百分比_测试%", vec![Party::Unit(b.id)]);
+    three.fields.number = "（42）".into();
+    for x in [&one, &two, &three] {
+        s.create_task(x, &created(x.at)).await.unwrap();
+    }
+    let now = t("2026-03-02T02:00:00Z");
+    let q = query(now);
+    let list = |q: TaskQuery| async move { titles(&s.list_tasks(&q).await.unwrap()) };
+    assert_eq!(list(TaskQuery { unit_id: Some(a.id), ..q.clone() }).await, vec!["推进5G基站建设", "编制投资指南"]);
+    assert_eq!(list(TaskQuery { unit_id: Some(a.id), lead_only: true, ..q.clone() }).await, vec!["编制投资指南"]);
+    assert_eq!(list(TaskQuery { statuses: vec![Status::Closed], ..q.clone() }).await, vec!["编制投资指南"]);
+    assert_eq!(list(TaskQuery { sources: vec![Source::Instruction], ..q.clone() }).await, vec!["编制投资指南"]);
+    assert_eq!(list(TaskQuery { text: Some("5G".into()), ..q.clone() }).await, vec!["推进5G基站建设"]);
+    assert_eq!(list(TaskQuery { text: Some("（42）".into()), ..q.clone() }).await, vec!["百分比_测试%"]);
+    assert_eq!(list(TaskQuery { text: Some("_".into()), ..q.clone() }).await, vec!["百分比_测试%"]);
+    assert_eq!(list(TaskQuery { text: Some("%".into()), ..q.clone() }).await, vec!["百分比_测试%"]);
+    assert_eq!(list(TaskQuery { deadline_before: Some(date(2026, 4, 1)), ..q.clone() }).await, vec!["编制投资指南"]);
+    assert_eq!(list(TaskQuery { deadline_after: Some(date(2026, 4, 1)), ..q.clone() }).await, vec!["推进5G基站建设"]);
+    assert_eq!(list(TaskQuery { sort: TaskSort::Deadline, ..q.clone() }).await, vec!["编制投资指南", "推进5G基站建设", "百分比_测试%"]);
+    let page = s.list_tasks(&TaskQuery { per_page: 2, page: 2, sort: TaskSort::Number, ..q.clone() }).await.unwrap();
+    assert_eq!((page.total, page.page, page.per_page), (3, 2, 2));
+    assert_eq!(titles(&page), vec!["百分比_测试%"]);
+    let one_page = s.list_tasks(&TaskQuery { per_page: 0, page: 0, ..q.clone() }).await.unwrap();
+    assert_eq!((one_page.page, one_page.per_page, one_page.items.len()), (1, 1, 1));
+}
+
+pub async fn lights_are_filtered_at_the_given_instant(db: &TestDb) {
+    let s = &*db.store;
+    let mk = |title: &str, due: Option<&str>, warn: Option<&str>, status| {
+        let mut x = task(title, vec![]);
+        x.schedule = ScheduleInstants { due_at: due.map(t), warn_at: warn.map(t) };
+        x.status = status;
+        x
+    };
+    for x in [
+        mk("red", Some("2026-03-05T09:30:00Z"), Some("2026-03-03T16:00:00Z"), Status::Assigned),
+        mk("yellow", Some("2026-03-10T09:30:00Z"), Some("2026-03-05T16:00:00Z"), Status::InProgress),
+        mk("green", Some("2026-03-20T09:30:00Z"), Some("2026-03-18T16:00:00Z"), Status::Signed),
+        mk("no-due", None, None, Status::Assigned),
+        mk("closed-late", Some("2026-03-01T09:30:00Z"), Some("2026-02-27T16:00:00Z"), Status::Closed),
+    ] {
+        s.create_task(&x, &created(x.at)).await.unwrap();
+    }
+    let q = query(t("2026-03-06T02:00:00Z"));
+    let by = |l| {
+        let q = TaskQuery { light: Some(l), ..q.clone() };
+        async move { titles(&s.list_tasks(&q).await.unwrap()) }
+    };
+    assert_eq!(by(Light::Red).await, vec!["red"]);
+    assert_eq!(by(Light::Yellow).await, vec!["yellow"]);
+    assert_eq!(by(Light::Green).await, vec!["green", "no-due"]);
+    // At the due instant exactly a task is not yet late; a millisecond later it is.
+    let at = |s: &str| TaskQuery { light: Some(Light::Red), ..query(t(s)) };
+    assert!(titles(&s.list_tasks(&at("2026-03-05T09:30:00Z")).await.unwrap()).is_empty());
+    assert_eq!(titles(&s.list_tasks(&at("2026-03-05T09:30:00.001Z")).await.unwrap()), vec!["red"]);
+    let due = TaskQuery { due_before: Some(t("2026-03-10T09:30:00Z")), due_after: Some(t("2026-03-06T00:00:00Z")), ..q.clone() };
+    assert_eq!(titles(&s.list_tasks(&due).await.unwrap()), vec!["yellow"]);
+}
+
+pub async fn the_most_urgent_overdue_tasks_come_first(db: &TestDb) {
+    let s = &*db.store;
+    let base = t("2026-01-01T00:00:00Z");
+    let tasks: Vec<StoredTask> = (0..250)
+        .map(|i| {
+            let mut x = task(&format!("任务{i:03}"), vec![]);
+            // Scatter the due times: i * 7919 mod 250 hours after the base.
+            let h = (i * 7919) % 250;
+            x.schedule.due_at = Some(base + jiff::SignedDuration::from_hours(h));
+            x
+        })
+        .collect();
+    assert_eq!(s.insert_tasks(&tasks, base).await.unwrap(), 250);
+    let now = base + jiff::SignedDuration::from_hours(200);
+    let page = s
+        .list_tasks(&TaskQuery { light: Some(Light::Red), per_page: 100, ..query(now) })
+        .await
+        .unwrap();
+    assert_eq!(page.total, 200);
+    let dues: Vec<Timestamp> = page.items.iter().map(|x| s_due(x, &tasks)).collect();
+    assert_eq!(dues.len(), 100);
+    assert!(dues.windows(2).all(|w| w[0] <= w[1]));
+    assert_eq!(dues[0], base);
+}
+
+fn s_due(x: &Task, all: &[StoredTask]) -> Timestamp {
+    all.iter().find(|s| s.fields.title == x.fields.title).and_then(|s| s.schedule.due_at).unwrap()
+}
+
+pub async fn a_unit_sees_the_tasks_of_groups_it_belongs_to(db: &TestDb) {
+    let s = &*db.store;
+    s.import_directory(&UnitDirectory::from_toml(NAIMAN_UNITS).unwrap()).await.unwrap();
+    let Some(PartyRef::Group(towns)) = s.resolve_name("各苏木乡镇场、街道").await.unwrap() else { panic!() };
+    let Some(PartyRef::Unit(street)) = s.resolve_name("大沁他拉街道").await.unwrap() else { panic!() };
+    let Some(PartyRef::Unit(court)) = s.resolve_name("旗人民法院").await.unwrap() else { panic!() };
+    let mut x = task("设立综合窗口", vec![Party::Unit(court)]);
+    x.fields.cooperating = vec![Party::Group(towns)];
+    s.create_task(&x, &created(x.at)).await.unwrap();
+    let q = TaskQuery { unit_id: Some(street), ..query(x.at) };
+    assert_eq!(titles(&s.list_tasks(&q).await.unwrap()), vec!["设立综合窗口"]);
+    let q = TaskQuery { unit_id: Some(street), lead_only: true, ..query(x.at) };
+    assert!(titles(&s.list_tasks(&q).await.unwrap()).is_empty());
+}
+
+pub async fn bulk_inserts_keep_parties_and_history(db: &TestDb) {
+    let s = &*db.store;
+    let a = s.create_unit(&unit("甲局", &[])).await.unwrap();
+    let b = s.create_unit(&unit("乙局", &[])).await.unwrap();
+    let tasks: Vec<StoredTask> = (0..2500)
+        .map(|i| {
+            let mut x = task(&format!("批量{i}"), vec![Party::Unit(if i % 2 == 0 { a.id } else { b.id })]);
+            x.fields.cooperating = vec![Party::Unit(if i % 2 == 0 { b.id } else { a.id })];
+            x
+        })
+        .collect();
+    let at = t("2026-03-02T01:00:00Z");
+    assert_eq!(s.insert_tasks(&tasks, at).await.unwrap(), 2500);
+    let page = s.list_tasks(&TaskQuery { sort: TaskSort::Number, per_page: 500, page: 5, ..query(at) }).await.unwrap();
+    assert_eq!(page.total, 2500);
+    let last = page.items.last().unwrap();
+    assert_eq!(last.fields.title, "批量2499");
+    assert_eq!(last.fields.lead, vec![Party::Unit(b.id)]);
+    assert_eq!(last.fields.cooperating, vec![Party::Unit(a.id)]);
+    assert_eq!(s.task_events(last.id).await.unwrap().len(), 1);
+}
+
+pub async fn schedules_can_be_recomputed_for_open_tasks(db: &TestDb) {
+    let s = &*db.store;
+    let mut closed = task("已办结", vec![]);
+    closed.status = Status::Closed;
+    let open = task("办理中", vec![]);
+    for x in [&closed, &open, &open] {
+        s.create_task(x, &created(x.at)).await.unwrap();
+    }
+    let found = s.open_tasks(TaskId(0), 10).await.unwrap();
+    assert_eq!(found.iter().map(|t| t.fields.title.as_str()).collect::<Vec<_>>(), vec!["办理中", "办理中"]);
+    let after_first = s.open_tasks(found[0].id, 10).await.unwrap();
+    assert_eq!(after_first.len(), 1);
+    let sch = ScheduleInstants { due_at: Some(t("2026-03-05T09:30:00Z")), warn_at: None };
+    s.set_schedules(&[(found[0].id, sch)]).await.unwrap();
+    let q = TaskQuery { light: Some(Light::Red), ..query(t("2026-03-06T00:00:00Z")) };
+    assert_eq!(s.list_tasks(&q).await.unwrap().total, 1);
+}
+
+pub async fn calendar_files_are_kept_in_order(db: &TestDb) {
+    let s = &*db.store;
+    let a = CalendarFile::parse_json(r#"{"years": {"2027": {"off": ["2027-01-01"]}}}"#).unwrap();
+    let b = CalendarFile::parse_json(r#"{"scope": "local", "years": {"2026": {"off": ["2026-07-01"]}}}"#).unwrap();
+    s.add_calendar_file(&a, "2027 年安排", t("2026-11-01T00:00:00Z")).await.unwrap();
+    s.add_calendar_file(&b, "地方假日", t("2026-11-02T00:00:00Z")).await.unwrap();
+    assert_eq!(s.calendar_files().await.unwrap(), vec![a, b]);
+}
+
+pub async fn meta_values_are_replaced(db: &TestDb) {
+    let s = &*db.store;
+    assert_eq!(s.get_meta("k").await.unwrap(), None);
+    s.set_meta("k", "1").await.unwrap();
+    s.set_meta("k", "2").await.unwrap();
+    assert_eq!(s.get_meta("k").await.unwrap().as_deref(), Some("2"));
+}

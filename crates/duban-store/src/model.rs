@@ -1,0 +1,139 @@
+//! The shapes that cross the storage interface, beyond the domain's own types.
+
+use duban_domain::ids::{EventId, GroupId, LedgerId, PersonId, TaskId, UnitId};
+use duban_domain::policy::ClockEvent;
+use duban_domain::task::{Classification, Light, NewTask, Source, Status};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What a name resolves to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyRef {
+    Unit(UnitId),
+    Group(GroupId),
+}
+
+/// What loading a unit directory did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DirectoryImport {
+    pub units_created: u32,
+    pub units_updated: u32,
+    pub groups_created: u32,
+    pub groups_updated: u32,
+    pub names: u32,
+}
+
+/// A ledger (台账): the tasks of one document, meeting or list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewLedger {
+    pub name: String,
+    /// 文号, e.g. 奈政字〔2025〕43号.
+    pub doc_number: Option<String>,
+    pub issued: Option<Date>,
+    pub issuer: String,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ledger {
+    pub id: LedgerId,
+    #[serde(flatten)]
+    pub fields: NewLedger,
+    pub created_at: Timestamp,
+}
+
+/// The two instants that decide a task's light, kept with the task so lists can filter and
+/// sort by light in SQL.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleInstants {
+    pub due_at: Option<Timestamp>,
+    pub warn_at: Option<Timestamp>,
+}
+
+/// A task as written to storage: its fields, state, clock events and schedule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredTask {
+    pub fields: NewTask,
+    pub status: Status,
+    pub clock: BTreeMap<ClockEvent, Timestamp>,
+    pub schedule: ScheduleInstants,
+    pub at: Timestamp,
+}
+
+/// An entry for a task's append-only history.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewEvent {
+    pub at: Timestamp,
+    pub actor_id: Option<PersonId>,
+    /// What happened: `created`, `updated`, `cancelled`, a clock event …
+    pub kind: String,
+    /// Details, e.g. the fields before and after an edit.
+    pub data: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskEvent {
+    pub id: EventId,
+    pub task_id: TaskId,
+    pub at: Timestamp,
+    pub actor_id: Option<PersonId>,
+    pub kind: String,
+    pub data: serde_json::Value,
+}
+
+/// Sort orders of a task list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskSort {
+    /// Most urgent first: the earliest open due time.
+    #[default]
+    Due,
+    Deadline,
+    Number,
+    /// Most recently changed first.
+    Updated,
+}
+
+/// Filters and paging of a task list. Every filter is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskQuery {
+    pub ledger_id: Option<LedgerId>,
+    pub parent_id: Option<TaskId>,
+    /// Tasks this unit leads or cooperates on, directly or through a group it belongs to.
+    pub unit_id: Option<UnitId>,
+    /// Only tasks it leads.
+    pub lead_only: bool,
+    pub statuses: Vec<Status>,
+    pub sources: Vec<Source>,
+    pub classifications: Vec<Classification>,
+    /// Light at `now`.
+    pub light: Option<Light>,
+    pub now: Timestamp,
+    /// The earliest open due time is at or before / at or after.
+    pub due_before: Option<Timestamp>,
+    pub due_after: Option<Timestamp>,
+    pub deadline_before: Option<Date>,
+    pub deadline_after: Option<Date>,
+    /// Words in the number, title or text.
+    pub text: Option<String>,
+    pub sort: TaskSort,
+    /// 1-based.
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// The statuses of closed or paused tasks, as written in SQL; the partial index on open tasks'
+/// due times uses exactly this predicate.
+pub const OPEN_PREDICATE: &str = "status NOT IN ('closed', 'suspended', 'cancelled')";
