@@ -49,6 +49,8 @@ pub struct Stage {
     pub warn_from: Option<Date>,
     /// True when the due date relied on a year without holiday data.
     pub provisional: bool,
+    /// Why no due date could be computed (a year without holiday data), in Chinese.
+    pub problem: Option<String>,
 }
 
 impl Stage {
@@ -152,19 +154,19 @@ pub fn due_date(
 }
 
 /// Computes a task's stages from the policy, the calendar, the task's facts and the instants
-/// of the clock events that have happened.
+/// of the clock events that have happened. A stage whose due date cannot be computed (its days
+/// fall in a year without holiday data) carries the reason in `problem` and no due date; the
+/// other stages are unaffected.
 pub fn schedule(
     policy: &Policy,
     calendar: &Calendar,
     facts: &TaskFacts,
     events: &BTreeMap<ClockEvent, Timestamp>,
-) -> Result<Schedule, CalendarError> {
+) -> Schedule {
     let tz = policy.timezone();
-    let end_of_day = policy.settings.end_of_day;
     let mut stages = Vec::new();
     for rule in policy.applicable(facts) {
         let started_at = events.get(&rule.start).copied();
-        let stopped_at = events.get(&rule.stop).copied();
         let mut stage = Stage {
             stage: rule.stage.clone(),
             name: rule.name.clone(),
@@ -174,35 +176,51 @@ pub fn schedule(
             duration: rule.duration,
             clause: rule.clause.clone(),
             started_at,
-            stopped_at,
+            stopped_at: events.get(&rule.stop).copied(),
             counts_from: None,
             due: None,
             due_at: None,
             warn_from: None,
             provisional: false,
+            problem: None,
         };
-        if let Some(at) = started_at {
-            let (from, p1) = counts_from(at, policy, calendar)?;
-            stage.counts_from = Some(from);
-            if let Some((due, p2)) = due_date(rule, from, facts.deadline, policy, calendar)? {
-                let within = rule.yellow_within.unwrap_or(policy.settings.yellow_within);
-                let warn = calendar.warning_start(due, within)?;
-                stage.due = Some(due);
-                stage.due_at = due
-                    .to_datetime(end_of_day)
-                    .to_zoned(tz.clone())
-                    .ok()
-                    .map(|z| z.timestamp());
-                stage.warn_from = Some(warn.value);
-                stage.provisional = p1 || p2 || warn.provisional;
-            }
+        if let Some(at) = started_at
+            && let Err(e) = time_stage(&mut stage, rule, at, facts, policy, calendar, &tz)
+        {
+            stage.problem = Some(e.to_string());
         }
         stages.push(stage);
     }
     let open = || stages.iter().filter(|s| s.stopped_at.is_none() && s.due_at.is_some());
     let due_at = open().filter_map(|s| s.due_at).min();
     let warn_at = open().filter_map(|s| s.warn_at(&tz)).min();
-    Ok(Schedule { stages, due_at, warn_at })
+    Schedule { stages, due_at, warn_at }
+}
+
+fn time_stage(
+    stage: &mut Stage,
+    rule: &Rule,
+    at: Timestamp,
+    facts: &TaskFacts,
+    policy: &Policy,
+    calendar: &Calendar,
+    tz: &TimeZone,
+) -> Result<(), CalendarError> {
+    let (from, p1) = counts_from(at, policy, calendar)?;
+    stage.counts_from = Some(from);
+    if let Some((due, p2)) = due_date(rule, from, facts.deadline, policy, calendar)? {
+        let within = rule.yellow_within.unwrap_or(policy.settings.yellow_within);
+        let warn = calendar.warning_start(due, within)?;
+        stage.due = Some(due);
+        stage.due_at = due
+            .to_datetime(policy.settings.end_of_day)
+            .to_zoned(tz.clone())
+            .ok()
+            .map(|z| z.timestamp());
+        stage.warn_from = Some(warn.value);
+        stage.provisional = p1 || p2 || warn.provisional;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -224,7 +242,6 @@ mod tests {
         let c = Calendar::builtin().unwrap();
         let events = BTreeMap::from([(ClockEvent::Received, at(received))]);
         schedule(&p, &c, &f, &events)
-            .unwrap()
             .stages
             .into_iter()
             .filter_map(|s| s.due.map(|d| (s.stage, d)))
@@ -280,7 +297,7 @@ mod tests {
             (ClockEvent::Signed, at("2025-09-23T09:00")),
             (ClockEvent::Done, at("2025-09-30T11:00")),
         ]);
-        let s = schedule(&p, &c, &facts(Source::Document, Complexity::General, None), &events).unwrap();
+        let s = schedule(&p, &c, &facts(Source::Document, Complexity::General, None), &events);
         let outcome = s.stages.iter().find(|s| s.stage == "outcome").unwrap();
         // National Day 2025: 10-01..08 off; 10-11 (Sat) make-up. After 09-30: 10-09, 10, 11, 13, 14.
         assert_eq!(outcome.due, Some(date(2025, 10, 14)));
@@ -348,7 +365,7 @@ mod tests {
         let p = Policy::builtin("x-district-2022").unwrap();
         let c = Calendar::builtin().unwrap();
         let events = BTreeMap::from([(ClockEvent::Received, at("2026-03-02T09:00"))]);
-        let s = schedule(&p, &c, &facts(Source::Document, Complexity::Complex, None), &events).unwrap();
+        let s = schedule(&p, &c, &facts(Source::Document, Complexity::Complex, None), &events);
         // done: 10 WD after 03-02 = 03-16 (Mon); sign: 3 WD = 03-05 with yellow 1 WD before.
         let sign = &s.stages[0];
         assert_eq!(sign.due, Some(date(2026, 3, 5)));
@@ -366,14 +383,19 @@ mod tests {
     fn a_year_without_data_is_an_error_unless_allowed() {
         let p = Policy::builtin("x-district-2022").unwrap();
         let c = Calendar::builtin().unwrap();
-        let events = BTreeMap::from([(ClockEvent::Received, at("2026-12-30T09:00"))]);
+        let events = BTreeMap::from([(ClockEvent::Received, at("2026-12-28T09:00"))]);
         let f = facts(Source::Document, Complexity::General, None);
-        assert!(matches!(
-            schedule(&p, &c, &f, &events),
-            Err(CalendarError::UnknownYear { year: 2027, .. })
-        ));
+        let s = schedule(&p, &c, &f, &events);
+        // Signing (3 WD) ends 12-31, inside the data; done (5 WD) would reach 2027.
+        let sign = &s.stages[0];
+        assert_eq!((sign.due, sign.problem.as_deref()), (Some(date(2026, 12, 31)), None));
+        let done = s.stages.iter().find(|st| st.stage == "done").unwrap();
+        assert_eq!(done.due, None);
+        assert!(done.problem.as_deref().unwrap().contains("2027 年的节假日安排尚未导入"));
+        assert_eq!(s.due_at, sign.due_at);
         let c = c.with_unknown_years(crate::calendar::UnknownYears::WeekendsOnly);
-        let s = schedule(&p, &c, &f, &events).unwrap();
-        assert!(s.stages.iter().any(|st| st.provisional));
+        let s = schedule(&p, &c, &f, &events);
+        let done = s.stages.iter().find(|st| st.stage == "done").unwrap();
+        assert_eq!((done.due, done.provisional), (Some(date(2027, 1, 4)), true));
     }
 }

@@ -336,7 +336,7 @@ impl NewTask {
 
 /// A change to a task's descriptive fields. `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct TaskPatch {
     pub number: Option<String>,
     pub title: Option<String>,
@@ -344,8 +344,11 @@ pub struct TaskPatch {
     pub source: Option<Source>,
     pub lead: Option<Vec<Party>>,
     pub cooperating: Option<Vec<Party>>,
+    #[serde(deserialize_with = "present")]
     pub leader_id: Option<Option<PersonId>>,
+    #[serde(deserialize_with = "present")]
     pub responsible_person_id: Option<Option<PersonId>>,
+    #[serde(deserialize_with = "present")]
     pub deadline: Option<Option<Date>>,
     pub milestones: Option<Vec<Milestone>>,
     pub targets: Option<Vec<String>>,
@@ -353,12 +356,21 @@ pub struct TaskPatch {
     pub priority: Option<Priority>,
     pub complexity: Option<Complexity>,
     pub classification: Option<Classification>,
-    pub status: Option<Status>,
+}
+
+/// Tells a field given as `null` (clear it: `Some(None)`) from a field left out (`None`).
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 impl TaskPatch {
-    /// Applies the patch and re-checks the fields it touched.
-    pub fn apply(&self, t: &mut NewTask, status: &mut Status) -> Result<(), Error> {
+    /// Applies the patch and re-checks the fields it touched. The status is not a field: it
+    /// changes only through the lifecycle's transitions.
+    pub fn apply(&self, t: &mut NewTask) -> Result<(), Error> {
         if let Some(v) = &self.number {
             t.number = text_field("number", "序号", Some(v.clone()), MAX_NUMBER_CHARS, false)?;
         }
@@ -407,9 +419,6 @@ impl TaskPatch {
         }
         if let Some(v) = self.classification {
             t.classification = v;
-        }
-        if let Some(v) = self.status {
-            *status = v;
         }
         Ok(())
     }
@@ -465,6 +474,17 @@ mod tests {
         assert!(matches!(e, Error::Invalid { ref field, .. } if field == "deadline"));
         let e = TaskInput { title: Some("x".repeat(501)), ..Default::default() }.parse(now, &tz()).unwrap_err();
         assert!(e.to_string().contains("过长"));
+    }
+
+    #[test]
+    fn a_patch_tells_null_from_absent() {
+        let p: TaskPatch = serde_json::from_str(r#"{"deadline": null, "title": "新"}"#).unwrap();
+        assert_eq!(p.deadline, Some(None));
+        assert_eq!(p.leader_id, None);
+        let p: TaskPatch = serde_json::from_str(r#"{"deadline": "2026-03-31"}"#).unwrap();
+        assert_eq!(p.deadline, Some(Some(jiff::civil::date(2026, 3, 31))));
+        assert!(serde_json::from_str::<TaskPatch>(r#"{"status": "closed"}"#).is_err());
+        assert!(serde_json::from_str::<TaskPatch>(r#"{"priority": "超级"}"#).is_err());
     }
 
     #[test]

@@ -1,1 +1,21 @@
-//! placeholder
+//! # duban-server
+//!
+//! Everything around the domain that the `duban` binary runs: the layered [`config`], the
+//! choice of storage backend from a database URL ([`db`]), the [`service`] layer that applies
+//! the rules and the calendar to tasks, and the JSON [`api`] served by [`startup`].
+
+pub mod api;
+pub mod config;
+pub mod db;
+pub mod service;
+pub mod startup;
+
+/// The system clock: the one place in Duban that reads the wall time.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl duban_domain::clock::Clock for SystemClock {
+    fn now(&self) -> jiff::Timestamp {
+        jiff::Timestamp::now()
+    }
+}

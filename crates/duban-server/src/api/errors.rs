@@ -1,0 +1,74 @@
+//! The JSON renderer of [`duban_domain::Error`], after kanidm's `https/errors.rs`: every error
+//! becomes an HTTP status and a body `{"error": {"code", "message", …}}` whose `code` is stable
+//! and whose `message` is in Chinese for people. Request bodies, queries and paths that cannot
+//! be read become `invalid_input` errors the same way. Internal causes never reach the body.
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use duban_domain::{Error, ErrorCode};
+
+/// An error on its way to the client, with the HTTP status when it is not the error code's
+/// usual one (a request that cannot even be read is 400 or 415, not 422).
+#[derive(Debug)]
+pub struct ApiError {
+    pub error: Error,
+    pub status: Option<StatusCode>,
+}
+
+impl From<Error> for ApiError {
+    fn from(error: Error) -> Self {
+        Self { error, status: None }
+    }
+}
+
+fn unreadable(field: &str, what: &str, status: StatusCode, detail: String) -> ApiError {
+    ApiError { error: Error::invalid(field, format!("{what}：{detail}")), status: Some(status) }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        unreadable("body", "请求内容不是有效的 JSON 或字段有误", r.status(), r.body_text())
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(r: QueryRejection) -> Self {
+        unreadable("query", "查询参数有误", StatusCode::BAD_REQUEST, r.body_text())
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(r: PathRejection) -> Self {
+        unreadable("path", "路径参数有误", StatusCode::BAD_REQUEST, r.body_text())
+    }
+}
+
+/// The HTTP status of an error code.
+pub fn status_of(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        ErrorCode::InvalidInput | ErrorCode::CalendarOutOfRange => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::Conflict | ErrorCode::VersionConflict => StatusCode::CONFLICT,
+        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let e = self.error;
+        let code = e.code();
+        let mut body = serde_json::json!({ "code": code, "message": e.to_string() });
+        match &e {
+            Error::Invalid { field, .. } => body["field"] = serde_json::json!(field),
+            Error::VersionConflict { current } => body["current_version"] = serde_json::json!(current),
+            _ => {}
+        }
+        let status = self.status.unwrap_or_else(|| status_of(code));
+        (status, Json(serde_json::json!({ "error": body }))).into_response()
+    }
+}

@@ -1,0 +1,80 @@
+//! The JSON API under `/api/v1/`, plus `/healthz`. Handlers parse at the edge (query strings and
+//! bodies become checked domain values) and delegate to the [`Duban`](crate::service::Duban)
+//! service. The OpenAPI document describing every route is served at `/api/v1/openapi.json`.
+
+pub mod errors;
+mod extract;
+mod org;
+pub mod openapi;
+mod tasks;
+mod workdays;
+
+use crate::service::Duban;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use std::sync::Arc;
+
+pub type AppState = Arc<Duban>;
+type ApiResult<T> = Result<T, errors::ApiError>;
+
+/// Every route, as (method, path); the OpenAPI document must describe each (tested).
+pub const ROUTES: &[(&str, &str)] = &[
+    ("get", "/healthz"),
+    ("get", "/api/v1/openapi.json"),
+    ("get", "/api/v1/units"),
+    ("post", "/api/v1/units"),
+    ("get", "/api/v1/units/{id}"),
+    ("put", "/api/v1/units/{id}"),
+    ("delete", "/api/v1/units/{id}"),
+    ("get", "/api/v1/groups"),
+    ("get", "/api/v1/groups/{id}"),
+    ("get", "/api/v1/resolve"),
+    ("get", "/api/v1/people"),
+    ("post", "/api/v1/people"),
+    ("get", "/api/v1/people/{id}"),
+    ("put", "/api/v1/people/{id}"),
+    ("delete", "/api/v1/people/{id}"),
+    ("get", "/api/v1/ledgers"),
+    ("post", "/api/v1/ledgers"),
+    ("get", "/api/v1/ledgers/{id}"),
+    ("get", "/api/v1/tasks"),
+    ("post", "/api/v1/tasks"),
+    ("get", "/api/v1/tasks/{id}"),
+    ("patch", "/api/v1/tasks/{id}"),
+    ("delete", "/api/v1/tasks/{id}"),
+    ("get", "/api/v1/tasks/{id}/events"),
+    ("get", "/api/v1/calendar/workday"),
+    ("get", "/api/v1/calendar/add"),
+    ("get", "/api/v1/calendar/between"),
+    ("post", "/api/v1/calendar"),
+    ("get", "/api/v1/rules"),
+];
+
+/// The API router.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/v1/openapi.json", get(openapi::document))
+        .merge(org::routes())
+        .merge(tasks::routes())
+        .merge(workdays::routes())
+        .fallback(not_found)
+        .with_state(state)
+}
+
+async fn healthz(State(d): State<AppState>) -> impl IntoResponse {
+    match d.store().ping().await {
+        Ok(()) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok", "database": d.store().backend()}))),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({"status": "unavailable", "database": d.store().backend()})),
+        ),
+    }
+}
+
+async fn not_found() -> errors::ApiError {
+    duban_domain::Error::not_found("请求的地址").into()
+}

@@ -1,0 +1,122 @@
+//! Units, unit groups, name resolution, people and ledgers.
+
+use super::extract::{Json, Path, Query};
+use super::{ApiResult, AppState};
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use duban_domain::Error;
+use duban_domain::ids::{GroupId, LedgerId, PersonId, UnitId};
+use duban_domain::org::{Person, PersonInput, Unit, UnitGroup, UnitInput};
+use duban_domain::task::{Source, parse_date};
+use duban_store::{Ledger, NewLedger, PartyRef};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/units", get(list_units).post(create_unit))
+        .route("/api/v1/units/{id}", get(get_unit).put(update_unit).delete(delete_unit))
+        .route("/api/v1/groups", get(list_groups))
+        .route("/api/v1/groups/{id}", get(get_group))
+        .route("/api/v1/resolve", get(resolve))
+        .route("/api/v1/people", get(list_people).post(create_person))
+        .route("/api/v1/people/{id}", get(get_person).put(update_person).delete(deactivate_person))
+        .route("/api/v1/ledgers", get(list_ledgers).post(create_ledger))
+        .route("/api/v1/ledgers/{id}", get(get_ledger))
+}
+
+async fn list_units(State(d): State<AppState>) -> ApiResult<Json<Vec<Unit>>> {
+    Ok(Json(d.store().list_units().await?))
+}
+
+async fn create_unit(State(d): State<AppState>, Json(input): Json<UnitInput>) -> ApiResult<(StatusCode, Json<Unit>)> {
+    Ok((StatusCode::CREATED, Json(d.store().create_unit(&input.parse()?).await?)))
+}
+
+async fn get_unit(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Unit>> {
+    Ok(Json(d.store().get_unit(UnitId(id)).await?))
+}
+
+async fn update_unit(State(d): State<AppState>, Path(id): Path<i64>, Json(input): Json<UnitInput>) -> ApiResult<Json<Unit>> {
+    Ok(Json(d.store().update_unit(UnitId(id), &input.parse()?).await?))
+}
+
+async fn delete_unit(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<StatusCode> {
+    d.store().delete_unit(UnitId(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn list_groups(State(d): State<AppState>) -> ApiResult<Json<Vec<UnitGroup>>> {
+    Ok(Json(d.store().list_groups().await?))
+}
+
+async fn get_group(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<UnitGroup>> {
+    Ok(Json(d.store().get_group(GroupId(id)).await?))
+}
+
+#[derive(Deserialize)]
+struct ResolveParams {
+    name: String,
+}
+
+async fn resolve(State(d): State<AppState>, Query(p): Query<ResolveParams>) -> ApiResult<Json<PartyRef>> {
+    match d.store().resolve_name(&p.name).await? {
+        Some(r) => Ok(Json(r)),
+        None => Err(Error::not_found(format!("名为“{}”的单位或单位组", p.name.trim())).into()),
+    }
+}
+
+async fn list_people(State(d): State<AppState>) -> ApiResult<Json<Vec<Person>>> {
+    Ok(Json(d.store().list_people().await?))
+}
+
+async fn create_person(State(d): State<AppState>, Json(input): Json<PersonInput>) -> ApiResult<(StatusCode, Json<Person>)> {
+    Ok((StatusCode::CREATED, Json(d.store().create_person(&input.parse()?).await?)))
+}
+
+async fn get_person(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Person>> {
+    Ok(Json(d.store().get_person(PersonId(id)).await?))
+}
+
+async fn update_person(State(d): State<AppState>, Path(id): Path<i64>, Json(input): Json<PersonInput>) -> ApiResult<Json<Person>> {
+    Ok(Json(d.store().update_person(PersonId(id), &input.parse()?).await?))
+}
+
+async fn deactivate_person(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<StatusCode> {
+    d.store().deactivate_person(PersonId(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LedgerInput {
+    name: String,
+    #[serde(default)]
+    doc_number: Option<String>,
+    #[serde(default)]
+    issued: Option<String>,
+    #[serde(default)]
+    issuer: String,
+    #[serde(default)]
+    source: Option<String>,
+}
+
+async fn list_ledgers(State(d): State<AppState>) -> ApiResult<Json<Vec<Ledger>>> {
+    Ok(Json(d.store().list_ledgers().await?))
+}
+
+async fn create_ledger(State(d): State<AppState>, Json(l): Json<LedgerInput>) -> ApiResult<(StatusCode, Json<Ledger>)> {
+    let new = NewLedger {
+        name: l.name.trim().to_string(),
+        doc_number: l.doc_number.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+        issued: l.issued.filter(|s| !s.trim().is_empty()).map(|s| parse_date("issued", &s)).transpose()?,
+        issuer: l.issuer.trim().to_string(),
+        source: l.source.map(|s| s.parse()).transpose()?.unwrap_or(Source::Document),
+    };
+    Ok((StatusCode::CREATED, Json(d.store().create_ledger(&new, d.now()).await?)))
+}
+
+async fn get_ledger(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Ledger>> {
+    Ok(Json(d.store().get_ledger(LedgerId(id)).await?))
+}

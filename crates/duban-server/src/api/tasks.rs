@@ -1,0 +1,178 @@
+//! Tasks: create, read, edit (with optimistic locking), withdraw, history, and the filtered,
+//! paginated list.
+
+use super::extract::{Json, Path, Query};
+use super::{ApiResult, AppState};
+use crate::service::TaskView;
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use duban_domain::Error;
+use duban_domain::ids::{LedgerId, TaskId, UnitId};
+use duban_domain::task::{TaskInput, TaskPatch, parse_date, parse_instant};
+use duban_store::{Page, TaskEvent, TaskQuery, TaskSort};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/tasks", get(list).post(create))
+        .route("/api/v1/tasks/{id}", get(get_one).patch(update).delete(cancel))
+        .route("/api/v1/tasks/{id}/events", get(events))
+}
+
+/// The query string of the task list, as written by clients.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ListParams {
+    pub ledger: Option<i64>,
+    pub parent: Option<i64>,
+    pub unit: Option<i64>,
+    pub lead_only: Option<bool>,
+    /// Comma-separated statuses.
+    pub status: Option<String>,
+    pub source: Option<String>,
+    pub classification: Option<String>,
+    pub light: Option<String>,
+    pub due_before: Option<String>,
+    pub due_after: Option<String>,
+    pub deadline_before: Option<String>,
+    pub deadline_after: Option<String>,
+    pub q: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+fn list_of<T: std::str::FromStr<Err = Error>>(v: Option<&str>) -> Result<Vec<T>, Error> {
+    v.map(|s| s.split([',', '，']).map(str::trim).filter(|x| !x.is_empty()).map(str::parse).collect())
+        .transpose()
+        .map(Option::unwrap_or_default)
+}
+
+impl ListParams {
+    /// Checks every parameter and gives a store query.
+    pub fn parse(self, tz: &jiff::tz::TimeZone) -> Result<TaskQuery, Error> {
+        let instant = |field: &str, v: Option<String>, end_of_day: bool| -> Result<Option<jiff::Timestamp>, Error> {
+            let Some(v) = v.filter(|s| !s.trim().is_empty()) else { return Ok(None) };
+            // A bare date means the whole day: up to its end for "before", from its start for "after".
+            if end_of_day && let Ok(d) = v.trim().parse::<jiff::civil::Date>() {
+                let next = d.tomorrow().map_err(|_| Error::invalid(field, "日期超出范围"))?;
+                let start = parse_instant(field, &next.to_string(), tz)?;
+                return Ok(Some(start - jiff::SignedDuration::from_millis(1)));
+            }
+            parse_instant(field, &v, tz).map(Some)
+        };
+        let date = |field: &str, v: Option<String>| v.filter(|s| !s.trim().is_empty()).map(|s| parse_date(field, &s)).transpose();
+        let sort = match self.sort.as_deref().map(str::trim) {
+            None | Some("") | Some("due") => TaskSort::Due,
+            Some("deadline") => TaskSort::Deadline,
+            Some("number") => TaskSort::Number,
+            Some("updated") => TaskSort::Updated,
+            Some(other) => {
+                return Err(Error::invalid("sort", format!("排序方式“{other}”无效，可选：due、deadline、number、updated")));
+            }
+        };
+        let per_page = self.per_page.unwrap_or(50);
+        if per_page == 0 || per_page > 500 {
+            return Err(Error::invalid("per_page", "每页条数应在 1 到 500 之间"));
+        }
+        Ok(TaskQuery {
+            ledger_id: self.ledger.map(LedgerId),
+            parent_id: self.parent.map(TaskId),
+            unit_id: self.unit.map(UnitId),
+            lead_only: self.lead_only.unwrap_or(false),
+            statuses: list_of(self.status.as_deref())?,
+            sources: list_of(self.source.as_deref())?,
+            classifications: list_of(self.classification.as_deref())?,
+            light: self.light.filter(|s| !s.trim().is_empty()).map(|s| s.parse()).transpose()?,
+            now: jiff::Timestamp::UNIX_EPOCH,
+            due_before: instant("due_before", self.due_before, true)?,
+            due_after: instant("due_after", self.due_after, false)?,
+            deadline_before: date("deadline_before", self.deadline_before)?,
+            deadline_after: date("deadline_after", self.deadline_after)?,
+            text: self.q.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+            sort,
+            page: self.page.unwrap_or(1).max(1),
+            per_page,
+        })
+    }
+}
+
+async fn list(State(d): State<AppState>, Query(p): Query<ListParams>) -> ApiResult<axum::Json<Page<TaskView>>> {
+    let q = p.parse(&d.policy().timezone())?;
+    Ok(axum::Json(d.list_tasks(q).await?))
+}
+
+/// A task with its version as an `ETag`, for `If-Match` on the next write.
+fn with_etag(status: StatusCode, v: TaskView) -> Response {
+    let etag = HeaderValue::from_str(&format!("\"{}\"", v.task.version)).ok();
+    let location = HeaderValue::from_str(&format!("/api/v1/tasks/{}", v.task.id)).ok();
+    let mut resp = (status, axum::Json(v)).into_response();
+    if let Some(e) = etag {
+        resp.headers_mut().insert(header::ETAG, e);
+    }
+    if status == StatusCode::CREATED && let Some(l) = location {
+        resp.headers_mut().insert(header::LOCATION, l);
+    }
+    resp
+}
+
+async fn create(State(d): State<AppState>, Json(input): Json<TaskInput>) -> ApiResult<Response> {
+    Ok(with_etag(StatusCode::CREATED, d.create_task(input, None).await?))
+}
+
+async fn get_one(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Response> {
+    Ok(with_etag(StatusCode::OK, d.get_task(TaskId(id)).await?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct WriteParams {
+    version: Option<i64>,
+    reason: Option<String>,
+}
+
+/// The version a write is based on: `If-Match: "N"` or `?version=N`. Required, so that nobody
+/// overwrites a change they have not seen.
+fn version(headers: &HeaderMap, p: &WriteParams) -> Result<i64, Error> {
+    if let Some(v) = p.version {
+        return Ok(v);
+    }
+    let missing = || Error::invalid("version", "修改任务须提供所依据的版本号（If-Match 请求头或 version 参数）");
+    let h = headers.get(header::IF_MATCH).ok_or_else(missing)?;
+    h.to_str()
+        .ok()
+        .map(|s| s.trim().trim_start_matches("W/").trim_matches('"'))
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(missing)
+}
+
+async fn update(
+    State(d): State<AppState>,
+    Path(id): Path<i64>,
+    Query(p): Query<WriteParams>,
+    headers: HeaderMap,
+    Json(patch): Json<TaskPatch>,
+) -> ApiResult<Response> {
+    let v = version(&headers, &p)?;
+    Ok(with_etag(StatusCode::OK, d.update_task(TaskId(id), v, &patch, None).await?))
+}
+
+async fn cancel(
+    State(d): State<AppState>,
+    Path(id): Path<i64>,
+    Query(p): Query<WriteParams>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let v = version(&headers, &p)?;
+    let reason = p.reason.as_deref().unwrap_or("");
+    Ok(with_etag(StatusCode::OK, d.cancel_task(TaskId(id), v, reason, None).await?))
+}
+
+async fn events(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Vec<TaskEvent>>> {
+    let id = TaskId(id);
+    d.store().get_task(id).await?;
+    Ok(Json(d.store().task_events(id).await?))
+}

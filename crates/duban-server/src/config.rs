@@ -1,0 +1,191 @@
+//! Layered configuration, after lldap: built-in defaults, then a TOML file, then `DUBAN_`
+//! environment variables (`DUBAN_DATABASE__URL`, `DUBAN_SERVER__BIND`, …; a double underscore
+//! separates a section from its key). Secrets, such as a password inside the database URL, are
+//! redacted whenever the configuration is printed with `{:?}`.
+
+use duban_domain::calendar::UnknownYears;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The commented default configuration printed by `duban default-config`.
+pub const DEFAULT_CONFIG: &str = include_str!("../default-config.toml");
+
+/// A string that must never be logged, such as a database URL with a password in it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn new(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL with any password replaced by `***`, fit for logs and messages.
+    pub fn redacted(&self) -> String {
+        let s = &self.0;
+        let Some(scheme_end) = s.find("://") else { return s.clone() };
+        let rest = &s[scheme_end + 3..];
+        let authority_end = rest.find('/').unwrap_or(rest.len());
+        let authority = &rest[..authority_end];
+        match (authority.rfind('@'), authority.find(':')) {
+            (Some(at), Some(colon)) if colon < at => format!(
+                "{}://{}:***{}",
+                &s[..scheme_end],
+                &authority[..colon],
+                &rest[at..]
+            ),
+            _ => s.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.redacted())
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite:duban.db` (the embedded default) or `postgres://user@host/db`.
+    pub url: DatabaseUrl,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    pub bind: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesConfig {
+    /// A built-in profile: x-district-2022, ejinhoro-2024, otog-front-2021, naiman-2025.
+    pub profile: String,
+    /// A policy file of the deployment's own, overriding the profile (optional).
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarConfig {
+    /// `error` (default) or `weekends-only` for dates in years without holiday data.
+    pub unknown_years: UnknownYears,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogConfig {
+    /// A tracing filter, e.g. `info` or `duban=debug,sqlx=warn`.
+    pub level: String,
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub database: DatabaseConfig,
+    pub server: ServerConfig,
+    pub rules: RulesConfig,
+    pub calendar: CalendarConfig,
+    pub log: LogConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database: DatabaseConfig { url: DatabaseUrl::new("sqlite:duban.db") },
+            server: ServerConfig { bind: "127.0.0.1:8080".into() },
+            rules: RulesConfig { profile: duban_domain::policy::DEFAULT_PROFILE.into(), file: None },
+            calendar: CalendarConfig { unknown_years: UnknownYears::Error },
+            log: LogConfig { level: "info".into() },
+        }
+    }
+}
+
+/// A configuration that cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[error("配置有误：{0}")]
+pub struct ConfigError(String);
+
+impl Config {
+    /// Defaults, then `file` if given (it must exist), then `DUBAN_` variables from `env`.
+    pub fn load_from(file: Option<&Path>, env: Env) -> Result<Self, ConfigError> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(f) = file {
+            if !f.is_file() {
+                return Err(ConfigError(format!("配置文件 {} 不存在", f.display())));
+            }
+            fig = fig.merge(Toml::file_exact(f));
+        }
+        fig.merge(env)
+            .extract()
+            .map_err(|e| ConfigError(e.to_string()))
+    }
+
+    /// Defaults, then `file`, then the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::load_from(file, Env::prefixed("DUBAN_").split("__"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_printed_default_is_the_built_in_default() {
+        let parsed: Config = toml::from_str(DEFAULT_CONFIG).unwrap();
+        assert_eq!(parsed, Config::default());
+    }
+
+    #[test]
+    fn a_file_overrides_defaults_and_the_environment_overrides_the_file() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("duban.toml", "[database]\nurl = \"sqlite:from-file.db\"\n[server]\nbind = \"0.0.0.0:9000\"")?;
+            jail.set_env("DUBAN_SERVER__BIND", "127.0.0.1:7000");
+            jail.set_env("DUBAN_RULES__PROFILE", "naiman-2025");
+            let c = Config::load(Some(Path::new("duban.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(c.database.url.expose(), "sqlite:from-file.db");
+            assert_eq!(c.server.bind, "127.0.0.1:7000");
+            assert_eq!(c.rules.profile, "naiman-2025");
+            assert_eq!(c.log.level, "info");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_keys_and_missing_files_are_errors() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("bad.toml", "[server]\nbnid = \"x\"")?;
+            assert!(Config::load(Some(Path::new("bad.toml"))).is_err());
+            assert!(Config::load(Some(Path::new("missing.toml"))).unwrap_err().to_string().contains("不存在"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn passwords_never_show_in_debug_output() {
+        let mut c = Config::default();
+        c.database.url = DatabaseUrl::new("postgres://duban:s3cret@db.internal:5432/duban");
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("postgres://duban:***@db.internal:5432/duban"));
+        assert_eq!(DatabaseUrl::new("sqlite:duban.db").redacted(), "sqlite:duban.db");
+        assert_eq!(DatabaseUrl::new("postgres://postgres@127.0.0.1/x").redacted(), "postgres://postgres@127.0.0.1/x");
+    }
+}

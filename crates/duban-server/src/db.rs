@@ -1,0 +1,39 @@
+//! Chooses the storage backend from the database URL: `sqlite:` or `postgres://`.
+
+use duban_domain::Error;
+use duban_store::Store;
+use duban_store_postgres::PgStore;
+use duban_store_sqlite::SqliteStore;
+use std::sync::Arc;
+
+/// Which backend a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(url: &str) -> Result<Self, Error> {
+        let u = url.trim();
+        if u.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if u.starts_with("postgres://") || u.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(Error::invalid(
+                "database",
+                "数据库地址应以 sqlite: 或 postgres:// 开头，例如 sqlite:duban.db",
+            ))
+        }
+    }
+}
+
+/// Opens the database at `url`, creating it when `create` is set (always for SQLite files, which
+/// are created on first use), and runs the migrations.
+pub async fn connect(url: &str, create: bool) -> Result<Arc<dyn Store>, Error> {
+    Ok(match Backend::of(url)? {
+        Backend::Sqlite => Arc::new(SqliteStore::connect(url).await?),
+        Backend::Postgres => Arc::new(PgStore::connect(url, create).await?),
+    })
+}

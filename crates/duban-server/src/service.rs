@@ -1,0 +1,371 @@
+//! The service layer: what the API, the pages and the CLI do with tasks, units, people, the
+//! calendar and the rules. It joins the pure domain (rules, calendar) to the store, and reads
+//! the time only from its [`Clock`].
+//!
+//! Every task write recomputes the task's schedule and stores the two instants that decide its
+//! light, so lists can filter and sort by light in SQL. When the calendar or the rules change,
+//! [`Duban::reschedule_all`] recomputes them for every open task.
+
+use duban_domain::Error;
+use duban_domain::calendar::{BUILTIN_JSON, Calendar, CalendarFile, UnknownYears};
+use duban_domain::clock::Clock;
+use duban_domain::ids::{PersonId, TaskId};
+use duban_domain::org::UnitDirectory;
+use duban_domain::policy::{ClockEvent, Policy, TaskFacts};
+use duban_domain::schedule::{Schedule, Stage, StageState, schedule};
+use duban_domain::task::{Light, NewTask, Status, Task, TaskInput, TaskPatch, TaskWarning};
+use duban_store::{DirectoryImport, NewEvent, Page, ScheduleInstants, Store, StoredTask, TaskQuery};
+use jiff::Timestamp;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+/// The meta key under which the fingerprint of the rules and calendar in force is kept.
+const FINGERPRINT_KEY: &str = "schedule_fingerprint";
+
+/// A stage as shown: its dates, and its state and light now.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageView {
+    #[serde(flatten)]
+    pub stage: Stage,
+    /// The duration in Chinese, e.g. "3 个工作日".
+    pub duration_text: String,
+    pub state: StageState,
+    pub light: Option<Light>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WarningView {
+    pub code: TaskWarning,
+    pub message: &'static str,
+}
+
+/// A task as shown: the stored task, its light now, and, for a single task, its stages.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskView {
+    #[serde(flatten)]
+    pub task: Task,
+    /// The light now; `null` when the task is closed, suspended or cancelled.
+    pub light: Option<Light>,
+    /// The earliest due time of its open stages.
+    pub due_at: Option<Timestamp>,
+    pub warnings: Vec<WarningView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stages: Option<Vec<StageView>>,
+}
+
+/// What importing a calendar file did.
+#[derive(Debug, Clone, Serialize)]
+pub struct CalendarImport {
+    pub years: Vec<i16>,
+    pub coverage: String,
+    pub rescheduled: u64,
+}
+
+/// The application core, shared by the API, the pages and the CLI.
+pub struct Duban {
+    store: Arc<dyn Store>,
+    calendar: RwLock<Arc<Calendar>>,
+    policy: Arc<Policy>,
+    clock: Arc<dyn Clock>,
+    unknown_years: UnknownYears,
+}
+
+fn facts(t: &NewTask) -> TaskFacts {
+    TaskFacts { source: t.source, priority: t.priority, complexity: t.complexity, deadline: t.deadline }
+}
+
+/// A small, stable hash (FNV-1a), to notice when the rules or the calendar changed.
+fn fnv(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain([0u8]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+impl Duban {
+    /// Builds the core: loads the calendar (built-in data plus imported files) and, when the
+    /// rules or calendar differ from those the stored schedules were computed with, recomputes
+    /// every open task's schedule.
+    pub async fn new(
+        store: Arc<dyn Store>,
+        policy: Policy,
+        clock: Arc<dyn Clock>,
+        unknown_years: UnknownYears,
+    ) -> Result<Self, Error> {
+        let files = store.calendar_files().await?;
+        let calendar = Self::compile(&files, unknown_years)?;
+        let d = Self {
+            store,
+            calendar: RwLock::new(Arc::new(calendar)),
+            policy: Arc::new(policy),
+            clock,
+            unknown_years,
+        };
+        d.reschedule_if_changed(&files).await?;
+        Ok(d)
+    }
+
+    fn compile(files: &[CalendarFile], unknown_years: UnknownYears) -> Result<Calendar, Error> {
+        let mut all = vec![CalendarFile::parse_json(BUILTIN_JSON)?];
+        all.extend(files.iter().cloned());
+        Ok(Calendar::build(&all, unknown_years)?)
+    }
+
+    fn fingerprint(&self, files: &[CalendarFile]) -> String {
+        let policy = self.policy.to_toml();
+        let cal: Vec<String> = files.iter().map(CalendarFile::to_json).collect();
+        let mut parts: Vec<&str> = vec![&policy, BUILTIN_JSON, if self.unknown_years == UnknownYears::Error { "e" } else { "w" }];
+        parts.extend(cal.iter().map(String::as_str));
+        fnv(&parts)
+    }
+
+    async fn reschedule_if_changed(&self, files: &[CalendarFile]) -> Result<(), Error> {
+        let fp = self.fingerprint(files);
+        if self.store.get_meta(FINGERPRINT_KEY).await?.as_deref() != Some(fp.as_str()) {
+            let n = self.reschedule_all().await?;
+            tracing::info!(tasks = n, "rules or calendar changed: schedules recomputed");
+            self.store.set_meta(FINGERPRINT_KEY, &fp).await?;
+        }
+        Ok(())
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// The calendar in force (a cheap shared copy).
+    pub fn calendar(&self) -> Arc<Calendar> {
+        match self.calendar.read() {
+            Ok(c) => Arc::clone(&c),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// The schedule of a task under the rules and calendar in force.
+    pub fn schedule_of(&self, t: &NewTask, clock: &BTreeMap<ClockEvent, Timestamp>) -> Schedule {
+        schedule(&self.policy, &self.calendar(), &facts(t), clock)
+    }
+
+    fn instants(s: &Schedule) -> ScheduleInstants {
+        ScheduleInstants { due_at: s.due_at, warn_at: s.warn_at }
+    }
+
+    /// A task as shown at `now`; with `stages`, every stage with its state and light.
+    pub fn view(&self, task: Task, now: Timestamp, stages: bool) -> TaskView {
+        let s = self.schedule_of(&task.fields, &task.events);
+        let open = task.status.is_open();
+        let light = open.then(|| s.light_at(now).unwrap_or(Light::Green));
+        let tz = self.policy.timezone();
+        let stage_views = stages.then(|| {
+            s.stages
+                .iter()
+                .map(|st| {
+                    let (state, light) = st.state_at(now, &tz);
+                    StageView {
+                        duration_text: st.duration.describe(),
+                        stage: st.clone(),
+                        state,
+                        light: if open { light } else { None },
+                    }
+                })
+                .collect()
+        });
+        let warnings = task.fields.warnings().into_iter().map(|w| WarningView { code: w, message: w.message() }).collect();
+        TaskView { light, due_at: if open { s.due_at } else { None }, warnings, stages: stage_views, task }
+    }
+
+    /// Creates a task from unchecked input, with its `created` event.
+    pub async fn create_task(&self, input: TaskInput, actor: Option<PersonId>) -> Result<TaskView, Error> {
+        let now = self.now();
+        let fields = input.parse(now, &self.policy.timezone())?;
+        let clock = BTreeMap::from([(ClockEvent::Received, fields.received_at)]);
+        let schedule = self.schedule_of(&fields, &clock);
+        let stored = StoredTask {
+            status: Status::Assigned,
+            schedule: Self::instants(&schedule),
+            clock,
+            at: now,
+            fields,
+        };
+        let event = NewEvent {
+            at: now,
+            actor_id: actor,
+            kind: "created".into(),
+            data: serde_json::json!({ "title": stored.fields.title }),
+        };
+        let task = self.store.create_task(&stored, &event).await?;
+        Ok(self.view(task, now, true))
+    }
+
+    pub async fn get_task(&self, id: TaskId) -> Result<TaskView, Error> {
+        let task = self.store.get_task(id).await?;
+        Ok(self.view(task, self.now(), true))
+    }
+
+    pub async fn list_tasks(&self, mut q: TaskQuery) -> Result<Page<TaskView>, Error> {
+        let now = self.now();
+        q.now = now;
+        let page = self.store.list_tasks(&q).await?;
+        Ok(Page {
+            items: page.items.into_iter().map(|t| self.view(t, now, false)).collect(),
+            total: page.total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
+    /// Writes a changed task if nobody changed it since `version`, with an event recording the
+    /// fields before and after.
+    async fn write(
+        &self,
+        current: Task,
+        version: i64,
+        fields: NewTask,
+        status: Status,
+        kind: &str,
+        mut data: serde_json::Value,
+        actor: Option<PersonId>,
+    ) -> Result<TaskView, Error> {
+        if current.version != version {
+            return Err(Error::VersionConflict { current: current.version });
+        }
+        let now = self.now();
+        let before = serde_json::to_value(&current.fields).unwrap_or_default();
+        let after = serde_json::to_value(&fields).unwrap_or_default();
+        let mut changes = serde_json::Map::new();
+        if let (Some(b), Some(a)) = (before.as_object(), after.as_object()) {
+            for (k, av) in a {
+                let bv = b.get(k).cloned().unwrap_or(serde_json::Value::Null);
+                if &bv != av {
+                    changes.insert(k.clone(), serde_json::json!({ "before": bv, "after": av }));
+                }
+            }
+        }
+        if status != current.status {
+            changes.insert(
+                "status".into(),
+                serde_json::json!({ "before": current.status, "after": status }),
+            );
+        }
+        if let Some(obj) = data.as_object_mut() {
+            obj.insert("changes".into(), serde_json::Value::Object(changes));
+        }
+        let schedule = self.schedule_of(&fields, &current.events);
+        let stored = StoredTask {
+            fields,
+            status,
+            clock: current.events.clone(),
+            schedule: Self::instants(&schedule),
+            at: now,
+        };
+        let event = NewEvent { at: now, actor_id: actor, kind: kind.into(), data };
+        let task = self.store.update_task(current.id, version, &stored, &event).await?;
+        Ok(self.view(task, now, true))
+    }
+
+    /// Edits a task's descriptive fields.
+    pub async fn update_task(
+        &self,
+        id: TaskId,
+        version: i64,
+        patch: &TaskPatch,
+        actor: Option<PersonId>,
+    ) -> Result<TaskView, Error> {
+        let current = self.store.get_task(id).await?;
+        let mut fields = current.fields.clone();
+        patch.apply(&mut fields)?;
+        if let Some(parent) = fields.parent_id {
+            self.check_parent(id, parent).await?;
+        }
+        let status = current.status;
+        self.write(current, version, fields, status, "updated", serde_json::json!({}), actor).await
+    }
+
+    /// Refuses a parent that is the task itself or one of its descendants.
+    async fn check_parent(&self, id: TaskId, parent: TaskId) -> Result<(), Error> {
+        let mut cur = Some(parent);
+        let mut depth = 0;
+        while let Some(p) = cur {
+            if p == id {
+                return Err(Error::invalid("parent_id", "上级任务不能是本任务或其子任务"));
+            }
+            cur = self.store.get_task(p).await?.fields.parent_id;
+            depth += 1;
+            if depth > 32 {
+                return Err(Error::invalid("parent_id", "任务层级过深"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Withdraws a task (撤销). Tasks are never deleted: the trail keeps them.
+    pub async fn cancel_task(
+        &self,
+        id: TaskId,
+        version: i64,
+        reason: &str,
+        actor: Option<PersonId>,
+    ) -> Result<TaskView, Error> {
+        let current = self.store.get_task(id).await?;
+        if current.status == Status::Cancelled {
+            return Err(Error::Conflict("任务已撤销".into()));
+        }
+        let fields = current.fields.clone();
+        let data = serde_json::json!({ "reason": reason.trim() });
+        self.write(current, version, fields, Status::Cancelled, "cancelled", data, actor).await
+    }
+
+    /// Recomputes the stored schedule of every open task; returns how many.
+    pub async fn reschedule_all(&self) -> Result<u64, Error> {
+        let mut after = TaskId(0);
+        let mut n = 0u64;
+        loop {
+            let batch = self.store.open_tasks(after, 1000).await?;
+            let Some(last) = batch.last() else { break };
+            after = last.id;
+            let updates: Vec<(TaskId, ScheduleInstants)> = batch
+                .iter()
+                .map(|t| (t.id, Self::instants(&self.schedule_of(&t.fields, &t.events))))
+                .collect();
+            self.store.set_schedules(&updates).await?;
+            n += updates.len() as u64;
+        }
+        Ok(n)
+    }
+
+    /// Adds holiday data (a new year, a local holiday or working day); it is used at once and
+    /// every open task's schedule is recomputed.
+    pub async fn import_calendar(&self, file: CalendarFile, note: &str) -> Result<CalendarImport, Error> {
+        let mut files = self.store.calendar_files().await?;
+        files.push(file.clone());
+        let calendar = Self::compile(&files, self.unknown_years)?;
+        self.store.add_calendar_file(&file, note, self.now()).await?;
+        let coverage = calendar.coverage();
+        match self.calendar.write() {
+            Ok(mut c) => *c = Arc::new(calendar),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(calendar),
+        }
+        let rescheduled = self.reschedule_all().await?;
+        self.store.set_meta(FINGERPRINT_KEY, &self.fingerprint(&files)).await?;
+        Ok(CalendarImport { years: file.years.keys().copied().collect(), coverage, rescheduled })
+    }
+
+    /// Loads a unit directory file.
+    pub async fn import_units(&self, text: &str) -> Result<DirectoryImport, Error> {
+        let dir = UnitDirectory::from_toml(text)?;
+        self.store.import_directory(&dir).await
+    }
+}

@@ -1,0 +1,142 @@
+//! `spawn_app()`: a server on a free port over a fresh SQLite database, with a clock the test
+//! moves by hand. Every JSON response is checked against the OpenAPI document.
+
+use duban_domain::calendar::UnknownYears;
+use duban_domain::clock::FixedClock;
+use duban_domain::policy::Policy;
+use duban_server::api::ROUTES;
+use duban_server::api::openapi::{DOCUMENT, conforms};
+use duban_server::service::Duban;
+use duban_server::startup::Application;
+use duban_store_sqlite::SqliteStore;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use std::sync::Arc;
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub clock: Arc<FixedClock>,
+    doc: Value,
+    _dir: tempfile::TempDir,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+/// Beijing local time as an instant.
+pub fn bj(s: &str) -> jiff::Timestamp {
+    duban_domain::task::parse_instant("t", s, &jiff::tz::TimeZone::get("Asia/Shanghai").unwrap()).unwrap()
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with("x-district-2022").await
+}
+
+pub async fn spawn_app_with(profile: &str) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("api.db").display());
+    let store = Arc::new(SqliteStore::connect(&url).await.unwrap());
+    let clock = Arc::new(FixedClock::new(bj("2026-03-02T09:00")));
+    let duban = Arc::new(
+        Duban::new(store, Policy::builtin(profile).unwrap(), clock.clone(), UnknownYears::Error).await.unwrap(),
+    );
+    let app = Application::bind("127.0.0.1:0", duban).await.unwrap();
+    let base = format!("http://{}", app.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run(async move {
+        let _ = rx.await;
+    }));
+    TestApp {
+        base,
+        client: reqwest::Client::new(),
+        clock,
+        doc: serde_json::from_str(DOCUMENT).unwrap(),
+        _dir: dir,
+        _stop: tx,
+    }
+}
+
+/// The route template a concrete path matches, e.g. `/api/v1/tasks/7` → `/api/v1/tasks/{id}`.
+fn template(method: &str, path: &str) -> Option<&'static str> {
+    let path = path.split('?').next().unwrap_or(path);
+    ROUTES.iter().find_map(|(m, t)| {
+        let ts: Vec<&str> = t.split('/').collect();
+        let ps: Vec<&str> = path.split('/').collect();
+        let same = *m == method
+            && ts.len() == ps.len()
+            && ts.iter().zip(&ps).all(|(a, b)| a == b || (a.starts_with('{') && !b.is_empty()));
+        same.then_some(*t)
+    })
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub json: Value,
+}
+
+impl TestApp {
+    pub async fn send(&self, method: &str, path: &str, body: Option<Value>, headers: &[(&str, &str)]) -> Reply {
+        let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let mut req = self.client.request(m, format!("{}{}", self.base, path));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap();
+        let json: Value = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}")) };
+        self.check_documented(method, path, status, &json);
+        Reply { status, headers, json }
+    }
+
+    /// The response must be what the OpenAPI document says for this route and status.
+    fn check_documented(&self, method: &str, path: &str, status: StatusCode, json: &Value) {
+        let Some(t) = template(method, path) else {
+            assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path} is not a route");
+            conforms(json, &serde_json::json!({"$ref": "#/components/schemas/Error"}), &self.doc).unwrap();
+            return;
+        };
+        let op = &self.doc["paths"][t][method];
+        let resp = &op["responses"][status.as_str()];
+        assert!(!resp.is_null(), "{method} {t} answered {status}, which the document does not list: {json}");
+        let schema = &resp["content"]["application/json"]["schema"];
+        if !schema.is_null() {
+            conforms(json, schema, &self.doc).unwrap_or_else(|e| panic!("{method} {path} {status}: {e}\n{json:#}"));
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send("get", path, None, &[]).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Reply {
+        self.send("post", path, Some(body), &[]).await
+    }
+
+    pub async fn patch(&self, path: &str, version: i64, body: Value) -> Reply {
+        self.send("patch", path, Some(body), &[("If-Match", &format!("\"{version}\""))]).await
+    }
+
+    /// Creates a unit and returns its id.
+    pub async fn unit(&self, name: &str) -> i64 {
+        let r = self.post("/api/v1/units", serde_json::json!({"name": name})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+        r.json["id"].as_i64().unwrap()
+    }
+
+    /// Creates a task and returns it.
+    pub async fn task(&self, body: Value) -> Value {
+        let r = self.post("/api/v1/tasks", body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+        r.json
+    }
+}
+
+/// The error code of a reply.
+pub fn code(r: &Reply) -> &str {
+    r.json["error"]["code"].as_str().unwrap_or("")
+}

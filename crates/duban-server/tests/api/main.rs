@@ -1,0 +1,6 @@
+//! The API tests: one binary, one fresh database and server per test.
+
+mod calendar;
+mod helpers;
+mod org;
+mod tasks;
