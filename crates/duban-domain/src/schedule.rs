@@ -209,16 +209,19 @@ fn time_stage(
     let (from, p1) = counts_from(at, policy, calendar)?;
     stage.counts_from = Some(from);
     if let Some((due, p2)) = due_date(rule, from, facts.deadline, policy, calendar)? {
-        let within = rule.yellow_within.unwrap_or(policy.settings.yellow_within);
-        let warn = calendar.warning_start(due, within)?;
         stage.due = Some(due);
         stage.due_at = due
             .to_datetime(policy.settings.end_of_day)
             .to_zoned(tz.clone())
             .ok()
             .map(|z| z.timestamp());
+        stage.provisional = p1 || p2;
+        // A deadline set by people is known even when its year's holidays are not; only the
+        // warning, counted in working days, then cannot be placed.
+        let within = rule.yellow_within.unwrap_or(policy.settings.yellow_within);
+        let warn = calendar.warning_start(due, within)?;
         stage.warn_from = Some(warn.value);
-        stage.provisional = p1 || p2 || warn.provisional;
+        stage.provisional |= warn.provisional;
     }
     Ok(())
 }
@@ -397,5 +400,19 @@ mod tests {
         let s = schedule(&p, &c, &f, &events);
         let done = s.stages.iter().find(|st| st.stage == "done").unwrap();
         assert_eq!((done.due, done.provisional), (Some(date(2027, 1, 4)), true));
+    }
+
+    #[test]
+    fn a_deadline_in_a_year_without_data_is_kept_but_its_warning_cannot_be_placed() {
+        let p = Policy::builtin("x-district-2022").unwrap();
+        let c = Calendar::builtin().unwrap();
+        let events = BTreeMap::from([(ClockEvent::Received, at("2026-11-20T09:30"))]);
+        let f = facts(Source::Document, Complexity::General, Some(date(2027, 1, 20)));
+        let s = schedule(&p, &c, &f, &events);
+        let done = s.stages.iter().find(|st| st.stage == "done").unwrap();
+        assert_eq!((done.due, done.warn_from), (Some(date(2027, 1, 20)), None));
+        assert!(done.problem.as_deref().unwrap().contains("2027"));
+        // The task still turns red after its deadline.
+        assert!(s.stages.iter().filter_map(|st| st.due_at).max() == done.due_at);
     }
 }

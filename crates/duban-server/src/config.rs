@@ -123,6 +123,20 @@ impl Default for Config {
 pub struct ConfigError(String);
 
 impl Config {
+    /// The rules in force: the deployment's policy file if one is named, else the profile.
+    pub fn policy(&self) -> Result<duban_domain::policy::Policy, duban_domain::Error> {
+        use duban_domain::policy::Policy;
+        match &self.rules.file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    duban_domain::Error::invalid("rules.file", format!("无法读取规则文件 {}：{e}", path.display()))
+                })?;
+                Policy::from_toml(&text)
+            }
+            None => Policy::builtin(&self.rules.profile),
+        }
+    }
+
     /// Defaults, then `file` if given (it must exist), then `DUBAN_` variables from `env`.
     pub fn load_from(file: Option<&Path>, env: Env) -> Result<Self, ConfigError> {
         let mut fig = Figment::from(Serialized::defaults(Config::default()));

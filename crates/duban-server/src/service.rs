@@ -62,6 +62,13 @@ pub struct CalendarImport {
     pub rescheduled: u64,
 }
 
+/// The calendar in force: the built-in data, then imported files in order.
+pub fn compile_calendar(files: &[CalendarFile], unknown_years: UnknownYears) -> Result<Calendar, Error> {
+    let mut all = vec![CalendarFile::parse_json(BUILTIN_JSON)?];
+    all.extend(files.iter().cloned());
+    Ok(Calendar::build(&all, unknown_years)?)
+}
+
 /// The application core, shared by the API, the pages and the CLI.
 pub struct Duban {
     store: Arc<dyn Store>,
@@ -111,9 +118,7 @@ impl Duban {
     }
 
     fn compile(files: &[CalendarFile], unknown_years: UnknownYears) -> Result<Calendar, Error> {
-        let mut all = vec![CalendarFile::parse_json(BUILTIN_JSON)?];
-        all.extend(files.iter().cloned());
-        Ok(Calendar::build(&all, unknown_years)?)
+        compile_calendar(files, unknown_years)
     }
 
     fn fingerprint(&self, files: &[CalendarFile]) -> String {
@@ -189,25 +194,29 @@ impl Duban {
 
     /// Creates a task from unchecked input, with its `created` event.
     pub async fn create_task(&self, input: TaskInput, actor: Option<PersonId>) -> Result<TaskView, Error> {
-        let now = self.now();
-        let fields = input.parse(now, &self.policy.timezone())?;
+        let fields = input.parse(self.now(), &self.policy.timezone())?;
         let clock = BTreeMap::from([(ClockEvent::Received, fields.received_at)]);
+        let data = serde_json::json!({ "title": fields.title });
+        let task = self.insert_task(fields, Status::Assigned, clock, data, actor).await?;
+        Ok(self.view(task, self.now(), true))
+    }
+
+    /// Stores a checked task in a given state with the clock events that have happened (as an
+    /// import or the demo does), with its schedule and a `created` event carrying `data`.
+    pub async fn insert_task(
+        &self,
+        fields: NewTask,
+        status: Status,
+        mut clock: BTreeMap<ClockEvent, Timestamp>,
+        data: serde_json::Value,
+        actor: Option<PersonId>,
+    ) -> Result<Task, Error> {
+        let now = self.now();
+        clock.entry(ClockEvent::Received).or_insert(fields.received_at);
         let schedule = self.schedule_of(&fields, &clock);
-        let stored = StoredTask {
-            status: Status::Assigned,
-            schedule: Self::instants(&schedule),
-            clock,
-            at: now,
-            fields,
-        };
-        let event = NewEvent {
-            at: now,
-            actor_id: actor,
-            kind: "created".into(),
-            data: serde_json::json!({ "title": stored.fields.title }),
-        };
-        let task = self.store.create_task(&stored, &event).await?;
-        Ok(self.view(task, now, true))
+        let stored = StoredTask { status, schedule: Self::instants(&schedule), clock, at: now, fields };
+        let event = NewEvent { at: now, actor_id: actor, kind: "created".into(), data };
+        self.store.create_task(&stored, &event).await
     }
 
     pub async fn get_task(&self, id: TaskId) -> Result<TaskView, Error> {

@@ -1,1 +1,300 @@
-fn main() {}
+//! # duban
+//!
+//! The thin binary of Duban (督办). It reads the layered configuration, opens the database the
+//! URL names, and hands each command to the server crate's service layer. Errors carry their
+//! context with `anyhow`; bad input and dates outside the holiday data exit with status 2 and a
+//! message on stderr, any other failure with status 1.
+
+mod cli;
+mod demo;
+mod table;
+
+use anyhow::Context;
+use clap::Parser;
+use cli::{CalendarCmd, CalendarOpts, Cli, Command, Format, RulesCmd, UnitsCmd};
+use duban_domain::calendar::{Calendar, CalendarFile, UnknownYears};
+use duban_domain::policy::{ClockEvent, Policy, TaskFacts};
+use duban_domain::schedule::schedule;
+use duban_domain::task::{Complexity, Priority, Source, parse_date, parse_instant};
+use duban_server::SystemClock;
+use duban_server::config::{Config, DEFAULT_CONFIG};
+use duban_server::service::{Duban, compile_calendar};
+use duban_server::startup::Application;
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// How a command failed: bad input (exit 2) or anything else (exit 1).
+enum Failure {
+    Input(String),
+    Other(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Other(e)
+    }
+}
+
+impl From<duban_domain::Error> for Failure {
+    fn from(e: duban_domain::Error) -> Self {
+        use duban_domain::Error as E;
+        match e {
+            E::Invalid { .. } | E::Calendar(_) | E::NotFound { .. } => Failure::Input(e.to_string()),
+            other => Failure::Other(anyhow::Error::new(other)),
+        }
+    }
+}
+
+type Outcome = Result<(), Failure>;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("错误：无法启动运行时：{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(m)) => {
+            eprintln!("错误：{m}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Other(e)) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(config: &Config, quiet: bool) {
+    let filter = if quiet { "warn".to_string() } else { config.log.level.clone() };
+    let filter = tracing_subscriber::EnvFilter::try_new(&filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+async fn run(cli: Cli) -> Outcome {
+    let config = Config::load(cli.config.as_deref()).map_err(|e| Failure::Input(e.to_string()))?;
+    let serving = matches!(cli.command, Command::Serve { .. } | Command::Demo { no_serve: false, .. });
+    init_logging(&config, !serving);
+    match cli.command {
+        Command::DefaultConfig => {
+            print!("{DEFAULT_CONFIG}");
+            Ok(())
+        }
+        Command::Init(db) => {
+            let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
+            let store = duban_server::db::connect(&url, true).await?;
+            store.ping().await?;
+            println!("已创建并迁移数据库：{}", duban_server::config::DatabaseUrl::new(url).redacted());
+            Ok(())
+        }
+        Command::Serve { db, bind } => {
+            let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
+            let bind = bind.unwrap_or_else(|| config.server.bind.clone());
+            let duban = open(&config, &url).await?;
+            serve(duban, &bind).await
+        }
+        Command::Demo { database, bind, no_serve } => {
+            let bind = bind.unwrap_or_else(|| config.server.bind.clone());
+            demo::run(&config, database, &bind, no_serve).await
+        }
+        Command::Calendar(cmd) => calendar(&config, cmd).await,
+        Command::Units(UnitsCmd::Import { file, db }) => {
+            let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| Failure::Input(format!("无法读取 {}：{e}", file.display())))?;
+            let duban = open(&config, &url).await?;
+            let r = duban.import_units(&text).await?;
+            println!(
+                "单位：新增 {}，更新 {}；单位组：新增 {}，更新 {}；名称和别名 {} 个",
+                r.units_created, r.units_updated, r.groups_created, r.groups_updated, r.names
+            );
+            Ok(())
+        }
+        Command::Rules(cmd) => rules(&config, cmd).await,
+    }
+}
+
+/// Opens the database and builds the service with the configured rules and calendar.
+async fn open(config: &Config, url: &str) -> Result<Arc<Duban>, Failure> {
+    let store = duban_server::db::connect(url, true).await?;
+    let policy = config.policy()?;
+    let duban = Duban::new(store, policy, Arc::new(SystemClock), config.calendar.unknown_years).await?;
+    Ok(Arc::new(duban))
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+async fn serve(duban: Arc<Duban>, bind: &str) -> Outcome {
+    let app = Application::bind(bind, duban)
+        .await
+        .with_context(|| format!("无法监听 {bind}"))?;
+    let addr = app.local_addr().context("无法读取监听地址")?;
+    println!("Duban 已启动：http://{addr}/  接口：http://{addr}/api/v1/  文档：http://{addr}/api/v1/openapi.json");
+    println!("按 Ctrl-C 停止。");
+    app.run(shutdown_signal()).await.context("服务异常停止")?;
+    println!("Duban 已停止。");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+/// The calendar for the CLI: built-in data, plus a database's imports when one is named.
+async fn cli_calendar(config: &Config, opts: &CalendarOpts) -> Result<Calendar, Failure> {
+    let unknown = if opts.weekends_only { UnknownYears::WeekendsOnly } else { config.calendar.unknown_years };
+    let mut files = Vec::new();
+    if let Some(url) = &opts.database {
+        if url.starts_with("sqlite:") && !duban_store_sqlite_exists(url).await {
+            return Err(Failure::Input(format!("数据库 {url} 不存在")));
+        }
+        files = duban_server::db::connect(url, false).await?.calendar_files().await?;
+    }
+    Ok(compile_calendar(&files, unknown)?)
+}
+
+async fn duban_store_sqlite_exists(url: &str) -> bool {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or(path);
+    tokio::fs::metadata(path).await.is_ok()
+}
+
+fn note_provisional(provisional: bool) {
+    if provisional {
+        eprintln!("注意：该结果涉及尚未导入节假日数据的年份，仅按周末计算，为暂定结果。");
+    }
+}
+
+async fn calendar(config: &Config, cmd: CalendarCmd) -> Outcome {
+    match cmd {
+        CalendarCmd::IsWorkday { date, opts } => {
+            let cal = cli_calendar(config, &opts).await?;
+            let r = cal.is_workday(parse_date("date", &date)?).map_err(duban_domain::Error::from)?;
+            println!("{}", r.value);
+            note_provisional(r.provisional);
+        }
+        CalendarCmd::Add { date, n, opts } => {
+            let n: i32 = n
+                .trim()
+                .parse()
+                .map_err(|_| Failure::Input(format!("工作日数“{n}”应为整数")))?;
+            let cal = cli_calendar(config, &opts).await?;
+            let r = cal.add_workdays(parse_date("date", &date)?, n).map_err(duban_domain::Error::from)?;
+            println!("{}", r.value);
+            note_provisional(r.provisional);
+        }
+        CalendarCmd::Between { a, b, opts } => {
+            let cal = cli_calendar(config, &opts).await?;
+            let r = cal
+                .workdays_between(parse_date("a", &a)?, parse_date("b", &b)?)
+                .map_err(duban_domain::Error::from)?;
+            println!("{}", r.value);
+            note_provisional(r.provisional);
+        }
+        CalendarCmd::Import { file, db, note } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| Failure::Input(format!("无法读取 {}：{e}", file.display())))?;
+            let parsed = CalendarFile::parse_json(&text).map_err(duban_domain::Error::from)?;
+            let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
+            let duban = open(config, &url).await?;
+            let note = if note.is_empty() { file.display().to_string() } else { note };
+            let r = duban.import_calendar(parsed, &note).await?;
+            let years: Vec<String> = r.years.iter().map(i16::to_string).collect();
+            println!(
+                "已导入 {} 年的节假日数据；现有数据：{}；重新计算了 {} 项未办结任务的时限",
+                years.join("、"),
+                r.coverage,
+                r.rescheduled
+            );
+        }
+    }
+    Ok(())
+}
+
+/// An instant as RFC 3339 in the rules' time zone, e.g. 2026-02-25T17:30:00+08:00.
+fn local_rfc3339(t: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    t.to_zoned(tz.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+async fn rules(config: &Config, cmd: RulesCmd) -> Outcome {
+    let policy_for = |p: &Option<String>| -> Result<Policy, Failure> {
+        Ok(match p {
+            Some(name) => Policy::builtin(name)?,
+            None => config.policy()?,
+        })
+    };
+    match cmd {
+        RulesCmd::Show { profile, format } => {
+            let p = policy_for(&profile)?;
+            match format {
+                Format::Toml => print!("{}", p.to_toml()),
+                Format::Json => println!("{}", serde_json::to_string_pretty(&p).context("序列化规则")?),
+                Format::Table => print!("{}", table::policy(&p)),
+            }
+            Ok(())
+        }
+        RulesCmd::Due { profile, received, complexity, source, priority, deadline, events, format, opts } => {
+            let p = policy_for(&profile)?;
+            let tz = p.timezone();
+            let received = parse_instant("received", &received, &tz)?;
+            let facts = TaskFacts {
+                source: source.map(|s| s.parse()).transpose()?.unwrap_or(Source::Other),
+                priority: priority.map(|s| s.parse()).transpose()?.unwrap_or(Priority::Routine),
+                complexity: complexity.map(|s| s.parse()).transpose()?.unwrap_or(Complexity::General),
+                deadline: deadline.map(|d| parse_date("deadline", &d)).transpose()?,
+            };
+            let mut clock = BTreeMap::from([(ClockEvent::Received, received)]);
+            for e in &events {
+                let (name, at) = e
+                    .split_once('=')
+                    .ok_or_else(|| Failure::Input(format!("事件“{e}”应写成 事件=时间，如 done=2026-03-01T10:00")))?;
+                clock.insert(name.parse()?, parse_instant("event", at, &tz)?);
+            }
+            let cal = cli_calendar(config, &opts).await?;
+            let s = schedule(&p, &cal, &facts, &clock);
+            match format {
+                Format::Json | Format::Toml => {
+                    let out = serde_json::json!({
+                        "profile": p.name,
+                        "received": local_rfc3339(received, &tz),
+                        "stages": s.stages.iter().map(|st| serde_json::json!({
+                            "stage": st.stage, "name": st.name, "start": st.start, "stop": st.stop,
+                            "duration": st.duration, "clause": st.clause, "counts_from": st.counts_from,
+                            "due": st.due, "due_at": st.due_at.map(|t| local_rfc3339(t, &tz)),
+                            "warn_from": st.warn_from, "provisional": st.provisional, "problem": st.problem,
+                        })).collect::<Vec<_>>(),
+                    });
+                    println!("{}", serde_json::to_string_pretty(&out).context("序列化结果")?);
+                }
+                Format::Table => print!("{}", table::due(&p, received, &s)),
+            }
+            if let Some(problem) = s.stages.iter().find_map(|st| st.problem.as_ref()) {
+                return Err(Failure::Input(problem.clone()));
+            }
+            note_provisional(s.stages.iter().any(|st| st.provisional));
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! The command line. The output of the `calendar` and `rules due` commands is stable: other
+//! tools parse it.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "duban", version, about = "督办 Duban — 任务台账、工作日历、时限规则、督查督办")]
+pub struct Cli {
+    /// A TOML configuration file (see `duban default-config`).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create and migrate a database.
+    Init(DbArg),
+    /// Serve the API.
+    Serve {
+        #[command(flatten)]
+        db: DbArg,
+        /// Address to listen on, e.g. 127.0.0.1:8080 (port 0 picks a free port).
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Load the seed-003 units and sample tasks into a fresh database, print them, and serve.
+    Demo {
+        /// Database URL; by default a new SQLite file duban-demo.db (replaced on each run).
+        #[arg(long)]
+        database: Option<String>,
+        #[arg(long)]
+        bind: Option<String>,
+        /// Load the data and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Print the commented default configuration.
+    DefaultConfig,
+    /// The working-day calendar.
+    #[command(subcommand)]
+    Calendar(CalendarCmd),
+    /// Units and unit groups.
+    #[command(subcommand)]
+    Units(UnitsCmd),
+    /// Time-limit rules.
+    #[command(subcommand)]
+    Rules(RulesCmd),
+}
+
+#[derive(Debug, Args)]
+pub struct DbArg {
+    /// Database URL: sqlite:FILE or postgres://… (default from the configuration).
+    #[arg(long)]
+    pub database: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CalendarOpts {
+    /// Also apply the holiday data imported into this database.
+    #[arg(long)]
+    pub database: Option<String>,
+    /// For years without holiday data, count weekends only (the answer is provisional).
+    #[arg(long)]
+    pub weekends_only: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCmd {
+    /// Print `true` or `false`.
+    IsWorkday {
+        date: String,
+        #[command(flatten)]
+        opts: CalendarOpts,
+    },
+    /// Print the N-th working day after DATE (N = 0: DATE if a working day, else the next one).
+    Add {
+        date: String,
+        #[arg(allow_negative_numbers = true)]
+        n: String,
+        #[command(flatten)]
+        opts: CalendarOpts,
+    },
+    /// Print the number of working days after A up to and including B.
+    Between {
+        a: String,
+        b: String,
+        #[command(flatten)]
+        opts: CalendarOpts,
+    },
+    /// Import holiday data (same JSON format as cn-holidays.json) into the database.
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+        /// A note kept with the import.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UnitsCmd {
+    /// Load a unit directory file (e.g. data/units/naiman.toml).
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Toml,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCmd {
+    /// Print the rules of a profile (default: the configured rules).
+    Show {
+        #[arg(long)]
+        profile: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Print each stage of a task received at a given time, with its due date.
+    Due {
+        #[arg(long)]
+        profile: Option<String>,
+        /// When the task was received: 2026-02-13T16:00 (Beijing time) or RFC 3339.
+        #[arg(long)]
+        received: String,
+        #[arg(long)]
+        complexity: Option<String>,
+        #[arg(long)]
+        source: Option<String>,
+        #[arg(long)]
+        priority: Option<String>,
+        /// The task's own deadline, YYYY-MM-DD.
+        #[arg(long)]
+        deadline: Option<String>,
+        /// Other clock events that happened, e.g. --event done=2026-03-01T10:00 (repeatable).
+        #[arg(long = "event", value_name = "EVENT=TIME")]
+        events: Vec<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[command(flatten)]
+        opts: CalendarOpts,
+    },
+}

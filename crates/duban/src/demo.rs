@@ -1,0 +1,391 @@
+//! `duban demo`: a fresh database with the seed-003 unit directory, one person for every role,
+//! and a ledger of sample tasks taken from seed 003 (奈曼旗优化营商环境攻坚年行动实施方案).
+//! The tasks' dates are set relative to today, so the demo shows every light whatever the day.
+
+use crate::Failure;
+use anyhow::Context;
+use duban_domain::calendar::{Calendar, UnknownYears};
+use duban_domain::ids::{LedgerId, PersonId, UnitId};
+use duban_domain::org::{PersonInput, Role};
+use duban_domain::policy::ClockEvent;
+use duban_domain::task::{Classification, Complexity, Light, Milestone, NewTask, Party, Priority, Source, Status};
+use duban_server::config::{Config, DatabaseUrl};
+use duban_server::service::Duban;
+use duban_store::{NewLedger, PartyRef, Store};
+use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// The unit directory shipped with the project.
+pub const NAIMAN_UNITS: &str = include_str!("../../../data/units/naiman.toml");
+
+const DEFAULT_DEMO_DB: &str = "duban-demo.db";
+
+/// One sample task: number, title, text, lead and cooperating names, and its timing.
+struct Sample {
+    number: &'static str,
+    title: &'static str,
+    text: &'static str,
+    lead: &'static [&'static str],
+    cooperating: &'static [&'static str],
+    /// Received this many working days before today.
+    received_wd_ago: i32,
+    /// The task's own deadline, this many working days after today.
+    deadline_wd: Option<i32>,
+    complexity: Complexity,
+    source: Source,
+    priority: Priority,
+    classification: Classification,
+    /// Clock events that happened: (event, working days before today).
+    done: &'static [(ClockEvent, i32)],
+    status: Status,
+    milestones: &'static [(i32, &'static str)],
+    targets: &'static [&'static str],
+}
+
+const SAMPLES: &[Sample] = &[
+    Sample {
+        number: "（1）",
+        title: "推行电子营业执照“一照通办”",
+        text: "推进电子营业执照跨地区、跨部门、跨层级应用，12月底前申请人可凭电子营业执照办理企业管理、社区事务受理、社会化服务等政务服务事项，全面推广应用电子印章、电子签名。",
+        lead: &["旗行政审批和政务服务局"],
+        cooperating: &["旗市场监管局", "旗直有关部门"],
+        received_wd_ago: 12,
+        deadline_wd: None,
+        complexity: Complexity::Complex,
+        source: Source::Document,
+        priority: Priority::Key,
+        classification: Classification::Public,
+        done: &[(ClockEvent::Signed, 11)],
+        status: Status::Signed,
+        milestones: &[],
+        targets: &[],
+    },
+    Sample {
+        number: "（3）",
+        title: "企业开办事项整合为1个环节办理",
+        text: "企业登记、刻制印章、申领发票及税控设备、企业员工参保登记、住房公积金企业缴存登记等开办事项整合为1个环节办理，开办时间全面压缩至0.5个工作日以内。",
+        lead: &["旗行政审批和政务服务局"],
+        cooperating: &["旗市场监管局", "公安局", "人社局", "住建局", "税务局"],
+        received_wd_ago: 2,
+        deadline_wd: Some(2),
+        complexity: Complexity::General,
+        source: Source::Document,
+        priority: Priority::Key,
+        classification: Classification::Public,
+        done: &[(ClockEvent::Signed, 1)],
+        status: Status::Signed,
+        milestones: &[],
+        targets: &["开办时间压缩至0.5个工作日以内"],
+    },
+    Sample {
+        number: "（13）",
+        title: "将航空净空数据、气象探测环境保护数据纳入“多规合一”平台",
+        text: "在土地招拍挂前将涉及净空管理的项目建筑限高要求在规划设计条件中予以明确，其他审批环节不再征求民航主管部门意见。",
+        lead: &["旗自然资源局", "气象局"],
+        cooperating: &[],
+        received_wd_ago: 1,
+        deadline_wd: Some(15),
+        complexity: Complexity::VeryComplex,
+        source: Source::Document,
+        priority: Priority::Routine,
+        classification: Classification::Public,
+        done: &[],
+        status: Status::Assigned,
+        milestones: &[],
+        targets: &[],
+    },
+    Sample {
+        number: "1.",
+        title: "完成“蒙速办”APP新增注册用户6万人任务指标",
+        text: "完成“蒙速办”APP新增注册用户6万人任务指标数量。",
+        lead: &["旗行政审批和政务服务局"],
+        cooperating: &["旗直各部门", "各苏木乡镇场、街道"],
+        received_wd_ago: 30,
+        deadline_wd: Some(18),
+        complexity: Complexity::VeryComplex,
+        source: Source::Document,
+        priority: Priority::Key,
+        classification: Classification::Public,
+        done: &[(ClockEvent::Signed, 29), (ClockEvent::Deployed, 28)],
+        status: Status::InProgress,
+        milestones: &[(-3, "完成任务指标70%"), (18, "完成任务指标的100%")],
+        targets: &["新增注册用户6万人"],
+    },
+    Sample {
+        number: "（五）",
+        title: "设置“就近办”事项综合窗口",
+        text: "按照统一规范科学合理设置苏木乡镇场（街道）便民服务中心“就近办”事项“综合窗口”，配备必要的办公设备。",
+        lead: &["各苏木乡镇场、街道"],
+        cooperating: &[],
+        received_wd_ago: 0,
+        deadline_wd: Some(20),
+        complexity: Complexity::General,
+        source: Source::Document,
+        priority: Priority::Routine,
+        classification: Classification::Public,
+        done: &[],
+        status: Status::Assigned,
+        milestones: &[],
+        targets: &[],
+    },
+    Sample {
+        number: "（46）",
+        title: "一般登记和抵押登记压缩至1个工作日内办结",
+        text: "全旗一般登记和抵押登记办理时间压缩至1个工作日内办结，查封登记、注销登记、异议登记即时办结。",
+        lead: &["旗自然资源局"],
+        cooperating: &["旗住建局", "行政审批和政务服务局", "税务局"],
+        received_wd_ago: 25,
+        deadline_wd: Some(-5),
+        complexity: Complexity::General,
+        source: Source::Document,
+        priority: Priority::Routine,
+        classification: Classification::Public,
+        done: &[(ClockEvent::Signed, 24), (ClockEvent::Deployed, 23), (ClockEvent::Done, 6), (ClockEvent::OutcomeReported, 4)],
+        status: Status::Closed,
+        milestones: &[],
+        targets: &["1个工作日内办结"],
+    },
+    Sample {
+        number: "批示〔1〕",
+        title: "旗长批示：尽快协调解决工业园区企业用电报装问题",
+        text: "园区企业反映用电报装周期长，请供电公司会同工业园区管委会尽快研究解决，并报告办理情况。",
+        lead: &["国网奈曼供电公司"],
+        cooperating: &["旗工业园区管委会"],
+        received_wd_ago: 0,
+        deadline_wd: None,
+        complexity: Complexity::General,
+        source: Source::Instruction,
+        priority: Priority::Critical,
+        classification: Classification::Internal,
+        done: &[],
+        status: Status::Assigned,
+        milestones: &[],
+        targets: &[],
+    },
+    Sample {
+        number: "（196）",
+        title: "全面清偿政府拖欠民营企业和中小企业账款",
+        text: "坚持新官必须理旧账，全面清偿政府拖欠民营企业和中小企业账款。",
+        lead: &["旗工信局", "财政局"],
+        cooperating: &["旗直相关部门"],
+        received_wd_ago: 8,
+        deadline_wd: Some(20),
+        complexity: Complexity::Exceptional,
+        source: Source::Document,
+        priority: Priority::Key,
+        classification: Classification::Secret,
+        done: &[(ClockEvent::Signed, 7)],
+        status: Status::Signed,
+        milestones: &[],
+        targets: &[],
+    },
+];
+
+/// People for every role.
+fn people(units: &impl Fn(&str) -> Option<UnitId>) -> Vec<PersonInput> {
+    let p = |name: &str, username: &str, unit: &str, roles: &[Role], title: &str, domains: &[&str], charge: &[&str]| PersonInput {
+        name: name.into(),
+        username: username.into(),
+        unit_id: units(unit),
+        roles: roles.iter().map(|r| r.code().to_string()).collect(),
+        title: title.into(),
+        phone: String::new(),
+        email: format!("{username}@naiman.example"),
+        domains: domains.iter().map(|s| s.to_string()).collect(),
+        charge_units: charge.iter().filter_map(|u| units(u)).collect(),
+    };
+    vec![
+        p("系统管理员", "admin", "旗政府办公室", &[Role::Admin], "管理员", &[], &[]),
+        p("王督查", "office", "旗政府办公室", &[Role::Office], "督查室主任", &[], &[]),
+        p("李旗长", "leader", "奈曼旗人民政府", &[Role::Leader], "副旗长", &["营商环境", "政务服务"], &["旗行政审批和政务服务局", "旗市场监管局", "旗自然资源局"]),
+        p("赵局长", "head", "旗行政审批和政务服务局", &[Role::UnitHead], "局长", &[], &[]),
+        p("陈经办", "officer", "旗行政审批和政务服务局", &[Role::Officer], "科员", &[], &[]),
+        p("周经办", "officer2", "旗自然资源局", &[Role::Officer], "科员", &[], &[]),
+    ]
+}
+
+/// `n` working days from today; past the holiday data, weekends only (the schedules then show
+/// that those years have no data yet).
+fn wd(cal: &Calendar, today: Date, n: i32) -> Date {
+    cal.add_workdays(today, n)
+        .or_else(|_| cal.clone().with_unknown_years(UnknownYears::WeekendsOnly).add_workdays(today, n))
+        .map(|r| r.value)
+        .unwrap_or(today)
+}
+
+/// 09:30 Beijing time on a day.
+fn morning(d: Date, tz: &jiff::tz::TimeZone) -> Timestamp {
+    d.to_zoned(tz.clone()).map(|z| z.timestamp() + SignedDuration::from_mins(570)).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+pub async fn run(config: &Config, database: Option<String>, bind: &str, no_serve: bool) -> Result<(), Failure> {
+    let url = match database {
+        Some(url) => url,
+        None => {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{DEFAULT_DEMO_DB}{suffix}"));
+            }
+            format!("sqlite:{DEFAULT_DEMO_DB}")
+        }
+    };
+    let duban = crate::open(config, &url).await?;
+    let store = duban.store().clone();
+    if !store.list_units().await?.is_empty() || store.list_tasks(&Default::default()).await.map(|p| p.total).unwrap_or(0) > 0 {
+        return Err(Failure::Input(format!(
+            "数据库 {} 已有数据；演示需要一个新的数据库",
+            DatabaseUrl::new(url.clone()).redacted()
+        )));
+    }
+    println!("演示数据库：{}", DatabaseUrl::new(url.clone()).redacted());
+    let units = duban.import_units(NAIMAN_UNITS).await?;
+    println!(
+        "单位名录（data/units/naiman.toml，取自 003 号文件）：单位 {} 个，单位组 {} 个，名称和别名 {} 个",
+        units.units_created, units.groups_created, units.names
+    );
+    let made = load(&duban, &store).await.context("载入演示数据")?;
+    println!("\n演示人员（各角色一人）：");
+    let mut rows = vec![vec!["用户名".to_string(), "姓名".into(), "角色".into(), "单位".into()]];
+    for (username, name, role, unit) in &made.people {
+        rows.push(vec![username.clone(), name.clone(), role.clone(), unit.clone()]);
+    }
+    print!("{}", crate::table::render(&rows));
+    println!("\n任务台账“{}”：{} 项任务", made.ledger_name, made.tasks.len());
+    let mut rows = vec![vec!["序号".to_string(), "任务".into(), "牵头单位".into(), "状态".into(), "预警".into(), "最近截止".into()]];
+    rows.extend(made.tasks.iter().cloned());
+    print!("{}", crate::table::render(&rows));
+    if no_serve {
+        return Ok(());
+    }
+    println!();
+    crate::serve(duban, bind).await
+}
+
+struct Made {
+    people: Vec<(String, String, String, String)>,
+    ledger_name: String,
+    tasks: Vec<Vec<String>>,
+}
+
+async fn load(duban: &Arc<Duban>, store: &Arc<dyn Store>) -> Result<Made, duban_domain::Error> {
+    let all_units = store.list_units().await?;
+    let unit_id = |name: &str| all_units.iter().find(|u| u.name == name || u.aliases.iter().any(|a| a == name)).map(|u| u.id);
+    let mut people_out = Vec::new();
+    let mut officer: Option<PersonId> = None;
+    let mut leader: Option<PersonId> = None;
+    for p in people(&unit_id) {
+        let person = store.create_person(&p.parse()?).await?;
+        let unit_name = person
+            .fields
+            .unit_id
+            .and_then(|u| all_units.iter().find(|x| x.id == u))
+            .map(|u| u.name.clone())
+            .unwrap_or_default();
+        let roles: Vec<&str> = person.fields.roles.iter().map(|r| r.label()).collect();
+        if person.fields.roles.contains(&Role::Leader) {
+            leader = Some(person.id);
+        }
+        if person.fields.username == "officer" {
+            officer = Some(person.id);
+        }
+        people_out.push((person.fields.username.clone(), person.fields.name.clone(), roles.join("、"), unit_name));
+    }
+    let ledger = store
+        .create_ledger(
+            &NewLedger {
+                name: "奈曼旗落实通辽市优化营商环境攻坚年行动实施方案（演示）".into(),
+                doc_number: None,
+                issued: Some(Date::constant(2022, 3, 18)),
+                issuer: "中共奈曼旗委员会办公室 奈曼旗人民政府办公室".into(),
+                source: Source::Document,
+            },
+            duban.now(),
+        )
+        .await?;
+    let tz = duban.policy().timezone();
+    let cal = duban.calendar();
+    let now = duban.now();
+    let today = now.to_zoned(tz.clone()).date();
+    let mut rows = Vec::new();
+    for s in SAMPLES {
+        let task = insert_sample(duban, store, s, ledger.id, leader, officer, &cal, today, &tz).await?;
+        let view = duban.view(task, now, false);
+        let light = match view.light {
+            Some(Light::Red) => "红灯",
+            Some(Light::Yellow) => "黄灯",
+            Some(Light::Green) => "绿灯",
+            None => "—",
+        };
+        let due = view.due_at.map(|t| t.to_zoned(tz.clone()).date().to_string()).unwrap_or_else(|| "—".into());
+        rows.push(vec![
+            s.number.to_string(),
+            s.title.chars().take(20).collect::<String>(),
+            s.lead.join("、"),
+            view.task.status.label().to_string(),
+            light.to_string(),
+            due,
+        ]);
+    }
+    Ok(Made { people: people_out, ledger_name: ledger.fields.name, tasks: rows })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_sample(
+    duban: &Duban,
+    store: &Arc<dyn Store>,
+    s: &Sample,
+    ledger: LedgerId,
+    leader: Option<PersonId>,
+    officer: Option<PersonId>,
+    cal: &Calendar,
+    today: Date,
+    tz: &jiff::tz::TimeZone,
+) -> Result<duban_domain::task::Task, duban_domain::Error> {
+    let parties = |names: &[&str]| {
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        async move {
+            let mut out = Vec::new();
+            for n in names {
+                match store.resolve_name(&n).await? {
+                    Some(PartyRef::Unit(u)) => out.push(Party::Unit(u)),
+                    Some(PartyRef::Group(g)) => out.push(Party::Group(g)),
+                    None => return Err(duban_domain::Error::not_found(format!("单位“{n}”"))),
+                }
+            }
+            Ok::<_, duban_domain::Error>(out)
+        }
+    };
+    let lead = parties(s.lead).await?;
+    let cooperating = parties(s.cooperating).await?;
+    // Never in the future, whatever the hour or the day the demo runs.
+    let now = duban.now();
+    let received_at = if s.received_wd_ago == 0 {
+        now - SignedDuration::from_hours(1)
+    } else {
+        morning(wd(cal, today, -s.received_wd_ago), tz).min(now)
+    };
+    let fields = NewTask {
+        ledger_id: Some(ledger),
+        parent_id: None,
+        number: s.number.into(),
+        title: s.title.into(),
+        text: s.text.into(),
+        source: s.source,
+        lead,
+        cooperating,
+        leader_id: leader,
+        responsible_person_id: officer,
+        deadline: s.deadline_wd.map(|n| wd(cal, today, n)),
+        milestones: s.milestones.iter().map(|(n, t)| Milestone { due: wd(cal, today, *n), text: (*t).into() }).collect(),
+        targets: s.targets.iter().map(|t| t.to_string()).collect(),
+        work_standard: String::new(),
+        priority: s.priority,
+        complexity: s.complexity,
+        classification: s.classification,
+        received_at,
+    };
+    let clock: BTreeMap<ClockEvent, Timestamp> =
+        s.done.iter().map(|(e, ago)| (*e, morning(wd(cal, today, -ago), tz) + SignedDuration::from_hours(1))).collect();
+    duban.insert_task(fields, s.status, clock, serde_json::json!({ "source": "demo" }), None).await
+}

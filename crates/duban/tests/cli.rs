@@ -1,0 +1,185 @@
+//! The command line, run as a real process. The calendar and `rules due` outputs are stable
+//! interfaces, so they are checked exactly.
+
+use std::process::{Command, Output};
+
+fn duban(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_duban"))
+        .args(args)
+        .env_remove("DUBAN_DATABASE__URL")
+        .output()
+        .expect("run duban")
+}
+
+fn ok(args: &[&str]) -> String {
+    let o = duban(args);
+    assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn fails(args: &[&str]) -> (i32, String) {
+    let o = duban(args);
+    (o.status.code().unwrap_or(-1), String::from_utf8(o.stderr).unwrap())
+}
+
+#[test]
+fn calendar_commands_print_plain_answers() {
+    assert_eq!(ok(&["calendar", "is-workday", "2026-02-14"]), "true\n");
+    assert_eq!(ok(&["calendar", "is-workday", "2026-02-15"]), "false\n");
+    assert_eq!(ok(&["calendar", "add", "2026-02-13", "1"]), "2026-02-14\n");
+    assert_eq!(ok(&["calendar", "add", "2026-02-24", "-1"]), "2026-02-14\n");
+    assert_eq!(ok(&["calendar", "add", "2026-02-15", "0"]), "2026-02-24\n");
+    assert_eq!(ok(&["calendar", "between", "2026-02-13", "2026-03-02"]), "7\n");
+    assert_eq!(ok(&["calendar", "between", "2025-09-30", "2025-10-09"]), "1\n");
+}
+
+#[test]
+fn bad_input_and_dates_outside_the_data_exit_with_status_2() {
+    for args in [
+        &["calendar", "is-workday", "2026-02-30"][..],
+        &["calendar", "add", "2026-02-13", "x"],
+        &["calendar", "add", "2026-12-31", "1"],
+        &["calendar", "between", "2014-12-01", "2015-01-05"],
+        &["calendar", "is-workday", "2027-01-04"],
+        &["rules", "show", "--profile", "nope"],
+        &["rules", "due", "--received", "yesterday"],
+        &["rules", "due", "--received", "2026-02-13T16:00", "--complexity", "很难"],
+    ] {
+        let (code, err) = fails(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.starts_with("错误："), "{args:?}: {err}");
+    }
+    let (_, err) = fails(&["calendar", "add", "2026-12-31", "1"]);
+    assert!(err.contains("2027 年的节假日安排尚未导入"), "{err}");
+}
+
+#[test]
+fn weekends_only_answers_are_provisional_and_say_so() {
+    let o = duban(&["calendar", "add", "2026-12-31", "1", "--weekends-only"]);
+    assert!(o.status.success());
+    assert_eq!(String::from_utf8(o.stdout).unwrap(), "2027-01-01\n");
+    assert!(String::from_utf8(o.stderr).unwrap().contains("暂定"));
+}
+
+#[test]
+fn rules_due_prints_each_stage_as_json() {
+    let out = ok(&[
+        "rules", "due", "--profile", "x-district-2022", "--received", "2026-02-13T16:00", "--complexity", "较复杂",
+        "--source", "领导批示", "--format", "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["profile"], "x-district-2022");
+    assert_eq!(v["received"], "2026-02-13T16:00:00+08:00");
+    let due = |stage: &str| v["stages"].as_array().unwrap().iter().find(|s| s["stage"] == stage).unwrap()["due"].clone();
+    assert_eq!(due("sign"), "2026-02-25");
+    assert_eq!(due("done"), "2026-03-05");
+    assert_eq!(due("outcome"), serde_json::Value::Null);
+    let out = ok(&["rules", "due", "--profile", "x-district-2022", "--received", "2026-02-13T16:00", "--event", "done=2026-02-27T10:00", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // Done Friday 02-27 before 17:30: 5 working days are 02-28 (make-up), 03-02 … 03-05.
+    assert_eq!(v["stages"][2]["due"], "2026-03-05");
+}
+
+#[test]
+fn rules_due_covers_every_builtin_profile() {
+    let table = ok(&["rules", "due", "--profile", "ejinhoro-2024", "--received", "2025-09-29T10:00", "--deadline", "2025-10-31"]);
+    assert!(table.contains("2025-10-09") && table.contains("2025-09-29"), "{table}");
+    let table = ok(&["rules", "due", "--profile", "otog-front-2021", "--received", "2026-02-13T10:00", "--source", "企业诉求"]);
+    assert!(table.contains("联系企业") && table.contains("2026-02-14"), "{table}");
+    let table = ok(&["rules", "due", "--profile", "naiman-2025", "--received", "2026-02-13T09:00"]);
+    assert!(table.contains("2026-02-28"), "{table}");
+}
+
+#[test]
+fn rules_show_prints_every_profile_in_three_formats() {
+    for p in ["x-district-2022", "ejinhoro-2024", "otog-front-2021", "naiman-2025"] {
+        assert!(ok(&["rules", "show", "--profile", p]).contains(p));
+        let toml = ok(&["rules", "show", "--profile", p, "--format", "toml"]);
+        assert_eq!(duban_domain::policy::Policy::from_toml(&toml).unwrap(), duban_domain::policy::Policy::builtin(p).unwrap());
+        let json: serde_json::Value = serde_json::from_str(&ok(&["rules", "show", "--profile", p, "--format", "json"])).unwrap();
+        assert_eq!(json["name"], p);
+    }
+}
+
+#[test]
+fn the_default_config_is_printed_with_comments() {
+    let out = ok(&["default-config"]);
+    assert!(out.contains("# ") && out.contains("[database]") && out.contains("sqlite:duban.db"));
+}
+
+#[test]
+fn a_config_file_and_environment_choose_the_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("duban.toml");
+    std::fs::write(&cfg, "[rules]\nprofile = \"naiman-2025\"\n").unwrap();
+    assert!(ok(&["--config", cfg.to_str().unwrap(), "rules", "show"]).contains("naiman-2025"));
+    let o = Command::new(env!("CARGO_BIN_EXE_duban"))
+        .args(["--config", cfg.to_str().unwrap(), "rules", "show"])
+        .env("DUBAN_RULES__PROFILE", "ejinhoro-2024")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(o.stdout).unwrap().contains("ejinhoro-2024"));
+    let (code, err) = fails(&["--config", "/nonexistent/duban.toml", "rules", "show"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn init_units_import_and_calendar_import_work_on_a_sqlite_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("d.db").display());
+    assert!(ok(&["init", "--database", &url]).contains("已创建"));
+    let units = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/units/naiman.toml");
+    let out = ok(&["units", "import", units, "--database", &url]);
+    assert!(out.contains("单位：新增 87"), "{out}");
+    let again = ok(&["units", "import", units, "--database", &url]);
+    assert!(again.contains("单位：新增 0，更新 0；单位组：新增 0，更新 0"), "{again}");
+    let cal = dir.path().join("2027.json");
+    std::fs::write(&cal, r#"{"years": {"2027": {"off": ["2027-01-01"], "work": []}}}"#).unwrap();
+    let out = ok(&["calendar", "import", cal.to_str().unwrap(), "--database", &url]);
+    assert!(out.contains("2015–2027 年"), "{out}");
+    // The imported year is used at once by the calendar commands that name the database.
+    assert_eq!(ok(&["calendar", "add", "2026-12-31", "1", "--database", &url]), "2027-01-04\n");
+    assert_eq!(ok(&["calendar", "is-workday", "2027-01-01", "--database", &url]), "false\n");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{").unwrap();
+    assert_eq!(fails(&["calendar", "import", bad.to_str().unwrap(), "--database", &url]).0, 2);
+    let missing = format!("sqlite:{}", dir.path().join("missing.db").display());
+    assert_eq!(fails(&["calendar", "is-workday", "2026-01-05", "--database", &missing]).0, 2);
+}
+
+#[test]
+fn the_demo_loads_units_people_and_tasks_into_a_fresh_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("demo.db").display());
+    let out = ok(&["demo", "--database", &url, "--no-serve"]);
+    assert!(out.contains("单位 87 个"), "{out}");
+    for role in ["管理员", "督查室", "分管领导", "主要负责人", "经办人"] {
+        assert!(out.contains(role), "{role}: {out}");
+    }
+    assert!(out.contains("8 项任务"), "{out}");
+    // A second demo into the same database is refused rather than mixed in.
+    let (code, err) = fails(&["demo", "--database", &url, "--no-serve"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[tokio::test]
+async fn serve_answers_health_checks_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("s.db").display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_duban"))
+        .args(["serve", "--database", &url, "--bind", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+    let start = line.find("http://").unwrap();
+    let base = line[start..].split_whitespace().next().unwrap().trim_end_matches('/').to_string();
+    let health: serde_json::Value = reqwest::get(format!("{base}/healthz")).await.unwrap().json().await.unwrap();
+    assert_eq!(health["status"], "ok");
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+}
