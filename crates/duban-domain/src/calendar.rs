@@ -106,8 +106,8 @@ impl CalendarFile {
     /// Parses and checks a calendar file: every date valid and filed under its own year, and no
     /// date both off and working.
     pub fn parse_json(text: &str) -> Result<Self, CalendarError> {
-        let raw: RawFile = serde_json::from_str(text)
-            .map_err(|e| CalendarError::InvalidFile(format!("JSON 格式错误：{e}")))?;
+        let raw: RawFile =
+            serde_json::from_str(text).map_err(|e| CalendarError::InvalidFile(format!("JSON 格式错误：{e}")))?;
         let mut years = BTreeMap::new();
         for (key, raw_year) in raw.years {
             let year: i16 = key
@@ -118,13 +118,10 @@ impl CalendarFile {
             let parse_list = |list: &[String], what: &str| -> Result<Vec<Date>, CalendarError> {
                 let mut dates = Vec::with_capacity(list.len());
                 for s in list {
-                    let d: Date = s.parse().map_err(|_| {
-                        CalendarError::InvalidFile(format!("{key} 年{what}日期“{s}”无效"))
-                    })?;
+                    let d: Date =
+                        s.parse().map_err(|_| CalendarError::InvalidFile(format!("{key} 年{what}日期“{s}”无效")))?;
                     if d.year() != year {
-                        return Err(CalendarError::InvalidFile(format!(
-                            "日期 {s} 不属于 {key} 年"
-                        )));
+                        return Err(CalendarError::InvalidFile(format!("日期 {s} 不属于 {key} 年")));
                     }
                     dates.push(d);
                 }
@@ -135,20 +132,14 @@ impl CalendarFile {
             let off = parse_list(&raw_year.off, "放假")?;
             let work = parse_list(&raw_year.work, "上班")?;
             if let Some(both) = off.iter().find(|d| work.binary_search(d).is_ok()) {
-                return Err(CalendarError::InvalidFile(format!(
-                    "日期 {both} 同时列为放假和上班"
-                )));
+                return Err(CalendarError::InvalidFile(format!("日期 {both} 同时列为放假和上班")));
             }
             years.insert(year, YearDays { off, work });
         }
         if years.is_empty() {
             return Err(CalendarError::InvalidFile("没有任何年份的数据".into()));
         }
-        Ok(Self {
-            source_notes: raw.source_notes,
-            scope: raw.scope,
-            years,
-        })
+        Ok(Self { source_notes: raw.source_notes, scope: raw.scope, years })
     }
 
     /// Renders the file back to the JSON format it was read from.
@@ -158,10 +149,7 @@ impl CalendarFile {
             .iter()
             .map(|(y, d)| {
                 let list = |v: &[Date]| v.iter().map(|d| d.to_string()).collect::<Vec<_>>();
-                (
-                    y.to_string(),
-                    serde_json::json!({"off": list(&d.off), "work": list(&d.work)}),
-                )
+                (y.to_string(), serde_json::json!({"off": list(&d.off), "work": list(&d.work)}))
             })
             .collect();
         serde_json::json!({
@@ -205,11 +193,8 @@ impl Calendar {
         let (Some(&first), Some(&last)) = (all_years.first(), all_years.last()) else {
             return Err(CalendarError::InvalidFile("没有任何年份的数据".into()));
         };
-        let known_years: BTreeSet<i16> = files
-            .iter()
-            .filter(|f| f.scope == Scope::National)
-            .flat_map(|f| f.years.keys().copied())
-            .collect();
+        let known_years: BTreeSet<i16> =
+            files.iter().filter(|f| f.scope == Scope::National).flat_map(|f| f.years.keys().copied()).collect();
         let start = Date::new(first, 1, 1).map_err(|_| CalendarError::TooFar)?;
         let end = Date::new(last, 12, 31).map_err(|_| CalendarError::TooFar)?;
         let base = day_number(start);
@@ -254,16 +239,7 @@ impl Calendar {
         }
         cum.push(w);
         unknown_cum.push(u);
-        Ok(Self {
-            base,
-            flags,
-            dates,
-            cum,
-            unknown_cum,
-            nth,
-            known_years,
-            unknown_years,
-        })
+        Ok(Self { base, flags, dates, cum, unknown_cum, nth, known_years, unknown_years })
     }
 
     /// The years with national holiday data.
@@ -309,10 +285,7 @@ impl Calendar {
         match unknown_year {
             None => Ok(Reckoned { value, provisional: false }),
             Some(year) => match self.unknown_years {
-                UnknownYears::Error => Err(CalendarError::UnknownYear {
-                    year,
-                    coverage: self.coverage(),
-                }),
+                UnknownYears::Error => Err(CalendarError::UnknownYear { year, coverage: self.coverage() }),
                 UnknownYears::WeekendsOnly => Ok(Reckoned { value, provisional: true }),
             },
         }
@@ -323,9 +296,7 @@ impl Calendar {
         if self.unknown_cum[hi + 1] == self.unknown_cum[lo] {
             return None;
         }
-        (lo..=hi)
-            .find(|&i| self.flags[i] & UNKNOWN != 0)
-            .map(|i| self.dates[i].year())
+        (lo..=hi).find(|&i| self.flags[i] & UNKNOWN != 0).map(|i| self.dates[i].year())
     }
 
     /// Status of any day: (working, known). Outside the index only weekends are off.
@@ -593,8 +564,7 @@ mod tests {
                 if n > 0 {
                     assert_eq!(c.workdays_between(d, r).unwrap().value, n, "{d} + {n}");
                     assert!(c.is_workday(r).unwrap().value);
-                    let last_on_or_before_d =
-                        if c.is_workday(d).unwrap().value { d } else { add(&c, d, -1) };
+                    let last_on_or_before_d = if c.is_workday(d).unwrap().value { d } else { add(&c, d, -1) };
                     assert_eq!(add(&c, r, -n), last_on_or_before_d, "{d} + {n} - {n}");
                 }
             }
@@ -628,10 +598,8 @@ mod tests {
     #[test]
     fn an_imported_year_extends_the_calendar_and_a_local_file_does_not() {
         let base = CalendarFile::parse_json(BUILTIN_JSON).unwrap();
-        let y2027 = CalendarFile::parse_json(
-            r#"{"years": {"2027": {"off": ["2027-01-01"], "work": ["2027-02-06"]}}}"#,
-        )
-        .unwrap();
+        let y2027 = CalendarFile::parse_json(r#"{"years": {"2027": {"off": ["2027-01-01"], "work": ["2027-02-06"]}}}"#)
+            .unwrap();
         let local = CalendarFile::parse_json(
             r#"{"scope": "local", "years": {"2026": {"off": ["2026-03-03"]}, "2028": {"off": ["2028-03-03"]}}}"#,
         )

@@ -203,7 +203,8 @@ impl PersonInput {
             roles.push(Role::Officer);
         }
         let email = self.email.trim().to_string();
-        if !email.is_empty() && !(email.contains('@') && email.len() <= 200) {
+        let email_ok = email.is_empty() || (email.contains('@') && email.len() <= 200);
+        if !email_ok {
             return Err(Error::invalid("email", format!("邮箱“{email}”格式不对")));
         }
         let phone = self.phone.trim().to_string();
@@ -277,8 +278,8 @@ pub enum DirectoryEntry {
 impl UnitDirectory {
     /// Parses and checks a directory file. Units are returned parents first.
     pub fn from_toml(text: &str) -> Result<Self, Error> {
-        let mut dir: UnitDirectory = toml::from_str(text)
-            .map_err(|e| Error::invalid("file", format!("单位名录格式错误：{}", e.message())))?;
+        let mut dir: UnitDirectory =
+            toml::from_str(text).map_err(|e| Error::invalid("file", format!("单位名录格式错误：{}", e.message())))?;
         for u in &mut dir.units {
             u.name = clean_name("name", "单位名称", &u.name, 100)?;
             u.aliases = clean_aliases(std::mem::take(&mut u.aliases), &u.name)?;
@@ -364,10 +365,7 @@ impl UnitDirectory {
     pub fn members_of<'a>(&'a self, g: &'a DirectoryGroup) -> Vec<&'a str> {
         let mut out: Vec<&str> = Vec::new();
         let explicit = g.members.iter().map(|m| {
-            self.units
-                .iter()
-                .find(|u| &u.name == m || u.aliases.contains(m))
-                .map_or(m.as_str(), |u| u.name.as_str())
+            self.units.iter().find(|u| &u.name == m || u.aliases.contains(m)).map_or(m.as_str(), |u| u.name.as_str())
         });
         let by_kind = self.units.iter().filter(|u| g.kinds.contains(&u.kind)).map(|u| u.name.as_str());
         for n in explicit.chain(by_kind) {
@@ -445,9 +443,10 @@ mod tests {
         assert_eq!(p.roles, vec![Role::Officer, Role::Office]);
         let e = PersonInput { name: "李四".into(), username: "李四".into(), ..Default::default() }.parse().unwrap_err();
         assert!(matches!(e, Error::Invalid { ref field, .. } if field == "username"));
-        let e = PersonInput { name: "王五".into(), username: "w5".into(), email: "nope".into(), ..Default::default() }
-            .parse()
-            .unwrap_err();
+        let e =
+            PersonInput { name: "王五".into(), username: "w5".into(), email: "nope".into(), ..Default::default() }
+                .parse()
+                .unwrap_err();
         assert!(matches!(e, Error::Invalid { ref field, .. } if field == "email"));
     }
 }

@@ -66,7 +66,9 @@ impl FromStr for Limit {
         let bad = || {
             Error::invalid(
                 "duration",
-                format!("时限“{s}”无法识别，可写 3wd（工作日）、15d（自然日）、1mo（月）、same-day（当日）或 deadline（任务时限）"),
+                format!(
+                    "时限“{s}”无法识别，可写 3wd（工作日）、15d（自然日）、1mo（月）、same-day（当日）或 deadline（任务时限）"
+                ),
             )
         };
         match t {
@@ -297,9 +299,7 @@ fn merge(base: &mut toml::Table, over: toml::Table) -> Result<(), Error> {
         match (k.as_str(), v) {
             ("profile", _) => {}
             ("rules" | "cadences", toml::Value::Array(items)) => {
-                let list = base
-                    .entry(k.clone())
-                    .or_insert_with(|| toml::Value::Array(Vec::new()));
+                let list = base.entry(k.clone()).or_insert_with(|| toml::Value::Array(Vec::new()));
                 let toml::Value::Array(list) = list else {
                     return Err(invalid(format!("{k} 必须是数组")));
                 };
@@ -330,14 +330,12 @@ fn merge(base: &mut toml::Table, over: toml::Table) -> Result<(), Error> {
                     }
                 }
             }
-            (_, toml::Value::Table(t)) => {
-                match base.get_mut(&k) {
-                    Some(toml::Value::Table(bt)) => merge(bt, t)?,
-                    _ => {
-                        base.insert(k, toml::Value::Table(t));
-                    }
+            (_, toml::Value::Table(t)) => match base.get_mut(&k) {
+                Some(toml::Value::Table(bt)) => merge(bt, t)?,
+                _ => {
+                    base.insert(k, toml::Value::Table(t));
                 }
-            }
+            },
             (_, v) => {
                 base.insert(k, v);
             }
@@ -357,10 +355,7 @@ impl Policy {
         let (_, text) = BUILTIN_PROFILES.iter().find(|(n, _)| *n == name).ok_or_else(|| {
             Error::invalid(
                 "profile",
-                format!(
-                    "没有名为“{name}”的规则配置，可选：{}",
-                    Self::builtin_names().collect::<Vec<_>>().join("、")
-                ),
+                format!("没有名为“{name}”的规则配置，可选：{}", Self::builtin_names().collect::<Vec<_>>().join("、")),
             )
         })?;
         Self::from_toml(text)
@@ -369,9 +364,8 @@ impl Policy {
     /// Reads a policy file. A file with `profile = "NAME"` starts from that built-in profile and
     /// overrides it.
     pub fn from_toml(text: &str) -> Result<Self, Error> {
-        let over: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-            invalid(format!("规则文件格式错误：{}", e.message()))
-        })?;
+        let over: toml::Table =
+            text.parse().map_err(|e: toml::de::Error| invalid(format!("规则文件格式错误：{}", e.message())))?;
         let profile = over.get("profile").and_then(|v| v.as_str()).map(str::to_string);
         let table = match profile.as_deref() {
             Some(base_name) => {
@@ -413,19 +407,13 @@ impl Policy {
                 return Err(invalid(format!("规则 {} 的起止事件相同", r.id)));
             }
             if r.duration == Limit::Deadline && r.when.has_deadline != Some(true) {
-                return Err(invalid(format!(
-                    "规则 {} 使用任务自身时限，必须限定 when.has_deadline = true",
-                    r.id
-                )));
+                return Err(invalid(format!("规则 {} 使用任务自身时限，必须限定 when.has_deadline = true", r.id)));
             }
             let same_stage = self.rules.iter().find(|o| o.stage == r.stage);
             if let Some(first) = same_stage
                 && (first.start != r.start || first.stop != r.stop || first.name != r.name)
             {
-                return Err(invalid(format!(
-                    "同一环节 {} 的规则必须有相同的名称和起止事件（规则 {}）",
-                    r.stage, r.id
-                )));
+                return Err(invalid(format!("同一环节 {} 的规则必须有相同的名称和起止事件（规则 {}）", r.stage, r.id)));
             }
         }
         let mut cids = std::collections::HashSet::new();
@@ -572,9 +560,7 @@ mod tests {
             complexity,
             deadline,
         };
-        let done = |f: TaskFacts| {
-            p.applicable(&f).into_iter().find(|r| r.stage == "done").map(|r| r.duration)
-        };
+        let done = |f: TaskFacts| p.applicable(&f).into_iter().find(|r| r.stage == "done").map(|r| r.duration);
         assert_eq!(done(facts(Complexity::General, None)), Some(Limit::WorkingDays(5)));
         assert_eq!(done(facts(Complexity::Complex, None)), Some(Limit::WorkingDays(10)));
         assert_eq!(done(facts(Complexity::VeryComplex, None)), Some(Limit::WorkingDays(20)));

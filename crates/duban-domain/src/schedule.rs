@@ -105,11 +105,7 @@ impl Schedule {
 }
 
 /// The working day from which a clock started at `at` counts.
-pub fn counts_from(
-    at: Timestamp,
-    policy: &Policy,
-    calendar: &Calendar,
-) -> Result<(Date, bool), CalendarError> {
+pub fn counts_from(at: Timestamp, policy: &Policy, calendar: &Calendar) -> Result<(Date, bool), CalendarError> {
     let local = at.to_zoned(policy.timezone());
     let day = local.date();
     let workday = calendar.is_workday(day)?;
@@ -210,11 +206,7 @@ fn time_stage(
     stage.counts_from = Some(from);
     if let Some((due, p2)) = due_date(rule, from, facts.deadline, policy, calendar)? {
         stage.due = Some(due);
-        stage.due_at = due
-            .to_datetime(policy.settings.end_of_day)
-            .to_zoned(tz.clone())
-            .ok()
-            .map(|z| z.timestamp());
+        stage.due_at = due.to_datetime(policy.settings.end_of_day).to_zoned(tz.clone()).ok().map(|z| z.timestamp());
         stage.provisional = p1 || p2;
         // A deadline set by people is known even when its year's holidays are not; only the
         // warning, counted in working days, then cannot be placed.
@@ -244,11 +236,7 @@ mod tests {
         let p = Policy::builtin(profile).unwrap();
         let c = Calendar::builtin().unwrap();
         let events = BTreeMap::from([(ClockEvent::Received, at(received))]);
-        schedule(&p, &c, &f, &events)
-            .stages
-            .into_iter()
-            .filter_map(|s| s.due.map(|d| (s.stage, d)))
-            .collect()
+        schedule(&p, &c, &f, &events).stages.into_iter().filter_map(|s| s.due.map(|d| (s.stage, d))).collect()
     }
 
     fn due(list: &[(String, Date)], stage: &str) -> Date {

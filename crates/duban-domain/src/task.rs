@@ -176,9 +176,7 @@ pub const MAX_NUMBER_CHARS: usize = 40;
 
 /// Parses a date written `YYYY-MM-DD`.
 pub fn parse_date(field: &str, s: &str) -> Result<Date, Error> {
-    s.trim()
-        .parse()
-        .map_err(|_| Error::invalid(field, format!("日期“{s}”格式不对，应为 YYYY-MM-DD")))
+    s.trim().parse().map_err(|_| Error::invalid(field, format!("日期“{s}”格式不对，应为 YYYY-MM-DD")))
 }
 
 /// Parses an instant: RFC 3339 (`2026-02-13T16:00:00+08:00`), or a local Beijing time
@@ -220,15 +218,11 @@ impl TaskInput {
         let source = pick(self.source).map(|s| s.parse()).transpose()?.unwrap_or(Source::Other);
         let priority = pick(self.priority).map(|s| s.parse()).transpose()?.unwrap_or(Priority::Routine);
         let complexity = pick(self.complexity).map(|s| s.parse()).transpose()?.unwrap_or(Complexity::General);
-        let classification = pick(self.classification)
-            .map(|s| s.parse())
-            .transpose()?
-            .unwrap_or(Classification::Internal);
+        let classification =
+            pick(self.classification).map(|s| s.parse()).transpose()?.unwrap_or(Classification::Internal);
         let deadline = pick(self.deadline).map(|s| parse_date("deadline", &s)).transpose()?;
-        let received_at = pick(self.received_at)
-            .map(|s| parse_instant("received_at", &s, tz))
-            .transpose()?
-            .unwrap_or(now);
+        let received_at =
+            pick(self.received_at).map(|s| parse_instant("received_at", &s, tz)).transpose()?.unwrap_or(now);
         let mut milestones = Vec::with_capacity(self.milestones.len());
         for m in self.milestones {
             milestones.push(Milestone {
@@ -242,12 +236,7 @@ impl TaskInput {
         let mut cooperating = self.cooperating;
         cooperating.retain(|p| !lead.contains(p));
         dedup_keep_order(&mut cooperating);
-        let targets = self
-            .targets
-            .into_iter()
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty())
-            .collect();
+        let targets = self.targets.into_iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
         Ok(NewTask {
             ledger_id: self.ledger_id,
             parent_id: self.parent_id,

@@ -2,6 +2,8 @@
 //! `../shared/data/cn-holidays.json`, with the working-day rule stated in `cn-holidays.md`
 //! applied independently of the calendar's own index.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap in a test is a failed test
+
 use duban_domain::calendar::{BUILTIN_JSON, Calendar};
 use jiff::civil::{Date, Weekday, date};
 use std::collections::HashSet;
@@ -48,9 +50,7 @@ fn every_date_from_2015_to_2026_matches_the_reference() {
     }
     assert_eq!(checked, 4383);
     assert_eq!(
-        cal.workdays_between(date(2015, 1, 1), date(2026, 12, 31))
-            .unwrap()
-            .value
+        cal.workdays_between(date(2015, 1, 1), date(2026, 12, 31)).unwrap().value
             + i32::from(cal.is_workday(date(2015, 1, 1)).unwrap().value),
         workdays
     );
@@ -59,8 +59,20 @@ fn every_date_from_2015_to_2026_matches_the_reference() {
 #[test]
 fn yearly_working_day_counts_match_the_reference_notes() {
     // cn-holidays.md: net working days lost per year (Mon–Fri off days minus make-up days).
-    let lost = [(2015, 12), (2016, 11), (2017, 11), (2018, 11), (2019, 11), (2020, 13),
-        (2021, 11), (2022, 11), (2023, 11), (2024, 11), (2025, 13), (2026, 13)];
+    let lost = [
+        (2015, 12),
+        (2016, 11),
+        (2017, 11),
+        (2018, 11),
+        (2019, 11),
+        (2020, 13),
+        (2021, 11),
+        (2022, 11),
+        (2023, 11),
+        (2024, 11),
+        (2025, 13),
+        (2026, 13),
+    ];
     let cal = Calendar::builtin().unwrap();
     for (year, lost) in lost {
         let start = date(year, 1, 1);

@@ -21,10 +21,7 @@ impl Backend {
         } else if u.starts_with("postgres://") || u.starts_with("postgresql://") {
             Ok(Backend::Postgres)
         } else {
-            Err(Error::invalid(
-                "database",
-                "数据库地址应以 sqlite: 或 postgres:// 开头，例如 sqlite:duban.db",
-            ))
+            Err(Error::invalid("database", "数据库地址应以 sqlite: 或 postgres:// 开头，例如 sqlite:duban.db"))
         }
     }
 }

@@ -62,6 +62,13 @@ pub struct CalendarImport {
     pub rescheduled: u64,
 }
 
+/// What a write records in the task's history besides the changed fields.
+struct Edit {
+    kind: &'static str,
+    data: serde_json::Value,
+    actor: Option<PersonId>,
+}
+
 /// The calendar in force: the built-in data, then imported files in order.
 pub fn compile_calendar(files: &[CalendarFile], unknown_years: UnknownYears) -> Result<Calendar, Error> {
     let mut all = vec![CalendarFile::parse_json(BUILTIN_JSON)?];
@@ -106,13 +113,8 @@ impl Duban {
     ) -> Result<Self, Error> {
         let files = store.calendar_files().await?;
         let calendar = Self::compile(&files, unknown_years)?;
-        let d = Self {
-            store,
-            calendar: RwLock::new(Arc::new(calendar)),
-            policy: Arc::new(policy),
-            clock,
-            unknown_years,
-        };
+        let d =
+            Self { store, calendar: RwLock::new(Arc::new(calendar)), policy: Arc::new(policy), clock, unknown_years };
         d.reschedule_if_changed(&files).await?;
         Ok(d)
     }
@@ -124,7 +126,8 @@ impl Duban {
     fn fingerprint(&self, files: &[CalendarFile]) -> String {
         let policy = self.policy.to_toml();
         let cal: Vec<String> = files.iter().map(CalendarFile::to_json).collect();
-        let mut parts: Vec<&str> = vec![&policy, BUILTIN_JSON, if self.unknown_years == UnknownYears::Error { "e" } else { "w" }];
+        let mut parts: Vec<&str> =
+            vec![&policy, BUILTIN_JSON, if self.unknown_years == UnknownYears::Error { "e" } else { "w" }];
         parts.extend(cal.iter().map(String::as_str));
         fnv(&parts)
     }
@@ -188,7 +191,8 @@ impl Duban {
                 })
                 .collect()
         });
-        let warnings = task.fields.warnings().into_iter().map(|w| WarningView { code: w, message: w.message() }).collect();
+        let warnings =
+            task.fields.warnings().into_iter().map(|w| WarningView { code: w, message: w.message() }).collect();
         TaskView { light, due_at: if open { s.due_at } else { None }, warnings, stages: stage_views, task }
     }
 
@@ -244,10 +248,9 @@ impl Duban {
         version: i64,
         fields: NewTask,
         status: Status,
-        kind: &str,
-        mut data: serde_json::Value,
-        actor: Option<PersonId>,
+        edit: Edit,
     ) -> Result<TaskView, Error> {
+        let Edit { kind, mut data, actor } = edit;
         if current.version != version {
             return Err(Error::VersionConflict { current: current.version });
         }
@@ -264,22 +267,14 @@ impl Duban {
             }
         }
         if status != current.status {
-            changes.insert(
-                "status".into(),
-                serde_json::json!({ "before": current.status, "after": status }),
-            );
+            changes.insert("status".into(), serde_json::json!({ "before": current.status, "after": status }));
         }
         if let Some(obj) = data.as_object_mut() {
             obj.insert("changes".into(), serde_json::Value::Object(changes));
         }
         let schedule = self.schedule_of(&fields, &current.events);
-        let stored = StoredTask {
-            fields,
-            status,
-            clock: current.events.clone(),
-            schedule: Self::instants(&schedule),
-            at: now,
-        };
+        let stored =
+            StoredTask { fields, status, clock: current.events.clone(), schedule: Self::instants(&schedule), at: now };
         let event = NewEvent { at: now, actor_id: actor, kind: kind.into(), data };
         let task = self.store.update_task(current.id, version, &stored, &event).await?;
         Ok(self.view(task, now, true))
@@ -300,7 +295,8 @@ impl Duban {
             self.check_parent(id, parent).await?;
         }
         let status = current.status;
-        self.write(current, version, fields, status, "updated", serde_json::json!({}), actor).await
+        let edit = Edit { kind: "updated", data: serde_json::json!({}), actor };
+        self.write(current, version, fields, status, edit).await
     }
 
     /// Refuses a parent that is the task itself or one of its descendants.
@@ -334,7 +330,7 @@ impl Duban {
         }
         let fields = current.fields.clone();
         let data = serde_json::json!({ "reason": reason.trim() });
-        self.write(current, version, fields, Status::Cancelled, "cancelled", data, actor).await
+        self.write(current, version, fields, Status::Cancelled, Edit { kind: "cancelled", data, actor }).await
     }
 
     /// Recomputes the stored schedule of every open task; returns how many.
@@ -345,10 +341,8 @@ impl Duban {
             let batch = self.store.open_tasks(after, 1000).await?;
             let Some(last) = batch.last() else { break };
             after = last.id;
-            let updates: Vec<(TaskId, ScheduleInstants)> = batch
-                .iter()
-                .map(|t| (t.id, Self::instants(&self.schedule_of(&t.fields, &t.events))))
-                .collect();
+            let updates: Vec<(TaskId, ScheduleInstants)> =
+                batch.iter().map(|t| (t.id, Self::instants(&self.schedule_of(&t.fields, &t.events)))).collect();
             self.store.set_schedules(&updates).await?;
             n += updates.len() as u64;
         }

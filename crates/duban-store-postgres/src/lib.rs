@@ -29,8 +29,8 @@ impl PgStore {
     /// Connects to the database at `url` and migrates it. With `create`, a database that does
     /// not exist yet is created first.
     pub async fn connect(url: &str, create: bool) -> Result<Self, Error> {
-        let opts = PgConnectOptions::from_str(url)
-            .map_err(|_| Error::invalid("database", "PostgreSQL 数据库地址无效"))?;
+        let opts =
+            PgConnectOptions::from_str(url).map_err(|_| Error::invalid("database", "PostgreSQL 数据库地址无效"))?;
         if create && !Postgres::database_exists(url).await.map_err(unavailable)? {
             Postgres::create_database(url).await.map_err(unavailable)?;
         }

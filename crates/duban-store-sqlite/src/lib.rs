@@ -36,11 +36,8 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(opts)
-            .await
-            .map_err(|e| unavailable(url, e))?;
+        let pool =
+            SqlitePoolOptions::new().max_connections(8).connect_with(opts).await.map_err(|e| unavailable(url, e))?;
         MIGRATOR.run(&pool).await.map_err(|e| {
             tracing::error!(error = %e, "sqlite migration failed");
             Error::Internal

@@ -32,11 +32,24 @@ impl TestDb {
     pub async fn raw_execute(&self, sql: &str) -> Result<u64, String> {
         match &self.backend {
             Backend::Sqlite { store, .. } => sqlx::query(sql).execute(store.pool()).await.map(|r| r.rows_affected()),
-            Backend::Postgres { store, .. } => {
-                sqlx::query(sql).execute(store.pool()).await.map(|r| r.rows_affected())
-            }
+            Backend::Postgres { store, .. } => sqlx::query(sql).execute(store.pool()).await.map(|r| r.rows_affected()),
         }
         .map_err(|e| e.to_string())
+    }
+
+    /// The migrations the database records as applied, and those the backend embeds.
+    pub async fn migrations(&self) -> (Vec<i64>, Vec<i64>) {
+        let sql = "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version";
+        match &self.backend {
+            Backend::Sqlite { store, .. } => (
+                sqlx::query_scalar(sql).fetch_all(store.pool()).await.expect("read migrations"),
+                duban_store_sqlite::MIGRATOR.iter().map(|m| m.version).collect(),
+            ),
+            Backend::Postgres { store, .. } => (
+                sqlx::query_scalar(sql).fetch_all(store.pool()).await.expect("read migrations"),
+                duban_store_postgres::MIGRATOR.iter().map(|m| m.version).collect(),
+            ),
+        }
     }
 
     /// Closes the store and drops the database.
@@ -132,6 +145,7 @@ pub async fn postgres() -> Option<TestDb> {
 macro_rules! behaviour_suite {
     ($factory:path) => {
         $crate::behaviour_suite!(@each $factory;
+            every_migration_runs_on_an_empty_database,
             units_are_created_updated_listed_and_resolved_by_alias,
             a_name_or_alias_cannot_point_to_two_parties,
             a_unit_cannot_be_its_own_ancestor,
@@ -173,7 +187,10 @@ mod tests {
 
     #[test]
     fn database_names_are_replaced_in_urls() {
-        assert_eq!(with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"), "postgres://postgres@127.0.0.1:5432/x");
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
         assert_eq!(with_database("postgres://u:p@h/db?sslmode=disable", "x"), "postgres://u:p@h/x?sslmode=disable");
         assert_eq!(with_database("postgres://h:5432", "x"), "postgres://h:5432/x");
     }

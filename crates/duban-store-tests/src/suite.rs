@@ -85,9 +85,17 @@ fn titles(p: &Page<Task>) -> Vec<String> {
     p.items.iter().map(|t| t.fields.title.clone()).collect()
 }
 
+pub async fn every_migration_runs_on_an_empty_database(db: &TestDb) {
+    let (applied, embedded) = db.migrations().await;
+    assert!(!embedded.is_empty());
+    assert_eq!(applied, embedded);
+    db.store.ping().await.unwrap();
+}
+
 pub async fn units_are_created_updated_listed_and_resolved_by_alias(db: &TestDb) {
     let s = &*db.store;
-    let gov = s.create_unit(&NewUnit { kind: UnitKind::Government, ..unit("奈曼旗人民政府", &["旗政府"]) }).await.unwrap();
+    let gov =
+        s.create_unit(&NewUnit { kind: UnitKind::Government, ..unit("奈曼旗人民政府", &["旗政府"]) }).await.unwrap();
     let mut u = unit("旗住房和城乡建设局", &["旗住建局", "住建局", "旗住建局"]);
     u.parent_id = Some(gov.id);
     let zj = s.create_unit(&u).await.unwrap();
@@ -158,11 +166,24 @@ pub async fn the_shipped_unit_directory_loads_and_loading_it_again_changes_nothi
     let units = s.list_units().await.unwrap();
     let groups = s.list_groups().await.unwrap();
     let second = s.import_directory(&dir).await.unwrap();
-    assert_eq!((second.units_created, second.units_updated, second.groups_created, second.groups_updated), (0, 0, 0, 0));
+    assert_eq!(
+        (second.units_created, second.units_updated, second.groups_created, second.groups_updated),
+        (0, 0, 0, 0)
+    );
     assert_eq!(s.list_units().await.unwrap(), units);
     assert_eq!(s.list_groups().await.unwrap(), groups);
     // Every spelling of seed 003 resolves.
-    for name in ["旗住建局", "住建局", "旗住房和城乡建设局", "旗市场监管局", "国网奈曼供电公司", "旗直有关部门", "各苏木乡镇场、街道", "旗人民法院", "各银行业金融机构"] {
+    for name in [
+        "旗住建局",
+        "住建局",
+        "旗住房和城乡建设局",
+        "旗市场监管局",
+        "国网奈曼供电公司",
+        "旗直有关部门",
+        "各苏木乡镇场、街道",
+        "旗人民法院",
+        "各银行业金融机构",
+    ] {
         assert!(s.resolve_name(name).await.unwrap().is_some(), "{name}");
     }
     let zj = units.iter().find(|u| u.name == "旗住房和城乡建设局").unwrap();
@@ -188,7 +209,11 @@ pub async fn groups_expand_to_their_member_units(db: &TestDb) {
     let name_of = |id: &UnitId| units.iter().find(|u| u.id == *id).unwrap().name.clone();
     let towns: Vec<String> = g("各苏木乡镇场、街道").members.iter().map(name_of).collect();
     assert!(towns.contains(&"大沁他拉街道".to_string()) && towns.contains(&"六号农场".to_string()));
-    assert!(towns.iter().all(|n| units.iter().any(|u| &u.name == n && matches!(u.kind, UnitKind::Township | UnitKind::Street))));
+    assert!(
+        towns
+            .iter()
+            .all(|n| units.iter().any(|u| &u.name == n && matches!(u.kind, UnitKind::Township | UnitKind::Street)))
+    );
     let depts = g("旗直有关部门");
     assert!(depts.members.iter().all(|m| {
         let u = units.iter().find(|u| u.id == *m).unwrap();
@@ -251,10 +276,20 @@ pub async fn tasks_keep_every_field(db: &TestDb) {
     let leader = s.create_person(&person("副旗长", "leader", None)).await.unwrap();
     let officer = s.create_person(&person("经办人", "officer", Some(a.id))).await.unwrap();
     let ledger = s
-        .create_ledger(&NewLedger { name: "台账".into(), doc_number: Some("奈政字〔2025〕43号".into()), issued: None, issuer: String::new(), source: Source::Document }, t("2026-01-01T00:00:00Z"))
+        .create_ledger(
+            &NewLedger {
+                name: "台账".into(),
+                doc_number: Some("奈政字〔2025〕43号".into()),
+                issued: None,
+                issuer: String::new(),
+                source: Source::Document,
+            },
+            t("2026-01-01T00:00:00Z"),
+        )
         .await
         .unwrap();
-    let parent = s.create_task(&task("上级任务", vec![Party::Unit(a.id)]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
+    let parent =
+        s.create_task(&task("上级任务", vec![Party::Unit(a.id)]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
     let mut st = task("推行电子营业执照“一照通办”", vec![Party::Unit(a.id), Party::Unit(b.id)]);
     st.fields.ledger_id = Some(ledger.id);
     st.fields.parent_id = Some(parent.id);
@@ -274,7 +309,8 @@ pub async fn tasks_keep_every_field(db: &TestDb) {
     st.fields.classification = Classification::Secret;
     st.status = Status::Signed;
     st.clock.insert(ClockEvent::Signed, t("2026-03-03T02:00:00Z"));
-    st.schedule = ScheduleInstants { due_at: Some(t("2026-03-05T09:30:00Z")), warn_at: Some(t("2026-03-03T16:00:00Z")) };
+    st.schedule =
+        ScheduleInstants { due_at: Some(t("2026-03-05T09:30:00Z")), warn_at: Some(t("2026-03-03T16:00:00Z")) };
     let made = s.create_task(&st, &created(st.at)).await.unwrap();
     assert_eq!(made.fields, st.fields);
     assert_eq!(made.status, Status::Signed);
@@ -308,7 +344,12 @@ pub async fn a_stale_version_gets_a_conflict_and_changes_nothing(db: &TestDb) {
     let made = s.create_task(&st, &created(st.at)).await.unwrap();
     let mut first = st.clone();
     first.fields.title = "第一次修改".into();
-    let edit = |kind: &str| NewEvent { at: t("2026-03-03T01:00:00Z"), actor_id: None, kind: kind.into(), data: serde_json::json!({"title": "x"}) };
+    let edit = |kind: &str| NewEvent {
+        at: t("2026-03-03T01:00:00Z"),
+        actor_id: None,
+        kind: kind.into(),
+        data: serde_json::json!({"title": "x"}),
+    };
     let v2 = s.update_task(made.id, 1, &first, &edit("updated")).await.unwrap();
     assert_eq!(v2.version, 2);
     assert_eq!(v2.fields.title, "第一次修改");
@@ -362,7 +403,10 @@ pub async fn task_lists_filter_by_unit_status_source_text_and_dates(db: &TestDb)
     assert_eq!(list(TaskQuery { text: Some("%".into()), ..q.clone() }).await, vec!["百分比_测试%"]);
     assert_eq!(list(TaskQuery { deadline_before: Some(date(2026, 4, 1)), ..q.clone() }).await, vec!["编制投资指南"]);
     assert_eq!(list(TaskQuery { deadline_after: Some(date(2026, 4, 1)), ..q.clone() }).await, vec!["推进5G基站建设"]);
-    assert_eq!(list(TaskQuery { sort: TaskSort::Deadline, ..q.clone() }).await, vec!["编制投资指南", "推进5G基站建设", "百分比_测试%"]);
+    assert_eq!(
+        list(TaskQuery { sort: TaskSort::Deadline, ..q.clone() }).await,
+        vec!["编制投资指南", "推进5G基站建设", "百分比_测试%"]
+    );
     let page = s.list_tasks(&TaskQuery { per_page: 2, page: 2, sort: TaskSort::Number, ..q.clone() }).await.unwrap();
     assert_eq!((page.total, page.page, page.per_page), (3, 2, 2));
     assert_eq!(titles(&page), vec!["百分比_测试%"]);
@@ -399,7 +443,11 @@ pub async fn lights_are_filtered_at_the_given_instant(db: &TestDb) {
     let at = |s: &str| TaskQuery { light: Some(Light::Red), ..query(t(s)) };
     assert!(titles(&s.list_tasks(&at("2026-03-05T09:30:00Z")).await.unwrap()).is_empty());
     assert_eq!(titles(&s.list_tasks(&at("2026-03-05T09:30:00.001Z")).await.unwrap()), vec!["red"]);
-    let due = TaskQuery { due_before: Some(t("2026-03-10T09:30:00Z")), due_after: Some(t("2026-03-06T00:00:00Z")), ..q.clone() };
+    let due = TaskQuery {
+        due_before: Some(t("2026-03-10T09:30:00Z")),
+        due_after: Some(t("2026-03-06T00:00:00Z")),
+        ..q.clone()
+    };
     assert_eq!(titles(&s.list_tasks(&due).await.unwrap()), vec!["yellow"]);
 }
 
@@ -417,10 +465,7 @@ pub async fn the_most_urgent_overdue_tasks_come_first(db: &TestDb) {
         .collect();
     assert_eq!(s.insert_tasks(&tasks, base).await.unwrap(), 250);
     let now = base + jiff::SignedDuration::from_hours(200);
-    let page = s
-        .list_tasks(&TaskQuery { light: Some(Light::Red), per_page: 100, ..query(now) })
-        .await
-        .unwrap();
+    let page = s.list_tasks(&TaskQuery { light: Some(Light::Red), per_page: 100, ..query(now) }).await.unwrap();
     assert_eq!(page.total, 200);
     let dues: Vec<Timestamp> = page.items.iter().map(|x| s_due(x, &tasks)).collect();
     assert_eq!(dues.len(), 100);

@@ -71,13 +71,7 @@ pub trait Store: Send + Sync + 'static {
     async fn get_task(&self, id: TaskId) -> Result<Task>;
     /// Replaces a task's fields if its version is still `expected_version`, and appends the
     /// event, in one transaction. Otherwise `Error::VersionConflict` with the current version.
-    async fn update_task(
-        &self,
-        id: TaskId,
-        expected_version: i64,
-        t: &StoredTask,
-        event: &NewEvent,
-    ) -> Result<Task>;
+    async fn update_task(&self, id: TaskId, expected_version: i64, t: &StoredTask, event: &NewEvent) -> Result<Task>;
     async fn list_tasks(&self, q: &TaskQuery) -> Result<Page<Task>>;
     async fn task_events(&self, id: TaskId) -> Result<Vec<TaskEvent>>;
     /// Open tasks after `after`, in id order, for recomputing their schedules.

@@ -142,7 +142,12 @@ const SAMPLES: &[Sample] = &[
         source: Source::Document,
         priority: Priority::Routine,
         classification: Classification::Public,
-        done: &[(ClockEvent::Signed, 24), (ClockEvent::Deployed, 23), (ClockEvent::Done, 6), (ClockEvent::OutcomeReported, 4)],
+        done: &[
+            (ClockEvent::Signed, 24),
+            (ClockEvent::Deployed, 23),
+            (ClockEvent::Done, 6),
+            (ClockEvent::OutcomeReported, 4),
+        ],
         status: Status::Closed,
         milestones: &[],
         targets: &["1个工作日内办结"],
@@ -185,21 +190,31 @@ const SAMPLES: &[Sample] = &[
 
 /// People for every role.
 fn people(units: &impl Fn(&str) -> Option<UnitId>) -> Vec<PersonInput> {
-    let p = |name: &str, username: &str, unit: &str, roles: &[Role], title: &str, domains: &[&str], charge: &[&str]| PersonInput {
-        name: name.into(),
-        username: username.into(),
-        unit_id: units(unit),
-        roles: roles.iter().map(|r| r.code().to_string()).collect(),
-        title: title.into(),
-        phone: String::new(),
-        email: format!("{username}@naiman.example"),
-        domains: domains.iter().map(|s| s.to_string()).collect(),
-        charge_units: charge.iter().filter_map(|u| units(u)).collect(),
+    let p = |name: &str, username: &str, unit: &str, roles: &[Role], title: &str, domains: &[&str], charge: &[&str]| {
+        PersonInput {
+            name: name.into(),
+            username: username.into(),
+            unit_id: units(unit),
+            roles: roles.iter().map(|r| r.code().to_string()).collect(),
+            title: title.into(),
+            phone: String::new(),
+            email: format!("{username}@naiman.example"),
+            domains: domains.iter().map(|s| s.to_string()).collect(),
+            charge_units: charge.iter().filter_map(|u| units(u)).collect(),
+        }
     };
     vec![
         p("系统管理员", "admin", "旗政府办公室", &[Role::Admin], "管理员", &[], &[]),
         p("王督查", "office", "旗政府办公室", &[Role::Office], "督查室主任", &[], &[]),
-        p("李旗长", "leader", "奈曼旗人民政府", &[Role::Leader], "副旗长", &["营商环境", "政务服务"], &["旗行政审批和政务服务局", "旗市场监管局", "旗自然资源局"]),
+        p(
+            "李旗长",
+            "leader",
+            "奈曼旗人民政府",
+            &[Role::Leader],
+            "副旗长",
+            &["营商环境", "政务服务"],
+            &["旗行政审批和政务服务局", "旗市场监管局", "旗自然资源局"],
+        ),
         p("赵局长", "head", "旗行政审批和政务服务局", &[Role::UnitHead], "局长", &[], &[]),
         p("陈经办", "officer", "旗行政审批和政务服务局", &[Role::Officer], "科员", &[], &[]),
         p("周经办", "officer2", "旗自然资源局", &[Role::Officer], "科员", &[], &[]),
@@ -232,7 +247,9 @@ pub async fn run(config: &Config, database: Option<String>, bind: &str, no_serve
     };
     let duban = crate::open(config, &url).await?;
     let store = duban.store().clone();
-    if !store.list_units().await?.is_empty() || store.list_tasks(&Default::default()).await.map(|p| p.total).unwrap_or(0) > 0 {
+    if !store.list_units().await?.is_empty()
+        || store.list_tasks(&Default::default()).await.map(|p| p.total).unwrap_or(0) > 0
+    {
         return Err(Failure::Input(format!(
             "数据库 {} 已有数据；演示需要一个新的数据库",
             DatabaseUrl::new(url.clone()).redacted()
@@ -252,7 +269,14 @@ pub async fn run(config: &Config, database: Option<String>, bind: &str, no_serve
     }
     print!("{}", crate::table::render(&rows));
     println!("\n任务台账“{}”：{} 项任务", made.ledger_name, made.tasks.len());
-    let mut rows = vec![vec!["序号".to_string(), "任务".into(), "牵头单位".into(), "状态".into(), "预警".into(), "最近截止".into()]];
+    let mut rows = vec![vec![
+        "序号".to_string(),
+        "任务".into(),
+        "牵头单位".into(),
+        "状态".into(),
+        "预警".into(),
+        "最近截止".into(),
+    ]];
     rows.extend(made.tasks.iter().cloned());
     print!("{}", crate::table::render(&rows));
     if no_serve {
@@ -270,7 +294,8 @@ struct Made {
 
 async fn load(duban: &Arc<Duban>, store: &Arc<dyn Store>) -> Result<Made, duban_domain::Error> {
     let all_units = store.list_units().await?;
-    let unit_id = |name: &str| all_units.iter().find(|u| u.name == name || u.aliases.iter().any(|a| a == name)).map(|u| u.id);
+    let unit_id =
+        |name: &str| all_units.iter().find(|u| u.name == name || u.aliases.iter().any(|a| a == name)).map(|u| u.id);
     let mut people_out = Vec::new();
     let mut officer: Option<PersonId> = None;
     let mut leader: Option<PersonId> = None;
@@ -377,7 +402,11 @@ async fn insert_sample(
         leader_id: leader,
         responsible_person_id: officer,
         deadline: s.deadline_wd.map(|n| wd(cal, today, n)),
-        milestones: s.milestones.iter().map(|(n, t)| Milestone { due: wd(cal, today, *n), text: (*t).into() }).collect(),
+        milestones: s
+            .milestones
+            .iter()
+            .map(|(n, t)| Milestone { due: wd(cal, today, *n), text: (*t).into() })
+            .collect(),
         targets: s.targets.iter().map(|t| t.to_string()).collect(),
         work_standard: String::new(),
         priority: s.priority,

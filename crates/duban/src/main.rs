@@ -72,8 +72,8 @@ fn main() -> ExitCode {
 
 fn init_logging(config: &Config, quiet: bool) {
     let filter = if quiet { "warn".to_string() } else { config.log.level.clone() };
-    let filter = tracing_subscriber::EnvFilter::try_new(&filter)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(&filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
@@ -130,9 +130,7 @@ async fn open(config: &Config, url: &str) -> Result<Arc<Duban>, Failure> {
 
 /// Serves until Ctrl-C or SIGTERM.
 async fn serve(duban: Arc<Duban>, bind: &str) -> Outcome {
-    let app = Application::bind(bind, duban)
-        .await
-        .with_context(|| format!("无法监听 {bind}"))?;
+    let app = Application::bind(bind, duban).await.with_context(|| format!("无法监听 {bind}"))?;
     let addr = app.local_addr().context("无法读取监听地址")?;
     println!("Duban 已启动：http://{addr}/  接口：http://{addr}/api/v1/  文档：http://{addr}/api/v1/openapi.json");
     println!("按 Ctrl-C 停止。");
@@ -196,10 +194,7 @@ async fn calendar(config: &Config, cmd: CalendarCmd) -> Outcome {
             note_provisional(r.provisional);
         }
         CalendarCmd::Add { date, n, opts } => {
-            let n: i32 = n
-                .trim()
-                .parse()
-                .map_err(|_| Failure::Input(format!("工作日数“{n}”应为整数")))?;
+            let n: i32 = n.trim().parse().map_err(|_| Failure::Input(format!("工作日数“{n}”应为整数")))?;
             let cal = cli_calendar(config, &opts).await?;
             let r = cal.add_workdays(parse_date("date", &date)?, n).map_err(duban_domain::Error::from)?;
             println!("{}", r.value);
@@ -207,9 +202,8 @@ async fn calendar(config: &Config, cmd: CalendarCmd) -> Outcome {
         }
         CalendarCmd::Between { a, b, opts } => {
             let cal = cli_calendar(config, &opts).await?;
-            let r = cal
-                .workdays_between(parse_date("a", &a)?, parse_date("b", &b)?)
-                .map_err(duban_domain::Error::from)?;
+            let r =
+                cal.workdays_between(parse_date("a", &a)?, parse_date("b", &b)?).map_err(duban_domain::Error::from)?;
             println!("{}", r.value);
             note_provisional(r.provisional);
         }

@@ -1,14 +1,12 @@
 //! The command line, run as a real process. The calendar and `rules due` outputs are stable
 //! interfaces, so they are checked exactly.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap in a test is a failed test
+
 use std::process::{Command, Output};
 
 fn duban(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_duban"))
-        .args(args)
-        .env_remove("DUBAN_DATABASE__URL")
-        .output()
-        .expect("run duban")
+    Command::new(env!("CARGO_BIN_EXE_duban")).args(args).env_remove("DUBAN_DATABASE__URL").output().expect("run duban")
 }
 
 fn ok(args: &[&str]) -> String {
@@ -64,17 +62,39 @@ fn weekends_only_answers_are_provisional_and_say_so() {
 #[test]
 fn rules_due_prints_each_stage_as_json() {
     let out = ok(&[
-        "rules", "due", "--profile", "x-district-2022", "--received", "2026-02-13T16:00", "--complexity", "较复杂",
-        "--source", "领导批示", "--format", "json",
+        "rules",
+        "due",
+        "--profile",
+        "x-district-2022",
+        "--received",
+        "2026-02-13T16:00",
+        "--complexity",
+        "较复杂",
+        "--source",
+        "领导批示",
+        "--format",
+        "json",
     ]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["profile"], "x-district-2022");
     assert_eq!(v["received"], "2026-02-13T16:00:00+08:00");
-    let due = |stage: &str| v["stages"].as_array().unwrap().iter().find(|s| s["stage"] == stage).unwrap()["due"].clone();
+    let due =
+        |stage: &str| v["stages"].as_array().unwrap().iter().find(|s| s["stage"] == stage).unwrap()["due"].clone();
     assert_eq!(due("sign"), "2026-02-25");
     assert_eq!(due("done"), "2026-03-05");
     assert_eq!(due("outcome"), serde_json::Value::Null);
-    let out = ok(&["rules", "due", "--profile", "x-district-2022", "--received", "2026-02-13T16:00", "--event", "done=2026-02-27T10:00", "--format", "json"]);
+    let out = ok(&[
+        "rules",
+        "due",
+        "--profile",
+        "x-district-2022",
+        "--received",
+        "2026-02-13T16:00",
+        "--event",
+        "done=2026-02-27T10:00",
+        "--format",
+        "json",
+    ]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     // Done Friday 02-27 before 17:30: 5 working days are 02-28 (make-up), 03-02 … 03-05.
     assert_eq!(v["stages"][2]["due"], "2026-03-05");
@@ -82,9 +102,19 @@ fn rules_due_prints_each_stage_as_json() {
 
 #[test]
 fn rules_due_covers_every_builtin_profile() {
-    let table = ok(&["rules", "due", "--profile", "ejinhoro-2024", "--received", "2025-09-29T10:00", "--deadline", "2025-10-31"]);
+    let table = ok(&[
+        "rules",
+        "due",
+        "--profile",
+        "ejinhoro-2024",
+        "--received",
+        "2025-09-29T10:00",
+        "--deadline",
+        "2025-10-31",
+    ]);
     assert!(table.contains("2025-10-09") && table.contains("2025-09-29"), "{table}");
-    let table = ok(&["rules", "due", "--profile", "otog-front-2021", "--received", "2026-02-13T10:00", "--source", "企业诉求"]);
+    let table =
+        ok(&["rules", "due", "--profile", "otog-front-2021", "--received", "2026-02-13T10:00", "--source", "企业诉求"]);
     assert!(table.contains("联系企业") && table.contains("2026-02-14"), "{table}");
     let table = ok(&["rules", "due", "--profile", "naiman-2025", "--received", "2026-02-13T09:00"]);
     assert!(table.contains("2026-02-28"), "{table}");
@@ -95,8 +125,12 @@ fn rules_show_prints_every_profile_in_three_formats() {
     for p in ["x-district-2022", "ejinhoro-2024", "otog-front-2021", "naiman-2025"] {
         assert!(ok(&["rules", "show", "--profile", p]).contains(p));
         let toml = ok(&["rules", "show", "--profile", p, "--format", "toml"]);
-        assert_eq!(duban_domain::policy::Policy::from_toml(&toml).unwrap(), duban_domain::policy::Policy::builtin(p).unwrap());
-        let json: serde_json::Value = serde_json::from_str(&ok(&["rules", "show", "--profile", p, "--format", "json"])).unwrap();
+        assert_eq!(
+            duban_domain::policy::Policy::from_toml(&toml).unwrap(),
+            duban_domain::policy::Policy::builtin(p).unwrap()
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&ok(&["rules", "show", "--profile", p, "--format", "json"])).unwrap();
         assert_eq!(json["name"], p);
     }
 }

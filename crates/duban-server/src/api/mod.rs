@@ -4,8 +4,8 @@
 
 pub mod errors;
 mod extract;
-mod org;
 pub mod openapi;
+mod org;
 mod tasks;
 mod workdays;
 

@@ -114,10 +114,8 @@ mod tests {
         for (method, path) in ROUTES {
             assert!(paths.get(*path).and_then(|p| p.get(*method)).is_some(), "{method} {path} is not documented");
         }
-        let documented: usize = paths
-            .values()
-            .map(|p| p.as_object().unwrap().keys().filter(|k| *k != "parameters").count())
-            .sum();
+        let documented: usize =
+            paths.values().map(|p| p.as_object().unwrap().keys().filter(|k| *k != "parameters").count()).sum();
         assert_eq!(documented, ROUTES.len(), "the document describes routes the server does not have");
     }
 
@@ -128,7 +126,11 @@ mod tests {
             match v {
                 Value::Object(m) => {
                     if let Some(r) = m.get("$ref").and_then(Value::as_str) {
-                        assert!(conforms(&Value::Null, &serde_json::json!({"$ref": r}), d).map_or_else(|e| !e.contains("unresolved"), |_| true), "{r}");
+                        assert!(
+                            conforms(&Value::Null, &serde_json::json!({"$ref": r}), d)
+                                .map_or_else(|e| !e.contains("unresolved"), |_| true),
+                            "{r}"
+                        );
                     }
                     m.values().for_each(|x| walk(x, d));
                 }

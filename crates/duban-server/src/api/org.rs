@@ -38,7 +38,11 @@ async fn get_unit(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<J
     Ok(Json(d.store().get_unit(UnitId(id)).await?))
 }
 
-async fn update_unit(State(d): State<AppState>, Path(id): Path<i64>, Json(input): Json<UnitInput>) -> ApiResult<Json<Unit>> {
+async fn update_unit(
+    State(d): State<AppState>,
+    Path(id): Path<i64>,
+    Json(input): Json<UnitInput>,
+) -> ApiResult<Json<Unit>> {
     Ok(Json(d.store().update_unit(UnitId(id), &input.parse()?).await?))
 }
 
@@ -71,7 +75,10 @@ async fn list_people(State(d): State<AppState>) -> ApiResult<Json<Vec<Person>>> 
     Ok(Json(d.store().list_people().await?))
 }
 
-async fn create_person(State(d): State<AppState>, Json(input): Json<PersonInput>) -> ApiResult<(StatusCode, Json<Person>)> {
+async fn create_person(
+    State(d): State<AppState>,
+    Json(input): Json<PersonInput>,
+) -> ApiResult<(StatusCode, Json<Person>)> {
     Ok((StatusCode::CREATED, Json(d.store().create_person(&input.parse()?).await?)))
 }
 
@@ -79,7 +86,11 @@ async fn get_person(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult
     Ok(Json(d.store().get_person(PersonId(id)).await?))
 }
 
-async fn update_person(State(d): State<AppState>, Path(id): Path<i64>, Json(input): Json<PersonInput>) -> ApiResult<Json<Person>> {
+async fn update_person(
+    State(d): State<AppState>,
+    Path(id): Path<i64>,
+    Json(input): Json<PersonInput>,
+) -> ApiResult<Json<Person>> {
     Ok(Json(d.store().update_person(PersonId(id), &input.parse()?).await?))
 }
 

@@ -64,14 +64,19 @@ impl ListParams {
             }
             parse_instant(field, &v, tz).map(Some)
         };
-        let date = |field: &str, v: Option<String>| v.filter(|s| !s.trim().is_empty()).map(|s| parse_date(field, &s)).transpose();
+        let date = |field: &str, v: Option<String>| {
+            v.filter(|s| !s.trim().is_empty()).map(|s| parse_date(field, &s)).transpose()
+        };
         let sort = match self.sort.as_deref().map(str::trim) {
             None | Some("") | Some("due") => TaskSort::Due,
             Some("deadline") => TaskSort::Deadline,
             Some("number") => TaskSort::Number,
             Some("updated") => TaskSort::Updated,
             Some(other) => {
-                return Err(Error::invalid("sort", format!("排序方式“{other}”无效，可选：due、deadline、number、updated")));
+                return Err(Error::invalid(
+                    "sort",
+                    format!("排序方式“{other}”无效，可选：due、deadline、number、updated"),
+                ));
             }
         };
         let per_page = self.per_page.unwrap_or(50);
@@ -113,7 +118,9 @@ fn with_etag(status: StatusCode, v: TaskView) -> Response {
     if let Some(e) = etag {
         resp.headers_mut().insert(header::ETAG, e);
     }
-    if status == StatusCode::CREATED && let Some(l) = location {
+    if status == StatusCode::CREATED
+        && let Some(l) = location
+    {
         resp.headers_mut().insert(header::LOCATION, l);
     }
     resp

@@ -53,7 +53,11 @@ struct AddParams {
 async fn add(State(d): State<AppState>, Query(p): Query<AddParams>) -> ApiResult<Json<Answer<jiff::civil::Date>>> {
     let date = parse_date("date", &p.date)?;
     let r = d.calendar().add_workdays(date, p.days).map_err(Error::from)?;
-    Ok(Json(Answer { input: serde_json::json!({"date": date, "days": p.days}), result: r.value, provisional: r.provisional }))
+    Ok(Json(Answer {
+        input: serde_json::json!({"date": date, "days": p.days}),
+        result: r.value,
+        provisional: r.provisional,
+    }))
 }
 
 #[derive(Deserialize)]

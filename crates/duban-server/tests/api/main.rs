@@ -1,5 +1,7 @@
 //! The API tests: one binary, one fresh database and server per test.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap in a test is a failed test
+
 mod calendar;
 mod helpers;
 mod org;

@@ -22,14 +22,21 @@ async fn the_openapi_document_is_served() {
 #[tokio::test]
 async fn units_are_created_read_updated_and_deleted() {
     let app = spawn_app().await;
-    let r = app.post("/api/v1/units", json!({"name": " 旗住房和城乡建设局 ", "kind": "政府部门", "aliases": ["旗住建局", "住建局"]})).await;
+    let r = app
+        .post(
+            "/api/v1/units",
+            json!({"name": " 旗住房和城乡建设局 ", "kind": "政府部门", "aliases": ["旗住建局", "住建局"]}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED);
     let id = r.json["id"].as_i64().unwrap();
     assert_eq!(r.json["name"], "旗住房和城乡建设局");
     assert_eq!(r.json["kind"], "department");
     let r = app.get("/api/v1/resolve?name=住建局").await;
     assert_eq!(r.json, json!({"unit": id}));
-    let r = app.send("put", &format!("/api/v1/units/{id}"), Some(json!({"name": "旗住建局新名", "kind": "institution"})), &[]).await;
+    let r = app
+        .send("put", &format!("/api/v1/units/{id}"), Some(json!({"name": "旗住建局新名", "kind": "institution"})), &[])
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json["aliases"], json!([]));
     assert_eq!(app.get("/api/v1/units").await.json.as_array().unwrap().len(), 1);
@@ -74,7 +81,14 @@ async fn people_are_managed_and_deactivated_not_deleted() {
     assert_eq!(r.status, StatusCode::CONFLICT);
     let r = app.post("/api/v1/people", json!({"name": "坏", "username": "bad name"})).await;
     assert_eq!(r.json["error"]["field"], "username");
-    let r = app.send("put", &format!("/api/v1/people/{id}"), Some(json!({"name": "王督查", "username": "wang", "title": "主任"})), &[]).await;
+    let r = app
+        .send(
+            "put",
+            &format!("/api/v1/people/{id}"),
+            Some(json!({"name": "王督查", "username": "wang", "title": "主任"})),
+            &[],
+        )
+        .await;
     assert_eq!(r.json["title"], "主任");
     let r = app.send("delete", &format!("/api/v1/people/{id}"), None, &[]).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
@@ -84,7 +98,12 @@ async fn people_are_managed_and_deactivated_not_deleted() {
 #[tokio::test]
 async fn ledgers_are_created_and_listed() {
     let app = spawn_app().await;
-    let r = app.post("/api/v1/ledgers", json!({"name": "优化营商环境攻坚年", "doc_number": "奈政字〔2025〕43号", "issued": "2022-03-18"})).await;
+    let r = app
+        .post(
+            "/api/v1/ledgers",
+            json!({"name": "优化营商环境攻坚年", "doc_number": "奈政字〔2025〕43号", "issued": "2022-03-18"}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED);
     assert_eq!(r.json["issued"], "2022-03-18");
     let r = app.post("/api/v1/ledgers", json!({"name": "坏日期", "issued": "3月18日"})).await;
@@ -95,7 +114,14 @@ async fn ledgers_are_created_and_listed() {
 #[tokio::test]
 async fn malformed_requests_get_stable_codes_and_chinese_messages() {
     let app = spawn_app().await;
-    let r = app.client.post(format!("{}/api/v1/units", app.base)).header("content-type", "application/json").body("{not json").send().await.unwrap();
+    let r = app
+        .client
+        .post(format!("{}/api/v1/units", app.base))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let j: serde_json::Value = r.json().await.unwrap();
     assert_eq!(j["error"]["code"], "invalid_input");

@@ -67,7 +67,10 @@ async fn a_stale_write_gets_409_with_the_current_version_and_nothing_is_overwrit
     let via_query = app.send("patch", &format!("{path}?version=2"), Some(json!({"title": "乙重新改"})), &[]).await;
     assert_eq!(via_query.json["version"], 3);
     let none = app.send("patch", &path, Some(json!({"title": "x"})), &[]).await;
-    assert_eq!((none.status, none.json["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("version")));
+    assert_eq!(
+        (none.status, none.json["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("version"))
+    );
 }
 
 #[tokio::test]
@@ -118,16 +121,26 @@ async fn the_task_list_filters_sorts_and_paginates() {
     let a = app.unit("旗人社局").await;
     let b = app.unit("旗税务局").await;
     app.task(json!({"title": "企业集体合同网上审查", "lead": [{"unit": a}], "deadline": "2026-06-30"})).await;
-    app.task(json!({"title": "增值税留抵退税", "lead": [{"unit": b}], "source": "领导批示", "deadline": "2026-04-30"})).await;
-    app.task(json!({"title": "稳岗返还", "lead": [{"unit": b}], "cooperating": [{"unit": a}], "number": "（69）"})).await;
-    let titles = |r: Reply| r.json["items"].as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap().to_string()).collect::<Vec<_>>();
-    assert_eq!(titles(app.get(&format!("/api/v1/tasks?unit={a}&sort=number")).await), vec!["企业集体合同网上审查", "稳岗返还"]);
+    app.task(json!({"title": "增值税留抵退税", "lead": [{"unit": b}], "source": "领导批示", "deadline": "2026-04-30"}))
+        .await;
+    app.task(json!({"title": "稳岗返还", "lead": [{"unit": b}], "cooperating": [{"unit": a}], "number": "（69）"}))
+        .await;
+    let titles = |r: Reply| {
+        r.json["items"].as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        titles(app.get(&format!("/api/v1/tasks?unit={a}&sort=number")).await),
+        vec!["企业集体合同网上审查", "稳岗返还"]
+    );
     assert_eq!(titles(app.get(&format!("/api/v1/tasks?unit={a}&lead_only=true")).await), vec!["企业集体合同网上审查"]);
     assert_eq!(titles(app.get("/api/v1/tasks?source=instruction").await), vec!["增值税留抵退税"]);
     assert_eq!(titles(app.get("/api/v1/tasks?q=退税").await), vec!["增值税留抵退税"]);
     assert_eq!(titles(app.get("/api/v1/tasks?q=（69）").await), vec!["稳岗返还"]);
     assert_eq!(titles(app.get("/api/v1/tasks?deadline_before=2026-05-01").await), vec!["增值税留抵退税"]);
-    assert_eq!(titles(app.get("/api/v1/tasks?sort=deadline").await), vec!["增值税留抵退税", "企业集体合同网上审查", "稳岗返还"]);
+    assert_eq!(
+        titles(app.get("/api/v1/tasks?sort=deadline").await),
+        vec!["增值税留抵退税", "企业集体合同网上审查", "稳岗返还"]
+    );
     let p = app.get("/api/v1/tasks?sort=number&per_page=2&page=2").await;
     assert_eq!((p.json["total"].as_i64(), p.json["page"].as_i64()), (Some(3), Some(2)));
     assert_eq!(titles(p), vec!["稳岗返还"]);
@@ -139,7 +152,14 @@ async fn the_task_list_filters_sorts_and_paginates() {
 #[tokio::test]
 async fn bad_list_parameters_are_explained() {
     let app = spawn_app().await;
-    for (q, field) in [("light=purple", "light"), ("sort=colour", "sort"), ("per_page=0", "per_page"), ("status=done", "status"), ("deadline_before=下月", "deadline_before"), ("due_after=明天", "due_after")] {
+    for (q, field) in [
+        ("light=purple", "light"),
+        ("sort=colour", "sort"),
+        ("per_page=0", "per_page"),
+        ("status=done", "status"),
+        ("deadline_before=下月", "deadline_before"),
+        ("due_after=明天", "due_after"),
+    ] {
         let r = app.get(&format!("/api/v1/tasks?{q}")).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{q}");
         assert_eq!(r.json["error"]["field"], field, "{q}");
