@@ -54,7 +54,7 @@ async fn run(name: &str, db: TestDb, n: usize) {
                     &format!("基准任务 {}", done + i),
                     vec![Party::Unit(units[(rng.next() % units.len() as u64) as usize])],
                 );
-                if rng.next() % 2 == 0 {
+                if rng.next().is_multiple_of(2) {
                     t.fields.cooperating = vec![Party::Unit(units[(rng.next() % units.len() as u64) as usize])];
                 }
                 // Due times spread over a year around `now`; a tenth of the tasks are closed.
@@ -64,7 +64,7 @@ async fn run(name: &str, db: TestDb, n: usize) {
                     warn_at: Some(now + offset - SignedDuration::from_hours(48)),
                 };
                 t.clock = BTreeMap::from([(ClockEvent::Received, t.fields.received_at)]);
-                if rng.next() % 10 == 0 {
+                if rng.next().is_multiple_of(10) {
                     t.status = Status::Closed;
                 }
                 t
