@@ -92,6 +92,43 @@ pub fn like_pattern(text: &str) -> String {
 /// Rows per multi-row INSERT: under SQLite's 32,766 and PostgreSQL's 65,535 bind parameters.
 pub const BATCH_ROWS: usize = 1000;
 
+/// A value bound into a task row.
+pub enum TaskValue {
+    Int(Option<i64>),
+    Text(Option<String>),
+}
+
+/// The writable columns of a task row and their values, in one place for INSERT and UPDATE.
+/// `updated_at` is the write's instant; `created_at` and `version` are set by the caller.
+pub fn task_row(t: &crate::StoredTask) -> [(&'static str, TaskValue); 21] {
+    use TaskValue::{Int, Text};
+    let f = &t.fields;
+    let clock: std::collections::BTreeMap<&str, i64> = t.clock.iter().map(|(k, v)| (k.code(), ms(*v))).collect();
+    [
+        ("ledger_id", Int(f.ledger_id.map(|l| l.0))),
+        ("parent_id", Int(f.parent_id.map(|p| p.0))),
+        ("number", Text(Some(f.number.clone()))),
+        ("title", Text(Some(f.title.clone()))),
+        ("body", Text(Some(f.text.clone()))),
+        ("source", Text(Some(f.source.code().into()))),
+        ("leader_id", Int(f.leader_id.map(|p| p.0))),
+        ("responsible_person_id", Int(f.responsible_person_id.map(|p| p.0))),
+        ("deadline", Text(f.deadline.map(|d| d.to_string()))),
+        ("milestones", Text(Some(to_json(&f.milestones)))),
+        ("targets", Text(Some(to_json(&f.targets)))),
+        ("work_standard", Text(Some(f.work_standard.clone()))),
+        ("priority", Text(Some(f.priority.code().into()))),
+        ("complexity", Text(Some(f.complexity.code().into()))),
+        ("classification", Text(Some(f.classification.code().into()))),
+        ("status", Text(Some(t.status.code().into()))),
+        ("received_at", Int(Some(ms(f.received_at)))),
+        ("clock", Text(Some(to_json(&clock)))),
+        ("due_at", Int(ms_opt(t.schedule.due_at))),
+        ("warn_at", Int(ms_opt(t.schedule.warn_at))),
+        ("updated_at", Int(Some(ms(t.at)))),
+    ]
+}
+
 pub const TASK_COLUMNS: &str = "id, ledger_id, parent_id, number, title, body, source, leader_id, \
     responsible_person_id, deadline, milestones, targets, work_standard, priority, complexity, \
     classification, status, received_at, clock, due_at, warn_at, created_at, updated_at, version";
@@ -213,11 +250,6 @@ macro_rules! sql_store {
                     updated_at: ts(r.try_get("updated_at").map_err(&g)?)?,
                     version: r.try_get("version").map_err(&g)?,
                 })
-            }
-
-            fn clock_json(t: &StoredTask) -> String {
-                let m: BTreeMap<&str, i64> = t.clock.iter().map(|(k, v)| (k.code(), ms(*v))).collect();
-                to_json(&m)
             }
 
             /// Fills in the lead and cooperating parties of loaded tasks.
@@ -947,39 +979,20 @@ macro_rules! sql_store {
                 async fn update_task(&self, id: TaskId, expected_version: i64, t: &StoredTask, event: &NewEvent) -> Result<Task> {
                     let mut tx = self.pool.begin().await.map_err(db_err("begin"))?;
                     let f = &t.fields;
-                    let done = sqlx::query(
-                        "UPDATE tasks SET ledger_id = $1, parent_id = $2, number = $3, title = $4, body = $5, \
-                         source = $6, leader_id = $7, responsible_person_id = $8, deadline = $9, milestones = $10, \
-                         targets = $11, work_standard = $12, priority = $13, complexity = $14, classification = $15, \
-                         status = $16, received_at = $17, clock = $18, due_at = $19, warn_at = $20, updated_at = $21, \
-                         version = version + 1 WHERE id = $22 AND version = $23",
-                    )
-                    .bind(f.ledger_id.map(|l| l.0))
-                    .bind(f.parent_id.map(|p| p.0))
-                    .bind(&f.number)
-                    .bind(&f.title)
-                    .bind(&f.text)
-                    .bind(f.source.code())
-                    .bind(f.leader_id.map(|p| p.0))
-                    .bind(f.responsible_person_id.map(|p| p.0))
-                    .bind(f.deadline.map(|d| d.to_string()))
-                    .bind(to_json(&f.milestones))
-                    .bind(to_json(&f.targets))
-                    .bind(&f.work_standard)
-                    .bind(f.priority.code())
-                    .bind(f.complexity.code())
-                    .bind(f.classification.code())
-                    .bind(t.status.code())
-                    .bind(ms(f.received_at))
-                    .bind(clock_json(t))
-                    .bind(ms_opt(t.schedule.due_at))
-                    .bind(ms_opt(t.schedule.warn_at))
-                    .bind(ms(t.at))
-                    .bind(id.0)
-                    .bind(expected_version)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err("update task"))?;
+                    let mut qb = QueryBuilder::<Db>::new("UPDATE tasks SET ");
+                    for (col, v) in task_row(t) {
+                        qb.push(col).push(" = ");
+                        match v {
+                            TaskValue::Int(x) => qb.push_bind(x),
+                            TaskValue::Text(x) => qb.push_bind(x),
+                        };
+                        qb.push(", ");
+                    }
+                    qb.push("version = version + 1 WHERE id = ")
+                        .push_bind(id.0)
+                        .push(" AND version = ")
+                        .push_bind(expected_version);
+                    let done = qb.build().execute(&mut *tx).await.map_err(db_err("update task"))?;
                     if done.rows_affected() == 0 {
                         let current: Option<i64> = sqlx::query_scalar("SELECT version FROM tasks WHERE id = $1")
                             .bind(id.0)
@@ -1178,36 +1191,17 @@ macro_rules! sql_store {
 
                 /// Inserts task rows and their parties; returns the new ids in input order.
                 async fn insert_task_rows(&self, tx: &mut Tx<'_>, tasks: &[StoredTask]) -> Result<Vec<i64>> {
-                    let mut qb = QueryBuilder::<Db>::new(
-                        "INSERT INTO tasks (ledger_id, parent_id, number, title, body, source, leader_id, \
-                         responsible_person_id, deadline, milestones, targets, work_standard, priority, complexity, \
-                         classification, status, received_at, clock, due_at, warn_at, created_at, updated_at, version) ",
-                    );
+                    let Some(first) = tasks.first() else { return Ok(Vec::new()) };
+                    let cols: Vec<&str> = task_row(first).iter().map(|(c, _)| *c).collect();
+                    let mut qb = QueryBuilder::<Db>::new(format!("INSERT INTO tasks ({}, created_at, version) ", cols.join(", ")));
                     qb.push_values(tasks, |mut b, t| {
-                        let f = &t.fields;
-                        b.push_bind(f.ledger_id.map(|l| l.0))
-                            .push_bind(f.parent_id.map(|p| p.0))
-                            .push_bind(f.number.clone())
-                            .push_bind(f.title.clone())
-                            .push_bind(f.text.clone())
-                            .push_bind(f.source.code())
-                            .push_bind(f.leader_id.map(|p| p.0))
-                            .push_bind(f.responsible_person_id.map(|p| p.0))
-                            .push_bind(f.deadline.map(|d| d.to_string()))
-                            .push_bind(to_json(&f.milestones))
-                            .push_bind(to_json(&f.targets))
-                            .push_bind(f.work_standard.clone())
-                            .push_bind(f.priority.code())
-                            .push_bind(f.complexity.code())
-                            .push_bind(f.classification.code())
-                            .push_bind(t.status.code())
-                            .push_bind(ms(f.received_at))
-                            .push_bind(clock_json(t))
-                            .push_bind(ms_opt(t.schedule.due_at))
-                            .push_bind(ms_opt(t.schedule.warn_at))
-                            .push_bind(ms(t.at))
-                            .push_bind(ms(t.at))
-                            .push_bind(1i64);
+                        for (_, v) in task_row(t) {
+                            match v {
+                                TaskValue::Int(x) => b.push_bind(x),
+                                TaskValue::Text(x) => b.push_bind(x),
+                            };
+                        }
+                        b.push_bind(ms(t.at)).push_bind(1i64);
                     });
                     qb.push(" RETURNING id");
                     let mut ids: Vec<i64> = qb
