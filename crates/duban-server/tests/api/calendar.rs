@@ -1,3 +1,5 @@
+//! The calendar and rules endpoints: answers, errors outside the data, and importing a year.
+
 use crate::helpers::*;
 use reqwest::StatusCode;
 use serde_json::json;

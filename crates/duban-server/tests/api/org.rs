@@ -1,3 +1,5 @@
+//! Health, the OpenAPI document, units, people, ledgers, and how malformed requests are answered.
+
 use crate::helpers::*;
 use reqwest::StatusCode;
 use serde_json::json;

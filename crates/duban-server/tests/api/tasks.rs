@@ -1,3 +1,6 @@
+//! Tasks through the API: stage due dates and lights from the rules, optimistic locking, the
+//! history of edits, withdrawal, and the filtered list.
+
 use crate::helpers::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
