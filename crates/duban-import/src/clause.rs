@@ -162,6 +162,10 @@ pub fn parse_fields(inner: &str, names: &Names) -> Clause {
     c
 }
 
+#[allow(clippy::expect_used)]
+static NOTE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[（(][^（）()]*(?:牵头|下同|排在|排名)[^（）()]*[）)]").expect("note pattern"));
+
 /// Names that do not take a list's shared 旗 prefix: groups, enterprises, banks, upper levels.
 fn takes_prefix(name: &str) -> bool {
     const NOT_STARTS: &[&str] = &[
@@ -188,6 +192,8 @@ fn takes_prefix(name: &str) -> bool {
 /// whole; 「等相关部门」 is dropped; and when the list's first name carries the banner prefix
 /// 旗, the names after it that lack it get it (旗市场监管局、公安局 → 旗公安局).
 pub fn split_units(list: &str, names: &Names) -> Vec<String> {
+    // Notes in a list, 「（排在第一位的为牵头单位，下同）」, are not names.
+    let list = NOTE.replace_all(list, "");
     let mut work = list.trim().trim_end_matches(['。', '；', ';']).to_string();
     let mut protected: Vec<String> = Vec::new();
     let mut compounds: Vec<String> = names.compound_names().into_iter().map(str::to_string).collect();

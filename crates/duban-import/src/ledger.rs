@@ -120,12 +120,20 @@ pub fn text_table(lines: &[String]) -> Option<Vec<Vec<String>>> {
 /// Reads a ledger's rows. Rows before the header are the title; a row with only its first
 /// cells filled and no units is a section heading.
 pub fn parse_rows(rows: &[Vec<String>], opts: &Options, names: &Names) -> Preview {
+    parse_table(&[], rows, opts, names)
+}
+
+/// Reads a ledger table that comes after some lines of text (a Word document's paragraphs),
+/// which give the document's title and date.
+pub fn parse_table(preamble: &[String], rows: &[Vec<String>], opts: &Options, names: &Names) -> Preview {
     let Some((at, cols)) = header(rows) else {
         // No ledger header: read the rows as lines of text.
-        let lines: Vec<String> = rows.iter().map(|r| r.join(" ")).collect();
+        let mut lines = preamble.to_vec();
+        lines.extend(rows.iter().map(|r| r.join(" ")));
         return crate::parse::parse_lines(&lines, opts, names);
     };
-    let before: Vec<String> = rows[..at].iter().map(|r| r.join(" ")).collect();
+    let mut before = preamble.to_vec();
+    before.extend(rows[..at].iter().map(|r| r.join(" ")));
     let mut preview = crate::parse::parse_lines(&before, opts, names);
     preview.tasks.clear();
     let year = opts.year.or(preview.document.issued.map(|d| d.year())).unwrap_or(opts.fallback_year);

@@ -54,12 +54,7 @@ pub fn import(bytes: &[u8], filename: &str, opts: &Options, names: &Names) -> Re
         read::Content::Mixed { lines, tables } => {
             // A .docx: a table with ledger headers is a ledger; otherwise its rows are text.
             match tables.iter().find(|t| ledger::header(t).is_some()) {
-                Some(t) => {
-                    let mut p = ledger::parse_rows(t, &opts, names);
-                    let from_text = parse::parse_lines(&lines, &opts, names);
-                    p.document = from_text.document;
-                    Ok(p)
-                }
+                Some(t) => Ok(ledger::parse_table(&lines, t, &opts, names)),
                 None => {
                     let mut all = lines;
                     for t in tables {

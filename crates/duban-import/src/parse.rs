@@ -121,8 +121,24 @@ static BREAK_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("break pattern")
 });
 #[allow(clippy::expect_used)]
-static GLUED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"([局委办院室心司会部队站所行处])(\d{1,3}[.．][\p{Han}])").expect("glued pattern"));
+static GLUED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([局委办院室心司会部队站所行处）)])\s*(\d{1,3}[.．、][\p{Han}]|[（(]\d{1,3}[）)][\p{Han}])")
+        .expect("glued pattern")
+});
+
+/// A unit list glued to the next item's number inside one line (「责任单位：旗财政局2.加强…」):
+/// break before the number when it follows a responsibility key.
+fn split_glued(line: &str) -> Vec<String> {
+    let key = ["牵头单位", "责任单位", "责任部门", "配合单位"].iter().filter_map(|k| line.find(k)).min();
+    match key {
+        Some(at) if GLUED.is_match(&line[at..]) => {
+            let tail = GLUED.replace_all(&line[at..], "$1\n$2");
+            let joined = format!("{}{}", &line[..at], tail);
+            joined.split('\n').filter_map(clean).collect()
+        }
+        _ => clean(line).into_iter().collect(),
+    }
+}
 
 /// Text pasted from a web page may come as one long line: break it before each numbered item,
 /// including a number glued to the unit list before it (「…旗财政局2.加强…」).
@@ -294,8 +310,8 @@ pub fn parse_lines(raw: &[String], opts: &Options, names: &Names) -> Preview {
         for part in l.split('\n') {
             if part.chars().count() > 300 {
                 lines.extend(resegment(part));
-            } else if let Some(c) = clean(part) {
-                lines.push(c);
+            } else {
+                lines.extend(split_glued(part));
             }
         }
     }
