@@ -21,8 +21,11 @@ fn seed_003() -> String {
         .unwrap()
 }
 
+/// (annex, number, lead, cooperating, deadline) of a task.
+type Essence = (Option<u32>, String, Vec<String>, Vec<String>, Option<String>);
+
 /// What matters of a task for comparing two readings of one document.
-fn essence(p: &Preview) -> Vec<(Option<u32>, String, Vec<String>, Vec<String>, Option<String>)> {
+fn essence(p: &Preview) -> Vec<Essence> {
     p.tasks
         .iter()
         .map(|t| (t.annex, t.number.clone(), t.lead.clone(), t.cooperating.clone(), t.deadline.map(|d| d.to_string())))
