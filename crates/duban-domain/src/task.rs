@@ -123,6 +123,9 @@ pub struct NewTask {
     pub number: String,
     pub title: String,
     pub text: String,
+    /// Where it sits in its document: the section headings, joined by " / ".
+    #[serde(default)]
+    pub section: String,
     pub source: Source,
     pub lead: Vec<Party>,
     pub cooperating: Vec<Party>,
@@ -148,6 +151,7 @@ pub struct TaskInput {
     pub number: Option<String>,
     pub title: Option<String>,
     pub text: Option<String>,
+    pub section: Option<String>,
     pub source: Option<String>,
     pub lead: Vec<Party>,
     pub cooperating: Vec<Party>,
@@ -213,6 +217,7 @@ impl TaskInput {
         let title = text_field("title", "任务名称", self.title, MAX_TITLE_CHARS, true)?;
         let text = text_field("text", "任务内容", self.text, MAX_TEXT_CHARS, false)?;
         let number = text_field("number", "序号", self.number, MAX_NUMBER_CHARS, false)?;
+        let section = text_field("section", "所属章节", self.section, MAX_TITLE_CHARS, false)?;
         let work_standard = text_field("work_standard", "工作标准", self.work_standard, MAX_TEXT_CHARS, false)?;
         let pick = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
         let source = pick(self.source).map(|s| s.parse()).transpose()?.unwrap_or(Source::Other);
@@ -243,6 +248,7 @@ impl TaskInput {
             number,
             title,
             text,
+            section,
             source,
             lead,
             cooperating,
@@ -330,6 +336,7 @@ pub struct TaskPatch {
     pub number: Option<String>,
     pub title: Option<String>,
     pub text: Option<String>,
+    pub section: Option<String>,
     pub source: Option<Source>,
     pub lead: Option<Vec<Party>>,
     pub cooperating: Option<Vec<Party>>,
@@ -368,6 +375,9 @@ impl TaskPatch {
         }
         if let Some(v) = &self.text {
             t.text = text_field("text", "任务内容", Some(v.clone()), MAX_TEXT_CHARS, false)?;
+        }
+        if let Some(v) = &self.section {
+            t.section = text_field("section", "所属章节", Some(v.clone()), MAX_TITLE_CHARS, false)?;
         }
         if let Some(v) = &self.work_standard {
             t.work_standard = text_field("work_standard", "工作标准", Some(v.clone()), MAX_TEXT_CHARS, false)?;

@@ -52,6 +52,7 @@ pub fn task(title: &str, lead: Vec<Party>) -> StoredTask {
             number: String::new(),
             title: title.into(),
             text: format!("{title}的具体内容"),
+            section: String::new(),
             source: Source::Document,
             lead,
             cooperating: vec![],
@@ -294,6 +295,7 @@ pub async fn tasks_keep_every_field(db: &TestDb) {
     st.fields.ledger_id = Some(ledger.id);
     st.fields.parent_id = Some(parent.id);
     st.fields.number = "（1）".into();
+    st.fields.section = "二、重点任务 / （一）打造市场主体全生命周期服务链".into();
     st.fields.cooperating = vec![Party::Group(g)];
     st.fields.leader_id = Some(leader.id);
     st.fields.responsible_person_id = Some(officer.id);

@@ -100,7 +100,7 @@ pub enum TaskValue {
 
 /// The writable columns of a task row and their values, in one place for INSERT and UPDATE.
 /// `updated_at` is the write's instant; `created_at` and `version` are set by the caller.
-pub fn task_row(t: &crate::StoredTask) -> [(&'static str, TaskValue); 21] {
+pub fn task_row(t: &crate::StoredTask) -> [(&'static str, TaskValue); 22] {
     use TaskValue::{Int, Text};
     let f = &t.fields;
     let clock: std::collections::BTreeMap<&str, i64> = t.clock.iter().map(|(k, v)| (k.code(), ms(*v))).collect();
@@ -110,6 +110,7 @@ pub fn task_row(t: &crate::StoredTask) -> [(&'static str, TaskValue); 21] {
         ("number", Text(Some(f.number.clone()))),
         ("title", Text(Some(f.title.clone()))),
         ("body", Text(Some(f.text.clone()))),
+        ("section", Text(Some(f.section.clone()))),
         ("source", Text(Some(f.source.code().into()))),
         ("leader_id", Int(f.leader_id.map(|p| p.0))),
         ("responsible_person_id", Int(f.responsible_person_id.map(|p| p.0))),
@@ -129,7 +130,7 @@ pub fn task_row(t: &crate::StoredTask) -> [(&'static str, TaskValue); 21] {
     ]
 }
 
-pub const TASK_COLUMNS: &str = "id, ledger_id, parent_id, number, title, body, source, leader_id, \
+pub const TASK_COLUMNS: &str = "id, ledger_id, parent_id, number, title, body, section, source, leader_id, \
     responsible_person_id, deadline, milestones, targets, work_standard, priority, complexity, \
     classification, status, received_at, clock, due_at, warn_at, created_at, updated_at, version";
 
@@ -223,6 +224,7 @@ macro_rules! sql_store {
                         number: s("number")?,
                         title: s("title")?,
                         text: s("body")?,
+                        section: s("section")?,
                         source: code("source", &s("source")?)?,
                         lead: Vec::new(),
                         cooperating: Vec::new(),

@@ -25,6 +25,7 @@ const DEFAULT_DEMO_DB: &str = "duban-demo.db";
 /// One sample task: number, title, text, lead and cooperating names, and its timing.
 struct Sample {
     number: &'static str,
+    section: &'static str,
     title: &'static str,
     text: &'static str,
     lead: &'static [&'static str],
@@ -47,6 +48,7 @@ struct Sample {
 const SAMPLES: &[Sample] = &[
     Sample {
         number: "（1）",
+        section: "二、重点任务 / （一）打造市场主体全生命周期服务链 / 1.优化企业开办服务",
         title: "推行电子营业执照“一照通办”",
         text: "推进电子营业执照跨地区、跨部门、跨层级应用，12月底前申请人可凭电子营业执照办理企业管理、社区事务受理、社会化服务等政务服务事项，全面推广应用电子印章、电子签名。",
         lead: &["旗行政审批和政务服务局"],
@@ -64,6 +66,7 @@ const SAMPLES: &[Sample] = &[
     },
     Sample {
         number: "（3）",
+        section: "二、重点任务 / （一）打造市场主体全生命周期服务链 / 1.优化企业开办服务",
         title: "企业开办事项整合为1个环节办理",
         text: "企业登记、刻制印章、申领发票及税控设备、企业员工参保登记、住房公积金企业缴存登记等开办事项整合为1个环节办理，开办时间全面压缩至0.5个工作日以内。",
         lead: &["旗行政审批和政务服务局"],
@@ -81,6 +84,7 @@ const SAMPLES: &[Sample] = &[
     },
     Sample {
         number: "（13）",
+        section: "二、重点任务 / （一）打造市场主体全生命周期服务链 / 2.提升建筑许可办理效率",
         title: "将航空净空数据、气象探测环境保护数据纳入“多规合一”平台",
         text: "在土地招拍挂前将涉及净空管理的项目建筑限高要求在规划设计条件中予以明确，其他审批环节不再征求民航主管部门意见。",
         lead: &["旗自然资源局", "气象局"],
@@ -98,6 +102,7 @@ const SAMPLES: &[Sample] = &[
     },
     Sample {
         number: "1.",
+        section: "奈曼旗落实通辽市深入推行“蒙速办·掌上办”攻坚行动实施方案 / （一）持续提高“蒙速办”APP注册量",
         title: "完成“蒙速办”APP新增注册用户6万人任务指标",
         text: "完成“蒙速办”APP新增注册用户6万人任务指标数量。",
         lead: &["旗行政审批和政务服务局"],
@@ -115,6 +120,7 @@ const SAMPLES: &[Sample] = &[
     },
     Sample {
         number: "（五）",
+        section: "奈曼旗落实通辽市政务服务“就近办”改革攻坚行动实施方案 / 二、主要措施",
         title: "设置“就近办”事项综合窗口",
         text: "按照统一规范科学合理设置苏木乡镇场（街道）便民服务中心“就近办”事项“综合窗口”，配备必要的办公设备。",
         lead: &["各苏木乡镇场、街道"],
@@ -132,6 +138,7 @@ const SAMPLES: &[Sample] = &[
     },
     Sample {
         number: "（46）",
+        section: "二、重点任务 / （一）打造市场主体全生命周期服务链 / 4.提升不动产登记便利度",
         title: "一般登记和抵押登记压缩至1个工作日内办结",
         text: "全旗一般登记和抵押登记办理时间压缩至1个工作日内办结，查封登记、注销登记、异议登记即时办结。",
         lead: &["旗自然资源局"],
@@ -154,6 +161,7 @@ const SAMPLES: &[Sample] = &[
     },
     Sample {
         number: "批示〔1〕",
+        section: "领导批示",
         title: "旗长批示：尽快协调解决工业园区企业用电报装问题",
         text: "园区企业反映用电报装周期长，请供电公司会同工业园区管委会尽快研究解决，并报告办理情况。",
         lead: &["国网奈曼供电公司"],
@@ -171,6 +179,7 @@ const SAMPLES: &[Sample] = &[
     },
     Sample {
         number: "（196）",
+        section: "二、重点任务 / （四）营造亲商护商的社会环境 / 17.构建亲清政商关系",
         title: "全面清偿政府拖欠民营企业和中小企业账款",
         text: "坚持新官必须理旧账，全面清偿政府拖欠民营企业和中小企业账款。",
         lead: &["旗工信局", "财政局"],
@@ -396,6 +405,7 @@ async fn insert_sample(
         number: s.number.into(),
         title: s.title.into(),
         text: s.text.into(),
+        section: s.section.into(),
         source: s.source,
         lead,
         cooperating,
