@@ -7,6 +7,7 @@
 pub mod api;
 pub mod config;
 pub mod db;
+pub mod imports;
 pub mod service;
 pub mod startup;
 

@@ -48,6 +48,23 @@ pub enum Command {
     /// Time-limit rules.
     #[command(subcommand)]
     Rules(RulesCmd),
+    /// Read a document (text, .docx, .xlsx/.xls/.csv, HTML) into tasks. Prints the preview and
+    /// writes nothing, unless --commit.
+    Import {
+        file: PathBuf,
+        /// The year for deadlines written without one (default: the document's).
+        #[arg(long)]
+        year: Option<i16>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Write the tasks into the ledger named after the document (updating it if it exists).
+        #[arg(long)]
+        commit: bool,
+        /// Resolve units against this database (and commit into it); without it, the preview
+        /// uses the shipped unit directory.
+        #[arg(long)]
+        database: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -264,20 +264,22 @@ pub async fn run(config: &Config, database: Option<String>, bind: &str, no_serve
             DatabaseUrl::new(url.clone()).redacted()
         )));
     }
-    println!("演示数据库：{}", DatabaseUrl::new(url.clone()).redacted());
+    say!("演示数据库：{}", DatabaseUrl::new(url.clone()).redacted());
     let units = duban.import_units(NAIMAN_UNITS).await?;
-    println!(
+    say!(
         "单位名录（data/units/naiman.toml，取自 003 号文件）：单位 {} 个，单位组 {} 个，名称和别名 {} 个",
-        units.units_created, units.groups_created, units.names
+        units.units_created,
+        units.groups_created,
+        units.names
     );
     let made = load(&duban, &store).await.context("载入演示数据")?;
-    println!("\n演示人员（各角色一人）：");
+    say!("\n演示人员（各角色一人）：");
     let mut rows = vec![vec!["用户名".to_string(), "姓名".into(), "角色".into(), "单位".into()]];
     for (username, name, role, unit) in &made.people {
         rows.push(vec![username.clone(), name.clone(), role.clone(), unit.clone()]);
     }
-    print!("{}", crate::table::render(&rows));
-    println!("\n任务台账“{}”：{} 项任务", made.ledger_name, made.tasks.len());
+    put!("{}", crate::table::render(&rows));
+    say!("\n任务台账“{}”：{} 项任务", made.ledger_name, made.tasks.len());
     let mut rows = vec![vec![
         "序号".to_string(),
         "任务".into(),
@@ -287,11 +289,11 @@ pub async fn run(config: &Config, database: Option<String>, bind: &str, no_serve
         "最近截止".into(),
     ]];
     rows.extend(made.tasks.iter().cloned());
-    print!("{}", crate::table::render(&rows));
+    put!("{}", crate::table::render(&rows));
     if no_serve {
         return Ok(());
     }
-    println!();
+    say!();
     crate::serve(duban, bind).await
 }
 

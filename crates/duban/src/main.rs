@@ -5,6 +5,23 @@
 //! context with `anyhow`; bad input and dates outside the holiday data exit with status 2 and a
 //! message on stderr, any other failure with status 1.
 
+/// Writes a line to stdout. A closed pipe (`duban import … | head`) ends the output quietly
+/// instead of panicking.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+/// Writes to stdout without a newline; see [`say!`].
+macro_rules! put {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
 mod cli;
 mod demo;
 mod table;
@@ -83,14 +100,14 @@ async fn run(cli: Cli) -> Outcome {
     init_logging(&config, !serving);
     match cli.command {
         Command::DefaultConfig => {
-            print!("{DEFAULT_CONFIG}");
+            put!("{DEFAULT_CONFIG}");
             Ok(())
         }
         Command::Init(db) => {
             let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
             let store = duban_server::db::connect(&url, true).await?;
             store.ping().await?;
-            println!("已创建并迁移数据库：{}", duban_server::config::DatabaseUrl::new(url).redacted());
+            say!("已创建并迁移数据库：{}", duban_server::config::DatabaseUrl::new(url).redacted());
             Ok(())
         }
         Command::Serve { db, bind } => {
@@ -110,14 +127,64 @@ async fn run(cli: Cli) -> Outcome {
                 .map_err(|e| Failure::Input(format!("无法读取 {}：{e}", file.display())))?;
             let duban = open(&config, &url).await?;
             let r = duban.import_units(&text).await?;
-            println!(
+            say!(
                 "单位：新增 {}，更新 {}；单位组：新增 {}，更新 {}；名称和别名 {} 个",
-                r.units_created, r.units_updated, r.groups_created, r.groups_updated, r.names
+                r.units_created,
+                r.units_updated,
+                r.groups_created,
+                r.groups_updated,
+                r.names
             );
             Ok(())
         }
         Command::Rules(cmd) => rules(&config, cmd).await,
+        Command::Import { file, year, format, commit, database } => {
+            import(&config, &file, year, format, commit, database).await
+        }
     }
+}
+
+async fn import(
+    config: &Config,
+    file: &std::path::Path,
+    year: Option<i16>,
+    format: Format,
+    commit: bool,
+    database: Option<String>,
+) -> Outcome {
+    let bytes = std::fs::read(file).map_err(|e| Failure::Input(format!("无法读取 {}：{e}", file.display())))?;
+    let filename = file.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+    let database = match (database, commit) {
+        (Some(url), _) => Some(url),
+        (None, true) => Some(config.database.url.expose().to_string()),
+        (None, false) => None,
+    };
+    let duban = match &database {
+        Some(url) => Some(open(config, url).await?),
+        None => None,
+    };
+    let preview = match &duban {
+        Some(d) => d.preview_import(&bytes, &filename, year).await?,
+        None => {
+            let dir = duban_domain::org::UnitDirectory::from_toml(demo::NAIMAN_UNITS)?;
+            let names = duban_import::Names::from_directory(&dir);
+            let fallback_year = jiff::Zoned::now().year();
+            let opts = duban_import::Options { year, filename: filename.clone(), fallback_year };
+            duban_import::import(&bytes, &filename, &opts, &names).map_err(|e| Failure::Input(e.to_string()))?
+        }
+    };
+    match format {
+        Format::Json | Format::Toml => say!("{}", serde_json::to_string_pretty(&preview).context("序列化预览")?),
+        Format::Table => put!("{}", table::preview(&preview)),
+    }
+    if let (true, Some(d)) = (commit, duban) {
+        let r = d.commit_import(&preview, None).await?;
+        eprintln!(
+            "已写入台账“{}”：新增 {}，更新 {}，未变 {}，撤销 {}",
+            r.ledger, r.created, r.updated, r.unchanged, r.withdrawn
+        );
+    }
+    Ok(())
 }
 
 /// Opens the database and builds the service with the configured rules and calendar.
@@ -132,10 +199,10 @@ async fn open(config: &Config, url: &str) -> Result<Arc<Duban>, Failure> {
 async fn serve(duban: Arc<Duban>, bind: &str) -> Outcome {
     let app = Application::bind(bind, duban).await.with_context(|| format!("无法监听 {bind}"))?;
     let addr = app.local_addr().context("无法读取监听地址")?;
-    println!("Duban 已启动：http://{addr}/  接口：http://{addr}/api/v1/  文档：http://{addr}/api/v1/openapi.json");
-    println!("按 Ctrl-C 停止。");
+    say!("Duban 已启动：http://{addr}/  接口：http://{addr}/api/v1/  文档：http://{addr}/api/v1/openapi.json");
+    say!("按 Ctrl-C 停止。");
     app.run(shutdown_signal()).await.context("服务异常停止")?;
-    println!("Duban 已停止。");
+    say!("Duban 已停止。");
     Ok(())
 }
 
@@ -190,21 +257,21 @@ async fn calendar(config: &Config, cmd: CalendarCmd) -> Outcome {
         CalendarCmd::IsWorkday { date, opts } => {
             let cal = cli_calendar(config, &opts).await?;
             let r = cal.is_workday(parse_date("date", &date)?).map_err(duban_domain::Error::from)?;
-            println!("{}", r.value);
+            say!("{}", r.value);
             note_provisional(r.provisional);
         }
         CalendarCmd::Add { date, n, opts } => {
             let n: i32 = n.trim().parse().map_err(|_| Failure::Input(format!("工作日数“{n}”应为整数")))?;
             let cal = cli_calendar(config, &opts).await?;
             let r = cal.add_workdays(parse_date("date", &date)?, n).map_err(duban_domain::Error::from)?;
-            println!("{}", r.value);
+            say!("{}", r.value);
             note_provisional(r.provisional);
         }
         CalendarCmd::Between { a, b, opts } => {
             let cal = cli_calendar(config, &opts).await?;
             let r =
                 cal.workdays_between(parse_date("a", &a)?, parse_date("b", &b)?).map_err(duban_domain::Error::from)?;
-            println!("{}", r.value);
+            say!("{}", r.value);
             note_provisional(r.provisional);
         }
         CalendarCmd::Import { file, db, note } => {
@@ -216,7 +283,7 @@ async fn calendar(config: &Config, cmd: CalendarCmd) -> Outcome {
             let note = if note.is_empty() { file.display().to_string() } else { note };
             let r = duban.import_calendar(parsed, &note).await?;
             let years: Vec<String> = r.years.iter().map(i16::to_string).collect();
-            println!(
+            say!(
                 "已导入 {} 年的节假日数据；现有数据：{}；重新计算了 {} 项未办结任务的时限",
                 years.join("、"),
                 r.coverage,
@@ -243,9 +310,9 @@ async fn rules(config: &Config, cmd: RulesCmd) -> Outcome {
         RulesCmd::Show { profile, format } => {
             let p = policy_for(&profile)?;
             match format {
-                Format::Toml => print!("{}", p.to_toml()),
-                Format::Json => println!("{}", serde_json::to_string_pretty(&p).context("序列化规则")?),
-                Format::Table => print!("{}", table::policy(&p)),
+                Format::Toml => put!("{}", p.to_toml()),
+                Format::Json => say!("{}", serde_json::to_string_pretty(&p).context("序列化规则")?),
+                Format::Table => put!("{}", table::policy(&p)),
             }
             Ok(())
         }
@@ -280,9 +347,9 @@ async fn rules(config: &Config, cmd: RulesCmd) -> Outcome {
                             "warn_from": st.warn_from, "provisional": st.provisional, "problem": st.problem,
                         })).collect::<Vec<_>>(),
                     });
-                    println!("{}", serde_json::to_string_pretty(&out).context("序列化结果")?);
+                    say!("{}", serde_json::to_string_pretty(&out).context("序列化结果")?);
                 }
-                Format::Table => print!("{}", table::due(&p, received, &s)),
+                Format::Table => put!("{}", table::due(&p, received, &s)),
             }
             if let Some(problem) = s.stages.iter().find_map(|st| st.problem.as_ref()) {
                 return Err(Failure::Input(problem.clone()));

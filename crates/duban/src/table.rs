@@ -103,6 +103,52 @@ pub fn due(p: &Policy, received: Timestamp, s: &Schedule) -> String {
     out
 }
 
+/// An import preview: one row per task.
+pub fn preview(p: &duban_import::Preview) -> String {
+    use duban_import::WarningCode as W;
+    let d = &p.document;
+    let mut out = format!(
+        "文件：{}；文号：{}；发文日期：{}；发文机关：{}\n共 {} 项任务\n\n",
+        d.title,
+        d.doc_number.as_deref().unwrap_or("—"),
+        d.issued.map_or("—".to_string(), |d| d.to_string()),
+        if d.issuer.is_empty() { "—" } else { &d.issuer },
+        p.tasks.len()
+    );
+    let mut rows =
+        vec![["附件", "序号", "牵头单位", "配合单位", "完成时限", "提示", "任务"].map(String::from).to_vec()];
+    for t in &p.tasks {
+        let flags: Vec<&str> = t
+            .warnings
+            .iter()
+            .map(|w| match w.code {
+                W::MultipleLeads => "多个牵头",
+                W::NoLead => "无牵头",
+                W::LeadProposed => "牵头待确认",
+                W::NoDeadline => "无时限",
+                W::Ongoing => "长期",
+                W::UnknownUnit => "未知单位",
+                W::DeadlineBeforeIssue => "时限早于发文",
+            })
+            .collect();
+        let mut coop = t.cooperating.join("、");
+        if coop.chars().count() > 24 {
+            coop = coop.chars().take(23).collect::<String>() + "…";
+        }
+        rows.push(vec![
+            t.annex.map(|a| a.to_string()).unwrap_or_default(),
+            t.number.clone(),
+            t.lead.join("、"),
+            coop,
+            t.deadline.map(|d| d.to_string()).unwrap_or_default(),
+            flags.join("、"),
+            t.text.chars().take(24).collect(),
+        ]);
+    }
+    out.push_str(&render(&rows));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -217,3 +217,32 @@ async fn serve_answers_health_checks_and_stops_on_sigterm() {
     let status = child.wait().unwrap();
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn import_previews_a_document_and_commits_it_into_one_ledger() {
+    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seeds/003_70bf524fbdd19580.txt");
+    let preview: serde_json::Value = serde_json::from_str(&ok(&["import", seed, "--format", "json"])).unwrap();
+    assert_eq!(preview["tasks"].as_array().unwrap().len(), 274);
+    assert_eq!(preview["document"]["issued"], "2022-03-18");
+    assert!(ok(&["import", seed]).contains("共 274 项任务"));
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("i.db").display());
+    let units = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/units/naiman.toml");
+    ok(&["units", "import", units, "--database", &url]);
+    let commit = |file: &str| {
+        let o = duban(&["import", file, "--commit", "--database", &url, "--format", "json"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stderr).unwrap()
+    };
+    assert!(commit(seed).contains("新增 274，更新 0，未变 0，撤销 0"));
+    assert!(commit(seed).contains("新增 0，更新 0，未变 274，撤销 0"));
+    let text = std::fs::read_to_string(seed).unwrap();
+    let changed = text.replace("12月底前申请人可凭电子营业执照", "11月底前申请人可凭电子营业执照");
+    let changed: String =
+        changed.lines().filter(|l| !l.trim_start().starts_with("（201）")).map(|l| format!("{l}\n")).collect();
+    let file = dir.path().join("003-changed.txt");
+    std::fs::write(&file, changed).unwrap();
+    assert!(commit(file.to_str().unwrap()).contains("新增 0，更新 1，未变 272，撤销 1"));
+    let (code, err) = fails(&["import", "/nonexistent.txt"]);
+    assert_eq!(code, 2, "{err}");
+}

@@ -4,6 +4,7 @@
 
 pub mod errors;
 mod extract;
+mod imports;
 pub mod openapi;
 mod org;
 mod tasks;
@@ -51,6 +52,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/calendar/between"),
     ("post", "/api/v1/calendar"),
     ("get", "/api/v1/rules"),
+    ("post", "/api/v1/imports/preview"),
+    ("post", "/api/v1/imports/commit"),
 ];
 
 /// The API router.
@@ -61,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .merge(org::routes())
         .merge(tasks::routes())
         .merge(workdays::routes())
+        .merge(imports::routes())
         .fallback(not_found)
         .with_state(state)
 }

@@ -98,7 +98,7 @@ impl TestApp {
     }
 
     /// The response must be what the OpenAPI document says for this route and status.
-    fn check_documented(&self, method: &str, path: &str, status: StatusCode, json: &Value) {
+    pub fn check_documented(&self, method: &str, path: &str, status: StatusCode, json: &Value) {
         let Some(t) = template(method, path) else {
             assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path} is not a route");
             conforms(json, &serde_json::json!({"$ref": "#/components/schemas/Error"}), &self.doc).unwrap();

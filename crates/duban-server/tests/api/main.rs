@@ -4,5 +4,6 @@
 
 mod calendar;
 mod helpers;
+mod imports;
 mod org;
 mod tasks;

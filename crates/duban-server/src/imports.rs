@@ -1,0 +1,257 @@
+//! Importing documents into the ledger: a preview that writes nothing, and a commit of the
+//! (possibly corrected) preview. One document makes one ledger, named after it; importing it
+//! again updates that ledger's tasks in place, adds new ones and withdraws the ones the
+//! document no longer has, so nothing is duplicated and the trail keeps every change.
+
+use crate::service::Duban;
+use duban_domain::Error;
+use duban_domain::ids::LedgerId;
+use duban_domain::policy::ClockEvent;
+use duban_domain::task::{Classification, Complexity, Milestone, NewTask, Party, Priority, Source, Status, TaskPatch};
+use duban_import::{Names, Options, ParsedTask, Preview};
+use duban_store::{NewLedger, PartyRef, TaskQuery, TaskSort};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// What a commit did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub ledger_id: LedgerId,
+    pub ledger: String,
+    pub created: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+    pub withdrawn: u32,
+}
+
+/// A task's key within its ledger: its number as printed, after its annex.
+pub fn task_number(t: &ParsedTask) -> String {
+    match t.annex {
+        Some(a) => format!("附件{a}{}", t.number),
+        None => t.number.clone(),
+    }
+}
+
+/// A short title from a task's text: its first sentence, at most 60 characters.
+pub fn title_of(text: &str) -> String {
+    let first = text.split(['。', '；', ';']).next().unwrap_or(text).trim();
+    if first.chars().count() <= 60 {
+        return first.to_string();
+    }
+    match first.split(['，', ',']).next() {
+        Some(head) if head.chars().count() >= 6 && head.chars().count() <= 60 => head.to_string(),
+        _ => first.chars().take(60).collect(),
+    }
+}
+
+fn resolved(names: &[String], parties: &HashMap<String, Party>) -> Vec<Party> {
+    names.iter().filter_map(|n| parties.get(n).copied()).collect()
+}
+
+impl Duban {
+    /// The names of every unit and group in the database, with their aliases.
+    pub async fn names(&self) -> Result<Names, Error> {
+        let mut entries = Vec::new();
+        for u in self.store().list_units().await? {
+            entries.push((u.name.clone(), u.name.clone(), false));
+            entries.extend(u.aliases.iter().map(|a| (a.clone(), u.name.clone(), false)));
+        }
+        for g in self.store().list_groups().await? {
+            entries.push((g.name.clone(), g.name.clone(), true));
+            entries.extend(g.aliases.iter().map(|a| (a.clone(), g.name.clone(), true)));
+        }
+        Ok(Names::new(entries))
+    }
+
+    /// Reads a document and shows what it holds, writing nothing.
+    pub async fn preview_import(&self, bytes: &[u8], filename: &str, year: Option<i16>) -> Result<Preview, Error> {
+        let names = self.names().await?;
+        let fallback_year = self.now().to_zoned(self.policy().timezone()).year();
+        let opts = Options { year, filename: filename.to_string(), fallback_year };
+        duban_import::import(bytes, filename, &opts, &names).map_err(|e| Error::invalid("file", e.to_string()))
+    }
+
+    /// Writes a confirmed preview into its ledger.
+    pub async fn commit_import(
+        &self,
+        preview: &Preview,
+        actor: Option<duban_domain::ids::PersonId>,
+    ) -> Result<ImportReport, Error> {
+        let name = preview.document.title.trim();
+        if name.is_empty() {
+            return Err(Error::invalid("document.title", "文件标题不能为空（台账以文件标题命名）"));
+        }
+        // Every unit must be known before anything is written.
+        let mut parties: HashMap<String, Party> = HashMap::new();
+        let mut unknown: Vec<String> = Vec::new();
+        // Collected first: an iterator over borrowed names must not live across an await.
+        let mut all: Vec<String> = Vec::new();
+        for t in &preview.tasks {
+            all.extend(t.lead.iter().cloned());
+            all.extend(t.cooperating.iter().cloned());
+        }
+        for u in &all {
+            if parties.contains_key(u) || unknown.contains(u) {
+                continue;
+            }
+            let found = match self.store().resolve_name(u).await? {
+                Some(r) => Some(r),
+                None => match u.strip_prefix('旗') {
+                    Some(bare) => self.store().resolve_name(bare).await?,
+                    None => self.store().resolve_name(&format!("旗{u}")).await?,
+                },
+            };
+            match found {
+                Some(PartyRef::Unit(id)) => {
+                    parties.insert(u.clone(), Party::Unit(id));
+                }
+                Some(PartyRef::Group(id)) => {
+                    parties.insert(u.clone(), Party::Group(id));
+                }
+                None => unknown.push(u.clone()),
+            }
+        }
+        if !unknown.is_empty() {
+            return Err(Error::invalid(
+                "units",
+                format!("以下单位不在单位名录中：{}。请在预览中改正，或先补充单位名录", unknown.join("、")),
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for t in &preview.tasks {
+            if !seen.insert(task_number(t)) {
+                return Err(Error::invalid("tasks", format!("任务序号“{}”重复", task_number(t))));
+            }
+        }
+        let ledger = match self.store().list_ledgers().await?.into_iter().find(|l| l.fields.name == name) {
+            Some(l) => l,
+            None => {
+                let new = NewLedger {
+                    name: name.to_string(),
+                    doc_number: preview.document.doc_number.clone(),
+                    issued: preview.document.issued,
+                    issuer: preview.document.issuer.clone(),
+                    source: Source::Document,
+                };
+                self.store().create_ledger(&new, self.now()).await?
+            }
+        };
+        let mut existing: HashMap<String, duban_domain::task::Task> = HashMap::new();
+        let mut page = 1;
+        loop {
+            let q = TaskQuery {
+                ledger_id: Some(ledger.id),
+                sort: TaskSort::Number,
+                page,
+                per_page: 500,
+                now: self.now(),
+                ..Default::default()
+            };
+            let got = self.store().list_tasks(&q).await?;
+            let n = got.items.len();
+            for t in got.items.into_iter().filter(|t| t.status != Status::Cancelled) {
+                existing.insert(t.fields.number.clone(), t);
+            }
+            if n < 500 {
+                break;
+            }
+            page += 1;
+        }
+        let mut report = ImportReport {
+            ledger_id: ledger.id,
+            ledger: name.to_string(),
+            created: 0,
+            updated: 0,
+            unchanged: 0,
+            withdrawn: 0,
+        };
+        let now = self.now();
+        for t in &preview.tasks {
+            let number = task_number(t);
+            let fields = NewTask {
+                ledger_id: Some(ledger.id),
+                parent_id: None,
+                number: number.clone(),
+                title: title_of(&t.text),
+                text: t.text.clone(),
+                section: t.path.join(" / "),
+                source: Source::Document,
+                lead: resolved(&t.lead, &parties),
+                cooperating: resolved(&t.cooperating, &parties),
+                leader_id: None,
+                responsible_person_id: None,
+                deadline: t.deadline,
+                milestones: t.milestones.iter().map(|m| Milestone { due: m.due, text: m.text.clone() }).collect(),
+                targets: t.targets.clone(),
+                work_standard: String::new(),
+                priority: Priority::Routine,
+                complexity: Complexity::General,
+                classification: Classification::Internal,
+                received_at: now,
+            };
+            match existing.remove(&number) {
+                None => {
+                    let data = serde_json::json!({ "import": name, "number": number });
+                    self.insert_task(
+                        fields,
+                        Status::Assigned,
+                        BTreeMap::from([(ClockEvent::Received, now)]),
+                        data,
+                        actor,
+                    )
+                    .await?;
+                    report.created += 1;
+                }
+                Some(old) => {
+                    let f = &old.fields;
+                    let same = f.title == fields.title
+                        && f.text == fields.text
+                        && f.section == fields.section
+                        && f.lead == fields.lead
+                        && f.cooperating == fields.cooperating
+                        && f.deadline == fields.deadline
+                        && f.milestones == fields.milestones
+                        && f.targets == fields.targets;
+                    if same {
+                        report.unchanged += 1;
+                        continue;
+                    }
+                    let patch = TaskPatch {
+                        title: Some(fields.title),
+                        text: Some(fields.text),
+                        section: Some(fields.section),
+                        lead: Some(fields.lead),
+                        cooperating: Some(fields.cooperating),
+                        deadline: Some(fields.deadline),
+                        milestones: Some(fields.milestones),
+                        targets: Some(fields.targets),
+                        ..TaskPatch::default()
+                    };
+                    self.update_task(old.id, old.version, &patch, actor).await?;
+                    report.updated += 1;
+                }
+            }
+        }
+        for (_, gone) in existing {
+            self.cancel_task(gone.id, gone.version, "重新导入的文件中已无此项", actor).await?;
+            report.withdrawn += 1;
+        }
+        Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_the_first_sentence_cut_to_size() {
+        assert_eq!(title_of("推行电子营业执照“一照通办”，推进应用。其余"), "推行电子营业执照“一照通办”，推进应用");
+        let long = "企业登记、刻制印章、申领发票及税控设备、企业员工参保登记、住房公积金企业缴存登记等开办事项整合为1个环节办理，3月底前开办时间全面压缩至0.5个工作日以内。";
+        assert_eq!(
+            title_of(long),
+            "企业登记、刻制印章、申领发票及税控设备、企业员工参保登记、住房公积金企业缴存登记等开办事项整合为1个环节办理"
+        );
+        assert!(title_of(&"字".repeat(100)).chars().count() == 60);
+    }
+}
