@@ -38,7 +38,7 @@ pub fn read(bytes: &[u8], filename: &str) -> Result<Content, ImportError> {
     if bytes.starts_with(ZIP) {
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ImportError::Corrupt(e.to_string()))?;
         if zip.by_name("word/document.xml").is_ok() {
-            return docx(&mut zip);
+            return guarded("Word 文档", || docx(&mut zip));
         }
         if zip.by_name("xl/workbook.xml").is_ok() {
             return sheet(bytes);
@@ -146,17 +146,63 @@ fn docx<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>) -> Result<Content
     Ok(Content::Mixed { lines, tables })
 }
 
+/// Runs a third-party parser on untrusted bytes. Some (calamine's .xls reader, as fuzzing
+/// showed) assert on malformed input; a panic there means a corrupt file, not a crash.
+fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T, ImportError>) -> Result<T, ImportError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|_| Err(ImportError::Corrupt(format!("{what}内容损坏，无法读取"))))
+}
+
+/// The most cells a ledger sheet may declare. calamine reserves memory for every cell a legacy
+/// .xls sheet declares in its DIMENSIONS record, so a few bytes could ask for gigabytes.
+const MAX_DECLARED_CELLS: u64 = 2_000_000;
+
+/// Checks a legacy .xls (BIFF8 in a compound file) before calamine reads it: the compound file
+/// must open, and no sheet may declare more than [`MAX_DECLARED_CELLS`] cells.
+fn check_xls(bytes: &[u8]) -> Result<(), ImportError> {
+    let corrupt = |e: std::io::Error| ImportError::Corrupt(format!("表格无法读取：{e}"));
+    let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(corrupt)?;
+    let name = ["/Workbook", "/Book"].into_iter().find(|n| file.is_stream(n));
+    let Some(name) = name else {
+        return Err(ImportError::Corrupt("表格中没有工作簿".into()));
+    };
+    let mut stream = Vec::new();
+    file.open_stream(name).map_err(corrupt)?.take(bytes.len() as u64).read_to_end(&mut stream).map_err(corrupt)?;
+    let mut at = 0usize;
+    while at + 4 <= stream.len() {
+        let kind = u16::from_le_bytes([stream[at], stream[at + 1]]);
+        let len = usize::from(u16::from_le_bytes([stream[at + 2], stream[at + 3]]));
+        let data = &stream[at + 4..(at + 4 + len).min(stream.len())];
+        if kind == 0x0200 && data.len() >= 12 {
+            let row = |i: usize| u64::from(u32::from_le_bytes([data[i], data[i + 1], data[i + 2], data[i + 3]]));
+            let col = |i: usize| u64::from(u16::from_le_bytes([data[i], data[i + 1]]));
+            let rows = row(4).saturating_sub(row(0)) + 1;
+            let cols = col(10).saturating_sub(col(8)) + 1;
+            if rows.saturating_mul(cols) > MAX_DECLARED_CELLS {
+                return Err(ImportError::Corrupt(format!("表格声明了 {rows} 行 × {cols} 列，超出台账的合理范围")));
+            }
+        }
+        at += 4 + len;
+    }
+    Ok(())
+}
+
 fn sheet(bytes: &[u8]) -> Result<Content, ImportError> {
     use calamine::Reader;
-    let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
-        .map_err(|e| ImportError::Corrupt(format!("表格无法读取：{e}")))?;
-    let mut rows = Vec::new();
-    for (_, range) in wb.worksheets() {
-        for r in range.rows() {
-            rows.push(r.iter().map(|c| c.to_string().trim().to_string()).collect());
-        }
+    if bytes.starts_with(OLE) {
+        check_xls(bytes)?;
     }
-    Ok(Content::Sheet(rows))
+    guarded("表格", || {
+        let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
+            .map_err(|e| ImportError::Corrupt(format!("表格无法读取：{e}")))?;
+        let mut rows = Vec::new();
+        for (_, range) in wb.worksheets() {
+            for r in range.rows() {
+                rows.push(r.iter().map(|c| c.to_string().trim().to_string()).collect());
+            }
+        }
+        Ok(Content::Sheet(rows))
+    })
 }
 
 fn csv_rows(text: &str) -> Result<Content, ImportError> {
@@ -208,11 +254,15 @@ pub fn html_lines(html: &str) -> Vec<String> {
             rest = after.find("-->").map_or("", |i| &after[i + 3..]);
             continue;
         }
-        let end = rest.find('>').map_or(rest.len(), |i| i + 1);
-        let closing = rest[1..].starts_with('/');
-        let tag = rest[1..end.saturating_sub(1).max(1)].trim_start_matches('/').to_ascii_lowercase();
+        // An unterminated tag runs to the end of the text.
+        let (inside, after) = match rest.find('>') {
+            Some(i) => (&rest[1..i], &rest[i + 1..]),
+            None => (&rest[1..], ""),
+        };
+        let closing = inside.starts_with('/');
+        let tag = inside.trim_start_matches('/').to_ascii_lowercase();
         let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
-        rest = &rest[end..];
+        rest = after;
         if (name == "script" || name == "style") && !tag.ends_with('/') {
             let close = format!("</{name}");
             rest = rest.to_ascii_lowercase().find(&close).map_or("", |i| &rest[i..]);
@@ -308,6 +358,48 @@ mod tests {
                     <p>（1）推行&ldquo;一照通办&rdquo;&nbsp;（牵头单位：旗财政局）</p><!-- x --><table><tr><td>序号</td><td>任务</td></tr></table></body></html>";
         let lines = html_lines(html);
         assert_eq!(lines, vec!["首页 | 政策", "（1）推行“一照通办” （牵头单位：旗财政局）", "序号\t任务"]);
+    }
+
+    #[test]
+    fn a_malformed_xls_that_makes_calamine_assert_is_a_corrupt_file() {
+        // Found by the fuzzer (its first byte picked the .xls reader): calamine asserts on
+        // this sector layout instead of returning an error.
+        let found = include_bytes!("../tests/fixtures/calamine-cfb-assert.bin");
+        let got = read(&found[1..], "ledger.xls");
+        assert!(matches!(got, Err(ImportError::Corrupt(_))), "{got:?}");
+    }
+
+    #[test]
+    fn an_xls_that_declares_billions_of_cells_is_refused_before_it_is_read() {
+        // Found by the fuzzer: 5 KB asking calamine for gigabytes.
+        let found = include_bytes!("../tests/fixtures/calamine-dimensions-oom.bin");
+        let got = read(&found[1..], "ledger.xls");
+        assert!(matches!(got, Err(ImportError::Corrupt(_))), "{got:?}");
+        // A well-formed compound file whose sheet declares 2^32 rows is refused by the check.
+        let mut cf = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+        {
+            use std::io::Write;
+            let mut w = cf.create_stream("/Workbook").unwrap();
+            let mut dims = vec![0x00, 0x02, 14, 0];
+            dims.extend_from_slice(&0u32.to_le_bytes());
+            dims.extend_from_slice(&u32::MAX.to_le_bytes());
+            dims.extend_from_slice(&[0, 0, 0xFF, 0, 0, 0]);
+            w.write_all(&dims).unwrap();
+        }
+        let bytes = cf.into_inner().into_inner();
+        let got = check_xls(&bytes);
+        assert!(matches!(got, Err(ImportError::Corrupt(ref m)) if m.contains("超出")), "{got:?}");
+        // The real ledger passes the check.
+        let ok = include_bytes!("../tests/fixtures/ledger.xls");
+        assert!(check_xls(ok).is_ok());
+    }
+
+    #[test]
+    fn an_unterminated_tag_before_chinese_text_is_not_a_crash() {
+        // Found by the fuzzer: 「<script」 with no 「>」, then multi-byte text.
+        assert_eq!(html_lines("<p>通知</p><script推进"), vec!["通知"]);
+        assert_eq!(html_lines("文字<b"), vec!["文字"]);
+        assert!(html_lines("<").is_empty());
     }
 
     #[test]

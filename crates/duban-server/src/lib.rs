@@ -10,6 +10,7 @@ pub mod db;
 pub mod imports;
 pub mod service;
 pub mod startup;
+pub mod suggest;
 
 /// The system clock: the one place in Duban that reads the wall time.
 #[derive(Debug, Default, Clone, Copy)]

@@ -80,6 +80,8 @@ pub fn compile_calendar(files: &[CalendarFile], unknown_years: UnknownYears) -> 
 pub struct Duban {
     store: Arc<dyn Store>,
     calendar: RwLock<Arc<Calendar>>,
+    /// The lead-unit suggester, trained on the ledgers on first use and dropped when tasks change.
+    pub(crate) suggester: RwLock<Option<Arc<duban_import::suggest::Suggester>>>,
     policy: Arc<Policy>,
     clock: Arc<dyn Clock>,
     unknown_years: UnknownYears,
@@ -113,8 +115,14 @@ impl Duban {
     ) -> Result<Self, Error> {
         let files = store.calendar_files().await?;
         let calendar = Self::compile(&files, unknown_years)?;
-        let d =
-            Self { store, calendar: RwLock::new(Arc::new(calendar)), policy: Arc::new(policy), clock, unknown_years };
+        let d = Self {
+            store,
+            calendar: RwLock::new(Arc::new(calendar)),
+            suggester: RwLock::new(None),
+            policy: Arc::new(policy),
+            clock,
+            unknown_years,
+        };
         d.reschedule_if_changed(&files).await?;
         Ok(d)
     }
@@ -220,7 +228,9 @@ impl Duban {
         let schedule = self.schedule_of(&fields, &clock);
         let stored = StoredTask { status, schedule: Self::instants(&schedule), clock, at: now, fields };
         let event = NewEvent { at: now, actor_id: actor, kind: "created".into(), data };
-        self.store.create_task(&stored, &event).await
+        let task = self.store.create_task(&stored, &event).await;
+        self.forget_suggester();
+        task
     }
 
     pub async fn get_task(&self, id: TaskId) -> Result<TaskView, Error> {
@@ -277,6 +287,7 @@ impl Duban {
             StoredTask { fields, status, clock: current.events.clone(), schedule: Self::instants(&schedule), at: now };
         let event = NewEvent { at: now, actor_id: actor, kind: kind.into(), data };
         let task = self.store.update_task(current.id, version, &stored, &event).await?;
+        self.forget_suggester();
         Ok(self.view(task, now, true))
     }
 

@@ -20,6 +20,20 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/imports/preview", post(preview).layer(DefaultBodyLimit::max(MAX_UPLOAD)))
         .route("/api/v1/imports/commit", post(commit).layer(DefaultBodyLimit::max(MAX_UPLOAD)))
+        .route("/api/v1/suggest", axum::routing::get(suggest))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SuggestParams {
+    text: String,
+}
+
+async fn suggest(
+    State(d): State<AppState>,
+    Query(p): Query<SuggestParams>,
+) -> ApiResult<Json<Vec<crate::suggest::Suggestion>>> {
+    Ok(Json(d.suggest_leads(&p.text, 3).await?))
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -54,6 +54,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/rules"),
     ("post", "/api/v1/imports/preview"),
     ("post", "/api/v1/imports/commit"),
+    ("get", "/api/v1/suggest"),
 ];
 
 /// The API router.

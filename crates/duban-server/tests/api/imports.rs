@@ -116,3 +116,29 @@ async fn unreadable_uploads_are_explained() {
         .await;
     assert_eq!(r.json["error"]["field"], "document.title");
 }
+
+#[tokio::test]
+async fn lead_units_are_suggested_from_the_ledgers() {
+    let app = spawn_app().await;
+    let tax = app.unit("旗税务局").await;
+    let land = app.unit("旗自然资源局").await;
+    for (title, unit) in [
+        ("增值税留抵退税提速", tax),
+        ("出口退税时间压缩", tax),
+        ("不动产登记一窗受理", land),
+        ("不动产抵押登记网上办", land),
+    ] {
+        app.task(json!({"title": title, "lead": [{"unit": unit}]})).await;
+    }
+    let r = app.get("/api/v1/suggest?text=推进留抵退税智能审批").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json[0]["unit_id"], tax);
+    assert_eq!(r.json[0]["name"], "旗税务局");
+    // A new task changes what is learnt at once.
+    let health = app.unit("旗卫健委").await;
+    app.task(json!({"title": "基本公共卫生服务满意度", "lead": [{"unit": health}]})).await;
+    let r = app.get("/api/v1/suggest?text=公共卫生服务").await;
+    assert_eq!(r.json[0]["unit_id"], health);
+    let r = app.get("/api/v1/suggest?text=%20").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

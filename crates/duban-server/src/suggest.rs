@@ -1,0 +1,86 @@
+//! Suggesting lead units for a task typed by hand, learnt from the tasks already in the ledgers
+//! (see `duban_import::suggest`). The model is trained on first use from the most recently
+//! changed tasks and dropped whenever a task is written, so it never lags the ledgers by more
+//! than one request.
+
+use crate::service::Duban;
+use duban_domain::Error;
+use duban_domain::ids::UnitId;
+use duban_domain::task::Party;
+use duban_import::suggest::Suggester;
+use duban_store::{TaskQuery, TaskSort};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// How many tasks the model learns from at most.
+const TRAINING_TASKS: u32 = 5_000;
+
+/// One suggested lead unit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suggestion {
+    pub unit_id: UnitId,
+    pub name: String,
+    /// The model's probability, among all units it knows.
+    pub probability: f64,
+}
+
+impl Duban {
+    pub(crate) fn forget_suggester(&self) {
+        match self.suggester.write() {
+            Ok(mut s) => *s = None,
+            Err(p) => *p.into_inner() = None,
+        }
+    }
+
+    async fn trained(&self) -> Result<Arc<Suggester>, Error> {
+        let cached = match self.suggester.read() {
+            Ok(s) => s.clone(),
+            Err(p) => p.into_inner().clone(),
+        };
+        if let Some(s) = cached {
+            return Ok(s);
+        }
+        let mut examples: Vec<(String, String)> = Vec::new();
+        let mut page = 1;
+        while (examples.len() as u32) < TRAINING_TASKS {
+            let q = TaskQuery { sort: TaskSort::Updated, page, per_page: 500, now: self.now(), ..Default::default() };
+            let got = self.store().list_tasks(&q).await?;
+            let n = got.items.len();
+            for t in got.items {
+                if let Some(Party::Unit(u)) = t.fields.lead.first() {
+                    examples
+                        .push((format!("{} {} {}", t.fields.section, t.fields.title, t.fields.text), u.0.to_string()));
+                }
+            }
+            if n < 500 {
+                break;
+            }
+            page += 1;
+        }
+        let model = Arc::new(Suggester::train(examples.iter().map(|(t, l)| (t.as_str(), l.as_str()))));
+        match self.suggester.write() {
+            Ok(mut s) => *s = Some(model.clone()),
+            Err(p) => *p.into_inner() = Some(model.clone()),
+        }
+        Ok(model)
+    }
+
+    /// The `k` most likely lead units for a task's text.
+    pub async fn suggest_leads(&self, text: &str, k: usize) -> Result<Vec<Suggestion>, Error> {
+        if text.trim().is_empty() {
+            return Err(Error::invalid("text", "请输入任务内容"));
+        }
+        let model = self.trained().await?;
+        let names: HashMap<i64, String> =
+            self.store().list_units().await?.into_iter().map(|u| (u.id.0, u.name)).collect();
+        Ok(model
+            .suggest(text, k)
+            .into_iter()
+            .filter_map(|(label, p)| {
+                let id: i64 = label.parse().ok()?;
+                Some(Suggestion { unit_id: UnitId(id), name: names.get(&id)?.clone(), probability: p })
+            })
+            .collect())
+    }
+}
