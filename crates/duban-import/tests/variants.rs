@@ -285,3 +285,19 @@ fn unreadable_files_are_errors_and_empty_ones_too() {
     // A readable document without tasks is not an error.
     assert!(import("没有任务的通知。".as_bytes(), "a.txt", &opts(), &names()).unwrap().tasks.is_empty());
 }
+
+#[test]
+fn circled_numbers_nest_under_their_item() {
+    let text = "某县实施方案\n2024年1月5日\n一、任务\n1.项目审批提速\n①压缩审批时限，3月底前完成。（牵头单位：旗发改委）\n②推行并联审批。（牵头单位：旗行政审批和政务服务局；责任单位：旗住建局）\n2.要素保障\n①保障用地，上半年完成。（责任单位：旗自然资源局）\n";
+    let p = import_text(text, &opts(), &names());
+    let got: Vec<(String, Vec<String>)> = p.tasks.iter().map(|t| (t.number.clone(), t.path.clone())).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("①".to_string(), vec!["一、任务".to_string(), "1.项目审批提速".to_string()]),
+            ("②".to_string(), vec!["一、任务".to_string(), "1.项目审批提速".to_string()]),
+            ("①".to_string(), vec!["一、任务".to_string(), "2.要素保障".to_string()]),
+        ]
+    );
+    assert_eq!(p.tasks[2].deadline.unwrap().to_string(), "2024-06-30");
+}

@@ -24,12 +24,42 @@ pub struct ImportReport {
     pub withdrawn: u32,
 }
 
-/// A task's key within its ledger: its number as printed, after its annex.
-pub fn task_number(t: &ParsedTask) -> String {
-    match t.annex {
+/// Each task's key within its ledger: its number as printed, after its annex; a number that
+/// repeats (① under two headings) is qualified by its heading's number (1.①, 2.①).
+pub fn task_numbers(tasks: &[ParsedTask]) -> Vec<String> {
+    let plain = |t: &ParsedTask| match t.annex {
         Some(a) => format!("附件{a}{}", t.number),
         None => t.number.clone(),
+    };
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for t in tasks {
+        *count.entry(plain(t)).or_default() += 1;
     }
+    let mut used: HashMap<String, usize> = HashMap::new();
+    tasks
+        .iter()
+        .map(|t| {
+            let mut key = plain(t);
+            if count[&key] > 1 {
+                let parent: String = t
+                    .path
+                    .last()
+                    .map(|h| {
+                        h.chars()
+                            .take_while(|c| {
+                                !c.is_alphabetic() || c.is_ascii_digit() || "一二三四五六七八九十".contains(*c)
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let annex = t.annex.map(|a| format!("附件{a}")).unwrap_or_default();
+                key = format!("{annex}{parent}{}", t.number);
+            }
+            let n = used.entry(key.clone()).or_default();
+            *n += 1;
+            if *n > 1 { format!("{key}#{n}") } else { key }
+        })
+        .collect()
 }
 
 /// A short title from a task's text: its first sentence, at most 60 characters.
@@ -117,12 +147,7 @@ impl Duban {
                 format!("以下单位不在单位名录中：{}。请在预览中改正，或先补充单位名录", unknown.join("、")),
             ));
         }
-        let mut seen = std::collections::HashSet::new();
-        for t in &preview.tasks {
-            if !seen.insert(task_number(t)) {
-                return Err(Error::invalid("tasks", format!("任务序号“{}”重复", task_number(t))));
-            }
-        }
+        let numbers = task_numbers(&preview.tasks);
         let ledger = match self.store().list_ledgers().await?.into_iter().find(|l| l.fields.name == name) {
             Some(l) => l,
             None => {
@@ -166,8 +191,7 @@ impl Duban {
             withdrawn: 0,
         };
         let now = self.now();
-        for t in &preview.tasks {
-            let number = task_number(t);
+        for (t, number) in preview.tasks.iter().zip(numbers) {
             let fields = NewTask {
                 ledger_id: Some(ledger.id),
                 parent_id: None,
@@ -243,6 +267,33 @@ impl Duban {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeated_numbers_are_qualified_by_their_heading() {
+        let t = |number: &str, annex: Option<u32>, parent: &str| ParsedTask {
+            number: number.into(),
+            annex,
+            path: vec!["一、任务".into(), parent.into()],
+            text: String::new(),
+            lead: vec![],
+            cooperating: vec![],
+            deadline: None,
+            deadline_text: None,
+            milestones: vec![],
+            targets: vec![],
+            warnings: vec![],
+        };
+        let got = task_numbers(&[
+            t("①", None, "1.项目审批"),
+            t("②", None, "1.项目审批"),
+            t("①", None, "2.要素保障"),
+            t("（一）", Some(1), "二、措施"),
+            t("（一）", Some(2), "二、措施"),
+        ]);
+        assert_eq!(got, vec!["1.①", "②", "2.①", "附件1（一）", "附件2（一）"]);
+        let same = task_numbers(&[t("①", None, "1.甲"), t("①", None, "1.甲")]);
+        assert_eq!(same, vec!["1.①", "1.①#2"]);
+    }
 
     #[test]
     fn titles_are_the_first_sentence_cut_to_size() {
