@@ -37,6 +37,24 @@ impl TestDb {
         .map_err(|e| e.to_string())
     }
 
+    /// Runs SQL with the append-only guards of `task_events` lifted, as someone with direct
+    /// access to the database could.
+    pub async fn tamper(&self, sql: &str) -> Result<u64, String> {
+        match &self.backend {
+            Backend::Sqlite { .. } => {
+                self.raw_execute("DROP TRIGGER IF EXISTS task_events_no_update").await?;
+                self.raw_execute("DROP TRIGGER IF EXISTS task_events_no_delete").await?;
+                self.raw_execute(sql).await
+            }
+            Backend::Postgres { .. } => {
+                self.raw_execute("ALTER TABLE task_events DISABLE TRIGGER USER").await?;
+                let r = self.raw_execute(sql).await;
+                self.raw_execute("ALTER TABLE task_events ENABLE TRIGGER USER").await?;
+                r
+            }
+        }
+    }
+
     /// The migrations the database records as applied, and those the backend embeds.
     pub async fn migrations(&self) -> (Vec<i64>, Vec<i64>) {
         let sql = "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version";
@@ -165,7 +183,11 @@ macro_rules! behaviour_suite {
             bulk_inserts_keep_parties_and_history,
             schedules_can_be_recomputed_for_open_tasks,
             calendar_files_are_kept_in_order,
-            meta_values_are_replaced
+            meta_values_are_replaced,
+            the_event_chain_holds_over_every_write,
+            the_event_chain_finds_an_event_edited_by_hand,
+            the_event_chain_finds_a_deleted_last_event,
+            the_event_chain_finds_a_deleted_middle_event
         );
     };
     (@each $factory:path; $($name:ident),+ $(,)?) => {

@@ -550,3 +550,52 @@ pub async fn meta_values_are_replaced(db: &TestDb) {
     s.set_meta("k", "2").await.unwrap();
     assert_eq!(s.get_meta("k").await.unwrap().as_deref(), Some("2"));
 }
+
+async fn some_history(db: &TestDb) -> Vec<TaskEvent> {
+    let s = &*db.store;
+    let a = s.create_task(&task("甲", vec![]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
+    s.insert_tasks(&[task("乙", vec![]), task("丙", vec![])], t("2026-03-02T02:00:00Z")).await.unwrap();
+    let mut edited = task("甲改", vec![]);
+    edited.at = t("2026-03-03T01:00:00Z");
+    let ev =
+        NewEvent {
+            at: edited.at, actor_id: None, kind: "updated".into(), data: serde_json::json!({"title": "甲改"})
+        };
+    s.update_task(a.id, 1, &edited, &ev).await.unwrap();
+    s.task_events(a.id).await.unwrap()
+}
+
+pub async fn the_event_chain_holds_over_every_write(db: &TestDb) {
+    some_history(db).await;
+    let r = db.store.verify_events().await.unwrap();
+    assert_eq!((r.events, r.unsealed, r.broken), (4, 0, None));
+}
+
+pub async fn the_event_chain_finds_an_event_edited_by_hand(db: &TestDb) {
+    let events = some_history(db).await;
+    let first = events[0].id;
+    db.tamper(&format!("UPDATE task_events SET data = '{{\"title\": \"伪造\"}}' WHERE id = {first}")).await.unwrap();
+    let r = db.store.verify_events().await.unwrap();
+    let broken = r.broken.unwrap();
+    assert_eq!(broken.event_id, Some(first));
+    assert!(broken.reason.contains("改动"), "{}", broken.reason);
+}
+
+pub async fn the_event_chain_finds_a_deleted_last_event(db: &TestDb) {
+    let events = some_history(db).await;
+    let last = events.last().unwrap().id;
+    db.tamper(&format!("DELETE FROM task_events WHERE id = {last}")).await.unwrap();
+    let r = db.store.verify_events().await.unwrap();
+    let broken = r.broken.unwrap();
+    assert!(broken.reason.contains("链尾"), "{}", broken.reason);
+}
+
+pub async fn the_event_chain_finds_a_deleted_middle_event(db: &TestDb) {
+    let events = some_history(db).await;
+    // Events are numbered in order in a fresh database: remove the second; the third no longer
+    // links to what comes before it.
+    let first = events[0].id.0;
+    db.tamper(&format!("DELETE FROM task_events WHERE id = {}", first + 1)).await.unwrap();
+    let r = db.store.verify_events().await.unwrap();
+    assert_eq!(r.broken.unwrap().event_id, Some(EventId(first + 2)));
+}

@@ -74,6 +74,8 @@ pub trait Store: Send + Sync + 'static {
     async fn update_task(&self, id: TaskId, expected_version: i64, t: &StoredTask, event: &NewEvent) -> Result<Task>;
     async fn list_tasks(&self, q: &TaskQuery) -> Result<Page<Task>>;
     async fn task_events(&self, id: TaskId) -> Result<Vec<TaskEvent>>;
+    /// Checks the hash chain over every task event, in id order.
+    async fn verify_events(&self) -> Result<ChainReport>;
     /// Open tasks after `after`, in id order, for recomputing their schedules.
     async fn open_tasks(&self, after: TaskId, limit: u32) -> Result<Vec<Task>>;
     /// Sets the stored due and warning instants of tasks (after the calendar or policy changed).

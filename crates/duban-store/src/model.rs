@@ -137,3 +137,22 @@ pub struct Page<T> {
 /// The statuses of closed or paused tasks, as written in SQL; the partial index on open tasks'
 /// due times uses exactly this predicate.
 pub const OPEN_PREDICATE: &str = "status NOT IN ('closed', 'suspended', 'cancelled')";
+
+/// What checking the event chain found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainReport {
+    /// Events checked.
+    pub events: u64,
+    /// Events written before the chain existed (they lead the table and carry no hash).
+    pub unsealed: u64,
+    /// The first link that does not hold, if any.
+    pub broken: Option<BrokenLink>,
+}
+
+/// Where the chain breaks, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BrokenLink {
+    pub event_id: Option<EventId>,
+    pub task_id: Option<TaskId>,
+    pub reason: String,
+}

@@ -75,6 +75,20 @@ pub fn db_err(op: &'static str) -> impl Fn(sqlx::Error) -> Error {
     }
 }
 
+/// The hash of a task event: SHA-256 over the previous event's hash and this event's content,
+/// as stored. Changing any stored field, or the order of events, breaks the chain.
+pub fn event_hash(prev: &str, task_id: i64, at_ms: i64, actor: Option<i64>, kind: &str, data: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in
+        [prev, &task_id.to_string(), &at_ms.to_string(), &actor.map(|a| a.to_string()).unwrap_or_default(), kind, data]
+    {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
 pub fn like_pattern(text: &str) -> String {
     let mut p = String::with_capacity(text.len() + 2);
@@ -317,17 +331,44 @@ macro_rules! sql_store {
                 Ok(())
             }
 
-            async fn insert_event(tx: &mut Tx<'_>, task_id: i64, e: &NewEvent) -> Result<()> {
-                sqlx::query("INSERT INTO task_events (task_id, at, actor_id, kind, data) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(task_id)
-                    .bind(ms(e.at))
-                    .bind(e.actor_id.map(|p| p.0))
-                    .bind(&e.kind)
-                    .bind(to_json(&e.data))
+            /// Claims `n` links of the event chain: takes the chain's row (so concurrent writers
+            /// take turns) and returns the current head hash.
+            async fn claim_links(tx: &mut Tx<'_>, n: i64) -> Result<String> {
+                sqlx::query_scalar("UPDATE event_chain SET length = length + $1 WHERE id = 1 RETURNING head_hash")
+                    .bind(n)
+                    .fetch_one(&mut **tx)
+                    .await
+                    .map_err(db_err("claim chain"))
+            }
+
+            async fn set_head(tx: &mut Tx<'_>, head: &str) -> Result<()> {
+                sqlx::query("UPDATE event_chain SET head_hash = $1 WHERE id = 1")
+                    .bind(head)
                     .execute(&mut **tx)
                     .await
-                    .map_err(db_err("insert event"))?;
+                    .map_err(db_err("chain head"))?;
                 Ok(())
+            }
+
+            async fn insert_event(tx: &mut Tx<'_>, task_id: i64, e: &NewEvent) -> Result<()> {
+                let prev = claim_links(tx, 1).await?;
+                let data = to_json(&e.data);
+                let actor = e.actor_id.map(|p| p.0);
+                let hash = event_hash(&prev, task_id, ms(e.at), actor, &e.kind, &data);
+                sqlx::query(
+                    "INSERT INTO task_events (task_id, at, actor_id, kind, data, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(task_id)
+                .bind(ms(e.at))
+                .bind(actor)
+                .bind(&e.kind)
+                .bind(data)
+                .bind(prev)
+                .bind(&hash)
+                .execute(&mut **tx)
+                .await
+                .map_err(db_err("insert event"))?;
+                set_head(tx, &hash).await
             }
 
             /// Checks that every name is free, or already belongs to `owner`.
@@ -954,11 +995,29 @@ macro_rules! sql_store {
                     let mut n = 0u64;
                     for chunk in tasks.chunks(BATCH_ROWS) {
                         let ids = self.insert_task_rows(&mut tx, chunk).await?;
-                        let mut qb = QueryBuilder::<Db>::new("INSERT INTO task_events (task_id, at, actor_id, kind, data) ");
-                        qb.push_values(&ids, |mut b, id| {
-                            b.push_bind(*id).push_bind(ms(at)).push_bind(None::<i64>).push_bind("created").push_bind("{}");
+                        let mut prev = claim_links(&mut tx, ids.len() as i64).await?;
+                        let links: Vec<(i64, String, String)> = ids
+                            .iter()
+                            .map(|id| {
+                                let hash = event_hash(&prev, *id, ms(at), None, "created", "{}");
+                                let link = (*id, std::mem::replace(&mut prev, hash.clone()), hash);
+                                link
+                            })
+                            .collect();
+                        let mut qb = QueryBuilder::<Db>::new(
+                            "INSERT INTO task_events (task_id, at, actor_id, kind, data, prev_hash, hash) ",
+                        );
+                        qb.push_values(&links, |mut b, (id, before, hash)| {
+                            b.push_bind(*id)
+                                .push_bind(ms(at))
+                                .push_bind(None::<i64>)
+                                .push_bind("created")
+                                .push_bind("{}")
+                                .push_bind(before.clone())
+                                .push_bind(hash.clone());
                         });
                         qb.build().execute(&mut *tx).await.map_err(db_err("insert events"))?;
+                        set_head(&mut tx, &prev).await?;
                         n += ids.len() as u64;
                     }
                     tx.commit().await.map_err(db_err("commit"))?;
@@ -1072,6 +1131,81 @@ macro_rules! sql_store {
                             })
                         })
                         .collect()
+                }
+
+                async fn verify_events(&self) -> Result<ChainReport> {
+                    let g = db_err("read events");
+                    let mut report = ChainReport { events: 0, unsealed: 0, broken: None };
+                    let mut expected = String::new();
+                    let mut sealed = 0i64;
+                    let mut after = 0i64;
+                    let broken = |id: i64, task: i64, reason: &str| BrokenLink {
+                        event_id: Some(EventId(id)),
+                        task_id: Some(TaskId(task)),
+                        reason: reason.to_string(),
+                    };
+                    'scan: loop {
+                        let rows = sqlx::query(
+                            "SELECT id, task_id, at, actor_id, kind, data, prev_hash, hash FROM task_events WHERE id > $1 ORDER BY id LIMIT 10000",
+                        )
+                        .bind(after)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(&g)?;
+                        if rows.is_empty() {
+                            break;
+                        }
+                        for r in &rows {
+                            let id: i64 = r.try_get("id").map_err(&g)?;
+                            let task: i64 = r.try_get("task_id").map_err(&g)?;
+                            let prev: String = r.try_get("prev_hash").map_err(&g)?;
+                            let hash: String = r.try_get("hash").map_err(&g)?;
+                            after = id;
+                            report.events += 1;
+                            if hash.is_empty() {
+                                if sealed == 0 {
+                                    report.unsealed += 1;
+                                    continue;
+                                }
+                                report.broken = Some(broken(id, task, "链中出现没有哈希的记录"));
+                                break 'scan;
+                            }
+                            if prev != expected {
+                                report.broken = Some(broken(id, task, "与前一条记录的链接不符（前面的记录被删除、插入或改动）"));
+                                break 'scan;
+                            }
+                            let again = event_hash(
+                                &prev,
+                                task,
+                                r.try_get("at").map_err(&g)?,
+                                r.try_get::<Option<i64>, _>("actor_id").map_err(&g)?,
+                                &r.try_get::<String, _>("kind").map_err(&g)?,
+                                &r.try_get::<String, _>("data").map_err(&g)?,
+                            );
+                            if again != hash {
+                                report.broken = Some(broken(id, task, "记录内容与其哈希不符（记录被改动）"));
+                                break 'scan;
+                            }
+                            expected = hash;
+                            sealed += 1;
+                        }
+                    }
+                    if report.broken.is_none() {
+                        let r = sqlx::query("SELECT head_hash, length FROM event_chain WHERE id = 1")
+                            .fetch_one(&self.pool)
+                            .await
+                            .map_err(&g)?;
+                        let head: String = r.try_get("head_hash").map_err(&g)?;
+                        let length: i64 = r.try_get("length").map_err(&g)?;
+                        if head != expected || length != sealed {
+                            report.broken = Some(BrokenLink {
+                                event_id: None,
+                                task_id: None,
+                                reason: format!("链尾不符：记录了 {length} 条，现有 {sealed} 条（最后的记录被删除或改动）"),
+                            });
+                        }
+                    }
+                    Ok(report)
                 }
 
                 async fn open_tasks(&self, after: TaskId, limit: u32) -> Result<Vec<Task>> {

@@ -48,6 +48,9 @@ pub enum Command {
     /// Time-limit rules.
     #[command(subcommand)]
     Rules(RulesCmd),
+    /// The tamper-evident trail.
+    #[command(subcommand)]
+    Audit(AuditCmd),
     /// Read a document (text, .docx, .xlsx/.xls/.csv, HTML) into tasks. Prints the preview and
     /// writes nothing, unless --commit.
     Import {
@@ -168,4 +171,11 @@ pub enum RulesCmd {
         #[command(flatten)]
         opts: CalendarOpts,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Check the hash chain over every task event: exit 0 when it holds, else report the first
+    /// broken link and exit 1.
+    Verify(DbArg),
 }

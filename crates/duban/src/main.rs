@@ -28,7 +28,7 @@ mod table;
 
 use anyhow::Context;
 use clap::Parser;
-use cli::{CalendarCmd, CalendarOpts, Cli, Command, Format, RulesCmd, UnitsCmd};
+use cli::{AuditCmd, CalendarCmd, CalendarOpts, Cli, Command, Format, RulesCmd, UnitsCmd};
 use duban_domain::calendar::{Calendar, CalendarFile, UnknownYears};
 use duban_domain::policy::{ClockEvent, Policy, TaskFacts};
 use duban_domain::schedule::schedule;
@@ -138,6 +138,27 @@ async fn run(cli: Cli) -> Outcome {
             Ok(())
         }
         Command::Rules(cmd) => rules(&config, cmd).await,
+        Command::Audit(AuditCmd::Verify(db)) => {
+            let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
+            if url.starts_with("sqlite:") && !duban_store_sqlite_exists(&url).await {
+                return Err(Failure::Input(format!("数据库 {url} 不存在")));
+            }
+            let store = duban_server::db::connect(&url, false).await?;
+            let r = store.verify_events().await?;
+            match r.broken {
+                None => {
+                    say!("事件链完整：共 {} 条记录（其中 {} 条早于事件链建立）", r.events, r.unsealed);
+                    Ok(())
+                }
+                Some(b) => {
+                    let at = match (b.event_id, b.task_id) {
+                        (Some(e), Some(t)) => format!("记录 {e}（任务 {t}）"),
+                        _ => "链尾".to_string(),
+                    };
+                    Err(Failure::Other(anyhow::anyhow!("事件链在{at}处断裂：{}", b.reason)))
+                }
+            }
+        }
         Command::Import { file, year, format, commit, database } => {
             import(&config, &file, year, format, commit, database).await
         }

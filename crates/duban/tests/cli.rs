@@ -246,3 +246,18 @@ fn import_previews_a_document_and_commits_it_into_one_ledger() {
     let (code, err) = fails(&["import", "/nonexistent.txt"]);
     assert_eq!(code, 2, "{err}");
 }
+
+#[tokio::test]
+async fn audit_verify_passes_on_an_untouched_trail_and_finds_an_edited_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("a.db").display());
+    ok(&["demo", "--database", &url, "--no-serve"]);
+    assert!(ok(&["audit", "verify", "--database", &url]).contains("事件链完整：共 8 条记录"));
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::query("DROP TRIGGER task_events_no_update").execute(&pool).await.unwrap();
+    sqlx::query("UPDATE task_events SET kind = 'forged' WHERE id = 3").execute(&pool).await.unwrap();
+    pool.close().await;
+    let (code, err) = fails(&["audit", "verify", "--database", &url]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("记录 3") && err.contains("改动"), "{err}");
+}
