@@ -25,6 +25,7 @@ pub mod calendar;
 pub mod clock;
 pub mod error;
 pub mod ids;
+pub mod lifecycle;
 pub mod org;
 pub mod policy;
 pub mod schedule;

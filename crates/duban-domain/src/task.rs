@@ -84,6 +84,12 @@ vocabulary!(
     }
 );
 
+impl Default for Status {
+    fn default() -> Self {
+        Status::Assigned
+    }
+}
+
 impl Status {
     /// Whether the task still needs work (and so has lights and reminders).
     pub fn is_open(self) -> bool {

@@ -8,6 +8,7 @@ pub mod api;
 pub mod config;
 pub mod db;
 pub mod imports;
+pub mod lifecycle;
 pub mod service;
 pub mod startup;
 pub mod suggest;

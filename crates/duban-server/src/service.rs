@@ -63,10 +63,10 @@ pub struct CalendarImport {
 }
 
 /// What a write records in the task's history besides the changed fields.
-struct Edit {
-    kind: &'static str,
-    data: serde_json::Value,
-    actor: Option<PersonId>,
+pub(crate) struct Edit {
+    pub kind: &'static str,
+    pub data: serde_json::Value,
+    pub actor: Option<PersonId>,
 }
 
 /// The calendar in force: the built-in data, then imported files in order.
@@ -260,6 +260,20 @@ impl Duban {
         status: Status,
         edit: Edit,
     ) -> Result<TaskView, Error> {
+        let clock = current.events.clone();
+        self.write_with_clock(current, version, fields, status, clock, edit).await
+    }
+
+    /// Writes a task with its clock events as given (a lifecycle action sets or clears some).
+    pub(crate) async fn write_with_clock(
+        &self,
+        current: Task,
+        version: i64,
+        fields: NewTask,
+        status: Status,
+        clock: BTreeMap<ClockEvent, Timestamp>,
+        edit: Edit,
+    ) -> Result<TaskView, Error> {
         let Edit { kind, mut data, actor } = edit;
         if current.version != version {
             return Err(Error::VersionConflict { current: current.version });
@@ -282,9 +296,8 @@ impl Duban {
         if let Some(obj) = data.as_object_mut() {
             obj.insert("changes".into(), serde_json::Value::Object(changes));
         }
-        let schedule = self.schedule_of(&fields, &current.events);
-        let stored =
-            StoredTask { fields, status, clock: current.events.clone(), schedule: Self::instants(&schedule), at: now };
+        let schedule = self.schedule_of(&fields, &clock);
+        let stored = StoredTask { fields, status, clock, schedule: Self::instants(&schedule), at: now };
         let event = NewEvent { at: now, actor_id: actor, kind: kind.into(), data };
         let task = self.store.update_task(current.id, version, &stored, &event).await?;
         self.forget_suggester();

@@ -47,6 +47,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("patch", "/api/v1/tasks/{id}"),
     ("delete", "/api/v1/tasks/{id}"),
     ("get", "/api/v1/tasks/{id}/events"),
+    ("get", "/api/v1/tasks/{id}/actions"),
+    ("post", "/api/v1/tasks/{id}/actions"),
     ("get", "/api/v1/calendar/workday"),
     ("get", "/api/v1/calendar/add"),
     ("get", "/api/v1/calendar/between"),

@@ -20,6 +20,33 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/tasks", get(list).post(create))
         .route("/api/v1/tasks/{id}", get(get_one).patch(update).delete(cancel))
         .route("/api/v1/tasks/{id}/events", get(events))
+        .route("/api/v1/tasks/{id}/actions", get(actions).post(act))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActorParam {
+    actor: i64,
+}
+
+async fn actions(
+    State(d): State<AppState>,
+    Path(id): Path<i64>,
+    Query(p): Query<ActorParam>,
+) -> ApiResult<Json<Vec<crate::lifecycle::Available>>> {
+    Ok(Json(d.available_actions(TaskId(id), duban_domain::ids::PersonId(p.actor)).await?))
+}
+
+async fn act(
+    State(d): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Json(mut input): Json<crate::lifecycle::ActionInput>,
+) -> ApiResult<Response> {
+    if input.version.is_none() {
+        input.version = version(&headers, &WriteParams::default()).ok();
+    }
+    Ok(with_etag(StatusCode::OK, d.act(TaskId(id), input).await?))
 }
 
 /// The query string of the task list, as written by clients.

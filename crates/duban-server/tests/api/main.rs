@@ -5,5 +5,6 @@
 mod calendar;
 mod helpers;
 mod imports;
+mod lifecycle;
 mod org;
 mod tasks;

@@ -1,0 +1,450 @@
+//! The closed loop (REQUIREMENTS §5): which action may move a task from which status, who may
+//! take it, what it needs, and which clock events it sets or clears.
+//!
+//! Main path: 交办 → 签收 → 部署 → 办理 → 反馈 → 审核 → 办结. Side paths: 退回 (returned for
+//! rework), 延期 (an extension requested, then approved or refused, before the deadline), 争议 (a
+//! dispute escalated for a ruling that reassigns the task), 中止 (suspended by decision).
+//!
+//! The rules are a pure function of the task's state, the actor's standing and the input, so
+//! every transition is tested here without a database.
+
+use crate::org::Role;
+use crate::policy::ClockEvent;
+use crate::task::Status;
+use crate::{Error, vocabulary};
+use jiff::civil::Date;
+
+vocabulary!(
+    /// What someone does to a task.
+    Action, "action" {
+        Sign = "sign" / "签收",
+        Deploy = "deploy" / "部署",
+        Report = "report" / "报告进展",
+        Feedback = "feedback" / "反馈办结",
+        Approve = "approve" / "审核通过",
+        Return = "return" / "退回",
+        RequestExtension = "request_extension" / "申请延期",
+        ApproveExtension = "approve_extension" / "同意延期",
+        RefuseExtension = "refuse_extension" / "不同意延期",
+        RaiseDispute = "raise_dispute" / "提请裁定",
+        Rule = "rule" / "裁定",
+        Suspend = "suspend" / "中止",
+        Resume = "resume" / "恢复",
+    }
+);
+
+/// Who the actor is with respect to the task.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Standing {
+    pub roles: Vec<Role>,
+    /// The actor belongs to one of the task's lead units (directly or through a group).
+    pub in_lead_unit: bool,
+    /// The actor is the task's leader in charge, or a leader in charge of a lead unit.
+    pub leads_the_task: bool,
+}
+
+impl Standing {
+    fn has(&self, r: Role) -> bool {
+        self.roles.contains(&r)
+    }
+
+    /// Officers and heads of a lead unit act for the unit.
+    fn acts_for_unit(&self) -> bool {
+        self.in_lead_unit && (self.has(Role::Officer) || self.has(Role::UnitHead))
+    }
+
+    /// The supervision office, or the leader in charge, review and decide.
+    fn reviews(&self) -> bool {
+        self.has(Role::Office) || (self.has(Role::Leader) && self.leads_the_task)
+    }
+}
+
+/// What the task is like when the action is taken.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskState {
+    pub status: Status,
+    /// The status before a pending extension request, a dispute or a suspension.
+    pub resume_to: Option<Status>,
+    /// Extensions granted so far.
+    pub extensions: u32,
+    /// Formal supervision notices (督办) issued on the task.
+    pub supervisions: u32,
+    /// The deadline in force (the task's own, or the done stage's due date).
+    pub deadline: Option<Date>,
+    /// Whether all of its subtasks are closed (true when it has none).
+    pub children_closed: bool,
+}
+
+/// What the actor supplies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    pub text: String,
+    /// Names of evidence files.
+    pub evidence: Vec<String>,
+    /// For a feedback after a 督办: the head of the unit has signed it.
+    pub head_signed: bool,
+    pub new_deadline: Option<Date>,
+    /// The day the action is taken.
+    pub today: Date,
+}
+
+impl Default for Input {
+    fn default() -> Self {
+        Self {
+            text: String::new(),
+            evidence: Vec::new(),
+            head_signed: false,
+            new_deadline: None,
+            today: Date::constant(2026, 1, 1),
+        }
+    }
+}
+
+/// The outcome of an allowed action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    pub to: Status,
+    /// The status to come back to afterwards (for requests, disputes and suspensions).
+    pub resume_to: Option<Status>,
+    pub set: Vec<ClockEvent>,
+    pub clear: Vec<ClockEvent>,
+    /// The new deadline, when an extension is granted.
+    pub deadline: Option<Date>,
+    /// Whether an extension is counted.
+    pub counts_extension: bool,
+}
+
+fn refuse(msg: impl Into<String>) -> Error {
+    Error::Conflict(msg.into())
+}
+
+fn need_text(i: &Input, what: &str) -> Result<(), Error> {
+    if i.text.trim().is_empty() {
+        return Err(Error::invalid("text", format!("请填写{what}")));
+    }
+    Ok(())
+}
+
+/// Decides whether `action` may be taken, and what it does.
+pub fn decide(
+    action: Action,
+    t: &TaskState,
+    who: &Standing,
+    i: &Input,
+    max_extensions: u32,
+) -> Result<Transition, Error> {
+    use Action as A;
+    use Status as S;
+    let base = |to: Status| Transition {
+        to,
+        resume_to: None,
+        set: vec![],
+        clear: vec![],
+        deadline: None,
+        counts_extension: false,
+    };
+    let status_label = t.status.label();
+    let wrong = || refuse(format!("任务当前状态为“{status_label}”，不能{}", action.label()));
+    // Who may act.
+    let unit_action =
+        matches!(action, A::Sign | A::Deploy | A::Report | A::Feedback | A::RequestExtension | A::RaiseDispute);
+    if unit_action && !who.acts_for_unit() {
+        return Err(Error::Forbidden);
+    }
+    if !unit_action && !who.reviews() {
+        return Err(Error::Forbidden);
+    }
+    match action {
+        A::Sign => match t.status {
+            S::Assigned => Ok(Transition { set: vec![ClockEvent::Signed], ..base(S::Signed) }),
+            _ => Err(wrong()),
+        },
+        A::Deploy => match t.status {
+            S::Signed => {
+                need_text(i, "工作方案或部署情况")?;
+                Ok(Transition { set: vec![ClockEvent::Deployed, ClockEvent::PlanRecorded], ..base(S::Deployed) })
+            }
+            _ => Err(wrong()),
+        },
+        A::Report => match t.status {
+            S::Signed | S::Deployed | S::InProgress | S::Returned => {
+                need_text(i, "进展情况")?;
+                let mut set = vec![ClockEvent::ProgressReported];
+                if t.status == S::Signed {
+                    set.extend([ClockEvent::Deployed, ClockEvent::PlanRecorded]);
+                }
+                Ok(Transition { set, ..base(S::InProgress) })
+            }
+            _ => Err(wrong()),
+        },
+        A::Feedback => match t.status {
+            S::Deployed | S::InProgress | S::Returned => {
+                need_text(i, "办理结果")?;
+                if i.evidence.is_empty() {
+                    return Err(Error::invalid("evidence", "反馈办结须附佐证材料"));
+                }
+                if t.supervisions > 0 && !i.head_signed {
+                    return Err(Error::invalid("head_signed", "该任务已被督办，反馈须由单位主要负责人签字（001 §10）"));
+                }
+                if !t.children_closed {
+                    return Err(refuse("还有未办结的子任务"));
+                }
+                Ok(Transition { set: vec![ClockEvent::Feedback, ClockEvent::Done], ..base(S::Feedback) })
+            }
+            _ => Err(wrong()),
+        },
+        A::Approve => match t.status {
+            S::Feedback => Ok(Transition { set: vec![ClockEvent::OutcomeReported], ..base(S::Closed) }),
+            _ => Err(wrong()),
+        },
+        A::Return => match t.status {
+            S::Feedback => {
+                need_text(i, "退回原因")?;
+                Ok(Transition { clear: vec![ClockEvent::Feedback, ClockEvent::Done], ..base(S::Returned) })
+            }
+            _ => Err(wrong()),
+        },
+        A::RequestExtension => match t.status {
+            S::Assigned | S::Signed | S::Deployed | S::InProgress | S::Returned => {
+                need_text(i, "延期理由")?;
+                let Some(new) = i.new_deadline else {
+                    return Err(Error::invalid("new_deadline", "请填写申请延至的日期"));
+                };
+                if t.extensions >= max_extensions {
+                    return Err(refuse(format!("该任务已延期 {} 次，达到规则允许的上限", t.extensions)));
+                }
+                if let Some(d) = t.deadline {
+                    if i.today > d {
+                        return Err(refuse(format!("延期须在期限（{d}）前申请，现已逾期")));
+                    }
+                    if new <= d {
+                        return Err(Error::invalid("new_deadline", format!("延至的日期应晚于现有期限 {d}")));
+                    }
+                }
+                Ok(Transition { resume_to: Some(t.status), ..base(S::Extension) })
+            }
+            _ => Err(wrong()),
+        },
+        A::ApproveExtension | A::RefuseExtension => match t.status {
+            S::Extension => {
+                let back = t.resume_to.unwrap_or(S::InProgress);
+                if action == A::RefuseExtension {
+                    need_text(i, "不同意的理由")?;
+                    return Ok(base(back));
+                }
+                let Some(new) = i.new_deadline else {
+                    return Err(Error::invalid("new_deadline", "请确认延至的日期"));
+                };
+                Ok(Transition { deadline: Some(new), counts_extension: true, ..base(back) })
+            }
+            _ => Err(wrong()),
+        },
+        A::RaiseDispute => match t.status {
+            S::Assigned | S::Signed | S::Deployed | S::InProgress | S::Returned => {
+                need_text(i, "各方意见及依据")?;
+                Ok(Transition { resume_to: Some(t.status), ..base(S::Disputed) })
+            }
+            _ => Err(wrong()),
+        },
+        A::Rule => match t.status {
+            // The ruling reassigns the task: the unit it names signs for it afresh.
+            S::Disputed => {
+                need_text(i, "裁定意见")?;
+                Ok(Transition {
+                    clear: vec![ClockEvent::Signed, ClockEvent::Deployed, ClockEvent::PlanRecorded],
+                    ..base(S::Assigned)
+                })
+            }
+            _ => Err(wrong()),
+        },
+        A::Suspend => match t.status {
+            S::Closed | S::Cancelled | S::Suspended => Err(wrong()),
+            other => {
+                need_text(i, "中止决定")?;
+                Ok(Transition { resume_to: Some(other), ..base(S::Suspended) })
+            }
+        },
+        A::Resume => match t.status {
+            S::Suspended => Ok(base(t.resume_to.unwrap_or(S::InProgress))),
+            _ => Err(wrong()),
+        },
+    }
+}
+
+/// The actions `who` may take on a task in state `t` now (with an empty input where text is
+/// needed, which the form then asks for).
+pub fn available(t: &TaskState, who: &Standing, max_extensions: u32) -> Vec<Action> {
+    let probe = Input {
+        text: "x".into(),
+        evidence: vec!["x".into()],
+        head_signed: true,
+        new_deadline: Some(Date::constant(2200, 12, 31)),
+        today: Date::constant(1900, 1, 1),
+    };
+    Action::ALL.iter().copied().filter(|a| decide(*a, t, who, &probe, max_extensions).is_ok()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn officer() -> Standing {
+        Standing { roles: vec![Role::Officer], in_lead_unit: true, leads_the_task: false }
+    }
+    fn head() -> Standing {
+        Standing { roles: vec![Role::UnitHead], in_lead_unit: true, leads_the_task: false }
+    }
+    fn office() -> Standing {
+        Standing { roles: vec![Role::Office], ..Standing::default() }
+    }
+    fn leader(of_task: bool) -> Standing {
+        Standing { roles: vec![Role::Leader], in_lead_unit: false, leads_the_task: of_task }
+    }
+    fn outsider() -> Standing {
+        Standing { roles: vec![Role::Officer], in_lead_unit: false, leads_the_task: false }
+    }
+    fn state(status: Status) -> TaskState {
+        TaskState { status, children_closed: true, deadline: Some(date(2026, 6, 30)), ..TaskState::default() }
+    }
+    fn text(s: &str) -> Input {
+        Input { text: s.into(), today: date(2026, 3, 2), ..Input::default() }
+    }
+
+    #[test]
+    fn the_main_path_runs_from_assigned_to_closed() {
+        let t = decide(Action::Sign, &state(Status::Assigned), &officer(), &Input::default(), 1).unwrap();
+        assert_eq!((t.to, t.set.clone()), (Status::Signed, vec![ClockEvent::Signed]));
+        let t = decide(Action::Deploy, &state(Status::Signed), &head(), &text("方案"), 1).unwrap();
+        assert_eq!(t.to, Status::Deployed);
+        assert!(t.set.contains(&ClockEvent::PlanRecorded));
+        let t = decide(Action::Report, &state(Status::Deployed), &officer(), &text("进展"), 1).unwrap();
+        assert_eq!(t.to, Status::InProgress);
+        let mut i = text("已完成");
+        i.evidence = vec!["验收报告.pdf".into()];
+        let t = decide(Action::Feedback, &state(Status::InProgress), &officer(), &i, 1).unwrap();
+        assert_eq!((t.to, t.set.clone()), (Status::Feedback, vec![ClockEvent::Feedback, ClockEvent::Done]));
+        let t = decide(Action::Approve, &state(Status::Feedback), &office(), &Input::default(), 1).unwrap();
+        assert_eq!(t.to, Status::Closed);
+    }
+
+    #[test]
+    fn only_the_lead_unit_acts_and_only_the_office_or_the_leader_in_charge_reviews() {
+        assert_eq!(
+            decide(Action::Sign, &state(Status::Assigned), &outsider(), &Input::default(), 1),
+            Err(Error::Forbidden)
+        );
+        assert_eq!(
+            decide(Action::Sign, &state(Status::Assigned), &office(), &Input::default(), 1),
+            Err(Error::Forbidden)
+        );
+        assert_eq!(
+            decide(Action::Approve, &state(Status::Feedback), &officer(), &Input::default(), 1),
+            Err(Error::Forbidden)
+        );
+        assert_eq!(
+            decide(Action::Approve, &state(Status::Feedback), &leader(false), &Input::default(), 1),
+            Err(Error::Forbidden)
+        );
+        assert!(decide(Action::Approve, &state(Status::Feedback), &leader(true), &Input::default(), 1).is_ok());
+    }
+
+    #[test]
+    fn each_action_needs_what_it_needs() {
+        let e = decide(Action::Deploy, &state(Status::Signed), &officer(), &Input::default(), 1).unwrap_err();
+        assert!(matches!(e, Error::Invalid { ref field, .. } if field == "text"));
+        let e = decide(Action::Feedback, &state(Status::InProgress), &officer(), &text("完成"), 1).unwrap_err();
+        assert!(matches!(e, Error::Invalid { ref field, .. } if field == "evidence"));
+        // After a 督办, feedback needs the head's signature.
+        let mut s = state(Status::InProgress);
+        s.supervisions = 1;
+        let mut i = text("完成");
+        i.evidence = vec!["x.pdf".into()];
+        let e = decide(Action::Feedback, &s, &officer(), &i, 1).unwrap_err();
+        assert!(matches!(e, Error::Invalid { ref field, .. } if field == "head_signed"));
+        i.head_signed = true;
+        assert!(decide(Action::Feedback, &s, &officer(), &i, 1).is_ok());
+        // A parent waits for its children.
+        let mut p = state(Status::InProgress);
+        p.children_closed = false;
+        assert!(matches!(decide(Action::Feedback, &p, &officer(), &i, 1), Err(Error::Conflict(_))));
+    }
+
+    #[test]
+    fn a_return_reopens_the_done_stage() {
+        let t = decide(Action::Return, &state(Status::Feedback), &office(), &text("材料不全"), 1).unwrap();
+        assert_eq!((t.to, t.clear.clone()), (Status::Returned, vec![ClockEvent::Feedback, ClockEvent::Done]));
+        assert!(decide(Action::Report, &state(Status::Returned), &officer(), &text("补充"), 1).is_ok());
+    }
+
+    #[test]
+    fn an_extension_is_requested_before_the_deadline_and_limited_by_policy() {
+        let mut i = text("客观原因");
+        i.new_deadline = Some(date(2026, 9, 30));
+        let t = decide(Action::RequestExtension, &state(Status::InProgress), &officer(), &i, 1).unwrap();
+        assert_eq!((t.to, t.resume_to), (Status::Extension, Some(Status::InProgress)));
+        let late = Input { today: date(2026, 7, 1), ..i.clone() };
+        assert!(matches!(
+            decide(Action::RequestExtension, &state(Status::InProgress), &officer(), &late, 1),
+            Err(Error::Conflict(_))
+        ));
+        let mut used = state(Status::InProgress);
+        used.extensions = 1;
+        assert!(matches!(decide(Action::RequestExtension, &used, &officer(), &i, 1), Err(Error::Conflict(_))));
+        assert!(decide(Action::RequestExtension, &used, &officer(), &i, 2).is_ok());
+        let earlier = Input { new_deadline: Some(date(2026, 5, 1)), ..i.clone() };
+        assert!(decide(Action::RequestExtension, &state(Status::InProgress), &officer(), &earlier, 1).is_err());
+        let mut pending = state(Status::Extension);
+        pending.resume_to = Some(Status::InProgress);
+        let t = decide(Action::ApproveExtension, &pending, &office(), &i, 1).unwrap();
+        assert_eq!((t.to, t.deadline, t.counts_extension), (Status::InProgress, Some(date(2026, 9, 30)), true));
+        let t = decide(Action::RefuseExtension, &pending, &leader(true), &text("理由不充分"), 1).unwrap();
+        assert_eq!((t.to, t.deadline), (Status::InProgress, None));
+    }
+
+    #[test]
+    fn a_dispute_is_ruled_and_the_task_starts_again_with_its_new_lead() {
+        let t = decide(Action::RaiseDispute, &state(Status::Signed), &head(), &text("甲局认为…乙局认为…"), 1).unwrap();
+        assert_eq!(t.to, Status::Disputed);
+        let t = decide(Action::Rule, &state(Status::Disputed), &office(), &text("由乙局牵头"), 1).unwrap();
+        assert_eq!(t.to, Status::Assigned);
+        assert!(t.clear.contains(&ClockEvent::Signed));
+    }
+
+    #[test]
+    fn a_suspended_task_resumes_where_it_was() {
+        let t = decide(Action::Suspend, &state(Status::InProgress), &office(), &text("政策调整"), 1).unwrap();
+        assert_eq!((t.to, t.resume_to), (Status::Suspended, Some(Status::InProgress)));
+        let mut s = state(Status::Suspended);
+        s.resume_to = Some(Status::InProgress);
+        assert_eq!(decide(Action::Resume, &s, &office(), &Input::default(), 1).unwrap().to, Status::InProgress);
+        assert!(decide(Action::Suspend, &state(Status::Closed), &office(), &text("x"), 1).is_err());
+    }
+
+    #[test]
+    fn no_action_leaves_a_closed_or_cancelled_task() {
+        for s in [Status::Closed, Status::Cancelled] {
+            assert!(available(&state(s), &office(), 1).is_empty(), "{s:?}");
+            assert!(available(&state(s), &officer(), 1).is_empty(), "{s:?}");
+        }
+        assert_eq!(
+            available(&state(Status::Assigned), &officer(), 1),
+            vec![Action::Sign, Action::RequestExtension, Action::RaiseDispute]
+        );
+        assert_eq!(
+            available(&state(Status::Feedback), &office(), 1),
+            vec![Action::Approve, Action::Return, Action::Suspend]
+        );
+    }
+
+    #[test]
+    fn every_status_and_action_pair_is_decided_without_panicking() {
+        for s in Status::ALL {
+            for a in Action::ALL {
+                for who in [officer(), head(), office(), leader(true), leader(false), outsider()] {
+                    let _ = decide(*a, &state(*s), &who, &text("x"), 1);
+                }
+            }
+        }
+    }
+}

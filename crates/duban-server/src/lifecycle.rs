@@ -1,0 +1,214 @@
+//! Lifecycle actions on tasks: works out the actor's standing and the task's state, asks the
+//! domain's rules ([`duban_domain::lifecycle::decide`]) whether the action may be taken, and
+//! writes the result with an event in the task's trail. A parent task closes when its last
+//! subtask is approved.
+
+use crate::service::{Duban, Edit, TaskView};
+use duban_domain::Error;
+use duban_domain::ids::{PersonId, TaskId};
+use duban_domain::lifecycle::{Action, Input, Standing, TaskState, available, decide};
+use duban_domain::org::Role;
+use duban_domain::task::{Party, Status, Task};
+use duban_store::{TaskQuery, TaskSort};
+use serde::{Deserialize, Serialize};
+
+/// What an actor sends with an action.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ActionInput {
+    pub action: String,
+    /// The person acting (until sign-in, the caller names them).
+    pub actor: Option<i64>,
+    /// The version of the task the actor saw.
+    pub version: Option<i64>,
+    pub text: String,
+    pub evidence: Vec<String>,
+    pub head_signed: bool,
+    pub new_deadline: Option<String>,
+    /// For a ruling: the units the task is reassigned to.
+    pub lead: Option<Vec<Party>>,
+    pub cooperating: Option<Vec<Party>>,
+}
+
+/// An action the viewer may take.
+#[derive(Debug, Clone, Serialize)]
+pub struct Available {
+    pub action: Action,
+    pub label: &'static str,
+}
+
+/// Statuses whose entry saves where the task came from.
+const RESUMABLE: &[&str] = &["request_extension", "raise_dispute", "suspend"];
+
+impl Duban {
+    async fn standing(&self, task: &Task, actor: PersonId) -> Result<Standing, Error> {
+        let person = self.store().get_person(actor).await?;
+        if !person.active {
+            return Err(Error::Forbidden);
+        }
+        let mut lead_units = Vec::new();
+        for p in &task.fields.lead {
+            match p {
+                Party::Unit(u) => lead_units.push(*u),
+                Party::Group(g) => lead_units.extend(self.store().get_group(*g).await?.members),
+            }
+        }
+        let in_lead_unit = person.fields.unit_id.is_some_and(|u| lead_units.contains(&u));
+        let leads_the_task = person.fields.roles.contains(&Role::Leader)
+            && (task.fields.leader_id == Some(actor)
+                || person.fields.charge_units.iter().any(|u| lead_units.contains(u)));
+        Ok(Standing { roles: person.fields.roles.clone(), in_lead_unit, leads_the_task })
+    }
+
+    async fn state(&self, task: &Task) -> Result<TaskState, Error> {
+        let events = self.store().task_events(task.id).await?;
+        let resume_to = events
+            .iter()
+            .rev()
+            .find(|e| RESUMABLE.contains(&e.kind.as_str()))
+            .and_then(|e| e.data.get("resume_to").and_then(|v| serde_json::from_value(v.clone()).ok()));
+        let count = |kind: &str| events.iter().filter(|e| e.kind == kind).count() as u32;
+        let children = self
+            .store()
+            .list_tasks(&TaskQuery {
+                parent_id: Some(task.id),
+                page: 1,
+                per_page: 500,
+                now: self.now(),
+                sort: TaskSort::Number,
+                ..Default::default()
+            })
+            .await?;
+        let deadline = task.fields.deadline.or_else(|| {
+            self.schedule_of(&task.fields, &task.events)
+                .stages
+                .iter()
+                .find(|s| s.stop == duban_domain::policy::ClockEvent::Done)
+                .and_then(|s| s.due)
+        });
+        Ok(TaskState {
+            status: task.status,
+            resume_to,
+            extensions: count("approve_extension"),
+            supervisions: count("supervised"),
+            deadline,
+            children_closed: children.items.iter().all(|c| matches!(c.status, Status::Closed | Status::Cancelled)),
+        })
+    }
+
+    /// The actions `actor` may take on the task now.
+    pub async fn available_actions(&self, id: TaskId, actor: PersonId) -> Result<Vec<Available>, Error> {
+        let task = self.store().get_task(id).await?;
+        let who = self.standing(&task, actor).await?;
+        let state = self.state(&task).await?;
+        Ok(available(&state, &who, self.policy().settings.max_extensions)
+            .into_iter()
+            .map(|a| Available { action: a, label: a.label() })
+            .collect())
+    }
+
+    /// Takes an action on a task.
+    pub async fn act(&self, id: TaskId, input: ActionInput) -> Result<TaskView, Error> {
+        let action: Action = input.action.parse()?;
+        let actor = PersonId(input.actor.ok_or_else(|| Error::invalid("actor", "请指明操作人"))?);
+        let version = input.version.ok_or_else(|| Error::invalid("version", "请提供所依据的任务版本号"))?;
+        let task = self.store().get_task(id).await?;
+        if task.version != version {
+            return Err(Error::VersionConflict { current: task.version });
+        }
+        let who = self.standing(&task, actor).await?;
+        let state = self.state(&task).await?;
+        let tz = self.policy().timezone();
+        let new_deadline = input
+            .new_deadline
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| duban_domain::task::parse_date("new_deadline", s))
+            .transpose()?;
+        let domain_input = Input {
+            text: input.text.trim().to_string(),
+            evidence: input.evidence.iter().map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect(),
+            head_signed: input.head_signed,
+            new_deadline,
+            today: self.now().to_zoned(tz).date(),
+        };
+        let t = decide(action, &state, &who, &domain_input, self.policy().settings.max_extensions)?;
+        let now = self.now();
+        let mut clock = task.events.clone();
+        for e in &t.set {
+            clock.entry(*e).or_insert(now);
+        }
+        for e in &t.clear {
+            clock.remove(e);
+        }
+        let mut fields = task.fields.clone();
+        if let Some(d) = t.deadline {
+            fields.deadline = Some(d);
+        }
+        if action == Action::Rule {
+            let lead = input
+                .lead
+                .clone()
+                .filter(|l| !l.is_empty())
+                .ok_or_else(|| Error::invalid("lead", "裁定须指明牵头单位"))?;
+            fields.lead = lead;
+            if let Some(c) = input.cooperating.clone() {
+                fields.cooperating = c;
+            }
+            fields.cooperating.retain(|p| !fields.lead.contains(p));
+        }
+        let data = serde_json::json!({
+            "text": domain_input.text,
+            "evidence": domain_input.evidence,
+            "head_signed": domain_input.head_signed,
+            "new_deadline": domain_input.new_deadline,
+            "resume_to": t.resume_to,
+        });
+        let parent = task.fields.parent_id;
+        let view = self
+            .write_with_clock(
+                task,
+                version,
+                fields,
+                t.to,
+                clock,
+                Edit { kind: action.code(), data, actor: Some(actor) },
+            )
+            .await?;
+        if action == Action::Approve
+            && let Some(parent) = parent
+        {
+            self.close_parent_if_done(parent).await?;
+        }
+        Ok(view)
+    }
+
+    /// Closes a parent whose subtasks are all closed.
+    async fn close_parent_if_done(&self, parent: TaskId) -> Result<(), Error> {
+        let p = self.store().get_task(parent).await?;
+        if !p.status.is_open() {
+            return Ok(());
+        }
+        if !self.state(&p).await?.children_closed {
+            return Ok(());
+        }
+        let mut clock = p.events.clone();
+        let now = self.now();
+        for e in [duban_domain::policy::ClockEvent::Feedback, duban_domain::policy::ClockEvent::Done] {
+            clock.entry(e).or_insert(now);
+        }
+        let fields = p.fields.clone();
+        let version = p.version;
+        let data = serde_json::json!({ "text": "子任务全部办结" });
+        self.write_with_clock(
+            p,
+            version,
+            fields,
+            Status::Closed,
+            clock,
+            Edit { kind: "closed_by_subtasks", data, actor: None },
+        )
+        .await?;
+        Ok(())
+    }
+}
