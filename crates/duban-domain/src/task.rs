@@ -84,6 +84,8 @@ vocabulary!(
     }
 );
 
+// The enum is declared by `vocabulary!`, whose derive list is fixed.
+#[allow(clippy::derivable_impls)]
 impl Default for Status {
     fn default() -> Self {
         Status::Assigned
