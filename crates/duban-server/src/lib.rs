@@ -12,6 +12,7 @@ pub mod lifecycle;
 pub mod service;
 pub mod startup;
 pub mod suggest;
+pub mod work;
 
 /// The system clock: the one place in Duban that reads the wall time.
 #[derive(Debug, Default, Clone, Copy)]

@@ -49,6 +49,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/tasks/{id}/events"),
     ("get", "/api/v1/tasks/{id}/actions"),
     ("post", "/api/v1/tasks/{id}/actions"),
+    ("get", "/api/v1/work"),
     ("get", "/api/v1/calendar/workday"),
     ("get", "/api/v1/calendar/add"),
     ("get", "/api/v1/calendar/between"),

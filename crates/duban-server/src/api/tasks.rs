@@ -21,6 +21,23 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/tasks/{id}", get(get_one).patch(update).delete(cancel))
         .route("/api/v1/tasks/{id}/events", get(events))
         .route("/api/v1/tasks/{id}/actions", get(actions).post(act))
+        .route("/api/v1/work", get(work))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct WorkParams {
+    unit: Option<i64>,
+    person: Option<i64>,
+}
+
+async fn work(State(d): State<AppState>, Query(p): Query<WorkParams>) -> ApiResult<Json<crate::work::WorkList>> {
+    let list = match (p.unit, p.person) {
+        (Some(u), None) => d.unit_work(UnitId(u)).await?,
+        (None, Some(person)) => d.person_work(duban_domain::ids::PersonId(person)).await?,
+        _ => return Err(Error::invalid("unit", "请指定 unit 或 person 之一").into()),
+    };
+    Ok(Json(list))
 }
 
 #[derive(Debug, Deserialize)]

@@ -195,3 +195,35 @@ async fn a_parent_closes_when_its_subtasks_have() {
     let events = app.get(&format!("/api/v1/tasks/{}/events", parent["id"])).await.json;
     assert_eq!(events.as_array().unwrap().last().unwrap()["kind"], "closed_by_subtasks");
 }
+
+#[tokio::test]
+async fn a_unit_and_its_people_see_their_work_lists() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    app.clock.set(bj("2026-03-02T09:00"));
+    let fresh = app.task(json!({"title": "待签收", "lead": [{"unit": c.unit_a}]})).await;
+    let signed = app.task(json!({"title": "待报告", "lead": [{"unit": c.unit_a}]})).await;
+    act(&app, &signed, json!({"action": "sign", "actor": c.officer})).await;
+    let returned = app.task(json!({"title": "被退回", "lead": [{"unit": c.unit_a}]})).await;
+    let r = act(&app, &returned, json!({"action": "sign", "actor": c.officer})).await.json;
+    let r = act(&app, &r, json!({"action": "report", "actor": c.officer, "text": "x"})).await.json;
+    let r =
+        act(&app, &r, json!({"action": "feedback", "actor": c.officer, "text": "完成", "evidence": ["x"]})).await.json;
+    act(&app, &r, json!({"action": "return", "actor": c.office, "text": "不合格"})).await;
+    app.task(json!({"title": "别的单位的", "lead": [{"unit": c.unit_b}]})).await;
+    // Ten days on, the unsigned task is past its 3-working-day signing limit.
+    app.clock.set(bj("2026-03-12T09:00"));
+    let w = app.get(&format!("/api/v1/work?unit={}", c.unit_a)).await.json;
+    let titles = |k: &str| {
+        w[k]["items"].as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(titles("to_sign"), vec!["待签收"]);
+    assert_eq!(titles("to_report"), vec!["待报告"]);
+    assert_eq!(titles("returned"), vec!["被退回"]);
+    assert!(titles("overdue").contains(&"待签收".to_string()));
+    assert_eq!(w["to_sign"]["items"][0]["id"], fresh["id"]);
+    let by_person = app.get(&format!("/api/v1/work?person={}", c.officer)).await.json;
+    assert_eq!(by_person, w);
+    let r = app.get("/api/v1/work").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
