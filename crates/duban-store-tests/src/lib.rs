@@ -187,7 +187,10 @@ macro_rules! behaviour_suite {
             the_event_chain_holds_over_every_write,
             the_event_chain_finds_an_event_edited_by_hand,
             the_event_chain_finds_a_deleted_last_event,
-            the_event_chain_finds_a_deleted_middle_event
+            the_event_chain_finds_a_deleted_middle_event,
+            notices_are_numbered_per_year_and_issued_once,
+            messages_are_queued_once_and_delivered_or_retried,
+            naming_candidates_are_recorded_once
         );
     };
     (@each $factory:path; $($name:ident),+ $(,)?) => {

@@ -599,3 +599,79 @@ pub async fn the_event_chain_finds_a_deleted_middle_event(db: &TestDb) {
     let r = db.store.verify_events().await.unwrap();
     assert_eq!(r.broken.unwrap().event_id, Some(EventId(first + 2)));
 }
+
+pub async fn notices_are_numbered_per_year_and_issued_once(db: &TestDb) {
+    let s = &*db.store;
+    let a = s.create_task(&task("甲", vec![]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
+    let n = |key: &str, year: i16| NewNotice {
+        dedup_key: key.into(),
+        task_id: a.id,
+        stage: "sign".into(),
+        round: 1,
+        issued_at: t("2026-03-06T01:00:00Z"),
+        answer_by: date(year, 3, 11),
+    };
+    let first = s.issue_notice(&n("a", 2026)).await.unwrap().unwrap();
+    assert_eq!(first.number, "督〔2026〕1号");
+    assert_eq!(s.issue_notice(&n("a", 2026)).await.unwrap(), None);
+    assert_eq!(s.issue_notice(&n("b", 2026)).await.unwrap().unwrap().number, "督〔2026〕2号");
+    assert_eq!(s.issue_notice(&n("c", 2027)).await.unwrap().unwrap().number, "督〔2027〕1号");
+    assert_eq!(s.task_notices(a.id).await.unwrap().len(), 3);
+    assert_eq!(s.list_notices().await.unwrap()[0], first);
+}
+
+pub async fn messages_are_queued_once_and_delivered_or_retried(db: &TestDb) {
+    let s = &*db.store;
+    let u = s.create_unit(&unit("甲局", &[])).await.unwrap();
+    let p = s.create_person(&person("张三", "zs", Some(u.id))).await.unwrap();
+    let m = |key: &str, not_before: &str| NewMessage {
+        dedup_key: key.into(),
+        kind: "remind".into(),
+        channel: "inbox".into(),
+        person_id: Some(p.id),
+        address: String::new(),
+        task_id: None,
+        subject: "催办".into(),
+        body: "请尽快签收".into(),
+        created_at: t("2026-03-06T00:00:00Z"),
+        not_before: t(not_before),
+    };
+    assert!(s.enqueue(&m("one", "2026-03-06T01:00:00Z")).await.unwrap());
+    assert!(!s.enqueue(&m("one", "2026-03-06T01:00:00Z")).await.unwrap());
+    assert!(s.enqueue(&m("later", "2026-03-09T01:00:00Z")).await.unwrap());
+    let due = s.due_messages(t("2026-03-06T02:00:00Z"), 10).await.unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].message.dedup_key, "one");
+    s.record_delivery(
+        due[0].id,
+        &Delivery::Failed { error: "timeout".into(), retry_at: Some(t("2026-03-06T03:00:00Z")) },
+    )
+    .await
+    .unwrap();
+    assert!(s.due_messages(t("2026-03-06T02:30:00Z"), 10).await.unwrap().is_empty());
+    let again = s.due_messages(t("2026-03-06T03:00:00Z"), 10).await.unwrap();
+    assert_eq!((again[0].attempts, again[0].last_error.as_str()), (1, "timeout"));
+    s.record_delivery(again[0].id, &Delivery::Sent { at: t("2026-03-06T03:00:01Z") }).await.unwrap();
+    let all = s.list_messages(Some(p.id), 10).await.unwrap();
+    let sent = all.iter().find(|m| m.message.dedup_key == "one").unwrap();
+    assert_eq!((sent.status.as_str(), sent.attempts, sent.delivered_at), ("sent", 2, Some(t("2026-03-06T03:00:01Z"))));
+    let later = all.iter().find(|m| m.message.dedup_key == "later").unwrap();
+    s.record_delivery(later.id, &Delivery::Failed { error: "bad address".into(), retry_at: None }).await.unwrap();
+    assert!(s.due_messages(t("2026-04-01T00:00:00Z"), 10).await.unwrap().is_empty());
+}
+
+pub async fn naming_candidates_are_recorded_once(db: &TestDb) {
+    let s = &*db.store;
+    let a = s.create_task(&task("甲", vec![]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
+    let n = NewNaming {
+        dedup_key: "k".into(),
+        task_id: a.id,
+        unit_id: None,
+        person_id: None,
+        created_at: t("2026-03-20T00:00:00Z"),
+        reason: "连续两次督办无进展".into(),
+    };
+    assert!(s.add_naming(&n).await.unwrap());
+    assert!(!s.add_naming(&n).await.unwrap());
+    assert_eq!(s.list_naming().await.unwrap().len(), 1);
+}

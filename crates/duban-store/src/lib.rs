@@ -81,6 +81,21 @@ pub trait Store: Send + Sync + 'static {
     /// Sets the stored due and warning instants of tasks (after the calendar or policy changed).
     async fn set_schedules(&self, s: &[(TaskId, ScheduleInstants)]) -> Result<()>;
 
+    // The supervision engine's records; every insert is idempotent by its dedup key.
+    /// Issues a 督办 notice with the next number of its year; `None` when already issued.
+    async fn issue_notice(&self, n: &NewNotice) -> Result<Option<Notice>>;
+    async fn task_notices(&self, task: TaskId) -> Result<Vec<Notice>>;
+    async fn list_notices(&self) -> Result<Vec<Notice>>;
+    /// Queues a message; false when one with its dedup key exists.
+    async fn enqueue(&self, m: &NewMessage) -> Result<bool>;
+    /// Pending messages whose time has come, oldest first.
+    async fn due_messages(&self, now: Timestamp, limit: u32) -> Result<Vec<Message>>;
+    async fn record_delivery(&self, id: i64, d: &Delivery) -> Result<()>;
+    /// Messages, newest first; only a person's with `person`.
+    async fn list_messages(&self, person: Option<PersonId>, limit: u32) -> Result<Vec<Message>>;
+    async fn add_naming(&self, n: &NewNaming) -> Result<bool>;
+    async fn list_naming(&self) -> Result<Vec<Naming>>;
+
     // Calendar data imported by administrators.
     async fn add_calendar_file(&self, f: &CalendarFile, note: &str, at: Timestamp) -> Result<i64>;
     async fn calendar_files(&self) -> Result<Vec<CalendarFile>>;

@@ -156,3 +156,93 @@ pub struct BrokenLink {
     pub task_id: Option<TaskId>,
     pub reason: String,
 }
+
+/// A 督办 notice to issue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNotice {
+    /// What makes it unique (task, stage, due date, round): a second issue is a no-op.
+    pub dedup_key: String,
+    pub task_id: TaskId,
+    pub stage: String,
+    /// 1 for the first supervision of a stage, 2 for the second.
+    pub round: i64,
+    pub issued_at: Timestamp,
+    pub answer_by: Date,
+}
+
+/// A 督办 notice (督办单), numbered 督〔YYYY〕N号.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notice {
+    pub id: i64,
+    pub number: String,
+    pub task_id: TaskId,
+    pub stage: String,
+    pub round: i64,
+    pub issued_at: Timestamp,
+    pub answer_by: Date,
+    pub answered_at: Option<Timestamp>,
+}
+
+/// A message to deliver.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewMessage {
+    pub dedup_key: String,
+    /// remind / cadence / supervise / escalate.
+    pub kind: String,
+    /// inbox / email / sms.
+    pub channel: String,
+    pub person_id: Option<PersonId>,
+    /// The e-mail address or phone number; empty for the in-app inbox.
+    pub address: String,
+    pub task_id: Option<TaskId>,
+    pub subject: String,
+    pub body: String,
+    pub created_at: Timestamp,
+    /// Not before this instant (working hours); urgent messages go at once.
+    pub not_before: Timestamp,
+}
+
+/// A message and its delivery state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Message {
+    pub id: i64,
+    #[serde(flatten)]
+    pub message: NewMessage,
+    pub attempts: i64,
+    pub next_attempt_at: Timestamp,
+    /// pending / sent / failed.
+    pub status: String,
+    pub last_error: String,
+    pub delivered_at: Option<Timestamp>,
+}
+
+/// What became of one delivery attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    Sent {
+        at: Timestamp,
+    },
+    /// Tried again at `retry_at`, or given up when `None`.
+    Failed {
+        error: String,
+        retry_at: Option<Timestamp>,
+    },
+}
+
+/// A unit and person to be named in the next bulletin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewNaming {
+    pub dedup_key: String,
+    pub task_id: TaskId,
+    pub unit_id: Option<UnitId>,
+    pub person_id: Option<PersonId>,
+    pub created_at: Timestamp,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Naming {
+    pub id: i64,
+    #[serde(flatten)]
+    pub naming: NewNaming,
+}

@@ -221,6 +221,44 @@ macro_rules! sql_store {
                 })
             }
 
+            fn notice_from_row(r: &DbRow) -> Result<Notice> {
+                let g = db_err("read notice");
+                Ok(Notice {
+                    id: r.try_get("id").map_err(&g)?,
+                    number: r.try_get("number").map_err(&g)?,
+                    task_id: TaskId(r.try_get("task_id").map_err(&g)?),
+                    stage: r.try_get("stage").map_err(&g)?,
+                    round: r.try_get("round").map_err(&g)?,
+                    issued_at: ts(r.try_get("issued_at").map_err(&g)?)?,
+                    answer_by: code("answer_by", &r.try_get::<String, _>("answer_by").map_err(&g)?)?,
+                    answered_at: ts_opt(r.try_get("answered_at").map_err(&g)?)?,
+                })
+            }
+
+            fn message_from_row(r: &DbRow) -> Result<Message> {
+                let g = db_err("read message");
+                Ok(Message {
+                    id: r.try_get("id").map_err(&g)?,
+                    message: NewMessage {
+                        dedup_key: r.try_get("dedup_key").map_err(&g)?,
+                        kind: r.try_get("kind").map_err(&g)?,
+                        channel: r.try_get("channel").map_err(&g)?,
+                        person_id: r.try_get::<Option<i64>, _>("person_id").map_err(&g)?.map(PersonId),
+                        address: r.try_get("address").map_err(&g)?,
+                        task_id: r.try_get::<Option<i64>, _>("task_id").map_err(&g)?.map(TaskId),
+                        subject: r.try_get("subject").map_err(&g)?,
+                        body: r.try_get("body").map_err(&g)?,
+                        created_at: ts(r.try_get("created_at").map_err(&g)?)?,
+                        not_before: ts(r.try_get("not_before").map_err(&g)?)?,
+                    },
+                    attempts: r.try_get("attempts").map_err(&g)?,
+                    next_attempt_at: ts(r.try_get("next_attempt_at").map_err(&g)?)?,
+                    status: r.try_get("status").map_err(&g)?,
+                    last_error: r.try_get("last_error").map_err(&g)?,
+                    delivered_at: ts_opt(r.try_get("delivered_at").map_err(&g)?)?,
+                })
+            }
+
             /// A task row without its parties.
             fn task_from_row(r: &DbRow) -> Result<Task> {
                 let g = db_err("read task");
@@ -1206,6 +1244,182 @@ macro_rules! sql_store {
                         }
                     }
                     Ok(report)
+                }
+
+                async fn issue_notice(&self, n: &NewNotice) -> Result<Option<Notice>> {
+                    let mut tx = self.pool.begin().await.map_err(db_err("begin"))?;
+                    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM notices WHERE dedup_key = $1")
+                        .bind(&n.dedup_key)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(db_err("find notice"))?;
+                    if exists.is_some() {
+                        return Ok(None);
+                    }
+                    let year = n.answer_by.year();
+                    let prefix = format!("督〔{year}〕");
+                    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notices WHERE number LIKE $1")
+                        .bind(format!("{prefix}%"))
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(db_err("count notices"))?;
+                    let number = format!("{prefix}{}号", count + 1);
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO notices (number, dedup_key, task_id, stage, round, issued_at, answer_by) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    )
+                    .bind(&number)
+                    .bind(&n.dedup_key)
+                    .bind(n.task_id.0)
+                    .bind(&n.stage)
+                    .bind(n.round)
+                    .bind(ms(n.issued_at))
+                    .bind(n.answer_by.to_string())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err("insert notice"))?;
+                    tx.commit().await.map_err(db_err("commit"))?;
+                    Ok(Some(Notice {
+                        id,
+                        number,
+                        task_id: n.task_id,
+                        stage: n.stage.clone(),
+                        round: n.round,
+                        issued_at: n.issued_at,
+                        answer_by: n.answer_by,
+                        answered_at: None,
+                    }))
+                }
+
+                async fn task_notices(&self, task: TaskId) -> Result<Vec<Notice>> {
+                    let rows = sqlx::query("SELECT * FROM notices WHERE task_id = $1 ORDER BY id")
+                        .bind(task.0)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_err("task notices"))?;
+                    rows.iter().map(notice_from_row).collect()
+                }
+
+                async fn list_notices(&self) -> Result<Vec<Notice>> {
+                    let rows = sqlx::query("SELECT * FROM notices ORDER BY id")
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_err("list notices"))?;
+                    rows.iter().map(notice_from_row).collect()
+                }
+
+                async fn enqueue(&self, m: &NewMessage) -> Result<bool> {
+                    let done = sqlx::query(
+                        "INSERT INTO outbox (dedup_key, kind, channel, person_id, address, task_id, subject, body, created_at, \
+                         not_before, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+                         ON CONFLICT (dedup_key) DO NOTHING",
+                    )
+                    .bind(&m.dedup_key)
+                    .bind(&m.kind)
+                    .bind(&m.channel)
+                    .bind(m.person_id.map(|p| p.0))
+                    .bind(&m.address)
+                    .bind(m.task_id.map(|t| t.0))
+                    .bind(&m.subject)
+                    .bind(&m.body)
+                    .bind(ms(m.created_at))
+                    .bind(ms(m.not_before))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err("enqueue"))?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn due_messages(&self, now: Timestamp, limit: u32) -> Result<Vec<Message>> {
+                    let rows = sqlx::query(
+                        "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND not_before <= $1 \
+                         ORDER BY next_attempt_at, id LIMIT $2",
+                    )
+                    .bind(ms(now))
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err("due messages"))?;
+                    rows.iter().map(message_from_row).collect()
+                }
+
+                async fn record_delivery(&self, id: i64, d: &Delivery) -> Result<()> {
+                    let q = match d {
+                        Delivery::Sent { at } => sqlx::query(
+                            "UPDATE outbox SET status = 'sent', attempts = attempts + 1, delivered_at = $1, last_error = '' WHERE id = $2",
+                        )
+                        .bind(ms(*at))
+                        .bind(id),
+                        Delivery::Failed { error, retry_at: Some(at) } => sqlx::query(
+                            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE id = $3",
+                        )
+                        .bind(ms(*at))
+                        .bind(error.clone())
+                        .bind(id),
+                        Delivery::Failed { error, retry_at: None } => sqlx::query(
+                            "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $1 WHERE id = $2",
+                        )
+                        .bind(error.clone())
+                        .bind(id),
+                    };
+                    q.execute(&self.pool).await.map_err(db_err("record delivery"))?;
+                    Ok(())
+                }
+
+                async fn list_messages(&self, person: Option<PersonId>, limit: u32) -> Result<Vec<Message>> {
+                    let rows = match person {
+                        Some(p) => sqlx::query("SELECT * FROM outbox WHERE person_id = $1 ORDER BY id DESC LIMIT $2")
+                            .bind(p.0)
+                            .bind(i64::from(limit))
+                            .fetch_all(&self.pool)
+                            .await,
+                        None => sqlx::query("SELECT * FROM outbox ORDER BY id DESC LIMIT $1")
+                            .bind(i64::from(limit))
+                            .fetch_all(&self.pool)
+                            .await,
+                    }
+                    .map_err(db_err("list messages"))?;
+                    rows.iter().map(message_from_row).collect()
+                }
+
+                async fn add_naming(&self, n: &NewNaming) -> Result<bool> {
+                    let done = sqlx::query(
+                        "INSERT INTO naming_candidates (dedup_key, task_id, unit_id, person_id, created_at, reason) \
+                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dedup_key) DO NOTHING",
+                    )
+                    .bind(&n.dedup_key)
+                    .bind(n.task_id.0)
+                    .bind(n.unit_id.map(|u| u.0))
+                    .bind(n.person_id.map(|p| p.0))
+                    .bind(ms(n.created_at))
+                    .bind(&n.reason)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err("add naming"))?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn list_naming(&self) -> Result<Vec<Naming>> {
+                    let rows = sqlx::query("SELECT * FROM naming_candidates ORDER BY id")
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_err("list naming"))?;
+                    let g = db_err("read naming");
+                    rows.iter()
+                        .map(|r| {
+                            Ok(Naming {
+                                id: r.try_get("id").map_err(&g)?,
+                                naming: NewNaming {
+                                    dedup_key: r.try_get("dedup_key").map_err(&g)?,
+                                    task_id: TaskId(r.try_get("task_id").map_err(&g)?),
+                                    unit_id: r.try_get::<Option<i64>, _>("unit_id").map_err(&g)?.map(UnitId),
+                                    person_id: r.try_get::<Option<i64>, _>("person_id").map_err(&g)?.map(PersonId),
+                                    created_at: ts(r.try_get("created_at").map_err(&g)?)?,
+                                    reason: r.try_get("reason").map_err(&g)?,
+                                },
+                            })
+                        })
+                        .collect()
                 }
 
                 async fn open_tasks(&self, after: TaskId, limit: u32) -> Result<Vec<Task>> {
