@@ -234,6 +234,8 @@ pub struct Cadence {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
+    /// Start of the working day: reminders wait for it, urgent ones do not.
+    pub start_of_day: Time,
     /// End of the working day; a task received later counts from the next working day.
     pub end_of_day: Time,
     /// The time zone of the working day.
@@ -245,16 +247,20 @@ pub struct Settings {
     pub roll_to_workday: bool,
     /// How many extensions one task may be granted.
     pub max_extensions: u32,
+    /// Working days a unit has to answer a 督办 notice.
+    pub notice_answer_within: u32,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
+            start_of_day: Time::constant(8, 30, 0, 0),
             end_of_day: Time::constant(17, 30, 0, 0),
             timezone: "Asia/Shanghai".into(),
             yellow_within: 2,
             roll_to_workday: true,
             max_extensions: 1,
+            notice_answer_within: 3,
         }
     }
 }

@@ -8,10 +8,12 @@ pub mod api;
 pub mod config;
 pub mod db;
 pub mod imports;
+pub mod interval;
 pub mod lifecycle;
 pub mod service;
 pub mod startup;
 pub mod suggest;
+pub mod supervise;
 pub mod work;
 
 /// The system clock: the one place in Duban that reads the wall time.

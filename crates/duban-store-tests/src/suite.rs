@@ -639,7 +639,7 @@ pub async fn messages_are_queued_once_and_delivered_or_retried(db: &TestDb) {
     assert!(s.enqueue(&m("one", "2026-03-06T01:00:00Z")).await.unwrap());
     assert!(!s.enqueue(&m("one", "2026-03-06T01:00:00Z")).await.unwrap());
     assert!(s.enqueue(&m("later", "2026-03-09T01:00:00Z")).await.unwrap());
-    let due = s.due_messages(t("2026-03-06T02:00:00Z"), 10).await.unwrap();
+    let due = s.due_messages(t("2026-03-06T02:00:00Z"), None, 10).await.unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].message.dedup_key, "one");
     s.record_delivery(
@@ -648,8 +648,8 @@ pub async fn messages_are_queued_once_and_delivered_or_retried(db: &TestDb) {
     )
     .await
     .unwrap();
-    assert!(s.due_messages(t("2026-03-06T02:30:00Z"), 10).await.unwrap().is_empty());
-    let again = s.due_messages(t("2026-03-06T03:00:00Z"), 10).await.unwrap();
+    assert!(s.due_messages(t("2026-03-06T02:30:00Z"), None, 10).await.unwrap().is_empty());
+    let again = s.due_messages(t("2026-03-06T03:00:00Z"), Some("inbox"), 10).await.unwrap();
     assert_eq!((again[0].attempts, again[0].last_error.as_str()), (1, "timeout"));
     s.record_delivery(again[0].id, &Delivery::Sent { at: t("2026-03-06T03:00:01Z") }).await.unwrap();
     let all = s.list_messages(Some(p.id), 10).await.unwrap();
@@ -657,7 +657,7 @@ pub async fn messages_are_queued_once_and_delivered_or_retried(db: &TestDb) {
     assert_eq!((sent.status.as_str(), sent.attempts, sent.delivered_at), ("sent", 2, Some(t("2026-03-06T03:00:01Z"))));
     let later = all.iter().find(|m| m.message.dedup_key == "later").unwrap();
     s.record_delivery(later.id, &Delivery::Failed { error: "bad address".into(), retry_at: None }).await.unwrap();
-    assert!(s.due_messages(t("2026-04-01T00:00:00Z"), 10).await.unwrap().is_empty());
+    assert!(s.due_messages(t("2026-04-01T00:00:00Z"), None, 10).await.unwrap().is_empty());
 }
 
 pub async fn naming_candidates_are_recorded_once(db: &TestDb) {

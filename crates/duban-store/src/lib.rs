@@ -74,6 +74,8 @@ pub trait Store: Send + Sync + 'static {
     async fn update_task(&self, id: TaskId, expected_version: i64, t: &StoredTask, event: &NewEvent) -> Result<Task>;
     async fn list_tasks(&self, q: &TaskQuery) -> Result<Page<Task>>;
     async fn task_events(&self, id: TaskId) -> Result<Vec<TaskEvent>>;
+    /// Adds an event to a task's trail without changing the task (a 督办 issued, a reminder).
+    async fn append_event(&self, id: TaskId, e: &NewEvent) -> Result<()>;
     /// Checks the hash chain over every task event, in id order.
     async fn verify_events(&self) -> Result<ChainReport>;
     /// Open tasks after `after`, in id order, for recomputing their schedules.
@@ -88,8 +90,8 @@ pub trait Store: Send + Sync + 'static {
     async fn list_notices(&self) -> Result<Vec<Notice>>;
     /// Queues a message; false when one with its dedup key exists.
     async fn enqueue(&self, m: &NewMessage) -> Result<bool>;
-    /// Pending messages whose time has come, oldest first.
-    async fn due_messages(&self, now: Timestamp, limit: u32) -> Result<Vec<Message>>;
+    /// Pending messages whose time has come, oldest first; of one channel with `channel`.
+    async fn due_messages(&self, now: Timestamp, channel: Option<&str>, limit: u32) -> Result<Vec<Message>>;
     async fn record_delivery(&self, id: i64, d: &Delivery) -> Result<()>;
     /// Messages, newest first; only a person's with `person`.
     async fn list_messages(&self, person: Option<PersonId>, limit: u32) -> Result<Vec<Message>>;

@@ -1171,6 +1171,13 @@ macro_rules! sql_store {
                         .collect()
                 }
 
+                async fn append_event(&self, id: TaskId, e: &NewEvent) -> Result<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_err("begin"))?;
+                    insert_event(&mut tx, id.0, e).await?;
+                    tx.commit().await.map_err(db_err("commit"))?;
+                    Ok(())
+                }
+
                 async fn verify_events(&self) -> Result<ChainReport> {
                     let g = db_err("read events");
                     let mut report = ChainReport { events: 0, unsealed: 0, broken: None };
@@ -1330,12 +1337,13 @@ macro_rules! sql_store {
                     Ok(done.rows_affected() > 0)
                 }
 
-                async fn due_messages(&self, now: Timestamp, limit: u32) -> Result<Vec<Message>> {
+                async fn due_messages(&self, now: Timestamp, channel: Option<&str>, limit: u32) -> Result<Vec<Message>> {
                     let rows = sqlx::query(
                         "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND not_before <= $1 \
-                         ORDER BY next_attempt_at, id LIMIT $2",
+                         AND ($2 = '' OR channel = $2) ORDER BY next_attempt_at, id LIMIT $3",
                     )
                     .bind(ms(now))
+                    .bind(channel.unwrap_or(""))
                     .bind(i64::from(limit))
                     .fetch_all(&self.pool)
                     .await

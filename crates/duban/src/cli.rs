@@ -48,6 +48,14 @@ pub enum Command {
     /// Time-limit rules.
     #[command(subcommand)]
     Rules(RulesCmd),
+    /// Run one supervision pass and print what it created, as JSON.
+    Tick {
+        #[command(flatten)]
+        db: DbArg,
+        /// The instant of the pass (Beijing time, e.g. 2022-12-31T10:00); default now.
+        #[arg(long)]
+        now: Option<String>,
+    },
     /// The tamper-evident trail.
     #[command(subcommand)]
     Audit(AuditCmd),

@@ -138,6 +138,17 @@ async fn run(cli: Cli) -> Outcome {
             Ok(())
         }
         Command::Rules(cmd) => rules(&config, cmd).await,
+        Command::Tick { db, now } => {
+            let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
+            let duban = open(&config, &url).await?;
+            let at = match now {
+                Some(t) => parse_instant("now", &t, &duban.policy().timezone())?,
+                None => duban.now(),
+            };
+            let summary = duban.tick(at).await?;
+            say!("{}", serde_json::to_string_pretty(&summary).context("序列化结果")?);
+            Ok(())
+        }
         Command::Audit(AuditCmd::Verify(db)) => {
             let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
             if url.starts_with("sqlite:") && !duban_store_sqlite_exists(&url).await {
@@ -218,11 +229,16 @@ async fn open(config: &Config, url: &str) -> Result<Arc<Duban>, Failure> {
 
 /// Serves until Ctrl-C or SIGTERM.
 async fn serve(duban: Arc<Duban>, bind: &str) -> Outcome {
+    let duban_job = duban.clone();
     let app = Application::bind(bind, duban).await.with_context(|| format!("无法监听 {bind}"))?;
     let addr = app.local_addr().context("无法读取监听地址")?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let job = tokio::spawn(duban_server::interval::supervision(duban_job, std::time::Duration::from_secs(60), stop_rx));
     say!("Duban 已启动：http://{addr}/  接口：http://{addr}/api/v1/  文档：http://{addr}/api/v1/openapi.json");
     say!("按 Ctrl-C 停止。");
     app.run(shutdown_signal()).await.context("服务异常停止")?;
+    let _ = stop_tx.send(true);
+    let _ = job.await;
     say!("Duban 已停止。");
     Ok(())
 }

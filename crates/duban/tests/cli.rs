@@ -261,3 +261,19 @@ async fn audit_verify_passes_on_an_untouched_trail_and_finds_an_edited_event() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("记录 3") && err.contains("改动"), "{err}");
 }
+
+#[test]
+fn tick_runs_one_pass_at_the_given_instant_and_a_second_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("t.db").display());
+    ok(&["demo", "--database", &url, "--no-serve"]);
+    // A week on, the demo's overdue tasks get their notices.
+    let later =
+        jiff::Zoned::now().checked_add(jiff::Span::new().days(7)).unwrap().strftime("%Y-%m-%dT%H:%M").to_string();
+    let first: serde_json::Value = serde_json::from_str(&ok(&["tick", "--database", &url, "--now", &later])).unwrap();
+    assert!(first["open_tasks"].as_u64().unwrap() >= 6, "{first}");
+    let again: serde_json::Value = serde_json::from_str(&ok(&["tick", "--database", &url, "--now", &later])).unwrap();
+    assert_eq!(again["notices"], serde_json::json!([]));
+    assert_eq!(again["reminders"], 0);
+    assert_eq!(fails(&["tick", "--database", &url, "--now", "明天"]).0, 2);
+}

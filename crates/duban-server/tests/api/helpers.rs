@@ -17,6 +17,7 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub clock: Arc<FixedClock>,
+    pub duban: Arc<Duban>,
     doc: Value,
     _dir: tempfile::TempDir,
     _stop: tokio::sync::oneshot::Sender<()>,
@@ -39,7 +40,7 @@ pub async fn spawn_app_with(profile: &str) -> TestApp {
     let duban = Arc::new(
         Duban::new(store, Policy::builtin(profile).unwrap(), clock.clone(), UnknownYears::Error).await.unwrap(),
     );
-    let app = Application::bind("127.0.0.1:0", duban).await.unwrap();
+    let app = Application::bind("127.0.0.1:0", duban.clone()).await.unwrap();
     let base = format!("http://{}", app.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run(async move {
@@ -49,6 +50,7 @@ pub async fn spawn_app_with(profile: &str) -> TestApp {
         base,
         client: reqwest::Client::new(),
         clock,
+        duban,
         doc: serde_json::from_str(DOCUMENT).unwrap(),
         _dir: dir,
         _stop: tx,

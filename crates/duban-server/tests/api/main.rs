@@ -7,4 +7,5 @@ mod helpers;
 mod imports;
 mod lifecycle;
 mod org;
+mod supervise;
 mod tasks;
