@@ -55,6 +55,78 @@ impl fmt::Display for DatabaseUrl {
     }
 }
 
+/// A password or token: kept as given, shown as *** in `{:?}`.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() { "\"\"" } else { "\"***\"" })
+    }
+}
+
+/// E-mail over SMTP (a relay on the intranet). Disabled while `smtp_host` is empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EmailConfig {
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub from: String,
+    pub username: String,
+    pub password: Secret,
+}
+
+impl Default for EmailConfig {
+    fn default() -> Self {
+        Self {
+            smtp_host: String::new(),
+            smtp_port: 25,
+            from: "duban@localhost".into(),
+            username: String::new(),
+            password: Secret::default(),
+        }
+    }
+}
+
+/// SMS through an HTTP gateway. Disabled while `url` is empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SmsConfig {
+    pub url: String,
+    /// The request body; {phone} and {text} are replaced (JSON-escaped).
+    pub body: String,
+    /// A header sent with every request, e.g. "Authorization: Bearer …".
+    pub auth_header: Secret,
+}
+
+impl Default for SmsConfig {
+    fn default() -> Self {
+        Self {
+            url: String::new(),
+            body: r#"{"phone": "{phone}", "text": "{text}"}"#.into(),
+            auth_header: Secret::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotifyConfig {
+    pub email: EmailConfig,
+    pub sms: SmsConfig,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseConfig {
@@ -100,6 +172,8 @@ pub struct Config {
     pub rules: RulesConfig,
     pub calendar: CalendarConfig,
     pub log: LogConfig,
+    #[serde(default)]
+    pub notify: NotifyConfig,
 }
 
 impl Default for Config {
@@ -110,6 +184,7 @@ impl Default for Config {
             rules: RulesConfig { profile: duban_domain::policy::DEFAULT_PROFILE.into(), file: None },
             calendar: CalendarConfig { unknown_years: UnknownYears::Error },
             log: LogConfig { level: "info".into() },
+            notify: NotifyConfig::default(),
         }
     }
 }
@@ -150,7 +225,7 @@ impl Config {
     /// name a section of the configuration are read, so others (such as the tests'
     /// `DUBAN_TEST_PG_URL`) are left alone rather than rejected as unknown keys.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
-        const SECTIONS: [&str; 5] = ["database", "server", "rules", "calendar", "log"];
+        const SECTIONS: [&str; 6] = ["database", "server", "rules", "calendar", "log", "notify"];
         let env = Env::prefixed("DUBAN_")
             .filter(|k| SECTIONS.iter().any(|s| k.as_str().to_ascii_lowercase().starts_with(&format!("{s}__"))))
             .split("__");
@@ -203,8 +278,10 @@ mod tests {
     fn passwords_never_show_in_debug_output() {
         let mut c = Config::default();
         c.database.url = DatabaseUrl::new("postgres://duban:s3cret@db.internal:5432/duban");
+        c.notify.email.password = Secret::new("mailpass");
+        c.notify.sms.auth_header = Secret::new("Authorization: Bearer tok3n");
         let shown = format!("{c:?}");
-        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(!shown.contains("s3cret") && !shown.contains("mailpass") && !shown.contains("tok3n"), "{shown}");
         assert!(shown.contains("postgres://duban:***@db.internal:5432/duban"));
         assert_eq!(DatabaseUrl::new("sqlite:duban.db").redacted(), "sqlite:duban.db");
         assert_eq!(DatabaseUrl::new("postgres://postgres@127.0.0.1/x").redacted(), "postgres://postgres@127.0.0.1/x");

@@ -10,6 +10,7 @@ pub mod db;
 pub mod imports;
 pub mod interval;
 pub mod lifecycle;
+pub mod notify;
 pub mod service;
 pub mod startup;
 pub mod suggest;

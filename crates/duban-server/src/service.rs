@@ -82,6 +82,8 @@ pub struct Duban {
     calendar: RwLock<Arc<Calendar>>,
     /// The lead-unit suggester, trained on the ledgers on first use and dropped when tasks change.
     pub(crate) suggester: RwLock<Option<Arc<duban_import::suggest::Suggester>>>,
+    /// The transports for e-mail and SMS (none until configured).
+    channels: RwLock<Arc<crate::notify::Channels>>,
     policy: Arc<Policy>,
     clock: Arc<dyn Clock>,
     unknown_years: UnknownYears,
@@ -119,6 +121,7 @@ impl Duban {
             store,
             calendar: RwLock::new(Arc::new(calendar)),
             suggester: RwLock::new(None),
+            channels: RwLock::new(Arc::default()),
             policy: Arc::new(policy),
             clock,
             unknown_years,
@@ -148,6 +151,21 @@ impl Duban {
             self.store.set_meta(FINGERPRINT_KEY, &fp).await?;
         }
         Ok(())
+    }
+
+    /// Sets the e-mail and SMS transports.
+    pub fn set_channels(&self, c: crate::notify::Channels) {
+        match self.channels.write() {
+            Ok(mut g) => *g = Arc::new(c),
+            Err(p) => *p.into_inner() = Arc::new(c),
+        }
+    }
+
+    pub(crate) fn channels(&self) -> Arc<crate::notify::Channels> {
+        match self.channels.read() {
+            Ok(g) => Arc::clone(&g),
+            Err(p) => Arc::clone(&p.into_inner()),
+        }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

@@ -389,21 +389,4 @@ impl Duban {
         }
         Ok(())
     }
-
-    /// Delivers the messages whose time has come. The in-app inbox needs no transport; e-mail and
-    /// SMS wait in the outbox until their channels are configured.
-    pub async fn deliver(&self, now: Timestamp) -> Result<u32, Error> {
-        let mut n = 0;
-        loop {
-            let inbox = self.store().due_messages(now, Some("inbox"), 500).await?;
-            if inbox.is_empty() {
-                break;
-            }
-            for m in &inbox {
-                self.store().record_delivery(m.id, &duban_store::Delivery::Sent { at: now }).await?;
-                n += 1;
-            }
-        }
-        Ok(n)
-    }
 }

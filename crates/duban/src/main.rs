@@ -224,6 +224,7 @@ async fn open(config: &Config, url: &str) -> Result<Arc<Duban>, Failure> {
     let store = duban_server::db::connect(url, true).await?;
     let policy = config.policy()?;
     let duban = Duban::new(store, policy, Arc::new(SystemClock), config.calendar.unknown_years).await?;
+    duban.set_channels(duban_server::notify::Channels::from_config(&config.notify)?);
     Ok(Arc::new(duban))
 }
 

@@ -6,6 +6,7 @@ mod calendar;
 mod helpers;
 mod imports;
 mod lifecycle;
+mod notify;
 mod org;
 mod supervise;
 mod tasks;

@@ -1,0 +1,162 @@
+//! Delivering messages from the outbox: the in-app inbox needs no transport; e-mail goes over
+//! SMTP (lettre) and SMS through a configurable HTTP gateway. A failed attempt is retried with
+//! growing intervals (1 min, 5 min, 30 min, 2 h, 12 h) and given up after the sixth.
+
+use crate::config::NotifyConfig;
+use crate::service::Duban;
+use duban_domain::Error;
+use duban_store::{Delivery, Message};
+use jiff::{SignedDuration, Timestamp};
+use lettre::message::Mailbox;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+
+/// Seconds to wait after the n-th failed attempt (1-based); none after the last.
+const BACKOFF: [i64; 5] = [60, 300, 1800, 7200, 43200];
+
+/// When to try again after `attempts` failed attempts, or `None` to give up.
+pub fn retry_at(now: Timestamp, attempts: i64) -> Option<Timestamp> {
+    let i = usize::try_from(attempts).ok()?.checked_sub(1)?;
+    BACKOFF.get(i).map(|s| now + SignedDuration::from_secs(*s))
+}
+
+struct Email {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+struct Sms {
+    client: reqwest::Client,
+    url: String,
+    body: String,
+    header: Option<(String, String)>,
+}
+
+/// The configured transports.
+#[derive(Default)]
+pub struct Channels {
+    email: Option<Email>,
+    sms: Option<Sms>,
+}
+
+impl Channels {
+    pub fn from_config(c: &NotifyConfig) -> Result<Self, Error> {
+        let email = if c.email.smtp_host.trim().is_empty() {
+            None
+        } else {
+            let from: Mailbox = c
+                .email
+                .from
+                .parse()
+                .map_err(|_| Error::invalid("notify.email.from", format!("发件地址“{}”无效", c.email.from)))?;
+            // An intranet relay: plain SMTP, as the deployment configures it.
+            let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(c.email.smtp_host.trim())
+                .port(c.email.smtp_port);
+            if !c.email.username.is_empty() {
+                b = b.credentials(Credentials::new(c.email.username.clone(), c.email.password.expose().to_string()));
+            }
+            Some(Email { transport: b.build(), from })
+        };
+        let sms = if c.sms.url.trim().is_empty() {
+            None
+        } else {
+            let header =
+                c.sms.auth_header.expose().split_once(':').map(|(k, v)| (k.trim().to_string(), v.trim().to_string()));
+            Some(Sms {
+                client: reqwest::Client::new(),
+                url: c.sms.url.trim().to_string(),
+                body: c.sms.body.clone(),
+                header,
+            })
+        };
+        Ok(Self { email, sms })
+    }
+
+    fn handles(&self, channel: &str) -> bool {
+        match channel {
+            "email" => self.email.is_some(),
+            "sms" => self.sms.is_some(),
+            _ => false,
+        }
+    }
+
+    async fn send(&self, m: &Message) -> Result<(), String> {
+        let msg = &m.message;
+        match (msg.channel.as_str(), &self.email, &self.sms) {
+            ("email", Some(e), _) => {
+                let to: Mailbox = msg.address.parse().map_err(|_| format!("收件地址“{}”无效", msg.address))?;
+                let mail = lettre::Message::builder()
+                    .from(e.from.clone())
+                    .to(to)
+                    .subject(msg.subject.clone())
+                    .body(msg.body.clone())
+                    .map_err(|err| err.to_string())?;
+                e.transport.send(mail).await.map(|_| ()).map_err(|err| err.to_string())
+            }
+            ("sms", _, Some(s)) => {
+                let esc = |v: &str| serde_json::to_string(v).unwrap_or_default().trim_matches('"').to_string();
+                let text = format!("【督办】{}：{}", msg.subject, msg.body);
+                let body = s.body.replace("{phone}", &esc(&msg.address)).replace("{text}", &esc(&text));
+                let mut req = s.client.post(&s.url).header("content-type", "application/json").body(body);
+                if let Some((k, v)) = &s.header {
+                    req = req.header(k.as_str(), v.as_str());
+                }
+                let resp = req.send().await.map_err(|err| err.without_url().to_string())?;
+                if resp.status().is_success() { Ok(()) } else { Err(format!("短信网关返回 {}", resp.status())) }
+            }
+            (other, _, _) => Err(format!("渠道 {other} 未配置")),
+        }
+    }
+}
+
+impl Duban {
+    /// Delivers the messages whose time has come: the inbox at once, e-mail and SMS through
+    /// their transports when configured (unconfigured channels wait in the outbox).
+    pub async fn deliver(&self, now: Timestamp) -> Result<u32, Error> {
+        let mut n = 0;
+        loop {
+            let inbox = self.store().due_messages(now, Some("inbox"), 500).await?;
+            if inbox.is_empty() {
+                break;
+            }
+            for m in &inbox {
+                self.store().record_delivery(m.id, &Delivery::Sent { at: now }).await?;
+                n += 1;
+            }
+        }
+        let channels = self.channels();
+        for channel in ["email", "sms"] {
+            if !channels.handles(channel) {
+                continue;
+            }
+            for m in self.store().due_messages(now, Some(channel), 200).await? {
+                let outcome = match channels.send(&m).await {
+                    Ok(()) => {
+                        n += 1;
+                        Delivery::Sent { at: now }
+                    }
+                    Err(error) => {
+                        tracing::warn!(id = m.id, channel, attempts = m.attempts + 1, %error, "delivery failed");
+                        Delivery::Failed { error, retry_at: retry_at(now, m.attempts + 1) }
+                    }
+                };
+                self.store().record_delivery(m.id, &outcome).await?;
+            }
+        }
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_and_stop() {
+        let t: Timestamp = "2026-03-02T00:00:00Z".parse().unwrap();
+        assert_eq!(retry_at(t, 1), Some(t + SignedDuration::from_secs(60)));
+        assert_eq!(retry_at(t, 5), Some(t + SignedDuration::from_secs(43200)));
+        assert_eq!(retry_at(t, 6), None);
+        assert_eq!(retry_at(t, 0), None);
+    }
+}
