@@ -76,6 +76,10 @@ async fn sms_gateway() -> (String, Arc<Mutex<Vec<(String, String)>>>) {
     (url, seen)
 }
 
+async fn the_sms(app: &TestApp) -> duban_store::Message {
+    app.duban.store().list_messages(None, 20).await.unwrap().into_iter().find(|m| m.message.channel == "sms").unwrap()
+}
+
 #[tokio::test]
 async fn reminders_reach_a_real_smtp_server_and_an_sms_gateway_with_retries() {
     let app = spawn_app().await;
@@ -108,15 +112,7 @@ async fn reminders_reach_a_real_smtp_server_and_an_sms_gateway_with_retries() {
     let got = mails.lock().unwrap().clone();
     assert_eq!(got.len(), 1);
     assert!(got[0].contains("To: chen@naiman.example"), "{}", got[0]);
-    let sms = app
-        .duban
-        .store()
-        .list_messages(None, 20)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|m| m.message.channel == "sms")
-        .unwrap();
+    let sms = the_sms(&app).await;
     assert_eq!((sms.status.as_str(), sms.attempts, sms.last_error.contains("503")), ("pending", 1, true));
     assert_eq!(sms.next_attempt_at, bj("2026-03-04T10:01"));
     // Too early for the retry: nothing sent; at the retry time, it goes.
@@ -129,15 +125,7 @@ async fn reminders_reach_a_real_smtp_server_and_an_sms_gateway_with_retries() {
     let body: serde_json::Value = serde_json::from_str(&texts[1].1).unwrap();
     assert_eq!(body["phone"], "13800000000");
     assert!(body["text"].as_str().unwrap().contains("推行一照通办"));
-    let sms = app
-        .duban
-        .store()
-        .list_messages(None, 20)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|m| m.message.channel == "sms")
-        .unwrap();
+    let sms = the_sms(&app).await;
     assert_eq!((sms.status.as_str(), sms.attempts), ("sent", 2));
     // Nothing is sent twice.
     app.duban.tick(bj("2026-03-04T11:00")).await.unwrap();
