@@ -26,6 +26,15 @@ impl Backend {
     }
 }
 
+/// Opens an existing database: a SQLite file that is not there is an error, not a new file
+/// (for commands that only read, such as `calendar` and `audit verify`).
+pub async fn connect_existing(url: &str) -> Result<Arc<dyn Store>, Error> {
+    if Backend::of(url)? == Backend::Sqlite && !SqliteStore::exists(url).await {
+        return Err(Error::invalid("database", format!("数据库 {url} 不存在")));
+    }
+    connect(url, false).await
+}
+
 /// Opens the database at `url`, creating it when `create` is set (always for SQLite files, which
 /// are created on first use), and runs the migrations.
 pub async fn connect(url: &str, create: bool) -> Result<Arc<dyn Store>, Error> {

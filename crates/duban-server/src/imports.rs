@@ -112,6 +112,7 @@ impl Duban {
             return Err(Error::invalid("document.title", "文件标题不能为空（台账以文件标题命名）"));
         }
         // Every unit must be known before anything is written.
+        let names = self.names().await?;
         let mut parties: HashMap<String, Party> = HashMap::new();
         let mut unknown: Vec<String> = Vec::new();
         // Collected first: an iterator over borrowed names must not live across an await.
@@ -124,12 +125,9 @@ impl Duban {
             if parties.contains_key(u) || unknown.contains(u) {
                 continue;
             }
-            let found = match self.store().resolve_name(u).await? {
-                Some(r) => Some(r),
-                None => match u.strip_prefix('旗') {
-                    Some(bare) => self.store().resolve_name(bare).await?,
-                    None => self.store().resolve_name(&format!("旗{u}")).await?,
-                },
+            let found = match names.resolve(u) {
+                Some(known) => self.store().resolve_name(&known.canonical).await?,
+                None => None,
             };
             match found {
                 Some(PartyRef::Unit(id)) => {

@@ -116,7 +116,7 @@ impl Duban {
         unknown_years: UnknownYears,
     ) -> Result<Self, Error> {
         let files = store.calendar_files().await?;
-        let calendar = Self::compile(&files, unknown_years)?;
+        let calendar = compile_calendar(&files, unknown_years)?;
         let d = Self {
             store,
             calendar: RwLock::new(Arc::new(calendar)),
@@ -128,10 +128,6 @@ impl Duban {
         };
         d.reschedule_if_changed(&files).await?;
         Ok(d)
-    }
-
-    fn compile(files: &[CalendarFile], unknown_years: UnknownYears) -> Result<Calendar, Error> {
-        compile_calendar(files, unknown_years)
     }
 
     fn fingerprint(&self, files: &[CalendarFile]) -> String {
@@ -396,7 +392,7 @@ impl Duban {
     pub async fn import_calendar(&self, file: CalendarFile, note: &str) -> Result<CalendarImport, Error> {
         let mut files = self.store.calendar_files().await?;
         files.push(file.clone());
-        let calendar = Self::compile(&files, self.unknown_years)?;
+        let calendar = compile_calendar(&files, self.unknown_years)?;
         self.store.add_calendar_file(&file, note, self.now()).await?;
         let coverage = calendar.coverage();
         match self.calendar.write() {

@@ -240,7 +240,9 @@ impl Duban {
         let urgent = matches!(task.fields.priority, Priority::Urgent | Priority::Critical);
         let staff = people.unit_staff(task);
         let tz = self.policy().timezone();
+        // Fetched at most once per task, and only when a stage is overdue.
         let mut events = None;
+        let mut notices = None;
         for st in schedule.stages.iter().filter(|s| s.stopped_at.is_none()) {
             let (Some(due), Some(due_at)) = (st.due, st.due_at) else { continue };
             let base = format!("{}:{}:{due}", task.id, st.stage);
@@ -249,8 +251,12 @@ impl Duban {
                     events = Some(self.store().task_events(task.id).await?);
                 }
                 let evs = events.as_deref().unwrap_or_default();
-                let notices = self.store().task_notices(task.id).await?;
+                if notices.is_none() {
+                    notices = Some(self.store().task_notices(task.id).await?);
+                }
                 let of_stage: Vec<_> = notices
+                    .as_deref()
+                    .unwrap_or_default()
                     .iter()
                     .filter(|n| {
                         n.stage == st.stage

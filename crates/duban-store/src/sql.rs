@@ -1038,8 +1038,7 @@ macro_rules! sql_store {
                             .iter()
                             .map(|id| {
                                 let hash = event_hash(&prev, *id, ms(at), None, "created", "{}");
-                                let link = (*id, std::mem::replace(&mut prev, hash.clone()), hash);
-                                link
+                                (*id, std::mem::replace(&mut prev, hash.clone()), hash)
                             })
                             .collect();
                         let mut qb = QueryBuilder::<Db>::new(

@@ -151,10 +151,7 @@ async fn run(cli: Cli) -> Outcome {
         }
         Command::Audit(AuditCmd::Verify(db)) => {
             let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
-            if url.starts_with("sqlite:") && !duban_store_sqlite_exists(&url).await {
-                return Err(Failure::Input(format!("数据库 {url} 不存在")));
-            }
-            let store = duban_server::db::connect(&url, false).await?;
+            let store = duban_server::db::connect_existing(&url).await?;
             let r = store.verify_events().await?;
             match r.broken {
                 None => {
@@ -270,18 +267,9 @@ async fn cli_calendar(config: &Config, opts: &CalendarOpts) -> Result<Calendar, 
     let unknown = if opts.weekends_only { UnknownYears::WeekendsOnly } else { config.calendar.unknown_years };
     let mut files = Vec::new();
     if let Some(url) = &opts.database {
-        if url.starts_with("sqlite:") && !duban_store_sqlite_exists(url).await {
-            return Err(Failure::Input(format!("数据库 {url} 不存在")));
-        }
-        files = duban_server::db::connect(url, false).await?.calendar_files().await?;
+        files = duban_server::db::connect_existing(url).await?.calendar_files().await?;
     }
     Ok(compile_calendar(&files, unknown)?)
-}
-
-async fn duban_store_sqlite_exists(url: &str) -> bool {
-    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
-    let path = path.split('?').next().unwrap_or(path);
-    tokio::fs::metadata(path).await.is_ok()
 }
 
 fn note_provisional(provisional: bool) {
