@@ -20,11 +20,13 @@ use duban_domain::ids::{PersonId, TaskId, UnitId};
 use duban_domain::org::{Person, Role};
 use duban_domain::policy::{Period, TaskFacts};
 use duban_domain::task::{Light, Party, Priority, Task};
-use duban_store::{NewEvent, NewMessage, NewNaming, NewNotice};
+use duban_store::{Activity, NUMBER, NewEvent, NewMessage, NewNaming, NewNotice, Notice, Supervision};
 use jiff::Timestamp;
 use jiff::civil::Date;
+use jiff::tz::TimeZone;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// What one pass did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -142,19 +144,10 @@ impl Duban {
         day.to_datetime(s.start_of_day).to_zoned(tz).map(|z| z.timestamp()).unwrap_or(now)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn notify(
-        &self,
-        to: &[&Person],
-        kind: &str,
-        key: &str,
-        task: &Task,
-        subject: &str,
-        body: &str,
-        now: Timestamp,
-        not_before: Timestamp,
-    ) -> Result<u32, Error> {
-        let mut n = 0;
+    /// The messages that tell `to` about a task: the in-app inbox, and e-mail and SMS where the
+    /// person has an address.
+    fn messages(&self, to: &[&Person], m: &Outgoing<'_>) -> Vec<NewMessage> {
+        let mut out = Vec::new();
         for p in to {
             let mut channels = vec![("inbox", String::new())];
             if !p.fields.email.is_empty() {
@@ -164,27 +157,26 @@ impl Duban {
                 channels.push(("sms", p.fields.phone.clone()));
             }
             for (channel, address) in channels {
-                let m = NewMessage {
-                    dedup_key: format!("{key}:{}:{channel}", p.id),
-                    kind: kind.into(),
+                out.push(NewMessage {
+                    dedup_key: format!("{}:{}:{channel}", m.key, p.id),
+                    kind: m.kind.into(),
                     channel: channel.into(),
                     person_id: Some(p.id),
                     address,
-                    task_id: Some(task.id),
-                    subject: subject.into(),
-                    body: body.into(),
-                    created_at: now,
-                    not_before,
-                };
-                if self.store().enqueue(&m).await? && channel == "inbox" {
-                    n += 1;
-                }
+                    task_id: Some(m.task),
+                    subject: m.subject.clone(),
+                    body: m.body.clone(),
+                    created_at: m.now,
+                    not_before: m.not_before,
+                });
             }
         }
-        Ok(n)
+        out
     }
 
-    /// One supervision pass at `now`.
+    /// One supervision pass at `now`. Tasks are read in batches of 500; each batch's notices and
+    /// trail activity are read in two queries, and what the batch creates is written in two
+    /// transactions.
     pub async fn tick(&self, now: Timestamp) -> Result<TickSummary, Error> {
         let tz = self.policy().timezone();
         let today = now.to_zoned(tz.clone()).date();
@@ -201,35 +193,73 @@ impl Duban {
             People { by_unit, by_id: all.into_iter().map(|p| (p.id, p)).collect(), group_members }
         };
         let answer_days = i32::try_from(self.policy().settings.notice_answer_within).unwrap_or(3);
-        let answer_by = cal.add_workdays(today, answer_days).map(|r| r.value).unwrap_or(today);
-        let mut sum = TickSummary {
-            now: now.to_zoned(tz.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
-            ..Default::default()
+        let pass = Pass {
+            now,
+            today,
+            answer_by: cal.add_workdays(today, answer_days).map(|r| r.value).unwrap_or(today),
+            tz: tz.clone(),
+            people,
+            cal,
         };
+        let mut sum =
+            TickSummary { now: now.to_zoned(tz).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(), ..Default::default() };
         let mut after = TaskId(0);
         loop {
             let batch = self.store().open_tasks(after, 500).await?;
-            let Some(last) = batch.last() else { break };
+            let (Some(first), Some(last)) = (batch.first(), batch.last()) else { break };
             after = last.id;
+            let recs = self.store().supervision_records(first.id, last.id).await?;
+            let mut notices: HashMap<TaskId, Vec<Notice>> = HashMap::new();
+            for n in recs.notices {
+                notices.entry(n.task_id).or_default().push(n);
+            }
+            let mut activity: HashMap<TaskId, Vec<Activity>> = HashMap::new();
+            for e in recs.activity {
+                activity.entry(e.task_id).or_default().push(e);
+            }
+            let mut plan = Plan::default();
             for task in &batch {
-                self.supervise_task(task, now, today, answer_by, &people, &cal, &mut sum).await?;
+                let n = notices.get(&task.id).map(Vec::as_slice).unwrap_or_default();
+                let a = activity.get(&task.id).map(Vec::as_slice).unwrap_or_default();
+                self.plan_task(task, &pass, n, a, &mut plan, &mut sum);
+            }
+            let issued = self.store().record_supervision(&plan.supervisions).await?;
+            for (n, (escalated, named)) in issued.iter().zip(&plan.consequences) {
+                if let Some(n) = n {
+                    sum.notices.push(n.number.clone());
+                    sum.escalations += u32::from(*escalated);
+                    sum.naming_candidates += named;
+                }
+            }
+            let queued = self.store().enqueue(&plan.messages).await?;
+            for (kind, range) in &plan.reminders {
+                let new = range.clone().any(|i| {
+                    queued.get(i).copied().unwrap_or(false)
+                        && plan.messages.get(i).is_some_and(|m| m.channel == "inbox")
+                });
+                match kind {
+                    Reminder::Due if new => sum.reminders += 1,
+                    Reminder::Cadence if new => sum.cadence_reminders += 1,
+                    _ => {}
+                }
             }
         }
         sum.delivered = self.deliver(now).await?;
         Ok(sum)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn supervise_task(
+    /// Decides what one task needs at this pass, adding it to the batch's plan.
+    fn plan_task(
         &self,
         task: &Task,
-        now: Timestamp,
-        today: Date,
-        answer_by: Date,
-        people: &People,
-        cal: &Calendar,
+        pass: &Pass,
+        notices: &[Notice],
+        activity: &[Activity],
+        plan: &mut Plan,
         sum: &mut TickSummary,
-    ) -> Result<(), Error> {
+    ) {
+        let (now, today, tz) = (pass.now, pass.today, &pass.tz);
+        let people = &pass.people;
         sum.open_tasks += 1;
         let schedule = self.schedule_of(&task.fields, &task.events);
         match schedule.light_at(now).unwrap_or(Light::Green) {
@@ -239,122 +269,81 @@ impl Duban {
         }
         let urgent = matches!(task.fields.priority, Priority::Urgent | Priority::Critical);
         let staff = people.unit_staff(task);
-        let tz = self.policy().timezone();
-        // Fetched at most once per task, and only when a stage is overdue.
-        let mut events = None;
-        let mut notices = None;
+        let progress_since = |t: Timestamp| activity.iter().any(|e| e.at > t && PROGRESS.contains(&e.kind.as_str()));
         for st in schedule.stages.iter().filter(|s| s.stopped_at.is_none()) {
             let (Some(due), Some(due_at)) = (st.due, st.due_at) else { continue };
             let base = format!("{}:{}:{due}", task.id, st.stage);
             if now > due_at {
-                if events.is_none() {
-                    events = Some(self.store().task_events(task.id).await?);
-                }
-                let evs = events.as_deref().unwrap_or_default();
-                if notices.is_none() {
-                    notices = Some(self.store().task_notices(task.id).await?);
-                }
-                let of_stage: Vec<_> = notices
-                    .as_deref()
-                    .unwrap_or_default()
-                    .iter()
-                    .filter(|n| {
-                        n.stage == st.stage
-                            && n.issued_at >= task.events.get(&st.start).copied().unwrap_or(Timestamp::UNIX_EPOCH)
-                    })
-                    .collect();
-                let progress_since = |t: Timestamp| evs.iter().any(|e| e.at > t && PROGRESS.contains(&e.kind.as_str()));
+                let since = task.events.get(&st.start).copied().unwrap_or(Timestamp::UNIX_EPOCH);
+                let of_stage: Vec<_> = notices.iter().filter(|n| n.stage == st.stage && n.issued_at >= since).collect();
+                let first = of_stage.iter().find(|n| n.round == 1);
                 let round = match of_stage.iter().map(|n| n.round).max() {
-                    None => Some(1),
-                    Some(1) => of_stage
-                        .iter()
-                        .find(|n| n.round == 1)
-                        .filter(|n| today > n.answer_by && !progress_since(n.issued_at))
-                        .map(|_| 2),
-                    Some(_) => None,
+                    None => 1,
+                    Some(1) if first.is_some_and(|n| today > n.answer_by && !progress_since(n.issued_at)) => 2,
+                    Some(_) => continue,
                 };
-                if let Some(round) = round {
-                    let issued = self
-                        .store()
-                        .issue_notice(&NewNotice {
-                            dedup_key: format!("督:{base}:{round}"),
+                let subject = format!("督办通知 {NUMBER}：{}", task.fields.title);
+                let body = format!(
+                    "任务“{}”的“{}”环节已于 {} 逾期，请于 {} 前书面答复办理情况，并由单位主要负责人签字。",
+                    task.fields.title, st.name, due, pass.answer_by
+                );
+                let out = |kind, key: String| Outgoing {
+                    kind,
+                    key,
+                    task: task.id,
+                    subject: subject.clone(),
+                    body: body.clone(),
+                    now,
+                    not_before: now,
+                };
+                let mut messages = self.messages(&staff, &out("supervise", format!("督:{base}:{round}")));
+                let leaders = people.leaders(task);
+                messages.extend(self.messages(&leaders, &out("escalate", format!("升:{base}:{round}"))));
+                let naming: Vec<NewNaming> = match first {
+                    Some(first) if round == 2 => people
+                        .lead_units(task)
+                        .into_iter()
+                        .map(|u| NewNaming {
+                            dedup_key: format!("名:{base}:{}", u.0),
                             task_id: task.id,
-                            stage: st.stage.clone(),
-                            round,
-                            issued_at: now,
-                            answer_by,
+                            unit_id: Some(u),
+                            person_id: task.fields.responsible_person_id,
+                            created_at: now,
+                            reason: format!("连续两次督办（{}、{NUMBER}）仍无进展", first.number),
                         })
-                        .await?;
-                    if let Some(n) = issued {
-                        let e = NewEvent {
-                            at: now,
-                            actor_id: None,
-                            kind: "supervised".into(),
-                            data: serde_json::json!({"number": n.number, "stage": st.stage, "round": round, "answer_by": n.answer_by}),
-                        };
-                        self.store().append_event(task.id, &e).await?;
-                        let subject = format!("督办通知 {}：{}", n.number, task.fields.title);
-                        let body = format!(
-                            "任务“{}”的“{}”环节已于 {} 逾期，请于 {} 前书面答复办理情况，并由单位主要负责人签字。",
-                            task.fields.title, st.name, due, n.answer_by
-                        );
-                        self.notify(
-                            &staff,
-                            "supervise",
-                            &format!("督:{base}:{round}"),
-                            task,
-                            &subject,
-                            &body,
-                            now,
-                            now,
-                        )
-                        .await?;
-                        let leaders = people.leaders(task);
-                        if self
-                            .notify(
-                                &leaders,
-                                "escalate",
-                                &format!("升:{base}:{round}"),
-                                task,
-                                &subject,
-                                &body,
-                                now,
-                                now,
-                            )
-                            .await?
-                            > 0
-                        {
-                            sum.escalations += 1;
-                        }
-                        sum.notices.push(n.number.clone());
-                        if round == 2
-                            && let Some(first) = of_stage.iter().find(|n| n.round == 1)
-                            && !progress_since(first.issued_at)
-                        {
-                            for u in people.lead_units(task) {
-                                let named = NewNaming {
-                                    dedup_key: format!("名:{base}:{}", u.0),
-                                    task_id: task.id,
-                                    unit_id: Some(u),
-                                    person_id: task.fields.responsible_person_id,
-                                    created_at: now,
-                                    reason: format!("连续两次督办（{}、{}）仍无进展", first.number, n.number),
-                                };
-                                if self.store().add_naming(&named).await? {
-                                    sum.naming_candidates += 1;
-                                }
-                            }
-                        }
-                    }
-                }
-            } else if st.warn_at(&tz).is_some_and(|w| now >= w) {
-                let subject = format!("催办：{}", task.fields.title);
-                let body = format!("任务“{}”的“{}”环节将于 {} 到期，请抓紧办理。", task.fields.title, st.name, due);
-                let when = self.send_time(now, urgent);
-                sum.reminders += self
-                    .notify(&staff, "remind", &format!("催:{base}"), task, &subject, &body, now, when)
-                    .await?
-                    .min(1);
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                plan.consequences.push((!leaders.is_empty(), u32::try_from(naming.len()).unwrap_or(u32::MAX)));
+                plan.supervisions.push(Supervision {
+                    notice: NewNotice {
+                        dedup_key: format!("督:{base}:{round}"),
+                        task_id: task.id,
+                        stage: st.stage.clone(),
+                        round,
+                        issued_at: now,
+                        answer_by: pass.answer_by,
+                    },
+                    event: NewEvent {
+                        at: now,
+                        actor_id: None,
+                        kind: "supervised".into(),
+                        data: serde_json::json!({"number": NUMBER, "stage": st.stage, "round": round, "answer_by": pass.answer_by}),
+                    },
+                    messages,
+                    naming,
+                });
+            } else if st.warn_at(tz).is_some_and(|w| now >= w) {
+                let m = Outgoing {
+                    kind: "remind",
+                    key: format!("催:{base}"),
+                    task: task.id,
+                    subject: format!("催办：{}", task.fields.title),
+                    body: format!("任务“{}”的“{}”环节将于 {} 到期，请抓紧办理。", task.fields.title, st.name, due),
+                    now,
+                    not_before: self.send_time(now, urgent),
+                };
+                plan.remind(Reminder::Due, self.messages(&staff, &m));
             }
         }
         // Periodic progress reports.
@@ -372,27 +361,73 @@ impl Duban {
         };
         if reporting
             && let Some(c) = self.policy().cadence(&facts)
-            && let Some((key, closing)) = period(c.every, today, cal)
+            && let Some((key, closing)) = period(c.every, today, &pass.cal)
             && closing
         {
-            let evs = match events {
-                Some(e) => e,
-                None => self.store().task_events(task.id).await?,
-            };
             let in_period =
-                |at: Timestamp| period(c.every, at.to_zoned(tz.clone()).date(), cal).is_some_and(|p| p.0 == key);
-            let reported = evs.iter().any(|e| e.kind == "report" && in_period(e.at));
+                |at: Timestamp| period(c.every, at.to_zoned(tz.clone()).date(), &pass.cal).is_some_and(|p| p.0 == key);
+            let reported = activity.iter().any(|e| e.kind == "report" && in_period(e.at));
             if !reported {
-                let subject = format!("进展报告提醒（{}）：{}", c.name, task.fields.title);
-                let body =
-                    format!("按“{}”要求，任务“{}”本期（{key}）尚未报告进展，请及时报送。", c.name, task.fields.title);
-                let when = self.send_time(now, urgent);
-                sum.cadence_reminders += self
-                    .notify(&staff, "cadence", &format!("报:{}:{key}", task.id), task, &subject, &body, now, when)
-                    .await?
-                    .min(1);
+                let m = Outgoing {
+                    kind: "cadence",
+                    key: format!("报:{}:{key}", task.id),
+                    task: task.id,
+                    subject: format!("进展报告提醒（{}）：{}", c.name, task.fields.title),
+                    body: format!(
+                        "按“{}”要求，任务“{}”本期（{key}）尚未报告进展，请及时报送。",
+                        c.name, task.fields.title
+                    ),
+                    now,
+                    not_before: self.send_time(now, urgent),
+                };
+                plan.remind(Reminder::Cadence, self.messages(&staff, &m));
             }
         }
-        Ok(())
+    }
+}
+
+/// What a pass knows for every task.
+struct Pass {
+    now: Timestamp,
+    today: Date,
+    answer_by: Date,
+    tz: TimeZone,
+    people: People,
+    cal: Arc<Calendar>,
+}
+
+/// A message to go to several people.
+struct Outgoing<'a> {
+    kind: &'a str,
+    key: String,
+    task: TaskId,
+    subject: String,
+    body: String,
+    now: Timestamp,
+    not_before: Timestamp,
+}
+
+#[derive(Clone, Copy)]
+enum Reminder {
+    Due,
+    Cadence,
+}
+
+/// What a batch of tasks needs written.
+#[derive(Default)]
+struct Plan {
+    supervisions: Vec<Supervision>,
+    /// For each supervision: whether it escalates to a leader, and how many it names.
+    consequences: Vec<(bool, u32)>,
+    messages: Vec<NewMessage>,
+    /// Which of `messages` make up each reminder.
+    reminders: Vec<(Reminder, std::ops::Range<usize>)>,
+}
+
+impl Plan {
+    fn remind(&mut self, kind: Reminder, messages: Vec<NewMessage>) {
+        let start = self.messages.len();
+        self.messages.extend(messages);
+        self.reminders.push((kind, start..self.messages.len()));
     }
 }

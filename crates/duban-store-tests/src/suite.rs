@@ -600,24 +600,94 @@ pub async fn the_event_chain_finds_a_deleted_middle_event(db: &TestDb) {
     assert_eq!(r.broken.unwrap().event_id, Some(EventId(first + 2)));
 }
 
+fn supervision(task: TaskId, key: &str, year: i16, person: Option<PersonId>) -> Supervision {
+    let at = t("2026-03-06T01:00:00Z");
+    Supervision {
+        notice: NewNotice {
+            dedup_key: key.into(),
+            task_id: task,
+            stage: "sign".into(),
+            round: 1,
+            issued_at: at,
+            answer_by: date(year, 3, 11),
+        },
+        event: NewEvent {
+            at,
+            actor_id: None,
+            kind: "supervised".into(),
+            data: serde_json::json!({"number": NUMBER, "round": 1}),
+        },
+        messages: person
+            .map(|p| NewMessage {
+                dedup_key: format!("{key}:msg"),
+                kind: "supervise".into(),
+                channel: "inbox".into(),
+                person_id: Some(p),
+                address: String::new(),
+                task_id: Some(task),
+                subject: format!("督办通知 {NUMBER}"),
+                body: "请答复".into(),
+                created_at: at,
+                not_before: at,
+            })
+            .into_iter()
+            .collect(),
+        naming: vec![NewNaming {
+            dedup_key: format!("{key}:name"),
+            task_id: task,
+            unit_id: None,
+            person_id: person,
+            created_at: at,
+            reason: format!("{NUMBER} 后仍无进展"),
+        }],
+    }
+}
+
 pub async fn notices_are_numbered_per_year_and_issued_once(db: &TestDb) {
     let s = &*db.store;
     let a = s.create_task(&task("甲", vec![]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
-    let n = |key: &str, year: i16| NewNotice {
-        dedup_key: key.into(),
-        task_id: a.id,
-        stage: "sign".into(),
-        round: 1,
-        issued_at: t("2026-03-06T01:00:00Z"),
-        answer_by: date(year, 3, 11),
-    };
-    let first = s.issue_notice(&n("a", 2026)).await.unwrap().unwrap();
+    let first = s.record_supervision(&[supervision(a.id, "a", 2026, None)]).await.unwrap();
+    let first = first[0].clone().unwrap();
     assert_eq!(first.number, "督〔2026〕1号");
-    assert_eq!(s.issue_notice(&n("a", 2026)).await.unwrap(), None);
-    assert_eq!(s.issue_notice(&n("b", 2026)).await.unwrap().unwrap().number, "督〔2026〕2号");
-    assert_eq!(s.issue_notice(&n("c", 2027)).await.unwrap().unwrap().number, "督〔2027〕1号");
-    assert_eq!(s.task_notices(a.id).await.unwrap().len(), 3);
+    // Issued again, in a batch with two new ones: only the new ones are numbered.
+    let batch = s
+        .record_supervision(&[
+            supervision(a.id, "a", 2026, None),
+            supervision(a.id, "b", 2026, None),
+            supervision(a.id, "c", 2027, None),
+        ])
+        .await
+        .unwrap();
+    let numbers: Vec<_> = batch.iter().map(|n| n.as_ref().map(|n| n.number.as_str())).collect();
+    assert_eq!(numbers, [None, Some("督〔2026〕2号"), Some("督〔2027〕1号")]);
+    let recs = s.supervision_records(a.id, a.id).await.unwrap();
+    assert_eq!(recs.notices.len(), 3);
     assert_eq!(s.list_notices().await.unwrap()[0], first);
+    // The trail holds one `supervised` event per notice, with its number filled in.
+    let kinds: Vec<_> = recs.activity.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["created", "supervised", "supervised", "supervised"]);
+    let events = s.task_events(a.id).await.unwrap();
+    assert_eq!(events[1].data["number"], "督〔2026〕1号");
+    assert!(s.verify_events().await.unwrap().broken.is_none());
+    // Nothing of another task's range is returned.
+    let b = s.create_task(&task("乙", vec![]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
+    assert!(s.supervision_records(b.id, b.id).await.unwrap().notices.is_empty());
+}
+
+pub async fn a_notice_its_messages_and_naming_are_recorded_together_once(db: &TestDb) {
+    let s = &*db.store;
+    let u = s.create_unit(&unit("甲局", &[])).await.unwrap();
+    let p = s.create_person(&person("张三", "zs", Some(u.id))).await.unwrap();
+    let a = s.create_task(&task("甲", vec![]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
+    let n = s.record_supervision(&[supervision(a.id, "k", 2026, Some(p.id))]).await.unwrap();
+    assert!(n[0].is_some());
+    assert_eq!(s.record_supervision(&[supervision(a.id, "k", 2026, Some(p.id))]).await.unwrap(), [None]);
+    let msgs = s.list_messages(Some(p.id), 10).await.unwrap();
+    assert_eq!(msgs.len(), 1);
+    assert_eq!(msgs[0].message.subject, "督办通知 督〔2026〕1号");
+    let named = s.list_naming().await.unwrap();
+    assert_eq!(named.len(), 1);
+    assert_eq!((named[0].naming.reason.as_str(), named[0].naming.person_id), ("督〔2026〕1号 后仍无进展", Some(p.id)));
 }
 
 pub async fn messages_are_queued_once_and_delivered_or_retried(db: &TestDb) {
@@ -636,9 +706,9 @@ pub async fn messages_are_queued_once_and_delivered_or_retried(db: &TestDb) {
         created_at: t("2026-03-06T00:00:00Z"),
         not_before: t(not_before),
     };
-    assert!(s.enqueue(&m("one", "2026-03-06T01:00:00Z")).await.unwrap());
-    assert!(!s.enqueue(&m("one", "2026-03-06T01:00:00Z")).await.unwrap());
-    assert!(s.enqueue(&m("later", "2026-03-09T01:00:00Z")).await.unwrap());
+    assert_eq!(s.enqueue(&[m("one", "2026-03-06T01:00:00Z")]).await.unwrap(), [true]);
+    let again = s.enqueue(&[m("one", "2026-03-06T01:00:00Z"), m("later", "2026-03-09T01:00:00Z")]).await.unwrap();
+    assert_eq!(again, [false, true]);
     let due = s.due_messages(t("2026-03-06T02:00:00Z"), None, 10).await.unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].message.dedup_key, "one");
@@ -658,20 +728,4 @@ pub async fn messages_are_queued_once_and_delivered_or_retried(db: &TestDb) {
     let later = all.iter().find(|m| m.message.dedup_key == "later").unwrap();
     s.record_delivery(later.id, &Delivery::Failed { error: "bad address".into(), retry_at: None }).await.unwrap();
     assert!(s.due_messages(t("2026-04-01T00:00:00Z"), None, 10).await.unwrap().is_empty());
-}
-
-pub async fn naming_candidates_are_recorded_once(db: &TestDb) {
-    let s = &*db.store;
-    let a = s.create_task(&task("甲", vec![]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
-    let n = NewNaming {
-        dedup_key: "k".into(),
-        task_id: a.id,
-        unit_id: None,
-        person_id: None,
-        created_at: t("2026-03-20T00:00:00Z"),
-        reason: "连续两次督办无进展".into(),
-    };
-    assert!(s.add_naming(&n).await.unwrap());
-    assert!(!s.add_naming(&n).await.unwrap());
-    assert_eq!(s.list_naming().await.unwrap().len(), 1);
 }

@@ -84,18 +84,20 @@ pub trait Store: Send + Sync + 'static {
     async fn set_schedules(&self, s: &[(TaskId, ScheduleInstants)]) -> Result<()>;
 
     // The supervision engine's records; every insert is idempotent by its dedup key.
-    /// Issues a 督办 notice with the next number of its year; `None` when already issued.
-    async fn issue_notice(&self, n: &NewNotice) -> Result<Option<Notice>>;
-    async fn task_notices(&self, task: TaskId) -> Result<Vec<Notice>>;
+    /// Records 督办 notices, each with the next number of its year and with its event, messages
+    /// and naming candidates, all in one transaction. `None` for a notice already issued (its
+    /// dedup key exists): then nothing of it is written again.
+    async fn record_supervision(&self, s: &[Supervision]) -> Result<Vec<Option<Notice>>>;
+    /// The notices and the trail activity of tasks `from..=to`.
+    async fn supervision_records(&self, from: TaskId, to: TaskId) -> Result<SupervisionRecords>;
     async fn list_notices(&self) -> Result<Vec<Notice>>;
-    /// Queues a message; false when one with its dedup key exists.
-    async fn enqueue(&self, m: &NewMessage) -> Result<bool>;
+    /// Queues messages in one transaction; for each, false when one with its dedup key exists.
+    async fn enqueue(&self, m: &[NewMessage]) -> Result<Vec<bool>>;
     /// Pending messages whose time has come, oldest first; of one channel with `channel`.
     async fn due_messages(&self, now: Timestamp, channel: Option<&str>, limit: u32) -> Result<Vec<Message>>;
     async fn record_delivery(&self, id: i64, d: &Delivery) -> Result<()>;
     /// Messages, newest first; only a person's with `person`.
     async fn list_messages(&self, person: Option<PersonId>, limit: u32) -> Result<Vec<Message>>;
-    async fn add_naming(&self, n: &NewNaming) -> Result<bool>;
     async fn list_naming(&self) -> Result<Vec<Naming>>;
 
     // Calendar data imported by administrators.

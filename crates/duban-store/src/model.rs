@@ -170,6 +170,37 @@ pub struct NewNotice {
     pub answer_by: Date,
 }
 
+/// Stands for a notice's number in the event data and the messages of a [`Supervision`]: the
+/// number is given out inside the transaction that records it.
+pub const NUMBER: &str = "{number}";
+
+/// A 督办 with everything that goes with it: its trail event, its messages (to the unit and the
+/// leader in charge) and any naming candidates. Recorded in one transaction, so a pass that stops
+/// midway leaves either all of it or none, and the next pass issues whatever is missing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Supervision {
+    pub notice: NewNotice,
+    pub event: NewEvent,
+    pub messages: Vec<NewMessage>,
+    pub naming: Vec<NewNaming>,
+}
+
+/// One event of a task's trail, without its data: what the supervision engine reads to see
+/// whether a unit has acted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Activity {
+    pub task_id: TaskId,
+    pub kind: String,
+    pub at: Timestamp,
+}
+
+/// The notices and activity of a range of tasks, read in two queries per batch.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SupervisionRecords {
+    pub notices: Vec<Notice>,
+    pub activity: Vec<Activity>,
+}
+
 /// A 督办 notice (督办单), numbered 督〔YYYY〕N号.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Notice {

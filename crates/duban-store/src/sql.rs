@@ -409,6 +409,29 @@ macro_rules! sql_store {
                 set_head(tx, &hash).await
             }
 
+            /// Queues a message unless one with its dedup key exists; true when queued.
+            async fn insert_message(tx: &mut Tx<'_>, m: &NewMessage) -> Result<bool> {
+                let done = sqlx::query(
+                    "INSERT INTO outbox (dedup_key, kind, channel, person_id, address, task_id, subject, body, created_at, \
+                     not_before, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+                     ON CONFLICT (dedup_key) DO NOTHING",
+                )
+                .bind(&m.dedup_key)
+                .bind(&m.kind)
+                .bind(&m.channel)
+                .bind(m.person_id.map(|p| p.0))
+                .bind(&m.address)
+                .bind(m.task_id.map(|t| t.0))
+                .bind(&m.subject)
+                .bind(&m.body)
+                .bind(ms(m.created_at))
+                .bind(ms(m.not_before))
+                .execute(&mut **tx)
+                .await
+                .map_err(db_err("enqueue"))?;
+                Ok(done.rows_affected() > 0)
+            }
+
             /// Checks that every name is free, or already belongs to `owner`.
             async fn check_names(tx: &mut Tx<'_>, names: &[&str], owner: Option<PartyRef>) -> Result<()> {
                 for name in names {
@@ -1252,58 +1275,111 @@ macro_rules! sql_store {
                     Ok(report)
                 }
 
-                async fn issue_notice(&self, n: &NewNotice) -> Result<Option<Notice>> {
+                async fn record_supervision(&self, list: &[Supervision]) -> Result<Vec<Option<Notice>>> {
                     let mut tx = self.pool.begin().await.map_err(db_err("begin"))?;
-                    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM notices WHERE dedup_key = $1")
-                        .bind(&n.dedup_key)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(db_err("find notice"))?;
-                    if exists.is_some() {
-                        return Ok(None);
-                    }
-                    let year = n.answer_by.year();
-                    let prefix = format!("督〔{year}〕");
-                    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notices WHERE number LIKE $1")
-                        .bind(format!("{prefix}%"))
+                    let mut out = Vec::with_capacity(list.len());
+                    for s in list {
+                        let n = &s.notice;
+                        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM notices WHERE dedup_key = $1")
+                            .bind(&n.dedup_key)
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(db_err("find notice"))?;
+                        if exists.is_some() {
+                            out.push(None);
+                            continue;
+                        }
+                        let year = i64::from(n.answer_by.year());
+                        let seq: i64 = sqlx::query_scalar(
+                            "INSERT INTO notice_numbers (year, last) VALUES ($1, 1) \
+                             ON CONFLICT (year) DO UPDATE SET last = notice_numbers.last + 1 RETURNING last",
+                        )
+                        .bind(year)
                         .fetch_one(&mut *tx)
                         .await
-                        .map_err(db_err("count notices"))?;
-                    let number = format!("{prefix}{}号", count + 1);
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO notices (number, dedup_key, task_id, stage, round, issued_at, answer_by) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                    )
-                    .bind(&number)
-                    .bind(&n.dedup_key)
-                    .bind(n.task_id.0)
-                    .bind(&n.stage)
-                    .bind(n.round)
-                    .bind(ms(n.issued_at))
-                    .bind(n.answer_by.to_string())
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(db_err("insert notice"))?;
+                        .map_err(db_err("number notice"))?;
+                        let number = format!("督〔{year}〕{seq}号");
+                        let id: i64 = sqlx::query_scalar(
+                            "INSERT INTO notices (number, dedup_key, task_id, stage, round, issued_at, answer_by) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                        )
+                        .bind(&number)
+                        .bind(&n.dedup_key)
+                        .bind(n.task_id.0)
+                        .bind(&n.stage)
+                        .bind(n.round)
+                        .bind(ms(n.issued_at))
+                        .bind(n.answer_by.to_string())
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(db_err("insert notice"))?;
+                        let numbered = |text: &str| text.replace(NUMBER, &number);
+                        let data = json("event data", &numbered(&to_json(&s.event.data)))?;
+                        insert_event(&mut tx, n.task_id.0, &NewEvent { data, ..s.event.clone() }).await?;
+                        for m in &s.messages {
+                            let m = NewMessage { subject: numbered(&m.subject), body: numbered(&m.body), ..m.clone() };
+                            insert_message(&mut tx, &m).await?;
+                        }
+                        for c in &s.naming {
+                            let c = NewNaming { reason: numbered(&c.reason), ..c.clone() };
+                            sqlx::query(
+                                "INSERT INTO naming_candidates (dedup_key, task_id, unit_id, person_id, created_at, reason) \
+                                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dedup_key) DO NOTHING",
+                            )
+                            .bind(&c.dedup_key)
+                            .bind(c.task_id.0)
+                            .bind(c.unit_id.map(|u| u.0))
+                            .bind(c.person_id.map(|p| p.0))
+                            .bind(ms(c.created_at))
+                            .bind(&c.reason)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_err("add naming"))?;
+                        }
+                        out.push(Some(Notice {
+                            id,
+                            number,
+                            task_id: n.task_id,
+                            stage: n.stage.clone(),
+                            round: n.round,
+                            issued_at: n.issued_at,
+                            answer_by: n.answer_by,
+                            answered_at: None,
+                        }));
+                    }
                     tx.commit().await.map_err(db_err("commit"))?;
-                    Ok(Some(Notice {
-                        id,
-                        number,
-                        task_id: n.task_id,
-                        stage: n.stage.clone(),
-                        round: n.round,
-                        issued_at: n.issued_at,
-                        answer_by: n.answer_by,
-                        answered_at: None,
-                    }))
+                    Ok(out)
                 }
 
-                async fn task_notices(&self, task: TaskId) -> Result<Vec<Notice>> {
-                    let rows = sqlx::query("SELECT * FROM notices WHERE task_id = $1 ORDER BY id")
-                        .bind(task.0)
-                        .fetch_all(&self.pool)
+                async fn supervision_records(&self, from: TaskId, to: TaskId) -> Result<SupervisionRecords> {
+                    let mut conn = self.pool.acquire().await.map_err(db_err("acquire"))?;
+                    let rows = sqlx::query("SELECT * FROM notices WHERE task_id BETWEEN $1 AND $2 ORDER BY id")
+                        .bind(from.0)
+                        .bind(to.0)
+                        .fetch_all(&mut *conn)
                         .await
                         .map_err(db_err("task notices"))?;
-                    rows.iter().map(notice_from_row).collect()
+                    let notices = rows.iter().map(notice_from_row).collect::<Result<Vec<_>>>()?;
+                    let rows = sqlx::query(
+                        "SELECT task_id, kind, at FROM task_events WHERE task_id BETWEEN $1 AND $2 ORDER BY task_id, id",
+                    )
+                    .bind(from.0)
+                    .bind(to.0)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db_err("task activity"))?;
+                    let g = db_err("read activity");
+                    let activity = rows
+                        .iter()
+                        .map(|r| {
+                            Ok(Activity {
+                                task_id: TaskId(r.try_get("task_id").map_err(&g)?),
+                                kind: r.try_get("kind").map_err(&g)?,
+                                at: ts(r.try_get("at").map_err(&g)?)?,
+                            })
+                        })
+                        .collect::<Result<Vec<_>>>()?;
+                    Ok(SupervisionRecords { notices, activity })
                 }
 
                 async fn list_notices(&self) -> Result<Vec<Notice>> {
@@ -1314,26 +1390,14 @@ macro_rules! sql_store {
                     rows.iter().map(notice_from_row).collect()
                 }
 
-                async fn enqueue(&self, m: &NewMessage) -> Result<bool> {
-                    let done = sqlx::query(
-                        "INSERT INTO outbox (dedup_key, kind, channel, person_id, address, task_id, subject, body, created_at, \
-                         not_before, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
-                         ON CONFLICT (dedup_key) DO NOTHING",
-                    )
-                    .bind(&m.dedup_key)
-                    .bind(&m.kind)
-                    .bind(&m.channel)
-                    .bind(m.person_id.map(|p| p.0))
-                    .bind(&m.address)
-                    .bind(m.task_id.map(|t| t.0))
-                    .bind(&m.subject)
-                    .bind(&m.body)
-                    .bind(ms(m.created_at))
-                    .bind(ms(m.not_before))
-                    .execute(&self.pool)
-                    .await
-                    .map_err(db_err("enqueue"))?;
-                    Ok(done.rows_affected() > 0)
+                async fn enqueue(&self, list: &[NewMessage]) -> Result<Vec<bool>> {
+                    let mut tx = self.pool.begin().await.map_err(db_err("begin"))?;
+                    let mut out = Vec::with_capacity(list.len());
+                    for m in list {
+                        out.push(insert_message(&mut tx, m).await?);
+                    }
+                    tx.commit().await.map_err(db_err("commit"))?;
+                    Ok(out)
                 }
 
                 async fn due_messages(&self, now: Timestamp, channel: Option<&str>, limit: u32) -> Result<Vec<Message>> {
@@ -1387,23 +1451,6 @@ macro_rules! sql_store {
                     }
                     .map_err(db_err("list messages"))?;
                     rows.iter().map(message_from_row).collect()
-                }
-
-                async fn add_naming(&self, n: &NewNaming) -> Result<bool> {
-                    let done = sqlx::query(
-                        "INSERT INTO naming_candidates (dedup_key, task_id, unit_id, person_id, created_at, reason) \
-                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dedup_key) DO NOTHING",
-                    )
-                    .bind(&n.dedup_key)
-                    .bind(n.task_id.0)
-                    .bind(n.unit_id.map(|u| u.0))
-                    .bind(n.person_id.map(|p| p.0))
-                    .bind(ms(n.created_at))
-                    .bind(&n.reason)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(db_err("add naming"))?;
-                    Ok(done.rows_affected() > 0)
                 }
 
                 async fn list_naming(&self) -> Result<Vec<Naming>> {
