@@ -9,7 +9,9 @@
 //! - A task due a periodic progress report (its class's cadence) that has not reported in the
 //!   current period is reminded in the last working days of the period.
 //!
-//! Reminders wait for working hours on a working day; urgent and critical tasks' go at once.
+//! Reminders wait for working hours on a working day, and 督办 notices are issued only then (the
+//! office does not date a formal notice on a holiday, and its answer date counts from a working
+//! day); urgent and critical tasks' go at once.
 //! Every record has a dedup key, so a pass run twice, or a server restarted midway, creates
 //! nothing twice and misses nothing.
 
@@ -197,6 +199,7 @@ impl Duban {
             now,
             today,
             answer_by: cal.add_workdays(today, answer_days).map(|r| r.value).unwrap_or(today),
+            working_hours: self.send_time(now, false) == now,
             tz: tz.clone(),
             people,
             cal,
@@ -274,6 +277,9 @@ impl Duban {
             let (Some(due), Some(due_at)) = (st.due, st.due_at) else { continue };
             let base = format!("{}:{}:{due}", task.id, st.stage);
             if now > due_at {
+                if !(urgent || pass.working_hours) {
+                    continue;
+                }
                 let since = task.events.get(&st.start).copied().unwrap_or(Timestamp::UNIX_EPOCH);
                 let of_stage: Vec<_> = notices.iter().filter(|n| n.stage == st.stage && n.issued_at >= since).collect();
                 let first = of_stage.iter().find(|n| n.round == 1);
@@ -391,6 +397,8 @@ struct Pass {
     now: Timestamp,
     today: Date,
     answer_by: Date,
+    /// Within working hours on a working day.
+    working_hours: bool,
     tz: TimeZone,
     people: People,
     cal: Arc<Calendar>,

@@ -10,3 +10,4 @@ mod notify;
 mod org;
 mod supervise;
 mod tasks;
+mod year;
