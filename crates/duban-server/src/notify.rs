@@ -113,17 +113,7 @@ impl Duban {
     /// Delivers the messages whose time has come: the inbox at once, e-mail and SMS through
     /// their transports when configured (unconfigured channels wait in the outbox).
     pub async fn deliver(&self, now: Timestamp) -> Result<u32, Error> {
-        let mut n = 0;
-        loop {
-            let inbox = self.store().due_messages(now, Some("inbox"), 500).await?;
-            if inbox.is_empty() {
-                break;
-            }
-            for m in &inbox {
-                self.store().record_delivery(m.id, &Delivery::Sent { at: now }).await?;
-                n += 1;
-            }
-        }
+        let mut n = u32::try_from(self.store().deliver_inbox(now).await?).unwrap_or(u32::MAX);
         let channels = self.channels();
         for channel in ["email", "sms"] {
             if !channels.handles(channel) {

@@ -20,8 +20,9 @@ use duban_domain::Error;
 use duban_domain::calendar::Calendar;
 use duban_domain::ids::{PersonId, TaskId, UnitId};
 use duban_domain::org::{Person, Role};
-use duban_domain::policy::{Period, TaskFacts};
-use duban_domain::task::{Light, Party, Priority, Task};
+use duban_domain::policy::{Cadence, Period, TaskFacts};
+use duban_domain::schedule::Schedule;
+use duban_domain::task::{Light, Party, Priority, Status, Task};
 use duban_store::{Activity, NUMBER, NewEvent, NewMessage, NewNaming, NewNotice, Notice, Supervision};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -209,9 +210,21 @@ impl Duban {
         let mut after = TaskId(0);
         loop {
             let batch = self.store().open_tasks(after, 500).await?;
-            let (Some(first), Some(last)) = (batch.first(), batch.last()) else { break };
+            let Some(last) = batch.last() else { break };
             after = last.id;
-            let recs = self.store().supervision_records(first.id, last.id).await?;
+            // Notices and activity are read only for the tasks that need them: those with an
+            // overdue stage, and those whose report period is closing.
+            let schedules: Vec<Schedule> = batch.iter().map(|t| self.schedule_of(&t.fields, &t.events)).collect();
+            let (mut notices_of, mut activity_of) = (Vec::new(), Vec::new());
+            for (t, sch) in batch.iter().zip(&schedules) {
+                if sch.stages.iter().any(|s| s.stopped_at.is_none() && s.due_at.is_some_and(|d| now > d)) {
+                    notices_of.push(t.id);
+                    activity_of.push(t.id);
+                } else if self.closing_period(t, &pass).is_some() {
+                    activity_of.push(t.id);
+                }
+            }
+            let recs = self.store().supervision_records(&notices_of, &activity_of).await?;
             let mut notices: HashMap<TaskId, Vec<Notice>> = HashMap::new();
             for n in recs.notices {
                 notices.entry(n.task_id).or_default().push(n);
@@ -221,10 +234,10 @@ impl Duban {
                 activity.entry(e.task_id).or_default().push(e);
             }
             let mut plan = Plan::default();
-            for task in &batch {
+            for (task, schedule) in batch.iter().zip(&schedules) {
                 let n = notices.get(&task.id).map(Vec::as_slice).unwrap_or_default();
                 let a = activity.get(&task.id).map(Vec::as_slice).unwrap_or_default();
-                self.plan_task(task, &pass, n, a, &mut plan, &mut sum);
+                self.plan_task(task, schedule, &pass, n, a, &mut plan, &mut sum);
             }
             let issued = self.store().record_supervision(&plan.supervisions).await?;
             for (n, (escalated, named)) in issued.iter().zip(&plan.consequences) {
@@ -251,10 +264,27 @@ impl Duban {
         Ok(sum)
     }
 
+    /// The task's report cadence and the key of its period, when the task is due to report and
+    /// the period is in its last working days.
+    fn closing_period(&self, task: &Task, pass: &Pass) -> Option<(&Cadence, String)> {
+        let reporting = matches!(task.status, Status::Signed | Status::Deployed | Status::InProgress);
+        let facts = TaskFacts {
+            source: task.fields.source,
+            priority: task.fields.priority,
+            complexity: task.fields.complexity,
+            deadline: task.fields.deadline,
+        };
+        let c = self.policy().cadence(&facts).filter(|_| reporting)?;
+        let (key, closing) = period(c.every, pass.today, &pass.cal)?;
+        closing.then_some((c, key))
+    }
+
     /// Decides what one task needs at this pass, adding it to the batch's plan.
+    #[allow(clippy::too_many_arguments)]
     fn plan_task(
         &self,
         task: &Task,
+        schedule: &Schedule,
         pass: &Pass,
         notices: &[Notice],
         activity: &[Activity],
@@ -264,7 +294,6 @@ impl Duban {
         let (now, today, tz) = (pass.now, pass.today, &pass.tz);
         let people = &pass.people;
         sum.open_tasks += 1;
-        let schedule = self.schedule_of(&task.fields, &task.events);
         match schedule.light_at(now).unwrap_or(Light::Green) {
             Light::Green => sum.green += 1,
             Light::Yellow => sum.yellow += 1,
@@ -353,23 +382,7 @@ impl Duban {
             }
         }
         // Periodic progress reports.
-        let reporting = matches!(
-            task.status,
-            duban_domain::task::Status::Signed
-                | duban_domain::task::Status::Deployed
-                | duban_domain::task::Status::InProgress
-        );
-        let facts = TaskFacts {
-            source: task.fields.source,
-            priority: task.fields.priority,
-            complexity: task.fields.complexity,
-            deadline: task.fields.deadline,
-        };
-        if reporting
-            && let Some(c) = self.policy().cadence(&facts)
-            && let Some((key, closing)) = period(c.every, today, &pass.cal)
-            && closing
-        {
+        if let Some((c, key)) = self.closing_period(task, pass) {
             let in_period =
                 |at: Timestamp| period(c.every, at.to_zoned(tz.clone()).date(), &pass.cal).is_some_and(|p| p.0 == key);
             let reported = activity.iter().any(|e| e.kind == "report" && in_period(e.at));

@@ -660,7 +660,7 @@ pub async fn notices_are_numbered_per_year_and_issued_once(db: &TestDb) {
         .unwrap();
     let numbers: Vec<_> = batch.iter().map(|n| n.as_ref().map(|n| n.number.as_str())).collect();
     assert_eq!(numbers, [None, Some("督〔2026〕2号"), Some("督〔2027〕1号")]);
-    let recs = s.supervision_records(a.id, a.id).await.unwrap();
+    let recs = s.supervision_records(&[a.id], &[a.id]).await.unwrap();
     assert_eq!(recs.notices.len(), 3);
     assert_eq!(s.list_notices().await.unwrap()[0], first);
     // The trail holds one `supervised` event per notice, with its number filled in.
@@ -671,7 +671,7 @@ pub async fn notices_are_numbered_per_year_and_issued_once(db: &TestDb) {
     assert!(s.verify_events().await.unwrap().broken.is_none());
     // Nothing of another task's range is returned.
     let b = s.create_task(&task("乙", vec![]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
-    assert!(s.supervision_records(b.id, b.id).await.unwrap().notices.is_empty());
+    assert!(s.supervision_records(&[b.id], &[b.id]).await.unwrap().notices.is_empty());
 }
 
 pub async fn a_notice_its_messages_and_naming_are_recorded_together_once(db: &TestDb) {

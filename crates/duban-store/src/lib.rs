@@ -88,14 +88,18 @@ pub trait Store: Send + Sync + 'static {
     /// and naming candidates, all in one transaction. `None` for a notice already issued (its
     /// dedup key exists): then nothing of it is written again.
     async fn record_supervision(&self, s: &[Supervision]) -> Result<Vec<Option<Notice>>>;
-    /// The notices and the trail activity of tasks `from..=to`.
-    async fn supervision_records(&self, from: TaskId, to: TaskId) -> Result<SupervisionRecords>;
+    /// The notices of the tasks `notices_of` and the trail activity of the tasks `activity_of`,
+    /// in one query each (none for an empty list).
+    async fn supervision_records(&self, notices_of: &[TaskId], activity_of: &[TaskId]) -> Result<SupervisionRecords>;
     async fn list_notices(&self) -> Result<Vec<Notice>>;
     /// Queues messages in one transaction; for each, false when one with its dedup key exists.
     async fn enqueue(&self, m: &[NewMessage]) -> Result<Vec<bool>>;
     /// Pending messages whose time has come, oldest first; of one channel with `channel`.
     async fn due_messages(&self, now: Timestamp, channel: Option<&str>, limit: u32) -> Result<Vec<Message>>;
     async fn record_delivery(&self, id: i64, d: &Delivery) -> Result<()>;
+    /// Marks every in-app message whose time has come as delivered, in one statement: the
+    /// inbox is the database itself. Returns how many.
+    async fn deliver_inbox(&self, now: Timestamp) -> Result<u64>;
     /// Messages, newest first; only a person's with `person`.
     async fn list_messages(&self, person: Option<PersonId>, limit: u32) -> Result<Vec<Message>>;
     async fn list_naming(&self) -> Result<Vec<Naming>>;

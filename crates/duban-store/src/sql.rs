@@ -1351,35 +1351,44 @@ macro_rules! sql_store {
                     Ok(out)
                 }
 
-                async fn supervision_records(&self, from: TaskId, to: TaskId) -> Result<SupervisionRecords> {
+                async fn supervision_records(
+                    &self,
+                    notices_of: &[TaskId],
+                    activity_of: &[TaskId],
+                ) -> Result<SupervisionRecords> {
                     let mut conn = self.pool.acquire().await.map_err(db_err("acquire"))?;
-                    let rows = sqlx::query("SELECT * FROM notices WHERE task_id BETWEEN $1 AND $2 ORDER BY id")
-                        .bind(from.0)
-                        .bind(to.0)
-                        .fetch_all(&mut *conn)
-                        .await
-                        .map_err(db_err("task notices"))?;
-                    let notices = rows.iter().map(notice_from_row).collect::<Result<Vec<_>>>()?;
-                    let rows = sqlx::query(
-                        "SELECT task_id, kind, at FROM task_events WHERE task_id BETWEEN $1 AND $2 ORDER BY task_id, id",
-                    )
-                    .bind(from.0)
-                    .bind(to.0)
-                    .fetch_all(&mut *conn)
-                    .await
-                    .map_err(db_err("task activity"))?;
-                    let g = db_err("read activity");
-                    let activity = rows
-                        .iter()
-                        .map(|r| {
-                            Ok(Activity {
-                                task_id: TaskId(r.try_get("task_id").map_err(&g)?),
-                                kind: r.try_get("kind").map_err(&g)?,
-                                at: ts(r.try_get("at").map_err(&g)?)?,
+                    let mut out = SupervisionRecords::default();
+                    if !notices_of.is_empty() {
+                        let mut qb = QueryBuilder::<Db>::new("SELECT * FROM notices WHERE task_id IN (");
+                        let mut sep = qb.separated(", ");
+                        for id in notices_of {
+                            sep.push_bind(id.0);
+                        }
+                        qb.push(") ORDER BY id");
+                        let rows = qb.build().fetch_all(&mut *conn).await.map_err(db_err("task notices"))?;
+                        out.notices = rows.iter().map(notice_from_row).collect::<Result<Vec<_>>>()?;
+                    }
+                    if !activity_of.is_empty() {
+                        let mut qb = QueryBuilder::<Db>::new("SELECT task_id, kind, at FROM task_events WHERE task_id IN (");
+                        let mut sep = qb.separated(", ");
+                        for id in activity_of {
+                            sep.push_bind(id.0);
+                        }
+                        qb.push(") ORDER BY task_id, id");
+                        let rows = qb.build().fetch_all(&mut *conn).await.map_err(db_err("task activity"))?;
+                        let g = db_err("read activity");
+                        out.activity = rows
+                            .iter()
+                            .map(|r| {
+                                Ok(Activity {
+                                    task_id: TaskId(r.try_get("task_id").map_err(&g)?),
+                                    kind: r.try_get("kind").map_err(&g)?,
+                                    at: ts(r.try_get("at").map_err(&g)?)?,
+                                })
                             })
-                        })
-                        .collect::<Result<Vec<_>>>()?;
-                    Ok(SupervisionRecords { notices, activity })
+                            .collect::<Result<Vec<_>>>()?;
+                    }
+                    Ok(out)
                 }
 
                 async fn list_notices(&self) -> Result<Vec<Notice>> {
@@ -1435,6 +1444,18 @@ macro_rules! sql_store {
                     };
                     q.execute(&self.pool).await.map_err(db_err("record delivery"))?;
                     Ok(())
+                }
+
+                async fn deliver_inbox(&self, now: Timestamp) -> Result<u64> {
+                    let done = sqlx::query(
+                        "UPDATE outbox SET status = 'sent', attempts = attempts + 1, delivered_at = $1 \
+                         WHERE status = 'pending' AND channel = 'inbox' AND next_attempt_at <= $1 AND not_before <= $1",
+                    )
+                    .bind(ms(now))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err("deliver inbox"))?;
+                    Ok(done.rows_affected())
                 }
 
                 async fn list_messages(&self, person: Option<PersonId>, limit: u32) -> Result<Vec<Message>> {

@@ -1,0 +1,160 @@
+//! Supervision benchmark: one pass of the engine over N open tasks (default 1,000,000) on
+//! SQLite and, when `DUBAN_TEST_PG_URL` is set, PostgreSQL.
+//!
+//!     cargo bench -p duban-server --bench supervise
+//!     DUBAN_BENCH_TASKS=100000 cargo bench -p duban-server --bench supervise
+//!
+//! The tasks belong to the 87 units of the Naiman directory, each with an officer and a head,
+//! and a leader in charge of half the units. They were received over the past year and are due
+//! from 20 days ago to a year ahead; nine in ten are signed. Three passes are timed:
+//! - the first pass, which finds every overdue stage at once and issues its 督办 notice (with
+//!   the trail event, the messages to the unit and the leader), every reminder in the warning
+//!   window, and delivers the in-app messages: the worst case, after a bulk import;
+//! - the next pass a minute later, with nothing new to do: what the server does every minute;
+//! - a pass a working day later, which issues what has fallen due since.
+//!
+//! Peak memory is the process's high-water mark (VmHWM), reset before each pass.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that fails should stop loudly
+
+use duban_domain::calendar::UnknownYears;
+use duban_domain::clock::FixedClock;
+use duban_domain::ids::UnitId;
+use duban_domain::org::{NewPerson, Role, UnitDirectory};
+use duban_domain::policy::{ClockEvent, Policy};
+use duban_domain::task::{Party, Status};
+use duban_server::service::Duban;
+use duban_store::StoredTask;
+use duban_store_tests::{TestDb, suite};
+use jiff::{SignedDuration, Timestamp};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.to_string()))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn reset_peak() {
+    // Writing 5 to clear_refs resets VmHWM to the current RSS (Linux 4.0+).
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn person(name: String, unit: Option<UnitId>, role: Role, charge: Vec<UnitId>) -> NewPerson {
+    NewPerson {
+        username: name.clone(),
+        name,
+        unit_id: unit,
+        roles: vec![role],
+        title: String::new(),
+        phone: String::new(),
+        email: String::new(),
+        domains: vec![],
+        charge_units: charge,
+    }
+}
+
+async fn run(name: &str, db: TestDb, n: usize) {
+    let s = db.store.clone();
+    s.import_directory(&UnitDirectory::from_toml(suite::NAIMAN_UNITS).unwrap()).await.unwrap();
+    let units: Vec<UnitId> = s.list_units().await.unwrap().into_iter().map(|u| u.id).collect();
+    for (i, u) in units.iter().enumerate() {
+        s.create_person(&person(format!("officer{i}"), Some(*u), Role::Officer, vec![])).await.unwrap();
+        s.create_person(&person(format!("head{i}"), Some(*u), Role::UnitHead, vec![])).await.unwrap();
+    }
+    let charged = units.iter().step_by(2).copied().collect();
+    s.create_person(&person("leader".into(), None, Role::Leader, charged)).await.unwrap();
+    // Wednesday 2026-06-10 10:00 in Beijing: a working day, in working hours.
+    let now: Timestamp = "2026-06-10T02:00:00Z".parse().unwrap();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let started = Instant::now();
+    let mut done = 0;
+    while done < n {
+        let m = 50_000.min(n - done);
+        let tasks: Vec<StoredTask> = (0..m)
+            .map(|i| {
+                let unit = units[rng.below(units.len() as u64) as usize];
+                let mut t = suite::task(&format!("基准任务 {}", done + i), vec![Party::Unit(unit)]);
+                let received = now - SignedDuration::from_hours(rng.below(365 * 24) as i64 + 1);
+                let due = now + SignedDuration::from_hours(rng.below(385 * 24) as i64 - 20 * 24);
+                t.fields.received_at = received;
+                t.fields.deadline = Some(due.to_zoned(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap()).date());
+                t.clock = BTreeMap::from([(ClockEvent::Received, received)]);
+                if rng.below(10) != 0 {
+                    t.status = Status::Signed;
+                    t.clock.insert(ClockEvent::Signed, received + SignedDuration::from_hours(2));
+                }
+                t
+            })
+            .collect();
+        s.insert_tasks(&tasks, now).await.unwrap();
+        done += m;
+    }
+    println!("{name:>8}: {n} open tasks loaded in {:.1} s", started.elapsed().as_secs_f64());
+    if name == "postgres" {
+        db.raw_execute("VACUUM ANALYZE").await.unwrap();
+    } else {
+        db.raw_execute("ANALYZE").await.unwrap();
+    }
+    let clock = Arc::new(FixedClock::new(now));
+    let duban =
+        Duban::new(s.clone(), Policy::builtin("x-district-2022").unwrap(), clock, UnknownYears::Error).await.unwrap();
+    let later = now + SignedDuration::from_mins(1);
+    let next_day: Timestamp = "2026-06-11T02:00:00Z".parse().unwrap();
+    for (label, at) in [("first pass", now), ("a minute later", later), ("a working day later", next_day)] {
+        reset_peak();
+        let t = Instant::now();
+        let sum = duban.tick(at).await.unwrap();
+        let took = t.elapsed();
+        println!(
+            "{name:>8} {label}: {:.1} s, peak RSS {:.0} MiB; {} open ({} red, {} yellow), {} notices, {} reminders, {} escalations, {} delivered",
+            took.as_secs_f64(),
+            peak_rss_mib(),
+            sum.open_tasks,
+            sum.red,
+            sum.yellow,
+            sum.notices.len(),
+            sum.reminders,
+            sum.escalations,
+            sum.delivered,
+        );
+        assert_eq!(sum.open_tasks as usize, n);
+    }
+    db.finish().await;
+}
+
+#[tokio::main]
+async fn main() {
+    // `cargo bench` passes --bench; `cargo test --all-targets` runs a quick version.
+    let full = std::env::args().any(|a| a == "--bench");
+    let n: usize = std::env::var("DUBAN_BENCH_TASKS").ok().and_then(|v| v.parse().ok()).unwrap_or(if full {
+        1_000_000
+    } else {
+        2_000
+    });
+    if let Some(db) = duban_store_tests::sqlite().await {
+        run("sqlite", db, n).await;
+    }
+    if std::env::var("DUBAN_TEST_PG_URL").is_ok()
+        && let Some(db) = duban_store_tests::postgres().await
+    {
+        run("postgres", db, n).await;
+    }
+}
