@@ -9,7 +9,7 @@ use duban_domain::ids::{PersonId, TaskId};
 use duban_domain::lifecycle::{Action, Input, Standing, TaskState, available, decide};
 use duban_domain::org::Role;
 use duban_domain::task::{Party, Status, Task};
-use duban_store::{TaskQuery, TaskSort};
+use duban_store::{Attachment, NewAttachment, TaskQuery, TaskSort};
 use serde::{Deserialize, Serialize};
 
 /// What an actor sends with an action.
@@ -22,7 +22,8 @@ pub struct ActionInput {
     /// The version of the task the actor saw.
     pub version: Option<i64>,
     pub text: String,
-    pub evidence: Vec<String>,
+    /// Attachments of the task (uploaded first) given as evidence.
+    pub evidence: Vec<i64>,
     pub head_signed: bool,
     pub new_deadline: Option<String>,
     /// For a ruling: the units the task is reassigned to.
@@ -127,7 +128,7 @@ impl Duban {
             .transpose()?;
         let domain_input = Input {
             text: input.text.trim().to_string(),
-            evidence: input.evidence.iter().map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect(),
+            evidence: self.evidence_names(id, &input.evidence).await?,
             head_signed: input.head_signed,
             new_deadline,
             today: self.now().to_zoned(tz).date(),
@@ -160,6 +161,7 @@ impl Duban {
         let data = serde_json::json!({
             "text": domain_input.text,
             "evidence": domain_input.evidence,
+            "attachments": input.evidence,
             "head_signed": domain_input.head_signed,
             "new_deadline": domain_input.new_deadline,
             "resume_to": t.resume_to,
@@ -181,6 +183,58 @@ impl Duban {
             self.close_parent_if_done(parent).await?;
         }
         Ok(view)
+    }
+
+    /// The names of the attachments given as evidence; each must be one of the task's.
+    async fn evidence_names(&self, task: TaskId, ids: &[i64]) -> Result<Vec<String>, Error> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let files = self.store().list_attachments(task).await?;
+        ids.iter()
+            .map(|id| {
+                files
+                    .iter()
+                    .find(|f| f.id == *id)
+                    .map(|f| f.name.clone())
+                    .ok_or_else(|| Error::invalid("evidence", format!("附件 {id} 不是本任务的附件，请先上传")))
+            })
+            .collect()
+    }
+
+    /// Attaches a file to a task (evidence, a plan, a report).
+    pub async fn attach(
+        &self,
+        task: TaskId,
+        name: &str,
+        content_type: &str,
+        data: Vec<u8>,
+        actor: Option<PersonId>,
+    ) -> Result<Attachment, Error> {
+        // Browsers on Windows may send the whole path.
+        let name = name.rsplit(['/', '\\']).next().unwrap_or_default().trim();
+        if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+            return Err(Error::invalid("filename", "请提供文件名（不超过 200 字）"));
+        }
+        if data.is_empty() {
+            return Err(Error::invalid("file", "文件为空"));
+        }
+        self.store().get_task(task).await?;
+        if let Some(p) = actor {
+            self.store().get_person(p).await?;
+        }
+        let content_type =
+            if content_type.trim().is_empty() { "application/octet-stream" } else { content_type.trim() };
+        self.store()
+            .add_attachment(&NewAttachment {
+                task_id: task,
+                name: name.to_string(),
+                content_type: content_type.to_string(),
+                data,
+                uploaded_by: actor,
+                uploaded_at: self.now(),
+            })
+            .await
     }
 
     /// Closes a parent whose subtasks are all closed.

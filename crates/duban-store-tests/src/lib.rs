@@ -190,7 +190,8 @@ macro_rules! behaviour_suite {
             the_event_chain_finds_a_deleted_middle_event,
             notices_are_numbered_per_year_and_issued_once,
             messages_are_queued_once_and_delivered_or_retried,
-            a_notice_its_messages_and_naming_are_recorded_together_once
+            a_notice_its_messages_and_naming_are_recorded_together_once,
+            attachments_keep_their_bytes_and_enter_the_trail
         );
     };
     (@each $factory:path; $($name:ident),+ $(,)?) => {

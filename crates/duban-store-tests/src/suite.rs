@@ -729,3 +729,27 @@ pub async fn messages_are_queued_once_and_delivered_or_retried(db: &TestDb) {
     s.record_delivery(later.id, &Delivery::Failed { error: "bad address".into(), retry_at: None }).await.unwrap();
     assert!(s.due_messages(t("2026-04-01T00:00:00Z"), None, 10).await.unwrap().is_empty());
 }
+
+pub async fn attachments_keep_their_bytes_and_enter_the_trail(db: &TestDb) {
+    let s = &*db.store;
+    let a = s.create_task(&task("甲", vec![]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    let new = NewAttachment {
+        task_id: a.id,
+        name: "完成情况报告.pdf".into(),
+        content_type: "application/pdf".into(),
+        data: bytes.clone(),
+        uploaded_by: None,
+        uploaded_at: t("2026-03-05T02:00:00Z"),
+    };
+    let stored = s.add_attachment(&new).await.unwrap();
+    assert_eq!((stored.size, stored.sha256.len()), (70_000, 64));
+    let (meta, data) = s.get_attachment(stored.id).await.unwrap();
+    assert_eq!((meta, data), (stored.clone(), bytes));
+    assert_eq!(s.list_attachments(a.id).await.unwrap(), std::slice::from_ref(&stored));
+    let events = s.task_events(a.id).await.unwrap();
+    let last = events.last().unwrap();
+    assert_eq!((last.kind.as_str(), last.data["sha256"].as_str()), ("attached", Some(stored.sha256.as_str())));
+    assert!(s.verify_events().await.unwrap().broken.is_none());
+    assert!(matches!(s.get_attachment(stored.id + 1).await, Err(Error::NotFound { .. })));
+}

@@ -104,6 +104,14 @@ pub trait Store: Send + Sync + 'static {
     async fn list_messages(&self, person: Option<PersonId>, limit: u32) -> Result<Vec<Message>>;
     async fn list_naming(&self) -> Result<Vec<Naming>>;
 
+    // Attachments.
+    /// Stores a file and records an `attached` event (name, size, SHA-256) in the task's trail,
+    /// in one transaction.
+    async fn add_attachment(&self, a: &NewAttachment) -> Result<Attachment>;
+    async fn list_attachments(&self, task: TaskId) -> Result<Vec<Attachment>>;
+    /// An attachment with its content.
+    async fn get_attachment(&self, id: i64) -> Result<(Attachment, Vec<u8>)>;
+
     // Calendar data imported by administrators.
     async fn add_calendar_file(&self, f: &CalendarFile, note: &str, at: Timestamp) -> Result<i64>;
     async fn calendar_files(&self) -> Result<Vec<CalendarFile>>;

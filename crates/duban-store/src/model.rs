@@ -277,3 +277,28 @@ pub struct Naming {
     #[serde(flatten)]
     pub naming: NewNaming,
 }
+
+/// A file to attach to a task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAttachment {
+    pub task_id: TaskId,
+    pub name: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+    pub uploaded_by: Option<PersonId>,
+    pub uploaded_at: Timestamp,
+}
+
+/// A stored attachment, without its content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attachment {
+    pub id: i64,
+    pub task_id: TaskId,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    /// Hex SHA-256 of the content; also in the task's trail.
+    pub sha256: String,
+    pub uploaded_by: Option<PersonId>,
+    pub uploaded_at: Timestamp,
+}

@@ -12,7 +12,7 @@ use axum::routing::get;
 use duban_domain::Error;
 use duban_domain::ids::{LedgerId, TaskId, UnitId};
 use duban_domain::task::{TaskInput, TaskPatch, parse_date, parse_instant};
-use duban_store::{Page, TaskEvent, TaskQuery, TaskSort};
+use duban_store::{Attachment, Page, TaskEvent, TaskQuery, TaskSort};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -22,6 +22,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/tasks/{id}/events", get(events))
         .route("/api/v1/tasks/{id}/actions", get(actions).post(act))
         .route("/api/v1/work", get(work))
+        .route(
+            "/api/v1/tasks/{id}/attachments",
+            get(attachments).post(attach).layer(axum::extract::DefaultBodyLimit::max(super::extract::MAX_UPLOAD)),
+        )
+        .route("/api/v1/attachments/{id}", get(download))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -64,6 +69,60 @@ async fn act(
         input.version = version(&headers, &WriteParams::default()).ok();
     }
     Ok(with_etag(StatusCode::OK, d.act(TaskId(id), input).await?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct AttachParams {
+    filename: Option<String>,
+    actor: Option<i64>,
+}
+
+async fn attach(
+    State(d): State<AppState>,
+    Path(id): Path<i64>,
+    Query(p): Query<AttachParams>,
+    req: axum::extract::Request,
+) -> ApiResult<(StatusCode, Json<Attachment>)> {
+    let file = super::extract::upload(req, &d, "请选择要上传的文件（表单字段 file）").await?;
+    let name = p.filename.filter(|f| !f.trim().is_empty()).unwrap_or(file.name);
+    let a = d
+        .attach(TaskId(id), &name, &file.content_type, file.bytes.to_vec(), p.actor.map(duban_domain::ids::PersonId))
+        .await?;
+    Ok((StatusCode::CREATED, Json(a)))
+}
+
+async fn attachments(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Vec<Attachment>>> {
+    d.store().get_task(TaskId(id)).await?;
+    Ok(Json(d.store().list_attachments(TaskId(id)).await?))
+}
+
+/// The file itself, with its name for the browser's download (RFC 6266, UTF-8 names encoded).
+async fn download(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Response> {
+    let (a, data) = d.store().get_attachment(id).await?;
+    let encoded: String = a
+        .name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let disposition = format!("attachment; filename*=UTF-8''{encoded}");
+    let mut resp = data.into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&a.content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    Ok(resp)
 }
 
 /// The query string of the task list, as written by clients.

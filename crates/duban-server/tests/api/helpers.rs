@@ -142,6 +142,26 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Uploads a file to a task and returns the attachment's id.
+    pub async fn attach(&self, task: &Value, name: &str, bytes: &[u8]) -> i64 {
+        let path = format!("/api/v1/tasks/{}/attachments", task["id"]);
+        let r = self
+            .client
+            .post(format!("{}{path}?filename={name}", self.base))
+            .header("content-type", "application/pdf")
+            .body(bytes.to_vec())
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        let json: Value = r.json().await.unwrap();
+        self.check_documented("post", &path, status, &json);
+        assert_eq!(status, StatusCode::CREATED, "{json}");
+        json["id"].as_i64().unwrap()
+    }
+}
+
 /// The error code of a reply.
 pub fn code(r: &Reply) -> &str {
     r.json["error"]["code"].as_str().unwrap_or("")

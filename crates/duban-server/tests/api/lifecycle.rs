@@ -72,29 +72,34 @@ async fn a_task_goes_round_the_closed_loop() {
     assert_eq!(t["status"], "in_progress");
     let r = act(&app, &t, json!({"action": "feedback", "actor": c.officer, "text": "已全面推行"})).await;
     assert_eq!(r.json["error"]["field"], "evidence");
-    let t = act(
-        &app,
-        &t,
-        json!({"action": "feedback", "actor": c.officer, "text": "已全面推行", "evidence": ["推行情况报告.pdf"]}),
-    )
-    .await
-    .json;
+    let report = app.attach(&t, "推行情况报告.pdf", b"%PDF-1.4 report").await;
+    let t = app.get(&format!("/api/v1/tasks/{}", t["id"])).await.json;
+    let t =
+        act(&app, &t, json!({"action": "feedback", "actor": c.officer, "text": "已全面推行", "evidence": [report]}))
+            .await
+            .json;
     assert_eq!((t["status"].as_str(), stage(&t, "done")["state"].as_str()), (Some("feedback"), Some("met")));
     let r = act(&app, &t, json!({"action": "approve", "actor": c.officer})).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let t = act(&app, &t, json!({"action": "return", "actor": c.office, "text": "佐证材料不全"})).await.json;
     assert_eq!((t["status"].as_str(), stage(&t, "done")["state"].as_str()), (Some("returned"), Some("open")));
-    let t =
-        act(&app, &t, json!({"action": "feedback", "actor": c.officer, "text": "补充材料", "evidence": ["补充.pdf"]}))
-            .await
-            .json;
+    let more = app.attach(&t, "补充.pdf", b"%PDF-1.4 more").await;
+    let t = app.get(&format!("/api/v1/tasks/{}", t["id"])).await.json;
+    let t = act(&app, &t, json!({"action": "feedback", "actor": c.officer, "text": "补充材料", "evidence": [more]}))
+        .await
+        .json;
     let t = act(&app, &t, json!({"action": "approve", "actor": c.leader})).await.json;
     assert_eq!((t["status"].as_str(), t["light"].clone()), (Some("closed"), Value::Null));
     let events = app.get(&format!("/api/v1/tasks/{}/events", t["id"])).await.json;
     let kinds: Vec<&str> = events.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, vec!["created", "sign", "deploy", "report", "feedback", "return", "feedback", "approve"]);
-    assert_eq!(events[5]["actor_id"], c.office);
-    assert_eq!(events[5]["data"]["text"], "佐证材料不全");
+    assert_eq!(
+        kinds,
+        vec![
+            "created", "sign", "deploy", "report", "attached", "feedback", "return", "attached", "feedback", "approve"
+        ]
+    );
+    assert_eq!(events[6]["actor_id"], c.office);
+    assert_eq!(events[6]["data"]["text"], "佐证材料不全");
     assert!(
         app.get(&format!("/api/v1/tasks/{}/actions?actor={}", t["id"], c.office))
             .await
@@ -180,12 +185,16 @@ async fn a_parent_closes_when_its_subtasks_have() {
     }
     let p = act(&app, &parent, json!({"action": "sign", "actor": c.officer})).await.json;
     let p = act(&app, &p, json!({"action": "report", "actor": c.officer, "text": "分解为两项"})).await.json;
-    let r = act(&app, &p, json!({"action": "feedback", "actor": c.officer, "text": "完成", "evidence": ["x"]})).await;
+    let x = app.attach(&p, "x.pdf", b"x").await;
+    let p = app.get(&format!("/api/v1/tasks/{}", p["id"])).await.json;
+    let r = act(&app, &p, json!({"action": "feedback", "actor": c.officer, "text": "完成", "evidence": [x]})).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "a parent waits for its subtasks");
     for k in kids {
         let k = act(&app, &k, json!({"action": "sign", "actor": c.officer})).await.json;
         let k = act(&app, &k, json!({"action": "report", "actor": c.officer, "text": "办理中"})).await.json;
-        let k = act(&app, &k, json!({"action": "feedback", "actor": c.officer, "text": "完成", "evidence": ["x.pdf"]}))
+        let x = app.attach(&k, "x.pdf", b"x").await;
+        let k = app.get(&format!("/api/v1/tasks/{}", k["id"])).await.json;
+        let k = act(&app, &k, json!({"action": "feedback", "actor": c.officer, "text": "完成", "evidence": [x]}))
             .await
             .json;
         act(&app, &k, json!({"action": "approve", "actor": c.office})).await;
@@ -207,8 +216,10 @@ async fn a_unit_and_its_people_see_their_work_lists() {
     let returned = app.task(json!({"title": "被退回", "lead": [{"unit": c.unit_a}]})).await;
     let r = act(&app, &returned, json!({"action": "sign", "actor": c.officer})).await.json;
     let r = act(&app, &r, json!({"action": "report", "actor": c.officer, "text": "x"})).await.json;
+    let x = app.attach(&r, "x.pdf", b"x").await;
+    let r = app.get(&format!("/api/v1/tasks/{}", r["id"])).await.json;
     let r =
-        act(&app, &r, json!({"action": "feedback", "actor": c.officer, "text": "完成", "evidence": ["x"]})).await.json;
+        act(&app, &r, json!({"action": "feedback", "actor": c.officer, "text": "完成", "evidence": [x]})).await.json;
     act(&app, &r, json!({"action": "return", "actor": c.office, "text": "不合格"})).await;
     app.task(json!({"title": "别的单位的", "lead": [{"unit": c.unit_b}]})).await;
     // Ten days on, the unsigned task is past its 3-working-day signing limit.
@@ -226,4 +237,51 @@ async fn a_unit_and_its_people_see_their_work_lists() {
     assert_eq!(by_person, w);
     let r = app.get("/api/v1/work").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn evidence_is_a_file_uploaded_to_the_task_and_downloads_as_sent() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let t = app.task(json!({"title": "推行一照通办", "lead": [{"unit": c.unit_a}]})).await;
+    let other = app.task(json!({"title": "别的任务", "lead": [{"unit": c.unit_a}]})).await;
+    let t = act(&app, &t, json!({"action": "sign", "actor": c.officer})).await.json;
+    let t = act(&app, &t, json!({"action": "report", "actor": c.officer, "text": "办理中"})).await.json;
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(100_000).collect();
+    let mine = app.attach(&t, "验收报告（终稿）.pdf", &bytes).await;
+    let theirs = app.attach(&other, "别的.pdf", b"x").await;
+    let t = app.get(&format!("/api/v1/tasks/{}", t["id"])).await.json;
+    // Another task's file is not evidence for this one, and nothing changes.
+    let r =
+        act(&app, &t, json!({"action": "feedback", "actor": c.officer, "text": "完成", "evidence": [theirs]})).await;
+    assert_eq!((r.status, r.json["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("evidence")));
+    let r = act(&app, &t, json!({"action": "feedback", "actor": c.officer, "text": "完成", "evidence": [mine]})).await;
+    assert_eq!(r.json["status"], "feedback");
+    let list = app.get(&format!("/api/v1/tasks/{}/attachments", t["id"])).await.json;
+    assert_eq!(list[0]["name"], "验收报告（终稿）.pdf");
+    assert_eq!(list[0]["size"], 100_000);
+    let resp = app.client.get(format!("{}/api/v1/attachments/{mine}", app.base)).send().await.unwrap();
+    assert_eq!(resp.headers()["content-type"], "application/pdf");
+    assert!(
+        resp.headers()["content-disposition"].to_str().unwrap().starts_with("attachment; filename*=UTF-8''%E9%AA%8C")
+    );
+    assert_eq!(resp.bytes().await.unwrap().to_vec(), bytes);
+    let events = app.get(&format!("/api/v1/tasks/{}/events", t["id"])).await.json;
+    let fb = events.as_array().unwrap().iter().find(|e| e["kind"] == "feedback").unwrap();
+    assert_eq!(
+        (fb["data"]["evidence"][0].as_str(), fb["data"]["attachments"][0].as_i64()),
+        (Some("验收报告（终稿）.pdf"), Some(mine))
+    );
+    // An empty file or a missing name is refused.
+    let r = app
+        .client
+        .post(format!("{}/api/v1/tasks/{}/attachments?filename=a.pdf", app.base, t["id"]))
+        .body(Vec::new())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r =
+        app.client.post(format!("{}/api/v1/tasks/{}/attachments", app.base, t["id"])).body("x").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }

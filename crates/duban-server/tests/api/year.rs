@@ -385,17 +385,25 @@ async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervisi
             clock.set(*t);
             for (i, a) in acts {
                 let p = &plans[*i];
-                let current = duban.store().get_task(p.task.id).await.unwrap();
                 let actor = match a {
                     Act::ApproveExtension(_) | Act::Approve => office,
                     _ => officer[&p.lead_units[0]],
                 };
-                let input = ActionInput {
+                let mut input = ActionInput {
                     action: a.code().into(),
                     actor: Some(actor.0),
-                    version: Some(current.version),
+                    version: None,
                     text: "按计划推进".into(),
-                    evidence: if *a == Act::Feedback { vec!["完成情况.pdf".into()] } else { vec![] },
+                    evidence: match a {
+                        Act::Feedback => {
+                            let file = duban
+                                .attach(p.task.id, "完成情况.pdf", "application/pdf", b"%PDF".to_vec(), Some(actor))
+                                .await
+                                .unwrap();
+                            vec![file.id]
+                        }
+                        _ => vec![],
+                    },
                     head_signed: true,
                     new_deadline: match a {
                         Act::RequestExtension(d) | Act::ApproveExtension(d) => Some(d.to_string()),
@@ -403,6 +411,7 @@ async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervisi
                     },
                     ..Default::default()
                 };
+                input.version = Some(duban.store().get_task(p.task.id).await.unwrap().version);
                 if let Err(e) = duban.act(p.task.id, input).await {
                     panic!("{:?} {} on task {} ({:?}): {e}", p.script, a.code(), p.task.id, p.task.fields.deadline);
                 }
