@@ -16,6 +16,7 @@ pub enum ErrorCode {
     CalendarOutOfRange,
     Forbidden,
     Unauthenticated,
+    TooManyAttempts,
     Internal,
     Unavailable,
 }
@@ -30,6 +31,7 @@ impl ErrorCode {
             Self::CalendarOutOfRange => "calendar_out_of_range",
             Self::Forbidden => "forbidden",
             Self::Unauthenticated => "unauthenticated",
+            Self::TooManyAttempts => "too_many_attempts",
             Self::Internal => "internal",
             Self::Unavailable => "unavailable",
         }
@@ -57,6 +59,9 @@ pub enum Error {
     Forbidden,
     #[error("请先登录")]
     Unauthenticated,
+    /// Sign-in refused for a while after repeated failures.
+    #[error("登录失败次数过多，请 {retry_after_secs} 秒后再试")]
+    TooManyAttempts { retry_after_secs: u64 },
     /// Something failed inside; the cause was logged where it happened.
     #[error("系统内部错误，请稍后重试或联系管理员")]
     Internal,
@@ -83,6 +88,7 @@ impl Error {
             Self::Calendar(_) => ErrorCode::CalendarOutOfRange,
             Self::Forbidden => ErrorCode::Forbidden,
             Self::Unauthenticated => ErrorCode::Unauthenticated,
+            Self::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
             Self::Internal => ErrorCode::Internal,
             Self::Unavailable(_) => ErrorCode::Unavailable,
         }

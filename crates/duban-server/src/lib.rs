@@ -5,6 +5,7 @@
 //! the rules and the calendar to tasks, and the JSON [`api`] served by [`startup`].
 
 pub mod api;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod imports;

@@ -753,3 +753,36 @@ pub async fn attachments_keep_their_bytes_and_enter_the_trail(db: &TestDb) {
     assert!(s.verify_events().await.unwrap().broken.is_none());
     assert!(matches!(s.get_attachment(stored.id + 1).await, Err(Error::NotFound { .. })));
 }
+
+pub async fn credentials_and_sessions_are_kept_and_expire(db: &TestDb) {
+    let s = &*db.store;
+    let u = s.create_unit(&unit("甲局", &[])).await.unwrap();
+    let p = s.create_person(&person("张三", "zs", Some(u.id))).await.unwrap();
+    assert!(s.credential("zs").await.unwrap().is_none());
+    s.set_password(p.id, "$argon2id$first", t("2026-03-02T01:00:00Z")).await.unwrap();
+    s.record_sign_in(p.id, Some(t("2026-03-02T01:05:00Z"))).await.unwrap();
+    let c = s.credential("zs").await.unwrap().unwrap();
+    assert_eq!(
+        (c.password_hash.as_str(), c.failures, c.locked_until),
+        ("$argon2id$first", 1, Some(t("2026-03-02T01:05:00Z")))
+    );
+    assert!(!format!("{c:?}").contains("argon2id"), "the hash stays out of logs");
+    // A new password clears the failures.
+    s.set_password(p.id, "$argon2id$second", t("2026-03-02T02:00:00Z")).await.unwrap();
+    let c = s.credential("zs").await.unwrap().unwrap();
+    assert_eq!((c.password_hash.as_str(), c.failures, c.locked_until), ("$argon2id$second", 0, None));
+    let session = Session {
+        token_hash: "h1".into(),
+        person_id: p.id,
+        csrf: "c1".into(),
+        created_at: t("2026-03-02T02:00:00Z"),
+        expires_at: t("2026-03-03T02:00:00Z"),
+    };
+    s.create_session(&session).await.unwrap();
+    assert_eq!(s.session("h1", t("2026-03-03T01:59:59Z")).await.unwrap(), Some(session));
+    assert_eq!(s.session("h1", t("2026-03-03T02:00:00Z")).await.unwrap(), None);
+    s.delete_session("h1").await.unwrap();
+    assert_eq!(s.session("h1", t("2026-03-02T03:00:00Z")).await.unwrap(), None);
+    s.deactivate_person(p.id).await.unwrap();
+    assert!(s.credential("zs").await.unwrap().is_none());
+}

@@ -112,6 +112,18 @@ pub trait Store: Send + Sync + 'static {
     /// An attachment with its content.
     async fn get_attachment(&self, id: i64) -> Result<(Attachment, Vec<u8>)>;
 
+    // Sign-in.
+    /// Sets a person's password hash and clears failed attempts.
+    async fn set_password(&self, person: PersonId, hash: &str, at: Timestamp) -> Result<()>;
+    /// The credential of an active person with this user name.
+    async fn credential(&self, username: &str) -> Result<Option<Credential>>;
+    /// Records a failed attempt (with the backoff it earns) or, with `None`, a success.
+    async fn record_sign_in(&self, person: PersonId, failed: Option<Timestamp>) -> Result<()>;
+    async fn create_session(&self, s: &Session) -> Result<()>;
+    /// The session with this token hash, if it has not expired at `now`.
+    async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>>;
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+
     // Calendar data imported by administrators.
     async fn add_calendar_file(&self, f: &CalendarFile, note: &str, at: Timestamp) -> Result<i64>;
     async fn calendar_files(&self) -> Result<Vec<CalendarFile>>;

@@ -1,6 +1,7 @@
 //! The shapes that cross the storage interface, beyond the domain's own types.
 
 use duban_domain::ids::{EventId, GroupId, LedgerId, PersonId, TaskId, UnitId};
+use duban_domain::org::Person;
 use duban_domain::policy::ClockEvent;
 use duban_domain::task::{Classification, Light, NewTask, Source, Status};
 use jiff::Timestamp;
@@ -301,4 +302,47 @@ pub struct Attachment {
     pub sha256: String,
     pub uploaded_by: Option<PersonId>,
     pub uploaded_at: Timestamp,
+}
+
+/// A person's password and sign-in state.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credential {
+    pub person: Person,
+    /// argon2id, as a PHC string.
+    pub password_hash: String,
+    /// Failed attempts in a row.
+    pub failures: i64,
+    /// No attempt is taken before this instant.
+    pub locked_until: Option<Timestamp>,
+}
+
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credential")
+            .field("person", &self.person.id)
+            .field("password_hash", &"<redacted>")
+            .field("failures", &self.failures)
+            .field("locked_until", &self.locked_until)
+            .finish()
+    }
+}
+
+/// A signed-in session; only the SHA-256 of its token is stored.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Session {
+    pub token_hash: String,
+    pub person_id: PersonId,
+    /// The token forms must carry (CSRF).
+    pub csrf: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("person_id", &self.person_id)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
 }
