@@ -2,7 +2,7 @@
 //! SQLite and, when `DUBAN_TEST_PG_URL` is set, PostgreSQL.
 //!
 //!     cargo bench -p duban-server --bench supervise
-//!     DUBAN_BENCH_TASKS=100000 cargo bench -p duban-server --bench supervise
+//!     DUBAN_BENCH_TASKS=100000 DUBAN_BENCH_ONLY=postgres cargo bench -p duban-server --bench supervise
 //!
 //! The tasks belong to the 87 units of the Naiman directory, each with an officer and a head,
 //! and a leader in charge of half the units. They were received over the past year and are due
@@ -149,10 +149,15 @@ async fn main() {
     } else {
         2_000
     });
-    if let Some(db) = duban_store_tests::sqlite().await {
+    // DUBAN_BENCH_ONLY=sqlite or postgres runs one backend.
+    let only = std::env::var("DUBAN_BENCH_ONLY").unwrap_or_default();
+    if only != "postgres"
+        && let Some(db) = duban_store_tests::sqlite().await
+    {
         run("sqlite", db, n).await;
     }
-    if std::env::var("DUBAN_TEST_PG_URL").is_ok()
+    if only != "sqlite"
+        && std::env::var("DUBAN_TEST_PG_URL").is_ok()
         && let Some(db) = duban_store_tests::postgres().await
     {
         run("postgres", db, n).await;

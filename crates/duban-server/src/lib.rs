@@ -4,10 +4,12 @@
 //! choice of storage backend from a database URL ([`db`]), the [`service`] layer that applies
 //! the rules and the calendar to tasks, and the JSON [`api`] served by [`startup`].
 
+pub mod access;
 pub mod api;
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod export;
 pub mod imports;
 pub mod interval;
 pub mod lifecycle;
@@ -16,6 +18,7 @@ pub mod service;
 pub mod startup;
 pub mod suggest;
 pub mod supervise;
+pub mod web;
 pub mod work;
 
 /// The system clock: the one place in Duban that reads the wall time.

@@ -1,8 +1,10 @@
 //! Builds and runs the HTTP server, after zero-to-production's `startup.rs`: the listener is
 //! bound first (port 0 in tests picks a free port), then served until the shutdown signal.
 
-use crate::api;
 use crate::service::Duban;
+use crate::{api, web};
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -28,7 +30,27 @@ impl Application {
 
     /// Serves until `shutdown` completes, then finishes the requests in flight.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let app = api::router(self.duban).layer(TraceLayer::new_for_http());
+        let app = api::router(self.duban.clone())
+            .merge(web::router(self.duban))
+            .fallback(api::not_found)
+            .layer(axum::middleware::map_response(security_headers))
+            .layer(TraceLayer::new_for_http());
         axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await
     }
+}
+
+/// Headers on every response: no framing, no sniffing, and only this server's own scripts,
+/// styles and images (nothing is fetched from outside).
+async fn security_headers(mut resp: Response) -> Response {
+    let h = resp.headers_mut();
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    resp
 }

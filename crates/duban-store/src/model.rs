@@ -107,6 +107,10 @@ pub struct TaskQuery {
     pub unit_id: Option<UnitId>,
     /// Only tasks it leads.
     pub lead_only: bool,
+    /// Tasks with this leader in charge.
+    pub leader_id: Option<PersonId>,
+    /// Only what this viewer may see.
+    pub audience: Option<Audience>,
     pub statuses: Vec<Status>,
     pub sources: Vec<Source>,
     pub classifications: Vec<Classification>,
@@ -124,6 +128,16 @@ pub struct TaskQuery {
     /// 1-based.
     pub page: u32,
     pub per_page: u32,
+}
+
+/// Who is looking at tasks, for scoping lists (issue 5 §1): the units whose tasks they see (as
+/// lead or cooperating unit, directly or through a group), or every unit. 涉密 tasks are seen
+/// only by the people named on them (leader in charge, responsible person), whatever the units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Audience {
+    pub person: PersonId,
+    pub all_units: bool,
+    pub units: Vec<UnitId>,
 }
 
 /// One page of a list.

@@ -653,6 +653,34 @@ macro_rules! sql_store {
                     }
                     qb.push(")");
                 }
+                if let Some(l) = q.leader_id {
+                    qb.push(" AND leader_id = ").push_bind(l.0);
+                }
+                if let Some(a) = &q.audience {
+                    qb.push(" AND ((classification <> 'secret' AND ");
+                    if a.all_units {
+                        qb.push("1 = 1");
+                    } else if a.units.is_empty() {
+                        qb.push("1 = 0");
+                    } else {
+                        let units = |qb: &mut QueryBuilder<'_, Db>| {
+                            let mut sep = qb.separated(", ");
+                            for u in &a.units {
+                                sep.push_bind(u.0);
+                            }
+                        };
+                        qb.push("id IN (SELECT task_id FROM task_parties WHERE unit_id IN (");
+                        units(qb);
+                        qb.push(") OR group_id IN (SELECT group_id FROM unit_group_members WHERE unit_id IN (");
+                        units(qb);
+                        qb.push(")))");
+                    }
+                    qb.push(") OR leader_id = ")
+                        .push_bind(a.person.0)
+                        .push(" OR responsible_person_id = ")
+                        .push_bind(a.person.0)
+                        .push(")");
+                }
                 let list = |qb: &mut QueryBuilder<'_, Db>, col: &str, codes: Vec<&'static str>| {
                     if codes.is_empty() {
                         return;
@@ -1300,15 +1328,8 @@ macro_rules! sql_store {
                     let mut out = Vec::with_capacity(list.len());
                     for s in list {
                         let n = &s.notice;
-                        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM notices WHERE dedup_key = $1")
-                            .bind(&n.dedup_key)
-                            .fetch_optional(&mut *tx)
-                            .await
-                            .map_err(db_err("find notice"))?;
-                        if exists.is_some() {
-                            out.push(None);
-                            continue;
-                        }
+                        // The number is taken first and given back if the notice exists: no lookup
+                        // by dedup key that a stale plan could turn into a scan of a growing table.
                         let year = i64::from(n.answer_by.year());
                         let seq: i64 = sqlx::query_scalar(
                             "INSERT INTO notice_numbers (year, last) VALUES ($1, 1) \
@@ -1319,9 +1340,9 @@ macro_rules! sql_store {
                         .await
                         .map_err(db_err("number notice"))?;
                         let number = format!("督〔{year}〕{seq}号");
-                        let id: i64 = sqlx::query_scalar(
+                        let id: Option<i64> = sqlx::query_scalar(
                             "INSERT INTO notices (number, dedup_key, task_id, stage, round, issued_at, answer_by) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
                         )
                         .bind(&number)
                         .bind(&n.dedup_key)
@@ -1330,9 +1351,18 @@ macro_rules! sql_store {
                         .bind(n.round)
                         .bind(ms(n.issued_at))
                         .bind(n.answer_by.to_string())
-                        .fetch_one(&mut *tx)
+                        .fetch_optional(&mut *tx)
                         .await
                         .map_err(db_err("insert notice"))?;
+                        let Some(id) = id else {
+                            sqlx::query("UPDATE notice_numbers SET last = last - 1 WHERE year = $1")
+                                .bind(year)
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(db_err("number notice"))?;
+                            out.push(None);
+                            continue;
+                        };
                         let numbered = |text: &str| text.replace(NUMBER, &number);
                         let data = json("event data", &numbered(&to_json(&s.event.data)))?;
                         insert_event(&mut tx, n.task_id.0, &NewEvent { data, ..s.event.clone() }).await?;

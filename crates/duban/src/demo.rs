@@ -197,6 +197,12 @@ const SAMPLES: &[Sample] = &[
     },
 ];
 
+/// The demo's password for a user: printed when the demo starts, so anyone can sign in as any
+/// role. Only for the demo database.
+pub fn demo_password(username: &str) -> String {
+    format!("duban-{username}")
+}
+
 /// People for every role.
 fn people(units: &impl Fn(&str) -> Option<UnitId>) -> Vec<PersonInput> {
     let p = |name: &str, username: &str, unit: &str, roles: &[Role], title: &str, domains: &[&str], charge: &[&str]| {
@@ -274,9 +280,9 @@ pub async fn run(config: &Config, database: Option<String>, bind: &str, no_serve
     );
     let made = load(&duban, &store).await.context("载入演示数据")?;
     say!("\n演示人员（各角色一人）：");
-    let mut rows = vec![vec!["用户名".to_string(), "姓名".into(), "角色".into(), "单位".into()]];
+    let mut rows = vec![vec!["用户名".to_string(), "密码".into(), "姓名".into(), "角色".into(), "单位".into()]];
     for (username, name, role, unit) in &made.people {
-        rows.push(vec![username.clone(), name.clone(), role.clone(), unit.clone()]);
+        rows.push(vec![username.clone(), demo_password(username), name.clone(), role.clone(), unit.clone()]);
     }
     put!("{}", crate::table::render(&rows));
     say!("\n任务台账“{}”：{} 项任务", made.ledger_name, made.tasks.len());
@@ -312,6 +318,7 @@ async fn load(duban: &Arc<Duban>, store: &Arc<dyn Store>) -> Result<Made, duban_
     let mut leader: Option<PersonId> = None;
     for p in people(&unit_id) {
         let person = store.create_person(&p.parse()?).await?;
+        duban.set_password(person.id, &demo_password(&person.fields.username)).await?;
         let unit_name = person
             .fields
             .unit_id

@@ -7,7 +7,7 @@ mod extract;
 mod imports;
 pub mod openapi;
 mod org;
-mod tasks;
+pub mod tasks;
 mod workdays;
 
 use crate::service::Duban;
@@ -17,6 +17,8 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use std::sync::Arc;
+
+pub use extract::{MAX_UPLOAD, Upload, upload};
 
 pub type AppState = Arc<Duban>;
 type ApiResult<T> = Result<T, errors::ApiError>;
@@ -72,7 +74,6 @@ pub fn router(state: AppState) -> Router {
         .merge(tasks::routes())
         .merge(workdays::routes())
         .merge(imports::routes())
-        .fallback(not_found)
         .with_state(state)
 }
 
@@ -86,6 +87,15 @@ async fn healthz(State(d): State<AppState>) -> impl IntoResponse {
     }
 }
 
-async fn not_found() -> errors::ApiError {
+/// The answer for an address no route takes: JSON under `/api/`, a page elsewhere.
+pub async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    if uri.path().starts_with("/api/") || uri.path() == "/healthz" {
+        api_not_found().await.into_response()
+    } else {
+        crate::web::WebError::from(duban_domain::Error::not_found("页面")).into_response()
+    }
+}
+
+async fn api_not_found() -> errors::ApiError {
     duban_domain::Error::not_found("请求的地址").into()
 }

@@ -133,6 +133,7 @@ pub struct ListParams {
     pub parent: Option<i64>,
     pub unit: Option<i64>,
     pub lead_only: Option<bool>,
+    pub leader: Option<i64>,
     /// Comma-separated statuses.
     pub status: Option<String>,
     pub source: Option<String>,
@@ -191,6 +192,8 @@ impl ListParams {
             parent_id: self.parent.map(TaskId),
             unit_id: self.unit.map(UnitId),
             lead_only: self.lead_only.unwrap_or(false),
+            leader_id: self.leader.map(duban_domain::ids::PersonId),
+            audience: None,
             statuses: list_of(self.status.as_deref())?,
             sources: list_of(self.source.as_deref())?,
             classifications: list_of(self.classification.as_deref())?,

@@ -1,0 +1,178 @@
+//! The web application (issue 5): server-rendered pages in Simplified Chinese, after kanidm's
+//! `views/`. Templates (askama) live in `templates/`, split into pages and partials; the one
+//! stylesheet is compiled into the binary and served from `/static/`, so nothing is fetched from
+//! outside.
+//!
+//! Sign-in gives an HttpOnly, SameSite=Lax session cookie; every form carries the session's CSRF
+//! token (the sign-in form a token of its own, double-submitted in a cookie). What a viewer sees
+//! is scoped by [`crate::access`].
+
+mod errors;
+mod pages;
+pub mod rows;
+
+use crate::service::Duban;
+use axum::Router;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use duban_domain::org::{Person, Role};
+pub use errors::WebError;
+use std::sync::Arc;
+
+type AppState = Arc<Duban>;
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "duban_session";
+/// The sign-in form's CSRF cookie.
+const LOGIN_COOKIE: &str = "duban_login";
+
+const CSS: &str = include_str!("../../static/duban.css");
+
+/// The pages.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::desk))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/tasks", get(pages::ledger))
+        .route("/tasks.xlsx", get(pages::export))
+        .route("/tasks/{id}", get(pages::task))
+        .route("/tasks/{id}/act", post(pages::act))
+        .route(
+            "/tasks/{id}/files",
+            post(pages::upload).layer(axum::extract::DefaultBodyLimit::max(crate::api::MAX_UPLOAD)),
+        )
+        .route("/public", get(pages::public))
+        .route("/static/duban.css", get(css))
+        .with_state(state)
+}
+
+async fn css() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], CSS)
+}
+
+/// The value of a cookie.
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value for a cookie only the server reads.
+fn set_cookie(name: &str, value: &str, max_age_secs: i64) -> HeaderValue {
+    HeaderValue::from_str(&format!("{name}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age_secs}"))
+        .unwrap_or(HeaderValue::from_static(""))
+}
+
+/// The signed-in person looking at a page.
+#[derive(Clone)]
+pub struct Viewer {
+    pub person: Person,
+    pub csrf: String,
+}
+
+impl std::fmt::Debug for Viewer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Viewer").field("person", &self.person.id).finish_non_exhaustive()
+    }
+}
+
+impl Viewer {
+    pub fn has(&self, role: Role) -> bool {
+        self.person.fields.roles.contains(&role)
+    }
+
+    /// Office staff and administrators see and run everything.
+    pub fn is_office(&self) -> bool {
+        self.has(Role::Office) || self.has(Role::Admin)
+    }
+
+    /// Checks a form's CSRF token.
+    pub fn check_csrf(&self, token: &str) -> Result<(), WebError> {
+        if !token.is_empty() && token == self.csrf { Ok(()) } else { Err(WebError::Csrf) }
+    }
+}
+
+async fn viewer_of(parts: &Parts, d: &AppState) -> Result<Option<Viewer>, WebError> {
+    let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else { return Ok(None) };
+    Ok(d.session(token).await?.map(|(s, person)| Viewer { person, csrf: s.csrf }))
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, d: &AppState) -> Result<Self, Self::Rejection> {
+        match viewer_of(parts, d).await {
+            Ok(Some(v)) => Ok(v),
+            Ok(None) => {
+                let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+                Err(Redirect::to(&format!("/login?next={}", pages::encode(next))).into_response())
+            }
+            Err(e) => Err(e.into_response()),
+        }
+    }
+}
+
+impl OptionalFromRequestParts<AppState> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, d: &AppState) -> Result<Option<Self>, Self::Rejection> {
+        viewer_of(parts, d).await.map_err(IntoResponse::into_response)
+    }
+}
+
+/// The viewer as the page header shows them.
+pub struct NavViewer {
+    pub name: String,
+    pub roles: String,
+    pub csrf: String,
+}
+
+/// The page header: who is signed in, the links they may follow, and a one-line message.
+pub struct Nav {
+    pub viewer: Option<NavViewer>,
+    pub links: Vec<(&'static str, &'static str)>,
+    pub current: &'static str,
+    pub flash: Option<(&'static str, String)>,
+}
+
+impl Nav {
+    pub fn new(viewer: Option<&Viewer>, current: &'static str) -> Self {
+        let Some(v) = viewer else {
+            return Nav { viewer: None, links: Vec::new(), current, flash: None };
+        };
+        let mut links = vec![("/", "工作台"), ("/tasks", "任务台账")];
+        if v.is_office() || v.has(Role::Leader) {
+            links.push(("/supervision", "督办"));
+            links.push(("/stats", "统计"));
+        }
+        links.push(("/map", "挂图作战"));
+        if v.is_office() {
+            links.push(("/import", "导入"));
+        }
+        if v.has(Role::Admin) {
+            links.push(("/admin", "管理"));
+        }
+        links.push(("/public", "公开清单"));
+        let roles = v.person.fields.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("、");
+        Nav {
+            viewer: Some(NavViewer { name: v.person.fields.name.clone(), roles, csrf: v.csrf.clone() }),
+            links,
+            current,
+            flash: None,
+        }
+    }
+
+    pub fn flash(mut self, kind: &'static str, text: impl Into<String>) -> Self {
+        self.flash = Some((kind, text.into()));
+        self
+    }
+}

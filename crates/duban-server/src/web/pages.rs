@@ -1,0 +1,698 @@
+//! The page handlers: sign-in, desk, ledger (with .xlsx export), task page with its actions and
+//! uploads, and the public list.
+
+use super::errors::render;
+use super::rows::{Names, Row, light};
+use super::{AppState, LOGIN_COOKIE, Nav, SESSION_COOKIE, Viewer, WebError, cookie, set_cookie};
+use crate::api::tasks::ListParams;
+use crate::lifecycle::ActionInput;
+use crate::service::TaskView;
+use askama::Template;
+use axum::extract::{Form, Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use duban_domain::Error;
+use duban_domain::ids::{PersonId, TaskId, UnitId};
+use duban_domain::lifecycle::Action;
+use duban_domain::org::Role;
+use duban_domain::task::{Classification, Light, Party, Source, Status};
+use duban_store::{TaskQuery, TaskSort};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+type PageResult = Result<Response, WebError>;
+
+/// Percent-encodes a query value.
+pub fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn random_hex() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 16];
+    rand::rng().fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Only paths on this site are followed after sign-in.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/" }
+}
+
+// ---- Sign-in ----
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    nav: Nav,
+    error: Option<String>,
+    next: String,
+    username: String,
+    token: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NextParam {
+    next: String,
+}
+
+fn login_page(next: &str, username: &str, error: Option<String>, status: StatusCode) -> Response {
+    let token = random_hex();
+    let page = LoginPage {
+        nav: Nav::new(None, "/login"),
+        error,
+        next: safe_next(next).to_string(),
+        username: username.to_string(),
+        token: token.clone(),
+    };
+    let mut resp = render(&page, status);
+    resp.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, &token, 3600));
+    resp
+}
+
+pub async fn login_form(Query(p): Query<NextParam>) -> Response {
+    login_page(&p.next, "", None, StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+impl std::fmt::Debug for LoginForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginForm").field("username", &self.username).finish_non_exhaustive()
+    }
+}
+
+pub async fn login(State(d): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+    if f.csrf.is_empty() || cookie(&headers, LOGIN_COOKIE) != Some(f.csrf.as_str()) {
+        return login_page(&f.next, &f.username, Some("登录页面已过期，请重新输入".into()), StatusCode::FORBIDDEN);
+    }
+    match d.sign_in(&f.username, &f.password).await {
+        Ok(s) => {
+            let mut resp = Redirect::to(safe_next(&f.next)).into_response();
+            *resp.status_mut() = StatusCode::SEE_OTHER;
+            let age = crate::auth::SESSION_HOURS * 3600;
+            resp.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &s.token, age));
+            resp.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, "", 0));
+            resp
+        }
+        Err(e) => {
+            let status = crate::api::errors::status_of(e.code());
+            login_page(&f.next, &f.username, Some(e.to_string()), status)
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn logout(State(d): State<AppState>, v: Viewer, headers: HeaderMap, Form(f): Form<CsrfForm>) -> PageResult {
+    v.check_csrf(&f.csrf)?;
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        d.sign_out(token).await?;
+    }
+    let mut resp = Redirect::to("/login").into_response();
+    *resp.status_mut() = StatusCode::SEE_OTHER;
+    resp.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0));
+    Ok(resp)
+}
+
+// ---- Desk ----
+
+struct DeskList {
+    title: &'static str,
+    total: u64,
+    rows: Vec<Row>,
+}
+
+struct InboxLine {
+    subject: String,
+    task: Option<i64>,
+    at: String,
+}
+
+#[derive(Template)]
+#[template(path = "desk.html")]
+struct DeskPage {
+    nav: Nav,
+    today: String,
+    lists: Vec<DeskList>,
+    inbox: Vec<InboxLine>,
+}
+
+/// The viewer's base query: what they may see, and for a unit's people their unit's own work.
+fn scoped(d: &AppState, v: &Viewer) -> TaskQuery {
+    let unit_role = v.has(Role::Officer) || v.has(Role::UnitHead);
+    TaskQuery {
+        audience: Some(d.audience(&v.person)),
+        unit_id: if unit_role && !v.is_office() { v.person.fields.unit_id } else { None },
+        lead_only: unit_role && !v.is_office(),
+        sort: TaskSort::Due,
+        page: 1,
+        per_page: 10,
+        now: d.now(),
+        ..Default::default()
+    }
+}
+
+pub async fn desk(State(d): State<AppState>, v: Viewer) -> PageResult {
+    let tz = d.policy().timezone();
+    let now = d.now();
+    let today = now.to_zoned(tz.clone()).date();
+    let names = Names::load(&d).await?;
+    let base = scoped(&d, &v);
+    let sunday = today
+        .checked_add(jiff::Span::new().days(i64::from(7 - today.weekday().to_monday_one_offset())))
+        .map_err(|_| Error::Internal)?;
+    let week_end = sunday.to_datetime(jiff::civil::Time::MAX).to_zoned(tz.clone()).map_err(|_| Error::Internal)?;
+    let specs: Vec<(&'static str, TaskQuery)> = vec![
+        ("待签收", TaskQuery { statuses: vec![Status::Assigned], ..base.clone() }),
+        ("本周到期", TaskQuery { due_before: Some(week_end.timestamp()), due_after: Some(now), ..base.clone() }),
+        ("已逾期", TaskQuery { light: Some(Light::Red), ..base.clone() }),
+        ("被退回", TaskQuery { statuses: vec![Status::Returned], ..base.clone() }),
+    ];
+    let mut lists = Vec::new();
+    for (title, q) in specs {
+        let page = d.list_tasks(q).await?;
+        lists.push(DeskList {
+            title,
+            total: page.total,
+            rows: page.items.iter().map(|t| Row::of(t, &names)).collect(),
+        });
+    }
+    let inbox = d
+        .store()
+        .list_messages(Some(v.person.id), 50)
+        .await?
+        .into_iter()
+        .filter(|m| m.message.channel == "inbox" && m.status == "sent")
+        .take(10)
+        .map(|m| InboxLine {
+            subject: m.message.subject,
+            task: m.message.task_id.map(|t| t.0),
+            at: m.delivered_at.map(|t| t.to_zoned(tz.clone()).strftime("%m-%d %H:%M").to_string()).unwrap_or_default(),
+        })
+        .collect();
+    Ok(render(&DeskPage { nav: Nav::new(Some(&v), "/"), today: today.to_string(), lists, inbox }, StatusCode::OK))
+}
+
+// ---- Ledger ----
+
+/// The ledger's filter form, as the browser sends it (empty fields mean "any").
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct LedgerFilter {
+    pub ledger: String,
+    pub unit: String,
+    pub leader: String,
+    pub status: String,
+    pub light: String,
+    pub source: String,
+    pub deadline_after: String,
+    pub deadline_before: String,
+    pub q: String,
+    pub sort: String,
+    pub page: String,
+}
+
+fn opt_id(field: &str, v: &str) -> Result<Option<i64>, Error> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    v.parse().map(Some).map_err(|_| Error::invalid(field, format!("“{v}”不是有效的编号")))
+}
+
+fn non_empty(v: &str) -> Option<String> {
+    Some(v.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+impl LedgerFilter {
+    /// The store query for this filter, scoped to the viewer.
+    fn query(&self, d: &AppState, v: &Viewer, per_page: u32) -> Result<TaskQuery, Error> {
+        let params = ListParams {
+            ledger: opt_id("ledger", &self.ledger)?,
+            unit: opt_id("unit", &self.unit)?,
+            leader: opt_id("leader", &self.leader)?,
+            status: non_empty(&self.status),
+            light: non_empty(&self.light),
+            source: non_empty(&self.source),
+            deadline_after: non_empty(&self.deadline_after),
+            deadline_before: non_empty(&self.deadline_before),
+            q: non_empty(&self.q),
+            sort: non_empty(&self.sort),
+            page: opt_id("page", &self.page)?.map(|p| u32::try_from(p.max(1)).unwrap_or(1)),
+            per_page: Some(per_page),
+            ..Default::default()
+        };
+        let mut q = params.parse(&d.policy().timezone())?;
+        q.audience = Some(d.audience(&v.person));
+        q.now = d.now();
+        Ok(q)
+    }
+
+    /// The filter as a query string, without the page.
+    fn query_string(&self) -> String {
+        [
+            ("ledger", &self.ledger),
+            ("unit", &self.unit),
+            ("leader", &self.leader),
+            ("status", &self.status),
+            ("light", &self.light),
+            ("source", &self.source),
+            ("deadline_after", &self.deadline_after),
+            ("deadline_before", &self.deadline_before),
+            ("q", &self.q),
+            ("sort", &self.sort),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| format!("{k}={}", encode(v.trim())))
+        .collect::<Vec<_>>()
+        .join("&")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "ledger.html")]
+struct LedgerPage {
+    nav: Nav,
+    f: LedgerFilter,
+    rows: Vec<Row>,
+    total: u64,
+    page: u32,
+    pages: u32,
+    query: String,
+    ledgers: Vec<(i64, String)>,
+    units: Vec<(i64, String)>,
+    leaders: Vec<(i64, String)>,
+    statuses: Vec<(&'static str, &'static str)>,
+    lights: Vec<(&'static str, &'static str)>,
+    sources: Vec<(&'static str, &'static str)>,
+    sorts: Vec<(&'static str, &'static str)>,
+}
+
+const PER_PAGE: u32 = 50;
+
+pub async fn ledger(State(d): State<AppState>, v: Viewer, Query(f): Query<LedgerFilter>) -> PageResult {
+    let names = Names::load(&d).await?;
+    let mut nav = Nav::new(Some(&v), "/tasks");
+    let (rows, total, page) = match f.query(&d, &v, PER_PAGE) {
+        Ok(q) => {
+            let page = d.list_tasks(q).await?;
+            (page.items.iter().map(|t| Row::of(t, &names)).collect(), page.total, page.page)
+        }
+        Err(e) => {
+            nav = nav.flash("error", e.to_string());
+            (Vec::new(), 0, 1)
+        }
+    };
+    let people = d.store().list_people().await?;
+    let page = LedgerPage {
+        nav,
+        query: f.query_string(),
+        rows,
+        total,
+        page,
+        pages: u32::try_from(total.div_ceil(u64::from(PER_PAGE))).unwrap_or(u32::MAX).max(1),
+        ledgers: d.store().list_ledgers().await?.into_iter().map(|l| (l.id.0, l.fields.name)).collect(),
+        units: d.store().list_units().await?.into_iter().map(|u| (u.id.0, u.name)).collect(),
+        leaders: people
+            .into_iter()
+            .filter(|p| p.fields.roles.contains(&Role::Leader))
+            .map(|p| (p.id.0, p.fields.name))
+            .collect(),
+        statuses: Status::ALL.iter().map(|s| (s.code(), s.label())).collect(),
+        lights: Light::ALL.iter().map(|l| (l.code(), l.label())).collect(),
+        sources: Source::ALL.iter().map(|s| (s.code(), s.label())).collect(),
+        sorts: vec![("due", "最紧迫"), ("deadline", "完成时限"), ("number", "序号"), ("updated", "最近更新")],
+        f,
+    };
+    Ok(render(&page, StatusCode::OK))
+}
+
+/// The latest progress report of each task, by task.
+async fn progress_of(d: &AppState, tasks: &[TaskView]) -> Result<HashMap<TaskId, String>, Error> {
+    let mut out = HashMap::new();
+    for t in tasks {
+        let events = d.store().task_events(t.task.id).await?;
+        if let Some(e) = events.iter().rev().find(|e| matches!(e.kind.as_str(), "report" | "feedback")) {
+            out.insert(t.task.id, e.data.get("text").and_then(|v| v.as_str()).unwrap_or_default().to_string());
+        }
+    }
+    Ok(out)
+}
+
+/// The ledger as an .xlsx workbook in the familiar 台账 layout.
+pub async fn export(State(d): State<AppState>, v: Viewer, Query(f): Query<LedgerFilter>) -> PageResult {
+    let names = Names::load(&d).await?;
+    let mut q = f.query(&d, &v, 500)?;
+    q.sort = TaskSort::Number;
+    let mut all = Vec::new();
+    loop {
+        let page = d.list_tasks(q.clone()).await?;
+        let done = page.items.len() < 500;
+        all.extend(page.items);
+        if done {
+            break;
+        }
+        q.page += 1;
+    }
+    let progress = progress_of(&d, &all).await?;
+    let bytes = crate::export::ledger_xlsx(&all, &names, &progress)?;
+    let today = d.now().to_zoned(d.policy().timezone()).date();
+    let name = encode(&format!("任务台账-{today}.xlsx"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename*=UTF-8''{name}")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+// ---- Task ----
+
+struct StageLine {
+    name: String,
+    duration: String,
+    due: String,
+    state: &'static str,
+    light: &'static str,
+    light_label: &'static str,
+    clause: String,
+}
+
+struct ActionForm {
+    code: &'static str,
+    label: &'static str,
+    text: bool,
+    text_label: &'static str,
+    deadline: bool,
+    evidence: bool,
+}
+
+struct TimelineLine {
+    what: String,
+    at: String,
+    who: String,
+    detail: String,
+}
+
+struct TaskFacts {
+    id: i64,
+    version: i64,
+    number: String,
+    title: String,
+    text: String,
+    status: &'static str,
+    light: &'static str,
+    light_label: &'static str,
+    lead: String,
+    cooperating: String,
+    deadline: String,
+    classification: &'static str,
+    source: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "task.html")]
+struct TaskPage {
+    nav: Nav,
+    t: TaskFacts,
+    error: Option<String>,
+    draft: String,
+    csrf: String,
+    stages: Vec<StageLine>,
+    milestones: Vec<String>,
+    attachments: Vec<duban_store::Attachment>,
+    can_upload: bool,
+    actions: Vec<ActionForm>,
+    timeline: Vec<TimelineLine>,
+}
+
+fn action_form(a: Action) -> ActionForm {
+    let (text, text_label) = match a {
+        Action::Deploy => (true, "工作方案或部署情况"),
+        Action::Report => (true, "进展情况"),
+        Action::Feedback => (true, "办理结果"),
+        Action::Return => (true, "退回原因"),
+        Action::RequestExtension => (true, "延期理由"),
+        Action::RefuseExtension => (true, "不同意的理由"),
+        Action::RaiseDispute => (true, "各方意见及依据"),
+        Action::Rule => (true, "裁定意见"),
+        Action::Suspend => (true, "中止决定"),
+        _ => (false, ""),
+    };
+    ActionForm {
+        code: a.code(),
+        label: a.label(),
+        text,
+        text_label,
+        deadline: matches!(a, Action::RequestExtension | Action::ApproveExtension),
+        evidence: a == Action::Feedback,
+    }
+}
+
+fn event_label(kind: &str) -> String {
+    match kind {
+        "created" => "交办".into(),
+        "updated" => "修改".into(),
+        "cancelled" => "撤销".into(),
+        "supervised" => "督办".into(),
+        "attached" => "上传附件".into(),
+        "closed_by_subtasks" => "子任务全部办结".into(),
+        other => other.parse::<Action>().map(|a| a.label().to_string()).unwrap_or_else(|_| other.to_string()),
+    }
+}
+
+/// The task page, for a viewer who may see the task; 404 otherwise, so that its existence does
+/// not leak.
+async fn task_page(d: &AppState, v: &Viewer, id: TaskId, error: Option<String>, draft: String) -> PageResult {
+    let task = match d.store().get_task(id).await {
+        Ok(t) => t,
+        Err(Error::NotFound { .. }) => return Err(Error::not_found("任务").into()),
+        Err(e) => return Err(e.into()),
+    };
+    if !d.can_see(&v.person, &task).await? {
+        return Err(Error::not_found("任务").into());
+    }
+    let tz = d.policy().timezone();
+    let names = Names::load(d).await?;
+    let view = d.view(task, d.now(), true);
+    let f = &view.task.fields;
+    let (l, ll) = light(view.light);
+    let t = TaskFacts {
+        id: view.task.id.0,
+        version: view.task.version,
+        number: f.number.clone(),
+        title: f.title.clone(),
+        text: f.text.clone(),
+        status: view.task.status.label(),
+        light: l,
+        light_label: ll,
+        lead: names.parties(&f.lead),
+        cooperating: names.parties(&f.cooperating),
+        deadline: f.deadline.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+        classification: f.classification.label(),
+        source: f.source.label(),
+    };
+    let stages = view
+        .stages
+        .iter()
+        .flatten()
+        .map(|s| {
+            let (light, light_label) = light(s.light);
+            StageLine {
+                name: s.stage.name.clone(),
+                duration: s.duration_text.clone(),
+                due: s.stage.due.map(|d| d.to_string()).unwrap_or_else(|| s.stage.problem.clone().unwrap_or_default()),
+                state: match s.state {
+                    duban_domain::schedule::StageState::Waiting => "未开始",
+                    duban_domain::schedule::StageState::Open => "进行中",
+                    duban_domain::schedule::StageState::Met => "按时完成",
+                    duban_domain::schedule::StageState::Late => "逾期完成",
+                },
+                light,
+                light_label,
+                clause: s.stage.clause.clone(),
+            }
+        })
+        .collect();
+    let milestones = f.milestones.iter().map(|m| format!("{} {}", m.due, m.text)).collect();
+    let actions = d.available_actions(id, v.person.id).await?.into_iter().map(|a| action_form(a.action)).collect();
+    let people: HashMap<PersonId, String> =
+        d.store().list_people().await?.into_iter().map(|p| (p.id, p.fields.name)).collect();
+    let timeline = d
+        .store()
+        .task_events(id)
+        .await?
+        .into_iter()
+        .map(|e| TimelineLine {
+            what: event_label(&e.kind),
+            at: e.at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string(),
+            who: e.actor_id.and_then(|p| people.get(&p).cloned()).unwrap_or_else(|| "系统".into()),
+            detail: ["text", "number", "name", "new_deadline"]
+                .iter()
+                .filter_map(|k| e.data.get(*k).and_then(|v| v.as_str()).filter(|s| !s.is_empty()))
+                .collect::<Vec<_>>()
+                .join(" "),
+        })
+        .collect();
+    let attachments = d.store().list_attachments(id).await?;
+    let can_upload = view.task.status.is_open();
+    let page = TaskPage {
+        nav: Nav::new(Some(v), "/tasks"),
+        t,
+        error: error.clone(),
+        draft,
+        csrf: v.csrf.clone(),
+        stages,
+        milestones,
+        attachments,
+        can_upload,
+        actions,
+        timeline,
+    };
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok(render(&page, status))
+}
+
+pub async fn task(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>) -> PageResult {
+    task_page(&d, &v, TaskId(id), None, String::new()).await
+}
+
+pub async fn act(
+    State(d): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    v.check_csrf(&get("csrf"))?;
+    let task = d.store().get_task(TaskId(id)).await?;
+    if !d.can_see(&v.person, &task).await? {
+        return Err(Error::not_found("任务").into());
+    }
+    let evidence = pairs.iter().filter(|(n, _)| n == "evidence").filter_map(|(_, v)| v.parse().ok()).collect();
+    let lead: Vec<Party> = pairs
+        .iter()
+        .filter(|(n, _)| n == "lead")
+        .filter_map(|(_, v)| v.parse().ok())
+        .map(|u| Party::Unit(UnitId(u)))
+        .collect();
+    let input = ActionInput {
+        action: get("action"),
+        actor: Some(v.person.id.0),
+        version: get("version").parse().ok(),
+        text: get("text"),
+        evidence,
+        head_signed: get("head_signed") == "on",
+        new_deadline: non_empty(&get("new_deadline")),
+        lead: (!lead.is_empty()).then_some(lead),
+        cooperating: None,
+    };
+    match d.act(TaskId(id), input).await {
+        Ok(_) => {
+            let mut resp = Redirect::to(&format!("/tasks/{id}")).into_response();
+            *resp.status_mut() = StatusCode::SEE_OTHER;
+            Ok(resp)
+        }
+        Err(e @ (Error::Invalid { .. } | Error::Conflict(_) | Error::VersionConflict { .. } | Error::Forbidden)) => {
+            task_page(&d, &v, TaskId(id), Some(e.to_string()), get("text")).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CsrfParam {
+    csrf: String,
+}
+
+pub async fn upload(
+    State(d): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Query(p): Query<CsrfParam>,
+    req: Request,
+) -> PageResult {
+    v.check_csrf(&p.csrf)?;
+    let task = d.store().get_task(TaskId(id)).await?;
+    if !d.can_see(&v.person, &task).await? {
+        return Err(Error::not_found("任务").into());
+    }
+    let result = match crate::api::upload(req, &d, "请选择要上传的文件").await {
+        Ok(file) => d.attach(TaskId(id), &file.name, &file.content_type, file.bytes.to_vec(), Some(v.person.id)).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => {
+            let mut resp = Redirect::to(&format!("/tasks/{id}")).into_response();
+            *resp.status_mut() = StatusCode::SEE_OTHER;
+            Ok(resp)
+        }
+        Err(e @ Error::Invalid { .. }) => task_page(&d, &v, TaskId(id), Some(e.to_string()), String::new()).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- Public ----
+
+#[derive(Template)]
+#[template(path = "public.html")]
+struct PublicPage {
+    nav: Nav,
+    today: String,
+    total: u64,
+    rows: Vec<Row>,
+}
+
+/// The published list: 公开 tasks only, never 内部 or 涉密, with their latest progress.
+pub async fn public(State(d): State<AppState>, v: Option<Viewer>) -> PageResult {
+    let names = Names::load(&d).await?;
+    let q = TaskQuery {
+        classifications: vec![Classification::Public],
+        statuses: Status::ALL.iter().copied().filter(|s| *s != Status::Cancelled).collect(),
+        sort: TaskSort::Number,
+        page: 1,
+        per_page: 500,
+        now: d.now(),
+        ..Default::default()
+    };
+    let page = d.list_tasks(q).await?;
+    let progress = progress_of(&d, &page.items).await?;
+    let rows = page
+        .items
+        .iter()
+        .map(|t| {
+            let mut r = Row::of(t, &names);
+            r.progress = progress.get(&t.task.id).cloned().unwrap_or_default();
+            r.link = false;
+            r
+        })
+        .collect();
+    let today = d.now().to_zoned(d.policy().timezone()).date().to_string();
+    Ok(render(&PublicPage { nav: Nav::new(v.as_ref(), "/public"), today, total: page.total, rows }, StatusCode::OK))
+}
