@@ -11,4 +11,5 @@ mod notify;
 mod org;
 mod supervise;
 mod tasks;
+mod web;
 mod year;

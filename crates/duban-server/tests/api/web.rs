@@ -1,0 +1,221 @@
+//! The pages over HTTP: sign-in, CSRF, scoping by role and 涉密, the public list, forms that
+//! act on tasks, and the .xlsx export.
+
+use crate::helpers::*;
+use duban_domain::ids::PersonId;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// A browser without JavaScript: keeps the session cookie, does not follow redirects.
+struct Browser {
+    client: reqwest::Client,
+    base: String,
+    cookie: String,
+}
+
+impl Browser {
+    fn new(app: &TestApp) -> Self {
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Browser { client, base: app.base.clone(), cookie: String::new() }
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, String) {
+        let r = self.client.get(format!("{}{path}", self.base)).header("cookie", &self.cookie).send().await.unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client.post(format!("{}{path}", self.base)).header("cookie", &self.cookie).form(form).send().await.unwrap()
+    }
+
+    /// Signs in through the form; returns the reply to the form.
+    async fn sign_in(&mut self, username: &str, password: &str) -> reqwest::Response {
+        let r = self.client.get(format!("{}/login", self.base)).send().await.unwrap();
+        let login_cookie = cookie_of(&r, "duban_login").unwrap();
+        let page = r.text().await.unwrap();
+        let token = hidden(&page, "csrf");
+        let r = self
+            .client
+            .post(format!("{}/login", self.base))
+            .header("cookie", format!("duban_login={login_cookie}"))
+            .form(&[("username", username), ("password", password), ("next", "/"), ("csrf", &token)])
+            .send()
+            .await
+            .unwrap();
+        if let Some(s) = cookie_of(&r, "duban_session") {
+            self.cookie = format!("duban_session={s}");
+        }
+        r
+    }
+
+    /// The CSRF token the pages carry for this session.
+    async fn csrf(&self) -> String {
+        let (_, page) = self.get("/tasks").await;
+        hidden(&page, "csrf")
+    }
+}
+
+fn cookie_of(r: &reqwest::Response, name: &str) -> Option<String> {
+    r.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
+        let (kv, _) = v.split_once(';')?;
+        let (k, val) = kv.split_once('=')?;
+        (k == name && !val.is_empty()).then(|| val.to_string())
+    })
+}
+
+/// The value of the first hidden input with this name.
+fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page.find(&marker).map(|i| i + marker.len()).unwrap_or_else(|| panic!("no {name} in {page}"));
+    page[start..].split('"').next().unwrap().to_string()
+}
+
+struct World {
+    unit_a: i64,
+    officer_a: PersonId,
+    a_internal: Value,
+    b_internal: Value,
+    b_public: Value,
+    secret: Value,
+}
+
+async fn person(app: &TestApp, username: &str, unit: Option<i64>, roles: Value) -> PersonId {
+    let r = app
+        .post("/api/v1/people", json!({"name": username, "username": username, "unit_id": unit, "roles": roles}))
+        .await;
+    let id = PersonId(r.json["id"].as_i64().unwrap());
+    app.duban.set_password(id, &format!("pw-{username}-2026")).await.unwrap();
+    id
+}
+
+async fn world(app: &TestApp) -> World {
+    let unit_a = app.unit("旗行政审批和政务服务局").await;
+    let unit_b = app.unit("旗自然资源局").await;
+    let officer_a = person(app, "officer_a", Some(unit_a), json!(["officer"])).await;
+    person(app, "officer_b", Some(unit_b), json!(["officer"])).await;
+    person(app, "office", None, json!(["office"])).await;
+    let named = person(app, "named", Some(unit_b), json!(["officer"])).await;
+    let task = |title: &str, unit: i64, class: &str| json!({"title": title, "lead": [{"unit": unit}], "classification": class});
+    World {
+        unit_a,
+        officer_a,
+        a_internal: app.task(task("甲局内部任务", unit_a, "内部")).await,
+        b_internal: app.task(task("乙局内部任务", unit_b, "内部")).await,
+        b_public: app.task(task("乙局公开任务", unit_b, "公开")).await,
+        secret: app
+            .task(json!({"title": "涉密任务", "lead": [{"unit": unit_a}], "classification": "涉密", "responsible_person_id": named.0}))
+            .await,
+    }
+}
+
+#[tokio::test]
+async fn signing_in_opens_the_desk_and_a_wrong_password_is_explained_in_chinese() {
+    let app = spawn_app().await;
+    world(&app).await;
+    let mut b = Browser::new(&app);
+    let (status, _) = b.get("/").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the desk needs a session");
+    let r = b.sign_in("officer_a", "wrong").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("用户名或密码不正确"));
+    let r = b.sign_in("officer_a", "pw-officer_a-2026").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let set: Vec<_> = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    assert!(
+        set.iter().any(|c| c.starts_with("duban_session=") && c.contains("HttpOnly") && c.contains("SameSite=Lax"))
+    );
+    let (status, page) = b.get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("工作台") && page.contains("待签收") && page.contains("甲局内部任务"));
+    // The sign-in form refuses a post without its own token.
+    let r = Browser::new(&app).post("/login", &[("username", "officer_a"), ("password", "pw-officer_a-2026")]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // Signing out ends the session.
+    let csrf = b.csrf().await;
+    let r = b.post("/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(b.get("/").await.0, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn an_officer_sees_their_units_tasks_and_never_another_units_internal_or_a_secret_task() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let mut b = Browser::new(&app);
+    b.sign_in("officer_a", "pw-officer_a-2026").await;
+    let (_, ledger) = b.get("/tasks").await;
+    assert!(ledger.contains("甲局内部任务"));
+    assert!(!ledger.contains("乙局内部任务") && !ledger.contains("乙局公开任务") && !ledger.contains("涉密任务"));
+    assert_eq!(b.get(&format!("/tasks/{}", w.b_internal["id"])).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(b.get(&format!("/tasks/{}", w.secret["id"])).await.0, StatusCode::NOT_FOUND, "涉密: only the named");
+    assert_eq!(b.get(&format!("/tasks/{}", w.a_internal["id"])).await.0, StatusCode::OK);
+    // The office sees every unit's tasks, but not the secret one it is not named on.
+    let mut office = Browser::new(&app);
+    office.sign_in("office", "pw-office-2026").await;
+    let (_, ledger) = office.get("/tasks").await;
+    assert!(ledger.contains("甲局内部任务") && ledger.contains("乙局内部任务") && !ledger.contains("涉密任务"));
+    // The person named on the secret task sees it, though their unit does not lead it.
+    let mut named = Browser::new(&app);
+    named.sign_in("named", "pw-named-2026").await;
+    assert_eq!(named.get(&format!("/tasks/{}", w.secret["id"])).await.0, StatusCode::OK);
+    let _ = (w.unit_a, w.officer_a);
+}
+
+#[tokio::test]
+async fn the_public_page_lists_public_tasks_only_without_sign_in() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (status, page) = Browser::new(&app).get("/public").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("乙局公开任务"));
+    assert!(!page.contains("内部任务") && !page.contains("涉密任务"));
+    assert!(!page.contains(&format!("/tasks/{}", w.b_public["id"])), "no links into the signed-in pages");
+}
+
+#[tokio::test]
+async fn a_form_without_the_csrf_token_is_refused_and_one_with_it_acts() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let mut b = Browser::new(&app);
+    b.sign_in("officer_a", "pw-officer_a-2026").await;
+    let path = format!("/tasks/{}/act", w.a_internal["id"]);
+    let version = w.a_internal["version"].to_string();
+    let r = b.post(&path, &[("action", "sign"), ("version", &version)]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = b.post(&path, &[("action", "sign"), ("version", &version), ("csrf", "forged")]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let csrf = b.csrf().await;
+    let r = b.post(&path, &[("action", "sign"), ("version", &version), ("csrf", &csrf)]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let t = app.get(&format!("/api/v1/tasks/{}", w.a_internal["id"])).await.json;
+    assert_eq!(t["status"], "signed");
+    // A report without text is explained on the page, and what was typed is kept.
+    let version = t["version"].to_string();
+    let r = b.post(&path, &[("action", "deploy"), ("version", &version), ("csrf", &csrf), ("text", "  ")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("工作方案或部署情况"));
+    let r = b.post(&path, &[("action", "sign"), ("version", "1"), ("csrf", &csrf), ("text", "保留这段文字")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("保留这段文字") && page.contains("已被他人修改"), "{page}");
+}
+
+#[tokio::test]
+async fn the_ledger_exports_an_xlsx_in_the_familiar_layout() {
+    use calamine::{Reader, Xlsx};
+    let app = spawn_app().await;
+    world(&app).await;
+    let mut b = Browser::new(&app);
+    b.sign_in("office", "pw-office-2026").await;
+    let r = b.client.get(format!("{}/tasks.xlsx", app.base)).header("cookie", &b.cookie).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = wb.worksheet_range("任务台账").unwrap();
+    let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(rows[1], ["序号", "任务内容", "牵头单位", "责任单位", "完成时限", "进展情况", "状态"]);
+    let titles: Vec<&str> = rows[2..].iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(titles.len(), 3, "the office's three, without the secret task: {titles:?}");
+    assert!(titles.contains(&"乙局内部任务"));
+    assert!(rows[2..].iter().all(|r| r[6] == "交办"));
+}
