@@ -29,6 +29,7 @@ pub mod lifecycle;
 pub mod org;
 pub mod policy;
 pub mod schedule;
+pub mod stats;
 pub mod task;
 pub mod vocab;
 

@@ -7,7 +7,10 @@
 //! token (the sign-in form a token of its own, double-submitted in a cookie). What a viewer sees
 //! is scoped by [`crate::access`].
 
+mod charts;
 mod errors;
+mod import;
+mod office;
 mod pages;
 pub mod rows;
 
@@ -30,6 +33,7 @@ pub const SESSION_COOKIE: &str = "duban_session";
 const LOGIN_COOKIE: &str = "duban_login";
 
 const CSS: &str = include_str!("../../static/duban.css");
+const JS: &str = include_str!("../../static/duban.js");
 
 /// The pages.
 pub fn router(state: AppState) -> Router {
@@ -46,12 +50,29 @@ pub fn router(state: AppState) -> Router {
             post(pages::upload).layer(axum::extract::DefaultBodyLimit::max(crate::api::MAX_UPLOAD)),
         )
         .route("/public", get(pages::public))
+        .route("/supervision", get(office::supervision))
+        .route("/stats", get(office::stats))
+        .route("/map", get(office::map))
+        .route("/import", get(import::form))
+        .route(
+            "/import/preview",
+            post(import::preview).layer(axum::extract::DefaultBodyLimit::max(crate::api::MAX_UPLOAD)),
+        )
+        .route(
+            "/import/commit",
+            post(import::commit).layer(axum::extract::DefaultBodyLimit::max(crate::api::MAX_UPLOAD)),
+        )
         .route("/static/duban.css", get(css))
+        .route("/static/duban.js", get(js))
         .with_state(state)
 }
 
 async fn css() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], CSS)
+}
+
+async fn js() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], JS)
 }
 
 /// The value of a cookie.

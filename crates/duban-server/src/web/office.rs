@@ -1,0 +1,352 @@
+//! The supervision office's and leaders' pages: 督办 (overdue work by unit, notices issued and
+//! answered, naming candidates), 统计 (rates by unit and the weekly overdue trend) and 挂图作战
+//! (a ledger on a time axis).
+
+use super::charts::{self, MapTask};
+use super::errors::render;
+use super::rows::Names;
+use super::{AppState, Nav, Viewer, WebError};
+use crate::service::TaskView;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use duban_domain::Error;
+use duban_domain::ids::{LedgerId, TaskId};
+use duban_domain::org::Role;
+use duban_domain::policy::ClockEvent;
+use duban_domain::stats::{Rate, overdue_at};
+use duban_domain::task::{Light, Party, Status};
+use duban_store::{TaskQuery, TaskSort};
+use jiff::civil::Date;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+
+type PageResult = Result<Response, WebError>;
+
+/// Events that answer a 督办: the unit acted after it.
+const ANSWERS: &[&str] = &["sign", "deploy", "report", "feedback", "request_extension", "raise_dispute"];
+
+fn office_or_leader(v: &Viewer) -> Result<(), WebError> {
+    if v.is_office() || v.has(Role::Leader) { Ok(()) } else { Err(Error::Forbidden.into()) }
+}
+
+/// Every task the viewer may see (optionally of one ledger), 500 at a time.
+async fn visible_tasks(d: &AppState, v: &Viewer, ledger: Option<LedgerId>) -> Result<Vec<TaskView>, Error> {
+    let mut q = TaskQuery {
+        audience: Some(d.audience(&v.person)),
+        ledger_id: ledger,
+        sort: TaskSort::Number,
+        page: 1,
+        per_page: 500,
+        now: d.now(),
+        ..Default::default()
+    };
+    let mut all = Vec::new();
+    loop {
+        let page = d.list_tasks(q.clone()).await?;
+        let done = page.items.len() < 500;
+        all.extend(page.items);
+        if done {
+            return Ok(all);
+        }
+        q.page += 1;
+    }
+}
+
+/// The first lead party of a task, as a key and a name.
+fn lead_of(t: &TaskView, names: &Names) -> (String, String) {
+    match t.task.fields.lead.first() {
+        Some(p @ Party::Unit(u)) => (format!("u{}", u.0), names.parties(std::slice::from_ref(p))),
+        Some(p @ Party::Group(g)) => (format!("g{}", g.0), names.parties(std::slice::from_ref(p))),
+        None => (String::new(), "（未定牵头单位）".into()),
+    }
+}
+
+// ---- 督办 ----
+
+struct UnitOverdue {
+    name: String,
+    count: usize,
+    link: String,
+}
+
+struct NoticeLine {
+    number: String,
+    task_id: i64,
+    title: String,
+    stage: String,
+    round: i64,
+    issued: String,
+    answer_by: String,
+    answered: bool,
+}
+
+struct NamingLine {
+    unit: String,
+    person: String,
+    task_id: i64,
+    title: String,
+    reason: String,
+    at: String,
+}
+
+#[derive(Template)]
+#[template(path = "supervision.html")]
+struct SupervisionPage {
+    nav: Nav,
+    overdue: Vec<UnitOverdue>,
+    overdue_total: usize,
+    notices: Vec<NoticeLine>,
+    naming: Vec<NamingLine>,
+}
+
+pub async fn supervision(State(d): State<AppState>, v: Viewer) -> PageResult {
+    office_or_leader(&v)?;
+    let names = Names::load(&d).await?;
+    let tz = d.policy().timezone();
+    let tasks = visible_tasks(&d, &v, None).await?;
+    let by_id: HashMap<TaskId, &TaskView> = tasks.iter().map(|t| (t.task.id, t)).collect();
+    let mut counts: BTreeMap<String, (String, usize, String)> = BTreeMap::new();
+    let mut overdue_total = 0;
+    for t in tasks.iter().filter(|t| t.light == Some(Light::Red)) {
+        overdue_total += 1;
+        let (key, name) = lead_of(t, &names);
+        let link = match t.task.fields.lead.first() {
+            Some(Party::Unit(u)) => format!("/tasks?unit={}&light=red", u.0),
+            _ => "/tasks?light=red".into(),
+        };
+        counts.entry(key).or_insert((name, 0, link)).1 += 1;
+    }
+    let mut overdue: Vec<UnitOverdue> =
+        counts.into_values().map(|(name, count, link)| UnitOverdue { name, count, link }).collect();
+    overdue.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
+    let mut notices = Vec::new();
+    for n in d.store().list_notices().await?.into_iter().rev() {
+        let Some(t) = by_id.get(&n.task_id) else { continue };
+        if notices.len() >= 200 {
+            break;
+        }
+        let events = d.store().task_events(n.task_id).await?;
+        let answered = events.iter().any(|e| e.at > n.issued_at && ANSWERS.contains(&e.kind.as_str()));
+        let stage = d
+            .schedule_of(&t.task.fields, &t.task.events)
+            .stages
+            .iter()
+            .find(|s| s.stage == n.stage)
+            .map(|s| s.name.clone())
+            .unwrap_or(n.stage.clone());
+        notices.push(NoticeLine {
+            number: n.number,
+            task_id: n.task_id.0,
+            title: t.task.fields.title.clone(),
+            stage,
+            round: n.round,
+            issued: n.issued_at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string(),
+            answer_by: n.answer_by.to_string(),
+            answered,
+        });
+    }
+    let people: HashMap<i64, String> =
+        d.store().list_people().await?.into_iter().map(|p| (p.id.0, p.fields.name)).collect();
+    let naming = d
+        .store()
+        .list_naming()
+        .await?
+        .into_iter()
+        .filter_map(|n| {
+            let t = by_id.get(&n.naming.task_id)?;
+            Some(NamingLine {
+                unit: n.naming.unit_id.map(|u| names.parties(&[Party::Unit(u)])).unwrap_or_default(),
+                person: n.naming.person_id.and_then(|p| people.get(&p.0).cloned()).unwrap_or_else(|| "—".into()),
+                task_id: n.naming.task_id.0,
+                title: t.task.fields.title.clone(),
+                reason: n.naming.reason,
+                at: n.naming.created_at.to_zoned(tz.clone()).date().to_string(),
+            })
+        })
+        .collect();
+    let page = SupervisionPage { nav: Nav::new(Some(&v), "/supervision"), overdue, overdue_total, notices, naming };
+    Ok(render(&page, StatusCode::OK))
+}
+
+// ---- 统计 ----
+
+struct RateLine {
+    unit: String,
+    tasks: usize,
+    sign: String,
+    done: String,
+}
+
+#[derive(Template)]
+#[template(path = "stats.html")]
+struct StatsPage {
+    nav: Nav,
+    today: String,
+    total: usize,
+    sign_all: String,
+    done_all: String,
+    rates_svg: String,
+    trend_svg: String,
+    lines: Vec<RateLine>,
+}
+
+fn pct(r: Rate) -> String {
+    r.percent().map(|p| format!("{p:.1}%（{}/{}）", r.on_time, r.total())).unwrap_or_else(|| "—".into())
+}
+
+/// The numbers behind the statistics page: per lead unit, tasks and the two rates; the weekly
+/// overdue counts for the last twelve weeks.
+pub struct Stats {
+    pub by_unit: Vec<(String, usize, Rate, Rate)>,
+    pub sign: Rate,
+    pub done: Rate,
+    pub weekly: Vec<(String, u32)>,
+}
+
+pub fn compute(d: &crate::service::Duban, tasks: &[TaskView], names: &Names) -> Stats {
+    let now = d.now();
+    let tz = d.policy().timezone();
+    let today = now.to_zoned(tz.clone()).date();
+    // Week ends: the last twelve Sundays 24:00, the current week's end being now.
+    let this_monday = today
+        .checked_sub(jiff::Span::new().days(i64::from(today.weekday().to_monday_one_offset() - 1)))
+        .unwrap_or(today);
+    let weeks: Vec<(String, jiff::Timestamp)> = (0..12)
+        .rev()
+        .filter_map(|k| {
+            let monday = this_monday.checked_sub(jiff::Span::new().weeks(k)).ok()?;
+            let end = if k == 0 {
+                now
+            } else {
+                monday.checked_add(jiff::Span::new().weeks(1)).ok()?.to_zoned(tz.clone()).ok()?.timestamp()
+            };
+            Some((format!("{}/{}", monday.month(), monday.day()), end))
+        })
+        .collect();
+    let mut by_unit: BTreeMap<String, (String, usize, Rate, Rate)> = BTreeMap::new();
+    let (mut sign, mut done) = (Rate::default(), Rate::default());
+    let mut weekly = vec![0u32; weeks.len()];
+    for t in tasks.iter().filter(|t| t.task.status != Status::Cancelled) {
+        let schedule = d.schedule_of(&t.task.fields, &t.task.events);
+        let (key, name) = lead_of(t, names);
+        let entry = by_unit.entry(key).or_insert((name, 0, Rate::default(), Rate::default()));
+        entry.1 += 1;
+        for s in &schedule.stages {
+            if s.stop == ClockEvent::Signed {
+                entry.2.add(s, now);
+                sign.add(s, now);
+            }
+            if s.stop == ClockEvent::Done {
+                entry.3.add(s, now);
+                done.add(s, now);
+            }
+        }
+        for (i, (_, end)) in weeks.iter().enumerate() {
+            if schedule.stages.iter().any(|s| overdue_at(s, *end)) {
+                weekly[i] += 1;
+            }
+        }
+    }
+    let mut by_unit: Vec<_> = by_unit.into_values().collect();
+    by_unit.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Stats { by_unit, sign, done, weekly: weeks.into_iter().map(|w| w.0).zip(weekly).collect() }
+}
+
+pub async fn stats(State(d): State<AppState>, v: Viewer) -> PageResult {
+    office_or_leader(&v)?;
+    let names = Names::load(&d).await?;
+    let tasks = visible_tasks(&d, &v, None).await?;
+    let s = compute(&d, &tasks, &names);
+    let chart_rows: Vec<(String, Option<f64>, Option<f64>)> =
+        s.by_unit.iter().take(25).map(|(n, _, a, b)| (n.clone(), a.percent(), b.percent())).collect();
+    let page = StatsPage {
+        nav: Nav::new(Some(&v), "/stats"),
+        today: d.now().to_zoned(d.policy().timezone()).date().to_string(),
+        total: tasks.len(),
+        sign_all: pct(s.sign),
+        done_all: pct(s.done),
+        rates_svg: charts::rate_bars(&chart_rows, ["按时签收率", "按时办结率"]),
+        trend_svg: charts::weekly_line(&s.weekly),
+        lines: s
+            .by_unit
+            .iter()
+            .map(|(unit, n, a, b)| RateLine { unit: unit.clone(), tasks: *n, sign: pct(*a), done: pct(*b) })
+            .collect(),
+    };
+    Ok(render(&page, StatusCode::OK))
+}
+
+// ---- 挂图作战 ----
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct MapParams {
+    ledger: String,
+    group: String,
+}
+
+#[derive(Template)]
+#[template(path = "map.html")]
+struct MapPage {
+    nav: Nav,
+    ledgers: Vec<(i64, String)>,
+    ledger: i64,
+    by_section: bool,
+    total: usize,
+    svg: String,
+}
+
+pub async fn map(State(d): State<AppState>, v: Viewer, Query(p): Query<MapParams>) -> PageResult {
+    let ledgers: Vec<(i64, String)> =
+        d.store().list_ledgers().await?.into_iter().map(|l| (l.id.0, l.fields.name)).collect();
+    let ledger = match p.ledger.trim() {
+        "" => ledgers.first().map(|l| l.0).unwrap_or(0),
+        s => s.parse().map_err(|_| Error::invalid("ledger", format!("“{s}”不是有效的台账编号")))?,
+    };
+    let by_section = p.group == "section";
+    let names = Names::load(&d).await?;
+    let tz = d.policy().timezone();
+    let today = d.now().to_zoned(tz.clone()).date();
+    let tasks = if ledger == 0 { Vec::new() } else { visible_tasks(&d, &v, Some(LedgerId(ledger))).await? };
+    let mut groups: BTreeMap<String, Vec<MapTask>> = BTreeMap::new();
+    let (mut from, mut to) = (today, today);
+    for t in tasks.iter().filter(|t| t.task.status != Status::Cancelled) {
+        let f = &t.task.fields;
+        let start = f.received_at.to_zoned(tz.clone()).date();
+        let end: Option<Date> = f.deadline.or_else(|| {
+            d.schedule_of(f, &t.task.events).stages.iter().find(|s| s.stop == ClockEvent::Done).and_then(|s| s.due)
+        });
+        from = from.min(start);
+        to = to.max(end.unwrap_or(start));
+        for m in &f.milestones {
+            to = to.max(m.due);
+        }
+        let key = if by_section {
+            if f.section.is_empty() { "（未分节）".to_string() } else { f.section.clone() }
+        } else {
+            lead_of(t, &names).1
+        };
+        groups.entry(key).or_default().push(MapTask {
+            title: format!("{} {}", f.number, f.title).trim().to_string(),
+            start,
+            end,
+            light: super::rows::light(t.light).0,
+            closed: !t.task.status.is_open(),
+            milestones: f.milestones.iter().map(|m| (m.due, m.text.clone())).collect(),
+        });
+    }
+    let from = from.first_of_month();
+    let to = to.last_of_month();
+    let groups: Vec<(String, Vec<MapTask>)> = groups.into_iter().collect();
+    let page = MapPage {
+        nav: Nav::new(Some(&v), "/map"),
+        ledgers,
+        ledger,
+        by_section,
+        total: tasks.len(),
+        svg: charts::battle_map(&groups, from, to, today),
+    };
+    Ok(render(&page, StatusCode::OK))
+}
