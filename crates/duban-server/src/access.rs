@@ -5,9 +5,11 @@
 
 use crate::service::Duban;
 use duban_domain::Error;
+use duban_domain::ids::UnitId;
 use duban_domain::org::{Person, Role};
-use duban_domain::task::{Classification, Party, Task};
+use duban_domain::task::Task;
 use duban_store::Audience;
+use std::collections::HashMap;
 
 impl Duban {
     /// The tasks a person may see, as a list filter.
@@ -30,25 +32,12 @@ impl Duban {
 
     /// Whether a person may see a task.
     pub async fn can_see(&self, p: &Person, task: &Task) -> Result<bool, Error> {
-        if task.fields.leader_id == Some(p.id) || task.fields.responsible_person_id == Some(p.id) {
-            return Ok(true);
-        }
-        if task.fields.classification == Classification::Secret {
-            return Ok(false);
-        }
-        let a = self.audience(p);
-        if a.all_units {
-            return Ok(true);
-        }
-        for party in task.fields.lead.iter().chain(&task.fields.cooperating) {
-            let seen = match party {
-                Party::Unit(u) => a.units.contains(u),
-                Party::Group(g) => self.store().get_group(*g).await?.members.iter().any(|u| a.units.contains(u)),
-            };
-            if seen {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+        let members = self.group_members().await?;
+        Ok(self.audience(p).sees(task, &members))
+    }
+
+    /// Each group's member units.
+    pub async fn group_members(&self) -> Result<HashMap<i64, Vec<UnitId>>, Error> {
+        Ok(self.store().list_groups().await?.into_iter().map(|g| (g.id.0, g.members)).collect())
     }
 }

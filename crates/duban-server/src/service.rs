@@ -87,6 +87,22 @@ pub struct Duban {
     policy: Arc<Policy>,
     clock: Arc<dyn Clock>,
     unknown_years: UnknownYears,
+    /// Every task with its schedule, for the pages that show a whole ledger at once (battle
+    /// map, statistics, supervision); reloaded when the tasks' fingerprint changes.
+    snapshot: tokio::sync::Mutex<Option<Arc<Snapshot>>>,
+}
+
+/// A task's light at `now`: none once it is closed, suspended or withdrawn.
+pub fn light_of(task: &Task, s: &Schedule, now: Timestamp) -> Option<Light> {
+    task.status.is_open().then(|| s.light_at(now).unwrap_or(Light::Green))
+}
+
+/// Every task with its schedule, as of a fingerprint of the tasks table.
+pub struct Snapshot {
+    key: (i64, i64, i64, usize),
+    /// The latest change it holds.
+    changed: Timestamp,
+    pub tasks: Vec<(Task, Schedule)>,
 }
 
 fn facts(t: &NewTask) -> TaskFacts {
@@ -125,6 +141,7 @@ impl Duban {
             policy: Arc::new(policy),
             clock,
             unknown_years,
+            snapshot: tokio::sync::Mutex::new(None),
         };
         d.reschedule_if_changed(&files).await?;
         Ok(d)
@@ -147,6 +164,56 @@ impl Duban {
             self.store.set_meta(FINGERPRINT_KEY, &fp).await?;
         }
         Ok(())
+    }
+
+    /// Every task with its schedule. Cheap while nothing has changed: one aggregate query
+    /// decides whether the copy in memory is current; after a change only the tasks changed
+    /// since are read again (all of them when the calendar changed).
+    pub async fn snapshot(&self) -> Result<Arc<Snapshot>, Error> {
+        let (n, top, versions) = self.store.tasks_fingerprint().await?;
+        // The calendar in force is part of the key: an imported calendar moves due dates.
+        let calendar = Arc::as_ptr(&self.calendar()) as usize;
+        let key = (n, top, versions, calendar);
+        let mut guard = self.snapshot.lock().await;
+        let old = guard.clone();
+        if let Some(s) = old.as_ref().filter(|s| s.key == key) {
+            return Ok(s.clone());
+        }
+        let snap = match old.filter(|s| s.key.3 == calendar) {
+            Some(old) => {
+                let changed = self.store.tasks_changed_since(old.changed).await?;
+                let mut latest = old.changed;
+                let mut tasks = old.tasks.clone();
+                for t in changed {
+                    latest = latest.max(t.updated_at);
+                    let schedule = self.schedule_of(&t.fields, &t.events);
+                    match tasks.binary_search_by_key(&t.id, |(x, _)| x.id) {
+                        Ok(i) => tasks[i] = (t, schedule),
+                        Err(i) => tasks.insert(i, (t, schedule)),
+                    }
+                }
+                Snapshot { key, changed: latest, tasks }
+            }
+            None => {
+                let mut tasks = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
+                let mut latest = Timestamp::UNIX_EPOCH;
+                let mut after = TaskId(0);
+                loop {
+                    let batch = self.store.all_tasks(after, 2000).await?;
+                    let Some(last) = batch.last() else { break };
+                    after = last.id;
+                    for t in batch {
+                        latest = latest.max(t.updated_at);
+                        let schedule = self.schedule_of(&t.fields, &t.events);
+                        tasks.push((t, schedule));
+                    }
+                }
+                Snapshot { key, changed: latest, tasks }
+            }
+        };
+        let snap = Arc::new(snap);
+        *guard = Some(snap.clone());
+        Ok(snap)
     }
 
     /// Sets the e-mail and SMS transports.
@@ -197,7 +264,7 @@ impl Duban {
     pub fn view(&self, task: Task, now: Timestamp, stages: bool) -> TaskView {
         let s = self.schedule_of(&task.fields, &task.events);
         let open = task.status.is_open();
-        let light = open.then(|| s.light_at(now).unwrap_or(Light::Green));
+        let light = light_of(&task, &s, now);
         let tz = self.policy.timezone();
         let stage_views = stages.then(|| {
             s.stages

@@ -30,13 +30,17 @@ impl Application {
 
     /// Serves until `shutdown` completes, then finishes the requests in flight.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let app = api::router(self.duban.clone())
-            .merge(web::router(self.duban))
-            .fallback(api::not_found)
-            .layer(axum::middleware::map_response(security_headers))
-            .layer(TraceLayer::new_for_http());
+        let app = app(self.duban).layer(TraceLayer::new_for_http());
         axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await
     }
+}
+
+/// The whole application: the JSON API, the pages, and the headers every response carries.
+pub fn app(duban: Arc<Duban>) -> axum::Router {
+    api::router(duban.clone())
+        .merge(web::router(duban))
+        .fallback(api::not_found)
+        .layer(axum::middleware::map_response(security_headers))
 }
 
 /// Headers on every response: no framing, no sniffing, and only this server's own scripts,

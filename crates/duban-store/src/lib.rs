@@ -80,6 +80,15 @@ pub trait Store: Send + Sync + 'static {
     async fn verify_events(&self) -> Result<ChainReport>;
     /// Open tasks after `after`, in id order, for recomputing their schedules.
     async fn open_tasks(&self, after: TaskId, limit: u32) -> Result<Vec<Task>>;
+    /// Every task after `after`, in id order (for in-memory views of a whole ledger).
+    async fn all_tasks(&self, after: TaskId, limit: u32) -> Result<Vec<Task>>;
+    /// Tasks created or changed at or after `since`.
+    async fn tasks_changed_since(&self, since: Timestamp) -> Result<Vec<Task>>;
+    /// Changes whenever a task is added, changed or withdrawn: the number of tasks, the largest
+    /// id and the sum of versions (every write raises a version).
+    async fn tasks_fingerprint(&self) -> Result<(i64, i64, i64)>;
+    /// The latest progress text (a report, or the feedback) of each of these tasks.
+    async fn latest_progress(&self, ids: &[TaskId]) -> Result<Vec<(TaskId, String)>>;
     /// Sets the stored due and warning instants of tasks (after the calendar or policy changed).
     async fn set_schedules(&self, s: &[(TaskId, ScheduleInstants)]) -> Result<()>;
 

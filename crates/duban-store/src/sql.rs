@@ -326,6 +326,21 @@ macro_rules! sql_store {
                 })
             }
 
+            /// Tasks after `after` in id order, open ones only or all.
+            async fn tasks_after(pool: &sqlx::Pool<Db>, after: TaskId, limit: u32, open_only: bool) -> Result<Vec<Task>> {
+                let mut conn = pool.acquire().await.map_err(db_err("acquire"))?;
+                let filter = if open_only { format!(" AND {OPEN_PREDICATE}") } else { String::new() };
+                let rows = sqlx::query(&format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id > $1{filter} ORDER BY id LIMIT $2"))
+                    .bind(after.0)
+                    .bind(i64::from(limit))
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db_err("tasks"))?;
+                let mut items = rows.iter().map(task_from_row).collect::<Result<Vec<_>>>()?;
+                attach_parties(&mut *conn, &mut items).await?;
+                Ok(items)
+            }
+
             /// Fills in the lead and cooperating parties of loaded tasks.
             async fn attach_parties<'e, E>(ex: E, tasks: &mut [Task]) -> Result<()>
             where
@@ -1548,18 +1563,61 @@ macro_rules! sql_store {
                 }
 
                 async fn open_tasks(&self, after: TaskId, limit: u32) -> Result<Vec<Task>> {
+                    tasks_after(&self.pool, after, limit, true).await
+                }
+
+                async fn all_tasks(&self, after: TaskId, limit: u32) -> Result<Vec<Task>> {
+                    tasks_after(&self.pool, after, limit, false).await
+                }
+
+                async fn tasks_changed_since(&self, since: Timestamp) -> Result<Vec<Task>> {
                     let mut conn = self.pool.acquire().await.map_err(db_err("acquire"))?;
-                    let rows = sqlx::query(&format!(
-                        "SELECT {TASK_COLUMNS} FROM tasks WHERE id > $1 AND {OPEN_PREDICATE} ORDER BY id LIMIT $2"
-                    ))
-                    .bind(after.0)
-                    .bind(i64::from(limit))
-                    .fetch_all(&mut *conn)
-                    .await
-                    .map_err(db_err("open tasks"))?;
+                    let rows = sqlx::query(&format!("SELECT {TASK_COLUMNS} FROM tasks WHERE updated_at >= $1 ORDER BY id"))
+                        .bind(ms(since))
+                        .fetch_all(&mut *conn)
+                        .await
+                        .map_err(db_err("changed tasks"))?;
                     let mut items = rows.iter().map(task_from_row).collect::<Result<Vec<_>>>()?;
                     attach_parties(&mut *conn, &mut items).await?;
                     Ok(items)
+                }
+
+                async fn tasks_fingerprint(&self) -> Result<(i64, i64, i64)> {
+                    let row = sqlx::query(
+                        "SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS top, CAST(COALESCE(SUM(version), 0) AS BIGINT) AS versions FROM tasks",
+                    )
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_err("tasks fingerprint"))?;
+                    let g = db_err("read fingerprint");
+                    Ok((row.try_get("n").map_err(&g)?, row.try_get("top").map_err(&g)?, row.try_get("versions").map_err(&g)?))
+                }
+
+                async fn latest_progress(&self, ids: &[TaskId]) -> Result<Vec<(TaskId, String)>> {
+                    if ids.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let mut qb = QueryBuilder::<Db>::new(
+                        "SELECT task_id, data FROM task_events WHERE kind IN ('report', 'feedback') AND task_id IN (",
+                    );
+                    let mut sep = qb.separated(", ");
+                    for id in ids {
+                        sep.push_bind(id.0);
+                    }
+                    qb.push(") ORDER BY task_id, id");
+                    let rows = qb.build().fetch_all(&self.pool).await.map_err(db_err("latest progress"))?;
+                    let g = db_err("read progress");
+                    let mut out: Vec<(TaskId, String)> = Vec::new();
+                    for r in rows {
+                        let id = TaskId(r.try_get("task_id").map_err(&g)?);
+                        let data: $crate::sql::deps::serde_json::Value = json("event data", &r.try_get::<String, _>("data").map_err(&g)?)?;
+                        let text = data.get("text").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+                        match out.last_mut() {
+                            Some(last) if last.0 == id => last.1 = text,
+                            _ => out.push((id, text)),
+                        }
+                    }
+                    Ok(out)
                 }
 
                 async fn set_schedules(&self, s: &[(TaskId, ScheduleInstants)]) -> Result<()> {

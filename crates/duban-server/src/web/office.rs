@@ -6,7 +6,7 @@ use super::charts::{self, MapTask};
 use super::errors::render;
 use super::rows::Names;
 use super::{AppState, Nav, Viewer, WebError};
-use crate::service::TaskView;
+use crate::service::{Snapshot, light_of};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -15,9 +15,10 @@ use duban_domain::Error;
 use duban_domain::ids::{LedgerId, TaskId};
 use duban_domain::org::Role;
 use duban_domain::policy::ClockEvent;
+use duban_domain::schedule::Schedule;
 use duban_domain::stats::{Rate, overdue_at};
+use duban_domain::task::Task;
 use duban_domain::task::{Light, Party, Status};
-use duban_store::{TaskQuery, TaskSort};
 use jiff::civil::Date;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -31,32 +32,35 @@ fn office_or_leader(v: &Viewer) -> Result<(), WebError> {
     if v.is_office() || v.has(Role::Leader) { Ok(()) } else { Err(Error::Forbidden.into()) }
 }
 
-/// Every task the viewer may see (optionally of one ledger), 500 at a time.
-async fn visible_tasks(d: &AppState, v: &Viewer, ledger: Option<LedgerId>) -> Result<Vec<TaskView>, Error> {
-    let mut q = TaskQuery {
-        audience: Some(d.audience(&v.person)),
-        ledger_id: ledger,
-        sort: TaskSort::Number,
-        page: 1,
-        per_page: 500,
-        now: d.now(),
-        ..Default::default()
-    };
-    let mut all = Vec::new();
-    loop {
-        let page = d.list_tasks(q.clone()).await?;
-        let done = page.items.len() < 500;
-        all.extend(page.items);
-        if done {
-            return Ok(all);
-        }
-        q.page += 1;
-    }
+/// A task in a whole-ledger view: the task, its schedule and its light now.
+pub struct Item<'a> {
+    pub task: &'a Task,
+    pub schedule: &'a Schedule,
+    pub light: Option<Light>,
+}
+
+/// Every task the viewer may see (optionally of one ledger), from the service's snapshot.
+async fn visible<'a>(
+    d: &AppState,
+    v: &Viewer,
+    snap: &'a Snapshot,
+    ledger: Option<LedgerId>,
+) -> Result<Vec<Item<'a>>, Error> {
+    let audience = d.audience(&v.person);
+    let members = d.group_members().await?;
+    let now = d.now();
+    Ok(snap
+        .tasks
+        .iter()
+        .filter(|(t, _)| ledger.is_none_or(|l| t.fields.ledger_id == Some(l)) && t.status != Status::Cancelled)
+        .filter(|(t, _)| audience.sees(t, &members))
+        .map(|(task, schedule)| Item { task, schedule, light: light_of(task, schedule, now) })
+        .collect())
 }
 
 /// The first lead party of a task, as a key and a name.
-fn lead_of(t: &TaskView, names: &Names) -> (String, String) {
-    match t.task.fields.lead.first() {
+fn lead_of(t: &Task, names: &Names) -> (String, String) {
+    match t.fields.lead.first() {
         Some(p @ Party::Unit(u)) => (format!("u{}", u.0), names.parties(std::slice::from_ref(p))),
         Some(p @ Party::Group(g)) => (format!("g{}", g.0), names.parties(std::slice::from_ref(p))),
         None => (String::new(), "（未定牵头单位）".into()),
@@ -105,13 +109,14 @@ pub async fn supervision(State(d): State<AppState>, v: Viewer) -> PageResult {
     office_or_leader(&v)?;
     let names = Names::load(&d).await?;
     let tz = d.policy().timezone();
-    let tasks = visible_tasks(&d, &v, None).await?;
-    let by_id: HashMap<TaskId, &TaskView> = tasks.iter().map(|t| (t.task.id, t)).collect();
+    let snap = d.snapshot().await?;
+    let tasks = visible(&d, &v, &snap, None).await?;
+    let by_id: HashMap<TaskId, &Item<'_>> = tasks.iter().map(|t| (t.task.id, t)).collect();
     let mut counts: BTreeMap<String, (String, usize, String)> = BTreeMap::new();
     let mut overdue_total = 0;
     for t in tasks.iter().filter(|t| t.light == Some(Light::Red)) {
         overdue_total += 1;
-        let (key, name) = lead_of(t, &names);
+        let (key, name) = lead_of(t.task, &names);
         let link = match t.task.fields.lead.first() {
             Some(Party::Unit(u)) => format!("/tasks?unit={}&light=red", u.0),
             _ => "/tasks?light=red".into(),
@@ -121,21 +126,24 @@ pub async fn supervision(State(d): State<AppState>, v: Viewer) -> PageResult {
     let mut overdue: Vec<UnitOverdue> =
         counts.into_values().map(|(name, count, link)| UnitOverdue { name, count, link }).collect();
     overdue.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
+    let all_notices: Vec<_> = d
+        .store()
+        .list_notices()
+        .await?
+        .into_iter()
+        .rev()
+        .filter(|n| by_id.contains_key(&n.task_id))
+        .take(200)
+        .collect();
+    let ids: Vec<TaskId> = all_notices.iter().map(|n| n.task_id).collect();
+    let activity = d.store().supervision_records(&[], &ids).await?.activity;
     let mut notices = Vec::new();
-    for n in d.store().list_notices().await?.into_iter().rev() {
+    for n in all_notices {
         let Some(t) = by_id.get(&n.task_id) else { continue };
-        if notices.len() >= 200 {
-            break;
-        }
-        let events = d.store().task_events(n.task_id).await?;
-        let answered = events.iter().any(|e| e.at > n.issued_at && ANSWERS.contains(&e.kind.as_str()));
-        let stage = d
-            .schedule_of(&t.task.fields, &t.task.events)
-            .stages
-            .iter()
-            .find(|s| s.stage == n.stage)
-            .map(|s| s.name.clone())
-            .unwrap_or(n.stage.clone());
+        let answered =
+            activity.iter().any(|e| e.task_id == n.task_id && e.at > n.issued_at && ANSWERS.contains(&e.kind.as_str()));
+        let stage =
+            t.schedule.stages.iter().find(|s| s.stage == n.stage).map(|s| s.name.clone()).unwrap_or(n.stage.clone());
         notices.push(NoticeLine {
             number: n.number,
             task_id: n.task_id.0,
@@ -205,7 +213,7 @@ pub struct Stats {
     pub weekly: Vec<(String, u32)>,
 }
 
-pub fn compute(d: &crate::service::Duban, tasks: &[TaskView], names: &Names) -> Stats {
+pub fn compute(d: &crate::service::Duban, tasks: &[Item<'_>], names: &Names) -> Stats {
     let now = d.now();
     let tz = d.policy().timezone();
     let today = now.to_zoned(tz.clone()).date();
@@ -228,9 +236,9 @@ pub fn compute(d: &crate::service::Duban, tasks: &[TaskView], names: &Names) -> 
     let mut by_unit: BTreeMap<String, (String, usize, Rate, Rate)> = BTreeMap::new();
     let (mut sign, mut done) = (Rate::default(), Rate::default());
     let mut weekly = vec![0u32; weeks.len()];
-    for t in tasks.iter().filter(|t| t.task.status != Status::Cancelled) {
-        let schedule = d.schedule_of(&t.task.fields, &t.task.events);
-        let (key, name) = lead_of(t, names);
+    for t in tasks {
+        let schedule = t.schedule;
+        let (key, name) = lead_of(t.task, names);
         let entry = by_unit.entry(key).or_insert((name, 0, Rate::default(), Rate::default()));
         entry.1 += 1;
         for s in &schedule.stages {
@@ -257,7 +265,8 @@ pub fn compute(d: &crate::service::Duban, tasks: &[TaskView], names: &Names) -> 
 pub async fn stats(State(d): State<AppState>, v: Viewer) -> PageResult {
     office_or_leader(&v)?;
     let names = Names::load(&d).await?;
-    let tasks = visible_tasks(&d, &v, None).await?;
+    let snap = d.snapshot().await?;
+    let tasks = visible(&d, &v, &snap, None).await?;
     let s = compute(&d, &tasks, &names);
     let chart_rows: Vec<(String, Option<f64>, Option<f64>)> =
         s.by_unit.iter().take(25).map(|(n, _, a, b)| (n.clone(), a.percent(), b.percent())).collect();
@@ -285,7 +294,11 @@ pub async fn stats(State(d): State<AppState>, v: Viewer) -> PageResult {
 pub struct MapParams {
     ledger: String,
     group: String,
+    page: String,
 }
+
+/// Bars on one map: more would not be readable on a screen or a sheet of paper.
+const MAP_ROWS: usize = 300;
 
 #[derive(Template)]
 #[template(path = "map.html")]
@@ -295,6 +308,9 @@ struct MapPage {
     ledger: i64,
     by_section: bool,
     total: usize,
+    page: usize,
+    pages: usize,
+    query: String,
     svg: String,
 }
 
@@ -309,15 +325,15 @@ pub async fn map(State(d): State<AppState>, v: Viewer, Query(p): Query<MapParams
     let names = Names::load(&d).await?;
     let tz = d.policy().timezone();
     let today = d.now().to_zoned(tz.clone()).date();
-    let tasks = if ledger == 0 { Vec::new() } else { visible_tasks(&d, &v, Some(LedgerId(ledger))).await? };
-    let mut groups: BTreeMap<String, Vec<MapTask>> = BTreeMap::new();
+    let snap = d.snapshot().await?;
+    let tasks = if ledger == 0 { Vec::new() } else { visible(&d, &v, &snap, Some(LedgerId(ledger))).await? };
+    let mut rows: Vec<(String, MapTask)> = Vec::new();
     let (mut from, mut to) = (today, today);
-    for t in tasks.iter().filter(|t| t.task.status != Status::Cancelled) {
+    for t in &tasks {
         let f = &t.task.fields;
         let start = f.received_at.to_zoned(tz.clone()).date();
-        let end: Option<Date> = f.deadline.or_else(|| {
-            d.schedule_of(f, &t.task.events).stages.iter().find(|s| s.stop == ClockEvent::Done).and_then(|s| s.due)
-        });
+        let end: Option<Date> =
+            f.deadline.or_else(|| t.schedule.stages.iter().find(|s| s.stop == ClockEvent::Done).and_then(|s| s.due));
         from = from.min(start);
         to = to.max(end.unwrap_or(start));
         for m in &f.milestones {
@@ -326,16 +342,27 @@ pub async fn map(State(d): State<AppState>, v: Viewer, Query(p): Query<MapParams
         let key = if by_section {
             if f.section.is_empty() { "（未分节）".to_string() } else { f.section.clone() }
         } else {
-            lead_of(t, &names).1
+            lead_of(t.task, &names).1
         };
-        groups.entry(key).or_default().push(MapTask {
-            title: format!("{} {}", f.number, f.title).trim().to_string(),
-            start,
-            end,
-            light: super::rows::light(t.light).0,
-            closed: !t.task.status.is_open(),
-            milestones: f.milestones.iter().map(|m| (m.due, m.text.clone())).collect(),
-        });
+        rows.push((
+            key,
+            MapTask {
+                title: format!("{} {}", f.number, f.title).trim().to_string(),
+                start,
+                end,
+                light: super::rows::light(t.light).0,
+                closed: !t.task.status.is_open(),
+                milestones: f.milestones.iter().map(|m| (m.due, m.text.clone())).collect(),
+            },
+        ));
+    }
+    // Grouped, then paged: the axis spans the whole ledger on every page.
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    let pages = rows.len().div_ceil(MAP_ROWS).max(1);
+    let page = p.page.trim().parse::<usize>().unwrap_or(1).clamp(1, pages);
+    let mut groups: BTreeMap<String, Vec<MapTask>> = BTreeMap::new();
+    for (key, t) in rows.into_iter().skip((page - 1) * MAP_ROWS).take(MAP_ROWS) {
+        groups.entry(key).or_default().push(t);
     }
     let from = from.first_of_month();
     let to = to.last_of_month();
@@ -346,6 +373,9 @@ pub async fn map(State(d): State<AppState>, v: Viewer, Query(p): Query<MapParams
         ledger,
         by_section,
         total: tasks.len(),
+        page,
+        pages,
+        query: format!("ledger={ledger}&group={}", if by_section { "section" } else { "unit" }),
         svg: charts::battle_map(&groups, from, to, today),
     };
     Ok(render(&page, StatusCode::OK))

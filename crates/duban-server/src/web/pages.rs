@@ -353,11 +353,9 @@ pub async fn ledger(State(d): State<AppState>, v: Viewer, Query(f): Query<Ledger
 /// The latest progress report of each task, by task.
 async fn progress_of(d: &AppState, tasks: &[TaskView]) -> Result<HashMap<TaskId, String>, Error> {
     let mut out = HashMap::new();
-    for t in tasks {
-        let events = d.store().task_events(t.task.id).await?;
-        if let Some(e) = events.iter().rev().find(|e| matches!(e.kind.as_str(), "report" | "feedback")) {
-            out.insert(t.task.id, e.data.get("text").and_then(|v| v.as_str()).unwrap_or_default().to_string());
-        }
+    for chunk in tasks.chunks(500) {
+        let ids: Vec<TaskId> = chunk.iter().map(|t| t.task.id).collect();
+        out.extend(d.store().latest_progress(&ids).await?);
     }
     Ok(out)
 }
@@ -666,18 +664,26 @@ struct PublicPage {
     nav: Nav,
     today: String,
     total: u64,
+    page: u32,
+    pages: u32,
     rows: Vec<Row>,
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PageParam {
+    page: String,
+}
+
 /// The published list: 公开 tasks only, never 内部 or 涉密, with their latest progress.
-pub async fn public(State(d): State<AppState>, v: Option<Viewer>) -> PageResult {
+pub async fn public(State(d): State<AppState>, v: Option<Viewer>, Query(p): Query<PageParam>) -> PageResult {
     let names = Names::load(&d).await?;
     let q = TaskQuery {
         classifications: vec![Classification::Public],
         statuses: Status::ALL.iter().copied().filter(|s| *s != Status::Cancelled).collect(),
         sort: TaskSort::Number,
-        page: 1,
-        per_page: 500,
+        page: p.page.trim().parse::<u32>().unwrap_or(1).max(1),
+        per_page: PER_PAGE,
         now: d.now(),
         ..Default::default()
     };
@@ -694,5 +700,8 @@ pub async fn public(State(d): State<AppState>, v: Option<Viewer>) -> PageResult 
         })
         .collect();
     let today = d.now().to_zoned(d.policy().timezone()).date().to_string();
-    Ok(render(&PublicPage { nav: Nav::new(v.as_ref(), "/public"), today, total: page.total, rows }, StatusCode::OK))
+    let pages = u32::try_from(page.total.div_ceil(u64::from(PER_PAGE))).unwrap_or(u32::MAX).max(1);
+    let public =
+        PublicPage { nav: Nav::new(v.as_ref(), "/public"), today, total: page.total, page: page.page, pages, rows };
+    Ok(render(&public, StatusCode::OK))
 }

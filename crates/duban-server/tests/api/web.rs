@@ -219,3 +219,27 @@ async fn the_ledger_exports_an_xlsx_in_the_familiar_layout() {
     assert!(titles.contains(&"乙局内部任务"));
     assert!(rows[2..].iter().all(|r| r[6] == "交办"));
 }
+
+#[tokio::test]
+async fn the_in_memory_copy_of_all_tasks_follows_every_change() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let d = &app.duban;
+    let first = d.snapshot().await.unwrap();
+    assert_eq!(first.tasks.len(), 4);
+    assert!(std::sync::Arc::ptr_eq(&first, &d.snapshot().await.unwrap()), "unchanged: the same copy");
+    // An edit a millisecond later, and a new task, are both picked up.
+    app.clock.set(bj("2026-03-02T09:00:00.001"));
+    let r = app.patch(&format!("/api/v1/tasks/{}", w.a_internal["id"]), 1, json!({"title": "改过的标题"})).await;
+    assert_eq!(r.status, StatusCode::OK);
+    app.task(json!({"title": "新任务", "lead": [{"unit": w.unit_a}]})).await;
+    let next = d.snapshot().await.unwrap();
+    let titles: Vec<&str> = next.tasks.iter().map(|(t, _)| t.fields.title.as_str()).collect();
+    assert_eq!(titles, ["改过的标题", "乙局内部任务", "乙局公开任务", "涉密任务", "新任务"]);
+    // Withdrawing a task is a change too.
+    let r = app.send("delete", &format!("/api/v1/tasks/{}", w.b_public["id"]), None, &[("If-Match", "\"1\"")]).await;
+    assert!(r.status.is_success(), "{}", r.json);
+    let last = d.snapshot().await.unwrap();
+    let status = last.tasks.iter().find(|(t, _)| t.id.0 == w.b_public["id"].as_i64().unwrap()).unwrap().0.status;
+    assert_eq!(status, duban_domain::task::Status::Cancelled);
+}

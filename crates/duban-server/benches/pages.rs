@@ -1,0 +1,179 @@
+//! Page benchmark (issue 5 §3): the server time of every page with 10,000 tasks in the ledger,
+//! signed in as the supervision office (who sees everything), on SQLite.
+//!
+//!     cargo bench -p duban-server --bench pages
+//!
+//! Each page is rendered in-process through the whole router (session lookup, queries,
+//! template), without a network in between; the figure is the median of 30 renders after 3
+//! warm-ups. The tasks are spread over the 87 Naiman units; a third have milestones, one in ten
+//! is public, and some have progress reports and 督办 notices.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that fails should stop loudly
+
+use axum::body::Body;
+use axum::http::Request;
+use duban_domain::calendar::UnknownYears;
+use duban_domain::clock::FixedClock;
+use duban_domain::ids::{LedgerId, UnitId};
+use duban_domain::org::{NewPerson, Role, UnitDirectory};
+use duban_domain::policy::{ClockEvent, Policy};
+use duban_domain::task::{Classification, Milestone, Party, Status};
+use duban_server::service::Duban;
+use duban_store::{NewLedger, StoredTask};
+use duban_store_tests::suite;
+use jiff::{SignedDuration, Timestamp};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+struct Rng(u64);
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let n: usize =
+        std::env::var("DUBAN_BENCH_TASKS").ok().and_then(|v| v.parse().ok()).unwrap_or(if full { 10_000 } else { 300 });
+    let db = duban_store_tests::sqlite().await.unwrap();
+    let s = db.store.clone();
+    s.import_directory(&UnitDirectory::from_toml(suite::NAIMAN_UNITS).unwrap()).await.unwrap();
+    let units: Vec<UnitId> = s.list_units().await.unwrap().into_iter().map(|u| u.id).collect();
+    let now: Timestamp = "2026-06-10T02:00:00Z".parse().unwrap();
+    let ledger = s
+        .create_ledger(
+            &NewLedger {
+                name: "基准台账".into(),
+                doc_number: None,
+                issued: None,
+                issuer: String::new(),
+                source: duban_domain::task::Source::Document,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let tasks: Vec<StoredTask> = (0..n)
+        .map(|i| {
+            let mut t =
+                suite::task(&format!("基准任务 {i}"), vec![Party::Unit(units[rng.below(units.len() as u64) as usize])]);
+            t.fields.ledger_id = Some(LedgerId(ledger.id.0));
+            t.fields.number = format!("（{}）", i + 1);
+            t.fields.section = format!("{}、第{}部分", i % 7 + 1, i % 7 + 1);
+            let received = now - SignedDuration::from_hours(rng.below(200 * 24) as i64 + 1);
+            let due = now + SignedDuration::from_hours(rng.below(300 * 24) as i64 - 30 * 24);
+            let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
+            t.fields.received_at = received;
+            t.fields.deadline = Some(due.to_zoned(tz.clone()).date());
+            if i % 3 == 0 {
+                let mid = received + SignedDuration::from_hours(24 * 20);
+                t.fields.milestones = vec![Milestone { due: mid.to_zoned(tz).date(), text: "阶段目标".into() }];
+            }
+            if i % 10 == 0 {
+                t.fields.classification = Classification::Public;
+            }
+            t.clock = BTreeMap::from([(ClockEvent::Received, received)]);
+            if rng.below(10) != 0 {
+                t.status = Status::Signed;
+                t.clock.insert(ClockEvent::Signed, received + SignedDuration::from_hours(2));
+            }
+            t
+        })
+        .collect();
+    s.insert_tasks(&tasks, now).await.unwrap();
+    let office = s
+        .create_person(&NewPerson {
+            name: "王督查".into(),
+            username: "office".into(),
+            unit_id: None,
+            roles: vec![Role::Office],
+            title: String::new(),
+            phone: String::new(),
+            email: String::new(),
+            domains: vec![],
+            charge_units: vec![],
+        })
+        .await
+        .unwrap();
+    let clock = Arc::new(FixedClock::new(now));
+    let duban = Arc::new(
+        Duban::new(s.clone(), Policy::builtin("x-district-2022").unwrap(), clock, UnknownYears::Error).await.unwrap(),
+    );
+    // Progress reports on some public tasks and a supervision pass, so the pages have them.
+    duban.tick(now).await.unwrap();
+    duban.set_password(office.id, "bench-password").await.unwrap();
+    let session = duban.sign_in("office", "bench-password").await.unwrap();
+    let cookie = format!("duban_session={}", session.token);
+    let app = duban_server::startup::app(duban.clone());
+    let pages = [
+        "/",
+        "/tasks",
+        "/tasks?page=50",
+        "/tasks?light=red&sort=deadline",
+        "/tasks?q=基准任务%2077",
+        "/tasks/5000",
+        "/map",
+        "/map?group=section",
+        "/supervision",
+        "/stats",
+        "/public",
+        "/import",
+    ];
+    println!("{n} tasks; server time per page, median of 30 (min–max):");
+    for path in pages {
+        let path = if path == "/tasks/5000" { format!("/tasks/{}", n / 2) } else { path.to_string() };
+        let mut times: Vec<Duration> = Vec::new();
+        let mut size = 0;
+        for i in 0..33 {
+            let req = Request::get(&path).header("cookie", &cookie).body(Body::empty()).unwrap();
+            let t = Instant::now();
+            let resp = app.clone().oneshot(req).await.unwrap();
+            let status = resp.status();
+            let body = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
+            let took = t.elapsed();
+            assert!(status.is_success(), "{path}: {status}");
+            size = body.len();
+            if i >= 3 {
+                times.push(took);
+            }
+        }
+        times.sort();
+        println!(
+            "{path:<32} {:>7.1} ms ({:.1}–{:.1})  {:>7} bytes",
+            times[times.len() / 2].as_secs_f64() * 1e3,
+            times[0].as_secs_f64() * 1e3,
+            times[times.len() - 1].as_secs_f64() * 1e3,
+            size
+        );
+    }
+    // The whole-ledger pages keep every task in memory and, after a change, read back only the
+    // tasks changed since: the first render after one task is edited.
+    let mut after_change = Vec::new();
+    for i in 0..11 {
+        let id = n / 3 + i;
+        let version = duban.store().get_task(duban_domain::ids::TaskId(id as i64)).await.unwrap().version;
+        let req = Request::patch(format!("/api/v1/tasks/{id}"))
+            .header("content-type", "application/json")
+            .header("if-match", format!("\"{version}\""))
+            .body(Body::from(format!(r#"{{"title": "改过的任务 {i}"}}"#)))
+            .unwrap();
+        let resp = app.clone().oneshot(req).await.unwrap();
+        assert!(resp.status().is_success(), "{}", resp.status());
+        let req = Request::get("/stats").header("cookie", &cookie).body(Body::empty()).unwrap();
+        let t = Instant::now();
+        let resp = app.clone().oneshot(req).await.unwrap();
+        let _ = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
+        after_change.push(t.elapsed());
+    }
+    after_change.sort();
+    println!("{:<32} {:>7.1} ms (median of 11)", "/stats after one task changed", after_change[5].as_secs_f64() * 1e3);
+    db.finish().await;
+}
