@@ -51,6 +51,10 @@ struct CommitBody {
     preview: Preview,
 }
 
-async fn commit(State(d): State<AppState>, Json(body): Json<CommitBody>) -> ApiResult<Json<ImportReport>> {
-    Ok(Json(d.commit_import(&body.preview, None).await?))
+async fn commit(
+    State(d): State<AppState>,
+    axum::Extension(caller): axum::Extension<super::auth::Caller>,
+    Json(body): Json<CommitBody>,
+) -> ApiResult<Json<ImportReport>> {
+    Ok(Json(d.commit_import(&body.preview, Some(caller.0.id)).await?))
 }

@@ -2,6 +2,7 @@
 //! bodies become checked domain values) and delegate to the [`Duban`](crate::service::Duban)
 //! service. The OpenAPI document describing every route is served at `/api/v1/openapi.json`.
 
+pub mod auth;
 pub mod errors;
 mod extract;
 mod imports;
@@ -27,6 +28,8 @@ type ApiResult<T> = Result<T, errors::ApiError>;
 pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/healthz"),
     ("get", "/api/v1/openapi.json"),
+    ("post", "/api/v1/session"),
+    ("delete", "/api/v1/session"),
     ("get", "/api/v1/units"),
     ("post", "/api/v1/units"),
     ("get", "/api/v1/units/{id}"),
@@ -74,6 +77,8 @@ pub fn router(state: AppState) -> Router {
         .merge(tasks::routes())
         .merge(workdays::routes())
         .merge(imports::routes())
+        .merge(auth::routes())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_caller))
         .with_state(state)
 }
 

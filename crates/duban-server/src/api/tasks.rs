@@ -1,16 +1,19 @@
 //! Tasks: create, read, edit (with optimistic locking), withdraw, history, and the filtered,
 //! paginated list.
 
+use super::auth::Caller;
 use super::extract::{Json, Path, Query};
 use super::{ApiResult, AppState};
 use crate::service::TaskView;
+use axum::Extension;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use duban_domain::Error;
-use duban_domain::ids::{LedgerId, TaskId, UnitId};
+use duban_domain::ids::{LedgerId, PersonId, TaskId, UnitId};
+use duban_domain::org::Role;
 use duban_domain::task::{TaskInput, TaskPatch, parse_date, parse_instant};
 use duban_store::{Attachment, Page, TaskEvent, TaskQuery, TaskSort};
 use serde::Deserialize;
@@ -36,7 +39,43 @@ struct WorkParams {
     person: Option<i64>,
 }
 
-async fn work(State(d): State<AppState>, Query(p): Query<WorkParams>) -> ApiResult<Json<crate::work::WorkList>> {
+/// The task, if the caller may see it; otherwise "not found", so that its existence does not
+/// leak.
+async fn visible(d: &AppState, caller: &Caller, id: TaskId) -> Result<duban_domain::task::Task, Error> {
+    let task = d.store().get_task(id).await?;
+    if d.can_see(&caller.0, &task).await? { Ok(task) } else { Err(Error::not_found("任务")) }
+}
+
+/// The person an action is taken as: the caller, or, for an administrator recording on someone's
+/// behalf, the person named.
+fn acting_as(caller: &Caller, named: Option<i64>) -> Result<PersonId, Error> {
+    match named {
+        Some(p) if p != caller.0.id.0 => {
+            if caller.has(Role::Admin) {
+                Ok(PersonId(p))
+            } else {
+                Err(Error::Forbidden)
+            }
+        }
+        _ => Ok(caller.0.id),
+    }
+}
+
+async fn work(
+    State(d): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(p): Query<WorkParams>,
+) -> ApiResult<Json<crate::work::WorkList>> {
+    let me = &caller.0;
+    let overseer = caller.has(Role::Admin) || caller.has(Role::Office) || caller.has(Role::Leader);
+    let own = match (p.unit, p.person) {
+        (Some(u), None) => me.fields.unit_id == Some(UnitId(u)),
+        (None, Some(person)) => person == me.id.0,
+        _ => true,
+    };
+    if !overseer && !own {
+        return Err(Error::Forbidden.into());
+    }
     let list = match (p.unit, p.person) {
         (Some(u), None) => d.unit_work(UnitId(u)).await?,
         (None, Some(person)) => d.person_work(duban_domain::ids::PersonId(person)).await?,
@@ -45,26 +84,31 @@ async fn work(State(d): State<AppState>, Query(p): Query<WorkParams>) -> ApiResu
     Ok(Json(list))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 struct ActorParam {
-    actor: i64,
+    actor: Option<i64>,
 }
 
 async fn actions(
     State(d): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
     Query(p): Query<ActorParam>,
 ) -> ApiResult<Json<Vec<crate::lifecycle::Available>>> {
-    Ok(Json(d.available_actions(TaskId(id), duban_domain::ids::PersonId(p.actor)).await?))
+    visible(&d, &caller, TaskId(id)).await?;
+    Ok(Json(d.available_actions(TaskId(id), acting_as(&caller, p.actor)?).await?))
 }
 
 async fn act(
     State(d): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
     headers: HeaderMap,
     Json(mut input): Json<crate::lifecycle::ActionInput>,
 ) -> ApiResult<Response> {
+    visible(&d, &caller, TaskId(id)).await?;
+    input.actor = Some(acting_as(&caller, input.actor)?.0);
     if input.version.is_none() {
         input.version = version(&headers, &WriteParams::default()).ok();
     }
@@ -80,26 +124,37 @@ struct AttachParams {
 
 async fn attach(
     State(d): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
     Query(p): Query<AttachParams>,
     req: axum::extract::Request,
 ) -> ApiResult<(StatusCode, Json<Attachment>)> {
+    visible(&d, &caller, TaskId(id)).await?;
     let file = super::extract::upload(req, &d, "请选择要上传的文件（表单字段 file）").await?;
     let name = p.filename.filter(|f| !f.trim().is_empty()).unwrap_or(file.name);
     let a = d
-        .attach(TaskId(id), &name, &file.content_type, file.bytes.to_vec(), p.actor.map(duban_domain::ids::PersonId))
+        .attach(TaskId(id), &name, &file.content_type, file.bytes.to_vec(), Some(acting_as(&caller, p.actor)?))
         .await?;
     Ok((StatusCode::CREATED, Json(a)))
 }
 
-async fn attachments(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Vec<Attachment>>> {
-    d.store().get_task(TaskId(id)).await?;
+async fn attachments(
+    State(d): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<Attachment>>> {
+    visible(&d, &caller, TaskId(id)).await?;
     Ok(Json(d.store().list_attachments(TaskId(id)).await?))
 }
 
 /// The file itself, with its name for the browser's download (RFC 6266, UTF-8 names encoded).
-async fn download(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Response> {
+async fn download(
+    State(d): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
     let (a, data) = d.store().get_attachment(id).await?;
+    visible(&d, &caller, a.task_id).await.map_err(|_| Error::not_found("附件"))?;
     let encoded: String = a
         .name
         .bytes()
@@ -211,8 +266,13 @@ impl ListParams {
     }
 }
 
-async fn list(State(d): State<AppState>, Query(p): Query<ListParams>) -> ApiResult<axum::Json<Page<TaskView>>> {
-    let q = p.parse(&d.policy().timezone())?;
+async fn list(
+    State(d): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(p): Query<ListParams>,
+) -> ApiResult<axum::Json<Page<TaskView>>> {
+    let mut q = p.parse(&d.policy().timezone())?;
+    q.audience = Some(d.audience(&caller.0));
     Ok(axum::Json(d.list_tasks(q).await?))
 }
 
@@ -232,11 +292,20 @@ fn with_etag(status: StatusCode, v: TaskView) -> Response {
     resp
 }
 
-async fn create(State(d): State<AppState>, Json(input): Json<TaskInput>) -> ApiResult<Response> {
-    Ok(with_etag(StatusCode::CREATED, d.create_task(input, None).await?))
+async fn create(
+    State(d): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Json(input): Json<TaskInput>,
+) -> ApiResult<Response> {
+    Ok(with_etag(StatusCode::CREATED, d.create_task(input, Some(caller.0.id)).await?))
 }
 
-async fn get_one(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Response> {
+async fn get_one(
+    State(d): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    visible(&d, &caller, TaskId(id)).await?;
     Ok(with_etag(StatusCode::OK, d.get_task(TaskId(id)).await?))
 }
 
@@ -264,28 +333,36 @@ fn version(headers: &HeaderMap, p: &WriteParams) -> Result<i64, Error> {
 
 async fn update(
     State(d): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
     Query(p): Query<WriteParams>,
     headers: HeaderMap,
     Json(patch): Json<TaskPatch>,
 ) -> ApiResult<Response> {
+    visible(&d, &caller, TaskId(id)).await?;
     let v = version(&headers, &p)?;
-    Ok(with_etag(StatusCode::OK, d.update_task(TaskId(id), v, &patch, None).await?))
+    Ok(with_etag(StatusCode::OK, d.update_task(TaskId(id), v, &patch, Some(caller.0.id)).await?))
 }
 
 async fn cancel(
     State(d): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
     Query(p): Query<WriteParams>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
+    visible(&d, &caller, TaskId(id)).await?;
     let v = version(&headers, &p)?;
     let reason = p.reason.as_deref().unwrap_or("");
-    Ok(with_etag(StatusCode::OK, d.cancel_task(TaskId(id), v, reason, None).await?))
+    Ok(with_etag(StatusCode::OK, d.cancel_task(TaskId(id), v, reason, Some(caller.0.id)).await?))
 }
 
-async fn events(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Vec<TaskEvent>>> {
+async fn events(
+    State(d): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<TaskEvent>>> {
     let id = TaskId(id);
-    d.store().get_task(id).await?;
+    visible(&d, &caller, id).await?;
     Ok(Json(d.store().task_events(id).await?))
 }

@@ -40,6 +40,35 @@ pub async fn spawn_app_with(profile: &str) -> TestApp {
     let duban = Arc::new(
         Duban::new(store, Policy::builtin(profile).unwrap(), clock.clone(), UnknownYears::Error).await.unwrap(),
     );
+    let root = duban
+        .store()
+        .create_person(&duban_domain::org::NewPerson {
+            name: "系统管理员".into(),
+            username: "root".into(),
+            unit_id: None,
+            roles: vec![duban_domain::org::Role::Admin, duban_domain::org::Role::Office],
+            title: String::new(),
+            phone: String::new(),
+            email: String::new(),
+            domains: vec![],
+            charge_units: vec![],
+        })
+        .await
+        .unwrap();
+    // Every request is made as an administrator (roles admin and office), whose session
+    // outlives any clock the tests set.
+    let token = format!("root-session-{}", std::process::id());
+    duban
+        .store()
+        .create_session(&duban_store::Session {
+            token_hash: duban_server::auth::token_hash(&token),
+            person_id: root.id,
+            csrf: "root-csrf".into(),
+            created_at: jiff::Timestamp::UNIX_EPOCH,
+            expires_at: "2100-01-01T00:00:00Z".parse().unwrap(),
+        })
+        .await
+        .unwrap();
     let app = Application::bind("127.0.0.1:0", duban.clone()).await.unwrap();
     let base = format!("http://{}", app.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -48,7 +77,13 @@ pub async fn spawn_app_with(profile: &str) -> TestApp {
     }));
     TestApp {
         base,
-        client: reqwest::Client::new(),
+        client: reqwest::Client::builder()
+            .default_headers(reqwest::header::HeaderMap::from_iter([(
+                reqwest::header::AUTHORIZATION,
+                format!("Bearer {token}").parse().unwrap(),
+            )]))
+            .build()
+            .unwrap(),
         clock,
         duban,
         doc: serde_json::from_str(DOCUMENT).unwrap(),
