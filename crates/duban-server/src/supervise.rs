@@ -177,6 +177,85 @@ impl Duban {
         out
     }
 
+    /// Everyone, by unit and by id, with each group's units.
+    async fn people(&self) -> Result<People, Error> {
+        let all = self.store().list_people().await?;
+        let mut by_unit: HashMap<UnitId, Vec<Person>> = HashMap::new();
+        for p in &all {
+            if let Some(u) = p.fields.unit_id {
+                by_unit.entry(u).or_default().push(p.clone());
+            }
+        }
+        let group_members = self.store().list_groups().await?.into_iter().map(|g| (g.id.0, g.members)).collect();
+        Ok(People { by_unit, by_id: all.into_iter().map(|p| (p.id, p)).collect(), group_members })
+    }
+
+    /// A 督办 issued by hand by the office or a leader, on the task's most urgent open stage,
+    /// with their instruction: numbered, in the trail, sent to the unit and its leader in charge.
+    pub async fn supervise_by_hand(&self, id: TaskId, actor: PersonId, text: &str) -> Result<Notice, Error> {
+        let person = self.store().get_person(actor).await?;
+        let roles = &person.fields.roles;
+        if !(roles.contains(&Role::Office) || roles.contains(&Role::Admin) || roles.contains(&Role::Leader)) {
+            return Err(Error::Forbidden);
+        }
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(Error::invalid("text", "请写明督办要求"));
+        }
+        let task = self.store().get_task(id).await?;
+        if !task.status.is_open() {
+            return Err(Error::Conflict(format!("任务已{}，无需督办", task.status.label())));
+        }
+        let now = self.now();
+        let tz = self.policy().timezone();
+        let cal = self.calendar();
+        let today = now.to_zoned(tz).date();
+        let answer_days = i32::try_from(self.policy().settings.notice_answer_within).unwrap_or(3);
+        let answer_by = cal.add_workdays(today, answer_days).map(|r| r.value).unwrap_or(today);
+        let schedule = self.schedule_of(&task.fields, &task.events);
+        let stage = schedule
+            .stages
+            .iter()
+            .filter(|s| s.stopped_at.is_none() && s.due_at.is_some())
+            .min_by_key(|s| s.due_at)
+            .map(|s| (s.stage.clone(), s.name.clone()))
+            .unwrap_or(("done".into(), "办结".into()));
+        let earlier = self.store().supervision_records(&[id], &[]).await?.notices;
+        let round = i64::try_from(earlier.iter().filter(|n| n.stage == stage.0).count()).unwrap_or(0) + 1;
+        let people = self.people().await?;
+        let key = format!("督:手工:{}:{}", id, now.as_millisecond());
+        let subject = format!("督办通知 {NUMBER}：{}", task.fields.title);
+        let body = format!(
+            "任务“{}”（{}环节）：{text}。请于 {answer_by} 前书面答复办理情况，并由单位主要负责人签字。",
+            task.fields.title, stage.1
+        );
+        let out = |kind, key: String| Outgoing {
+            kind,
+            key,
+            task: id,
+            subject: subject.clone(),
+            body: body.clone(),
+            now,
+            not_before: now,
+        };
+        let mut messages = self.messages(&people.unit_staff(&task), &out("supervise", key.clone()));
+        messages.extend(self.messages(&people.leaders(&task), &out("escalate", format!("升{key}"))));
+        let s = Supervision {
+            notice: NewNotice { dedup_key: key, task_id: id, stage: stage.0.clone(), round, issued_at: now, answer_by },
+            event: NewEvent {
+                at: now,
+                actor_id: Some(actor),
+                kind: "supervised".into(),
+                data: serde_json::json!({"number": NUMBER, "stage": stage.0, "round": round, "answer_by": answer_by, "text": text}),
+            },
+            messages,
+            naming: Vec::new(),
+        };
+        let issued = self.store().record_supervision(&[s]).await?;
+        self.deliver(now).await?;
+        issued.into_iter().flatten().next().ok_or(Error::Internal)
+    }
+
     /// One supervision pass at `now`. Tasks are read in batches of 500; each batch's notices and
     /// trail activity are read in two queries, and what the batch creates is written in two
     /// transactions.
@@ -184,17 +263,7 @@ impl Duban {
         let tz = self.policy().timezone();
         let today = now.to_zoned(tz.clone()).date();
         let cal = self.calendar();
-        let people = {
-            let all = self.store().list_people().await?;
-            let mut by_unit: HashMap<UnitId, Vec<Person>> = HashMap::new();
-            for p in &all {
-                if let Some(u) = p.fields.unit_id {
-                    by_unit.entry(u).or_default().push(p.clone());
-                }
-            }
-            let group_members = self.store().list_groups().await?.into_iter().map(|g| (g.id.0, g.members)).collect();
-            People { by_unit, by_id: all.into_iter().map(|p| (p.id, p)).collect(), group_members }
-        };
+        let people = self.people().await?;
         let answer_days = i32::try_from(self.policy().settings.notice_answer_within).unwrap_or(3);
         let pass = Pass {
             now,

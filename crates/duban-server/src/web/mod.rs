@@ -7,6 +7,7 @@
 //! token (the sign-in form a token of its own, double-submitted in a cookie). What a viewer sees
 //! is scoped by [`crate::access`].
 
+mod admin;
 mod charts;
 mod errors;
 mod import;
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .route("/tasks.xlsx", get(pages::export))
         .route("/tasks/{id}", get(pages::task))
         .route("/tasks/{id}/act", post(pages::act))
+        .route("/tasks/{id}/supervise", post(pages::supervise))
         .route(
             "/tasks/{id}/files",
             post(pages::upload).layer(axum::extract::DefaultBodyLimit::max(crate::api::MAX_UPLOAD)),
@@ -53,6 +55,14 @@ pub fn router(state: AppState) -> Router {
         .route("/supervision", get(office::supervision))
         .route("/stats", get(office::stats))
         .route("/map", get(office::map))
+        .route("/admin", get(admin::index))
+        .route("/admin/units", get(admin::units).post(admin::add_unit))
+        .route("/admin/units/import", post(admin::import_units))
+        .route("/admin/users", get(admin::users).post(admin::add_user))
+        .route("/admin/users/{id}/password", post(admin::reset_password))
+        .route("/admin/users/{id}/deactivate", post(admin::deactivate))
+        .route("/admin/calendar", get(admin::calendar).post(admin::import_calendar))
+        .route("/admin/rules", get(admin::rules))
         .route("/import", get(import::form))
         .route(
             "/import/preview",
@@ -163,6 +173,7 @@ pub struct NavViewer {
 }
 
 /// The page header: who is signed in, the links they may follow, and a one-line message.
+#[derive(Default)]
 pub struct Nav {
     pub viewer: Option<NavViewer>,
     pub links: Vec<(&'static str, &'static str)>,

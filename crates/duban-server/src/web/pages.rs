@@ -445,6 +445,7 @@ struct TaskPage {
     milestones: Vec<String>,
     attachments: Vec<duban_store::Attachment>,
     can_upload: bool,
+    can_supervise: bool,
     actions: Vec<ActionForm>,
     timeline: Vec<TimelineLine>,
 }
@@ -559,6 +560,7 @@ async fn task_page(d: &AppState, v: &Viewer, id: TaskId, error: Option<String>, 
         .collect();
     let attachments = d.store().list_attachments(id).await?;
     let can_upload = view.task.status.is_open();
+    let can_supervise = can_upload && (v.is_office() || v.has(Role::Leader));
     let page = TaskPage {
         nav: Nav::new(Some(v), "/tasks"),
         t,
@@ -569,6 +571,7 @@ async fn task_page(d: &AppState, v: &Viewer, id: TaskId, error: Option<String>, 
         milestones,
         attachments,
         can_upload,
+        can_supervise,
         actions,
         timeline,
     };
@@ -618,6 +621,38 @@ pub async fn act(
         }
         Err(e @ (Error::Invalid { .. } | Error::Conflict(_) | Error::VersionConflict { .. } | Error::Forbidden)) => {
             task_page(&d, &v, TaskId(id), Some(e.to_string()), get("text")).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SuperviseForm {
+    csrf: String,
+    text: String,
+}
+
+/// The office or a leader issues a 督办 by hand.
+pub async fn supervise(
+    State(d): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<SuperviseForm>,
+) -> PageResult {
+    v.check_csrf(&f.csrf)?;
+    let task = d.store().get_task(TaskId(id)).await?;
+    if !d.can_see(&v.person, &task).await? {
+        return Err(Error::not_found("任务").into());
+    }
+    match d.supervise_by_hand(TaskId(id), v.person.id, &f.text).await {
+        Ok(_) => {
+            let mut resp = Redirect::to(&format!("/tasks/{id}")).into_response();
+            *resp.status_mut() = StatusCode::SEE_OTHER;
+            Ok(resp)
+        }
+        Err(e @ (Error::Invalid { .. } | Error::Conflict(_) | Error::Forbidden)) => {
+            task_page(&d, &v, TaskId(id), Some(e.to_string()), f.text).await
         }
         Err(e) => Err(e.into()),
     }

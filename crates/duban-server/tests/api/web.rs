@@ -243,3 +243,97 @@ async fn the_in_memory_copy_of_all_tasks_follows_every_change() {
     let status = last.tasks.iter().find(|(t, _)| t.id.0 == w.b_public["id"].as_i64().unwrap()).unwrap().0.status;
     assert_eq!(status, duban_domain::task::Status::Cancelled);
 }
+
+#[tokio::test]
+async fn an_administrator_manages_units_users_and_sees_the_calendar_and_rules() {
+    let app = spawn_app().await;
+    world(&app).await;
+    person(&app, "admin", None, json!(["admin"])).await;
+    let mut officer = Browser::new(&app);
+    officer.sign_in("officer_a", "pw-officer_a-2026").await;
+    assert_eq!(officer.get("/admin/users").await.0, StatusCode::FORBIDDEN);
+    let mut b = Browser::new(&app);
+    b.sign_in("admin", "pw-admin-2026").await;
+    let csrf = b.csrf().await;
+    // A unit, then a user in it who can sign in.
+    let r = b
+        .post(
+            "/admin/units",
+            &[("csrf", &csrf), ("name", "旗文化旅游体育局"), ("kind", "department"), ("aliases", "文旅局")],
+        )
+        .await;
+    assert!(r.text().await.unwrap().contains("已添加单位“旗文化旅游体育局”"));
+    let unit = app.duban.store().resolve_name("文旅局").await.unwrap();
+    let Some(duban_store::PartyRef::Unit(unit)) = unit else { panic!("alias resolves") };
+    let unit = unit.0.to_string();
+    let r = b
+        .post(
+            "/admin/users",
+            &[
+                ("csrf", &csrf),
+                ("name", "刘经办"),
+                ("username", "liu"),
+                ("unit", &unit),
+                ("role", "officer"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("密码至少 8 位"));
+    let r = b
+        .post(
+            "/admin/users",
+            &[
+                ("csrf", &csrf),
+                ("name", "刘经办"),
+                ("username", "liu"),
+                ("unit", &unit),
+                ("role", "officer"),
+                ("password", "liu-password"),
+            ],
+        )
+        .await;
+    assert!(r.text().await.unwrap().contains("已添加用户“刘经办”"));
+    let r = Browser::new(&app).sign_in("liu", "liu-password").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // Without the token nothing changes.
+    let r = b.post("/admin/units", &[("name", "伪造单位")]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(app.duban.store().resolve_name("伪造单位").await.unwrap().is_none());
+    // This year's holidays and make-up days; the rules in force.
+    let (_, cal) = b.get("/admin/calendar").await;
+    assert!(cal.contains("2026-10-01") && cal.contains("法定节假日") && cal.contains("调休上班"), "{cal}");
+    let (_, rules) = b.get("/admin/rules").await;
+    assert!(rules.contains("done-deadline") && rules.contains("002 三(一)2"));
+}
+
+#[tokio::test]
+async fn the_office_issues_a_numbered_notice_by_hand_and_the_unit_is_told() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let mut office = Browser::new(&app);
+    office.sign_in("office", "pw-office-2026").await;
+    let csrf = office.csrf().await;
+    let path = format!("/tasks/{}/supervise", w.a_internal["id"]);
+    let r = office.post(&path, &[("csrf", &csrf), ("text", " ")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("请写明督办要求"));
+    let r = office.post(&path, &[("csrf", &csrf), ("text", "请本周内完成签收并报送方案")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = office.get(&format!("/tasks/{}", w.a_internal["id"])).await;
+    assert!(page.contains("督〔2026〕1号") && page.contains("请本周内完成签收并报送方案"));
+    let inbox = app.duban.store().list_messages(Some(w.officer_a), 10).await.unwrap();
+    assert!(inbox.iter().any(|m| m.message.subject.starts_with("督办通知 督〔2026〕1号") && m.status == "sent"));
+    let (_, sup) = office.get("/supervision").await;
+    assert!(sup.contains("督〔2026〕1号") && sup.contains("未答复"));
+    // A unit officer has no such form and may not post it.
+    let mut officer = Browser::new(&app);
+    officer.sign_in("officer_a", "pw-officer_a-2026").await;
+    let (_, page) = officer.get(&format!("/tasks/{}", w.a_internal["id"])).await;
+    assert!(!page.contains("发出督办单"));
+    let csrf = officer.csrf().await;
+    let r = officer.post(&path, &[("csrf", &csrf), ("text", "自己督办自己")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("无权执行此操作"));
+}

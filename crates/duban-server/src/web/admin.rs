@@ -1,0 +1,321 @@
+//! 管理: units (one by one, or a directory file), users (with roles and passwords), the
+//! calendar (this year's holidays and make-up days; importing next year's file) and the rules in
+//! force. Administrators only.
+
+use super::errors::render;
+use super::{AppState, Nav, Viewer, WebError};
+use askama::Template;
+use axum::extract::{Form, Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use duban_domain::Error;
+use duban_domain::calendar::CalendarFile;
+use duban_domain::ids::{PersonId, UnitId};
+use duban_domain::org::{PersonInput, Role, UnitInput, UnitKind};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+type PageResult = Result<Response, WebError>;
+
+struct PersonLine {
+    id: i64,
+    name: String,
+    username: String,
+    unit: String,
+    roles: String,
+    active: bool,
+}
+
+#[derive(Template, Default)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    nav: Nav,
+    section: &'static str,
+    csrf: String,
+    error: Option<String>,
+    notice: Option<String>,
+    units: Vec<(String, &'static str, String)>,
+    kinds: Vec<(&'static str, &'static str)>,
+    unit_options: Vec<(i64, String)>,
+    roles: Vec<(&'static str, &'static str)>,
+    people: Vec<PersonLine>,
+    coverage: String,
+    year: i16,
+    days: Vec<(String, &'static str, &'static str)>,
+    policy_title: String,
+    rules: Vec<(String, String, String, String, String, String)>,
+    toml: String,
+}
+
+fn admin(v: &Viewer) -> Result<(), WebError> {
+    if v.has(Role::Admin) { Ok(()) } else { Err(Error::Forbidden.into()) }
+}
+
+const WEEKDAYS: [&str; 7] = ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"];
+
+async fn page(
+    d: &AppState,
+    v: &Viewer,
+    section: &'static str,
+    error: Option<String>,
+    notice: Option<String>,
+) -> PageResult {
+    let mut p = AdminPage {
+        nav: Nav::new(Some(v), "/admin"),
+        section,
+        csrf: v.csrf.clone(),
+        error: error.clone(),
+        notice,
+        ..Default::default()
+    };
+    let units = d.store().list_units().await?;
+    match section {
+        "units" => {
+            p.units = units.iter().map(|u| (u.name.clone(), u.kind.label(), u.aliases.join("、"))).collect();
+            p.kinds = UnitKind::ALL.iter().map(|k| (k.code(), k.label())).collect();
+        }
+        "users" => {
+            let names: HashMap<UnitId, String> = units.iter().map(|u| (u.id, u.name.clone())).collect();
+            p.unit_options = units.iter().map(|u| (u.id.0, u.name.clone())).collect();
+            p.roles = Role::ALL.iter().map(|r| (r.code(), r.label())).collect();
+            p.people = d
+                .store()
+                .list_people()
+                .await?
+                .into_iter()
+                .map(|x| PersonLine {
+                    id: x.id.0,
+                    unit: x.fields.unit_id.and_then(|u| names.get(&u).cloned()).unwrap_or_default(),
+                    roles: x.fields.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("、"),
+                    name: x.fields.name,
+                    username: x.fields.username,
+                    active: x.active,
+                })
+                .collect();
+        }
+        "calendar" => {
+            let cal = d.calendar();
+            p.coverage = cal.coverage();
+            let today = d.now().to_zoned(d.policy().timezone()).date();
+            p.year = today.year();
+            let mut day = today.first_of_year();
+            while day.year() == p.year {
+                let weekend = day.weekday().to_monday_one_offset() > 5;
+                if let Ok(w) = cal.is_workday(day) {
+                    let kind = match (weekend, w.value) {
+                        (false, false) => Some("法定节假日"),
+                        (true, true) => Some("调休上班"),
+                        _ => None,
+                    };
+                    if let Some(k) = kind {
+                        let wd = WEEKDAYS[usize::from(day.weekday().to_monday_zero_offset().unsigned_abs())];
+                        p.days.push((day.to_string(), wd, k));
+                    }
+                }
+                let Ok(next) = day.tomorrow() else { break };
+                day = next;
+            }
+        }
+        _ => {
+            let policy = d.policy();
+            p.policy_title = policy.title.clone();
+            p.rules = policy
+                .rules
+                .iter()
+                .map(|r| {
+                    (
+                        r.id.clone(),
+                        r.name.clone(),
+                        r.duration.describe(),
+                        r.when.describe(),
+                        r.yellow_within.unwrap_or(policy.settings.yellow_within).to_string() + " 个工作日",
+                        r.clause.clone(),
+                    )
+                })
+                .collect();
+            p.toml = policy.to_toml();
+        }
+    }
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok(render(&p, status))
+}
+
+pub async fn index(v: Viewer) -> PageResult {
+    admin(&v)?;
+    Ok(Redirect::to("/admin/units").into_response())
+}
+
+pub async fn units(State(d): State<AppState>, v: Viewer) -> PageResult {
+    admin(&v)?;
+    page(&d, &v, "units", None, None).await
+}
+
+pub async fn users(State(d): State<AppState>, v: Viewer) -> PageResult {
+    admin(&v)?;
+    page(&d, &v, "users", None, None).await
+}
+
+pub async fn calendar(State(d): State<AppState>, v: Viewer) -> PageResult {
+    admin(&v)?;
+    page(&d, &v, "calendar", None, None).await
+}
+
+pub async fn rules(State(d): State<AppState>, v: Viewer) -> PageResult {
+    admin(&v)?;
+    page(&d, &v, "rules", None, None).await
+}
+
+/// Shows the outcome of a change: the page again, with a message or the error.
+async fn outcome(d: &AppState, v: &Viewer, section: &'static str, r: Result<String, Error>) -> PageResult {
+    match r {
+        Ok(msg) => page(d, v, section, None, Some(msg)).await,
+        Err(e @ (Error::Invalid { .. } | Error::Conflict(_) | Error::NotFound { .. } | Error::Calendar(_))) => {
+            page(d, v, section, Some(e.to_string()), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct UnitForm {
+    csrf: String,
+    name: String,
+    kind: String,
+    aliases: String,
+}
+
+pub async fn add_unit(State(d): State<AppState>, v: Viewer, Form(f): Form<UnitForm>) -> PageResult {
+    admin(&v)?;
+    v.check_csrf(&f.csrf)?;
+    let input = UnitInput {
+        name: f.name,
+        kind: Some(f.kind).filter(|k| !k.is_empty()),
+        level: None,
+        parent_id: None,
+        aliases: f
+            .aliases
+            .split(['；', ';', '、'])
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(String::from)
+            .collect(),
+    };
+    let r = match input.parse() {
+        Ok(u) => d.store().create_unit(&u).await.map(|u| format!("已添加单位“{}”", u.name)),
+        Err(e) => Err(e),
+    };
+    outcome(&d, &v, "units", r).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CsrfParam {
+    csrf: String,
+}
+
+pub async fn import_units(
+    State(d): State<AppState>,
+    v: Viewer,
+    Query(p): Query<CsrfParam>,
+    req: Request,
+) -> PageResult {
+    admin(&v)?;
+    v.check_csrf(&p.csrf)?;
+    let r = match crate::api::upload(req, &d, "请选择单位名录文件").await {
+        Ok(file) => match std::str::from_utf8(&file.bytes) {
+            Ok(text) => d.import_units(text).await.map(|r| {
+                format!(
+                    "已导入：新增单位 {} 个、单位组 {} 个，名称和别名 {} 个",
+                    r.units_created, r.groups_created, r.names
+                )
+            }),
+            Err(_) => Err(Error::invalid("file", "单位名录须为 UTF-8 编码的 TOML 文件")),
+        },
+        Err(e) => Err(e),
+    };
+    outcome(&d, &v, "units", r).await
+}
+
+pub async fn add_user(State(d): State<AppState>, v: Viewer, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
+    admin(&v)?;
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    v.check_csrf(&get("csrf"))?;
+    let input = PersonInput {
+        name: get("name"),
+        username: get("username"),
+        unit_id: get("unit").trim().parse().ok().map(UnitId),
+        roles: pairs.iter().filter(|(n, _)| n == "role").map(|(_, v)| v.clone()).collect(),
+        title: String::new(),
+        phone: String::new(),
+        email: String::new(),
+        domains: vec![],
+        charge_units: vec![],
+    };
+    let password = get("password");
+    let r = async {
+        if password.chars().count() < 8 {
+            return Err(Error::invalid("password", "密码至少 8 位"));
+        }
+        let p = d.store().create_person(&input.parse()?).await?;
+        d.set_password(p.id, &password).await?;
+        Ok(format!("已添加用户“{}”（{}）", p.fields.name, p.fields.username))
+    }
+    .await;
+    outcome(&d, &v, "users", r).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PasswordForm {
+    csrf: String,
+    password: String,
+}
+
+pub async fn reset_password(
+    State(d): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<PasswordForm>,
+) -> PageResult {
+    admin(&v)?;
+    v.check_csrf(&f.csrf)?;
+    let r = d.set_password(PersonId(id), &f.password).await.map(|()| "密码已重设".to_string());
+    outcome(&d, &v, "users", r).await
+}
+
+pub async fn deactivate(
+    State(d): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<PasswordForm>,
+) -> PageResult {
+    admin(&v)?;
+    v.check_csrf(&f.csrf)?;
+    let r = if id == v.person.id.0 {
+        Err(Error::invalid("person", "不能停用自己的账号"))
+    } else {
+        d.store().deactivate_person(PersonId(id)).await.map(|()| "已停用".to_string())
+    };
+    outcome(&d, &v, "users", r).await
+}
+
+pub async fn import_calendar(
+    State(d): State<AppState>,
+    v: Viewer,
+    Query(p): Query<CsrfParam>,
+    req: Request,
+) -> PageResult {
+    admin(&v)?;
+    v.check_csrf(&p.csrf)?;
+    let r = async {
+        let file = crate::api::upload(req, &d, "请选择日历文件").await?;
+        let text =
+            std::str::from_utf8(&file.bytes).map_err(|_| Error::invalid("file", "日历文件须为 UTF-8 编码的 JSON"))?;
+        let cal = CalendarFile::parse_json(text)?;
+        let r = d.import_calendar(cal, &file.name).await?;
+        Ok(format!("已导入 {:?} 年；现有数据：{}；重算了 {} 项在办任务的时限", r.years, r.coverage, r.rescheduled))
+    }
+    .await;
+    outcome(&d, &v, "calendar", r).await
+}
