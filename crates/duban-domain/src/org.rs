@@ -185,6 +185,23 @@ pub struct PersonInput {
     pub charge_units: Vec<UnitId>,
 }
 
+impl NewPerson {
+    /// A person with a name, a user name, a unit and roles, and nothing else filled in.
+    pub fn new(name: &str, username: &str, unit_id: Option<UnitId>, roles: Vec<Role>) -> Self {
+        NewPerson {
+            name: name.into(),
+            username: username.into(),
+            unit_id,
+            roles,
+            title: String::new(),
+            phone: String::new(),
+            email: String::new(),
+            domains: Vec::new(),
+            charge_units: Vec::new(),
+        }
+    }
+}
+
 impl PersonInput {
     pub fn parse(self) -> Result<NewPerson, Error> {
         let name = clean_name("name", "姓名", &self.name, 50)?;

@@ -20,22 +20,13 @@ use duban_domain::policy::{ClockEvent, Policy};
 use duban_domain::task::{Classification, Milestone, Party, Status};
 use duban_server::service::Duban;
 use duban_store::{NewLedger, StoredTask};
+use duban_store_tests::bench::Rng;
 use duban_store_tests::suite;
 use jiff::{SignedDuration, Timestamp};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
-
-struct Rng(u64);
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
 
 #[tokio::main]
 async fn main() {
@@ -89,20 +80,7 @@ async fn main() {
         })
         .collect();
     s.insert_tasks(&tasks, now).await.unwrap();
-    let office = s
-        .create_person(&NewPerson {
-            name: "王督查".into(),
-            username: "office".into(),
-            unit_id: None,
-            roles: vec![Role::Office],
-            title: String::new(),
-            phone: String::new(),
-            email: String::new(),
-            domains: vec![],
-            charge_units: vec![],
-        })
-        .await
-        .unwrap();
+    let office = s.create_person(&NewPerson::new("王督查", "office", None, vec![Role::Office])).await.unwrap();
     let clock = Arc::new(FixedClock::new(now));
     let duban = Arc::new(
         Duban::new(s.clone(), Policy::builtin("x-district-2022").unwrap(), clock, UnknownYears::Error).await.unwrap(),

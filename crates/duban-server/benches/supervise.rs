@@ -25,50 +25,15 @@ use duban_domain::policy::{ClockEvent, Policy};
 use duban_domain::task::{Party, Status};
 use duban_server::service::Duban;
 use duban_store::StoredTask;
+use duban_store_tests::bench::{Rng, peak_rss_mib, reset_peak};
 use duban_store_tests::{TestDb, suite};
 use jiff::{SignedDuration, Timestamp};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 
-fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.to_string()))
-        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
-fn reset_peak() {
-    // Writing 5 to clear_refs resets VmHWM to the current RSS (Linux 4.0+).
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 fn person(name: String, unit: Option<UnitId>, role: Role, charge: Vec<UnitId>) -> NewPerson {
-    NewPerson {
-        username: name.clone(),
-        name,
-        unit_id: unit,
-        roles: vec![role],
-        title: String::new(),
-        phone: String::new(),
-        email: String::new(),
-        domains: vec![],
-        charge_units: charge,
-    }
+    NewPerson { charge_units: charge, ..NewPerson::new(&name, &name, unit, vec![role]) }
 }
 
 async fn run(name: &str, db: TestDb, n: usize) {

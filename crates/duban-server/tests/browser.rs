@@ -137,22 +137,7 @@ async fn act(c: &Client, action: &str, text: Option<&str>) {
 }
 
 async fn person(app: &TestApp, username: &str, unit: Option<UnitId>, role: Role) -> PersonId {
-    let p = app
-        .duban
-        .store()
-        .create_person(&NewPerson {
-            name: username.into(),
-            username: username.into(),
-            unit_id: unit,
-            roles: vec![role],
-            title: String::new(),
-            phone: String::new(),
-            email: String::new(),
-            domains: vec![],
-            charge_units: vec![],
-        })
-        .await
-        .unwrap();
+    let p = app.duban.store().create_person(&NewPerson::new(username, username, unit, vec![role])).await.unwrap();
     app.duban.set_password(p.id, &format!("pw-{username}-2022")).await.unwrap();
     p.id
 }

@@ -13,29 +13,11 @@ use duban_domain::org::UnitDirectory;
 use duban_domain::policy::ClockEvent;
 use duban_domain::task::{Light, Party, Status};
 use duban_store::{PartyRef, ScheduleInstants, Store, StoredTask, TaskQuery, TaskSort};
+use duban_store_tests::bench::{Rng, peak_rss_mib};
 use duban_store_tests::{TestDb, suite};
 use jiff::{SignedDuration, Timestamp};
 use std::collections::BTreeMap;
 use std::time::Instant;
-
-fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.to_string()))
-        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
-/// A small deterministic generator, so every run inserts the same tasks.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
 
 async fn run(name: &str, db: TestDb, n: usize) {
     let s = &*db.store;
@@ -52,19 +34,19 @@ async fn run(name: &str, db: TestDb, n: usize) {
             .map(|i| {
                 let mut t = suite::task(
                     &format!("基准任务 {}", done + i),
-                    vec![Party::Unit(units[(rng.next() % units.len() as u64) as usize])],
+                    vec![Party::Unit(units[(rng.next_u64() % units.len() as u64) as usize])],
                 );
-                if rng.next().is_multiple_of(2) {
-                    t.fields.cooperating = vec![Party::Unit(units[(rng.next() % units.len() as u64) as usize])];
+                if rng.next_u64().is_multiple_of(2) {
+                    t.fields.cooperating = vec![Party::Unit(units[(rng.next_u64() % units.len() as u64) as usize])];
                 }
                 // Due times spread over a year around `now`; a tenth of the tasks are closed.
-                let offset = SignedDuration::from_mins((rng.next() % (365 * 24 * 60)) as i64 - 180 * 24 * 60);
+                let offset = SignedDuration::from_mins((rng.next_u64() % (365 * 24 * 60)) as i64 - 180 * 24 * 60);
                 t.schedule = ScheduleInstants {
                     due_at: Some(now + offset),
                     warn_at: Some(now + offset - SignedDuration::from_hours(48)),
                 };
                 t.clock = BTreeMap::from([(ClockEvent::Received, t.fields.received_at)]);
-                if rng.next().is_multiple_of(10) {
+                if rng.next_u64().is_multiple_of(10) {
                     t.status = Status::Closed;
                 }
                 t

@@ -222,3 +222,37 @@ mod tests {
         assert_eq!(with_database("postgres://h:5432", "x"), "postgres://h:5432/x");
     }
 }
+
+/// What the benchmark binaries share: a deterministic generator and the process's peak memory.
+pub mod bench {
+    /// The process's peak resident memory (VmHWM), in MiB.
+    pub fn peak_rss_mib() -> f64 {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.to_string()))
+            .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+            .map_or(f64::NAN, |kb| kb / 1024.0)
+    }
+
+    /// Resets the peak to the current resident memory (Linux 4.0+: writing 5 to clear_refs).
+    pub fn reset_peak() {
+        let _ = std::fs::write("/proc/self/clear_refs", "5");
+    }
+
+    /// A small xorshift generator, so every run builds the same data.
+    pub struct Rng(pub u64);
+
+    impl Rng {
+        pub fn next_u64(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        /// A number below `n`.
+        pub fn below(&mut self, n: u64) -> u64 {
+            self.next_u64() % n
+        }
+    }
+}

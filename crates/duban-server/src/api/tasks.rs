@@ -155,17 +155,7 @@ async fn download(
 ) -> ApiResult<Response> {
     let (a, data) = d.store().get_attachment(id).await?;
     visible(&d, &caller, a.task_id).await.map_err(|_| Error::not_found("附件"))?;
-    let encoded: String = a
-        .name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
+    let encoded = crate::web::percent_encode(&a.name);
     let disposition = format!("attachment; filename*=UTF-8''{encoded}");
     let mut resp = data.into_response();
     let h = resp.headers_mut();

@@ -3,11 +3,11 @@
 //! force. Administrators only.
 
 use super::errors::render;
-use super::{AppState, Nav, Viewer, WebError};
+use super::{AppState, CsrfParam, Nav, Viewer, WebError};
 use askama::Template;
 use axum::extract::{Form, Path, Query, Request, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use duban_domain::Error;
 use duban_domain::calendar::CalendarFile;
 use duban_domain::ids::{PersonId, UnitId};
@@ -142,27 +142,19 @@ async fn page(
 
 pub async fn index(v: Viewer) -> PageResult {
     admin(&v)?;
-    Ok(Redirect::to("/admin/units").into_response())
+    Ok(super::see_other("/admin/units"))
 }
 
-pub async fn units(State(d): State<AppState>, v: Viewer) -> PageResult {
+pub async fn section(State(d): State<AppState>, v: Viewer, Path(name): Path<String>) -> PageResult {
     admin(&v)?;
-    page(&d, &v, "units", None, None).await
-}
-
-pub async fn users(State(d): State<AppState>, v: Viewer) -> PageResult {
-    admin(&v)?;
-    page(&d, &v, "users", None, None).await
-}
-
-pub async fn calendar(State(d): State<AppState>, v: Viewer) -> PageResult {
-    admin(&v)?;
-    page(&d, &v, "calendar", None, None).await
-}
-
-pub async fn rules(State(d): State<AppState>, v: Viewer) -> PageResult {
-    admin(&v)?;
-    page(&d, &v, "rules", None, None).await
+    let section = match name.as_str() {
+        "units" => "units",
+        "users" => "users",
+        "calendar" => "calendar",
+        "rules" => "rules",
+        _ => return Err(Error::not_found("页面").into()),
+    };
+    page(&d, &v, section, None, None).await
 }
 
 /// Shows the outcome of a change: the page again, with a message or the error.
@@ -206,12 +198,6 @@ pub async fn add_unit(State(d): State<AppState>, v: Viewer, Form(f): Form<UnitFo
         Err(e) => Err(e),
     };
     outcome(&d, &v, "units", r).await
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct CsrfParam {
-    csrf: String,
 }
 
 pub async fn import_units(

@@ -3,7 +3,7 @@
 //! server between the two steps and a failed commit shows the page again with every correction.
 
 use super::errors::render;
-use super::{AppState, Nav, Viewer, WebError};
+use super::{AppState, CsrfParam, Nav, Viewer, WebError};
 use crate::imports::ImportReport;
 use askama::Template;
 use axum::extract::{Form, Query, Request, State};
@@ -11,7 +11,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use duban_domain::Error;
 use duban_import::Preview;
-use serde::Deserialize;
 
 type PageResult = Result<Response, WebError>;
 
@@ -79,12 +78,6 @@ fn page(v: &Viewer, preview: Option<&Preview>, keep: &[bool], error: Option<Stri
 pub async fn form(v: Viewer) -> PageResult {
     office(&v)?;
     Ok(render(&page(&v, None, &[], None), StatusCode::OK))
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct CsrfParam {
-    csrf: String,
 }
 
 pub async fn preview(State(d): State<AppState>, v: Viewer, Query(p): Query<CsrfParam>, req: Request) -> PageResult {

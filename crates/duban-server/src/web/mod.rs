@@ -56,13 +56,13 @@ pub fn router(state: AppState) -> Router {
         .route("/stats", get(office::stats))
         .route("/map", get(office::map))
         .route("/admin", get(admin::index))
-        .route("/admin/units", get(admin::units).post(admin::add_unit))
+        .route("/admin/{section}", get(admin::section))
+        .route("/admin/units/new", post(admin::add_unit))
         .route("/admin/units/import", post(admin::import_units))
-        .route("/admin/users", get(admin::users).post(admin::add_user))
+        .route("/admin/users/new", post(admin::add_user))
         .route("/admin/users/{id}/password", post(admin::reset_password))
         .route("/admin/users/{id}/deactivate", post(admin::deactivate))
-        .route("/admin/calendar", get(admin::calendar).post(admin::import_calendar))
-        .route("/admin/rules", get(admin::rules))
+        .route("/admin/calendar/import", post(admin::import_calendar))
         .route("/import", get(import::form))
         .route(
             "/import/preview",
@@ -83,6 +83,27 @@ async fn css() -> impl IntoResponse {
 
 async fn js() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], JS)
+}
+
+/// Percent-encodes text for a URL query value or an RFC 5987 file name: everything but ASCII
+/// letters, digits and `-._~`.
+pub fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// A 303 to a page, after a form has done its work.
+pub fn see_other(path: &str) -> Response {
+    let mut resp = Redirect::to(path).into_response();
+    *resp.status_mut() = axum::http::StatusCode::SEE_OTHER;
+    resp
 }
 
 /// The value of a cookie.
@@ -106,6 +127,13 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
 fn set_cookie(name: &str, value: &str, max_age_secs: i64) -> HeaderValue {
     HeaderValue::from_str(&format!("{name}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age_secs}"))
         .unwrap_or(HeaderValue::from_static(""))
+}
+
+/// The CSRF token of a form sent as multipart, where it travels in the query string.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct CsrfParam {
+    pub csrf: String,
 }
 
 /// The signed-in person looking at a page.
@@ -150,7 +178,7 @@ impl FromRequestParts<AppState> for Viewer {
             Ok(Some(v)) => Ok(v),
             Ok(None) => {
                 let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-                Err(Redirect::to(&format!("/login?next={}", pages::encode(next))).into_response())
+                Err(Redirect::to(&format!("/login?next={}", percent_encode(next))).into_response())
             }
             Err(e) => Err(e.into_response()),
         }

@@ -1,16 +1,19 @@
 //! The page handlers: sign-in, desk, ledger (with .xlsx export), task page with its actions and
 //! uploads, and the public list.
 
+use super::CsrfParam;
 use super::errors::render;
 use super::rows::{Names, Row, light};
-use super::{AppState, LOGIN_COOKIE, Nav, SESSION_COOKIE, Viewer, WebError, cookie, set_cookie};
+use super::{
+    AppState, LOGIN_COOKIE, Nav, SESSION_COOKIE, Viewer, WebError, cookie, percent_encode, see_other, set_cookie,
+};
 use crate::api::tasks::ListParams;
 use crate::lifecycle::ActionInput;
 use crate::service::TaskView;
 use askama::Template;
 use axum::extract::{Form, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use duban_domain::Error;
 use duban_domain::ids::{PersonId, TaskId, UnitId};
 use duban_domain::lifecycle::Action;
@@ -21,19 +24,6 @@ use serde::Deserialize;
 use std::collections::HashMap;
 
 type PageResult = Result<Response, WebError>;
-
-/// Percent-encodes a query value.
-pub fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
 
 fn random_hex() -> String {
     use rand::RngCore;
@@ -105,8 +95,7 @@ pub async fn login(State(d): State<AppState>, headers: HeaderMap, Form(f): Form<
     }
     match d.sign_in(&f.username, &f.password).await {
         Ok(s) => {
-            let mut resp = Redirect::to(safe_next(&f.next)).into_response();
-            *resp.status_mut() = StatusCode::SEE_OTHER;
+            let mut resp = see_other(safe_next(&f.next));
             let age = crate::auth::SESSION_HOURS * 3600;
             resp.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &s.token, age));
             resp.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, "", 0));
@@ -119,19 +108,12 @@ pub async fn login(State(d): State<AppState>, headers: HeaderMap, Form(f): Form<
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct CsrfForm {
-    csrf: String,
-}
-
-pub async fn logout(State(d): State<AppState>, v: Viewer, headers: HeaderMap, Form(f): Form<CsrfForm>) -> PageResult {
+pub async fn logout(State(d): State<AppState>, v: Viewer, headers: HeaderMap, Form(f): Form<CsrfParam>) -> PageResult {
     v.check_csrf(&f.csrf)?;
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         d.sign_out(token).await?;
     }
-    let mut resp = Redirect::to("/login").into_response();
-    *resp.status_mut() = StatusCode::SEE_OTHER;
+    let mut resp = see_other("/login");
     resp.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0));
     Ok(resp)
 }
@@ -286,7 +268,7 @@ impl LedgerFilter {
         ]
         .iter()
         .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(k, v)| format!("{k}={}", encode(v.trim())))
+        .map(|(k, v)| format!("{k}={}", percent_encode(v.trim())))
         .collect::<Vec<_>>()
         .join("&")
     }
@@ -378,7 +360,7 @@ pub async fn export(State(d): State<AppState>, v: Viewer, Query(f): Query<Ledger
     let progress = progress_of(&d, &all).await?;
     let bytes = crate::export::ledger_xlsx(&all, &names, &progress)?;
     let today = d.now().to_zoned(d.policy().timezone()).date();
-    let name = encode(&format!("任务台账-{today}.xlsx"));
+    let name = percent_encode(&format!("任务台账-{today}.xlsx"));
     Ok((
         [
             (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
@@ -485,17 +467,21 @@ fn event_label(kind: &str) -> String {
     }
 }
 
-/// The task page, for a viewer who may see the task; 404 otherwise, so that its existence does
-/// not leak.
-async fn task_page(d: &AppState, v: &Viewer, id: TaskId, error: Option<String>, draft: String) -> PageResult {
+/// The task, if the viewer may see it; "not found" otherwise, so that its existence does not
+/// leak.
+async fn seen_task(d: &AppState, v: &Viewer, id: TaskId) -> Result<duban_domain::task::Task, WebError> {
     let task = match d.store().get_task(id).await {
         Ok(t) => t,
         Err(Error::NotFound { .. }) => return Err(Error::not_found("任务").into()),
         Err(e) => return Err(e.into()),
     };
-    if !d.can_see(&v.person, &task).await? {
-        return Err(Error::not_found("任务").into());
-    }
+    if d.can_see(&v.person, &task).await? { Ok(task) } else { Err(Error::not_found("任务").into()) }
+}
+
+/// The task page, for a viewer who may see the task; 404 otherwise, so that its existence does
+/// not leak.
+async fn task_page(d: &AppState, v: &Viewer, id: TaskId, error: Option<String>, draft: String) -> PageResult {
+    let task = seen_task(d, v, id).await?;
     let tz = d.policy().timezone();
     let names = Names::load(d).await?;
     let view = d.view(task, d.now(), true);
@@ -591,10 +577,7 @@ pub async fn act(
 ) -> PageResult {
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
     v.check_csrf(&get("csrf"))?;
-    let task = d.store().get_task(TaskId(id)).await?;
-    if !d.can_see(&v.person, &task).await? {
-        return Err(Error::not_found("任务").into());
-    }
+    seen_task(&d, &v, TaskId(id)).await?;
     let evidence = pairs.iter().filter(|(n, _)| n == "evidence").filter_map(|(_, v)| v.parse().ok()).collect();
     let lead: Vec<Party> = pairs
         .iter()
@@ -614,11 +597,7 @@ pub async fn act(
         cooperating: None,
     };
     match d.act(TaskId(id), input).await {
-        Ok(_) => {
-            let mut resp = Redirect::to(&format!("/tasks/{id}")).into_response();
-            *resp.status_mut() = StatusCode::SEE_OTHER;
-            Ok(resp)
-        }
+        Ok(_) => Ok(see_other(&format!("/tasks/{id}"))),
         Err(e @ (Error::Invalid { .. } | Error::Conflict(_) | Error::VersionConflict { .. } | Error::Forbidden)) => {
             task_page(&d, &v, TaskId(id), Some(e.to_string()), get("text")).await
         }
@@ -641,27 +620,14 @@ pub async fn supervise(
     Form(f): Form<SuperviseForm>,
 ) -> PageResult {
     v.check_csrf(&f.csrf)?;
-    let task = d.store().get_task(TaskId(id)).await?;
-    if !d.can_see(&v.person, &task).await? {
-        return Err(Error::not_found("任务").into());
-    }
+    seen_task(&d, &v, TaskId(id)).await?;
     match d.supervise_by_hand(TaskId(id), v.person.id, &f.text).await {
-        Ok(_) => {
-            let mut resp = Redirect::to(&format!("/tasks/{id}")).into_response();
-            *resp.status_mut() = StatusCode::SEE_OTHER;
-            Ok(resp)
-        }
+        Ok(_) => Ok(see_other(&format!("/tasks/{id}"))),
         Err(e @ (Error::Invalid { .. } | Error::Conflict(_) | Error::Forbidden)) => {
             task_page(&d, &v, TaskId(id), Some(e.to_string()), f.text).await
         }
         Err(e) => Err(e.into()),
     }
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct CsrfParam {
-    csrf: String,
 }
 
 pub async fn upload(
@@ -672,20 +638,13 @@ pub async fn upload(
     req: Request,
 ) -> PageResult {
     v.check_csrf(&p.csrf)?;
-    let task = d.store().get_task(TaskId(id)).await?;
-    if !d.can_see(&v.person, &task).await? {
-        return Err(Error::not_found("任务").into());
-    }
+    seen_task(&d, &v, TaskId(id)).await?;
     let result = match crate::api::upload(req, &d, "请选择要上传的文件").await {
         Ok(file) => d.attach(TaskId(id), &file.name, &file.content_type, file.bytes.to_vec(), Some(v.person.id)).await,
         Err(e) => Err(e),
     };
     match result {
-        Ok(_) => {
-            let mut resp = Redirect::to(&format!("/tasks/{id}")).into_response();
-            *resp.status_mut() = StatusCode::SEE_OTHER;
-            Ok(resp)
-        }
+        Ok(_) => Ok(see_other(&format!("/tasks/{id}"))),
         Err(e @ Error::Invalid { .. }) => task_page(&d, &v, TaskId(id), Some(e.to_string()), String::new()).await,
         Err(e) => Err(e.into()),
     }

@@ -42,17 +42,12 @@ pub async fn spawn_app_with(profile: &str) -> TestApp {
     );
     let root = duban
         .store()
-        .create_person(&duban_domain::org::NewPerson {
-            name: "系统管理员".into(),
-            username: "root".into(),
-            unit_id: None,
-            roles: vec![duban_domain::org::Role::Admin, duban_domain::org::Role::Office],
-            title: String::new(),
-            phone: String::new(),
-            email: String::new(),
-            domains: vec![],
-            charge_units: vec![],
-        })
+        .create_person(&duban_domain::org::NewPerson::new(
+            "系统管理员",
+            "root",
+            None,
+            vec![duban_domain::org::Role::Admin, duban_domain::org::Role::Office],
+        ))
         .await
         .unwrap();
     // Every request is made as an administrator (roles admin and office), whose session

@@ -258,7 +258,7 @@ async fn an_administrator_manages_units_users_and_sees_the_calendar_and_rules() 
     // A unit, then a user in it who can sign in.
     let r = b
         .post(
-            "/admin/units",
+            "/admin/units/new",
             &[("csrf", &csrf), ("name", "旗文化旅游体育局"), ("kind", "department"), ("aliases", "文旅局")],
         )
         .await;
@@ -268,7 +268,7 @@ async fn an_administrator_manages_units_users_and_sees_the_calendar_and_rules() 
     let unit = unit.0.to_string();
     let r = b
         .post(
-            "/admin/users",
+            "/admin/users/new",
             &[
                 ("csrf", &csrf),
                 ("name", "刘经办"),
@@ -283,7 +283,7 @@ async fn an_administrator_manages_units_users_and_sees_the_calendar_and_rules() 
     assert!(r.text().await.unwrap().contains("密码至少 8 位"));
     let r = b
         .post(
-            "/admin/users",
+            "/admin/users/new",
             &[
                 ("csrf", &csrf),
                 ("name", "刘经办"),
@@ -298,7 +298,7 @@ async fn an_administrator_manages_units_users_and_sees_the_calendar_and_rules() 
     let r = Browser::new(&app).sign_in("liu", "liu-password").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     // Without the token nothing changes.
-    let r = b.post("/admin/units", &[("name", "伪造单位")]).await;
+    let r = b.post("/admin/units/new", &[("name", "伪造单位")]).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert!(app.duban.store().resolve_name("伪造单位").await.unwrap().is_none());
     // This year's holidays and make-up days; the rules in force.

@@ -296,15 +296,8 @@ async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervisi
     let store = duban.store().clone();
     let units = store.list_units().await.unwrap();
     let person = |name: String, unit: Option<UnitId>, role: Role, charge: Vec<UnitId>| NewPerson {
-        username: name.clone(),
-        name,
-        unit_id: unit,
-        roles: vec![role],
-        title: String::new(),
-        phone: String::new(),
-        email: String::new(),
-        domains: vec![],
         charge_units: charge,
+        ..NewPerson::new(&name, &name, unit, vec![role])
     };
     let mut officer: HashMap<UnitId, PersonId> = HashMap::new();
     for (i, u) in units.iter().enumerate() {
