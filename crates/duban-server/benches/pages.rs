@@ -140,6 +140,7 @@ async fn main() {
         let version = duban.store().get_task(duban_domain::ids::TaskId(id as i64)).await.unwrap().version;
         let req = Request::patch(format!("/api/v1/tasks/{id}"))
             .header("content-type", "application/json")
+            .header("cookie", &cookie)
             .header("if-match", format!("\"{version}\""))
             .body(Body::from(format!(r#"{{"title": "改过的任务 {i}"}}"#)))
             .unwrap();
