@@ -22,6 +22,8 @@ use std::sync::{Arc, RwLock};
 
 /// The meta key under which the fingerprint of the rules and calendar in force is kept.
 const FINGERPRINT_KEY: &str = "schedule_fingerprint";
+/// Rules saved from the web (empty: none).
+const RULES_KEY: &str = "rules_toml";
 
 /// A stage as shown: its dates, and its state and light now.
 #[derive(Debug, Clone, Serialize)]
@@ -84,7 +86,10 @@ pub struct Duban {
     pub(crate) suggester: RwLock<Option<Arc<duban_import::suggest::Suggester>>>,
     /// The transports for e-mail and SMS (none until configured).
     channels: RwLock<Arc<crate::notify::Channels>>,
-    policy: Arc<Policy>,
+    /// The rules in force: the configuration's, or those an administrator saved from the web.
+    policy: RwLock<Arc<Policy>>,
+    /// The rules the configuration names, to return to.
+    configured: Arc<Policy>,
     clock: Arc<dyn Clock>,
     unknown_years: UnknownYears,
     /// Every task with its schedule, for the pages that show a whole ledger at once (battle
@@ -99,7 +104,7 @@ pub fn light_of(task: &Task, s: &Schedule, now: Timestamp) -> Option<Light> {
 
 /// Every task with its schedule, as of a fingerprint of the tasks table.
 pub struct Snapshot {
-    key: (i64, i64, i64, usize),
+    key: (i64, i64, i64, (usize, usize)),
     /// The latest change it holds.
     changed: Timestamp,
     pub tasks: Vec<(Task, Schedule)>,
@@ -133,12 +138,28 @@ impl Duban {
     ) -> Result<Self, Error> {
         let files = store.calendar_files().await?;
         let calendar = compile_calendar(&files, unknown_years)?;
+        // Rules saved from the web outlive restarts and come before the configuration's.
+        let configured = Arc::new(policy.clone());
+        let policy = match store.get_meta(RULES_KEY).await?.filter(|t| !t.trim().is_empty()) {
+            Some(text) => match Policy::from_toml(&text) {
+                Ok(saved) => {
+                    tracing::info!(rules = %saved.name, "rules saved by an administrator are in force");
+                    saved
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "the saved rules no longer read; the configuration's are in force");
+                    policy
+                }
+            },
+            None => policy,
+        };
         let d = Self {
             store,
             calendar: RwLock::new(Arc::new(calendar)),
             suggester: RwLock::new(None),
             channels: RwLock::new(Arc::default()),
-            policy: Arc::new(policy),
+            policy: RwLock::new(Arc::new(policy)),
+            configured,
             clock,
             unknown_years,
             snapshot: tokio::sync::Mutex::new(None),
@@ -148,7 +169,7 @@ impl Duban {
     }
 
     fn fingerprint(&self, files: &[CalendarFile]) -> String {
-        let policy = self.policy.to_toml();
+        let policy = self.policy().to_toml();
         let cal: Vec<String> = files.iter().map(CalendarFile::to_json).collect();
         let mut parts: Vec<&str> =
             vec![&policy, BUILTIN_JSON, if self.unknown_years == UnknownYears::Error { "e" } else { "w" }];
@@ -168,11 +189,11 @@ impl Duban {
 
     /// Every task with its schedule. Cheap while nothing has changed: one aggregate query
     /// decides whether the copy in memory is current; after a change only the tasks changed
-    /// since are read again (all of them when the calendar changed).
+    /// since are read again (all of them when the calendar or the rules changed).
     pub async fn snapshot(&self) -> Result<Arc<Snapshot>, Error> {
         let (n, top, versions) = self.store.tasks_fingerprint().await?;
-        // The calendar in force is part of the key: an imported calendar moves due dates.
-        let calendar = Arc::as_ptr(&self.calendar()) as usize;
+        // The calendar and the rules in force are part of the key: either moves due dates.
+        let calendar = (Arc::as_ptr(&self.calendar()) as usize, Arc::as_ptr(&self.policy()) as usize);
         let key = (n, top, versions, calendar);
         let mut guard = self.snapshot.lock().await;
         let old = guard.clone();
@@ -235,8 +256,35 @@ impl Duban {
         &self.store
     }
 
-    pub fn policy(&self) -> &Policy {
-        &self.policy
+    pub fn policy(&self) -> Arc<Policy> {
+        match self.policy.read() {
+            Ok(p) => Arc::clone(&p),
+            Err(p) => Arc::clone(&p.into_inner()),
+        }
+    }
+
+    /// The rules an administrator saved from the web, if any.
+    pub async fn saved_rules(&self) -> Result<Option<String>, Error> {
+        Ok(self.store.get_meta(RULES_KEY).await?.filter(|t| !t.trim().is_empty()))
+    }
+
+    /// Puts rules in force (a whole policy file, or `profile = "…"` with overrides), keeps them
+    /// for restarts, and recomputes every open task's schedule. `None` returns to the rules the
+    /// configuration names. Returns how many tasks were rescheduled.
+    pub async fn set_rules(&self, text: Option<&str>) -> Result<u64, Error> {
+        let policy = match text {
+            Some(t) => Policy::from_toml(t)?,
+            None => Policy::clone(&self.configured),
+        };
+        self.store.set_meta(RULES_KEY, text.unwrap_or_default()).await?;
+        match self.policy.write() {
+            Ok(mut p) => *p = Arc::new(policy),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(policy),
+        }
+        let n = self.reschedule_all().await?;
+        let files = self.store.calendar_files().await?;
+        self.store.set_meta(FINGERPRINT_KEY, &self.fingerprint(&files)).await?;
+        Ok(n)
     }
 
     pub fn now(&self) -> Timestamp {
@@ -253,7 +301,7 @@ impl Duban {
 
     /// The schedule of a task under the rules and calendar in force.
     pub fn schedule_of(&self, t: &NewTask, clock: &BTreeMap<ClockEvent, Timestamp>) -> Schedule {
-        schedule(&self.policy, &self.calendar(), &facts(t), clock)
+        schedule(&self.policy(), &self.calendar(), &facts(t), clock)
     }
 
     fn instants(s: &Schedule) -> ScheduleInstants {
@@ -265,7 +313,7 @@ impl Duban {
         let s = self.schedule_of(&task.fields, &task.events);
         let open = task.status.is_open();
         let light = light_of(&task, &s, now);
-        let tz = self.policy.timezone();
+        let tz = self.policy().timezone();
         let stage_views = stages.then(|| {
             s.stages
                 .iter()
@@ -287,7 +335,7 @@ impl Duban {
 
     /// Creates a task from unchecked input, with its `created` event.
     pub async fn create_task(&self, input: TaskInput, actor: Option<PersonId>) -> Result<TaskView, Error> {
-        let fields = input.parse(self.now(), &self.policy.timezone())?;
+        let fields = input.parse(self.now(), &self.policy().timezone())?;
         let clock = BTreeMap::from([(ClockEvent::Received, fields.received_at)]);
         let data = serde_json::json!({ "title": fields.title });
         let task = self.insert_task(fields, Status::Assigned, clock, data, actor).await?;

@@ -20,7 +20,7 @@ use duban_domain::Error;
 use duban_domain::calendar::Calendar;
 use duban_domain::ids::{PersonId, TaskId, UnitId};
 use duban_domain::org::{Person, Role};
-use duban_domain::policy::{Cadence, Period, TaskFacts};
+use duban_domain::policy::{Cadence, Period, Policy, TaskFacts};
 use duban_domain::schedule::Schedule;
 use duban_domain::task::{Light, Party, Priority, Status, Task};
 use duban_store::{Activity, NUMBER, NewEvent, NewMessage, NewNaming, NewNotice, Notice, Supervision};
@@ -270,6 +270,7 @@ impl Duban {
             today,
             answer_by: cal.add_workdays(today, answer_days).map(|r| r.value).unwrap_or(today),
             working_hours: self.send_time(now, false) == now,
+            policy: self.policy(),
             tz: tz.clone(),
             people,
             cal,
@@ -335,7 +336,7 @@ impl Duban {
 
     /// The task's report cadence and the key of its period, when the task is due to report and
     /// the period is in its last working days.
-    fn closing_period(&self, task: &Task, pass: &Pass) -> Option<(&Cadence, String)> {
+    fn closing_period<'p>(&self, task: &Task, pass: &'p Pass) -> Option<(&'p Cadence, String)> {
         let reporting = matches!(task.status, Status::Signed | Status::Deployed | Status::InProgress);
         let facts = TaskFacts {
             source: task.fields.source,
@@ -343,7 +344,7 @@ impl Duban {
             complexity: task.fields.complexity,
             deadline: task.fields.deadline,
         };
-        let c = self.policy().cadence(&facts).filter(|_| reporting)?;
+        let c = pass.policy.cadence(&facts).filter(|_| reporting)?;
         let (key, closing) = period(c.every, pass.today, &pass.cal)?;
         closing.then_some((c, key))
     }
@@ -481,6 +482,8 @@ struct Pass {
     answer_by: Date,
     /// Within working hours on a working day.
     working_hours: bool,
+    /// The rules, the same for the whole pass.
+    policy: Arc<Policy>,
     tz: TimeZone,
     people: People,
     cal: Arc<Calendar>,

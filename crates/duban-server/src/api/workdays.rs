@@ -79,5 +79,5 @@ async fn import(State(d): State<AppState>, body: String) -> ApiResult<Json<Calen
 }
 
 async fn rules(State(d): State<AppState>) -> Json<Policy> {
-    Json(d.policy().clone())
+    Json(Policy::clone(&d.policy()))
 }

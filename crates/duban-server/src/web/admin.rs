@@ -43,6 +43,10 @@ struct AdminPage {
     year: i16,
     days: Vec<(String, &'static str, &'static str)>,
     policy_title: String,
+    rules_source: &'static str,
+    rules_text: String,
+    saved: bool,
+    profiles: String,
     rules: Vec<(String, String, String, String, String, String)>,
     toml: String,
 }
@@ -59,6 +63,18 @@ async fn page(
     section: &'static str,
     error: Option<String>,
     notice: Option<String>,
+) -> PageResult {
+    page_with(d, v, section, error, notice, None).await
+}
+
+/// The page, keeping a rules text that was not saved.
+async fn page_with(
+    d: &AppState,
+    v: &Viewer,
+    section: &'static str,
+    error: Option<String>,
+    notice: Option<String>,
+    rules_draft: Option<String>,
 ) -> PageResult {
     let mut p = AdminPage {
         nav: Nav::new(Some(v), "/admin"),
@@ -119,6 +135,20 @@ async fn page(
         _ => {
             let policy = d.policy();
             p.policy_title = policy.title.clone();
+            let saved = d.saved_rules().await?;
+            p.saved = saved.is_some();
+            p.rules_source = if p.saved { "管理员在此保存" } else { "配置文件" };
+            p.profiles = duban_domain::policy::Policy::builtin_names().collect::<Vec<_>>().join("、");
+            p.rules_text = match (rules_draft, saved) {
+                (Some(draft), _) => draft,
+                (None, Some(text)) => text,
+                (None, None) => {
+                    let base = duban_domain::policy::Policy::builtin_names()
+                        .find(|n| policy.name.starts_with(n))
+                        .unwrap_or(duban_domain::policy::DEFAULT_PROFILE);
+                    format!("profile = \"{base}\"\n")
+                }
+            };
             p.rules = policy
                 .rules
                 .iter()
@@ -304,4 +334,28 @@ pub async fn import_calendar(
     }
     .await;
     outcome(&d, &v, "calendar", r).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RulesForm {
+    csrf: String,
+    rules: String,
+    #[serde(rename = "do")]
+    action: String,
+}
+
+/// Saves rules (or returns to the configuration's) and reschedules every open task.
+pub async fn save_rules(State(d): State<AppState>, v: Viewer, Form(f): Form<RulesForm>) -> PageResult {
+    admin(&v)?;
+    v.check_csrf(&f.csrf)?;
+    let text = (f.action != "reset").then_some(f.rules.as_str());
+    match d.set_rules(text).await {
+        Ok(n) => {
+            let what = if text.is_some() { "规则已保存并生效" } else { "已恢复配置文件中的规则" };
+            page(&d, &v, "rules", None, Some(format!("{what}，重算了 {n} 项在办任务的时限"))).await
+        }
+        Err(e @ Error::Invalid { .. }) => page_with(&d, &v, "rules", Some(e.to_string()), None, Some(f.rules)).await,
+        Err(e) => Err(e.into()),
+    }
 }

@@ -63,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/users/{id}/password", post(admin::reset_password))
         .route("/admin/users/{id}/deactivate", post(admin::deactivate))
         .route("/admin/calendar/import", post(admin::import_calendar))
+        .route("/admin/rules/save", post(admin::save_rules))
         .route("/import", get(import::form))
         .route(
             "/import/preview",

@@ -337,3 +337,68 @@ async fn the_office_issues_a_numbered_notice_by_hand_and_the_unit_is_told() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("无权执行此操作"));
 }
+
+#[tokio::test]
+async fn an_administrator_changes_the_rules_and_open_tasks_are_rescheduled_and_it_lasts() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    person(&app, "admin", None, json!(["admin"])).await;
+    let mut b = Browser::new(&app);
+    b.sign_in("admin", "pw-admin-2026").await;
+    let csrf = b.csrf().await;
+    let sign_due = |t: &Value| {
+        t["stages"].as_array().unwrap().iter().find(|s| s["stage"] == "sign").unwrap()["due"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let id = w.a_internal["id"].clone();
+    // Received Monday 2026-03-02: 3 working days to sign.
+    assert_eq!(sign_due(&app.get(&format!("/api/v1/tasks/{id}")).await.json), "2026-03-05");
+    // Rules that do not read are explained, and the text stays for correcting.
+    let r = b
+        .post(
+            "/admin/rules/save",
+            &[
+                ("csrf", &csrf),
+                ("do", "save"),
+                ("rules", "profile = \"x-district-2022\"\n[[rules]]\nid = \"sign\"\nduration = \"两天\""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("两天"));
+    let rules = "profile = \"x-district-2022\"\n[[rules]]\nid = \"sign\"\nduration = \"2wd\"\n";
+    let r = b.post("/admin/rules/save", &[("csrf", &csrf), ("do", "save"), ("rules", rules)]).await;
+    let page = r.text().await.unwrap();
+    assert!(page.contains("规则已保存并生效") && page.contains("管理员在此保存"), "{page}");
+    assert_eq!(sign_due(&app.get(&format!("/api/v1/tasks/{id}")).await.json), "2026-03-04");
+    // A restart keeps the saved rules, whatever the configuration names.
+    let again = duban_server::service::Duban::new(
+        app.duban.store().clone(),
+        duban_domain::policy::Policy::builtin("x-district-2022").unwrap(),
+        app.clock.clone(),
+        duban_domain::calendar::UnknownYears::Error,
+    )
+    .await
+    .unwrap();
+    assert!(again.policy().rules.iter().any(|r| r.id == "sign" && r.duration.describe() == "2 个工作日"));
+    // Back to the configuration's rules.
+    let r = b.post("/admin/rules/save", &[("csrf", &csrf), ("do", "reset"), ("rules", "")]).await;
+    assert!(r.text().await.unwrap().contains("已恢复配置文件中的规则"));
+    assert_eq!(sign_due(&app.get(&format!("/api/v1/tasks/{id}")).await.json), "2026-03-05");
+}
+
+#[tokio::test]
+async fn the_in_memory_copy_follows_a_change_of_rules() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let d = &app.duban;
+    let due = |snap: &duban_server::service::Snapshot| {
+        let (_, s) = snap.tasks.iter().find(|(t, _)| t.id.0 == w.a_internal["id"].as_i64().unwrap()).unwrap();
+        s.stages.iter().find(|s| s.stage == "sign").unwrap().due.unwrap().to_string()
+    };
+    assert_eq!(due(&d.snapshot().await.unwrap()), "2026-03-05");
+    d.set_rules(Some("profile = \"x-district-2022\"\n[[rules]]\nid = \"sign\"\nduration = \"1wd\"\n")).await.unwrap();
+    assert_eq!(due(&d.snapshot().await.unwrap()), "2026-03-03");
+}
