@@ -22,8 +22,18 @@ struct PersonLine {
     name: String,
     username: String,
     unit: String,
+    unit_id: i64,
     roles: String,
+    role_codes: Vec<&'static str>,
     active: bool,
+}
+
+struct UnitLine {
+    id: i64,
+    name: String,
+    aliases: String,
+    kind: &'static str,
+    kind_code: &'static str,
 }
 
 #[derive(Template, Default)]
@@ -34,7 +44,7 @@ struct AdminPage {
     csrf: String,
     error: Option<String>,
     notice: Option<String>,
-    units: Vec<(String, &'static str, String)>,
+    units: Vec<UnitLine>,
     kinds: Vec<(&'static str, &'static str)>,
     unit_options: Vec<(i64, String)>,
     roles: Vec<(&'static str, &'static str)>,
@@ -87,7 +97,16 @@ async fn page_with(
     let units = d.store().list_units().await?;
     match section {
         "units" => {
-            p.units = units.iter().map(|u| (u.name.clone(), u.kind.label(), u.aliases.join("、"))).collect();
+            p.units = units
+                .iter()
+                .map(|u| UnitLine {
+                    id: u.id.0,
+                    name: u.name.clone(),
+                    aliases: u.aliases.join("；"),
+                    kind: u.kind.label(),
+                    kind_code: u.kind.code(),
+                })
+                .collect();
             p.kinds = UnitKind::ALL.iter().map(|k| (k.code(), k.label())).collect();
         }
         "users" => {
@@ -102,7 +121,9 @@ async fn page_with(
                 .map(|x| PersonLine {
                     id: x.id.0,
                     unit: x.fields.unit_id.and_then(|u| names.get(&u).cloned()).unwrap_or_default(),
+                    unit_id: x.fields.unit_id.map_or(0, |u| u.0),
                     roles: x.fields.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("、"),
+                    role_codes: x.fields.roles.iter().map(|r| r.code()).collect(),
                     name: x.fields.name,
                     username: x.fields.username,
                     active: x.active,
@@ -358,4 +379,81 @@ pub async fn save_rules(State(d): State<AppState>, v: Viewer, Form(f): Form<Rule
         Err(e @ Error::Invalid { .. }) => page_with(&d, &v, "rules", Some(e.to_string()), None, Some(f.rules)).await,
         Err(e) => Err(e.into()),
     }
+}
+
+/// Aliases as the form writes them.
+fn aliases(s: &str) -> Vec<String> {
+    s.split(['；', ';', '、']).map(str::trim).filter(|a| !a.is_empty()).map(String::from).collect()
+}
+
+/// Renames a unit or changes its aliases.
+pub async fn edit_unit(
+    State(d): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<UnitForm>,
+) -> PageResult {
+    admin(&v)?;
+    v.check_csrf(&f.csrf)?;
+    let r = async {
+        let old = d.store().get_unit(UnitId(id)).await?;
+        let input = UnitInput {
+            name: f.name,
+            kind: Some(f.kind).filter(|k| !k.is_empty()),
+            level: Some(old.level.code().to_string()),
+            parent_id: old.parent_id,
+            aliases: aliases(&f.aliases),
+        };
+        let u = d.store().update_unit(UnitId(id), &input.parse()?).await?;
+        Ok(format!("已保存单位“{}”", u.name))
+    }
+    .await;
+    outcome(&d, &v, "units", r).await
+}
+
+/// Deletes a unit that nothing refers to.
+pub async fn delete_unit(
+    State(d): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfParam>,
+) -> PageResult {
+    admin(&v)?;
+    v.check_csrf(&f.csrf)?;
+    let r = d.store().delete_unit(UnitId(id)).await.map(|()| "已删除单位".to_string());
+    outcome(&d, &v, "units", r).await
+}
+
+/// Changes a user's unit and roles.
+pub async fn edit_user(
+    State(d): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    admin(&v)?;
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    v.check_csrf(&get("csrf"))?;
+    let r = async {
+        let old = d.store().get_person(PersonId(id)).await?;
+        let roles: Vec<String> = pairs.iter().filter(|(n, _)| n == "role").map(|(_, v)| v.clone()).collect();
+        if id == v.person.id.0 && !roles.iter().any(|r| r == Role::Admin.code()) {
+            return Err(Error::invalid("role", "不能取消自己的管理员角色"));
+        }
+        let input = PersonInput {
+            name: old.fields.name,
+            username: old.fields.username,
+            unit_id: get("unit").trim().parse().ok().map(UnitId),
+            roles,
+            title: old.fields.title,
+            phone: old.fields.phone,
+            email: old.fields.email,
+            domains: old.fields.domains,
+            charge_units: old.fields.charge_units,
+        };
+        let p = d.store().update_person(PersonId(id), &input.parse()?).await?;
+        Ok(format!("已保存“{}”的单位和角色", p.fields.name))
+    }
+    .await;
+    outcome(&d, &v, "users", r).await
 }

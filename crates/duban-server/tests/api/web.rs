@@ -247,7 +247,7 @@ async fn the_in_memory_copy_of_all_tasks_follows_every_change() {
 #[tokio::test]
 async fn an_administrator_manages_units_users_and_sees_the_calendar_and_rules() {
     let app = spawn_app().await;
-    world(&app).await;
+    let w = world(&app).await;
     person(&app, "admin", None, json!(["admin"])).await;
     let mut officer = Browser::new(&app);
     officer.sign_in("officer_a", "pw-officer_a-2026").await;
@@ -297,6 +297,30 @@ async fn an_administrator_manages_units_users_and_sees_the_calendar_and_rules() 
     assert!(r.text().await.unwrap().contains("已添加用户“刘经办”"));
     let r = Browser::new(&app).sign_in("liu", "liu-password").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // Their roles change; the unit is renamed; a unit in use cannot be deleted, an unused one can.
+    let liu = app.duban.store().list_people().await.unwrap().into_iter().find(|p| p.fields.username == "liu").unwrap();
+    let r = b
+        .post(
+            &format!("/admin/users/{}", liu.id),
+            &[("csrf", &csrf), ("unit", &unit), ("role", "officer"), ("role", "unit_head")],
+        )
+        .await;
+    assert!(r.text().await.unwrap().contains("已保存“刘经办”的单位和角色"));
+    let roles = app.duban.store().get_person(liu.id).await.unwrap().fields.roles;
+    assert_eq!(roles, [duban_domain::org::Role::Officer, duban_domain::org::Role::UnitHead]);
+    let r = b
+        .post(
+            &format!("/admin/units/{unit}"),
+            &[("csrf", &csrf), ("name", "旗文化和旅游局"), ("kind", "department"), ("aliases", "文旅局；旅游局")],
+        )
+        .await;
+    assert!(r.text().await.unwrap().contains("已保存单位“旗文化和旅游局”"));
+    assert!(app.duban.store().resolve_name("旅游局").await.unwrap().is_some());
+    let r = b.post(&format!("/admin/units/{}/delete", w.unit_a), &[("csrf", &csrf)]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let empty = app.unit("旗档案馆").await;
+    let r = b.post(&format!("/admin/units/{empty}/delete"), &[("csrf", &csrf)]).await;
+    assert!(r.text().await.unwrap().contains("已删除单位"));
     // Without the token nothing changes.
     let r = b.post("/admin/units/new", &[("name", "伪造单位")]).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
