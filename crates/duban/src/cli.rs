@@ -45,6 +45,9 @@ pub enum Command {
     /// Units and unit groups.
     #[command(subcommand)]
     Units(UnitsCmd),
+    /// Users who sign in: the first administrator, password resets.
+    #[command(subcommand)]
+    User(UserCmd),
     /// Time-limit rules.
     #[command(subcommand)]
     Rules(RulesCmd),
@@ -134,6 +137,33 @@ pub enum UnitsCmd {
     /// Load a unit directory file (e.g. data/units/naiman.toml).
     Import {
         file: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCmd {
+    /// Add a person who can sign in. The password is read from DUBAN_PASSWORD, or else from the
+    /// first line of standard input; it is never an argument (it would stay in the shell's
+    /// history and the process list).
+    Add {
+        username: String,
+        /// The person's name (姓名).
+        #[arg(long)]
+        name: String,
+        /// Roles: admin, office, leader, unit_head, officer (or their Chinese names); repeatable.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// The unit, by name or alias.
+        #[arg(long)]
+        unit: Option<String>,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Set a person's password (from DUBAN_PASSWORD or standard input), clearing failed attempts.
+    Password {
+        username: String,
         #[command(flatten)]
         db: DbArg,
     },

@@ -138,6 +138,7 @@ async fn run(cli: Cli) -> Outcome {
             Ok(())
         }
         Command::Rules(cmd) => rules(&config, cmd).await,
+        Command::User(cmd) => user(&config, cmd).await,
         Command::Tick { db, now } => {
             let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
             let duban = open(&config, &url).await?;
@@ -381,6 +382,64 @@ async fn rules(config: &Config, cmd: RulesCmd) -> Outcome {
                 return Err(Failure::Input(problem.clone()));
             }
             note_provisional(s.stages.iter().any(|st| st.provisional));
+            Ok(())
+        }
+    }
+}
+
+/// The password for `duban user`: DUBAN_PASSWORD, or the first line of standard input.
+fn read_password() -> Result<String, Failure> {
+    if let Ok(p) = std::env::var("DUBAN_PASSWORD") {
+        return Ok(p);
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).map_err(|e| Failure::Input(format!("无法读取密码：{e}")))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+async fn user(config: &Config, cmd: cli::UserCmd) -> Result<(), Failure> {
+    match cmd {
+        cli::UserCmd::Add { username, name, roles, unit, db } => {
+            let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
+            let duban = open(config, &url).await?;
+            let unit_id = match unit {
+                Some(u) => match duban.store().resolve_name(&u).await? {
+                    Some(duban_store::PartyRef::Unit(id)) => Some(id),
+                    _ => return Err(Failure::Input(format!("单位“{u}”不在单位名录中"))),
+                },
+                None => None,
+            };
+            let password = read_password()?;
+            let input = duban_domain::org::PersonInput {
+                name,
+                username,
+                unit_id,
+                roles,
+                title: String::new(),
+                phone: String::new(),
+                email: String::new(),
+                domains: vec![],
+                charge_units: vec![],
+            };
+            let fields = input.parse()?;
+            if password.chars().count() < 8 {
+                return Err(Failure::Input("密码至少 8 位".into()));
+            }
+            let p = duban.store().create_person(&fields).await?;
+            duban.set_password(p.id, &password).await?;
+            say!("已添加用户 {}（{}），可以登录", p.fields.username, p.fields.name);
+            Ok(())
+        }
+        cli::UserCmd::Password { username, db } => {
+            let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
+            let duban = open(config, &url).await?;
+            let people = duban.store().list_people().await?;
+            let p = people
+                .into_iter()
+                .find(|p| p.fields.username == username)
+                .ok_or_else(|| Failure::Input(format!("没有用户名为“{username}”的用户")))?;
+            duban.set_password(p.id, &read_password()?).await?;
+            say!("已重设 {} 的密码", p.fields.username);
             Ok(())
         }
     }

@@ -277,3 +277,51 @@ fn tick_runs_one_pass_at_the_given_instant_and_a_second_creates_nothing() {
     assert_eq!(again["reminders"], 0);
     assert_eq!(fails(&["tick", "--database", &url, "--now", "明天"]).0, 2);
 }
+
+#[tokio::test]
+async fn the_first_administrator_is_added_from_the_command_line_and_can_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("users.db").display());
+    ok(&["init", "--database", &url]);
+    let add = |password: &str, extra: &[&str]| {
+        let mut args = vec!["user", "add", "root", "--name", "管理员", "--role", "admin", "--database", &url];
+        args.extend_from_slice(extra);
+        Command::new(env!("CARGO_BIN_EXE_duban"))
+            .args(&args)
+            .env_remove("DUBAN_DATABASE__URL")
+            .env("DUBAN_PASSWORD", password)
+            .output()
+            .unwrap()
+    };
+    let short = add("short", &[]);
+    assert_eq!(short.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&short.stderr).contains("密码至少 8 位"));
+    let o = add("root-password-1", &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The password can be reset from standard input, and it is never echoed.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_duban"))
+        .args(["user", "password", "root", "--database", &url])
+        .env_remove("DUBAN_DATABASE__URL")
+        .env_remove("DUBAN_PASSWORD")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"root-password-2\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("root-password-2"));
+    let store = std::sync::Arc::new(duban_store_sqlite::SqliteStore::connect(&url).await.unwrap());
+    let d = duban_server::service::Duban::new(
+        store,
+        duban_domain::policy::Policy::builtin("x-district-2022").unwrap(),
+        std::sync::Arc::new(duban_server::SystemClock),
+        duban_domain::calendar::UnknownYears::Error,
+    )
+    .await
+    .unwrap();
+    assert!(d.sign_in("root", "root-password-1").await.is_err());
+    let s = d.sign_in("root", "root-password-2").await.unwrap();
+    assert!(s.person.fields.roles.contains(&duban_domain::org::Role::Admin));
+}
