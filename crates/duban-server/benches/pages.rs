@@ -30,9 +30,7 @@ use tower::ServiceExt;
 
 #[tokio::main]
 async fn main() {
-    let full = std::env::args().any(|a| a == "--bench");
-    let n: usize =
-        std::env::var("DUBAN_BENCH_TASKS").ok().and_then(|v| v.parse().ok()).unwrap_or(if full { 10_000 } else { 300 });
+    let n = duban_store_tests::bench::size(10_000, 300);
     let db = duban_store_tests::sqlite().await.unwrap();
     let s = db.store.clone();
     s.import_directory(&UnitDirectory::from_toml(suite::NAIMAN_UNITS).unwrap()).await.unwrap();

@@ -107,13 +107,7 @@ async fn run(name: &str, db: TestDb, n: usize) {
 
 #[tokio::main]
 async fn main() {
-    // `cargo bench` passes --bench; `cargo test --all-targets` runs a quick version.
-    let full = std::env::args().any(|a| a == "--bench");
-    let n: usize = std::env::var("DUBAN_BENCH_TASKS").ok().and_then(|v| v.parse().ok()).unwrap_or(if full {
-        1_000_000
-    } else {
-        2_000
-    });
+    let n = duban_store_tests::bench::size(1_000_000, 2_000);
     // DUBAN_BENCH_ONLY=sqlite or postgres runs one backend.
     let only = std::env::var("DUBAN_BENCH_ONLY").unwrap_or_default();
     if only != "postgres"

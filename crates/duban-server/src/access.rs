@@ -5,7 +5,7 @@
 
 use crate::service::Duban;
 use duban_domain::Error;
-use duban_domain::ids::UnitId;
+use duban_domain::ids::{TaskId, UnitId};
 use duban_domain::org::{Person, Role};
 use duban_domain::task::Task;
 use duban_store::Audience;
@@ -28,6 +28,17 @@ impl Duban {
         units.sort();
         units.dedup();
         Audience { person: p.id, all_units, units }
+    }
+
+    /// The task, if the person may see it. A task that does not exist and one the person may not
+    /// see give the same "not found", so that the answer does not tell which.
+    pub async fn visible_task(&self, p: &Person, id: TaskId) -> Result<Task, Error> {
+        let task = match self.store().get_task(id).await {
+            Ok(t) => t,
+            Err(Error::NotFound { .. }) => return Err(Error::not_found("任务")),
+            Err(e) => return Err(e),
+        };
+        if self.can_see(p, &task).await? { Ok(task) } else { Err(Error::not_found("任务")) }
     }
 
     /// Whether a person may see a task.

@@ -200,38 +200,22 @@ impl Duban {
         if let Some(s) = old.as_ref().filter(|s| s.key == key) {
             return Ok(s.clone());
         }
-        let snap = match old.filter(|s| s.key.3 == calendar) {
-            Some(old) => {
-                let changed = self.store.tasks_changed_since(old.changed).await?;
-                let mut latest = old.changed;
-                let mut tasks = old.tasks.clone();
-                for t in changed {
-                    latest = latest.max(t.updated_at);
-                    let schedule = self.schedule_of(&t.fields, &t.events);
-                    match tasks.binary_search_by_key(&t.id, |(x, _)| x.id) {
-                        Ok(i) => tasks[i] = (t, schedule),
-                        Err(i) => tasks.insert(i, (t, schedule)),
-                    }
-                }
-                Snapshot { key, changed: latest, tasks }
-            }
-            None => {
-                let mut tasks = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
-                let mut latest = Timestamp::UNIX_EPOCH;
-                let mut after = TaskId(0);
-                loop {
-                    let batch = self.store.all_tasks(after, 2000).await?;
-                    let Some(last) = batch.last() else { break };
-                    after = last.id;
-                    for t in batch {
-                        latest = latest.max(t.updated_at);
-                        let schedule = self.schedule_of(&t.fields, &t.events);
-                        tasks.push((t, schedule));
-                    }
-                }
-                Snapshot { key, changed: latest, tasks }
-            }
+        // After a change of calendar or rules every schedule moves: start from nothing, and
+        // "changed since the beginning" reads every task.
+        let (since, mut tasks) = match old.filter(|s| s.key.3 == calendar) {
+            Some(old) => (old.changed, old.tasks.clone()),
+            None => (Timestamp::UNIX_EPOCH, Vec::new()),
         };
+        let mut latest = since;
+        for t in self.store.tasks_changed_since(since).await? {
+            latest = latest.max(t.updated_at);
+            let schedule = self.schedule_of(&t.fields, &t.events);
+            match tasks.binary_search_by_key(&t.id, |(x, _)| x.id) {
+                Ok(i) => tasks[i] = (t, schedule),
+                Err(i) => tasks.insert(i, (t, schedule)),
+            }
+        }
+        let snap = Snapshot { key, changed: latest, tasks };
         let snap = Arc::new(snap);
         *guard = Some(snap.clone());
         Ok(snap)

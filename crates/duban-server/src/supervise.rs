@@ -48,8 +48,9 @@ pub struct TickSummary {
     pub delivered: u32,
 }
 
-/// Events that count as progress on a task.
-const PROGRESS: &[&str] = &["sign", "deploy", "report", "feedback", "approve", "request_extension", "raise_dispute"];
+/// Events that count as progress on a task (and answer a 督办).
+pub(crate) const PROGRESS: &[&str] =
+    &["sign", "deploy", "report", "feedback", "approve", "request_extension", "raise_dispute"];
 
 struct People {
     by_unit: HashMap<UnitId, Vec<Person>>,
@@ -285,12 +286,13 @@ impl Duban {
             // Notices and activity are read only for the tasks that need them: those with an
             // overdue stage, and those whose report period is closing.
             let schedules: Vec<Schedule> = batch.iter().map(|t| self.schedule_of(&t.fields, &t.events)).collect();
+            let closing: Vec<_> = batch.iter().map(|t| self.closing_period(t, &pass)).collect();
             let (mut notices_of, mut activity_of) = (Vec::new(), Vec::new());
-            for (t, sch) in batch.iter().zip(&schedules) {
+            for ((t, sch), c) in batch.iter().zip(&schedules).zip(&closing) {
                 if sch.stages.iter().any(|s| s.stopped_at.is_none() && s.due_at.is_some_and(|d| now > d)) {
                     notices_of.push(t.id);
                     activity_of.push(t.id);
-                } else if self.closing_period(t, &pass).is_some() {
+                } else if c.is_some() {
                     activity_of.push(t.id);
                 }
             }
@@ -304,10 +306,15 @@ impl Duban {
                 activity.entry(e.task_id).or_default().push(e);
             }
             let mut plan = Plan::default();
-            for (task, schedule) in batch.iter().zip(&schedules) {
-                let n = notices.get(&task.id).map(Vec::as_slice).unwrap_or_default();
-                let a = activity.get(&task.id).map(Vec::as_slice).unwrap_or_default();
-                self.plan_task(task, schedule, &pass, n, a, &mut plan, &mut sum);
+            for ((task, schedule), closing) in batch.iter().zip(&schedules).zip(closing) {
+                let seen = Seen {
+                    task,
+                    schedule,
+                    closing,
+                    notices: notices.get(&task.id).map(Vec::as_slice).unwrap_or_default(),
+                    activity: activity.get(&task.id).map(Vec::as_slice).unwrap_or_default(),
+                };
+                self.plan_task(seen, &pass, &mut plan, &mut sum);
             }
             let issued = self.store().record_supervision(&plan.supervisions).await?;
             for (n, (escalated, named)) in issued.iter().zip(&plan.consequences) {
@@ -350,17 +357,8 @@ impl Duban {
     }
 
     /// Decides what one task needs at this pass, adding it to the batch's plan.
-    #[allow(clippy::too_many_arguments)]
-    fn plan_task(
-        &self,
-        task: &Task,
-        schedule: &Schedule,
-        pass: &Pass,
-        notices: &[Notice],
-        activity: &[Activity],
-        plan: &mut Plan,
-        sum: &mut TickSummary,
-    ) {
+    fn plan_task(&self, seen: Seen<'_>, pass: &Pass, plan: &mut Plan, sum: &mut TickSummary) {
+        let Seen { task, schedule, closing, notices, activity } = seen;
         let (now, today, tz) = (pass.now, pass.today, &pass.tz);
         let people = &pass.people;
         sum.open_tasks += 1;
@@ -452,7 +450,7 @@ impl Duban {
             }
         }
         // Periodic progress reports.
-        if let Some((c, key)) = self.closing_period(task, pass) {
+        if let Some((c, key)) = closing {
             let in_period =
                 |at: Timestamp| period(c.every, at.to_zoned(tz.clone()).date(), &pass.cal).is_some_and(|p| p.0 == key);
             let reported = activity.iter().any(|e| e.kind == "report" && in_period(e.at));
@@ -473,6 +471,16 @@ impl Duban {
             }
         }
     }
+}
+
+/// One task as a pass sees it: its schedule, its report period if closing, and its notices and
+/// trail activity where they were read.
+struct Seen<'a> {
+    task: &'a Task,
+    schedule: &'a Schedule,
+    closing: Option<(&'a Cadence, String)>,
+    notices: &'a [Notice],
+    activity: &'a [Activity],
 }
 
 /// What a pass knows for every task.

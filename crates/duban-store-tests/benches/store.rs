@@ -106,14 +106,7 @@ async fn measure(s: &dyn Store, name: &str, label: &str, now: Timestamp) {
 
 #[tokio::main]
 async fn main() {
-    // `cargo bench` passes --bench; `cargo test --benches` passes nothing useful. Either way,
-    // a quick run unless told otherwise keeps `cargo test --all-targets` short.
-    let full = std::env::args().any(|a| a == "--bench");
-    let n: usize = std::env::var("DUBAN_BENCH_TASKS").ok().and_then(|v| v.parse().ok()).unwrap_or(if full {
-        1_000_000
-    } else {
-        2_000
-    });
+    let n = duban_store_tests::bench::size(1_000_000, 2_000);
     if let Some(db) = duban_store_tests::sqlite().await {
         run("sqlite", db, n).await;
     }

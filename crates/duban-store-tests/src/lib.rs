@@ -225,6 +225,13 @@ mod tests {
 
 /// What the benchmark binaries share: a deterministic generator and the process's peak memory.
 pub mod bench {
+    /// How many tasks a benchmark builds: `DUBAN_BENCH_TASKS`, else `full` under `cargo bench`
+    /// (which passes `--bench`), else `quick`, so that `cargo test --all-targets` stays short.
+    pub fn size(full: usize, quick: usize) -> usize {
+        let bench = std::env::args().any(|a| a == "--bench");
+        std::env::var("DUBAN_BENCH_TASKS").ok().and_then(|v| v.parse().ok()).unwrap_or(if bench { full } else { quick })
+    }
+
     /// The process's peak resident memory (VmHWM), in MiB.
     pub fn peak_rss_mib() -> f64 {
         std::fs::read_to_string("/proc/self/status")

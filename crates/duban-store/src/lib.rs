@@ -80,9 +80,7 @@ pub trait Store: Send + Sync + 'static {
     async fn verify_events(&self) -> Result<ChainReport>;
     /// Open tasks after `after`, in id order, for recomputing their schedules.
     async fn open_tasks(&self, after: TaskId, limit: u32) -> Result<Vec<Task>>;
-    /// Every task after `after`, in id order (for in-memory views of a whole ledger).
-    async fn all_tasks(&self, after: TaskId, limit: u32) -> Result<Vec<Task>>;
-    /// Tasks created or changed at or after `since`.
+    /// Tasks created or changed at or after `since`, in id order (all of them from the epoch).
     async fn tasks_changed_since(&self, since: Timestamp) -> Result<Vec<Task>>;
     /// Changes whenever a task is added, changed or withdrawn: the number of tasks, the largest
     /// id and the sum of versions (every write raises a version).

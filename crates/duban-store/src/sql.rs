@@ -326,21 +326,6 @@ macro_rules! sql_store {
                 })
             }
 
-            /// Tasks after `after` in id order, open ones only or all.
-            async fn tasks_after(pool: &sqlx::Pool<Db>, after: TaskId, limit: u32, open_only: bool) -> Result<Vec<Task>> {
-                let mut conn = pool.acquire().await.map_err(db_err("acquire"))?;
-                let filter = if open_only { format!(" AND {OPEN_PREDICATE}") } else { String::new() };
-                let rows = sqlx::query(&format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id > $1{filter} ORDER BY id LIMIT $2"))
-                    .bind(after.0)
-                    .bind(i64::from(limit))
-                    .fetch_all(&mut *conn)
-                    .await
-                    .map_err(db_err("tasks"))?;
-                let mut items = rows.iter().map(task_from_row).collect::<Result<Vec<_>>>()?;
-                attach_parties(&mut *conn, &mut items).await?;
-                Ok(items)
-            }
-
             /// Fills in the lead and cooperating parties of loaded tasks.
             async fn attach_parties<'e, E>(ex: E, tasks: &mut [Task]) -> Result<()>
             where
@@ -1563,11 +1548,18 @@ macro_rules! sql_store {
                 }
 
                 async fn open_tasks(&self, after: TaskId, limit: u32) -> Result<Vec<Task>> {
-                    tasks_after(&self.pool, after, limit, true).await
-                }
-
-                async fn all_tasks(&self, after: TaskId, limit: u32) -> Result<Vec<Task>> {
-                    tasks_after(&self.pool, after, limit, false).await
+                    let mut conn = self.pool.acquire().await.map_err(db_err("acquire"))?;
+                    let rows = sqlx::query(&format!(
+                        "SELECT {TASK_COLUMNS} FROM tasks WHERE id > $1 AND {OPEN_PREDICATE} ORDER BY id LIMIT $2"
+                    ))
+                    .bind(after.0)
+                    .bind(i64::from(limit))
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db_err("open tasks"))?;
+                    let mut items = rows.iter().map(task_from_row).collect::<Result<Vec<_>>>()?;
+                    attach_parties(&mut *conn, &mut items).await?;
+                    Ok(items)
                 }
 
                 async fn tasks_changed_since(&self, since: Timestamp) -> Result<Vec<Task>> {

@@ -8,7 +8,7 @@ use duban_domain::calendar::{Calendar, UnknownYears};
 use duban_domain::ids::{LedgerId, PersonId, UnitId};
 use duban_domain::org::{PersonInput, Role};
 use duban_domain::policy::ClockEvent;
-use duban_domain::task::{Classification, Complexity, Light, Milestone, NewTask, Party, Priority, Source, Status};
+use duban_domain::task::{Classification, Complexity, Milestone, NewTask, Party, Priority, Source, Status};
 use duban_server::config::{Config, DatabaseUrl};
 use duban_server::service::Duban;
 use duban_store::{NewLedger, PartyRef, Store};
@@ -354,12 +354,7 @@ async fn load(duban: &Arc<Duban>, store: &Arc<dyn Store>) -> Result<Made, duban_
     for s in SAMPLES {
         let task = insert_sample(duban, store, s, ledger.id, leader, officer, &cal, today, &tz).await?;
         let view = duban.view(task, now, false);
-        let light = match view.light {
-            Some(Light::Red) => "红灯",
-            Some(Light::Yellow) => "黄灯",
-            Some(Light::Green) => "绿灯",
-            None => "—",
-        };
+        let light = Some(duban_server::web::rows::light(view.light).1).filter(|l| !l.is_empty()).unwrap_or("—");
         let due = view.due_at.map(|t| t.to_zoned(tz.clone()).date().to_string()).unwrap_or_else(|| "—".into());
         rows.push(vec![
             s.number.to_string(),

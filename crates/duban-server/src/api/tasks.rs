@@ -39,13 +39,6 @@ struct WorkParams {
     person: Option<i64>,
 }
 
-/// The task, if the caller may see it; otherwise "not found", so that its existence does not
-/// leak.
-async fn visible(d: &AppState, caller: &Caller, id: TaskId) -> Result<duban_domain::task::Task, Error> {
-    let task = d.store().get_task(id).await?;
-    if d.can_see(&caller.0, &task).await? { Ok(task) } else { Err(Error::not_found("任务")) }
-}
-
 /// The person an action is taken as: the caller, or, for an administrator recording on someone's
 /// behalf, the person named.
 fn acting_as(caller: &Caller, named: Option<i64>) -> Result<PersonId, Error> {
@@ -96,7 +89,7 @@ async fn actions(
     Path(id): Path<i64>,
     Query(p): Query<ActorParam>,
 ) -> ApiResult<Json<Vec<crate::lifecycle::Available>>> {
-    visible(&d, &caller, TaskId(id)).await?;
+    d.visible_task(&caller.0, TaskId(id)).await?;
     Ok(Json(d.available_actions(TaskId(id), acting_as(&caller, p.actor)?).await?))
 }
 
@@ -107,7 +100,7 @@ async fn act(
     headers: HeaderMap,
     Json(mut input): Json<crate::lifecycle::ActionInput>,
 ) -> ApiResult<Response> {
-    visible(&d, &caller, TaskId(id)).await?;
+    d.visible_task(&caller.0, TaskId(id)).await?;
     input.actor = Some(acting_as(&caller, input.actor)?.0);
     if input.version.is_none() {
         input.version = version(&headers, &WriteParams::default()).ok();
@@ -129,7 +122,7 @@ async fn attach(
     Query(p): Query<AttachParams>,
     req: axum::extract::Request,
 ) -> ApiResult<(StatusCode, Json<Attachment>)> {
-    visible(&d, &caller, TaskId(id)).await?;
+    d.visible_task(&caller.0, TaskId(id)).await?;
     let file = super::extract::upload(req, &d, "请选择要上传的文件（表单字段 file）").await?;
     let name = p.filename.filter(|f| !f.trim().is_empty()).unwrap_or(file.name);
     let a = d
@@ -143,7 +136,7 @@ async fn attachments(
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Vec<Attachment>>> {
-    visible(&d, &caller, TaskId(id)).await?;
+    d.visible_task(&caller.0, TaskId(id)).await?;
     Ok(Json(d.store().list_attachments(TaskId(id)).await?))
 }
 
@@ -154,7 +147,10 @@ async fn download(
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
     let (a, data) = d.store().get_attachment(id).await?;
-    visible(&d, &caller, a.task_id).await.map_err(|_| Error::not_found("附件"))?;
+    d.visible_task(&caller.0, a.task_id).await.map_err(|e| match e {
+        Error::NotFound { .. } => Error::not_found("附件"),
+        e => e,
+    })?;
     let encoded = crate::web::percent_encode(&a.name);
     let disposition = format!("attachment; filename*=UTF-8''{encoded}");
     let mut resp = data.into_response();
@@ -295,7 +291,7 @@ async fn get_one(
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    visible(&d, &caller, TaskId(id)).await?;
+    d.visible_task(&caller.0, TaskId(id)).await?;
     Ok(with_etag(StatusCode::OK, d.get_task(TaskId(id)).await?))
 }
 
@@ -329,7 +325,7 @@ async fn update(
     headers: HeaderMap,
     Json(patch): Json<TaskPatch>,
 ) -> ApiResult<Response> {
-    visible(&d, &caller, TaskId(id)).await?;
+    d.visible_task(&caller.0, TaskId(id)).await?;
     let v = version(&headers, &p)?;
     Ok(with_etag(StatusCode::OK, d.update_task(TaskId(id), v, &patch, Some(caller.0.id)).await?))
 }
@@ -341,7 +337,7 @@ async fn cancel(
     Query(p): Query<WriteParams>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    visible(&d, &caller, TaskId(id)).await?;
+    d.visible_task(&caller.0, TaskId(id)).await?;
     let v = version(&headers, &p)?;
     let reason = p.reason.as_deref().unwrap_or("");
     Ok(with_etag(StatusCode::OK, d.cancel_task(TaskId(id), v, reason, Some(caller.0.id)).await?))
@@ -353,6 +349,6 @@ async fn events(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Vec<TaskEvent>>> {
     let id = TaskId(id);
-    visible(&d, &caller, id).await?;
+    d.visible_task(&caller.0, id).await?;
     Ok(Json(d.store().task_events(id).await?))
 }

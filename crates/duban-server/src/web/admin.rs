@@ -236,19 +236,20 @@ pub async fn add_unit(State(d): State<AppState>, v: Viewer, Form(f): Form<UnitFo
         kind: Some(f.kind).filter(|k| !k.is_empty()),
         level: None,
         parent_id: None,
-        aliases: f
-            .aliases
-            .split(['；', ';', '、'])
-            .map(str::trim)
-            .filter(|a| !a.is_empty())
-            .map(String::from)
-            .collect(),
+        aliases: aliases(&f.aliases),
     };
     let r = match input.parse() {
         Ok(u) => d.store().create_unit(&u).await.map(|u| format!("已添加单位“{}”", u.name)),
         Err(e) => Err(e),
     };
     outcome(&d, &v, "units", r).await
+}
+
+/// An uploaded text file: its name and its UTF-8 content.
+async fn uploaded_text(req: Request, d: &AppState, missing: &str, not_text: &str) -> Result<(String, String), Error> {
+    let file = crate::api::upload(req, d, missing).await?;
+    let text = String::from_utf8(file.bytes.to_vec()).map_err(|_| Error::invalid("file", not_text))?;
+    Ok((file.name, text))
 }
 
 pub async fn import_units(
@@ -259,18 +260,15 @@ pub async fn import_units(
 ) -> PageResult {
     admin(&v)?;
     v.check_csrf(&p.csrf)?;
-    let r = match crate::api::upload(req, &d, "请选择单位名录文件").await {
-        Ok(file) => match std::str::from_utf8(&file.bytes) {
-            Ok(text) => d.import_units(text).await.map(|r| {
-                format!(
-                    "已导入：新增单位 {} 个、单位组 {} 个，名称和别名 {} 个",
-                    r.units_created, r.groups_created, r.names
-                )
-            }),
-            Err(_) => Err(Error::invalid("file", "单位名录须为 UTF-8 编码的 TOML 文件")),
-        },
-        Err(e) => Err(e),
-    };
+    let r = async {
+        let (_, text) = uploaded_text(req, &d, "请选择单位名录文件", "单位名录须为 UTF-8 编码的 TOML 文件").await?;
+        let r = d.import_units(&text).await?;
+        Ok(format!(
+            "已导入：新增单位 {} 个、单位组 {} 个，名称和别名 {} 个",
+            r.units_created, r.groups_created, r.names
+        ))
+    }
+    .await;
     outcome(&d, &v, "units", r).await
 }
 
@@ -346,11 +344,9 @@ pub async fn import_calendar(
     admin(&v)?;
     v.check_csrf(&p.csrf)?;
     let r = async {
-        let file = crate::api::upload(req, &d, "请选择日历文件").await?;
-        let text =
-            std::str::from_utf8(&file.bytes).map_err(|_| Error::invalid("file", "日历文件须为 UTF-8 编码的 JSON"))?;
-        let cal = CalendarFile::parse_json(text)?;
-        let r = d.import_calendar(cal, &file.name).await?;
+        let (name, text) = uploaded_text(req, &d, "请选择日历文件", "日历文件须为 UTF-8 编码的 JSON").await?;
+        let cal = CalendarFile::parse_json(&text)?;
+        let r = d.import_calendar(cal, &name).await?;
         Ok(format!("已导入 {:?} 年；现有数据：{}；重算了 {} 项在办任务的时限", r.years, r.coverage, r.rescheduled))
     }
     .await;

@@ -25,9 +25,6 @@ use std::collections::{BTreeMap, HashMap};
 
 type PageResult = Result<Response, WebError>;
 
-/// Events that answer a 督办: the unit acted after it.
-const ANSWERS: &[&str] = &["sign", "deploy", "report", "feedback", "request_extension", "raise_dispute"];
-
 fn office_or_leader(v: &Viewer) -> Result<(), WebError> {
     if v.is_office() || v.has(Role::Leader) { Ok(()) } else { Err(Error::Forbidden.into()) }
 }
@@ -140,8 +137,9 @@ pub async fn supervision(State(d): State<AppState>, v: Viewer) -> PageResult {
     let mut notices = Vec::new();
     for n in all_notices {
         let Some(t) = by_id.get(&n.task_id) else { continue };
-        let answered =
-            activity.iter().any(|e| e.task_id == n.task_id && e.at > n.issued_at && ANSWERS.contains(&e.kind.as_str()));
+        let answered = activity.iter().any(|e| {
+            e.task_id == n.task_id && e.at > n.issued_at && crate::supervise::PROGRESS.contains(&e.kind.as_str())
+        });
         let stage =
             t.schedule.stages.iter().find(|s| s.stage == n.stage).map(|s| s.name.clone()).unwrap_or(n.stage.clone());
         notices.push(NoticeLine {

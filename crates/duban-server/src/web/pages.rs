@@ -467,21 +467,10 @@ fn event_label(kind: &str) -> String {
     }
 }
 
-/// The task, if the viewer may see it; "not found" otherwise, so that its existence does not
-/// leak.
-async fn seen_task(d: &AppState, v: &Viewer, id: TaskId) -> Result<duban_domain::task::Task, WebError> {
-    let task = match d.store().get_task(id).await {
-        Ok(t) => t,
-        Err(Error::NotFound { .. }) => return Err(Error::not_found("任务").into()),
-        Err(e) => return Err(e.into()),
-    };
-    if d.can_see(&v.person, &task).await? { Ok(task) } else { Err(Error::not_found("任务").into()) }
-}
-
 /// The task page, for a viewer who may see the task; 404 otherwise, so that its existence does
 /// not leak.
 async fn task_page(d: &AppState, v: &Viewer, id: TaskId, error: Option<String>, draft: String) -> PageResult {
-    let task = seen_task(d, v, id).await?;
+    let task = d.visible_task(&v.person, id).await?;
     let tz = d.policy().timezone();
     let names = Names::load(d).await?;
     let view = d.view(task, d.now(), true);
@@ -577,7 +566,7 @@ pub async fn act(
 ) -> PageResult {
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
     v.check_csrf(&get("csrf"))?;
-    seen_task(&d, &v, TaskId(id)).await?;
+    d.visible_task(&v.person, TaskId(id)).await?;
     let evidence = pairs.iter().filter(|(n, _)| n == "evidence").filter_map(|(_, v)| v.parse().ok()).collect();
     let lead: Vec<Party> = pairs
         .iter()
@@ -620,7 +609,7 @@ pub async fn supervise(
     Form(f): Form<SuperviseForm>,
 ) -> PageResult {
     v.check_csrf(&f.csrf)?;
-    seen_task(&d, &v, TaskId(id)).await?;
+    d.visible_task(&v.person, TaskId(id)).await?;
     match d.supervise_by_hand(TaskId(id), v.person.id, &f.text).await {
         Ok(_) => Ok(see_other(&format!("/tasks/{id}"))),
         Err(e @ (Error::Invalid { .. } | Error::Conflict(_) | Error::Forbidden)) => {
@@ -638,7 +627,7 @@ pub async fn upload(
     req: Request,
 ) -> PageResult {
     v.check_csrf(&p.csrf)?;
-    seen_task(&d, &v, TaskId(id)).await?;
+    d.visible_task(&v.person, TaskId(id)).await?;
     let result = match crate::api::upload(req, &d, "请选择要上传的文件").await {
         Ok(file) => d.attach(TaskId(id), &file.name, &file.content_type, file.bytes.to_vec(), Some(v.person.id)).await,
         Err(e) => Err(e),
