@@ -132,6 +132,28 @@ pub struct NotifyConfig {
 pub struct DatabaseConfig {
     /// `sqlite:duban.db` (the embedded default) or `postgres://user@host/db`.
     pub url: DatabaseUrl,
+    /// SQLite only: `full` (default; every commit synced before it is acknowledged) or
+    /// `normal` (faster; the last commits may be lost on a power loss).
+    #[serde(default)]
+    pub synchronous: Synchronous,
+}
+
+/// `PRAGMA synchronous` for SQLite databases.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Synchronous {
+    #[default]
+    Full,
+    Normal,
+}
+
+impl From<Synchronous> for duban_store_sqlite::Durability {
+    fn from(s: Synchronous) -> Self {
+        match s {
+            Synchronous::Full => Self::Full,
+            Synchronous::Normal => Self::Normal,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -179,7 +201,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Self {
-            database: DatabaseConfig { url: DatabaseUrl::new("sqlite:duban.db") },
+            database: DatabaseConfig { url: DatabaseUrl::new("sqlite:duban.db"), synchronous: Synchronous::Full },
             server: ServerConfig { bind: "127.0.0.1:8080".into() },
             rules: RulesConfig { profile: duban_domain::policy::DEFAULT_PROFILE.into(), file: None },
             calendar: CalendarConfig { unknown_years: UnknownYears::Error },

@@ -1,5 +1,6 @@
 //! Chooses the storage backend from the database URL: `sqlite:` or `postgres://`.
 
+use crate::config::Synchronous;
 use duban_domain::Error;
 use duban_store::Store;
 use duban_store_postgres::PgStore;
@@ -36,10 +37,16 @@ pub async fn connect_existing(url: &str) -> Result<Arc<dyn Store>, Error> {
 }
 
 /// Opens the database at `url`, creating it when `create` is set (always for SQLite files, which
-/// are created on first use), and runs the migrations.
+/// are created on first use), and runs the migrations. SQLite files are opened with the default
+/// durability (`synchronous = FULL`).
 pub async fn connect(url: &str, create: bool) -> Result<Arc<dyn Store>, Error> {
+    connect_with(url, create, Synchronous::default()).await
+}
+
+/// [`connect`] with the configured SQLite durability.
+pub async fn connect_with(url: &str, create: bool, sync: Synchronous) -> Result<Arc<dyn Store>, Error> {
     Ok(match Backend::of(url)? {
-        Backend::Sqlite => Arc::new(SqliteStore::connect(url).await?),
+        Backend::Sqlite => Arc::new(SqliteStore::connect_with(url, sync.into()).await?),
         Backend::Postgres => Arc::new(PgStore::connect(url, create).await?),
     })
 }

@@ -1,6 +1,8 @@
 //! # duban-store-sqlite
 //!
-//! Duban's embedded default backend: one SQLite file in WAL mode with foreign keys enforced.
+//! Duban's embedded default backend: one SQLite file in WAL mode with foreign keys enforced and,
+//! by default, `synchronous = FULL`: a commit is on disk before it is acknowledged, so a power
+//! loss cannot take back an acknowledged write ([`Durability`]).
 //! The schema is in `migrations/`, embedded in the binary and run on every connect, so an old
 //! file is brought up to date and a new one is created complete. The queries are the shared
 //! ones of [`duban_store::sql_store!`].
@@ -15,6 +17,27 @@ use std::time::Duration;
 /// The embedded migrations.
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
+/// How hard SQLite works to keep a commit through a power loss (`PRAGMA synchronous`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// `FULL` (the default): the WAL is synced on every commit; an acknowledged write survives
+    /// a power loss or an operating-system crash.
+    #[default]
+    Full,
+    /// `NORMAL`: the WAL is synced only at checkpoints; still consistent, and safe against a
+    /// crash of the process, but a power loss may take back the last commits.
+    Normal,
+}
+
+impl Durability {
+    fn pragma(self) -> SqliteSynchronous {
+        match self {
+            Durability::Full => SqliteSynchronous::Full,
+            Durability::Normal => SqliteSynchronous::Normal,
+        }
+    }
+}
+
 /// A Duban store in a SQLite file.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
@@ -27,13 +50,19 @@ fn unavailable(what: &str, e: impl std::fmt::Display) -> Error {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database at `url` (`sqlite:duban.db`) and migrates it.
+    /// Opens (creating if needed) the database at `url` (`sqlite:duban.db`) and migrates it,
+    /// with the default [`Durability::Full`].
     pub async fn connect(url: &str) -> Result<Self, Error> {
+        Self::connect_with(url, Durability::default()).await
+    }
+
+    /// [`SqliteStore::connect`] with a chosen durability.
+    pub async fn connect_with(url: &str, durability: Durability) -> Result<Self, Error> {
         let opts = SqliteConnectOptions::from_str(url)
             .map_err(|_| Error::invalid("database", format!("数据库地址“{url}”无效")))?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(durability.pragma())
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let pool =
@@ -85,9 +114,21 @@ mod tests {
         assert_eq!(mode, "wal");
         let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(store.pool()).await.unwrap();
         assert_eq!(fk, 1);
+        // Durable by default: every commit is synced before it is acknowledged.
+        let sync: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(store.pool()).await.unwrap();
+        assert_eq!(sync, 2, "synchronous = FULL");
         store.close().await;
         // Opening again runs nothing new and keeps the data.
         let again = SqliteStore::connect(&url).await.unwrap();
         again.ping().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn normal_durability_is_a_choice() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite:{}", dir.path().join("normal.db").display());
+        let store = SqliteStore::connect_with(&url, Durability::Normal).await.unwrap();
+        let sync: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(store.pool()).await.unwrap();
+        assert_eq!(sync, 1, "synchronous = NORMAL");
     }
 }

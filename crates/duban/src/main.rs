@@ -219,7 +219,7 @@ async fn import(
 
 /// Opens the database and builds the service with the configured rules and calendar.
 async fn open(config: &Config, url: &str) -> Result<Arc<Duban>, Failure> {
-    let store = duban_server::db::connect(url, true).await?;
+    let store = duban_server::db::connect_with(url, true, config.database.synchronous).await?;
     let policy = config.policy()?;
     let duban = Duban::new(store, policy, Arc::new(SystemClock), config.calendar.unknown_years).await?;
     duban.set_channels(duban_server::notify::Channels::from_config(&config.notify)?);
