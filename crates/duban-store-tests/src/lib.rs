@@ -40,16 +40,21 @@ impl TestDb {
     /// Runs SQL with the append-only guards of `task_events` lifted, as someone with direct
     /// access to the database could.
     pub async fn tamper(&self, sql: &str) -> Result<u64, String> {
+        self.tamper_table("task_events", sql).await
+    }
+
+    /// Runs SQL with the append-only guards of `table` (`task_events` or `admin_events`) lifted.
+    pub async fn tamper_table(&self, table: &str, sql: &str) -> Result<u64, String> {
         match &self.backend {
             Backend::Sqlite { .. } => {
-                self.raw_execute("DROP TRIGGER IF EXISTS task_events_no_update").await?;
-                self.raw_execute("DROP TRIGGER IF EXISTS task_events_no_delete").await?;
+                self.raw_execute(&format!("DROP TRIGGER IF EXISTS {table}_no_update")).await?;
+                self.raw_execute(&format!("DROP TRIGGER IF EXISTS {table}_no_delete")).await?;
                 self.raw_execute(sql).await
             }
             Backend::Postgres { .. } => {
-                self.raw_execute("ALTER TABLE task_events DISABLE TRIGGER USER").await?;
+                self.raw_execute(&format!("ALTER TABLE {table} DISABLE TRIGGER USER")).await?;
                 let r = self.raw_execute(sql).await;
-                self.raw_execute("ALTER TABLE task_events ENABLE TRIGGER USER").await?;
+                self.raw_execute(&format!("ALTER TABLE {table} ENABLE TRIGGER USER")).await?;
                 r
             }
         }
@@ -192,7 +197,12 @@ macro_rules! behaviour_suite {
             messages_are_queued_once_and_delivered_or_retried,
             a_notice_its_messages_and_naming_are_recorded_together_once,
             attachments_keep_their_bytes_and_enter_the_trail,
-            credentials_and_sessions_are_kept_and_expire
+            credentials_and_sessions_are_kept_and_expire,
+            the_admin_log_is_append_only,
+            the_admin_log_lists_newest_first_and_its_chain_holds,
+            the_admin_chain_finds_a_change_edited_by_hand,
+            the_admin_chain_finds_a_deleted_change,
+            counts_cover_the_main_tables
         );
     };
     (@each $factory:path; $($name:ident),+ $(,)?) => {

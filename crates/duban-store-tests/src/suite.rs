@@ -786,3 +786,87 @@ pub async fn credentials_and_sessions_are_kept_and_expire(db: &TestDb) {
     s.deactivate_person(p.id).await.unwrap();
     assert!(s.credential("zs").await.unwrap().is_none());
 }
+
+fn admin_change(at: &str, kind: &str, target: &str, data: serde_json::Value) -> NewAdminEvent {
+    NewAdminEvent {
+        at: t(at), actor_id: None, actor: "命令行".into(), kind: kind.into(), target: target.into(), data
+    }
+}
+
+/// Three changes to the administration, oldest first.
+async fn some_admin_history(db: &TestDb) -> Vec<AdminEvent> {
+    let s = &*db.store;
+    let mut out = Vec::new();
+    for (at, kind, target) in [
+        ("2026-03-02T01:00:00Z", admin_kind::UNIT_ADD, "单位 1 旗发改委"),
+        ("2026-03-02T02:00:00Z", admin_kind::USER_ADD, "用户 zhang"),
+        ("2026-03-02T03:00:00Z", admin_kind::USER_DEACTIVATE, "用户 zhang"),
+    ] {
+        out.push(
+            s.record_admin_event(&admin_change(at, kind, target, serde_json::json!({"after": {"n": 1}})))
+                .await
+                .unwrap(),
+        );
+    }
+    out
+}
+
+pub async fn the_admin_log_is_append_only(db: &TestDb) {
+    let events = some_admin_history(db).await;
+    let id = events[0].id;
+    let upd = db.raw_execute(&format!("UPDATE admin_events SET actor = 'forged' WHERE id = {id}")).await;
+    assert!(upd.unwrap_err().contains("append-only"));
+    let del = db.raw_execute(&format!("DELETE FROM admin_events WHERE id = {id}")).await;
+    assert!(del.unwrap_err().contains("append-only"));
+    let listed = db.store.admin_events(None, 10).await.unwrap();
+    assert_eq!(listed.len(), 3);
+    assert_eq!(listed[2].fields.actor, "命令行");
+}
+
+pub async fn the_admin_log_lists_newest_first_and_its_chain_holds(db: &TestDb) {
+    let s = &*db.store;
+    let empty = s.verify_admin_events().await.unwrap();
+    assert_eq!((empty.events, empty.broken), (0, None));
+    let events = some_admin_history(db).await;
+    let listed = s.admin_events(None, 10).await.unwrap();
+    let ids: Vec<i64> = listed.iter().map(|e| e.id).collect();
+    assert_eq!(ids, vec![events[2].id, events[1].id, events[0].id]);
+    assert_eq!(listed[0], events[2]);
+    assert_eq!(s.admin_events(Some(events[2].id), 1).await.unwrap(), vec![events[1].clone()]);
+    let r = s.verify_admin_events().await.unwrap();
+    assert_eq!((r.events, r.broken), (3, None));
+    // The two chains are separate: the task chain is untouched.
+    assert_eq!(s.verify_events().await.unwrap().events, 0);
+}
+
+pub async fn the_admin_chain_finds_a_change_edited_by_hand(db: &TestDb) {
+    let events = some_admin_history(db).await;
+    let second = events[1].id;
+    db.tamper_table("admin_events", &format!("UPDATE admin_events SET target = '用户 li' WHERE id = {second}"))
+        .await
+        .unwrap();
+    let broken = db.store.verify_admin_events().await.unwrap().broken.unwrap();
+    assert_eq!(broken.event_id, Some(EventId(second)));
+    assert!(broken.reason.contains("改动"), "{}", broken.reason);
+    assert!(db.store.verify_events().await.unwrap().broken.is_none());
+}
+
+pub async fn the_admin_chain_finds_a_deleted_change(db: &TestDb) {
+    let events = some_admin_history(db).await;
+    db.tamper_table("admin_events", &format!("DELETE FROM admin_events WHERE id = {}", events[2].id)).await.unwrap();
+    let broken = db.store.verify_admin_events().await.unwrap().broken.unwrap();
+    assert!(broken.reason.contains("链尾"), "{}", broken.reason);
+    db.tamper_table("admin_events", &format!("DELETE FROM admin_events WHERE id = {}", events[0].id)).await.unwrap();
+    let broken = db.store.verify_admin_events().await.unwrap().broken.unwrap();
+    assert_eq!(broken.event_id, Some(EventId(events[1].id)));
+}
+
+pub async fn counts_cover_the_main_tables(db: &TestDb) {
+    let s = &*db.store;
+    assert!(!s.counts().await.unwrap().holds_data());
+    some_history(db).await;
+    some_admin_history(db).await;
+    let c = s.counts().await.unwrap();
+    assert_eq!((c.tasks, c.task_events, c.admin_events, c.notices), (3, 4, 3, 0));
+    assert!(c.holds_data());
+}

@@ -135,6 +135,16 @@ pub trait Store: Send + Sync + 'static {
     async fn add_calendar_file(&self, f: &CalendarFile, note: &str, at: Timestamp) -> Result<i64>;
     async fn calendar_files(&self) -> Result<Vec<CalendarFile>>;
 
+    // The administrative audit log.
+    /// Appends a change to the audit log, chained to the one before it.
+    async fn record_admin_event(&self, e: &NewAdminEvent) -> Result<AdminEvent>;
+    /// The audit log, newest first: `limit` changes before the id `before` (all with `None`).
+    async fn admin_events(&self, before: Option<i64>, limit: u32) -> Result<Vec<AdminEvent>>;
+    /// Checks the audit log's hash chain, in id order, and its head.
+    async fn verify_admin_events(&self) -> Result<ChainReport>;
+    /// How many rows the main tables hold.
+    async fn counts(&self) -> Result<Counts>;
+
     // Small settings the server keeps (e.g. the fingerprint of the rules in force).
     async fn get_meta(&self, key: &str) -> Result<Option<String>>;
     async fn set_meta(&self, key: &str, value: &str) -> Result<()>;

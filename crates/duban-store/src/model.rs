@@ -183,6 +183,82 @@ pub struct ChainReport {
     pub broken: Option<BrokenLink>,
 }
 
+/// A change to the administration (users, units, groups, rules, calendar) for the audit log:
+/// who, when, what, before and after. Never a password or a password hash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewAdminEvent {
+    pub at: Timestamp,
+    /// The administrator who made the change; `None` for the command line.
+    pub actor_id: Option<PersonId>,
+    /// Who, as shown in the log: 「张三（zhangsan）」 or 「命令行」.
+    pub actor: String,
+    /// One of [`admin_kind`].
+    pub kind: String,
+    /// What was changed, e.g. 「单位 12 旗发改委」.
+    pub target: String,
+    /// `{"before": …, "after": …}` (either may be absent).
+    pub data: serde_json::Value,
+}
+
+/// A recorded administrative change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminEvent {
+    pub id: i64,
+    #[serde(flatten)]
+    pub fields: NewAdminEvent,
+}
+
+/// The kinds of administrative change, as stored.
+pub mod admin_kind {
+    pub const USER_ADD: &str = "user.add";
+    pub const USER_UPDATE: &str = "user.update";
+    pub const USER_PASSWORD: &str = "user.password";
+    pub const USER_DEACTIVATE: &str = "user.deactivate";
+    pub const UNIT_ADD: &str = "unit.add";
+    pub const UNIT_UPDATE: &str = "unit.update";
+    pub const UNIT_DELETE: &str = "unit.delete";
+    pub const DIRECTORY_IMPORT: &str = "directory.import";
+    pub const RULES_SAVE: &str = "rules.save";
+    pub const RULES_RESET: &str = "rules.reset";
+    pub const CALENDAR_IMPORT: &str = "calendar.import";
+
+    /// The Chinese name of a kind, for the pages.
+    pub fn label(kind: &str) -> &'static str {
+        match kind {
+            USER_ADD => "添加用户",
+            USER_UPDATE => "修改用户（单位、角色）",
+            USER_PASSWORD => "重设密码",
+            USER_DEACTIVATE => "停用用户",
+            UNIT_ADD => "添加单位",
+            UNIT_UPDATE => "修改单位（名称、别名）",
+            UNIT_DELETE => "删除单位",
+            DIRECTORY_IMPORT => "导入单位名录（单位和单位组）",
+            RULES_SAVE => "保存时限规则",
+            RULES_RESET => "恢复配置文件中的规则",
+            CALENDAR_IMPORT => "导入节假日数据",
+            _ => "其他",
+        }
+    }
+}
+
+/// How many rows the main tables hold (backups, restores and their checks).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub units: i64,
+    pub people: i64,
+    pub tasks: i64,
+    pub task_events: i64,
+    pub notices: i64,
+    pub admin_events: i64,
+}
+
+impl Counts {
+    /// Whether the database holds anything an administrator or a user put there.
+    pub fn holds_data(&self) -> bool {
+        self.units + self.people + self.tasks + self.task_events + self.notices + self.admin_events > 0
+    }
+}
+
 /// Where the chain breaks, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BrokenLink {

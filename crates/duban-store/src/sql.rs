@@ -95,6 +95,33 @@ pub fn event_hash(prev: &str, task_id: i64, at_ms: i64, actor: Option<i64>, kind
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The hash of an administrative event: SHA-256 over the previous one's hash and this one's
+/// content, as stored, like [`event_hash`].
+pub fn admin_event_hash(prev: &str, e: &crate::NewAdminEvent, data: &str) -> String {
+    admin_hash_of(prev, ms(e.at), e.actor_id.map(|p| p.0), &e.actor, &e.kind, &e.target, data)
+}
+
+/// [`admin_event_hash`] over the stored columns.
+pub fn admin_hash_of(
+    prev: &str,
+    at_ms: i64,
+    actor_id: Option<i64>,
+    actor: &str,
+    kind: &str,
+    target: &str,
+    data: &str,
+) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in
+        [prev, &at_ms.to_string(), &actor_id.map(|a| a.to_string()).unwrap_or_default(), actor, kind, target, data]
+    {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
 pub fn like_pattern(text: &str) -> String {
     let mut p = String::with_capacity(text.len() + 2);
@@ -1797,6 +1824,155 @@ macro_rules! sql_store {
                     rows.iter()
                         .map(|c| CalendarFile::parse_json(c).map_err(|e| corrupt("calendar file", e)))
                         .collect()
+                }
+
+                async fn record_admin_event(&self, e: &NewAdminEvent) -> Result<AdminEvent> {
+                    let mut tx = self.pool.begin().await.map_err(db_err("begin"))?;
+                    let prev: String = sqlx::query_scalar(
+                        "UPDATE admin_chain SET length = length + 1 WHERE id = 1 RETURNING head_hash",
+                    )
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err("claim admin chain"))?;
+                    let data = to_json(&e.data);
+                    let hash = admin_event_hash(&prev, e, &data);
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO admin_events (at, actor_id, actor, kind, target, data, prev_hash, hash) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                    )
+                    .bind(ms(e.at))
+                    .bind(e.actor_id.map(|p| p.0))
+                    .bind(&e.actor)
+                    .bind(&e.kind)
+                    .bind(&e.target)
+                    .bind(&data)
+                    .bind(&prev)
+                    .bind(&hash)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err("insert admin event"))?;
+                    sqlx::query("UPDATE admin_chain SET head_hash = $1 WHERE id = 1")
+                        .bind(&hash)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err("admin chain head"))?;
+                    tx.commit().await.map_err(db_err("commit"))?;
+                    Ok(AdminEvent { id, fields: e.clone() })
+                }
+
+                async fn admin_events(&self, before: Option<i64>, limit: u32) -> Result<Vec<AdminEvent>> {
+                    let rows = sqlx::query(
+                        "SELECT id, at, actor_id, actor, kind, target, data FROM admin_events \
+                         WHERE id < $1 ORDER BY id DESC LIMIT $2",
+                    )
+                    .bind(before.unwrap_or(i64::MAX))
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err("admin events"))?;
+                    let g = db_err("read admin event");
+                    rows.iter()
+                        .map(|r| {
+                            Ok(AdminEvent {
+                                id: r.try_get("id").map_err(&g)?,
+                                fields: NewAdminEvent {
+                                    at: ts(r.try_get("at").map_err(&g)?)?,
+                                    actor_id: r.try_get::<Option<i64>, _>("actor_id").map_err(&g)?.map(PersonId),
+                                    actor: r.try_get("actor").map_err(&g)?,
+                                    kind: r.try_get("kind").map_err(&g)?,
+                                    target: r.try_get("target").map_err(&g)?,
+                                    data: json("admin event data", &r.try_get::<String, _>("data").map_err(&g)?)?,
+                                },
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn verify_admin_events(&self) -> Result<ChainReport> {
+                    let g = db_err("read admin events");
+                    let mut report = ChainReport { events: 0, unsealed: 0, broken: None };
+                    let mut expected = String::new();
+                    let mut after = 0i64;
+                    let broken = |id: i64, reason: &str| BrokenLink {
+                        event_id: Some(EventId(id)),
+                        task_id: None,
+                        reason: reason.to_string(),
+                    };
+                    'scan: loop {
+                        let rows = sqlx::query(
+                            "SELECT id, at, actor_id, actor, kind, target, data, prev_hash, hash FROM admin_events \
+                             WHERE id > $1 ORDER BY id LIMIT 10000",
+                        )
+                        .bind(after)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(&g)?;
+                        if rows.is_empty() {
+                            break;
+                        }
+                        for r in &rows {
+                            let id: i64 = r.try_get("id").map_err(&g)?;
+                            let prev: String = r.try_get("prev_hash").map_err(&g)?;
+                            let hash: String = r.try_get("hash").map_err(&g)?;
+                            after = id;
+                            report.events += 1;
+                            if prev != expected {
+                                report.broken = Some(broken(id, "与前一条记录的链接不符（前面的记录被删除、插入或改动）"));
+                                break 'scan;
+                            }
+                            let again = admin_hash_of(
+                                &prev,
+                                r.try_get("at").map_err(&g)?,
+                                r.try_get::<Option<i64>, _>("actor_id").map_err(&g)?,
+                                &r.try_get::<String, _>("actor").map_err(&g)?,
+                                &r.try_get::<String, _>("kind").map_err(&g)?,
+                                &r.try_get::<String, _>("target").map_err(&g)?,
+                                &r.try_get::<String, _>("data").map_err(&g)?,
+                            );
+                            if again != hash {
+                                report.broken = Some(broken(id, "记录内容与其哈希不符（记录被改动）"));
+                                break 'scan;
+                            }
+                            expected = hash;
+                        }
+                    }
+                    if report.broken.is_none() {
+                        let r = sqlx::query("SELECT head_hash, length FROM admin_chain WHERE id = 1")
+                            .fetch_one(&self.pool)
+                            .await
+                            .map_err(&g)?;
+                        let head: String = r.try_get("head_hash").map_err(&g)?;
+                        let length: i64 = r.try_get("length").map_err(&g)?;
+                        let found = i64::try_from(report.events).unwrap_or(i64::MAX);
+                        if head != expected || length != found {
+                            report.broken = Some(BrokenLink {
+                                event_id: None,
+                                task_id: None,
+                                reason: format!("链尾不符：记录了 {length} 条，现有 {found} 条（最后的记录被删除或改动）"),
+                            });
+                        }
+                    }
+                    Ok(report)
+                }
+
+                async fn counts(&self) -> Result<Counts> {
+                    let r = sqlx::query(
+                        "SELECT (SELECT COUNT(*) FROM units) AS units, (SELECT COUNT(*) FROM people) AS people, \
+                         (SELECT COUNT(*) FROM tasks) AS tasks, (SELECT COUNT(*) FROM task_events) AS task_events, \
+                         (SELECT COUNT(*) FROM notices) AS notices, (SELECT COUNT(*) FROM admin_events) AS admin_events",
+                    )
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_err("counts"))?;
+                    let g = db_err("read counts");
+                    Ok(Counts {
+                        units: r.try_get("units").map_err(&g)?,
+                        people: r.try_get("people").map_err(&g)?,
+                        tasks: r.try_get("tasks").map_err(&g)?,
+                        task_events: r.try_get("task_events").map_err(&g)?,
+                        notices: r.try_get("notices").map_err(&g)?,
+                        admin_events: r.try_get("admin_events").map_err(&g)?,
+                    })
                 }
 
                 async fn get_meta(&self, key: &str) -> Result<Option<String>> {
