@@ -5,6 +5,7 @@
 //! the rules and the calendar to tasks, and the JSON [`api`] served by [`startup`].
 
 pub mod access;
+pub mod admin_log;
 pub mod api;
 pub mod auth;
 pub mod config;

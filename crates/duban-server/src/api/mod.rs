@@ -2,6 +2,7 @@
 //! bodies become checked domain values) and delegate to the [`Duban`](crate::service::Duban)
 //! service. The OpenAPI document describing every route is served at `/api/v1/openapi.json`.
 
+mod admin;
 pub mod auth;
 pub mod errors;
 mod extract;
@@ -66,6 +67,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/imports/preview"),
     ("post", "/api/v1/imports/commit"),
     ("get", "/api/v1/suggest"),
+    ("get", "/api/v1/admin/events"),
 ];
 
 /// The API router.
@@ -78,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .merge(workdays::routes())
         .merge(imports::routes())
         .merge(auth::routes())
+        .merge(admin::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_caller))
         .with_state(state)
 }

@@ -1,7 +1,10 @@
 //! Units, unit groups, name resolution, people and ledgers.
 
+use super::auth::Caller;
 use super::extract::{Json, Path, Query};
 use super::{ApiResult, AppState};
+use crate::admin_log::Actor;
+use axum::Extension;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -30,8 +33,12 @@ async fn list_units(State(d): State<AppState>) -> ApiResult<Json<Vec<Unit>>> {
     Ok(Json(d.store().list_units().await?))
 }
 
-async fn create_unit(State(d): State<AppState>, Json(input): Json<UnitInput>) -> ApiResult<(StatusCode, Json<Unit>)> {
-    Ok((StatusCode::CREATED, Json(d.store().create_unit(&input.parse()?).await?)))
+async fn create_unit(
+    State(d): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Json(input): Json<UnitInput>,
+) -> ApiResult<(StatusCode, Json<Unit>)> {
+    Ok((StatusCode::CREATED, Json(d.admin_add_unit(Actor::Person(&c.0), &input.parse()?).await?)))
 }
 
 async fn get_unit(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Unit>> {
@@ -40,14 +47,19 @@ async fn get_unit(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<J
 
 async fn update_unit(
     State(d): State<AppState>,
+    Extension(c): Extension<Caller>,
     Path(id): Path<i64>,
     Json(input): Json<UnitInput>,
 ) -> ApiResult<Json<Unit>> {
-    Ok(Json(d.store().update_unit(UnitId(id), &input.parse()?).await?))
+    Ok(Json(d.admin_edit_unit(Actor::Person(&c.0), UnitId(id), &input.parse()?).await?))
 }
 
-async fn delete_unit(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<StatusCode> {
-    d.store().delete_unit(UnitId(id)).await?;
+async fn delete_unit(
+    State(d): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    d.admin_delete_unit(Actor::Person(&c.0), UnitId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -77,9 +89,10 @@ async fn list_people(State(d): State<AppState>) -> ApiResult<Json<Vec<Person>>> 
 
 async fn create_person(
     State(d): State<AppState>,
+    Extension(c): Extension<Caller>,
     Json(input): Json<PersonInput>,
 ) -> ApiResult<(StatusCode, Json<Person>)> {
-    Ok((StatusCode::CREATED, Json(d.store().create_person(&input.parse()?).await?)))
+    Ok((StatusCode::CREATED, Json(d.admin_add_person(Actor::Person(&c.0), &input.parse()?, None).await?)))
 }
 
 async fn get_person(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Person>> {
@@ -88,14 +101,19 @@ async fn get_person(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult
 
 async fn update_person(
     State(d): State<AppState>,
+    Extension(c): Extension<Caller>,
     Path(id): Path<i64>,
     Json(input): Json<PersonInput>,
 ) -> ApiResult<Json<Person>> {
-    Ok(Json(d.store().update_person(PersonId(id), &input.parse()?).await?))
+    Ok(Json(d.admin_edit_person(Actor::Person(&c.0), PersonId(id), &input.parse()?).await?))
 }
 
-async fn deactivate_person(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<StatusCode> {
-    d.store().deactivate_person(PersonId(id)).await?;
+async fn deactivate_person(
+    State(d): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    d.admin_deactivate(Actor::Person(&c.0), PersonId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -2,12 +2,14 @@
 //! the n-th working day after a date, working days between two dates, and importing holiday
 //! data.
 
+use super::auth::Caller;
 use super::extract::{Json, Query};
 use super::{ApiResult, AppState};
+use crate::admin_log::Actor;
 use crate::service::CalendarImport;
-use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
+use axum::{Extension, Router};
 use duban_domain::Error;
 use duban_domain::calendar::CalendarFile;
 use duban_domain::policy::Policy;
@@ -73,9 +75,13 @@ async fn between(State(d): State<AppState>, Query(p): Query<BetweenParams>) -> A
     Ok(Json(Answer { input: serde_json::json!({"from": from, "to": to}), result: r.value, provisional: r.provisional }))
 }
 
-async fn import(State(d): State<AppState>, body: String) -> ApiResult<Json<CalendarImport>> {
+async fn import(
+    State(d): State<AppState>,
+    Extension(c): Extension<Caller>,
+    body: String,
+) -> ApiResult<Json<CalendarImport>> {
     let file = CalendarFile::parse_json(&body).map_err(Error::from)?;
-    Ok(Json(d.import_calendar(file, "API").await?))
+    Ok(Json(d.admin_import_calendar(Actor::Person(&c.0), file, "API").await?))
 }
 
 async fn rules(State(d): State<AppState>) -> Json<Policy> {

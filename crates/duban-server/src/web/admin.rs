@@ -1,9 +1,10 @@
 //! 管理: units (one by one, or a directory file), users (with roles and passwords), the
-//! calendar (this year's holidays and make-up days; importing next year's file) and the rules in
-//! force. Administrators only.
+//! calendar (this year's holidays and make-up days; importing next year's file), the rules in
+//! force, and the audit log of these changes (审计日志). Administrators only.
 
 use super::errors::render;
 use super::{AppState, CsrfParam, Nav, Viewer, WebError};
+use crate::admin_log::Actor;
 use askama::Template;
 use axum::extract::{Form, Path, Query, Request, State};
 use axum::http::StatusCode;
@@ -26,6 +27,16 @@ struct PersonLine {
     roles: String,
     role_codes: Vec<&'static str>,
     active: bool,
+}
+
+/// One change in the audit log section.
+struct LogLine {
+    id: i64,
+    at: String,
+    actor: String,
+    kind: &'static str,
+    target: String,
+    detail: String,
 }
 
 struct UnitLine {
@@ -59,6 +70,7 @@ struct AdminPage {
     profiles: String,
     rules: Vec<(String, String, String, String, String, String)>,
     toml: String,
+    log: Vec<LogLine>,
 }
 
 fn admin(v: &Viewer) -> Result<(), WebError> {
@@ -127,6 +139,23 @@ async fn page_with(
                     name: x.fields.name,
                     username: x.fields.username,
                     active: x.active,
+                })
+                .collect();
+        }
+        "log" => {
+            let tz = d.policy().timezone();
+            p.log = d
+                .store()
+                .admin_events(None, 500)
+                .await?
+                .into_iter()
+                .map(|e| LogLine {
+                    id: e.id,
+                    at: e.fields.at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M:%S").to_string(),
+                    actor: e.fields.actor,
+                    kind: duban_store::admin_kind::label(&e.fields.kind),
+                    target: e.fields.target,
+                    detail: e.fields.data.to_string(),
                 })
                 .collect();
         }
@@ -203,6 +232,7 @@ pub async fn section(State(d): State<AppState>, v: Viewer, Path(name): Path<Stri
         "users" => "users",
         "calendar" => "calendar",
         "rules" => "rules",
+        "log" => "log",
         _ => return Err(Error::not_found("页面").into()),
     };
     page(&d, &v, section, None, None).await
@@ -239,7 +269,7 @@ pub async fn add_unit(State(d): State<AppState>, v: Viewer, Form(f): Form<UnitFo
         aliases: aliases(&f.aliases),
     };
     let r = match input.parse() {
-        Ok(u) => d.store().create_unit(&u).await.map(|u| format!("已添加单位“{}”", u.name)),
+        Ok(u) => d.admin_add_unit(Actor::Person(&v.person), &u).await.map(|u| format!("已添加单位“{}”", u.name)),
         Err(e) => Err(e),
     };
     outcome(&d, &v, "units", r).await
@@ -261,8 +291,8 @@ pub async fn import_units(
     admin(&v)?;
     v.check_csrf(&p.csrf)?;
     let r = async {
-        let (_, text) = uploaded_text(req, &d, "请选择单位名录文件", "单位名录须为 UTF-8 编码的 TOML 文件").await?;
-        let r = d.import_units(&text).await?;
+        let (name, text) = uploaded_text(req, &d, "请选择单位名录文件", "单位名录须为 UTF-8 编码的 TOML 文件").await?;
+        let r = d.admin_import_units(Actor::Person(&v.person), &text, &name).await?;
         Ok(format!(
             "已导入：新增单位 {} 个、单位组 {} 个，名称和别名 {} 个",
             r.units_created, r.groups_created, r.names
@@ -292,8 +322,7 @@ pub async fn add_user(State(d): State<AppState>, v: Viewer, Form(pairs): Form<Ve
         if password.chars().count() < 8 {
             return Err(Error::invalid("password", "密码至少 8 位"));
         }
-        let p = d.store().create_person(&input.parse()?).await?;
-        d.set_password(p.id, &password).await?;
+        let p = d.admin_add_person(Actor::Person(&v.person), &input.parse()?, Some(&password)).await?;
         Ok(format!("已添加用户“{}”（{}）", p.fields.name, p.fields.username))
     }
     .await;
@@ -315,7 +344,10 @@ pub async fn reset_password(
 ) -> PageResult {
     admin(&v)?;
     v.check_csrf(&f.csrf)?;
-    let r = d.set_password(PersonId(id), &f.password).await.map(|()| "密码已重设".to_string());
+    let r = d
+        .admin_set_password(Actor::Person(&v.person), PersonId(id), &f.password)
+        .await
+        .map(|()| "密码已重设".to_string());
     outcome(&d, &v, "users", r).await
 }
 
@@ -330,7 +362,7 @@ pub async fn deactivate(
     let r = if id == v.person.id.0 {
         Err(Error::invalid("person", "不能停用自己的账号"))
     } else {
-        d.store().deactivate_person(PersonId(id)).await.map(|()| "已停用".to_string())
+        d.admin_deactivate(Actor::Person(&v.person), PersonId(id)).await.map(|()| "已停用".to_string())
     };
     outcome(&d, &v, "users", r).await
 }
@@ -346,7 +378,7 @@ pub async fn import_calendar(
     let r = async {
         let (name, text) = uploaded_text(req, &d, "请选择日历文件", "日历文件须为 UTF-8 编码的 JSON").await?;
         let cal = CalendarFile::parse_json(&text)?;
-        let r = d.import_calendar(cal, &name).await?;
+        let r = d.admin_import_calendar(Actor::Person(&v.person), cal, &name).await?;
         Ok(format!("已导入 {:?} 年；现有数据：{}；重算了 {} 项在办任务的时限", r.years, r.coverage, r.rescheduled))
     }
     .await;
@@ -367,7 +399,7 @@ pub async fn save_rules(State(d): State<AppState>, v: Viewer, Form(f): Form<Rule
     admin(&v)?;
     v.check_csrf(&f.csrf)?;
     let text = (f.action != "reset").then_some(f.rules.as_str());
-    match d.set_rules(text).await {
+    match d.admin_set_rules(Actor::Person(&v.person), text).await {
         Ok(n) => {
             let what = if text.is_some() { "规则已保存并生效" } else { "已恢复配置文件中的规则" };
             page(&d, &v, "rules", None, Some(format!("{what}，重算了 {n} 项在办任务的时限"))).await
@@ -400,7 +432,7 @@ pub async fn edit_unit(
             parent_id: old.parent_id,
             aliases: aliases(&f.aliases),
         };
-        let u = d.store().update_unit(UnitId(id), &input.parse()?).await?;
+        let u = d.admin_edit_unit(Actor::Person(&v.person), UnitId(id), &input.parse()?).await?;
         Ok(format!("已保存单位“{}”", u.name))
     }
     .await;
@@ -416,7 +448,7 @@ pub async fn delete_unit(
 ) -> PageResult {
     admin(&v)?;
     v.check_csrf(&f.csrf)?;
-    let r = d.store().delete_unit(UnitId(id)).await.map(|()| "已删除单位".to_string());
+    let r = d.admin_delete_unit(Actor::Person(&v.person), UnitId(id)).await.map(|()| "已删除单位".to_string());
     outcome(&d, &v, "units", r).await
 }
 
@@ -447,7 +479,7 @@ pub async fn edit_user(
             domains: old.fields.domains,
             charge_units: old.fields.charge_units,
         };
-        let p = d.store().update_person(PersonId(id), &input.parse()?).await?;
+        let p = d.admin_edit_person(Actor::Person(&v.person), PersonId(id), &input.parse()?).await?;
         Ok(format!("已保存“{}”的单位和角色", p.fields.name))
     }
     .await;

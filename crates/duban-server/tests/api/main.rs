@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap in a test is a failed test
 
 mod access;
+mod admin_log;
 mod auth;
 mod calendar;
 mod helpers;

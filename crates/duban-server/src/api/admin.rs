@@ -1,0 +1,36 @@
+//! The administrative audit log for administrators: `GET /api/v1/admin/events`, newest first,
+//! `limit` (default 100, at most 1000) changes before the id `before`.
+
+use super::auth::Caller;
+use super::extract::{Json, Query};
+use super::{ApiResult, AppState};
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Extension, Router};
+use duban_domain::Error;
+use duban_domain::org::Role;
+use duban_store::AdminEvent;
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/v1/admin/events", get(events))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {
+    before: Option<i64>,
+    limit: Option<u32>,
+}
+
+async fn events(
+    State(d): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Query(p): Query<Params>,
+) -> ApiResult<Json<Vec<AdminEvent>>> {
+    if !c.has(Role::Admin) {
+        return Err(Error::Forbidden.into());
+    }
+    let limit = p.limit.unwrap_or(100).clamp(1, 1000);
+    Ok(Json(d.store().admin_events(p.before, limit).await?))
+}
