@@ -47,6 +47,16 @@ impl PgStore {
         Ok(Self { pool })
     }
 
+    /// Creates the database at `url`, empty (no schema), unless it exists. Returns whether it
+    /// was created. For restoring a dump into it.
+    pub async fn create_empty(url: &str) -> Result<bool, Error> {
+        if Postgres::database_exists(url).await.map_err(unavailable)? {
+            return Ok(false);
+        }
+        Postgres::create_database(url).await.map_err(unavailable)?;
+        Ok(true)
+    }
+
     /// The connection pool, for tests and benchmarks that need raw SQL.
     pub fn pool(&self) -> &PgPool {
         &self.pool

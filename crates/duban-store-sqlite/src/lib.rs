@@ -84,6 +84,18 @@ impl SqliteStore {
         &self.pool
     }
 
+    /// Writes a consistent snapshot of the live database to a new file at `path` (`VACUUM INTO`):
+    /// one read transaction, so it holds every commit before it began and none after, whatever
+    /// other connections write meanwhile. The file must not exist.
+    pub async fn backup_into(&self, path: &std::path::Path) -> Result<(), Error> {
+        let target = path.to_str().ok_or_else(|| Error::invalid("file", "备份文件路径须为 UTF-8"))?;
+        sqlx::query("VACUUM INTO $1").bind(target).execute(&self.pool).await.map_err(|e| {
+            tracing::error!(error = %e, "sqlite backup failed");
+            Error::Unavailable(format!("无法写入备份文件 {target}"))
+        })?;
+        Ok(())
+    }
+
     /// Closes every connection (the WAL is checkpointed on the last close).
     pub async fn close(&self) {
         self.pool.close().await;

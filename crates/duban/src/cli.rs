@@ -59,9 +59,26 @@ pub enum Command {
         #[arg(long)]
         now: Option<String>,
     },
-    /// The tamper-evident trail.
+    /// The tamper-evident trails: task events and the administrative log.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Write a consistent backup of a live database to FILE (SQLite: VACUUM INTO; PostgreSQL:
+    /// pg_dump --format=custom, which must be on PATH).
+    Backup {
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Restore a backup into a database (stop the server first). Refuses a database that holds
+    /// data unless --force; checks both hash chains of what it restored.
+    Restore {
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+        /// Replace a database that holds data.
+        #[arg(long)]
+        force: bool,
+    },
     /// Read a document (text, .docx, .xlsx/.xls/.csv, HTML) into tasks. Prints the preview and
     /// writes nothing, unless --commit.
     Import {
@@ -213,7 +230,7 @@ pub enum RulesCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCmd {
-    /// Check the hash chain over every task event: exit 0 when it holds, else report the first
-    /// broken link and exit 1.
+    /// Check the hash chains over every task event and every administrative change: exit 0 when
+    /// both hold, else report the first broken link of either and exit 1.
     Verify(DbArg),
 }

@@ -22,6 +22,7 @@ macro_rules! put {
     }};
 }
 
+mod backup;
 mod cli;
 mod demo;
 mod table;
@@ -34,6 +35,7 @@ use duban_domain::policy::{ClockEvent, Policy, TaskFacts};
 use duban_domain::schedule::schedule;
 use duban_domain::task::{Complexity, Priority, Source, parse_date, parse_instant};
 use duban_server::SystemClock;
+use duban_server::admin_log::Actor;
 use duban_server::config::{Config, DEFAULT_CONFIG};
 use duban_server::service::{Duban, compile_calendar};
 use duban_server::startup::Application;
@@ -126,7 +128,7 @@ async fn run(cli: Cli) -> Outcome {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| Failure::Input(format!("无法读取 {}：{e}", file.display())))?;
             let duban = open(&config, &url).await?;
-            let r = duban.import_units(&text).await?;
+            let r = duban.admin_import_units(Actor::CommandLine, &text, &file.display().to_string()).await?;
             say!(
                 "单位：新增 {}，更新 {}；单位组：新增 {}，更新 {}；名称和别名 {} 个",
                 r.units_created,
@@ -153,20 +155,18 @@ async fn run(cli: Cli) -> Outcome {
         Command::Audit(AuditCmd::Verify(db)) => {
             let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
             let store = duban_server::db::connect_existing(&url).await?;
-            let r = store.verify_events().await?;
-            match r.broken {
-                None => {
-                    say!("事件链完整：共 {} 条记录（其中 {} 条早于事件链建立）", r.events, r.unsealed);
-                    Ok(())
-                }
-                Some(b) => {
-                    let at = match (b.event_id, b.task_id) {
-                        (Some(e), Some(t)) => format!("记录 {e}（任务 {t}）"),
-                        _ => "链尾".to_string(),
-                    };
-                    Err(Failure::Other(anyhow::anyhow!("事件链在{at}处断裂：{}", b.reason)))
-                }
-            }
+            let (tasks, admin) = backup::verify_both(&*store).await?;
+            say!("事件链完整：共 {} 条记录（其中 {} 条早于事件链建立）", tasks.events, tasks.unsealed);
+            say!("管理日志链完整：共 {} 条记录", admin.events);
+            Ok(())
+        }
+        Command::Backup { file, db } => {
+            let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
+            backup::backup(&url, &file).await
+        }
+        Command::Restore { file, db, force } => {
+            let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
+            backup::restore(&file, &url, force).await
         }
         Command::Import { file, year, format, commit, database } => {
             import(&config, &file, year, format, commit, database).await
@@ -308,7 +308,7 @@ async fn calendar(config: &Config, cmd: CalendarCmd) -> Outcome {
             let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
             let duban = open(config, &url).await?;
             let note = if note.is_empty() { file.display().to_string() } else { note };
-            let r = duban.import_calendar(parsed, &note).await?;
+            let r = duban.admin_import_calendar(Actor::CommandLine, parsed, &note).await?;
             let years: Vec<String> = r.years.iter().map(i16::to_string).collect();
             say!(
                 "已导入 {} 年的节假日数据；现有数据：{}；重新计算了 {} 项未办结任务的时限",
@@ -425,8 +425,7 @@ async fn user(config: &Config, cmd: cli::UserCmd) -> Result<(), Failure> {
             if password.chars().count() < 8 {
                 return Err(Failure::Input("密码至少 8 位".into()));
             }
-            let p = duban.store().create_person(&fields).await?;
-            duban.set_password(p.id, &password).await?;
+            let p = duban.admin_add_person(Actor::CommandLine, &fields, Some(&password)).await?;
             say!("已添加用户 {}（{}），可以登录", p.fields.username, p.fields.name);
             Ok(())
         }
@@ -438,7 +437,7 @@ async fn user(config: &Config, cmd: cli::UserCmd) -> Result<(), Failure> {
                 .into_iter()
                 .find(|p| p.fields.username == username)
                 .ok_or_else(|| Failure::Input(format!("没有用户名为“{username}”的用户")))?;
-            duban.set_password(p.id, &read_password()?).await?;
+            duban.admin_set_password(Actor::CommandLine, p.id, &read_password()?).await?;
             say!("已重设 {} 的密码", p.fields.username);
             Ok(())
         }
