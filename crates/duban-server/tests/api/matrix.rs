@@ -154,7 +154,8 @@ impl World {
 
 async fn build(app: &TestApp) -> World {
     let mut units = BTreeMap::new();
-    for (k, name) in [("lead", "矩阵牵头局"), ("coop", "矩阵配合局"), ("other", "矩阵无关局"), ("gov", "矩阵政府办")] {
+    for (k, name) in [("lead", "矩阵牵头局"), ("coop", "矩阵配合局"), ("other", "矩阵无关局"), ("gov", "矩阵政府办")]
+    {
         units.insert(k, app.unit(name).await);
     }
     let ledger = app.post("/api/v1/ledgers", json!({"name": "矩阵台账", "issuer": "旗政府"})).await;
@@ -485,9 +486,24 @@ async fn reads(c: &Client<'_>, w: &World, f: &mut Findings) {
             ("map", format!("/map?ledger={}", w.ledger), StatusCode::OK, Some("<span class=\"count\">")),
             ("map", format!("/map?ledger={}&group=section", w.ledger), StatusCode::OK, Some("<span class=\"count\">")),
             ("statistics", "/stats".into(), if overseer { StatusCode::OK } else { StatusCode::FORBIDDEN }, Some("共 ")),
-            ("supervision page", "/supervision".into(), if overseer { StatusCode::OK } else { StatusCode::FORBIDDEN }, None),
-            ("admin pages", "/admin".into(), if who == Who::Admin { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN }, None),
-            ("import page", "/import".into(), if matches!(who, Who::Office | Who::Admin) { StatusCode::OK } else { StatusCode::FORBIDDEN }, None),
+            (
+                "supervision page",
+                "/supervision".into(),
+                if overseer { StatusCode::OK } else { StatusCode::FORBIDDEN },
+                None,
+            ),
+            (
+                "admin pages",
+                "/admin".into(),
+                if who == Who::Admin { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN },
+                None,
+            ),
+            (
+                "import page",
+                "/import".into(),
+                if matches!(who, Who::Office | Who::Admin) { StatusCode::OK } else { StatusCode::FORBIDDEN },
+                None,
+            ),
         ] {
             let a = c.get(f, w, who, &path).await;
             f.status(surface, who, &path, a.status, if anon { page_denied } else { want });
@@ -547,20 +563,36 @@ async fn writes(c: &Client<'_>, w: &World, f: &mut Findings) {
                     format!("/api/v1/tasks/{id}/actions"),
                     Body::Json(json!({"action": "sign", "version": 999_999})),
                 ),
-                ("edit (API)", "PATCH".into(), format!("/api/v1/tasks/{id}?version=999999"), Body::Json(json!({"title": "改"}))),
+                (
+                    "edit (API)",
+                    "PATCH".into(),
+                    format!("/api/v1/tasks/{id}?version=999999"),
+                    Body::Json(json!({"title": "改"})),
+                ),
                 ("withdraw (API)", "DELETE".into(), format!("/api/v1/tasks/{id}?version=999999"), Body::None),
-                ("attachment upload (API)", "POST".into(), format!("/api/v1/tasks/{id}/attachments?filename=x.pdf"), Body::Raw(Vec::new())),
+                (
+                    "attachment upload (API)",
+                    "POST".into(),
+                    format!("/api/v1/tasks/{id}/attachments?filename=x.pdf"),
+                    Body::Raw(Vec::new()),
+                ),
                 (
                     "subtask (API)",
                     "POST".into(),
                     "/api/v1/tasks".into(),
-                    Body::Json(json!({"title": "矩阵写入的子任务", "parent_id": id, "lead": [{"unit": w.unit(U::Lead)}]})),
+                    Body::Json(
+                        json!({"title": "矩阵写入的子任务", "parent_id": id, "lead": [{"unit": w.unit(U::Lead)}]}),
+                    ),
                 ),
                 (
                     "action form (page)",
                     "POST".into(),
                     format!("/tasks/{id}/act"),
-                    Body::Form(vec![("csrf".into(), csrf.clone()), ("action".into(), "sign".into()), ("version".into(), "999999".into())]),
+                    Body::Form(vec![
+                        ("csrf".into(), csrf.clone()),
+                        ("action".into(), "sign".into()),
+                        ("version".into(), "999999".into()),
+                    ]),
                 ),
                 (
                     "督办 by hand (page)",
@@ -677,12 +709,7 @@ async fn run_matrix(app: TestApp) {
     reads(&c, &w, &mut f).await;
     writes(&c, &w, &mut f).await;
     let n = messages(&app, &w, &mut f).await;
-    eprintln!(
-        "access matrix on {}: {} requests, {} messages checked",
-        app.duban.store().backend(),
-        f.requests,
-        n
-    );
+    eprintln!("access matrix on {}: {} requests, {} messages checked", app.duban.store().backend(), f.requests, n);
     for (surface, (leaks, wrong)) in &f.by_surface {
         eprintln!("  {surface}: {leaks} leaks, {wrong} other wrong answers");
     }
