@@ -96,7 +96,7 @@ impl Audience {
 
     /// Whether this audience may ask for a unit's work.
     pub fn reaches_unit(&self, u: UnitId) -> bool {
-        self.all_units || self.units.binary_search(&u).is_ok()
+        self.all_units || self.units.contains(&u)
     }
 
     /// Whether this audience may ask for a person's work: their own, or that of someone in a
