@@ -13,6 +13,7 @@
 //! - [`task`], [`org`]: the task ledger's vocabulary (sources, priorities, complexities,
 //!   classifications, statuses) and the organisation (units, groups, people, roles).
 //! - [`ids`]: typed identifiers, so a unit id can never be passed where a task id is expected.
+//! - [`visibility`]: who may see which task, and which of its fields go over which channel.
 //! - [`clock`]: the only way the rest of Duban learns the time, so rules can be tested with an
 //!   injected clock.
 //! - [`error`]: the one error type every layer maps into, with a stable code and a Chinese
@@ -31,6 +32,7 @@ pub mod policy;
 pub mod schedule;
 pub mod stats;
 pub mod task;
+pub mod visibility;
 pub mod vocab;
 
 pub use error::{Error, ErrorCode};

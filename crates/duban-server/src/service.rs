@@ -10,10 +10,10 @@ use duban_domain::Error;
 use duban_domain::calendar::{BUILTIN_JSON, Calendar, CalendarFile, UnknownYears};
 use duban_domain::clock::Clock;
 use duban_domain::ids::{PersonId, TaskId};
-use duban_domain::org::UnitDirectory;
+use duban_domain::org::{Person, UnitDirectory};
 use duban_domain::policy::{ClockEvent, Policy, TaskFacts};
 use duban_domain::schedule::{Schedule, Stage, StageState, schedule};
-use duban_domain::task::{Light, NewTask, Status, Task, TaskInput, TaskPatch, TaskWarning};
+use duban_domain::task::{Classification, Light, NewTask, Status, Task, TaskInput, TaskPatch, TaskWarning};
 use duban_store::{DirectoryImport, NewEvent, Page, ScheduleInstants, Store, StoredTask, TaskQuery};
 use jiff::Timestamp;
 use serde::Serialize;
@@ -320,6 +320,26 @@ impl Duban {
     /// Creates a task from unchecked input, with its `created` event.
     pub async fn create_task(&self, input: TaskInput, actor: Option<PersonId>) -> Result<TaskView, Error> {
         let fields = input.parse(self.now(), &self.policy().timezone())?;
+        self.create_checked(fields, actor).await
+    }
+
+    /// Creates a task as `creator`: a subtask only under a parent they may see (a hidden parent
+    /// answers exactly as a missing one), and under a 涉密 parent only a 涉密 subtask.
+    pub async fn create_task_as(&self, creator: &Person, input: TaskInput) -> Result<TaskView, Error> {
+        let parent = match input.parent_id {
+            Some(p) => Some(self.visible_task(creator, p).await?),
+            None => None,
+        };
+        let fields = input.parse(self.now(), &self.policy().timezone())?;
+        if parent.is_some_and(|p| p.fields.classification == Classification::Secret)
+            && fields.classification != Classification::Secret
+        {
+            return Err(Error::invalid("classification", "涉密任务的子任务须同样定为涉密"));
+        }
+        self.create_checked(fields, Some(creator.id)).await
+    }
+
+    async fn create_checked(&self, fields: NewTask, actor: Option<PersonId>) -> Result<TaskView, Error> {
         let clock = BTreeMap::from([(ClockEvent::Received, fields.received_at)]);
         let data = serde_json::json!({ "title": fields.title });
         let task = self.insert_task(fields, Status::Assigned, clock, data, actor).await?;

@@ -6,7 +6,7 @@
 use crate::service::Duban;
 use duban_domain::Error;
 use duban_domain::ids::UnitId;
-use duban_domain::task::Party;
+use duban_domain::task::{Classification, Party};
 use duban_import::suggest::Suggester;
 use duban_store::{TaskQuery, TaskSort};
 use serde::Serialize;
@@ -47,7 +47,8 @@ impl Duban {
             let q = TaskQuery { sort: TaskSort::Updated, page, per_page: 500, now: self.now(), ..Default::default() };
             let got = self.store().list_tasks(&q).await?;
             let n = got.items.len();
-            for t in got.items {
+            // The model answers everyone: it never learns from a 涉密 task's words.
+            for t in got.items.into_iter().filter(|t| t.fields.classification != Classification::Secret) {
                 if let Some(Party::Unit(u)) = t.fields.lead.first() {
                     examples
                         .push((format!("{} {} {}", t.fields.section, t.fields.title, t.fields.text), u.0.to_string()));

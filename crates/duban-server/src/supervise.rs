@@ -12,6 +12,9 @@
 //! Reminders wait for working hours on a working day, and 督办 notices are issued only then (the
 //! office does not date a formal notice on a holiday, and its answer date counts from a working
 //! day); urgent and critical tasks' go at once.
+//! Every recipient must be able to see the task (issue 9, [`duban_domain::visibility`]): a 涉密
+//! task's notices go only to the people named on it, and its content never goes by e-mail or SMS
+//! (they are told to look in the system).
 //! Every record has a dedup key, so a pass run twice, or a server restarted midway, creates
 //! nothing twice and misses nothing.
 
@@ -22,7 +25,8 @@ use duban_domain::ids::{PersonId, TaskId, UnitId};
 use duban_domain::org::{Person, Role};
 use duban_domain::policy::{Cadence, Period, Policy, TaskFacts};
 use duban_domain::schedule::Schedule;
-use duban_domain::task::{Light, Party, Priority, Status, Task};
+use duban_domain::task::{Classification, Light, Party, Priority, Status, Task};
+use duban_domain::visibility::{Audience, Channel, Disclosure, Members, disclosure};
 use duban_store::{Activity, NUMBER, NewEvent, NewMessage, NewNaming, NewNotice, Notice, Supervision};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -55,10 +59,15 @@ pub(crate) const PROGRESS: &[&str] =
 struct People {
     by_unit: HashMap<UnitId, Vec<Person>>,
     by_id: HashMap<PersonId, Person>,
-    group_members: HashMap<i64, Vec<UnitId>>,
+    group_members: Members,
 }
 
 impl People {
+    /// Whether a person may hear of a task: the same rule as seeing it.
+    fn sees(&self, p: &Person, t: &Task) -> bool {
+        Audience::of(p).sees(t, &self.group_members)
+    }
+
     fn lead_units(&self, t: &Task) -> Vec<UnitId> {
         let mut out = Vec::new();
         for p in &t.fields.lead {
@@ -70,21 +79,32 @@ impl People {
         out
     }
 
-    /// The officers and heads of the task's lead units.
+    /// The officers and heads of the task's lead units who may see it; for a 涉密 task, the
+    /// responsible person named on it.
     fn unit_staff(&self, t: &Task) -> Vec<&Person> {
-        self.lead_units(t)
+        let mut out: Vec<&Person> = self
+            .lead_units(t)
             .iter()
             .flat_map(|u| self.by_unit.get(u).into_iter().flatten())
             .filter(|p| {
                 p.active && (p.fields.roles.contains(&Role::Officer) || p.fields.roles.contains(&Role::UnitHead))
             })
-            .collect()
+            .filter(|p| self.sees(p, t))
+            .collect();
+        if t.fields.classification == Classification::Secret
+            && let Some(named) = t.fields.responsible_person_id.and_then(|id| self.by_id.get(&id))
+            && named.active
+            && !out.iter().any(|p| p.id == named.id)
+        {
+            out.push(named);
+        }
+        out
     }
 
     /// The task's leader in charge, or the leaders in charge of its lead units.
     fn leaders(&self, t: &Task) -> Vec<&Person> {
         if let Some(l) = t.fields.leader_id.and_then(|id| self.by_id.get(&id)) {
-            return vec![l];
+            return if self.sees(l, t) { vec![l] } else { Vec::new() };
         }
         let units = self.lead_units(t);
         self.by_id
@@ -94,6 +114,7 @@ impl People {
                     && p.fields.roles.contains(&Role::Leader)
                     && p.fields.charge_units.iter().any(|u| units.contains(u))
             })
+            .filter(|p| self.sees(p, t))
             .collect()
     }
 }
@@ -149,7 +170,8 @@ impl Duban {
     }
 
     /// The messages that tell `to` about a task: the in-app inbox, and e-mail and SMS where the
-    /// person has an address.
+    /// person has an address. `to` holds only people who may see the task; a channel that may not
+    /// carry the task's content (e-mail and SMS for a 涉密 task) says only where to look.
     fn messages(&self, to: &[&Person], m: &Outgoing<'_>) -> Vec<NewMessage> {
         let mut out = Vec::new();
         for p in to {
@@ -161,6 +183,10 @@ impl Duban {
                 channels.push(("sms", p.fields.phone.clone()));
             }
             for (channel, address) in channels {
+                let (subject, body) = match disclosure(m.classification, Channel::of_message(channel)) {
+                    Disclosure::Full => (m.subject.clone(), m.body.clone()),
+                    Disclosure::Withheld => withheld(m.kind),
+                };
                 out.push(NewMessage {
                     dedup_key: format!("{}:{}:{channel}", m.key, p.id),
                     kind: m.kind.into(),
@@ -168,8 +194,8 @@ impl Duban {
                     person_id: Some(p.id),
                     address,
                     task_id: Some(m.task),
-                    subject: m.subject.clone(),
-                    body: m.body.clone(),
+                    subject,
+                    body,
                     created_at: m.now,
                     not_before: m.not_before,
                 });
@@ -203,7 +229,8 @@ impl Duban {
         if text.is_empty() {
             return Err(Error::invalid("text", "请写明督办要求"));
         }
-        let task = self.store().get_task(id).await?;
+        // A task the actor may not see answers as a missing one.
+        let task = self.visible_task(&person, id).await?;
         if !task.status.is_open() {
             return Err(Error::Conflict(format!("任务已{}，无需督办", task.status.label())));
         }
@@ -234,6 +261,7 @@ impl Duban {
             kind,
             key,
             task: id,
+            classification: task.fields.classification,
             subject: subject.clone(),
             body: body.clone(),
             now,
@@ -394,6 +422,7 @@ impl Duban {
                     kind,
                     key,
                     task: task.id,
+                    classification: task.fields.classification,
                     subject: subject.clone(),
                     body: body.clone(),
                     now,
@@ -441,6 +470,7 @@ impl Duban {
                     kind: "remind",
                     key: format!("催:{base}"),
                     task: task.id,
+                    classification: task.fields.classification,
                     subject: format!("催办：{}", task.fields.title),
                     body: format!("任务“{}”的“{}”环节将于 {} 到期，请抓紧办理。", task.fields.title, st.name, due),
                     now,
@@ -459,6 +489,7 @@ impl Duban {
                     kind: "cadence",
                     key: format!("报:{}:{key}", task.id),
                     task: task.id,
+                    classification: task.fields.classification,
                     subject: format!("进展报告提醒（{}）：{}", c.name, task.fields.title),
                     body: format!(
                         "按“{}”要求，任务“{}”本期（{key}）尚未报告进展，请及时报送。",
@@ -502,10 +533,27 @@ struct Outgoing<'a> {
     kind: &'a str,
     key: String,
     task: TaskId,
+    classification: Classification,
     subject: String,
     body: String,
     now: Timestamp,
     not_before: Timestamp,
+}
+
+/// The subject and body of a message whose task's content its channel may not carry.
+fn withheld(kind: &str) -> (String, String) {
+    let what = match kind {
+        "remind" => "催办".to_string(),
+        "cadence" => "进展报告提醒".to_string(),
+        _ => format!("督办通知 {NUMBER}"),
+    };
+    (
+        format!("{what}：涉密任务"),
+        format!(
+            "您有一项涉密任务的{}，其内容不通过邮件和短信发送，请登录督办系统查看。",
+            what.replace(NUMBER, "").trim()
+        ),
+    )
 }
 
 #[derive(Clone, Copy)]

@@ -1,11 +1,14 @@
 //! Work lists (REQUIREMENTS §5, issue 4 §5): for a unit, or a person's unit, the tasks it must
 //! sign for, report on, has let run overdue, and has had returned — each list sorted most
-//! urgent first.
+//! urgent first. A caller asks only for units and people within their reach, and every list
+//! and count holds only the tasks the caller may see (issue 9, [`duban_domain::visibility`]).
 
 use crate::service::{Duban, TaskView};
 use duban_domain::Error;
 use duban_domain::ids::{PersonId, UnitId};
+use duban_domain::org::Person;
 use duban_domain::task::{Light, Status};
+use duban_domain::visibility::Audience;
 use duban_store::{TaskQuery, TaskSort};
 use serde::Serialize;
 
@@ -30,8 +33,15 @@ pub struct WorkList {
 const SHOWN: u32 = 20;
 
 impl Duban {
-    async fn work_items(&self, unit: UnitId, statuses: Vec<Status>, light: Option<Light>) -> Result<WorkItems, Error> {
+    async fn work_items(
+        &self,
+        audience: &Audience,
+        unit: UnitId,
+        statuses: Vec<Status>,
+        light: Option<Light>,
+    ) -> Result<WorkItems, Error> {
         let q = TaskQuery {
+            audience: Some(audience.clone()),
             unit_id: Some(unit),
             lead_only: true,
             statuses,
@@ -45,22 +55,38 @@ impl Duban {
         Ok(WorkItems { total: page.total, items: page.items })
     }
 
-    /// The work of the unit the tasks are led by.
-    pub async fn unit_work(&self, unit: UnitId) -> Result<WorkList, Error> {
+    /// The work of a unit, as `viewer` may see it: refused for a unit out of their reach.
+    pub async fn unit_work(&self, viewer: &Person, unit: UnitId) -> Result<WorkList, Error> {
+        let a = self.audience(viewer);
+        if !a.reaches_unit(unit) {
+            return Err(Error::Forbidden);
+        }
+        self.work_of(&a, unit).await
+    }
+
+    /// The work of a person's unit, as `viewer` may see it: refused for someone out of their
+    /// reach (anyone but themselves and the people of the units they reach).
+    pub async fn person_work(&self, viewer: &Person, person: PersonId) -> Result<WorkList, Error> {
+        let a = self.audience(viewer);
+        let p = self.store().get_person(person).await?;
+        if !a.reaches_person(&p) {
+            return Err(Error::Forbidden);
+        }
+        let unit = p.fields.unit_id.ok_or_else(|| Error::invalid("person", "此人未归属任何单位"))?;
+        self.work_of(&a, unit).await
+    }
+
+    /// The lists of the tasks `unit` leads, holding only what the audience sees.
+    async fn work_of(&self, a: &Audience, unit: UnitId) -> Result<WorkList, Error> {
         self.store().get_unit(unit).await?;
         Ok(WorkList {
             unit_id: unit,
-            to_sign: self.work_items(unit, vec![Status::Assigned], None).await?,
-            to_report: self.work_items(unit, vec![Status::Signed, Status::Deployed, Status::InProgress], None).await?,
-            overdue: self.work_items(unit, vec![], Some(Light::Red)).await?,
-            returned: self.work_items(unit, vec![Status::Returned], None).await?,
+            to_sign: self.work_items(a, unit, vec![Status::Assigned], None).await?,
+            to_report: self
+                .work_items(a, unit, vec![Status::Signed, Status::Deployed, Status::InProgress], None)
+                .await?,
+            overdue: self.work_items(a, unit, vec![], Some(Light::Red)).await?,
+            returned: self.work_items(a, unit, vec![Status::Returned], None).await?,
         })
-    }
-
-    /// The work of a person's unit.
-    pub async fn person_work(&self, person: PersonId) -> Result<WorkList, Error> {
-        let p = self.store().get_person(person).await?;
-        let unit = p.fields.unit_id.ok_or_else(|| Error::invalid("person", "此人未归属任何单位"))?;
-        self.unit_work(unit).await
     }
 }

@@ -185,6 +185,7 @@ macro_rules! behaviour_suite {
             lights_are_filtered_at_the_given_instant,
             the_most_urgent_overdue_tasks_come_first,
             a_unit_sees_the_tasks_of_groups_it_belongs_to,
+            the_audience_filter_in_sql_is_the_visibility_rule,
             bulk_inserts_keep_parties_and_history,
             schedules_can_be_recomputed_for_open_tasks,
             calendar_files_are_kept_in_order,

@@ -494,6 +494,57 @@ pub async fn a_unit_sees_the_tasks_of_groups_it_belongs_to(db: &TestDb) {
     assert!(titles(&s.list_tasks(&q).await.unwrap()).is_empty());
 }
 
+/// The SQL filter built from an [`Audience`] selects exactly the tasks its `sees` allows (issue
+/// 9): one visibility rule, in memory and in SQL — units, groups, the office's reach, and 涉密
+/// tasks for the people named on them only.
+pub async fn the_audience_filter_in_sql_is_the_visibility_rule(db: &TestDb) {
+    let s = &*db.store;
+    s.import_directory(&UnitDirectory::from_toml(NAIMAN_UNITS).unwrap()).await.unwrap();
+    let Some(PartyRef::Group(towns)) = s.resolve_name("各苏木乡镇场、街道").await.unwrap() else { panic!() };
+    let Some(PartyRef::Unit(street)) = s.resolve_name("大沁他拉街道").await.unwrap() else { panic!() };
+    let Some(PartyRef::Unit(court)) = s.resolve_name("旗人民法院").await.unwrap() else { panic!() };
+    let a = s.create_unit(&unit("甲局", &[])).await.unwrap().id;
+    let p1 = s.create_person(&person("甲", "jia", Some(a))).await.unwrap().id;
+    let p2 = s.create_person(&person("乙", "yi", Some(court))).await.unwrap().id;
+    let mut n = 0;
+    for c in [Classification::Public, Classification::Internal, Classification::Secret] {
+        for lead in [Party::Unit(a), Party::Unit(court), Party::Group(towns)] {
+            for (leader, responsible) in [(None, None), (Some(p1), None), (None, Some(p1)), (Some(p2), None)] {
+                n += 1;
+                let mut x = task(&format!("可见性{n:02}"), vec![lead]);
+                x.fields.classification = c;
+                x.fields.leader_id = leader;
+                x.fields.responsible_person_id = responsible;
+                s.create_task(&x, &created(x.at)).await.unwrap();
+            }
+        }
+    }
+    let now = t("2026-03-02T01:00:00Z");
+    let members: duban_domain::visibility::Members =
+        s.list_groups().await.unwrap().into_iter().map(|g| (g.id.0, g.members)).collect();
+    let all = s.list_tasks(&TaskQuery { per_page: 500, ..query(now) }).await.unwrap().items;
+    assert_eq!(all.len(), n);
+    let audiences = [
+        Audience { person: p1, all_units: true, units: vec![] },
+        Audience { person: p2, all_units: true, units: vec![] },
+        Audience { person: p1, all_units: false, units: vec![a] },
+        Audience { person: p2, all_units: false, units: vec![a] },
+        Audience { person: p2, all_units: false, units: vec![street] },
+        Audience { person: p1, all_units: false, units: vec![] },
+        Audience { person: PersonId(999_999), all_units: false, units: vec![court, street] },
+    ];
+    for audience in audiences {
+        let q = TaskQuery { audience: Some(audience.clone()), per_page: 500, ..query(now) };
+        let mut got = titles(&s.list_tasks(&q).await.unwrap());
+        got.sort();
+        let mut want: Vec<String> =
+            all.iter().filter(|x| audience.sees(x, &members)).map(|x| x.fields.title.clone()).collect();
+        want.sort();
+        assert!(!want.is_empty() || audience.units.is_empty(), "{audience:?} should see something");
+        assert_eq!(got, want, "{audience:?}");
+    }
+}
+
 pub async fn bulk_inserts_keep_parties_and_history(db: &TestDb) {
     let s = &*db.store;
     let a = s.create_unit(&unit("甲局", &[])).await.unwrap();

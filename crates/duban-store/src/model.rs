@@ -7,7 +7,7 @@ use duban_domain::task::{Classification, Light, NewTask, Source, Status};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// What a name resolves to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,34 +130,9 @@ pub struct TaskQuery {
     pub per_page: u32,
 }
 
-/// Who is looking at tasks, for scoping lists (issue 5 §1): the units whose tasks they see (as
-/// lead or cooperating unit, directly or through a group), or every unit. 涉密 tasks are seen
-/// only by the people named on them (leader in charge, responsible person), whatever the units.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Audience {
-    pub person: PersonId,
-    pub all_units: bool,
-    pub units: Vec<UnitId>,
-}
-
-impl Audience {
-    /// Whether this audience sees a task; `members` gives each group's units.
-    pub fn sees(&self, task: &duban_domain::task::Task, members: &HashMap<i64, Vec<UnitId>>) -> bool {
-        use duban_domain::task::Party;
-        let f = &task.fields;
-        if f.leader_id == Some(self.person) || f.responsible_person_id == Some(self.person) {
-            return true;
-        }
-        if f.classification == Classification::Secret {
-            return false;
-        }
-        self.all_units
-            || f.lead.iter().chain(&f.cooperating).any(|p| match p {
-                Party::Unit(u) => self.units.contains(u),
-                Party::Group(g) => members.get(&g.0).is_some_and(|m| m.iter().any(|u| self.units.contains(u))),
-            })
-    }
-}
+/// Who is looking at tasks, for scoping lists: the one rule of [`duban_domain::visibility`], so
+/// the SQL filter and the in-memory check are built from the same value.
+pub use duban_domain::visibility::Audience;
 
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq, Serialize)]

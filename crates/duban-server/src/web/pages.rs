@@ -181,19 +181,31 @@ pub async fn desk(State(d): State<AppState>, v: Viewer) -> PageResult {
             rows: page.items.iter().map(|t| Row::of(t, &names)).collect(),
         });
     }
-    let inbox = d
-        .store()
-        .list_messages(Some(v.person.id), 50)
-        .await?
-        .into_iter()
-        .filter(|m| m.message.channel == "inbox" && m.status == "sent")
-        .take(10)
-        .map(|m| InboxLine {
+    // Only notices of tasks the viewer may still see: one queued before a task became 涉密, or
+    // before the viewer moved unit, does not show its title here.
+    let audience = d.audience(&v.person);
+    let members = d.group_members().await?;
+    let mut inbox = Vec::new();
+    for m in d.store().list_messages(Some(v.person.id), 50).await? {
+        if m.message.channel != "inbox" || m.status != "sent" {
+            continue;
+        }
+        if let Some(t) = m.message.task_id {
+            match d.store().get_task(t).await {
+                Ok(task) if audience.sees(&task, &members) => {}
+                Ok(_) | Err(Error::NotFound { .. }) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        inbox.push(InboxLine {
             subject: m.message.subject,
             task: m.message.task_id.map(|t| t.0),
             at: m.delivered_at.map(|t| t.to_zoned(tz.clone()).strftime("%m-%d %H:%M").to_string()).unwrap_or_default(),
-        })
-        .collect();
+        });
+        if inbox.len() == 10 {
+            break;
+        }
+    }
     Ok(render(&DeskPage { nav: Nav::new(Some(&v), "/"), today: today.to_string(), lists, inbox }, StatusCode::OK))
 }
 

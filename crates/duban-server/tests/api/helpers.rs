@@ -20,6 +20,8 @@ pub struct TestApp {
     pub duban: Arc<Duban>,
     doc: Value,
     _dir: tempfile::TempDir,
+    /// The PostgreSQL database of an app spawned on one, dropped with the app.
+    _db: Option<duban_store_tests::TestDb>,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -36,6 +38,23 @@ pub async fn spawn_app_with(profile: &str) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("api.db").display());
     let store = Arc::new(SqliteStore::connect(&url).await.unwrap());
+    spawn_app_on(store, profile, dir, None).await
+}
+
+/// The same server over a fresh PostgreSQL database under `DUBAN_TEST_PG_URL`, or `None` when
+/// that is not set (a failure under `CI=true`).
+pub async fn spawn_app_on_postgres() -> Option<TestApp> {
+    let db = duban_store_tests::postgres().await?;
+    let store = db.store.clone();
+    Some(spawn_app_on(store, "x-district-2022", tempfile::tempdir().unwrap(), Some(db)).await)
+}
+
+async fn spawn_app_on(
+    store: Arc<dyn duban_store::Store>,
+    profile: &str,
+    dir: tempfile::TempDir,
+    db: Option<duban_store_tests::TestDb>,
+) -> TestApp {
     let clock = Arc::new(FixedClock::new(bj("2026-03-02T09:00")));
     let duban = Arc::new(
         Duban::new(store, Policy::builtin(profile).unwrap(), clock.clone(), UnknownYears::Error).await.unwrap(),
@@ -83,6 +102,7 @@ pub async fn spawn_app_with(profile: &str) -> TestApp {
         duban,
         doc: serde_json::from_str(DOCUMENT).unwrap(),
         _dir: dir,
+        _db: db,
         _stop: tx,
     }
 }

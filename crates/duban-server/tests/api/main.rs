@@ -9,6 +9,7 @@ mod calendar;
 mod helpers;
 mod imports;
 mod lifecycle;
+mod matrix;
 mod notify;
 mod org;
 mod supervise;

@@ -1,0 +1,731 @@
+//! The access matrix (issue 9 §5): every API route and page that shows or changes a task, asked
+//! by every role (office, administrator, the leader in charge, another leader, the lead unit's
+//! officer and head, a cooperating unit's officer, another unit's officer, nobody signed in)
+//! about four tasks — 公开, 内部, 涉密 naming the leader in charge and the lead unit's officer,
+//! and 涉密 naming nobody — each with a subtask and an attachment. Every task carries a
+//! distinctive marker in its title, so a leak is found by searching the bodies: a marker where
+//! the viewer may not see the task, a 200 where a 404 is due, a count that includes a hidden
+//! task, or a write to a hidden task answered differently from a write to a missing one.
+//!
+//! Then the notices: a supervision pass (injected clock) and 督办 by hand, and every inbox,
+//! e-mail and SMS message must go to someone who may see its task and carry only what that
+//! channel may carry (a 涉密 title never leaves over e-mail or SMS).
+//!
+//! It runs on SQLite and, under `DUBAN_TEST_PG_URL`, on PostgreSQL (required under `CI=true`).
+
+use crate::helpers::*;
+use duban_domain::ids::PersonId;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Who {
+    Office,
+    Admin,
+    LeaderInCharge,
+    OtherLeader,
+    LeadOfficer,
+    LeadHead,
+    CoopOfficer,
+    OtherOfficer,
+    Anonymous,
+}
+
+const WHO: [Who; 9] = [
+    Who::Office,
+    Who::Admin,
+    Who::LeaderInCharge,
+    Who::OtherLeader,
+    Who::LeadOfficer,
+    Who::LeadHead,
+    Who::CoopOfficer,
+    Who::OtherOfficer,
+    Who::Anonymous,
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Public,
+    Internal,
+    SecretNamed,
+    SecretUnnamed,
+}
+
+const KINDS: [Kind; 4] = [Kind::Public, Kind::Internal, Kind::SecretNamed, Kind::SecretUnnamed];
+
+impl Kind {
+    fn classification(self) -> &'static str {
+        match self {
+            Kind::Public => "公开",
+            Kind::Internal => "内部",
+            Kind::SecretNamed | Kind::SecretUnnamed => "涉密",
+        }
+    }
+
+    /// The markers of the task and of its subtask; none is part of another.
+    fn markers(self) -> (&'static str, &'static str) {
+        match self {
+            Kind::Public => ("ZQPUBP", "ZQPUBC"),
+            Kind::Internal => ("ZQINTP", "ZQINTC"),
+            Kind::SecretNamed => ("ZQSNMP", "ZQSNMC"),
+            Kind::SecretUnnamed => ("ZQSUNP", "ZQSUNC"),
+        }
+    }
+
+    fn secret(self) -> bool {
+        matches!(self, Kind::SecretNamed | Kind::SecretUnnamed)
+    }
+}
+
+/// The rule the matrix checks against, written out by hand: the office and administrators see
+/// every unit's tasks, a leader their charge units', a unit's people their unit's (as lead or
+/// cooperating unit); a 涉密 task only the people named on it.
+fn sees(who: Who, kind: Kind) -> bool {
+    match kind {
+        Kind::Public | Kind::Internal => matches!(
+            who,
+            Who::Office | Who::Admin | Who::LeaderInCharge | Who::LeadOfficer | Who::LeadHead | Who::CoopOfficer
+        ),
+        Kind::SecretNamed => matches!(who, Who::LeaderInCharge | Who::LeadOfficer),
+        Kind::SecretUnnamed => false,
+    }
+}
+
+/// The units whose work lists each role may ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum U {
+    Lead,
+    Coop,
+    Other,
+}
+
+fn reaches(who: Who, unit: U) -> bool {
+    match who {
+        Who::Office | Who::Admin => true,
+        Who::LeaderInCharge | Who::LeadOfficer | Who::LeadHead => unit == U::Lead,
+        Who::OtherLeader | Who::OtherOfficer => unit == U::Other,
+        Who::CoopOfficer => unit == U::Coop,
+        Who::Anonymous => false,
+    }
+}
+
+struct Task {
+    kind: Kind,
+    child: bool,
+    id: i64,
+    marker: &'static str,
+    attachment: Option<i64>,
+}
+
+struct World {
+    tasks: Vec<Task>,
+    people: BTreeMap<Who, (i64, String)>,
+    units: BTreeMap<&'static str, i64>,
+    ledger: i64,
+}
+
+impl World {
+    fn kind_of(&self, task: i64) -> Option<Kind> {
+        self.tasks.iter().find(|t| t.id == task).map(|t| t.kind)
+    }
+
+    fn who_is(&self, person: i64) -> Option<Who> {
+        self.people.iter().find(|(_, (id, _))| *id == person).map(|(w, _)| *w)
+    }
+
+    fn unit(&self, u: U) -> i64 {
+        self.units[match u {
+            U::Lead => "lead",
+            U::Coop => "coop",
+            U::Other => "other",
+        }]
+    }
+
+    /// The markers a viewer must not find.
+    fn hidden(&self, who: Who) -> Vec<&'static str> {
+        self.tasks.iter().filter(|t| !sees(who, t.kind)).map(|t| t.marker).collect()
+    }
+
+    fn visible(&self, who: Who) -> usize {
+        self.tasks.iter().filter(|t| sees(who, t.kind)).count()
+    }
+}
+
+async fn build(app: &TestApp) -> World {
+    let mut units = BTreeMap::new();
+    for (k, name) in [("lead", "矩阵牵头局"), ("coop", "矩阵配合局"), ("other", "矩阵无关局"), ("gov", "矩阵政府办")]
+    {
+        units.insert(k, app.unit(name).await);
+    }
+    let ledger = app.post("/api/v1/ledgers", json!({"name": "矩阵台账", "issuer": "旗政府"})).await;
+    assert_eq!(ledger.status, StatusCode::CREATED, "{}", ledger.json);
+    let ledger = ledger.json["id"].as_i64().unwrap();
+    let spec: [(Who, &str, &str, Value); 8] = [
+        (Who::Office, "office", "gov", json!(["office"])),
+        (Who::Admin, "admin", "gov", json!(["admin"])),
+        (Who::LeaderInCharge, "leader_in_charge", "gov", json!(["leader"])),
+        (Who::OtherLeader, "other_leader", "gov", json!(["leader"])),
+        (Who::LeadOfficer, "lead_officer", "lead", json!(["officer"])),
+        (Who::LeadHead, "lead_head", "lead", json!(["unit_head"])),
+        (Who::CoopOfficer, "coop_officer", "coop", json!(["officer"])),
+        (Who::OtherOfficer, "other_officer", "other", json!(["officer"])),
+    ];
+    let mut people = BTreeMap::new();
+    for (i, (who, username, unit, roles)) in spec.into_iter().enumerate() {
+        let charge = match who {
+            Who::LeaderInCharge => json!([units["lead"]]),
+            Who::OtherLeader => json!([units["other"]]),
+            _ => json!([]),
+        };
+        let r = app
+            .post(
+                "/api/v1/people",
+                json!({"name": format!("矩阵{username}"), "username": username, "unit_id": units[unit],
+                       "roles": roles, "charge_units": charge, "email": format!("{username}@matrix.example"),
+                       "phone": format!("1380000{i:04}")}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+        let id = r.json["id"].as_i64().unwrap();
+        let token = format!("matrix-{username}-{}", std::process::id());
+        app.duban
+            .store()
+            .create_session(&duban_store::Session {
+                token_hash: duban_server::auth::token_hash(&token),
+                person_id: PersonId(id),
+                csrf: format!("csrf-{username}"),
+                created_at: jiff::Timestamp::UNIX_EPOCH,
+                expires_at: "2100-01-01T00:00:00Z".parse().unwrap(),
+            })
+            .await
+            .unwrap();
+        people.insert(who, (id, token));
+    }
+    app.clock.set(bj("2026-03-02T09:00"));
+    let mut tasks = Vec::new();
+    for kind in KINDS {
+        let named = kind != Kind::SecretUnnamed;
+        let (leader, responsible) = if named {
+            (json!(people[&Who::LeaderInCharge].0), json!(people[&Who::LeadOfficer].0))
+        } else {
+            (Value::Null, Value::Null)
+        };
+        let (pm, cm) = kind.markers();
+        let mut parent_id = Value::Null;
+        for (marker, child) in [(pm, false), (cm, true)] {
+            // Created in the store, as an import would: the API refuses a subtask under a task
+            // its caller cannot see, and the administrator who builds the world sees no 涉密.
+            let input: duban_domain::task::TaskInput = serde_json::from_value(json!({
+                "title": format!("矩阵{}任务{marker}", kind.classification()),
+                "ledger_id": ledger, "parent_id": parent_id,
+                "lead": [{"unit": units["lead"]}], "cooperating": [{"unit": units["coop"]}],
+                "classification": kind.classification(), "leader_id": leader, "responsible_person_id": responsible,
+                "deadline": "2026-12-31",
+            }))
+            .unwrap();
+            let t = app.duban.create_task(input, None).await.unwrap();
+            let id = t.task.id.0;
+            let attachment = if child {
+                None
+            } else {
+                let a = app
+                    .duban
+                    .attach(t.task.id, &format!("附件{marker}.pdf"), "application/pdf", b"%PDF-1.4".to_vec(), None)
+                    .await
+                    .unwrap();
+                Some(a.id)
+            };
+            tasks.push(Task { kind, child, id, marker, attachment });
+            parent_id = json!(id);
+        }
+    }
+    World { tasks, people, units, ledger }
+}
+
+/// What the matrix found wrong.
+#[derive(Default)]
+struct Findings {
+    requests: usize,
+    /// Surface → (leaks, other wrong answers), and the details.
+    by_surface: BTreeMap<&'static str, (usize, usize)>,
+    details: Vec<String>,
+}
+
+impl Findings {
+    fn leak(&mut self, surface: &'static str, detail: String) {
+        self.by_surface.entry(surface).or_default().0 += 1;
+        self.details.push(format!("LEAK {surface}: {detail}"));
+    }
+
+    fn wrong(&mut self, surface: &'static str, detail: String) {
+        self.by_surface.entry(surface).or_default().1 += 1;
+        self.details.push(format!("WRONG {surface}: {detail}"));
+    }
+
+    /// Every marker of `hidden` found in `body` is a leak.
+    fn search(&mut self, surface: &'static str, who: Who, what: &str, body: &str, hidden: &[&str]) {
+        for m in hidden {
+            if body.contains(m) {
+                self.leak(surface, format!("{who:?} {what}: {m} in the body"));
+            }
+        }
+    }
+
+    /// A status that should be `want`: a 2xx that should not be is a leak.
+    fn status(&mut self, surface: &'static str, who: Who, what: &str, got: StatusCode, want: StatusCode) {
+        if got == want {
+            return;
+        }
+        let detail = format!("{who:?} {what}: {got}, want {want}");
+        if got.is_success() && !want.is_success() { self.leak(surface, detail) } else { self.wrong(surface, detail) }
+    }
+
+    /// A count that should be `want`: more is a leak.
+    fn count(&mut self, surface: &'static str, who: Who, what: &str, got: u64, want: u64) {
+        if got == want {
+            return;
+        }
+        let detail = format!("{who:?} {what}: counted {got}, want {want}");
+        if got > want { self.leak(surface, detail) } else { self.wrong(surface, detail) }
+    }
+}
+
+struct Client<'a> {
+    app: &'a TestApp,
+    http: reqwest::Client,
+}
+
+struct Answer {
+    status: StatusCode,
+    body: String,
+    bytes: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+impl Client<'_> {
+    /// A request as `who`: the API with a bearer token, pages with the session cookie.
+    async fn send(&self, f: &mut Findings, w: &World, who: Who, req: Req<'_>) -> Answer {
+        f.requests += 1;
+        let method = reqwest::Method::from_bytes(req.method.as_bytes()).unwrap();
+        let mut r = self.http.request(method, format!("{}{}", self.app.base, req.path));
+        if let Some((_, token)) = w.people.get(&who) {
+            r = if req.path.starts_with("/api/") {
+                r.header("authorization", format!("Bearer {token}"))
+            } else {
+                r.header("cookie", format!("duban_session={token}"))
+            };
+        }
+        for (k, v) in req.headers {
+            r = r.header(*k, v.as_str());
+        }
+        r = match req.body {
+            Body::None => r,
+            Body::Json(v) => r.json(&v),
+            Body::Form(pairs) => r.form(&pairs),
+            Body::Raw(bytes) => r.header("content-type", "application/pdf").body(bytes),
+        };
+        let resp = r.send().await.unwrap();
+        let status = resp.status();
+        let bytes = resp.bytes().await.unwrap().to_vec();
+        Answer { status, body: String::from_utf8_lossy(&bytes).into_owned(), bytes }
+    }
+
+    async fn get(&self, f: &mut Findings, w: &World, who: Who, path: &str) -> Answer {
+        self.send(f, w, who, Req { method: "GET", path, headers: &[], body: Body::None }).await
+    }
+}
+
+enum Body {
+    None,
+    Json(Value),
+    Form(Vec<(String, String)>),
+    Raw(Vec<u8>),
+}
+
+struct Req<'a> {
+    method: &'a str,
+    path: &'a str,
+    headers: &'a [(&'a str, String)],
+    body: Body,
+}
+
+/// Every cell of every sheet of a workbook, as text.
+fn xlsx_text(bytes: &[u8]) -> String {
+    use calamine::{Reader, Xlsx};
+    let Ok(mut wb) = Xlsx::new(std::io::Cursor::new(bytes.to_vec())) else { return String::new() };
+    let mut out = String::new();
+    for name in wb.sheet_names() {
+        if let Ok(range) = wb.worksheet_range(&name) {
+            for row in range.rows() {
+                for c in row {
+                    out.push_str(&c.to_string());
+                    out.push('\t');
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The number in a page's heading after `before` (e.g. "共 " in "共 4 项").
+fn page_count(body: &str, before: &str) -> Option<u64> {
+    let i = body.find(before)? + before.len();
+    body[i..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok()
+}
+
+/// The reads: every list, count, task, history, attachment, work list, export and page.
+async fn reads(c: &Client<'_>, w: &World, f: &mut Findings) {
+    for who in WHO {
+        let anon = who == Who::Anonymous;
+        let hidden = w.hidden(who);
+        let visible = w.visible(who) as u64;
+        let api_denied = StatusCode::UNAUTHORIZED;
+        // Lists and counts.
+        for path in ["/api/v1/tasks?per_page=500", "/api/v1/tasks?q=ZQ&per_page=500", "/api/v1/tasks?light=red"] {
+            let a = c.get(f, w, who, path).await;
+            f.search("task list (API)", who, path, &a.body, &hidden);
+            if anon {
+                f.status("task list (API)", who, path, a.status, api_denied);
+            } else if !path.contains("light") {
+                f.count("task list (API)", who, path, a.json()["total"].as_u64().unwrap_or(0), visible);
+            }
+        }
+        // Subtasks of each task.
+        for t in w.tasks.iter().filter(|t| !t.child) {
+            let path = format!("/api/v1/tasks?parent={}", t.id);
+            let a = c.get(f, w, who, &path).await;
+            f.search("subtasks (API)", who, &path, &a.body, &hidden);
+            if !anon {
+                let want = u64::from(sees(who, t.kind));
+                f.count("subtasks (API)", who, &path, a.json()["total"].as_u64().unwrap_or(0), want);
+            }
+        }
+        // One task, its history, its actions, its attachments.
+        for t in &w.tasks {
+            let want = if anon {
+                api_denied
+            } else if sees(who, t.kind) {
+                StatusCode::OK
+            } else {
+                StatusCode::NOT_FOUND
+            };
+            for (surface, suffix) in [
+                ("task detail (API)", ""),
+                ("history (API)", "/events"),
+                ("actions (API)", "/actions"),
+                ("attachments list (API)", "/attachments"),
+            ] {
+                let path = format!("/api/v1/tasks/{}{suffix}", t.id);
+                let a = c.get(f, w, who, &path).await;
+                f.status(surface, who, &path, a.status, want);
+                f.search(surface, who, &path, &a.body, &hidden);
+            }
+            if let Some(att) = t.attachment {
+                let path = format!("/api/v1/attachments/{att}");
+                let a = c.get(f, w, who, &path).await;
+                f.status("attachment download (API)", who, &path, a.status, want);
+            }
+        }
+        // Work lists: only units and people within reach, only tasks the caller may see.
+        let lead_officer = w.people[&Who::LeadOfficer].0;
+        let mut asks: Vec<(String, bool)> = [U::Lead, U::Coop, U::Other]
+            .into_iter()
+            .map(|u| (format!("/api/v1/work?unit={}", w.unit(u)), reaches(who, u)))
+            .collect();
+        asks.push((format!("/api/v1/work?person={lead_officer}"), reaches(who, U::Lead)));
+        if let Some((me, _)) = w.people.get(&who) {
+            asks.push((format!("/api/v1/work?person={me}"), true));
+        }
+        for (path, allowed) in asks {
+            let a = c.get(f, w, who, &path).await;
+            let want = if anon {
+                api_denied
+            } else if allowed {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            f.status("work lists (API)", who, &path, a.status, want);
+            f.search("work lists (API)", who, &path, &a.body, &hidden);
+            if a.status == StatusCode::OK {
+                let j = a.json();
+                for list in ["to_sign", "to_report", "overdue", "returned"] {
+                    let shown = j[list]["items"].as_array().map(Vec::len).unwrap_or(0) as u64;
+                    let total = j[list]["total"].as_u64().unwrap_or(0);
+                    f.count("work lists (API)", who, &format!("{path} {list}"), total, shown);
+                }
+            }
+        }
+        // Routes that show no task: they must not start to.
+        for path in [
+            "/api/v1/units".to_string(),
+            "/api/v1/groups".into(),
+            "/api/v1/people".into(),
+            "/api/v1/ledgers".into(),
+            format!("/api/v1/ledgers/{}", w.ledger),
+            "/api/v1/rules".into(),
+            "/api/v1/suggest?text=矩阵涉密任务".into(),
+        ] {
+            let a = c.get(f, w, who, &path).await;
+            f.search("directory (API)", who, &path, &a.body, &hidden);
+        }
+        // Pages.
+        let page_denied = StatusCode::SEE_OTHER;
+        let overseer = matches!(who, Who::Office | Who::Admin | Who::LeaderInCharge | Who::OtherLeader);
+        for (surface, path, want, count) in [
+            ("desk", "/".to_string(), StatusCode::OK, None),
+            ("ledger page", "/tasks".into(), StatusCode::OK, Some("共 ")),
+            ("ledger page", "/tasks?q=ZQ".into(), StatusCode::OK, Some("共 ")),
+            ("ledger page", format!("/tasks?unit={}", w.unit(U::Lead)), StatusCode::OK, Some("共 ")),
+            ("map", format!("/map?ledger={}", w.ledger), StatusCode::OK, Some("<span class=\"count\">")),
+            ("map", format!("/map?ledger={}&group=section", w.ledger), StatusCode::OK, Some("<span class=\"count\">")),
+            ("statistics", "/stats".into(), if overseer { StatusCode::OK } else { StatusCode::FORBIDDEN }, Some("共 ")),
+            (
+                "supervision page",
+                "/supervision".into(),
+                if overseer { StatusCode::OK } else { StatusCode::FORBIDDEN },
+                None,
+            ),
+            (
+                "admin pages",
+                "/admin".into(),
+                if who == Who::Admin { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN },
+                None,
+            ),
+            (
+                "import page",
+                "/import".into(),
+                if matches!(who, Who::Office | Who::Admin) { StatusCode::OK } else { StatusCode::FORBIDDEN },
+                None,
+            ),
+        ] {
+            let a = c.get(f, w, who, &path).await;
+            f.status(surface, who, &path, a.status, if anon { page_denied } else { want });
+            f.search(surface, who, &path, &a.body, &hidden);
+            if let (Some(before), StatusCode::OK) = (count, a.status) {
+                let got = page_count(&a.body, before).unwrap_or(0);
+                // The map and the ledger's unit filter count what they show; all of it here.
+                f.count(surface, who, &path, got, visible);
+            }
+        }
+        for section in ["units", "users", "calendar", "rules", "audit"] {
+            let path = format!("/admin/{section}");
+            let a = c.get(f, w, who, &path).await;
+            f.search("admin pages", who, &path, &a.body, &hidden);
+        }
+        for t in &w.tasks {
+            let path = format!("/tasks/{}", t.id);
+            let want = if anon {
+                page_denied
+            } else if sees(who, t.kind) {
+                StatusCode::OK
+            } else {
+                StatusCode::NOT_FOUND
+            };
+            let a = c.get(f, w, who, &path).await;
+            f.status("task page", who, &path, a.status, want);
+            f.search("task page", who, &path, &a.body, &hidden);
+        }
+        let a = c.get(f, w, who, "/tasks.xlsx").await;
+        f.status("export (.xlsx)", who, "/tasks.xlsx", a.status, if anon { page_denied } else { StatusCode::OK });
+        let text = xlsx_text(&a.bytes);
+        f.search("export (.xlsx)", who, "/tasks.xlsx", &text, &hidden);
+        if a.status == StatusCode::OK {
+            let got = w.tasks.iter().filter(|t| text.contains(t.marker)).count() as u64;
+            f.count("export (.xlsx)", who, "/tasks.xlsx", got, visible);
+        }
+        // The public list: 公开 only, for everyone.
+        let a = c.get(f, w, who, "/public").await;
+        f.status("public page", who, "/public", a.status, StatusCode::OK);
+        let not_public: Vec<&str> = w.tasks.iter().filter(|t| t.kind != Kind::Public).map(|t| t.marker).collect();
+        f.search("public page", who, "/public", &a.body, &not_public);
+        f.count("public page", who, "/public", page_count(&a.body, "共 ").unwrap_or(0), 2);
+    }
+}
+
+/// The writes: each must answer a hidden task exactly as it answers a missing one.
+async fn writes(c: &Client<'_>, w: &World, f: &mut Findings) {
+    let missing = 999_999_i64;
+    for who in WHO {
+        let csrf = format!("csrf-{}", username(who));
+        // A write per surface, for a task id.
+        let attempts = |id: i64| -> Vec<(&'static str, String, String, Body)> {
+            vec![
+                (
+                    "actions (API)",
+                    "POST".into(),
+                    format!("/api/v1/tasks/{id}/actions"),
+                    Body::Json(json!({"action": "sign", "version": 999_999})),
+                ),
+                (
+                    "edit (API)",
+                    "PATCH".into(),
+                    format!("/api/v1/tasks/{id}?version=999999"),
+                    Body::Json(json!({"title": "改"})),
+                ),
+                ("withdraw (API)", "DELETE".into(), format!("/api/v1/tasks/{id}?version=999999"), Body::None),
+                (
+                    "attachment upload (API)",
+                    "POST".into(),
+                    format!("/api/v1/tasks/{id}/attachments?filename=x.pdf"),
+                    Body::Raw(Vec::new()),
+                ),
+                (
+                    "subtask (API)",
+                    "POST".into(),
+                    "/api/v1/tasks".into(),
+                    Body::Json(
+                        json!({"title": "矩阵写入的子任务", "parent_id": id, "lead": [{"unit": w.unit(U::Lead)}]}),
+                    ),
+                ),
+                (
+                    "action form (page)",
+                    "POST".into(),
+                    format!("/tasks/{id}/act"),
+                    Body::Form(vec![
+                        ("csrf".into(), csrf.clone()),
+                        ("action".into(), "sign".into()),
+                        ("version".into(), "999999".into()),
+                    ]),
+                ),
+                (
+                    "督办 by hand (page)",
+                    "POST".into(),
+                    format!("/tasks/{id}/supervise"),
+                    Body::Form(vec![("csrf".into(), csrf.clone()), ("text".into(), "请加快办理".into())]),
+                ),
+                ("upload form (page)", "POST".into(), format!("/tasks/{id}/files?csrf={csrf}"), Body::Raw(Vec::new())),
+            ]
+        };
+        let mut baseline = Vec::new();
+        for (surface, method, path, body) in attempts(missing) {
+            let a = c.send(f, w, who, Req { method: &method, path: &path, headers: &[], body }).await;
+            baseline.push((surface, a.status, a.json()["error"]["code"].clone()));
+        }
+        for t in &w.tasks {
+            let visible = sees(who, t.kind);
+            for ((surface, method, path, body), (_, missing_status, missing_code)) in
+                attempts(t.id).into_iter().zip(&baseline)
+            {
+                let a = c.send(f, w, who, Req { method: &method, path: &path, headers: &[], body }).await;
+                let what = format!("{method} {path}");
+                f.search(surface, who, &what, &a.body, &w.hidden(who));
+                if visible {
+                    continue;
+                }
+                if a.status != *missing_status || a.json()["error"]["code"] != *missing_code {
+                    let detail = format!(
+                        "{who:?} {what} on a hidden task: {} {}, on a missing one {missing_status} {missing_code}",
+                        a.status,
+                        a.json()["error"]["code"]
+                    );
+                    if a.status.is_success() || a.status.is_redirection() {
+                        f.leak(surface, detail);
+                    } else {
+                        f.wrong(surface, detail);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn username(who: Who) -> &'static str {
+    match who {
+        Who::Office => "office",
+        Who::Admin => "admin",
+        Who::LeaderInCharge => "leader_in_charge",
+        Who::OtherLeader => "other_leader",
+        Who::LeadOfficer => "lead_officer",
+        Who::LeadHead => "lead_head",
+        Who::CoopOfficer => "coop_officer",
+        Who::OtherOfficer => "other_officer",
+        Who::Anonymous => "",
+    }
+}
+
+/// Every message in the outbox goes to someone who may see its task, and says of it only what
+/// its channel may carry.
+async fn messages(app: &TestApp, w: &World, f: &mut Findings) -> usize {
+    let all = app.duban.store().list_messages(None, 100_000).await.unwrap();
+    for m in &all {
+        let m = &m.message;
+        let surface = match m.channel.as_str() {
+            "inbox" => "notices: inbox",
+            "email" => "notices: e-mail",
+            _ => "notices: SMS",
+        };
+        let (Some(task), Some(person)) = (m.task_id, m.person_id) else { continue };
+        let Some(kind) = w.kind_of(task.0) else { continue };
+        let who = w.who_is(person.0).unwrap_or(Who::Anonymous);
+        let text = format!("{} {}", m.subject, m.body);
+        let what = format!("{} {} to {who:?} about task {}", m.kind, m.channel, task.0);
+        if !sees(who, kind) {
+            f.leak(surface, format!("{what}: the recipient may not see the task"));
+        }
+        f.search(surface, who, &what, &text, &w.hidden(who));
+        if kind.secret() && m.channel != "inbox" {
+            for t in w.tasks.iter().filter(|t| t.kind == kind) {
+                if text.contains(t.marker) {
+                    f.leak(surface, format!("{what}: a 涉密 title over {}", m.channel));
+                }
+            }
+        }
+    }
+    // The named people do hear of their 涉密 task, in the inbox.
+    for who in [Who::LeaderInCharge, Who::LeadOfficer] {
+        let got = all.iter().any(|m| {
+            m.message.channel == "inbox"
+                && m.message.person_id == Some(PersonId(w.people[&who].0))
+                && m.message.task_id.and_then(|t| w.kind_of(t.0)) == Some(Kind::SecretNamed)
+        });
+        if !got {
+            f.wrong("notices: inbox", format!("{who:?} named on the 涉密 task heard nothing of it"));
+        }
+    }
+    all.len()
+}
+
+async fn run_matrix(app: TestApp) {
+    let w = build(&app).await;
+    // Reminders in the warning window, then 督办 notices once signing is overdue (in working
+    // hours), all delivered to the inbox before the pages are read.
+    let d = &app.duban;
+    d.tick(bj("2026-03-04T10:00")).await.unwrap();
+    app.clock.set(bj("2026-03-06T09:00"));
+    let r = d.tick(bj("2026-03-06T09:00")).await.unwrap();
+    assert!(!r.notices.is_empty(), "the pass issued no notice: {r:?}");
+    let c = Client {
+        app: &app,
+        http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+    };
+    let mut f = Findings::default();
+    reads(&c, &w, &mut f).await;
+    writes(&c, &w, &mut f).await;
+    let n = messages(&app, &w, &mut f).await;
+    eprintln!("access matrix on {}: {} requests, {} messages checked", app.duban.store().backend(), f.requests, n);
+    for (surface, (leaks, wrong)) in &f.by_surface {
+        eprintln!("  {surface}: {leaks} leaks, {wrong} other wrong answers");
+    }
+    for d in &f.details {
+        eprintln!("  {d}");
+    }
+    assert!(f.details.is_empty(), "{} findings (see above)", f.details.len());
+}
+
+#[tokio::test]
+async fn no_role_sees_or_changes_a_task_it_may_not_on_sqlite() {
+    run_matrix(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn no_role_sees_or_changes_a_task_it_may_not_on_postgres() {
+    let Some(app) = spawn_app_on_postgres().await else { return };
+    run_matrix(app).await;
+}
