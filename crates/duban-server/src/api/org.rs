@@ -91,11 +91,13 @@ async fn update_person(
     Path(id): Path<i64>,
     Json(input): Json<PersonInput>,
 ) -> ApiResult<Json<Person>> {
-    Ok(Json(d.store().update_person(PersonId(id), &input.parse()?).await?))
+    // The last administrator keeps the role (409), as on the pages.
+    Ok(Json(d.update_person(PersonId(id), &input.parse()?).await?))
 }
 
+/// Deactivates a person and ends their sessions; the last administrator cannot be (409).
 async fn deactivate_person(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<StatusCode> {
-    d.store().deactivate_person(PersonId(id)).await?;
+    d.deactivate_person(PersonId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
