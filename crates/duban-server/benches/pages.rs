@@ -85,8 +85,8 @@ async fn main() {
     );
     // Progress reports on some public tasks and a supervision pass, so the pages have them.
     duban.tick(now).await.unwrap();
-    duban.set_password(office.id, "bench-password").await.unwrap();
-    let session = duban.sign_in("office", "bench-password").await.unwrap();
+    duban.set_password(office.id, "Bench-Pass-2026").await.unwrap();
+    let session = duban.sign_in("office", "Bench-Pass-2026").await.unwrap();
     let cookie = format!("duban_session={}", session.token);
     let app = duban_server::startup::app(duban.clone());
     let pages = [

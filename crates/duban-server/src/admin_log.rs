@@ -119,13 +119,17 @@ impl Duban {
         Ok(r)
     }
 
-    /// Adds a person, with a first password if given (checked by the caller first; never logged).
+    /// Adds a person, with a first password if given (checked against the password rule before the
+/// person is made; never logged).
     pub async fn admin_add_person(
         &self,
         by: Actor<'_>,
         p: &NewPerson,
         password: Option<&str>,
     ) -> Result<Person, Error> {
+        if let Some(pw) = password {
+            crate::auth::check_password(&p.username, pw)?;
+        }
         let made = self.store().create_person(p).await?;
         if let Some(pw) = password {
             self.set_password(made.id, pw).await?;
@@ -138,7 +142,7 @@ impl Duban {
     /// Changes a person's unit, roles or other fields.
     pub async fn admin_edit_person(&self, by: Actor<'_>, id: PersonId, p: &NewPerson) -> Result<Person, Error> {
         let before = self.store().get_person(id).await?;
-        let after = self.store().update_person(id, p).await?;
+        let after = self.update_person(id, p).await?;
         self.record_admin(
             by,
             admin_kind::USER_UPDATE,
@@ -160,7 +164,7 @@ impl Duban {
 
     pub async fn admin_deactivate(&self, by: Actor<'_>, id: PersonId) -> Result<(), Error> {
         let before = self.store().get_person(id).await?;
-        self.store().deactivate_person(id).await?;
+        self.deactivate_person(id).await?;
         let after = self.store().get_person(id).await?;
         self.record_admin(
             by,

@@ -160,6 +160,24 @@ impl From<Synchronous> for duban_store_sqlite::Durability {
 #[serde(deny_unknown_fields)]
 pub struct ServerConfig {
     pub bind: String,
+    /// Mark the session cookies `Secure`: set it when users reach Duban over HTTPS (through a
+    /// reverse proxy that terminates TLS). Off by default, for plain HTTP on an intranet.
+    #[serde(default)]
+    pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` header names the real client (for sign-in
+    /// throttling). Empty by default: the peer address is the client, and the header is ignored.
+    #[serde(default)]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl ServerConfig {
+    /// The settings the web front takes from this section.
+    pub fn web_settings(&self) -> crate::auth::WebSettings {
+        crate::auth::WebSettings {
+            secure_cookies: self.secure_cookies,
+            trusted_proxies: self.trusted_proxies.iter().map(|ip| ip.to_canonical()).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -202,7 +220,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             database: DatabaseConfig { url: DatabaseUrl::new("sqlite:duban.db"), synchronous: Synchronous::Full },
-            server: ServerConfig { bind: "127.0.0.1:8080".into() },
+            server: ServerConfig { bind: "127.0.0.1:8080".into(), secure_cookies: false, trusted_proxies: vec![] },
             rules: RulesConfig { profile: duban_domain::policy::DEFAULT_PROFILE.into(), file: None },
             calendar: CalendarConfig { unknown_years: UnknownYears::Error },
             log: LogConfig { level: "info".into() },
@@ -282,6 +300,27 @@ mod tests {
             assert_eq!(c.server.bind, "127.0.0.1:7000");
             assert_eq!(c.rules.profile, "naiman-2025");
             assert_eq!(c.log.level, "info");
+            assert!(!c.server.secure_cookies && c.server.trusted_proxies.is_empty());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn secure_cookies_and_trusted_proxies_are_read_and_bad_addresses_refused() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "duban.toml",
+                "[server]\nbind = \"0.0.0.0:9000\"\nsecure_cookies = true\ntrusted_proxies = [\"10.0.0.1\", \"::1\"]",
+            )?;
+            let c = Config::load(Some(Path::new("duban.toml"))).map_err(|e| e.to_string())?;
+            let w = c.server.web_settings();
+            assert!(w.secure_cookies);
+            assert_eq!(
+                w.trusted_proxies,
+                vec!["10.0.0.1".parse::<std::net::IpAddr>().unwrap(), "::1".parse().unwrap()]
+            );
+            jail.create_file("bad.toml", "[server]\nbind = \"x\"\ntrusted_proxies = [\"proxy.local\"]")?;
+            assert!(Config::load(Some(Path::new("bad.toml"))).is_err());
             Ok(())
         });
     }

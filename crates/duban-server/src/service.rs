@@ -95,6 +95,8 @@ pub struct Duban {
     /// Every task with its schedule, for the pages that show a whole ledger at once (battle
     /// map, statistics, supervision); reloaded when the tasks' fingerprint changes.
     snapshot: tokio::sync::Mutex<Option<Arc<Snapshot>>>,
+    /// Sign-in throttling, turns at password hashing, and the web front's settings.
+    pub(crate) guard: crate::auth::Guard,
 }
 
 /// A task's light at `now`: none once it is closed, suspended or withdrawn.
@@ -163,6 +165,7 @@ impl Duban {
             clock,
             unknown_years,
             snapshot: tokio::sync::Mutex::new(None),
+            guard: crate::auth::Guard::default(),
         };
         d.reschedule_if_changed(&files).await?;
         Ok(d)

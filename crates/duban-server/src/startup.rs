@@ -31,7 +31,10 @@ impl Application {
     /// Serves until `shutdown` completes, then finishes the requests in flight.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let app = app(self.duban).layer(TraceLayer::new_for_http());
-        axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await
+        // The peer's address reaches the handlers (sign-in throttling per client).
+        axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
     }
 }
 
@@ -44,9 +47,18 @@ pub fn app(duban: Arc<Duban>) -> axum::Router {
 }
 
 /// Headers on every response: no framing, no sniffing, and only this server's own scripts,
-/// styles and images (nothing is fetched from outside).
+/// styles and images (nothing is fetched from outside). Nothing is stored by caches unless the
+/// handler said otherwise (the stylesheet and script do): pages and API answers carry personal
+/// data. Every 429 says when to come back.
 async fn security_headers(mut resp: Response) -> Response {
+    let too_many = resp.status() == axum::http::StatusCode::TOO_MANY_REQUESTS;
     let h = resp.headers_mut();
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if too_many && !h.contains_key(header::RETRY_AFTER) {
+        h.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));

@@ -130,6 +130,8 @@ pub trait Store: Send + Sync + 'static {
     /// The session with this token hash, if it has not expired at `now`.
     async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    /// Ends every session of a person (password reset, deactivation); returns how many.
+    async fn delete_sessions_of(&self, person: PersonId) -> Result<u64>;
 
     // Calendar data imported by administrators.
     async fn add_calendar_file(&self, f: &CalendarFile, note: &str, at: Timestamp) -> Result<i64>;

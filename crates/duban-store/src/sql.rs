@@ -1806,6 +1806,15 @@ macro_rules! sql_store {
                     Ok(())
                 }
 
+                async fn delete_sessions_of(&self, person: PersonId) -> Result<u64> {
+                    let done = sqlx::query("DELETE FROM sessions WHERE person_id = $1")
+                        .bind(person.0)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err("delete sessions"))?;
+                    Ok(done.rows_affected())
+                }
+
                 async fn add_calendar_file(&self, f: &CalendarFile, note: &str, at: Timestamp) -> Result<i64> {
                     sqlx::query_scalar("INSERT INTO calendar_files (imported_at, note, content) VALUES ($1, $2, $3) RETURNING id")
                         .bind(ms(at))

@@ -200,7 +200,9 @@ const SAMPLES: &[Sample] = &[
 /// The demo's password for a user: printed when the demo starts, so anyone can sign in as any
 /// role. Only for the demo database.
 pub fn demo_password(username: &str) -> String {
-    format!("duban-{username}")
+    // The password rule refuses a password that contains the user name, so the demo's spell
+    // it backwards: office → Duban-eciffo-2026.
+    format!("Duban-{}-2026", username.chars().rev().collect::<String>())
 }
 
 /// People for every role.

@@ -223,6 +223,7 @@ async fn open(config: &Config, url: &str) -> Result<Arc<Duban>, Failure> {
     let policy = config.policy()?;
     let duban = Duban::new(store, policy, Arc::new(SystemClock), config.calendar.unknown_years).await?;
     duban.set_channels(duban_server::notify::Channels::from_config(&config.notify)?);
+    duban.set_web_settings(config.server.web_settings());
     Ok(Arc::new(duban))
 }
 
@@ -422,9 +423,7 @@ async fn user(config: &Config, cmd: cli::UserCmd) -> Result<(), Failure> {
                 charge_units: vec![],
             };
             let fields = input.parse()?;
-            if password.chars().count() < 8 {
-                return Err(Failure::Input("密码至少 8 位".into()));
-            }
+            duban_server::auth::check_password(&fields.username, &password)?;
             let p = duban.admin_add_person(Actor::CommandLine, &fields, Some(&password)).await?;
             say!("已添加用户 {}（{}），可以登录", p.fields.username, p.fields.name);
             Ok(())

@@ -296,8 +296,25 @@ async fn the_first_administrator_is_added_from_the_command_line_and_can_sign_in(
     let short = add("short", &[]);
     assert_eq!(short.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&short.stderr).contains("密码至少 8 位"));
-    let o = add("root-password-1", &[]);
+    // The password rule applies: not the user name inside, not a common password.
+    let named = add("Root-2026-x", &[]);
+    assert_eq!(named.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&named.stderr).contains("不能包含用户名"));
+    let common = add("Admin@123", &[]);
+    assert_eq!(common.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&common.stderr).contains("常见密码"));
+    let o = add("Topsecret-1", &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let store = std::sync::Arc::new(duban_store_sqlite::SqliteStore::connect(&url).await.unwrap());
+    let d = duban_server::service::Duban::new(
+        store,
+        duban_domain::policy::Policy::builtin("x-district-2022").unwrap(),
+        std::sync::Arc::new(duban_server::SystemClock),
+        duban_domain::calendar::UnknownYears::Error,
+    )
+    .await
+    .unwrap();
+    let before = d.sign_in("root", "Topsecret-1").await.unwrap();
     // The password can be reset from standard input, and it is never echoed.
     let mut child = Command::new(env!("CARGO_BIN_EXE_duban"))
         .args(["user", "password", "root", "--database", &url])
@@ -308,20 +325,13 @@ async fn the_first_administrator_is_added_from_the_command_line_and_can_sign_in(
         .spawn()
         .unwrap();
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(b"root-password-2\n").unwrap();
+    child.stdin.take().unwrap().write_all(b"Topsecret-2\n").unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
-    assert!(!String::from_utf8_lossy(&out.stdout).contains("root-password-2"));
-    let store = std::sync::Arc::new(duban_store_sqlite::SqliteStore::connect(&url).await.unwrap());
-    let d = duban_server::service::Duban::new(
-        store,
-        duban_domain::policy::Policy::builtin("x-district-2022").unwrap(),
-        std::sync::Arc::new(duban_server::SystemClock),
-        duban_domain::calendar::UnknownYears::Error,
-    )
-    .await
-    .unwrap();
-    assert!(d.sign_in("root", "root-password-1").await.is_err());
-    let s = d.sign_in("root", "root-password-2").await.unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Topsecret-2"));
+    // The reset ended the session opened with the old password.
+    assert!(d.session(&before.token).await.unwrap().is_none(), "a session outlived the password reset");
+    assert!(d.sign_in("root", "Topsecret-1").await.is_err());
+    let s = d.sign_in("root", "Topsecret-2").await.unwrap();
     assert!(s.person.fields.roles.contains(&duban_domain::org::Role::Admin));
 }

@@ -1,11 +1,14 @@
 //! Who is calling the API. Every route but `/healthz`, the OpenAPI document and signing in needs
 //! a session: `Authorization: Bearer <token>` from `POST /api/v1/session`, or the pages' session
 //! cookie. What the caller may change depends on their roles ([`allowed`]); what they may read is
-//! scoped like the pages ([`crate::access`]).
+//! scoped like the pages ([`crate::access`]). A write made with the session cookie (rather than
+//! a bearer token) must carry the session's CSRF token in the `X-CSRF-Token` header, so another
+//! site cannot make a signed-in browser write.
 
 use super::errors::ApiError;
 use super::extract::Json;
 use super::{ApiResult, AppState};
+use crate::auth::ClientAddr;
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
@@ -54,6 +57,28 @@ pub fn allowed(method: &Method, path: &str, roles: &[Role]) -> bool {
     office
 }
 
+/// The header a cookie-authenticated write carries the session's CSRF token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+fn is_safe(m: &Method) -> bool {
+    matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn csrf_matches(headers: &axum::http::HeaderMap, expected: &str) -> bool {
+    let given = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    !expected.is_empty()
+        && given.len() == expected.len()
+        && given.bytes().zip(expected.bytes()).fold(0, |a, (x, y)| a | (x ^ y)) == 0
+}
+
+fn csrf_refused() -> Response {
+    let body = serde_json::json!({"error": {
+        "code": Error::Forbidden.code(),
+        "message": "使用登录 Cookie 修改数据时，须在请求头 X-CSRF-Token 中提供本次会话的 CSRF 令牌",
+    }});
+    (StatusCode::FORBIDDEN, axum::Json(body)).into_response()
+}
+
 fn bearer(req: &Request) -> Option<String> {
     let h = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     h.strip_prefix("Bearer ").map(|t| t.trim().to_string())
@@ -64,10 +89,17 @@ pub async fn require_caller(State(d): State<AppState>, mut req: Request, next: N
     if is_public(req.uri().path()) || !req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }
-    let token = bearer(&req).or_else(|| crate::web::session_cookie(req.headers()).map(str::to_string));
+    let by_bearer = bearer(&req);
+    let by_cookie = by_bearer.is_none();
+    let token = by_bearer.or_else(|| crate::web::session_cookie(req.headers()).map(str::to_string));
     let person = match token {
         Some(t) => match d.session(&t).await {
-            Ok(Some((_, p))) => p,
+            Ok(Some((s, p))) => {
+                if by_cookie && !is_safe(req.method()) && !csrf_matches(req.headers(), &s.csrf) {
+                    return csrf_refused();
+                }
+                p
+            }
             Ok(None) => return ApiError::from(Error::Unauthenticated).into_response(),
             Err(e) => return ApiError::from(e).into_response(),
         },
@@ -98,8 +130,12 @@ struct SessionOut {
     person: Person,
 }
 
-async fn sign_in(State(d): State<AppState>, Json(c): Json<Credentials>) -> ApiResult<(StatusCode, Json<SessionOut>)> {
-    let s = d.sign_in(&c.username, &c.password).await?;
+async fn sign_in(
+    State(d): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    Json(c): Json<Credentials>,
+) -> ApiResult<(StatusCode, Json<SessionOut>)> {
+    let s = d.sign_in_from(&c.username, &c.password, client).await?;
     Ok((StatusCode::CREATED, Json(SessionOut { token: s.token, expires_at: s.session.expires_at, person: s.person })))
 }
 
@@ -129,5 +165,17 @@ mod tests {
         assert!(!allowed(&Method::POST, "/api/v1/calendar", &office));
         assert!(allowed(&Method::POST, "/api/v1/people", &admin));
         assert!(allowed(&Method::DELETE, "/api/v1/units/3", &admin));
+    }
+
+    #[test]
+    fn the_csrf_header_must_match_exactly() {
+        let mut h = axum::http::HeaderMap::new();
+        assert!(!csrf_matches(&h, "abc"));
+        h.insert(CSRF_HEADER, "abd".parse().unwrap());
+        assert!(!csrf_matches(&h, "abc"));
+        assert!(!csrf_matches(&h, ""));
+        h.insert(CSRF_HEADER, "abc".parse().unwrap());
+        assert!(csrf_matches(&h, "abc"));
+        assert!(is_safe(&Method::GET) && !is_safe(&Method::POST) && !is_safe(&Method::DELETE));
     }
 }

@@ -70,6 +70,10 @@ impl IntoResponse for ApiError {
             _ => {}
         }
         let status = self.status.unwrap_or_else(|| status_of(code));
-        (status, Json(serde_json::json!({ "error": body }))).into_response()
+        let mut resp = (status, Json(serde_json::json!({ "error": body }))).into_response();
+        if let Error::TooManyAttempts { retry_after_secs } = e {
+            resp.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after_secs.into());
+        }
+        resp
     }
 }

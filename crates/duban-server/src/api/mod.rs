@@ -20,7 +20,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use std::sync::Arc;
 
-pub use extract::{MAX_UPLOAD, Upload, upload};
+pub use extract::{MAX_UPLOAD, Upload, UploadForm, clean_file_name, upload, upload_form};
 
 pub type AppState = Arc<Duban>;
 type ApiResult<T> = Result<T, errors::ApiError>;

@@ -105,6 +105,7 @@ async fn update_person(
     Path(id): Path<i64>,
     Json(input): Json<PersonInput>,
 ) -> ApiResult<Json<Person>> {
+    // The last administrator keeps the role (409), as on the pages.
     Ok(Json(d.admin_edit_person(Actor::Person(&c.0), PersonId(id), &input.parse()?).await?))
 }
 

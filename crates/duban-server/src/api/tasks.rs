@@ -131,7 +131,8 @@ async fn attachments(
     Ok(Json(d.store().list_attachments(TaskId(id)).await?))
 }
 
-/// The file itself, with its name for the browser's download (RFC 6266, UTF-8 names encoded).
+/// The file itself, as a download with its name (RFC 6266, UTF-8 names encoded), served as
+/// `application/octet-stream` unless its type is known to be harmless, with `nosniff`.
 async fn download(
     State(d): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -142,14 +143,11 @@ async fn download(
         Error::NotFound { .. } => Error::not_found("附件"),
         e => e,
     })?;
-    let encoded = crate::web::percent_encode(&a.name);
-    let disposition = format!("attachment; filename*=UTF-8''{encoded}");
+    // Always a download, never shown in the page's origin; and a type browsers do not run.
+    let disposition = super::extract::attachment_disposition(&super::extract::clean_file_name(&a.name));
     let mut resp = data.into_response();
     let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&a.content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(super::extract::safe_content_type(&a.content_type)));
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }

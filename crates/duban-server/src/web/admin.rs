@@ -6,7 +6,7 @@ use super::errors::render;
 use super::{AppState, CsrfParam, Nav, Viewer, WebError};
 use crate::admin_log::Actor;
 use askama::Template;
-use axum::extract::{Form, Path, Query, Request, State};
+use axum::extract::{Form, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use duban_domain::Error;
@@ -276,22 +276,17 @@ pub async fn add_unit(State(d): State<AppState>, v: Viewer, Form(f): Form<UnitFo
 }
 
 /// An uploaded text file: its name and its UTF-8 content.
-async fn uploaded_text(req: Request, d: &AppState, missing: &str, not_text: &str) -> Result<(String, String), Error> {
-    let file = crate::api::upload(req, d, missing).await?;
+fn uploaded_text(file: Result<crate::api::Upload, Error>, not_text: &str) -> Result<(String, String), Error> {
+    let file = file?;
     let text = String::from_utf8(file.bytes.to_vec()).map_err(|_| Error::invalid("file", not_text))?;
     Ok((file.name, text))
 }
 
-pub async fn import_units(
-    State(d): State<AppState>,
-    v: Viewer,
-    Query(p): Query<CsrfParam>,
-    req: Request,
-) -> PageResult {
+pub async fn import_units(State(d): State<AppState>, v: Viewer, req: Request) -> PageResult {
     admin(&v)?;
-    v.check_csrf(&p.csrf)?;
+    let file = super::checked_upload(req, &d, &v, "请选择单位名录文件").await?;
     let r = async {
-        let (name, text) = uploaded_text(req, &d, "请选择单位名录文件", "单位名录须为 UTF-8 编码的 TOML 文件").await?;
+        let (name, text) = uploaded_text(file, "单位名录须为 UTF-8 编码的 TOML 文件")?;
         let r = d.admin_import_units(Actor::Person(&v.person), &text, &name).await?;
         Ok(format!(
             "已导入：新增单位 {} 个、单位组 {} 个，名称和别名 {} 个",
@@ -319,9 +314,7 @@ pub async fn add_user(State(d): State<AppState>, v: Viewer, Form(pairs): Form<Ve
     };
     let password = get("password");
     let r = async {
-        if password.chars().count() < 8 {
-            return Err(Error::invalid("password", "密码至少 8 位"));
-        }
+        crate::auth::check_password(&input.username, &password)?;
         let p = d.admin_add_person(Actor::Person(&v.person), &input.parse()?, Some(&password)).await?;
         Ok(format!("已添加用户“{}”（{}）", p.fields.name, p.fields.username))
     }
@@ -347,7 +340,7 @@ pub async fn reset_password(
     let r = d
         .admin_set_password(Actor::Person(&v.person), PersonId(id), &f.password)
         .await
-        .map(|()| "密码已重设".to_string());
+        .map(|()| "密码已重设，其登录会话已全部结束".to_string());
     outcome(&d, &v, "users", r).await
 }
 
@@ -362,21 +355,16 @@ pub async fn deactivate(
     let r = if id == v.person.id.0 {
         Err(Error::invalid("person", "不能停用自己的账号"))
     } else {
-        d.admin_deactivate(Actor::Person(&v.person), PersonId(id)).await.map(|()| "已停用".to_string())
+        d.admin_deactivate(Actor::Person(&v.person), PersonId(id)).await.map(|()| "已停用，其登录会话已全部结束".to_string())
     };
     outcome(&d, &v, "users", r).await
 }
 
-pub async fn import_calendar(
-    State(d): State<AppState>,
-    v: Viewer,
-    Query(p): Query<CsrfParam>,
-    req: Request,
-) -> PageResult {
+pub async fn import_calendar(State(d): State<AppState>, v: Viewer, req: Request) -> PageResult {
     admin(&v)?;
-    v.check_csrf(&p.csrf)?;
+    let file = super::checked_upload(req, &d, &v, "请选择日历文件").await?;
     let r = async {
-        let (name, text) = uploaded_text(req, &d, "请选择日历文件", "日历文件须为 UTF-8 编码的 JSON").await?;
+        let (name, text) = uploaded_text(file, "日历文件须为 UTF-8 编码的 JSON")?;
         let cal = CalendarFile::parse_json(&text)?;
         let r = d.admin_import_calendar(Actor::Person(&v.person), cal, &name).await?;
         Ok(format!("已导入 {:?} 年；现有数据：{}；重算了 {} 项在办任务的时限", r.years, r.coverage, r.rescheduled))

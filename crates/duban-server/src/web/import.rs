@@ -3,10 +3,10 @@
 //! server between the two steps and a failed commit shows the page again with every correction.
 
 use super::errors::render;
-use super::{AppState, CsrfParam, Nav, Viewer, WebError};
+use super::{AppState, Nav, Viewer, WebError};
 use crate::imports::ImportReport;
 use askama::Template;
-use axum::extract::{Form, Query, Request, State};
+use axum::extract::{Form, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use duban_domain::Error;
@@ -80,10 +80,9 @@ pub async fn form(v: Viewer) -> PageResult {
     Ok(render(&page(&v, None, &[], None), StatusCode::OK))
 }
 
-pub async fn preview(State(d): State<AppState>, v: Viewer, Query(p): Query<CsrfParam>, req: Request) -> PageResult {
+pub async fn preview(State(d): State<AppState>, v: Viewer, req: Request) -> PageResult {
     office(&v)?;
-    v.check_csrf(&p.csrf)?;
-    let result = match crate::api::upload(req, &d, "请选择要导入的文件").await {
+    let result = match super::checked_upload(req, &d, &v, "请选择要导入的文件").await? {
         Ok(file) => d.preview_import(&file.bytes, &file.name, None).await,
         Err(e) => Err(e),
     };

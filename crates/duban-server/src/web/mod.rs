@@ -3,8 +3,9 @@
 //! stylesheet is compiled into the binary and served from `/static/`, so nothing is fetched from
 //! outside.
 //!
-//! Sign-in gives an HttpOnly, SameSite=Lax session cookie; every form carries the session's CSRF
-//! token (the sign-in form a token of its own, double-submitted in a cookie). What a viewer sees
+//! Sign-in gives an HttpOnly, SameSite=Lax session cookie (`Secure` behind HTTPS); every form
+//! carries the session's CSRF token in its body (the sign-in form a token of its own,
+//! double-submitted in a cookie). After sign-in only a path on this site is followed. What a viewer sees
 //! is scoped by [`crate::access`].
 
 mod admin;
@@ -127,17 +128,38 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
     cookie(headers, SESSION_COOKIE)
 }
 
-/// A `Set-Cookie` value for a cookie only the server reads.
-fn set_cookie(name: &str, value: &str, max_age_secs: i64) -> HeaderValue {
-    HeaderValue::from_str(&format!("{name}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age_secs}"))
+/// A `Set-Cookie` value for a cookie only the server reads; `Secure` when served over HTTPS
+/// (`server.secure_cookies`).
+fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{name}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age_secs}{secure}"))
         .unwrap_or(HeaderValue::from_static(""))
 }
 
-/// The CSRF token of a form sent as multipart, where it travels in the query string.
+/// The CSRF token of a plain form that carries nothing else. Multipart forms (uploads) carry it
+/// as a field of the body too, read by [`crate::api::upload`]; never in the URL, which reaches logs.
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct CsrfParam {
     pub csrf: String,
+}
+
+/// Reads a page's upload form and checks its CSRF token (a field of the body) before anything is
+/// done with the file. A body that cannot be read at all (too large, not a form) changes
+/// nothing, so its error is shown as the inner error without a token.
+pub async fn checked_upload(
+    req: axum::extract::Request,
+    d: &AppState,
+    v: &Viewer,
+    missing: &str,
+) -> Result<Result<crate::api::Upload, duban_domain::Error>, WebError> {
+    match crate::api::upload_form(req, d).await {
+        Ok(form) => {
+            v.check_csrf(&form.csrf)?;
+            Ok(form.file.ok_or_else(|| duban_domain::Error::invalid("file", missing)))
+        }
+        Err(e) => Ok(Err(e)),
+    }
 }
 
 /// The signed-in person looking at a page.

@@ -8,6 +8,7 @@ use super::{
     AppState, LOGIN_COOKIE, Nav, SESSION_COOKIE, Viewer, WebError, cookie, percent_encode, see_other, set_cookie,
 };
 use crate::api::tasks::ListParams;
+use crate::auth::ClientAddr;
 use crate::lifecycle::ActionInput;
 use crate::service::TaskView;
 use askama::Template;
@@ -32,9 +33,16 @@ fn random_hex() -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-/// Only paths on this site are followed after sign-in.
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/" }
+/// Only paths on this site are followed after sign-in: a single leading `/`, no `\\` (which
+/// browsers read as `/`), no control characters or white space (browsers drop tabs and line
+/// breaks from URLs, so `/\t/evil.example` would become `//evil.example`); anything else goes to
+/// the desk.
+pub fn safe_next(next: &str) -> &str {
+    let same_site = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace());
+    if same_site { next } else { "/" }
 }
 
 // ---- Sign-in ----
@@ -55,7 +63,7 @@ pub struct NextParam {
     next: String,
 }
 
-fn login_page(next: &str, username: &str, error: Option<String>, status: StatusCode) -> Response {
+fn login_page(d: &AppState, next: &str, username: &str, error: Option<String>, status: StatusCode) -> Response {
     let token = random_hex();
     let page = LoginPage {
         nav: Nav::new(None, "/login"),
@@ -65,12 +73,13 @@ fn login_page(next: &str, username: &str, error: Option<String>, status: StatusC
         token: token.clone(),
     };
     let mut resp = render(&page, status);
-    resp.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, &token, 3600));
+    let secure = d.web_settings().secure_cookies;
+    resp.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, &token, 3600, secure));
     resp
 }
 
-pub async fn login_form(Query(p): Query<NextParam>) -> Response {
-    login_page(&p.next, "", None, StatusCode::OK)
+pub async fn login_form(State(d): State<AppState>, Query(p): Query<NextParam>) -> Response {
+    login_page(&d, &p.next, "", None, StatusCode::OK)
 }
 
 #[derive(Deserialize)]
@@ -89,21 +98,31 @@ impl std::fmt::Debug for LoginForm {
     }
 }
 
-pub async fn login(State(d): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+pub async fn login(
+    State(d): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
     if f.csrf.is_empty() || cookie(&headers, LOGIN_COOKIE) != Some(f.csrf.as_str()) {
-        return login_page(&f.next, &f.username, Some("登录页面已过期，请重新输入".into()), StatusCode::FORBIDDEN);
+        return login_page(&d, &f.next, &f.username, Some("登录页面已过期，请重新输入".into()), StatusCode::FORBIDDEN);
     }
-    match d.sign_in(&f.username, &f.password).await {
+    let secure = d.web_settings().secure_cookies;
+    match d.sign_in_from(&f.username, &f.password, client).await {
         Ok(s) => {
             let mut resp = see_other(safe_next(&f.next));
             let age = crate::auth::SESSION_HOURS * 3600;
-            resp.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &s.token, age));
-            resp.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, "", 0));
+            resp.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &s.token, age, secure));
+            resp.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, "", 0, secure));
             resp
         }
         Err(e) => {
             let status = crate::api::errors::status_of(e.code());
-            login_page(&f.next, &f.username, Some(e.to_string()), status)
+            let mut resp = login_page(&d, &f.next, &f.username, Some(e.to_string()), status);
+            if let Error::TooManyAttempts { retry_after_secs } = e {
+                resp.headers_mut().insert(header::RETRY_AFTER, retry_after_secs.into());
+            }
+            resp
         }
     }
 }
@@ -114,7 +133,7 @@ pub async fn logout(State(d): State<AppState>, v: Viewer, headers: HeaderMap, Fo
         d.sign_out(token).await?;
     }
     let mut resp = see_other("/login");
-    resp.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0));
+    resp.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0, d.web_settings().secure_cookies));
     Ok(resp)
 }
 
@@ -631,16 +650,11 @@ pub async fn supervise(
     }
 }
 
-pub async fn upload(
-    State(d): State<AppState>,
-    v: Viewer,
-    Path(id): Path<i64>,
-    Query(p): Query<CsrfParam>,
-    req: Request,
-) -> PageResult {
-    v.check_csrf(&p.csrf)?;
+pub async fn upload(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, req: Request) -> PageResult {
+    // The token travels in the form's body (never the URL); a form without it does nothing.
+    let file = super::checked_upload(req, &d, &v, "请选择要上传的文件").await?;
     d.visible_task(&v.person, TaskId(id)).await?;
-    let result = match crate::api::upload(req, &d, "请选择要上传的文件").await {
+    let result = match file {
         Ok(file) => d.attach(TaskId(id), &file.name, &file.content_type, file.bytes.to_vec(), Some(v.person.id)).await,
         Err(e) => Err(e),
     };

@@ -67,3 +67,146 @@ async fn repeated_failures_make_the_account_wait_before_the_next_attempt() {
     assert!(matches!(d.sign_in("wang", "guess-7").await, Err(Error::Invalid { .. })));
     d.sign_in("wang", "奈曼旗2026!").await.unwrap();
 }
+
+/// A client that connects from a loopback address of its own (all of 127.0.0.0/8 is loopback),
+/// so the server sees a different client address for each.
+fn client_from(last_octet: u8) -> reqwest::Client {
+    reqwest::Client::builder().local_address(std::net::IpAddr::from([127, 0, 0, last_octet])).build().unwrap()
+}
+
+async fn api_sign_in(app: &TestApp, client: &reqwest::Client, username: &str, password: &str) -> reqwest::Response {
+    client
+        .post(format!("{}/api/v1/session", app.base))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn simultaneous_guesses_are_counted_before_they_are_checked() {
+    let app = spawn_app().await;
+    let d = app.duban.clone();
+    let p = person(&app).await;
+    d.set_password(p, "奈曼旗2026!").await.unwrap();
+    // Fifty guesses at once from one client: only the five free ones are even checked.
+    let guesses = (0..50).map(|i| {
+        let d = d.clone();
+        tokio::spawn(async move { d.sign_in("wang", &format!("guess-{i}")).await })
+    });
+    let mut checked = 0;
+    for g in guesses {
+        match g.await.unwrap() {
+            Err(Error::Invalid { .. }) => checked += 1,
+            Err(Error::TooManyAttempts { .. }) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(checked, 5, "every guess past the fifth must wait, however many arrive at once");
+}
+
+#[tokio::test]
+async fn a_storm_from_other_addresses_does_not_lock_the_user_out_of_their_own() {
+    let app = spawn_app().await;
+    let p = person(&app).await;
+    app.duban.set_password(p, "奈曼旗2026!").await.unwrap();
+    // Ten other addresses guess six times each: each of them is made to wait …
+    for octet in 2..12 {
+        let c = client_from(octet);
+        let mut statuses = Vec::new();
+        for i in 0..6 {
+            statuses.push(api_sign_in(&app, &c, "wang", &format!("guess-{i}")).await.status().as_u16());
+        }
+        assert_eq!(statuses, [422, 422, 422, 422, 422, 429], "from 127.0.0.{octet}");
+    }
+    // … but the user, from their own address, signs in with the right password at once.
+    let r = api_sign_in(&app, &client_from(1), "wang", "奈曼旗2026!").await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+}
+
+#[tokio::test]
+async fn unknown_and_known_names_get_the_same_answers_and_every_429_says_when() {
+    let app = spawn_app().await;
+    let p = person(&app).await;
+    app.duban.set_password(p, "奈曼旗2026!").await.unwrap();
+    let c = client_from(20);
+    let mut answers = Vec::new();
+    for name in ["wang", "nobody"] {
+        let mut seen = Vec::new();
+        for i in 0..7 {
+            let r = api_sign_in(&app, &c, name, &format!("guess-{i}")).await;
+            let status = r.status().as_u16();
+            let retry = r.headers().get("retry-after").map(|v| v.to_str().unwrap().to_string());
+            let body: serde_json::Value = r.json().await.unwrap();
+            app.check_documented("post", "/api/v1/session", reqwest::StatusCode::from_u16(status).unwrap(), &body);
+            if status == 429 {
+                assert_eq!(retry.as_deref(), Some("30"), "{name}: a 429 says when to come back");
+            }
+            seen.push((status, body["error"]["code"].clone(), body["error"]["message"].clone()));
+        }
+        answers.push(seen);
+    }
+    assert_eq!(answers[0], answers[1], "an unknown name is answered exactly like a known one");
+    assert_eq!(answers[0][5].0, 429);
+}
+
+#[tokio::test]
+async fn weak_passwords_are_refused_with_the_reason() {
+    let app = spawn_app().await;
+    let d = &app.duban;
+    let p = person(&app).await;
+    for (password, reason) in [
+        ("        ", "不能为空"),
+        ("password", "三类"),
+        ("Password@123", "常见密码"),
+        ("woaini1314", "三类"),
+        ("Woaini1314!", "常见密码"),
+        ("Wang-2026-x", "用户名"),
+        (" Naiman-2026 ", "首尾"),
+    ] {
+        match d.set_password(p, password).await {
+            Err(Error::Invalid { message, .. }) => assert!(message.contains(reason), "{password:?}: {message}"),
+            other => panic!("{password:?} was not refused: {other:?}"),
+        }
+    }
+    d.set_password(p, "Naiman-2026").await.unwrap();
+}
+
+#[tokio::test]
+async fn a_password_reset_or_deactivation_ends_every_session_of_that_person() {
+    let app = spawn_app().await;
+    let d = &app.duban;
+    let p = person(&app).await;
+    d.set_password(p, "奈曼旗2026!").await.unwrap();
+    let web = d.sign_in("wang", "奈曼旗2026!").await.unwrap();
+    let api = d.sign_in("wang", "奈曼旗2026!").await.unwrap();
+    d.set_password(p, "奈曼旗2027!").await.unwrap();
+    assert!(d.session(&web.token).await.unwrap().is_none(), "the reset ends the sessions");
+    assert!(d.session(&api.token).await.unwrap().is_none());
+    // Deactivation through the API removes the sessions themselves, not only their use.
+    let s = d.sign_in("wang", "奈曼旗2027!").await.unwrap();
+    let r = app.send("delete", &format!("/api/v1/people/{}", p.0), None, &[]).await;
+    assert_eq!(r.status, 204, "{}", r.json);
+    let stored = d.store().session(&duban_server::auth::token_hash(&s.token), d.now()).await.unwrap();
+    assert!(stored.is_none(), "the deactivated person's session is gone");
+}
+
+#[tokio::test]
+async fn the_last_administrator_cannot_be_demoted_or_deactivated_through_the_api() {
+    let app = spawn_app().await;
+    let root = app.get("/api/v1/people").await.json[0].clone();
+    assert_eq!(root["username"], "root");
+    let id = root["id"].as_i64().unwrap();
+    let put = |roles: serde_json::Value| json!({"name": "系统管理员", "username": "root", "roles": roles});
+    let r = app.send("put", &format!("/api/v1/people/{id}"), Some(put(json!(["office"]))), &[]).await;
+    assert_eq!((r.status.as_u16(), code(&r)), (409, "conflict"), "{}", r.json);
+    assert!(r.json["error"]["message"].as_str().unwrap().contains("唯一的管理员"));
+    let r = app.send("delete", &format!("/api/v1/people/{id}"), None, &[]).await;
+    assert_eq!((r.status.as_u16(), code(&r)), (409, "conflict"), "{}", r.json);
+    assert_eq!(app.get(&format!("/api/v1/people/{id}")).await.json["active"], true);
+    // With a second administrator, the first may step down.
+    let r = app.post("/api/v1/people", json!({"name": "副管理员", "username": "deputy", "roles": ["admin"]})).await;
+    assert_eq!(r.status, 201, "{}", r.json);
+    let r = app.send("put", &format!("/api/v1/people/{id}"), Some(put(json!(["office"]))), &[]).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+}

@@ -84,7 +84,7 @@ async fn person(app: &TestApp, username: &str, unit: Option<i64>, roles: Value) 
         .post("/api/v1/people", json!({"name": username, "username": username, "unit_id": unit, "roles": roles}))
         .await;
     let id = PersonId(r.json["id"].as_i64().unwrap());
-    app.duban.set_password(id, &format!("pw-{username}-2026")).await.unwrap();
+    app.duban.set_password(id, &format!("pw-{}-2026", username.chars().rev().collect::<String>())).await.unwrap();
     id
 }
 
@@ -118,7 +118,7 @@ async fn signing_in_opens_the_desk_and_a_wrong_password_is_explained_in_chinese(
     let r = b.sign_in("officer_a", "wrong").await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("用户名或密码不正确"));
-    let r = b.sign_in("officer_a", "pw-officer_a-2026").await;
+    let r = b.sign_in("officer_a", "pw-a_reciffo-2026").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let set: Vec<_> = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
     assert!(
@@ -128,7 +128,7 @@ async fn signing_in_opens_the_desk_and_a_wrong_password_is_explained_in_chinese(
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("工作台") && page.contains("待签收") && page.contains("甲局内部任务"));
     // The sign-in form refuses a post without its own token.
-    let r = Browser::new(&app).post("/login", &[("username", "officer_a"), ("password", "pw-officer_a-2026")]).await;
+    let r = Browser::new(&app).post("/login", &[("username", "officer_a"), ("password", "pw-a_reciffo-2026")]).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // Signing out ends the session.
     let csrf = b.csrf().await;
@@ -142,7 +142,7 @@ async fn an_officer_sees_their_units_tasks_and_never_another_units_internal_or_a
     let app = spawn_app().await;
     let w = world(&app).await;
     let mut b = Browser::new(&app);
-    b.sign_in("officer_a", "pw-officer_a-2026").await;
+    b.sign_in("officer_a", "pw-a_reciffo-2026").await;
     let (_, ledger) = b.get("/tasks").await;
     assert!(ledger.contains("甲局内部任务"));
     assert!(!ledger.contains("乙局内部任务") && !ledger.contains("乙局公开任务") && !ledger.contains("涉密任务"));
@@ -151,12 +151,12 @@ async fn an_officer_sees_their_units_tasks_and_never_another_units_internal_or_a
     assert_eq!(b.get(&format!("/tasks/{}", w.a_internal["id"])).await.0, StatusCode::OK);
     // The office sees every unit's tasks, but not the secret one it is not named on.
     let mut office = Browser::new(&app);
-    office.sign_in("office", "pw-office-2026").await;
+    office.sign_in("office", "pw-eciffo-2026").await;
     let (_, ledger) = office.get("/tasks").await;
     assert!(ledger.contains("甲局内部任务") && ledger.contains("乙局内部任务") && !ledger.contains("涉密任务"));
     // The person named on the secret task sees it, though their unit does not lead it.
     let mut named = Browser::new(&app);
-    named.sign_in("named", "pw-named-2026").await;
+    named.sign_in("named", "pw-deman-2026").await;
     assert_eq!(named.get(&format!("/tasks/{}", w.secret["id"])).await.0, StatusCode::OK);
     let _ = (w.unit_a, w.officer_a);
 }
@@ -177,7 +177,7 @@ async fn a_form_without_the_csrf_token_is_refused_and_one_with_it_acts() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let mut b = Browser::new(&app);
-    b.sign_in("officer_a", "pw-officer_a-2026").await;
+    b.sign_in("officer_a", "pw-a_reciffo-2026").await;
     let path = format!("/tasks/{}/act", w.a_internal["id"]);
     let version = w.a_internal["version"].to_string();
     let r = b.post(&path, &[("action", "sign"), ("version", &version)]).await;
@@ -206,7 +206,7 @@ async fn the_ledger_exports_an_xlsx_in_the_familiar_layout() {
     let app = spawn_app().await;
     world(&app).await;
     let mut b = Browser::new(&app);
-    b.sign_in("office", "pw-office-2026").await;
+    b.sign_in("office", "pw-eciffo-2026").await;
     let r = b.client.get(format!("{}/tasks.xlsx", app.base)).header("cookie", &b.cookie).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let bytes = r.bytes().await.unwrap().to_vec();
@@ -250,10 +250,10 @@ async fn an_administrator_manages_units_users_and_sees_the_calendar_and_rules() 
     let w = world(&app).await;
     person(&app, "admin", None, json!(["admin"])).await;
     let mut officer = Browser::new(&app);
-    officer.sign_in("officer_a", "pw-officer_a-2026").await;
+    officer.sign_in("officer_a", "pw-a_reciffo-2026").await;
     assert_eq!(officer.get("/admin/users").await.0, StatusCode::FORBIDDEN);
     let mut b = Browser::new(&app);
-    b.sign_in("admin", "pw-admin-2026").await;
+    b.sign_in("admin", "pw-nimda-2026").await;
     let csrf = b.csrf().await;
     // A unit, then a user in it who can sign in.
     let r = b
@@ -290,12 +290,12 @@ async fn an_administrator_manages_units_users_and_sees_the_calendar_and_rules() 
                 ("username", "liu"),
                 ("unit", &unit),
                 ("role", "officer"),
-                ("password", "liu-password"),
+                ("password", "Wenlv-2026!"),
             ],
         )
         .await;
     assert!(r.text().await.unwrap().contains("已添加用户“刘经办”"));
-    let r = Browser::new(&app).sign_in("liu", "liu-password").await;
+    let r = Browser::new(&app).sign_in("liu", "Wenlv-2026!").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     // Their roles change; the unit is renamed; a unit in use cannot be deleted, an unused one can.
     let liu = app.duban.store().list_people().await.unwrap().into_iter().find(|p| p.fields.username == "liu").unwrap();
@@ -337,7 +337,7 @@ async fn the_office_issues_a_numbered_notice_by_hand_and_the_unit_is_told() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let mut office = Browser::new(&app);
-    office.sign_in("office", "pw-office-2026").await;
+    office.sign_in("office", "pw-eciffo-2026").await;
     let csrf = office.csrf().await;
     let path = format!("/tasks/{}/supervise", w.a_internal["id"]);
     let r = office.post(&path, &[("csrf", &csrf), ("text", " ")]).await;
@@ -353,7 +353,7 @@ async fn the_office_issues_a_numbered_notice_by_hand_and_the_unit_is_told() {
     assert!(sup.contains("督〔2026〕1号") && sup.contains("未答复"));
     // A unit officer has no such form and may not post it.
     let mut officer = Browser::new(&app);
-    officer.sign_in("officer_a", "pw-officer_a-2026").await;
+    officer.sign_in("officer_a", "pw-a_reciffo-2026").await;
     let (_, page) = officer.get(&format!("/tasks/{}", w.a_internal["id"])).await;
     assert!(!page.contains("发出督办单"));
     let csrf = officer.csrf().await;
@@ -368,7 +368,7 @@ async fn an_administrator_changes_the_rules_and_open_tasks_are_rescheduled_and_i
     let w = world(&app).await;
     person(&app, "admin", None, json!(["admin"])).await;
     let mut b = Browser::new(&app);
-    b.sign_in("admin", "pw-admin-2026").await;
+    b.sign_in("admin", "pw-nimda-2026").await;
     let csrf = b.csrf().await;
     let sign_due = |t: &Value| {
         t["stages"].as_array().unwrap().iter().find(|s| s["stage"] == "sign").unwrap()["due"]
@@ -425,4 +425,231 @@ async fn the_in_memory_copy_follows_a_change_of_rules() {
     assert_eq!(due(&d.snapshot().await.unwrap()), "2026-03-05");
     d.set_rules(Some("profile = \"x-district-2022\"\n[[rules]]\nid = \"sign\"\nduration = \"1wd\"\n")).await.unwrap();
     assert_eq!(due(&d.snapshot().await.unwrap()), "2026-03-03");
+}
+
+/// Signs in through the form with a `next` of one's choosing; returns the `Location` answered.
+async fn location_after_sign_in(app: &TestApp, next: &str) -> Option<String> {
+    let b = Browser::new(app);
+    let r = b.client.get(format!("{}/login", b.base)).send().await.unwrap();
+    let login_cookie = cookie_of(&r, "duban_login").unwrap();
+    let token = hidden(&r.text().await.unwrap(), "csrf");
+    let r = b
+        .client
+        .post(format!("{}/login", b.base))
+        .header("cookie", format!("duban_login={login_cookie}"))
+        .form(&[("username", "office"), ("password", "pw-eciffo-2026"), ("next", next), ("csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "next = {next:?}");
+    r.headers().get("location").map(|v| v.to_str().unwrap().to_string())
+}
+
+#[tokio::test]
+async fn after_sign_in_only_a_path_on_this_site_is_followed() {
+    let app = spawn_app().await;
+    world(&app).await;
+    for evil in [
+        "/\t/evil.example",
+        "/\r\n/evil.example",
+        "/\n/evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example/",
+        "/ /evil.example",
+        "/\u{3000}/evil.example",
+    ] {
+        assert_eq!(location_after_sign_in(&app, evil).await.as_deref(), Some("/"), "next = {evil:?}");
+    }
+    assert_eq!(location_after_sign_in(&app, "/tasks?status=assigned").await.as_deref(), Some("/tasks?status=assigned"));
+    // The form itself does not carry a bad next forward.
+    let (_, page) = Browser::new(&app).get("/login?next=/%09/evil.example").await;
+    assert_eq!(hidden(&page, "next"), "/");
+}
+
+#[tokio::test]
+async fn cookies_are_secure_behind_https_and_signed_in_answers_are_not_cached() {
+    let app = spawn_app().await;
+    world(&app).await;
+    let mut b = Browser::new(&app);
+    let r = b.sign_in("office", "pw-eciffo-2026").await;
+    let set: Vec<String> = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    assert!(set.iter().all(|c| !c.contains("Secure")), "plain HTTP by default: {set:?}");
+    let r = b.client.get(format!("{}/tasks", b.base)).header("cookie", &b.cookie).send().await.unwrap();
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let r = app.client.get(format!("{}/api/v1/tasks", app.base)).send().await.unwrap();
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    // The stylesheet may still be cached.
+    let r = app.client.get(format!("{}/static/duban.css", app.base)).send().await.unwrap();
+    assert!(r.headers()["cache-control"].to_str().unwrap().contains("max-age"));
+    // Behind HTTPS (server.secure_cookies) every cookie is Secure.
+    app.duban.set_web_settings(duban_server::auth::WebSettings { secure_cookies: true, trusted_proxies: vec![] });
+    let mut b = Browser::new(&app);
+    let r = b.client.get(format!("{}/login", b.base)).send().await.unwrap();
+    assert!(r.headers()["set-cookie"].to_str().unwrap().contains("; Secure"));
+    let r = b.sign_in("office", "pw-eciffo-2026").await;
+    let set: Vec<String> = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    assert!(set.iter().any(|c| c.starts_with("duban_session=") && c.contains("; Secure")), "{set:?}");
+    assert!(set.iter().all(|c| c.contains("; Secure")), "{set:?}");
+}
+
+#[tokio::test]
+async fn an_api_write_with_the_session_cookie_needs_the_csrf_header() {
+    let app = spawn_app().await;
+    world(&app).await;
+    let mut b = Browser::new(&app);
+    b.sign_in("office", "pw-eciffo-2026").await;
+    let csrf = b.csrf().await;
+    let url = format!("{}/api/v1/ledgers", app.base);
+    let post = |token: Option<&str>| {
+        let mut r = b.client.post(&url).header("cookie", &b.cookie).json(&json!({"name": "伪造的台账"}));
+        if let Some(t) = token {
+            r = r.header("x-csrf-token", t);
+        }
+        r.send()
+    };
+    for token in [None, Some("forged")] {
+        let r = post(token).await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "token {token:?}");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "forbidden");
+        assert!(body["error"]["message"].as_str().unwrap().contains("X-CSRF-Token"));
+    }
+    assert!(app.duban.store().list_ledgers().await.unwrap().is_empty(), "nothing was written");
+    let r = post(Some(&csrf)).await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    // Reading with the cookie needs no token.
+    let r = b.client.get(&url).header("cookie", &b.cookie).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+/// Posts a multipart form with a file (and the token as a body field, if given).
+async fn upload(
+    b: &Browser,
+    path: &str,
+    csrf: Option<&str>,
+    name: &str,
+    mime: &str,
+    bytes: &[u8],
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new();
+    if let Some(t) = csrf {
+        form = form.text("csrf", t.to_string());
+    }
+    let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()).mime_str(mime).unwrap();
+    form = form.part("file", part);
+    b.client.post(format!("{}{path}", b.base)).header("cookie", &b.cookie).multipart(form).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn upload_forms_carry_the_token_in_the_body_and_files_download_as_attachments() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let mut b = Browser::new(&app);
+    b.sign_in("officer_a", "pw-a_reciffo-2026").await;
+    let id = w.a_internal["id"].as_i64().unwrap();
+    let (_, page) = b.get(&format!("/tasks/{id}")).await;
+    assert!(!page.contains("?csrf="), "no token in a URL");
+    let csrf = hidden(&page, "csrf");
+    let path = format!("/tasks/{id}/files");
+    let script = b"<script>alert(document.cookie)</script>";
+    // Without the token in the body nothing is attached, even with the token in the URL.
+    let r = upload(&b, &path, None, "x.html", "text/html", script).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = upload(&b, &format!("{path}?csrf={csrf}"), None, "x.html", "text/html", script).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(app.duban.store().list_attachments(duban_domain::ids::TaskId(id)).await.unwrap().is_empty());
+    // With it, the file is attached; its name loses the right-to-left override.
+    let r = upload(&b, &path, Some(&csrf), "报告\u{202E}lmth.pdf", "text/html", script).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r =
+        upload(&b, &path, Some(&csrf), "图.svg", "image/svg+xml", b"<svg xmlns='http://www.w3.org/2000/svg'/>").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = upload(&b, &path, Some(&csrf), "方案.pdf", "application/pdf", b"%PDF-1.4").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let files = app.duban.store().list_attachments(duban_domain::ids::TaskId(id)).await.unwrap();
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["报告lmth.pdf", "图.svg", "方案.pdf"]);
+    // HTML and SVG download as opaque bytes, never shown in the app's origin; PDF keeps its type.
+    let mut types = Vec::new();
+    for f in &files {
+        let r = b
+            .client
+            .get(format!("{}/api/v1/attachments/{}", b.base, f.id))
+            .header("cookie", &b.cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let h = r.headers();
+        let disposition = h["content-disposition"].to_str().unwrap();
+        assert!(
+            disposition.starts_with("attachment; filename=\"") && disposition.contains("; filename*=UTF-8''"),
+            "{disposition}"
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        types.push(h["content-type"].to_str().unwrap().to_string());
+    }
+    assert_eq!(types, ["application/octet-stream", "application/octet-stream", "application/pdf"]);
+}
+
+#[tokio::test]
+async fn administrators_upload_forms_take_the_token_from_the_body() {
+    let app = spawn_app().await;
+    world(&app).await;
+    person(&app, "admin", None, json!(["admin"])).await;
+    let mut b = Browser::new(&app);
+    b.sign_in("admin", "pw-nimda-2026").await;
+    let csrf = b.csrf().await;
+    let (_, page) = b.get("/admin/units").await;
+    assert!(!page.contains("?csrf="), "no token in a URL");
+    let toml = "title = \"测试名录\"\n[[unit]]\nname = \"旗档案史志馆\"\nkind = \"institution\"\n";
+    let r = upload(&b, "/admin/units/import", None, "units.toml", "application/toml", toml.as_bytes()).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(app.duban.store().resolve_name("旗档案史志馆").await.unwrap().is_none());
+    let r = upload(&b, "/admin/units/import", Some(&csrf), "units.toml", "application/toml", toml.as_bytes()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("已导入"));
+    assert!(app.duban.store().resolve_name("旗档案史志馆").await.unwrap().is_some());
+    let r = upload(&b, "/admin/calendar/import", None, "cal.json", "application/json", b"{}").await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = upload(&b, "/admin/calendar/import", Some(&csrf), "cal.json", "application/json", b"{}").await;
+    assert_ne!(r.status(), StatusCode::FORBIDDEN, "the token in the body is accepted");
+    // The office's document import likewise.
+    let mut office = Browser::new(&app);
+    office.sign_in("office", "pw-eciffo-2026").await;
+    let csrf = office.csrf().await;
+    let doc = "关于落实的通知\n一、（一）优化服务。牵头单位：旗行政审批和政务服务局。\n".as_bytes();
+    let r = upload(&office, "/import/preview", None, "doc.txt", "text/plain", doc).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = upload(&office, "/import/preview", Some(&csrf), "doc.txt", "text/plain", doc).await;
+    assert_ne!(r.status(), StatusCode::FORBIDDEN, "the token in the body is accepted");
+}
+
+#[tokio::test]
+async fn an_administrators_reset_or_deactivation_ends_the_persons_sessions_and_weak_passwords_are_explained() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    person(&app, "admin", None, json!(["admin"])).await;
+    let mut officer = Browser::new(&app);
+    officer.sign_in("officer_a", "pw-a_reciffo-2026").await;
+    assert_eq!(officer.get("/tasks").await.0, StatusCode::OK);
+    let mut b = Browser::new(&app);
+    b.sign_in("admin", "pw-nimda-2026").await;
+    let csrf = b.csrf().await;
+    let reset = format!("/admin/users/{}/password", w.officer_a);
+    let r = b.post(&reset, &[("csrf", &csrf), ("password", "officer_a-2026!")]).await;
+    let page = r.text().await.unwrap();
+    assert!(page.contains("密码不能包含用户名"), "{page}");
+    assert_eq!(officer.get("/tasks").await.0, StatusCode::OK, "a refused reset changes nothing");
+    let r = b.post(&reset, &[("csrf", &csrf), ("password", "Naiman-2026-x")]).await;
+    assert!(r.text().await.unwrap().contains("密码已重设"));
+    assert_eq!(officer.get("/tasks").await.0, StatusCode::SEE_OTHER, "the old session ended with the reset");
+    officer.sign_in("officer_a", "Naiman-2026-x").await;
+    assert_eq!(officer.get("/tasks").await.0, StatusCode::OK);
+    let r = b.post(&format!("/admin/users/{}/deactivate", w.officer_a), &[("csrf", &csrf)]).await;
+    assert!(r.text().await.unwrap().contains("已停用"));
+    let token = officer.cookie.trim_start_matches("duban_session=").to_string();
+    let stored = app.duban.store().session(&duban_server::auth::token_hash(&token), app.duban.now()).await.unwrap();
+    assert!(stored.is_none(), "deactivation removed the session");
 }
