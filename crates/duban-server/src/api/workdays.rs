@@ -7,6 +7,7 @@ use super::{ApiResult, AppState};
 use crate::service::CalendarImport;
 use axum::Router;
 use axum::extract::State;
+use axum::extract::rejection::StringRejection;
 use axum::routing::{get, post};
 use duban_domain::Error;
 use duban_domain::calendar::CalendarFile;
@@ -73,8 +74,8 @@ async fn between(State(d): State<AppState>, Query(p): Query<BetweenParams>) -> A
     Ok(Json(Answer { input: serde_json::json!({"from": from, "to": to}), result: r.value, provisional: r.provisional }))
 }
 
-async fn import(State(d): State<AppState>, body: String) -> ApiResult<Json<CalendarImport>> {
-    let file = CalendarFile::parse_json(&body).map_err(Error::from)?;
+async fn import(State(d): State<AppState>, body: Result<String, StringRejection>) -> ApiResult<Json<CalendarImport>> {
+    let file = CalendarFile::parse_json(&body?).map_err(Error::from)?;
     Ok(Json(d.import_calendar(file, "API").await?))
 }
 
