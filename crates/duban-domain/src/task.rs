@@ -185,10 +185,67 @@ pub struct MilestoneInput {
 pub const MAX_TITLE_CHARS: usize = 500;
 pub const MAX_TEXT_CHARS: usize = 20_000;
 pub const MAX_NUMBER_CHARS: usize = 40;
+/// Reasons and comments given with an action or a withdrawal (办理情况, 退回理由, 撤销原因 …).
+pub const MAX_COMMENT_CHARS: usize = 5_000;
+/// Milestones (节点目标) of one task.
+pub const MAX_MILESTONES: usize = 50;
+/// Quantified targets (量化指标) of one task, each at most [`MAX_TITLE_CHARS`] long.
+pub const MAX_TARGETS: usize = 50;
+/// Lead or cooperating units and groups of one task (the directory of seed 003 has 87 units).
+pub const MAX_PARTIES: usize = 200;
+/// The first and last year a task's dates (received, deadline, milestones, a new deadline) may
+/// fall in. The built-in calendar covers 2015–2026 and administrators import later years, so
+/// this leaves a wide margin either side while keeping year 0000 or 9999 out: such a date would
+/// stretch every timeline (the battle map draws one tick per month) to thousands of years.
+pub const FIRST_YEAR: i16 = 2000;
+pub const LAST_YEAR: i16 = 2100;
 
 /// Parses a date written `YYYY-MM-DD`.
 pub fn parse_date(field: &str, s: &str) -> Result<Date, Error> {
     s.trim().parse().map_err(|_| Error::invalid(field, format!("日期“{s}”格式不对，应为 YYYY-MM-DD")))
+}
+
+/// Checks that a task's date lies within [`FIRST_YEAR`]–[`LAST_YEAR`].
+pub fn check_task_date(field: &str, d: Date) -> Result<Date, Error> {
+    if (FIRST_YEAR..=LAST_YEAR).contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(Error::invalid(field, format!("日期 {d} 超出允许范围（{FIRST_YEAR}–{LAST_YEAR} 年）")))
+    }
+}
+
+/// Parses a task's date: `YYYY-MM-DD` within [`FIRST_YEAR`]–[`LAST_YEAR`].
+pub fn parse_task_date(field: &str, s: &str) -> Result<Date, Error> {
+    check_task_date(field, parse_date(field, s)?)
+}
+
+/// Checks a free-text field's length (reasons, comments), counted in characters.
+pub fn check_length(field: &str, label: &str, v: &str, max: usize) -> Result<(), Error> {
+    if v.chars().count() > max {
+        return Err(Error::invalid(field, format!("{label}过长（最多 {max} 字）")));
+    }
+    Ok(())
+}
+
+fn check_count(field: &str, label: &str, n: usize, max: usize) -> Result<(), Error> {
+    if n > max {
+        return Err(Error::invalid(field, format!("{label}过多（最多 {max} 个）")));
+    }
+    Ok(())
+}
+
+fn check_targets(targets: Vec<String>) -> Result<Vec<String>, Error> {
+    let targets: Vec<String> = targets.into_iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
+    check_count("targets", "量化指标", targets.len(), MAX_TARGETS)?;
+    for t in &targets {
+        check_length("targets", "量化指标", t, MAX_TITLE_CHARS)?;
+    }
+    Ok(targets)
+}
+
+/// Checks the number of lead or cooperating units and groups.
+pub fn check_parties(field: &str, label: &str, v: &[Party]) -> Result<(), Error> {
+    check_count(field, label, v.len(), MAX_PARTIES)
 }
 
 /// Parses an instant: RFC 3339 (`2026-02-13T16:00:00+08:00`), or a local Beijing time
@@ -212,9 +269,7 @@ fn text_field(field: &str, label: &str, v: Option<String>, max: usize, required:
     if required && v.is_empty() {
         return Err(Error::invalid(field, format!("{label}不能为空")));
     }
-    if v.chars().count() > max {
-        return Err(Error::invalid(field, format!("{label}过长（最多 {max} 字）")));
-    }
+    check_length(field, label, &v, max)?;
     Ok(v)
 }
 
@@ -233,13 +288,22 @@ impl TaskInput {
         let complexity = pick(self.complexity).map(|s| s.parse()).transpose()?.unwrap_or(Complexity::General);
         let classification =
             pick(self.classification).map(|s| s.parse()).transpose()?.unwrap_or(Classification::Internal);
-        let deadline = pick(self.deadline).map(|s| parse_date("deadline", &s)).transpose()?;
-        let received_at =
-            pick(self.received_at).map(|s| parse_instant("received_at", &s, tz)).transpose()?.unwrap_or(now);
+        let deadline = pick(self.deadline).map(|s| parse_task_date("deadline", &s)).transpose()?;
+        let received_at = match pick(self.received_at) {
+            Some(s) => {
+                let t = parse_instant("received_at", &s, tz)?;
+                check_task_date("received_at", t.to_zoned(tz.clone()).date())?;
+                t
+            }
+            None => now,
+        };
+        check_count("milestones", "节点目标", self.milestones.len(), MAX_MILESTONES)?;
+        check_parties("lead", "牵头单位", &self.lead)?;
+        check_parties("cooperating", "配合单位", &self.cooperating)?;
         let mut milestones = Vec::with_capacity(self.milestones.len());
         for m in self.milestones {
             milestones.push(Milestone {
-                due: parse_date("milestones", &m.due)?,
+                due: parse_task_date("milestones", &m.due)?,
                 text: text_field("milestones", "节点目标", Some(m.text), MAX_TITLE_CHARS, false)?,
             });
         }
@@ -249,7 +313,7 @@ impl TaskInput {
         let mut cooperating = self.cooperating;
         cooperating.retain(|p| !lead.contains(p));
         dedup_keep_order(&mut cooperating);
-        let targets = self.targets.into_iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
+        let targets = check_targets(self.targets)?;
         Ok(NewTask {
             ledger_id: self.ledger_id,
             parent_id: self.parent_id,
@@ -394,10 +458,12 @@ impl TaskPatch {
             t.source = v;
         }
         if let Some(v) = &self.lead {
+            check_parties("lead", "牵头单位", v)?;
             t.lead = v.clone();
             dedup_keep_order(&mut t.lead);
         }
         if let Some(v) = &self.cooperating {
+            check_parties("cooperating", "配合单位", v)?;
             t.cooperating = v.clone();
         }
         t.cooperating.retain(|p| !t.lead.contains(p));
@@ -409,14 +475,22 @@ impl TaskPatch {
             t.responsible_person_id = v;
         }
         if let Some(v) = self.deadline {
-            t.deadline = v;
+            t.deadline = v.map(|d| check_task_date("deadline", d)).transpose()?;
         }
         if let Some(v) = &self.milestones {
-            t.milestones = v.clone();
-            t.milestones.sort_by_key(|m| m.due);
+            check_count("milestones", "节点目标", v.len(), MAX_MILESTONES)?;
+            let mut milestones = Vec::with_capacity(v.len());
+            for m in v {
+                milestones.push(Milestone {
+                    due: check_task_date("milestones", m.due)?,
+                    text: text_field("milestones", "节点目标", Some(m.text.clone()), MAX_TITLE_CHARS, false)?,
+                });
+            }
+            milestones.sort_by_key(|m| m.due);
+            t.milestones = milestones;
         }
         if let Some(v) = &self.targets {
-            t.targets = v.clone();
+            t.targets = check_targets(v.clone())?;
         }
         if let Some(v) = self.priority {
             t.priority = v;

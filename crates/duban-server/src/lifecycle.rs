@@ -38,6 +38,9 @@ pub struct Available {
     pub label: &'static str,
 }
 
+/// Attachments named as evidence with one action.
+const MAX_EVIDENCE: usize = 50;
+
 /// Statuses whose entry saves where the task came from.
 const RESUMABLE: &[&str] = &["request_extension", "raise_dispute", "suspend"];
 
@@ -124,8 +127,12 @@ impl Duban {
             .new_deadline
             .as_deref()
             .filter(|s| !s.trim().is_empty())
-            .map(|s| duban_domain::task::parse_date("new_deadline", s))
+            .map(|s| duban_domain::task::parse_task_date("new_deadline", s))
             .transpose()?;
+        duban_domain::task::check_length("text", "说明", &input.text, duban_domain::task::MAX_COMMENT_CHARS)?;
+        if input.evidence.len() > MAX_EVIDENCE {
+            return Err(Error::invalid("evidence", format!("佐证材料过多（最多 {MAX_EVIDENCE} 个）")));
+        }
         let domain_input = Input {
             text: input.text.trim().to_string(),
             evidence: self.evidence_names(id, &input.evidence).await?,
@@ -152,8 +159,10 @@ impl Duban {
                 .clone()
                 .filter(|l| !l.is_empty())
                 .ok_or_else(|| Error::invalid("lead", "裁定须指明牵头单位"))?;
+            duban_domain::task::check_parties("lead", "牵头单位", &lead)?;
             fields.lead = lead;
             if let Some(c) = input.cooperating.clone() {
+                duban_domain::task::check_parties("cooperating", "配合单位", &c)?;
                 fields.cooperating = c;
             }
             fields.cooperating.retain(|p| !fields.lead.contains(p));

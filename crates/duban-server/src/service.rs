@@ -484,6 +484,7 @@ impl Duban {
         reason: &str,
         actor: Option<PersonId>,
     ) -> Result<TaskView, Error> {
+        duban_domain::task::check_length("reason", "撤销原因", reason, duban_domain::task::MAX_COMMENT_CHARS)?;
         let current = self.store.get_task(id).await?;
         if current.status == Status::Cancelled {
             return Err(Error::Conflict("任务已撤销".into()));

@@ -4,7 +4,7 @@
 //! be read become `invalid_input` errors the same way. Internal causes never reach the body.
 
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection, StringRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use duban_domain::{Error, ErrorCode};
@@ -30,6 +30,12 @@ fn unreadable(field: &str, what: &str, status: StatusCode, detail: String) -> Ap
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
         unreadable("body", "请求内容不是有效的 JSON 或字段有误", r.status(), r.body_text())
+    }
+}
+
+impl From<StringRejection> for ApiError {
+    fn from(r: StringRejection) -> Self {
+        unreadable("body", "请求内容不是有效的 UTF-8 文本", r.status(), r.body_text())
     }
 }
 

@@ -118,6 +118,11 @@ async fn deactivate_person(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// A ledger's name and issuer (e.g. 奈曼旗落实通辽市优化营商环境攻坚年行动实施方案).
+const MAX_LEDGER_NAME_CHARS: usize = 200;
+/// A document number (文号), e.g. 奈政办发〔2025〕3号.
+const MAX_DOC_NUMBER_CHARS: usize = 100;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LedgerInput {
@@ -137,6 +142,10 @@ async fn list_ledgers(State(d): State<AppState>) -> ApiResult<Json<Vec<Ledger>>>
 }
 
 async fn create_ledger(State(d): State<AppState>, Json(l): Json<LedgerInput>) -> ApiResult<(StatusCode, Json<Ledger>)> {
+    use duban_domain::task::check_length;
+    check_length("name", "台账名称", l.name.trim(), MAX_LEDGER_NAME_CHARS)?;
+    check_length("doc_number", "文号", l.doc_number.as_deref().unwrap_or("").trim(), MAX_DOC_NUMBER_CHARS)?;
+    check_length("issuer", "发文单位", l.issuer.trim(), MAX_LEDGER_NAME_CHARS)?;
     let new = NewLedger {
         name: l.name.trim().to_string(),
         doc_number: l.doc_number.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),

@@ -198,11 +198,10 @@ impl ListParams {
             }
             parse_instant(field, &v, tz).map(Some)
         };
-        let date = |field: &str, v: Option<String>| {
-            v.filter(|s| !s.trim().is_empty()).map(|s| parse_date(field, &s)).transpose()
-        };
+        // A date filter given empty is a mistake, as the document's `format: date` says.
+        let date = |field: &str, v: Option<String>| v.map(|s| parse_date(field, &s)).transpose();
         let sort = match self.sort.as_deref().map(str::trim) {
-            None | Some("") | Some("due") => TaskSort::Due,
+            None | Some("due") => TaskSort::Due,
             Some("deadline") => TaskSort::Deadline,
             Some("number") => TaskSort::Number,
             Some("updated") => TaskSort::Updated,
@@ -213,6 +212,9 @@ impl ListParams {
                 ));
             }
         };
+        if self.page == Some(0) {
+            return Err(Error::invalid("page", "页码从 1 开始"));
+        }
         let per_page = self.per_page.unwrap_or(50);
         if per_page == 0 || per_page > 500 {
             return Err(Error::invalid("per_page", "每页条数应在 1 到 500 之间"));

@@ -8,6 +8,7 @@ use super::{ApiResult, AppState};
 use crate::admin_log::Actor;
 use crate::service::CalendarImport;
 use axum::extract::State;
+use axum::extract::rejection::StringRejection;
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use duban_domain::Error;
@@ -78,9 +79,9 @@ async fn between(State(d): State<AppState>, Query(p): Query<BetweenParams>) -> A
 async fn import(
     State(d): State<AppState>,
     Extension(c): Extension<Caller>,
-    body: String,
+    body: Result<String, StringRejection>,
 ) -> ApiResult<Json<CalendarImport>> {
-    let file = CalendarFile::parse_json(&body).map_err(Error::from)?;
+    let file = CalendarFile::parse_json(&body?).map_err(Error::from)?;
     Ok(Json(d.admin_import_calendar(Actor::Person(&c.0), file, "API").await?))
 }
 

@@ -1,5 +1,7 @@
 //! Tasks through the API: stage due dates and lights from the rules, optimistic locking, the
-//! history of edits, withdrawal, and the filtered list.
+//! history of edits, withdrawal, and the filtered list; the bounds on what a task may hold
+//! (dates, milestones, targets, text lengths, page sizes) and the answers the OpenAPI document
+//! promises for bodies that cannot be read (issue 9).
 
 use crate::helpers::*;
 use reqwest::StatusCode;
@@ -202,4 +204,189 @@ async fn a_stage_in_a_year_without_holiday_data_says_so_and_the_task_is_kept() {
     let done = stage(&t, "done");
     assert_eq!(done["due"], Value::Null);
     assert!(done["problem"].as_str().unwrap().contains("2027 年的节假日安排尚未导入"));
+}
+
+/// Field and message of a refused request, after checking it is a 422 `invalid_input`.
+fn refused(r: &Reply, what: &str) -> (String, String) {
+    assert_eq!((r.status, code(r)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"), "{what}: {}", r.json);
+    let e = &r.json["error"];
+    (e["field"].as_str().unwrap_or("").to_string(), e["message"].as_str().unwrap_or("").to_string())
+}
+
+#[tokio::test]
+async fn task_dates_outside_2000_to_2100_are_refused_with_a_clear_error() {
+    let app = spawn_app().await;
+    for (body, field) in [
+        (json!({"title": "x", "deadline": "9999-12-31"}), "deadline"),
+        (json!({"title": "x", "deadline": "0000-01-01"}), "deadline"),
+        (json!({"title": "x", "deadline": "2101-01-01"}), "deadline"),
+        (json!({"title": "x", "received_at": "0001-01-01T08:00"}), "received_at"),
+        (json!({"title": "x", "received_at": "1999-12-31T23:59:59+08:00"}), "received_at"),
+        (
+            json!({"title": "x", "milestones": [{"due": "2026-06-30"}, {"due": "9999-01-01", "text": "远"}]}),
+            "milestones",
+        ),
+    ] {
+        let (f, message) = refused(&app.post("/api/v1/tasks", body.clone()).await, &body.to_string());
+        assert_eq!(f, field, "{body}");
+        assert!(message.contains("超出允许范围（2000–2100 年）"), "{body}: {message}");
+    }
+    assert_eq!(app.get("/api/v1/tasks").await.json["total"], 0);
+    // The bounds themselves are accepted.
+    let t = app
+        .task(json!({"title": "边界", "received_at": "2000-01-01T00:00", "deadline": "2100-12-31",
+                     "milestones": [{"due": "2100-12-31", "text": "末"}]}))
+        .await;
+    assert_eq!(t["deadline"], "2100-12-31");
+    let path = format!("/api/v1/tasks/{}", t["id"]);
+    for (body, field) in [
+        (json!({"deadline": "9999-12-31"}), "deadline"),
+        (json!({"milestones": [{"due": "1900-01-01", "text": "早"}]}), "milestones"),
+    ] {
+        let (f, message) = refused(&app.patch(&path, 1, body.clone()).await, &body.to_string());
+        assert_eq!(f, field, "{body}");
+        assert!(message.contains("2000–2100"), "{message}");
+    }
+    // An extension to a far year is refused the same way, before the request is considered.
+    let r = app
+        .post(
+            &format!("{path}/actions"),
+            json!({"action": "request_extension", "version": 1, "new_deadline": "9999-12-31"}),
+        )
+        .await;
+    assert_eq!(refused(&r, "new_deadline").0, "new_deadline");
+    assert_eq!(app.get(&path).await.json["version"], 1);
+}
+
+#[tokio::test]
+async fn milestones_and_targets_are_limited_to_fifty_each() {
+    let app = spawn_app().await;
+    let milestones = |n: usize| -> Vec<Value> {
+        (0..n)
+            .map(|i| json!({"due": format!("2026-{:02}-{:02}", 4 + i / 28, 1 + i % 28), "text": format!("第{i}步")}))
+            .collect()
+    };
+    let targets = |n: usize| -> Vec<String> { (0..n).map(|i| format!("指标{i}")).collect() };
+    let (f, message) =
+        refused(&app.post("/api/v1/tasks", json!({"title": "x", "milestones": milestones(51)})).await, "51");
+    assert_eq!((f.as_str(), message.as_str()), ("milestones", "节点目标过多（最多 50 个）"));
+    let (f, message) = refused(&app.post("/api/v1/tasks", json!({"title": "x", "targets": targets(51)})).await, "51");
+    assert_eq!((f.as_str(), message.as_str()), ("targets", "量化指标过多（最多 50 个）"));
+    let t = app.task(json!({"title": "五十", "milestones": milestones(50), "targets": targets(50)})).await;
+    assert_eq!((t["milestones"].as_array().unwrap().len(), t["targets"].as_array().unwrap().len()), (50, 50));
+    let path = format!("/api/v1/tasks/{}", t["id"]);
+    assert_eq!(refused(&app.patch(&path, 1, json!({"milestones": milestones(51)})).await, "patch").0, "milestones");
+    assert_eq!(refused(&app.patch(&path, 1, json!({"targets": targets(51)})).await, "patch").0, "targets");
+    let units: Vec<Value> = (0..201).map(|i| json!({"unit": i + 1})).collect();
+    assert_eq!(
+        refused(&app.post("/api/v1/tasks", json!({"title": "x", "cooperating": units})).await, "201").0,
+        "cooperating"
+    );
+    assert_eq!(app.get(&path).await.json["version"], 1);
+}
+
+#[tokio::test]
+async fn text_fields_have_maximum_lengths() {
+    let app = spawn_app().await;
+    let long = |n: usize| "字".repeat(n);
+    for (body, field, message) in [
+        (json!({"title": long(501)}), "title", "任务名称过长（最多 500 字）"),
+        (json!({"title": "x", "text": long(20_001)}), "text", "任务内容过长（最多 20000 字）"),
+        (json!({"title": "x", "targets": [long(501)]}), "targets", "量化指标过长（最多 500 字）"),
+        (
+            json!({"title": "x", "milestones": [{"due": "2026-06-30", "text": long(501)}]}),
+            "milestones",
+            "节点目标过长（最多 500 字）",
+        ),
+    ] {
+        let r = app.post("/api/v1/tasks", body.clone()).await;
+        assert_eq!(refused(&r, field), (field.to_string(), message.to_string()), "{field}");
+    }
+    let t = app.task(json!({"title": long(500), "targets": [long(500)]})).await;
+    let path = format!("/api/v1/tasks/{}", t["id"]);
+    let r = app.patch(&path, 1, json!({"targets": [long(501)]})).await;
+    assert_eq!(refused(&r, "patch").0, "targets");
+    let r = app.post(&format!("{path}/actions"), json!({"action": "suspend", "version": 1, "text": long(5_001)})).await;
+    assert_eq!(refused(&r, "action text"), ("text".to_string(), "说明过长（最多 5000 字）".to_string()));
+    let r = app.send("delete", &format!("{path}?version=1&reason={}", long(5_001)), None, &[]).await;
+    assert_eq!(refused(&r, "reason"), ("reason".to_string(), "撤销原因过长（最多 5000 字）".to_string()));
+    assert_eq!(app.get(&path).await.json["status"], "assigned");
+    let r = app.post("/api/v1/ledgers", json!({"name": long(201)})).await;
+    assert_eq!(refused(&r, "ledger"), ("name".to_string(), "台账名称过长（最多 200 字）".to_string()));
+    let r = app.post("/api/v1/ledgers", json!({"name": "台账", "doc_number": long(101)})).await;
+    assert_eq!(refused(&r, "doc_number").0, "doc_number");
+    assert_eq!(app.get("/api/v1/ledgers").await.json, json!([]));
+}
+
+#[tokio::test]
+async fn list_pages_start_at_one_and_hold_at_most_500() {
+    let app = spawn_app().await;
+    app.task(json!({"title": "一"})).await;
+    for (q, field) in [("page=0", "page"), ("per_page=501", "per_page"), ("per_page=0", "per_page")] {
+        let r = app.get(&format!("/api/v1/tasks?{q}")).await;
+        assert_eq!(refused(&r, q).0, field, "{q}");
+    }
+    let r = app.get("/api/v1/tasks?page=1&per_page=500").await;
+    assert_eq!((r.status, r.json["total"].as_i64()), (StatusCode::OK, Some(1)));
+}
+
+#[tokio::test]
+async fn the_battle_map_stays_small_with_tasks_at_the_date_bounds() {
+    let app = spawn_app().await;
+    let ledger = app.post("/api/v1/ledgers", json!({"name": "边界台账"})).await.json["id"].as_i64().unwrap();
+    // A task from year 0001 to 9999 would draw 120,000 month ticks (a 14 MB page): refused.
+    let r = app
+        .post(
+            "/api/v1/tasks",
+            json!({"title": "万年", "ledger_id": ledger, "received_at": "0001-01-01T08:00", "deadline": "9999-12-31"}),
+        )
+        .await;
+    assert_eq!(refused(&r, "far").0, "deadline");
+    // The widest task allowed spans 2000–2100.
+    app.task(json!({"title": "百年", "ledger_id": ledger, "received_at": "2000-01-01T08:00", "deadline": "2100-12-31",
+                    "milestones": [{"due": "2050-06-30", "text": "中点"}]}))
+        .await;
+    let token = format!("root-session-{}", std::process::id());
+    let page = app
+        .client
+        .get(format!("{}/map?ledger={ledger}", app.base))
+        .header("cookie", format!("duban_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("2100年12月") && html.contains("百年"), "the map shows the whole span");
+    eprintln!("/map with a task spanning 2000–2100: {} bytes", html.len());
+    assert!(html.len() < 400_000, "/map is {} bytes", html.len());
+}
+
+#[tokio::test]
+async fn bodies_that_cannot_be_read_get_the_documented_json_error() {
+    let app = spawn_app().await;
+    // No Content-Type: 415, as the document now lists for every JSON body.
+    for path in ["/api/v1/tasks", "/api/v1/ledgers", "/api/v1/units", "/api/v1/session"] {
+        let r = app.client.post(format!("{}{path}", app.base)).body("{}").send().await.unwrap();
+        let status = r.status();
+        let json: Value = r.json().await.unwrap();
+        app.check_documented("post", path, status, &json);
+        assert_eq!(
+            (status, json["error"]["code"].as_str()),
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, Some("invalid_input"))
+        );
+    }
+    // A calendar file that is not UTF-8 gets a JSON error, not plain text.
+    let r = app
+        .client
+        .post(format!("{}/api/v1/calendar", app.base))
+        .header("content-type", "application/json")
+        .body(vec![0x7c_u8, 0xff, 0xfe])
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    let json: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"));
+    app.check_documented("post", "/api/v1/calendar", status, &json);
+    assert_eq!((status, json["error"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("body")));
 }
