@@ -19,6 +19,7 @@ use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 /// Seconds to wait after the n-th failed attempt (1-based); none after the last.
 const BACKOFF: [i64; 5] = [60, 300, 1800, 7200, 43200];
@@ -170,21 +171,19 @@ impl Duban {
         if r.members.is_none() {
             r.members = Some(self.group_members().await?);
         }
-        if !r.tasks.contains_key(&task_id) {
-            let t = match self.store().get_task(task_id).await {
+        if let Entry::Vacant(slot) = r.tasks.entry(task_id) {
+            slot.insert(match self.store().get_task(task_id).await {
                 Ok(t) => Some(t),
                 Err(Error::NotFound { .. }) => None,
                 Err(e) => return Err(e),
-            };
-            r.tasks.insert(task_id, t);
+            });
         }
-        if !r.people.contains_key(&person_id) {
-            let p = match self.store().get_person(person_id).await {
+        if let Entry::Vacant(slot) = r.people.entry(person_id) {
+            slot.insert(match self.store().get_person(person_id).await {
                 Ok(p) => Some(p),
                 Err(Error::NotFound { .. }) => None,
                 Err(e) => return Err(e),
-            };
-            r.people.insert(person_id, p);
+            });
         }
         let (Some(Some(task)), Some(Some(person)), Some(members)) =
             (r.tasks.get(&task_id), r.people.get(&person_id), r.members.as_ref())
