@@ -1,15 +1,25 @@
 //! Delivering messages from the outbox: the in-app inbox needs no transport; e-mail goes over
 //! SMTP (lettre) and SMS through a configurable HTTP gateway. A failed attempt is retried with
 //! growing intervals (1 min, 5 min, 30 min, 2 h, 12 h) and given up after the sixth.
+//!
+//! A message may wait hours for working time; at the moment it leaves, its recipient must still
+//! be able to see its task, and an e-mail or SMS must not carry the content of a task that has
+//! since become 涉密 (issue 9, [`duban_domain::visibility`]). Such a message is not sent.
 
 use crate::config::NotifyConfig;
 use crate::service::Duban;
 use duban_domain::Error;
+use duban_domain::ids::{PersonId, TaskId};
+use duban_domain::org::Person;
+use duban_domain::task::Task;
+use duban_domain::visibility::{Audience, Channel, Disclosure, Members, disclosure};
 use duban_store::{Delivery, Message};
 use jiff::{SignedDuration, Timestamp};
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 /// Seconds to wait after the n-th failed attempt (1-based); none after the last.
 const BACKOFF: [i64; 5] = [60, 300, 1800, 7200, 43200];
@@ -115,11 +125,18 @@ impl Duban {
     pub async fn deliver(&self, now: Timestamp) -> Result<u32, Error> {
         let mut n = u32::try_from(self.store().deliver_inbox(now).await?).unwrap_or(u32::MAX);
         let channels = self.channels();
+        let mut seen = Recipients::default();
         for channel in ["email", "sms"] {
             if !channels.handles(channel) {
                 continue;
             }
             for m in self.store().due_messages(now, Some(channel), 200).await? {
+                if let Some(reason) = self.withheld(&m, &mut seen).await? {
+                    tracing::info!(id = m.id, channel, "message not sent: its recipient may no longer read it");
+                    let outcome = Delivery::Failed { error: reason.into(), retry_at: None };
+                    self.store().record_delivery(m.id, &outcome).await?;
+                    continue;
+                }
                 let outcome = match channels.send(&m).await {
                     Ok(()) => {
                         n += 1;
@@ -134,6 +151,55 @@ impl Duban {
             }
         }
         Ok(n)
+    }
+}
+
+/// What one delivery run has read of tasks, people and groups.
+#[derive(Default)]
+struct Recipients {
+    members: Option<Members>,
+    tasks: HashMap<TaskId, Option<Task>>,
+    people: HashMap<PersonId, Option<Person>>,
+}
+
+impl Duban {
+    /// Why a message may not go now, if it may not: its recipient may no longer see its task, or
+    /// it carries the content of a task its channel may no longer carry.
+    async fn withheld(&self, m: &Message, r: &mut Recipients) -> Result<Option<&'static str>, Error> {
+        let msg = &m.message;
+        let (Some(task_id), Some(person_id)) = (msg.task_id, msg.person_id) else { return Ok(None) };
+        if r.members.is_none() {
+            r.members = Some(self.group_members().await?);
+        }
+        if let Entry::Vacant(slot) = r.tasks.entry(task_id) {
+            slot.insert(match self.store().get_task(task_id).await {
+                Ok(t) => Some(t),
+                Err(Error::NotFound { .. }) => None,
+                Err(e) => return Err(e),
+            });
+        }
+        if let Entry::Vacant(slot) = r.people.entry(person_id) {
+            slot.insert(match self.store().get_person(person_id).await {
+                Ok(p) => Some(p),
+                Err(Error::NotFound { .. }) => None,
+                Err(e) => return Err(e),
+            });
+        }
+        let (Some(Some(task)), Some(Some(person)), Some(members)) =
+            (r.tasks.get(&task_id), r.people.get(&person_id), r.members.as_ref())
+        else {
+            return Ok(Some("任务或收件人已不存在，不再发送"));
+        };
+        if !Audience::of(person).sees(task, members) {
+            return Ok(Some("收件人已无权查看该任务，不再发送"));
+        }
+        let title = task.fields.title.as_str();
+        let carries = !title.is_empty() && (msg.subject.contains(title) || msg.body.contains(title));
+        if carries && disclosure(task.fields.classification, Channel::of_message(&msg.channel)) == Disclosure::Withheld
+        {
+            return Ok(Some("任务已定为涉密，其内容不经邮件和短信发送"));
+        }
+        Ok(None)
     }
 }
 

@@ -1,5 +1,6 @@
 //! Delivery to real local receivers the test starts: an SMTP server that accepts mail, and an
-//! HTTP SMS gateway that fails once and then accepts. Failed attempts are retried with backoff.
+//! HTTP SMS gateway that fails once and then accepts. Failed attempts are retried with backoff,
+//! and a message whose recipient may no longer read its task is not sent at all.
 
 use crate::helpers::*;
 use duban_server::config::{EmailConfig, NotifyConfig, Secret, SmsConfig};
@@ -130,4 +131,46 @@ async fn reminders_reach_a_real_smtp_server_and_an_sms_gateway_with_retries() {
     // Nothing is sent twice.
     app.duban.tick(bj("2026-03-04T11:00")).await.unwrap();
     assert_eq!(mails.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_message_waiting_for_working_hours_is_not_sent_once_its_recipient_may_no_longer_read_it() {
+    let app = spawn_app().await;
+    let (smtp_port, mails) = smtp_receiver().await;
+    let (sms_url, texts) = sms_gateway().await;
+    let config = NotifyConfig {
+        email: EmailConfig { smtp_host: "127.0.0.1".into(), smtp_port, ..EmailConfig::default() },
+        sms: SmsConfig { url: sms_url, ..SmsConfig::default() },
+    };
+    app.duban.set_channels(Channels::from_config(&config).unwrap());
+    let unit = app.unit("旗行政审批和政务服务局").await;
+    let r = app
+        .post("/api/v1/people", json!({"name": "陈经办", "username": "chen", "unit_id": unit, "roles": ["officer"], "email": "chen@naiman.example", "phone": "13800000000"}))
+        .await;
+    assert_eq!(r.status, reqwest::StatusCode::CREATED);
+    app.clock.set(bj("2026-03-02T09:00"));
+    let task = app.task(json!({"title": "园区供电改造", "lead": [{"unit": unit}]})).await;
+    // In the warning window, after working hours: the reminder waits for the morning.
+    assert_eq!(app.duban.tick(bj("2026-03-04T20:00")).await.unwrap().reminders, 1);
+    assert!(mails.lock().unwrap().is_empty() && texts.lock().unwrap().is_empty());
+    // Overnight the task is classified 涉密, naming nobody: in the morning nothing leaves.
+    let version = app.get(&format!("/api/v1/tasks/{}", task["id"])).await.json["version"].as_i64().unwrap();
+    let r = app.patch(&format!("/api/v1/tasks/{}", task["id"]), version, json!({"classification": "涉密"})).await;
+    assert_eq!(r.status, reqwest::StatusCode::OK, "{}", r.json);
+    app.duban.deliver(bj("2026-03-05T09:00")).await.unwrap();
+    assert!(mails.lock().unwrap().is_empty(), "{:?}", mails.lock().unwrap());
+    assert!(texts.lock().unwrap().is_empty(), "{:?}", texts.lock().unwrap());
+    let outside: Vec<_> = app
+        .duban
+        .store()
+        .list_messages(None, 20)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.message.channel != "inbox")
+        .collect();
+    assert_eq!(outside.len(), 2);
+    for m in outside {
+        assert_eq!((m.status.as_str(), m.last_error.as_str()), ("failed", "收件人已无权查看该任务，不再发送"));
+    }
 }
