@@ -139,6 +139,8 @@ async fn main() {
         let req = Request::patch(format!("/api/v1/tasks/{id}"))
             .header("content-type", "application/json")
             .header("cookie", &cookie)
+            // A write with the session cookie carries the session's CSRF token.
+            .header("x-csrf-token", &session.session.csrf)
             .header("if-match", format!("\"{version}\""))
             .body(Body::from(format!(r#"{{"title": "改过的任务 {i}"}}"#)))
             .unwrap();

@@ -132,14 +132,14 @@ pub fn safe_content_type(declared: &str) -> &'static str {
     ALLOWED.iter().find(|a| **a == essence).copied().unwrap_or("application/octet-stream")
 }
 
-/// `Content-Disposition: attachment` with the name for the browser (RFC 6266): an ASCII
-/// fallback in `filename` and the UTF-8 name in `filename*`.
+/// `Content-Disposition: attachment` with the name for the browser (RFC 6266): the UTF-8 name in
+/// `filename*`, and an ASCII fallback in `filename` for clients that do not read it.
 pub fn attachment_disposition(name: &str) -> String {
     let fallback: String = name
         .chars()
         .map(|c| if (c.is_ascii_graphic() && c != '"' && c != '\\') || c == ' ' { c } else { '_' })
         .collect();
-    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{}", crate::web::percent_encode(name))
+    format!("attachment; filename*=UTF-8''{}; filename=\"{fallback}\"", crate::web::percent_encode(name))
 }
 
 #[cfg(test)]
@@ -168,7 +168,7 @@ mod tests {
     fn the_disposition_has_an_ascii_fallback_and_the_utf8_name() {
         assert_eq!(
             attachment_disposition("方案 \"v2\".pdf"),
-            "attachment; filename=\"__ _v2_.pdf\"; filename*=UTF-8''%E6%96%B9%E6%A1%88%20%22v2%22.pdf"
+            "attachment; filename*=UTF-8''%E6%96%B9%E6%A1%88%20%22v2%22.pdf; filename=\"__ _v2_.pdf\""
         );
     }
 }

@@ -51,7 +51,10 @@ async fn an_officer_signs_in_sees_only_their_units_tasks_and_acts_only_as_themse
         .post("/api/v1/people", json!({"name": "乙经办", "username": "yi", "unit_id": b, "roles": ["officer"]}))
         .await
         .json;
-    app.duban.set_password(duban_domain::ids::PersonId(officer["id"].as_i64().unwrap()), "jia-password").await.unwrap();
+    app.duban
+        .set_password(duban_domain::ids::PersonId(officer["id"].as_i64().unwrap()), "Ledger-pass-2026")
+        .await
+        .unwrap();
     let mine = app.task(json!({"title": "甲局任务", "lead": [{"unit": a}]})).await;
     let theirs = app.task(json!({"title": "乙局任务", "lead": [{"unit": b}]})).await;
     let secret = app.task(json!({"title": "涉密任务", "lead": [{"unit": a}], "classification": "涉密"})).await;
@@ -63,7 +66,7 @@ async fn an_officer_signs_in_sees_only_their_units_tasks_and_acts_only_as_themse
         (r.status, r.json["error"]["message"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("用户名或密码不正确"))
     );
-    let t = token(&app, "jia", "jia-password").await;
+    let t = token(&app, "jia", "Ledger-pass-2026").await;
     let list = as_(&app, &t, "get", "/api/v1/tasks", None).await.json;
     let titles: Vec<&str> = list["items"].as_array().unwrap().iter().map(|x| x["title"].as_str().unwrap()).collect();
     assert_eq!(titles, ["甲局任务"]);

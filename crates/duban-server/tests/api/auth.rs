@@ -83,17 +83,20 @@ async fn api_sign_in(app: &TestApp, client: &reqwest::Client, username: &str, pa
         .unwrap()
 }
 
-#[tokio::test]
+// Several worker threads, so that the guesses really run at the same time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 8)]
 async fn simultaneous_guesses_are_counted_before_they_are_checked() {
     let app = spawn_app().await;
     let d = app.duban.clone();
     let p = person(&app).await;
     d.set_password(p, "奈曼旗2026!").await.unwrap();
     // Fifty guesses at once from one client: only the five free ones are even checked.
-    let guesses = (0..50).map(|i| {
-        let d = d.clone();
-        tokio::spawn(async move { d.sign_in("wang", &format!("guess-{i}")).await })
-    });
+    let guesses: Vec<_> = (0..50)
+        .map(|i| {
+            let d = d.clone();
+            tokio::spawn(async move { d.sign_in("wang", &format!("guess-{i}")).await })
+        })
+        .collect();
     let mut checked = 0;
     for g in guesses {
         match g.await.unwrap() {

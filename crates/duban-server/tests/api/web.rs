@@ -584,7 +584,7 @@ async fn upload_forms_carry_the_token_in_the_body_and_files_download_as_attachme
         let h = r.headers();
         let disposition = h["content-disposition"].to_str().unwrap();
         assert!(
-            disposition.starts_with("attachment; filename=\"") && disposition.contains("; filename*=UTF-8''"),
+            disposition.starts_with("attachment; filename*=UTF-8''") && disposition.contains("; filename=\""),
             "{disposition}"
         );
         assert_eq!(h["x-content-type-options"], "nosniff");
