@@ -98,7 +98,7 @@ async fn every_kind_of_administrative_change_is_logged_with_who_and_what_but_no_
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.json);
     assert_eq!(app.send("delete", &format!("/api/v1/units/{spare}"), None, &[]).await.status, StatusCode::NO_CONTENT);
-    let liu = person(&app, "liu", json!(["officer"]), "liu-first-pass").await;
+    let liu = person(&app, "liu", json!(["officer"]), "Duban-first-pass").await;
     let r = app
         .send(
             "put",
@@ -111,8 +111,8 @@ async fn every_kind_of_administrative_change_is_logged_with_who_and_what_but_no_
     let r = app.post("/api/v1/calendar", json!({"scope": "local", "years": {"2026": {"off": ["2026-07-01"]}}})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.json);
     // Through the pages, as the administrator `admin`.
-    person(&app, "admin", json!(["admin"]), "admin-pass-2026").await;
-    let b = Browser::signed_in(&app, "admin", "admin-pass-2026").await;
+    person(&app, "admin", json!(["admin"]), "Guanli-pass-2026").await;
+    let b = Browser::signed_in(&app, "admin", "Guanli-pass-2026").await;
     let csrf = b.csrf().await;
     let (_, page) = b
         .post(
@@ -122,13 +122,13 @@ async fn every_kind_of_administrative_change_is_logged_with_who_and_what_but_no_
                 ("name", "王"),
                 ("username", "wang"),
                 ("role", "officer"),
-                ("password", "wang-secret-1"),
+                ("password", "Wang-Secret-1"),
             ],
         )
         .await;
     assert!(page.contains("已添加用户"), "{page}");
     let (_, page) =
-        b.post(&format!("/admin/users/{liu}/password"), &[("csrf", &csrf), ("password", "liu-secret-22")]).await;
+        b.post(&format!("/admin/users/{liu}/password"), &[("csrf", &csrf), ("password", "Liu-Secret-22")]).await;
     assert!(page.contains("密码已重设"), "{page}");
     let (_, page) = b.post(&format!("/admin/users/{liu}/deactivate"), &[("csrf", &csrf)]).await;
     assert!(page.contains("已停用"), "{page}");
@@ -185,7 +185,7 @@ async fn every_kind_of_administrative_change_is_logged_with_who_and_what_but_no_
     assert!(reset["target"].as_str().unwrap().contains("liu"));
     // No password, and no password hash, anywhere in the log.
     let text = r.json.to_string();
-    for secret in ["wang-secret-1", "liu-secret-22", "$argon2"] {
+    for secret in ["Wang-Secret-1", "Liu-Secret-22", "$argon2"] {
         assert!(!text.contains(secret), "{secret} in the log");
     }
     let chain = app.duban.store().verify_admin_events().await.unwrap();
@@ -203,14 +203,14 @@ async fn every_kind_of_administrative_change_is_logged_with_who_and_what_but_no_
 async fn only_administrators_read_the_audit_log() {
     let app = spawn_app().await;
     app.unit("旗发展和改革委员会").await;
-    person(&app, "office", json!(["office"]), "office-pass-2026").await;
-    person(&app, "officer", json!(["officer"]), "officer-pass-2026").await;
-    for who in ["office", "officer"] {
-        let token = api_token(&app, who, &format!("{who}-pass-2026")).await;
+    person(&app, "office", json!(["office"]), "Duchashi-pass-2026").await;
+    person(&app, "officer", json!(["officer"]), "Jingban-pass-2026").await;
+    for (who, password) in [("office", "Duchashi-pass-2026"), ("officer", "Jingban-pass-2026")] {
+        let token = api_token(&app, who, password).await;
         let r = app.send("get", "/api/v1/admin/events", None, &[("authorization", &format!("Bearer {token}"))]).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}: {}", r.json);
         assert_eq!(code(&r), "forbidden");
-        let b = Browser::signed_in(&app, who, &format!("{who}-pass-2026")).await;
+        let b = Browser::signed_in(&app, who, password).await;
         assert_eq!(b.get("/admin/log").await.0, StatusCode::FORBIDDEN, "{who}");
     }
     let r = app.send("get", "/api/v1/admin/events", None, &[("authorization", "")]).await;
