@@ -122,13 +122,13 @@ async fn every_kind_of_administrative_change_is_logged_with_who_and_what_but_no_
                 ("name", "王"),
                 ("username", "wang"),
                 ("role", "officer"),
-                ("password", "Wang-Secret-1"),
+                ("password", "Shui-Secret-1"),
             ],
         )
         .await;
     assert!(page.contains("已添加用户"), "{page}");
     let (_, page) =
-        b.post(&format!("/admin/users/{liu}/password"), &[("csrf", &csrf), ("password", "Liu-Secret-22")]).await;
+        b.post(&format!("/admin/users/{liu}/password"), &[("csrf", &csrf), ("password", "Dong-Secret-22")]).await;
     assert!(page.contains("密码已重设"), "{page}");
     let (_, page) = b.post(&format!("/admin/users/{liu}/deactivate"), &[("csrf", &csrf)]).await;
     assert!(page.contains("已停用"), "{page}");
@@ -185,7 +185,7 @@ async fn every_kind_of_administrative_change_is_logged_with_who_and_what_but_no_
     assert!(reset["target"].as_str().unwrap().contains("liu"));
     // No password, and no password hash, anywhere in the log.
     let text = r.json.to_string();
-    for secret in ["Wang-Secret-1", "Liu-Secret-22", "$argon2"] {
+    for secret in ["Shui-Secret-1", "Dong-Secret-22", "$argon2"] {
         assert!(!text.contains(secret), "{secret} in the log");
     }
     let chain = app.duban.store().verify_admin_events().await.unwrap();
