@@ -141,9 +141,9 @@ async fn every_kind_of_administrative_change_is_logged_with_who_and_what_but_no_
     let part = reqwest::multipart::Part::bytes(directory.as_bytes().to_vec()).file_name("units.toml");
     let r = b
         .client
-        .post(format!("{}/admin/units/import?csrf={csrf}", b.base))
+        .post(format!("{}/admin/units/import", b.base))
         .header("cookie", &b.cookie)
-        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .multipart(reqwest::multipart::Form::new().text("csrf", csrf.clone()).part("file", part))
         .send()
         .await
         .unwrap();
