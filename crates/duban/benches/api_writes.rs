@@ -4,7 +4,7 @@
 //! reports acknowledged creates per second.
 //!
 //!     cargo bench -p duban --bench api_writes
-//!     DUBAN_BENCH_TASKS=2000 cargo bench -p duban --bench api_writes
+//!     DUBAN_BENCH_TASKS=2000 DUBAN_BENCH_CLIENTS=1 cargo bench -p duban --bench api_writes
 //!
 //! A plain bench binary: the server is a separate process, as deployed.
 
@@ -15,7 +15,10 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const CLIENTS: usize = 8;
+/// Concurrent clients: `DUBAN_BENCH_CLIENTS`, default 8.
+fn clients() -> usize {
+    std::env::var("DUBAN_BENCH_CLIENTS").ok().and_then(|v| v.parse().ok()).filter(|n| *n > 0).unwrap_or(8)
+}
 const PASSWORD: &str = "bench-password-1";
 
 fn duban(args: &[&str]) {
@@ -66,12 +69,13 @@ async fn run(label: &str, url: &str, synchronous: &str, n: usize) {
         .await
         .unwrap();
     let unit = unit["id"].as_i64().unwrap();
+    let clients = clients();
     let started = Instant::now();
-    let handles: Vec<_> = (0..CLIENTS)
+    let handles: Vec<_> = (0..clients)
         .map(|c| {
             let (http, base, token) = (http.clone(), base.clone(), token.clone());
             tokio::spawn(async move {
-                for i in (c..n).step_by(CLIENTS) {
+                for i in (c..n).step_by(clients) {
                     let r = http
                         .post(format!("{base}/api/v1/tasks"))
                         .bearer_auth(&token)
@@ -89,7 +93,7 @@ async fn run(label: &str, url: &str, synchronous: &str, n: usize) {
     }
     let took = started.elapsed();
     println!(
-        "{label:>14}: {n} tasks created through the API by {CLIENTS} clients in {:.2} s: {:.0} tasks/s",
+        "{label:>14}: {n} tasks created through the API by {clients} clients in {:.2} s: {:.0} tasks/s",
         took.as_secs_f64(),
         n as f64 / took.as_secs_f64()
     );
