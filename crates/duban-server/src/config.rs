@@ -326,6 +326,18 @@ mod tests {
     }
 
     #[test]
+    fn sqlite_durability_is_full_unless_normal_is_chosen() {
+        assert_eq!(Config::default().database.synchronous, Synchronous::Full);
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("DUBAN_DATABASE__SYNCHRONOUS", "normal");
+            assert_eq!(Config::load(None).map_err(|e| e.to_string())?.database.synchronous, Synchronous::Normal);
+            jail.set_env("DUBAN_DATABASE__SYNCHRONOUS", "off");
+            assert!(Config::load(None).is_err(), "only full and normal are offered");
+            Ok(())
+        });
+    }
+
+    #[test]
     fn unknown_keys_and_missing_files_are_errors() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("bad.toml", "[server]\nbnid = \"x\"")?;

@@ -1,5 +1,6 @@
 //! Storage benchmark: inserting N tasks (default 1,000,000) and listing the 100 most urgent
-//! overdue tasks among them, on SQLite and, when `DUBAN_TEST_PG_URL` is set, PostgreSQL.
+//! overdue tasks among them, on SQLite (`synchronous = FULL`, the default, then `NORMAL`) and,
+//! when `DUBAN_TEST_PG_URL` is set, PostgreSQL.
 //!
 //!     cargo bench -p duban-store-tests --bench store
 //!     DUBAN_BENCH_TASKS=100000 cargo bench -p duban-store-tests --bench store
@@ -109,6 +110,10 @@ async fn main() {
     let n = duban_store_tests::bench::size(1_000_000, 2_000);
     if let Some(db) = duban_store_tests::sqlite().await {
         run("sqlite", db, n).await;
+    }
+    // The same load with `synchronous = NORMAL`, for the cost of the durable default (FULL).
+    if let Some(db) = duban_store_tests::sqlite_with(duban_store_sqlite::Durability::Normal).await {
+        run("sqlite-normal", db, n).await;
     }
     if std::env::var("DUBAN_TEST_PG_URL").is_ok()
         && let Some(db) = duban_store_tests::postgres().await

@@ -109,9 +109,14 @@ async fn drop_pg(admin_url: &str, name: &str) {
 
 /// A fresh SQLite file in a temporary directory.
 pub async fn sqlite() -> Option<TestDb> {
+    sqlite_with(duban_store_sqlite::Durability::default()).await
+}
+
+/// A fresh SQLite file with a chosen durability (benchmarks compare them).
+pub async fn sqlite_with(durability: duban_store_sqlite::Durability) -> Option<TestDb> {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite:{}", dir.path().join("test.db").display());
-    let store = SqliteStore::connect(&url).await.expect("open sqlite");
+    let store = SqliteStore::connect_with(&url, durability).await.expect("open sqlite");
     Some(TestDb { store: Arc::new(store.clone()), backend: Backend::Sqlite { store, _dir: dir } })
 }
 

@@ -310,6 +310,7 @@ async fn round_trip(live: &Db, first: &Db, second: &Db, file: &std::path::Path, 
     // that verifies, and no more than the live database holds.
     let restored = ok(&["restore", file.to_str().unwrap(), "--database", &first.url]);
     assert!(restored.contains("事件链和管理日志链完整"), "{restored}");
+    eprintln!("restored: {restored}");
     let store = first.store().await;
     all_found(&*store, &before_backup).await;
     let (snap, now) = (store.counts().await.unwrap(), live.store().await.counts().await.unwrap());
