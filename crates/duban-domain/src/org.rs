@@ -138,7 +138,7 @@ fn clean_aliases(aliases: Vec<String>, name: &str) -> Result<Vec<String>, Error>
 
 /// The unchecked shape of a unit from the API.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct UnitInput {
     pub name: String,
     pub kind: Option<String>,
@@ -172,7 +172,7 @@ impl UnitKind {
 
 /// The unchecked shape of a person from the API.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct PersonInput {
     pub name: String,
     pub username: String,

@@ -152,7 +152,7 @@ pub struct NewTask {
 
 /// The unchecked shape of a task as it arrives from the API or a file.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct TaskInput {
     pub ledger_id: Option<LedgerId>,
     pub parent_id: Option<TaskId>,
@@ -176,6 +176,7 @@ pub struct TaskInput {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MilestoneInput {
     pub due: String,
     #[serde(default)]
@@ -555,6 +556,23 @@ mod tests {
         assert!(matches!(e, Error::Invalid { ref field, .. } if field == "deadline"));
         let e = TaskInput { title: Some("x".repeat(501)), ..Default::default() }.parse(now, &tz()).unwrap_err();
         assert!(e.to_string().contains("过长"));
+    }
+
+    #[test]
+    fn task_dates_counts_and_unknown_fields_are_bounded() {
+        let now: Timestamp = "2026-02-13T08:00:00Z".parse().unwrap();
+        let with = |json: &str| serde_json::from_str::<TaskInput>(json).map(|i| i.parse(now, &tz()));
+        assert!(with(r#"{"title": "x", "deadline": "2100-12-31", "received_at": "2000-01-01"}"#).unwrap().is_ok());
+        let e = with(r#"{"title": "x", "deadline": "9999-12-31"}"#).unwrap().unwrap_err();
+        assert_eq!(e, Error::invalid("deadline", "日期 9999-12-31 超出允许范围（2000–2100 年）"));
+        let e = with(r#"{"title": "x", "received_at": "1999-12-31T23:00"}"#).unwrap().unwrap_err();
+        assert!(matches!(e, Error::Invalid { ref field, .. } if field == "received_at"), "{e}");
+        let targets = format!(r#"{{"title": "x", "targets": [{}]}}"#, vec!["\"t\""; 51].join(","));
+        assert_eq!(with(&targets).unwrap().unwrap_err(), Error::invalid("targets", "量化指标过多（最多 50 个）"));
+        assert!(with(r#"{"title": "x", "status": "closed"}"#).is_err(), "an unknown field is refused");
+        let mut t = with(r#"{"title": "x"}"#).unwrap().unwrap();
+        let p: TaskPatch = serde_json::from_str(r#"{"milestones": [{"due": "0001-01-01", "text": "远"}]}"#).unwrap();
+        assert!(matches!(p.apply(&mut t), Err(Error::Invalid { ref field, .. }) if field == "milestones"));
     }
 
     #[test]

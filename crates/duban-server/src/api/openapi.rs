@@ -119,6 +119,27 @@ mod tests {
         assert_eq!(documented, ROUTES.len(), "the document describes routes the server does not have");
     }
 
+    /// A JSON body can always be refused before its handler runs: too large (413), or sent
+    /// without `Content-Type: application/json` (415); both answers carry the error schema.
+    #[test]
+    fn every_json_body_may_be_refused_as_too_large_or_of_the_wrong_type() {
+        let d = doc();
+        let mut bodies = 0;
+        for (path, item) in d["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                if op["requestBody"]["content"].get("application/json").is_none() {
+                    continue;
+                }
+                bodies += 1;
+                for status in ["413", "415", "400", "422"] {
+                    let schema = &op["responses"][status]["content"]["application/json"]["schema"];
+                    assert_eq!(schema["$ref"], "#/components/schemas/Error", "{method} {path} {status}");
+                }
+            }
+        }
+        assert!(bodies >= 11, "only {bodies} operations with a JSON body");
+    }
+
     #[test]
     fn every_reference_resolves() {
         let d = doc();

@@ -390,3 +390,19 @@ async fn bodies_that_cannot_be_read_get_the_documented_json_error() {
     app.check_documented("post", "/api/v1/calendar", status, &json);
     assert_eq!((status, json["error"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("body")));
 }
+
+#[tokio::test]
+async fn a_body_with_a_field_the_document_does_not_list_is_refused() {
+    let app = spawn_app().await;
+    for (path, body) in [
+        ("/api/v1/tasks", json!({"title": "x", "status": "closed"})),
+        ("/api/v1/tasks", json!({"title": "x", "milestones": [{"due": "2026-06-30", "done": true}]})),
+        ("/api/v1/units", json!({"name": "旗发改委", "secret": 1})),
+        ("/api/v1/people", json!({"name": "张三", "username": "zhang", "password": "x"})),
+    ] {
+        let r = app.post(path, body.clone()).await;
+        assert_eq!((r.status, code(&r)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"), "{path} {body}");
+    }
+    assert_eq!(app.get("/api/v1/tasks").await.json["total"], 0);
+    assert_eq!(app.get("/api/v1/units").await.json, json!([]));
+}
