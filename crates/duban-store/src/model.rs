@@ -242,6 +242,72 @@ pub struct BrokenLink {
     pub reason: String,
 }
 
+/// A walk along a hash chain in the order its links were written: the task trail and the
+/// administrative log are checked by the same rules. Each link must name the hash of the one
+/// before it and carry the hash of its own content; the kept head must match where the walk ends.
+#[derive(Debug)]
+pub struct ChainWalk {
+    report: ChainReport,
+    expected: String,
+    sealed: i64,
+    allow_unsealed: bool,
+}
+
+impl ChainWalk {
+    /// A new walk. `allow_unsealed`: the chain may be led by links written before it existed
+    /// (the task trail before migration 0003); the administrative log never is.
+    pub fn new(allow_unsealed: bool) -> Self {
+        Self {
+            report: ChainReport { events: 0, unsealed: 0, broken: None },
+            expected: String::new(),
+            sealed: 0,
+            allow_unsealed,
+        }
+    }
+
+    /// Checks the next link: its id, the task it belongs to (if any), the hash it names as the
+    /// one before it, its stored hash, and the hash its content gives again. False once the
+    /// chain is broken (the walk then stops).
+    pub fn link(&mut self, id: i64, task: Option<TaskId>, prev: &str, hash: &str, again: &str) -> bool {
+        self.report.events += 1;
+        let reason = if hash.is_empty() {
+            if self.sealed == 0 && self.allow_unsealed {
+                self.report.unsealed += 1;
+                return true;
+            }
+            "链中出现没有哈希的记录"
+        } else if prev != self.expected {
+            "与前一条记录的链接不符（前面的记录被删除、插入或改动）"
+        } else if again != hash {
+            "记录内容与其哈希不符（记录被改动）"
+        } else {
+            self.expected = hash.to_string();
+            self.sealed += 1;
+            return true;
+        };
+        self.report.broken = Some(BrokenLink { event_id: Some(EventId(id)), task_id: task, reason: reason.into() });
+        false
+    }
+
+    /// Whether a link has broken the chain.
+    pub fn is_broken(&self) -> bool {
+        self.report.broken.is_some()
+    }
+
+    /// The report, given the head and length the database keeps for the chain.
+    pub fn finish(mut self, head: &str, length: i64) -> ChainReport {
+        if self.report.broken.is_none() && (head != self.expected || length != self.sealed) {
+            let sealed = self.sealed;
+            self.report.broken = Some(BrokenLink {
+                event_id: None,
+                task_id: None,
+                reason: format!("链尾不符：记录了 {length} 条，现有 {sealed} 条（最后的记录被删除或改动）"),
+            });
+        }
+        self.report
+    }
+}
+
 /// A 督办 notice to issue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewNotice {

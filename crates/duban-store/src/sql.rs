@@ -1277,16 +1277,9 @@ macro_rules! sql_store {
 
                 async fn verify_events(&self) -> Result<ChainReport> {
                     let g = db_err("read events");
-                    let mut report = ChainReport { events: 0, unsealed: 0, broken: None };
-                    let mut expected = String::new();
-                    let mut sealed = 0i64;
+                    let mut walk = ChainWalk::new(true);
                     let mut after = 0i64;
-                    let broken = |id: i64, task: i64, reason: &str| BrokenLink {
-                        event_id: Some(EventId(id)),
-                        task_id: Some(TaskId(task)),
-                        reason: reason.to_string(),
-                    };
-                    'scan: loop {
+                    while !walk.is_broken() {
                         let rows = sqlx::query(
                             "SELECT id, task_id, at, actor_id, kind, data, prev_hash, hash FROM task_events WHERE id > $1 ORDER BY id LIMIT 10000",
                         )
@@ -1303,19 +1296,6 @@ macro_rules! sql_store {
                             let prev: String = r.try_get("prev_hash").map_err(&g)?;
                             let hash: String = r.try_get("hash").map_err(&g)?;
                             after = id;
-                            report.events += 1;
-                            if hash.is_empty() {
-                                if sealed == 0 {
-                                    report.unsealed += 1;
-                                    continue;
-                                }
-                                report.broken = Some(broken(id, task, "链中出现没有哈希的记录"));
-                                break 'scan;
-                            }
-                            if prev != expected {
-                                report.broken = Some(broken(id, task, "与前一条记录的链接不符（前面的记录被删除、插入或改动）"));
-                                break 'scan;
-                            }
                             let again = event_hash(
                                 &prev,
                                 task,
@@ -1324,30 +1304,16 @@ macro_rules! sql_store {
                                 &r.try_get::<String, _>("kind").map_err(&g)?,
                                 &r.try_get::<String, _>("data").map_err(&g)?,
                             );
-                            if again != hash {
-                                report.broken = Some(broken(id, task, "记录内容与其哈希不符（记录被改动）"));
-                                break 'scan;
+                            if !walk.link(id, Some(TaskId(task)), &prev, &hash, &again) {
+                                break;
                             }
-                            expected = hash;
-                            sealed += 1;
                         }
                     }
-                    if report.broken.is_none() {
-                        let r = sqlx::query("SELECT head_hash, length FROM event_chain WHERE id = 1")
-                            .fetch_one(&self.pool)
-                            .await
-                            .map_err(&g)?;
-                        let head: String = r.try_get("head_hash").map_err(&g)?;
-                        let length: i64 = r.try_get("length").map_err(&g)?;
-                        if head != expected || length != sealed {
-                            report.broken = Some(BrokenLink {
-                                event_id: None,
-                                task_id: None,
-                                reason: format!("链尾不符：记录了 {length} 条，现有 {sealed} 条（最后的记录被删除或改动）"),
-                            });
-                        }
-                    }
-                    Ok(report)
+                    let r = sqlx::query("SELECT head_hash, length FROM event_chain WHERE id = 1")
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(&g)?;
+                    Ok(walk.finish(&r.try_get::<String, _>("head_hash").map_err(&g)?, r.try_get("length").map_err(&g)?))
                 }
 
                 async fn record_supervision(&self, list: &[Supervision]) -> Result<Vec<Option<Notice>>> {
@@ -1899,15 +1865,9 @@ macro_rules! sql_store {
 
                 async fn verify_admin_events(&self) -> Result<ChainReport> {
                     let g = db_err("read admin events");
-                    let mut report = ChainReport { events: 0, unsealed: 0, broken: None };
-                    let mut expected = String::new();
+                    let mut walk = ChainWalk::new(false);
                     let mut after = 0i64;
-                    let broken = |id: i64, reason: &str| BrokenLink {
-                        event_id: Some(EventId(id)),
-                        task_id: None,
-                        reason: reason.to_string(),
-                    };
-                    'scan: loop {
+                    while !walk.is_broken() {
                         let rows = sqlx::query(
                             "SELECT id, at, actor_id, actor, kind, target, data, prev_hash, hash FROM admin_events \
                              WHERE id > $1 ORDER BY id LIMIT 10000",
@@ -1924,11 +1884,6 @@ macro_rules! sql_store {
                             let prev: String = r.try_get("prev_hash").map_err(&g)?;
                             let hash: String = r.try_get("hash").map_err(&g)?;
                             after = id;
-                            report.events += 1;
-                            if prev != expected {
-                                report.broken = Some(broken(id, "与前一条记录的链接不符（前面的记录被删除、插入或改动）"));
-                                break 'scan;
-                            }
                             let again = admin_hash_of(
                                 &prev,
                                 r.try_get("at").map_err(&g)?,
@@ -1938,30 +1893,16 @@ macro_rules! sql_store {
                                 &r.try_get::<String, _>("target").map_err(&g)?,
                                 &r.try_get::<String, _>("data").map_err(&g)?,
                             );
-                            if again != hash {
-                                report.broken = Some(broken(id, "记录内容与其哈希不符（记录被改动）"));
-                                break 'scan;
+                            if !walk.link(id, None, &prev, &hash, &again) {
+                                break;
                             }
-                            expected = hash;
                         }
                     }
-                    if report.broken.is_none() {
-                        let r = sqlx::query("SELECT head_hash, length FROM admin_chain WHERE id = 1")
-                            .fetch_one(&self.pool)
-                            .await
-                            .map_err(&g)?;
-                        let head: String = r.try_get("head_hash").map_err(&g)?;
-                        let length: i64 = r.try_get("length").map_err(&g)?;
-                        let found = i64::try_from(report.events).unwrap_or(i64::MAX);
-                        if head != expected || length != found {
-                            report.broken = Some(BrokenLink {
-                                event_id: None,
-                                task_id: None,
-                                reason: format!("链尾不符：记录了 {length} 条，现有 {found} 条（最后的记录被删除或改动）"),
-                            });
-                        }
-                    }
-                    Ok(report)
+                    let r = sqlx::query("SELECT head_hash, length FROM admin_chain WHERE id = 1")
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(&g)?;
+                    Ok(walk.finish(&r.try_get::<String, _>("head_hash").map_err(&g)?, r.try_get("length").map_err(&g)?))
                 }
 
                 async fn counts(&self) -> Result<Counts> {
