@@ -208,7 +208,8 @@ macro_rules! behaviour_suite {
             the_admin_log_lists_newest_first_and_its_chain_holds,
             the_admin_chain_finds_a_change_edited_by_hand,
             the_admin_chain_finds_a_deleted_change,
-            counts_cover_the_main_tables
+            counts_cover_the_main_tables,
+            overlapping_writers_all_succeed
         );
     };
     (@each $factory:path; $($name:ident),+ $(,)?) => {

@@ -65,6 +65,13 @@ pub fn db_err(op: &'static str) -> impl Fn(sqlx::Error) -> Error {
             if d.is_foreign_key_violation() {
                 return Error::invalid("reference", "引用的单位、人员、台账或上级任务不存在，或仍被引用");
             }
+            // SQLite's SQLITE_BUSY (5) and its extended codes (517 BUSY_SNAPSHOT, 261 …), and
+            // PostgreSQL's serialization failure and deadlock: the database was busy, not wrong.
+            let code = d.code().unwrap_or_default();
+            if code == "5" || code.parse::<i64>().is_ok_and(|c| c & 0xff == 5) || code == "40001" || code == "40P01" {
+                tracing::warn!(op, error = %e, "database busy");
+                return Error::Unavailable("数据库繁忙，请稍后重试".into());
+            }
         }
         if matches!(e, sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)) {
             tracing::error!(op, error = %e, "database unavailable");
@@ -201,6 +208,14 @@ macro_rules! sql_store {
             type Db = $db;
             type DbRow = <$db as sqlx::Database>::Row;
             type Tx<'c> = sqlx::Transaction<'c, $db>;
+
+            /// A write transaction. On SQLite it takes the write lock when it begins
+            /// (`BEGIN IMMEDIATE`), so one that reads before it writes waits its turn (the busy
+            /// timeout) instead of failing when another writer commits between its read and its
+            /// write; PostgreSQL's row locks need no such care.
+            async fn begin_write(pool: &sqlx::Pool<$db>) -> Result<Tx<'static>, sqlx::Error> {
+                if $backend == "sqlite" { pool.begin_with("BEGIN IMMEDIATE").await } else { pool.begin().await }
+            }
 
             fn unit_from_row(r: &DbRow, aliases: Vec<String>) -> Result<Unit> {
                 let g = db_err("read unit");
@@ -778,7 +793,7 @@ macro_rules! sql_store {
                 }
 
                 async fn create_unit(&self, u: &NewUnit) -> Result<Unit> {
-                    let mut tx = self.pool.begin().await.map_err(db_err("begin"))?;
+                    let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
                     let id = save_unit(&mut tx, None, u, Timestamp::now()).await?;
                     let unit = unit_in(&mut tx, id).await?.ok_or(Error::Internal)?;
                     tx.commit().await.map_err(db_err("commit"))?;
@@ -786,7 +801,7 @@ macro_rules! sql_store {
                 }
 
                 async fn update_unit(&self, id: UnitId, u: &NewUnit) -> Result<Unit> {
-                    let mut tx = self.pool.begin().await.map_err(db_err("begin"))?;
+                    let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
                     save_unit(&mut tx, Some(id), u, Timestamp::now()).await?;
                     let unit = unit_in(&mut tx, id).await?.ok_or(Error::Internal)?;
                     tx.commit().await.map_err(db_err("commit"))?;
@@ -794,7 +809,7 @@ macro_rules! sql_store {
                 }
 
                 async fn get_unit(&self, id: UnitId) -> Result<Unit> {
-                    let mut tx = self.pool.begin().await.map_err(db_err("begin"))?;
+                    let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
                     let u = unit_in(&mut tx, id).await?;
                     tx.commit().await.map_err(db_err("commit"))?;
                     u.ok_or_else(|| Error::not_found(format!("单位 {id}")))
@@ -829,7 +844,7 @@ macro_rules! sql_store {
                 }
 
                 async fn delete_unit(&self, id: UnitId) -> Result<()> {
-                    let mut tx = self.pool.begin().await.map_err(db_err("begin"))?;
+                    let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
                     let unit = unit_in(&mut tx, id).await?.ok_or_else(|| Error::not_found(format!("单位 {id}")))?;
                     let used: i64 = sqlx::query_scalar(
                         "SELECT (SELECT COUNT(*) FROM task_parties WHERE unit_id = $1) \
@@ -893,7 +908,7 @@ macro_rules! sql_store {
 
                 async fn import_directory(&self, dir: &UnitDirectory) -> Result<DirectoryImport> {
                     let now = Timestamp::now();
-                    let mut tx = self.pool.begin().await.map_err(db_err("begin"))?;
+                    let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
                     let mut report = DirectoryImport::default();
                     // Free the aliases of every unit and group the file restates, so an alias
                     // may move between them.
@@ -1118,7 +1133,7 @@ macro_rules! sql_store {
                 }
 
                 async fn create_task(&self, t: &StoredTask, event: &NewEvent) -> Result<Task> {
-                    let mut tx = self.pool.begin().await.map_err(db_err("begin"))?;
+                    let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
                     let ids = self.insert_task_rows(&mut tx, std::slice::from_ref(t)).await?;
                     let id = *ids.first().ok_or(Error::Internal)?;
                     insert_event(&mut tx, id, event).await?;
@@ -1127,7 +1142,7 @@ macro_rules! sql_store {
                 }
 
                 async fn insert_tasks(&self, tasks: &[StoredTask], at: Timestamp) -> Result<u64> {
-                    let mut tx = self.pool.begin().await.map_err(db_err("begin"))?;
+                    let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
                     let mut n = 0u64;
                     for chunk in tasks.chunks(BATCH_ROWS) {
                         let ids = self.insert_task_rows(&mut tx, chunk).await?;
@@ -1173,7 +1188,7 @@ macro_rules! sql_store {
                 }
 
                 async fn update_task(&self, id: TaskId, expected_version: i64, t: &StoredTask, event: &NewEvent) -> Result<Task> {
-                    let mut tx = self.pool.begin().await.map_err(db_err("begin"))?;
+                    let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
                     let f = &t.fields;
                     let mut qb = QueryBuilder::<Db>::new("UPDATE tasks SET ");
                     for (col, v) in task_row(t) {
@@ -1269,7 +1284,7 @@ macro_rules! sql_store {
                 }
 
                 async fn append_event(&self, id: TaskId, e: &NewEvent) -> Result<()> {
-                    let mut tx = self.pool.begin().await.map_err(db_err("begin"))?;
+                    let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
                     insert_event(&mut tx, id.0, e).await?;
                     tx.commit().await.map_err(db_err("commit"))?;
                     Ok(())
@@ -1317,7 +1332,7 @@ macro_rules! sql_store {
                 }
 
                 async fn record_supervision(&self, list: &[Supervision]) -> Result<Vec<Option<Notice>>> {
-                    let mut tx = self.pool.begin().await.map_err(db_err("begin"))?;
+                    let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
                     let mut out = Vec::with_capacity(list.len());
                     for s in list {
                         let n = &s.notice;
@@ -1443,7 +1458,7 @@ macro_rules! sql_store {
                 }
 
                 async fn enqueue(&self, list: &[NewMessage]) -> Result<Vec<bool>> {
-                    let mut tx = self.pool.begin().await.map_err(db_err("begin"))?;
+                    let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
                     let mut out = Vec::with_capacity(list.len());
                     for m in list {
                         out.push(insert_message(&mut tx, m).await?);
@@ -1606,7 +1621,7 @@ macro_rules! sql_store {
                 }
 
                 async fn set_schedules(&self, s: &[(TaskId, ScheduleInstants)]) -> Result<()> {
-                    let mut tx = self.pool.begin().await.map_err(db_err("begin"))?;
+                    let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
                     for (id, sch) in s {
                         sqlx::query("UPDATE tasks SET due_at = $1, warn_at = $2 WHERE id = $3")
                             .bind(ms_opt(sch.due_at))
@@ -1623,7 +1638,7 @@ macro_rules! sql_store {
                 async fn add_attachment(&self, a: &NewAttachment) -> Result<Attachment> {
                     let sha256 = sha256_hex(&a.data);
                     let size = i64::try_from(a.data.len()).map_err(|_| Error::invalid("file", "文件过大"))?;
-                    let mut tx = self.pool.begin().await.map_err(db_err("begin"))?;
+                    let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO attachments (task_id, name, content_type, size, sha256, data, uploaded_by, uploaded_at) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -1802,7 +1817,7 @@ macro_rules! sql_store {
                 }
 
                 async fn record_admin_event(&self, e: &NewAdminEvent) -> Result<AdminEvent> {
-                    let mut tx = self.pool.begin().await.map_err(db_err("begin"))?;
+                    let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
                     let prev: String = sqlx::query_scalar(
                         "UPDATE admin_chain SET length = length + 1 WHERE id = 1 RETURNING head_hash",
                     )
@@ -1946,7 +1961,7 @@ macro_rules! sql_store {
 
             impl $store {
                 async fn save_person(&self, id: Option<PersonId>, p: &NewPerson) -> Result<Person> {
-                    let mut tx = self.pool.begin().await.map_err(db_err("begin"))?;
+                    let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
                     let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE username = $1")
                         .bind(&p.username)
                         .fetch_optional(&mut *tx)
