@@ -75,9 +75,7 @@ pub fn read_within(bytes: &[u8], filename: &str, budget: &Budget) -> Result<Cont
         || head.starts_with("<!doctype html")
         || head.starts_with("<html")
     {
-        let lines = html_lines(&text);
-        budget.lines(lines.len())?;
-        return Ok(Content::Lines(lines));
+        return Ok(Content::Lines(html_lines_within(&text, budget)?));
     }
     let mut lines = Vec::new();
     for l in text.lines() {
@@ -552,11 +550,28 @@ const BLOCKS: &[&str] = &[
 
 /// The text of an HTML page, one line per block element.
 pub fn html_lines(html: &str) -> Vec<String> {
+    let unbounded =
+        Budget::start(&Limits { max_lines: usize::MAX, time_budget: std::time::Duration::MAX, ..Limits::default() });
+    html_lines_within(html, &unbounded).unwrap_or_default()
+}
+
+/// The text of an HTML page, one line per block element, refused as soon as it has more lines
+/// than the budget allows (or runs out of time).
+pub fn html_lines_within(html: &str, budget: &Budget) -> Result<Vec<String>, ImportError> {
     let mut out = String::with_capacity(html.len() / 2);
     let mut rest = html;
+    // Lines with text so far, and whether the current one has any.
+    let (mut lines, mut has_text) = (0usize, false);
+    let mut steps = 0usize;
     while let Some(lt) = rest.find('<') {
-        out.push_str(&decode_entities(&rest[..lt]));
+        let text = decode_entities(&rest[..lt]);
+        has_text |= text.chars().any(|c| !c.is_whitespace());
+        out.push_str(&text);
         rest = &rest[lt..];
+        steps += 1;
+        if steps.is_multiple_of(4096) {
+            budget.check_time()?;
+        }
         if let Some(after) = rest.strip_prefix("<!--") {
             rest = after.find("-->").map_or("", |i| &after[i + 3..]);
             continue;
@@ -582,13 +597,20 @@ pub fn html_lines(html: &str) -> Vec<String> {
             }
         } else if BLOCKS.contains(&name.as_str()) {
             out.push('\n');
+            if std::mem::take(&mut has_text) {
+                lines += 1;
+                budget.lines(lines)?;
+            }
         }
     }
     out.push_str(&decode_entities(rest));
-    out.lines()
+    let lines: Vec<String> = out
+        .lines()
         .map(|l| l.trim_matches(|c: char| c == ' ' || c == '\u{a0}' || c == '\t').to_string())
         .filter(|l| !l.trim().is_empty())
-        .collect()
+        .collect();
+    budget.lines(lines.len())?;
+    Ok(lines)
 }
 
 /// Decodes HTML character references.
