@@ -192,7 +192,8 @@ macro_rules! behaviour_suite {
             messages_are_queued_once_and_delivered_or_retried,
             a_notice_its_messages_and_naming_are_recorded_together_once,
             attachments_keep_their_bytes_and_enter_the_trail,
-            credentials_and_sessions_are_kept_and_expire
+            credentials_and_sessions_are_kept_and_expire,
+            an_import_is_written_whole_or_not_at_all
         );
     };
     (@each $factory:path; $($name:ident),+ $(,)?) => {
