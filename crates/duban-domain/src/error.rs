@@ -19,6 +19,12 @@ pub enum ErrorCode {
     TooManyAttempts,
     Internal,
     Unavailable,
+    /// An uploaded document beyond the importer's limits (size, declared cells, output).
+    #[serde(rename = "import.too_large")]
+    ImportTooLarge,
+    /// An uploaded document that took longer to read than the importer's time budget.
+    #[serde(rename = "import.timeout")]
+    ImportTimeout,
 }
 
 impl ErrorCode {
@@ -34,6 +40,8 @@ impl ErrorCode {
             Self::TooManyAttempts => "too_many_attempts",
             Self::Internal => "internal",
             Self::Unavailable => "unavailable",
+            Self::ImportTooLarge => "import.too_large",
+            Self::ImportTimeout => "import.timeout",
         }
     }
 }
@@ -67,6 +75,12 @@ pub enum Error {
     Internal,
     #[error("服务暂时不可用：{0}")]
     Unavailable(String),
+    /// An uploaded document beyond the importer's limits; the message says which, in Chinese.
+    #[error("{0}")]
+    ImportTooLarge(String),
+    /// An uploaded document that took longer to read than the importer's time budget.
+    #[error("{0}")]
+    ImportTimeout(String),
 }
 
 impl Error {
@@ -91,6 +105,8 @@ impl Error {
             Self::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
             Self::Internal => ErrorCode::Internal,
             Self::Unavailable(_) => ErrorCode::Unavailable,
+            Self::ImportTooLarge(_) => ErrorCode::ImportTooLarge,
+            Self::ImportTimeout(_) => ErrorCode::ImportTimeout,
         }
     }
 }

@@ -5,6 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a developer's tool: fail loudly
 
+#[path = "../tests/common/hostile.rs"]
+mod hostile;
+
 use std::io::Write;
 
 const TEXT: &str = "关于印发某旗重点任务清单的通知\n奈政字〔2025〕43号\n2022年3月18日\n二、重点任务\n（一）打造市场主体全生命周期服务链\n\
@@ -68,4 +71,17 @@ fn main() {
     );
     let html: String = TEXT.lines().map(|l| format!("<p>{l}</p>")).collect();
     write(&dir, "html", 5, format!("<html><body><script>x</script>{html}&nbsp;&#x4E00;</body></html>").as_bytes());
+
+    // Hostile files (issue 9), each under the 16 KB that CI's fuzzing run reads of an input.
+    write(&dir, "hostile-xlsx-dimension", 2, &hostile::xlsx_huge_dimension());
+    write(&dir, "hostile-xlsx-far-cells", 2, &hostile::xlsx_far_cells());
+    write(&dir, "hostile-xlsx-sst-count", 2, &hostile::xlsx_huge_sst());
+    write(&dir, "hostile-xls-far-cells", 3, &hostile::xls_far_cells());
+    write(&dir, "hostile-docx-bomb", 1, &hostile::docx_bomb(15 * 1024 * 1024, false));
+    write(&dir, "hostile-docx-bomb-lying", 1, &hostile::docx_bomb(15 * 1024 * 1024, true));
+    write(&dir, "hostile-html-items", 5, &hostile::html_items(16 * 1024 - 200));
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let len = entry.unwrap().metadata().unwrap().len();
+        assert!(len <= 16 * 1024, "a seed over 16 KB is cut short by the fuzzer");
+    }
 }

@@ -2,7 +2,9 @@
 //! separated by tabs, or one cell per line). The columns 序号 / 任务 / 牵头单位 / 责任单位 /
 //! 完成时限 are found by their headers, in any order and under their usual synonyms.
 
+use crate::ImportError;
 use crate::clause::{Clause, split_units};
+use crate::limits::{Budget, Limits};
 use crate::model::Preview;
 use crate::names::Names;
 use crate::parse::{Context, Options, Standing, TaskParts, build_task};
@@ -126,15 +128,27 @@ pub fn parse_rows(rows: &[Vec<String>], opts: &Options, names: &Names) -> Previe
 /// Reads a ledger table that comes after some lines of text (a Word document's paragraphs),
 /// which give the document's title and date.
 pub fn parse_table(preamble: &[String], rows: &[Vec<String>], opts: &Options, names: &Names) -> Preview {
+    let budget = Budget::start(&Limits { time_budget: std::time::Duration::MAX, ..Limits::default() });
+    parse_table_within(preamble, rows, opts, names, &budget).unwrap_or_default()
+}
+
+/// [`parse_table`], checking the budget's deadline as it goes.
+pub fn parse_table_within(
+    preamble: &[String],
+    rows: &[Vec<String>],
+    opts: &Options,
+    names: &Names,
+    budget: &Budget,
+) -> Result<Preview, ImportError> {
     let Some((at, cols)) = header(rows) else {
         // No ledger header: read the rows as lines of text.
         let mut lines = preamble.to_vec();
         lines.extend(rows.iter().map(|r| r.join(" ")));
-        return crate::parse::parse_lines(&lines, opts, names);
+        return crate::parse::parse_lines_within(&lines, opts, names, budget);
     };
     let mut before = preamble.to_vec();
     before.extend(rows[..at].iter().map(|r| r.join(" ")));
-    let mut preview = crate::parse::parse_lines(&before, opts, names);
+    let mut preview = crate::parse::parse_lines_within(&before, opts, names, budget)?;
     preview.tasks.clear();
     let year = opts.year.or(preview.document.issued.map(|d| d.year())).unwrap_or(opts.fallback_year);
     let cx = Context { year, issued: preview.document.issued, names };
@@ -143,6 +157,9 @@ pub fn parse_table(preamble: &[String], rows: &[Vec<String>], opts: &Options, na
     let get =
         |r: &Vec<String>, c: Option<usize>| c.and_then(|c| r.get(c)).map(|s| s.trim().to_string()).unwrap_or_default();
     for (i, r) in rows.iter().enumerate().skip(at + 1) {
+        if i.is_multiple_of(1024) {
+            budget.check_time()?;
+        }
         let text = get(r, Some(cols.task));
         let lead = get(r, cols.lead);
         let responsible = get(r, cols.responsible);
@@ -174,7 +191,7 @@ pub fn parse_table(preamble: &[String], rows: &[Vec<String>], opts: &Options, na
             &cx,
         ));
     }
-    preview
+    Ok(preview)
 }
 
 #[cfg(test)]

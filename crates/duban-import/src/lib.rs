@@ -19,6 +19,7 @@
 
 pub mod clause;
 pub mod ledger;
+pub mod limits;
 pub mod model;
 pub mod names;
 pub mod parse;
@@ -26,6 +27,7 @@ pub mod read;
 pub mod suggest;
 pub mod time;
 
+pub use limits::{Budget, Limits};
 pub use model::*;
 pub use names::Names;
 pub use parse::Options;
@@ -39,32 +41,82 @@ pub enum ImportError {
     Corrupt(String),
     #[error("文件为空")]
     Empty,
+    /// Beyond one of the [`Limits`]: says which, in Chinese.
+    #[error("文件过大或过于复杂，已拒绝导入：{0}")]
+    TooLarge(String),
+    /// Reading and parsing took longer than the time budget (in seconds).
+    #[error("文件解析超过 {0} 秒，已停止；请拆分文件后再导入")]
+    Timeout(u64),
 }
 
-/// Reads a document from its bytes; the file name's extension (and the bytes' signature) tell
-/// the format.
+/// Reads a document from its bytes, within the default [`Limits`]; the file name's extension
+/// (and the bytes' signature) tell the format.
 pub fn import(bytes: &[u8], filename: &str, opts: &Options, names: &Names) -> Result<Preview, ImportError> {
+    import_within(bytes, filename, opts, names, &Limits::default())
+}
+
+/// Reads a document from its bytes, refusing one beyond `limits` (its size, what it declares,
+/// what it produces, the time it takes).
+pub fn import_within(
+    bytes: &[u8],
+    filename: &str,
+    opts: &Options,
+    names: &Names,
+    limits: &Limits,
+) -> Result<Preview, ImportError> {
     if bytes.is_empty() {
         return Err(ImportError::Empty);
     }
+    let budget = Budget::start(limits);
     let opts = Options { filename: filename.to_string(), ..opts.clone() };
-    match read::read(bytes, filename)? {
-        read::Content::Lines(lines) => Ok(parse::parse_lines(&lines, &opts, names)),
-        read::Content::Sheet(rows) => Ok(ledger::parse_rows(&rows, &opts, names)),
+    let preview = match read::read_within(bytes, filename, &budget)? {
+        read::Content::Lines(lines) => parse::parse_lines_within(&lines, &opts, names, &budget)?,
+        read::Content::Sheet(rows) => ledger::parse_table_within(&[], &rows, &opts, names, &budget)?,
         read::Content::Mixed { lines, tables } => {
             // A .docx: a table with ledger headers is a ledger; otherwise its rows are text.
             match tables.iter().find(|t| ledger::header(t).is_some()) {
-                Some(t) => Ok(ledger::parse_table(&lines, t, &opts, names)),
+                Some(t) => ledger::parse_table_within(&lines, t, &opts, names, &budget)?,
                 None => {
                     let mut all = lines;
                     for t in tables {
                         all.extend(t.into_iter().map(|row| row.join(" ")));
                     }
-                    Ok(parse::parse_lines(&all, &opts, names))
+                    parse::parse_lines_within(&all, &opts, names, &budget)?
                 }
             }
         }
+    };
+    bound(preview, &budget)
+}
+
+/// Keeps a preview within the output limits: refuses too many tasks or too much text, and cuts
+/// an overlong task text, with a warning saying so.
+pub fn bound(mut preview: Preview, budget: &Budget) -> Result<Preview, ImportError> {
+    let limits = &budget.limits;
+    budget.check_time()?;
+    if preview.tasks.len() > limits.max_tasks {
+        return Err(Budget::too_large(format!(
+            "识别出 {} 项任务，超过一次导入的上限 {} 项，请拆分文件",
+            preview.tasks.len(),
+            limits.max_tasks
+        )));
     }
+    let mut total = 0usize;
+    for t in &mut preview.tasks {
+        let n = t.text.chars().count();
+        if n > limits.max_task_chars {
+            t.text = t.text.chars().take(limits.max_task_chars).collect();
+            t.warnings.push(Warning::new(
+                WarningCode::Truncated,
+                format!("任务原文 {n} 字，过长，预览只保留前 {} 字", limits.max_task_chars),
+            ));
+        }
+        total += t.text.chars().count();
+        if total > limits.max_preview_chars {
+            return Err(Budget::too_large(format!("任务文字合计超过 {} 字，请拆分文件", limits.max_preview_chars)));
+        }
+    }
+    Ok(preview)
 }
 
 /// Reads a document given as text.

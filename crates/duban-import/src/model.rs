@@ -44,6 +44,8 @@ pub enum WarningCode {
     UnknownUnit,
     /// The deadline falls before the document's issue date.
     DeadlineBeforeIssue,
+    /// The task's text was longer than a preview holds, and was cut.
+    Truncated,
 }
 
 /// One warning, in Chinese, with the unknown name and its closest known units when relevant.

@@ -5,7 +5,9 @@
 //! annex, whose numbering starts afresh. A block whose text carries a responsibility clause is a
 //! task; any other block is a section heading for the tasks under it.
 
+use crate::ImportError;
 use crate::clause::{self, Clause};
+use crate::limits::{Budget, Limits};
 use crate::model::{DocumentMeta, ParsedMilestone, ParsedTask, Preview, Warning, WarningCode};
 use crate::names::Names;
 use crate::time;
@@ -38,9 +40,9 @@ static MARKERS: LazyLock<[(Style, Regex); 5]> = LazyLock::new(|| {
     let r = |p: &str| Regex::new(p).expect("marker pattern");
     [
         (Style::PCn, r(r"^[（(]\s*[一二三四五六七八九十百]{1,4}\s*[）)]\s*")),
-        (Style::PNum, r(r"^[（(]\s*\d{1,3}\s*[）)]\s*")),
+        (Style::PNum, r(r"^[（(]\s*\d{1,4}\s*[）)]\s*")),
         (Style::Cn, r(r"^[一二三四五六七八九十百]{1,4}\s*[、．.]\s*")),
-        (Style::Num, r(r"^\d{1,3}\s*[.．、]\s*")),
+        (Style::Num, r(r"^\d{1,4}\s*[.．、]\s*")),
         (Style::Circle, r(r"^[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]\s*")),
     ]
 });
@@ -116,13 +118,13 @@ fn clean(line: &str) -> Option<String> {
 static BREAK_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"([。；;）)」”！？])\s*(",
-        r"[（(]\d{1,3}[）)]|[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,3}[.．、][^\d\s]|附件\s*\d{1,2}[^\d])"
+        r"[（(]\d{1,4}[）)]|[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,4}[.．、][^\d\s]|附件\s*\d{1,2}[^\d])"
     ))
     .expect("break pattern")
 });
 #[allow(clippy::expect_used)]
 static GLUED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([局委办院室心司会部队站所行处）)])\s*(\d{1,3}[.．、][\p{Han}]|[（(]\d{1,3}[）)][\p{Han}])")
+    Regex::new(r"([局委办院室心司会部队站所行处）)])\s*(\d{1,4}[.．、][\p{Han}]|[（(]\d{1,4}[）)][\p{Han}])")
         .expect("glued pattern")
 });
 
@@ -305,8 +307,23 @@ impl Standing {
 
 /// Reads a document given as lines (paragraphs).
 pub fn parse_lines(raw: &[String], opts: &Options, names: &Names) -> Preview {
+    // Without a deadline or an output bound that parsing checks, it cannot fail.
+    let budget = Budget::start(&Limits { time_budget: std::time::Duration::MAX, ..Limits::default() });
+    parse_lines_within(raw, opts, names, &budget).unwrap_or_default()
+}
+
+/// Reads a document given as lines (paragraphs), checking the budget's deadline as it goes.
+pub fn parse_lines_within(
+    raw: &[String],
+    opts: &Options,
+    names: &Names,
+    budget: &Budget,
+) -> Result<Preview, ImportError> {
     let mut lines: Vec<String> = Vec::with_capacity(raw.len());
-    for l in raw {
+    for (i, l) in raw.iter().enumerate() {
+        if i.is_multiple_of(1024) {
+            budget.check_time()?;
+        }
         for part in l.split('\n') {
             if part.chars().count() > 300 {
                 lines.extend(resegment(part));
@@ -348,7 +365,10 @@ pub fn parse_lines(raw: &[String], opts: &Options, names: &Names) -> Preview {
         }
     };
 
-    for line in &lines {
+    for (i, line) in lines.iter().enumerate() {
+        if i.is_multiple_of(1024) {
+            budget.check_time()?;
+        }
         if let Some(c) = ANNEX.captures(line) {
             // 「附件1」 on a line of its own (or with its title) opens an annex.
             let title = c.get(2).map_or("", |m| m.as_str()).trim();
@@ -409,7 +429,7 @@ pub fn parse_lines(raw: &[String], opts: &Options, names: &Names) -> Preview {
     if let Some(b) = open.take() {
         finish(b, &mut standing, &mut tasks);
     }
-    Preview { document, tasks }
+    Ok(Preview { document, tasks })
 }
 
 /// A task's number, place and text, before its units and dates are read.

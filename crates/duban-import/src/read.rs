@@ -11,7 +11,10 @@
 //! file still reads.
 
 use crate::ImportError;
-use std::io::{Cursor, Read};
+use crate::limits::{Budget, Limits};
+use std::cell::Cell;
+use std::io::{BufReader, Cursor, Read};
+use std::rc::Rc;
 
 /// What a file holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,8 +32,17 @@ pub enum Content {
 const ZIP: &[u8] = b"PK\x03\x04";
 const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-/// Reads `bytes`, named `filename`.
+/// Reads `bytes`, named `filename`, within the default [`Limits`].
 pub fn read(bytes: &[u8], filename: &str) -> Result<Content, ImportError> {
+    read_within(bytes, filename, &Budget::start(&Limits::default()))
+}
+
+/// Reads `bytes`, named `filename`, refusing a file beyond the budget's limits.
+pub fn read_within(bytes: &[u8], filename: &str, budget: &Budget) -> Result<Content, ImportError> {
+    let limits = &budget.limits;
+    if bytes.len() > limits.max_file_bytes {
+        return Err(Budget::too_large(format!("文件超过 {} MB", limits.max_file_bytes / (1024 * 1024))));
+    }
     let ext = std::path::Path::new(filename)
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -38,10 +50,12 @@ pub fn read(bytes: &[u8], filename: &str) -> Result<Content, ImportError> {
     if bytes.starts_with(ZIP) {
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ImportError::Corrupt(e.to_string()))?;
         if zip.by_name("word/document.xml").is_ok() {
-            return guarded("Word 文档", || docx(&mut zip));
+            check_zip(&mut zip, budget, false)?;
+            return guarded("Word 文档", || docx(&mut zip, budget));
         }
         if zip.by_name("xl/workbook.xml").is_ok() {
-            return sheet(bytes);
+            check_zip(&mut zip, budget, true)?;
+            return sheet(bytes, budget);
         }
         return Err(ImportError::UnknownFormat(format!("{filename}（压缩包中既不是 Word 也不是 Excel 文档）")));
     }
@@ -49,20 +63,26 @@ pub fn read(bytes: &[u8], filename: &str) -> Result<Content, ImportError> {
         if ext == "doc" {
             return Err(ImportError::UnknownFormat("旧版 Word（.doc）文件，请另存为 .docx 后导入".into()));
         }
-        return sheet(bytes);
+        return sheet(bytes, budget);
     }
     let text = decode(bytes);
+    budget.chars(text.chars().count())?;
     if ext == "csv" {
-        return csv_rows(&text);
+        return csv_rows(&text, budget);
     }
     let head = text.trim_start().get(..text.trim_start().len().min(512)).unwrap_or("").to_ascii_lowercase();
     if matches!(ext.as_str(), "html" | "htm" | "xhtml")
         || head.starts_with("<!doctype html")
         || head.starts_with("<html")
     {
-        return Ok(Content::Lines(html_lines(&text)));
+        return Ok(Content::Lines(html_lines_within(&text, budget)?));
     }
-    Ok(Content::Lines(text.lines().map(str::to_string).collect()))
+    let mut lines = Vec::new();
+    for l in text.lines() {
+        lines.push(l.to_string());
+        budget.lines(lines.len())?;
+    }
+    Ok(Content::Lines(lines))
 }
 
 /// Text in UTF-8 (BOM or not), UTF-16 (with BOM), or GB18030.
@@ -76,14 +96,247 @@ pub fn decode(bytes: &[u8]) -> String {
     }
 }
 
-fn docx<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>) -> Result<Content, ImportError> {
+/// A reader that counts the bytes it inflates and fails past `cap`; the count stays readable
+/// after the reader is gone, so a failure can be told apart from a corrupt entry.
+struct Capped<R> {
+    inner: R,
+    count: Rc<Cell<u64>>,
+    cap: u64,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let total = self.count.get().saturating_add(n as u64);
+        self.count.set(total);
+        if total > self.cap {
+            return Err(std::io::Error::other("entry larger than its limit"));
+        }
+        Ok(n)
+    }
+}
+
+fn entry_too_large(name: &str, limits: &Limits) -> ImportError {
+    Budget::too_large(format!("压缩包中的“{name}”解压后超过 {} MB", limits.max_entry_bytes / (1024 * 1024)))
+}
+
+/// Checks every entry of a .docx/.xlsx before it is read: its declared and its actual inflated
+/// size (a zip bomb declares little and inflates to gigabytes), the total, and for a workbook
+/// (`sheets`) what its XML declares — each sheet's dimension and the cells it places, the
+/// shared strings' counts, and the text the cells pointing to shared strings come to — since
+/// calamine reserves memory from those and copies a shared string into every cell naming it.
+fn check_zip<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    budget: &Budget,
+    sheets: bool,
+) -> Result<(), ImportError> {
+    let limits = &budget.limits;
+    let mut total = 0u64;
+    let mut cells = SheetScan::default();
+    // The shared strings first: the sheets' cells are weighed by the strings they point to.
+    let mut order: Vec<usize> = (0..zip.len()).collect();
+    order.sort_by_key(|i| !zip.name_for_index(*i).is_some_and(|n| n.is_ok_and(|n| n.ends_with("sharedStrings.xml"))));
+    for i in order {
+        budget.check_time()?;
+        let entry = zip.by_index(i).map_err(|e| ImportError::Corrupt(format!("压缩包无法读取：{e}")))?;
+        let name = entry.name().map(|n| n.into_owned()).unwrap_or_else(|_| format!("#{i}"));
+        if entry.size() > limits.max_entry_bytes {
+            return Err(entry_too_large(&name, limits));
+        }
+        let count = Rc::new(Cell::new(0u64));
+        let capped = Capped { inner: entry, count: Rc::clone(&count), cap: limits.max_entry_bytes };
+        let xml = name.ends_with(".xml") || name.ends_with(".rels");
+        let scanned = if sheets && xml {
+            cells.scan(BufReader::new(capped), budget)
+        } else {
+            let mut capped = capped;
+            std::io::copy(&mut capped, &mut std::io::sink())
+                .map(|_| ())
+                .map_err(|e| ImportError::Corrupt(e.to_string()))
+        };
+        if count.get() > limits.max_entry_bytes {
+            return Err(entry_too_large(&name, limits));
+        }
+        // A limit exceeded; a corrupt entry is left for the reader proper to report.
+        if let Err(e @ (ImportError::TooLarge(_) | ImportError::Timeout(_))) = scanned {
+            return Err(e);
+        }
+        total = total.saturating_add(count.get());
+        if total > limits.max_unzipped_bytes {
+            return Err(Budget::too_large(format!(
+                "压缩包解压后超过 {} MB",
+                limits.max_unzipped_bytes / (1024 * 1024)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A column's letters (A, Z, AA … XFD) and a row's number, from a cell reference like `C12`.
+fn cell_ref(r: &[u8]) -> Option<(u64, u64)> {
+    let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    if letters == 0 || letters > 4 {
+        return None;
+    }
+    let col = r[..letters].iter().fold(0u64, |acc, b| acc * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1));
+    let digits = r.get(letters..)?.iter().filter(|b| **b != b'$').map(|b| *b as char).collect::<String>();
+    let row = digits.parse::<u64>().ok()?;
+    Some((row.max(1), col))
+}
+
+/// What a workbook's XML declares and places, counted over all its sheets.
+#[derive(Default)]
+struct SheetScan {
+    cells: u64,
+    /// The length (in bytes, at least its characters) of every shared string.
+    strings: Vec<u64>,
+    /// The text of the shared strings all cells point to, together.
+    cell_text: u64,
+}
+
+impl SheetScan {
+    fn scan(&mut self, r: impl std::io::BufRead, budget: &Budget) -> Result<(), ImportError> {
+        use quick_xml::events::Event;
+        let limits = &budget.limits;
+        let corrupt = |e: &dyn std::fmt::Display| ImportError::Corrupt(format!("表格内容无法解析：{e}"));
+        let mut reader = quick_xml::Reader::from_reader(r);
+        let mut buf = Vec::new();
+        // The sheet's extent so far, and where the reader is (cells without a reference follow
+        // the one before).
+        let (mut row, mut col) = (0u64, 0u64);
+        let mut extent: Option<(u64, u64, u64, u64)> = None;
+        let area = |(r0, r1, c0, c1): (u64, u64, u64, u64)| (r1 - r0 + 1).saturating_mul(c1 - c0 + 1);
+        let mut seen = 0u64;
+        // Inside a shared string; inside a cell pointing to one; inside a cell's value.
+        let (mut in_si, mut shared_cell, mut in_v) = (false, false, false);
+        loop {
+            buf.clear();
+            let event = reader.read_event_into(&mut buf).map_err(|e| corrupt(&e))?;
+            let e = match &event {
+                Event::Start(e) | Event::Empty(e) => e,
+                Event::Text(t) if in_si => {
+                    if let Some(n) = self.strings.last_mut() {
+                        *n += t.len() as u64;
+                    }
+                    continue;
+                }
+                Event::Text(t) if in_v && shared_cell => {
+                    let index = String::from_utf8_lossy(t).trim().parse::<usize>().ok();
+                    self.cell_text += index.and_then(|i| self.strings.get(i)).copied().unwrap_or(0);
+                    if self.cell_text > limits.max_chars as u64 {
+                        return Err(Budget::too_large(format!(
+                            "表格各单元格引用的共享字符串合计超过 {} 字",
+                            limits.max_chars
+                        )));
+                    }
+                    continue;
+                }
+                Event::End(e) => {
+                    match e.local_name().as_ref() {
+                        b"si" => in_si = false,
+                        b"v" => in_v = false,
+                        b"c" => shared_cell = false,
+                        _ => {}
+                    }
+                    continue;
+                }
+                Event::Eof => break,
+                _ => continue,
+            };
+            let open = matches!(event, Event::Start(_));
+            seen += 1;
+            if seen.is_multiple_of(65_536) {
+                budget.check_time()?;
+            }
+            let attr = |key: &[u8]| -> Option<Vec<u8>> {
+                e.attributes().flatten().find(|a| a.key.local_name().as_ref() == key).map(|a| a.value.into_owned())
+            };
+            let number = |v: Vec<u8>| String::from_utf8_lossy(&v).trim().parse::<u64>().unwrap_or(0);
+            match e.local_name().as_ref() {
+                b"v" => in_v = open,
+                b"dimension" => {
+                    let Some(range) = attr(b"ref") else { continue };
+                    let mut ends = range.split(|b| *b == b':').filter_map(cell_ref);
+                    let first = ends.next();
+                    if let (Some(a), Some(b)) = (first, ends.next().or(first)) {
+                        let declared = area((a.0.min(b.0), a.0.max(b.0), a.1.min(b.1), a.1.max(b.1)));
+                        if declared > limits.max_cells {
+                            return Err(Budget::too_large(format!(
+                                "表格声明的范围 {} 有 {declared} 个单元格，超过 {} 个",
+                                String::from_utf8_lossy(&range),
+                                limits.max_cells
+                            )));
+                        }
+                    }
+                }
+                b"sst" => {
+                    for key in [&b"count"[..], b"uniqueCount"] {
+                        let n = attr(key).map_or(0, number);
+                        if n > limits.max_strings {
+                            return Err(Budget::too_large(format!(
+                                "表格声明了 {n} 个共享字符串，超过 {} 个",
+                                limits.max_strings
+                            )));
+                        }
+                    }
+                }
+                b"si" => {
+                    self.strings.push(0);
+                    in_si = open;
+                    if self.strings.len() as u64 > limits.max_strings {
+                        return Err(Budget::too_large(format!("表格的共享字符串超过 {} 个", limits.max_strings)));
+                    }
+                }
+                b"sheetData" => {
+                    (row, col) = (0, 0);
+                    extent = None;
+                }
+                b"row" => {
+                    row = attr(b"r").map_or(row + 1, number).max(1);
+                    col = 0;
+                }
+                b"c" => {
+                    shared_cell = open && attr(b"t").is_some_and(|t| t == b"s");
+                    (row, col) = match attr(b"r").and_then(|r| cell_ref(&r)) {
+                        Some(at) => at,
+                        None => (row.max(1), col + 1),
+                    };
+                    self.cells += 1;
+                    budget.cells(self.cells)?;
+                    let (r0, r1, c0, c1) = extent.unwrap_or((row, row, col, col));
+                    let grown = (r0.min(row), r1.max(row), c0.min(col), c1.max(col));
+                    extent = Some(grown);
+                    if area(grown) > limits.max_cells {
+                        return Err(Budget::too_large(format!(
+                            "表格的单元格分布超过 {} 行 × {} 列，超过 {} 个单元格",
+                            grown.1 - grown.0 + 1,
+                            grown.3 - grown.2 + 1,
+                            limits.max_cells
+                        )));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+fn docx<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>, budget: &Budget) -> Result<Content, ImportError> {
     use quick_xml::events::Event;
+    let limits = &budget.limits;
     let mut xml = String::new();
     zip.by_name("word/document.xml")
         .map_err(|e| ImportError::Corrupt(e.to_string()))?
-        .take(64 * 1024 * 1024)
+        .take(limits.max_entry_bytes.saturating_add(1))
         .read_to_string(&mut xml)
         .map_err(|e| ImportError::Corrupt(e.to_string()))?;
+    if xml.len() as u64 > limits.max_entry_bytes {
+        return Err(entry_too_large("word/document.xml", limits));
+    }
+    let mut chars = 0usize;
+    let mut cells = 0u64;
+    let mut rows = 0usize;
     let mut reader = quick_xml::Reader::from_str(&xml);
     let mut lines = Vec::new();
     let mut tables: Vec<Vec<Vec<String>>> = Vec::new();
@@ -114,6 +367,8 @@ fn docx<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>) -> Result<Content
             },
             Ok(Event::Text(t)) if in_text => {
                 let s = t.unescape().map_err(|e| ImportError::Corrupt(e.to_string()))?;
+                chars += s.chars().count();
+                budget.chars(chars)?;
                 para.push_str(&s);
             }
             Ok(Event::End(e)) => match e.name().as_ref() {
@@ -127,12 +382,19 @@ fn docx<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>) -> Result<Content
                         cell.push_str(&p);
                     } else {
                         lines.push(p);
+                        budget.lines(lines.len())?;
                     }
                 }
-                b"w:tc" if table_depth == 1 => row.push(std::mem::take(&mut cell).trim().to_string()),
+                b"w:tc" if table_depth == 1 => {
+                    cells += 1;
+                    budget.cells(cells)?;
+                    row.push(std::mem::take(&mut cell).trim().to_string());
+                }
                 b"w:tr" if table_depth == 1 => {
                     if let Some(t) = tables.last_mut() {
                         t.push(std::mem::take(&mut row));
+                        rows += 1;
+                        budget.lines(rows)?;
                     }
                 }
                 b"w:tbl" => table_depth = table_depth.saturating_sub(1),
@@ -153,13 +415,10 @@ fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T, ImportError>) -> Result<
         .unwrap_or_else(|_| Err(ImportError::Corrupt(format!("{what}内容损坏，无法读取"))))
 }
 
-/// The most cells a ledger sheet may declare. calamine reserves memory for every cell a legacy
-/// .xls sheet declares in its DIMENSIONS record, so a few bytes could ask for gigabytes.
-const MAX_DECLARED_CELLS: u64 = 2_000_000;
-
 /// Checks a legacy .xls (BIFF8 in a compound file) before calamine reads it: the compound file
-/// must open, and no sheet may declare more than [`MAX_DECLARED_CELLS`] cells.
-fn check_xls(bytes: &[u8]) -> Result<(), ImportError> {
+/// must open; no sheet may declare (DIMENSIONS) or place (its cell records' extent) more cells
+/// than the limits allow — calamine reserves memory for every place in a sheet's extent.
+fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ImportError> {
     let corrupt = |e: std::io::Error| ImportError::Corrupt(format!("表格无法读取：{e}"));
     let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(corrupt)?;
     let name = ["/Workbook", "/Book"].into_iter().find(|n| file.is_stream(n));
@@ -168,49 +427,95 @@ fn check_xls(bytes: &[u8]) -> Result<(), ImportError> {
     };
     let mut stream = Vec::new();
     file.open_stream(name).map_err(corrupt)?.take(bytes.len() as u64).read_to_end(&mut stream).map_err(corrupt)?;
+    let too_many = |rows: u64, cols: u64| {
+        Budget::too_large(format!(
+            "表格声明了 {rows} 行 × {cols} 列，超过 {} 个单元格，超出台账的合理范围",
+            limits.max_cells
+        ))
+    };
+    // The extent of the cells the current sheet places: first row, last row, first and last column.
+    let mut extent: Option<(u64, u64, u64, u64)> = None;
+    let mut cells = 0u64;
     let mut at = 0usize;
     while at + 4 <= stream.len() {
         let kind = u16::from_le_bytes([stream[at], stream[at + 1]]);
         let len = usize::from(u16::from_le_bytes([stream[at + 2], stream[at + 3]]));
         let data = &stream[at + 4..(at + 4 + len).min(stream.len())];
-        if kind == 0x0200 && data.len() >= 12 {
-            let row = |i: usize| u64::from(u32::from_le_bytes([data[i], data[i + 1], data[i + 2], data[i + 3]]));
-            let col = |i: usize| u64::from(u16::from_le_bytes([data[i], data[i + 1]]));
-            let rows = row(4).saturating_sub(row(0)) + 1;
-            let cols = col(10).saturating_sub(col(8)) + 1;
-            if rows.saturating_mul(cols) > MAX_DECLARED_CELLS {
-                return Err(ImportError::Corrupt(format!("表格声明了 {rows} 行 × {cols} 列，超出台账的合理范围")));
+        let u16_at = |i: usize| u64::from(u16::from_le_bytes([data[i], data[i + 1]]));
+        let u32_at = |i: usize| u64::from(u32::from_le_bytes([data[i], data[i + 1], data[i + 2], data[i + 3]]));
+        match kind {
+            // BOF: a new sheet.
+            0x0809 => extent = None,
+            // DIMENSIONS
+            0x0200 if data.len() >= 12 => {
+                let rows = u32_at(4).saturating_sub(u32_at(0)) + 1;
+                let cols = u16_at(10).saturating_sub(u16_at(8)) + 1;
+                if rows.saturating_mul(cols) > limits.max_cells {
+                    return Err(too_many(rows, cols));
+                }
             }
+            // Cell records: FORMULA, BLANK, NUMBER, LABEL, BOOLERR, RK, LABELSST, MULRK,
+            // MULBLANK, RSTRING; each starts with its row and column.
+            0x0006 | 0x0201 | 0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD | 0x00BD | 0x00BE | 0x00D6
+                if data.len() >= 6 =>
+            {
+                let (row, first) = (u16_at(0), u16_at(2));
+                let last = if matches!(kind, 0x00BD | 0x00BE) { u16_at(data.len() - 2).max(first) } else { first };
+                cells = cells.saturating_add(last - first + 1);
+                if cells > limits.max_cells {
+                    return Err(Budget::too_large(format!("表格超过 {} 个单元格", limits.max_cells)));
+                }
+                let (r0, r1, c0, c1) = extent.unwrap_or((row, row, first, last));
+                let grown = (r0.min(row), r1.max(row), c0.min(first), c1.max(last));
+                extent = Some(grown);
+                let (rows, cols) = (grown.1 - grown.0 + 1, grown.3 - grown.2 + 1);
+                if rows.saturating_mul(cols) > limits.max_cells {
+                    return Err(too_many(rows, cols));
+                }
+            }
+            _ => {}
         }
         at += 4 + len;
     }
     Ok(())
 }
 
-fn sheet(bytes: &[u8]) -> Result<Content, ImportError> {
+fn sheet(bytes: &[u8], budget: &Budget) -> Result<Content, ImportError> {
     use calamine::Reader;
     if bytes.starts_with(OLE) {
-        check_xls(bytes)?;
+        check_xls(bytes, &budget.limits)?;
     }
     guarded("表格", || {
         let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
             .map_err(|e| ImportError::Corrupt(format!("表格无法读取：{e}")))?;
         let mut rows = Vec::new();
+        let (mut cells, mut chars) = (0u64, 0usize);
         for (_, range) in wb.worksheets() {
+            budget.check_time()?;
             for r in range.rows() {
-                rows.push(r.iter().map(|c| c.to_string().trim().to_string()).collect());
+                cells += r.len() as u64;
+                budget.cells(cells)?;
+                let row: Vec<String> = r.iter().map(|c| c.to_string().trim().to_string()).collect();
+                chars += row.iter().map(|c| c.chars().count()).sum::<usize>();
+                budget.chars(chars)?;
+                rows.push(row);
+                budget.lines(rows.len())?;
             }
         }
         Ok(Content::Sheet(rows))
     })
 }
 
-fn csv_rows(text: &str) -> Result<Content, ImportError> {
+fn csv_rows(text: &str, budget: &Budget) -> Result<Content, ImportError> {
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    let mut cells = 0u64;
     for r in reader.records() {
         let r = r.map_err(|e| ImportError::Corrupt(format!("CSV 格式错误：{e}")))?;
+        cells += r.len() as u64;
+        budget.cells(cells)?;
         rows.push(r.iter().map(|c| c.trim().to_string()).collect());
+        budget.lines(rows.len())?;
     }
     Ok(Content::Sheet(rows))
 }
@@ -245,11 +550,28 @@ const BLOCKS: &[&str] = &[
 
 /// The text of an HTML page, one line per block element.
 pub fn html_lines(html: &str) -> Vec<String> {
+    let unbounded =
+        Budget::start(&Limits { max_lines: usize::MAX, time_budget: std::time::Duration::MAX, ..Limits::default() });
+    html_lines_within(html, &unbounded).unwrap_or_default()
+}
+
+/// The text of an HTML page, one line per block element, refused as soon as it has more lines
+/// than the budget allows (or runs out of time).
+pub fn html_lines_within(html: &str, budget: &Budget) -> Result<Vec<String>, ImportError> {
     let mut out = String::with_capacity(html.len() / 2);
     let mut rest = html;
+    // Lines with text so far, and whether the current one has any.
+    let (mut lines, mut has_text) = (0usize, false);
+    let mut steps = 0usize;
     while let Some(lt) = rest.find('<') {
-        out.push_str(&decode_entities(&rest[..lt]));
+        let text = decode_entities(&rest[..lt]);
+        has_text |= text.chars().any(|c| !c.is_whitespace());
+        out.push_str(&text);
         rest = &rest[lt..];
+        steps += 1;
+        if steps.is_multiple_of(4096) {
+            budget.check_time()?;
+        }
         if let Some(after) = rest.strip_prefix("<!--") {
             rest = after.find("-->").map_or("", |i| &after[i + 3..]);
             continue;
@@ -275,13 +597,20 @@ pub fn html_lines(html: &str) -> Vec<String> {
             }
         } else if BLOCKS.contains(&name.as_str()) {
             out.push('\n');
+            if std::mem::take(&mut has_text) {
+                lines += 1;
+                budget.lines(lines)?;
+            }
         }
     }
     out.push_str(&decode_entities(rest));
-    out.lines()
+    let lines: Vec<String> = out
+        .lines()
         .map(|l| l.trim_matches(|c: char| c == ' ' || c == '\u{a0}' || c == '\t').to_string())
         .filter(|l| !l.trim().is_empty())
-        .collect()
+        .collect();
+    budget.lines(lines.len())?;
+    Ok(lines)
 }
 
 /// Decodes HTML character references.
@@ -387,11 +716,11 @@ mod tests {
             w.write_all(&dims).unwrap();
         }
         let bytes = cf.into_inner().into_inner();
-        let got = check_xls(&bytes);
-        assert!(matches!(got, Err(ImportError::Corrupt(ref m)) if m.contains("超出")), "{got:?}");
+        let got = check_xls(&bytes, &Limits::default());
+        assert!(matches!(got, Err(ImportError::TooLarge(ref m)) if m.contains("超出")), "{got:?}");
         // The real ledger passes the check.
         let ok = include_bytes!("../tests/fixtures/ledger.xls");
-        assert!(check_xls(ok).is_ok());
+        assert!(check_xls(ok, &Limits::default()).is_ok());
     }
 
     #[test]

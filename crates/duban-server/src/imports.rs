@@ -1,17 +1,22 @@
 //! Importing documents into the ledger: a preview that writes nothing, and a commit of the
 //! (possibly corrected) preview. One document makes one ledger, named after it; importing it
 //! again updates that ledger's tasks in place, adds new ones and withdraws the ones the
-//! document no longer has, so nothing is duplicated and the trail keeps every change.
+//! document no longer has, so nothing is duplicated and the trail keeps every change. A commit
+//! is one transaction, and never touches a task the committing person may not see.
 
-use crate::service::Duban;
+use crate::service::{Duban, Edit};
 use duban_domain::Error;
 use duban_domain::ids::LedgerId;
+use duban_domain::org::Person;
 use duban_domain::policy::ClockEvent;
-use duban_domain::task::{Classification, Complexity, Milestone, NewTask, Party, Priority, Source, Status, TaskPatch};
-use duban_import::{Names, Options, ParsedTask, Preview};
-use duban_store::{NewLedger, PartyRef, TaskQuery, TaskSort};
+use duban_domain::task::{
+    Classification, Complexity, Milestone, NewTask, Party, Priority, Source, Status, Task, TaskPatch,
+};
+use duban_import::{ImportError, Limits, Names, Options, ParsedTask, Preview};
+use duban_store::{ImportWrite, LedgerTarget, NewLedger, PartyRef, TaskQuery, TaskSort};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::LazyLock;
 
 /// What a commit did.
 #[derive(Debug, Clone, Serialize)]
@@ -74,6 +79,27 @@ pub fn title_of(text: &str) -> String {
     }
 }
 
+/// How many documents are read at once: half the machine's cores, at least one.
+pub fn parse_slots() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
+}
+
+/// How long a preview waits for a free slot before it is answered "busy".
+const SLOT_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+static PARSES: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| tokio::sync::Semaphore::new(parse_slots()));
+
+/// The domain error of a document that cannot be read.
+fn import_error(e: ImportError) -> Error {
+    match e {
+        ImportError::TooLarge(_) => Error::ImportTooLarge(e.to_string()),
+        ImportError::Timeout(_) => Error::ImportTimeout(e.to_string()),
+        ImportError::UnknownFormat(_) | ImportError::Corrupt(_) | ImportError::Empty => {
+            Error::invalid("file", e.to_string())
+        }
+    }
+}
+
 fn resolved(names: &[String], parties: &HashMap<String, Party>) -> Vec<Party> {
     names.iter().filter_map(|n| parties.get(n).copied()).collect()
 }
@@ -93,24 +119,56 @@ impl Duban {
         Ok(Names::new(entries))
     }
 
-    /// Reads a document and shows what it holds, writing nothing.
+    /// Reads a document and shows what it holds, writing nothing. The reading runs on a
+    /// blocking thread, at most [`parse_slots`] at once, within the importer's [`Limits`]
+    /// (its time budget included), so that a hostile or huge file neither stalls the server's
+    /// other requests nor exhausts its memory.
     pub async fn preview_import(&self, bytes: &[u8], filename: &str, year: Option<i16>) -> Result<Preview, Error> {
         let names = self.names().await?;
         let fallback_year = self.now().to_zoned(self.policy().timezone()).year();
         let opts = Options { year, filename: filename.to_string(), fallback_year };
-        duban_import::import(bytes, filename, &opts, &names).map_err(|e| Error::invalid("file", e.to_string()))
+        let limits = Limits::default();
+        let budget = limits.time_budget;
+        let permit = tokio::time::timeout(SLOT_WAIT, PARSES.acquire()).await;
+        let Ok(Ok(permit)) = permit else {
+            return Err(Error::Unavailable("同时导入的文件过多，请稍后再试".into()));
+        };
+        let (bytes, filename) = (bytes.to_vec(), filename.to_string());
+        let job = tokio::task::spawn_blocking(move || {
+            // Held until the reading ends, even if the caller stopped waiting.
+            let _permit = permit;
+            duban_import::import_within(&bytes, &filename, &opts, &names, &limits)
+        });
+        // The importer checks its own deadline; this is the backstop for a reader that cannot.
+        let joined = tokio::time::timeout(budget + std::time::Duration::from_secs(5), job).await;
+        match joined {
+            Ok(Ok(read)) => read.map_err(import_error),
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "import reader failed");
+                Err(Error::Internal)
+            }
+            Err(_) => Err(import_error(ImportError::Timeout(budget.as_secs()))),
+        }
     }
 
-    /// Writes a confirmed preview into its ledger.
-    pub async fn commit_import(
-        &self,
-        preview: &Preview,
-        actor: Option<duban_domain::ids::PersonId>,
-    ) -> Result<ImportReport, Error> {
+    /// Writes a confirmed preview into its ledger, in one transaction: every new, changed and
+    /// withdrawn task with its event, or — when anything fails — nothing at all. Tasks of the
+    /// ledger that `actor` may not see (a 涉密 task they are not named on) are left exactly as
+    /// they are: never updated, never withdrawn; an item of the document bearing such a task's
+    /// number counts as unchanged. Without an actor (the command line) every task is seen.
+    pub async fn commit_import(&self, preview: &Preview, actor: Option<&Person>) -> Result<ImportReport, Error> {
         let name = preview.document.title.trim();
         if name.is_empty() {
             return Err(Error::invalid("document.title", "文件标题不能为空（台账以文件标题命名）"));
         }
+        let max = Limits::default().max_tasks;
+        if preview.tasks.len() > max {
+            return Err(Error::ImportTooLarge(format!(
+                "一次提交 {} 项任务，超过上限 {max} 项，请拆分文件",
+                preview.tasks.len()
+            )));
+        }
+        let actor_id = actor.map(|p| p.id);
         // Every unit must be known before anything is written.
         let names = self.names().await?;
         let mut parties: HashMap<String, Party> = HashMap::new();
@@ -146,34 +204,46 @@ impl Duban {
             ));
         }
         let numbers = task_numbers(&preview.tasks);
-        let ledger = match self.store().list_ledgers().await?.into_iter().find(|l| l.fields.name == name) {
-            Some(l) => l,
-            None => {
-                let new = NewLedger {
+        let now = self.now();
+        let found = self.store().list_ledgers().await?.into_iter().find(|l| l.fields.name == name);
+        let target = match &found {
+            Some(l) => LedgerTarget::Existing(l.id),
+            None => LedgerTarget::New(
+                NewLedger {
                     name: name.to_string(),
                     doc_number: preview.document.doc_number.clone(),
                     issued: preview.document.issued,
                     issuer: preview.document.issuer.clone(),
                     source: Source::Document,
-                };
-                self.store().create_ledger(&new, self.now()).await?
-            }
+                },
+                now,
+            ),
         };
-        let mut existing: HashMap<String, duban_domain::task::Task> = HashMap::new();
+        // The ledger's tasks by number, and the numbers of those the actor may not see.
+        let mut existing: HashMap<String, Task> = HashMap::new();
+        let mut hidden: HashSet<String> = HashSet::new();
         let mut page = 1;
-        loop {
+        while let Some(l) = &found {
             let q = TaskQuery {
-                ledger_id: Some(ledger.id),
+                ledger_id: Some(l.id),
                 sort: TaskSort::Number,
                 page,
                 per_page: 500,
-                now: self.now(),
+                now,
                 ..Default::default()
             };
             let got = self.store().list_tasks(&q).await?;
             let n = got.items.len();
-            for t in got.items.into_iter().filter(|t| t.status != Status::Cancelled) {
-                existing.insert(t.fields.number.clone(), t);
+            for t in got.items {
+                let visible = match actor {
+                    Some(p) => self.can_see(p, &t).await?,
+                    None => true,
+                };
+                if !visible {
+                    hidden.insert(t.fields.number.clone());
+                } else if t.status != Status::Cancelled {
+                    existing.insert(t.fields.number.clone(), t);
+                }
             }
             if n < 500 {
                 break;
@@ -181,17 +251,21 @@ impl Duban {
             page += 1;
         }
         let mut report = ImportReport {
-            ledger_id: ledger.id,
+            ledger_id: LedgerId(0),
             ledger: name.to_string(),
             created: 0,
             updated: 0,
             unchanged: 0,
             withdrawn: 0,
         };
-        let now = self.now();
+        let mut write = ImportWrite { ledger: target, create: Vec::new(), update: Vec::new() };
         for (t, number) in preview.tasks.iter().zip(numbers) {
+            if hidden.contains(&number) {
+                report.unchanged += 1;
+                continue;
+            }
             let fields = NewTask {
-                ledger_id: Some(ledger.id),
+                ledger_id: found.as_ref().map(|l| l.id),
                 parent_id: None,
                 number: number.clone(),
                 title: title_of(&t.text),
@@ -214,14 +288,8 @@ impl Duban {
             match existing.remove(&number) {
                 None => {
                     let data = serde_json::json!({ "import": name, "number": number });
-                    self.insert_task(
-                        fields,
-                        Status::Assigned,
-                        BTreeMap::from([(ClockEvent::Received, now)]),
-                        data,
-                        actor,
-                    )
-                    .await?;
+                    let clock = BTreeMap::from([(ClockEvent::Received, now)]);
+                    write.create.push(self.prepare_insert(fields, Status::Assigned, clock, data, actor_id));
                     report.created += 1;
                 }
                 Some(old) => {
@@ -249,15 +317,25 @@ impl Duban {
                         targets: Some(fields.targets),
                         ..TaskPatch::default()
                     };
-                    self.update_task(old.id, old.version, &patch, actor).await?;
+                    let mut changed = old.fields.clone();
+                    patch.apply(&mut changed)?;
+                    let edit = Edit { kind: "updated", data: serde_json::json!({}), actor: actor_id };
+                    let (stored, event) = self.prepare_write(&old, changed, old.status, old.events.clone(), edit);
+                    write.update.push((old.id, old.version, stored, event));
                     report.updated += 1;
                 }
             }
         }
         for (_, gone) in existing {
-            self.cancel_task(gone.id, gone.version, "重新导入的文件中已无此项", actor).await?;
+            let data = serde_json::json!({ "reason": "重新导入的文件中已无此项" });
+            let edit = Edit { kind: "cancelled", data, actor: actor_id };
+            let (stored, event) =
+                self.prepare_write(&gone, gone.fields.clone(), Status::Cancelled, gone.events.clone(), edit);
+            write.update.push((gone.id, gone.version, stored, event));
             report.withdrawn += 1;
         }
+        report.ledger_id = self.store().write_import(&write).await?;
+        self.forget_suggester();
         Ok(report)
     }
 }

@@ -355,18 +355,31 @@ impl Duban {
         &self,
         fields: NewTask,
         status: Status,
-        mut clock: BTreeMap<ClockEvent, Timestamp>,
+        clock: BTreeMap<ClockEvent, Timestamp>,
         data: serde_json::Value,
         actor: Option<PersonId>,
     ) -> Result<Task, Error> {
+        let (stored, event) = self.prepare_insert(fields, status, clock, data, actor);
+        let task = self.store.create_task(&stored, &event).await;
+        self.forget_suggester();
+        task
+    }
+
+    /// A new task as stored, with its schedule, and its `created` event (see [`Self::insert_task`]).
+    pub(crate) fn prepare_insert(
+        &self,
+        fields: NewTask,
+        status: Status,
+        mut clock: BTreeMap<ClockEvent, Timestamp>,
+        data: serde_json::Value,
+        actor: Option<PersonId>,
+    ) -> (StoredTask, NewEvent) {
         let now = self.now();
         clock.entry(ClockEvent::Received).or_insert(fields.received_at);
         let schedule = self.schedule_of(&fields, &clock);
         let stored = StoredTask { status, schedule: Self::instants(&schedule), clock, at: now, fields };
         let event = NewEvent { at: now, actor_id: actor, kind: "created".into(), data };
-        let task = self.store.create_task(&stored, &event).await;
-        self.forget_suggester();
-        task
+        (stored, event)
     }
 
     pub async fn get_task(&self, id: TaskId) -> Result<TaskView, Error> {
@@ -410,10 +423,27 @@ impl Duban {
         clock: BTreeMap<ClockEvent, Timestamp>,
         edit: Edit,
     ) -> Result<TaskView, Error> {
-        let Edit { kind, mut data, actor } = edit;
         if current.version != version {
             return Err(Error::VersionConflict { current: current.version });
         }
+        let now = self.now();
+        let (stored, event) = self.prepare_write(&current, fields, status, clock, edit);
+        let task = self.store.update_task(current.id, version, &stored, &event).await?;
+        self.forget_suggester();
+        Ok(self.view(task, now, true))
+    }
+
+    /// A changed task as stored, with its schedule, and the event recording the fields and
+    /// status before and after (see [`Self::write_with_clock`]).
+    pub(crate) fn prepare_write(
+        &self,
+        current: &Task,
+        fields: NewTask,
+        status: Status,
+        clock: BTreeMap<ClockEvent, Timestamp>,
+        edit: Edit,
+    ) -> (StoredTask, NewEvent) {
+        let Edit { kind, mut data, actor } = edit;
         let now = self.now();
         let before = serde_json::to_value(&current.fields).unwrap_or_default();
         let after = serde_json::to_value(&fields).unwrap_or_default();
@@ -435,9 +465,7 @@ impl Duban {
         let schedule = self.schedule_of(&fields, &clock);
         let stored = StoredTask { fields, status, clock, schedule: Self::instants(&schedule), at: now };
         let event = NewEvent { at: now, actor_id: actor, kind: kind.into(), data };
-        let task = self.store.update_task(current.id, version, &stored, &event).await?;
-        self.forget_suggester();
-        Ok(self.view(task, now, true))
+        (stored, event)
     }
 
     /// Edits a task's descriptive fields.

@@ -209,7 +209,8 @@ macro_rules! behaviour_suite {
             the_admin_chain_finds_a_change_edited_by_hand,
             the_admin_chain_finds_a_deleted_change,
             counts_cover_the_main_tables,
-            overlapping_writers_all_succeed
+            overlapping_writers_all_succeed,
+            an_import_is_written_whole_or_not_at_all
         );
     };
     (@each $factory:path; $($name:ident),+ $(,)?) => {

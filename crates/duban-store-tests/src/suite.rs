@@ -955,4 +955,59 @@ pub async fn overlapping_writers_all_succeed(db: &TestDb) {
     assert_eq!(db.store.list_units().await.unwrap().len(), 96);
     let chain = db.store.verify_events().await.unwrap();
     assert_eq!((chain.events, chain.broken), (96, None));
+
+fn ledger(name: &str) -> NewLedger {
+    NewLedger { name: name.into(), doc_number: None, issued: None, issuer: String::new(), source: Source::Document }
+}
+
+/// Issue 9: an import is one transaction. One that fails on a later task (a unit that vanished,
+/// a task someone changed meanwhile) leaves no ledger, task or event behind, and the trail's
+/// chain still verifies; one that succeeds writes everything, chained.
+pub async fn an_import_is_written_whole_or_not_at_all(db: &TestDb) {
+    let s = &*db.store;
+    let u = s.create_unit(&unit("旗财政局", &[])).await.unwrap();
+    let at = t("2026-03-02T01:00:00Z");
+    let mut tasks: Vec<(StoredTask, NewEvent)> =
+        (1..=5).map(|i| (task(&format!("第{i}项"), vec![Party::Unit(u.id)]), created(at))).collect();
+    // The fourth names a unit that no longer exists.
+    tasks[3].0.fields.lead = vec![Party::Unit(UnitId(u.id.0 + 1000))];
+    let bad = ImportWrite {
+        ledger: LedgerTarget::New(ledger("某旗重点任务清单"), at),
+        create: tasks.clone(),
+        update: vec![],
+    };
+    let e = s.write_import(&bad).await.unwrap_err();
+    assert!(matches!(e, Error::Invalid { .. }), "{e:?}");
+    assert!(s.list_ledgers().await.unwrap().is_empty());
+    assert_eq!(s.list_tasks(&query(at)).await.unwrap().total, 0);
+    assert_eq!(s.verify_events().await.unwrap(), ChainReport { events: 0, unsealed: 0, broken: None });
+
+    // The same import with every unit known is written whole.
+    tasks[3].0.fields.lead = vec![Party::Unit(u.id)];
+    let good = ImportWrite { create: tasks, ..bad };
+    let id = s.write_import(&good).await.unwrap();
+    let written = s.list_tasks(&TaskQuery { ledger_id: Some(id), ..query(at) }).await.unwrap();
+    assert_eq!(written.total, 5);
+    assert_eq!(s.get_ledger(id).await.unwrap().fields.name, "某旗重点任务清单");
+    assert_eq!(s.verify_events().await.unwrap(), ChainReport { events: 5, unsealed: 0, broken: None });
+
+    // A re-import that adds a task and then meets a task changed since it was read: the new
+    // task is not written, the earlier update is undone, the changed task is as it was.
+    let first = written.items[0].clone();
+    let second = written.items[1].clone();
+    let mut edited = task("第1项（修改）", vec![Party::Unit(u.id)]);
+    edited.fields.ledger_id = Some(id);
+    let stale = ImportWrite {
+        ledger: LedgerTarget::Existing(id),
+        create: vec![(task("第6项", vec![Party::Unit(u.id)]), created(at))],
+        update: vec![
+            (first.id, first.version, edited.clone(), created(at)),
+            (second.id, second.version + 1, edited, created(at)),
+        ],
+    };
+    let e = s.write_import(&stale).await.unwrap_err();
+    assert_eq!(e, Error::VersionConflict { current: second.version });
+    assert_eq!(s.list_tasks(&TaskQuery { ledger_id: Some(id), ..query(at) }).await.unwrap().total, 5);
+    assert_eq!(s.get_task(first.id).await.unwrap(), first);
+    assert_eq!(s.verify_events().await.unwrap(), ChainReport { events: 5, unsealed: 0, broken: None });
 }

@@ -66,6 +66,9 @@ pub trait Store: Send + Sync + 'static {
     // Tasks.
     /// Stores a new task and its `created` event, in one transaction.
     async fn create_task(&self, t: &StoredTask, event: &NewEvent) -> Result<Task>;
+    /// Writes one import — its ledger if new, its new tasks and its changed ones, with their
+    /// events — in one transaction: on any error nothing is written. Returns the ledger.
+    async fn write_import(&self, w: &ImportWrite) -> Result<LedgerId>;
     /// Stores many tasks at once (imports, benchmarks); returns how many.
     async fn insert_tasks(&self, tasks: &[StoredTask], at: Timestamp) -> Result<u64>;
     async fn get_task(&self, id: TaskId) -> Result<Task>;

@@ -64,6 +64,25 @@ pub struct StoredTask {
     pub at: Timestamp,
 }
 
+/// The ledger an import writes into.
+#[derive(Debug, Clone)]
+pub enum LedgerTarget {
+    Existing(LedgerId),
+    /// A new ledger, made in the import's transaction at the given time.
+    New(NewLedger, Timestamp),
+}
+
+/// One import's writes, made in one transaction: all of them, or none.
+#[derive(Debug, Clone)]
+pub struct ImportWrite {
+    pub ledger: LedgerTarget,
+    /// New tasks, each with its `created` event; their `ledger_id` becomes the ledger's.
+    pub create: Vec<(StoredTask, NewEvent)>,
+    /// Changed (or withdrawn) tasks: the id, the version they were read at, the task as it is
+    /// to be, and the event recording the change.
+    pub update: Vec<(TaskId, i64, StoredTask, NewEvent)>,
+}
+
 /// An entry for a task's append-only history.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NewEvent {

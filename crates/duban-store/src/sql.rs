@@ -471,6 +471,74 @@ macro_rules! sql_store {
                 set_head(tx, &hash).await
             }
 
+            /// Makes a ledger with a name no other ledger has.
+            async fn insert_ledger(tx: &mut Tx<'_>, l: &NewLedger, at: Timestamp) -> Result<i64> {
+                let name = l.name.trim();
+                if name.is_empty() {
+                    return Err(Error::invalid("name", "台账名称不能为空"));
+                }
+                let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM ledgers WHERE name = $1")
+                    .bind(name)
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(db_err("find ledger"))?;
+                if taken.is_some() {
+                    return Err(Error::Conflict(format!("台账“{name}”已存在")));
+                }
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO ledgers (name, doc_number, issued, issuer, source, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(name)
+                .bind(&l.doc_number)
+                .bind(l.issued.map(|d| d.to_string()))
+                .bind(&l.issuer)
+                .bind(l.source.code())
+                .bind(ms(at))
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(db_err("insert ledger"))?;
+                Ok(id)
+            }
+
+            /// Writes a changed task if it is still at `expected_version`, with its event.
+            async fn update_task_row(tx: &mut Tx<'_>, id: TaskId, expected_version: i64, t: &StoredTask, event: &NewEvent) -> Result<()> {
+                let f = &t.fields;
+                let mut qb = QueryBuilder::<Db>::new("UPDATE tasks SET ");
+                for (col, v) in task_row(t) {
+                    qb.push(col).push(" = ");
+                    match v {
+                        TaskValue::Int(x) => qb.push_bind(x),
+                        TaskValue::Text(x) => qb.push_bind(x),
+                    };
+                    qb.push(", ");
+                }
+                qb.push("version = version + 1 WHERE id = ")
+                    .push_bind(id.0)
+                    .push(" AND version = ")
+                    .push_bind(expected_version);
+                let done = qb.build().execute(&mut **tx).await.map_err(db_err("update task"))?;
+                if done.rows_affected() == 0 {
+                    let current: Option<i64> = sqlx::query_scalar("SELECT version FROM tasks WHERE id = $1")
+                        .bind(id.0)
+                        .fetch_optional(&mut **tx)
+                        .await
+                        .map_err(db_err("task version"))?;
+                    return Err(match current {
+                        None => Error::not_found(format!("任务 {id}")),
+                        Some(current) => Error::VersionConflict { current },
+                    });
+                }
+                sqlx::query("DELETE FROM task_parties WHERE task_id = $1")
+                    .bind(id.0)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err("clear parties"))?;
+                insert_parties(tx, &[(id.0, f)]).await?;
+                insert_event(tx, id.0, event).await?;
+                Ok(())
+            }
+
             /// Queues a message unless one with its dedup key exists; true when queued.
             async fn insert_message(tx: &mut Tx<'_>, m: &NewMessage) -> Result<bool> {
                 let done = sqlx::query(
@@ -1086,31 +1154,9 @@ macro_rules! sql_store {
                 }
 
                 async fn create_ledger(&self, l: &NewLedger, at: Timestamp) -> Result<Ledger> {
-                    let name = l.name.trim();
-                    if name.is_empty() {
-                        return Err(Error::invalid("name", "台账名称不能为空"));
-                    }
-                    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM ledgers WHERE name = $1")
-                        .bind(name)
-                        .fetch_optional(&self.pool)
-                        .await
-                        .map_err(db_err("find ledger"))?;
-                    if taken.is_some() {
-                        return Err(Error::Conflict(format!("台账“{name}”已存在")));
-                    }
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO ledgers (name, doc_number, issued, issuer, source, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                    )
-                    .bind(name)
-                    .bind(&l.doc_number)
-                    .bind(l.issued.map(|d| d.to_string()))
-                    .bind(&l.issuer)
-                    .bind(l.source.code())
-                    .bind(ms(at))
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(db_err("insert ledger"))?;
+                    let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
+                    let id = insert_ledger(&mut tx, l, at).await?;
+                    tx.commit().await.map_err(db_err("commit"))?;
                     self.get_ledger(LedgerId(id)).await
                 }
 
@@ -1189,41 +1235,30 @@ macro_rules! sql_store {
 
                 async fn update_task(&self, id: TaskId, expected_version: i64, t: &StoredTask, event: &NewEvent) -> Result<Task> {
                     let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
-                    let f = &t.fields;
-                    let mut qb = QueryBuilder::<Db>::new("UPDATE tasks SET ");
-                    for (col, v) in task_row(t) {
-                        qb.push(col).push(" = ");
-                        match v {
-                            TaskValue::Int(x) => qb.push_bind(x),
-                            TaskValue::Text(x) => qb.push_bind(x),
-                        };
-                        qb.push(", ");
-                    }
-                    qb.push("version = version + 1 WHERE id = ")
-                        .push_bind(id.0)
-                        .push(" AND version = ")
-                        .push_bind(expected_version);
-                    let done = qb.build().execute(&mut *tx).await.map_err(db_err("update task"))?;
-                    if done.rows_affected() == 0 {
-                        let current: Option<i64> = sqlx::query_scalar("SELECT version FROM tasks WHERE id = $1")
-                            .bind(id.0)
-                            .fetch_optional(&mut *tx)
-                            .await
-                            .map_err(db_err("task version"))?;
-                        return Err(match current {
-                            None => Error::not_found(format!("任务 {id}")),
-                            Some(current) => Error::VersionConflict { current },
-                        });
-                    }
-                    sqlx::query("DELETE FROM task_parties WHERE task_id = $1")
-                        .bind(id.0)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err("clear parties"))?;
-                    insert_parties(&mut tx, &[(id.0, f)]).await?;
-                    insert_event(&mut tx, id.0, event).await?;
+                    update_task_row(&mut tx, id, expected_version, t, event).await?;
                     tx.commit().await.map_err(db_err("commit"))?;
                     self.get_task(id).await
+                }
+
+                async fn write_import(&self, w: &ImportWrite) -> Result<LedgerId> {
+                    let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
+                    let ledger = match &w.ledger {
+                        LedgerTarget::Existing(id) => *id,
+                        LedgerTarget::New(l, at) => LedgerId(insert_ledger(&mut tx, l, *at).await?),
+                    };
+                    for (t, event) in &w.create {
+                        let mut t = t.clone();
+                        t.fields.ledger_id = Some(ledger);
+                        let ids = self.insert_task_rows(&mut tx, std::slice::from_ref(&t)).await?;
+                        let id = *ids.first().ok_or(Error::Internal)?;
+                        insert_event(&mut tx, id, event).await?;
+                    }
+                    for (id, version, t, event) in &w.update {
+                        update_task_row(&mut tx, *id, *version, t, event).await?;
+                    }
+                    // Dropped without a commit on any error above: nothing is left behind.
+                    tx.commit().await.map_err(db_err("commit"))?;
+                    Ok(ledger)
                 }
 
                 async fn list_tasks(&self, q: &TaskQuery) -> Result<Page<Task>> {

@@ -129,6 +129,7 @@ pub fn preview(p: &duban_import::Preview) -> String {
                 W::Ongoing => "长期",
                 W::UnknownUnit => "未知单位",
                 W::DeadlineBeforeIssue => "时限早于发文",
+                W::Truncated => "原文过长已截断",
             })
             .collect();
         let mut coop = t.cooperating.join("、");

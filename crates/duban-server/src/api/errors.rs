@@ -62,6 +62,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::ImportTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::ImportTimeout => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
 

@@ -56,5 +56,5 @@ async fn commit(
     axum::Extension(caller): axum::Extension<super::auth::Caller>,
     Json(body): Json<CommitBody>,
 ) -> ApiResult<Json<ImportReport>> {
-    Ok(Json(d.commit_import(&body.preview, Some(caller.0.id)).await?))
+    Ok(Json(d.commit_import(&body.preview, Some(&caller.0)).await?))
 }

@@ -92,8 +92,9 @@ pub async fn preview(State(d): State<AppState>, v: Viewer, req: Request) -> Page
             StatusCode::UNPROCESSABLE_ENTITY,
         )),
         Ok(preview) => Ok(render(&page(&v, Some(&preview), &[], None), StatusCode::OK)),
-        Err(e @ Error::Invalid { .. }) => {
-            Ok(render(&page(&v, None, &[], Some(e.to_string())), StatusCode::UNPROCESSABLE_ENTITY))
+        Err(e @ (Error::Invalid { .. } | Error::ImportTooLarge(_) | Error::ImportTimeout(_))) => {
+            let status = crate::api::errors::status_of(e.code());
+            Ok(render(&page(&v, None, &[], Some(e.to_string())), status))
         }
         Err(e) => Err(e.into()),
     }
@@ -141,7 +142,7 @@ pub async fn commit(State(d): State<AppState>, v: Viewer, Form(pairs): Form<Vec<
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
-    match d.commit_import(&chosen, Some(v.person.id)).await {
+    match d.commit_import(&chosen, Some(&v.person)).await {
         Ok(report) => {
             let mut p = page(&v, None, &[], None);
             p.report = Some(report);
