@@ -120,7 +120,7 @@ impl Duban {
     }
 
     /// Adds a person, with a first password if given (checked against the password rule before the
-/// person is made; never logged).
+    /// person is made; never logged).
     pub async fn admin_add_person(
         &self,
         by: Actor<'_>,

@@ -937,7 +937,10 @@ pub async fn overlapping_writers_all_succeed(db: &TestDb) {
                 match u {
                     Ok(u) => {
                         let lead = vec![Party::Unit(u.id)];
-                        if let Err(e) = s.create_task(&task(&format!("并发任务{w}-{i}"), lead), &created(t("2026-03-02T01:00:00Z"))).await {
+                        if let Err(e) = s
+                            .create_task(&task(&format!("并发任务{w}-{i}"), lead), &created(t("2026-03-02T01:00:00Z")))
+                            .await
+                        {
                             failures.push(format!("task: {e:?}"));
                         }
                     }
@@ -955,6 +958,7 @@ pub async fn overlapping_writers_all_succeed(db: &TestDb) {
     assert_eq!(db.store.list_units().await.unwrap().len(), 96);
     let chain = db.store.verify_events().await.unwrap();
     assert_eq!((chain.events, chain.broken), (96, None));
+}
 
 fn ledger(name: &str) -> NewLedger {
     NewLedger { name: name.into(), doc_number: None, issued: None, issuer: String::new(), source: Source::Document }

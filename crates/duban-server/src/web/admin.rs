@@ -355,7 +355,9 @@ pub async fn deactivate(
     let r = if id == v.person.id.0 {
         Err(Error::invalid("person", "不能停用自己的账号"))
     } else {
-        d.admin_deactivate(Actor::Person(&v.person), PersonId(id)).await.map(|()| "已停用，其登录会话已全部结束".to_string())
+        d.admin_deactivate(Actor::Person(&v.person), PersonId(id))
+            .await
+            .map(|()| "已停用，其登录会话已全部结束".to_string())
     };
     outcome(&d, &v, "users", r).await
 }
