@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const ROOT_PASSWORD: &str = "root-password-2026";
+const ROOT_PASSWORD: &str = "Guanliyuan-2026";
 
 fn duban(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_duban"))
