@@ -217,6 +217,42 @@ macro_rules! sql_store {
                 if $backend == "sqlite" { pool.begin_with("BEGIN IMMEDIATE").await } else { pool.begin().await }
             }
 
+            /// Walks a hash chain (`select` reads 10,000 links after `$1`, in order, with `id`,
+            /// `prev_hash` and `hash`) and checks where it ends against `head_table`. `again`
+            /// gives a link's task, if any, and the hash its content gives again.
+            async fn walk_chain(
+                pool: &sqlx::Pool<$db>,
+                select: &str,
+                head_table: &str,
+                allow_unsealed: bool,
+                again: impl Fn(&DbRow, &str) -> Result<(Option<TaskId>, String)>,
+            ) -> Result<ChainReport> {
+                let g = db_err("read chain");
+                let mut walk = ChainWalk::new(allow_unsealed);
+                let mut after = 0i64;
+                'pages: while !walk.is_broken() {
+                    let rows = sqlx::query(select).bind(after).fetch_all(pool).await.map_err(&g)?;
+                    if rows.is_empty() {
+                        break;
+                    }
+                    for r in &rows {
+                        let id: i64 = r.try_get("id").map_err(&g)?;
+                        let prev: String = r.try_get("prev_hash").map_err(&g)?;
+                        let hash: String = r.try_get("hash").map_err(&g)?;
+                        after = id;
+                        let (task, again) = again(r, &prev)?;
+                        if !walk.link(id, task, &prev, &hash, &again) {
+                            break 'pages;
+                        }
+                    }
+                }
+                let r = sqlx::query(&format!("SELECT head_hash, length FROM {head_table} WHERE id = 1"))
+                    .fetch_one(pool)
+                    .await
+                    .map_err(&g)?;
+                Ok(walk.finish(&r.try_get::<String, _>("head_hash").map_err(&g)?, r.try_get("length").map_err(&g)?))
+            }
+
             fn unit_from_row(r: &DbRow, aliases: Vec<String>) -> Result<Unit> {
                 let g = db_err("read unit");
                 Ok(Unit {
@@ -1327,43 +1363,21 @@ macro_rules! sql_store {
 
                 async fn verify_events(&self) -> Result<ChainReport> {
                     let g = db_err("read events");
-                    let mut walk = ChainWalk::new(true);
-                    let mut after = 0i64;
-                    while !walk.is_broken() {
-                        let rows = sqlx::query(
-                            "SELECT id, task_id, at, actor_id, kind, data, prev_hash, hash FROM task_events WHERE id > $1 ORDER BY id LIMIT 10000",
-                        )
-                        .bind(after)
-                        .fetch_all(&self.pool)
-                        .await
-                        .map_err(&g)?;
-                        if rows.is_empty() {
-                            break;
-                        }
-                        for r in &rows {
-                            let id: i64 = r.try_get("id").map_err(&g)?;
-                            let task: i64 = r.try_get("task_id").map_err(&g)?;
-                            let prev: String = r.try_get("prev_hash").map_err(&g)?;
-                            let hash: String = r.try_get("hash").map_err(&g)?;
-                            after = id;
-                            let again = event_hash(
-                                &prev,
-                                task,
-                                r.try_get("at").map_err(&g)?,
-                                r.try_get::<Option<i64>, _>("actor_id").map_err(&g)?,
-                                &r.try_get::<String, _>("kind").map_err(&g)?,
-                                &r.try_get::<String, _>("data").map_err(&g)?,
-                            );
-                            if !walk.link(id, Some(TaskId(task)), &prev, &hash, &again) {
-                                break;
-                            }
-                        }
-                    }
-                    let r = sqlx::query("SELECT head_hash, length FROM event_chain WHERE id = 1")
-                        .fetch_one(&self.pool)
-                        .await
-                        .map_err(&g)?;
-                    Ok(walk.finish(&r.try_get::<String, _>("head_hash").map_err(&g)?, r.try_get("length").map_err(&g)?))
+                    let select = "SELECT id, task_id, at, actor_id, kind, data, prev_hash, hash FROM task_events \
+                                  WHERE id > $1 ORDER BY id LIMIT 10000";
+                    walk_chain(&self.pool, select, "event_chain", true, |r, prev| {
+                        let task: i64 = r.try_get("task_id").map_err(&g)?;
+                        let again = event_hash(
+                            prev,
+                            task,
+                            r.try_get("at").map_err(&g)?,
+                            r.try_get::<Option<i64>, _>("actor_id").map_err(&g)?,
+                            &r.try_get::<String, _>("kind").map_err(&g)?,
+                            &r.try_get::<String, _>("data").map_err(&g)?,
+                        );
+                        Ok((Some(TaskId(task)), again))
+                    })
+                    .await
                 }
 
                 async fn record_supervision(&self, list: &[Supervision]) -> Result<Vec<Option<Notice>>> {
@@ -1915,44 +1929,21 @@ macro_rules! sql_store {
 
                 async fn verify_admin_events(&self) -> Result<ChainReport> {
                     let g = db_err("read admin events");
-                    let mut walk = ChainWalk::new(false);
-                    let mut after = 0i64;
-                    while !walk.is_broken() {
-                        let rows = sqlx::query(
-                            "SELECT id, at, actor_id, actor, kind, target, data, prev_hash, hash FROM admin_events \
-                             WHERE id > $1 ORDER BY id LIMIT 10000",
-                        )
-                        .bind(after)
-                        .fetch_all(&self.pool)
-                        .await
-                        .map_err(&g)?;
-                        if rows.is_empty() {
-                            break;
-                        }
-                        for r in &rows {
-                            let id: i64 = r.try_get("id").map_err(&g)?;
-                            let prev: String = r.try_get("prev_hash").map_err(&g)?;
-                            let hash: String = r.try_get("hash").map_err(&g)?;
-                            after = id;
-                            let again = admin_hash_of(
-                                &prev,
-                                r.try_get("at").map_err(&g)?,
-                                r.try_get::<Option<i64>, _>("actor_id").map_err(&g)?,
-                                &r.try_get::<String, _>("actor").map_err(&g)?,
-                                &r.try_get::<String, _>("kind").map_err(&g)?,
-                                &r.try_get::<String, _>("target").map_err(&g)?,
-                                &r.try_get::<String, _>("data").map_err(&g)?,
-                            );
-                            if !walk.link(id, None, &prev, &hash, &again) {
-                                break;
-                            }
-                        }
-                    }
-                    let r = sqlx::query("SELECT head_hash, length FROM admin_chain WHERE id = 1")
-                        .fetch_one(&self.pool)
-                        .await
-                        .map_err(&g)?;
-                    Ok(walk.finish(&r.try_get::<String, _>("head_hash").map_err(&g)?, r.try_get("length").map_err(&g)?))
+                    let select = "SELECT id, at, actor_id, actor, kind, target, data, prev_hash, hash FROM admin_events \
+                                  WHERE id > $1 ORDER BY id LIMIT 10000";
+                    walk_chain(&self.pool, select, "admin_chain", false, |r, prev| {
+                        let again = admin_hash_of(
+                            prev,
+                            r.try_get("at").map_err(&g)?,
+                            r.try_get::<Option<i64>, _>("actor_id").map_err(&g)?,
+                            &r.try_get::<String, _>("actor").map_err(&g)?,
+                            &r.try_get::<String, _>("kind").map_err(&g)?,
+                            &r.try_get::<String, _>("target").map_err(&g)?,
+                            &r.try_get::<String, _>("data").map_err(&g)?,
+                        );
+                        Ok((None, again))
+                    })
+                    .await
                 }
 
                 async fn counts(&self) -> Result<Counts> {
