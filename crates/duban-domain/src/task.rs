@@ -289,7 +289,8 @@ impl TaskInput {
         let complexity = pick(self.complexity).map(|s| s.parse()).transpose()?.unwrap_or(Complexity::General);
         let classification =
             pick(self.classification).map(|s| s.parse()).transpose()?.unwrap_or(Classification::Internal);
-        let deadline = pick(self.deadline).map(|s| parse_task_date("deadline", &s)).transpose()?;
+        // A deadline is a date or absent (null): a blank one is a mistake, not "no deadline".
+        let deadline = self.deadline.map(|s| parse_task_date("deadline", &s)).transpose()?;
         let received_at = match pick(self.received_at) {
             Some(s) => {
                 let t = parse_instant("received_at", &s, tz)?;
@@ -551,6 +552,11 @@ mod tests {
         let e = TaskInput { title: Some("   ".into()), ..Default::default() }.parse(now, &tz()).unwrap_err();
         assert_eq!(e, Error::invalid("title", "任务名称不能为空"));
         let e = TaskInput { title: Some("x".into()), deadline: Some("3月底".into()), ..Default::default() }
+            .parse(now, &tz())
+            .unwrap_err();
+        assert!(matches!(e, Error::Invalid { ref field, .. } if field == "deadline"));
+        // A blank deadline is refused, not read as "none" (the document says a date or null).
+        let e = TaskInput { title: Some("x".into()), deadline: Some(String::new()), ..Default::default() }
             .parse(now, &tz())
             .unwrap_err();
         assert!(matches!(e, Error::Invalid { ref field, .. } if field == "deadline"));

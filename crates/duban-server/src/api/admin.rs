@@ -31,6 +31,9 @@ async fn events(
     if !c.has(Role::Admin) {
         return Err(Error::Forbidden.into());
     }
-    let limit = p.limit.unwrap_or(100).clamp(1, 1000);
+    let limit = p.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(Error::invalid("limit", "limit 须在 1 到 1000 之间").into());
+    }
     Ok(Json(d.store().admin_events(p.before, limit).await?))
 }

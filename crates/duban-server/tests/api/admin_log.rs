@@ -215,6 +215,10 @@ async fn only_administrators_read_the_audit_log() {
     }
     let r = app.send("get", "/api/v1/admin/events", None, &[("authorization", "")]).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    for limit in [0, 1001] {
+        let r = app.get(&format!("/api/v1/admin/events?limit={limit}")).await;
+        assert_eq!((r.status, r.json["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("limit")));
+    }
     let r = app.get("/api/v1/admin/events").await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json.as_array().unwrap().len(), 3, "{}", r.json);
