@@ -222,6 +222,11 @@ impl Duban {
         // The ledger's tasks by number, and the numbers of those the actor may not see.
         let mut existing: HashMap<String, Task> = HashMap::new();
         let mut hidden: HashSet<String> = HashSet::new();
+        // Whom the committer's eyes reach, read once for the whole ledger.
+        let viewer = match actor {
+            Some(p) => Some((self.audience(p), self.group_members().await?)),
+            None => None,
+        };
         let mut page = 1;
         while let Some(l) = &found {
             let q = TaskQuery {
@@ -235,10 +240,7 @@ impl Duban {
             let got = self.store().list_tasks(&q).await?;
             let n = got.items.len();
             for t in got.items {
-                let visible = match actor {
-                    Some(p) => self.can_see(p, &t).await?,
-                    None => true,
-                };
+                let visible = viewer.as_ref().is_none_or(|(a, members)| a.sees(&t, members));
                 if !visible {
                     hidden.insert(t.fields.number.clone());
                 } else if t.status != Status::Cancelled {

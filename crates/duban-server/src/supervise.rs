@@ -213,7 +213,7 @@ impl Duban {
                 by_unit.entry(u).or_default().push(p.clone());
             }
         }
-        let group_members = self.store().list_groups().await?.into_iter().map(|g| (g.id.0, g.members)).collect();
+        let group_members = self.group_members().await?;
         Ok(People { by_unit, by_id: all.into_iter().map(|p| (p.id, p)).collect(), group_members })
     }
 

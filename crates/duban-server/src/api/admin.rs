@@ -1,14 +1,12 @@
 //! The administrative audit log for administrators: `GET /api/v1/admin/events`, newest first,
 //! `limit` (default 100, at most 1000) changes before the id `before`.
 
-use super::auth::Caller;
 use super::extract::{Json, Query};
 use super::{ApiResult, AppState};
+use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use axum::{Extension, Router};
 use duban_domain::Error;
-use duban_domain::org::Role;
 use duban_store::AdminEvent;
 use serde::Deserialize;
 
@@ -23,14 +21,8 @@ struct Params {
     limit: Option<u32>,
 }
 
-async fn events(
-    State(d): State<AppState>,
-    Extension(c): Extension<Caller>,
-    Query(p): Query<Params>,
-) -> ApiResult<Json<Vec<AdminEvent>>> {
-    if !c.has(Role::Admin) {
-        return Err(Error::Forbidden.into());
-    }
+/// Administrators only, by the route table of [`super::auth::allowed`].
+async fn events(State(d): State<AppState>, Query(p): Query<Params>) -> ApiResult<Json<Vec<AdminEvent>>> {
     let limit = p.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return Err(Error::invalid("limit", "limit 须在 1 到 1000 之间").into());

@@ -37,14 +37,17 @@ pub fn is_public(path: &str) -> bool {
 /// Whether roles allow a request. Reading, acting on tasks through the lifecycle (which checks
 /// who may do what) and attaching files are open to everyone signed in; the directory, people,
 /// calendar and rules are the administrators'; ledgers, tasks and imports the supervision
-/// office's.
+/// office's. The administrative audit log (`/api/v1/admin/…`) is the administrators' to read too.
 pub fn allowed(method: &Method, path: &str, roles: &[Role]) -> bool {
     let admin = roles.contains(&Role::Admin);
     let office = admin || roles.contains(&Role::Office);
+    let p = path.trim_end_matches('/');
+    if p.starts_with("/api/v1/admin/") {
+        return admin;
+    }
     if method == Method::GET {
         return true;
     }
-    let p = path.trim_end_matches('/');
     if p.ends_with("/actions") || p.ends_with("/attachments") {
         return true;
     }
@@ -165,6 +168,9 @@ mod tests {
         assert!(!allowed(&Method::POST, "/api/v1/calendar", &office));
         assert!(allowed(&Method::POST, "/api/v1/people", &admin));
         assert!(allowed(&Method::DELETE, "/api/v1/units/3", &admin));
+        assert!(allowed(&Method::GET, "/api/v1/admin/events", &admin));
+        assert!(!allowed(&Method::GET, "/api/v1/admin/events", &office));
+        assert!(!allowed(&Method::GET, "/api/v1/admin/events", &officer));
     }
 
     #[test]
