@@ -199,14 +199,17 @@ impl Duban {
         let calendar = (Arc::as_ptr(&self.calendar()) as usize, Arc::as_ptr(&self.policy()) as usize);
         let key = (n, top, versions, calendar);
         let mut guard = self.snapshot.lock().await;
-        let old = guard.clone();
-        if let Some(s) = old.as_ref().filter(|s| s.key == key) {
+        if let Some(s) = guard.as_ref().filter(|s| s.key == key) {
             return Ok(s.clone());
         }
         // After a change of calendar or rules every schedule moves: start from nothing, and
-        // "changed since the beginning" reads every task.
-        let (since, mut tasks) = match old.filter(|s| s.key.3 == calendar) {
-            Some(old) => (old.changed, old.tasks.clone()),
+        // "changed since the beginning" reads every task. The old copy is taken over rather
+        // than copied when no page still holds it.
+        let (since, mut tasks) = match guard.take().filter(|s| s.key.3 == calendar) {
+            Some(old) => {
+                let changed = old.changed;
+                (changed, Arc::try_unwrap(old).map_or_else(|shared| shared.tasks.clone(), |own| own.tasks))
+            }
             None => (Timestamp::UNIX_EPOCH, Vec::new()),
         };
         let mut latest = since;
