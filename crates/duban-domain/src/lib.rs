@@ -12,6 +12,8 @@
 //!   its light (green / yellow / red) at a given instant.
 //! - [`task`], [`org`]: the task ledger's vocabulary (sources, priorities, complexities,
 //!   classifications, statuses) and the organisation (units, groups, people, roles).
+//! - [`event`]: the kinds of event in a task's trail, and which of them count as progress.
+//! - [`notice`]: how 督办 notices are numbered.
 //! - [`ids`]: typed identifiers, so a unit id can never be passed where a task id is expected.
 //! - [`visibility`]: who may see which task, and which of its fields go over which channel.
 //! - [`clock`]: the only way the rest of Duban learns the time, so rules can be tested with an
@@ -25,8 +27,10 @@
 pub mod calendar;
 pub mod clock;
 pub mod error;
+pub mod event;
 pub mod ids;
 pub mod lifecycle;
+pub mod notice;
 pub mod org;
 pub mod policy;
 pub mod schedule;

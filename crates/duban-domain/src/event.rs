@@ -1,0 +1,99 @@
+//! What can happen to a task, as recorded in its tamper-evident trail: one [`EventKind`] enum
+//! instead of strings scattered over the layers, and the one list of the kinds that count as
+//! progress (they answer a 督办 notice and end a silent unit's escalation).
+
+use crate::lifecycle::Action;
+use crate::vocabulary;
+
+vocabulary!(
+    /// The kind of an event in a task's trail. Stored by its code.
+    EventKind, "event kind" {
+        Created = "created" / "创建",
+        Updated = "updated" / "修改",
+        Cancelled = "cancelled" / "撤销",
+        Attached = "attached" / "上传附件",
+        Supervised = "supervised" / "督办",
+        ClosedBySubtasks = "closed_by_subtasks" / "子任务全部办结",
+        Sign = "sign" / "签收",
+        Deploy = "deploy" / "部署",
+        Report = "report" / "报告进展",
+        Feedback = "feedback" / "反馈办结",
+        Approve = "approve" / "审核通过",
+        Return = "return" / "退回",
+        RequestExtension = "request_extension" / "申请延期",
+        ApproveExtension = "approve_extension" / "同意延期",
+        RefuseExtension = "refuse_extension" / "不同意延期",
+        RaiseDispute = "raise_dispute" / "提请裁定",
+        Rule = "rule" / "裁定",
+        Suspend = "suspend" / "中止",
+        Resume = "resume" / "恢复",
+    }
+);
+
+impl EventKind {
+    /// Events that count as progress on a task and answer a 督办 notice.
+    pub const PROGRESS: &'static [EventKind] = &[
+        EventKind::Sign,
+        EventKind::Deploy,
+        EventKind::Report,
+        EventKind::Feedback,
+        EventKind::Approve,
+        EventKind::RequestExtension,
+        EventKind::RaiseDispute,
+    ];
+
+    /// Events whose text is the task's latest progress (shown on the public list and the ledger).
+    pub const PROGRESS_TEXT: &'static [EventKind] = &[EventKind::Report, EventKind::Feedback];
+
+    /// Whether this event counts as progress.
+    pub fn is_progress(self) -> bool {
+        Self::PROGRESS.contains(&self)
+    }
+
+    /// Whether a stored kind code counts as progress (unknown codes do not).
+    pub fn code_is_progress(code: &str) -> bool {
+        code.parse::<EventKind>().is_ok_and(EventKind::is_progress)
+    }
+}
+
+impl From<Action> for EventKind {
+    fn from(a: Action) -> Self {
+        match a {
+            Action::Sign => EventKind::Sign,
+            Action::Deploy => EventKind::Deploy,
+            Action::Report => EventKind::Report,
+            Action::Feedback => EventKind::Feedback,
+            Action::Approve => EventKind::Approve,
+            Action::Return => EventKind::Return,
+            Action::RequestExtension => EventKind::RequestExtension,
+            Action::ApproveExtension => EventKind::ApproveExtension,
+            Action::RefuseExtension => EventKind::RefuseExtension,
+            Action::RaiseDispute => EventKind::RaiseDispute,
+            Action::Rule => EventKind::Rule,
+            Action::Suspend => EventKind::Suspend,
+            Action::Resume => EventKind::Resume,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_is_an_event_with_the_same_code() {
+        for a in Action::ALL {
+            assert_eq!(EventKind::from(*a).code(), a.code());
+        }
+    }
+
+    #[test]
+    fn progress_is_the_units_own_doing() {
+        let progress: Vec<&str> = EventKind::PROGRESS.iter().map(|k| k.code()).collect();
+        assert_eq!(progress, ["sign", "deploy", "report", "feedback", "approve", "request_extension", "raise_dispute"]);
+        assert!(!EventKind::Supervised.is_progress());
+        assert!(!EventKind::Updated.is_progress());
+        assert!(EventKind::code_is_progress("report"));
+        assert!(!EventKind::code_is_progress("remind"));
+    }
+}
