@@ -9,8 +9,8 @@ use duban_domain::org::UnitDirectory;
 const DIRECTORY: &str = include_str!("../../../data/units/naiman.toml");
 
 fn seed_003() -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seeds/003_70bf524fbdd19580.txt");
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("seed 003 must be beside the project at {path}: {e}"))
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/seeds/003_70bf524fbdd19580.txt");
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("seed 003 must be in the repository at {path}: {e}"))
 }
 
 /// Every responsible-unit name in seed 003, as written, with the list's 旗 prefix where the

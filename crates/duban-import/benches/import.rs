@@ -8,7 +8,7 @@ use duban_import::{Names, Options, import_text};
 use std::hint::black_box;
 
 fn bench(c: &mut Criterion) {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seeds/003_70bf524fbdd19580.txt");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/seeds/003_70bf524fbdd19580.txt");
     let text = std::fs::read_to_string(path).unwrap();
     let dir = UnitDirectory::from_toml(include_str!("../../../data/units/naiman.toml")).unwrap();
     let names = Names::from_directory(&dir);

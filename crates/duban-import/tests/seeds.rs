@@ -1,4 +1,4 @@
-//! The importer on the seed documents in `../shared/seeds/`.
+//! The importer on the seed documents in `fixtures/seeds/` (copies of `../shared/seeds/`).
 //!
 //! Seed 003 has 274 tasks: 201 numbered items in the body and 73 in its 10 annexes. Its units
 //! are checked against an independent, deliberately plain reading of the document (one line per
@@ -12,9 +12,9 @@ use duban_import::{Names, Options, ParsedTask, Preview, WarningCode, import};
 use std::collections::HashMap;
 
 fn seed(name: &str) -> (Vec<u8>, String) {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seeds/");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/seeds/");
     let path = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("the seeds must be beside the project at {dir}: {e}"))
+        .unwrap_or_else(|e| panic!("the seeds must be in the repository at {dir}: {e}"))
         .map(|e| e.unwrap().path())
         .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(name))
         .unwrap();

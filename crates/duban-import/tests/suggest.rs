@@ -10,7 +10,7 @@ use duban_import::{Names, Options, import};
 
 /// (text, canonical lead) for every task; with `headings`, the section headings lead the text.
 fn examples_with(headings: bool) -> Vec<(String, String)> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seeds/003_70bf524fbdd19580.txt");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/seeds/003_70bf524fbdd19580.txt");
     let bytes = std::fs::read(path).unwrap();
     let names =
         Names::from_directory(&UnitDirectory::from_toml(include_str!("../../../data/units/naiman.toml")).unwrap());

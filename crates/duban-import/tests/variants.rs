@@ -17,7 +17,7 @@ fn opts() -> Options {
 }
 
 fn seed_003() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seeds/003_70bf524fbdd19580.txt"))
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/seeds/003_70bf524fbdd19580.txt"))
         .unwrap()
 }
 

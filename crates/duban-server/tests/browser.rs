@@ -167,8 +167,8 @@ async fn the_closed_loop_through_the_browser() {
     let c = browser(&driver, 1280, 1000).await;
     sign_in(&c, &base, "office", "pw-eciffo-2022").await;
     c.goto(&format!("{base}/import")).await.unwrap();
-    let seed = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seeds/003_70bf524fbdd19580.txt"));
-    let seed = seed.canonicalize().expect("../shared/seeds beside the repository");
+    let seed = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/seeds/003_70bf524fbdd19580.txt"));
+    let seed = seed.canonicalize().expect("seed 003 in fixtures/seeds/");
     c.find(Locator::Css("input[type=file]")).await.unwrap().send_keys(seed.to_str().unwrap()).await.unwrap();
     c.find(Locator::Css("form[action^='/import/preview'] button")).await.unwrap().click().await.unwrap();
     wait_for(&c, "识别出 274 项任务").await;

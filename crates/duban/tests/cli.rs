@@ -220,7 +220,7 @@ async fn serve_answers_health_checks_and_stops_on_sigterm() {
 
 #[test]
 fn import_previews_a_document_and_commits_it_into_one_ledger() {
-    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seeds/003_70bf524fbdd19580.txt");
+    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/seeds/003_70bf524fbdd19580.txt");
     let preview: serde_json::Value = serde_json::from_str(&ok(&["import", seed, "--format", "json"])).unwrap();
     assert_eq!(preview["tasks"].as_array().unwrap().len(), 274);
     assert_eq!(preview["document"]["issued"], "2022-03-18");

@@ -311,8 +311,8 @@ async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervisi
     store.create_person(&person("leader".into(), None, Role::Leader, charged.clone())).await.unwrap();
 
     clock.set(at(RECEIVED, 9, 0));
-    let seed = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seeds/003_70bf524fbdd19580.txt"))
-        .expect("../shared/seeds beside the repository");
+    let seed = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/seeds/003_70bf524fbdd19580.txt"))
+        .expect("seed 003 in fixtures/seeds/");
     let preview = duban.preview_import(&seed, "003.txt", None).await.unwrap();
     duban.commit_import(&preview, None).await.unwrap();
     let tasks = store.open_tasks(TaskId(0), 10_000).await.unwrap();
