@@ -65,21 +65,14 @@ macro_rules! sql_ledgers {
             }
 
             async fn get_ledger(&self, id: LedgerId) -> Result<Ledger> {
-                let row = sqlx::query("SELECT * FROM ledgers WHERE id = $1")
-                    .bind(id.0)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(db_err("get ledger"))?
-                    .ok_or_else(|| Error::not_found(format!("台账 {id}")))?;
+                let missing = || Error::not_found(format!("台账 {id}"));
+                let row =
+                    row_by_id(&self.pool, "SELECT * FROM ledgers WHERE id = $1", id.0, "get ledger", missing).await?;
                 ledger_from_row(&row)
             }
 
             async fn list_ledgers(&self) -> Result<Vec<Ledger>> {
-                let rows = sqlx::query("SELECT * FROM ledgers ORDER BY id")
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err("list ledgers"))?;
-                rows.iter().map(ledger_from_row).collect()
+                all_rows(&self.pool, "SELECT * FROM ledgers ORDER BY id", "list ledgers", ledger_from_row).await
             }
         }
     };

@@ -220,6 +220,39 @@ macro_rules! sql_common {
             if BACKEND == "sqlite" { pool.begin_with("BEGIN IMMEDIATE").await } else { pool.begin().await }
         }
 
+        /// The row `sql` finds with `$1` bound to `id`, or the error `missing` gives.
+        async fn row_by_id(
+            pool: &sqlx::Pool<$db>,
+            sql: &str,
+            id: i64,
+            op: &'static str,
+            missing: impl FnOnce() -> Error,
+        ) -> Result<DbRow> {
+            sqlx::query(sql).bind(id).fetch_optional(pool).await.map_err(db_err(op))?.ok_or_else(missing)
+        }
+
+        /// Every row of `sql` (which binds nothing), each read by `read`.
+        async fn all_rows<T>(
+            pool: &sqlx::Pool<$db>,
+            sql: &str,
+            op: &'static str,
+            read: impl Fn(&DbRow) -> Result<T>,
+        ) -> Result<Vec<T>> {
+            let rows = sqlx::query(sql).fetch_all(pool).await.map_err(db_err(op))?;
+            rows.iter().map(read).collect()
+        }
+
+        /// Binds each value as one item of a SQL list (the inside of `IN (…)`).
+        fn push_list<'a, T>(qb: &mut QueryBuilder<'a, Db>, values: impl IntoIterator<Item = T>)
+        where
+            T: 'a + sqlx::Encode<'a, Db> + sqlx::Type<Db>,
+        {
+            let mut sep = qb.separated(", ");
+            for v in values {
+                sep.push_bind(v);
+            }
+        }
+
         /// Walks a hash chain (`select` reads 10,000 links after `$1`, in order, with `id`,
         /// `prev_hash` and `hash`) and checks where it ends against `head_table`. `again`
         /// gives a link's task, if any, and the hash its content gives again.

@@ -37,21 +37,13 @@ macro_rules! sql_people {
             }
 
             async fn get_person(&self, id: PersonId) -> Result<Person> {
-                let row = sqlx::query("SELECT * FROM people WHERE id = $1")
-                    .bind(id.0)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(db_err("get person"))?
-                    .ok_or_else(|| Error::not_found(format!("人员 {id}")))?;
+                let missing = || Error::not_found(format!("人员 {id}"));
+                let row = row_by_id(&self.pool, "SELECT * FROM people WHERE id = $1", id.0, "get person", missing).await?;
                 person_from_row(&row)
             }
 
             async fn list_people(&self) -> Result<Vec<Person>> {
-                let rows = sqlx::query("SELECT * FROM people ORDER BY id")
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err("list people"))?;
-                rows.iter().map(person_from_row).collect()
+                all_rows(&self.pool, "SELECT * FROM people ORDER BY id", "list people", person_from_row).await
             }
 
             async fn deactivate_person(&self, id: PersonId) -> Result<()> {

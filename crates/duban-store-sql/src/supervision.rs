@@ -20,6 +20,21 @@ macro_rules! sql_supervision {
             })
         }
 
+        fn naming_from_row(r: &DbRow) -> Result<Naming> {
+            let g = db_err("read naming");
+            Ok(Naming {
+                id: r.try_get("id").map_err(&g)?,
+                naming: NewNaming {
+                    dedup_key: r.try_get("dedup_key").map_err(&g)?,
+                    task_id: TaskId(r.try_get("task_id").map_err(&g)?),
+                    unit_id: r.try_get::<Option<i64>, _>("unit_id").map_err(&g)?.map(UnitId),
+                    person_id: r.try_get::<Option<i64>, _>("person_id").map_err(&g)?.map(PersonId),
+                    created_at: ts(r.try_get("created_at").map_err(&g)?)?,
+                    reason: r.try_get("reason").map_err(&g)?,
+                },
+            })
+        }
+
         #[$crate::deps::async_trait::async_trait]
         impl SupervisionStore for $store {
             async fn record_supervision(&self, list: &[Supervision]) -> Result<Vec<Option<Notice>>> {
@@ -110,20 +125,14 @@ macro_rules! sql_supervision {
                 let mut out = SupervisionRecords::default();
                 if !notices_of.is_empty() {
                     let mut qb = QueryBuilder::<Db>::new("SELECT * FROM notices WHERE task_id IN (");
-                    let mut sep = qb.separated(", ");
-                    for id in notices_of {
-                        sep.push_bind(id.0);
-                    }
+                    push_list(&mut qb, notices_of.iter().map(|id| id.0));
                     qb.push(") ORDER BY id");
                     let rows = qb.build().fetch_all(&mut *conn).await.map_err(db_err("task notices"))?;
                     out.notices = rows.iter().map(notice_from_row).collect::<Result<Vec<_>>>()?;
                 }
                 if !activity_of.is_empty() {
                     let mut qb = QueryBuilder::<Db>::new("SELECT task_id, kind, at FROM task_events WHERE task_id IN (");
-                    let mut sep = qb.separated(", ");
-                    for id in activity_of {
-                        sep.push_bind(id.0);
-                    }
+                    push_list(&mut qb, activity_of.iter().map(|id| id.0));
                     qb.push(") ORDER BY task_id, id");
                     let rows = qb.build().fetch_all(&mut *conn).await.map_err(db_err("task activity"))?;
                     let g = db_err("read activity");
@@ -142,34 +151,11 @@ macro_rules! sql_supervision {
             }
 
             async fn list_notices(&self) -> Result<Vec<Notice>> {
-                let rows = sqlx::query("SELECT * FROM notices ORDER BY id")
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err("list notices"))?;
-                rows.iter().map(notice_from_row).collect()
+                all_rows(&self.pool, "SELECT * FROM notices ORDER BY id", "list notices", notice_from_row).await
             }
 
             async fn list_naming(&self) -> Result<Vec<Naming>> {
-                let rows = sqlx::query("SELECT * FROM naming_candidates ORDER BY id")
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err("list naming"))?;
-                let g = db_err("read naming");
-                rows.iter()
-                    .map(|r| {
-                        Ok(Naming {
-                            id: r.try_get("id").map_err(&g)?,
-                            naming: NewNaming {
-                                dedup_key: r.try_get("dedup_key").map_err(&g)?,
-                                task_id: TaskId(r.try_get("task_id").map_err(&g)?),
-                                unit_id: r.try_get::<Option<i64>, _>("unit_id").map_err(&g)?.map(UnitId),
-                                person_id: r.try_get::<Option<i64>, _>("person_id").map_err(&g)?.map(PersonId),
-                                created_at: ts(r.try_get("created_at").map_err(&g)?)?,
-                                reason: r.try_get("reason").map_err(&g)?,
-                            },
-                        })
-                    })
-                    .collect()
+                all_rows(&self.pool, "SELECT * FROM naming_candidates ORDER BY id", "list naming", naming_from_row).await
             }
         }
     };

@@ -71,10 +71,7 @@ macro_rules! sql_tasks {
             let mut qb = QueryBuilder::<Db>::new(
                 "SELECT task_id, role, unit_id, group_id FROM task_parties WHERE task_id IN (",
             );
-            let mut sep = qb.separated(", ");
-            for t in tasks.iter() {
-                sep.push_bind(t.id.0);
-            }
+            push_list(&mut qb, tasks.iter().map(|t| t.id.0));
             qb.push(") ORDER BY task_id, role, position");
             let rows = qb.build().fetch_all(ex).await.map_err(db_err("load parties"))?;
             let index: HashMap<i64, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id.0, i)).collect();
@@ -230,12 +227,7 @@ macro_rules! sql_tasks {
                 } else if a.units.is_empty() {
                     qb.push("1 = 0");
                 } else {
-                    let units = |qb: &mut QueryBuilder<'_, Db>| {
-                        let mut sep = qb.separated(", ");
-                        for u in &a.units {
-                            sep.push_bind(u.0);
-                        }
-                    };
+                    let units = |qb: &mut QueryBuilder<'_, Db>| push_list(qb, a.units.iter().map(|u| u.0));
                     qb.push("id IN (SELECT task_id FROM task_parties WHERE unit_id IN (");
                     units(qb);
                     qb.push(") OR group_id IN (SELECT group_id FROM unit_group_members WHERE unit_id IN (");
@@ -253,10 +245,7 @@ macro_rules! sql_tasks {
                     return;
                 }
                 qb.push(format!(" AND {col} IN ("));
-                let mut sep = qb.separated(", ");
-                for c in codes {
-                    sep.push_bind(c);
-                }
+                push_list(qb, codes);
                 qb.push(")");
             };
             list(qb, "status", q.statuses.iter().map(|s| s.code()).collect());
@@ -515,10 +504,7 @@ macro_rules! sql_tasks {
                     "SELECT task_id, data FROM task_events WHERE kind IN {} AND task_id IN (",
                     kind_list(EventKind::PROGRESS_TEXT)
                 ));
-                let mut sep = qb.separated(", ");
-                for id in ids {
-                    sep.push_bind(id.0);
-                }
+                push_list(&mut qb, ids.iter().map(|id| id.0));
                 qb.push(") ORDER BY task_id, id");
                 let rows = qb.build().fetch_all(&self.pool).await.map_err(db_err("latest progress"))?;
                 let g = db_err("read progress");

@@ -48,39 +48,31 @@ use duban_domain::Error;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Everything Duban keeps: the sum of the ports. Implemented for every type that implements all
-/// of them (each backend), so callers that hold an `Arc<dyn Store>` keep compiling.
-pub trait Store:
-    MetaStore
-    + DirectoryStore
-    + PeopleStore
-    + LedgerStore
-    + TaskStore
-    + AttachmentStore
-    + SupervisionStore
-    + OutboxStore
-    + SignInStore
-    + CalendarStore
-    + AuditStore
-    + 'static
-{
+/// Declares [`Store`] as the sum of the ports, with the blanket impl that makes every type that
+/// implements them all a `Store`; the list of ports is written once.
+macro_rules! sum_of_ports {
+    ($($port:ident),+ $(,)?) => {
+        /// Everything Duban keeps: the sum of the ports. Implemented for every type that implements
+        /// all of them (each backend), so callers that hold an `Arc<dyn Store>` keep compiling.
+        pub trait Store: $($port +)+ 'static {}
+
+        impl<T> Store for T where T: $($port +)+ 'static {}
+    };
 }
 
-impl<T> Store for T where
-    T: MetaStore
-        + DirectoryStore
-        + PeopleStore
-        + LedgerStore
-        + TaskStore
-        + AttachmentStore
-        + SupervisionStore
-        + OutboxStore
-        + SignInStore
-        + CalendarStore
-        + AuditStore
-        + 'static
-{
-}
+sum_of_ports!(
+    MetaStore,
+    DirectoryStore,
+    PeopleStore,
+    LedgerStore,
+    TaskStore,
+    AttachmentStore,
+    SupervisionStore,
+    OutboxStore,
+    SignInStore,
+    CalendarStore,
+    AuditStore,
+);
 
 /// Every port of a store, for code that holds a concrete store type (tests, the command line):
 /// `use duban_store::prelude::*;` puts each port's methods in scope.
