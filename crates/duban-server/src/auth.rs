@@ -107,7 +107,7 @@ fn random_token() -> String {
 
 /// The SHA-256 of a session token, as stored.
 pub fn token_hash(token: &str) -> String {
-    duban_store::sql::sha256_hex(token.as_bytes())
+    duban_store::chain::sha256_hex(token.as_bytes())
 }
 
 /// Hashes a password with argon2id (on the calling thread; the service runs it on the blocking

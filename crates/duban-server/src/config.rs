@@ -147,15 +147,6 @@ pub enum Synchronous {
     Normal,
 }
 
-impl From<Synchronous> for duban_store_sqlite::Durability {
-    fn from(s: Synchronous) -> Self {
-        match s {
-            Synchronous::Full => Self::Full,
-            Synchronous::Normal => Self::Normal,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServerConfig {

@@ -1,7 +1,7 @@
 //! # duban-server
 //!
 //! Everything around the domain that the `duban` binary runs: the layered [`config`], the
-//! choice of storage backend from a database URL ([`db`]), the [`service`] layer that applies
+//! [`service`] layer over any storage backend (an `Arc<dyn Store>`; the binary chooses it) that applies
 //! the rules and the calendar to tasks, and the JSON [`api`] served by [`startup`].
 
 pub mod access;
@@ -9,7 +9,6 @@ pub mod admin_log;
 pub mod api;
 pub mod auth;
 pub mod config;
-pub mod db;
 pub mod export;
 pub mod imports;
 pub mod interval;

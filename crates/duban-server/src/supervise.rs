@@ -270,7 +270,15 @@ impl Duban {
         let mut messages = self.messages(&people.unit_staff(&task), &out("supervise", key.clone()));
         messages.extend(self.messages(&people.leaders(&task), &out("escalate", format!("升{key}"))));
         let s = Supervision {
-            notice: NewNotice { dedup_key: key, task_id: id, stage: stage.0.clone(), round, issued_at: now, answer_by },
+            notice: NewNotice {
+                dedup_key: key,
+                task_id: id,
+                stage: stage.0.clone(),
+                round,
+                issued_at: now,
+                issued_on: today,
+                answer_by,
+            },
             event: NewEvent {
                 at: now,
                 actor_id: Some(actor),
@@ -454,6 +462,7 @@ impl Duban {
                         stage: st.stage.clone(),
                         round,
                         issued_at: now,
+                        issued_on: today,
                         answer_by: pass.answer_by,
                     },
                     event: NewEvent {

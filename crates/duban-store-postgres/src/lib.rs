@@ -1,7 +1,7 @@
 //! # duban-store-postgres
 //!
 //! Duban's backend for large deployments. The schema is in `migrations/`, embedded and run on
-//! every connect. The queries are the shared ones of [`duban_store::sql_store!`].
+//! every connect. The queries are the shared ones of [`duban_store_sql::sql_store!`].
 
 use duban_domain::Error;
 use sqlx::migrate::{MigrateDatabase, Migrator};
@@ -67,4 +67,4 @@ impl PgStore {
     }
 }
 
-duban_store::sql_store!(PgStore, sqlx::Postgres, "postgres");
+duban_store_sql::sql_store!(PgStore, sqlx::Postgres, "postgres");

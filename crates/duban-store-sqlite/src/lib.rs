@@ -5,7 +5,7 @@
 //! loss cannot take back an acknowledged write ([`Durability`]).
 //! The schema is in `migrations/`, embedded in the binary and run on every connect, so an old
 //! file is brought up to date and a new one is created complete. The queries are the shared
-//! ones of [`duban_store::sql_store!`].
+//! ones of [`duban_store_sql::sql_store!`].
 
 use duban_domain::Error;
 use sqlx::migrate::{MigrateDatabase, Migrator};
@@ -102,12 +102,12 @@ impl SqliteStore {
     }
 }
 
-duban_store::sql_store!(SqliteStore, sqlx::Sqlite, "sqlite");
+duban_store_sql::sql_store!(SqliteStore, sqlx::Sqlite, "sqlite");
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use duban_store::Store;
+    use duban_store::prelude::*;
 
     #[tokio::test]
     async fn every_migration_runs_on_an_empty_database_and_is_recorded() {

@@ -120,6 +120,16 @@ pub async fn sqlite_with(durability: duban_store_sqlite::Durability) -> Option<T
     Some(TestDb { store: Arc::new(store.clone()), backend: Backend::Sqlite { store, _dir: dir } })
 }
 
+/// Opens the existing database at `url` (a `sqlite:` file or a `postgres://` database) as the
+/// binary would, for tests outside the binary crate, which alone chooses backends.
+pub async fn connect(url: &str) -> Arc<dyn Store> {
+    if url.starts_with("sqlite:") {
+        Arc::new(SqliteStore::connect(url).await.expect("open sqlite"))
+    } else {
+        Arc::new(PgStore::connect(url, false).await.expect("open postgres"))
+    }
+}
+
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 /// The URL of the PostgreSQL server for tests, or `None` (a failure under `CI=true`).
@@ -195,6 +205,8 @@ macro_rules! behaviour_suite {
             schedules_can_be_recomputed_for_open_tasks,
             calendar_files_are_kept_in_order,
             meta_values_are_replaced,
+            the_latest_progress_is_the_last_report_or_feedback,
+            a_service_can_hold_just_one_port,
             the_event_chain_holds_over_every_write,
             the_event_chain_finds_an_event_edited_by_hand,
             the_event_chain_finds_a_deleted_last_event,

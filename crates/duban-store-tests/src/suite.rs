@@ -9,8 +9,9 @@ use duban_domain::policy::ClockEvent;
 use duban_domain::task::*;
 use duban_store::*;
 use jiff::Timestamp;
-use jiff::civil::date;
+use jiff::civil::{Date, date};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The unit directory shipped with the project.
 pub const NAIMAN_UNITS: &str = include_str!("../../../data/units/naiman.toml");
@@ -602,6 +603,39 @@ pub async fn meta_values_are_replaced(db: &TestDb) {
     assert_eq!(s.get_meta("k").await.unwrap().as_deref(), Some("2"));
 }
 
+pub async fn the_latest_progress_is_the_last_report_or_feedback(db: &TestDb) {
+    let s = &*db.store;
+    let a = s.create_task(&task("甲", vec![]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
+    let b = s.create_task(&task("乙", vec![]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
+    let c = s.create_task(&task("丙", vec![]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
+    let event = |kind: &str, text: &str| NewEvent {
+        at: t("2026-03-03T01:00:00Z"),
+        actor_id: None,
+        kind: kind.into(),
+        data: serde_json::json!({ "text": text }),
+    };
+    s.append_event(a.id, &event("report", "第一次报告")).await.unwrap();
+    s.append_event(a.id, &event("feedback", "办结反馈")).await.unwrap();
+    // Other kinds carry text too, but are not progress with a text.
+    s.append_event(a.id, &event("supervised", "督办要求")).await.unwrap();
+    s.append_event(b.id, &event("report", "乙的报告")).await.unwrap();
+    s.append_event(c.id, &event("remind", "催办")).await.unwrap();
+    let progress = s.latest_progress(&[a.id, b.id, c.id]).await.unwrap();
+    assert_eq!(progress, [(a.id, "办结反馈".to_string()), (b.id, "乙的报告".to_string())]);
+    assert!(s.latest_progress(&[]).await.unwrap().is_empty());
+}
+
+/// A service may hold just the port it needs, taken from the whole store.
+pub async fn a_service_can_hold_just_one_port(db: &TestDb) {
+    let store: Arc<dyn Store> = db.store.clone();
+    let tasks: Arc<dyn TaskStore> = store.clone();
+    let meta: Arc<dyn MetaStore> = store.clone();
+    let a = tasks.create_task(&task("甲", vec![]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
+    assert_eq!(store.get_task(a.id).await.unwrap().fields.title, "甲");
+    assert_eq!(meta.counts().await.unwrap().tasks, 1);
+    assert_eq!(meta.backend(), store.backend());
+}
+
 async fn some_history(db: &TestDb) -> Vec<TaskEvent> {
     let s = &*db.store;
     let a = s.create_task(&task("甲", vec![]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
@@ -651,8 +685,20 @@ pub async fn the_event_chain_finds_a_deleted_middle_event(db: &TestDb) {
     assert_eq!(r.broken.unwrap().event_id, Some(EventId(first + 2)));
 }
 
+/// A notice issued on 6 March of `year`, to be answered five days later.
 fn supervision(task: TaskId, key: &str, year: i16, person: Option<PersonId>) -> Supervision {
-    let at = t("2026-03-06T01:00:00Z");
+    supervision_issued(task, key, date(year, 3, 6), date(year, 3, 11), person)
+}
+
+fn supervision_issued(
+    task: TaskId,
+    key: &str,
+    issued_on: Date,
+    answer_by: Date,
+    person: Option<PersonId>,
+) -> Supervision {
+    // 09:00 in Beijing on the day of issue.
+    let at = t(&format!("{issued_on}T01:00:00Z"));
     Supervision {
         notice: NewNotice {
             dedup_key: key.into(),
@@ -660,7 +706,8 @@ fn supervision(task: TaskId, key: &str, year: i16, person: Option<PersonId>) -> 
             stage: "sign".into(),
             round: 1,
             issued_at: at,
-            answer_by: date(year, 3, 11),
+            issued_on,
+            answer_by,
         },
         event: NewEvent {
             at,
@@ -723,6 +770,16 @@ pub async fn notices_are_numbered_per_year_and_issued_once(db: &TestDb) {
     // Nothing of another task's range is returned.
     let b = s.create_task(&task("乙", vec![]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
     assert!(s.supervision_records(&[b.id], &[b.id]).await.unwrap().notices.is_empty());
+    // A notice takes the number of the year it is issued in, not of the year it is answered by:
+    // issued on 30 December 2022, answered in 2023, it is 督〔2022〕.
+    let late = s
+        .record_supervision(&[supervision_issued(b.id, "d", date(2022, 12, 30), date(2023, 1, 5), None)])
+        .await
+        .unwrap();
+    assert_eq!(late[0].as_ref().map(|n| n.number.as_str()), Some("督〔2022〕1号"));
+    // And the year it is answered by has no number taken from it.
+    let next = s.record_supervision(&[supervision(b.id, "e", 2023, None)]).await.unwrap();
+    assert_eq!(next[0].as_ref().map(|n| n.number.as_str()), Some("督〔2023〕1号"));
 }
 
 pub async fn a_notice_its_messages_and_naming_are_recorded_together_once(db: &TestDb) {

@@ -162,6 +162,56 @@ pub struct Page<T> {
     pub per_page: u32,
 }
 
+impl<T> Page<T> {
+    /// How many pages the whole list fills; at least one, so an empty list has a first page.
+    pub fn pages(&self) -> u32 {
+        pages_of(self.total, self.per_page)
+    }
+
+    /// The same page with each item turned into something else.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+            page: self.page,
+            per_page: self.per_page,
+        }
+    }
+}
+
+/// How many pages of `per_page` items `total` items fill; at least one.
+pub fn pages_of(total: u64, per_page: u32) -> u32 {
+    u32::try_from(total.div_ceil(u64::from(per_page.max(1)))).unwrap_or(u32::MAX).max(1)
+}
+
+/// Which page of a list to read: the one rule of list paging. Pages count from 1 (0 reads the
+/// first), and a page holds 1 to [`PageWindow::MAX_PER_PAGE`] items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageWindow {
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl PageWindow {
+    /// The most items one page holds.
+    pub const MAX_PER_PAGE: u32 = 500;
+
+    /// The window a request asks for, brought within bounds.
+    pub fn new(page: u32, per_page: u32) -> Self {
+        Self { page: page.max(1), per_page: per_page.clamp(1, Self::MAX_PER_PAGE) }
+    }
+
+    /// How many items come before this page (SQL's `OFFSET`).
+    pub fn offset(self) -> i64 {
+        i64::from(self.page - 1) * i64::from(self.per_page)
+    }
+
+    /// This window's items of a list of `total`, as a page.
+    pub fn page<T>(self, items: Vec<T>, total: u64) -> Page<T> {
+        Page { items, total, page: self.page, per_page: self.per_page }
+    }
+}
+
 /// The statuses of closed or paused tasks, as written in SQL; the partial index on open tasks'
 /// due times uses exactly this predicate.
 pub const OPEN_PREDICATE: &str = "status NOT IN ('closed', 'suspended', 'cancelled')";
@@ -337,6 +387,9 @@ pub struct NewNotice {
     /// 1 for the first supervision of a stage, 2 for the second.
     pub round: i64,
     pub issued_at: Timestamp,
+    /// The day it is issued, in the office's time zone: its number is one of that day's year
+    /// ([`duban_domain::notice::year_of`]).
+    pub issued_on: Date,
     pub answer_by: Date,
 }
 
@@ -513,5 +566,24 @@ impl std::fmt::Debug for Session {
             .field("person_id", &self.person_id)
             .field("expires_at", &self.expires_at)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_windows_stay_within_bounds() {
+        assert_eq!(PageWindow::new(0, 0), PageWindow { page: 1, per_page: 1 });
+        assert_eq!(PageWindow::new(3, 10_000), PageWindow { page: 3, per_page: 500 });
+        assert_eq!(PageWindow::new(3, 20).offset(), 40);
+        assert_eq!(PageWindow::new(1, 20).offset(), 0);
+        let p = PageWindow::new(2, 20).page(vec![1, 2], 41);
+        assert_eq!((p.page, p.per_page, p.total, p.pages()), (2, 20, 41, 3));
+        assert_eq!(p.map(|i| i * 10).items, vec![10, 20]);
+        assert_eq!(pages_of(0, 20), 1);
+        assert_eq!(pages_of(40, 20), 2);
+        assert_eq!(pages_of(5, 0), 5);
     }
 }

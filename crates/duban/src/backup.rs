@@ -7,9 +7,9 @@
 //! restored.
 
 use crate::Failure;
+use crate::db::Backend;
 use duban_server::config::DatabaseUrl;
-use duban_server::db::Backend;
-use duban_store::{ChainReport, Counts, Store};
+use duban_store::{ChainReport, Counts, MetaStore, Store};
 use duban_store_postgres::PgStore;
 use duban_store_sqlite::SqliteStore;
 use std::path::{Path, PathBuf};

@@ -24,6 +24,7 @@ macro_rules! put {
 
 mod backup;
 mod cli;
+mod db;
 mod demo;
 mod table;
 
@@ -107,7 +108,7 @@ async fn run(cli: Cli) -> Outcome {
         }
         Command::Init(db) => {
             let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
-            let store = duban_server::db::connect(&url, true).await?;
+            let store = db::connect(&url, true).await?;
             store.ping().await?;
             say!("已创建并迁移数据库：{}", duban_server::config::DatabaseUrl::new(url).redacted());
             Ok(())
@@ -154,7 +155,7 @@ async fn run(cli: Cli) -> Outcome {
         }
         Command::Audit(AuditCmd::Verify(db)) => {
             let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
-            let store = duban_server::db::connect_existing(&url).await?;
+            let store = db::connect_existing(&url).await?;
             let (tasks, admin) = backup::verify_both(&*store).await?;
             say!("事件链完整：共 {} 条记录（其中 {} 条早于事件链建立）", tasks.events, tasks.unsealed);
             say!("管理日志链完整：共 {} 条记录", admin.events);
@@ -219,7 +220,7 @@ async fn import(
 
 /// Opens the database and builds the service with the configured rules and calendar.
 async fn open(config: &Config, url: &str) -> Result<Arc<Duban>, Failure> {
-    let store = duban_server::db::connect_with(url, true, config.database.synchronous).await?;
+    let store = db::connect_with(url, true, config.database.synchronous).await?;
     let policy = config.policy()?;
     let duban = Duban::new(store, policy, Arc::new(SystemClock), config.calendar.unknown_years).await?;
     duban.set_channels(duban_server::notify::Channels::from_config(&config.notify)?);
@@ -269,7 +270,7 @@ async fn cli_calendar(config: &Config, opts: &CalendarOpts) -> Result<Calendar, 
     let unknown = if opts.weekends_only { UnknownYears::WeekendsOnly } else { config.calendar.unknown_years };
     let mut files = Vec::new();
     if let Some(url) = &opts.database {
-        files = duban_server::db::connect_existing(url).await?.calendar_files().await?;
+        files = db::connect_existing(url).await?.calendar_files().await?;
     }
     Ok(compile_calendar(&files, unknown)?)
 }

@@ -54,7 +54,7 @@ impl Db {
     }
 
     async fn store(&self) -> Arc<dyn Store> {
-        duban_server::db::connect(&self.url, false).await.unwrap()
+        duban_store_tests::connect(&self.url).await
     }
 }
 

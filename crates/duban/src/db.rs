@@ -1,10 +1,12 @@
-//! Chooses the storage backend from the database URL: `sqlite:` or `postgres://`.
+//! Chooses the storage backend from the database URL: `sqlite:` or `postgres://`. The one place
+//! that names the backends (after atuin's `bin/main.rs`): the server and the services take the
+//! chosen store as an `Arc<dyn Store>` and know nothing of SQLite or PostgreSQL.
 
-use crate::config::Synchronous;
 use duban_domain::Error;
+use duban_server::config::Synchronous;
 use duban_store::Store;
 use duban_store_postgres::PgStore;
-use duban_store_sqlite::SqliteStore;
+use duban_store_sqlite::{Durability, SqliteStore};
 use std::sync::Arc;
 
 /// Which backend a URL names.
@@ -46,7 +48,35 @@ pub async fn connect(url: &str, create: bool) -> Result<Arc<dyn Store>, Error> {
 /// [`connect`] with the configured SQLite durability.
 pub async fn connect_with(url: &str, create: bool, sync: Synchronous) -> Result<Arc<dyn Store>, Error> {
     Ok(match Backend::of(url)? {
-        Backend::Sqlite => Arc::new(SqliteStore::connect_with(url, sync.into()).await?),
+        Backend::Sqlite => Arc::new(SqliteStore::connect_with(url, durability(sync)).await?),
         Backend::Postgres => Arc::new(PgStore::connect(url, create).await?),
     })
+}
+
+/// The SQLite durability of the configured `synchronous` setting.
+fn durability(sync: Synchronous) -> Durability {
+    match sync {
+        Synchronous::Full => Durability::Full,
+        Synchronous::Normal => Durability::Normal,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_url_names_the_backend() {
+        assert_eq!(Backend::of(" sqlite:duban.db").ok(), Some(Backend::Sqlite));
+        assert_eq!(Backend::of("postgres://u@h/d").ok(), Some(Backend::Postgres));
+        assert_eq!(Backend::of("postgresql://u@h/d").ok(), Some(Backend::Postgres));
+        assert!(Backend::of("mysql://u@h/d").is_err());
+    }
+
+    #[test]
+    fn the_configured_synchronous_setting_is_the_sqlite_durability() {
+        assert_eq!(durability(Synchronous::Full), Durability::Full);
+        assert_eq!(durability(Synchronous::Normal), Durability::Normal);
+        assert_eq!(durability(Synchronous::default()), Durability::default());
+    }
 }

@@ -1,0 +1,26 @@
+//! The directory: units, unit groups (单位组) and the names and aliases that point to them.
+//!
+//! The port [`DirectoryStore`]; the SQL that implements it is `duban-store-sql`'s module of the same name.
+
+use crate::{DirectoryImport, PartyRef, Result};
+use async_trait::async_trait;
+use duban_domain::ids::{GroupId, UnitId};
+use duban_domain::org::{NewUnit, Unit, UnitDirectory, UnitGroup};
+
+/// The directory.
+#[async_trait]
+pub trait DirectoryStore: Send + Sync {
+    async fn create_unit(&self, u: &NewUnit) -> Result<Unit>;
+    async fn update_unit(&self, id: UnitId, u: &NewUnit) -> Result<Unit>;
+    async fn get_unit(&self, id: UnitId) -> Result<Unit>;
+    async fn list_units(&self) -> Result<Vec<Unit>>;
+    /// Deletes a unit nothing refers to; a unit in use is a conflict.
+    async fn delete_unit(&self, id: UnitId) -> Result<()>;
+    /// The unit or group a name or alias points to.
+    async fn resolve_name(&self, name: &str) -> Result<Option<PartyRef>>;
+    async fn list_groups(&self) -> Result<Vec<UnitGroup>>;
+    async fn get_group(&self, id: GroupId) -> Result<UnitGroup>;
+    /// Loads a unit directory: creates or updates every unit and group by name, in one
+    /// transaction. Loading the same file twice changes nothing.
+    async fn import_directory(&self, dir: &UnitDirectory) -> Result<DirectoryImport>;
+}
