@@ -68,3 +68,4 @@ impl PgStore {
 }
 
 duban_store::sql_store!(PgStore, sqlx::Postgres, "postgres");
+duban_store::job_store!(PgStore, sqlx::Postgres, "postgres");

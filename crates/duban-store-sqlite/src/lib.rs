@@ -103,6 +103,7 @@ impl SqliteStore {
 }
 
 duban_store::sql_store!(SqliteStore, sqlx::Sqlite, "sqlite");
+duban_store::job_store!(SqliteStore, sqlx::Sqlite, "sqlite");
 
 #[cfg(test)]
 mod tests {

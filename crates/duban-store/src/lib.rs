@@ -11,10 +11,14 @@
 //! Every method returns [`duban_domain::Error`]: database failures are logged here, with their
 //! cause, and reach the caller as `Error::Internal`, so no SQL ever reaches a user.
 
+mod jobs;
+#[doc(hidden)]
+pub mod jobs_sql;
 mod model;
 #[doc(hidden)]
 pub mod sql;
 
+pub use jobs::*;
 pub use model::*;
 
 use async_trait::async_trait;
@@ -29,7 +33,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything Duban keeps. Implemented once per backend.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: JobStore + Send + Sync + 'static {
     /// The backend's name, for logs and health checks.
     fn backend(&self) -> &'static str;
     /// Checks the database answers.
