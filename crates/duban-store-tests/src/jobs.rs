@@ -163,3 +163,22 @@ macro_rules! jobs_suite {
         );
     };
 }
+
+impl TestDb {
+    /// The same database opened again with a pool of its own, as a second server process
+    /// would open it.
+    pub async fn open_again(&self) -> std::sync::Arc<dyn duban_store::Store> {
+        match &self.backend {
+            crate::Backend::Sqlite { _dir, .. } => {
+                let url = format!("sqlite:{}", _dir.path().join("test.db").display());
+                std::sync::Arc::new(duban_store_sqlite::SqliteStore::connect(&url).await.expect("open sqlite again"))
+            }
+            crate::Backend::Postgres { admin_url, name, .. } => {
+                let url = crate::with_database(admin_url, name);
+                std::sync::Arc::new(
+                    duban_store_postgres::PgStore::connect(&url, false).await.expect("open postgres again"),
+                )
+            }
+        }
+    }
+}
