@@ -5,8 +5,12 @@
 //! A message may wait hours for working time; at the moment it leaves, its recipient must still
 //! be able to see its task, and an e-mail or SMS must not carry the content of a task that has
 //! since become 涉密 (issue 9, [`duban_domain::visibility`]). Such a message is not sent.
+//!
+//! Several processes may deliver from one database: each claims a batch before sending it
+//! ([`duban_store::JobStore::claim_messages`]), so no message is sent by two of them.
 
 use crate::config::NotifyConfig;
+use crate::jobs::Holder;
 use crate::service::Duban;
 use duban_domain::Error;
 use duban_domain::ids::{PersonId, TaskId};
@@ -20,6 +24,12 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+
+/// How long a process may take to send a claimed message and record what became of it.
+const CLAIM_FOR: SignedDuration = SignedDuration::from_secs(300);
+/// Messages claimed at once, and sent per channel in one run at the most.
+const BATCH: u32 = 50;
+const PER_RUN: u32 = 200;
 
 /// Seconds to wait after the n-th failed attempt (1-based); none after the last.
 const BACKOFF: [i64; 5] = [60, 300, 1800, 7200, 43200];
@@ -121,33 +131,54 @@ impl Channels {
 
 impl Duban {
     /// Delivers the messages whose time has come: the inbox at once, e-mail and SMS through
-    /// their transports when configured (unconfigured channels wait in the outbox).
+    /// their transports when configured (unconfigured channels wait in the outbox). Claims
+    /// them as this process ([`Holder::of_process`]); the job runner uses [`Self::deliver_as`].
     pub async fn deliver(&self, now: Timestamp) -> Result<u32, Error> {
+        self.deliver_as(Holder::of_process(), now).await
+    }
+
+    /// [`Self::deliver`] as `holder`: each batch of e-mail and SMS is claimed before it is
+    /// sent, so that another process delivering at the same time skips it, and its outcome is
+    /// recorded under the claim. A claim that expires before its outcome is recorded (the
+    /// process died, or stalled past [`CLAIM_FOR`]) leaves the message to be claimed again.
+    pub async fn deliver_as(&self, holder: &Holder, now: Timestamp) -> Result<u32, Error> {
         let mut n = u32::try_from(self.store().deliver_inbox(now).await?).unwrap_or(u32::MAX);
         let channels = self.channels();
         let mut seen = Recipients::default();
+        let until = now + CLAIM_FOR;
         for channel in ["email", "sms"] {
             if !channels.handles(channel) {
                 continue;
             }
-            for m in self.store().due_messages(now, Some(channel), 200).await? {
-                if let Some(reason) = self.withheld(&m, &mut seen).await? {
-                    tracing::info!(id = m.id, channel, "message not sent: its recipient may no longer read it");
-                    let outcome = Delivery::Failed { error: reason.into(), retry_at: None };
-                    self.store().record_delivery(m.id, &outcome).await?;
-                    continue;
-                }
-                let outcome = match channels.send(&m).await {
-                    Ok(()) => {
+            let mut left = PER_RUN;
+            while left > 0 {
+                let batch = self.store().claim_messages(channel, holder.as_str(), now, until, BATCH.min(left)).await?;
+                left = left.saturating_sub(u32::try_from(batch.len()).unwrap_or(u32::MAX));
+                let last = batch.len() < BATCH as usize;
+                for m in batch {
+                    let outcome = match self.withheld(&m, &mut seen).await? {
+                        Some(reason) => {
+                            tracing::info!(id = m.id, channel, "message not sent: its recipient may no longer read it");
+                            Delivery::Failed { error: reason.into(), retry_at: None }
+                        }
+                        None => match channels.send(&m).await {
+                            Ok(()) => Delivery::Sent { at: now },
+                            Err(error) => {
+                                tracing::warn!(id = m.id, channel, attempts = m.attempts + 1, %error, "delivery failed");
+                                Delivery::Failed { error, retry_at: retry_at(now, m.attempts + 1) }
+                            }
+                        },
+                    };
+                    let recorded = self.store().finish_claimed(m.id, holder.as_str(), &outcome).await?;
+                    if !recorded {
+                        tracing::warn!(id = m.id, channel, "claim expired before the outcome was recorded");
+                    } else if matches!(outcome, Delivery::Sent { .. }) {
                         n += 1;
-                        Delivery::Sent { at: now }
                     }
-                    Err(error) => {
-                        tracing::warn!(id = m.id, channel, attempts = m.attempts + 1, %error, "delivery failed");
-                        Delivery::Failed { error, retry_at: retry_at(now, m.attempts + 1) }
-                    }
-                };
-                self.store().record_delivery(m.id, &outcome).await?;
+                }
+                if last {
+                    break;
+                }
             }
         }
         Ok(n)

@@ -81,17 +81,17 @@ pub fn compile_calendar(files: &[CalendarFile], unknown_years: UnknownYears) -> 
 /// The application core, shared by the API, the pages and the CLI.
 pub struct Duban {
     store: Arc<dyn Store>,
-    calendar: RwLock<Arc<Calendar>>,
+    pub(crate) calendar: RwLock<Arc<Calendar>>,
     /// The lead-unit suggester, trained on the ledgers on first use and dropped when tasks change.
     pub(crate) suggester: RwLock<Option<Arc<duban_import::suggest::Suggester>>>,
     /// The transports for e-mail and SMS (none until configured).
     channels: RwLock<Arc<crate::notify::Channels>>,
     /// The rules in force: the configuration's, or those an administrator saved from the web.
-    policy: RwLock<Arc<Policy>>,
+    pub(crate) policy: RwLock<Arc<Policy>>,
     /// The rules the configuration names, to return to.
-    configured: Arc<Policy>,
+    pub(crate) configured: Arc<Policy>,
     clock: Arc<dyn Clock>,
-    unknown_years: UnknownYears,
+    pub(crate) unknown_years: UnknownYears,
     /// Every task with its schedule, for the pages that show a whole ledger at once (battle
     /// map, statistics, supervision); reloaded when the tasks' fingerprint changes.
     snapshot: tokio::sync::Mutex<Option<Arc<Snapshot>>>,

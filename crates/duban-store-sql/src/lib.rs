@@ -8,7 +8,7 @@
 //!
 //! One module per aggregate, each with one macro that implements its port for a backend's store
 //! type: [`directory`], [`people`], [`ledgers`], [`tasks`], [`attachments`], [`supervision`],
-//! [`outbox`], [`sign_in`], [`calendar`], [`audit`] and [`meta`]. [`sql_store!`] invokes them all
+//! [`outbox`], [`sign_in`], [`calendar`], [`audit`], [`jobs`] (leases and claims) and [`meta`]. [`sql_store!`] invokes them all
 //! in one block after [`sql_common!`] (imports, the backend's concrete sqlx types, the write
 //! transaction and the hash-chain walk), so one aggregate's helpers (writing a trail event,
 //! queueing a message) serve another's within one transaction.
@@ -30,6 +30,7 @@ pub mod attachments;
 pub mod audit;
 pub mod calendar;
 pub mod directory;
+pub mod jobs;
 pub mod ledgers;
 pub mod meta;
 pub mod outbox;
@@ -309,6 +310,7 @@ macro_rules! sql_store {
             $crate::sql_sign_in!($store);
             $crate::sql_calendar!($store);
             $crate::sql_audit!($store);
+            $crate::sql_jobs!($store);
         };
     };
 }

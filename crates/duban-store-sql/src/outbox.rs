@@ -80,25 +80,8 @@ macro_rules! sql_outbox {
             }
 
             async fn record_delivery(&self, id: i64, d: &Delivery) -> Result<()> {
-                let q = match d {
-                    Delivery::Sent { at } => sqlx::query(
-                        "UPDATE outbox SET status = 'sent', attempts = attempts + 1, delivered_at = $1, last_error = '' WHERE id = $2",
-                    )
-                    .bind(ms(*at))
-                    .bind(id),
-                    Delivery::Failed { error, retry_at: Some(at) } => sqlx::query(
-                        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE id = $3",
-                    )
-                    .bind(ms(*at))
-                    .bind(error.clone())
-                    .bind(id),
-                    Delivery::Failed { error, retry_at: None } => sqlx::query(
-                        "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $1 WHERE id = $2",
-                    )
-                    .bind(error.clone())
-                    .bind(id),
-                };
-                q.execute(&self.pool).await.map_err(db_err("record delivery"))?;
+                let sql = $crate::jobs::finish_sql(false);
+                finish_query(&sql, id, d).execute(&self.pool).await.map_err(db_err("record delivery"))?;
                 Ok(())
             }
 

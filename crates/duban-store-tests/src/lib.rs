@@ -8,6 +8,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod jobs;
 pub mod suite;
 
 use duban_store::Store;
@@ -182,6 +183,7 @@ pub async fn postgres() -> Option<TestDb> {
 #[macro_export]
 macro_rules! behaviour_suite {
     ($factory:path) => {
+        $crate::jobs_suite!($factory);
         $crate::behaviour_suite!(@each $factory;
             every_migration_runs_on_an_empty_database,
             units_are_created_updated_listed_and_resolved_by_alias,

@@ -1,6 +1,7 @@
 //! The behaviour every backend must show. Each test gets a fresh, migrated database.
 
 use crate::TestDb;
+pub use crate::jobs::*;
 use duban_domain::Error;
 use duban_domain::calendar::CalendarFile;
 use duban_domain::ids::*;

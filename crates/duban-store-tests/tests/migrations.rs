@@ -801,6 +801,7 @@ async fn reads_back_and_takes_new_writes<S: Store>(s: &S, version: i64) {
             stage: "sign".into(),
             round: 1,
             issued_at: now,
+            issued_on: date(2026, 3, 11),
             answer_by: date(2026, 3, 13),
         },
         event: NewEvent { at: now, actor_id: None, kind: "supervised".into(), data: json!({"number": NUMBER}) },

@@ -9,7 +9,8 @@
 //! The ports: [`DirectoryStore`] (units and groups), [`PeopleStore`], [`LedgerStore`],
 //! [`TaskStore`] (tasks and their trail), [`AttachmentStore`], [`SupervisionStore`] (notices and
 //! naming), [`OutboxStore`] (messages and deliveries), [`SignInStore`] (credentials and
-//! sessions), [`CalendarStore`], [`AuditStore`] (the administrative log) and [`MetaStore`]
+//! sessions), [`CalendarStore`], [`AuditStore`] (the administrative log), [`JobStore`] (job
+//! leases, outbox claims and the version of the rules in force) and [`MetaStore`]
 //! (health, counts, settings). [`Store`] is their sum: every backend is a `Store`, and an
 //! `Arc<dyn Store>` gives any one port by upcasting, so a service can hold just the port it
 //! needs: `let tasks: Arc<dyn TaskStore> = store.clone();`.
@@ -22,6 +23,7 @@ mod audit;
 mod calendar;
 pub mod chain;
 mod directory;
+mod jobs;
 mod ledgers;
 mod meta;
 mod model;
@@ -35,6 +37,7 @@ pub use attachments::AttachmentStore;
 pub use audit::AuditStore;
 pub use calendar::CalendarStore;
 pub use directory::DirectoryStore;
+pub use jobs::{CONFIG_VERSION_KEY, JobStore, Lease};
 pub use ledgers::LedgerStore;
 pub use meta::MetaStore;
 pub use model::*;
@@ -72,13 +75,14 @@ sum_of_ports!(
     SignInStore,
     CalendarStore,
     AuditStore,
+    JobStore,
 );
 
 /// Every port of a store, for code that holds a concrete store type (tests, the command line):
 /// `use duban_store::prelude::*;` puts each port's methods in scope.
 pub mod prelude {
     pub use crate::{
-        AttachmentStore, AuditStore, CalendarStore, DirectoryStore, LedgerStore, MetaStore, OutboxStore, PeopleStore,
-        SignInStore, Store, SupervisionStore, TaskStore,
+        AttachmentStore, AuditStore, CalendarStore, DirectoryStore, JobStore, LedgerStore, MetaStore, OutboxStore,
+        PeopleStore, SignInStore, Store, SupervisionStore, TaskStore,
     };
 }

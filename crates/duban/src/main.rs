@@ -234,7 +234,7 @@ async fn serve(duban: Arc<Duban>, bind: &str) -> Outcome {
     let app = Application::bind(bind, duban).await.with_context(|| format!("无法监听 {bind}"))?;
     let addr = app.local_addr().context("无法读取监听地址")?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let job = tokio::spawn(duban_server::interval::supervision(duban_job, std::time::Duration::from_secs(60), stop_rx));
+    let job = tokio::spawn(duban_server::jobs::Runner::new(duban_job).run(stop_rx));
     say!("Duban 已启动：http://{addr}/  接口：http://{addr}/api/v1/  文档：http://{addr}/api/v1/openapi.json");
     say!("按 Ctrl-C 停止。");
     app.run(shutdown_signal()).await.context("服务异常停止")?;

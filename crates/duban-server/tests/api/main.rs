@@ -8,6 +8,7 @@ mod auth;
 mod calendar;
 mod helpers;
 mod imports;
+mod jobs;
 mod lifecycle;
 mod matrix;
 mod notify;
