@@ -45,6 +45,16 @@ impl EventKind {
     /// Events whose text is the task's latest progress (shown on the public list and the ledger).
     pub const PROGRESS_TEXT: &'static [EventKind] = &[EventKind::Report, EventKind::Feedback];
 
+    /// Events whose entry saves the status to come back to (`resume_to` in their data): an
+    /// extension request, a dispute and a suspension.
+    pub const RESUMABLE: &'static [EventKind] =
+        &[EventKind::RequestExtension, EventKind::RaiseDispute, EventKind::Suspend];
+
+    /// Whether this event saves the status to come back to.
+    pub fn is_resumable(self) -> bool {
+        Self::RESUMABLE.contains(&self)
+    }
+
     /// Whether this event counts as progress.
     pub fn is_progress(self) -> bool {
         Self::PROGRESS.contains(&self)
@@ -95,5 +105,12 @@ mod tests {
         assert!(!EventKind::Updated.is_progress());
         assert!(EventKind::code_is_progress("report"));
         assert!(!EventKind::code_is_progress("remind"));
+    }
+
+    #[test]
+    fn requests_disputes_and_suspensions_save_where_to_resume() {
+        let codes: Vec<&str> = EventKind::RESUMABLE.iter().map(|k| k.code()).collect();
+        assert_eq!(codes, ["request_extension", "raise_dispute", "suspend"]);
+        assert!(EventKind::Suspend.is_resumable() && !EventKind::Resume.is_resumable());
     }
 }

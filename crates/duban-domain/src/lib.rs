@@ -12,6 +12,9 @@
 //!   its light (green / yellow / red) at a given instant.
 //! - [`task`], [`org`]: the task ledger's vocabulary (sources, priorities, complexities,
 //!   classifications, statuses) and the organisation (units, groups, people, roles).
+//! - [`facts`]: what the rules know of a task (source, priority, complexity, deadline) and the
+//!   events that start and stop their clocks — shared by [`policy`] and [`task`], which do not
+//!   import each other.
 //! - [`event`]: the kinds of event in a task's trail, and which of them count as progress.
 //! - [`notice`]: how 督办 notices are numbered.
 //! - [`ids`]: typed identifiers, so a unit id can never be passed where a task id is expected.
@@ -28,6 +31,7 @@ pub mod calendar;
 pub mod clock;
 pub mod error;
 pub mod event;
+pub mod facts;
 pub mod ids;
 pub mod lifecycle;
 pub mod notice;
