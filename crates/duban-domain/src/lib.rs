@@ -17,6 +17,11 @@
 //!   import each other.
 //! - [`event`]: the kinds of event in a task's trail, and which of them count as progress.
 //! - [`notice`]: how 督办 notices are numbered.
+//! - [`supervision`]: the supervision plan — given the rules, the calendar, the people, the
+//!   tasks with their notices and trail activity, and the instant, the reminders, 督办 notices,
+//!   escalations and naming candidates a pass must record.
+//! - [`period`]: report periods (week, half-month, month, quarter) and week arithmetic.
+//! - [`stats`]: on-time rates, overdue counts and the weekly trend.
 //! - [`ids`]: typed identifiers, so a unit id can never be passed where a task id is expected.
 //! - [`visibility`]: who may see which task, and which of its fields go over which channel.
 //! - [`clock`]: the only way the rest of Duban learns the time, so rules can be tested with an
@@ -36,9 +41,11 @@ pub mod ids;
 pub mod lifecycle;
 pub mod notice;
 pub mod org;
+pub mod period;
 pub mod policy;
 pub mod schedule;
 pub mod stats;
+pub mod supervision;
 pub mod task;
 pub mod visibility;
 pub mod vocab;

@@ -12,6 +12,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use duban_domain::Error;
+use duban_domain::event::EventKind;
 use duban_domain::ids::{LedgerId, TaskId};
 use duban_domain::org::Role;
 use duban_domain::policy::ClockEvent;
@@ -137,9 +138,9 @@ pub async fn supervision(State(d): State<AppState>, v: Viewer) -> PageResult {
     let mut notices = Vec::new();
     for n in all_notices {
         let Some(t) = by_id.get(&n.task_id) else { continue };
-        let answered = activity.iter().any(|e| {
-            e.task_id == n.task_id && e.at > n.issued_at && crate::supervise::PROGRESS.contains(&e.kind.as_str())
-        });
+        let answered = activity
+            .iter()
+            .any(|e| e.task_id == n.task_id && e.at > n.issued_at && EventKind::code_is_progress(&e.kind));
         let stage =
             t.schedule.stages.iter().find(|s| s.stage == n.stage).map(|s| s.name.clone()).unwrap_or(n.stage.clone());
         notices.push(NoticeLine {
