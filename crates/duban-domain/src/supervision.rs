@@ -465,21 +465,11 @@ impl<'a> Pass<'a> {
                 };
                 let key = format!("督:{base}:{round}");
                 let escalation = format!("升:{base}:{round}");
-                let out = |kind, key| Outgoing {
-                    kind,
-                    key,
-                    task,
-                    subject: format!("督办通知 {NUMBER}：{}", task.fields.title),
-                    body: format!(
-                        "任务“{}”的“{}”环节已于 {} 逾期，请于 {} 前书面答复办理情况，并由单位主要负责人签字。",
-                        task.fields.title, st.name, due, answer_by
-                    ),
-                    now,
-                    not_before: now,
-                };
-                let mut messages = out(MessageKind::Supervise, &key).to(&staff);
-                let leaders = self.people.leaders(task);
-                messages.extend(out(MessageKind::Escalate, &escalation).to(&leaders));
+                let body = format!(
+                    "任务“{}”的“{}”环节已于 {} 逾期，请于 {} 前书面答复办理情况，并由单位主要负责人签字。",
+                    task.fields.title, st.name, due, answer_by
+                );
+                let (messages, escalates) = self.notice_messages(task, &staff, [&key, &escalation], body);
                 let naming = match first {
                     Some(first) if round == 2 => self
                         .people
@@ -505,7 +495,7 @@ impl<'a> Pass<'a> {
                     answer_by,
                     event_data: serde_json::json!({"number": NUMBER, "stage": st.stage, "round": round, "answer_by": answer_by}),
                     messages,
-                    escalates: !leaders.is_empty(),
+                    escalates,
                     naming,
                 });
             } else if st.warn_at(&self.tz).is_some_and(|w| now >= w) {
@@ -572,6 +562,24 @@ impl<'a> Pass<'a> {
         plan.reminders.extend(reminders_out);
     }
 
+    /// The messages of a 督办 notice: to the unit's `staff` under the first key, and to the
+    /// leaders in charge under the second; and whether any leader hears of it (an escalation).
+    fn notice_messages(&self, task: &Task, staff: &[&Person], keys: [&str; 2], body: String) -> (Vec<Message>, bool) {
+        let out = |kind, key| Outgoing {
+            kind,
+            key,
+            task,
+            subject: format!("督办通知 {NUMBER}：{}", task.fields.title),
+            body: body.clone(),
+            now: self.now,
+            not_before: self.now,
+        };
+        let mut messages = out(MessageKind::Supervise, keys[0]).to(staff);
+        let leaders = self.people.leaders(task);
+        messages.extend(out(MessageKind::Escalate, keys[1]).to(&leaders));
+        (messages, !leaders.is_empty())
+    }
+
     /// A 督办 issued by hand with an instruction `text`, on the task's most urgent
     /// open stage (or 办结 when none is due): numbered, in the trail, to the unit and its leader
     /// in charge. `earlier` are the task's notices so far; its round counts them on that stage.
@@ -591,21 +599,12 @@ impl<'a> Pass<'a> {
         let round = i64::try_from(earlier.iter().filter(|n| n.stage == stage).count()).unwrap_or(0) + 1;
         let key = format!("督:手工:{}:{}", task.id, now.as_millisecond());
         let escalation = format!("升{key}");
-        let out = |kind, key| Outgoing {
-            kind,
-            key,
-            task,
-            subject: format!("督办通知 {NUMBER}：{}", task.fields.title),
-            body: format!(
-                "任务“{}”（{name}环节）：{text}。请于 {answer_by} 前书面答复办理情况，并由单位主要负责人签字。",
-                task.fields.title
-            ),
-            now,
-            not_before: now,
-        };
-        let mut messages = out(MessageKind::Supervise, &key).to(&self.people.unit_staff(task));
-        let leaders = self.people.leaders(task);
-        messages.extend(out(MessageKind::Escalate, &escalation).to(&leaders));
+        let body = format!(
+            "任务“{}”（{name}环节）：{text}。请于 {answer_by} 前书面答复办理情况，并由单位主要负责人签字。",
+            task.fields.title
+        );
+        let (messages, escalates) =
+            self.notice_messages(task, &self.people.unit_staff(task), [&key, &escalation], body);
         Ok(PlannedNotice {
             dedup_key: key,
             task: task.id,
@@ -615,7 +614,7 @@ impl<'a> Pass<'a> {
             issued_at: now,
             answer_by,
             messages,
-            escalates: !leaders.is_empty(),
+            escalates,
             naming: Vec::new(),
         })
     }
