@@ -3,6 +3,7 @@
 //! progress (they answer a 督办 notice and end a silent unit's escalation).
 
 use crate::lifecycle::Action;
+use crate::task::Status;
 use crate::vocabulary;
 
 vocabulary!(
@@ -66,6 +67,15 @@ impl EventKind {
     }
 }
 
+/// The status a task comes back to, from its trail (oldest first, as kind codes and data): what
+/// the latest extension request, dispute or suspension saved.
+pub fn resume_to<'a>(trail: impl DoubleEndedIterator<Item = (&'a str, &'a serde_json::Value)>) -> Option<Status> {
+    trail
+        .rev()
+        .find(|(kind, _)| kind.parse::<EventKind>().is_ok_and(EventKind::is_resumable))
+        .and_then(|(_, data)| data.get("resume_to").and_then(|v| serde_json::from_value(v.clone()).ok()))
+}
+
 impl From<Action> for EventKind {
     fn from(a: Action) -> Self {
         match a {
@@ -112,5 +122,14 @@ mod tests {
         let codes: Vec<&str> = EventKind::RESUMABLE.iter().map(|k| k.code()).collect();
         assert_eq!(codes, ["request_extension", "raise_dispute", "suspend"]);
         assert!(EventKind::Suspend.is_resumable() && !EventKind::Resume.is_resumable());
+    }
+
+    #[test]
+    fn a_task_resumes_to_what_its_latest_request_saved() {
+        let data = |s: &str| serde_json::json!({ "resume_to": s });
+        let (a, b, c) = (data("signed"), data("in_progress"), serde_json::json!({}));
+        let trail = [("request_extension", &a), ("suspend", &b), ("resume", &c), ("report", &c)];
+        assert_eq!(resume_to(trail.iter().copied()), Some(Status::InProgress));
+        assert_eq!(resume_to([("report", &a)].into_iter()), None);
     }
 }

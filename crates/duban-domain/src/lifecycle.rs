@@ -8,7 +8,6 @@
 //! The rules are a pure function of the task's state, the actor's standing and the input, so
 //! every transition is tested here without a database.
 
-use crate::event::EventKind;
 use crate::facts::ClockEvent;
 use crate::org::{Person, Role};
 use crate::task::{NewTask, Status};
@@ -288,15 +287,6 @@ pub fn decide(
     }
 }
 
-/// The status a task comes back to, from its trail (oldest first, as kind codes and data): what
-/// the latest extension request, dispute or suspension saved.
-pub fn resume_to<'a>(trail: impl DoubleEndedIterator<Item = (&'a str, &'a serde_json::Value)>) -> Option<Status> {
-    trail
-        .rev()
-        .find(|(kind, _)| kind.parse::<EventKind>().is_ok_and(EventKind::is_resumable))
-        .and_then(|(_, data)| data.get("resume_to").and_then(|v| serde_json::from_value(v.clone()).ok()))
-}
-
 /// Whether every subtask is closed or withdrawn (true when there are none).
 pub fn children_closed(children: &[Status]) -> bool {
     children.iter().all(|c| matches!(c, Status::Closed | Status::Cancelled))
@@ -388,15 +378,6 @@ mod tests {
         assert_eq!(close_parent(Suspended, &[Closed]), None);
         assert_eq!(close_parent(Closed, &[Closed]), None);
         assert!(children_closed(&[]));
-    }
-
-    #[test]
-    fn a_task_resumes_to_what_its_latest_request_saved() {
-        let data = |s: &str| serde_json::json!({ "resume_to": s });
-        let (a, b, c) = (data("signed"), data("in_progress"), serde_json::json!({}));
-        let trail = [("request_extension", &a), ("suspend", &b), ("resume", &c), ("report", &c)];
-        assert_eq!(resume_to(trail.iter().copied()), Some(Status::InProgress));
-        assert_eq!(resume_to([("report", &a)].into_iter()), None);
     }
 
     fn officer() -> Standing {

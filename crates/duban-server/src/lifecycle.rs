@@ -5,11 +5,9 @@
 
 use crate::service::{Duban, Edit, TaskView};
 use duban_domain::Error;
-use duban_domain::event::EventKind;
+use duban_domain::event::{EventKind, resume_to};
 use duban_domain::ids::{PersonId, TaskId};
-use duban_domain::lifecycle::{
-    Action, Input, Standing, TaskState, available, children_closed, close_parent, decide, resume_to,
-};
+use duban_domain::lifecycle::{Action, Input, Standing, TaskState, available, children_closed, close_parent, decide};
 use duban_domain::task::{Party, Status, Task};
 use duban_store::{Attachment, NewAttachment, TaskQuery, TaskSort};
 use serde::{Deserialize, Serialize};

@@ -1,22 +1,10 @@
 //! The supervision pass (REQUIREMENTS §6, issue 4 §3): the IO around the domain's plan
-//! ([`duban_domain::supervision`]). One pass over every open task at a given instant loads the
-//! tasks in batches, reads the notices and trail activity the plan needs, asks the plan what to
-//! do, and records it. The rules, as the plan applies them:
+//! ([`duban_domain::supervision`], where the rules are: reminders, 督办 notices and their
+//! rounds, escalation, naming, report periods, recipients and sending windows). One pass over
+//! every open task at a given instant loads the tasks in batches of 500, reads the notices and
+//! trail activity the plan asks for ([`Pass::reads`]), asks for the plan, and records it; a 督办
+//! by hand is planned the same way ([`Pass::by_hand`]).
 //!
-//! - A stage in its warning window gets a 催办 reminder to the lead unit's officers and head.
-//! - An overdue stage gets a numbered 督办 notice with a date to answer by, recorded in the
-//!   task's trail, and is escalated to the leader in charge. If the answer date passes with no
-//!   progress, a second notice follows; two notices with no progress between them make the
-//!   unit and the responsible person candidates for public naming (001 §10).
-//! - A task due a periodic progress report (its class's cadence) that has not reported in the
-//!   current period is reminded in the last working days of the period.
-//!
-//! Reminders wait for working hours on a working day, and 督办 notices are issued only then (the
-//! office does not date a formal notice on a holiday, and its answer date counts from a working
-//! day); urgent and critical tasks' go at once.
-//! Every recipient must be able to see the task (issue 9, [`duban_domain::visibility`]): a 涉密
-//! task's notices go only to the people named on it, and its content never goes by e-mail or SMS
-//! (they are told to look in the system).
 //! Every record has a dedup key, so a pass run twice, or a server restarted midway, creates
 //! nothing twice and misses nothing. A task the plan cannot decide for because the calendar has
 //! no data for a day it needs is logged and counted in [`TickSummary::calendar_problems`]; no
@@ -28,7 +16,9 @@ use duban_domain::event::EventKind;
 use duban_domain::ids::{PersonId, TaskId};
 use duban_domain::org::Role;
 use duban_domain::schedule::Schedule;
-use duban_domain::supervision::{self, Issued, Message, Pass, People, PlannedNotice, ReminderKind, Seen};
+use duban_domain::supervision::{
+    self, Issued, Message, MessageChannel, Pass, People, PlannedNotice, ReminderKind, Seen,
+};
 use duban_store::{Activity, NewEvent, NewMessage, NewNaming, NewNotice, Notice, Supervision};
 use jiff::Timestamp;
 use serde::Serialize;
@@ -229,7 +219,8 @@ impl Duban {
             let queued = self.store().enqueue(&messages).await?;
             for (kind, range) in reminders {
                 let new = range.clone().any(|i| {
-                    queued.get(i).copied().unwrap_or(false) && messages.get(i).is_some_and(|m| m.channel == "inbox")
+                    queued.get(i).copied().unwrap_or(false)
+                        && messages.get(i).is_some_and(|m| m.channel == MessageChannel::Inbox.code())
                 });
                 match kind {
                     ReminderKind::Due if new => sum.reminders += 1,
@@ -240,5 +231,13 @@ impl Duban {
         }
         sum.delivered = self.deliver(now).await?;
         Ok(sum)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_domain_and_the_store_stand_for_a_notice_number_alike() {
+        assert_eq!(duban_domain::notice::NUMBER, duban_store::NUMBER);
     }
 }
