@@ -3,6 +3,7 @@
 //! progress (they answer a 督办 notice and end a silent unit's escalation).
 
 use crate::lifecycle::Action;
+use crate::task::Status;
 use crate::vocabulary;
 
 vocabulary!(
@@ -45,6 +46,16 @@ impl EventKind {
     /// Events whose text is the task's latest progress (shown on the public list and the ledger).
     pub const PROGRESS_TEXT: &'static [EventKind] = &[EventKind::Report, EventKind::Feedback];
 
+    /// Events whose entry saves the status to come back to (`resume_to` in their data): an
+    /// extension request, a dispute and a suspension.
+    pub const RESUMABLE: &'static [EventKind] =
+        &[EventKind::RequestExtension, EventKind::RaiseDispute, EventKind::Suspend];
+
+    /// Whether this event saves the status to come back to.
+    pub fn is_resumable(self) -> bool {
+        Self::RESUMABLE.contains(&self)
+    }
+
     /// Whether this event counts as progress.
     pub fn is_progress(self) -> bool {
         Self::PROGRESS.contains(&self)
@@ -54,6 +65,15 @@ impl EventKind {
     pub fn code_is_progress(code: &str) -> bool {
         code.parse::<EventKind>().is_ok_and(EventKind::is_progress)
     }
+}
+
+/// The status a task comes back to, from its trail (oldest first, as kind codes and data): what
+/// the latest extension request, dispute or suspension saved.
+pub fn resume_to<'a>(trail: impl DoubleEndedIterator<Item = (&'a str, &'a serde_json::Value)>) -> Option<Status> {
+    trail
+        .rev()
+        .find(|(kind, _)| kind.parse::<EventKind>().is_ok_and(EventKind::is_resumable))
+        .and_then(|(_, data)| data.get("resume_to").and_then(|v| serde_json::from_value(v.clone()).ok()))
 }
 
 impl From<Action> for EventKind {
@@ -95,5 +115,21 @@ mod tests {
         assert!(!EventKind::Updated.is_progress());
         assert!(EventKind::code_is_progress("report"));
         assert!(!EventKind::code_is_progress("remind"));
+    }
+
+    #[test]
+    fn requests_disputes_and_suspensions_save_where_to_resume() {
+        let codes: Vec<&str> = EventKind::RESUMABLE.iter().map(|k| k.code()).collect();
+        assert_eq!(codes, ["request_extension", "raise_dispute", "suspend"]);
+        assert!(EventKind::Suspend.is_resumable() && !EventKind::Resume.is_resumable());
+    }
+
+    #[test]
+    fn a_task_resumes_to_what_its_latest_request_saved() {
+        let data = |s: &str| serde_json::json!({ "resume_to": s });
+        let (a, b, c) = (data("signed"), data("in_progress"), serde_json::json!({}));
+        let trail = [("request_extension", &a), ("suspend", &b), ("resume", &c), ("report", &c)];
+        assert_eq!(resume_to(trail.iter().copied()), Some(Status::InProgress));
+        assert_eq!(resume_to([("report", &a)].into_iter()), None);
     }
 }

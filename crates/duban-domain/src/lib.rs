@@ -12,8 +12,16 @@
 //!   its light (green / yellow / red) at a given instant.
 //! - [`task`], [`org`]: the task ledger's vocabulary (sources, priorities, complexities,
 //!   classifications, statuses) and the organisation (units, groups, people, roles).
+//! - [`facts`]: what the rules know of a task (source, priority, complexity, deadline) and the
+//!   events that start and stop their clocks — shared by [`policy`] and [`task`], which do not
+//!   import each other.
 //! - [`event`]: the kinds of event in a task's trail, and which of them count as progress.
 //! - [`notice`]: how 督办 notices are numbered.
+//! - [`supervision`]: the supervision plan — given the rules, the calendar, the people, the
+//!   tasks with their notices and trail activity, and the instant, the reminders, 督办 notices,
+//!   escalations and naming candidates a pass must record.
+//! - [`period`]: report periods (week, half-month, month, quarter) and week arithmetic.
+//! - [`stats`]: on-time rates, overdue counts and the weekly trend.
 //! - [`ids`]: typed identifiers, so a unit id can never be passed where a task id is expected.
 //! - [`visibility`]: who may see which task, and which of its fields go over which channel.
 //! - [`clock`]: the only way the rest of Duban learns the time, so rules can be tested with an
@@ -28,13 +36,16 @@ pub mod calendar;
 pub mod clock;
 pub mod error;
 pub mod event;
+pub mod facts;
 pub mod ids;
 pub mod lifecycle;
 pub mod notice;
 pub mod org;
+pub mod period;
 pub mod policy;
 pub mod schedule;
 pub mod stats;
+pub mod supervision;
 pub mod task;
 pub mod visibility;
 pub mod vocab;

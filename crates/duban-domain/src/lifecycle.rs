@@ -8,9 +8,10 @@
 //! The rules are a pure function of the task's state, the actor's standing and the input, so
 //! every transition is tested here without a database.
 
-use crate::org::Role;
-use crate::policy::ClockEvent;
-use crate::task::Status;
+use crate::facts::ClockEvent;
+use crate::org::{Person, Role};
+use crate::task::{NewTask, Status};
+use crate::visibility::{Members, units};
 use crate::{Error, vocabulary};
 use jiff::civil::Date;
 
@@ -44,6 +45,21 @@ pub struct Standing {
 }
 
 impl Standing {
+    /// A person's standing on a task: in a lead unit when their unit is one of the task's lead
+    /// units (directly or through a group); leading the task when they are a leader and the task
+    /// names them as its leader in charge, or they are in charge of a lead unit. An inactive
+    /// person has no standing at all.
+    pub fn of(person: &Person, task: &NewTask, members: &Members) -> Result<Standing, Error> {
+        if !person.active {
+            return Err(Error::Forbidden);
+        }
+        let lead_units: Vec<_> = units(&task.lead, members).collect();
+        let in_lead_unit = person.fields.unit_id.is_some_and(|u| lead_units.contains(&u));
+        let leads_the_task = person.fields.roles.contains(&Role::Leader)
+            && (task.leader_id == Some(person.id) || person.fields.charge_units.iter().any(|u| lead_units.contains(u)));
+        Ok(Standing { roles: person.fields.roles.clone(), in_lead_unit, leads_the_task })
+    }
+
     fn has(&self, r: Role) -> bool {
         self.roles.contains(&r)
     }
@@ -271,6 +287,24 @@ pub fn decide(
     }
 }
 
+/// Whether every subtask is closed or withdrawn (true when there are none).
+pub fn children_closed(children: &[Status]) -> bool {
+    children.iter().all(|c| matches!(c, Status::Closed | Status::Cancelled))
+}
+
+/// What closes a parent task when its subtasks are done: nothing while the parent is no longer
+/// open or a subtask is still open; else it goes to 办结 with its feedback and done clocks set.
+pub fn close_parent(parent: Status, children: &[Status]) -> Option<Transition> {
+    (parent.is_open() && children_closed(children)).then(|| Transition {
+        to: Status::Closed,
+        resume_to: None,
+        set: vec![ClockEvent::Feedback, ClockEvent::Done],
+        clear: Vec::new(),
+        deadline: None,
+        counts_extension: false,
+    })
+}
+
 /// The actions `who` may take on a task in state `t` now (with an empty input where text is
 /// needed, which the form then asks for).
 pub fn available(t: &TaskState, who: &Standing, max_extensions: u32) -> Vec<Action> {
@@ -287,7 +321,64 @@ pub fn available(t: &TaskState, who: &Standing, max_extensions: u32) -> Vec<Acti
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::{GroupId, PersonId, UnitId};
+    use crate::org::NewPerson;
+    use crate::task::{Party, TaskInput};
     use jiff::civil::date;
+    use std::collections::HashMap;
+
+    fn person(id: i64, unit: i64, roles: Vec<Role>, charge: Vec<i64>) -> Person {
+        let mut fields = NewPerson::new("某人", &format!("p{id}"), Some(UnitId(unit)), roles);
+        fields.charge_units = charge.into_iter().map(UnitId).collect();
+        Person { id: PersonId(id), fields, active: true }
+    }
+
+    fn led_by(lead: Vec<Party>, leader: Option<i64>) -> NewTask {
+        let input =
+            TaskInput { title: Some("任务".into()), lead, leader_id: leader.map(PersonId), ..Default::default() };
+        input.parse(jiff::Timestamp::UNIX_EPOCH, &jiff::tz::TimeZone::UTC).unwrap()
+    }
+
+    #[test]
+    fn standing_counts_lead_units_through_groups_and_leaders_by_name_or_charge() {
+        let members: Members = HashMap::from([(7, vec![UnitId(1), UnitId(4)])]);
+        let by_group = led_by(vec![Party::Group(GroupId(7))], None);
+        let officer = person(5, 4, vec![Role::Officer], vec![]);
+        let s = Standing::of(&officer, &by_group, &members).unwrap();
+        assert_eq!(s, Standing { roles: vec![Role::Officer], in_lead_unit: true, leads_the_task: false });
+        let elsewhere = person(6, 3, vec![Role::Officer], vec![]);
+        assert!(!Standing::of(&elsewhere, &by_group, &members).unwrap().in_lead_unit);
+        // A group missing from the members has no units.
+        assert!(
+            !Standing::of(&officer, &led_by(vec![Party::Group(GroupId(8))], None), &HashMap::new())
+                .unwrap()
+                .in_lead_unit
+        );
+        // A leader leads a task naming them, or one led by a unit in their charge.
+        let leader = person(3, 9, vec![Role::Leader], vec![1]);
+        assert!(Standing::of(&leader, &by_group, &members).unwrap().leads_the_task);
+        let other = person(4, 9, vec![Role::Leader], vec![2]);
+        assert!(!Standing::of(&other, &by_group, &members).unwrap().leads_the_task);
+        assert!(Standing::of(&other, &led_by(vec![Party::Unit(UnitId(3))], Some(4)), &members).unwrap().leads_the_task);
+        // Being named as leader in charge is not enough without the leader role.
+        assert!(
+            !Standing::of(&officer, &led_by(vec![Party::Unit(UnitId(3))], Some(5)), &members).unwrap().leads_the_task
+        );
+        let mut gone = officer.clone();
+        gone.active = false;
+        assert_eq!(Standing::of(&gone, &by_group, &members), Err(Error::Forbidden));
+    }
+
+    #[test]
+    fn a_parent_closes_when_its_last_subtask_is_closed() {
+        use Status::*;
+        let t = close_parent(InProgress, &[Closed, Cancelled]).unwrap();
+        assert_eq!((t.to, t.set), (Closed, vec![ClockEvent::Feedback, ClockEvent::Done]));
+        assert_eq!(close_parent(InProgress, &[Closed, Feedback]), None);
+        assert_eq!(close_parent(Suspended, &[Closed]), None);
+        assert_eq!(close_parent(Closed, &[Closed]), None);
+        assert!(children_closed(&[]));
+    }
 
     fn officer() -> Standing {
         Standing { roles: vec![Role::Officer], in_lead_unit: true, leads_the_task: false }

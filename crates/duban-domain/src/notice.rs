@@ -4,6 +4,10 @@
 
 use jiff::civil::Date;
 
+/// Stands for a notice's number in the texts of a notice being issued (its trail event, its
+/// messages, a naming's reason): the number is given out when the notice is recorded.
+pub const NUMBER: &str = "{number}";
+
 /// The year a notice issued on `issued_on` is numbered in.
 pub fn year_of(issued_on: Date) -> i16 {
     issued_on.year()

@@ -15,36 +15,13 @@
 //! duration = "2wd"
 //! ```
 
-use crate::task::{Complexity, Priority, Source};
+pub use crate::facts::{ClockEvent, TaskFacts};
+use crate::facts::{Complexity, Priority, Source};
 use crate::{Error, vocabulary};
-use jiff::civil::{Date, Time};
+use jiff::civil::Time;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
-
-vocabulary!(
-    /// Events that start or stop a rule's clock.
-    ClockEvent, "event" {
-        /// The task was assigned to the unit (交办 / 收到).
-        Received = "received" / "交办" | "收到",
-        Signed = "signed" / "签收",
-        /// The unit put the work in hand (布置落实 / 部署).
-        Deployed = "deployed" / "部署" | "布置落实",
-        /// A plan or concrete measures were recorded (形成方案 / 思路 / 具体措施).
-        PlanRecorded = "plan_recorded" / "形成方案" | "形成思路" | "形成具体措施",
-        /// The office split the issue out to the units in charge (分解交办).
-        Dispatched = "dispatched" / "分解交办",
-        ProgressReported = "progress_reported" / "报告进展" | "首报",
-        /// Completion reported to the assigning leader or office (反馈).
-        Feedback = "feedback" / "反馈",
-        Done = "done" / "办结",
-        OutcomeReported = "outcome_reported" / "报告结果",
-        /// The enterprise was contacted ("企业吹哨、部门报到").
-        Contacted = "contacted" / "联系企业",
-        /// The demand was solved or the service confirmed.
-        Resolved = "resolved" / "解决或确认",
-    }
-);
 
 /// How long a rule allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,15 +117,6 @@ pub struct Conditions {
     pub complexity: Vec<Complexity>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub has_deadline: Option<bool>,
-}
-
-/// The facts about a task that conditions look at.
-#[derive(Debug, Clone, Copy)]
-pub struct TaskFacts {
-    pub source: Source,
-    pub priority: Priority,
-    pub complexity: Complexity,
-    pub deadline: Option<Date>,
 }
 
 impl Conditions {
@@ -471,6 +439,7 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::civil::Date;
 
     #[test]
     fn every_builtin_profile_loads() {

@@ -8,7 +8,8 @@
 //! day, as if it had arrived that morning.
 
 use crate::calendar::{Calendar, CalendarError, add_days, add_months};
-use crate::policy::{ClockEvent, Limit, Policy, Rule, TaskFacts};
+use crate::facts::{ClockEvent, TaskFacts};
+use crate::policy::{Limit, Policy, Rule};
 use crate::task::Light;
 use jiff::civil::Date;
 use jiff::{Timestamp, tz::TimeZone};
@@ -101,6 +102,17 @@ impl Schedule {
     /// open.
     pub fn light_at(&self, now: Timestamp) -> Option<Light> {
         self.due_at.map(|due| light_at(now, due, self.warn_at))
+    }
+
+    /// The deadline in force: the task's own (`own`), or else the due date of the stage that
+    /// stops when the task is done.
+    pub fn deadline(&self, own: Option<Date>) -> Option<Date> {
+        own.or_else(|| self.stages.iter().find(|s| s.stop == ClockEvent::Done).and_then(|s| s.due))
+    }
+
+    /// The open stage due first, if any stage has a due time.
+    pub fn most_urgent_open(&self) -> Option<&Stage> {
+        self.stages.iter().filter(|s| s.stopped_at.is_none() && s.due_at.is_some()).min_by_key(|s| s.due_at)
     }
 }
 

@@ -3,60 +3,14 @@
 //! A task is parsed at the edge into a [`NewTask`] whose fields are already checked; storage and
 //! the server never see an unchecked title or an empty unit list by accident.
 
+use crate::facts::{ClockEvent, TaskFacts};
+pub use crate::facts::{Complexity, Priority, Source};
 use crate::ids::{GroupId, LedgerId, PersonId, TaskId, UnitId};
-use crate::policy::ClockEvent;
 use crate::{Error, vocabulary};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-vocabulary!(
-    /// Where a task comes from (REQUIREMENTS §2, "Sources").
-    Source, "source" {
-        /// Upper-level documents and meetings.
-        UpperLevel = "upper_level" / "上级文件会议" | "上级部署",
-        /// The government's own documents and implementation plans.
-        Document = "document" / "本级文件" | "政策文件" | "实施方案",
-        /// The government's own decisions.
-        Decision = "decision" / "政府决策" | "重大决策",
-        /// Items decided at meetings (会议议定事项, 000 二(五)3).
-        Meeting = "meeting" / "会议议定" | "会议议定事项",
-        /// Leaders' written instructions (领导批示, 001 §8).
-        Instruction = "instruction" / "领导批示",
-        /// Issues raised during a leader's field research (001 §8).
-        Research = "research" / "领导调研" | "调研问题",
-        /// Inspection, audit and supervision findings to rectify (004 §6).
-        Rectification = "rectification" / "督查审计整改" | "巡视巡察督察审计",
-        /// Enterprise demands ("企业吹哨", 001 §13).
-        Enterprise = "enterprise" / "企业诉求",
-        /// Hotline work orders (12345 / 4512345).
-        Hotline = "hotline" / "热线工单" | "12345",
-        /// People's congress proposals and CPPCC motions.
-        Proposal = "proposal" / "建议提案" | "人大建议政协提案",
-        Other = "other" / "其他",
-    }
-);
-
-vocabulary!(
-    /// 常规 / 重点 / 紧急 / 特急.
-    Priority, "priority" {
-        Routine = "routine" / "常规",
-        Key = "key" / "重点",
-        Urgent = "urgent" / "紧急",
-        Critical = "critical" / "特急",
-    }
-);
-
-vocabulary!(
-    /// 一般 / 较复杂 / 特别复杂 / 极特殊 (002 三(一)3).
-    Complexity, "complexity" {
-        General = "general" / "一般",
-        Complex = "complex" / "较复杂",
-        VeryComplex = "very_complex" / "特别复杂",
-        Exceptional = "exceptional" / "极特殊",
-    }
-);
 
 vocabulary!(
     /// 公开 / 内部 / 涉密. A 涉密 task never leaves its audience.
@@ -388,6 +342,11 @@ impl TaskWarning {
 }
 
 impl NewTask {
+    /// The facts the time-limit rules look at.
+    pub fn facts(&self) -> TaskFacts {
+        TaskFacts { source: self.source, priority: self.priority, complexity: self.complexity, deadline: self.deadline }
+    }
+
     /// The warnings this task carries.
     pub fn warnings(&self) -> Vec<TaskWarning> {
         let mut w = Vec::new();

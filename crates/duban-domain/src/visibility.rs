@@ -19,6 +19,15 @@ use std::collections::HashMap;
 /// Each group's member units, by group id.
 pub type Members = HashMap<i64, Vec<UnitId>>;
 
+/// The units behind a list of parties: each unit itself, and each group's member units (a group
+/// that is not in `members` has none). The one place a group is expanded.
+pub fn units<'a>(parties: &'a [Party], members: &'a Members) -> impl Iterator<Item = UnitId> + 'a {
+    parties.iter().flat_map(move |p| match p {
+        Party::Unit(u) => std::slice::from_ref(u).iter().copied(),
+        Party::Group(g) => members.get(&g.0).map(Vec::as_slice).unwrap_or_default().iter().copied(),
+    })
+}
+
 /// What a person's roles let them reach.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Capabilities {
@@ -88,10 +97,7 @@ impl Audience {
         if self.named_on(f) || self.all_units {
             return true;
         }
-        f.lead.iter().chain(&f.cooperating).any(|p| match p {
-            Party::Unit(u) => self.reaches_unit(*u),
-            Party::Group(g) => members.get(&g.0).is_some_and(|m| m.iter().any(|u| self.reaches_unit(*u))),
-        })
+        units(&f.lead, members).chain(units(&f.cooperating, members)).any(|u| self.reaches_unit(u))
     }
 
     /// Whether this audience may ask for a unit's work.
@@ -201,6 +207,13 @@ mod tests {
         let mut gone = office.clone();
         gone.active = false;
         assert!(!Audience::of(&gone).sees_fields(&internal, &members));
+    }
+
+    #[test]
+    fn groups_expand_to_their_member_units() {
+        let members: Members = HashMap::from([(7, vec![UnitId(1), UnitId(4)])]);
+        let parties = [Party::Unit(UnitId(3)), Party::Group(GroupId(7)), Party::Group(GroupId(8))];
+        assert_eq!(units(&parties, &members).collect::<Vec<_>>(), [UnitId(3), UnitId(1), UnitId(4)]);
     }
 
     #[test]

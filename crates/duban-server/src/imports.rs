@@ -6,6 +6,7 @@
 
 use crate::service::{Duban, Edit};
 use duban_domain::Error;
+use duban_domain::event::EventKind;
 use duban_domain::ids::LedgerId;
 use duban_domain::org::Person;
 use duban_domain::policy::ClockEvent;
@@ -321,7 +322,7 @@ impl Duban {
                     };
                     let mut changed = old.fields.clone();
                     patch.apply(&mut changed)?;
-                    let edit = Edit { kind: "updated", data: serde_json::json!({}), actor: actor_id };
+                    let edit = Edit { kind: EventKind::Updated, data: serde_json::json!({}), actor: actor_id };
                     let (stored, event) = self.prepare_write(&old, changed, old.status, old.events.clone(), edit);
                     write.update.push((old.id, old.version, stored, event));
                     report.updated += 1;
@@ -330,7 +331,7 @@ impl Duban {
         }
         for (_, gone) in existing {
             let data = serde_json::json!({ "reason": "重新导入的文件中已无此项" });
-            let edit = Edit { kind: "cancelled", data, actor: actor_id };
+            let edit = Edit { kind: EventKind::Cancelled, data, actor: actor_id };
             let (stored, event) =
                 self.prepare_write(&gone, gone.fields.clone(), Status::Cancelled, gone.events.clone(), edit);
             write.update.push((gone.id, gone.version, stored, event));

@@ -5,9 +5,9 @@
 
 use crate::service::{Duban, Edit, TaskView};
 use duban_domain::Error;
+use duban_domain::event::{EventKind, resume_to};
 use duban_domain::ids::{PersonId, TaskId};
-use duban_domain::lifecycle::{Action, Input, Standing, TaskState, available, decide};
-use duban_domain::org::Role;
+use duban_domain::lifecycle::{Action, Input, Standing, TaskState, available, children_closed, close_parent, decide};
 use duban_domain::task::{Party, Status, Task};
 use duban_store::{Attachment, NewAttachment, TaskQuery, TaskSort};
 use serde::{Deserialize, Serialize};
@@ -41,41 +41,19 @@ pub struct Available {
 /// Attachments named as evidence with one action.
 const MAX_EVIDENCE: usize = 50;
 
-/// Statuses whose entry saves where the task came from.
-const RESUMABLE: &[&str] = &["request_extension", "raise_dispute", "suspend"];
-
 impl Duban {
+    /// The actor's standing on the task ([`Standing::of`]).
     async fn standing(&self, task: &Task, actor: PersonId) -> Result<Standing, Error> {
         let person = self.store().get_person(actor).await?;
-        if !person.active {
-            return Err(Error::Forbidden);
-        }
-        let mut lead_units = Vec::new();
-        for p in &task.fields.lead {
-            match p {
-                Party::Unit(u) => lead_units.push(*u),
-                Party::Group(g) => lead_units.extend(self.store().get_group(*g).await?.members),
-            }
-        }
-        let in_lead_unit = person.fields.unit_id.is_some_and(|u| lead_units.contains(&u));
-        let leads_the_task = person.fields.roles.contains(&Role::Leader)
-            && (task.fields.leader_id == Some(actor)
-                || person.fields.charge_units.iter().any(|u| lead_units.contains(u)));
-        Ok(Standing { roles: person.fields.roles.clone(), in_lead_unit, leads_the_task })
+        Standing::of(&person, &task.fields, &self.group_members().await?)
     }
 
-    async fn state(&self, task: &Task) -> Result<TaskState, Error> {
-        let events = self.store().task_events(task.id).await?;
-        let resume_to = events
-            .iter()
-            .rev()
-            .find(|e| RESUMABLE.contains(&e.kind.as_str()))
-            .and_then(|e| e.data.get("resume_to").and_then(|v| serde_json::from_value(v.clone()).ok()));
-        let count = |kind: &str| events.iter().filter(|e| e.kind == kind).count() as u32;
+    /// The statuses of a task's subtasks.
+    async fn children(&self, task: TaskId) -> Result<Vec<Status>, Error> {
         let children = self
             .store()
             .list_tasks(&TaskQuery {
-                parent_id: Some(task.id),
+                parent_id: Some(task),
                 page: 1,
                 per_page: 500,
                 now: self.now(),
@@ -83,20 +61,19 @@ impl Duban {
                 ..Default::default()
             })
             .await?;
-        let deadline = task.fields.deadline.or_else(|| {
-            self.schedule_of(&task.fields, &task.events)
-                .stages
-                .iter()
-                .find(|s| s.stop == duban_domain::policy::ClockEvent::Done)
-                .and_then(|s| s.due)
-        });
+        Ok(children.items.iter().map(|c| c.status).collect())
+    }
+
+    async fn state(&self, task: &Task) -> Result<TaskState, Error> {
+        let events = self.store().task_events(task.id).await?;
+        let count = |kind: EventKind| events.iter().filter(|e| e.kind == kind.code()).count() as u32;
         Ok(TaskState {
             status: task.status,
-            resume_to,
-            extensions: count("approve_extension"),
-            supervisions: count("supervised"),
-            deadline,
-            children_closed: children.items.iter().all(|c| matches!(c.status, Status::Closed | Status::Cancelled)),
+            resume_to: resume_to(events.iter().map(|e| (e.kind.as_str(), &e.data))),
+            extensions: count(EventKind::ApproveExtension),
+            supervisions: count(EventKind::Supervised),
+            deadline: self.schedule_of(&task.fields, &task.events).deadline(task.fields.deadline),
+            children_closed: children_closed(&self.children(task.id).await?),
         })
     }
 
@@ -183,7 +160,7 @@ impl Duban {
                 fields,
                 t.to,
                 clock,
-                Edit { kind: action.code(), data, actor: Some(actor) },
+                Edit { kind: action.into(), data, actor: Some(actor) },
             )
             .await?;
         if action == Action::Approve
@@ -247,30 +224,28 @@ impl Duban {
             .await
     }
 
-    /// Closes a parent whose subtasks are all closed.
+    /// Closes a parent whose subtasks are all closed ([`close_parent`]).
     async fn close_parent_if_done(&self, parent: TaskId) -> Result<(), Error> {
         let p = self.store().get_task(parent).await?;
         if !p.status.is_open() {
             return Ok(());
         }
-        if !self.state(&p).await?.children_closed {
-            return Ok(());
-        }
+        let Some(t) = close_parent(p.status, &self.children(p.id).await?) else { return Ok(()) };
         let mut clock = p.events.clone();
         let now = self.now();
-        for e in [duban_domain::policy::ClockEvent::Feedback, duban_domain::policy::ClockEvent::Done] {
+        for e in t.set {
             clock.entry(e).or_insert(now);
         }
         let fields = p.fields.clone();
         let version = p.version;
-        let data = serde_json::json!({ "text": "子任务全部办结" });
+        let data = serde_json::json!({ "text": EventKind::ClosedBySubtasks.label() });
         self.write_with_clock(
             p,
             version,
             fields,
-            Status::Closed,
+            t.to,
             clock,
-            Edit { kind: "closed_by_subtasks", data, actor: None },
+            Edit { kind: EventKind::ClosedBySubtasks, data, actor: None },
         )
         .await?;
         Ok(())

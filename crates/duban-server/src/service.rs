@@ -9,9 +9,10 @@
 use duban_domain::Error;
 use duban_domain::calendar::{BUILTIN_JSON, Calendar, CalendarFile, UnknownYears};
 use duban_domain::clock::Clock;
+use duban_domain::event::EventKind;
 use duban_domain::ids::{PersonId, TaskId};
 use duban_domain::org::{Person, UnitDirectory};
-use duban_domain::policy::{ClockEvent, Policy, TaskFacts};
+use duban_domain::policy::{ClockEvent, Policy};
 use duban_domain::schedule::{Schedule, Stage, StageState, schedule};
 use duban_domain::task::{Classification, Light, NewTask, Status, Task, TaskInput, TaskPatch, TaskWarning};
 use duban_store::{DirectoryImport, NewEvent, Page, ScheduleInstants, Store, StoredTask, TaskQuery};
@@ -66,7 +67,7 @@ pub struct CalendarImport {
 
 /// What a write records in the task's history besides the changed fields.
 pub(crate) struct Edit {
-    pub kind: &'static str,
+    pub kind: EventKind,
     pub data: serde_json::Value,
     pub actor: Option<PersonId>,
 }
@@ -110,10 +111,6 @@ pub struct Snapshot {
     /// The latest change it holds.
     changed: Timestamp,
     pub tasks: Vec<(Task, Schedule)>,
-}
-
-fn facts(t: &NewTask) -> TaskFacts {
-    TaskFacts { source: t.source, priority: t.priority, complexity: t.complexity, deadline: t.deadline }
 }
 
 /// A small, stable hash (FNV-1a), to notice when the rules or the calendar changed.
@@ -291,7 +288,7 @@ impl Duban {
 
     /// The schedule of a task under the rules and calendar in force.
     pub fn schedule_of(&self, t: &NewTask, clock: &BTreeMap<ClockEvent, Timestamp>) -> Schedule {
-        schedule(&self.policy(), &self.calendar(), &facts(t), clock)
+        schedule(&self.policy(), &self.calendar(), &t.facts(), clock)
     }
 
     fn instants(s: &Schedule) -> ScheduleInstants {
@@ -381,7 +378,7 @@ impl Duban {
         clock.entry(ClockEvent::Received).or_insert(fields.received_at);
         let schedule = self.schedule_of(&fields, &clock);
         let stored = StoredTask { status, schedule: Self::instants(&schedule), clock, at: now, fields };
-        let event = NewEvent { at: now, actor_id: actor, kind: "created".into(), data };
+        let event = NewEvent { at: now, actor_id: actor, kind: EventKind::Created.code().into(), data };
         (stored, event)
     }
 
@@ -467,7 +464,7 @@ impl Duban {
         }
         let schedule = self.schedule_of(&fields, &clock);
         let stored = StoredTask { fields, status, clock, schedule: Self::instants(&schedule), at: now };
-        let event = NewEvent { at: now, actor_id: actor, kind: kind.into(), data };
+        let event = NewEvent { at: now, actor_id: actor, kind: kind.code().into(), data };
         (stored, event)
     }
 
@@ -486,7 +483,7 @@ impl Duban {
             self.check_parent(id, parent).await?;
         }
         let status = current.status;
-        let edit = Edit { kind: "updated", data: serde_json::json!({}), actor };
+        let edit = Edit { kind: EventKind::Updated, data: serde_json::json!({}), actor };
         self.write(current, version, fields, status, edit).await
     }
 
@@ -522,7 +519,7 @@ impl Duban {
         }
         let fields = current.fields.clone();
         let data = serde_json::json!({ "reason": reason.trim() });
-        self.write(current, version, fields, Status::Cancelled, Edit { kind: "cancelled", data, actor }).await
+        self.write(current, version, fields, Status::Cancelled, Edit { kind: EventKind::Cancelled, data, actor }).await
     }
 
     /// Recomputes the stored schedule of every open task; returns how many.

@@ -394,8 +394,8 @@ pub struct NewNotice {
 }
 
 /// Stands for a notice's number in the event data and the messages of a [`Supervision`]: the
-/// number is given out inside the transaction that records it.
-pub const NUMBER: &str = "{number}";
+/// number is given out inside the transaction that records it (the domain's placeholder).
+pub use duban_domain::notice::NUMBER;
 
 /// A 督办 with everything that goes with it: its trail event, its messages (to the unit and the
 /// leader in charge) and any naming candidates. Recorded in one transaction, so a pass that stops

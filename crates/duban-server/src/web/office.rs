@@ -12,11 +12,11 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use duban_domain::Error;
+use duban_domain::event::EventKind;
 use duban_domain::ids::{LedgerId, TaskId};
 use duban_domain::org::Role;
-use duban_domain::policy::ClockEvent;
 use duban_domain::schedule::Schedule;
-use duban_domain::stats::{Rate, overdue_at};
+use duban_domain::stats::{Rate, Stats as DomainStats};
 use duban_domain::task::Task;
 use duban_domain::task::{Light, Party, Status};
 use jiff::civil::Date;
@@ -137,9 +137,9 @@ pub async fn supervision(State(d): State<AppState>, v: Viewer) -> PageResult {
     let mut notices = Vec::new();
     for n in all_notices {
         let Some(t) = by_id.get(&n.task_id) else { continue };
-        let answered = activity.iter().any(|e| {
-            e.task_id == n.task_id && e.at > n.issued_at && crate::supervise::PROGRESS.contains(&e.kind.as_str())
-        });
+        let answered = activity
+            .iter()
+            .any(|e| e.task_id == n.task_id && e.at > n.issued_at && EventKind::code_is_progress(&e.kind));
         let stage =
             t.schedule.stages.iter().find(|s| s.stage == n.stage).map(|s| s.name.clone()).unwrap_or(n.stage.clone());
         notices.push(NoticeLine {
@@ -202,8 +202,9 @@ fn pct(r: Rate) -> String {
     r.percent().map(|p| format!("{p:.1}%（{}/{}）", r.on_time, r.total())).unwrap_or_else(|| "—".into())
 }
 
-/// The numbers behind the statistics page: per lead unit, tasks and the two rates; the weekly
-/// overdue counts for the last twelve weeks.
+/// The numbers behind the statistics page ([`duban_domain::stats::Stats`]): per lead unit (by
+/// name), tasks and the two rates, most tasks first; the weekly overdue counts for the last
+/// twelve weeks.
 pub struct Stats {
     pub by_unit: Vec<(String, usize, Rate, Rate)>,
     pub sign: Rate,
@@ -212,52 +213,12 @@ pub struct Stats {
 }
 
 pub fn compute(d: &crate::service::Duban, tasks: &[Item<'_>], names: &Names) -> Stats {
-    let now = d.now();
-    let tz = d.policy().timezone();
-    let today = now.to_zoned(tz.clone()).date();
-    // Week ends: the last twelve Sundays 24:00, the current week's end being now.
-    let this_monday = today
-        .checked_sub(jiff::Span::new().days(i64::from(today.weekday().to_monday_one_offset() - 1)))
-        .unwrap_or(today);
-    let weeks: Vec<(String, jiff::Timestamp)> = (0..12)
-        .rev()
-        .filter_map(|k| {
-            let monday = this_monday.checked_sub(jiff::Span::new().weeks(k)).ok()?;
-            let end = if k == 0 {
-                now
-            } else {
-                monday.checked_add(jiff::Span::new().weeks(1)).ok()?.to_zoned(tz.clone()).ok()?.timestamp()
-            };
-            Some((format!("{}/{}", monday.month(), monday.day()), end))
-        })
-        .collect();
-    let mut by_unit: BTreeMap<String, (String, usize, Rate, Rate)> = BTreeMap::new();
-    let (mut sign, mut done) = (Rate::default(), Rate::default());
-    let mut weekly = vec![0u32; weeks.len()];
-    for t in tasks {
-        let schedule = t.schedule;
-        let (key, name) = lead_of(t.task, names);
-        let entry = by_unit.entry(key).or_insert((name, 0, Rate::default(), Rate::default()));
-        entry.1 += 1;
-        for s in &schedule.stages {
-            if s.stop == ClockEvent::Signed {
-                entry.2.add(s, now);
-                sign.add(s, now);
-            }
-            if s.stop == ClockEvent::Done {
-                entry.3.add(s, now);
-                done.add(s, now);
-            }
-        }
-        for (i, (_, end)) in weeks.iter().enumerate() {
-            if schedule.stages.iter().any(|s| overdue_at(s, *end)) {
-                weekly[i] += 1;
-            }
-        }
-    }
-    let mut by_unit: Vec<_> = by_unit.into_values().collect();
+    let s =
+        DomainStats::of(tasks.iter().map(|t| (lead_of(t.task, names), t.schedule)), d.now(), &d.policy().timezone());
+    let mut by_unit: Vec<_> = s.groups.into_iter().map(|((_, name), g)| (name, g.tasks, g.sign, g.done)).collect();
     by_unit.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    Stats { by_unit, sign, done, weekly: weeks.into_iter().map(|w| w.0).zip(weekly).collect() }
+    let weekly = s.weekly.into_iter().map(|(monday, n)| (format!("{}/{}", monday.month(), monday.day()), n)).collect();
+    Stats { by_unit, sign: s.all.sign, done: s.all.done, weekly }
 }
 
 pub async fn stats(State(d): State<AppState>, v: Viewer) -> PageResult {
@@ -330,8 +291,7 @@ pub async fn map(State(d): State<AppState>, v: Viewer, Query(p): Query<MapParams
     for t in &tasks {
         let f = &t.task.fields;
         let start = f.received_at.to_zoned(tz.clone()).date();
-        let end: Option<Date> =
-            f.deadline.or_else(|| t.schedule.stages.iter().find(|s| s.stop == ClockEvent::Done).and_then(|s| s.due));
+        let end: Option<Date> = t.schedule.deadline(f.deadline);
         from = from.min(start);
         to = to.max(end.unwrap_or(start));
         for m in &f.milestones {
