@@ -2,19 +2,26 @@
 //!
 //! Everything around the domain that the `duban` binary runs: the layered [`config`], the
 //! choice of storage backend from a database URL ([`db`]), the [`service`] layer that applies
-//! the rules and the calendar to tasks, and the JSON [`api`] served by [`startup`].
+//! the rules and the calendar to tasks (with [`queries`], the reads the transport needs, and the
+//! signed-in [`actor`] who decides every permission), and the transport served by [`startup`]:
+//! the JSON [`api`] and the [`web`] pages, which share the [`http`] room and never import each
+//! other.
 
 pub mod access;
+pub mod actor;
 pub mod admin_log;
 pub mod api;
 pub mod auth;
 pub mod config;
 pub mod db;
 pub mod export;
+pub mod http;
 pub mod imports;
 pub mod interval;
 pub mod lifecycle;
 pub mod notify;
+pub mod party_names;
+pub mod queries;
 pub mod service;
 pub mod startup;
 pub mod suggest;
