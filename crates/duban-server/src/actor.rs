@@ -51,42 +51,34 @@ impl Actor {
     }
 }
 
-/// A capability a route may require.
+/// A capability a route may require: which of the actor's [`Capabilities`] grants it.
 pub trait Capability: Send + Sync + 'static {
     fn granted(c: &Capabilities) -> bool;
 }
 
-/// The supervision pages and a 督办 by hand.
-pub struct Oversee;
-/// Creating, editing and withdrawing ledgers and tasks; imports.
-pub struct RunLedgers;
-/// The directory, people, the calendar and the rules.
-pub struct Administer;
-/// The administrative audit log.
-pub struct ReadAdminLog;
+/// Declares a capability type granted by one field of [`Capabilities`].
+macro_rules! capability {
+    ($($(#[$doc:meta])* $name:ident => $field:ident;)*) => {$(
+        $(#[$doc])*
+        pub struct $name;
 
-impl Capability for Oversee {
-    fn granted(c: &Capabilities) -> bool {
-        c.oversee
-    }
+        impl Capability for $name {
+            fn granted(c: &Capabilities) -> bool {
+                c.$field
+            }
+        }
+    )*};
 }
 
-impl Capability for RunLedgers {
-    fn granted(c: &Capabilities) -> bool {
-        c.run_ledgers
-    }
-}
-
-impl Capability for Administer {
-    fn granted(c: &Capabilities) -> bool {
-        c.administer
-    }
-}
-
-impl Capability for ReadAdminLog {
-    fn granted(c: &Capabilities) -> bool {
-        c.read_admin_log
-    }
+capability! {
+    /// The supervision pages and a 督办 by hand.
+    Oversee => oversee;
+    /// Creating, editing and withdrawing ledgers and tasks; imports.
+    RunLedgers => run_ledgers;
+    /// The directory, people, the calendar and the rules.
+    Administer => administer;
+    /// The administrative audit log.
+    ReadAdminLog => read_admin_log;
 }
 
 #[cfg(test)]
