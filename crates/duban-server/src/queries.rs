@@ -8,7 +8,34 @@ use duban_domain::Error;
 use duban_domain::ids::{GroupId, LedgerId, PersonId, TaskId, UnitId};
 use duban_domain::org::{Person, Unit, UnitGroup};
 use duban_store::{Activity, AdminEvent, Attachment, Ledger, Message, Naming, NewLedger, Notice, PartyRef, TaskEvent};
+use duban_store::{Page, TaskQuery};
 use std::collections::HashMap;
+use std::future::Future;
+use std::ops::ControlFlow;
+
+/// How many tasks a walk over a whole list reads at a time.
+pub const WALK_PAGE: u32 = 500;
+
+/// Walks the pages of a task list from the query's page on, [`WALK_PAGE`] items at a time, until
+/// the list ends or `each` breaks: one loop for exports, training and re-imports.
+pub async fn each_page<T, Fut>(
+    mut q: TaskQuery,
+    mut fetch: impl FnMut(TaskQuery) -> Fut,
+    mut each: impl FnMut(Vec<T>) -> ControlFlow<()>,
+) -> Result<(), Error>
+where
+    Fut: Future<Output = Result<Page<T>, Error>>,
+{
+    q.per_page = WALK_PAGE;
+    loop {
+        let items = fetch(q.clone()).await?.items;
+        let full = items.len() == WALK_PAGE as usize;
+        if each(items).is_break() || !full {
+            return Ok(());
+        }
+        q.page += 1;
+    }
+}
 
 /// Whether the database answers, and which backend it is.
 #[derive(Debug, Clone, Copy)]

@@ -11,6 +11,7 @@ use crate::http::list::{ListParams, page_count, page_number};
 use crate::http::percent_encode;
 use crate::http::status::status_of;
 use crate::lifecycle::ActionInput;
+use crate::queries::{WALK_PAGE, each_page};
 use crate::service::TaskView;
 use askama::Template;
 use axum::extract::{Form, Path, Query, Request, State};
@@ -24,6 +25,7 @@ use duban_domain::task::{Classification, Light, Party, Source, Status};
 use duban_store::{TaskQuery, TaskSort};
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 
 type PageResult = Result<Response, WebError>;
 
@@ -354,18 +356,18 @@ async fn progress_of(d: &AppState, tasks: &[TaskView]) -> Result<HashMap<TaskId,
 /// The ledger as an .xlsx workbook in the familiar 台账 layout.
 pub async fn export(State(d): State<AppState>, v: Viewer, Query(f): Query<LedgerFilter>) -> PageResult {
     let names = d.party_names().await?;
-    let mut q = f.query(&d, &v, 500)?;
+    let mut q = f.query(&d, &v, WALK_PAGE)?;
     q.sort = TaskSort::Number;
     let mut all = Vec::new();
-    loop {
-        let page = d.list_tasks(q.clone()).await?;
-        let done = page.items.len() < 500;
-        all.extend(page.items);
-        if done {
-            break;
-        }
-        q.page += 1;
-    }
+    each_page(
+        q,
+        |q| d.list_tasks(q),
+        |items| {
+            all.extend(items);
+            ControlFlow::Continue(())
+        },
+    )
+    .await?;
     let progress = progress_of(&d, &all).await?;
     let bytes = crate::export::ledger_xlsx(&all, &names, &progress)?;
     let today = d.now().to_zoned(d.policy().timezone()).date();
