@@ -145,11 +145,6 @@ impl std::fmt::Debug for Viewer {
 }
 
 impl Viewer {
-    /// The signed-in person.
-    pub fn person(&self) -> &duban_domain::org::Person {
-        &self.actor.person
-    }
-
     /// Whether the viewer has the capability `C`.
     pub fn may<C: Capability>(&self) -> bool {
         self.actor.may::<C>()
