@@ -10,7 +10,7 @@ use super::errors::ApiError;
 use super::extract::Json;
 use super::{ApiResult, AppState};
 use crate::actor::Actor;
-use crate::auth::ClientAddr;
+use crate::http::client::ClientAddr;
 use crate::http::cookies::session_cookie;
 use crate::http::session::{bearer, csrf_header_matches, is_safe, signed_in};
 use axum::Router;

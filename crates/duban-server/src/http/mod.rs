@@ -1,9 +1,10 @@
 //! The transport room shared by the JSON API (`api/`) and the web pages (`web/`), which never
 //! import each other: the one application state, the HTTP status of a domain error
 //! (each side renders it: JSON in `api::errors`, HTML in `web::errors`), cookies, the signed-in
-//! [`Actor`](crate::actor::Actor) behind a session token, CSRF checks, uploads, and the task
-//! list's query parameters and paging.
+//! [`Actor`](crate::actor::Actor) behind a session token, CSRF checks, the client's address,
+//! uploads, and the task list's query parameters and paging.
 
+pub mod client;
 pub mod cookies;
 pub mod list;
 pub mod session;
