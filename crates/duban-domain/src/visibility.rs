@@ -4,6 +4,7 @@
 //!
 //! - What a role reaches ([`Capabilities`]): the supervision office and administrators every unit;
 //!   a leader the units in their charge and their own; a unit's officers and head their own unit.
+//!   And what a role may do beyond reading: oversee, run ledgers, administer, read the audit log.
 //! - What a person sees ([`Audience::sees`]): a task of a unit they reach, as lead or cooperating
 //!   unit, directly or through a group. A 涉密 task only the people named on it (its leader in
 //!   charge and its responsible person), whatever their roles.
@@ -37,6 +38,16 @@ pub struct Capabilities {
     pub charge_units: bool,
     /// The tasks of their own unit (officers, unit heads, leaders).
     pub own_unit: bool,
+    /// The supervision pages (督办, 统计) and a 督办 by hand (the office, administrators, leaders).
+    pub oversee: bool,
+    /// Ledgers, tasks and imports: create, edit, withdraw (the office, administrators).
+    pub run_ledgers: bool,
+    /// The directory, people, the calendar and the rules (administrators).
+    pub administer: bool,
+    /// The administrative audit log (administrators).
+    pub read_admin_log: bool,
+    /// Acting, or recording an action, on someone else's behalf (administrators).
+    pub act_for_others: bool,
 }
 
 impl Capabilities {
@@ -46,6 +57,11 @@ impl Capabilities {
             all_units: has(Role::Office) || has(Role::Admin),
             charge_units: has(Role::Leader),
             own_unit: has(Role::Officer) || has(Role::UnitHead) || has(Role::Leader),
+            oversee: has(Role::Office) || has(Role::Admin) || has(Role::Leader),
+            run_ledgers: has(Role::Office) || has(Role::Admin),
+            administer: has(Role::Admin),
+            read_admin_log: has(Role::Admin),
+            act_for_others: has(Role::Admin),
         }
     }
 }

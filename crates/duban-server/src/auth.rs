@@ -28,9 +28,6 @@
 use crate::service::Duban;
 use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::HeaderMap;
-use axum::http::request::Parts;
 use duban_domain::Error;
 use duban_domain::ids::PersonId;
 use duban_domain::org::{NewPerson, Person, Role};
@@ -38,7 +35,7 @@ use duban_store::Session;
 use jiff::{SignedDuration, Timestamp};
 use rand::RngCore;
 use std::collections::{HashMap, HashSet};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -99,7 +96,8 @@ fn argon() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-fn random_token() -> String {
+/// A random token: 32 bytes as hex (sessions, CSRF tokens, the sign-in form's token).
+pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -239,43 +237,6 @@ pub fn client_key(ip: IpAddr) -> IpAddr {
             IpAddr::V6(Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
         }
         v4 => v4,
-    }
-}
-
-/// The client's address: the peer's, or, when the peer is a trusted proxy, the last address in
-/// `X-Forwarded-For` that is not itself a trusted proxy. Unspecified (0.0.0.0) when unknown.
-pub fn client_address(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
-    let Some(peer) = peer.map(|p| p.to_canonical()) else { return IpAddr::V4(Ipv4Addr::UNSPECIFIED) };
-    if !trusted.contains(&peer) {
-        return peer;
-    }
-    let hops: Vec<&str> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .collect();
-    for hop in hops.iter().rev() {
-        match hop.parse::<IpAddr>().map(|ip| ip.to_canonical()) {
-            Ok(ip) if trusted.contains(&ip) => continue,
-            Ok(ip) => return ip,
-            Err(_) => return peer,
-        }
-    }
-    peer
-}
-
-/// The client address of a request, as [`client_address`] finds it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClientAddr(pub IpAddr);
-
-impl FromRequestParts<Arc<Duban>> for ClientAddr {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, d: &Arc<Duban>) -> Result<Self, Self::Rejection> {
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-        Ok(ClientAddr(client_address(peer, &parts.headers, &d.web_settings().trusted_proxies)))
     }
 }
 
@@ -612,18 +573,9 @@ mod tests {
         assert!(common_passwords().contains("woaini1314"));
     }
 
+    /// The client address itself is found in `http::client` (tested there).
     #[test]
-    fn the_client_is_the_peer_unless_the_peer_is_a_trusted_proxy() {
-        let peer: IpAddr = "10.0.0.5".parse().unwrap();
-        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
-        let mut h = HeaderMap::new();
-        h.insert("x-forwarded-for", "6.6.6.6, 203.0.113.9".parse().unwrap());
-        // Off by default: the header is ignored.
-        assert_eq!(client_address(Some(peer), &h, &[]), peer);
-        assert_eq!(client_address(Some(proxy), &h, &[]), proxy);
-        // Behind a trusted proxy, the rightmost address the proxy saw; a forged left part is ignored.
-        assert_eq!(client_address(Some(proxy), &h, &[proxy]), "203.0.113.9".parse::<IpAddr>().unwrap());
-        assert_eq!(client_address(None, &h, &[proxy]), IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    fn ipv6_clients_count_by_their_64() {
         // IPv6 clients count by their /64.
         let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
         let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();

@@ -1,8 +1,8 @@
 //! The ledger as an .xlsx workbook in the familiar 台账 layout: 序号, 任务内容, 牵头单位,
 //! 责任单位, 完成时限, 进展情况, 状态 — a title row, bold headers, wrapped text, frozen header.
 
+use crate::party_names::PartyNames;
 use crate::service::TaskView;
-use crate::web::rows::Names;
 use duban_domain::Error;
 use duban_domain::ids::TaskId;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
@@ -24,7 +24,11 @@ fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> Error {
 }
 
 /// The workbook's bytes.
-pub fn ledger_xlsx(tasks: &[TaskView], names: &Names, progress: &HashMap<TaskId, String>) -> Result<Vec<u8>, Error> {
+pub fn ledger_xlsx(
+    tasks: &[TaskView],
+    names: &PartyNames,
+    progress: &HashMap<TaskId, String>,
+) -> Result<Vec<u8>, Error> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("任务台账").map_err(xlsx_err)?;

@@ -3,8 +3,8 @@
 
 use crate::service::Duban;
 use crate::{api, web};
-use axum::http::{HeaderValue, header};
-use axum::response::Response;
+use axum::http::{HeaderValue, Uri, header};
+use axum::response::{IntoResponse, Response};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -42,8 +42,18 @@ impl Application {
 pub fn app(duban: Arc<Duban>) -> axum::Router {
     api::router(duban.clone())
         .merge(web::router(duban))
-        .fallback(api::not_found)
+        .fallback(not_found)
         .layer(axum::middleware::map_response(security_headers))
+}
+
+/// The answer for an address no route takes: JSON under `/api/` (and `/healthz`), a page
+/// elsewhere.
+async fn not_found(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") || uri.path() == "/healthz" {
+        api::not_found().await.into_response()
+    } else {
+        web::not_found().await.into_response()
+    }
 }
 
 /// Headers on every response: no framing, no sniffing, and only this server's own scripts,

@@ -3,6 +3,7 @@
 //! changed tasks and dropped whenever a task is written, so it never lags the ledgers by more
 //! than one request.
 
+use crate::queries::each_page;
 use crate::service::Duban;
 use duban_domain::Error;
 use duban_domain::ids::UnitId;
@@ -11,6 +12,7 @@ use duban_import::suggest::Suggester;
 use duban_store::{TaskQuery, TaskSort};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 /// How many tasks the model learns from at most.
@@ -42,23 +44,27 @@ impl Duban {
             return Ok(s);
         }
         let mut examples: Vec<(String, String)> = Vec::new();
-        let mut page = 1;
-        while (examples.len() as u32) < TRAINING_TASKS {
-            let q = TaskQuery { sort: TaskSort::Updated, page, per_page: 500, now: self.now(), ..Default::default() };
-            let got = self.store().list_tasks(&q).await?;
-            let n = got.items.len();
-            // The model answers everyone: it never learns from a 涉密 task's words.
-            for t in got.items.into_iter().filter(|t| t.fields.classification != Classification::Secret) {
-                if let Some(Party::Unit(u)) = t.fields.lead.first() {
-                    examples
-                        .push((format!("{} {} {}", t.fields.section, t.fields.title, t.fields.text), u.0.to_string()));
+        let q = TaskQuery { sort: TaskSort::Updated, page: 1, now: self.now(), ..Default::default() };
+        let store = self.store();
+        each_page(
+            q,
+            |q| async move { store.list_tasks(&q).await },
+            |items| {
+                // The model answers everyone: it never learns from a 涉密 task's words.
+                for t in items.into_iter().filter(|t| t.fields.classification != Classification::Secret) {
+                    if let Some(Party::Unit(u)) = t.fields.lead.first() {
+                        let text = format!("{} {} {}", t.fields.section, t.fields.title, t.fields.text);
+                        examples.push((text, u.0.to_string()));
+                    }
                 }
-            }
-            if n < 500 {
-                break;
-            }
-            page += 1;
-        }
+                if (examples.len() as u32) < TRAINING_TASKS {
+                    ControlFlow::Continue(())
+                } else {
+                    ControlFlow::Break(())
+                }
+            },
+        )
+        .await?;
         let model = Arc::new(Suggester::train(examples.iter().map(|(t, l)| (t.as_str(), l.as_str()))));
         match self.suggester.write() {
             Ok(mut s) => *s = Some(model.clone()),

@@ -1,8 +1,9 @@
 //! The administrative audit log for administrators: `GET /api/v1/admin/events`, newest first,
 //! `limit` (default 100, at most 1000) changes before the id `before`.
 
-use super::extract::{Json, Query};
+use super::extract::{Json, Query, Require};
 use super::{ApiResult, AppState};
+use crate::actor::ReadAdminLog;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
@@ -21,11 +22,15 @@ struct Params {
     limit: Option<u32>,
 }
 
-/// Administrators only, by the route table of [`super::auth::allowed`].
-async fn events(State(d): State<AppState>, Query(p): Query<Params>) -> ApiResult<Json<Vec<AdminEvent>>> {
+/// Administrators only: those who may read the audit log.
+async fn events(
+    State(d): State<AppState>,
+    _: Require<ReadAdminLog>,
+    Query(p): Query<Params>,
+) -> ApiResult<Json<Vec<AdminEvent>>> {
     let limit = p.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return Err(Error::invalid("limit", "limit 须在 1 到 1000 之间").into());
     }
-    Ok(Json(d.store().admin_events(p.before, limit).await?))
+    Ok(Json(d.admin_events(p.before, limit).await?))
 }

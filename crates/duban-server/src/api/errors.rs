@@ -1,13 +1,15 @@
 //! The JSON renderer of [`duban_domain::Error`], after kanidm's `https/errors.rs`: every error
 //! becomes an HTTP status and a body `{"error": {"code", "message", …}}` whose `code` is stable
 //! and whose `message` is in Chinese for people. Request bodies, queries and paths that cannot
-//! be read become `invalid_input` errors the same way. Internal causes never reach the body.
+//! be read become `invalid_input` errors the same way. Internal causes never reach the body. The
+//! status of each error is [`status_of`], shared with the pages.
 
+use crate::http::status::status_of;
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection, StringRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use duban_domain::{Error, ErrorCode};
+use duban_domain::Error;
 
 /// An error on its way to the client, with the HTTP status when it is not the error code's
 /// usual one (a request that cannot even be read is 400 or 415, not 422).
@@ -48,22 +50,6 @@ impl From<QueryRejection> for ApiError {
 impl From<PathRejection> for ApiError {
     fn from(r: PathRejection) -> Self {
         unreadable("path", "路径参数有误", StatusCode::BAD_REQUEST, r.body_text())
-    }
-}
-
-/// The HTTP status of an error code.
-pub fn status_of(code: ErrorCode) -> StatusCode {
-    match code {
-        ErrorCode::NotFound => StatusCode::NOT_FOUND,
-        ErrorCode::InvalidInput | ErrorCode::CalendarOutOfRange => StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorCode::Conflict | ErrorCode::VersionConflict => StatusCode::CONFLICT,
-        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
-        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
-        ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
-        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-        ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-        ErrorCode::ImportTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-        ErrorCode::ImportTimeout => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
 

@@ -1,8 +1,9 @@
 //! Document import: upload a file for a preview (raw bytes with `?filename=`, or a multipart
 //! form with a `file` field), then commit the confirmed preview with the user's corrections.
 
-use super::extract::{Json, Query};
+use super::extract::{Json, Query, Require};
 use super::{ApiResult, AppState};
+use crate::actor::RunLedgers;
 use crate::imports::ImportReport;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -10,7 +11,7 @@ use axum::routing::post;
 use duban_import::Preview;
 use serde::Deserialize;
 
-use super::extract::MAX_UPLOAD;
+use crate::http::upload::MAX_UPLOAD;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -39,8 +40,13 @@ struct PreviewParams {
     year: Option<i16>,
 }
 
-async fn preview(State(d): State<AppState>, Query(p): Query<PreviewParams>, req: Request) -> ApiResult<Json<Preview>> {
-    let file = super::extract::upload(req, &d, "请选择要导入的文件（表单字段 file）").await?;
+async fn preview(
+    State(d): State<AppState>,
+    _: Require<RunLedgers>,
+    Query(p): Query<PreviewParams>,
+    req: Request,
+) -> ApiResult<Json<Preview>> {
+    let file = crate::http::upload::upload(req, &d, "请选择要导入的文件（表单字段 file）").await?;
     let filename = p.filename.filter(|f| !f.trim().is_empty()).unwrap_or(file.name);
     Ok(Json(d.preview_import(&file.bytes, &filename, p.year).await?))
 }
@@ -53,8 +59,8 @@ struct CommitBody {
 
 async fn commit(
     State(d): State<AppState>,
-    axum::Extension(caller): axum::Extension<super::auth::Caller>,
+    Require(caller, _): Require<RunLedgers>,
     Json(body): Json<CommitBody>,
 ) -> ApiResult<Json<ImportReport>> {
-    Ok(Json(d.commit_import(&body.preview, Some(&caller.0)).await?))
+    Ok(Json(d.commit_import(&body.preview, Some(&caller.person)).await?))
 }

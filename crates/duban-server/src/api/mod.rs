@@ -12,17 +12,16 @@ mod org;
 pub mod tasks;
 mod workdays;
 
-use crate::service::Duban;
+pub use crate::http::AppState;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use std::sync::Arc;
 
-pub use extract::{MAX_UPLOAD, Upload, UploadForm, clean_file_name, upload, upload_form};
+/// Kept for the service layer's attachments (`lifecycle.rs`), which cleans names the same way.
+pub use crate::http::upload::clean_file_name;
 
-pub type AppState = Arc<Duban>;
 type ApiResult<T> = Result<T, errors::ApiError>;
 
 /// Every route, as (method, path); the OpenAPI document must describe each (tested).
@@ -86,24 +85,18 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn healthz(State(d): State<AppState>) -> impl IntoResponse {
-    match d.store().ping().await {
-        Ok(()) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok", "database": d.store().backend()}))),
-        Err(_) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            axum::Json(serde_json::json!({"status": "unavailable", "database": d.store().backend()})),
-        ),
-    }
-}
-
-/// The answer for an address no route takes: JSON under `/api/`, a page elsewhere.
-pub async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
-    if uri.path().starts_with("/api/") || uri.path() == "/healthz" {
-        api_not_found().await.into_response()
+    let h = d.health().await;
+    if h.up {
+        (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok", "database": h.backend})))
     } else {
-        crate::web::WebError::from(duban_domain::Error::not_found("页面")).into_response()
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({"status": "unavailable", "database": h.backend})),
+        )
     }
 }
 
-async fn api_not_found() -> errors::ApiError {
+/// The answer for an address no route takes under `/api/` (and `/healthz`).
+pub async fn not_found() -> errors::ApiError {
     duban_domain::Error::not_found("请求的地址").into()
 }

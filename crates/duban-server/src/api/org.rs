@@ -1,10 +1,9 @@
 //! Units, unit groups, name resolution, people and ledgers.
 
-use super::auth::Caller;
-use super::extract::{Json, Path, Query};
+use super::extract::{Json, Path, Query, Require};
 use super::{ApiResult, AppState};
-use crate::admin_log::Actor;
-use axum::Extension;
+use crate::actor::{Administer, RunLedgers};
+use crate::admin_log::Actor as ChangedBy;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -30,45 +29,45 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn list_units(State(d): State<AppState>) -> ApiResult<Json<Vec<Unit>>> {
-    Ok(Json(d.store().list_units().await?))
+    Ok(Json(d.units().await?))
 }
 
 async fn create_unit(
     State(d): State<AppState>,
-    Extension(c): Extension<Caller>,
+    Require(c, _): Require<Administer>,
     Json(input): Json<UnitInput>,
 ) -> ApiResult<(StatusCode, Json<Unit>)> {
-    Ok((StatusCode::CREATED, Json(d.admin_add_unit(Actor::Person(&c.0), &input.parse()?).await?)))
+    Ok((StatusCode::CREATED, Json(d.admin_add_unit(ChangedBy::Person(&c.person), &input.parse()?).await?)))
 }
 
 async fn get_unit(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Unit>> {
-    Ok(Json(d.store().get_unit(UnitId(id)).await?))
+    Ok(Json(d.unit(UnitId(id)).await?))
 }
 
 async fn update_unit(
     State(d): State<AppState>,
-    Extension(c): Extension<Caller>,
+    Require(c, _): Require<Administer>,
     Path(id): Path<i64>,
     Json(input): Json<UnitInput>,
 ) -> ApiResult<Json<Unit>> {
-    Ok(Json(d.admin_edit_unit(Actor::Person(&c.0), UnitId(id), &input.parse()?).await?))
+    Ok(Json(d.admin_edit_unit(ChangedBy::Person(&c.person), UnitId(id), &input.parse()?).await?))
 }
 
 async fn delete_unit(
     State(d): State<AppState>,
-    Extension(c): Extension<Caller>,
+    Require(c, _): Require<Administer>,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
-    d.admin_delete_unit(Actor::Person(&c.0), UnitId(id)).await?;
+    d.admin_delete_unit(ChangedBy::Person(&c.person), UnitId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn list_groups(State(d): State<AppState>) -> ApiResult<Json<Vec<UnitGroup>>> {
-    Ok(Json(d.store().list_groups().await?))
+    Ok(Json(d.groups().await?))
 }
 
 async fn get_group(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<UnitGroup>> {
-    Ok(Json(d.store().get_group(GroupId(id)).await?))
+    Ok(Json(d.group(GroupId(id)).await?))
 }
 
 #[derive(Deserialize)]
@@ -77,44 +76,44 @@ struct ResolveParams {
 }
 
 async fn resolve(State(d): State<AppState>, Query(p): Query<ResolveParams>) -> ApiResult<Json<PartyRef>> {
-    match d.store().resolve_name(&p.name).await? {
+    match d.resolve_name(&p.name).await? {
         Some(r) => Ok(Json(r)),
         None => Err(Error::not_found(format!("名为“{}”的单位或单位组", p.name.trim())).into()),
     }
 }
 
 async fn list_people(State(d): State<AppState>) -> ApiResult<Json<Vec<Person>>> {
-    Ok(Json(d.store().list_people().await?))
+    Ok(Json(d.all_people().await?))
 }
 
 async fn create_person(
     State(d): State<AppState>,
-    Extension(c): Extension<Caller>,
+    Require(c, _): Require<Administer>,
     Json(input): Json<PersonInput>,
 ) -> ApiResult<(StatusCode, Json<Person>)> {
-    Ok((StatusCode::CREATED, Json(d.admin_add_person(Actor::Person(&c.0), &input.parse()?, None).await?)))
+    Ok((StatusCode::CREATED, Json(d.admin_add_person(ChangedBy::Person(&c.person), &input.parse()?, None).await?)))
 }
 
 async fn get_person(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Person>> {
-    Ok(Json(d.store().get_person(PersonId(id)).await?))
+    Ok(Json(d.person(PersonId(id)).await?))
 }
 
 async fn update_person(
     State(d): State<AppState>,
-    Extension(c): Extension<Caller>,
+    Require(c, _): Require<Administer>,
     Path(id): Path<i64>,
     Json(input): Json<PersonInput>,
 ) -> ApiResult<Json<Person>> {
     // The last administrator keeps the role (409), as on the pages.
-    Ok(Json(d.admin_edit_person(Actor::Person(&c.0), PersonId(id), &input.parse()?).await?))
+    Ok(Json(d.admin_edit_person(ChangedBy::Person(&c.person), PersonId(id), &input.parse()?).await?))
 }
 
 async fn deactivate_person(
     State(d): State<AppState>,
-    Extension(c): Extension<Caller>,
+    Require(c, _): Require<Administer>,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
-    d.admin_deactivate(Actor::Person(&c.0), PersonId(id)).await?;
+    d.admin_deactivate(ChangedBy::Person(&c.person), PersonId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -138,10 +137,14 @@ struct LedgerInput {
 }
 
 async fn list_ledgers(State(d): State<AppState>) -> ApiResult<Json<Vec<Ledger>>> {
-    Ok(Json(d.store().list_ledgers().await?))
+    Ok(Json(d.ledgers().await?))
 }
 
-async fn create_ledger(State(d): State<AppState>, Json(l): Json<LedgerInput>) -> ApiResult<(StatusCode, Json<Ledger>)> {
+async fn create_ledger(
+    State(d): State<AppState>,
+    _: Require<RunLedgers>,
+    Json(l): Json<LedgerInput>,
+) -> ApiResult<(StatusCode, Json<Ledger>)> {
     use duban_domain::task::check_length;
     check_length("name", "台账名称", l.name.trim(), MAX_LEDGER_NAME_CHARS)?;
     check_length("doc_number", "文号", l.doc_number.as_deref().unwrap_or("").trim(), MAX_DOC_NUMBER_CHARS)?;
@@ -153,9 +156,9 @@ async fn create_ledger(State(d): State<AppState>, Json(l): Json<LedgerInput>) ->
         issuer: l.issuer.trim().to_string(),
         source: l.source.map(|s| s.parse()).transpose()?.unwrap_or(Source::Document),
     };
-    Ok((StatusCode::CREATED, Json(d.store().create_ledger(&new, d.now()).await?)))
+    Ok((StatusCode::CREATED, Json(d.create_ledger(&new).await?)))
 }
 
 async fn get_ledger(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Ledger>> {
-    Ok(Json(d.store().get_ledger(LedgerId(id)).await?))
+    Ok(Json(d.ledger(LedgerId(id)).await?))
 }

@@ -2,15 +2,15 @@
 //! the n-th working day after a date, working days between two dates, and importing holiday
 //! data.
 
-use super::auth::Caller;
-use super::extract::{Json, Query};
+use super::extract::{Json, Query, Require};
 use super::{ApiResult, AppState};
-use crate::admin_log::Actor;
+use crate::actor::Administer;
+use crate::admin_log::Actor as ChangedBy;
 use crate::service::CalendarImport;
+use axum::Router;
 use axum::extract::State;
 use axum::extract::rejection::StringRejection;
 use axum::routing::{get, post};
-use axum::{Extension, Router};
 use duban_domain::Error;
 use duban_domain::calendar::CalendarFile;
 use duban_domain::policy::Policy;
@@ -78,11 +78,11 @@ async fn between(State(d): State<AppState>, Query(p): Query<BetweenParams>) -> A
 
 async fn import(
     State(d): State<AppState>,
-    Extension(c): Extension<Caller>,
+    Require(c, _): Require<Administer>,
     body: Result<String, StringRejection>,
 ) -> ApiResult<Json<CalendarImport>> {
     let file = CalendarFile::parse_json(&body?).map_err(Error::from)?;
-    Ok(Json(d.admin_import_calendar(Actor::Person(&c.0), file, "API").await?))
+    Ok(Json(d.admin_import_calendar(ChangedBy::Person(&c.person), file, "API").await?))
 }
 
 async fn rules(State(d): State<AppState>) -> Json<Policy> {

@@ -3,8 +3,10 @@
 //! force, and the audit log of these changes (审计日志). Administrators only.
 
 use super::errors::render;
-use super::{AppState, CsrfParam, Nav, Viewer, WebError};
-use crate::admin_log::Actor;
+use super::{AppState, CsrfParam, Fields, Nav, Viewer, WebError};
+use crate::actor::{Administer, ReadAdminLog};
+use crate::admin_log::Actor as ChangedBy;
+use crate::http::upload::Upload;
 use askama::Template;
 use axum::extract::{Form, Path, Request, State};
 use axum::http::StatusCode;
@@ -73,10 +75,6 @@ struct AdminPage {
     log: Vec<LogLine>,
 }
 
-fn admin(v: &Viewer) -> Result<(), WebError> {
-    if v.has(Role::Admin) { Ok(()) } else { Err(Error::Forbidden.into()) }
-}
-
 const WEEKDAYS: [&str; 7] = ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"];
 
 async fn page(
@@ -106,7 +104,7 @@ async fn page_with(
         notice,
         ..Default::default()
     };
-    let units = d.store().list_units().await?;
+    let units = d.units().await?;
     match section {
         "units" => {
             p.units = units
@@ -126,8 +124,7 @@ async fn page_with(
             p.unit_options = units.iter().map(|u| (u.id.0, u.name.clone())).collect();
             p.roles = Role::ALL.iter().map(|r| (r.code(), r.label())).collect();
             p.people = d
-                .store()
-                .list_people()
+                .all_people()
                 .await?
                 .into_iter()
                 .map(|x| PersonLine {
@@ -145,7 +142,6 @@ async fn page_with(
         "log" => {
             let tz = d.policy().timezone();
             p.log = d
-                .store()
                 .admin_events(None, 500)
                 .await?
                 .into_iter()
@@ -221,18 +217,21 @@ async fn page_with(
 }
 
 pub async fn index(v: Viewer) -> PageResult {
-    admin(&v)?;
+    v.require::<Administer>()?;
     Ok(super::see_other("/admin/units"))
 }
 
 pub async fn section(State(d): State<AppState>, v: Viewer, Path(name): Path<String>) -> PageResult {
-    admin(&v)?;
+    v.require::<Administer>()?;
     let section = match name.as_str() {
         "units" => "units",
         "users" => "users",
         "calendar" => "calendar",
         "rules" => "rules",
-        "log" => "log",
+        "log" => {
+            v.require::<ReadAdminLog>()?;
+            "log"
+        }
         _ => return Err(Error::not_found("页面").into()),
     };
     page(&d, &v, section, None, None).await
@@ -259,7 +258,7 @@ pub struct UnitForm {
 }
 
 pub async fn add_unit(State(d): State<AppState>, v: Viewer, Form(f): Form<UnitForm>) -> PageResult {
-    admin(&v)?;
+    v.require::<Administer>()?;
     v.check_csrf(&f.csrf)?;
     let input = UnitInput {
         name: f.name,
@@ -269,25 +268,27 @@ pub async fn add_unit(State(d): State<AppState>, v: Viewer, Form(f): Form<UnitFo
         aliases: aliases(&f.aliases),
     };
     let r = match input.parse() {
-        Ok(u) => d.admin_add_unit(Actor::Person(&v.person), &u).await.map(|u| format!("已添加单位“{}”", u.name)),
+        Ok(u) => {
+            d.admin_add_unit(ChangedBy::Person(&v.actor.person), &u).await.map(|u| format!("已添加单位“{}”", u.name))
+        }
         Err(e) => Err(e),
     };
     outcome(&d, &v, "units", r).await
 }
 
 /// An uploaded text file: its name and its UTF-8 content.
-fn uploaded_text(file: Result<crate::api::Upload, Error>, not_text: &str) -> Result<(String, String), Error> {
+fn uploaded_text(file: Result<Upload, Error>, not_text: &str) -> Result<(String, String), Error> {
     let file = file?;
     let text = String::from_utf8(file.bytes.to_vec()).map_err(|_| Error::invalid("file", not_text))?;
     Ok((file.name, text))
 }
 
 pub async fn import_units(State(d): State<AppState>, v: Viewer, req: Request) -> PageResult {
-    admin(&v)?;
+    v.require::<Administer>()?;
     let file = super::checked_upload(req, &d, &v, "请选择单位名录文件").await?;
     let r = async {
         let (name, text) = uploaded_text(file, "单位名录须为 UTF-8 编码的 TOML 文件")?;
-        let r = d.admin_import_units(Actor::Person(&v.person), &text, &name).await?;
+        let r = d.admin_import_units(ChangedBy::Person(&v.actor.person), &text, &name).await?;
         Ok(format!(
             "已导入：新增单位 {} 个、单位组 {} 个，名称和别名 {} 个",
             r.units_created, r.groups_created, r.names
@@ -297,25 +298,46 @@ pub async fn import_units(State(d): State<AppState>, v: Viewer, req: Request) ->
     outcome(&d, &v, "units", r).await
 }
 
-pub async fn add_user(State(d): State<AppState>, v: Viewer, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
-    admin(&v)?;
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    v.check_csrf(&get("csrf"))?;
-    let input = PersonInput {
-        name: get("name"),
-        username: get("username"),
-        unit_id: get("unit").trim().parse().ok().map(UnitId),
-        roles: pairs.iter().filter(|(n, _)| n == "role").map(|(_, v)| v.clone()).collect(),
+/// A person as the users form sets them: the unit and the roles from the form, everything else
+/// as it was (or empty for a new person).
+fn person_input(
+    form: &Fields,
+    name: String,
+    username: String,
+    old: Option<duban_domain::org::NewPerson>,
+) -> PersonInput {
+    let old = old.unwrap_or_else(|| duban_domain::org::NewPerson {
+        name: String::new(),
+        username: String::new(),
+        unit_id: None,
+        roles: vec![],
         title: String::new(),
         phone: String::new(),
         email: String::new(),
         domains: vec![],
         charge_units: vec![],
-    };
-    let password = get("password");
+    });
+    PersonInput {
+        name,
+        username,
+        unit_id: form.get("unit").trim().parse().ok().map(UnitId),
+        roles: form.all("role").map(String::from).collect(),
+        title: old.title,
+        phone: old.phone,
+        email: old.email,
+        domains: old.domains,
+        charge_units: old.charge_units,
+    }
+}
+
+pub async fn add_user(State(d): State<AppState>, v: Viewer, Form(form): Form<Fields>) -> PageResult {
+    v.require::<Administer>()?;
+    v.check_csrf(form.get("csrf"))?;
+    let input = person_input(&form, form.get("name").to_string(), form.get("username").to_string(), None);
+    let password = form.get("password").to_string();
     let r = async {
         crate::auth::check_password(&input.username, &password)?;
-        let p = d.admin_add_person(Actor::Person(&v.person), &input.parse()?, Some(&password)).await?;
+        let p = d.admin_add_person(ChangedBy::Person(&v.actor.person), &input.parse()?, Some(&password)).await?;
         Ok(format!("已添加用户“{}”（{}）", p.fields.name, p.fields.username))
     }
     .await;
@@ -335,10 +357,10 @@ pub async fn reset_password(
     Path(id): Path<i64>,
     Form(f): Form<PasswordForm>,
 ) -> PageResult {
-    admin(&v)?;
+    v.require::<Administer>()?;
     v.check_csrf(&f.csrf)?;
     let r = d
-        .admin_set_password(Actor::Person(&v.person), PersonId(id), &f.password)
+        .admin_set_password(ChangedBy::Person(&v.actor.person), PersonId(id), &f.password)
         .await
         .map(|()| "密码已重设，其登录会话已全部结束".to_string());
     outcome(&d, &v, "users", r).await
@@ -350,12 +372,12 @@ pub async fn deactivate(
     Path(id): Path<i64>,
     Form(f): Form<PasswordForm>,
 ) -> PageResult {
-    admin(&v)?;
+    v.require::<Administer>()?;
     v.check_csrf(&f.csrf)?;
-    let r = if id == v.person.id.0 {
+    let r = if id == v.actor.person.id.0 {
         Err(Error::invalid("person", "不能停用自己的账号"))
     } else {
-        d.admin_deactivate(Actor::Person(&v.person), PersonId(id))
+        d.admin_deactivate(ChangedBy::Person(&v.actor.person), PersonId(id))
             .await
             .map(|()| "已停用，其登录会话已全部结束".to_string())
     };
@@ -363,12 +385,12 @@ pub async fn deactivate(
 }
 
 pub async fn import_calendar(State(d): State<AppState>, v: Viewer, req: Request) -> PageResult {
-    admin(&v)?;
+    v.require::<Administer>()?;
     let file = super::checked_upload(req, &d, &v, "请选择日历文件").await?;
     let r = async {
         let (name, text) = uploaded_text(file, "日历文件须为 UTF-8 编码的 JSON")?;
         let cal = CalendarFile::parse_json(&text)?;
-        let r = d.admin_import_calendar(Actor::Person(&v.person), cal, &name).await?;
+        let r = d.admin_import_calendar(ChangedBy::Person(&v.actor.person), cal, &name).await?;
         Ok(format!("已导入 {:?} 年；现有数据：{}；重算了 {} 项在办任务的时限", r.years, r.coverage, r.rescheduled))
     }
     .await;
@@ -386,10 +408,10 @@ pub struct RulesForm {
 
 /// Saves rules (or returns to the configuration's) and reschedules every open task.
 pub async fn save_rules(State(d): State<AppState>, v: Viewer, Form(f): Form<RulesForm>) -> PageResult {
-    admin(&v)?;
+    v.require::<Administer>()?;
     v.check_csrf(&f.csrf)?;
     let text = (f.action != "reset").then_some(f.rules.as_str());
-    match d.admin_set_rules(Actor::Person(&v.person), text).await {
+    match d.admin_set_rules(ChangedBy::Person(&v.actor.person), text).await {
         Ok(n) => {
             let what = if text.is_some() { "规则已保存并生效" } else { "已恢复配置文件中的规则" };
             page(&d, &v, "rules", None, Some(format!("{what}，重算了 {n} 项在办任务的时限"))).await
@@ -411,10 +433,10 @@ pub async fn edit_unit(
     Path(id): Path<i64>,
     Form(f): Form<UnitForm>,
 ) -> PageResult {
-    admin(&v)?;
+    v.require::<Administer>()?;
     v.check_csrf(&f.csrf)?;
     let r = async {
-        let old = d.store().get_unit(UnitId(id)).await?;
+        let old = d.unit(UnitId(id)).await?;
         let input = UnitInput {
             name: f.name,
             kind: Some(f.kind).filter(|k| !k.is_empty()),
@@ -422,7 +444,7 @@ pub async fn edit_unit(
             parent_id: old.parent_id,
             aliases: aliases(&f.aliases),
         };
-        let u = d.admin_edit_unit(Actor::Person(&v.person), UnitId(id), &input.parse()?).await?;
+        let u = d.admin_edit_unit(ChangedBy::Person(&v.actor.person), UnitId(id), &input.parse()?).await?;
         Ok(format!("已保存单位“{}”", u.name))
     }
     .await;
@@ -436,9 +458,10 @@ pub async fn delete_unit(
     Path(id): Path<i64>,
     Form(f): Form<CsrfParam>,
 ) -> PageResult {
-    admin(&v)?;
+    v.require::<Administer>()?;
     v.check_csrf(&f.csrf)?;
-    let r = d.admin_delete_unit(Actor::Person(&v.person), UnitId(id)).await.map(|()| "已删除单位".to_string());
+    let r =
+        d.admin_delete_unit(ChangedBy::Person(&v.actor.person), UnitId(id)).await.map(|()| "已删除单位".to_string());
     outcome(&d, &v, "units", r).await
 }
 
@@ -447,29 +470,18 @@ pub async fn edit_user(
     State(d): State<AppState>,
     v: Viewer,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<Fields>,
 ) -> PageResult {
-    admin(&v)?;
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    v.check_csrf(&get("csrf"))?;
+    v.require::<Administer>()?;
+    v.check_csrf(form.get("csrf"))?;
     let r = async {
-        let old = d.store().get_person(PersonId(id)).await?;
-        let roles: Vec<String> = pairs.iter().filter(|(n, _)| n == "role").map(|(_, v)| v.clone()).collect();
-        if id == v.person.id.0 && !roles.iter().any(|r| r == Role::Admin.code()) {
+        let old = d.person(PersonId(id)).await?;
+        if id == v.actor.person.id.0 && !form.all("role").any(|r| r == Role::Admin.code()) {
             return Err(Error::invalid("role", "不能取消自己的管理员角色"));
         }
-        let input = PersonInput {
-            name: old.fields.name,
-            username: old.fields.username,
-            unit_id: get("unit").trim().parse().ok().map(UnitId),
-            roles,
-            title: old.fields.title,
-            phone: old.fields.phone,
-            email: old.fields.email,
-            domains: old.fields.domains,
-            charge_units: old.fields.charge_units,
-        };
-        let p = d.admin_edit_person(Actor::Person(&v.person), PersonId(id), &input.parse()?).await?;
+        let (name, username) = (old.fields.name.clone(), old.fields.username.clone());
+        let input = person_input(&form, name, username, Some(old.fields));
+        let p = d.admin_edit_person(ChangedBy::Person(&v.actor.person), PersonId(id), &input.parse()?).await?;
         Ok(format!("已保存“{}”的单位和角色", p.fields.name))
     }
     .await;

@@ -1,8 +1,8 @@
-//! Errors as HTML pages (the API's JSON renderer is `api::errors`): the same domain error, its
-//! Chinese message and the same HTTP status. Internal causes were logged where they happened.
+//! Errors as HTML pages (the API renders the same errors as JSON): the same domain error, its
+//! Chinese message and the same HTTP status ([`status_of`]). Internal causes were logged where they happened.
 
 use super::Nav;
-use crate::api::errors::status_of;
+use crate::http::status::status_of;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};

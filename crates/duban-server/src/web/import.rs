@@ -3,7 +3,9 @@
 //! server between the two steps and a failed commit shows the page again with every correction.
 
 use super::errors::render;
-use super::{AppState, Nav, Viewer, WebError};
+use super::{AppState, Fields, Nav, Viewer, WebError};
+use crate::actor::RunLedgers;
+use crate::http::status::status_of;
 use crate::imports::ImportReport;
 use askama::Template;
 use axum::extract::{Form, Request, State};
@@ -39,10 +41,6 @@ struct ImportPage {
     rows: Vec<PreviewRow>,
 }
 
-fn office(v: &Viewer) -> Result<(), WebError> {
-    if v.is_office() { Ok(()) } else { Err(Error::Forbidden.into()) }
-}
-
 fn page(v: &Viewer, preview: Option<&Preview>, keep: &[bool], error: Option<String>) -> ImportPage {
     let rows = preview
         .map(|p| {
@@ -76,12 +74,12 @@ fn page(v: &Viewer, preview: Option<&Preview>, keep: &[bool], error: Option<Stri
 }
 
 pub async fn form(v: Viewer) -> PageResult {
-    office(&v)?;
+    v.require::<RunLedgers>()?;
     Ok(render(&page(&v, None, &[], None), StatusCode::OK))
 }
 
 pub async fn preview(State(d): State<AppState>, v: Viewer, req: Request) -> PageResult {
-    office(&v)?;
+    v.require::<RunLedgers>()?;
     let result = match super::checked_upload(req, &d, &v, "请选择要导入的文件").await? {
         Ok(file) => d.preview_import(&file.bytes, &file.name, None).await,
         Err(e) => Err(e),
@@ -93,7 +91,7 @@ pub async fn preview(State(d): State<AppState>, v: Viewer, req: Request) -> Page
         )),
         Ok(preview) => Ok(render(&page(&v, Some(&preview), &[], None), StatusCode::OK)),
         Err(e @ (Error::Invalid { .. } | Error::ImportTooLarge(_) | Error::ImportTimeout(_))) => {
-            let status = crate::api::errors::status_of(e.code());
+            let status = status_of(e.code());
             Ok(render(&page(&v, None, &[], Some(e.to_string())), status))
         }
         Err(e) => Err(e.into()),
@@ -106,9 +104,9 @@ fn names(s: &str) -> Vec<String> {
     s.split(['，', ',', ';', '；', '\n']).map(str::trim).filter(|x| !x.is_empty()).map(String::from).collect()
 }
 
-pub async fn commit(State(d): State<AppState>, v: Viewer, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
-    office(&v)?;
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str()).unwrap_or_default();
+pub async fn commit(State(d): State<AppState>, v: Viewer, Form(form): Form<Fields>) -> PageResult {
+    v.require::<RunLedgers>()?;
+    let get = |k: &str| form.get(k);
     v.check_csrf(get("csrf"))?;
     let mut preview: Preview =
         serde_json::from_str(get("preview")).map_err(|_| Error::invalid("preview", "预览数据无法读取，请重新上传"))?;
@@ -142,7 +140,7 @@ pub async fn commit(State(d): State<AppState>, v: Viewer, Form(pairs): Form<Vec<
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
-    match d.commit_import(&chosen, Some(&v.person)).await {
+    match d.commit_import(&chosen, Some(&v.actor.person)).await {
         Ok(report) => {
             let mut p = page(&v, None, &[], None);
             p.report = Some(report);

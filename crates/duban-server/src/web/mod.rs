@@ -6,7 +6,8 @@
 //! Sign-in gives an HttpOnly, SameSite=Lax session cookie (`Secure` behind HTTPS); every form
 //! carries the session's CSRF token in its body (the sign-in form a token of its own,
 //! double-submitted in a cookie). After sign-in only a path on this site is followed. What a viewer sees
-//! is scoped by [`crate::access`].
+//! is scoped by [`crate::access`]; what they may do is asked of their [`Actor`]'s capabilities.
+//! The pages share the [`crate::http`] room with the API and never import it.
 
 mod admin;
 mod charts;
@@ -16,23 +17,20 @@ mod office;
 mod pages;
 pub mod rows;
 
-use crate::service::Duban;
+use crate::actor::{Actor, Administer, Capability, Oversee, RunLedgers};
+pub use crate::http::AppState;
+use crate::http::cookies::session_cookie;
+use crate::http::percent_encode;
+use crate::http::session::{csrf_equal, signed_in};
+use crate::http::upload::{MAX_UPLOAD, Upload, upload_form};
 use axum::Router;
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::header;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use duban_domain::org::{Person, Role};
+use duban_domain::Error;
 pub use errors::WebError;
-use std::sync::Arc;
-
-type AppState = Arc<Duban>;
-
-/// The session cookie.
-pub const SESSION_COOKIE: &str = "duban_session";
-/// The sign-in form's CSRF cookie.
-const LOGIN_COOKIE: &str = "duban_login";
 
 const CSS: &str = include_str!("../../static/duban.css");
 const JS: &str = include_str!("../../static/duban.js");
@@ -48,10 +46,7 @@ pub fn router(state: AppState) -> Router {
         .route("/tasks/{id}", get(pages::task))
         .route("/tasks/{id}/act", post(pages::act))
         .route("/tasks/{id}/supervise", post(pages::supervise))
-        .route(
-            "/tasks/{id}/files",
-            post(pages::upload).layer(axum::extract::DefaultBodyLimit::max(crate::api::MAX_UPLOAD)),
-        )
+        .route("/tasks/{id}/files", post(pages::upload).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)))
         .route("/public", get(pages::public))
         .route("/supervision", get(office::supervision))
         .route("/stats", get(office::stats))
@@ -69,14 +64,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/calendar/import", post(admin::import_calendar))
         .route("/admin/rules/save", post(admin::save_rules))
         .route("/import", get(import::form))
-        .route(
-            "/import/preview",
-            post(import::preview).layer(axum::extract::DefaultBodyLimit::max(crate::api::MAX_UPLOAD)),
-        )
-        .route(
-            "/import/commit",
-            post(import::commit).layer(axum::extract::DefaultBodyLimit::max(crate::api::MAX_UPLOAD)),
-        )
+        .route("/import/preview", post(import::preview).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)))
+        .route("/import/commit", post(import::commit).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)))
         .route("/static/duban.css", get(css))
         .route("/static/duban.js", get(js))
         .with_state(state)
@@ -90,20 +79,6 @@ async fn js() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], JS)
 }
 
-/// Percent-encodes text for a URL query value or an RFC 5987 file name: everything but ASCII
-/// letters, digits and `-._~`.
-pub fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 /// A 303 to a page, after a form has done its work.
 pub fn see_other(path: &str) -> Response {
     let mut resp = Redirect::to(path).into_response();
@@ -111,33 +86,9 @@ pub fn see_other(path: &str) -> Response {
     resp
 }
 
-/// The value of a cookie.
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
-/// The session token in a request's cookie.
-pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
-    cookie(headers, SESSION_COOKIE)
-}
-
-/// A `Set-Cookie` value for a cookie only the server reads; `Secure` when served over HTTPS
-/// (`server.secure_cookies`).
-fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{name}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age_secs}{secure}"))
-        .unwrap_or(HeaderValue::from_static(""))
-}
-
 /// The CSRF token of a plain form that carries nothing else. Multipart forms (uploads) carry it
-/// as a field of the body too, read by [`crate::api::upload`]; never in the URL, which reaches logs.
+/// as a field of the body too, read by [`crate::http::upload::upload_form`]; never in the URL,
+/// which reaches logs.
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct CsrfParam {
@@ -152,48 +103,67 @@ pub async fn checked_upload(
     d: &AppState,
     v: &Viewer,
     missing: &str,
-) -> Result<Result<crate::api::Upload, duban_domain::Error>, WebError> {
-    match crate::api::upload_form(req, d).await {
+) -> Result<Result<Upload, Error>, WebError> {
+    match upload_form(req, d).await {
         Ok(form) => {
             v.check_csrf(&form.csrf)?;
-            Ok(form.file.ok_or_else(|| duban_domain::Error::invalid("file", missing)))
+            Ok(form.file.ok_or_else(|| Error::invalid("file", missing)))
         }
         Err(e) => Ok(Err(e)),
     }
 }
 
-/// The signed-in person looking at a page.
+/// A plain form's fields, as the browser sent them (a name may repeat: check boxes, lists).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    /// The first value of a field, or empty.
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()).unwrap_or_default()
+    }
+
+    /// Every value of a field.
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0.iter().filter(move |(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// The signed-in person looking at a page, as the [`Actor`] whose capabilities decide what they
+/// may do, with their session's CSRF token.
 #[derive(Clone)]
 pub struct Viewer {
-    pub person: Person,
+    pub actor: Actor,
     pub csrf: String,
 }
 
 impl std::fmt::Debug for Viewer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Viewer").field("person", &self.person.id).finish_non_exhaustive()
+        f.debug_struct("Viewer").field("person", &self.actor.person.id).finish_non_exhaustive()
     }
 }
 
 impl Viewer {
-    pub fn has(&self, role: Role) -> bool {
-        self.person.fields.roles.contains(&role)
+    /// Whether the viewer has the capability `C`.
+    pub fn may<C: Capability>(&self) -> bool {
+        self.actor.may::<C>()
     }
 
-    /// Office staff and administrators see and run everything.
-    pub fn is_office(&self) -> bool {
-        self.has(Role::Office) || self.has(Role::Admin)
+    /// A 403 page unless the viewer has the capability `C`.
+    pub fn require<C: Capability>(&self) -> Result<(), WebError> {
+        Ok(self.actor.require::<C>()?)
     }
 
     /// Checks a form's CSRF token.
     pub fn check_csrf(&self, token: &str) -> Result<(), WebError> {
-        if !token.is_empty() && token == self.csrf { Ok(()) } else { Err(WebError::Csrf) }
+        if csrf_equal(token, &self.csrf) { Ok(()) } else { Err(WebError::Csrf) }
     }
 }
 
 async fn viewer_of(parts: &Parts, d: &AppState) -> Result<Option<Viewer>, WebError> {
-    let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else { return Ok(None) };
-    Ok(d.session(token).await?.map(|(s, person)| Viewer { person, csrf: s.csrf }))
+    let Some(token) = session_cookie(&parts.headers) else { return Ok(None) };
+    Ok(signed_in(d, token).await?.map(|(s, actor)| Viewer { actor, csrf: s.csrf }))
 }
 
 impl FromRequestParts<AppState> for Viewer {
@@ -219,6 +189,11 @@ impl OptionalFromRequestParts<AppState> for Viewer {
     }
 }
 
+/// The page for an address no route takes.
+pub async fn not_found() -> WebError {
+    Error::not_found("页面").into()
+}
+
 /// The viewer as the page header shows them.
 pub struct NavViewer {
     pub name: String,
@@ -241,21 +216,21 @@ impl Nav {
             return Nav { viewer: None, links: Vec::new(), current, flash: None };
         };
         let mut links = vec![("/", "工作台"), ("/tasks", "任务台账")];
-        if v.is_office() || v.has(Role::Leader) {
+        if v.may::<Oversee>() {
             links.push(("/supervision", "督办"));
             links.push(("/stats", "统计"));
         }
         links.push(("/map", "挂图作战"));
-        if v.is_office() {
+        if v.may::<RunLedgers>() {
             links.push(("/import", "导入"));
         }
-        if v.has(Role::Admin) {
+        if v.may::<Administer>() {
             links.push(("/admin", "管理"));
         }
         links.push(("/public", "公开清单"));
-        let roles = v.person.fields.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("、");
+        let roles = v.actor.person.fields.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("、");
         Nav {
-            viewer: Some(NavViewer { name: v.person.fields.name.clone(), roles, csrf: v.csrf.clone() }),
+            viewer: Some(NavViewer { name: v.actor.person.fields.name.clone(), roles, csrf: v.csrf.clone() }),
             links,
             current,
             flash: None,

@@ -4,8 +4,9 @@
 
 use super::charts::{self, MapTask};
 use super::errors::render;
-use super::rows::Names;
 use super::{AppState, Nav, Viewer, WebError};
+use crate::actor::Oversee;
+use crate::party_names::PartyNames as Names;
 use crate::service::{Snapshot, light_of};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -14,7 +15,6 @@ use axum::response::Response;
 use duban_domain::Error;
 use duban_domain::event::EventKind;
 use duban_domain::ids::{LedgerId, TaskId};
-use duban_domain::org::Role;
 use duban_domain::schedule::Schedule;
 use duban_domain::stats::{Rate, Stats as DomainStats};
 use duban_domain::task::Task;
@@ -24,10 +24,6 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 
 type PageResult = Result<Response, WebError>;
-
-fn office_or_leader(v: &Viewer) -> Result<(), WebError> {
-    if v.is_office() || v.has(Role::Leader) { Ok(()) } else { Err(Error::Forbidden.into()) }
-}
 
 /// A task in a whole-ledger view: the task, its schedule and its light now.
 pub struct Item<'a> {
@@ -43,7 +39,7 @@ async fn visible<'a>(
     snap: &'a Snapshot,
     ledger: Option<LedgerId>,
 ) -> Result<Vec<Item<'a>>, Error> {
-    let audience = d.audience(&v.person);
+    let audience = d.audience(&v.actor.person);
     let members = d.group_members().await?;
     let now = d.now();
     Ok(snap
@@ -103,8 +99,8 @@ struct SupervisionPage {
 }
 
 pub async fn supervision(State(d): State<AppState>, v: Viewer) -> PageResult {
-    office_or_leader(&v)?;
-    let names = Names::load(&d).await?;
+    v.require::<Oversee>()?;
+    let names = d.party_names().await?;
     let tz = d.policy().timezone();
     let snap = d.snapshot().await?;
     let tasks = visible(&d, &v, &snap, None).await?;
@@ -123,17 +119,10 @@ pub async fn supervision(State(d): State<AppState>, v: Viewer) -> PageResult {
     let mut overdue: Vec<UnitOverdue> =
         counts.into_values().map(|(name, count, link)| UnitOverdue { name, count, link }).collect();
     overdue.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
-    let all_notices: Vec<_> = d
-        .store()
-        .list_notices()
-        .await?
-        .into_iter()
-        .rev()
-        .filter(|n| by_id.contains_key(&n.task_id))
-        .take(200)
-        .collect();
+    let all_notices: Vec<_> =
+        d.notices().await?.into_iter().rev().filter(|n| by_id.contains_key(&n.task_id)).take(200).collect();
     let ids: Vec<TaskId> = all_notices.iter().map(|n| n.task_id).collect();
-    let activity = d.store().supervision_records(&[], &ids).await?.activity;
+    let activity = d.activity_of(&ids).await?;
     let mut notices = Vec::new();
     for n in all_notices {
         let Some(t) = by_id.get(&n.task_id) else { continue };
@@ -153,18 +142,16 @@ pub async fn supervision(State(d): State<AppState>, v: Viewer) -> PageResult {
             answered,
         });
     }
-    let people: HashMap<i64, String> =
-        d.store().list_people().await?.into_iter().map(|p| (p.id.0, p.fields.name)).collect();
+    let people = d.person_names().await?;
     let naming = d
-        .store()
-        .list_naming()
+        .naming()
         .await?
         .into_iter()
         .filter_map(|n| {
             let t = by_id.get(&n.naming.task_id)?;
             Some(NamingLine {
                 unit: n.naming.unit_id.map(|u| names.parties(&[Party::Unit(u)])).unwrap_or_default(),
-                person: n.naming.person_id.and_then(|p| people.get(&p.0).cloned()).unwrap_or_else(|| "—".into()),
+                person: n.naming.person_id.and_then(|p| people.get(&p).cloned()).unwrap_or_else(|| "—".into()),
                 task_id: n.naming.task_id.0,
                 title: t.task.fields.title.clone(),
                 reason: n.naming.reason,
@@ -222,8 +209,8 @@ pub fn compute(d: &crate::service::Duban, tasks: &[Item<'_>], names: &Names) -> 
 }
 
 pub async fn stats(State(d): State<AppState>, v: Viewer) -> PageResult {
-    office_or_leader(&v)?;
-    let names = Names::load(&d).await?;
+    v.require::<Oversee>()?;
+    let names = d.party_names().await?;
     let snap = d.snapshot().await?;
     let tasks = visible(&d, &v, &snap, None).await?;
     let s = compute(&d, &tasks, &names);
@@ -274,14 +261,13 @@ struct MapPage {
 }
 
 pub async fn map(State(d): State<AppState>, v: Viewer, Query(p): Query<MapParams>) -> PageResult {
-    let ledgers: Vec<(i64, String)> =
-        d.store().list_ledgers().await?.into_iter().map(|l| (l.id.0, l.fields.name)).collect();
+    let ledgers: Vec<(i64, String)> = d.ledgers().await?.into_iter().map(|l| (l.id.0, l.fields.name)).collect();
     let ledger = match p.ledger.trim() {
         "" => ledgers.first().map(|l| l.0).unwrap_or(0),
         s => s.parse().map_err(|_| Error::invalid("ledger", format!("“{s}”不是有效的台账编号")))?,
     };
     let by_section = p.group == "section";
-    let names = Names::load(&d).await?;
+    let names = d.party_names().await?;
     let tz = d.policy().timezone();
     let today = d.now().to_zoned(tz.clone()).date();
     let snap = d.snapshot().await?;

@@ -1,37 +1,34 @@
 //! The page handlers: sign-in, desk, ledger (with .xlsx export), task page with its actions and
 //! uploads, and the public list.
 
-use super::CsrfParam;
 use super::errors::render;
-use super::rows::{Names, Row, light};
-use super::{
-    AppState, LOGIN_COOKIE, Nav, SESSION_COOKIE, Viewer, WebError, cookie, percent_encode, see_other, set_cookie,
-};
-use crate::api::tasks::ListParams;
-use crate::auth::ClientAddr;
+use super::rows::{Row, light};
+use super::{AppState, CsrfParam, Fields, Nav, Viewer, WebError, see_other};
+use crate::actor::Oversee;
+use crate::auth::random_token;
+use crate::http::client::ClientAddr;
+use crate::http::cookies::{LOGIN_COOKIE, SESSION_COOKIE, cookie, set_cookie};
+use crate::http::list::{ListParams, page_count, page_number};
+use crate::http::percent_encode;
+use crate::http::status::status_of;
 use crate::lifecycle::ActionInput;
+use crate::queries::{WALK_PAGE, each_page};
 use crate::service::TaskView;
 use askama::Template;
 use axum::extract::{Form, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use duban_domain::Error;
-use duban_domain::ids::{PersonId, TaskId, UnitId};
+use duban_domain::ids::{TaskId, UnitId};
 use duban_domain::lifecycle::Action;
 use duban_domain::org::Role;
 use duban_domain::task::{Classification, Light, Party, Source, Status};
 use duban_store::{TaskQuery, TaskSort};
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 
 type PageResult = Result<Response, WebError>;
-
-fn random_hex() -> String {
-    use rand::RngCore;
-    let mut b = [0u8; 16];
-    rand::rng().fill_bytes(&mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
 
 /// Only paths on this site are followed after sign-in: a single leading `/`, no `\\` (which
 /// browsers read as `/`), no control characters or white space (browsers drop tabs and line
@@ -64,7 +61,7 @@ pub struct NextParam {
 }
 
 fn login_page(d: &AppState, next: &str, username: &str, error: Option<String>, status: StatusCode) -> Response {
-    let token = random_hex();
+    let token = random_token();
     let page = LoginPage {
         nav: Nav::new(None, "/login"),
         error,
@@ -117,7 +114,7 @@ pub async fn login(
             resp
         }
         Err(e) => {
-            let status = crate::api::errors::status_of(e.code());
+            let status = status_of(e.code());
             let mut resp = login_page(&d, &f.next, &f.username, Some(e.to_string()), status);
             if let Error::TooManyAttempts { retry_after_secs } = e {
                 resp.headers_mut().insert(header::RETRY_AFTER, retry_after_secs.into());
@@ -162,11 +159,13 @@ struct DeskPage {
 
 /// The viewer's base query: what they may see, and for a unit's people their unit's own work.
 fn scoped(d: &AppState, v: &Viewer) -> TaskQuery {
-    let unit_role = v.has(Role::Officer) || v.has(Role::UnitHead);
+    let roles = &v.actor.person.fields.roles;
+    let unit_role = roles.contains(&Role::Officer) || roles.contains(&Role::UnitHead);
+    let own_unit_only = unit_role && !v.actor.caps.all_units;
     TaskQuery {
-        audience: Some(d.audience(&v.person)),
-        unit_id: if unit_role && !v.is_office() { v.person.fields.unit_id } else { None },
-        lead_only: unit_role && !v.is_office(),
+        audience: Some(d.audience(&v.actor.person)),
+        unit_id: if own_unit_only { v.actor.person.fields.unit_id } else { None },
+        lead_only: own_unit_only,
         sort: TaskSort::Due,
         page: 1,
         per_page: 10,
@@ -179,7 +178,7 @@ pub async fn desk(State(d): State<AppState>, v: Viewer) -> PageResult {
     let tz = d.policy().timezone();
     let now = d.now();
     let today = now.to_zoned(tz.clone()).date();
-    let names = Names::load(&d).await?;
+    let names = d.party_names().await?;
     let base = scoped(&d, &v);
     let sunday = today
         .checked_add(jiff::Span::new().days(i64::from(7 - today.weekday().to_monday_one_offset())))
@@ -200,31 +199,17 @@ pub async fn desk(State(d): State<AppState>, v: Viewer) -> PageResult {
             rows: page.items.iter().map(|t| Row::of(t, &names)).collect(),
         });
     }
-    // Only notices of tasks the viewer may still see: one queued before a task became 涉密, or
-    // before the viewer moved unit, does not show its title here.
-    let audience = d.audience(&v.person);
-    let members = d.group_members().await?;
-    let mut inbox = Vec::new();
-    for m in d.store().list_messages(Some(v.person.id), 50).await? {
-        if m.message.channel != "inbox" || m.status != "sent" {
-            continue;
-        }
-        if let Some(t) = m.message.task_id {
-            match d.store().get_task(t).await {
-                Ok(task) if audience.sees(&task, &members) => {}
-                Ok(_) | Err(Error::NotFound { .. }) => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        inbox.push(InboxLine {
+    // Only notices of tasks the viewer may still see (the service drops the others).
+    let inbox = d
+        .inbox(&v.actor.person, 10)
+        .await?
+        .into_iter()
+        .map(|m| InboxLine {
             subject: m.message.subject,
             task: m.message.task_id.map(|t| t.0),
             at: m.delivered_at.map(|t| t.to_zoned(tz.clone()).strftime("%m-%d %H:%M").to_string()).unwrap_or_default(),
-        });
-        if inbox.len() == 10 {
-            break;
-        }
-    }
+        })
+        .collect();
     Ok(render(&DeskPage { nav: Nav::new(Some(&v), "/"), today: today.to_string(), lists, inbox }, StatusCode::OK))
 }
 
@@ -278,7 +263,7 @@ impl LedgerFilter {
             ..Default::default()
         };
         let mut q = params.parse(&d.policy().timezone())?;
-        q.audience = Some(d.audience(&v.person));
+        q.audience = Some(d.audience(&v.actor.person));
         q.now = d.now();
         Ok(q)
     }
@@ -327,7 +312,7 @@ struct LedgerPage {
 const PER_PAGE: u32 = 50;
 
 pub async fn ledger(State(d): State<AppState>, v: Viewer, Query(f): Query<LedgerFilter>) -> PageResult {
-    let names = Names::load(&d).await?;
+    let names = d.party_names().await?;
     let mut nav = Nav::new(Some(&v), "/tasks");
     let (rows, total, page) = match f.query(&d, &v, PER_PAGE) {
         Ok(q) => {
@@ -339,16 +324,16 @@ pub async fn ledger(State(d): State<AppState>, v: Viewer, Query(f): Query<Ledger
             (Vec::new(), 0, 1)
         }
     };
-    let people = d.store().list_people().await?;
+    let people = d.all_people().await?;
     let page = LedgerPage {
         nav,
         query: f.query_string(),
         rows,
         total,
         page,
-        pages: u32::try_from(total.div_ceil(u64::from(PER_PAGE))).unwrap_or(u32::MAX).max(1),
-        ledgers: d.store().list_ledgers().await?.into_iter().map(|l| (l.id.0, l.fields.name)).collect(),
-        units: d.store().list_units().await?.into_iter().map(|u| (u.id.0, u.name)).collect(),
+        pages: page_count(total, PER_PAGE),
+        ledgers: d.ledgers().await?.into_iter().map(|l| (l.id.0, l.fields.name)).collect(),
+        units: d.units().await?.into_iter().map(|u| (u.id.0, u.name)).collect(),
         leaders: people
             .into_iter()
             .filter(|p| p.fields.roles.contains(&Role::Leader))
@@ -365,29 +350,25 @@ pub async fn ledger(State(d): State<AppState>, v: Viewer, Query(f): Query<Ledger
 
 /// The latest progress report of each task, by task.
 async fn progress_of(d: &AppState, tasks: &[TaskView]) -> Result<HashMap<TaskId, String>, Error> {
-    let mut out = HashMap::new();
-    for chunk in tasks.chunks(500) {
-        let ids: Vec<TaskId> = chunk.iter().map(|t| t.task.id).collect();
-        out.extend(d.store().latest_progress(&ids).await?);
-    }
-    Ok(out)
+    let ids: Vec<TaskId> = tasks.iter().map(|t| t.task.id).collect();
+    d.latest_progress(&ids).await
 }
 
 /// The ledger as an .xlsx workbook in the familiar 台账 layout.
 pub async fn export(State(d): State<AppState>, v: Viewer, Query(f): Query<LedgerFilter>) -> PageResult {
-    let names = Names::load(&d).await?;
-    let mut q = f.query(&d, &v, 500)?;
+    let names = d.party_names().await?;
+    let mut q = f.query(&d, &v, WALK_PAGE)?;
     q.sort = TaskSort::Number;
     let mut all = Vec::new();
-    loop {
-        let page = d.list_tasks(q.clone()).await?;
-        let done = page.items.len() < 500;
-        all.extend(page.items);
-        if done {
-            break;
-        }
-        q.page += 1;
-    }
+    each_page(
+        q,
+        |q| d.list_tasks(q),
+        |items| {
+            all.extend(items);
+            ControlFlow::Continue(())
+        },
+    )
+    .await?;
     let progress = progress_of(&d, &all).await?;
     let bytes = crate::export::ledger_xlsx(&all, &names, &progress)?;
     let today = d.now().to_zoned(d.policy().timezone()).date();
@@ -501,9 +482,9 @@ fn event_label(kind: &str) -> String {
 /// The task page, for a viewer who may see the task; 404 otherwise, so that its existence does
 /// not leak.
 async fn task_page(d: &AppState, v: &Viewer, id: TaskId, error: Option<String>, draft: String) -> PageResult {
-    let task = d.visible_task(&v.person, id).await?;
+    let task = d.visible_task(&v.actor.person, id).await?;
     let tz = d.policy().timezone();
-    let names = Names::load(d).await?;
+    let names = d.party_names().await?;
     let view = d.view(task, d.now(), true);
     let f = &view.task.fields;
     let (l, ll) = light(view.light);
@@ -545,11 +526,10 @@ async fn task_page(d: &AppState, v: &Viewer, id: TaskId, error: Option<String>, 
         })
         .collect();
     let milestones = f.milestones.iter().map(|m| format!("{} {}", m.due, m.text)).collect();
-    let actions = d.available_actions(id, v.person.id).await?.into_iter().map(|a| action_form(a.action)).collect();
-    let people: HashMap<PersonId, String> =
-        d.store().list_people().await?.into_iter().map(|p| (p.id, p.fields.name)).collect();
+    let actions =
+        d.available_actions(id, v.actor.person.id).await?.into_iter().map(|a| action_form(a.action)).collect();
+    let people = d.person_names().await?;
     let timeline = d
-        .store()
         .task_events(id)
         .await?
         .into_iter()
@@ -564,9 +544,9 @@ async fn task_page(d: &AppState, v: &Viewer, id: TaskId, error: Option<String>, 
                 .join(" "),
         })
         .collect();
-    let attachments = d.store().list_attachments(id).await?;
+    let attachments = d.attachments(id).await?;
     let can_upload = view.task.status.is_open();
-    let can_supervise = can_upload && (v.is_office() || v.has(Role::Leader));
+    let can_supervise = can_upload && v.may::<Oversee>();
     let page = TaskPage {
         nav: Nav::new(Some(v), "/tasks"),
         t,
@@ -589,25 +569,15 @@ pub async fn task(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>) -> 
     task_page(&d, &v, TaskId(id), None, String::new()).await
 }
 
-pub async fn act(
-    State(d): State<AppState>,
-    v: Viewer,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    v.check_csrf(&get("csrf"))?;
-    d.visible_task(&v.person, TaskId(id)).await?;
-    let evidence = pairs.iter().filter(|(n, _)| n == "evidence").filter_map(|(_, v)| v.parse().ok()).collect();
-    let lead: Vec<Party> = pairs
-        .iter()
-        .filter(|(n, _)| n == "lead")
-        .filter_map(|(_, v)| v.parse().ok())
-        .map(|u| Party::Unit(UnitId(u)))
-        .collect();
+pub async fn act(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Form(form): Form<Fields>) -> PageResult {
+    let get = |k: &str| form.get(k).to_string();
+    v.check_csrf(form.get("csrf"))?;
+    d.visible_task(&v.actor.person, TaskId(id)).await?;
+    let evidence = form.all("evidence").filter_map(|v| v.parse().ok()).collect();
+    let lead: Vec<Party> = form.all("lead").filter_map(|v| v.parse().ok()).map(|u| Party::Unit(UnitId(u))).collect();
     let input = ActionInput {
         action: get("action"),
-        actor: Some(v.person.id.0),
+        actor: Some(v.actor.person.id.0),
         version: get("version").parse().ok(),
         text: get("text"),
         evidence,
@@ -640,8 +610,8 @@ pub async fn supervise(
     Form(f): Form<SuperviseForm>,
 ) -> PageResult {
     v.check_csrf(&f.csrf)?;
-    d.visible_task(&v.person, TaskId(id)).await?;
-    match d.supervise_by_hand(TaskId(id), v.person.id, &f.text).await {
+    d.visible_task(&v.actor.person, TaskId(id)).await?;
+    match d.supervise_by_hand(TaskId(id), v.actor.person.id, &f.text).await {
         Ok(_) => Ok(see_other(&format!("/tasks/{id}"))),
         Err(e @ (Error::Invalid { .. } | Error::Conflict(_) | Error::Forbidden)) => {
             task_page(&d, &v, TaskId(id), Some(e.to_string()), f.text).await
@@ -653,9 +623,11 @@ pub async fn supervise(
 pub async fn upload(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, req: Request) -> PageResult {
     // The token travels in the form's body (never the URL); a form without it does nothing.
     let file = super::checked_upload(req, &d, &v, "请选择要上传的文件").await?;
-    d.visible_task(&v.person, TaskId(id)).await?;
+    d.visible_task(&v.actor.person, TaskId(id)).await?;
     let result = match file {
-        Ok(file) => d.attach(TaskId(id), &file.name, &file.content_type, file.bytes.to_vec(), Some(v.person.id)).await,
+        Ok(file) => {
+            d.attach(TaskId(id), &file.name, &file.content_type, file.bytes.to_vec(), Some(v.actor.person.id)).await
+        }
         Err(e) => Err(e),
     };
     match result {
@@ -686,12 +658,12 @@ pub struct PageParam {
 
 /// The published list: 公开 tasks only, never 内部 or 涉密, with their latest progress.
 pub async fn public(State(d): State<AppState>, v: Option<Viewer>, Query(p): Query<PageParam>) -> PageResult {
-    let names = Names::load(&d).await?;
+    let names = d.party_names().await?;
     let q = TaskQuery {
         classifications: vec![Classification::Public],
         statuses: Status::ALL.iter().copied().filter(|s| *s != Status::Cancelled).collect(),
         sort: TaskSort::Number,
-        page: p.page.trim().parse::<u32>().unwrap_or(1).max(1),
+        page: page_number(&p.page),
         per_page: PER_PAGE,
         now: d.now(),
         ..Default::default()
@@ -709,7 +681,7 @@ pub async fn public(State(d): State<AppState>, v: Option<Viewer>, Query(p): Quer
         })
         .collect();
     let today = d.now().to_zoned(d.policy().timezone()).date().to_string();
-    let pages = u32::try_from(page.total.div_ceil(u64::from(PER_PAGE))).unwrap_or(u32::MAX).max(1);
+    let pages = page_count(page.total, PER_PAGE);
     let public =
         PublicPage { nav: Nav::new(v.as_ref(), "/public"), today, total: page.total, page: page.page, pages, rows };
     Ok(render(&public, StatusCode::OK))

@@ -1,33 +1,8 @@
 //! Tasks as the pages show them: names instead of ids, Chinese labels, lights as classes.
 
-use crate::service::{Duban, TaskView};
-use duban_domain::Error;
-use duban_domain::task::{Light, Party};
-use std::collections::HashMap;
-
-/// Unit and group names, loaded once per page.
-pub struct Names {
-    units: HashMap<i64, String>,
-    groups: HashMap<i64, String>,
-}
-
-impl Names {
-    pub async fn load(d: &Duban) -> Result<Self, Error> {
-        let units = d.store().list_units().await?.into_iter().map(|u| (u.id.0, u.name)).collect();
-        let groups = d.store().list_groups().await?.into_iter().map(|g| (g.id.0, g.name)).collect();
-        Ok(Names { units, groups })
-    }
-
-    pub fn parties(&self, ps: &[Party]) -> String {
-        ps.iter()
-            .map(|p| match p {
-                Party::Unit(u) => self.units.get(&u.0).cloned().unwrap_or_else(|| format!("单位{}", u.0)),
-                Party::Group(g) => self.groups.get(&g.0).cloned().unwrap_or_else(|| format!("单位组{}", g.0)),
-            })
-            .collect::<Vec<_>>()
-            .join("、")
-    }
-}
+use crate::party_names::PartyNames;
+use crate::service::TaskView;
+use duban_domain::task::Light;
 
 /// One line of a task list.
 pub struct Row {
@@ -57,7 +32,7 @@ pub fn light(l: Option<Light>) -> (&'static str, &'static str) {
 }
 
 impl Row {
-    pub fn of(v: &TaskView, names: &Names) -> Self {
+    pub fn of(v: &TaskView, names: &PartyNames) -> Self {
         let f = &v.task.fields;
         let (light, light_label) = light(v.light);
         Row {

@@ -1,0 +1,168 @@
+//! What the transport reads, as service methods: the directory, ledgers, a task's history and
+//! files, the audit log, notices and naming, the inbox. The API and the pages call these and
+//! never the store, so that storage stays behind the service layer (one place to change when a
+//! port changes) and every read that needs a visibility rule gets it here.
+
+use crate::service::Duban;
+use duban_domain::Error;
+use duban_domain::ids::{GroupId, LedgerId, PersonId, TaskId, UnitId};
+use duban_domain::org::{Person, Unit, UnitGroup};
+use duban_store::{Activity, AdminEvent, Attachment, Ledger, Message, Naming, NewLedger, Notice, PartyRef, TaskEvent};
+use duban_store::{Page, TaskQuery};
+use std::collections::HashMap;
+use std::future::Future;
+use std::ops::ControlFlow;
+
+/// How many tasks a walk over a whole list reads at a time.
+pub const WALK_PAGE: u32 = 500;
+
+/// Walks the pages of a task list from the query's page on, [`WALK_PAGE`] items at a time, until
+/// the list ends or `each` breaks: one loop for exports, training and re-imports.
+pub async fn each_page<T, Fut>(
+    mut q: TaskQuery,
+    mut fetch: impl FnMut(TaskQuery) -> Fut,
+    mut each: impl FnMut(Vec<T>) -> ControlFlow<()>,
+) -> Result<(), Error>
+where
+    Fut: Future<Output = Result<Page<T>, Error>>,
+{
+    q.per_page = WALK_PAGE;
+    loop {
+        let items = fetch(q.clone()).await?.items;
+        let full = items.len() == WALK_PAGE as usize;
+        if each(items).is_break() || !full {
+            return Ok(());
+        }
+        q.page += 1;
+    }
+}
+
+/// Whether the database answers, and which backend it is.
+#[derive(Debug, Clone, Copy)]
+pub struct Health {
+    pub up: bool,
+    pub backend: &'static str,
+}
+
+impl Duban {
+    /// Whether the database answers.
+    pub async fn health(&self) -> Health {
+        Health { up: self.store().ping().await.is_ok(), backend: self.store().backend() }
+    }
+
+    pub async fn units(&self) -> Result<Vec<Unit>, Error> {
+        self.store().list_units().await
+    }
+
+    pub async fn unit(&self, id: UnitId) -> Result<Unit, Error> {
+        self.store().get_unit(id).await
+    }
+
+    pub async fn groups(&self) -> Result<Vec<UnitGroup>, Error> {
+        self.store().list_groups().await
+    }
+
+    pub async fn group(&self, id: GroupId) -> Result<UnitGroup, Error> {
+        self.store().get_group(id).await
+    }
+
+    /// The unit or group a name (or alias) stands for.
+    pub async fn resolve_name(&self, name: &str) -> Result<Option<PartyRef>, Error> {
+        self.store().resolve_name(name).await
+    }
+
+    pub async fn all_people(&self) -> Result<Vec<Person>, Error> {
+        self.store().list_people().await
+    }
+
+    pub async fn person(&self, id: PersonId) -> Result<Person, Error> {
+        self.store().get_person(id).await
+    }
+
+    /// Every person's name, by id.
+    pub async fn person_names(&self) -> Result<HashMap<PersonId, String>, Error> {
+        Ok(self.all_people().await?.into_iter().map(|p| (p.id, p.fields.name)).collect())
+    }
+
+    pub async fn ledgers(&self) -> Result<Vec<Ledger>, Error> {
+        self.store().list_ledgers().await
+    }
+
+    pub async fn ledger(&self, id: LedgerId) -> Result<Ledger, Error> {
+        self.store().get_ledger(id).await
+    }
+
+    pub async fn create_ledger(&self, l: &NewLedger) -> Result<Ledger, Error> {
+        self.store().create_ledger(l, self.now()).await
+    }
+
+    /// A task's history. The caller checks that the task may be seen.
+    pub async fn task_events(&self, id: TaskId) -> Result<Vec<TaskEvent>, Error> {
+        self.store().task_events(id).await
+    }
+
+    /// A task's files. The caller checks that the task may be seen.
+    pub async fn attachments(&self, id: TaskId) -> Result<Vec<Attachment>, Error> {
+        self.store().list_attachments(id).await
+    }
+
+    /// A file and its bytes. The caller checks that its task may be seen.
+    pub async fn attachment(&self, id: i64) -> Result<(Attachment, Vec<u8>), Error> {
+        self.store().get_attachment(id).await
+    }
+
+    /// The administrative audit log, newest first.
+    pub async fn admin_events(&self, before: Option<i64>, limit: u32) -> Result<Vec<AdminEvent>, Error> {
+        self.store().admin_events(before, limit).await
+    }
+
+    /// Every 督办 notice issued, oldest first.
+    pub async fn notices(&self) -> Result<Vec<Notice>, Error> {
+        self.store().list_notices().await
+    }
+
+    /// Every naming (通报) candidate.
+    pub async fn naming(&self) -> Result<Vec<Naming>, Error> {
+        self.store().list_naming().await
+    }
+
+    /// The progress events of these tasks.
+    pub async fn activity_of(&self, ids: &[TaskId]) -> Result<Vec<Activity>, Error> {
+        Ok(self.store().supervision_records(&[], ids).await?.activity)
+    }
+
+    /// The latest progress report of each of these tasks, by task.
+    pub async fn latest_progress(&self, ids: &[TaskId]) -> Result<HashMap<TaskId, String>, Error> {
+        let mut out = HashMap::new();
+        for chunk in ids.chunks(500) {
+            out.extend(self.store().latest_progress(chunk).await?);
+        }
+        Ok(out)
+    }
+
+    /// A person's in-app inbox, newest first: delivered messages only, and only those of tasks
+    /// the person may still see (a notice queued before a task became 涉密, or before the
+    /// person moved unit, does not show its title), at most `limit`.
+    pub async fn inbox(&self, person: &Person, limit: usize) -> Result<Vec<Message>, Error> {
+        let audience = self.audience(person);
+        let members = self.group_members().await?;
+        let mut inbox = Vec::new();
+        for m in self.store().list_messages(Some(person.id), 50).await? {
+            if m.message.channel != "inbox" || m.status != "sent" {
+                continue;
+            }
+            if let Some(t) = m.message.task_id {
+                match self.store().get_task(t).await {
+                    Ok(task) if audience.sees(&task, &members) => {}
+                    Ok(_) | Err(Error::NotFound { .. }) => continue,
+                    Err(e) => return Err(e),
+                }
+            }
+            inbox.push(m);
+            if inbox.len() == limit {
+                break;
+            }
+        }
+        Ok(inbox)
+    }
+}
