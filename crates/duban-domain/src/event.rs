@@ -9,7 +9,7 @@ use crate::vocabulary;
 vocabulary!(
     /// The kind of an event in a task's trail. Stored by its code.
     EventKind, "event kind" {
-        Created = "created" / "创建",
+        Created = "created" / "交办",
         Updated = "updated" / "修改",
         Cancelled = "cancelled" / "撤销",
         Attached = "attached" / "上传附件",

@@ -19,6 +19,7 @@ use axum::extract::{Form, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use duban_domain::Error;
+use duban_domain::event::EventKind;
 use duban_domain::ids::{TaskId, UnitId};
 use duban_domain::lifecycle::Action;
 use duban_domain::org::Role;
@@ -180,9 +181,7 @@ pub async fn desk(State(d): State<AppState>, v: Viewer) -> PageResult {
     let today = now.to_zoned(tz.clone()).date();
     let names = d.party_names().await?;
     let base = scoped(&d, &v);
-    let sunday = today
-        .checked_add(jiff::Span::new().days(i64::from(7 - today.weekday().to_monday_one_offset())))
-        .map_err(|_| Error::Internal)?;
+    let (_, sunday) = duban_domain::period::week_of(today).ok_or(Error::Internal)?;
     let week_end = sunday.to_datetime(jiff::civil::Time::MAX).to_zoned(tz.clone()).map_err(|_| Error::Internal)?;
     let specs: Vec<(&'static str, TaskQuery)> = vec![
         ("待签收", TaskQuery { statuses: vec![Status::Assigned], ..base.clone() }),
@@ -467,16 +466,9 @@ fn action_form(a: Action) -> ActionForm {
     }
 }
 
+/// The Chinese name of a trail event's kind (the code itself for a kind this version does not know).
 fn event_label(kind: &str) -> String {
-    match kind {
-        "created" => "交办".into(),
-        "updated" => "修改".into(),
-        "cancelled" => "撤销".into(),
-        "supervised" => "督办".into(),
-        "attached" => "上传附件".into(),
-        "closed_by_subtasks" => "子任务全部办结".into(),
-        other => other.parse::<Action>().map(|a| a.label().to_string()).unwrap_or_else(|_| other.to_string()),
-    }
+    kind.parse::<EventKind>().map(|k| k.label().to_string()).unwrap_or_else(|_| kind.to_string())
 }
 
 /// The task page, for a viewer who may see the task; 404 otherwise, so that its existence does
