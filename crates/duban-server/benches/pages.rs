@@ -12,13 +12,13 @@
 
 use axum::body::Body;
 use axum::http::Request;
+use duban_app::service::Duban;
 use duban_domain::calendar::UnknownYears;
 use duban_domain::clock::FixedClock;
 use duban_domain::ids::{LedgerId, UnitId};
 use duban_domain::org::{NewPerson, Role, UnitDirectory};
 use duban_domain::policy::{ClockEvent, Policy};
 use duban_domain::task::{Classification, Milestone, Party, Status};
-use duban_server::service::Duban;
 use duban_store::{NewLedger, StoredTask};
 use duban_store_tests::bench::Rng;
 use duban_store_tests::suite;

@@ -17,13 +17,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that fails should stop loudly
 
+use duban_app::service::Duban;
 use duban_domain::calendar::UnknownYears;
 use duban_domain::clock::FixedClock;
 use duban_domain::ids::UnitId;
 use duban_domain::org::{NewPerson, Role, UnitDirectory};
 use duban_domain::policy::{ClockEvent, Policy};
 use duban_domain::task::{Party, Status};
-use duban_server::service::Duban;
 use duban_store::StoredTask;
 use duban_store_tests::bench::{Rng, peak_rss_mib, reset_peak};
 use duban_store_tests::{TestDb, suite};

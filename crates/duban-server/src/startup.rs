@@ -1,10 +1,10 @@
 //! Builds and runs the HTTP server, after zero-to-production's `startup.rs`: the listener is
 //! bound first (port 0 in tests picks a free port), then served until the shutdown signal.
 
-use crate::service::Duban;
 use crate::{api, web};
 use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
+use duban_app::service::Duban;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;

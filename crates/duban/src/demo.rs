@@ -4,13 +4,13 @@
 
 use crate::Failure;
 use anyhow::Context;
+use duban_app::config::{Config, DatabaseUrl};
+use duban_app::service::Duban;
 use duban_domain::calendar::{Calendar, UnknownYears};
 use duban_domain::ids::{LedgerId, PersonId, UnitId};
 use duban_domain::org::{PersonInput, Role};
 use duban_domain::policy::ClockEvent;
 use duban_domain::task::{Classification, Complexity, Milestone, NewTask, Party, Priority, Source, Status};
-use duban_server::config::{Config, DatabaseUrl};
-use duban_server::service::Duban;
 use duban_store::{NewLedger, PartyRef, Store};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};

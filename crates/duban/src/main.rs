@@ -31,14 +31,14 @@ mod table;
 use anyhow::Context;
 use clap::Parser;
 use cli::{AuditCmd, CalendarCmd, CalendarOpts, Cli, Command, Format, RulesCmd, UnitsCmd};
+use duban_app::SystemClock;
+use duban_app::admin_log::Actor;
+use duban_app::config::{Config, DEFAULT_CONFIG};
+use duban_app::service::{Duban, compile_calendar};
 use duban_domain::calendar::{Calendar, CalendarFile, UnknownYears};
 use duban_domain::policy::{ClockEvent, Policy, TaskFacts};
 use duban_domain::schedule::schedule;
 use duban_domain::task::{Complexity, Priority, Source, parse_date, parse_instant};
-use duban_server::SystemClock;
-use duban_server::admin_log::Actor;
-use duban_server::config::{Config, DEFAULT_CONFIG};
-use duban_server::service::{Duban, compile_calendar};
 use duban_server::startup::Application;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -110,7 +110,7 @@ async fn run(cli: Cli) -> Outcome {
             let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
             let store = db::connect(&url, true).await?;
             store.ping().await?;
-            say!("已创建并迁移数据库：{}", duban_server::config::DatabaseUrl::new(url).redacted());
+            say!("已创建并迁移数据库：{}", duban_app::config::DatabaseUrl::new(url).redacted());
             Ok(())
         }
         Command::Serve { db, bind } => {
@@ -223,7 +223,7 @@ async fn open(config: &Config, url: &str) -> Result<Arc<Duban>, Failure> {
     let store = db::connect_with(url, true, config.database.synchronous).await?;
     let policy = config.policy()?;
     let duban = Duban::new(store, policy, Arc::new(SystemClock), config.calendar.unknown_years).await?;
-    duban.set_channels(duban_server::notify::Channels::from_config(&config.notify)?);
+    duban.set_channels(duban_app::notify::Channels::from_config(&config.notify)?);
     duban.set_web_settings(config.server.web_settings());
     Ok(Arc::new(duban))
 }
@@ -234,7 +234,7 @@ async fn serve(duban: Arc<Duban>, bind: &str) -> Outcome {
     let app = Application::bind(bind, duban).await.with_context(|| format!("无法监听 {bind}"))?;
     let addr = app.local_addr().context("无法读取监听地址")?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let job = tokio::spawn(duban_server::jobs::Runner::new(duban_job).run(stop_rx));
+    let job = tokio::spawn(duban_app::jobs::Runner::new(duban_job).run(stop_rx));
     say!("Duban 已启动：http://{addr}/  接口：http://{addr}/api/v1/  文档：http://{addr}/api/v1/openapi.json");
     say!("按 Ctrl-C 停止。");
     app.run(shutdown_signal()).await.context("服务异常停止")?;
@@ -424,7 +424,7 @@ async fn user(config: &Config, cmd: cli::UserCmd) -> Result<(), Failure> {
                 charge_units: vec![],
             };
             let fields = input.parse()?;
-            duban_server::auth::check_password(&fields.username, &password)?;
+            duban_app::auth::check_password(&fields.username, &password)?;
             let p = duban.admin_add_person(Actor::CommandLine, &fields, Some(&password)).await?;
             say!("已添加用户 {}（{}），可以登录", p.fields.username, p.fields.name);
             Ok(())

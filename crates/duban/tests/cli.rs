@@ -306,10 +306,10 @@ async fn the_first_administrator_is_added_from_the_command_line_and_can_sign_in(
     let o = add("Topsecret-1", &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let store = std::sync::Arc::new(duban_store_sqlite::SqliteStore::connect(&url).await.unwrap());
-    let d = duban_server::service::Duban::new(
+    let d = duban_app::service::Duban::new(
         store,
         duban_domain::policy::Policy::builtin("x-district-2022").unwrap(),
-        std::sync::Arc::new(duban_server::SystemClock),
+        std::sync::Arc::new(duban_app::SystemClock),
         duban_domain::calendar::UnknownYears::Error,
     )
     .await

@@ -4,10 +4,10 @@
 use super::extract::{Json, Query, Require};
 use super::{ApiResult, AppState};
 use crate::actor::RunLedgers;
-use crate::imports::ImportReport;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::routing::post;
+use duban_app::imports::ImportReport;
 use duban_import::Preview;
 use serde::Deserialize;
 
@@ -29,7 +29,7 @@ struct SuggestParams {
 async fn suggest(
     State(d): State<AppState>,
     Query(p): Query<SuggestParams>,
-) -> ApiResult<Json<Vec<crate::suggest::Suggestion>>> {
+) -> ApiResult<Json<Vec<duban_app::suggest::Suggestion>>> {
     Ok(Json(d.suggest_leads(&p.text, 3).await?))
 }
 

@@ -5,12 +5,12 @@
 use super::extract::{Json, Query, Require};
 use super::{ApiResult, AppState};
 use crate::actor::Administer;
-use crate::admin_log::Actor as ChangedBy;
-use crate::service::CalendarImport;
 use axum::Router;
 use axum::extract::State;
 use axum::extract::rejection::StringRejection;
 use axum::routing::{get, post};
+use duban_app::admin_log::Actor as ChangedBy;
+use duban_app::service::CalendarImport;
 use duban_domain::Error;
 use duban_domain::calendar::CalendarFile;
 use duban_domain::policy::Policy;

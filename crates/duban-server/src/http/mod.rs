@@ -11,7 +11,7 @@ pub mod session;
 pub mod status;
 pub mod upload;
 
-use crate::service::Duban;
+use duban_app::service::Duban;
 use std::sync::Arc;
 
 /// The state every handler gets: the service.

@@ -5,12 +5,12 @@
 use super::errors::render;
 use super::{AppState, CsrfParam, Fields, Nav, Viewer, WebError};
 use crate::actor::{Administer, ReadAdminLog};
-use crate::admin_log::Actor as ChangedBy;
 use crate::http::upload::Upload;
 use askama::Template;
 use axum::extract::{Form, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use duban_app::admin_log::Actor as ChangedBy;
 use duban_domain::Error;
 use duban_domain::calendar::CalendarFile;
 use duban_domain::ids::{PersonId, UnitId};
@@ -336,7 +336,7 @@ pub async fn add_user(State(d): State<AppState>, v: Viewer, Form(form): Form<Fie
     let input = person_input(&form, form.get("name").to_string(), form.get("username").to_string(), None);
     let password = form.get("password").to_string();
     let r = async {
-        crate::auth::check_password(&input.username, &password)?;
+        duban_app::auth::check_password(&input.username, &password)?;
         let p = d.admin_add_person(ChangedBy::Person(&v.actor.person), &input.parse()?, Some(&password)).await?;
         Ok(format!("已添加用户“{}”（{}）", p.fields.name, p.fields.username))
     }

@@ -6,11 +6,11 @@ use super::errors::render;
 use super::{AppState, Fields, Nav, Viewer, WebError};
 use crate::actor::RunLedgers;
 use crate::http::status::status_of;
-use crate::imports::ImportReport;
 use askama::Template;
 use axum::extract::{Form, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use duban_app::imports::ImportReport;
 use duban_domain::Error;
 use duban_import::Preview;
 

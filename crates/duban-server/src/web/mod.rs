@@ -6,7 +6,7 @@
 //! Sign-in gives an HttpOnly, SameSite=Lax session cookie (`Secure` behind HTTPS); every form
 //! carries the session's CSRF token in its body (the sign-in form a token of its own,
 //! double-submitted in a cookie). After sign-in only a path on this site is followed. What a viewer sees
-//! is scoped by [`crate::access`]; what they may do is asked of their [`Actor`]'s capabilities.
+//! is scoped by [`duban_app::access`]; what they may do is asked of their [`Actor`]'s capabilities.
 //! The pages share the [`crate::http`] room with the API and never import it.
 
 mod admin;

@@ -98,7 +98,7 @@ async fn session_for(app: &TestApp, person: &Value) -> String {
     app.duban
         .store()
         .create_session(&duban_store::Session {
-            token_hash: duban_server::auth::token_hash(&token),
+            token_hash: duban_app::auth::token_hash(&token),
             person_id: duban_domain::ids::PersonId(id),
             csrf: format!("csrf-{id}"),
             created_at: jiff::Timestamp::UNIX_EPOCH,

@@ -1,12 +1,12 @@
 //! `spawn_app()`: a server on a free port over a fresh SQLite database, with a clock the test
 //! moves by hand. Every JSON response is checked against the OpenAPI document.
 
+use duban_app::service::Duban;
 use duban_domain::calendar::UnknownYears;
 use duban_domain::clock::FixedClock;
 use duban_domain::policy::Policy;
 use duban_server::api::ROUTES;
 use duban_server::api::openapi::{DOCUMENT, conforms};
-use duban_server::service::Duban;
 use duban_server::startup::Application;
 use duban_store_sqlite::SqliteStore;
 use reqwest::{Method, StatusCode};
@@ -75,7 +75,7 @@ async fn spawn_app_on(
     duban
         .store()
         .create_session(&duban_store::Session {
-            token_hash: duban_server::auth::token_hash(&token),
+            token_hash: duban_app::auth::token_hash(&token),
             person_id: root.id,
             csrf: "root-csrf".into(),
             created_at: jiff::Timestamp::UNIX_EPOCH,

@@ -185,7 +185,7 @@ async fn all_or_nothing(db: duban_store_tests::TestDb) {
     use duban_domain::policy::Policy;
     use duban_store::TaskQuery;
     let clock = std::sync::Arc::new(FixedClock::new(bj("2026-03-02T09:00")));
-    let duban = duban_server::service::Duban::new(
+    let duban = duban_app::service::Duban::new(
         db.store.clone(),
         Policy::builtin("x-district-2022").unwrap(),
         clock,

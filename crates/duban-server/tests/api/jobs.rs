@@ -6,13 +6,13 @@
 
 use crate::helpers::bj;
 use crate::notify::smtp_receiver;
+use duban_app::config::{EmailConfig, NotifyConfig};
+use duban_app::jobs::{Outcome, Runner};
+use duban_app::notify::Channels;
+use duban_app::service::Duban;
 use duban_domain::calendar::{CalendarFile, UnknownYears};
 use duban_domain::clock::{Clock, FixedClock};
 use duban_domain::policy::Policy;
-use duban_server::config::{EmailConfig, NotifyConfig};
-use duban_server::jobs::{Outcome, Runner};
-use duban_server::notify::Channels;
-use duban_server::service::Duban;
 use duban_store::NewMessage;
 use duban_store_tests::TestDb;
 use std::sync::{Arc, Mutex};

@@ -192,7 +192,7 @@ async fn build(app: &TestApp) -> World {
         app.duban
             .store()
             .create_session(&duban_store::Session {
-                token_hash: duban_server::auth::token_hash(&token),
+                token_hash: duban_app::auth::token_hash(&token),
                 person_id: PersonId(id),
                 csrf: format!("csrf-{username}"),
                 created_at: jiff::Timestamp::UNIX_EPOCH,

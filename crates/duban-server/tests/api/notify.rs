@@ -3,8 +3,8 @@
 //! and a message whose recipient may no longer read its task is not sent at all.
 
 use crate::helpers::*;
-use duban_server::config::{EmailConfig, NotifyConfig, Secret, SmsConfig};
-use duban_server::notify::Channels;
+use duban_app::config::{EmailConfig, NotifyConfig, Secret, SmsConfig};
+use duban_app::notify::Channels;
 use serde_json::json;
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};

@@ -12,14 +12,14 @@
 //! from the script's actions before it. The reminders, notices, escalations and naming
 //! candidates the engine recorded must be exactly those.
 
+use duban_app::lifecycle::ActionInput;
+use duban_app::service::Duban;
 use duban_domain::calendar::{Calendar, UnknownYears};
 use duban_domain::clock::FixedClock;
 use duban_domain::ids::{PersonId, TaskId, UnitId};
 use duban_domain::org::{NewPerson, Role};
 use duban_domain::policy::Policy;
 use duban_domain::task::{Party, Task};
-use duban_server::lifecycle::ActionInput;
-use duban_server::service::Duban;
 use duban_store::Store;
 use duban_store_sqlite::SqliteStore;
 use jiff::Timestamp;

@@ -198,7 +198,7 @@ impl Duban {
         actor: Option<PersonId>,
     ) -> Result<Attachment, Error> {
         // Browsers on Windows may send the whole path; invisible reordering characters go.
-        let name = crate::api::clean_file_name(name);
+        let name = crate::file_names::clean_file_name(name);
         let name = name.as_str();
         if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
             return Err(Error::invalid("filename", "请提供文件名（不超过 200 字）"));
