@@ -4,14 +4,14 @@
 //! cooperates on, directly or through a group. A 涉密 task is seen only by the people named on
 //! it (its leader in charge and its responsible person).
 
-use crate::service::Duban;
+use crate::service::Services;
 use duban_domain::Error;
 use duban_domain::ids::TaskId;
 use duban_domain::org::Person;
 use duban_domain::task::Task;
 use duban_domain::visibility::{Audience, Members};
 
-impl Duban {
+impl Services {
     /// The tasks a person may see, as a list filter.
     pub fn audience(&self, p: &Person) -> Audience {
         Audience::of(p)

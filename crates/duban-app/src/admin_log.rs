@@ -3,7 +3,7 @@
 //! password or its hash. The records are append-only and hash-chained in storage
 //! (`admin_events`), checked by `duban audit verify`, and shown to administrators.
 
-use crate::service::{CalendarImport, Duban};
+use crate::service::{CalendarImport, Services};
 use duban_domain::Error;
 use duban_domain::calendar::CalendarFile;
 use duban_domain::ids::{PersonId, UnitId};
@@ -36,7 +36,7 @@ pub fn snapshot<T: Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
-impl Duban {
+impl Services {
     /// Records one administrative change. `before` and `after` must hold no secret.
     pub async fn record_admin(
         &self,
@@ -80,7 +80,7 @@ pub fn person_target(p: &Person) -> String {
 
 /// The administrative changes, each recorded in the log after it succeeds. The pages, the API
 /// and the command line make their changes through these.
-impl Duban {
+impl Services {
     pub async fn admin_add_unit(&self, by: Actor<'_>, u: &NewUnit) -> Result<Unit, Error> {
         let made = self.store().create_unit(u).await?;
         self.record_admin(by, admin_kind::UNIT_ADD, unit_target(&made), None, Some(snapshot(&made))).await?;
@@ -111,7 +111,12 @@ impl Duban {
 
     /// Loads a unit directory (units and unit groups); the log keeps the file's units and
     /// groups as loaded, and what changed.
-    pub async fn admin_import_units(&self, by: Actor<'_>, text: &str, file: &str) -> Result<DirectoryImport, Error> {
+    pub async fn admin_load_unit_directory(
+        &self,
+        by: Actor<'_>,
+        text: &str,
+        file: &str,
+    ) -> Result<DirectoryImport, Error> {
         let dir = UnitDirectory::from_toml(text)?;
         let r = self.store().import_directory(&dir).await?;
         let after = serde_json::json!({"file": file, "result": snapshot(&r), "directory": snapshot(&dir)});
@@ -128,7 +133,7 @@ impl Duban {
         password: Option<&str>,
     ) -> Result<Person, Error> {
         if let Some(pw) = password {
-            crate::auth::check_password(&p.username, pw)?;
+            crate::sign_in::check_password(&p.username, pw)?;
         }
         let made = self.store().create_person(p).await?;
         if let Some(pw) = password {
@@ -178,14 +183,14 @@ impl Duban {
     }
 
     /// Imports holiday data; the log keeps the file's content.
-    pub async fn admin_import_calendar(
+    pub async fn admin_load_calendar_file(
         &self,
         by: Actor<'_>,
         file: CalendarFile,
         note: &str,
     ) -> Result<CalendarImport, Error> {
         let content = snapshot(&file);
-        let r = self.import_calendar(file, note).await?;
+        let r = self.load_calendar_file(file, note).await?;
         let after = serde_json::json!({"note": note, "years": r.years, "coverage": r.coverage, "file": content});
         self.record_admin(by, admin_kind::CALENDAR_IMPORT, format!("节假日数据 {note}"), None, Some(after)).await?;
         Ok(r)

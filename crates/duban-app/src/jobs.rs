@@ -9,14 +9,14 @@
 //! ([`duban_store::JobStore::take_lease`]), so a given job runs in one process at a time; the
 //! holder renews it on each run and gives it back at shutdown, and a process that dies leaves
 //! it to expire (two intervals) for another to take. Messages are claimed one batch at a time
-//! before they are sent (see [`crate::notify`]), so even two runs that overlap never send one
+//! before they are sent (see [`crate::outbox`]), so even two runs that overlap never send one
 //! twice. Before every run, and every few seconds, the runner also checks whether another
 //! process changed the rules or the calendar, and reloads them ([`crate::reload`]).
 //!
 //! A run's outcome is logged; an error or even a panic in a run is logged and the runner goes
 //! on. Lease times come from the service's clock.
 
-use crate::service::Duban;
+use crate::service::Services;
 use async_trait::async_trait;
 use duban_domain::Error;
 use jiff::{SignedDuration, Timestamp};
@@ -73,10 +73,10 @@ pub trait Job: Send + Sync + 'static {
     fn name(&self) -> &'static str;
     /// Does the work once, as `holder`, at `now`; returns a line for the log. Must be
     /// idempotent: it may be cut short, or run again by another process.
-    async fn run(&self, duban: &Duban, holder: &Holder, now: Timestamp) -> Result<String, Error>;
+    async fn run(&self, duban: &Services, holder: &Holder, now: Timestamp) -> Result<String, Error>;
 }
 
-/// The supervision pass ([`Duban::tick`]): reminders, 督办 notices, escalation, naming.
+/// The supervision pass ([`Services::supervision_pass`]): reminders, 督办 notices, escalation, naming.
 pub struct SupervisionPass;
 
 #[async_trait]
@@ -85,8 +85,8 @@ impl Job for SupervisionPass {
         "supervision"
     }
 
-    async fn run(&self, duban: &Duban, _holder: &Holder, now: Timestamp) -> Result<String, Error> {
-        let s = duban.tick(now).await?;
+    async fn run(&self, duban: &Services, _holder: &Holder, now: Timestamp) -> Result<String, Error> {
+        let s = duban.supervision_pass(now).await?;
         Ok(format!(
             "open {}, reminders {}, notices {}, naming {}, delivered {}",
             s.open_tasks,
@@ -98,7 +98,7 @@ impl Job for SupervisionPass {
     }
 }
 
-/// Delivery of the outbox's messages whose time has come ([`Duban::deliver_as`]).
+/// Delivery of the outbox's messages whose time has come ([`Services::deliver_as`]).
 pub struct OutboxDelivery;
 
 #[async_trait]
@@ -107,7 +107,7 @@ impl Job for OutboxDelivery {
         "outbox"
     }
 
-    async fn run(&self, duban: &Duban, holder: &Holder, now: Timestamp) -> Result<String, Error> {
+    async fn run(&self, duban: &Services, holder: &Holder, now: Timestamp) -> Result<String, Error> {
         Ok(format!("delivered {}", duban.deliver_as(holder, now).await?))
     }
 }
@@ -130,7 +130,7 @@ struct Scheduled {
 
 /// The runner: its jobs and intervals, and the version of the rules and calendar it last saw.
 pub struct Runner {
-    duban: Arc<Duban>,
+    duban: Arc<Services>,
     holder: Holder,
     jobs: Vec<Scheduled>,
     config_every: Duration,
@@ -141,7 +141,7 @@ pub struct Runner {
 impl Runner {
     /// The server's jobs: the supervision pass every minute, delivery every 30 seconds, and a
     /// look for changed rules or calendar every 5 seconds.
-    pub fn new(duban: Arc<Duban>) -> Self {
+    pub fn new(duban: Arc<Services>) -> Self {
         Self {
             duban,
             holder: Holder::new(),

@@ -3,7 +3,7 @@
 //! writes the result with an event in the task's trail. A parent task closes when its last
 //! subtask is approved.
 
-use crate::service::{Duban, Edit, TaskView};
+use crate::service::{Edit, Services, TaskView};
 use duban_domain::Error;
 use duban_domain::event::{EventKind, resume_to};
 use duban_domain::ids::{PersonId, TaskId};
@@ -41,7 +41,7 @@ pub struct Available {
 /// Attachments named as evidence with one action.
 const MAX_EVIDENCE: usize = 50;
 
-impl Duban {
+impl Services {
     /// The actor's standing on the task ([`Standing::of`]).
     async fn standing(&self, task: &Task, actor: PersonId) -> Result<Standing, Error> {
         let person = self.store().get_person(actor).await?;

@@ -3,7 +3,7 @@
 //! never the store, so that storage stays behind the service layer (one place to change when a
 //! port changes) and every read that needs a visibility rule gets it here.
 
-use crate::service::Duban;
+use crate::service::Services;
 use duban_domain::Error;
 use duban_domain::ids::{GroupId, LedgerId, PersonId, TaskId, UnitId};
 use duban_domain::org::{Person, Unit, UnitGroup};
@@ -44,7 +44,7 @@ pub struct Health {
     pub backend: &'static str,
 }
 
-impl Duban {
+impl Services {
     /// Whether the database answers.
     pub async fn health(&self) -> Health {
         Health { up: self.store().ping().await.is_ok(), backend: self.store().backend() }

@@ -4,7 +4,7 @@
 //!
 //! Every task write recomputes the task's schedule and stores the two instants that decide its
 //! light, so lists can filter and sort by light in SQL. When the calendar or the rules change,
-//! [`Duban::reschedule_all`] recomputes them for every open task.
+//! [`Services::reschedule_all`] recomputes them for every open task.
 
 use duban_domain::Error;
 use duban_domain::calendar::{BUILTIN_JSON, Calendar, CalendarFile, UnknownYears};
@@ -79,14 +79,15 @@ pub fn compile_calendar(files: &[CalendarFile], unknown_years: UnknownYears) -> 
     Ok(Calendar::build(&all, unknown_years)?)
 }
 
-/// The application core, shared by the API, the pages and the CLI.
-pub struct Duban {
+/// The application's services, built from one store: the use cases the API, the pages and the
+/// command line share, each area in its own module.
+pub struct Services {
     store: Arc<dyn Store>,
     pub(crate) calendar: RwLock<Arc<Calendar>>,
     /// The lead-unit suggester, trained on the ledgers on first use and dropped when tasks change.
     pub(crate) suggester: RwLock<Option<Arc<duban_import::suggest::Suggester>>>,
     /// The transports for e-mail and SMS (none until configured).
-    channels: RwLock<Arc<crate::notify::Channels>>,
+    channels: RwLock<Arc<crate::outbox::Channels>>,
     /// The rules in force: the configuration's, or those an administrator saved from the web.
     pub(crate) policy: RwLock<Arc<Policy>>,
     /// The rules the configuration names, to return to.
@@ -97,7 +98,7 @@ pub struct Duban {
     /// map, statistics, supervision); reloaded when the tasks' fingerprint changes.
     snapshot: tokio::sync::Mutex<Option<Arc<Snapshot>>>,
     /// Sign-in throttling, turns at password hashing, and the web front's settings.
-    pub(crate) guard: crate::auth::Guard,
+    pub(crate) guard: crate::sign_in::Guard,
 }
 
 /// A task's light at `now`: none once it is closed, suspended or withdrawn.
@@ -125,7 +126,7 @@ fn fnv(parts: &[&str]) -> String {
     format!("{h:016x}")
 }
 
-impl Duban {
+impl Services {
     /// Builds the core: loads the calendar (built-in data plus imported files) and, when the
     /// rules or calendar differ from those the stored schedules were computed with, recomputes
     /// every open task's schedule.
@@ -162,7 +163,7 @@ impl Duban {
             clock,
             unknown_years,
             snapshot: tokio::sync::Mutex::new(None),
-            guard: crate::auth::Guard::default(),
+            guard: crate::sign_in::Guard::default(),
         };
         d.reschedule_if_changed(&files).await?;
         Ok(d)
@@ -225,14 +226,14 @@ impl Duban {
     }
 
     /// Sets the e-mail and SMS transports.
-    pub fn set_channels(&self, c: crate::notify::Channels) {
+    pub fn set_channels(&self, c: crate::outbox::Channels) {
         match self.channels.write() {
             Ok(mut g) => *g = Arc::new(c),
             Err(p) => *p.into_inner() = Arc::new(c),
         }
     }
 
-    pub(crate) fn channels(&self) -> Arc<crate::notify::Channels> {
+    pub(crate) fn channels(&self) -> Arc<crate::outbox::Channels> {
         match self.channels.read() {
             Ok(g) => Arc::clone(&g),
             Err(p) => Arc::clone(&p.into_inner()),
@@ -540,7 +541,7 @@ impl Duban {
 
     /// Adds holiday data (a new year, a local holiday or working day); it is used at once and
     /// every open task's schedule is recomputed.
-    pub async fn import_calendar(&self, file: CalendarFile, note: &str) -> Result<CalendarImport, Error> {
+    pub async fn load_calendar_file(&self, file: CalendarFile, note: &str) -> Result<CalendarImport, Error> {
         let mut files = self.store.calendar_files().await?;
         files.push(file.clone());
         let calendar = compile_calendar(&files, self.unknown_years)?;
@@ -556,7 +557,7 @@ impl Duban {
     }
 
     /// Loads a unit directory file.
-    pub async fn import_units(&self, text: &str) -> Result<DirectoryImport, Error> {
+    pub async fn load_unit_directory(&self, text: &str) -> Result<DirectoryImport, Error> {
         let dir = UnitDirectory::from_toml(text)?;
         self.store.import_directory(&dir).await
     }

@@ -4,7 +4,7 @@
 //! than one request.
 
 use crate::queries::each_page;
-use crate::service::Duban;
+use crate::service::Services;
 use duban_domain::Error;
 use duban_domain::ids::UnitId;
 use duban_domain::task::{Classification, Party};
@@ -27,7 +27,7 @@ pub struct Suggestion {
     pub probability: f64,
 }
 
-impl Duban {
+impl Services {
     pub(crate) fn forget_suggester(&self) {
         match self.suggester.write() {
             Ok(mut s) => *s = None,

@@ -17,7 +17,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that fails should stop loudly
 
-use duban_app::service::Duban;
+use duban_app::service::Services;
 use duban_domain::calendar::UnknownYears;
 use duban_domain::clock::FixedClock;
 use duban_domain::ids::UnitId;
@@ -79,14 +79,15 @@ async fn run(name: &str, db: TestDb, n: usize) {
         db.raw_execute("ANALYZE").await.unwrap();
     }
     let clock = Arc::new(FixedClock::new(now));
-    let duban =
-        Duban::new(s.clone(), Policy::builtin("x-district-2022").unwrap(), clock, UnknownYears::Error).await.unwrap();
+    let duban = Services::new(s.clone(), Policy::builtin("x-district-2022").unwrap(), clock, UnknownYears::Error)
+        .await
+        .unwrap();
     let later = now + SignedDuration::from_mins(1);
     let next_day: Timestamp = "2026-06-11T02:00:00Z".parse().unwrap();
     for (label, at) in [("first pass", now), ("a minute later", later), ("a working day later", next_day)] {
         reset_peak();
         let t = Instant::now();
-        let sum = duban.tick(at).await.unwrap();
+        let sum = duban.supervision_pass(at).await.unwrap();
         let took = t.elapsed();
         println!(
             "{name:>8} {label}: {:.1} s, peak RSS {:.0} MiB; {} open ({} red, {} yellow), {} notices, {} reminders, {} escalations, {} delivered",

@@ -7,7 +7,7 @@ use crate::actor::RunLedgers;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::routing::post;
-use duban_app::imports::ImportReport;
+use duban_app::document_import::ImportReport;
 use duban_import::Preview;
 use serde::Deserialize;
 
@@ -48,7 +48,7 @@ async fn preview(
 ) -> ApiResult<Json<Preview>> {
     let file = crate::http::upload::upload(req, &d, "请选择要导入的文件（表单字段 file）").await?;
     let filename = p.filename.filter(|f| !f.trim().is_empty()).unwrap_or(file.name);
-    Ok(Json(d.preview_import(&file.bytes, &filename, p.year).await?))
+    Ok(Json(d.preview_document_import(&file.bytes, &filename, p.year).await?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -62,5 +62,5 @@ async fn commit(
     Require(caller, _): Require<RunLedgers>,
     Json(body): Json<CommitBody>,
 ) -> ApiResult<Json<ImportReport>> {
-    Ok(Json(d.commit_import(&body.preview, Some(&caller.person)).await?))
+    Ok(Json(d.commit_document_import(&body.preview, Some(&caller.person)).await?))
 }

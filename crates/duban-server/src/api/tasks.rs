@@ -43,7 +43,7 @@ async fn work(
     State(d): State<AppState>,
     caller: Actor,
     Query(p): Query<WorkParams>,
-) -> ApiResult<Json<duban_app::work::WorkList>> {
+) -> ApiResult<Json<duban_app::worklists::WorkList>> {
     // Only units and people within the caller's reach, only tasks the caller may see.
     let list = match (p.unit, p.person) {
         (Some(u), None) => d.unit_work(&caller.person, UnitId(u)).await?,

@@ -82,7 +82,7 @@ async fn import(
     body: Result<String, StringRejection>,
 ) -> ApiResult<Json<CalendarImport>> {
     let file = CalendarFile::parse_json(&body?).map_err(Error::from)?;
-    Ok(Json(d.admin_import_calendar(ChangedBy::Person(&c.person), file, "API").await?))
+    Ok(Json(d.admin_load_calendar_file(ChangedBy::Person(&c.person), file, "API").await?))
 }
 
 async fn rules(State(d): State<AppState>) -> Json<Policy> {

@@ -199,7 +199,7 @@ pub struct Stats {
     pub weekly: Vec<(String, u32)>,
 }
 
-pub fn compute(d: &duban_app::service::Duban, tasks: &[Item<'_>], names: &Names) -> Stats {
+pub fn compute(d: &duban_app::service::Services, tasks: &[Item<'_>], names: &Names) -> Stats {
     let s =
         DomainStats::of(tasks.iter().map(|t| (lead_of(t.task, names), t.schedule)), d.now(), &d.policy().timezone());
     let mut by_unit: Vec<_> = s.groups.into_iter().map(|((_, name), g)| (name, g.tasks, g.sign, g.done)).collect();

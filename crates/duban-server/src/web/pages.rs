@@ -14,10 +14,10 @@ use askama::Template;
 use axum::extract::{Form, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use duban_app::auth::random_token;
 use duban_app::lifecycle::ActionInput;
 use duban_app::queries::{WALK_PAGE, each_page};
 use duban_app::service::TaskView;
+use duban_app::sign_in::random_token;
 use duban_domain::Error;
 use duban_domain::ids::{TaskId, UnitId};
 use duban_domain::lifecycle::Action;
@@ -108,7 +108,7 @@ pub async fn login(
     match d.sign_in_from(&f.username, &f.password, client).await {
         Ok(s) => {
             let mut resp = see_other(safe_next(&f.next));
-            let age = duban_app::auth::SESSION_HOURS * 3600;
+            let age = duban_app::sign_in::SESSION_HOURS * 3600;
             resp.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &s.token, age, secure));
             resp.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, "", 0, secure));
             resp

@@ -10,7 +10,7 @@
 //! no data for a day it needs is logged and counted in [`TickSummary::calendar_problems`]; no
 //! date is guessed.
 
-use crate::service::Duban;
+use crate::service::Services;
 use duban_domain::Error;
 use duban_domain::event::EventKind;
 use duban_domain::ids::{PersonId, TaskId};
@@ -109,7 +109,7 @@ fn issued(n: &Notice) -> Issued {
     }
 }
 
-impl Duban {
+impl Services {
     /// Everyone, by unit and by id, with each group's units.
     async fn people(&self) -> Result<People, Error> {
         Ok(People::new(self.store().list_people().await?, self.group_members().await?))
@@ -146,7 +146,7 @@ impl Duban {
     /// One supervision pass at `now`. Tasks are read in batches of 500; each batch's notices and
     /// trail activity are read in two queries, and what the batch creates is written in two
     /// transactions.
-    pub async fn tick(&self, now: Timestamp) -> Result<TickSummary, Error> {
+    pub async fn supervision_pass(&self, now: Timestamp) -> Result<TickSummary, Error> {
         let (policy, cal, people) = (self.policy(), self.calendar(), self.people().await?);
         let tz = policy.timezone();
         let pass = Pass::new(&policy, &cal, &people, now);

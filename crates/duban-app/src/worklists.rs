@@ -3,7 +3,7 @@
 //! urgent first. A caller asks only for units and people within their reach, and every list
 //! and count holds only the tasks the caller may see (issue 9, [`duban_domain::visibility`]).
 
-use crate::service::{Duban, TaskView};
+use crate::service::{Services, TaskView};
 use duban_domain::Error;
 use duban_domain::ids::{PersonId, UnitId};
 use duban_domain::org::Person;
@@ -32,7 +32,7 @@ pub struct WorkList {
 /// How many tasks of each list are returned in full.
 const SHOWN: u32 = 20;
 
-impl Duban {
+impl Services {
     async fn work_items(
         &self,
         audience: &Audience,

@@ -11,7 +11,7 @@
 
 use crate::config::NotifyConfig;
 use crate::jobs::Holder;
-use crate::service::Duban;
+use crate::service::Services;
 use duban_domain::Error;
 use duban_domain::ids::{PersonId, TaskId};
 use duban_domain::org::Person;
@@ -129,7 +129,7 @@ impl Channels {
     }
 }
 
-impl Duban {
+impl Services {
     /// Delivers the messages whose time has come: the inbox at once, e-mail and SMS through
     /// their transports when configured (unconfigured channels wait in the outbox). Claims
     /// them as this process ([`Holder::of_process`]); the job runner uses [`Self::deliver_as`].
@@ -193,7 +193,7 @@ struct Recipients {
     people: HashMap<PersonId, Option<Person>>,
 }
 
-impl Duban {
+impl Services {
     /// Why a message may not go now, if it may not: its recipient may no longer see its task, or
     /// it carries the content of a task its channel may no longer carry.
     async fn withheld(&self, m: &Message, r: &mut Recipients) -> Result<Option<&'static str>, Error> {

@@ -25,7 +25,7 @@
 //! The throttle lives in the process: it restarts empty, and several server processes behind
 //! one balancer each keep their own.
 
-use crate::service::Duban;
+use crate::service::Services;
 use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use duban_domain::Error;
@@ -322,7 +322,7 @@ impl Throttle {
     }
 }
 
-/// The sign-in guard a [`Duban`] keeps: the throttle, the turns at hashing, and the settings.
+/// The sign-in guard a [`Services`] keeps: the throttle, the turns at hashing, and the settings.
 #[derive(Debug)]
 pub struct Guard {
     throttle: Mutex<Throttle>,
@@ -388,7 +388,7 @@ async fn hashing<T: Send + 'static>(
     })
 }
 
-impl Duban {
+impl Services {
     /// The settings of the web front.
     pub fn web_settings(&self) -> Arc<WebSettings> {
         match self.guard.settings.read() {
