@@ -20,7 +20,7 @@ impl Services {
     /// The task, if the person may see it. A task that does not exist and one the person may not
     /// see give the same "not found", so that the answer does not tell which.
     pub async fn visible_task(&self, p: &Person, id: TaskId) -> Result<Task, Error> {
-        let task = match self.store().get_task(id).await {
+        let task = match self.ports.tasks.get_task(id).await {
             Ok(t) => t,
             Err(Error::NotFound { .. }) => return Err(Error::not_found("任务")),
             Err(e) => return Err(e),
@@ -36,6 +36,6 @@ impl Services {
 
     /// Each group's member units.
     pub async fn group_members(&self) -> Result<Members, Error> {
-        Ok(self.store().list_groups().await?.into_iter().map(|g| (g.id.0, g.members)).collect())
+        Ok(self.ports.directory.list_groups().await?.into_iter().map(|g| (g.id.0, g.members)).collect())
     }
 }

@@ -64,7 +64,7 @@ impl Services {
             target: target.into(),
             data: Value::Object(data),
         };
-        self.store().record_admin_event(&e).await
+        self.ports.audit.record_admin_event(&e).await
     }
 }
 
@@ -82,15 +82,15 @@ pub fn person_target(p: &Person) -> String {
 /// and the command line make their changes through these.
 impl Services {
     pub async fn admin_add_unit(&self, by: Actor<'_>, u: &NewUnit) -> Result<Unit, Error> {
-        let made = self.store().create_unit(u).await?;
+        let made = self.ports.directory.create_unit(u).await?;
         self.record_admin(by, admin_kind::UNIT_ADD, unit_target(&made), None, Some(snapshot(&made))).await?;
         Ok(made)
     }
 
     /// Renames a unit, changes its aliases or other fields.
     pub async fn admin_edit_unit(&self, by: Actor<'_>, id: UnitId, u: &NewUnit) -> Result<Unit, Error> {
-        let before = self.store().get_unit(id).await?;
-        let after = self.store().update_unit(id, u).await?;
+        let before = self.ports.directory.get_unit(id).await?;
+        let after = self.ports.directory.update_unit(id, u).await?;
         self.record_admin(
             by,
             admin_kind::UNIT_UPDATE,
@@ -103,8 +103,8 @@ impl Services {
     }
 
     pub async fn admin_delete_unit(&self, by: Actor<'_>, id: UnitId) -> Result<(), Error> {
-        let before = self.store().get_unit(id).await?;
-        self.store().delete_unit(id).await?;
+        let before = self.ports.directory.get_unit(id).await?;
+        self.ports.directory.delete_unit(id).await?;
         self.record_admin(by, admin_kind::UNIT_DELETE, unit_target(&before), Some(snapshot(&before)), None).await?;
         Ok(())
     }
@@ -118,7 +118,7 @@ impl Services {
         file: &str,
     ) -> Result<DirectoryImport, Error> {
         let dir = UnitDirectory::from_toml(text)?;
-        let r = self.store().import_directory(&dir).await?;
+        let r = self.ports.directory.import_directory(&dir).await?;
         let after = serde_json::json!({"file": file, "result": snapshot(&r), "directory": snapshot(&dir)});
         self.record_admin(by, admin_kind::DIRECTORY_IMPORT, format!("单位名录 {file}"), None, Some(after)).await?;
         Ok(r)
@@ -135,7 +135,7 @@ impl Services {
         if let Some(pw) = password {
             crate::sign_in::check_password(&p.username, pw)?;
         }
-        let made = self.store().create_person(p).await?;
+        let made = self.ports.people.create_person(p).await?;
         if let Some(pw) = password {
             self.set_password(made.id, pw).await?;
         }
@@ -146,7 +146,7 @@ impl Services {
 
     /// Changes a person's unit, roles or other fields.
     pub async fn admin_edit_person(&self, by: Actor<'_>, id: PersonId, p: &NewPerson) -> Result<Person, Error> {
-        let before = self.store().get_person(id).await?;
+        let before = self.ports.people.get_person(id).await?;
         let after = self.update_person(id, p).await?;
         self.record_admin(
             by,
@@ -162,15 +162,15 @@ impl Services {
     /// Resets a password; the log says whose, never what.
     pub async fn admin_set_password(&self, by: Actor<'_>, id: PersonId, password: &str) -> Result<(), Error> {
         self.set_password(id, password).await?;
-        let p = self.store().get_person(id).await?;
+        let p = self.ports.people.get_person(id).await?;
         self.record_admin(by, admin_kind::USER_PASSWORD, person_target(&p), None, None).await?;
         Ok(())
     }
 
     pub async fn admin_deactivate(&self, by: Actor<'_>, id: PersonId) -> Result<(), Error> {
-        let before = self.store().get_person(id).await?;
+        let before = self.ports.people.get_person(id).await?;
         self.deactivate_person(id).await?;
-        let after = self.store().get_person(id).await?;
+        let after = self.ports.people.get_person(id).await?;
         self.record_admin(
             by,
             admin_kind::USER_DEACTIVATE,

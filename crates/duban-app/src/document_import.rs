@@ -109,11 +109,11 @@ impl Services {
     /// The names of every unit and group in the database, with their aliases.
     pub async fn names(&self) -> Result<Names, Error> {
         let mut entries = Vec::new();
-        for u in self.store().list_units().await? {
+        for u in self.ports.directory.list_units().await? {
             entries.push((u.name.clone(), u.name.clone(), false));
             entries.extend(u.aliases.iter().map(|a| (a.clone(), u.name.clone(), false)));
         }
-        for g in self.store().list_groups().await? {
+        for g in self.ports.directory.list_groups().await? {
             entries.push((g.name.clone(), g.name.clone(), true));
             entries.extend(g.aliases.iter().map(|a| (a.clone(), g.name.clone(), true)));
         }
@@ -194,7 +194,7 @@ impl Services {
                 continue;
             }
             let found = match names.resolve(u) {
-                Some(known) => self.store().resolve_name(&known.canonical).await?,
+                Some(known) => self.ports.directory.resolve_name(&known.canonical).await?,
                 None => None,
             };
             match found {
@@ -215,7 +215,7 @@ impl Services {
         }
         let numbers = task_numbers(&preview.tasks);
         let now = self.now();
-        let found = self.store().list_ledgers().await?.into_iter().find(|l| l.fields.name == name);
+        let found = self.ports.ledgers.list_ledgers().await?.into_iter().find(|l| l.fields.name == name);
         let target = match &found {
             Some(l) => LedgerTarget::Existing(l.id),
             None => LedgerTarget::New(
@@ -247,7 +247,7 @@ impl Services {
                 now,
                 ..Default::default()
             };
-            let got = self.store().list_tasks(&q).await?;
+            let got = self.ports.tasks.list_tasks(&q).await?;
             let n = got.items.len();
             for t in got.items {
                 let visible = viewer.as_ref().is_none_or(|(a, members)| a.sees(&t, members));
@@ -346,7 +346,7 @@ impl Services {
             write.update.push((gone.id, gone.version, stored, event));
             report.withdrawn += 1;
         }
-        report.ledger_id = self.store().write_import(&write).await?;
+        report.ledger_id = self.ports.tasks.write_import(&write).await?;
         self.forget_suggester();
         Ok(report)
     }

@@ -19,6 +19,7 @@
 use crate::service::Services;
 use async_trait::async_trait;
 use duban_domain::Error;
+use duban_store::JobStore;
 use jiff::{SignedDuration, Timestamp};
 use std::sync::Arc;
 use std::sync::OnceLock;
@@ -131,6 +132,8 @@ struct Scheduled {
 /// The runner: its jobs and intervals, and the version of the rules and calendar it last saw.
 pub struct Runner {
     duban: Arc<Services>,
+    /// The port of job leases and the rules/calendar version.
+    leases: Arc<dyn JobStore>,
     holder: Holder,
     jobs: Vec<Scheduled>,
     config_every: Duration,
@@ -143,6 +146,7 @@ impl Runner {
     /// look for changed rules or calendar every 5 seconds.
     pub fn new(duban: Arc<Services>) -> Self {
         Self {
+            leases: duban.ports.jobs.clone(),
             duban,
             holder: Holder::new(),
             jobs: vec![
@@ -188,7 +192,7 @@ impl Runner {
             }
         }
         for s in &me.jobs {
-            if let Err(e) = me.duban.store().release_lease(s.job.name(), me.holder.as_str()).await {
+            if let Err(e) = me.leases.release_lease(s.job.name(), me.holder.as_str()).await {
                 tracing::warn!(job = s.job.name(), error = %e, "lease not given back; it will expire");
             }
         }
@@ -234,7 +238,7 @@ impl Runner {
         let now = self.duban.now();
         let lease = SignedDuration::try_from(s.every.saturating_mul(2)).unwrap_or(SignedDuration::MAX);
         let until = now.checked_add(lease).unwrap_or(Timestamp::MAX);
-        match self.duban.store().take_lease(name, self.holder.as_str(), now, until).await {
+        match self.leases.take_lease(name, self.holder.as_str(), now, until).await {
             Ok(true) => {}
             Ok(false) => {
                 tracing::debug!(job = name, "another process holds the lease");
@@ -267,7 +271,7 @@ impl Runner {
 
     /// Reloads the rules and calendar when their version moved since the last look.
     async fn check_config(&self) {
-        let version = match self.duban.store().config_version().await {
+        let version = match self.leases.config_version().await {
             Ok(v) => v,
             Err(e) => {
                 tracing::warn!(error = %e, "configuration version not read");

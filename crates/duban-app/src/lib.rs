@@ -13,7 +13,7 @@
 //! administrative audit log ([`admin_log`]); visibility ([`access`]); [`worklists`]; reporting
 //! ([`export`], [`party_names`]); the reads the transport needs ([`queries`]); reloading the
 //! rules and calendar another process changed ([`reload`]); the background [`jobs`]; the
-//! layered [`config`]; and the name an attachment is stored under ([`file_names`]).
+//! layered [`config`]; the storage [`ports`] each area reaches; and the name an attachment is stored under ([`file_names`]).
 //!
 //! Two other things are loaded from files and are not the document import: the unit
 //! directory ([`Services::load_unit_directory`](service::Services::load_unit_directory)) and
@@ -29,6 +29,7 @@ pub mod jobs;
 pub mod lifecycle;
 pub mod outbox;
 pub mod party_names;
+pub mod ports;
 pub mod queries;
 pub mod reload;
 pub mod service;

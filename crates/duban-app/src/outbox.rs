@@ -142,7 +142,7 @@ impl Services {
     /// recorded under the claim. A claim that expires before its outcome is recorded (the
     /// process died, or stalled past [`CLAIM_FOR`]) leaves the message to be claimed again.
     pub async fn deliver_as(&self, holder: &Holder, now: Timestamp) -> Result<u32, Error> {
-        let mut n = u32::try_from(self.store().deliver_inbox(now).await?).unwrap_or(u32::MAX);
+        let mut n = u32::try_from(self.ports.outbox.deliver_inbox(now).await?).unwrap_or(u32::MAX);
         let channels = self.channels();
         let mut seen = Recipients::default();
         let until = now + CLAIM_FOR;
@@ -152,7 +152,8 @@ impl Services {
             }
             let mut left = PER_RUN;
             while left > 0 {
-                let batch = self.store().claim_messages(channel, holder.as_str(), now, until, BATCH.min(left)).await?;
+                let batch =
+                    self.ports.jobs.claim_messages(channel, holder.as_str(), now, until, BATCH.min(left)).await?;
                 left = left.saturating_sub(u32::try_from(batch.len()).unwrap_or(u32::MAX));
                 let last = batch.len() < BATCH as usize;
                 for m in batch {
@@ -169,7 +170,7 @@ impl Services {
                             }
                         },
                     };
-                    let recorded = self.store().finish_claimed(m.id, holder.as_str(), &outcome).await?;
+                    let recorded = self.ports.jobs.finish_claimed(m.id, holder.as_str(), &outcome).await?;
                     if !recorded {
                         tracing::warn!(id = m.id, channel, "claim expired before the outcome was recorded");
                     } else if matches!(outcome, Delivery::Sent { .. }) {
@@ -203,14 +204,14 @@ impl Services {
             r.members = Some(self.group_members().await?);
         }
         if let Entry::Vacant(slot) = r.tasks.entry(task_id) {
-            slot.insert(match self.store().get_task(task_id).await {
+            slot.insert(match self.ports.tasks.get_task(task_id).await {
                 Ok(t) => Some(t),
                 Err(Error::NotFound { .. }) => None,
                 Err(e) => return Err(e),
             });
         }
         if let Entry::Vacant(slot) = r.people.entry(person_id) {
-            slot.insert(match self.store().get_person(person_id).await {
+            slot.insert(match self.ports.people.get_person(person_id).await {
                 Ok(p) => Some(p),
                 Err(Error::NotFound { .. }) => None,
                 Err(e) => return Err(e),

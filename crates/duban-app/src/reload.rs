@@ -23,7 +23,7 @@ impl Services {
     /// Reads the rules an administrator saved (or, when none, the configuration's) and the
     /// calendar files again, and puts them in force. On an error nothing changes.
     pub async fn reload_rules_and_calendar(&self) -> Result<(), Error> {
-        let files = self.store().calendar_files().await?;
+        let files = self.ports.calendar.calendar_files().await?;
         let calendar = compile_calendar(&files, self.unknown_years)?;
         let policy = match self.saved_rules().await? {
             Some(text) => Policy::from_toml(&text)?,

@@ -6,6 +6,7 @@
 //! light, so lists can filter and sort by light in SQL. When the calendar or the rules change,
 //! [`Services::reschedule_all`] recomputes them for every open task.
 
+use crate::ports::Ports;
 use duban_domain::Error;
 use duban_domain::calendar::{BUILTIN_JSON, Calendar, CalendarFile, UnknownYears};
 use duban_domain::clock::Clock;
@@ -82,7 +83,10 @@ pub fn compile_calendar(files: &[CalendarFile], unknown_years: UnknownYears) -> 
 /// The application's services, built from one store: the use cases the API, the pages and the
 /// command line share, each area in its own module.
 pub struct Services {
+    /// The whole store, only for [`Self::store`]; the use cases reach their ports.
     store: Arc<dyn Store>,
+    /// The storage ports, one per aggregate, that the areas use.
+    pub(crate) ports: Ports,
     pub(crate) calendar: RwLock<Arc<Calendar>>,
     /// The lead-unit suggester, trained on the ledgers on first use and dropped when tasks change.
     pub(crate) suggester: RwLock<Option<Arc<duban_import::suggest::Suggester>>>,
@@ -154,6 +158,7 @@ impl Services {
             None => policy,
         };
         let d = Self {
+            ports: Ports::of(&store),
             store,
             calendar: RwLock::new(Arc::new(calendar)),
             suggester: RwLock::new(None),
@@ -180,10 +185,10 @@ impl Services {
 
     async fn reschedule_if_changed(&self, files: &[CalendarFile]) -> Result<(), Error> {
         let fp = self.fingerprint(files);
-        if self.store.get_meta(FINGERPRINT_KEY).await?.as_deref() != Some(fp.as_str()) {
+        if self.ports.meta.get_meta(FINGERPRINT_KEY).await?.as_deref() != Some(fp.as_str()) {
             let n = self.reschedule_all().await?;
             tracing::info!(tasks = n, "rules or calendar changed: schedules recomputed");
-            self.store.set_meta(FINGERPRINT_KEY, &fp).await?;
+            self.ports.meta.set_meta(FINGERPRINT_KEY, &fp).await?;
         }
         Ok(())
     }
@@ -192,7 +197,7 @@ impl Services {
     /// decides whether the copy in memory is current; after a change only the tasks changed
     /// since are read again (all of them when the calendar or the rules changed).
     pub async fn snapshot(&self) -> Result<Arc<Snapshot>, Error> {
-        let (n, top, versions) = self.store.tasks_fingerprint().await?;
+        let (n, top, versions) = self.ports.tasks.tasks_fingerprint().await?;
         // The calendar and the rules in force are part of the key: either moves due dates.
         let calendar = (Arc::as_ptr(&self.calendar()) as usize, Arc::as_ptr(&self.policy()) as usize);
         let key = (n, top, versions, calendar);
@@ -211,7 +216,7 @@ impl Services {
             None => (Timestamp::UNIX_EPOCH, Vec::new()),
         };
         let mut latest = since;
-        for t in self.store.tasks_changed_since(since).await? {
+        for t in self.ports.tasks.tasks_changed_since(since).await? {
             latest = latest.max(t.updated_at);
             let schedule = self.schedule_of(&t.fields, &t.events);
             match tasks.binary_search_by_key(&t.id, |(x, _)| x.id) {
@@ -240,6 +245,8 @@ impl Services {
         }
     }
 
+    /// The whole store, for the binary's maintenance commands (the demo, backups) and tests;
+    /// the use cases reach only their ports ([`Ports`]).
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
     }
@@ -253,7 +260,7 @@ impl Services {
 
     /// The rules an administrator saved from the web, if any.
     pub async fn saved_rules(&self) -> Result<Option<String>, Error> {
-        Ok(self.store.get_meta(RULES_KEY).await?.filter(|t| !t.trim().is_empty()))
+        Ok(self.ports.meta.get_meta(RULES_KEY).await?.filter(|t| !t.trim().is_empty()))
     }
 
     /// Puts rules in force (a whole policy file, or `profile = "…"` with overrides), keeps them
@@ -264,14 +271,14 @@ impl Services {
             Some(t) => Policy::from_toml(t)?,
             None => Policy::clone(&self.configured),
         };
-        self.store.set_meta(RULES_KEY, text.unwrap_or_default()).await?;
+        self.ports.meta.set_meta(RULES_KEY, text.unwrap_or_default()).await?;
         match self.policy.write() {
             Ok(mut p) => *p = Arc::new(policy),
             Err(poisoned) => *poisoned.into_inner() = Arc::new(policy),
         }
         let n = self.reschedule_all().await?;
-        let files = self.store.calendar_files().await?;
-        self.store.set_meta(FINGERPRINT_KEY, &self.fingerprint(&files)).await?;
+        let files = self.ports.calendar.calendar_files().await?;
+        self.ports.meta.set_meta(FINGERPRINT_KEY, &self.fingerprint(&files)).await?;
         Ok(n)
     }
 
@@ -361,7 +368,7 @@ impl Services {
         actor: Option<PersonId>,
     ) -> Result<Task, Error> {
         let (stored, event) = self.prepare_insert(fields, status, clock, data, actor);
-        let task = self.store.create_task(&stored, &event).await;
+        let task = self.ports.tasks.create_task(&stored, &event).await;
         self.forget_suggester();
         task
     }
@@ -384,14 +391,14 @@ impl Services {
     }
 
     pub async fn get_task(&self, id: TaskId) -> Result<TaskView, Error> {
-        let task = self.store.get_task(id).await?;
+        let task = self.ports.tasks.get_task(id).await?;
         Ok(self.view(task, self.now(), true))
     }
 
     pub async fn list_tasks(&self, mut q: TaskQuery) -> Result<Page<TaskView>, Error> {
         let now = self.now();
         q.now = now;
-        let page = self.store.list_tasks(&q).await?;
+        let page = self.ports.tasks.list_tasks(&q).await?;
         Ok(Page {
             items: page.items.into_iter().map(|t| self.view(t, now, false)).collect(),
             total: page.total,
@@ -429,7 +436,7 @@ impl Services {
         }
         let now = self.now();
         let (stored, event) = self.prepare_write(&current, fields, status, clock, edit);
-        let task = self.store.update_task(current.id, version, &stored, &event).await?;
+        let task = self.ports.tasks.update_task(current.id, version, &stored, &event).await?;
         self.forget_suggester();
         Ok(self.view(task, now, true))
     }
@@ -477,7 +484,7 @@ impl Services {
         patch: &TaskPatch,
         actor: Option<PersonId>,
     ) -> Result<TaskView, Error> {
-        let current = self.store.get_task(id).await?;
+        let current = self.ports.tasks.get_task(id).await?;
         let mut fields = current.fields.clone();
         patch.apply(&mut fields)?;
         if let Some(parent) = fields.parent_id {
@@ -496,7 +503,7 @@ impl Services {
             if p == id {
                 return Err(Error::invalid("parent_id", "上级任务不能是本任务或其子任务"));
             }
-            cur = self.store.get_task(p).await?.fields.parent_id;
+            cur = self.ports.tasks.get_task(p).await?.fields.parent_id;
             depth += 1;
             if depth > 32 {
                 return Err(Error::invalid("parent_id", "任务层级过深"));
@@ -514,7 +521,7 @@ impl Services {
         actor: Option<PersonId>,
     ) -> Result<TaskView, Error> {
         duban_domain::task::check_length("reason", "撤销原因", reason, duban_domain::task::MAX_COMMENT_CHARS)?;
-        let current = self.store.get_task(id).await?;
+        let current = self.ports.tasks.get_task(id).await?;
         if current.status == Status::Cancelled {
             return Err(Error::Conflict("任务已撤销".into()));
         }
@@ -528,12 +535,12 @@ impl Services {
         let mut after = TaskId(0);
         let mut n = 0u64;
         loop {
-            let batch = self.store.open_tasks(after, 1000).await?;
+            let batch = self.ports.tasks.open_tasks(after, 1000).await?;
             let Some(last) = batch.last() else { break };
             after = last.id;
             let updates: Vec<(TaskId, ScheduleInstants)> =
                 batch.iter().map(|t| (t.id, Self::instants(&self.schedule_of(&t.fields, &t.events)))).collect();
-            self.store.set_schedules(&updates).await?;
+            self.ports.tasks.set_schedules(&updates).await?;
             n += updates.len() as u64;
         }
         Ok(n)
@@ -542,23 +549,23 @@ impl Services {
     /// Adds holiday data (a new year, a local holiday or working day); it is used at once and
     /// every open task's schedule is recomputed.
     pub async fn load_calendar_file(&self, file: CalendarFile, note: &str) -> Result<CalendarImport, Error> {
-        let mut files = self.store.calendar_files().await?;
+        let mut files = self.ports.calendar.calendar_files().await?;
         files.push(file.clone());
         let calendar = compile_calendar(&files, self.unknown_years)?;
-        self.store.add_calendar_file(&file, note, self.now()).await?;
+        self.ports.calendar.add_calendar_file(&file, note, self.now()).await?;
         let coverage = calendar.coverage();
         match self.calendar.write() {
             Ok(mut c) => *c = Arc::new(calendar),
             Err(poisoned) => *poisoned.into_inner() = Arc::new(calendar),
         }
         let rescheduled = self.reschedule_all().await?;
-        self.store.set_meta(FINGERPRINT_KEY, &self.fingerprint(&files)).await?;
+        self.ports.meta.set_meta(FINGERPRINT_KEY, &self.fingerprint(&files)).await?;
         Ok(CalendarImport { years: file.years.keys().copied().collect(), coverage, rescheduled })
     }
 
     /// Loads a unit directory file.
     pub async fn load_unit_directory(&self, text: &str) -> Result<DirectoryImport, Error> {
         let dir = UnitDirectory::from_toml(text)?;
-        self.store.import_directory(&dir).await
+        self.ports.directory.import_directory(&dir).await
     }
 }

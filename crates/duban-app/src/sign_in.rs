@@ -406,13 +406,13 @@ impl Services {
 
     /// Sets a person's password (see [`check_password`]) and ends all their sessions.
     pub async fn set_password(&self, person: PersonId, password: &str) -> Result<(), Error> {
-        let p = self.store().get_person(person).await?;
+        let p = self.ports.people.get_person(person).await?;
         check_password(&p.fields.username, password)?;
         let permit = self.guard.turn(false).await?;
         let owned = password.to_string();
         let hash = hashing(permit, move || hash_password(&owned)).await??;
-        self.store().set_password(person, &hash, self.now()).await?;
-        self.store().delete_sessions_of(person).await?;
+        self.ports.sign_in.set_password(person, &hash, self.now()).await?;
+        self.ports.sign_in.delete_sessions_of(person).await?;
         Ok(())
     }
 
@@ -436,7 +436,7 @@ impl Services {
         let permit = self.guard.turn(familiar).await?;
         let now = self.now();
         self.guard.throttle().reserve(&key, now)?;
-        let credential = match self.store().credential(&key.0).await {
+        let credential = match self.ports.sign_in.credential(&key.0).await {
             Ok(c) => c,
             Err(e) => {
                 self.guard.throttle().forgive(&key, false, now);
@@ -467,20 +467,20 @@ impl Services {
             created_at: now,
             expires_at: now + SignedDuration::from_hours(SESSION_HOURS),
         };
-        self.store().create_session(&session).await?;
+        self.ports.sign_in.create_session(&session).await?;
         Ok(SignedIn { token, session, person: c.person })
     }
 
     /// The session and person a cookie's token stands for, if it is current and the person
     /// still active.
     pub async fn session(&self, token: &str) -> Result<Option<(Session, Person)>, Error> {
-        let Some(s) = self.store().session(&token_hash(token), self.now()).await? else { return Ok(None) };
-        let p = self.store().get_person(s.person_id).await?;
+        let Some(s) = self.ports.sign_in.session(&token_hash(token), self.now()).await? else { return Ok(None) };
+        let p = self.ports.people.get_person(s.person_id).await?;
         Ok(p.active.then_some((s, p)))
     }
 
     pub async fn sign_out(&self, token: &str) -> Result<(), Error> {
-        self.store().delete_session(&token_hash(token)).await
+        self.ports.sign_in.delete_session(&token_hash(token)).await
     }
 
     /// Refuses a change that would leave no active administrator.
@@ -488,7 +488,7 @@ impl Services {
         if stays_admin {
             return Ok(());
         }
-        let people = self.store().list_people().await?;
+        let people = self.ports.people.list_people().await?;
         let admin = |p: &&Person| p.active && p.fields.roles.contains(&Role::Admin);
         let is_admin = people.iter().filter(admin).any(|p| p.id == person);
         if is_admin && !people.iter().filter(admin).any(|p| p.id != person) {
@@ -500,14 +500,14 @@ impl Services {
     /// Changes a person, keeping at least one active administrator.
     pub async fn update_person(&self, person: PersonId, fields: &NewPerson) -> Result<Person, Error> {
         self.keep_an_administrator(person, fields.roles.contains(&Role::Admin)).await?;
-        self.store().update_person(person, fields).await
+        self.ports.people.update_person(person, fields).await
     }
 
     /// Deactivates a person and ends their sessions, keeping at least one active administrator.
     pub async fn deactivate_person(&self, person: PersonId) -> Result<(), Error> {
         self.keep_an_administrator(person, false).await?;
-        self.store().deactivate_person(person).await?;
-        self.store().delete_sessions_of(person).await?;
+        self.ports.people.deactivate_person(person).await?;
+        self.ports.sign_in.delete_sessions_of(person).await?;
         Ok(())
     }
 }

@@ -68,7 +68,7 @@ impl Services {
     /// reach (anyone but themselves and the people of the units they reach).
     pub async fn person_work(&self, viewer: &Person, person: PersonId) -> Result<WorkList, Error> {
         let a = self.audience(viewer);
-        let p = self.store().get_person(person).await?;
+        let p = self.ports.people.get_person(person).await?;
         if !a.reaches_person(&p) {
             return Err(Error::Forbidden);
         }
@@ -78,7 +78,7 @@ impl Services {
 
     /// The lists of the tasks `unit` leads, holding only what the audience sees.
     async fn work_of(&self, a: &Audience, unit: UnitId) -> Result<WorkList, Error> {
-        self.store().get_unit(unit).await?;
+        self.ports.directory.get_unit(unit).await?;
         Ok(WorkList {
             unit_id: unit,
             to_sign: self.work_items(a, unit, vec![Status::Assigned], None).await?,
