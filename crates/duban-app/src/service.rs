@@ -101,8 +101,8 @@ pub struct Services {
     /// Every task with its schedule, for the pages that show a whole ledger at once (battle
     /// map, statistics, supervision); reloaded when the tasks' fingerprint changes.
     snapshot: tokio::sync::Mutex<Option<Arc<Snapshot>>>,
-    /// Sign-in throttling, turns at password hashing, and the web front's settings.
-    pub(crate) guard: crate::sign_in::Guard,
+    /// Sign-in: passwords, sessions, throttling, and the web front's settings.
+    pub(crate) accounts: crate::sign_in::SignIn,
 }
 
 /// A task's light at `now`: none once it is closed, suspended or withdrawn.
@@ -157,8 +157,10 @@ impl Services {
             },
             None => policy,
         };
+        let ports = Ports::of(&store);
+        let accounts = crate::sign_in::SignIn::new(ports.people.clone(), ports.sign_in.clone(), clock.clone());
         let d = Self {
-            ports: Ports::of(&store),
+            ports,
             store,
             calendar: RwLock::new(Arc::new(calendar)),
             suggester: RwLock::new(None),
@@ -168,7 +170,7 @@ impl Services {
             clock,
             unknown_years,
             snapshot: tokio::sync::Mutex::new(None),
-            guard: crate::sign_in::Guard::default(),
+            accounts,
         };
         d.reschedule_if_changed(&files).await?;
         Ok(d)
