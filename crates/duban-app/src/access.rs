@@ -10,6 +10,7 @@ use duban_domain::ids::TaskId;
 use duban_domain::org::Person;
 use duban_domain::task::Task;
 use duban_domain::visibility::{Audience, Members};
+use duban_store::DirectoryStore;
 
 impl Services {
     /// The tasks a person may see, as a list filter.
@@ -36,6 +37,12 @@ impl Services {
 
     /// Each group's member units.
     pub async fn group_members(&self) -> Result<Members, Error> {
-        Ok(self.ports.directory.list_groups().await?.into_iter().map(|g| (g.id.0, g.members)).collect())
+        members_of(self.ports.directory.as_ref()).await
     }
+}
+
+/// Each group's member units, as the directory has them (for the services that hold only the
+/// directory port).
+pub(crate) async fn members_of(directory: &dyn DirectoryStore) -> Result<Members, Error> {
+    Ok(directory.list_groups().await?.into_iter().map(|g| (g.id.0, g.members)).collect())
 }

@@ -90,8 +90,8 @@ pub struct Services {
     pub(crate) calendar: RwLock<Arc<Calendar>>,
     /// The lead-unit suggester, trained on the ledgers on first use and dropped when tasks change.
     pub(crate) suggester: RwLock<Option<Arc<duban_import::suggest::Suggester>>>,
-    /// The transports for e-mail and SMS (none until configured).
-    channels: RwLock<Arc<crate::outbox::Channels>>,
+    /// The outbox: its transports and delivery.
+    pub(crate) outbox: crate::outbox::Outbox,
     /// The rules in force: the configuration's, or those an administrator saved from the web.
     pub(crate) policy: RwLock<Arc<Policy>>,
     /// The rules the configuration names, to return to.
@@ -159,12 +159,13 @@ impl Services {
         };
         let ports = Ports::of(&store);
         let accounts = crate::sign_in::SignIn::new(ports.people.clone(), ports.sign_in.clone(), clock.clone());
+        let outbox = crate::outbox::Outbox::new(&ports);
         let d = Self {
             ports,
             store,
             calendar: RwLock::new(Arc::new(calendar)),
             suggester: RwLock::new(None),
-            channels: RwLock::new(Arc::default()),
+            outbox,
             policy: RwLock::new(Arc::new(policy)),
             configured,
             clock,
@@ -230,21 +231,6 @@ impl Services {
         let snap = Arc::new(snap);
         *guard = Some(snap.clone());
         Ok(snap)
-    }
-
-    /// Sets the e-mail and SMS transports.
-    pub fn set_channels(&self, c: crate::outbox::Channels) {
-        match self.channels.write() {
-            Ok(mut g) => *g = Arc::new(c),
-            Err(p) => *p.into_inner() = Arc::new(c),
-        }
-    }
-
-    pub(crate) fn channels(&self) -> Arc<crate::outbox::Channels> {
-        match self.channels.read() {
-            Ok(g) => Arc::clone(&g),
-            Err(p) => Arc::clone(&p.into_inner()),
-        }
     }
 
     /// The whole store, for the binary's maintenance commands (the demo, backups) and tests;
