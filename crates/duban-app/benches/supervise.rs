@@ -1,8 +1,8 @@
 //! Supervision benchmark: one pass of the engine over N open tasks (default 1,000,000) on
 //! SQLite and, when `DUBAN_TEST_PG_URL` is set, PostgreSQL.
 //!
-//!     cargo bench -p duban-server --bench supervise
-//!     DUBAN_BENCH_TASKS=100000 DUBAN_BENCH_ONLY=postgres cargo bench -p duban-server --bench supervise
+//!     cargo bench -p duban-app --bench supervise
+//!     DUBAN_BENCH_TASKS=100000 DUBAN_BENCH_ONLY=postgres cargo bench -p duban-app --bench supervise
 //!
 //! The tasks belong to the 87 units of the Naiman directory, each with an officer and a head,
 //! and a leader in charge of half the units. They were received over the past year and are due
