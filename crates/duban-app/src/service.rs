@@ -1,6 +1,13 @@
-//! The service layer: what the API, the pages and the CLI do with tasks, units, people, the
-//! calendar and the rules. It joins the pure domain (rules, calendar) to the store, and reads
-//! the time only from its [`Clock`].
+//! [`Services`], the composition of the application layer: built from one store, it upcasts it
+//! once into the [`Ports`] each area reaches, builds the areas that are services of their own
+//! ([`SignIn`](crate::sign_in::SignIn), [`Outbox`](crate::outbox::Outbox)), and holds the core
+//! they share: the clock (the only source of the time), the calendar and rules in force, and
+//! the in-memory [`Snapshot`]. The other areas are `impl Services` blocks in their own modules,
+//! each naming the ports it uses.
+//!
+//! This module is also the tasks area: creating, reading, listing, editing and withdrawing
+//! tasks, their views and schedules, the rules in force, and the calendar and unit-directory
+//! files loaded by administrators.
 //!
 //! Every task write recomputes the task's schedule and stores the two instants that decide its
 //! light, so lists can filter and sort by light in SQL. When the calendar or the rules change,
