@@ -405,7 +405,7 @@ async fn user(config: &Config, cmd: cli::UserCmd) -> Result<(), Failure> {
             let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
             let duban = open(config, &url).await?;
             let unit_id = match unit {
-                Some(u) => match duban.store().resolve_name(&u).await? {
+                Some(u) => match duban.resolve_name(&u).await? {
                     Some(duban_store::PartyRef::Unit(id)) => Some(id),
                     _ => return Err(Failure::Input(format!("单位“{u}”不在单位名录中"))),
                 },
@@ -432,7 +432,7 @@ async fn user(config: &Config, cmd: cli::UserCmd) -> Result<(), Failure> {
         cli::UserCmd::Password { username, db } => {
             let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
             let duban = open(config, &url).await?;
-            let people = duban.store().list_people().await?;
+            let people = duban.all_people().await?;
             let p = people
                 .into_iter()
                 .find(|p| p.fields.username == username)
