@@ -12,13 +12,13 @@
 
 use axum::body::Body;
 use axum::http::Request;
+use duban_app::service::Services;
 use duban_domain::calendar::UnknownYears;
 use duban_domain::clock::FixedClock;
 use duban_domain::ids::{LedgerId, UnitId};
 use duban_domain::org::{NewPerson, Role, UnitDirectory};
 use duban_domain::policy::{ClockEvent, Policy};
 use duban_domain::task::{Classification, Milestone, Party, Status};
-use duban_server::service::Duban;
 use duban_store::{NewLedger, StoredTask};
 use duban_store_tests::bench::Rng;
 use duban_store_tests::suite;
@@ -81,10 +81,12 @@ async fn main() {
     let office = s.create_person(&NewPerson::new("王督查", "office", None, vec![Role::Office])).await.unwrap();
     let clock = Arc::new(FixedClock::new(now));
     let duban = Arc::new(
-        Duban::new(s.clone(), Policy::builtin("x-district-2022").unwrap(), clock, UnknownYears::Error).await.unwrap(),
+        Services::new(s.clone(), Policy::builtin("x-district-2022").unwrap(), clock, UnknownYears::Error)
+            .await
+            .unwrap(),
     );
     // Progress reports on some public tasks and a supervision pass, so the pages have them.
-    duban.tick(now).await.unwrap();
+    duban.supervision_pass(now).await.unwrap();
     duban.set_password(office.id, "Bench-Pass-2026").await.unwrap();
     let session = duban.sign_in("office", "Bench-Pass-2026").await.unwrap();
     let cookie = format!("duban_session={}", session.token);

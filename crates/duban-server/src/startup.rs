@@ -1,10 +1,10 @@
 //! Builds and runs the HTTP server, after zero-to-production's `startup.rs`: the listener is
 //! bound first (port 0 in tests picks a free port), then served until the shutdown signal.
 
-use crate::service::Duban;
 use crate::{api, web};
 use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
+use duban_app::service::Services;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -14,12 +14,12 @@ use tower_http::trace::TraceLayer;
 /// A bound server, ready to run.
 pub struct Application {
     listener: TcpListener,
-    duban: Arc<Duban>,
+    duban: Arc<Services>,
 }
 
 impl Application {
     /// Binds `addr` ("127.0.0.1:0" for a free port).
-    pub async fn bind(addr: &str, duban: Arc<Duban>) -> std::io::Result<Self> {
+    pub async fn bind(addr: &str, duban: Arc<Services>) -> std::io::Result<Self> {
         let listener = TcpListener::bind(addr).await?;
         Ok(Self { listener, duban })
     }
@@ -39,7 +39,7 @@ impl Application {
 }
 
 /// The whole application: the JSON API, the pages, and the headers every response carries.
-pub fn app(duban: Arc<Duban>) -> axum::Router {
+pub fn app(duban: Arc<Services>) -> axum::Router {
     api::router(duban.clone())
         .merge(web::router(duban))
         .fallback(not_found)

@@ -149,7 +149,7 @@ async fn the_closed_loop_through_the_browser() {
     let base = app.base.clone();
     let d = app.duban.clone();
     let units = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/units/naiman.toml")).unwrap();
-    d.import_units(&units).await.unwrap();
+    d.load_unit_directory(&units).await.unwrap();
     let unit = |name: &str| {
         let d = d.clone();
         let name = name.to_string();

@@ -8,7 +8,7 @@
 
 use crate::Failure;
 use crate::db::Backend;
-use duban_server::config::DatabaseUrl;
+use duban_app::config::DatabaseUrl;
 use duban_store::{ChainReport, Counts, MetaStore, Store};
 use duban_store_postgres::PgStore;
 use duban_store_sqlite::SqliteStore;

@@ -51,8 +51,9 @@ pub enum Command {
     /// Time-limit rules.
     #[command(subcommand)]
     Rules(RulesCmd),
-    /// Run one supervision pass and print what it created, as JSON.
-    Tick {
+    /// Run one supervision pass and print what it created, as JSON (`tick` is its old name).
+    #[command(alias = "tick")]
+    Supervise {
         #[command(flatten)]
         db: DbArg,
         /// The instant of the pass (Beijing time, e.g. 2022-12-31T10:00); default now.

@@ -2,8 +2,8 @@
 //! that names the backends (after atuin's `bin/main.rs`): the server and the services take the
 //! chosen store as an `Arc<dyn Store>` and know nothing of SQLite or PostgreSQL.
 
+use duban_app::config::Synchronous;
 use duban_domain::Error;
-use duban_server::config::Synchronous;
 use duban_store::Store;
 use duban_store_postgres::PgStore;
 use duban_store_sqlite::{Durability, SqliteStore};

@@ -4,13 +4,13 @@
 
 use crate::Failure;
 use anyhow::Context;
+use duban_app::config::{Config, DatabaseUrl};
+use duban_app::service::Services;
 use duban_domain::calendar::{Calendar, UnknownYears};
 use duban_domain::ids::{LedgerId, PersonId, UnitId};
 use duban_domain::org::{PersonInput, Role};
 use duban_domain::policy::ClockEvent;
 use duban_domain::task::{Classification, Complexity, Milestone, NewTask, Party, Priority, Source, Status};
-use duban_server::config::{Config, DatabaseUrl};
-use duban_server::service::Duban;
 use duban_store::{NewLedger, PartyRef, Store};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
@@ -273,7 +273,7 @@ pub async fn run(config: &Config, database: Option<String>, bind: &str, no_serve
         )));
     }
     say!("演示数据库：{}", DatabaseUrl::new(url.clone()).redacted());
-    let units = duban.import_units(NAIMAN_UNITS).await?;
+    let units = duban.load_unit_directory(NAIMAN_UNITS).await?;
     say!(
         "单位名录（data/units/naiman.toml，取自 003 号文件）：单位 {} 个，单位组 {} 个，名称和别名 {} 个",
         units.units_created,
@@ -311,7 +311,7 @@ struct Made {
     tasks: Vec<Vec<String>>,
 }
 
-async fn load(duban: &Arc<Duban>, store: &Arc<dyn Store>) -> Result<Made, duban_domain::Error> {
+async fn load(duban: &Arc<Services>, store: &Arc<dyn Store>) -> Result<Made, duban_domain::Error> {
     let all_units = store.list_units().await?;
     let unit_id =
         |name: &str| all_units.iter().find(|u| u.name == name || u.aliases.iter().any(|a| a == name)).map(|u| u.id);
@@ -372,7 +372,7 @@ async fn load(duban: &Arc<Duban>, store: &Arc<dyn Store>) -> Result<Made, duban_
 
 #[allow(clippy::too_many_arguments)]
 async fn insert_sample(
-    duban: &Duban,
+    duban: &Services,
     store: &Arc<dyn Store>,
     s: &Sample,
     ledger: LedgerId,

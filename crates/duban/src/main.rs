@@ -31,14 +31,14 @@ mod table;
 use anyhow::Context;
 use clap::Parser;
 use cli::{AuditCmd, CalendarCmd, CalendarOpts, Cli, Command, Format, RulesCmd, UnitsCmd};
+use duban_app::SystemClock;
+use duban_app::admin_log::Actor;
+use duban_app::config::{Config, DEFAULT_CONFIG};
+use duban_app::service::{Services, compile_calendar};
 use duban_domain::calendar::{Calendar, CalendarFile, UnknownYears};
 use duban_domain::policy::{ClockEvent, Policy, TaskFacts};
 use duban_domain::schedule::schedule;
 use duban_domain::task::{Complexity, Priority, Source, parse_date, parse_instant};
-use duban_server::SystemClock;
-use duban_server::admin_log::Actor;
-use duban_server::config::{Config, DEFAULT_CONFIG};
-use duban_server::service::{Duban, compile_calendar};
 use duban_server::startup::Application;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -110,7 +110,7 @@ async fn run(cli: Cli) -> Outcome {
             let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
             let store = db::connect(&url, true).await?;
             store.ping().await?;
-            say!("已创建并迁移数据库：{}", duban_server::config::DatabaseUrl::new(url).redacted());
+            say!("已创建并迁移数据库：{}", duban_app::config::DatabaseUrl::new(url).redacted());
             Ok(())
         }
         Command::Serve { db, bind } => {
@@ -129,7 +129,7 @@ async fn run(cli: Cli) -> Outcome {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| Failure::Input(format!("无法读取 {}：{e}", file.display())))?;
             let duban = open(&config, &url).await?;
-            let r = duban.admin_import_units(Actor::CommandLine, &text, &file.display().to_string()).await?;
+            let r = duban.admin_load_unit_directory(Actor::CommandLine, &text, &file.display().to_string()).await?;
             say!(
                 "单位：新增 {}，更新 {}；单位组：新增 {}，更新 {}；名称和别名 {} 个",
                 r.units_created,
@@ -142,14 +142,14 @@ async fn run(cli: Cli) -> Outcome {
         }
         Command::Rules(cmd) => rules(&config, cmd).await,
         Command::User(cmd) => user(&config, cmd).await,
-        Command::Tick { db, now } => {
+        Command::Supervise { db, now } => {
             let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
             let duban = open(&config, &url).await?;
             let at = match now {
                 Some(t) => parse_instant("now", &t, &duban.policy().timezone())?,
                 None => duban.now(),
             };
-            let summary = duban.tick(at).await?;
+            let summary = duban.supervision_pass(at).await?;
             say!("{}", serde_json::to_string_pretty(&summary).context("序列化结果")?);
             Ok(())
         }
@@ -195,7 +195,7 @@ async fn import(
         None => None,
     };
     let preview = match &duban {
-        Some(d) => d.preview_import(&bytes, &filename, year).await?,
+        Some(d) => d.preview_document_import(&bytes, &filename, year).await?,
         None => {
             let dir = duban_domain::org::UnitDirectory::from_toml(demo::NAIMAN_UNITS)?;
             let names = duban_import::Names::from_directory(&dir);
@@ -209,7 +209,7 @@ async fn import(
         Format::Table => put!("{}", table::preview(&preview)),
     }
     if let (true, Some(d)) = (commit, duban) {
-        let r = d.commit_import(&preview, None).await?;
+        let r = d.commit_document_import(&preview, None).await?;
         eprintln!(
             "已写入台账“{}”：新增 {}，更新 {}，未变 {}，撤销 {}",
             r.ledger, r.created, r.updated, r.unchanged, r.withdrawn
@@ -219,22 +219,22 @@ async fn import(
 }
 
 /// Opens the database and builds the service with the configured rules and calendar.
-async fn open(config: &Config, url: &str) -> Result<Arc<Duban>, Failure> {
+async fn open(config: &Config, url: &str) -> Result<Arc<Services>, Failure> {
     let store = db::connect_with(url, true, config.database.synchronous).await?;
     let policy = config.policy()?;
-    let duban = Duban::new(store, policy, Arc::new(SystemClock), config.calendar.unknown_years).await?;
-    duban.set_channels(duban_server::notify::Channels::from_config(&config.notify)?);
+    let duban = Services::new(store, policy, Arc::new(SystemClock), config.calendar.unknown_years).await?;
+    duban.set_channels(duban_app::outbox::Channels::from_config(&config.notify)?);
     duban.set_web_settings(config.server.web_settings());
     Ok(Arc::new(duban))
 }
 
 /// Serves until Ctrl-C or SIGTERM.
-async fn serve(duban: Arc<Duban>, bind: &str) -> Outcome {
+async fn serve(duban: Arc<Services>, bind: &str) -> Outcome {
     let duban_job = duban.clone();
     let app = Application::bind(bind, duban).await.with_context(|| format!("无法监听 {bind}"))?;
     let addr = app.local_addr().context("无法读取监听地址")?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let job = tokio::spawn(duban_server::jobs::Runner::new(duban_job).run(stop_rx));
+    let job = tokio::spawn(duban_app::jobs::Runner::new(duban_job).run(stop_rx));
     say!("Duban 已启动：http://{addr}/  接口：http://{addr}/api/v1/  文档：http://{addr}/api/v1/openapi.json");
     say!("按 Ctrl-C 停止。");
     app.run(shutdown_signal()).await.context("服务异常停止")?;
@@ -310,7 +310,7 @@ async fn calendar(config: &Config, cmd: CalendarCmd) -> Outcome {
             let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
             let duban = open(config, &url).await?;
             let note = if note.is_empty() { file.display().to_string() } else { note };
-            let r = duban.admin_import_calendar(Actor::CommandLine, parsed, &note).await?;
+            let r = duban.admin_load_calendar_file(Actor::CommandLine, parsed, &note).await?;
             let years: Vec<String> = r.years.iter().map(i16::to_string).collect();
             say!(
                 "已导入 {} 年的节假日数据；现有数据：{}；重新计算了 {} 项未办结任务的时限",
@@ -405,7 +405,7 @@ async fn user(config: &Config, cmd: cli::UserCmd) -> Result<(), Failure> {
             let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
             let duban = open(config, &url).await?;
             let unit_id = match unit {
-                Some(u) => match duban.store().resolve_name(&u).await? {
+                Some(u) => match duban.resolve_name(&u).await? {
                     Some(duban_store::PartyRef::Unit(id)) => Some(id),
                     _ => return Err(Failure::Input(format!("单位“{u}”不在单位名录中"))),
                 },
@@ -424,7 +424,7 @@ async fn user(config: &Config, cmd: cli::UserCmd) -> Result<(), Failure> {
                 charge_units: vec![],
             };
             let fields = input.parse()?;
-            duban_server::auth::check_password(&fields.username, &password)?;
+            duban_app::sign_in::check_password(&fields.username, &password)?;
             let p = duban.admin_add_person(Actor::CommandLine, &fields, Some(&password)).await?;
             say!("已添加用户 {}（{}），可以登录", p.fields.username, p.fields.name);
             Ok(())
@@ -432,7 +432,7 @@ async fn user(config: &Config, cmd: cli::UserCmd) -> Result<(), Failure> {
         cli::UserCmd::Password { username, db } => {
             let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
             let duban = open(config, &url).await?;
-            let people = duban.store().list_people().await?;
+            let people = duban.all_people().await?;
             let p = people
                 .into_iter()
                 .find(|p| p.fields.username == username)

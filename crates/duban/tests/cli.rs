@@ -270,7 +270,8 @@ fn tick_runs_one_pass_at_the_given_instant_and_a_second_creates_nothing() {
     // A week on, the demo's overdue tasks get their notices.
     let later =
         jiff::Zoned::now().checked_add(jiff::Span::new().days(7)).unwrap().strftime("%Y-%m-%dT%H:%M").to_string();
-    let first: serde_json::Value = serde_json::from_str(&ok(&["tick", "--database", &url, "--now", &later])).unwrap();
+    let first: serde_json::Value =
+        serde_json::from_str(&ok(&["supervise", "--database", &url, "--now", &later])).unwrap();
     assert!(first["open_tasks"].as_u64().unwrap() >= 6, "{first}");
     let again: serde_json::Value = serde_json::from_str(&ok(&["tick", "--database", &url, "--now", &later])).unwrap();
     assert_eq!(again["notices"], serde_json::json!([]));
@@ -306,10 +307,10 @@ async fn the_first_administrator_is_added_from_the_command_line_and_can_sign_in(
     let o = add("Topsecret-1", &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let store = std::sync::Arc::new(duban_store_sqlite::SqliteStore::connect(&url).await.unwrap());
-    let d = duban_server::service::Duban::new(
+    let d = duban_app::service::Services::new(
         store,
         duban_domain::policy::Policy::builtin("x-district-2022").unwrap(),
-        std::sync::Arc::new(duban_server::SystemClock),
+        std::sync::Arc::new(duban_app::SystemClock),
         duban_domain::calendar::UnknownYears::Error,
     )
     .await

@@ -4,10 +4,10 @@
 use super::extract::{Json, Query, Require};
 use super::{ApiResult, AppState};
 use crate::actor::RunLedgers;
-use crate::imports::ImportReport;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::routing::post;
+use duban_app::document_import::ImportReport;
 use duban_import::Preview;
 use serde::Deserialize;
 
@@ -29,7 +29,7 @@ struct SuggestParams {
 async fn suggest(
     State(d): State<AppState>,
     Query(p): Query<SuggestParams>,
-) -> ApiResult<Json<Vec<crate::suggest::Suggestion>>> {
+) -> ApiResult<Json<Vec<duban_app::suggest::Suggestion>>> {
     Ok(Json(d.suggest_leads(&p.text, 3).await?))
 }
 
@@ -48,7 +48,7 @@ async fn preview(
 ) -> ApiResult<Json<Preview>> {
     let file = crate::http::upload::upload(req, &d, "请选择要导入的文件（表单字段 file）").await?;
     let filename = p.filename.filter(|f| !f.trim().is_empty()).unwrap_or(file.name);
-    Ok(Json(d.preview_import(&file.bytes, &filename, p.year).await?))
+    Ok(Json(d.preview_document_import(&file.bytes, &filename, p.year).await?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -62,5 +62,5 @@ async fn commit(
     Require(caller, _): Require<RunLedgers>,
     Json(body): Json<CommitBody>,
 ) -> ApiResult<Json<ImportReport>> {
-    Ok(Json(d.commit_import(&body.preview, Some(&caller.person)).await?))
+    Ok(Json(d.commit_document_import(&body.preview, Some(&caller.person)).await?))
 }

@@ -1,5 +1,5 @@
 //! The JSON API under `/api/v1/`, plus `/healthz`. Handlers parse at the edge (query strings and
-//! bodies become checked domain values) and delegate to the [`Duban`](crate::service::Duban)
+//! bodies become checked domain values) and delegate to the [`Services`](duban_app::service::Services)
 //! service. The OpenAPI document describing every route is served at `/api/v1/openapi.json`.
 
 mod admin;

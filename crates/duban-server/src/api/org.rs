@@ -3,11 +3,11 @@
 use super::extract::{Json, Path, Query, Require};
 use super::{ApiResult, AppState};
 use crate::actor::{Administer, RunLedgers};
-use crate::admin_log::Actor as ChangedBy;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
+use duban_app::admin_log::Actor as ChangedBy;
 use duban_domain::Error;
 use duban_domain::ids::{GroupId, LedgerId, PersonId, UnitId};
 use duban_domain::org::{Person, PersonInput, Unit, UnitGroup, UnitInput};

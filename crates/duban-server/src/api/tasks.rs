@@ -6,12 +6,12 @@ use super::{ApiResult, AppState};
 use crate::actor::{Actor, RunLedgers};
 use crate::http::list::ListParams;
 use crate::http::upload::{attachment_disposition, clean_file_name, safe_content_type};
-use crate::service::TaskView;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use duban_app::service::TaskView;
 use duban_domain::Error;
 use duban_domain::ids::{PersonId, TaskId, UnitId};
 use duban_domain::task::{TaskInput, TaskPatch};
@@ -43,7 +43,7 @@ async fn work(
     State(d): State<AppState>,
     caller: Actor,
     Query(p): Query<WorkParams>,
-) -> ApiResult<Json<crate::work::WorkList>> {
+) -> ApiResult<Json<duban_app::worklists::WorkList>> {
     // Only units and people within the caller's reach, only tasks the caller may see.
     let list = match (p.unit, p.person) {
         (Some(u), None) => d.unit_work(&caller.person, UnitId(u)).await?,
@@ -64,7 +64,7 @@ async fn actions(
     caller: Actor,
     Path(id): Path<i64>,
     Query(p): Query<ActorParam>,
-) -> ApiResult<Json<Vec<crate::lifecycle::Available>>> {
+) -> ApiResult<Json<Vec<duban_app::lifecycle::Available>>> {
     d.visible_task(&caller.person, TaskId(id)).await?;
     Ok(Json(d.available_actions(TaskId(id), caller.acting_as(p.actor)?).await?))
 }
@@ -74,7 +74,7 @@ async fn act(
     caller: Actor,
     Path(id): Path<i64>,
     headers: HeaderMap,
-    Json(mut input): Json<crate::lifecycle::ActionInput>,
+    Json(mut input): Json<duban_app::lifecycle::ActionInput>,
 ) -> ApiResult<Response> {
     d.visible_task(&caller.person, TaskId(id)).await?;
     input.actor = Some(caller.acting_as(input.actor)?.0);

@@ -5,12 +5,12 @@
 use super::extract::{Json, Query, Require};
 use super::{ApiResult, AppState};
 use crate::actor::Administer;
-use crate::admin_log::Actor as ChangedBy;
-use crate::service::CalendarImport;
 use axum::Router;
 use axum::extract::State;
 use axum::extract::rejection::StringRejection;
 use axum::routing::{get, post};
+use duban_app::admin_log::Actor as ChangedBy;
+use duban_app::service::CalendarImport;
 use duban_domain::Error;
 use duban_domain::calendar::CalendarFile;
 use duban_domain::policy::Policy;
@@ -82,7 +82,7 @@ async fn import(
     body: Result<String, StringRejection>,
 ) -> ApiResult<Json<CalendarImport>> {
     let file = CalendarFile::parse_json(&body?).map_err(Error::from)?;
-    Ok(Json(d.admin_import_calendar(ChangedBy::Person(&c.person), file, "API").await?))
+    Ok(Json(d.admin_load_calendar_file(ChangedBy::Person(&c.person), file, "API").await?))
 }
 
 async fn rules(State(d): State<AppState>) -> Json<Policy> {

@@ -11,11 +11,11 @@ pub mod session;
 pub mod status;
 pub mod upload;
 
-use crate::service::Duban;
+use duban_app::service::Services;
 use std::sync::Arc;
 
 /// The state every handler gets: the service.
-pub type AppState = Arc<Duban>;
+pub type AppState = Arc<Services>;
 
 /// Percent-encodes text for a URL query value or an RFC 5987 file name: everything but ASCII
 /// letters, digits and `-._~`.

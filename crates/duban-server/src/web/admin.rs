@@ -5,12 +5,12 @@
 use super::errors::render;
 use super::{AppState, CsrfParam, Fields, Nav, Viewer, WebError};
 use crate::actor::{Administer, ReadAdminLog};
-use crate::admin_log::Actor as ChangedBy;
 use crate::http::upload::Upload;
 use askama::Template;
 use axum::extract::{Form, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use duban_app::admin_log::Actor as ChangedBy;
 use duban_domain::Error;
 use duban_domain::calendar::CalendarFile;
 use duban_domain::ids::{PersonId, UnitId};
@@ -283,12 +283,12 @@ fn uploaded_text(file: Result<Upload, Error>, not_text: &str) -> Result<(String,
     Ok((file.name, text))
 }
 
-pub async fn import_units(State(d): State<AppState>, v: Viewer, req: Request) -> PageResult {
+pub async fn load_unit_directory(State(d): State<AppState>, v: Viewer, req: Request) -> PageResult {
     v.require::<Administer>()?;
     let file = super::checked_upload(req, &d, &v, "请选择单位名录文件").await?;
     let r = async {
         let (name, text) = uploaded_text(file, "单位名录须为 UTF-8 编码的 TOML 文件")?;
-        let r = d.admin_import_units(ChangedBy::Person(&v.actor.person), &text, &name).await?;
+        let r = d.admin_load_unit_directory(ChangedBy::Person(&v.actor.person), &text, &name).await?;
         Ok(format!(
             "已导入：新增单位 {} 个、单位组 {} 个，名称和别名 {} 个",
             r.units_created, r.groups_created, r.names
@@ -336,7 +336,7 @@ pub async fn add_user(State(d): State<AppState>, v: Viewer, Form(form): Form<Fie
     let input = person_input(&form, form.get("name").to_string(), form.get("username").to_string(), None);
     let password = form.get("password").to_string();
     let r = async {
-        crate::auth::check_password(&input.username, &password)?;
+        duban_app::sign_in::check_password(&input.username, &password)?;
         let p = d.admin_add_person(ChangedBy::Person(&v.actor.person), &input.parse()?, Some(&password)).await?;
         Ok(format!("已添加用户“{}”（{}）", p.fields.name, p.fields.username))
     }
@@ -384,13 +384,13 @@ pub async fn deactivate(
     outcome(&d, &v, "users", r).await
 }
 
-pub async fn import_calendar(State(d): State<AppState>, v: Viewer, req: Request) -> PageResult {
+pub async fn load_calendar_file(State(d): State<AppState>, v: Viewer, req: Request) -> PageResult {
     v.require::<Administer>()?;
     let file = super::checked_upload(req, &d, &v, "请选择日历文件").await?;
     let r = async {
         let (name, text) = uploaded_text(file, "日历文件须为 UTF-8 编码的 JSON")?;
         let cal = CalendarFile::parse_json(&text)?;
-        let r = d.admin_import_calendar(ChangedBy::Person(&v.actor.person), cal, &name).await?;
+        let r = d.admin_load_calendar_file(ChangedBy::Person(&v.actor.person), cal, &name).await?;
         Ok(format!("已导入 {:?} 年；现有数据：{}；重算了 {} 项在办任务的时限", r.years, r.coverage, r.rescheduled))
     }
     .await;

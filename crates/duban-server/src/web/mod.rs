@@ -6,7 +6,7 @@
 //! Sign-in gives an HttpOnly, SameSite=Lax session cookie (`Secure` behind HTTPS); every form
 //! carries the session's CSRF token in its body (the sign-in form a token of its own,
 //! double-submitted in a cookie). After sign-in only a path on this site is followed. What a viewer sees
-//! is scoped by [`crate::access`]; what they may do is asked of their [`Actor`]'s capabilities.
+//! is scoped by [`duban_app::access`]; what they may do is asked of their [`Actor`]'s capabilities.
 //! The pages share the [`crate::http`] room with the API and never import it.
 
 mod admin;
@@ -57,11 +57,11 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/units/{id}", post(admin::edit_unit))
         .route("/admin/units/{id}/delete", post(admin::delete_unit))
         .route("/admin/users/{id}", post(admin::edit_user))
-        .route("/admin/units/import", post(admin::import_units))
+        .route("/admin/units/import", post(admin::load_unit_directory))
         .route("/admin/users/new", post(admin::add_user))
         .route("/admin/users/{id}/password", post(admin::reset_password))
         .route("/admin/users/{id}/deactivate", post(admin::deactivate))
-        .route("/admin/calendar/import", post(admin::import_calendar))
+        .route("/admin/calendar/import", post(admin::load_calendar_file))
         .route("/admin/rules/save", post(admin::save_rules))
         .route("/import", get(import::form))
         .route("/import/preview", post(import::preview).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)))

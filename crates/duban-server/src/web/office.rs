@@ -6,12 +6,12 @@ use super::charts::{self, MapTask};
 use super::errors::render;
 use super::{AppState, Nav, Viewer, WebError};
 use crate::actor::Oversee;
-use crate::party_names::PartyNames as Names;
-use crate::service::{Snapshot, light_of};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use duban_app::party_names::PartyNames as Names;
+use duban_app::service::{Snapshot, light_of};
 use duban_domain::Error;
 use duban_domain::event::EventKind;
 use duban_domain::ids::{LedgerId, TaskId};
@@ -199,7 +199,7 @@ pub struct Stats {
     pub weekly: Vec<(String, u32)>,
 }
 
-pub fn compute(d: &crate::service::Duban, tasks: &[Item<'_>], names: &Names) -> Stats {
+pub fn compute(d: &duban_app::service::Services, tasks: &[Item<'_>], names: &Names) -> Stats {
     let s =
         DomainStats::of(tasks.iter().map(|t| (lead_of(t.task, names), t.schedule)), d.now(), &d.policy().timezone());
     let mut by_unit: Vec<_> = s.groups.into_iter().map(|((_, name), g)| (name, g.tasks, g.sign, g.done)).collect();

@@ -5,19 +5,19 @@ use super::errors::render;
 use super::rows::{Row, light};
 use super::{AppState, CsrfParam, Fields, Nav, Viewer, WebError, see_other};
 use crate::actor::Oversee;
-use crate::auth::random_token;
 use crate::http::client::ClientAddr;
 use crate::http::cookies::{LOGIN_COOKIE, SESSION_COOKIE, cookie, set_cookie};
 use crate::http::list::{ListParams, page_count, page_number};
 use crate::http::percent_encode;
 use crate::http::status::status_of;
-use crate::lifecycle::ActionInput;
-use crate::queries::{WALK_PAGE, each_page};
-use crate::service::TaskView;
 use askama::Template;
 use axum::extract::{Form, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use duban_app::lifecycle::ActionInput;
+use duban_app::queries::{WALK_PAGE, each_page};
+use duban_app::service::TaskView;
+use duban_app::sign_in::random_token;
 use duban_domain::Error;
 use duban_domain::event::EventKind;
 use duban_domain::ids::{TaskId, UnitId};
@@ -109,7 +109,7 @@ pub async fn login(
     match d.sign_in_from(&f.username, &f.password, client).await {
         Ok(s) => {
             let mut resp = see_other(safe_next(&f.next));
-            let age = crate::auth::SESSION_HOURS * 3600;
+            let age = duban_app::sign_in::SESSION_HOURS * 3600;
             resp.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &s.token, age, secure));
             resp.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, "", 0, secure));
             resp
@@ -369,7 +369,7 @@ pub async fn export(State(d): State<AppState>, v: Viewer, Query(f): Query<Ledger
     )
     .await?;
     let progress = progress_of(&d, &all).await?;
-    let bytes = crate::export::ledger_xlsx(&all, &names, &progress)?;
+    let bytes = duban_app::export::ledger_xlsx(&all, &names, &progress)?;
     let today = d.now().to_zoned(d.policy().timezone()).date();
     let name = percent_encode(&format!("任务台账-{today}.xlsx"));
     Ok((

@@ -98,7 +98,7 @@ async fn session_for(app: &TestApp, person: &Value) -> String {
     app.duban
         .store()
         .create_session(&duban_store::Session {
-            token_hash: duban_server::auth::token_hash(&token),
+            token_hash: duban_app::sign_in::token_hash(&token),
             person_id: duban_domain::ids::PersonId(id),
             csrf: format!("csrf-{id}"),
             created_at: jiff::Timestamp::UNIX_EPOCH,
@@ -180,8 +180,8 @@ async fn notices_of_a_secret_task_reach_only_its_named_people_and_keep_its_title
         .await;
     let open = app.task(json!({"title": "政务服务提速", "lead": [{"unit": a}], "deadline": "2026-12-31"})).await;
     // Reminders in the warning window, then 督办 once signing is overdue, for both tasks.
-    app.duban.tick(bj("2026-03-04T10:00")).await.unwrap();
-    let r = app.duban.tick(bj("2026-03-06T09:00")).await.unwrap();
+    app.duban.supervision_pass(bj("2026-03-04T10:00")).await.unwrap();
+    let r = app.duban.supervision_pass(bj("2026-03-06T09:00")).await.unwrap();
     assert_eq!(r.notices.len(), 2, "{r:?}");
     let all = app.duban.store().list_messages(None, 1000).await.unwrap();
     let about = |t: &Value| -> Vec<&duban_store::NewMessage> {
@@ -264,7 +264,7 @@ async fn the_desk_hides_notices_of_a_task_the_viewer_may_no_longer_see() {
     app.clock.set(bj("2026-03-02T09:00"));
     let task = app.task(json!({"title": "园区供电改造", "lead": [{"unit": a}], "deadline": "2026-12-31"})).await;
     app.clock.set(bj("2026-03-06T09:00"));
-    assert_eq!(app.duban.tick(bj("2026-03-06T09:00")).await.unwrap().notices.len(), 1);
+    assert_eq!(app.duban.supervision_pass(bj("2026-03-06T09:00")).await.unwrap().notices.len(), 1);
     let desk = || async {
         let r = reqwest::Client::new().get(format!("{}/", app.base)).header("cookie", format!("duban_session={token}"));
         r.send().await.unwrap().text().await.unwrap()

@@ -190,7 +190,7 @@ async fn a_password_reset_or_deactivation_ends_every_session_of_that_person() {
     let s = d.sign_in("wang", "奈曼旗2027!").await.unwrap();
     let r = app.send("delete", &format!("/api/v1/people/{}", p.0), None, &[]).await;
     assert_eq!(r.status, 204, "{}", r.json);
-    let stored = d.store().session(&duban_server::auth::token_hash(&s.token), d.now()).await.unwrap();
+    let stored = d.store().session(&duban_app::sign_in::token_hash(&s.token), d.now()).await.unwrap();
     assert!(stored.is_none(), "the deactivated person's session is gone");
 }
 

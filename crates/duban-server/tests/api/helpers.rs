@@ -1,12 +1,12 @@
 //! `spawn_app()`: a server on a free port over a fresh SQLite database, with a clock the test
 //! moves by hand. Every JSON response is checked against the OpenAPI document.
 
+use duban_app::service::Services;
 use duban_domain::calendar::UnknownYears;
 use duban_domain::clock::FixedClock;
 use duban_domain::policy::Policy;
 use duban_server::api::ROUTES;
 use duban_server::api::openapi::{DOCUMENT, conforms};
-use duban_server::service::Duban;
 use duban_server::startup::Application;
 use duban_store_sqlite::SqliteStore;
 use reqwest::{Method, StatusCode};
@@ -17,7 +17,7 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub clock: Arc<FixedClock>,
-    pub duban: Arc<Duban>,
+    pub duban: Arc<Services>,
     doc: Value,
     _dir: tempfile::TempDir,
     /// The PostgreSQL database of an app spawned on one, dropped with the app.
@@ -57,7 +57,7 @@ async fn spawn_app_on(
 ) -> TestApp {
     let clock = Arc::new(FixedClock::new(bj("2026-03-02T09:00")));
     let duban = Arc::new(
-        Duban::new(store, Policy::builtin(profile).unwrap(), clock.clone(), UnknownYears::Error).await.unwrap(),
+        Services::new(store, Policy::builtin(profile).unwrap(), clock.clone(), UnknownYears::Error).await.unwrap(),
     );
     let root = duban
         .store()
@@ -75,7 +75,7 @@ async fn spawn_app_on(
     duban
         .store()
         .create_session(&duban_store::Session {
-            token_hash: duban_server::auth::token_hash(&token),
+            token_hash: duban_app::sign_in::token_hash(&token),
             person_id: root.id,
             csrf: "root-csrf".into(),
             created_at: jiff::Timestamp::UNIX_EPOCH,

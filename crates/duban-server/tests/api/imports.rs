@@ -185,7 +185,7 @@ async fn all_or_nothing(db: duban_store_tests::TestDb) {
     use duban_domain::policy::Policy;
     use duban_store::TaskQuery;
     let clock = std::sync::Arc::new(FixedClock::new(bj("2026-03-02T09:00")));
-    let duban = duban_server::service::Duban::new(
+    let duban = duban_app::service::Services::new(
         db.store.clone(),
         Policy::builtin("x-district-2022").unwrap(),
         clock,
@@ -204,12 +204,12 @@ async fn all_or_nothing(db: duban_store_tests::TestDb) {
     .await
     .unwrap();
     let tasks = |ledger| TaskQuery { ledger_id: ledger, per_page: 500, page: 1, ..Default::default() };
-    let preview = duban.preview_import(numbered(6, &[]).as_bytes(), "清单.txt", None).await.unwrap();
+    let preview = duban.preview_document_import(numbered(6, &[]).as_bytes(), "清单.txt", None).await.unwrap();
     assert_eq!(preview.tasks.len(), 6);
 
     // The fourth task cannot be written: neither the ledger nor the first three are left.
     fail_fourth_task(&db, "INSERT").await;
-    let e = duban.commit_import(&preview, None).await.unwrap_err();
+    let e = duban.commit_document_import(&preview, None).await.unwrap_err();
     assert_eq!(e, duban_domain::Error::Internal, "{e:?}");
     assert!(s.list_ledgers().await.unwrap().is_empty());
     assert_eq!(s.list_tasks(&tasks(None)).await.unwrap().total, 0);
@@ -220,7 +220,7 @@ async fn all_or_nothing(db: duban_store_tests::TestDb) {
     db.raw_execute(drop).await.unwrap();
 
     // Without the failure it is written whole.
-    let r = duban.commit_import(&preview, None).await.unwrap();
+    let r = duban.commit_document_import(&preview, None).await.unwrap();
     assert_eq!(r.created, 6);
     let before = s.list_tasks(&tasks(Some(r.ledger_id))).await.unwrap().items;
     let chain = s.verify_events().await.unwrap();
@@ -228,8 +228,8 @@ async fn all_or_nothing(db: duban_store_tests::TestDb) {
 
     // A re-import that changes tasks 2 to 5 and drops 6 fails on the fourth: nothing changes.
     fail_fourth_task(&db, "UPDATE").await;
-    let changed = duban.preview_import(numbered(5, &[2, 3, 4, 5]).as_bytes(), "清单.txt", None).await.unwrap();
-    duban.commit_import(&changed, None).await.unwrap_err();
+    let changed = duban.preview_document_import(numbered(5, &[2, 3, 4, 5]).as_bytes(), "清单.txt", None).await.unwrap();
+    duban.commit_document_import(&changed, None).await.unwrap_err();
     assert_eq!(s.list_tasks(&tasks(Some(r.ledger_id))).await.unwrap().items, before);
     let chain = s.verify_events().await.unwrap();
     assert_eq!((chain.events, chain.broken), (6, None));

@@ -6,13 +6,13 @@
 
 use crate::helpers::bj;
 use crate::notify::smtp_receiver;
+use duban_app::config::{EmailConfig, NotifyConfig};
+use duban_app::jobs::{Outcome, Runner};
+use duban_app::outbox::Channels;
+use duban_app::service::Services;
 use duban_domain::calendar::{CalendarFile, UnknownYears};
 use duban_domain::clock::{Clock, FixedClock};
 use duban_domain::policy::Policy;
-use duban_server::config::{EmailConfig, NotifyConfig};
-use duban_server::jobs::{Outcome, Runner};
-use duban_server::notify::Channels;
-use duban_server::service::Duban;
 use duban_store::NewMessage;
 use duban_store_tests::TestDb;
 use std::sync::{Arc, Mutex};
@@ -22,7 +22,7 @@ use tokio::sync::watch;
 /// One server process: the service over its own connection pool, its runner's stop switch and
 /// task.
 struct Server {
-    duban: Arc<Duban>,
+    duban: Arc<Services>,
     stop: watch::Sender<bool>,
     runner: tokio::task::JoinHandle<()>,
 }
@@ -32,7 +32,7 @@ impl Server {
     async fn start(db: &TestDb, clock: &Arc<FixedClock>, smtp_port: Option<u16>, every: Duration) -> Self {
         let store = db.open_again().await;
         let policy = Policy::builtin("x-district-2022").unwrap();
-        let duban = Arc::new(Duban::new(store, policy, clock.clone(), UnknownYears::Error).await.unwrap());
+        let duban = Arc::new(Services::new(store, policy, clock.clone(), UnknownYears::Error).await.unwrap());
         if let Some(smtp_port) = smtp_port {
             let email = EmailConfig { smtp_host: "127.0.0.1".into(), smtp_port, ..EmailConfig::default() };
             duban.set_channels(Channels::from_config(&NotifyConfig { email, ..NotifyConfig::default() }).unwrap());
@@ -135,7 +135,7 @@ async fn two_servers_share_the_jobs(db: &TestDb) {
     let rules = "profile = \"x-district-2022\"\n[[rules]]\nid = \"sign\"\nduration = \"2wd\"\n";
     a.duban.set_rules(Some(rules)).await.unwrap();
     let local = CalendarFile::parse_json(r#"{"scope": "local", "years": {"2026": {"off": ["2026-07-01"]}}}"#).unwrap();
-    a.duban.import_calendar(local, "地方假日").await.unwrap();
+    a.duban.load_calendar_file(local, "地方假日").await.unwrap();
     let wanted = a.duban.policy().to_toml();
     assert_ne!(wanted, Policy::builtin("x-district-2022").unwrap().to_toml());
     let holiday = jiff::civil::date(2026, 7, 1);
@@ -181,8 +181,10 @@ async fn a_killed_runners_lease_expires_on_sqlite_and_another_runs_the_job() {
     let db = duban_store_tests::sqlite().await.unwrap();
     let clock = Arc::new(FixedClock::new(bj("2026-03-04T10:00")));
     let policy = || Policy::builtin("x-district-2022").unwrap();
-    let one = Arc::new(Duban::new(db.open_again().await, policy(), clock.clone(), UnknownYears::Error).await.unwrap());
-    let two = Arc::new(Duban::new(db.open_again().await, policy(), clock.clone(), UnknownYears::Error).await.unwrap());
+    let one =
+        Arc::new(Services::new(db.open_again().await, policy(), clock.clone(), UnknownYears::Error).await.unwrap());
+    let two =
+        Arc::new(Services::new(db.open_again().await, policy(), clock.clone(), UnknownYears::Error).await.unwrap());
     let every = Duration::from_secs(60);
     let first = Runner::new(one).every(every);
     let second = Runner::new(two).every(every);

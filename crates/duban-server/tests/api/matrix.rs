@@ -192,7 +192,7 @@ async fn build(app: &TestApp) -> World {
         app.duban
             .store()
             .create_session(&duban_store::Session {
-                token_hash: duban_server::auth::token_hash(&token),
+                token_hash: duban_app::sign_in::token_hash(&token),
                 person_id: PersonId(id),
                 csrf: format!("csrf-{username}"),
                 created_at: jiff::Timestamp::UNIX_EPOCH,
@@ -697,9 +697,9 @@ async fn run_matrix(app: TestApp) {
     // Reminders in the warning window, then 督办 notices once signing is overdue (in working
     // hours), all delivered to the inbox before the pages are read.
     let d = &app.duban;
-    d.tick(bj("2026-03-04T10:00")).await.unwrap();
+    d.supervision_pass(bj("2026-03-04T10:00")).await.unwrap();
     app.clock.set(bj("2026-03-06T09:00"));
-    let r = d.tick(bj("2026-03-06T09:00")).await.unwrap();
+    let r = d.supervision_pass(bj("2026-03-06T09:00")).await.unwrap();
     assert!(!r.notices.is_empty(), "the pass issued no notice: {r:?}");
     let c = Client {
         app: &app,

@@ -3,8 +3,8 @@
 //! and a message whose recipient may no longer read its task is not sent at all.
 
 use crate::helpers::*;
-use duban_server::config::{EmailConfig, NotifyConfig, Secret, SmsConfig};
-use duban_server::notify::Channels;
+use duban_app::config::{EmailConfig, NotifyConfig, Secret, SmsConfig};
+use duban_app::outbox::Channels;
 use serde_json::json;
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -108,7 +108,7 @@ async fn reminders_reach_a_real_smtp_server_and_an_sms_gateway_with_retries() {
     app.clock.set(bj("2026-03-02T09:00"));
     app.task(json!({"title": "推行一照通办", "lead": [{"unit": unit}]})).await;
     // In the warning window during working hours: e-mail sent, SMS refused once.
-    let s = app.duban.tick(bj("2026-03-04T10:00")).await.unwrap();
+    let s = app.duban.supervision_pass(bj("2026-03-04T10:00")).await.unwrap();
     assert_eq!(s.reminders, 1);
     let got = mails.lock().unwrap().clone();
     assert_eq!(got.len(), 1);
@@ -129,7 +129,7 @@ async fn reminders_reach_a_real_smtp_server_and_an_sms_gateway_with_retries() {
     let sms = the_sms(&app).await;
     assert_eq!((sms.status.as_str(), sms.attempts), ("sent", 2));
     // Nothing is sent twice.
-    app.duban.tick(bj("2026-03-04T11:00")).await.unwrap();
+    app.duban.supervision_pass(bj("2026-03-04T11:00")).await.unwrap();
     assert_eq!(mails.lock().unwrap().len(), 1);
 }
 
@@ -151,7 +151,7 @@ async fn a_message_waiting_for_working_hours_is_not_sent_once_its_recipient_may_
     app.clock.set(bj("2026-03-02T09:00"));
     let task = app.task(json!({"title": "园区供电改造", "lead": [{"unit": unit}]})).await;
     // In the warning window, after working hours: the reminder waits for the morning.
-    assert_eq!(app.duban.tick(bj("2026-03-04T20:00")).await.unwrap().reminders, 1);
+    assert_eq!(app.duban.supervision_pass(bj("2026-03-04T20:00")).await.unwrap().reminders, 1);
     assert!(mails.lock().unwrap().is_empty() && texts.lock().unwrap().is_empty());
     // Overnight the task is classified 涉密, naming nobody: in the morning nothing leaves.
     let version = app.get(&format!("/api/v1/tasks/{}", task["id"])).await.json["version"].as_i64().unwrap();

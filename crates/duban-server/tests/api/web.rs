@@ -398,7 +398,7 @@ async fn an_administrator_changes_the_rules_and_open_tasks_are_rescheduled_and_i
     assert!(page.contains("规则已保存并生效") && page.contains("管理员在此保存"), "{page}");
     assert_eq!(sign_due(&app.get(&format!("/api/v1/tasks/{id}")).await.json), "2026-03-04");
     // A restart keeps the saved rules, whatever the configuration names.
-    let again = duban_server::service::Duban::new(
+    let again = duban_app::service::Services::new(
         app.duban.store().clone(),
         duban_domain::policy::Policy::builtin("x-district-2022").unwrap(),
         app.clock.clone(),
@@ -418,7 +418,7 @@ async fn the_in_memory_copy_follows_a_change_of_rules() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let d = &app.duban;
-    let due = |snap: &duban_server::service::Snapshot| {
+    let due = |snap: &duban_app::service::Snapshot| {
         let (_, s) = snap.tasks.iter().find(|(t, _)| t.id.0 == w.a_internal["id"].as_i64().unwrap()).unwrap();
         s.stages.iter().find(|s| s.stage == "sign").unwrap().due.unwrap().to_string()
     };
@@ -483,7 +483,7 @@ async fn cookies_are_secure_behind_https_and_signed_in_answers_are_not_cached() 
     let r = app.client.get(format!("{}/static/duban.css", app.base)).send().await.unwrap();
     assert!(r.headers()["cache-control"].to_str().unwrap().contains("max-age"));
     // Behind HTTPS (server.secure_cookies) every cookie is Secure.
-    app.duban.set_web_settings(duban_server::auth::WebSettings { secure_cookies: true, trusted_proxies: vec![] });
+    app.duban.set_web_settings(duban_app::sign_in::WebSettings { secure_cookies: true, trusted_proxies: vec![] });
     let mut b = Browser::new(&app);
     let r = b.client.get(format!("{}/login", b.base)).send().await.unwrap();
     assert!(r.headers()["set-cookie"].to_str().unwrap().contains("; Secure"));
@@ -650,6 +650,6 @@ async fn an_administrators_reset_or_deactivation_ends_the_persons_sessions_and_w
     let r = b.post(&format!("/admin/users/{}/deactivate", w.officer_a), &[("csrf", &csrf)]).await;
     assert!(r.text().await.unwrap().contains("已停用"));
     let token = officer.cookie.trim_start_matches("duban_session=").to_string();
-    let stored = app.duban.store().session(&duban_server::auth::token_hash(&token), app.duban.now()).await.unwrap();
+    let stored = app.duban.store().session(&duban_app::sign_in::token_hash(&token), app.duban.now()).await.unwrap();
     assert!(stored.is_none(), "deactivation removed the session");
 }

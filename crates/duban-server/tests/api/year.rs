@@ -12,14 +12,14 @@
 //! from the script's actions before it. The reminders, notices, escalations and naming
 //! candidates the engine recorded must be exactly those.
 
+use duban_app::lifecycle::ActionInput;
+use duban_app::service::Services;
 use duban_domain::calendar::{Calendar, UnknownYears};
 use duban_domain::clock::FixedClock;
 use duban_domain::ids::{PersonId, TaskId, UnitId};
 use duban_domain::org::{NewPerson, Role};
 use duban_domain::policy::Policy;
 use duban_domain::task::{Party, Task};
-use duban_server::lifecycle::ActionInput;
-use duban_server::service::Duban;
 use duban_store::Store;
 use duban_store_sqlite::SqliteStore;
 use jiff::Timestamp;
@@ -251,9 +251,11 @@ fn expected(cal: &Calendar, plans: &[Plan], leaders_of: &dyn Fn(&[UnitId]) -> bo
     r
 }
 
-async fn open(path: &str, clock: Arc<FixedClock>) -> Arc<Duban> {
+async fn open(path: &str, clock: Arc<FixedClock>) -> Arc<Services> {
     let store = Arc::new(SqliteStore::connect(&format!("sqlite:{path}")).await.unwrap());
-    Arc::new(Duban::new(store, Policy::builtin("x-district-2022").unwrap(), clock, UnknownYears::Error).await.unwrap())
+    Arc::new(
+        Services::new(store, Policy::builtin("x-district-2022").unwrap(), clock, UnknownYears::Error).await.unwrap(),
+    )
 }
 
 /// What the engine recorded, read back from the database.
@@ -292,7 +294,7 @@ async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervisi
     let mut duban = open(&path, clock.clone()).await;
     let units_toml =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/units/naiman.toml")).unwrap();
-    duban.import_units(&units_toml).await.unwrap();
+    duban.load_unit_directory(&units_toml).await.unwrap();
     let store = duban.store().clone();
     let units = store.list_units().await.unwrap();
     let person = |name: String, unit: Option<UnitId>, role: Role, charge: Vec<UnitId>| NewPerson {
@@ -313,8 +315,8 @@ async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervisi
     clock.set(at(RECEIVED, 9, 0));
     let seed = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/seeds/003_70bf524fbdd19580.txt"))
         .expect("seed 003 in fixtures/seeds/");
-    let preview = duban.preview_import(&seed, "003.txt", None).await.unwrap();
-    duban.commit_import(&preview, None).await.unwrap();
+    let preview = duban.preview_document_import(&seed, "003.txt", None).await.unwrap();
+    duban.commit_document_import(&preview, None).await.unwrap();
     let tasks = store.open_tasks(TaskId(0), 10_000).await.unwrap();
     assert_eq!(tasks.len(), 274);
 
@@ -356,7 +358,7 @@ async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervisi
     let mut day = RECEIVED;
     while day <= LAST_DAY {
         let now = at(day, 10, 0);
-        let s = duban.tick(now).await.unwrap();
+        let s = duban.supervision_pass(now).await.unwrap();
         totals.0 += s.reminders;
         totals.1 += s.cadence_reminders;
         totals.2 += s.notices.len();
@@ -366,7 +368,7 @@ async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervisi
             // The server stops and starts again over the same database; the same pass then
             // finds nothing left to do.
             duban = open(&path, clock.clone()).await;
-            let again = duban.tick(now).await.unwrap();
+            let again = duban.supervision_pass(now).await.unwrap();
             assert_eq!(
                 (again.reminders, again.cadence_reminders, again.notices.len(), again.naming_candidates),
                 (0, 0, 0, 0)

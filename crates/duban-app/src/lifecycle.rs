@@ -3,7 +3,7 @@
 //! writes the result with an event in the task's trail. A parent task closes when its last
 //! subtask is approved.
 
-use crate::service::{Duban, Edit, TaskView};
+use crate::service::{Edit, Services, TaskView};
 use duban_domain::Error;
 use duban_domain::event::{EventKind, resume_to};
 use duban_domain::ids::{PersonId, TaskId};
@@ -41,17 +41,18 @@ pub struct Available {
 /// Attachments named as evidence with one action.
 const MAX_EVIDENCE: usize = 50;
 
-impl Duban {
+impl Services {
     /// The actor's standing on the task ([`Standing::of`]).
     async fn standing(&self, task: &Task, actor: PersonId) -> Result<Standing, Error> {
-        let person = self.store().get_person(actor).await?;
+        let person = self.ports.people.get_person(actor).await?;
         Standing::of(&person, &task.fields, &self.group_members().await?)
     }
 
     /// The statuses of a task's subtasks.
     async fn children(&self, task: TaskId) -> Result<Vec<Status>, Error> {
         let children = self
-            .store()
+            .ports
+            .tasks
             .list_tasks(&TaskQuery {
                 parent_id: Some(task),
                 page: 1,
@@ -65,7 +66,7 @@ impl Duban {
     }
 
     async fn state(&self, task: &Task) -> Result<TaskState, Error> {
-        let events = self.store().task_events(task.id).await?;
+        let events = self.ports.tasks.task_events(task.id).await?;
         let count = |kind: EventKind| events.iter().filter(|e| e.kind == kind.code()).count() as u32;
         Ok(TaskState {
             status: task.status,
@@ -79,7 +80,7 @@ impl Duban {
 
     /// The actions `actor` may take on the task now.
     pub async fn available_actions(&self, id: TaskId, actor: PersonId) -> Result<Vec<Available>, Error> {
-        let task = self.store().get_task(id).await?;
+        let task = self.ports.tasks.get_task(id).await?;
         let who = self.standing(&task, actor).await?;
         let state = self.state(&task).await?;
         Ok(available(&state, &who, self.policy().settings.max_extensions)
@@ -93,7 +94,7 @@ impl Duban {
         let action: Action = input.action.parse()?;
         let actor = PersonId(input.actor.ok_or_else(|| Error::invalid("actor", "请指明操作人"))?);
         let version = input.version.ok_or_else(|| Error::invalid("version", "请提供所依据的任务版本号"))?;
-        let task = self.store().get_task(id).await?;
+        let task = self.ports.tasks.get_task(id).await?;
         if task.version != version {
             return Err(Error::VersionConflict { current: task.version });
         }
@@ -176,7 +177,7 @@ impl Duban {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let files = self.store().list_attachments(task).await?;
+        let files = self.ports.attachments.list_attachments(task).await?;
         ids.iter()
             .map(|id| {
                 files
@@ -198,7 +199,7 @@ impl Duban {
         actor: Option<PersonId>,
     ) -> Result<Attachment, Error> {
         // Browsers on Windows may send the whole path; invisible reordering characters go.
-        let name = crate::api::clean_file_name(name);
+        let name = crate::file_names::clean_file_name(name);
         let name = name.as_str();
         if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
             return Err(Error::invalid("filename", "请提供文件名（不超过 200 字）"));
@@ -206,13 +207,14 @@ impl Duban {
         if data.is_empty() {
             return Err(Error::invalid("file", "文件为空"));
         }
-        self.store().get_task(task).await?;
+        self.ports.tasks.get_task(task).await?;
         if let Some(p) = actor {
-            self.store().get_person(p).await?;
+            self.ports.people.get_person(p).await?;
         }
         let content_type =
             if content_type.trim().is_empty() { "application/octet-stream" } else { content_type.trim() };
-        self.store()
+        self.ports
+            .attachments
             .add_attachment(&NewAttachment {
                 task_id: task,
                 name: name.to_string(),
@@ -226,7 +228,7 @@ impl Duban {
 
     /// Closes a parent whose subtasks are all closed ([`close_parent`]).
     async fn close_parent_if_done(&self, parent: TaskId) -> Result<(), Error> {
-        let p = self.store().get_task(parent).await?;
+        let p = self.ports.tasks.get_task(parent).await?;
         if !p.status.is_open() {
             return Ok(());
         }

@@ -4,14 +4,15 @@
 //! cooperates on, directly or through a group. A 涉密 task is seen only by the people named on
 //! it (its leader in charge and its responsible person).
 
-use crate::service::Duban;
+use crate::service::Services;
 use duban_domain::Error;
 use duban_domain::ids::TaskId;
 use duban_domain::org::Person;
 use duban_domain::task::Task;
 use duban_domain::visibility::{Audience, Members};
+use duban_store::DirectoryStore;
 
-impl Duban {
+impl Services {
     /// The tasks a person may see, as a list filter.
     pub fn audience(&self, p: &Person) -> Audience {
         Audience::of(p)
@@ -20,7 +21,7 @@ impl Duban {
     /// The task, if the person may see it. A task that does not exist and one the person may not
     /// see give the same "not found", so that the answer does not tell which.
     pub async fn visible_task(&self, p: &Person, id: TaskId) -> Result<Task, Error> {
-        let task = match self.store().get_task(id).await {
+        let task = match self.ports.tasks.get_task(id).await {
             Ok(t) => t,
             Err(Error::NotFound { .. }) => return Err(Error::not_found("任务")),
             Err(e) => return Err(e),
@@ -36,6 +37,12 @@ impl Duban {
 
     /// Each group's member units.
     pub async fn group_members(&self) -> Result<Members, Error> {
-        Ok(self.store().list_groups().await?.into_iter().map(|g| (g.id.0, g.members)).collect())
+        members_of(self.ports.directory.as_ref()).await
     }
+}
+
+/// Each group's member units, as the directory has them (for the services that hold only the
+/// directory port).
+pub(crate) async fn members_of(directory: &dyn DirectoryStore) -> Result<Members, Error> {
+    Ok(directory.list_groups().await?.into_iter().map(|g| (g.id.0, g.members)).collect())
 }

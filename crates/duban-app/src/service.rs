@@ -1,11 +1,19 @@
-//! The service layer: what the API, the pages and the CLI do with tasks, units, people, the
-//! calendar and the rules. It joins the pure domain (rules, calendar) to the store, and reads
-//! the time only from its [`Clock`].
+//! [`Services`], the composition of the application layer: built from one store, it upcasts it
+//! once into the [`Ports`] each area reaches, builds the areas that are services of their own
+//! ([`SignIn`](crate::sign_in::SignIn), [`Outbox`](crate::outbox::Outbox)), and holds the core
+//! they share: the clock (the only source of the time), the calendar and rules in force, and
+//! the in-memory [`Snapshot`]. The other areas are `impl Services` blocks in their own modules,
+//! each naming the ports it uses.
+//!
+//! This module is also the tasks area: creating, reading, listing, editing and withdrawing
+//! tasks, their views and schedules, the rules in force, and the calendar and unit-directory
+//! files loaded by administrators.
 //!
 //! Every task write recomputes the task's schedule and stores the two instants that decide its
 //! light, so lists can filter and sort by light in SQL. When the calendar or the rules change,
-//! [`Duban::reschedule_all`] recomputes them for every open task.
+//! [`Services::reschedule_all`] recomputes them for every open task.
 
+use crate::ports::Ports;
 use duban_domain::Error;
 use duban_domain::calendar::{BUILTIN_JSON, Calendar, CalendarFile, UnknownYears};
 use duban_domain::clock::Clock;
@@ -79,14 +87,18 @@ pub fn compile_calendar(files: &[CalendarFile], unknown_years: UnknownYears) -> 
     Ok(Calendar::build(&all, unknown_years)?)
 }
 
-/// The application core, shared by the API, the pages and the CLI.
-pub struct Duban {
+/// The application's services, built from one store: the use cases the API, the pages and the
+/// command line share, each area in its own module.
+pub struct Services {
+    /// The whole store, only for [`Self::store`]; the use cases reach their ports.
     store: Arc<dyn Store>,
+    /// The storage ports, one per aggregate, that the areas use.
+    pub(crate) ports: Ports,
     pub(crate) calendar: RwLock<Arc<Calendar>>,
     /// The lead-unit suggester, trained on the ledgers on first use and dropped when tasks change.
     pub(crate) suggester: RwLock<Option<Arc<duban_import::suggest::Suggester>>>,
-    /// The transports for e-mail and SMS (none until configured).
-    channels: RwLock<Arc<crate::notify::Channels>>,
+    /// The outbox: its transports and delivery.
+    pub(crate) outbox: crate::outbox::Outbox,
     /// The rules in force: the configuration's, or those an administrator saved from the web.
     pub(crate) policy: RwLock<Arc<Policy>>,
     /// The rules the configuration names, to return to.
@@ -96,8 +108,8 @@ pub struct Duban {
     /// Every task with its schedule, for the pages that show a whole ledger at once (battle
     /// map, statistics, supervision); reloaded when the tasks' fingerprint changes.
     snapshot: tokio::sync::Mutex<Option<Arc<Snapshot>>>,
-    /// Sign-in throttling, turns at password hashing, and the web front's settings.
-    pub(crate) guard: crate::auth::Guard,
+    /// Sign-in: passwords, sessions, throttling, and the web front's settings.
+    pub(crate) accounts: crate::sign_in::SignIn,
 }
 
 /// A task's light at `now`: none once it is closed, suspended or withdrawn.
@@ -125,7 +137,7 @@ fn fnv(parts: &[&str]) -> String {
     format!("{h:016x}")
 }
 
-impl Duban {
+impl Services {
     /// Builds the core: loads the calendar (built-in data plus imported files) and, when the
     /// rules or calendar differ from those the stored schedules were computed with, recomputes
     /// every open task's schedule.
@@ -152,17 +164,21 @@ impl Duban {
             },
             None => policy,
         };
+        let ports = Ports::of(&store);
+        let accounts = crate::sign_in::SignIn::new(ports.people.clone(), ports.sign_in.clone(), clock.clone());
+        let outbox = crate::outbox::Outbox::new(&ports);
         let d = Self {
+            ports,
             store,
             calendar: RwLock::new(Arc::new(calendar)),
             suggester: RwLock::new(None),
-            channels: RwLock::new(Arc::default()),
+            outbox,
             policy: RwLock::new(Arc::new(policy)),
             configured,
             clock,
             unknown_years,
             snapshot: tokio::sync::Mutex::new(None),
-            guard: crate::auth::Guard::default(),
+            accounts,
         };
         d.reschedule_if_changed(&files).await?;
         Ok(d)
@@ -179,10 +195,10 @@ impl Duban {
 
     async fn reschedule_if_changed(&self, files: &[CalendarFile]) -> Result<(), Error> {
         let fp = self.fingerprint(files);
-        if self.store.get_meta(FINGERPRINT_KEY).await?.as_deref() != Some(fp.as_str()) {
+        if self.ports.meta.get_meta(FINGERPRINT_KEY).await?.as_deref() != Some(fp.as_str()) {
             let n = self.reschedule_all().await?;
             tracing::info!(tasks = n, "rules or calendar changed: schedules recomputed");
-            self.store.set_meta(FINGERPRINT_KEY, &fp).await?;
+            self.ports.meta.set_meta(FINGERPRINT_KEY, &fp).await?;
         }
         Ok(())
     }
@@ -191,7 +207,7 @@ impl Duban {
     /// decides whether the copy in memory is current; after a change only the tasks changed
     /// since are read again (all of them when the calendar or the rules changed).
     pub async fn snapshot(&self) -> Result<Arc<Snapshot>, Error> {
-        let (n, top, versions) = self.store.tasks_fingerprint().await?;
+        let (n, top, versions) = self.ports.tasks.tasks_fingerprint().await?;
         // The calendar and the rules in force are part of the key: either moves due dates.
         let calendar = (Arc::as_ptr(&self.calendar()) as usize, Arc::as_ptr(&self.policy()) as usize);
         let key = (n, top, versions, calendar);
@@ -210,7 +226,7 @@ impl Duban {
             None => (Timestamp::UNIX_EPOCH, Vec::new()),
         };
         let mut latest = since;
-        for t in self.store.tasks_changed_since(since).await? {
+        for t in self.ports.tasks.tasks_changed_since(since).await? {
             latest = latest.max(t.updated_at);
             let schedule = self.schedule_of(&t.fields, &t.events);
             match tasks.binary_search_by_key(&t.id, |(x, _)| x.id) {
@@ -224,21 +240,8 @@ impl Duban {
         Ok(snap)
     }
 
-    /// Sets the e-mail and SMS transports.
-    pub fn set_channels(&self, c: crate::notify::Channels) {
-        match self.channels.write() {
-            Ok(mut g) => *g = Arc::new(c),
-            Err(p) => *p.into_inner() = Arc::new(c),
-        }
-    }
-
-    pub(crate) fn channels(&self) -> Arc<crate::notify::Channels> {
-        match self.channels.read() {
-            Ok(g) => Arc::clone(&g),
-            Err(p) => Arc::clone(&p.into_inner()),
-        }
-    }
-
+    /// The whole store, for the binary's maintenance commands (the demo, backups) and tests;
+    /// the use cases reach only their ports ([`Ports`]).
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
     }
@@ -252,7 +255,7 @@ impl Duban {
 
     /// The rules an administrator saved from the web, if any.
     pub async fn saved_rules(&self) -> Result<Option<String>, Error> {
-        Ok(self.store.get_meta(RULES_KEY).await?.filter(|t| !t.trim().is_empty()))
+        Ok(self.ports.meta.get_meta(RULES_KEY).await?.filter(|t| !t.trim().is_empty()))
     }
 
     /// Puts rules in force (a whole policy file, or `profile = "…"` with overrides), keeps them
@@ -263,14 +266,14 @@ impl Duban {
             Some(t) => Policy::from_toml(t)?,
             None => Policy::clone(&self.configured),
         };
-        self.store.set_meta(RULES_KEY, text.unwrap_or_default()).await?;
+        self.ports.meta.set_meta(RULES_KEY, text.unwrap_or_default()).await?;
         match self.policy.write() {
             Ok(mut p) => *p = Arc::new(policy),
             Err(poisoned) => *poisoned.into_inner() = Arc::new(policy),
         }
         let n = self.reschedule_all().await?;
-        let files = self.store.calendar_files().await?;
-        self.store.set_meta(FINGERPRINT_KEY, &self.fingerprint(&files)).await?;
+        let files = self.ports.calendar.calendar_files().await?;
+        self.ports.meta.set_meta(FINGERPRINT_KEY, &self.fingerprint(&files)).await?;
         Ok(n)
     }
 
@@ -360,7 +363,7 @@ impl Duban {
         actor: Option<PersonId>,
     ) -> Result<Task, Error> {
         let (stored, event) = self.prepare_insert(fields, status, clock, data, actor);
-        let task = self.store.create_task(&stored, &event).await;
+        let task = self.ports.tasks.create_task(&stored, &event).await;
         self.forget_suggester();
         task
     }
@@ -383,14 +386,14 @@ impl Duban {
     }
 
     pub async fn get_task(&self, id: TaskId) -> Result<TaskView, Error> {
-        let task = self.store.get_task(id).await?;
+        let task = self.ports.tasks.get_task(id).await?;
         Ok(self.view(task, self.now(), true))
     }
 
     pub async fn list_tasks(&self, mut q: TaskQuery) -> Result<Page<TaskView>, Error> {
         let now = self.now();
         q.now = now;
-        let page = self.store.list_tasks(&q).await?;
+        let page = self.ports.tasks.list_tasks(&q).await?;
         Ok(Page {
             items: page.items.into_iter().map(|t| self.view(t, now, false)).collect(),
             total: page.total,
@@ -428,7 +431,7 @@ impl Duban {
         }
         let now = self.now();
         let (stored, event) = self.prepare_write(&current, fields, status, clock, edit);
-        let task = self.store.update_task(current.id, version, &stored, &event).await?;
+        let task = self.ports.tasks.update_task(current.id, version, &stored, &event).await?;
         self.forget_suggester();
         Ok(self.view(task, now, true))
     }
@@ -476,7 +479,7 @@ impl Duban {
         patch: &TaskPatch,
         actor: Option<PersonId>,
     ) -> Result<TaskView, Error> {
-        let current = self.store.get_task(id).await?;
+        let current = self.ports.tasks.get_task(id).await?;
         let mut fields = current.fields.clone();
         patch.apply(&mut fields)?;
         if let Some(parent) = fields.parent_id {
@@ -495,7 +498,7 @@ impl Duban {
             if p == id {
                 return Err(Error::invalid("parent_id", "上级任务不能是本任务或其子任务"));
             }
-            cur = self.store.get_task(p).await?.fields.parent_id;
+            cur = self.ports.tasks.get_task(p).await?.fields.parent_id;
             depth += 1;
             if depth > 32 {
                 return Err(Error::invalid("parent_id", "任务层级过深"));
@@ -513,7 +516,7 @@ impl Duban {
         actor: Option<PersonId>,
     ) -> Result<TaskView, Error> {
         duban_domain::task::check_length("reason", "撤销原因", reason, duban_domain::task::MAX_COMMENT_CHARS)?;
-        let current = self.store.get_task(id).await?;
+        let current = self.ports.tasks.get_task(id).await?;
         if current.status == Status::Cancelled {
             return Err(Error::Conflict("任务已撤销".into()));
         }
@@ -527,12 +530,12 @@ impl Duban {
         let mut after = TaskId(0);
         let mut n = 0u64;
         loop {
-            let batch = self.store.open_tasks(after, 1000).await?;
+            let batch = self.ports.tasks.open_tasks(after, 1000).await?;
             let Some(last) = batch.last() else { break };
             after = last.id;
             let updates: Vec<(TaskId, ScheduleInstants)> =
                 batch.iter().map(|t| (t.id, Self::instants(&self.schedule_of(&t.fields, &t.events)))).collect();
-            self.store.set_schedules(&updates).await?;
+            self.ports.tasks.set_schedules(&updates).await?;
             n += updates.len() as u64;
         }
         Ok(n)
@@ -540,24 +543,24 @@ impl Duban {
 
     /// Adds holiday data (a new year, a local holiday or working day); it is used at once and
     /// every open task's schedule is recomputed.
-    pub async fn import_calendar(&self, file: CalendarFile, note: &str) -> Result<CalendarImport, Error> {
-        let mut files = self.store.calendar_files().await?;
+    pub async fn load_calendar_file(&self, file: CalendarFile, note: &str) -> Result<CalendarImport, Error> {
+        let mut files = self.ports.calendar.calendar_files().await?;
         files.push(file.clone());
         let calendar = compile_calendar(&files, self.unknown_years)?;
-        self.store.add_calendar_file(&file, note, self.now()).await?;
+        self.ports.calendar.add_calendar_file(&file, note, self.now()).await?;
         let coverage = calendar.coverage();
         match self.calendar.write() {
             Ok(mut c) => *c = Arc::new(calendar),
             Err(poisoned) => *poisoned.into_inner() = Arc::new(calendar),
         }
         let rescheduled = self.reschedule_all().await?;
-        self.store.set_meta(FINGERPRINT_KEY, &self.fingerprint(&files)).await?;
+        self.ports.meta.set_meta(FINGERPRINT_KEY, &self.fingerprint(&files)).await?;
         Ok(CalendarImport { years: file.years.keys().copied().collect(), coverage, rescheduled })
     }
 
     /// Loads a unit directory file.
-    pub async fn import_units(&self, text: &str) -> Result<DirectoryImport, Error> {
+    pub async fn load_unit_directory(&self, text: &str) -> Result<DirectoryImport, Error> {
         let dir = UnitDirectory::from_toml(text)?;
-        self.store.import_directory(&dir).await
+        self.ports.directory.import_directory(&dir).await
     }
 }

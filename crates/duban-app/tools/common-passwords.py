@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-# Run from the repository root: python3 crates/duban-server/tools/common-passwords.py
-# Builds crates/duban-server/src/common-passwords.txt: passwords people choose most often,
+# Run from the repository root: python3 crates/duban-app/tools/common-passwords.py
+# Builds crates/duban-app/src/common-passwords.txt: passwords people choose most often,
 # lower-cased, at least 8 characters (shorter ones fail the length rule anyway).
 base_words = """password passwd pass admin administrator root user test guest qwerty qwertyuiop asdfgh
 asdfghjkl zxcvbn zxcvbnm qazwsx qweasd qweasdzxc abc abcd abcde abcdef abcdefg abcdefgh iloveyou
@@ -55,7 +55,7 @@ for y in range(1950, 2011):
     for m in range(1, 13):
         out.add(f"{y}{m:02d}01")
 out = sorted(p for p in out if len(p) >= 8)
-open("crates/duban-server/src/common-passwords.txt", "w").write(
+open("crates/duban-app/src/common-passwords.txt", "w").write(
     "# Common passwords (lower-cased, 8 characters or more), refused whatever their case.\n"
     "# Generated from the patterns people choose most often: Chinese favourites (woaini1314,\n"
     "# a123456…), keyboard walks (1qaz2wsx, qwer1234), names and words with digits and years,\n"

@@ -3,7 +3,7 @@
 //! never the store, so that storage stays behind the service layer (one place to change when a
 //! port changes) and every read that needs a visibility rule gets it here.
 
-use crate::service::Duban;
+use crate::service::Services;
 use duban_domain::Error;
 use duban_domain::ids::{GroupId, LedgerId, PersonId, TaskId, UnitId};
 use duban_domain::org::{Person, Unit, UnitGroup};
@@ -44,39 +44,39 @@ pub struct Health {
     pub backend: &'static str,
 }
 
-impl Duban {
+impl Services {
     /// Whether the database answers.
     pub async fn health(&self) -> Health {
-        Health { up: self.store().ping().await.is_ok(), backend: self.store().backend() }
+        Health { up: self.ports.meta.ping().await.is_ok(), backend: self.ports.meta.backend() }
     }
 
     pub async fn units(&self) -> Result<Vec<Unit>, Error> {
-        self.store().list_units().await
+        self.ports.directory.list_units().await
     }
 
     pub async fn unit(&self, id: UnitId) -> Result<Unit, Error> {
-        self.store().get_unit(id).await
+        self.ports.directory.get_unit(id).await
     }
 
     pub async fn groups(&self) -> Result<Vec<UnitGroup>, Error> {
-        self.store().list_groups().await
+        self.ports.directory.list_groups().await
     }
 
     pub async fn group(&self, id: GroupId) -> Result<UnitGroup, Error> {
-        self.store().get_group(id).await
+        self.ports.directory.get_group(id).await
     }
 
     /// The unit or group a name (or alias) stands for.
     pub async fn resolve_name(&self, name: &str) -> Result<Option<PartyRef>, Error> {
-        self.store().resolve_name(name).await
+        self.ports.directory.resolve_name(name).await
     }
 
     pub async fn all_people(&self) -> Result<Vec<Person>, Error> {
-        self.store().list_people().await
+        self.ports.people.list_people().await
     }
 
     pub async fn person(&self, id: PersonId) -> Result<Person, Error> {
-        self.store().get_person(id).await
+        self.ports.people.get_person(id).await
     }
 
     /// Every person's name, by id.
@@ -85,57 +85,57 @@ impl Duban {
     }
 
     pub async fn ledgers(&self) -> Result<Vec<Ledger>, Error> {
-        self.store().list_ledgers().await
+        self.ports.ledgers.list_ledgers().await
     }
 
     pub async fn ledger(&self, id: LedgerId) -> Result<Ledger, Error> {
-        self.store().get_ledger(id).await
+        self.ports.ledgers.get_ledger(id).await
     }
 
     pub async fn create_ledger(&self, l: &NewLedger) -> Result<Ledger, Error> {
-        self.store().create_ledger(l, self.now()).await
+        self.ports.ledgers.create_ledger(l, self.now()).await
     }
 
     /// A task's history. The caller checks that the task may be seen.
     pub async fn task_events(&self, id: TaskId) -> Result<Vec<TaskEvent>, Error> {
-        self.store().task_events(id).await
+        self.ports.tasks.task_events(id).await
     }
 
     /// A task's files. The caller checks that the task may be seen.
     pub async fn attachments(&self, id: TaskId) -> Result<Vec<Attachment>, Error> {
-        self.store().list_attachments(id).await
+        self.ports.attachments.list_attachments(id).await
     }
 
     /// A file and its bytes. The caller checks that its task may be seen.
     pub async fn attachment(&self, id: i64) -> Result<(Attachment, Vec<u8>), Error> {
-        self.store().get_attachment(id).await
+        self.ports.attachments.get_attachment(id).await
     }
 
     /// The administrative audit log, newest first.
     pub async fn admin_events(&self, before: Option<i64>, limit: u32) -> Result<Vec<AdminEvent>, Error> {
-        self.store().admin_events(before, limit).await
+        self.ports.audit.admin_events(before, limit).await
     }
 
     /// Every 督办 notice issued, oldest first.
     pub async fn notices(&self) -> Result<Vec<Notice>, Error> {
-        self.store().list_notices().await
+        self.ports.supervision.list_notices().await
     }
 
     /// Every naming (通报) candidate.
     pub async fn naming(&self) -> Result<Vec<Naming>, Error> {
-        self.store().list_naming().await
+        self.ports.supervision.list_naming().await
     }
 
     /// The progress events of these tasks.
     pub async fn activity_of(&self, ids: &[TaskId]) -> Result<Vec<Activity>, Error> {
-        Ok(self.store().supervision_records(&[], ids).await?.activity)
+        Ok(self.ports.supervision.supervision_records(&[], ids).await?.activity)
     }
 
     /// The latest progress report of each of these tasks, by task.
     pub async fn latest_progress(&self, ids: &[TaskId]) -> Result<HashMap<TaskId, String>, Error> {
         let mut out = HashMap::new();
         for chunk in ids.chunks(500) {
-            out.extend(self.store().latest_progress(chunk).await?);
+            out.extend(self.ports.tasks.latest_progress(chunk).await?);
         }
         Ok(out)
     }
@@ -147,12 +147,12 @@ impl Duban {
         let audience = self.audience(person);
         let members = self.group_members().await?;
         let mut inbox = Vec::new();
-        for m in self.store().list_messages(Some(person.id), 50).await? {
+        for m in self.ports.outbox.list_messages(Some(person.id), 50).await? {
             if m.message.channel != "inbox" || m.status != "sent" {
                 continue;
             }
             if let Some(t) = m.message.task_id {
-                match self.store().get_task(t).await {
+                match self.ports.tasks.get_task(t).await {
                     Ok(task) if audience.sees(&task, &members) => {}
                     Ok(_) | Err(Error::NotFound { .. }) => continue,
                     Err(e) => return Err(e),

@@ -10,7 +10,7 @@
 //! no data for a day it needs is logged and counted in [`TickSummary::calendar_problems`]; no
 //! date is guessed.
 
-use crate::service::Duban;
+use crate::service::Services;
 use duban_domain::Error;
 use duban_domain::event::EventKind;
 use duban_domain::ids::{PersonId, TaskId};
@@ -109,16 +109,16 @@ fn issued(n: &Notice) -> Issued {
     }
 }
 
-impl Duban {
+impl Services {
     /// Everyone, by unit and by id, with each group's units.
     async fn people(&self) -> Result<People, Error> {
-        Ok(People::new(self.store().list_people().await?, self.group_members().await?))
+        Ok(People::new(self.ports.people.list_people().await?, self.group_members().await?))
     }
 
     /// A 督办 issued by hand by the office or a leader, on the task's most urgent open stage,
     /// with their instruction: numbered, in the trail, sent to the unit and its leader in charge.
     pub async fn supervise_by_hand(&self, id: TaskId, actor: PersonId, text: &str) -> Result<Notice, Error> {
-        let person = self.store().get_person(actor).await?;
+        let person = self.ports.people.get_person(actor).await?;
         let roles = &person.fields.roles;
         if !(roles.contains(&Role::Office) || roles.contains(&Role::Admin) || roles.contains(&Role::Leader)) {
             return Err(Error::Forbidden);
@@ -136,9 +136,9 @@ impl Duban {
         let (policy, cal, people) = (self.policy(), self.calendar(), self.people().await?);
         let schedule = self.schedule_of(&task.fields, &task.events);
         let earlier: Vec<Issued> =
-            self.store().supervision_records(&[id], &[]).await?.notices.iter().map(issued).collect();
+            self.ports.supervision.supervision_records(&[id], &[]).await?.notices.iter().map(issued).collect();
         let planned = Pass::new(&policy, &cal, &people, now).by_hand(&task, &schedule, &earlier, text)?;
-        let issued = self.store().record_supervision(&[stored_supervision(planned, Some(actor))]).await?;
+        let issued = self.ports.supervision.record_supervision(&[stored_supervision(planned, Some(actor))]).await?;
         self.deliver(now).await?;
         issued.into_iter().flatten().next().ok_or(Error::Internal)
     }
@@ -146,7 +146,7 @@ impl Duban {
     /// One supervision pass at `now`. Tasks are read in batches of 500; each batch's notices and
     /// trail activity are read in two queries, and what the batch creates is written in two
     /// transactions.
-    pub async fn tick(&self, now: Timestamp) -> Result<TickSummary, Error> {
+    pub async fn supervision_pass(&self, now: Timestamp) -> Result<TickSummary, Error> {
         let (policy, cal, people) = (self.policy(), self.calendar(), self.people().await?);
         let tz = policy.timezone();
         let pass = Pass::new(&policy, &cal, &people, now);
@@ -154,7 +154,7 @@ impl Duban {
             TickSummary { now: now.to_zoned(tz).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(), ..Default::default() };
         let mut after = TaskId(0);
         loop {
-            let batch = self.store().open_tasks(after, 500).await?;
+            let batch = self.ports.tasks.open_tasks(after, 500).await?;
             let Some(last) = batch.last() else { break };
             after = last.id;
             // Notices and activity are read only for the tasks whose plan needs them.
@@ -169,7 +169,7 @@ impl Duban {
                     activity_of.push(t.id);
                 }
             }
-            let recs = self.store().supervision_records(&notices_of, &activity_of).await?;
+            let recs = self.ports.supervision.supervision_records(&notices_of, &activity_of).await?;
             let mut notices: HashMap<TaskId, Vec<Issued>> = HashMap::new();
             for n in &recs.notices {
                 notices.entry(n.task_id).or_default().push(issued(n));
@@ -201,7 +201,7 @@ impl Duban {
                 plan.notices.iter().map(|n| (n.escalates, u32::try_from(n.naming.len()).unwrap_or(u32::MAX))).collect();
             let supervisions: Vec<Supervision> =
                 plan.notices.into_iter().map(|n| stored_supervision(n, None)).collect();
-            let issued = self.store().record_supervision(&supervisions).await?;
+            let issued = self.ports.supervision.record_supervision(&supervisions).await?;
             for (n, (escalated, named)) in issued.iter().zip(&consequences) {
                 if let Some(n) = n {
                     sum.notices.push(n.number.clone());
@@ -217,7 +217,7 @@ impl Duban {
                 messages.extend(r.messages.into_iter().map(stored_message));
                 reminders.push((r.kind, start..messages.len()));
             }
-            let queued = self.store().enqueue(&messages).await?;
+            let queued = self.ports.outbox.enqueue(&messages).await?;
             for (kind, range) in reminders {
                 let new = range.clone().any(|i| {
                     queued.get(i).copied().unwrap_or(false)

@@ -9,21 +9,24 @@
 //! Several processes may deliver from one database: each claims a batch before sending it
 //! ([`duban_store::JobStore::claim_messages`]), so no message is sent by two of them.
 
+use crate::access::members_of;
 use crate::config::NotifyConfig;
 use crate::jobs::Holder;
-use crate::service::Duban;
+use crate::ports::Ports;
+use crate::service::Services;
 use duban_domain::Error;
 use duban_domain::ids::{PersonId, TaskId};
 use duban_domain::org::Person;
 use duban_domain::task::Task;
 use duban_domain::visibility::{Audience, Channel, Disclosure, Members, disclosure};
-use duban_store::{Delivery, Message};
+use duban_store::{Delivery, DirectoryStore, JobStore, Message, OutboxStore, PeopleStore, TaskStore};
 use jiff::{SignedDuration, Timestamp};
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::sync::{Arc, RwLock};
 
 /// How long a process may take to send a claimed message and record what became of it.
 const CLAIM_FOR: SignedDuration = SignedDuration::from_secs(300);
@@ -129,7 +132,42 @@ impl Channels {
     }
 }
 
-impl Duban {
+/// The outbox as a service of its own: the transports in force and delivery, over only the
+/// ports it reads and writes (the outbox, the claims of the job port, and the tasks, people
+/// and groups that decide whether a message may still go).
+pub struct Outbox {
+    outbox: Arc<dyn OutboxStore>,
+    claims: Arc<dyn JobStore>,
+    tasks: Arc<dyn TaskStore>,
+    people: Arc<dyn PeopleStore>,
+    directory: Arc<dyn DirectoryStore>,
+    /// The transports for e-mail and SMS (none until configured).
+    channels: RwLock<Arc<Channels>>,
+}
+
+impl Outbox {
+    /// The outbox over these ports, with no transport configured.
+    pub fn new(ports: &Ports) -> Self {
+        Self {
+            outbox: ports.outbox.clone(),
+            claims: ports.jobs.clone(),
+            tasks: ports.tasks.clone(),
+            people: ports.people.clone(),
+            directory: ports.directory.clone(),
+            channels: RwLock::default(),
+        }
+    }
+
+    /// Sets the e-mail and SMS transports.
+    pub fn set_channels(&self, c: Channels) {
+        let mut slot = self.channels.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *slot = Arc::new(c);
+    }
+
+    fn channels(&self) -> Arc<Channels> {
+        Arc::clone(&self.channels.read().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
     /// Delivers the messages whose time has come: the inbox at once, e-mail and SMS through
     /// their transports when configured (unconfigured channels wait in the outbox). Claims
     /// them as this process ([`Holder::of_process`]); the job runner uses [`Self::deliver_as`].
@@ -142,7 +180,7 @@ impl Duban {
     /// recorded under the claim. A claim that expires before its outcome is recorded (the
     /// process died, or stalled past [`CLAIM_FOR`]) leaves the message to be claimed again.
     pub async fn deliver_as(&self, holder: &Holder, now: Timestamp) -> Result<u32, Error> {
-        let mut n = u32::try_from(self.store().deliver_inbox(now).await?).unwrap_or(u32::MAX);
+        let mut n = u32::try_from(self.outbox.deliver_inbox(now).await?).unwrap_or(u32::MAX);
         let channels = self.channels();
         let mut seen = Recipients::default();
         let until = now + CLAIM_FOR;
@@ -152,7 +190,7 @@ impl Duban {
             }
             let mut left = PER_RUN;
             while left > 0 {
-                let batch = self.store().claim_messages(channel, holder.as_str(), now, until, BATCH.min(left)).await?;
+                let batch = self.claims.claim_messages(channel, holder.as_str(), now, until, BATCH.min(left)).await?;
                 left = left.saturating_sub(u32::try_from(batch.len()).unwrap_or(u32::MAX));
                 let last = batch.len() < BATCH as usize;
                 for m in batch {
@@ -169,7 +207,7 @@ impl Duban {
                             }
                         },
                     };
-                    let recorded = self.store().finish_claimed(m.id, holder.as_str(), &outcome).await?;
+                    let recorded = self.claims.finish_claimed(m.id, holder.as_str(), &outcome).await?;
                     if !recorded {
                         tracing::warn!(id = m.id, channel, "claim expired before the outcome was recorded");
                     } else if matches!(outcome, Delivery::Sent { .. }) {
@@ -193,24 +231,24 @@ struct Recipients {
     people: HashMap<PersonId, Option<Person>>,
 }
 
-impl Duban {
+impl Outbox {
     /// Why a message may not go now, if it may not: its recipient may no longer see its task, or
     /// it carries the content of a task its channel may no longer carry.
     async fn withheld(&self, m: &Message, r: &mut Recipients) -> Result<Option<&'static str>, Error> {
         let msg = &m.message;
         let (Some(task_id), Some(person_id)) = (msg.task_id, msg.person_id) else { return Ok(None) };
         if r.members.is_none() {
-            r.members = Some(self.group_members().await?);
+            r.members = Some(members_of(self.directory.as_ref()).await?);
         }
         if let Entry::Vacant(slot) = r.tasks.entry(task_id) {
-            slot.insert(match self.store().get_task(task_id).await {
+            slot.insert(match self.tasks.get_task(task_id).await {
                 Ok(t) => Some(t),
                 Err(Error::NotFound { .. }) => None,
                 Err(e) => return Err(e),
             });
         }
         if let Entry::Vacant(slot) = r.people.entry(person_id) {
-            slot.insert(match self.store().get_person(person_id).await {
+            slot.insert(match self.people.get_person(person_id).await {
                 Ok(p) => Some(p),
                 Err(Error::NotFound { .. }) => None,
                 Err(e) => return Err(e),
@@ -231,6 +269,29 @@ impl Duban {
             return Ok(Some("任务已定为涉密，其内容不经邮件和短信发送"));
         }
         Ok(None)
+    }
+}
+
+/// The outbox's use cases as the pass, the job runner, the binary and tests call them.
+impl Services {
+    /// The outbox service.
+    pub fn outbox(&self) -> &Outbox {
+        &self.outbox
+    }
+
+    /// See [`Outbox::set_channels`].
+    pub fn set_channels(&self, c: Channels) {
+        self.outbox.set_channels(c);
+    }
+
+    /// See [`Outbox::deliver`].
+    pub async fn deliver(&self, now: Timestamp) -> Result<u32, Error> {
+        self.outbox.deliver(now).await
+    }
+
+    /// See [`Outbox::deliver_as`].
+    pub async fn deliver_as(&self, holder: &Holder, now: Timestamp) -> Result<u32, Error> {
+        self.outbox.deliver_as(holder, now).await
     }
 }
 

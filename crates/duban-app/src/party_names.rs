@@ -1,7 +1,7 @@
 //! Unit and group names for showing tasks to people (pages, exports): loaded once per page or
 //! export, so that each party is a name rather than an id.
 
-use crate::service::Duban;
+use crate::service::Services;
 use duban_domain::Error;
 use duban_domain::task::Party;
 use std::collections::HashMap;
@@ -25,7 +25,7 @@ impl PartyNames {
     }
 }
 
-impl Duban {
+impl Services {
     /// Every unit's and group's name.
     pub async fn party_names(&self) -> Result<PartyNames, Error> {
         let units = self.units().await?.into_iter().map(|u| (u.id.0, u.name)).collect();

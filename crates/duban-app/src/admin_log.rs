@@ -3,7 +3,7 @@
 //! password or its hash. The records are append-only and hash-chained in storage
 //! (`admin_events`), checked by `duban audit verify`, and shown to administrators.
 
-use crate::service::{CalendarImport, Duban};
+use crate::service::{CalendarImport, Services};
 use duban_domain::Error;
 use duban_domain::calendar::CalendarFile;
 use duban_domain::ids::{PersonId, UnitId};
@@ -36,7 +36,7 @@ pub fn snapshot<T: Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
-impl Duban {
+impl Services {
     /// Records one administrative change. `before` and `after` must hold no secret.
     pub async fn record_admin(
         &self,
@@ -64,7 +64,7 @@ impl Duban {
             target: target.into(),
             data: Value::Object(data),
         };
-        self.store().record_admin_event(&e).await
+        self.ports.audit.record_admin_event(&e).await
     }
 }
 
@@ -80,17 +80,17 @@ pub fn person_target(p: &Person) -> String {
 
 /// The administrative changes, each recorded in the log after it succeeds. The pages, the API
 /// and the command line make their changes through these.
-impl Duban {
+impl Services {
     pub async fn admin_add_unit(&self, by: Actor<'_>, u: &NewUnit) -> Result<Unit, Error> {
-        let made = self.store().create_unit(u).await?;
+        let made = self.ports.directory.create_unit(u).await?;
         self.record_admin(by, admin_kind::UNIT_ADD, unit_target(&made), None, Some(snapshot(&made))).await?;
         Ok(made)
     }
 
     /// Renames a unit, changes its aliases or other fields.
     pub async fn admin_edit_unit(&self, by: Actor<'_>, id: UnitId, u: &NewUnit) -> Result<Unit, Error> {
-        let before = self.store().get_unit(id).await?;
-        let after = self.store().update_unit(id, u).await?;
+        let before = self.ports.directory.get_unit(id).await?;
+        let after = self.ports.directory.update_unit(id, u).await?;
         self.record_admin(
             by,
             admin_kind::UNIT_UPDATE,
@@ -103,17 +103,22 @@ impl Duban {
     }
 
     pub async fn admin_delete_unit(&self, by: Actor<'_>, id: UnitId) -> Result<(), Error> {
-        let before = self.store().get_unit(id).await?;
-        self.store().delete_unit(id).await?;
+        let before = self.ports.directory.get_unit(id).await?;
+        self.ports.directory.delete_unit(id).await?;
         self.record_admin(by, admin_kind::UNIT_DELETE, unit_target(&before), Some(snapshot(&before)), None).await?;
         Ok(())
     }
 
     /// Loads a unit directory (units and unit groups); the log keeps the file's units and
     /// groups as loaded, and what changed.
-    pub async fn admin_import_units(&self, by: Actor<'_>, text: &str, file: &str) -> Result<DirectoryImport, Error> {
+    pub async fn admin_load_unit_directory(
+        &self,
+        by: Actor<'_>,
+        text: &str,
+        file: &str,
+    ) -> Result<DirectoryImport, Error> {
         let dir = UnitDirectory::from_toml(text)?;
-        let r = self.store().import_directory(&dir).await?;
+        let r = self.ports.directory.import_directory(&dir).await?;
         let after = serde_json::json!({"file": file, "result": snapshot(&r), "directory": snapshot(&dir)});
         self.record_admin(by, admin_kind::DIRECTORY_IMPORT, format!("单位名录 {file}"), None, Some(after)).await?;
         Ok(r)
@@ -128,9 +133,9 @@ impl Duban {
         password: Option<&str>,
     ) -> Result<Person, Error> {
         if let Some(pw) = password {
-            crate::auth::check_password(&p.username, pw)?;
+            crate::sign_in::check_password(&p.username, pw)?;
         }
-        let made = self.store().create_person(p).await?;
+        let made = self.ports.people.create_person(p).await?;
         if let Some(pw) = password {
             self.set_password(made.id, pw).await?;
         }
@@ -141,7 +146,7 @@ impl Duban {
 
     /// Changes a person's unit, roles or other fields.
     pub async fn admin_edit_person(&self, by: Actor<'_>, id: PersonId, p: &NewPerson) -> Result<Person, Error> {
-        let before = self.store().get_person(id).await?;
+        let before = self.ports.people.get_person(id).await?;
         let after = self.update_person(id, p).await?;
         self.record_admin(
             by,
@@ -157,15 +162,15 @@ impl Duban {
     /// Resets a password; the log says whose, never what.
     pub async fn admin_set_password(&self, by: Actor<'_>, id: PersonId, password: &str) -> Result<(), Error> {
         self.set_password(id, password).await?;
-        let p = self.store().get_person(id).await?;
+        let p = self.ports.people.get_person(id).await?;
         self.record_admin(by, admin_kind::USER_PASSWORD, person_target(&p), None, None).await?;
         Ok(())
     }
 
     pub async fn admin_deactivate(&self, by: Actor<'_>, id: PersonId) -> Result<(), Error> {
-        let before = self.store().get_person(id).await?;
+        let before = self.ports.people.get_person(id).await?;
         self.deactivate_person(id).await?;
-        let after = self.store().get_person(id).await?;
+        let after = self.ports.people.get_person(id).await?;
         self.record_admin(
             by,
             admin_kind::USER_DEACTIVATE,
@@ -178,14 +183,14 @@ impl Duban {
     }
 
     /// Imports holiday data; the log keeps the file's content.
-    pub async fn admin_import_calendar(
+    pub async fn admin_load_calendar_file(
         &self,
         by: Actor<'_>,
         file: CalendarFile,
         note: &str,
     ) -> Result<CalendarImport, Error> {
         let content = snapshot(&file);
-        let r = self.import_calendar(file, note).await?;
+        let r = self.load_calendar_file(file, note).await?;
         let after = serde_json::json!({"note": note, "years": r.years, "coverage": r.coverage, "file": content});
         self.record_admin(by, admin_kind::CALENDAR_IMPORT, format!("节假日数据 {note}"), None, Some(after)).await?;
         Ok(r)

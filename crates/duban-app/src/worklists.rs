@@ -3,7 +3,7 @@
 //! urgent first. A caller asks only for units and people within their reach, and every list
 //! and count holds only the tasks the caller may see (issue 9, [`duban_domain::visibility`]).
 
-use crate::service::{Duban, TaskView};
+use crate::service::{Services, TaskView};
 use duban_domain::Error;
 use duban_domain::ids::{PersonId, UnitId};
 use duban_domain::org::Person;
@@ -32,7 +32,7 @@ pub struct WorkList {
 /// How many tasks of each list are returned in full.
 const SHOWN: u32 = 20;
 
-impl Duban {
+impl Services {
     async fn work_items(
         &self,
         audience: &Audience,
@@ -68,7 +68,7 @@ impl Duban {
     /// reach (anyone but themselves and the people of the units they reach).
     pub async fn person_work(&self, viewer: &Person, person: PersonId) -> Result<WorkList, Error> {
         let a = self.audience(viewer);
-        let p = self.store().get_person(person).await?;
+        let p = self.ports.people.get_person(person).await?;
         if !a.reaches_person(&p) {
             return Err(Error::Forbidden);
         }
@@ -78,7 +78,7 @@ impl Duban {
 
     /// The lists of the tasks `unit` leads, holding only what the audience sees.
     async fn work_of(&self, a: &Audience, unit: UnitId) -> Result<WorkList, Error> {
-        self.store().get_unit(unit).await?;
+        self.ports.directory.get_unit(unit).await?;
         Ok(WorkList {
             unit_id: unit,
             to_sign: self.work_items(a, unit, vec![Status::Assigned], None).await?,

@@ -1,8 +1,8 @@
 //! Supervision benchmark: one pass of the engine over N open tasks (default 1,000,000) on
 //! SQLite and, when `DUBAN_TEST_PG_URL` is set, PostgreSQL.
 //!
-//!     cargo bench -p duban-server --bench supervise
-//!     DUBAN_BENCH_TASKS=100000 DUBAN_BENCH_ONLY=postgres cargo bench -p duban-server --bench supervise
+//!     cargo bench -p duban-app --bench supervise
+//!     DUBAN_BENCH_TASKS=100000 DUBAN_BENCH_ONLY=postgres cargo bench -p duban-app --bench supervise
 //!
 //! The tasks belong to the 87 units of the Naiman directory, each with an officer and a head,
 //! and a leader in charge of half the units. They were received over the past year and are due
@@ -17,13 +17,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that fails should stop loudly
 
+use duban_app::service::Services;
 use duban_domain::calendar::UnknownYears;
 use duban_domain::clock::FixedClock;
 use duban_domain::ids::UnitId;
 use duban_domain::org::{NewPerson, Role, UnitDirectory};
 use duban_domain::policy::{ClockEvent, Policy};
 use duban_domain::task::{Party, Status};
-use duban_server::service::Duban;
 use duban_store::StoredTask;
 use duban_store_tests::bench::{Rng, peak_rss_mib, reset_peak};
 use duban_store_tests::{TestDb, suite};
@@ -79,14 +79,15 @@ async fn run(name: &str, db: TestDb, n: usize) {
         db.raw_execute("ANALYZE").await.unwrap();
     }
     let clock = Arc::new(FixedClock::new(now));
-    let duban =
-        Duban::new(s.clone(), Policy::builtin("x-district-2022").unwrap(), clock, UnknownYears::Error).await.unwrap();
+    let duban = Services::new(s.clone(), Policy::builtin("x-district-2022").unwrap(), clock, UnknownYears::Error)
+        .await
+        .unwrap();
     let later = now + SignedDuration::from_mins(1);
     let next_day: Timestamp = "2026-06-11T02:00:00Z".parse().unwrap();
     for (label, at) in [("first pass", now), ("a minute later", later), ("a working day later", next_day)] {
         reset_peak();
         let t = Instant::now();
-        let sum = duban.tick(at).await.unwrap();
+        let sum = duban.supervision_pass(at).await.unwrap();
         let took = t.elapsed();
         println!(
             "{name:>8} {label}: {:.1} s, peak RSS {:.0} MiB; {} open ({} red, {} yellow), {} notices, {} reminders, {} escalations, {} delivered",

@@ -9,16 +9,17 @@
 //! ([`duban_store::JobStore::take_lease`]), so a given job runs in one process at a time; the
 //! holder renews it on each run and gives it back at shutdown, and a process that dies leaves
 //! it to expire (two intervals) for another to take. Messages are claimed one batch at a time
-//! before they are sent (see [`crate::notify`]), so even two runs that overlap never send one
+//! before they are sent (see [`crate::outbox`]), so even two runs that overlap never send one
 //! twice. Before every run, and every few seconds, the runner also checks whether another
 //! process changed the rules or the calendar, and reloads them ([`crate::reload`]).
 //!
 //! A run's outcome is logged; an error or even a panic in a run is logged and the runner goes
 //! on. Lease times come from the service's clock.
 
-use crate::service::Duban;
+use crate::service::Services;
 use async_trait::async_trait;
 use duban_domain::Error;
+use duban_store::JobStore;
 use jiff::{SignedDuration, Timestamp};
 use std::sync::Arc;
 use std::sync::OnceLock;
@@ -73,10 +74,10 @@ pub trait Job: Send + Sync + 'static {
     fn name(&self) -> &'static str;
     /// Does the work once, as `holder`, at `now`; returns a line for the log. Must be
     /// idempotent: it may be cut short, or run again by another process.
-    async fn run(&self, duban: &Duban, holder: &Holder, now: Timestamp) -> Result<String, Error>;
+    async fn run(&self, duban: &Services, holder: &Holder, now: Timestamp) -> Result<String, Error>;
 }
 
-/// The supervision pass ([`Duban::tick`]): reminders, 督办 notices, escalation, naming.
+/// The supervision pass ([`Services::supervision_pass`]): reminders, 督办 notices, escalation, naming.
 pub struct SupervisionPass;
 
 #[async_trait]
@@ -85,8 +86,8 @@ impl Job for SupervisionPass {
         "supervision"
     }
 
-    async fn run(&self, duban: &Duban, _holder: &Holder, now: Timestamp) -> Result<String, Error> {
-        let s = duban.tick(now).await?;
+    async fn run(&self, duban: &Services, _holder: &Holder, now: Timestamp) -> Result<String, Error> {
+        let s = duban.supervision_pass(now).await?;
         Ok(format!(
             "open {}, reminders {}, notices {}, naming {}, delivered {}",
             s.open_tasks,
@@ -98,7 +99,7 @@ impl Job for SupervisionPass {
     }
 }
 
-/// Delivery of the outbox's messages whose time has come ([`Duban::deliver_as`]).
+/// Delivery of the outbox's messages whose time has come ([`Services::deliver_as`]).
 pub struct OutboxDelivery;
 
 #[async_trait]
@@ -107,7 +108,7 @@ impl Job for OutboxDelivery {
         "outbox"
     }
 
-    async fn run(&self, duban: &Duban, holder: &Holder, now: Timestamp) -> Result<String, Error> {
+    async fn run(&self, duban: &Services, holder: &Holder, now: Timestamp) -> Result<String, Error> {
         Ok(format!("delivered {}", duban.deliver_as(holder, now).await?))
     }
 }
@@ -130,7 +131,9 @@ struct Scheduled {
 
 /// The runner: its jobs and intervals, and the version of the rules and calendar it last saw.
 pub struct Runner {
-    duban: Arc<Duban>,
+    duban: Arc<Services>,
+    /// The port of job leases and the rules/calendar version.
+    leases: Arc<dyn JobStore>,
     holder: Holder,
     jobs: Vec<Scheduled>,
     config_every: Duration,
@@ -141,8 +144,9 @@ pub struct Runner {
 impl Runner {
     /// The server's jobs: the supervision pass every minute, delivery every 30 seconds, and a
     /// look for changed rules or calendar every 5 seconds.
-    pub fn new(duban: Arc<Duban>) -> Self {
+    pub fn new(duban: Arc<Services>) -> Self {
         Self {
+            leases: duban.ports.jobs.clone(),
             duban,
             holder: Holder::new(),
             jobs: vec![
@@ -188,7 +192,7 @@ impl Runner {
             }
         }
         for s in &me.jobs {
-            if let Err(e) = me.duban.store().release_lease(s.job.name(), me.holder.as_str()).await {
+            if let Err(e) = me.leases.release_lease(s.job.name(), me.holder.as_str()).await {
                 tracing::warn!(job = s.job.name(), error = %e, "lease not given back; it will expire");
             }
         }
@@ -234,7 +238,7 @@ impl Runner {
         let now = self.duban.now();
         let lease = SignedDuration::try_from(s.every.saturating_mul(2)).unwrap_or(SignedDuration::MAX);
         let until = now.checked_add(lease).unwrap_or(Timestamp::MAX);
-        match self.duban.store().take_lease(name, self.holder.as_str(), now, until).await {
+        match self.leases.take_lease(name, self.holder.as_str(), now, until).await {
             Ok(true) => {}
             Ok(false) => {
                 tracing::debug!(job = name, "another process holds the lease");
@@ -267,7 +271,7 @@ impl Runner {
 
     /// Reloads the rules and calendar when their version moved since the last look.
     async fn check_config(&self) {
-        let version = match self.duban.store().config_version().await {
+        let version = match self.leases.config_version().await {
             Ok(v) => v,
             Err(e) => {
                 tracing::warn!(error = %e, "configuration version not read");

@@ -25,13 +25,14 @@
 //! The throttle lives in the process: it restarts empty, and several server processes behind
 //! one balancer each keep their own.
 
-use crate::service::Duban;
+use crate::service::Services;
 use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use duban_domain::Error;
+use duban_domain::clock::Clock;
 use duban_domain::ids::PersonId;
 use duban_domain::org::{NewPerson, Person, Role};
-use duban_store::Session;
+use duban_store::{PeopleStore, Session, SignInStore};
 use jiff::{SignedDuration, Timestamp};
 use rand::RngCore;
 use std::collections::{HashMap, HashSet};
@@ -322,7 +323,7 @@ impl Throttle {
     }
 }
 
-/// The sign-in guard a [`Duban`] keeps: the throttle, the turns at hashing, and the settings.
+/// The sign-in guard a [`SignIn`] keeps: the throttle, the turns at hashing, and the settings.
 #[derive(Debug)]
 pub struct Guard {
     throttle: Mutex<Throttle>,
@@ -388,7 +389,25 @@ async fn hashing<T: Send + 'static>(
     })
 }
 
-impl Duban {
+/// The sign-in area as a service of its own: it reaches only the people and sign-in ports, and
+/// keeps the [`Guard`] (the throttle, the turns at hashing) and the web front's settings.
+pub struct SignIn {
+    people: Arc<dyn PeopleStore>,
+    credentials: Arc<dyn SignInStore>,
+    clock: Arc<dyn Clock>,
+    guard: Guard,
+}
+
+impl SignIn {
+    /// The sign-in service over these ports, reading the time from `clock`.
+    pub fn new(people: Arc<dyn PeopleStore>, credentials: Arc<dyn SignInStore>, clock: Arc<dyn Clock>) -> Self {
+        Self { people, credentials, clock, guard: Guard::default() }
+    }
+
+    fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
     /// The settings of the web front.
     pub fn web_settings(&self) -> Arc<WebSettings> {
         match self.guard.settings.read() {
@@ -406,13 +425,13 @@ impl Duban {
 
     /// Sets a person's password (see [`check_password`]) and ends all their sessions.
     pub async fn set_password(&self, person: PersonId, password: &str) -> Result<(), Error> {
-        let p = self.store().get_person(person).await?;
+        let p = self.people.get_person(person).await?;
         check_password(&p.fields.username, password)?;
         let permit = self.guard.turn(false).await?;
         let owned = password.to_string();
         let hash = hashing(permit, move || hash_password(&owned)).await??;
-        self.store().set_password(person, &hash, self.now()).await?;
-        self.store().delete_sessions_of(person).await?;
+        self.credentials.set_password(person, &hash, self.now()).await?;
+        self.credentials.delete_sessions_of(person).await?;
         Ok(())
     }
 
@@ -436,7 +455,7 @@ impl Duban {
         let permit = self.guard.turn(familiar).await?;
         let now = self.now();
         self.guard.throttle().reserve(&key, now)?;
-        let credential = match self.store().credential(&key.0).await {
+        let credential = match self.credentials.credential(&key.0).await {
             Ok(c) => c,
             Err(e) => {
                 self.guard.throttle().forgive(&key, false, now);
@@ -467,20 +486,20 @@ impl Duban {
             created_at: now,
             expires_at: now + SignedDuration::from_hours(SESSION_HOURS),
         };
-        self.store().create_session(&session).await?;
+        self.credentials.create_session(&session).await?;
         Ok(SignedIn { token, session, person: c.person })
     }
 
     /// The session and person a cookie's token stands for, if it is current and the person
     /// still active.
     pub async fn session(&self, token: &str) -> Result<Option<(Session, Person)>, Error> {
-        let Some(s) = self.store().session(&token_hash(token), self.now()).await? else { return Ok(None) };
-        let p = self.store().get_person(s.person_id).await?;
+        let Some(s) = self.credentials.session(&token_hash(token), self.now()).await? else { return Ok(None) };
+        let p = self.people.get_person(s.person_id).await?;
         Ok(p.active.then_some((s, p)))
     }
 
     pub async fn sign_out(&self, token: &str) -> Result<(), Error> {
-        self.store().delete_session(&token_hash(token)).await
+        self.credentials.delete_session(&token_hash(token)).await
     }
 
     /// Refuses a change that would leave no active administrator.
@@ -488,7 +507,7 @@ impl Duban {
         if stays_admin {
             return Ok(());
         }
-        let people = self.store().list_people().await?;
+        let people = self.people.list_people().await?;
         let admin = |p: &&Person| p.active && p.fields.roles.contains(&Role::Admin);
         let is_admin = people.iter().filter(admin).any(|p| p.id == person);
         if is_admin && !people.iter().filter(admin).any(|p| p.id != person) {
@@ -500,15 +519,68 @@ impl Duban {
     /// Changes a person, keeping at least one active administrator.
     pub async fn update_person(&self, person: PersonId, fields: &NewPerson) -> Result<Person, Error> {
         self.keep_an_administrator(person, fields.roles.contains(&Role::Admin)).await?;
-        self.store().update_person(person, fields).await
+        self.people.update_person(person, fields).await
     }
 
     /// Deactivates a person and ends their sessions, keeping at least one active administrator.
     pub async fn deactivate_person(&self, person: PersonId) -> Result<(), Error> {
         self.keep_an_administrator(person, false).await?;
-        self.store().deactivate_person(person).await?;
-        self.store().delete_sessions_of(person).await?;
+        self.people.deactivate_person(person).await?;
+        self.credentials.delete_sessions_of(person).await?;
         Ok(())
+    }
+}
+
+/// The sign-in use cases as the transport, the command line and the audit log call them.
+impl Services {
+    /// The sign-in service.
+    pub fn accounts(&self) -> &SignIn {
+        &self.accounts
+    }
+
+    /// See [`SignIn::web_settings`].
+    pub fn web_settings(&self) -> Arc<WebSettings> {
+        self.accounts.web_settings()
+    }
+
+    /// See [`SignIn::set_web_settings`].
+    pub fn set_web_settings(&self, s: WebSettings) {
+        self.accounts.set_web_settings(s);
+    }
+
+    /// See [`SignIn::set_password`].
+    pub async fn set_password(&self, person: PersonId, password: &str) -> Result<(), Error> {
+        self.accounts.set_password(person, password).await
+    }
+
+    /// See [`SignIn::sign_in`].
+    pub async fn sign_in(&self, username: &str, password: &str) -> Result<SignedIn, Error> {
+        self.accounts.sign_in(username, password).await
+    }
+
+    /// See [`SignIn::sign_in_from`].
+    pub async fn sign_in_from(&self, username: &str, password: &str, client: IpAddr) -> Result<SignedIn, Error> {
+        self.accounts.sign_in_from(username, password, client).await
+    }
+
+    /// See [`SignIn::session`].
+    pub async fn session(&self, token: &str) -> Result<Option<(Session, Person)>, Error> {
+        self.accounts.session(token).await
+    }
+
+    /// See [`SignIn::sign_out`].
+    pub async fn sign_out(&self, token: &str) -> Result<(), Error> {
+        self.accounts.sign_out(token).await
+    }
+
+    /// See [`SignIn::update_person`].
+    pub async fn update_person(&self, person: PersonId, fields: &NewPerson) -> Result<Person, Error> {
+        self.accounts.update_person(person, fields).await
+    }
+
+    /// See [`SignIn::deactivate_person`].
+    pub async fn deactivate_person(&self, person: PersonId) -> Result<(), Error> {
+        self.accounts.deactivate_person(person).await
     }
 }
 

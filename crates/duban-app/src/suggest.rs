@@ -4,7 +4,7 @@
 //! than one request.
 
 use crate::queries::each_page;
-use crate::service::Duban;
+use crate::service::Services;
 use duban_domain::Error;
 use duban_domain::ids::UnitId;
 use duban_domain::task::{Classification, Party};
@@ -27,7 +27,7 @@ pub struct Suggestion {
     pub probability: f64,
 }
 
-impl Duban {
+impl Services {
     pub(crate) fn forget_suggester(&self) {
         match self.suggester.write() {
             Ok(mut s) => *s = None,
@@ -45,10 +45,10 @@ impl Duban {
         }
         let mut examples: Vec<(String, String)> = Vec::new();
         let q = TaskQuery { sort: TaskSort::Updated, page: 1, now: self.now(), ..Default::default() };
-        let store = self.store();
+        let tasks = &self.ports.tasks;
         each_page(
             q,
-            |q| async move { store.list_tasks(&q).await },
+            |q| async move { tasks.list_tasks(&q).await },
             |items| {
                 // The model answers everyone: it never learns from a 涉密 task's words.
                 for t in items.into_iter().filter(|t| t.fields.classification != Classification::Secret) {
@@ -80,7 +80,7 @@ impl Duban {
         }
         let model = self.trained().await?;
         let names: HashMap<i64, String> =
-            self.store().list_units().await?.into_iter().map(|u| (u.id.0, u.name)).collect();
+            self.ports.directory.list_units().await?.into_iter().map(|u| (u.id.0, u.name)).collect();
         Ok(model
             .suggest(text, k)
             .into_iter()

@@ -4,7 +4,7 @@
 //! document no longer has, so nothing is duplicated and the trail keeps every change. A commit
 //! is one transaction, and never touches a task the committing person may not see.
 
-use crate::service::{Duban, Edit};
+use crate::service::{Edit, Services};
 use duban_domain::Error;
 use duban_domain::event::EventKind;
 use duban_domain::ids::LedgerId;
@@ -105,15 +105,15 @@ fn resolved(names: &[String], parties: &HashMap<String, Party>) -> Vec<Party> {
     names.iter().filter_map(|n| parties.get(n).copied()).collect()
 }
 
-impl Duban {
+impl Services {
     /// The names of every unit and group in the database, with their aliases.
     pub async fn names(&self) -> Result<Names, Error> {
         let mut entries = Vec::new();
-        for u in self.store().list_units().await? {
+        for u in self.ports.directory.list_units().await? {
             entries.push((u.name.clone(), u.name.clone(), false));
             entries.extend(u.aliases.iter().map(|a| (a.clone(), u.name.clone(), false)));
         }
-        for g in self.store().list_groups().await? {
+        for g in self.ports.directory.list_groups().await? {
             entries.push((g.name.clone(), g.name.clone(), true));
             entries.extend(g.aliases.iter().map(|a| (a.clone(), g.name.clone(), true)));
         }
@@ -124,7 +124,12 @@ impl Duban {
     /// blocking thread, at most [`parse_slots`] at once, within the importer's [`Limits`]
     /// (its time budget included), so that a hostile or huge file neither stalls the server's
     /// other requests nor exhausts its memory.
-    pub async fn preview_import(&self, bytes: &[u8], filename: &str, year: Option<i16>) -> Result<Preview, Error> {
+    pub async fn preview_document_import(
+        &self,
+        bytes: &[u8],
+        filename: &str,
+        year: Option<i16>,
+    ) -> Result<Preview, Error> {
         let names = self.names().await?;
         let fallback_year = self.now().to_zoned(self.policy().timezone()).year();
         let opts = Options { year, filename: filename.to_string(), fallback_year };
@@ -157,7 +162,11 @@ impl Duban {
     /// ledger that `actor` may not see (a 涉密 task they are not named on) are left exactly as
     /// they are: never updated, never withdrawn; an item of the document bearing such a task's
     /// number counts as unchanged. Without an actor (the command line) every task is seen.
-    pub async fn commit_import(&self, preview: &Preview, actor: Option<&Person>) -> Result<ImportReport, Error> {
+    pub async fn commit_document_import(
+        &self,
+        preview: &Preview,
+        actor: Option<&Person>,
+    ) -> Result<ImportReport, Error> {
         let name = preview.document.title.trim();
         if name.is_empty() {
             return Err(Error::invalid("document.title", "文件标题不能为空（台账以文件标题命名）"));
@@ -185,7 +194,7 @@ impl Duban {
                 continue;
             }
             let found = match names.resolve(u) {
-                Some(known) => self.store().resolve_name(&known.canonical).await?,
+                Some(known) => self.ports.directory.resolve_name(&known.canonical).await?,
                 None => None,
             };
             match found {
@@ -206,7 +215,7 @@ impl Duban {
         }
         let numbers = task_numbers(&preview.tasks);
         let now = self.now();
-        let found = self.store().list_ledgers().await?.into_iter().find(|l| l.fields.name == name);
+        let found = self.ports.ledgers.list_ledgers().await?.into_iter().find(|l| l.fields.name == name);
         let target = match &found {
             Some(l) => LedgerTarget::Existing(l.id),
             None => LedgerTarget::New(
@@ -238,7 +247,7 @@ impl Duban {
                 now,
                 ..Default::default()
             };
-            let got = self.store().list_tasks(&q).await?;
+            let got = self.ports.tasks.list_tasks(&q).await?;
             let n = got.items.len();
             for t in got.items {
                 let visible = viewer.as_ref().is_none_or(|(a, members)| a.sees(&t, members));
@@ -337,7 +346,7 @@ impl Duban {
             write.update.push((gone.id, gone.version, stored, event));
             report.withdrawn += 1;
         }
-        report.ledger_id = self.store().write_import(&write).await?;
+        report.ledger_id = self.ports.tasks.write_import(&write).await?;
         self.forget_suggester();
         Ok(report)
     }

@@ -4,11 +4,11 @@
 //!
 //! Every write that changes them raises a version in the database (migration 0010);
 //! [`crate::jobs::Runner`] compares it with the version it loaded before each job run and every
-//! few seconds, and calls [`Duban::reload_rules_and_calendar`] when it moved. The process that
+//! few seconds, and calls [`Services::reload_rules_and_calendar`] when it moved. The process that
 //! made the change has already recomputed the stored schedules, so a reload only puts the
 //! rules and calendar in force in memory.
 
-use crate::service::{Duban, compile_calendar};
+use crate::service::{Services, compile_calendar};
 use duban_domain::Error;
 use duban_domain::policy::Policy;
 use std::sync::{Arc, RwLock};
@@ -19,11 +19,11 @@ fn put<T>(lock: &RwLock<Arc<T>>, value: T) {
     *slot = Arc::new(value);
 }
 
-impl Duban {
+impl Services {
     /// Reads the rules an administrator saved (or, when none, the configuration's) and the
     /// calendar files again, and puts them in force. On an error nothing changes.
     pub async fn reload_rules_and_calendar(&self) -> Result<(), Error> {
-        let files = self.store().calendar_files().await?;
+        let files = self.ports.calendar.calendar_files().await?;
         let calendar = compile_calendar(&files, self.unknown_years)?;
         let policy = match self.saved_rules().await? {
             Some(text) => Policy::from_toml(&text)?,

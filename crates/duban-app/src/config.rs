@@ -163,8 +163,8 @@ pub struct ServerConfig {
 
 impl ServerConfig {
     /// The settings the web front takes from this section.
-    pub fn web_settings(&self) -> crate::auth::WebSettings {
-        crate::auth::WebSettings {
+    pub fn web_settings(&self) -> crate::sign_in::WebSettings {
+        crate::sign_in::WebSettings {
             secure_cookies: self.secure_cookies,
             trusted_proxies: self.trusted_proxies.iter().map(|ip| ip.to_canonical()).collect(),
         }

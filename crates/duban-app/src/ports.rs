@@ -1,0 +1,56 @@
+//! The storage ports the services reach, one per aggregate (`duban-store`), upcast once from
+//! the whole store the binary opened. Each area names the port it uses
+//! (`self.ports.tasks`, `self.ports.outbox`, …), never the whole store, so what an area may
+//! touch is visible at every call and a port can change without reading every use case.
+
+use duban_store::{
+    AttachmentStore, AuditStore, CalendarStore, DirectoryStore, JobStore, LedgerStore, MetaStore, OutboxStore,
+    PeopleStore, SignInStore, Store, SupervisionStore, TaskStore,
+};
+use std::sync::Arc;
+
+/// One handle per storage port, all onto the same store.
+#[derive(Clone)]
+pub struct Ports {
+    /// Tasks, their trail, schedules and progress.
+    pub tasks: Arc<dyn TaskStore>,
+    /// Units, groups and the names that resolve to them.
+    pub directory: Arc<dyn DirectoryStore>,
+    pub people: Arc<dyn PeopleStore>,
+    pub ledgers: Arc<dyn LedgerStore>,
+    pub attachments: Arc<dyn AttachmentStore>,
+    /// The administrative audit log.
+    pub audit: Arc<dyn AuditStore>,
+    /// Imported holiday data.
+    pub calendar: Arc<dyn CalendarStore>,
+    /// Health, counts and small settings (the rules saved from the web, fingerprints).
+    pub meta: Arc<dyn MetaStore>,
+    /// Messages to send and the in-app inbox.
+    pub outbox: Arc<dyn OutboxStore>,
+    /// Passwords and sessions.
+    pub sign_in: Arc<dyn SignInStore>,
+    /// Notices, naming and the pass's records.
+    pub supervision: Arc<dyn SupervisionStore>,
+    /// Job leases, outbox claims and the rules/calendar version.
+    pub jobs: Arc<dyn JobStore>,
+}
+
+impl Ports {
+    /// Every port of one store.
+    pub fn of(store: &Arc<dyn Store>) -> Self {
+        Self {
+            tasks: store.clone(),
+            directory: store.clone(),
+            people: store.clone(),
+            ledgers: store.clone(),
+            attachments: store.clone(),
+            audit: store.clone(),
+            calendar: store.clone(),
+            meta: store.clone(),
+            outbox: store.clone(),
+            sign_in: store.clone(),
+            supervision: store.clone(),
+            jobs: store.clone(),
+        }
+    }
+}
