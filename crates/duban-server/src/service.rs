@@ -27,7 +27,7 @@ const FINGERPRINT_KEY: &str = "schedule_fingerprint";
 const RULES_KEY: &str = "rules_toml";
 
 /// A stage as shown: its dates, and its state and light now.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StageView {
     #[serde(flatten)]
     pub stage: Stage,
@@ -37,20 +37,21 @@ pub struct StageView {
     pub light: Option<Light>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct WarningView {
     pub code: TaskWarning,
     pub message: &'static str,
 }
 
 /// A task as shown: the stored task, its light now, and, for a single task, its stages.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TaskView {
     #[serde(flatten)]
     pub task: Task,
     /// The light now; `null` when the task is closed, suspended or cancelled.
     pub light: Option<Light>,
     /// The earliest due time of its open stages.
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub due_at: Option<Timestamp>,
     pub warnings: Vec<WarningView>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -58,7 +59,7 @@ pub struct TaskView {
 }
 
 /// What importing a calendar file did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CalendarImport {
     pub years: Vec<i16>,
     pub coverage: String,

@@ -19,7 +19,7 @@ use std::sync::Arc;
 const TRAINING_TASKS: u32 = 5_000;
 
 /// One suggested lead unit.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Suggestion {
     pub unit_id: UnitId,
     pub name: String,

@@ -13,14 +13,14 @@ use duban_store::{TaskQuery, TaskSort};
 use serde::Serialize;
 
 /// One list: how many, and the first of them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct WorkItems {
     pub total: u64,
     pub items: Vec<TaskView>,
 }
 
 /// A unit's work.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct WorkList {
     pub unit_id: UnitId,
     pub to_sign: WorkItems,

@@ -11,18 +11,37 @@ use duban_domain::Error;
 use duban_store::AdminEvent;
 use serde::Deserialize;
 
+use super::openapi::ErrorBody;
+
 pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/admin/events", get(events))
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct Params {
+    /// Changes before this id.
     before: Option<i64>,
+    /// How many (1–1000, default 100).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
 }
 
 /// Administrators only: those who may read the audit log.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/events",
+    operation_id = "adminEvents",
+    tag = "admin",
+    params(Params),
+    responses(
+        (status = 200, description = "成功", body = Vec<AdminEvent>),
+        (status = 403, description = "无权执行此操作", body = ErrorBody),
+        (status = 422, description = "输入有误", body = ErrorBody),
+    )
+)]
 async fn events(
     State(d): State<AppState>,
     _: Require<ReadAdminLog>,

@@ -23,6 +23,8 @@ use duban_domain::Error;
 use duban_domain::org::Person;
 use serde::{Deserialize, Serialize};
 
+use super::openapi::ErrorBody;
+
 /// Routes that need no session.
 pub fn is_public(path: &str) -> bool {
     matches!(path, "/healthz" | "/api/v1/openapi.json" | "/api/v1/session")
@@ -66,20 +68,35 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/session", post(sign_in).delete(sign_out))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct Credentials {
     username: String,
     password: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct SessionOut {
     token: String,
+    #[schema(value_type = String, format = DateTime)]
     expires_at: jiff::Timestamp,
     person: Person,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/session",
+    operation_id = "signIn",
+    tag = "session",
+    request_body(content = Credentials, content_type = "application/json"),
+    security(()),
+    responses(
+        (status = 201, description = "已登录", body = SessionOut),
+        (status = 401, description = "用户名或密码错误", body = ErrorBody),
+        (status = 422, description = "输入有误", body = ErrorBody),
+        (status = 429, description = "尝试过多，请稍后再试", body = ErrorBody),
+    )
+)]
 async fn sign_in(
     State(d): State<AppState>,
     ClientAddr(client): ClientAddr,
@@ -89,6 +106,15 @@ async fn sign_in(
     Ok((StatusCode::CREATED, Json(SessionOut { token: s.token, expires_at: s.session.expires_at, person: s.person })))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/session",
+    operation_id = "signOut",
+    tag = "session",
+    responses(
+        (status = 204, description = "已退出"),
+    )
+)]
 async fn sign_out(State(d): State<AppState>, req: Request) -> ApiResult<StatusCode> {
     let token = bearer(req.headers()).ok_or(Error::Unauthenticated)?;
     d.sign_out(&token).await?;

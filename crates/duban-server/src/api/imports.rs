@@ -11,6 +11,9 @@ use axum::routing::post;
 use duban_import::Preview;
 use serde::Deserialize;
 
+use super::openapi::{ErrorBody, FileBytes, UploadForm};
+use crate::suggest::Suggestion;
+
 use crate::http::upload::MAX_UPLOAD;
 
 pub fn routes() -> Router<AppState> {
@@ -22,24 +25,49 @@ pub fn routes() -> Router<AppState> {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct SuggestParams {
     text: String,
 }
 
-async fn suggest(
-    State(d): State<AppState>,
-    Query(p): Query<SuggestParams>,
-) -> ApiResult<Json<Vec<crate::suggest::Suggestion>>> {
+#[utoipa::path(
+    get,
+    path = "/api/v1/suggest",
+    operation_id = "suggestLeads",
+    tag = "imports",
+    params(SuggestParams),
+    responses(
+        (status = 200, description = "成功", body = Vec<Suggestion>),
+        (status = 422, description = "输入有误", body = ErrorBody),
+    )
+)]
+async fn suggest(State(d): State<AppState>, Query(p): Query<SuggestParams>) -> ApiResult<Json<Vec<Suggestion>>> {
     Ok(Json(d.suggest_leads(&p.text, 3).await?))
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct PreviewParams {
     filename: Option<String>,
     year: Option<i16>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/imports/preview",
+    operation_id = "previewImport",
+    tag = "imports",
+    params(PreviewParams),
+    request_body(content((FileBytes = "application/octet-stream"), (UploadForm = "multipart/form-data")), description = "文件：原始字节（文件名见 filename 参数），或表单字段 file"),
+    responses(
+        (status = 200, description = "成功", body = Preview),
+        (status = 403, description = "无权执行此操作", body = ErrorBody),
+        (status = 422, description = "输入有误", body = ErrorBody),
+    )
+)]
 async fn preview(
     State(d): State<AppState>,
     _: Require<RunLedgers>,
@@ -51,12 +79,26 @@ async fn preview(
     Ok(Json(d.preview_import(&file.bytes, &filename, p.year).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CommitBody {
     preview: Preview,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/imports/commit",
+    operation_id = "commitImport",
+    tag = "imports",
+    request_body(content = CommitBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "成功", body = ImportReport),
+        (status = 403, description = "无权执行此操作", body = ErrorBody),
+        (status = 404, description = "不存在", body = ErrorBody),
+        (status = 409, description = "冲突（名称重复、仍被使用或版本冲突）", body = ErrorBody),
+        (status = 422, description = "输入有误", body = ErrorBody),
+    )
+)]
 async fn commit(
     State(d): State<AppState>,
     Require(caller, _): Require<RunLedgers>,

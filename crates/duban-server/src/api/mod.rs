@@ -84,16 +84,32 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Whether the server and its database are up.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct Health {
+    #[schema(value_type = String, pattern = "^(ok|unavailable)$")]
+    status: &'static str,
+    /// The backend: `sqlite` or `postgres`.
+    #[schema(value_type = String)]
+    database: &'static str,
+}
+
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    operation_id = "healthz",
+    tag = "meta",
+    security(()),
+    responses(
+        (status = 200, description = "正常", body = Health),
+        (status = 503, description = "数据库不可用", body = Health),
+    )
+)]
 async fn healthz(State(d): State<AppState>) -> impl IntoResponse {
     let h = d.health().await;
-    if h.up {
-        (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok", "database": h.backend})))
-    } else {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            axum::Json(serde_json::json!({"status": "unavailable", "database": h.backend})),
-        )
-    }
+    let (status, word) = if h.up { (StatusCode::OK, "ok") } else { (StatusCode::SERVICE_UNAVAILABLE, "unavailable") };
+    (status, axum::Json(Health { status: word, database: h.backend }))
 }
 
 /// The answer for an address no route takes under `/api/` (and `/healthz`).

@@ -1,23 +1,250 @@
-//! The OpenAPI 3.1 document of the API. It is written by hand (`openapi.json` beside
-//! `Cargo.toml`), so it says what the API promises rather than what the code happens to do;
-//! the tests keep the two together: every route must be documented, and every response the
-//! API tests receive must conform to its documented schema ([`conforms`]).
+//! The OpenAPI 3.1 document of the API, generated from the handlers: each handler carries a
+//! `#[utoipa::path]` with its parameters, body and the answers it gives, and the types it takes
+//! and sends derive their schemas ([`ApiDoc`]). What every operation of a kind may answer — a
+//! body too large or of the wrong type, a caller not signed in, the database gone — is added by
+//! [`CommonAnswers`], from the same rules the server follows (`auth::is_public`, the extractors,
+//! `http::status`). The tests keep the document and the server together: every route must be
+//! documented, and every response the API tests receive must conform to its documented schema
+//! ([`conforms`]).
 
+use super::auth::is_public;
 use axum::http::header;
 use axum::response::IntoResponse;
 use serde_json::Value;
+use std::borrow::Cow;
+use std::sync::LazyLock;
+use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Schema, Type};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
+use utoipa::openapi::{ContentBuilder, RefOr};
+use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
-pub const DOCUMENT: &str = include_str!("../../openapi.json");
+/// The document, as served.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Duban 督办 API", description = "督办台账、时限与工作日历的 JSON 接口。"),
+    servers((url = "/", description = "本服务")),
+    paths(
+        super::healthz,
+        document,
+        super::auth::sign_in,
+        super::auth::sign_out,
+        super::org::list_units,
+        super::org::create_unit,
+        super::org::get_unit,
+        super::org::update_unit,
+        super::org::delete_unit,
+        super::org::list_groups,
+        super::org::get_group,
+        super::org::resolve,
+        super::org::list_people,
+        super::org::create_person,
+        super::org::get_person,
+        super::org::update_person,
+        super::org::deactivate_person,
+        super::org::list_ledgers,
+        super::org::create_ledger,
+        super::org::get_ledger,
+        super::tasks::list,
+        super::tasks::create,
+        super::tasks::get_one,
+        super::tasks::update,
+        super::tasks::cancel,
+        super::tasks::events,
+        super::tasks::actions,
+        super::tasks::act,
+        super::tasks::work,
+        super::tasks::attachments,
+        super::tasks::attach,
+        super::tasks::download,
+        super::workdays::workday,
+        super::workdays::add,
+        super::workdays::between,
+        super::workdays::import,
+        super::workdays::rules,
+        super::imports::preview,
+        super::imports::commit,
+        super::imports::suggest,
+        super::admin::events,
+    ),
+    components(schemas(ErrorBody)),
+    modifiers(&CommonAnswers),
+)]
+pub struct ApiDoc;
 
-pub async fn document() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], DOCUMENT)
+/// The document as JSON text, generated once.
+pub static DOCUMENT: LazyLock<String> =
+    LazyLock::new(|| ApiDoc::openapi().to_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")));
+
+/// The OpenAPI document of this API.
+#[utoipa::path(get, path = "/api/v1/openapi.json", operation_id = "openapi", tag = "meta",
+    security(()),
+    responses((status = 200, description = "本文档", content_type = "application/json", body = Object)))]
+pub(super) async fn document() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], DOCUMENT.as_str())
+}
+
+/// A file's bytes, as an upload's body or a download.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct FileBytes(pub Vec<u8>);
+
+/// An upload as a multipart form: the file in the field `file`.
+#[derive(ToSchema)]
+pub struct UploadForm {
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
+/// Every error code a body may carry ([`duban_domain::Error::code`] and the import's own).
+const ERROR_CODES: &[&str] = &[
+    "not_found",
+    "invalid_input",
+    "conflict",
+    "version_conflict",
+    "calendar_out_of_range",
+    "forbidden",
+    "unauthenticated",
+    "too_many_attempts",
+    "internal",
+    "unavailable",
+    "import.too_large",
+    "import.timeout",
+];
+
+/// The error body `{"error": {"code", "message", "field"?, "current_version"?}}` that
+/// [`super::errors::ApiError`] writes; named `Error` in the document.
+pub struct ErrorBody;
+
+impl PartialSchema for ErrorBody {
+    fn schema() -> RefOr<Schema> {
+        let inner = ObjectBuilder::new()
+            .property(
+                "code",
+                ObjectBuilder::new().schema_type(Type::String).enum_values(Some(ERROR_CODES.iter().copied())),
+            )
+            .property("message", ObjectBuilder::new().schema_type(Type::String).description(Some("说明（中文）")))
+            .property("field", ObjectBuilder::new().schema_type(Type::String).description(Some("出错的字段")))
+            .property(
+                "current_version",
+                ObjectBuilder::new().schema_type(Type::Integer).description(Some("版本冲突时的当前版本")),
+            )
+            .required("code")
+            .required("message")
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        ObjectBuilder::new()
+            .property("error", inner)
+            .required("error")
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .into()
+    }
+}
+
+impl ToSchema for ErrorBody {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("Error")
+    }
+}
+
+/// Adds what every operation of a kind may answer, and the security schemes: a session by
+/// bearer token or by the pages' cookie, required on every route but the public ones.
+pub struct CommonAnswers;
+
+impl Modify for CommonAnswers {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("POST /api/v1/session 取得的令牌"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::http::cookies::SESSION_COOKIE,
+                "网页登录后的会话",
+            ))),
+        );
+        doc.security = Some(vec![
+            SecurityRequirement::new("bearer", Vec::<String>::new()),
+            SecurityRequirement::new("cookie", Vec::<String>::new()),
+        ]);
+        for (path, item) in doc.paths.paths.iter_mut() {
+            for op in operations(item) {
+                add_common(path, op);
+            }
+        }
+    }
+}
+
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+}
+
+fn add_common(path: &str, op: &mut Operation) {
+    let content_types: Vec<String> =
+        op.request_body.as_ref().map(|b| b.content.keys().cloned().collect()).unwrap_or_default();
+    let json_body = content_types.iter().any(|c| c == "application/json");
+    let mut add = |status: &str, description: &str| {
+        if !op.responses.responses.contains_key(status) {
+            let content = ContentBuilder::new().schema(Some(ErrorBody::schema_ref())).build();
+            let r = ResponseBuilder::new().description(description).content("application/json", content).build();
+            op.responses.responses.insert(status.to_string(), RefOr::T(r));
+        }
+    };
+    // Any path, query or body that cannot be read.
+    add("400", "请求格式错误（JSON、路径或查询参数无法读取）");
+    if path != "/api/v1/openapi.json" {
+        add("503", "数据库不可用");
+    }
+    if path != "/api/v1/openapi.json" && path != "/healthz" {
+        add("500", "内部错误");
+    }
+    if !is_public(path) {
+        add("401", "未登录或会话已过期");
+    }
+    if json_body {
+        add("413", "请求内容过大");
+        add("415", "请求内容类型应为 application/json");
+        add("422", "输入有误");
+    } else if !content_types.is_empty() {
+        add("413", "上传的文件过大");
+        add("422", "输入有误");
+    }
+}
+
+impl ErrorBody {
+    fn schema_ref() -> RefOr<Schema> {
+        RefOr::Ref(utoipa::openapi::Ref::from_schema_name(Self::name()))
+    }
 }
 
 /// Checks `value` against `schema`, resolving `$ref`s in `doc`. Supports the subset of JSON
-/// Schema the document uses: `type`, `enum`, `properties`, `required`, `additionalProperties`,
-/// `items`, `anyOf`, `oneOf`, `minimum`, `maximum`. Returns the path of the first mismatch.
+/// Schema the document uses: `type` (one or a list), `enum`, `properties`, `required`,
+/// `additionalProperties`, `items`, `allOf`, `anyOf`, `oneOf`, `minimum`, `maximum`. Returns the
+/// path of the first mismatch.
 pub fn conforms(value: &Value, schema: &Value, doc: &Value) -> Result<(), String> {
     check(value, schema, doc, "$")
+}
+
+fn is_of_type(v: &Value, t: &str) -> bool {
+    match t {
+        "string" => v.is_string(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "number" => v.is_number(),
+        "boolean" => v.is_boolean(),
+        "array" => v.is_array(),
+        "object" => v.is_object(),
+        "null" => v.is_null(),
+        _ => false,
+    }
 }
 
 fn check(v: &Value, s: &Value, doc: &Value, at: &str) -> Result<(), String> {
@@ -29,6 +256,11 @@ fn check(v: &Value, s: &Value, doc: &Value, at: &str) -> Result<(), String> {
             .ok_or_else(|| format!("{at}: unresolved {r}"))?;
         return check(v, target, doc, at);
     }
+    if let Some(list) = s.get("allOf").and_then(Value::as_array) {
+        for alt in list {
+            check(v, alt, doc, at)?;
+        }
+    }
     for key in ["anyOf", "oneOf"] {
         if let Some(list) = s.get(key).and_then(Value::as_array) {
             let passing = list.iter().filter(|alt| check(v, alt, doc, at).is_ok()).count();
@@ -38,20 +270,14 @@ fn check(v: &Value, s: &Value, doc: &Value, at: &str) -> Result<(), String> {
             }
         }
     }
-    if let Some(t) = s.get("type").and_then(Value::as_str) {
-        let ok = match t {
-            "string" => v.is_string(),
-            "integer" => v.is_i64() || v.is_u64(),
-            "number" => v.is_number(),
-            "boolean" => v.is_boolean(),
-            "array" => v.is_array(),
-            "object" => v.is_object(),
-            "null" => v.is_null(),
-            _ => false,
-        };
-        if !ok {
-            return Err(format!("{at}: expected {t}, got {v}"));
-        }
+    // One type, or (OpenAPI 3.1) a list of them, e.g. `["string", "null"]`.
+    let types: Vec<&str> = match s.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if !types.is_empty() && !types.iter().any(|t| is_of_type(v, t)) {
+        return Err(format!("{at}: expected {}, got {v}", types.join(" or ")));
     }
     if let Some(e) = s.get("enum").and_then(Value::as_array)
         && !e.contains(v)
@@ -104,7 +330,7 @@ mod tests {
     use crate::api::ROUTES;
 
     fn doc() -> Value {
-        serde_json::from_str(DOCUMENT).unwrap()
+        serde_json::from_str(&DOCUMENT).unwrap()
     }
 
     #[test]

@@ -15,6 +15,8 @@ use duban_domain::task::{Source, parse_date};
 use duban_store::{Ledger, NewLedger, PartyRef};
 use serde::Deserialize;
 
+use super::openapi::ErrorBody;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/units", get(list_units).post(create_unit))
@@ -28,10 +30,32 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/ledgers/{id}", get(get_ledger))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/units",
+    operation_id = "listUnits",
+    tag = "org",
+    responses(
+        (status = 200, description = "成功", body = Vec<Unit>),
+    )
+)]
 async fn list_units(State(d): State<AppState>) -> ApiResult<Json<Vec<Unit>>> {
     Ok(Json(d.units().await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/units",
+    operation_id = "createUnit",
+    tag = "org",
+    request_body(content = UnitInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "已创建", body = Unit),
+        (status = 403, description = "无权执行此操作", body = ErrorBody),
+        (status = 409, description = "冲突（名称重复、仍被使用或版本冲突）", body = ErrorBody),
+        (status = 422, description = "输入有误", body = ErrorBody),
+    )
+)]
 async fn create_unit(
     State(d): State<AppState>,
     Require(c, _): Require<Administer>,
@@ -40,10 +64,36 @@ async fn create_unit(
     Ok((StatusCode::CREATED, Json(d.admin_add_unit(ChangedBy::Person(&c.person), &input.parse()?).await?)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/units/{id}",
+    operation_id = "getUnit",
+    tag = "org",
+    params(("id" = i64, Path, description = "编号")),
+    responses(
+        (status = 200, description = "成功", body = Unit),
+        (status = 404, description = "不存在", body = ErrorBody),
+    )
+)]
 async fn get_unit(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Unit>> {
     Ok(Json(d.unit(UnitId(id)).await?))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/units/{id}",
+    operation_id = "updateUnit",
+    tag = "org",
+    params(("id" = i64, Path, description = "编号")),
+    request_body(content = UnitInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "成功", body = Unit),
+        (status = 403, description = "无权执行此操作", body = ErrorBody),
+        (status = 404, description = "不存在", body = ErrorBody),
+        (status = 409, description = "冲突（名称重复、仍被使用或版本冲突）", body = ErrorBody),
+        (status = 422, description = "输入有误", body = ErrorBody),
+    )
+)]
 async fn update_unit(
     State(d): State<AppState>,
     Require(c, _): Require<Administer>,
@@ -53,6 +103,19 @@ async fn update_unit(
     Ok(Json(d.admin_edit_unit(ChangedBy::Person(&c.person), UnitId(id), &input.parse()?).await?))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/units/{id}",
+    operation_id = "deleteUnit",
+    tag = "org",
+    params(("id" = i64, Path, description = "编号")),
+    responses(
+        (status = 204, description = "已删除"),
+        (status = 403, description = "无权执行此操作", body = ErrorBody),
+        (status = 404, description = "不存在", body = ErrorBody),
+        (status = 409, description = "冲突（名称重复、仍被使用或版本冲突）", body = ErrorBody),
+    )
+)]
 async fn delete_unit(
     State(d): State<AppState>,
     Require(c, _): Require<Administer>,
@@ -62,19 +125,52 @@ async fn delete_unit(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/groups",
+    operation_id = "listGroups",
+    tag = "org",
+    responses(
+        (status = 200, description = "成功", body = Vec<UnitGroup>),
+    )
+)]
 async fn list_groups(State(d): State<AppState>) -> ApiResult<Json<Vec<UnitGroup>>> {
     Ok(Json(d.groups().await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/groups/{id}",
+    operation_id = "getGroup",
+    tag = "org",
+    params(("id" = i64, Path, description = "编号")),
+    responses(
+        (status = 200, description = "成功", body = UnitGroup),
+        (status = 404, description = "不存在", body = ErrorBody),
+    )
+)]
 async fn get_group(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<UnitGroup>> {
     Ok(Json(d.group(GroupId(id)).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ResolveParams {
     name: String,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/resolve",
+    operation_id = "resolveName",
+    tag = "org",
+    params(ResolveParams),
+    responses(
+        (status = 200, description = "成功", body = PartyRef),
+        (status = 404, description = "不存在", body = ErrorBody),
+        (status = 422, description = "输入有误", body = ErrorBody),
+    )
+)]
 async fn resolve(State(d): State<AppState>, Query(p): Query<ResolveParams>) -> ApiResult<Json<PartyRef>> {
     match d.resolve_name(&p.name).await? {
         Some(r) => Ok(Json(r)),
@@ -82,10 +178,32 @@ async fn resolve(State(d): State<AppState>, Query(p): Query<ResolveParams>) -> A
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/people",
+    operation_id = "listPeople",
+    tag = "org",
+    responses(
+        (status = 200, description = "成功", body = Vec<Person>),
+    )
+)]
 async fn list_people(State(d): State<AppState>) -> ApiResult<Json<Vec<Person>>> {
     Ok(Json(d.all_people().await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/people",
+    operation_id = "createPerson",
+    tag = "org",
+    request_body(content = PersonInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "已创建", body = Person),
+        (status = 403, description = "无权执行此操作", body = ErrorBody),
+        (status = 409, description = "冲突（名称重复、仍被使用或版本冲突）", body = ErrorBody),
+        (status = 422, description = "输入有误", body = ErrorBody),
+    )
+)]
 async fn create_person(
     State(d): State<AppState>,
     Require(c, _): Require<Administer>,
@@ -94,10 +212,36 @@ async fn create_person(
     Ok((StatusCode::CREATED, Json(d.admin_add_person(ChangedBy::Person(&c.person), &input.parse()?, None).await?)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/people/{id}",
+    operation_id = "getPerson",
+    tag = "org",
+    params(("id" = i64, Path, description = "编号")),
+    responses(
+        (status = 200, description = "成功", body = Person),
+        (status = 404, description = "不存在", body = ErrorBody),
+    )
+)]
 async fn get_person(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Person>> {
     Ok(Json(d.person(PersonId(id)).await?))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/people/{id}",
+    operation_id = "updatePerson",
+    tag = "org",
+    params(("id" = i64, Path, description = "编号")),
+    request_body(content = PersonInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "成功", body = Person),
+        (status = 403, description = "无权执行此操作", body = ErrorBody),
+        (status = 404, description = "不存在", body = ErrorBody),
+        (status = 409, description = "冲突（名称重复、仍被使用或版本冲突）", body = ErrorBody),
+        (status = 422, description = "输入有误", body = ErrorBody),
+    )
+)]
 async fn update_person(
     State(d): State<AppState>,
     Require(c, _): Require<Administer>,
@@ -108,6 +252,19 @@ async fn update_person(
     Ok(Json(d.admin_edit_person(ChangedBy::Person(&c.person), PersonId(id), &input.parse()?).await?))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/people/{id}",
+    operation_id = "deactivatePerson",
+    tag = "org",
+    params(("id" = i64, Path, description = "编号")),
+    responses(
+        (status = 204, description = "已停用"),
+        (status = 403, description = "无权执行此操作", body = ErrorBody),
+        (status = 404, description = "不存在", body = ErrorBody),
+        (status = 409, description = "冲突（名称重复、仍被使用或版本冲突）", body = ErrorBody),
+    )
+)]
 async fn deactivate_person(
     State(d): State<AppState>,
     Require(c, _): Require<Administer>,
@@ -122,24 +279,48 @@ const MAX_LEDGER_NAME_CHARS: usize = 200;
 /// A document number (文号), e.g. 奈政办发〔2025〕3号.
 const MAX_DOC_NUMBER_CHARS: usize = 100;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct LedgerInput {
     name: String,
     #[serde(default)]
     doc_number: Option<String>,
     #[serde(default)]
+    #[schema(format = Date)]
     issued: Option<String>,
     #[serde(default)]
     issuer: String,
     #[serde(default)]
+    #[schema(value_type = Option<Source>)]
     source: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/ledgers",
+    operation_id = "listLedgers",
+    tag = "org",
+    responses(
+        (status = 200, description = "成功", body = Vec<Ledger>),
+    )
+)]
 async fn list_ledgers(State(d): State<AppState>) -> ApiResult<Json<Vec<Ledger>>> {
     Ok(Json(d.ledgers().await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/ledgers",
+    operation_id = "createLedger",
+    tag = "org",
+    request_body(content = LedgerInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "已创建", body = Ledger),
+        (status = 403, description = "无权执行此操作", body = ErrorBody),
+        (status = 409, description = "冲突（名称重复、仍被使用或版本冲突）", body = ErrorBody),
+        (status = 422, description = "输入有误", body = ErrorBody),
+    )
+)]
 async fn create_ledger(
     State(d): State<AppState>,
     _: Require<RunLedgers>,
@@ -159,6 +340,17 @@ async fn create_ledger(
     Ok((StatusCode::CREATED, Json(d.create_ledger(&new).await?)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/ledgers/{id}",
+    operation_id = "getLedger",
+    tag = "org",
+    params(("id" = i64, Path, description = "编号")),
+    responses(
+        (status = 200, description = "成功", body = Ledger),
+        (status = 404, description = "不存在", body = ErrorBody),
+    )
+)]
 async fn get_ledger(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Ledger>> {
     Ok(Json(d.ledger(LedgerId(id)).await?))
 }
