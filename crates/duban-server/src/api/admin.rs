@@ -4,17 +4,17 @@
 use super::extract::{Json, Query, Require};
 use super::{ApiResult, AppState};
 use crate::actor::ReadAdminLog;
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use duban_domain::Error;
 use duban_store::AdminEvent;
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::openapi::ErrorBody;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/admin/events", get(events))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(events))
 }
 
 #[derive(Deserialize)]

@@ -13,15 +13,15 @@ use crate::actor::Actor;
 use crate::http::client::ClientAddr;
 use crate::http::cookies::session_cookie;
 use crate::http::session::{bearer, csrf_header_matches, is_safe, signed_in};
-use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
 use duban_domain::Error;
 use duban_domain::org::Person;
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::openapi::ErrorBody;
 
@@ -64,8 +64,8 @@ pub async fn require_caller(State(d): State<AppState>, mut req: Request, next: N
     next.run(req).await
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/session", post(sign_in).delete(sign_out))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(sign_in, sign_out))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -5,22 +5,21 @@ use super::extract::{Json, Query, Require};
 use super::{ApiResult, AppState};
 use crate::actor::RunLedgers;
 use crate::imports::ImportReport;
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::routing::post;
 use duban_import::Preview;
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::openapi::{ErrorBody, FileBytes, UploadForm};
 use crate::suggest::Suggestion;
 
 use crate::http::upload::MAX_UPLOAD;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/imports/preview", post(preview).layer(DefaultBodyLimit::max(MAX_UPLOAD)))
-        .route("/api/v1/imports/commit", post(commit).layer(DefaultBodyLimit::max(MAX_UPLOAD)))
-        .route("/api/v1/suggest", axum::routing::get(suggest))
+pub fn routes() -> OpenApiRouter<AppState> {
+    let uploads =
+        OpenApiRouter::new().routes(routes!(preview)).routes(routes!(commit)).layer(DefaultBodyLimit::max(MAX_UPLOAD));
+    OpenApiRouter::new().merge(uploads).routes(routes!(suggest))
 }
 
 #[derive(Debug, Deserialize)]

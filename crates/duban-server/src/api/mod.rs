@@ -17,7 +17,9 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::get;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Kept for the service layer's attachments (`lifecycle.rs`), which cleans names the same way.
 pub use crate::http::upload::clean_file_name;
@@ -69,19 +71,24 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/admin/events"),
 ];
 
-/// The API router.
-pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/api/v1/openapi.json", get(openapi::document))
+/// Every route with its description: registering a handler here (`routes!`) both routes it and
+/// documents it, so the router and the OpenAPI document cannot disagree.
+pub fn documented_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(healthz))
+        .routes(routes!(openapi::document))
         .merge(org::routes())
         .merge(tasks::routes())
         .merge(workdays::routes())
         .merge(imports::routes())
         .merge(auth::routes())
         .merge(admin::routes())
-        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_caller))
-        .with_state(state)
+}
+
+/// The API router.
+pub fn router(state: AppState) -> Router {
+    let (routes, _) = documented_routes().split_for_parts();
+    routes.layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_caller)).with_state(state)
 }
 
 /// Whether the server and its database are up.

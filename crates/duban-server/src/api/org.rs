@@ -4,30 +4,30 @@ use super::extract::{Json, Path, Query, Require};
 use super::{ApiResult, AppState};
 use crate::actor::{Administer, RunLedgers};
 use crate::admin_log::Actor as ChangedBy;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
 use duban_domain::Error;
 use duban_domain::ids::{GroupId, LedgerId, PersonId, UnitId};
 use duban_domain::org::{Person, PersonInput, Unit, UnitGroup, UnitInput};
 use duban_domain::task::{Source, parse_date};
 use duban_store::{Ledger, NewLedger, PartyRef};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::openapi::ErrorBody;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/units", get(list_units).post(create_unit))
-        .route("/api/v1/units/{id}", get(get_unit).put(update_unit).delete(delete_unit))
-        .route("/api/v1/groups", get(list_groups))
-        .route("/api/v1/groups/{id}", get(get_group))
-        .route("/api/v1/resolve", get(resolve))
-        .route("/api/v1/people", get(list_people).post(create_person))
-        .route("/api/v1/people/{id}", get(get_person).put(update_person).delete(deactivate_person))
-        .route("/api/v1/ledgers", get(list_ledgers).post(create_ledger))
-        .route("/api/v1/ledgers/{id}", get(get_ledger))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_units, create_unit))
+        .routes(routes!(get_unit, update_unit, delete_unit))
+        .routes(routes!(list_groups))
+        .routes(routes!(get_group))
+        .routes(routes!(resolve))
+        .routes(routes!(list_people, create_person))
+        .routes(routes!(get_person, update_person, deactivate_person))
+        .routes(routes!(list_ledgers, create_ledger))
+        .routes(routes!(get_ledger))
 }
 
 #[utoipa::path(

@@ -7,33 +7,33 @@ use crate::actor::{Actor, RunLedgers};
 use crate::http::list::ListParams;
 use crate::http::upload::{attachment_disposition, clean_file_name, safe_content_type};
 use crate::service::TaskView;
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use duban_domain::Error;
 use duban_domain::ids::{PersonId, TaskId, UnitId};
 use duban_domain::task::{TaskInput, TaskPatch};
 use duban_store::{Attachment, Page, TaskEvent};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::openapi::{ErrorBody, FileBytes, UploadForm};
 use crate::lifecycle::{ActionInput, Available};
 use crate::work::WorkList;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/tasks", get(list).post(create))
-        .route("/api/v1/tasks/{id}", get(get_one).patch(update).delete(cancel))
-        .route("/api/v1/tasks/{id}/events", get(events))
-        .route("/api/v1/tasks/{id}/actions", get(actions).post(act))
-        .route("/api/v1/work", get(work))
-        .route(
-            "/api/v1/tasks/{id}/attachments",
-            get(attachments).post(attach).layer(axum::extract::DefaultBodyLimit::max(crate::http::upload::MAX_UPLOAD)),
-        )
-        .route("/api/v1/attachments/{id}", get(download))
+pub fn routes() -> OpenApiRouter<AppState> {
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(attachments, attach))
+        .layer(axum::extract::DefaultBodyLimit::max(crate::http::upload::MAX_UPLOAD));
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one, update, cancel))
+        .routes(routes!(events))
+        .routes(routes!(actions, act))
+        .routes(routes!(work))
+        .merge(uploads)
+        .routes(routes!(download))
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -7,26 +7,26 @@ use super::{ApiResult, AppState};
 use crate::actor::Administer;
 use crate::admin_log::Actor as ChangedBy;
 use crate::service::CalendarImport;
-use axum::Router;
 use axum::extract::State;
 use axum::extract::rejection::StringRejection;
-use axum::routing::{get, post};
 use duban_domain::Error;
 use duban_domain::calendar::CalendarFile;
 use duban_domain::policy::Policy;
 use duban_domain::task::parse_date;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::openapi::ErrorBody;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/calendar/workday", get(workday))
-        .route("/api/v1/calendar/add", get(add))
-        .route("/api/v1/calendar/between", get(between))
-        .route("/api/v1/calendar", post(import))
-        .route("/api/v1/rules", get(rules))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(workday))
+        .routes(routes!(add))
+        .routes(routes!(between))
+        .routes(routes!(import))
+        .routes(routes!(rules))
 }
 
 #[derive(Deserialize)]
