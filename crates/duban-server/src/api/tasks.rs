@@ -223,7 +223,7 @@ async fn download(State(d): State<AppState>, caller: Actor, Path(id): Path<i64>)
     path = "/api/v1/tasks",
     operation_id = "listTasks",
     tag = "tasks",
-    params(("ledger" = Option<i64>, Query), ("parent" = Option<i64>, Query), ("unit" = Option<i64>, Query), ("lead_only" = Option<bool>, Query), ("leader" = Option<i64>, Query), ("status" = Option<String>, Query, description = "状态，逗号分隔"), ("source" = Option<String>, Query), ("classification" = Option<String>, Query), ("light" = Option<String>, Query), ("due_before" = Option<String>, Query), ("due_after" = Option<String>, Query), ("deadline_before" = Option<String>, Query), ("deadline_after" = Option<String>, Query), ("q" = Option<String>, Query, description = "搜索词"), ("sort" = Option<String>, Query), ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query)),
+    params(("ledger" = Option<i64>, Query), ("parent" = Option<i64>, Query), ("unit" = Option<i64>, Query), ("lead_only" = Option<bool>, Query), ("leader" = Option<i64>, Query), ("status" = Option<String>, Query, description = "状态，逗号分隔"), ("source" = Option<String>, Query), ("classification" = Option<String>, Query), ("light" = Option<String>, Query), ("due_before" = Option<String>, Query), ("due_after" = Option<String>, Query), ("deadline_before" = Option<String>, Query), ("deadline_after" = Option<String>, Query), ("q" = Option<String>, Query, description = "搜索词"), ("sort" = Option<String>, Query), ("page" = Option<u64>, Query), ("per_page" = Option<u64>, Query)),
     responses(
         (status = 200, description = "成功", body = Page<TaskView>),
         (status = 422, description = "输入有误", body = ErrorBody),
