@@ -2,6 +2,7 @@
 //! `limit` (default 100, at most 1000) changes before the id `before`.
 
 use super::extract::{Json, Query, Require};
+use super::openapi::{Forbidden, Invalid};
 use super::{ApiResult, AppState};
 use crate::actor::ReadAdminLog;
 use axum::extract::State;
@@ -10,8 +11,6 @@ use duban_store::AdminEvent;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-use super::openapi::ErrorBody;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(events))
@@ -30,18 +29,9 @@ struct Params {
 }
 
 /// Administrators only: those who may read the audit log.
-#[utoipa::path(
-    get,
-    path = "/api/v1/admin/events",
-    operation_id = "adminEvents",
-    tag = "admin",
+#[utoipa::path(get, path = "/api/v1/admin/events", operation_id = "adminEvents", tag = "admin",
     params(Params),
-    responses(
-        (status = 200, description = "成功", body = Vec<AdminEvent>),
-        (status = 403, description = "无权执行此操作", body = ErrorBody),
-        (status = 422, description = "输入有误", body = ErrorBody),
-    )
-)]
+    responses((status = 200, description = "成功", body = Vec<AdminEvent>), Forbidden, Invalid))]
 async fn events(
     State(d): State<AppState>,
     _: Require<ReadAdminLog>,

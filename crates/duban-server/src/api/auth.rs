@@ -8,6 +8,7 @@
 
 use super::errors::ApiError;
 use super::extract::Json;
+use super::openapi::{BadCredentials, Invalid, TooManyAttempts, Unauthenticated};
 use super::{ApiResult, AppState};
 use crate::actor::Actor;
 use crate::http::client::ClientAddr;
@@ -22,8 +23,6 @@ use duban_domain::org::Person;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-use super::openapi::ErrorBody;
 
 /// Routes that need no session.
 pub fn is_public(path: &str) -> bool {
@@ -83,20 +82,10 @@ struct SessionOut {
     person: Person,
 }
 
-#[utoipa::path(
-    post,
-    path = "/api/v1/session",
-    operation_id = "signIn",
-    tag = "session",
+#[utoipa::path(post, path = "/api/v1/session", operation_id = "signIn", tag = "session",
     request_body(content = Credentials, content_type = "application/json"),
     security(()),
-    responses(
-        (status = 201, description = "已登录", body = SessionOut),
-        (status = 401, description = "用户名或密码错误", body = ErrorBody),
-        (status = 422, description = "输入有误", body = ErrorBody),
-        (status = 429, description = "尝试过多，请稍后再试", body = ErrorBody),
-    )
-)]
+    responses((status = 201, description = "已登录", body = SessionOut), BadCredentials, Invalid, TooManyAttempts))]
 async fn sign_in(
     State(d): State<AppState>,
     ClientAddr(client): ClientAddr,
@@ -106,15 +95,8 @@ async fn sign_in(
     Ok((StatusCode::CREATED, Json(SessionOut { token: s.token, expires_at: s.session.expires_at, person: s.person })))
 }
 
-#[utoipa::path(
-    delete,
-    path = "/api/v1/session",
-    operation_id = "signOut",
-    tag = "session",
-    responses(
-        (status = 204, description = "已退出"),
-    )
-)]
+#[utoipa::path(delete, path = "/api/v1/session", operation_id = "signOut", tag = "session",
+    responses((status = 204, description = "已退出"), Unauthenticated))]
 async fn sign_out(State(d): State<AppState>, req: Request) -> ApiResult<StatusCode> {
     let token = bearer(req.headers()).ok_or(Error::Unauthenticated)?;
     d.sign_out(&token).await?;

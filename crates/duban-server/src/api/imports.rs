@@ -2,6 +2,7 @@
 //! form with a `file` field), then commit the confirmed preview with the user's corrections.
 
 use super::extract::{Json, Query, Require};
+use super::openapi::{Conflict, FileBytes, Forbidden, Invalid, NotFound, UploadForm};
 use super::{ApiResult, AppState};
 use crate::actor::RunLedgers;
 use crate::imports::ImportReport;
@@ -11,7 +12,6 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::openapi::{ErrorBody, FileBytes, UploadForm};
 use crate::suggest::Suggestion;
 
 use crate::http::upload::MAX_UPLOAD;
@@ -30,17 +30,9 @@ struct SuggestParams {
     text: String,
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/suggest",
-    operation_id = "suggestLeads",
-    tag = "imports",
+#[utoipa::path(get, path = "/api/v1/suggest", operation_id = "suggestLeads", tag = "imports",
     params(SuggestParams),
-    responses(
-        (status = 200, description = "成功", body = Vec<Suggestion>),
-        (status = 422, description = "输入有误", body = ErrorBody),
-    )
-)]
+    responses((status = 200, description = "成功", body = Vec<Suggestion>), Invalid))]
 async fn suggest(State(d): State<AppState>, Query(p): Query<SuggestParams>) -> ApiResult<Json<Vec<Suggestion>>> {
     Ok(Json(d.suggest_leads(&p.text, 3).await?))
 }
@@ -54,19 +46,11 @@ struct PreviewParams {
     year: Option<i16>,
 }
 
-#[utoipa::path(
-    post,
-    path = "/api/v1/imports/preview",
-    operation_id = "previewImport",
-    tag = "imports",
+#[utoipa::path(post, path = "/api/v1/imports/preview", operation_id = "previewImport", tag = "imports",
     params(PreviewParams),
-    request_body(content((FileBytes = "application/octet-stream"), (UploadForm = "multipart/form-data")), description = "文件：原始字节（文件名见 filename 参数），或表单字段 file"),
-    responses(
-        (status = 200, description = "成功", body = Preview),
-        (status = 403, description = "无权执行此操作", body = ErrorBody),
-        (status = 422, description = "输入有误", body = ErrorBody),
-    )
-)]
+    request_body(content((FileBytes = "application/octet-stream"), (UploadForm = "multipart/form-data")),
+        description = "文件：原始字节（文件名见 filename 参数），或表单字段 file"),
+    responses((status = 200, description = "成功", body = Preview), Forbidden, Invalid))]
 async fn preview(
     State(d): State<AppState>,
     _: Require<RunLedgers>,
@@ -84,20 +68,9 @@ struct CommitBody {
     preview: Preview,
 }
 
-#[utoipa::path(
-    post,
-    path = "/api/v1/imports/commit",
-    operation_id = "commitImport",
-    tag = "imports",
+#[utoipa::path(post, path = "/api/v1/imports/commit", operation_id = "commitImport", tag = "imports",
     request_body(content = CommitBody, content_type = "application/json"),
-    responses(
-        (status = 200, description = "成功", body = ImportReport),
-        (status = 403, description = "无权执行此操作", body = ErrorBody),
-        (status = 404, description = "不存在", body = ErrorBody),
-        (status = 409, description = "冲突（名称重复、仍被使用或版本冲突）", body = ErrorBody),
-        (status = 422, description = "输入有误", body = ErrorBody),
-    )
-)]
+    responses((status = 200, description = "成功", body = ImportReport), Forbidden, NotFound, Conflict, Invalid))]
 async fn commit(
     State(d): State<AppState>,
     Require(caller, _): Require<RunLedgers>,

@@ -102,17 +102,9 @@ struct Health {
     database: &'static str,
 }
 
-#[utoipa::path(
-    get,
-    path = "/healthz",
-    operation_id = "healthz",
-    tag = "meta",
+#[utoipa::path(get, path = "/healthz", operation_id = "healthz", tag = "meta",
     security(()),
-    responses(
-        (status = 200, description = "正常", body = Health),
-        (status = 503, description = "数据库不可用", body = Health),
-    )
-)]
+    responses((status = 200, description = "正常", body = Health), (status = 503, description = "数据库不可用", body = Health)))]
 async fn healthz(State(d): State<AppState>) -> impl IntoResponse {
     let h = d.health().await;
     let (status, word) = if h.up { (StatusCode::OK, "ok") } else { (StatusCode::SERVICE_UNAVAILABLE, "unavailable") };

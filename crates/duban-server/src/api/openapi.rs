@@ -12,15 +12,16 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use serde_json::Value;
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 use utoipa::openapi::path::{Operation, PathItem};
-use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Schema, Type};
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
 };
 use utoipa::openapi::{ContentBuilder, RefOr};
-use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
+use utoipa::{IntoResponses, Modify, OpenApi, PartialSchema, ToSchema};
 
 /// The document's frame: its title and the schemas no handler names; the paths come from the
 /// router ([`super::documented_routes`]), the common answers from [`CommonAnswers`].
@@ -153,11 +154,7 @@ fn add_common(path: &str, op: &mut Operation) {
         op.request_body.as_ref().map(|b| b.content.keys().cloned().collect()).unwrap_or_default();
     let json_body = content_types.iter().any(|c| c == "application/json");
     let mut add = |status: &str, description: &str| {
-        if !op.responses.responses.contains_key(status) {
-            let content = ContentBuilder::new().schema(Some(ErrorBody::schema_ref())).build();
-            let r = ResponseBuilder::new().description(description).content("application/json", content).build();
-            op.responses.responses.insert(status.to_string(), RefOr::T(r));
-        }
+        op.responses.responses.entry(status.to_string()).or_insert_with(|| error_answer(description));
     };
     // Any path, query or body that cannot be read.
     add("400", "请求格式错误（JSON、路径或查询参数无法读取）");
@@ -180,10 +177,45 @@ fn add_common(path: &str, op: &mut Operation) {
     }
 }
 
-impl ErrorBody {
-    fn schema_ref() -> RefOr<Schema> {
-        RefOr::Ref(utoipa::openapi::Ref::from_schema_name(Self::name()))
-    }
+/// An answer with the error body.
+fn error_answer(description: &str) -> RefOr<Response> {
+    let schema = RefOr::Ref(utoipa::openapi::Ref::from_schema_name(ErrorBody::name()));
+    let content = ContentBuilder::new().schema(Some(schema)).build();
+    RefOr::T(ResponseBuilder::new().description(description).content("application/json", content).build())
+}
+
+/// Declares an error answer a handler may give, for its `responses(...)`: a status with the error
+/// body, as [`crate::http::status::status_of`] maps the domain's errors.
+macro_rules! error_answers {
+    ($($(#[$doc:meta])* $name:ident = $status:literal, $description:literal;)+) => {$(
+        $(#[$doc])*
+        pub struct $name;
+
+        impl IntoResponses for $name {
+            fn responses() -> BTreeMap<String, RefOr<Response>> {
+                BTreeMap::from([($status.to_string(), error_answer($description))])
+            }
+        }
+    )+};
+}
+
+error_answers! {
+    /// The caller's capabilities do not allow it.
+    Forbidden = 403, "无权执行此操作";
+    /// The thing named in the path (or the body) does not exist, or the caller may not see it.
+    NotFound = 404, "不存在";
+    /// A name already taken, a thing still in use, a version conflict, the last administrator.
+    Conflict = 409, "冲突（名称重复、仍被使用或版本冲突）";
+    /// The task was changed since the version the write is based on.
+    VersionConflict = 409, "版本冲突：已被他人修改";
+    /// A value the domain refuses.
+    Invalid = 422, "输入有误";
+    /// Wrong user name or password.
+    BadCredentials = 401, "用户名或密码错误";
+    /// No session, or one that has ended.
+    Unauthenticated = 401, "未登录或会话已过期";
+    /// Too many failed sign-ins; `Retry-After` says when to try again.
+    TooManyAttempts = 429, "尝试过多，请稍后再试";
 }
 
 /// Checks `value` against `schema`, resolving `$ref`s in `doc`. Supports the subset of JSON

@@ -1,6 +1,7 @@
 //! Units, unit groups, name resolution, people and ledgers.
 
 use super::extract::{Json, Path, Query, Require};
+use super::openapi::{Conflict, Forbidden, Invalid, NotFound};
 use super::{ApiResult, AppState};
 use crate::actor::{Administer, RunLedgers};
 use crate::admin_log::Actor as ChangedBy;
@@ -15,8 +16,6 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::openapi::ErrorBody;
-
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_units, create_unit))
@@ -30,32 +29,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_ledger))
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/units",
-    operation_id = "listUnits",
-    tag = "org",
-    responses(
-        (status = 200, description = "成功", body = Vec<Unit>),
-    )
-)]
+#[utoipa::path(get, path = "/api/v1/units", operation_id = "listUnits", tag = "org",
+    responses((status = 200, description = "成功", body = Vec<Unit>)))]
 async fn list_units(State(d): State<AppState>) -> ApiResult<Json<Vec<Unit>>> {
     Ok(Json(d.units().await?))
 }
 
-#[utoipa::path(
-    post,
-    path = "/api/v1/units",
-    operation_id = "createUnit",
-    tag = "org",
+#[utoipa::path(post, path = "/api/v1/units", operation_id = "createUnit", tag = "org",
     request_body(content = UnitInput, content_type = "application/json"),
-    responses(
-        (status = 201, description = "已创建", body = Unit),
-        (status = 403, description = "无权执行此操作", body = ErrorBody),
-        (status = 409, description = "冲突（名称重复、仍被使用或版本冲突）", body = ErrorBody),
-        (status = 422, description = "输入有误", body = ErrorBody),
-    )
-)]
+    responses((status = 201, description = "已创建", body = Unit), Forbidden, Conflict, Invalid))]
 async fn create_unit(
     State(d): State<AppState>,
     Require(c, _): Require<Administer>,
@@ -64,36 +46,17 @@ async fn create_unit(
     Ok((StatusCode::CREATED, Json(d.admin_add_unit(ChangedBy::Person(&c.person), &input.parse()?).await?)))
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/units/{id}",
-    operation_id = "getUnit",
-    tag = "org",
+#[utoipa::path(get, path = "/api/v1/units/{id}", operation_id = "getUnit", tag = "org",
     params(("id" = i64, Path, description = "编号")),
-    responses(
-        (status = 200, description = "成功", body = Unit),
-        (status = 404, description = "不存在", body = ErrorBody),
-    )
-)]
+    responses((status = 200, description = "成功", body = Unit), NotFound))]
 async fn get_unit(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Unit>> {
     Ok(Json(d.unit(UnitId(id)).await?))
 }
 
-#[utoipa::path(
-    put,
-    path = "/api/v1/units/{id}",
-    operation_id = "updateUnit",
-    tag = "org",
+#[utoipa::path(put, path = "/api/v1/units/{id}", operation_id = "updateUnit", tag = "org",
     params(("id" = i64, Path, description = "编号")),
     request_body(content = UnitInput, content_type = "application/json"),
-    responses(
-        (status = 200, description = "成功", body = Unit),
-        (status = 403, description = "无权执行此操作", body = ErrorBody),
-        (status = 404, description = "不存在", body = ErrorBody),
-        (status = 409, description = "冲突（名称重复、仍被使用或版本冲突）", body = ErrorBody),
-        (status = 422, description = "输入有误", body = ErrorBody),
-    )
-)]
+    responses((status = 200, description = "成功", body = Unit), Forbidden, NotFound, Conflict, Invalid))]
 async fn update_unit(
     State(d): State<AppState>,
     Require(c, _): Require<Administer>,
@@ -103,19 +66,9 @@ async fn update_unit(
     Ok(Json(d.admin_edit_unit(ChangedBy::Person(&c.person), UnitId(id), &input.parse()?).await?))
 }
 
-#[utoipa::path(
-    delete,
-    path = "/api/v1/units/{id}",
-    operation_id = "deleteUnit",
-    tag = "org",
+#[utoipa::path(delete, path = "/api/v1/units/{id}", operation_id = "deleteUnit", tag = "org",
     params(("id" = i64, Path, description = "编号")),
-    responses(
-        (status = 204, description = "已删除"),
-        (status = 403, description = "无权执行此操作", body = ErrorBody),
-        (status = 404, description = "不存在", body = ErrorBody),
-        (status = 409, description = "冲突（名称重复、仍被使用或版本冲突）", body = ErrorBody),
-    )
-)]
+    responses((status = 204, description = "已删除"), Forbidden, NotFound, Conflict))]
 async fn delete_unit(
     State(d): State<AppState>,
     Require(c, _): Require<Administer>,
@@ -125,30 +78,15 @@ async fn delete_unit(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/groups",
-    operation_id = "listGroups",
-    tag = "org",
-    responses(
-        (status = 200, description = "成功", body = Vec<UnitGroup>),
-    )
-)]
+#[utoipa::path(get, path = "/api/v1/groups", operation_id = "listGroups", tag = "org",
+    responses((status = 200, description = "成功", body = Vec<UnitGroup>)))]
 async fn list_groups(State(d): State<AppState>) -> ApiResult<Json<Vec<UnitGroup>>> {
     Ok(Json(d.groups().await?))
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/groups/{id}",
-    operation_id = "getGroup",
-    tag = "org",
+#[utoipa::path(get, path = "/api/v1/groups/{id}", operation_id = "getGroup", tag = "org",
     params(("id" = i64, Path, description = "编号")),
-    responses(
-        (status = 200, description = "成功", body = UnitGroup),
-        (status = 404, description = "不存在", body = ErrorBody),
-    )
-)]
+    responses((status = 200, description = "成功", body = UnitGroup), NotFound))]
 async fn get_group(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<UnitGroup>> {
     Ok(Json(d.group(GroupId(id)).await?))
 }
@@ -159,18 +97,9 @@ struct ResolveParams {
     name: String,
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/resolve",
-    operation_id = "resolveName",
-    tag = "org",
+#[utoipa::path(get, path = "/api/v1/resolve", operation_id = "resolveName", tag = "org",
     params(ResolveParams),
-    responses(
-        (status = 200, description = "成功", body = PartyRef),
-        (status = 404, description = "不存在", body = ErrorBody),
-        (status = 422, description = "输入有误", body = ErrorBody),
-    )
-)]
+    responses((status = 200, description = "成功", body = PartyRef), NotFound, Invalid))]
 async fn resolve(State(d): State<AppState>, Query(p): Query<ResolveParams>) -> ApiResult<Json<PartyRef>> {
     match d.resolve_name(&p.name).await? {
         Some(r) => Ok(Json(r)),
@@ -178,32 +107,15 @@ async fn resolve(State(d): State<AppState>, Query(p): Query<ResolveParams>) -> A
     }
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/people",
-    operation_id = "listPeople",
-    tag = "org",
-    responses(
-        (status = 200, description = "成功", body = Vec<Person>),
-    )
-)]
+#[utoipa::path(get, path = "/api/v1/people", operation_id = "listPeople", tag = "org",
+    responses((status = 200, description = "成功", body = Vec<Person>)))]
 async fn list_people(State(d): State<AppState>) -> ApiResult<Json<Vec<Person>>> {
     Ok(Json(d.all_people().await?))
 }
 
-#[utoipa::path(
-    post,
-    path = "/api/v1/people",
-    operation_id = "createPerson",
-    tag = "org",
+#[utoipa::path(post, path = "/api/v1/people", operation_id = "createPerson", tag = "org",
     request_body(content = PersonInput, content_type = "application/json"),
-    responses(
-        (status = 201, description = "已创建", body = Person),
-        (status = 403, description = "无权执行此操作", body = ErrorBody),
-        (status = 409, description = "冲突（名称重复、仍被使用或版本冲突）", body = ErrorBody),
-        (status = 422, description = "输入有误", body = ErrorBody),
-    )
-)]
+    responses((status = 201, description = "已创建", body = Person), Forbidden, Conflict, Invalid))]
 async fn create_person(
     State(d): State<AppState>,
     Require(c, _): Require<Administer>,
@@ -212,36 +124,17 @@ async fn create_person(
     Ok((StatusCode::CREATED, Json(d.admin_add_person(ChangedBy::Person(&c.person), &input.parse()?, None).await?)))
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/people/{id}",
-    operation_id = "getPerson",
-    tag = "org",
+#[utoipa::path(get, path = "/api/v1/people/{id}", operation_id = "getPerson", tag = "org",
     params(("id" = i64, Path, description = "编号")),
-    responses(
-        (status = 200, description = "成功", body = Person),
-        (status = 404, description = "不存在", body = ErrorBody),
-    )
-)]
+    responses((status = 200, description = "成功", body = Person), NotFound))]
 async fn get_person(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Person>> {
     Ok(Json(d.person(PersonId(id)).await?))
 }
 
-#[utoipa::path(
-    put,
-    path = "/api/v1/people/{id}",
-    operation_id = "updatePerson",
-    tag = "org",
+#[utoipa::path(put, path = "/api/v1/people/{id}", operation_id = "updatePerson", tag = "org",
     params(("id" = i64, Path, description = "编号")),
     request_body(content = PersonInput, content_type = "application/json"),
-    responses(
-        (status = 200, description = "成功", body = Person),
-        (status = 403, description = "无权执行此操作", body = ErrorBody),
-        (status = 404, description = "不存在", body = ErrorBody),
-        (status = 409, description = "冲突（名称重复、仍被使用或版本冲突）", body = ErrorBody),
-        (status = 422, description = "输入有误", body = ErrorBody),
-    )
-)]
+    responses((status = 200, description = "成功", body = Person), Forbidden, NotFound, Conflict, Invalid))]
 async fn update_person(
     State(d): State<AppState>,
     Require(c, _): Require<Administer>,
@@ -252,19 +145,9 @@ async fn update_person(
     Ok(Json(d.admin_edit_person(ChangedBy::Person(&c.person), PersonId(id), &input.parse()?).await?))
 }
 
-#[utoipa::path(
-    delete,
-    path = "/api/v1/people/{id}",
-    operation_id = "deactivatePerson",
-    tag = "org",
+#[utoipa::path(delete, path = "/api/v1/people/{id}", operation_id = "deactivatePerson", tag = "org",
     params(("id" = i64, Path, description = "编号")),
-    responses(
-        (status = 204, description = "已停用"),
-        (status = 403, description = "无权执行此操作", body = ErrorBody),
-        (status = 404, description = "不存在", body = ErrorBody),
-        (status = 409, description = "冲突（名称重复、仍被使用或版本冲突）", body = ErrorBody),
-    )
-)]
+    responses((status = 204, description = "已停用"), Forbidden, NotFound, Conflict))]
 async fn deactivate_person(
     State(d): State<AppState>,
     Require(c, _): Require<Administer>,
@@ -295,32 +178,15 @@ struct LedgerInput {
     source: Option<String>,
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/ledgers",
-    operation_id = "listLedgers",
-    tag = "org",
-    responses(
-        (status = 200, description = "成功", body = Vec<Ledger>),
-    )
-)]
+#[utoipa::path(get, path = "/api/v1/ledgers", operation_id = "listLedgers", tag = "org",
+    responses((status = 200, description = "成功", body = Vec<Ledger>)))]
 async fn list_ledgers(State(d): State<AppState>) -> ApiResult<Json<Vec<Ledger>>> {
     Ok(Json(d.ledgers().await?))
 }
 
-#[utoipa::path(
-    post,
-    path = "/api/v1/ledgers",
-    operation_id = "createLedger",
-    tag = "org",
+#[utoipa::path(post, path = "/api/v1/ledgers", operation_id = "createLedger", tag = "org",
     request_body(content = LedgerInput, content_type = "application/json"),
-    responses(
-        (status = 201, description = "已创建", body = Ledger),
-        (status = 403, description = "无权执行此操作", body = ErrorBody),
-        (status = 409, description = "冲突（名称重复、仍被使用或版本冲突）", body = ErrorBody),
-        (status = 422, description = "输入有误", body = ErrorBody),
-    )
-)]
+    responses((status = 201, description = "已创建", body = Ledger), Forbidden, Conflict, Invalid))]
 async fn create_ledger(
     State(d): State<AppState>,
     _: Require<RunLedgers>,
@@ -340,17 +206,9 @@ async fn create_ledger(
     Ok((StatusCode::CREATED, Json(d.create_ledger(&new).await?)))
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/ledgers/{id}",
-    operation_id = "getLedger",
-    tag = "org",
+#[utoipa::path(get, path = "/api/v1/ledgers/{id}", operation_id = "getLedger", tag = "org",
     params(("id" = i64, Path, description = "编号")),
-    responses(
-        (status = 200, description = "成功", body = Ledger),
-        (status = 404, description = "不存在", body = ErrorBody),
-    )
-)]
+    responses((status = 200, description = "成功", body = Ledger), NotFound))]
 async fn get_ledger(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Ledger>> {
     Ok(Json(d.ledger(LedgerId(id)).await?))
 }

@@ -2,6 +2,7 @@
 //! paginated list.
 
 use super::extract::{Json, Path, Query, Require};
+use super::openapi::{FileBytes, Forbidden, Invalid, NotFound, UploadForm, VersionConflict};
 use super::{ApiResult, AppState};
 use crate::actor::{Actor, RunLedgers};
 use crate::http::list::ListParams;
@@ -18,7 +19,6 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::openapi::{ErrorBody, FileBytes, UploadForm};
 use crate::lifecycle::{ActionInput, Available};
 use crate::work::WorkList;
 
@@ -45,19 +45,9 @@ struct WorkParams {
     person: Option<i64>,
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/work",
-    operation_id = "workList",
-    tag = "tasks",
+#[utoipa::path(get, path = "/api/v1/work", operation_id = "workList", tag = "tasks",
     params(WorkParams),
-    responses(
-        (status = 200, description = "成功", body = WorkList),
-        (status = 403, description = "无权执行此操作", body = ErrorBody),
-        (status = 404, description = "不存在", body = ErrorBody),
-        (status = 422, description = "输入有误", body = ErrorBody),
-    )
-)]
+    responses((status = 200, description = "成功", body = WorkList), Forbidden, NotFound, Invalid))]
 async fn work(State(d): State<AppState>, caller: Actor, Query(p): Query<WorkParams>) -> ApiResult<Json<WorkList>> {
     // Only units and people within the caller's reach, only tasks the caller may see.
     let list = match (p.unit, p.person) {
@@ -76,19 +66,9 @@ struct ActorParam {
     actor: Option<i64>,
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/tasks/{id}/actions",
-    operation_id = "availableActions",
-    tag = "tasks",
+#[utoipa::path(get, path = "/api/v1/tasks/{id}/actions", operation_id = "availableActions", tag = "tasks",
     params(("id" = i64, Path, description = "编号"), ActorParam),
-    responses(
-        (status = 200, description = "成功", body = Vec<Available>),
-        (status = 403, description = "无权执行此操作", body = ErrorBody),
-        (status = 404, description = "不存在", body = ErrorBody),
-        (status = 422, description = "输入有误", body = ErrorBody),
-    )
-)]
+    responses((status = 200, description = "成功", body = Vec<Available>), Forbidden, NotFound, Invalid))]
 async fn actions(
     State(d): State<AppState>,
     caller: Actor,
@@ -99,21 +79,10 @@ async fn actions(
     Ok(Json(d.available_actions(TaskId(id), caller.acting_as(p.actor)?).await?))
 }
 
-#[utoipa::path(
-    post,
-    path = "/api/v1/tasks/{id}/actions",
-    operation_id = "act",
-    tag = "tasks",
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/actions", operation_id = "act", tag = "tasks",
     params(("id" = i64, Path, description = "编号")),
     request_body(content = ActionInput, content_type = "application/json"),
-    responses(
-        (status = 200, description = "成功", body = TaskView),
-        (status = 403, description = "无权执行此操作", body = ErrorBody),
-        (status = 404, description = "不存在", body = ErrorBody),
-        (status = 409, description = "版本冲突或当前状态不允许", body = ErrorBody),
-        (status = 422, description = "输入有误", body = ErrorBody),
-    )
-)]
+    responses((status = 200, description = "成功", body = TaskView), Forbidden, NotFound, VersionConflict, Invalid))]
 async fn act(
     State(d): State<AppState>,
     caller: Actor,
@@ -138,20 +107,11 @@ struct AttachParams {
     actor: Option<i64>,
 }
 
-#[utoipa::path(
-    post,
-    path = "/api/v1/tasks/{id}/attachments",
-    operation_id = "attach",
-    tag = "tasks",
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/attachments", operation_id = "attach", tag = "tasks",
     params(("id" = i64, Path, description = "编号"), AttachParams),
-    request_body(content((FileBytes = "application/octet-stream"), (UploadForm = "multipart/form-data")), description = "文件：原始字节（文件名见 filename 参数），或表单字段 file"),
-    responses(
-        (status = 201, description = "已上传", body = Attachment),
-        (status = 403, description = "无权执行此操作", body = ErrorBody),
-        (status = 404, description = "不存在", body = ErrorBody),
-        (status = 422, description = "输入有误", body = ErrorBody),
-    )
-)]
+    request_body(content((FileBytes = "application/octet-stream"), (UploadForm = "multipart/form-data")),
+        description = "文件：原始字节（文件名见 filename 参数），或表单字段 file"),
+    responses((status = 201, description = "已上传", body = Attachment), Forbidden, NotFound, Invalid))]
 async fn attach(
     State(d): State<AppState>,
     caller: Actor,
@@ -167,17 +127,9 @@ async fn attach(
     Ok((StatusCode::CREATED, Json(a)))
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/tasks/{id}/attachments",
-    operation_id = "listAttachments",
-    tag = "tasks",
+#[utoipa::path(get, path = "/api/v1/tasks/{id}/attachments", operation_id = "listAttachments", tag = "tasks",
     params(("id" = i64, Path, description = "编号")),
-    responses(
-        (status = 200, description = "成功", body = Vec<Attachment>),
-        (status = 404, description = "不存在", body = ErrorBody),
-    )
-)]
+    responses((status = 200, description = "成功", body = Vec<Attachment>), NotFound))]
 async fn attachments(
     State(d): State<AppState>,
     caller: Actor,
@@ -189,17 +141,9 @@ async fn attachments(
 
 /// The file itself, as a download with its name (RFC 6266, UTF-8 names encoded), served as
 /// `application/octet-stream` unless its type is known to be harmless, with `nosniff`.
-#[utoipa::path(
-    get,
-    path = "/api/v1/attachments/{id}",
-    operation_id = "download",
-    tag = "tasks",
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", operation_id = "download", tag = "tasks",
     params(("id" = i64, Path, description = "编号")),
-    responses(
-        (status = 200, description = "文件内容", content_type = "application/octet-stream", body = FileBytes),
-        (status = 404, description = "不存在", body = ErrorBody),
-    )
-)]
+    responses((status = 200, description = "文件内容", content_type = "application/octet-stream", body = FileBytes), NotFound))]
 async fn download(State(d): State<AppState>, caller: Actor, Path(id): Path<i64>) -> ApiResult<Response> {
     let (a, data) = d.attachment(id).await?;
     d.visible_task(&caller.person, a.task_id).await.map_err(|e| match e {
@@ -218,17 +162,27 @@ async fn download(State(d): State<AppState>, caller: Actor, Path(id): Path<i64>)
     Ok(resp)
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/tasks",
-    operation_id = "listTasks",
-    tag = "tasks",
-    params(("ledger" = Option<i64>, Query), ("parent" = Option<i64>, Query), ("unit" = Option<i64>, Query), ("lead_only" = Option<bool>, Query), ("leader" = Option<i64>, Query), ("status" = Option<String>, Query, description = "状态，逗号分隔"), ("source" = Option<String>, Query), ("classification" = Option<String>, Query), ("light" = Option<String>, Query), ("due_before" = Option<String>, Query), ("due_after" = Option<String>, Query), ("deadline_before" = Option<String>, Query), ("deadline_after" = Option<String>, Query), ("q" = Option<String>, Query, description = "搜索词"), ("sort" = Option<String>, Query), ("page" = Option<u64>, Query), ("per_page" = Option<u64>, Query)),
-    responses(
-        (status = 200, description = "成功", body = Page<TaskView>),
-        (status = 422, description = "输入有误", body = ErrorBody),
-    )
-)]
+#[utoipa::path(get, path = "/api/v1/tasks", operation_id = "listTasks", tag = "tasks",
+    params(
+        ("ledger" = Option<i64>, Query),
+        ("parent" = Option<i64>, Query),
+        ("unit" = Option<i64>, Query),
+        ("lead_only" = Option<bool>, Query),
+        ("leader" = Option<i64>, Query),
+        ("status" = Option<String>, Query, description = "状态，逗号分隔"),
+        ("source" = Option<String>, Query),
+        ("classification" = Option<String>, Query),
+        ("light" = Option<String>, Query),
+        ("due_before" = Option<String>, Query),
+        ("due_after" = Option<String>, Query),
+        ("deadline_before" = Option<String>, Query),
+        ("deadline_after" = Option<String>, Query),
+        ("q" = Option<String>, Query, description = "搜索词"),
+        ("sort" = Option<String>, Query),
+        ("page" = Option<u64>, Query, description = "页码，从 1 起"),
+        ("per_page" = Option<u64>, Query, description = "每页条数"),
+    ),
+    responses((status = 200, description = "成功", body = Page<TaskView>), Invalid))]
 async fn list(
     State(d): State<AppState>,
     caller: Actor,
@@ -255,19 +209,9 @@ fn with_etag(status: StatusCode, v: TaskView) -> Response {
     resp
 }
 
-#[utoipa::path(
-    post,
-    path = "/api/v1/tasks",
-    operation_id = "createTask",
-    tag = "tasks",
+#[utoipa::path(post, path = "/api/v1/tasks", operation_id = "createTask", tag = "tasks",
     request_body(content = TaskInput, content_type = "application/json"),
-    responses(
-        (status = 201, description = "已创建", body = TaskView),
-        (status = 403, description = "无权执行此操作", body = ErrorBody),
-        (status = 404, description = "不存在", body = ErrorBody),
-        (status = 422, description = "输入有误", body = ErrorBody),
-    )
-)]
+    responses((status = 201, description = "已创建", body = TaskView), Forbidden, NotFound, Invalid))]
 async fn create(
     State(d): State<AppState>,
     Require(caller, _): Require<RunLedgers>,
@@ -276,17 +220,9 @@ async fn create(
     Ok(with_etag(StatusCode::CREATED, d.create_task_as(&caller.person, input).await?))
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/tasks/{id}",
-    operation_id = "getTask",
-    tag = "tasks",
+#[utoipa::path(get, path = "/api/v1/tasks/{id}", operation_id = "getTask", tag = "tasks",
     params(("id" = i64, Path, description = "编号")),
-    responses(
-        (status = 200, description = "成功", body = TaskView),
-        (status = 404, description = "不存在", body = ErrorBody),
-    )
-)]
+    responses((status = 200, description = "成功", body = TaskView), NotFound))]
 async fn get_one(State(d): State<AppState>, caller: Actor, Path(id): Path<i64>) -> ApiResult<Response> {
     d.visible_task(&caller.person, TaskId(id)).await?;
     Ok(with_etag(StatusCode::OK, d.get_task(TaskId(id)).await?))
@@ -314,21 +250,14 @@ fn version(headers: &HeaderMap, p: &WriteParams) -> Result<i64, Error> {
         .ok_or_else(missing)
 }
 
-#[utoipa::path(
-    patch,
-    path = "/api/v1/tasks/{id}",
-    operation_id = "updateTask",
-    tag = "tasks",
-    params(("id" = i64, Path, description = "编号"), ("version" = Option<i64>, Query, description = "所依据的版本；也可用 If-Match 请求头"), ("If-Match" = Option<String>, Header)),
+#[utoipa::path(patch, path = "/api/v1/tasks/{id}", operation_id = "updateTask", tag = "tasks",
+    params(
+        ("id" = i64, Path, description = "编号"),
+        ("version" = Option<i64>, Query, description = "所依据的版本；也可用 If-Match 请求头"),
+        ("If-Match" = Option<String>, Header),
+    ),
     request_body(content = TaskPatch, content_type = "application/json"),
-    responses(
-        (status = 200, description = "成功", body = TaskView),
-        (status = 403, description = "无权执行此操作", body = ErrorBody),
-        (status = 404, description = "不存在", body = ErrorBody),
-        (status = 409, description = "版本冲突：已被他人修改", body = ErrorBody),
-        (status = 422, description = "输入有误", body = ErrorBody),
-    )
-)]
+    responses((status = 200, description = "成功", body = TaskView), Forbidden, NotFound, VersionConflict, Invalid))]
 async fn update(
     State(d): State<AppState>,
     Require(caller, _): Require<RunLedgers>,
@@ -342,20 +271,14 @@ async fn update(
     Ok(with_etag(StatusCode::OK, d.update_task(TaskId(id), v, &patch, Some(caller.person.id)).await?))
 }
 
-#[utoipa::path(
-    delete,
-    path = "/api/v1/tasks/{id}",
-    operation_id = "cancelTask",
-    tag = "tasks",
-    params(("id" = i64, Path, description = "编号"), ("version" = Option<i64>, Query, description = "所依据的版本；也可用 If-Match 请求头"), ("If-Match" = Option<String>, Header), ("reason" = Option<String>, Query)),
-    responses(
-        (status = 200, description = "已撤销", body = TaskView),
-        (status = 403, description = "无权执行此操作", body = ErrorBody),
-        (status = 404, description = "不存在", body = ErrorBody),
-        (status = 409, description = "版本冲突：已被他人修改", body = ErrorBody),
-        (status = 422, description = "输入有误", body = ErrorBody),
-    )
-)]
+#[utoipa::path(delete, path = "/api/v1/tasks/{id}", operation_id = "cancelTask", tag = "tasks",
+    params(
+        ("id" = i64, Path, description = "编号"),
+        ("version" = Option<i64>, Query, description = "所依据的版本；也可用 If-Match 请求头"),
+        ("If-Match" = Option<String>, Header),
+        ("reason" = Option<String>, Query),
+    ),
+    responses((status = 200, description = "已撤销", body = TaskView), Forbidden, NotFound, VersionConflict, Invalid))]
 async fn cancel(
     State(d): State<AppState>,
     Require(caller, _): Require<RunLedgers>,
@@ -369,17 +292,9 @@ async fn cancel(
     Ok(with_etag(StatusCode::OK, d.cancel_task(TaskId(id), v, reason, Some(caller.person.id)).await?))
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/tasks/{id}/events",
-    operation_id = "taskEvents",
-    tag = "tasks",
+#[utoipa::path(get, path = "/api/v1/tasks/{id}/events", operation_id = "taskEvents", tag = "tasks",
     params(("id" = i64, Path, description = "编号")),
-    responses(
-        (status = 200, description = "成功", body = Vec<TaskEvent>),
-        (status = 404, description = "不存在", body = ErrorBody),
-    )
-)]
+    responses((status = 200, description = "成功", body = Vec<TaskEvent>), NotFound))]
 async fn events(State(d): State<AppState>, caller: Actor, Path(id): Path<i64>) -> ApiResult<Json<Vec<TaskEvent>>> {
     let id = TaskId(id);
     d.visible_task(&caller.person, id).await?;

@@ -3,6 +3,7 @@
 //! data.
 
 use super::extract::{Json, Query, Require};
+use super::openapi::{Forbidden, Invalid};
 use super::{ApiResult, AppState};
 use crate::actor::Administer;
 use crate::admin_log::Actor as ChangedBy;
@@ -17,8 +18,6 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-use super::openapi::ErrorBody;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -74,17 +73,9 @@ struct BetweenAnswer {
     provisional: bool,
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/calendar/workday",
-    operation_id = "isWorkday",
-    tag = "calendar",
+#[utoipa::path(get, path = "/api/v1/calendar/workday", operation_id = "isWorkday", tag = "calendar",
     params(DateParam),
-    responses(
-        (status = 200, description = "成功", body = WorkdayAnswer),
-        (status = 422, description = "输入有误", body = ErrorBody),
-    )
-)]
+    responses((status = 200, description = "成功", body = WorkdayAnswer), Invalid))]
 async fn workday(State(d): State<AppState>, Query(p): Query<DateParam>) -> ApiResult<Json<WorkdayAnswer>> {
     let date = parse_date("date", &p.date)?;
     let r = d.calendar().is_workday(date).map_err(Error::from)?;
@@ -101,17 +92,9 @@ struct AddParams {
     days: i32,
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/calendar/add",
-    operation_id = "addWorkdays",
-    tag = "calendar",
+#[utoipa::path(get, path = "/api/v1/calendar/add", operation_id = "addWorkdays", tag = "calendar",
     params(AddParams),
-    responses(
-        (status = 200, description = "成功", body = AddAnswer),
-        (status = 422, description = "输入有误", body = ErrorBody),
-    )
-)]
+    responses((status = 200, description = "成功", body = AddAnswer), Invalid))]
 async fn add(State(d): State<AppState>, Query(p): Query<AddParams>) -> ApiResult<Json<AddAnswer>> {
     let date = parse_date("date", &p.date)?;
     let r = d.calendar().add_workdays(date, p.days).map_err(Error::from)?;
@@ -129,35 +112,18 @@ struct BetweenParams {
     to: String,
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/calendar/between",
-    operation_id = "workdaysBetween",
-    tag = "calendar",
+#[utoipa::path(get, path = "/api/v1/calendar/between", operation_id = "workdaysBetween", tag = "calendar",
     params(BetweenParams),
-    responses(
-        (status = 200, description = "成功", body = BetweenAnswer),
-        (status = 422, description = "输入有误", body = ErrorBody),
-    )
-)]
+    responses((status = 200, description = "成功", body = BetweenAnswer), Invalid))]
 async fn between(State(d): State<AppState>, Query(p): Query<BetweenParams>) -> ApiResult<Json<BetweenAnswer>> {
     let (from, to) = (parse_date("from", &p.from)?, parse_date("to", &p.to)?);
     let r = d.calendar().workdays_between(from, to).map_err(Error::from)?;
     Ok(Json(BetweenAnswer { from, to, result: r.value, provisional: r.provisional }))
 }
 
-#[utoipa::path(
-    post,
-    path = "/api/v1/calendar",
-    operation_id = "importCalendar",
-    tag = "calendar",
+#[utoipa::path(post, path = "/api/v1/calendar", operation_id = "importCalendar", tag = "calendar",
     request_body(content = CalendarFile, content_type = "application/json"),
-    responses(
-        (status = 200, description = "成功", body = CalendarImport),
-        (status = 403, description = "无权执行此操作", body = ErrorBody),
-        (status = 422, description = "输入有误", body = ErrorBody),
-    )
-)]
+    responses((status = 200, description = "成功", body = CalendarImport), Forbidden, Invalid))]
 async fn import(
     State(d): State<AppState>,
     Require(c, _): Require<Administer>,
@@ -167,15 +133,8 @@ async fn import(
     Ok(Json(d.admin_import_calendar(ChangedBy::Person(&c.person), file, "API").await?))
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/rules",
-    operation_id = "rules",
-    tag = "calendar",
-    responses(
-        (status = 200, description = "成功", body = Policy),
-    )
-)]
+#[utoipa::path(get, path = "/api/v1/rules", operation_id = "rules", tag = "calendar",
+    responses((status = 200, description = "成功", body = Policy)))]
 async fn rules(State(d): State<AppState>) -> Json<Policy> {
     Json(Policy::clone(&d.policy()))
 }
