@@ -8,7 +8,7 @@
 
 use super::errors::ApiError;
 use super::extract::Json;
-use super::openapi::{BadCredentials, Invalid, TooManyAttempts, Unauthenticated};
+use super::openapi::{Invalid, TooManyAttempts, Unauthenticated};
 use super::{ApiResult, AppState};
 use crate::actor::Actor;
 use crate::http::client::ClientAddr;
@@ -85,7 +85,7 @@ struct SessionOut {
 #[utoipa::path(post, path = "/api/v1/session", operation_id = "signIn", tag = "session",
     request_body(content = Credentials, content_type = "application/json"),
     security(()),
-    responses((status = 201, description = "已登录", body = SessionOut), BadCredentials, Invalid, TooManyAttempts))]
+    responses((status = 201, description = "已登录", body = SessionOut), Invalid, TooManyAttempts))]
 async fn sign_in(
     State(d): State<AppState>,
     ClientAddr(client): ClientAddr,

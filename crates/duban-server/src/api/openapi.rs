@@ -60,33 +60,15 @@ pub struct UploadForm {
     pub file: Vec<u8>,
 }
 
-/// Every error code a body may carry ([`duban_domain::Error::code`] and the import's own).
-const ERROR_CODES: &[&str] = &[
-    "not_found",
-    "invalid_input",
-    "conflict",
-    "version_conflict",
-    "calendar_out_of_range",
-    "forbidden",
-    "unauthenticated",
-    "too_many_attempts",
-    "internal",
-    "unavailable",
-    "import.too_large",
-    "import.timeout",
-];
-
 /// The error body `{"error": {"code", "message", "field"?, "current_version"?}}` that
-/// [`super::errors::ApiError`] writes; named `Error` in the document.
+/// [`super::errors::ApiError`] writes, its code one of [`duban_domain::ErrorCode`]'s; named
+/// `Error` in the document.
 pub struct ErrorBody;
 
 impl PartialSchema for ErrorBody {
     fn schema() -> RefOr<Schema> {
         let inner = ObjectBuilder::new()
-            .property(
-                "code",
-                ObjectBuilder::new().schema_type(Type::String).enum_values(Some(ERROR_CODES.iter().copied())),
-            )
+            .property("code", duban_domain::ErrorCode::schema())
             .property("message", ObjectBuilder::new().schema_type(Type::String).description(Some("说明（中文）")))
             .property("field", ObjectBuilder::new().schema_type(Type::String).description(Some("出错的字段")))
             .property(
@@ -210,8 +192,6 @@ error_answers! {
     VersionConflict = 409, "版本冲突：已被他人修改";
     /// A value the domain refuses.
     Invalid = 422, "输入有误";
-    /// Wrong user name or password.
-    BadCredentials = 401, "用户名或密码错误";
     /// No session, or one that has ended.
     Unauthenticated = 401, "未登录或会话已过期";
     /// Too many failed sign-ins; `Retry-After` says when to try again.
@@ -422,6 +402,8 @@ mod tests {
         let d = doc();
         let err = serde_json::json!({"error": {"code": "not_found", "message": "任务 1不存在"}});
         conforms(&err, &serde_json::json!({"$ref": "#/components/schemas/Error"}), &d).unwrap();
+        let import = serde_json::json!({"error": {"code": "import.too_large", "message": "文件过大"}});
+        conforms(&import, &serde_json::json!({"$ref": "#/components/schemas/Error"}), &d).unwrap();
         let bad = serde_json::json!({"error": {"code": "nope", "message": "x"}});
         assert!(conforms(&bad, &serde_json::json!({"$ref": "#/components/schemas/Error"}), &d).is_err());
         let extra = serde_json::json!({"error": {"code": "not_found", "message": "x", "secret": 1}});

@@ -99,7 +99,7 @@ struct ResolveParams {
 
 #[utoipa::path(get, path = "/api/v1/resolve", operation_id = "resolveName", tag = "org",
     params(ResolveParams),
-    responses((status = 200, description = "成功", body = PartyRef), NotFound, Invalid))]
+    responses((status = 200, description = "成功", body = PartyRef), NotFound))]
 async fn resolve(State(d): State<AppState>, Query(p): Query<ResolveParams>) -> ApiResult<Json<PartyRef>> {
     match d.resolve_name(&p.name).await? {
         Some(r) => Ok(Json(r)),
