@@ -21,6 +21,7 @@ use std::sync::LazyLock;
 
 /// What a commit did.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportReport {
     pub ledger_id: LedgerId,
     pub ledger: String,

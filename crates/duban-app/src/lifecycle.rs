@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 /// What an actor sends with an action.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActionInput {
     pub action: String,
     /// The person acting (until sign-in, the caller names them).
@@ -33,6 +34,7 @@ pub struct ActionInput {
 
 /// An action the viewer may take.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Available {
     pub action: Action,
     pub label: &'static str,

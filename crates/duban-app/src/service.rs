@@ -36,6 +36,7 @@ const RULES_KEY: &str = "rules_toml";
 
 /// A stage as shown: its dates, and its state and light now.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StageView {
     #[serde(flatten)]
     pub stage: Stage,
@@ -46,6 +47,7 @@ pub struct StageView {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WarningView {
     pub code: TaskWarning,
     pub message: &'static str,
@@ -53,12 +55,14 @@ pub struct WarningView {
 
 /// A task as shown: the stored task, its light now, and, for a single task, its stages.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskView {
     #[serde(flatten)]
     pub task: Task,
     /// The light now; `null` when the task is closed, suspended or cancelled.
     pub light: Option<Light>,
     /// The earliest due time of its open stages.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub due_at: Option<Timestamp>,
     pub warnings: Vec<WarningView>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -67,6 +71,7 @@ pub struct TaskView {
 
 /// What importing a calendar file did.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CalendarImport {
     pub years: Vec<i16>,
     pub coverage: String,

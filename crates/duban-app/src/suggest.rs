@@ -20,6 +20,7 @@ const TRAINING_TASKS: u32 = 5_000;
 
 /// One suggested lead unit.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Suggestion {
     pub unit_id: UnitId,
     pub name: String,

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 /// One list: how many, and the first of them.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkItems {
     pub total: u64,
     pub items: Vec<TaskView>,
@@ -21,6 +22,7 @@ pub struct WorkItems {
 
 /// A unit's work.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkList {
     pub unit_id: UnitId,
     pub to_sign: WorkItems,

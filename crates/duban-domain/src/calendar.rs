@@ -59,6 +59,7 @@ pub struct Reckoned<T> {
 /// Whether a file states the national calendar of its years or only local adjustments.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Scope {
     /// The State Council's arrangement: every year listed becomes a year with data.
     #[default]
@@ -87,18 +88,23 @@ struct RawYear {
 
 /// One year of a calendar file, parsed and checked.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct YearDays {
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub off: Vec<Date>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub work: Vec<Date>,
 }
 
 /// A parsed calendar file in the `cn-holidays.json` format.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CalendarFile {
     #[serde(default)]
     pub source_notes: Vec<String>,
     #[serde(default)]
     pub scope: Scope,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, YearDays>))]
     pub years: BTreeMap<i16, YearDays>,
 }
 

@@ -8,6 +8,7 @@ use serde::Serialize;
 /// Stable error codes. They are part of the API: never rename one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ErrorCode {
     NotFound,
     InvalidInput,

@@ -57,6 +57,7 @@ vocabulary!(
 
 /// A stored unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Unit {
     pub id: UnitId,
     pub name: String,
@@ -79,6 +80,7 @@ pub struct NewUnit {
 
 /// A stored group of units.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitGroup {
     pub id: GroupId,
     pub name: String,
@@ -89,6 +91,7 @@ pub struct UnitGroup {
 
 /// A stored person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Person {
     pub id: PersonId,
     #[serde(flatten)]
@@ -98,6 +101,7 @@ pub struct Person {
 
 /// A checked person, ready to store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewPerson {
     pub name: String,
     /// The sign-in name; unique.
@@ -139,6 +143,7 @@ fn clean_aliases(aliases: Vec<String>, name: &str) -> Result<Vec<String>, Error>
 /// The unchecked shape of a unit from the API.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitInput {
     pub name: String,
     pub kind: Option<String>,
@@ -173,6 +178,7 @@ impl UnitKind {
 /// The unchecked shape of a person from the API.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonInput {
     pub name: String,
     pub username: String,

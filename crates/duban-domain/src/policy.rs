@@ -236,6 +236,7 @@ impl Default for Settings {
 /// A checked policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Policy {
     pub name: String,
     #[serde(default)]
@@ -244,10 +245,13 @@ pub struct Policy {
     #[serde(default)]
     pub documents: Vec<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub settings: Settings,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub rules: Vec<Rule>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub cadences: Vec<Cadence>,
 }
 

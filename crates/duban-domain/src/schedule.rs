@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 /// Where a stage stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum StageState {
     /// The event that starts its clock has not happened.
     Waiting,
@@ -31,22 +32,30 @@ pub enum StageState {
 
 /// One stage of one task, with its due date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stage {
     pub stage: String,
     pub name: String,
     pub rule_id: String,
     pub start: ClockEvent,
     pub stop: ClockEvent,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub duration: Limit,
     pub clause: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub started_at: Option<Timestamp>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub stopped_at: Option<Timestamp>,
     /// The working day from which the clock counts.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub counts_from: Option<Date>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub due: Option<Date>,
     /// The end of the working day on the due date.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub due_at: Option<Timestamp>,
     /// The first day the stage shows yellow.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub warn_from: Option<Date>,
     /// True when the due date relied on a year without holiday data.
     pub provisional: bool,

@@ -65,6 +65,7 @@ vocabulary!(
 /// A unit or a group of units that carries a task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Party {
     Unit(UnitId),
     Group(GroupId),
@@ -72,13 +73,16 @@ pub enum Party {
 
 /// A dated intermediate goal (节点目标), e.g. "4月底前完成70%".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Milestone {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub due: Date,
     pub text: String,
 }
 
 /// A checked task, ready to store.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewTask {
     pub ledger_id: Option<LedgerId>,
     pub parent_id: Option<TaskId>,
@@ -93,6 +97,7 @@ pub struct NewTask {
     pub cooperating: Vec<Party>,
     pub leader_id: Option<PersonId>,
     pub responsible_person_id: Option<PersonId>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub deadline: Option<Date>,
     pub milestones: Vec<Milestone>,
     pub targets: Vec<String>,
@@ -101,12 +106,14 @@ pub struct NewTask {
     pub complexity: Complexity,
     pub classification: Classification,
     /// When the task was assigned; the clock of most rules starts here.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub received_at: Timestamp,
 }
 
 /// The unchecked shape of a task as it arrives from the API or a file.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskInput {
     pub ledger_id: Option<LedgerId>,
     pub parent_id: Option<TaskId>,
@@ -120,6 +127,7 @@ pub struct TaskInput {
     pub leader_id: Option<PersonId>,
     pub responsible_person_id: Option<PersonId>,
     pub deadline: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(default = json!([])))]
     pub milestones: Vec<MilestoneInput>,
     pub targets: Vec<String>,
     pub work_standard: Option<String>,
@@ -131,6 +139,7 @@ pub struct TaskInput {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MilestoneInput {
     pub due: String,
     #[serde(default)]
@@ -308,14 +317,18 @@ fn dedup_keep_order<T: PartialEq + Copy>(v: &mut Vec<T>) {
 
 /// A stored task.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Task {
     pub id: TaskId,
     #[serde(flatten)]
     pub fields: NewTask,
     pub status: Status,
     /// When each clock event first happened (signed, deployed, done …); `received` is always set.
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
     pub events: BTreeMap<ClockEvent, Timestamp>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub updated_at: Timestamp,
     /// Incremented on every write; a write must name the version it read (optimistic locking).
     pub version: i64,
@@ -324,6 +337,7 @@ pub struct Task {
 /// Something about a task that a person should confirm (REQUIREMENTS §2, issue 3 §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum TaskWarning {
     /// "一个事项原则上只确定一个牵头单位" (000 二(五)1).
     MultipleLeads,
@@ -365,6 +379,7 @@ impl NewTask {
 /// A change to a task's descriptive fields. `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskPatch {
     pub number: Option<String>,
     pub title: Option<String>,
@@ -374,10 +389,13 @@ pub struct TaskPatch {
     pub lead: Option<Vec<Party>>,
     pub cooperating: Option<Vec<Party>>,
     #[serde(deserialize_with = "present")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub leader_id: Option<Option<PersonId>>,
     #[serde(deserialize_with = "present")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub responsible_person_id: Option<Option<PersonId>>,
     #[serde(deserialize_with = "present")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub deadline: Option<Option<Date>>,
     pub milestones: Option<Vec<Milestone>>,
     pub targets: Option<Vec<String>>,

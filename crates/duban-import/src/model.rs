@@ -11,10 +11,12 @@ use serde::{Deserialize, Serialize};
 
 /// What the document says about itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocumentMeta {
     pub title: String,
     /// 文号, e.g. 奈政字〔2025〕43号.
     pub doc_number: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub issued: Option<Date>,
     /// The issuing body (发文机关), when the document names it.
     #[serde(default)]
@@ -23,7 +25,9 @@ pub struct DocumentMeta {
 
 /// A dated intermediate goal found in the document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ParsedMilestone {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub due: Date,
     pub text: String,
 }
@@ -31,6 +35,7 @@ pub struct ParsedMilestone {
 /// Why a task needs a person's eye.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum WarningCode {
     /// More than one lead unit ("一个事项原则上只确定一个牵头单位").
     MultipleLeads,
@@ -50,6 +55,7 @@ pub enum WarningCode {
 
 /// One warning, in Chinese, with the unknown name and its closest known units when relevant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Warning {
     pub code: WarningCode,
     pub message: String,
@@ -67,6 +73,7 @@ impl Warning {
 
 /// One task found in the document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ParsedTask {
     /// As printed, e.g. （9） or 3.
     pub number: String,
@@ -78,6 +85,7 @@ pub struct ParsedTask {
     /// Unit names as the document writes them, with a list's shared prefix applied.
     pub lead: Vec<String>,
     pub cooperating: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub deadline: Option<Date>,
     pub deadline_text: Option<String>,
     pub milestones: Vec<ParsedMilestone>,
@@ -87,6 +95,7 @@ pub struct ParsedTask {
 
 /// The whole preview.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Preview {
     pub document: DocumentMeta,
     pub tasks: Vec<ParsedTask>,

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 /// What a name resolves to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PartyRef {
     Unit(UnitId),
     Group(GroupId),
@@ -29,20 +30,24 @@ pub struct DirectoryImport {
 
 /// A ledger (台账): the tasks of one document, meeting or list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewLedger {
     pub name: String,
     /// 文号, e.g. 奈政字〔2025〕43号.
     pub doc_number: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub issued: Option<Date>,
     pub issuer: String,
     pub source: Source,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ledger {
     pub id: LedgerId,
     #[serde(flatten)]
     pub fields: NewLedger,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
 }
 
@@ -95,9 +100,11 @@ pub struct NewEvent {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskEvent {
     pub id: EventId,
     pub task_id: TaskId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub at: Timestamp,
     pub actor_id: Option<PersonId>,
     pub kind: String,
@@ -155,6 +162,7 @@ pub use duban_domain::visibility::Audience;
 
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: u64,
@@ -230,7 +238,9 @@ pub struct ChainReport {
 /// A change to the administration (users, units, groups, rules, calendar) for the audit log:
 /// who, when, what, before and after. Never a password or a password hash.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewAdminEvent {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub at: Timestamp,
     /// The administrator who made the change; `None` for the command line.
     pub actor_id: Option<PersonId>,
@@ -246,6 +256,7 @@ pub struct NewAdminEvent {
 
 /// A recorded administrative change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdminEvent {
     pub id: i64,
     #[serde(flatten)]
@@ -514,6 +525,7 @@ pub struct NewAttachment {
 
 /// A stored attachment, without its content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attachment {
     pub id: i64,
     pub task_id: TaskId,
@@ -523,6 +535,7 @@ pub struct Attachment {
     /// Hex SHA-256 of the content; also in the task's trail.
     pub sha256: String,
     pub uploaded_by: Option<PersonId>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub uploaded_at: Timestamp,
 }
 

@@ -2,27 +2,36 @@
 //! `limit` (default 100, at most 1000) changes before the id `before`.
 
 use super::extract::{Json, Query, Require};
+use super::openapi::{Forbidden, Invalid};
 use super::{ApiResult, AppState};
 use crate::actor::ReadAdminLog;
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use duban_domain::Error;
 use duban_store::AdminEvent;
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/admin/events", get(events))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(events))
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct Params {
+    /// Changes before this id.
     before: Option<i64>,
+    /// How many (1–1000, default 100).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
 }
 
 /// Administrators only: those who may read the audit log.
+#[utoipa::path(get, path = "/api/v1/admin/events", operation_id = "adminEvents", tag = "admin",
+    params(Params),
+    responses((status = 200, description = "成功", body = Vec<AdminEvent>), Forbidden, Invalid))]
 async fn events(
     State(d): State<AppState>,
     _: Require<ReadAdminLog>,

@@ -8,20 +8,21 @@
 
 use super::errors::ApiError;
 use super::extract::Json;
+use super::openapi::{Invalid, TooManyAttempts, Unauthenticated};
 use super::{ApiResult, AppState};
 use crate::actor::Actor;
 use crate::http::client::ClientAddr;
 use crate::http::cookies::session_cookie;
 use crate::http::session::{bearer, csrf_header_matches, is_safe, signed_in};
-use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
 use duban_domain::Error;
 use duban_domain::org::Person;
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Routes that need no session.
 pub fn is_public(path: &str) -> bool {
@@ -62,24 +63,29 @@ pub async fn require_caller(State(d): State<AppState>, mut req: Request, next: N
     next.run(req).await
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/session", post(sign_in).delete(sign_out))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(sign_in, sign_out))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct Credentials {
     username: String,
     password: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct SessionOut {
     token: String,
+    #[schema(value_type = String, format = DateTime)]
     expires_at: jiff::Timestamp,
     person: Person,
 }
 
+#[utoipa::path(post, path = "/api/v1/session", operation_id = "signIn", tag = "session",
+    request_body(content = Credentials, content_type = "application/json"),
+    security(()),
+    responses((status = 201, description = "已登录", body = SessionOut), Invalid, TooManyAttempts))]
 async fn sign_in(
     State(d): State<AppState>,
     ClientAddr(client): ClientAddr,
@@ -89,6 +95,8 @@ async fn sign_in(
     Ok((StatusCode::CREATED, Json(SessionOut { token: s.token, expires_at: s.session.expires_at, person: s.person })))
 }
 
+#[utoipa::path(delete, path = "/api/v1/session", operation_id = "signOut", tag = "session",
+    responses((status = 204, description = "已退出"), Unauthenticated))]
 async fn sign_out(State(d): State<AppState>, req: Request) -> ApiResult<StatusCode> {
     let token = bearer(req.headers()).ok_or(Error::Unauthenticated)?;
     d.sign_out(&token).await?;

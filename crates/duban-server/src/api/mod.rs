@@ -17,7 +17,9 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::get;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Kept for the service layer's attachments (`lifecycle.rs`), which cleans names the same way.
 pub use crate::http::upload::clean_file_name;
@@ -69,31 +71,44 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/admin/events"),
 ];
 
-/// The API router.
-pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/api/v1/openapi.json", get(openapi::document))
+/// Every route with its description: registering a handler here (`routes!`) both routes it and
+/// documents it, so the router and the OpenAPI document cannot disagree.
+pub fn documented_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(healthz))
+        .routes(routes!(openapi::document))
         .merge(org::routes())
         .merge(tasks::routes())
         .merge(workdays::routes())
         .merge(imports::routes())
         .merge(auth::routes())
         .merge(admin::routes())
-        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_caller))
-        .with_state(state)
 }
 
+/// The API router.
+pub fn router(state: AppState) -> Router {
+    let (routes, _) = documented_routes().split_for_parts();
+    routes.layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_caller)).with_state(state)
+}
+
+/// Whether the server and its database are up.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct Health {
+    #[schema(value_type = String, pattern = "^(ok|unavailable)$")]
+    status: &'static str,
+    /// The backend: `sqlite` or `postgres`.
+    #[schema(value_type = String)]
+    database: &'static str,
+}
+
+#[utoipa::path(get, path = "/healthz", operation_id = "healthz", tag = "meta",
+    security(()),
+    responses((status = 200, description = "正常", body = Health), (status = 503, description = "数据库不可用", body = Health)))]
 async fn healthz(State(d): State<AppState>) -> impl IntoResponse {
     let h = d.health().await;
-    if h.up {
-        (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok", "database": h.backend})))
-    } else {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            axum::Json(serde_json::json!({"status": "unavailable", "database": h.backend})),
-        )
-    }
+    let (status, word) = if h.up { (StatusCode::OK, "ok") } else { (StatusCode::SERVICE_UNAVAILABLE, "unavailable") };
+    (status, axum::Json(Health { status: word, database: h.backend }))
 }
 
 /// The answer for an address no route takes under `/api/` (and `/healthz`).

@@ -1,12 +1,11 @@
 //! Units, unit groups, name resolution, people and ledgers.
 
 use super::extract::{Json, Path, Query, Require};
+use super::openapi::{Conflict, Forbidden, Invalid, NotFound};
 use super::{ApiResult, AppState};
 use crate::actor::{Administer, RunLedgers};
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
 use duban_app::admin_log::Actor as ChangedBy;
 use duban_domain::Error;
 use duban_domain::ids::{GroupId, LedgerId, PersonId, UnitId};
@@ -14,24 +13,31 @@ use duban_domain::org::{Person, PersonInput, Unit, UnitGroup, UnitInput};
 use duban_domain::task::{Source, parse_date};
 use duban_store::{Ledger, NewLedger, PartyRef};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/units", get(list_units).post(create_unit))
-        .route("/api/v1/units/{id}", get(get_unit).put(update_unit).delete(delete_unit))
-        .route("/api/v1/groups", get(list_groups))
-        .route("/api/v1/groups/{id}", get(get_group))
-        .route("/api/v1/resolve", get(resolve))
-        .route("/api/v1/people", get(list_people).post(create_person))
-        .route("/api/v1/people/{id}", get(get_person).put(update_person).delete(deactivate_person))
-        .route("/api/v1/ledgers", get(list_ledgers).post(create_ledger))
-        .route("/api/v1/ledgers/{id}", get(get_ledger))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_units, create_unit))
+        .routes(routes!(get_unit, update_unit, delete_unit))
+        .routes(routes!(list_groups))
+        .routes(routes!(get_group))
+        .routes(routes!(resolve))
+        .routes(routes!(list_people, create_person))
+        .routes(routes!(get_person, update_person, deactivate_person))
+        .routes(routes!(list_ledgers, create_ledger))
+        .routes(routes!(get_ledger))
 }
 
+#[utoipa::path(get, path = "/api/v1/units", operation_id = "listUnits", tag = "org",
+    responses((status = 200, description = "成功", body = Vec<Unit>)))]
 async fn list_units(State(d): State<AppState>) -> ApiResult<Json<Vec<Unit>>> {
     Ok(Json(d.units().await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/units", operation_id = "createUnit", tag = "org",
+    request_body(content = UnitInput, content_type = "application/json"),
+    responses((status = 201, description = "已创建", body = Unit), Forbidden, Conflict, Invalid))]
 async fn create_unit(
     State(d): State<AppState>,
     Require(c, _): Require<Administer>,
@@ -40,10 +46,17 @@ async fn create_unit(
     Ok((StatusCode::CREATED, Json(d.admin_add_unit(ChangedBy::Person(&c.person), &input.parse()?).await?)))
 }
 
+#[utoipa::path(get, path = "/api/v1/units/{id}", operation_id = "getUnit", tag = "org",
+    params(("id" = i64, Path, description = "编号")),
+    responses((status = 200, description = "成功", body = Unit), NotFound))]
 async fn get_unit(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Unit>> {
     Ok(Json(d.unit(UnitId(id)).await?))
 }
 
+#[utoipa::path(put, path = "/api/v1/units/{id}", operation_id = "updateUnit", tag = "org",
+    params(("id" = i64, Path, description = "编号")),
+    request_body(content = UnitInput, content_type = "application/json"),
+    responses((status = 200, description = "成功", body = Unit), Forbidden, NotFound, Conflict, Invalid))]
 async fn update_unit(
     State(d): State<AppState>,
     Require(c, _): Require<Administer>,
@@ -53,6 +66,9 @@ async fn update_unit(
     Ok(Json(d.admin_edit_unit(ChangedBy::Person(&c.person), UnitId(id), &input.parse()?).await?))
 }
 
+#[utoipa::path(delete, path = "/api/v1/units/{id}", operation_id = "deleteUnit", tag = "org",
+    params(("id" = i64, Path, description = "编号")),
+    responses((status = 204, description = "已删除"), Forbidden, NotFound, Conflict))]
 async fn delete_unit(
     State(d): State<AppState>,
     Require(c, _): Require<Administer>,
@@ -62,19 +78,28 @@ async fn delete_unit(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/api/v1/groups", operation_id = "listGroups", tag = "org",
+    responses((status = 200, description = "成功", body = Vec<UnitGroup>)))]
 async fn list_groups(State(d): State<AppState>) -> ApiResult<Json<Vec<UnitGroup>>> {
     Ok(Json(d.groups().await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/groups/{id}", operation_id = "getGroup", tag = "org",
+    params(("id" = i64, Path, description = "编号")),
+    responses((status = 200, description = "成功", body = UnitGroup), NotFound))]
 async fn get_group(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<UnitGroup>> {
     Ok(Json(d.group(GroupId(id)).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ResolveParams {
     name: String,
 }
 
+#[utoipa::path(get, path = "/api/v1/resolve", operation_id = "resolveName", tag = "org",
+    params(ResolveParams),
+    responses((status = 200, description = "成功", body = PartyRef), NotFound))]
 async fn resolve(State(d): State<AppState>, Query(p): Query<ResolveParams>) -> ApiResult<Json<PartyRef>> {
     match d.resolve_name(&p.name).await? {
         Some(r) => Ok(Json(r)),
@@ -82,10 +107,15 @@ async fn resolve(State(d): State<AppState>, Query(p): Query<ResolveParams>) -> A
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/people", operation_id = "listPeople", tag = "org",
+    responses((status = 200, description = "成功", body = Vec<Person>)))]
 async fn list_people(State(d): State<AppState>) -> ApiResult<Json<Vec<Person>>> {
     Ok(Json(d.all_people().await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/people", operation_id = "createPerson", tag = "org",
+    request_body(content = PersonInput, content_type = "application/json"),
+    responses((status = 201, description = "已创建", body = Person), Forbidden, Conflict, Invalid))]
 async fn create_person(
     State(d): State<AppState>,
     Require(c, _): Require<Administer>,
@@ -94,10 +124,17 @@ async fn create_person(
     Ok((StatusCode::CREATED, Json(d.admin_add_person(ChangedBy::Person(&c.person), &input.parse()?, None).await?)))
 }
 
+#[utoipa::path(get, path = "/api/v1/people/{id}", operation_id = "getPerson", tag = "org",
+    params(("id" = i64, Path, description = "编号")),
+    responses((status = 200, description = "成功", body = Person), NotFound))]
 async fn get_person(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Person>> {
     Ok(Json(d.person(PersonId(id)).await?))
 }
 
+#[utoipa::path(put, path = "/api/v1/people/{id}", operation_id = "updatePerson", tag = "org",
+    params(("id" = i64, Path, description = "编号")),
+    request_body(content = PersonInput, content_type = "application/json"),
+    responses((status = 200, description = "成功", body = Person), Forbidden, NotFound, Conflict, Invalid))]
 async fn update_person(
     State(d): State<AppState>,
     Require(c, _): Require<Administer>,
@@ -108,6 +145,9 @@ async fn update_person(
     Ok(Json(d.admin_edit_person(ChangedBy::Person(&c.person), PersonId(id), &input.parse()?).await?))
 }
 
+#[utoipa::path(delete, path = "/api/v1/people/{id}", operation_id = "deactivatePerson", tag = "org",
+    params(("id" = i64, Path, description = "编号")),
+    responses((status = 204, description = "已停用"), Forbidden, NotFound, Conflict))]
 async fn deactivate_person(
     State(d): State<AppState>,
     Require(c, _): Require<Administer>,
@@ -122,24 +162,31 @@ const MAX_LEDGER_NAME_CHARS: usize = 200;
 /// A document number (文号), e.g. 奈政办发〔2025〕3号.
 const MAX_DOC_NUMBER_CHARS: usize = 100;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct LedgerInput {
     name: String,
     #[serde(default)]
     doc_number: Option<String>,
     #[serde(default)]
+    #[schema(format = Date)]
     issued: Option<String>,
     #[serde(default)]
     issuer: String,
     #[serde(default)]
+    #[schema(value_type = Option<Source>)]
     source: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/ledgers", operation_id = "listLedgers", tag = "org",
+    responses((status = 200, description = "成功", body = Vec<Ledger>)))]
 async fn list_ledgers(State(d): State<AppState>) -> ApiResult<Json<Vec<Ledger>>> {
     Ok(Json(d.ledgers().await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/ledgers", operation_id = "createLedger", tag = "org",
+    request_body(content = LedgerInput, content_type = "application/json"),
+    responses((status = 201, description = "已创建", body = Ledger), Forbidden, Conflict, Invalid))]
 async fn create_ledger(
     State(d): State<AppState>,
     _: Require<RunLedgers>,
@@ -159,6 +206,9 @@ async fn create_ledger(
     Ok((StatusCode::CREATED, Json(d.create_ledger(&new).await?)))
 }
 
+#[utoipa::path(get, path = "/api/v1/ledgers/{id}", operation_id = "getLedger", tag = "org",
+    params(("id" = i64, Path, description = "编号")),
+    responses((status = 200, description = "成功", body = Ledger), NotFound))]
 async fn get_ledger(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Ledger>> {
     Ok(Json(d.ledger(LedgerId(id)).await?))
 }

@@ -2,48 +2,53 @@
 //! paginated list.
 
 use super::extract::{Json, Path, Query, Require};
+use super::openapi::{FileBytes, Forbidden, Invalid, NotFound, UploadForm, VersionConflict};
 use super::{ApiResult, AppState};
 use crate::actor::{Actor, RunLedgers};
 use crate::http::list::ListParams;
 use crate::http::upload::{attachment_disposition, clean_file_name, safe_content_type};
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use duban_app::service::TaskView;
 use duban_domain::Error;
 use duban_domain::ids::{PersonId, TaskId, UnitId};
 use duban_domain::task::{TaskInput, TaskPatch};
 use duban_store::{Attachment, Page, TaskEvent};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/tasks", get(list).post(create))
-        .route("/api/v1/tasks/{id}", get(get_one).patch(update).delete(cancel))
-        .route("/api/v1/tasks/{id}/events", get(events))
-        .route("/api/v1/tasks/{id}/actions", get(actions).post(act))
-        .route("/api/v1/work", get(work))
-        .route(
-            "/api/v1/tasks/{id}/attachments",
-            get(attachments).post(attach).layer(axum::extract::DefaultBodyLimit::max(crate::http::upload::MAX_UPLOAD)),
-        )
-        .route("/api/v1/attachments/{id}", get(download))
+use duban_app::lifecycle::{ActionInput, Available};
+use duban_app::worklists::WorkList;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(attachments, attach))
+        .layer(axum::extract::DefaultBodyLimit::max(crate::http::upload::MAX_UPLOAD));
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one, update, cancel))
+        .routes(routes!(events))
+        .routes(routes!(actions, act))
+        .routes(routes!(work))
+        .merge(uploads)
+        .routes(routes!(download))
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct WorkParams {
     unit: Option<i64>,
     person: Option<i64>,
 }
 
-async fn work(
-    State(d): State<AppState>,
-    caller: Actor,
-    Query(p): Query<WorkParams>,
-) -> ApiResult<Json<duban_app::worklists::WorkList>> {
+#[utoipa::path(get, path = "/api/v1/work", operation_id = "workList", tag = "tasks",
+    params(WorkParams),
+    responses((status = 200, description = "成功", body = WorkList), Forbidden, NotFound, Invalid))]
+async fn work(State(d): State<AppState>, caller: Actor, Query(p): Query<WorkParams>) -> ApiResult<Json<WorkList>> {
     // Only units and people within the caller's reach, only tasks the caller may see.
     let list = match (p.unit, p.person) {
         (Some(u), None) => d.unit_work(&caller.person, UnitId(u)).await?,
@@ -55,26 +60,35 @@ async fn work(
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ActorParam {
     actor: Option<i64>,
 }
 
+#[utoipa::path(get, path = "/api/v1/tasks/{id}/actions", operation_id = "availableActions", tag = "tasks",
+    params(("id" = i64, Path, description = "编号"), ActorParam),
+    responses((status = 200, description = "成功", body = Vec<Available>), Forbidden, NotFound, Invalid))]
 async fn actions(
     State(d): State<AppState>,
     caller: Actor,
     Path(id): Path<i64>,
     Query(p): Query<ActorParam>,
-) -> ApiResult<Json<Vec<duban_app::lifecycle::Available>>> {
+) -> ApiResult<Json<Vec<Available>>> {
     d.visible_task(&caller.person, TaskId(id)).await?;
     Ok(Json(d.available_actions(TaskId(id), caller.acting_as(p.actor)?).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/actions", operation_id = "act", tag = "tasks",
+    params(("id" = i64, Path, description = "编号")),
+    request_body(content = ActionInput, content_type = "application/json"),
+    responses((status = 200, description = "成功", body = TaskView), Forbidden, NotFound, VersionConflict, Invalid))]
 async fn act(
     State(d): State<AppState>,
     caller: Actor,
     Path(id): Path<i64>,
     headers: HeaderMap,
-    Json(mut input): Json<duban_app::lifecycle::ActionInput>,
+    Json(mut input): Json<ActionInput>,
 ) -> ApiResult<Response> {
     d.visible_task(&caller.person, TaskId(id)).await?;
     input.actor = Some(caller.acting_as(input.actor)?.0);
@@ -86,11 +100,18 @@ async fn act(
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct AttachParams {
     filename: Option<String>,
     actor: Option<i64>,
 }
 
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/attachments", operation_id = "attach", tag = "tasks",
+    params(("id" = i64, Path, description = "编号"), AttachParams),
+    request_body(content((FileBytes = "application/octet-stream"), (UploadForm = "multipart/form-data")),
+        description = "文件：原始字节（文件名见 filename 参数），或表单字段 file"),
+    responses((status = 201, description = "已上传", body = Attachment), Forbidden, NotFound, Invalid))]
 async fn attach(
     State(d): State<AppState>,
     caller: Actor,
@@ -106,6 +127,9 @@ async fn attach(
     Ok((StatusCode::CREATED, Json(a)))
 }
 
+#[utoipa::path(get, path = "/api/v1/tasks/{id}/attachments", operation_id = "listAttachments", tag = "tasks",
+    params(("id" = i64, Path, description = "编号")),
+    responses((status = 200, description = "成功", body = Vec<Attachment>), NotFound))]
 async fn attachments(
     State(d): State<AppState>,
     caller: Actor,
@@ -117,6 +141,9 @@ async fn attachments(
 
 /// The file itself, as a download with its name (RFC 6266, UTF-8 names encoded), served as
 /// `application/octet-stream` unless its type is known to be harmless, with `nosniff`.
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", operation_id = "download", tag = "tasks",
+    params(("id" = i64, Path, description = "编号")),
+    responses((status = 200, description = "文件内容", content_type = "application/octet-stream", body = FileBytes), NotFound))]
 async fn download(State(d): State<AppState>, caller: Actor, Path(id): Path<i64>) -> ApiResult<Response> {
     let (a, data) = d.attachment(id).await?;
     d.visible_task(&caller.person, a.task_id).await.map_err(|e| match e {
@@ -135,6 +162,27 @@ async fn download(State(d): State<AppState>, caller: Actor, Path(id): Path<i64>)
     Ok(resp)
 }
 
+#[utoipa::path(get, path = "/api/v1/tasks", operation_id = "listTasks", tag = "tasks",
+    params(
+        ("ledger" = Option<i64>, Query),
+        ("parent" = Option<i64>, Query),
+        ("unit" = Option<i64>, Query),
+        ("lead_only" = Option<bool>, Query),
+        ("leader" = Option<i64>, Query),
+        ("status" = Option<String>, Query, description = "状态，逗号分隔"),
+        ("source" = Option<String>, Query),
+        ("classification" = Option<String>, Query),
+        ("light" = Option<String>, Query),
+        ("due_before" = Option<String>, Query),
+        ("due_after" = Option<String>, Query),
+        ("deadline_before" = Option<String>, Query),
+        ("deadline_after" = Option<String>, Query),
+        ("q" = Option<String>, Query, description = "搜索词"),
+        ("sort" = Option<String>, Query),
+        ("page" = Option<u64>, Query, description = "页码，从 1 起"),
+        ("per_page" = Option<u64>, Query, description = "每页条数"),
+    ),
+    responses((status = 200, description = "成功", body = Page<TaskView>), Invalid))]
 async fn list(
     State(d): State<AppState>,
     caller: Actor,
@@ -161,6 +209,9 @@ fn with_etag(status: StatusCode, v: TaskView) -> Response {
     resp
 }
 
+#[utoipa::path(post, path = "/api/v1/tasks", operation_id = "createTask", tag = "tasks",
+    request_body(content = TaskInput, content_type = "application/json"),
+    responses((status = 201, description = "已创建", body = TaskView), Forbidden, NotFound, Invalid))]
 async fn create(
     State(d): State<AppState>,
     Require(caller, _): Require<RunLedgers>,
@@ -169,6 +220,9 @@ async fn create(
     Ok(with_etag(StatusCode::CREATED, d.create_task_as(&caller.person, input).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/tasks/{id}", operation_id = "getTask", tag = "tasks",
+    params(("id" = i64, Path, description = "编号")),
+    responses((status = 200, description = "成功", body = TaskView), NotFound))]
 async fn get_one(State(d): State<AppState>, caller: Actor, Path(id): Path<i64>) -> ApiResult<Response> {
     d.visible_task(&caller.person, TaskId(id)).await?;
     Ok(with_etag(StatusCode::OK, d.get_task(TaskId(id)).await?))
@@ -196,6 +250,14 @@ fn version(headers: &HeaderMap, p: &WriteParams) -> Result<i64, Error> {
         .ok_or_else(missing)
 }
 
+#[utoipa::path(patch, path = "/api/v1/tasks/{id}", operation_id = "updateTask", tag = "tasks",
+    params(
+        ("id" = i64, Path, description = "编号"),
+        ("version" = Option<i64>, Query, description = "所依据的版本；也可用 If-Match 请求头"),
+        ("If-Match" = Option<String>, Header),
+    ),
+    request_body(content = TaskPatch, content_type = "application/json"),
+    responses((status = 200, description = "成功", body = TaskView), Forbidden, NotFound, VersionConflict, Invalid))]
 async fn update(
     State(d): State<AppState>,
     Require(caller, _): Require<RunLedgers>,
@@ -209,6 +271,14 @@ async fn update(
     Ok(with_etag(StatusCode::OK, d.update_task(TaskId(id), v, &patch, Some(caller.person.id)).await?))
 }
 
+#[utoipa::path(delete, path = "/api/v1/tasks/{id}", operation_id = "cancelTask", tag = "tasks",
+    params(
+        ("id" = i64, Path, description = "编号"),
+        ("version" = Option<i64>, Query, description = "所依据的版本；也可用 If-Match 请求头"),
+        ("If-Match" = Option<String>, Header),
+        ("reason" = Option<String>, Query),
+    ),
+    responses((status = 200, description = "已撤销", body = TaskView), Forbidden, NotFound, VersionConflict, Invalid))]
 async fn cancel(
     State(d): State<AppState>,
     Require(caller, _): Require<RunLedgers>,
@@ -222,6 +292,9 @@ async fn cancel(
     Ok(with_etag(StatusCode::OK, d.cancel_task(TaskId(id), v, reason, Some(caller.person.id)).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/tasks/{id}/events", operation_id = "taskEvents", tag = "tasks",
+    params(("id" = i64, Path, description = "编号")),
+    responses((status = 200, description = "成功", body = Vec<TaskEvent>), NotFound))]
 async fn events(State(d): State<AppState>, caller: Actor, Path(id): Path<i64>) -> ApiResult<Json<Vec<TaskEvent>>> {
     let id = TaskId(id);
     d.visible_task(&caller.person, id).await?;

@@ -100,7 +100,7 @@ async fn spawn_app_on(
             .unwrap(),
         clock,
         duban,
-        doc: serde_json::from_str(DOCUMENT).unwrap(),
+        doc: serde_json::from_str(&DOCUMENT).unwrap(),
         _dir: dir,
         _db: db,
         _stop: tx,
