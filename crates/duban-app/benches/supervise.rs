@@ -38,14 +38,18 @@ fn person(name: String, unit: Option<UnitId>, role: Role, charge: Vec<UnitId>) -
 
 async fn run(name: &str, db: TestDb, n: usize) {
     let s = db.store.clone();
-    s.import_directory(&UnitDirectory::from_toml(suite::NAIMAN_UNITS).unwrap()).await.unwrap();
+    s.import_directory(&UnitDirectory::from_toml(suite::NAIMAN_UNITS).unwrap(), duban_store_tests::at()).await.unwrap();
     let units: Vec<UnitId> = s.list_units().await.unwrap().into_iter().map(|u| u.id).collect();
     for (i, u) in units.iter().enumerate() {
-        s.create_person(&person(format!("officer{i}"), Some(*u), Role::Officer, vec![])).await.unwrap();
-        s.create_person(&person(format!("head{i}"), Some(*u), Role::UnitHead, vec![])).await.unwrap();
+        s.create_person(&person(format!("officer{i}"), Some(*u), Role::Officer, vec![]), duban_store_tests::at())
+            .await
+            .unwrap();
+        s.create_person(&person(format!("head{i}"), Some(*u), Role::UnitHead, vec![]), duban_store_tests::at())
+            .await
+            .unwrap();
     }
     let charged = units.iter().step_by(2).copied().collect();
-    s.create_person(&person("leader".into(), None, Role::Leader, charged)).await.unwrap();
+    s.create_person(&person("leader".into(), None, Role::Leader, charged), duban_store_tests::at()).await.unwrap();
     // Wednesday 2026-06-10 10:00 in Beijing: a working day, in working hours.
     let now: Timestamp = "2026-06-10T02:00:00Z".parse().unwrap();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);

@@ -82,7 +82,7 @@ pub fn person_target(p: &Person) -> String {
 /// and the command line make their changes through these.
 impl Services {
     pub async fn admin_add_unit(&self, by: Actor<'_>, u: &NewUnit) -> Result<Unit, Error> {
-        let made = self.ports.directory.create_unit(u).await?;
+        let made = self.ports.directory.create_unit(u, self.now()).await?;
         self.record_admin(by, admin_kind::UNIT_ADD, unit_target(&made), None, Some(snapshot(&made))).await?;
         Ok(made)
     }
@@ -90,7 +90,7 @@ impl Services {
     /// Renames a unit, changes its aliases or other fields.
     pub async fn admin_edit_unit(&self, by: Actor<'_>, id: UnitId, u: &NewUnit) -> Result<Unit, Error> {
         let before = self.ports.directory.get_unit(id).await?;
-        let after = self.ports.directory.update_unit(id, u).await?;
+        let after = self.ports.directory.update_unit(id, u, self.now()).await?;
         self.record_admin(
             by,
             admin_kind::UNIT_UPDATE,
@@ -118,7 +118,7 @@ impl Services {
         file: &str,
     ) -> Result<DirectoryImport, Error> {
         let dir = UnitDirectory::from_toml(text)?;
-        let r = self.ports.directory.import_directory(&dir).await?;
+        let r = self.ports.directory.import_directory(&dir, self.now()).await?;
         let after = serde_json::json!({"file": file, "result": snapshot(&r), "directory": snapshot(&dir)});
         self.record_admin(by, admin_kind::DIRECTORY_IMPORT, format!("单位名录 {file}"), None, Some(after)).await?;
         Ok(r)
@@ -135,7 +135,7 @@ impl Services {
         if let Some(pw) = password {
             crate::sign_in::check_password(&p.username, pw)?;
         }
-        let made = self.ports.people.create_person(p).await?;
+        let made = self.ports.people.create_person(p, self.now()).await?;
         if let Some(pw) = password {
             self.set_password(made.id, pw).await?;
         }

@@ -566,6 +566,6 @@ impl Services {
     /// Loads a unit directory file.
     pub async fn load_unit_directory(&self, text: &str) -> Result<DirectoryImport, Error> {
         let dir = UnitDirectory::from_toml(text)?;
-        self.ports.directory.import_directory(&dir).await
+        self.ports.directory.import_directory(&dir, self.now()).await
     }
 }

@@ -33,7 +33,7 @@ async fn main() {
     let n = duban_store_tests::bench::size(10_000, 300);
     let db = duban_store_tests::sqlite().await.unwrap();
     let s = db.store.clone();
-    s.import_directory(&UnitDirectory::from_toml(suite::NAIMAN_UNITS).unwrap()).await.unwrap();
+    s.import_directory(&UnitDirectory::from_toml(suite::NAIMAN_UNITS).unwrap(), duban_store_tests::at()).await.unwrap();
     let units: Vec<UnitId> = s.list_units().await.unwrap().into_iter().map(|u| u.id).collect();
     let now: Timestamp = "2026-06-10T02:00:00Z".parse().unwrap();
     let ledger = s
@@ -78,7 +78,10 @@ async fn main() {
         })
         .collect();
     s.insert_tasks(&tasks, now).await.unwrap();
-    let office = s.create_person(&NewPerson::new("王督查", "office", None, vec![Role::Office])).await.unwrap();
+    let office = s
+        .create_person(&NewPerson::new("王督查", "office", None, vec![Role::Office]), duban_store_tests::at())
+        .await
+        .unwrap();
     let clock = Arc::new(FixedClock::new(now));
     let duban = Arc::new(
         Services::new(s.clone(), Policy::builtin("x-district-2022").unwrap(), clock, UnknownYears::Error)

@@ -137,7 +137,12 @@ async fn act(c: &Client, action: &str, text: Option<&str>) {
 }
 
 async fn person(app: &TestApp, username: &str, unit: Option<UnitId>, role: Role) -> PersonId {
-    let p = app.duban.store().create_person(&NewPerson::new(username, username, unit, vec![role])).await.unwrap();
+    let p = app
+        .duban
+        .store()
+        .create_person(&NewPerson::new(username, username, unit, vec![role]), duban_store_tests::at())
+        .await
+        .unwrap();
     app.duban.set_password(p.id, &format!("pw-{}-2022", username.chars().rev().collect::<String>())).await.unwrap();
     p.id
 }

@@ -201,17 +201,17 @@ macro_rules! sql_directory {
 
         #[$crate::deps::async_trait::async_trait]
         impl DirectoryStore for $store {
-            async fn create_unit(&self, u: &NewUnit) -> Result<Unit> {
+            async fn create_unit(&self, u: &NewUnit, at: Timestamp) -> Result<Unit> {
                 let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
-                let id = save_unit(&mut tx, None, u, Timestamp::now()).await?;
+                let id = save_unit(&mut tx, None, u, at).await?;
                 let unit = unit_in(&mut tx, id).await?.ok_or(Error::Internal)?;
                 tx.commit().await.map_err(db_err("commit"))?;
                 Ok(unit)
             }
 
-            async fn update_unit(&self, id: UnitId, u: &NewUnit) -> Result<Unit> {
+            async fn update_unit(&self, id: UnitId, u: &NewUnit, at: Timestamp) -> Result<Unit> {
                 let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
-                save_unit(&mut tx, Some(id), u, Timestamp::now()).await?;
+                save_unit(&mut tx, Some(id), u, at).await?;
                 let unit = unit_in(&mut tx, id).await?.ok_or(Error::Internal)?;
                 tx.commit().await.map_err(db_err("commit"))?;
                 Ok(unit)
@@ -309,8 +309,7 @@ macro_rules! sql_directory {
                 load_group(&mut conn, id).await
             }
 
-            async fn import_directory(&self, dir: &UnitDirectory) -> Result<DirectoryImport> {
-                let now = Timestamp::now();
+            async fn import_directory(&self, dir: &UnitDirectory, now: Timestamp) -> Result<DirectoryImport> {
                 let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
                 let mut report = DirectoryImport::default();
                 // Free the aliases of every unit and group the file restates, so an alias

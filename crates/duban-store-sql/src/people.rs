@@ -28,12 +28,12 @@ macro_rules! sql_people {
 
         #[$crate::deps::async_trait::async_trait]
         impl PeopleStore for $store {
-            async fn create_person(&self, p: &NewPerson) -> Result<Person> {
-                self.save_person(None, p).await
+            async fn create_person(&self, p: &NewPerson, at: Timestamp) -> Result<Person> {
+                self.save_person(None, p, Some(at)).await
             }
 
             async fn update_person(&self, id: PersonId, p: &NewPerson) -> Result<Person> {
-                self.save_person(Some(id), p).await
+                self.save_person(Some(id), p, None).await
             }
 
             async fn get_person(&self, id: PersonId) -> Result<Person> {
@@ -61,7 +61,8 @@ macro_rules! sql_people {
         }
 
         impl $store {
-            async fn save_person(&self, id: Option<PersonId>, p: &NewPerson) -> Result<Person> {
+            /// Creates a person (`id` none, made `made_at`) or replaces one's fields.
+            async fn save_person(&self, id: Option<PersonId>, p: &NewPerson, made_at: Option<Timestamp>) -> Result<Person> {
                 let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
                 let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE username = $1")
                     .bind(&p.username)
@@ -99,7 +100,7 @@ macro_rules! sql_people {
                     .bind(to_json(&p.charge_units))
                     .bind(true);
                 let q = match id {
-                    None => q.bind(ms(Timestamp::now())),
+                    None => q.bind(made_at.map(ms)),
                     Some(id) => q.bind(id.0),
                 };
                 let new_id: Option<i64> = q.fetch_optional(&mut *tx).await.map_err(db_err("save person"))?;

@@ -22,7 +22,7 @@ use std::time::Instant;
 
 async fn run(name: &str, db: TestDb, n: usize) {
     let s = &*db.store;
-    s.import_directory(&UnitDirectory::from_toml(suite::NAIMAN_UNITS).unwrap()).await.unwrap();
+    s.import_directory(&UnitDirectory::from_toml(suite::NAIMAN_UNITS).unwrap(), duban_store_tests::at()).await.unwrap();
     let units: Vec<_> = s.list_units().await.unwrap().into_iter().map(|u| u.id).collect();
     let now: Timestamp = "2026-06-01T02:00:00Z".parse().unwrap();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);

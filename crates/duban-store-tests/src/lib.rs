@@ -134,6 +134,12 @@ pub async fn connect(url: &str) -> Arc<dyn Store> {
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 /// The URL of the PostgreSQL server for tests, or `None` (a failure under `CI=true`).
+/// The instant the tests record directory and people changes at (the store takes the time from
+/// its caller, never from the wall clock).
+pub fn at() -> jiff::Timestamp {
+    jiff::Timestamp::from_second(1_772_413_200).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+}
+
 pub fn pg_url() -> Option<String> {
     match std::env::var("DUBAN_TEST_PG_URL") {
         Ok(url) if !url.trim().is_empty() => Some(url),

@@ -97,11 +97,13 @@ pub async fn every_migration_runs_on_an_empty_database(db: &TestDb) {
 
 pub async fn units_are_created_updated_listed_and_resolved_by_alias(db: &TestDb) {
     let s = &*db.store;
-    let gov =
-        s.create_unit(&NewUnit { kind: UnitKind::Government, ..unit("奈曼旗人民政府", &["旗政府"]) }).await.unwrap();
+    let gov = s
+        .create_unit(&NewUnit { kind: UnitKind::Government, ..unit("奈曼旗人民政府", &["旗政府"]) }, crate::at())
+        .await
+        .unwrap();
     let mut u = unit("旗住房和城乡建设局", &["旗住建局", "住建局", "旗住建局"]);
     u.parent_id = Some(gov.id);
-    let zj = s.create_unit(&u).await.unwrap();
+    let zj = s.create_unit(&u, crate::at()).await.unwrap();
     assert_eq!(zj.aliases, vec!["住建局", "旗住建局"]);
     assert_eq!(zj.parent_id, Some(gov.id));
     assert!(zj.active);
@@ -111,7 +113,7 @@ pub async fn units_are_created_updated_listed_and_resolved_by_alias(db: &TestDb)
 
     u.aliases = vec!["旗住建局".into()];
     u.kind = UnitKind::Institution;
-    let zj2 = s.update_unit(zj.id, &u).await.unwrap();
+    let zj2 = s.update_unit(zj.id, &u, crate::at()).await.unwrap();
     assert_eq!(zj2.aliases, vec!["旗住建局"]);
     assert_eq!(zj2.kind, UnitKind::Institution);
     assert_eq!(s.resolve_name("住建局").await.unwrap(), None);
@@ -121,15 +123,18 @@ pub async fn units_are_created_updated_listed_and_resolved_by_alias(db: &TestDb)
     assert_eq!(all[1], zj2);
     assert_eq!(s.get_unit(zj.id).await.unwrap(), zj2);
     assert!(matches!(s.get_unit(UnitId(9999)).await, Err(Error::NotFound { .. })));
-    assert!(matches!(s.update_unit(UnitId(9999), &u).await, Err(Error::NotFound { .. } | Error::Invalid { .. })));
+    assert!(matches!(
+        s.update_unit(UnitId(9999), &u, crate::at()).await,
+        Err(Error::NotFound { .. } | Error::Invalid { .. })
+    ));
 }
 
 pub async fn a_name_or_alias_cannot_point_to_two_parties(db: &TestDb) {
     let s = &*db.store;
-    s.create_unit(&unit("旗市场监督管理局", &["旗市场监管局"])).await.unwrap();
-    let e = s.create_unit(&unit("旗市场监管局", &[])).await.unwrap_err();
+    s.create_unit(&unit("旗市场监督管理局", &["旗市场监管局"]), crate::at()).await.unwrap();
+    let e = s.create_unit(&unit("旗市场监管局", &[]), crate::at()).await.unwrap_err();
     assert!(matches!(e, Error::Conflict(ref m) if m.contains("旗市场监管局")), "{e:?}");
-    let e = s.create_unit(&unit("另一个局", &["旗市场监督管理局"])).await.unwrap_err();
+    let e = s.create_unit(&unit("另一个局", &["旗市场监督管理局"]), crate::at()).await.unwrap_err();
     assert!(matches!(e, Error::Conflict(_)));
     // Nothing of the refused unit was kept.
     assert_eq!(s.resolve_name("另一个局").await.unwrap(), None);
@@ -138,19 +143,19 @@ pub async fn a_name_or_alias_cannot_point_to_two_parties(db: &TestDb) {
 
 pub async fn a_unit_cannot_be_its_own_ancestor(db: &TestDb) {
     let s = &*db.store;
-    let a = s.create_unit(&unit("甲", &[])).await.unwrap();
-    let b = s.create_unit(&NewUnit { parent_id: Some(a.id), ..unit("乙", &[]) }).await.unwrap();
-    let e = s.update_unit(a.id, &NewUnit { parent_id: Some(b.id), ..unit("甲", &[]) }).await.unwrap_err();
+    let a = s.create_unit(&unit("甲", &[]), crate::at()).await.unwrap();
+    let b = s.create_unit(&NewUnit { parent_id: Some(a.id), ..unit("乙", &[]) }, crate::at()).await.unwrap();
+    let e = s.update_unit(a.id, &NewUnit { parent_id: Some(b.id), ..unit("甲", &[]) }, crate::at()).await.unwrap_err();
     assert!(matches!(e, Error::Invalid { ref field, .. } if field == "parent_id"));
-    let e = s.create_unit(&NewUnit { parent_id: Some(UnitId(999)), ..unit("丙", &[]) }).await.unwrap_err();
+    let e = s.create_unit(&NewUnit { parent_id: Some(UnitId(999)), ..unit("丙", &[]) }, crate::at()).await.unwrap_err();
     assert!(matches!(e, Error::Invalid { ref field, .. } if field == "parent_id"));
     assert_eq!(s.get_unit(a.id).await.unwrap().parent_id, None);
 }
 
 pub async fn a_unit_in_use_cannot_be_deleted_but_an_unused_one_can(db: &TestDb) {
     let s = &*db.store;
-    let used = s.create_unit(&unit("旗财政局", &["财政局"])).await.unwrap();
-    let free = s.create_unit(&unit("旗审计局", &["审计局"])).await.unwrap();
+    let used = s.create_unit(&unit("旗财政局", &["财政局"]), crate::at()).await.unwrap();
+    let free = s.create_unit(&unit("旗审计局", &["审计局"]), crate::at()).await.unwrap();
     s.create_task(&task("清偿账款", vec![Party::Unit(used.id)]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
     let e = s.delete_unit(used.id).await.unwrap_err();
     assert!(matches!(e, Error::Conflict(ref m) if m.contains("旗财政局")));
@@ -163,12 +168,12 @@ pub async fn a_unit_in_use_cannot_be_deleted_but_an_unused_one_can(db: &TestDb) 
 pub async fn the_shipped_unit_directory_loads_and_loading_it_again_changes_nothing(db: &TestDb) {
     let s = &*db.store;
     let dir = UnitDirectory::from_toml(NAIMAN_UNITS).unwrap();
-    let first = s.import_directory(&dir).await.unwrap();
+    let first = s.import_directory(&dir, crate::at()).await.unwrap();
     assert_eq!(first.units_created as usize, dir.units.len());
     assert_eq!(first.groups_created as usize, dir.groups.len());
     let units = s.list_units().await.unwrap();
     let groups = s.list_groups().await.unwrap();
-    let second = s.import_directory(&dir).await.unwrap();
+    let second = s.import_directory(&dir, crate::at()).await.unwrap();
     assert_eq!(
         (second.units_created, second.units_updated, second.groups_created, second.groups_updated),
         (0, 0, 0, 0)
@@ -198,14 +203,14 @@ pub async fn the_shipped_unit_directory_loads_and_loading_it_again_changes_nothi
         "name = \"旗审计局\"\nkind = \"department\"\nparent = \"奈曼旗人民政府\"\naliases = [\"审计局\", \"旗审计\"]",
     );
     assert_ne!(changed, NAIMAN_UNITS);
-    let third = s.import_directory(&UnitDirectory::from_toml(&changed).unwrap()).await.unwrap();
+    let third = s.import_directory(&UnitDirectory::from_toml(&changed).unwrap(), crate::at()).await.unwrap();
     assert_eq!((third.units_created, third.units_updated), (0, 1));
     assert!(s.resolve_name("旗审计").await.unwrap().is_some());
 }
 
 pub async fn groups_expand_to_their_member_units(db: &TestDb) {
     let s = &*db.store;
-    s.import_directory(&UnitDirectory::from_toml(NAIMAN_UNITS).unwrap()).await.unwrap();
+    s.import_directory(&UnitDirectory::from_toml(NAIMAN_UNITS).unwrap(), crate::at()).await.unwrap();
     let units = s.list_units().await.unwrap();
     let groups = s.list_groups().await.unwrap();
     let g = |n: &str| groups.iter().find(|g| g.name == n).unwrap();
@@ -231,16 +236,16 @@ pub async fn groups_expand_to_their_member_units(db: &TestDb) {
 
 pub async fn people_have_unique_usernames_and_are_deactivated_not_deleted(db: &TestDb) {
     let s = &*db.store;
-    let u = s.create_unit(&unit("旗政府办公室", &[])).await.unwrap();
+    let u = s.create_unit(&unit("旗政府办公室", &[]), crate::at()).await.unwrap();
     let mut p = person("王督查", "wang", Some(u.id));
     p.roles = vec![Role::Office, Role::Officer];
     p.domains = vec!["营商环境".into()];
-    let wang = s.create_person(&p).await.unwrap();
+    let wang = s.create_person(&p, crate::at()).await.unwrap();
     assert_eq!(wang.fields, p);
     assert!(wang.active);
-    let e = s.create_person(&person("另一个王", "wang", None)).await.unwrap_err();
+    let e = s.create_person(&person("另一个王", "wang", None), crate::at()).await.unwrap_err();
     assert!(matches!(e, Error::Conflict(ref m) if m.contains("wang")));
-    let e = s.create_person(&person("李四", "li", Some(UnitId(999)))).await.unwrap_err();
+    let e = s.create_person(&person("李四", "li", Some(UnitId(999))), crate::at()).await.unwrap_err();
     assert!(matches!(e, Error::Invalid { .. }));
     p.title = "督查室主任".into();
     let wang2 = s.update_person(wang.id, &p).await.unwrap();
@@ -271,13 +276,13 @@ pub async fn ledgers_have_unique_names(db: &TestDb) {
 
 pub async fn tasks_keep_every_field(db: &TestDb) {
     let s = &*db.store;
-    let a = s.create_unit(&unit("旗行政审批和政务服务局", &[])).await.unwrap();
-    let b = s.create_unit(&unit("旗市场监督管理局", &[])).await.unwrap();
+    let a = s.create_unit(&unit("旗行政审批和政务服务局", &[]), crate::at()).await.unwrap();
+    let b = s.create_unit(&unit("旗市场监督管理局", &[]), crate::at()).await.unwrap();
     let dir = UnitDirectory::from_toml("[[group]]\nname = \"旗直有关部门\"").unwrap();
-    s.import_directory(&dir).await.unwrap();
+    s.import_directory(&dir, crate::at()).await.unwrap();
     let g = s.list_groups().await.unwrap()[0].id;
-    let leader = s.create_person(&person("副旗长", "leader", None)).await.unwrap();
-    let officer = s.create_person(&person("经办人", "officer", Some(a.id))).await.unwrap();
+    let leader = s.create_person(&person("副旗长", "leader", None), crate::at()).await.unwrap();
+    let officer = s.create_person(&person("经办人", "officer", Some(a.id)), crate::at()).await.unwrap();
     let ledger = s
         .create_ledger(
             &NewLedger {
@@ -343,7 +348,7 @@ pub async fn a_task_for_a_missing_ledger_is_rejected(db: &TestDb) {
 
 pub async fn a_stale_version_gets_a_conflict_and_changes_nothing(db: &TestDb) {
     let s = &*db.store;
-    let u = s.create_unit(&unit("旗司法局", &[])).await.unwrap();
+    let u = s.create_unit(&unit("旗司法局", &[]), crate::at()).await.unwrap();
     let st = task("清理规范性文件", vec![Party::Unit(u.id)]);
     let made = s.create_task(&st, &created(st.at)).await.unwrap();
     let mut first = st.clone();
@@ -380,8 +385,8 @@ pub async fn the_task_history_is_append_only(db: &TestDb) {
 
 pub async fn task_lists_filter_by_unit_status_source_text_and_dates(db: &TestDb) {
     let s = &*db.store;
-    let a = s.create_unit(&unit("旗发改委", &[])).await.unwrap();
-    let b = s.create_unit(&unit("旗工信局", &[])).await.unwrap();
+    let a = s.create_unit(&unit("旗发改委", &[]), crate::at()).await.unwrap();
+    let b = s.create_unit(&unit("旗工信局", &[]), crate::at()).await.unwrap();
     let mut one = task("推进5G基站建设", vec![Party::Unit(b.id)]);
     one.fields.cooperating = vec![Party::Unit(a.id)];
     one.fields.deadline = Some(date(2026, 6, 30));
@@ -483,7 +488,7 @@ fn s_due(x: &Task, all: &[StoredTask]) -> Timestamp {
 
 pub async fn a_unit_sees_the_tasks_of_groups_it_belongs_to(db: &TestDb) {
     let s = &*db.store;
-    s.import_directory(&UnitDirectory::from_toml(NAIMAN_UNITS).unwrap()).await.unwrap();
+    s.import_directory(&UnitDirectory::from_toml(NAIMAN_UNITS).unwrap(), crate::at()).await.unwrap();
     let Some(PartyRef::Group(towns)) = s.resolve_name("各苏木乡镇场、街道").await.unwrap() else { panic!() };
     let Some(PartyRef::Unit(street)) = s.resolve_name("大沁他拉街道").await.unwrap() else { panic!() };
     let Some(PartyRef::Unit(court)) = s.resolve_name("旗人民法院").await.unwrap() else { panic!() };
@@ -501,13 +506,13 @@ pub async fn a_unit_sees_the_tasks_of_groups_it_belongs_to(db: &TestDb) {
 /// tasks for the people named on them only.
 pub async fn the_audience_filter_in_sql_is_the_visibility_rule(db: &TestDb) {
     let s = &*db.store;
-    s.import_directory(&UnitDirectory::from_toml(NAIMAN_UNITS).unwrap()).await.unwrap();
+    s.import_directory(&UnitDirectory::from_toml(NAIMAN_UNITS).unwrap(), crate::at()).await.unwrap();
     let Some(PartyRef::Group(towns)) = s.resolve_name("各苏木乡镇场、街道").await.unwrap() else { panic!() };
     let Some(PartyRef::Unit(street)) = s.resolve_name("大沁他拉街道").await.unwrap() else { panic!() };
     let Some(PartyRef::Unit(court)) = s.resolve_name("旗人民法院").await.unwrap() else { panic!() };
-    let a = s.create_unit(&unit("甲局", &[])).await.unwrap().id;
-    let p1 = s.create_person(&person("甲", "jia", Some(a))).await.unwrap().id;
-    let p2 = s.create_person(&person("乙", "yi", Some(court))).await.unwrap().id;
+    let a = s.create_unit(&unit("甲局", &[]), crate::at()).await.unwrap().id;
+    let p1 = s.create_person(&person("甲", "jia", Some(a)), crate::at()).await.unwrap().id;
+    let p2 = s.create_person(&person("乙", "yi", Some(court)), crate::at()).await.unwrap().id;
     let mut n = 0;
     for c in [Classification::Public, Classification::Internal, Classification::Secret] {
         for lead in [Party::Unit(a), Party::Unit(court), Party::Group(towns)] {
@@ -549,8 +554,8 @@ pub async fn the_audience_filter_in_sql_is_the_visibility_rule(db: &TestDb) {
 
 pub async fn bulk_inserts_keep_parties_and_history(db: &TestDb) {
     let s = &*db.store;
-    let a = s.create_unit(&unit("甲局", &[])).await.unwrap();
-    let b = s.create_unit(&unit("乙局", &[])).await.unwrap();
+    let a = s.create_unit(&unit("甲局", &[]), crate::at()).await.unwrap();
+    let b = s.create_unit(&unit("乙局", &[]), crate::at()).await.unwrap();
     let tasks: Vec<StoredTask> = (0..2500)
         .map(|i| {
             let mut x = task(&format!("批量{i}"), vec![Party::Unit(if i % 2 == 0 { a.id } else { b.id })]);
@@ -785,8 +790,8 @@ pub async fn notices_are_numbered_per_year_and_issued_once(db: &TestDb) {
 
 pub async fn a_notice_its_messages_and_naming_are_recorded_together_once(db: &TestDb) {
     let s = &*db.store;
-    let u = s.create_unit(&unit("甲局", &[])).await.unwrap();
-    let p = s.create_person(&person("张三", "zs", Some(u.id))).await.unwrap();
+    let u = s.create_unit(&unit("甲局", &[]), crate::at()).await.unwrap();
+    let p = s.create_person(&person("张三", "zs", Some(u.id)), crate::at()).await.unwrap();
     let a = s.create_task(&task("甲", vec![]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
     let n = s.record_supervision(&[supervision(a.id, "k", 2026, Some(p.id))]).await.unwrap();
     assert!(n[0].is_some());
@@ -801,8 +806,8 @@ pub async fn a_notice_its_messages_and_naming_are_recorded_together_once(db: &Te
 
 pub async fn messages_are_queued_once_and_delivered_or_retried(db: &TestDb) {
     let s = &*db.store;
-    let u = s.create_unit(&unit("甲局", &[])).await.unwrap();
-    let p = s.create_person(&person("张三", "zs", Some(u.id))).await.unwrap();
+    let u = s.create_unit(&unit("甲局", &[]), crate::at()).await.unwrap();
+    let p = s.create_person(&person("张三", "zs", Some(u.id)), crate::at()).await.unwrap();
     let m = |key: &str, not_before: &str| NewMessage {
         dedup_key: key.into(),
         kind: "remind".into(),
@@ -865,8 +870,8 @@ pub async fn attachments_keep_their_bytes_and_enter_the_trail(db: &TestDb) {
 
 pub async fn credentials_and_sessions_are_kept_and_expire(db: &TestDb) {
     let s = &*db.store;
-    let u = s.create_unit(&unit("甲局", &[])).await.unwrap();
-    let p = s.create_person(&person("张三", "zs", Some(u.id))).await.unwrap();
+    let u = s.create_unit(&unit("甲局", &[]), crate::at()).await.unwrap();
+    let p = s.create_person(&person("张三", "zs", Some(u.id)), crate::at()).await.unwrap();
     assert!(s.credential("zs").await.unwrap().is_none());
     s.set_password(p.id, "$argon2id$first", t("2026-03-02T01:00:00Z")).await.unwrap();
     s.record_sign_in(p.id, Some(t("2026-03-02T01:05:00Z"))).await.unwrap();
@@ -991,7 +996,9 @@ pub async fn overlapping_writers_all_succeed(db: &TestDb) {
         writers.spawn(async move {
             let mut failures = Vec::new();
             for i in 0..12 {
-                let u = s.create_unit(&unit(&format!("并发单位{w}-{i}"), &[&format!("并发别名{w}-{i}")])).await;
+                let u = s
+                    .create_unit(&unit(&format!("并发单位{w}-{i}"), &[&format!("并发别名{w}-{i}")]), crate::at())
+                    .await;
                 match u {
                     Ok(u) => {
                         let lead = vec![Party::Unit(u.id)];
@@ -1027,7 +1034,7 @@ fn ledger(name: &str) -> NewLedger {
 /// chain still verifies; one that succeeds writes everything, chained.
 pub async fn an_import_is_written_whole_or_not_at_all(db: &TestDb) {
     let s = &*db.store;
-    let u = s.create_unit(&unit("旗财政局", &[])).await.unwrap();
+    let u = s.create_unit(&unit("旗财政局", &[]), crate::at()).await.unwrap();
     let at = t("2026-03-02T01:00:00Z");
     let mut tasks: Vec<(StoredTask, NewEvent)> =
         (1..=5).map(|i| (task(&format!("第{i}项"), vec![Party::Unit(u.id)]), created(at))).collect();

@@ -818,7 +818,7 @@ async fn reads_back_and_takes_new_writes<S: Store>(s: &S, version: i64) {
         parent_id: Some(UnitId(1)),
         aliases: vec![],
     };
-    assert_eq!(s.create_unit(&unit).await.unwrap().id, UnitId(4));
+    assert_eq!(s.create_unit(&unit, duban_store_tests::at()).await.unwrap().id, UnitId(4));
     // An officer like the one seeded, in the new unit.
     let officer = s.get_person(PersonId(3)).await.unwrap().fields;
     let person = NewPerson {
@@ -828,7 +828,7 @@ async fn reads_back_and_takes_new_writes<S: Store>(s: &S, version: i64) {
         email: "newcomer@naiman.example".into(),
         ..officer
     };
-    assert_eq!(s.create_person(&person).await.unwrap().id, PersonId(4));
+    assert_eq!(s.create_person(&person, duban_store_tests::at()).await.unwrap().id, PersonId(4));
     let file = NewAttachment {
         task_id: TaskId(2),
         name: "排查表.txt".into(),

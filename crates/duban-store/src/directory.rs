@@ -6,12 +6,15 @@ use crate::{DirectoryImport, PartyRef, Result};
 use async_trait::async_trait;
 use duban_domain::ids::{GroupId, UnitId};
 use duban_domain::org::{NewUnit, Unit, UnitDirectory, UnitGroup};
+use jiff::Timestamp;
 
 /// The directory.
 #[async_trait]
 pub trait DirectoryStore: Send + Sync {
-    async fn create_unit(&self, u: &NewUnit) -> Result<Unit>;
-    async fn update_unit(&self, id: UnitId, u: &NewUnit) -> Result<Unit>;
+    /// Creates a unit, recorded as made `at`.
+    async fn create_unit(&self, u: &NewUnit, at: Timestamp) -> Result<Unit>;
+    /// Replaces a unit's fields, recorded as changed `at`.
+    async fn update_unit(&self, id: UnitId, u: &NewUnit, at: Timestamp) -> Result<Unit>;
     async fn get_unit(&self, id: UnitId) -> Result<Unit>;
     async fn list_units(&self) -> Result<Vec<Unit>>;
     /// Deletes a unit nothing refers to; a unit in use is a conflict.
@@ -21,6 +24,6 @@ pub trait DirectoryStore: Send + Sync {
     async fn list_groups(&self) -> Result<Vec<UnitGroup>>;
     async fn get_group(&self, id: GroupId) -> Result<UnitGroup>;
     /// Loads a unit directory: creates or updates every unit and group by name, in one
-    /// transaction. Loading the same file twice changes nothing.
-    async fn import_directory(&self, dir: &UnitDirectory) -> Result<DirectoryImport>;
+    /// transaction, recorded as made or changed `at`. Loading the same file twice changes nothing.
+    async fn import_directory(&self, dir: &UnitDirectory, at: Timestamp) -> Result<DirectoryImport>;
 }

@@ -6,11 +6,13 @@ use crate::Result;
 use async_trait::async_trait;
 use duban_domain::ids::PersonId;
 use duban_domain::org::{NewPerson, Person};
+use jiff::Timestamp;
 
 /// People.
 #[async_trait]
 pub trait PeopleStore: Send + Sync {
-    async fn create_person(&self, p: &NewPerson) -> Result<Person>;
+    /// Creates a person, recorded as made `at`.
+    async fn create_person(&self, p: &NewPerson, at: Timestamp) -> Result<Person>;
     async fn update_person(&self, id: PersonId, p: &NewPerson) -> Result<Person>;
     async fn get_person(&self, id: PersonId) -> Result<Person>;
     async fn list_people(&self) -> Result<Vec<Person>>;

@@ -319,7 +319,7 @@ async fn load(duban: &Arc<Services>, store: &Arc<dyn Store>) -> Result<Made, dub
     let mut officer: Option<PersonId> = None;
     let mut leader: Option<PersonId> = None;
     for p in people(&unit_id) {
-        let person = store.create_person(&p.parse()?).await?;
+        let person = store.create_person(&p.parse()?, duban.now()).await?;
         duban.set_password(person.id, &demo_password(&person.fields.username)).await?;
         let unit_name = person
             .fields

@@ -61,12 +61,15 @@ async fn spawn_app_on(
     );
     let root = duban
         .store()
-        .create_person(&duban_domain::org::NewPerson::new(
-            "系统管理员",
-            "root",
-            None,
-            vec![duban_domain::org::Role::Admin, duban_domain::org::Role::Office],
-        ))
+        .create_person(
+            &duban_domain::org::NewPerson::new(
+                "系统管理员",
+                "root",
+                None,
+                vec![duban_domain::org::Role::Admin, duban_domain::org::Role::Office],
+            ),
+            duban_store_tests::at(),
+        )
         .await
         .unwrap();
     // Every request is made as an administrator (roles admin and office), whose session

@@ -194,13 +194,16 @@ async fn all_or_nothing(db: duban_store_tests::TestDb) {
     .await
     .unwrap();
     let s = duban.store();
-    s.create_unit(&duban_domain::org::NewUnit {
-        name: "旗财政局".into(),
-        kind: duban_domain::org::UnitKind::Department,
-        level: duban_domain::org::UnitLevel::County,
-        parent_id: None,
-        aliases: vec![],
-    })
+    s.create_unit(
+        &duban_domain::org::NewUnit {
+            name: "旗财政局".into(),
+            kind: duban_domain::org::UnitKind::Department,
+            level: duban_domain::org::UnitLevel::County,
+            parent_id: None,
+            aliases: vec![],
+        },
+        duban_store_tests::at(),
+    )
     .await
     .unwrap();
     let tasks = |ledger| TaskQuery { ledger_id: ledger, per_page: 500, page: 1, ..Default::default() };

@@ -303,14 +303,27 @@ async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervisi
     };
     let mut officer: HashMap<UnitId, PersonId> = HashMap::new();
     for (i, u) in units.iter().enumerate() {
-        let p = store.create_person(&person(format!("officer{i}"), Some(u.id), Role::Officer, vec![])).await.unwrap();
+        let p = store
+            .create_person(&person(format!("officer{i}"), Some(u.id), Role::Officer, vec![]), duban_store_tests::at())
+            .await
+            .unwrap();
         officer.insert(u.id, p.id);
-        store.create_person(&person(format!("head{i}"), Some(u.id), Role::UnitHead, vec![])).await.unwrap();
+        store
+            .create_person(&person(format!("head{i}"), Some(u.id), Role::UnitHead, vec![]), duban_store_tests::at())
+            .await
+            .unwrap();
     }
-    let office = store.create_person(&person("office".into(), None, Role::Office, vec![])).await.unwrap().id;
+    let office = store
+        .create_person(&person("office".into(), None, Role::Office, vec![]), duban_store_tests::at())
+        .await
+        .unwrap()
+        .id;
     // The leader is in charge of every other unit: only their tasks' notices are escalated.
     let charged: Vec<UnitId> = units.iter().step_by(2).map(|u| u.id).collect();
-    store.create_person(&person("leader".into(), None, Role::Leader, charged.clone())).await.unwrap();
+    store
+        .create_person(&person("leader".into(), None, Role::Leader, charged.clone()), duban_store_tests::at())
+        .await
+        .unwrap();
 
     clock.set(at(RECEIVED, 9, 0));
     let seed = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/seeds/003_70bf524fbdd19580.txt"))
