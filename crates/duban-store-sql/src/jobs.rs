@@ -13,7 +13,7 @@ pub const MESSAGE_COLUMNS: &str = "id, dedup_key, kind, channel, person_id, addr
     created_at, not_before, attempts, next_attempt_at, status, last_error, delivered_at";
 
 /// The columns a delivery's outcome writes: the status, when it was delivered, when to try
-/// again, and the error. Bound by [`finish_sql`].
+/// again, and the error. Bound to [`FINISH_SQL`].
 pub fn outcome(d: &Delivery) -> (&'static str, Option<i64>, Option<i64>, &str) {
     match d {
         Delivery::Sent { at } => ("sent", Some(at.as_millisecond()), None, ""),
@@ -22,16 +22,11 @@ pub fn outcome(d: &Delivery) -> (&'static str, Option<i64>, Option<i64>, &str) {
     }
 }
 
-/// The statement that records a delivery's [`outcome`] (`$1`…`$4`) for message `$5` and ends
-/// any claim on it; with `claimed`, only while `$6` still holds the claim.
-pub fn finish_sql(claimed: bool) -> String {
-    let mine = if claimed { " AND claimed_by = $6" } else { "" };
-    format!(
-        "UPDATE outbox SET status = $1, attempts = attempts + 1, \
-         delivered_at = COALESCE($2, delivered_at), next_attempt_at = COALESCE($3, next_attempt_at), \
-         last_error = $4, claimed_by = '', claimed_until = 0 WHERE id = $5{mine}"
-    )
-}
+/// The statement that records a delivery's [`outcome`] (`$1`…`$4`) for message `$5` and ends the
+/// claim on it, only while `$6` still holds the claim.
+pub const FINISH_SQL: &str = "UPDATE outbox SET status = $1, attempts = attempts + 1, \
+     delivered_at = COALESCE($2, delivered_at), next_attempt_at = COALESCE($3, next_attempt_at), \
+     last_error = $4, claimed_by = '', claimed_until = 0 WHERE id = $5 AND claimed_by = $6";
 
 /// The claim statement: `$1` holder, `$2` claimed until, `$3` channel, `$4` now, `$5` limit.
 pub fn claim_sql(backend: &str) -> String {
@@ -50,16 +45,6 @@ pub fn claim_sql(backend: &str) -> String {
 #[macro_export]
 macro_rules! sql_jobs {
     ($store:ty) => {
-        /// Binds a delivery's outcome to [`finish_sql`](crate::jobs::finish_sql)'s statement.
-        fn finish_query<'q>(
-            sql: &'q str,
-            id: i64,
-            d: &'q Delivery,
-        ) -> sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>> {
-            let (status, delivered, retry, error) = $crate::jobs::outcome(d);
-            sqlx::query(sql).bind(status).bind(delivered).bind(retry).bind(error).bind(id)
-        }
-
         #[$crate::deps::async_trait::async_trait]
         impl JobStore for $store {
             async fn take_lease(&self, name: &str, holder: &str, now: Timestamp, until: Timestamp) -> Result<bool> {
@@ -122,8 +107,13 @@ macro_rules! sql_jobs {
             }
 
             async fn finish_claimed(&self, id: i64, holder: &str, d: &Delivery) -> Result<bool> {
-                let sql = $crate::jobs::finish_sql(true);
-                let done = finish_query(&sql, id, d)
+                let (status, delivered, retry, error) = $crate::jobs::outcome(d);
+                let done = sqlx::query($crate::jobs::FINISH_SQL)
+                    .bind(status)
+                    .bind(delivered)
+                    .bind(retry)
+                    .bind(error)
+                    .bind(id)
                     .bind(holder)
                     .execute(&self.pool)
                     .await

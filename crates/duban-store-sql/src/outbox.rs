@@ -65,26 +65,6 @@ macro_rules! sql_outbox {
                 Ok(out)
             }
 
-            async fn due_messages(&self, now: Timestamp, channel: Option<&str>, limit: u32) -> Result<Vec<Message>> {
-                let rows = sqlx::query(
-                    "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND not_before <= $1 \
-                     AND ($2 = '' OR channel = $2) ORDER BY next_attempt_at, id LIMIT $3",
-                )
-                .bind(ms(now))
-                .bind(channel.unwrap_or(""))
-                .bind(i64::from(limit))
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_err("due messages"))?;
-                rows.iter().map(message_from_row).collect()
-            }
-
-            async fn record_delivery(&self, id: i64, d: &Delivery) -> Result<()> {
-                let sql = $crate::jobs::finish_sql(false);
-                finish_query(&sql, id, d).execute(&self.pool).await.map_err(db_err("record delivery"))?;
-                Ok(())
-            }
-
             async fn deliver_inbox(&self, now: Timestamp) -> Result<u64> {
                 let done = sqlx::query(
                     "UPDATE outbox SET status = 'sent', attempts = attempts + 1, delivered_at = $1 \

@@ -823,25 +823,28 @@ pub async fn messages_are_queued_once_and_delivered_or_retried(db: &TestDb) {
     assert_eq!(s.enqueue(&[m("one", "2026-03-06T01:00:00Z")]).await.unwrap(), [true]);
     let again = s.enqueue(&[m("one", "2026-03-06T01:00:00Z"), m("later", "2026-03-09T01:00:00Z")]).await.unwrap();
     assert_eq!(again, [false, true]);
-    let due = s.due_messages(t("2026-03-06T02:00:00Z"), None, 10).await.unwrap();
+    // Delivery claims what is due (for five minutes), and records the outcome under the claim.
+    let claim = |at: &str| {
+        let (now, until) = (t(at), t(at) + jiff::SignedDuration::from_mins(5));
+        async move { s.claim_messages("inbox", "test", now, until, 10).await.unwrap() }
+    };
+    let due = claim("2026-03-06T02:00:00Z").await;
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].message.dedup_key, "one");
-    s.record_delivery(
-        due[0].id,
-        &Delivery::Failed { error: "timeout".into(), retry_at: Some(t("2026-03-06T03:00:00Z")) },
-    )
-    .await
-    .unwrap();
-    assert!(s.due_messages(t("2026-03-06T02:30:00Z"), None, 10).await.unwrap().is_empty());
-    let again = s.due_messages(t("2026-03-06T03:00:00Z"), Some("inbox"), 10).await.unwrap();
+    let retry = Delivery::Failed { error: "timeout".into(), retry_at: Some(t("2026-03-06T03:00:00Z")) };
+    assert!(s.finish_claimed(due[0].id, "test", &retry).await.unwrap());
+    assert!(claim("2026-03-06T02:30:00Z").await.is_empty());
+    let again = claim("2026-03-06T03:00:00Z").await;
     assert_eq!((again[0].attempts, again[0].last_error.as_str()), (1, "timeout"));
-    s.record_delivery(again[0].id, &Delivery::Sent { at: t("2026-03-06T03:00:01Z") }).await.unwrap();
+    assert!(s.finish_claimed(again[0].id, "test", &Delivery::Sent { at: t("2026-03-06T03:00:01Z") }).await.unwrap());
     let all = s.list_messages(Some(p.id), 10).await.unwrap();
     let sent = all.iter().find(|m| m.message.dedup_key == "one").unwrap();
     assert_eq!((sent.status.as_str(), sent.attempts, sent.delivered_at), ("sent", 2, Some(t("2026-03-06T03:00:01Z"))));
-    let later = all.iter().find(|m| m.message.dedup_key == "later").unwrap();
-    s.record_delivery(later.id, &Delivery::Failed { error: "bad address".into(), retry_at: None }).await.unwrap();
-    assert!(s.due_messages(t("2026-04-01T00:00:00Z"), None, 10).await.unwrap().is_empty());
+    let later = claim("2026-03-09T01:00:00Z").await;
+    assert_eq!(later[0].message.dedup_key, "later");
+    let gone = Delivery::Failed { error: "bad address".into(), retry_at: None };
+    assert!(s.finish_claimed(later[0].id, "test", &gone).await.unwrap());
+    assert!(claim("2026-04-01T00:00:00Z").await.is_empty());
 }
 
 pub async fn attachments_keep_their_bytes_and_enter_the_trail(db: &TestDb) {

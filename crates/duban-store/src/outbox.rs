@@ -2,7 +2,7 @@
 //!
 //! The port [`OutboxStore`]; the SQL that implements it is `duban-store-sql`'s module of the same name.
 
-use crate::{Delivery, Message, NewMessage, Result};
+use crate::{Message, NewMessage, Result};
 use async_trait::async_trait;
 use duban_domain::ids::PersonId;
 use jiff::Timestamp;
@@ -12,9 +12,6 @@ use jiff::Timestamp;
 pub trait OutboxStore: Send + Sync {
     /// Queues messages in one transaction; for each, false when one with its dedup key exists.
     async fn enqueue(&self, m: &[NewMessage]) -> Result<Vec<bool>>;
-    /// Pending messages whose time has come, oldest first; of one channel with `channel`.
-    async fn due_messages(&self, now: Timestamp, channel: Option<&str>, limit: u32) -> Result<Vec<Message>>;
-    async fn record_delivery(&self, id: i64, d: &Delivery) -> Result<()>;
     /// Marks every in-app message whose time has come as delivered, in one statement: the
     /// inbox is the database itself. Returns how many.
     async fn deliver_inbox(&self, now: Timestamp) -> Result<u64>;
