@@ -2,34 +2,36 @@
 //! instead of strings scattered over the layers, and the one list of the kinds that count as
 //! progress (they answer a 督办 notice and end a silent unit's escalation).
 
-use crate::lifecycle::Action;
+use crate::lifecycle::{Action, with_actions};
 use crate::task::Status;
 use crate::vocabulary;
 
-vocabulary!(
-    /// The kind of an event in a task's trail. Stored by its code.
-    EventKind, "event kind" {
-        Created = "created" / "交办",
-        Updated = "updated" / "修改",
-        Cancelled = "cancelled" / "撤销",
-        Attached = "attached" / "上传附件",
-        Supervised = "supervised" / "督办",
-        ClosedBySubtasks = "closed_by_subtasks" / "子任务全部办结",
-        Sign = "sign" / "签收",
-        Deploy = "deploy" / "部署",
-        Report = "report" / "报告进展",
-        Feedback = "feedback" / "反馈办结",
-        Approve = "approve" / "审核通过",
-        Return = "return" / "退回",
-        RequestExtension = "request_extension" / "申请延期",
-        ApproveExtension = "approve_extension" / "同意延期",
-        RefuseExtension = "refuse_extension" / "不同意延期",
-        RaiseDispute = "raise_dispute" / "提请裁定",
-        Rule = "rule" / "裁定",
-        Suspend = "suspend" / "中止",
-        Resume = "resume" / "恢复",
-    }
-);
+with_actions!(vocabulary! {
+    /// The kind of an event in a task's trail, stored by its code: every [`Action`], and the
+    /// events no one takes as an action.
+    EventKind, "event kind"
+} {
+    Created = "created" / "交办",
+    Updated = "updated" / "修改",
+    Cancelled = "cancelled" / "撤销",
+    Attached = "attached" / "上传附件",
+    Supervised = "supervised" / "督办",
+    ClosedBySubtasks = "closed_by_subtasks" / "子任务全部办结",
+});
+
+/// `From<Action>` for [`EventKind`]: each action is the event of the same name.
+macro_rules! from_action {
+    ({ $($variant:ident = $code:literal / $label:literal,)+ }) => {
+        impl From<Action> for EventKind {
+            fn from(a: Action) -> Self {
+                match a {
+                    $(Action::$variant => EventKind::$variant,)+
+                }
+            }
+        }
+    };
+}
+with_actions!(from_action! {} {});
 
 impl EventKind {
     /// Events that count as progress on a task and answer a 督办 notice.
@@ -76,26 +78,6 @@ pub fn resume_to<'a>(trail: impl DoubleEndedIterator<Item = (&'a str, &'a serde_
         .and_then(|(_, data)| data.get("resume_to").and_then(|v| serde_json::from_value(v.clone()).ok()))
 }
 
-impl From<Action> for EventKind {
-    fn from(a: Action) -> Self {
-        match a {
-            Action::Sign => EventKind::Sign,
-            Action::Deploy => EventKind::Deploy,
-            Action::Report => EventKind::Report,
-            Action::Feedback => EventKind::Feedback,
-            Action::Approve => EventKind::Approve,
-            Action::Return => EventKind::Return,
-            Action::RequestExtension => EventKind::RequestExtension,
-            Action::ApproveExtension => EventKind::ApproveExtension,
-            Action::RefuseExtension => EventKind::RefuseExtension,
-            Action::RaiseDispute => EventKind::RaiseDispute,
-            Action::Rule => EventKind::Rule,
-            Action::Suspend => EventKind::Suspend,
-            Action::Resume => EventKind::Resume,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +86,7 @@ mod tests {
     fn every_action_is_an_event_with_the_same_code() {
         for a in Action::ALL {
             assert_eq!(EventKind::from(*a).code(), a.code());
+            assert_eq!(EventKind::from(*a).label(), a.label());
         }
     }
 

@@ -15,24 +15,36 @@ use crate::visibility::{Members, units};
 use crate::{Error, vocabulary};
 use jiff::civil::Date;
 
-vocabulary!(
+/// Hands the list of actions, written once, to a vocabulary macro: `with_actions!(m! { head }
+/// { extra })` expands to `m! { head { extra, every action } }`. The actions are a vocabulary of
+/// their own ([`Action`]) and, with the same codes and labels, part of the trail's
+/// [`EventKind`](crate::event::EventKind), which adds the events no one takes as an action.
+macro_rules! with_actions {
+    ($m:ident ! { $($head:tt)* } { $($extra:tt)* }) => {
+        $m! { $($head)* {
+            $($extra)*
+            Sign = "sign" / "签收",
+            Deploy = "deploy" / "部署",
+            Report = "report" / "报告进展",
+            Feedback = "feedback" / "反馈办结",
+            Approve = "approve" / "审核通过",
+            Return = "return" / "退回",
+            RequestExtension = "request_extension" / "申请延期",
+            ApproveExtension = "approve_extension" / "同意延期",
+            RefuseExtension = "refuse_extension" / "不同意延期",
+            RaiseDispute = "raise_dispute" / "提请裁定",
+            Rule = "rule" / "裁定",
+            Suspend = "suspend" / "中止",
+            Resume = "resume" / "恢复",
+        } }
+    };
+}
+pub(crate) use with_actions;
+
+with_actions!(vocabulary! {
     /// What someone does to a task.
-    Action, "action" {
-        Sign = "sign" / "签收",
-        Deploy = "deploy" / "部署",
-        Report = "report" / "报告进展",
-        Feedback = "feedback" / "反馈办结",
-        Approve = "approve" / "审核通过",
-        Return = "return" / "退回",
-        RequestExtension = "request_extension" / "申请延期",
-        ApproveExtension = "approve_extension" / "同意延期",
-        RefuseExtension = "refuse_extension" / "不同意延期",
-        RaiseDispute = "raise_dispute" / "提请裁定",
-        Rule = "rule" / "裁定",
-        Suspend = "suspend" / "中止",
-        Resume = "resume" / "恢复",
-    }
-);
+    Action, "action"
+} {});
 
 /// Who the actor is with respect to the task.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
