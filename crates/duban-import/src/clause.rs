@@ -5,7 +5,7 @@
 //! marked (the first is proposed, or taken, when the document says 「排在第一位的为牵头单位」),
 //! 「责任部门：」, a clause that is not in parentheses, and 「完成时间」 for 「完成时限」.
 
-use crate::names::{Names, strip_etc};
+use crate::names::{Names, is_unnamed, strip_etc};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -15,6 +15,9 @@ const KEYS: &[&str] = &[
     "牵头部门",
     "责任单位",
     "责任部门",
+    "负责部门",
+    "负责单位",
+    "适用范围",
     "配合单位",
     "配合部门",
     "协办单位",
@@ -34,6 +37,9 @@ pub struct Clause {
     /// Names marked as cooperating.
     pub cooperating: Vec<String>,
     pub deadline_text: Option<String>,
+    /// The responsible units were named together with what they do (「（A、B负责）」), not as a
+    /// list whose order may mean something (「责任单位：A、B」).
+    pub joint: bool,
 }
 
 impl Clause {
@@ -75,46 +81,117 @@ fn matching_close(text: &str, open: usize) -> Option<(usize, usize)> {
 }
 
 #[allow(clippy::expect_used)] // a constant pattern, checked by the tests
-static LEAD_COOP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"[（(]\s*([^（）()]{2,120}?)\s*牵头\s*(?:[，,、；;]\s*([^（）()]{2,300}?)\s*(?:配合|协同|参与|协助))?\s*[）)]",
-    )
-    .expect("lead pattern")
+static ROLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^由?(?P<who>[^，。；,;：:]{2,200}?)\s*(?P<role>牵头负责|牵头|",
+        r"会同(?P<with>[^，。；,;]{2,200}?)(?:共同|按职责分工|按职责)?(?:负责落实|负责|落实|推进|实施|办理)?|",
+        r"指导|负责落实|按照?职责分工负责|按照?职责分工落实|按照?职责负责|分别负责|共同负责|负总责|负责|",
+        r"参与|配合|协助|协同|落实)$"
+    ))
+    .expect("role pattern")
 });
 
-/// Finds the responsibility clause of a task text: the last parenthesised group that opens with
-/// a responsibility key, a 「（A牵头，B配合）」 group, or an unparenthesised 「牵头单位：」 to the end.
-pub fn find(text: &str, names: &Names) -> Option<Found> {
-    let mut best: Option<Found> = None;
-    for (i, c) in text.char_indices() {
-        if !is_open(c) {
+#[allow(clippy::expect_used)]
+static STANDING_NOTE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"以下|下同|不再列出|不再一一列出|为牵头单位|为牵头部门").expect("note pattern"));
+
+#[allow(clippy::expect_used)]
+static DATE_WORDS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d{1,4}\s*[年月]|年底|年内|季度|上半年|下半年|长期|持续").expect("date words"));
+
+/// A parenthesis of roles, 「（A、B负责）」「（A牵头，B、C按职责分工负责）」「（A指导，B参与）」
+/// 「（A会同有关部门负责）」: every part names units and what they do. Leading, guiding (指导)
+/// and 会同 make units lead; 参与, 配合, 协助 make them cooperate; 负责 makes them responsible,
+/// which is cooperating when another unit leads. A sentence of standing rules in it
+/// (「以下均需…落实，不再列出」) is read by the parser, not here; a part that is a date phrase is
+/// the deadline.
+pub fn role_group(inner: &str, names: &Names) -> Option<Clause> {
+    let mut c = Clause::default();
+    let mut roles = 0;
+    for sentence in inner.split(['。', '.']).map(str::trim).filter(|s| !s.is_empty()) {
+        if STANDING_NOTE.is_match(sentence) {
             continue;
         }
-        let after = text[i + c.len_utf8()..].trim_start();
-        if KEYS.iter().any(|k| after.starts_with(k)) {
-            // An unclosed clause runs to the end of the text.
-            let (inner_end, end) = matching_close(text, i).unwrap_or((text.len(), text.len()));
-            let inner = &text[i + c.len_utf8()..inner_end];
-            let clause = parse_fields(inner, names);
-            if clause.has_units() || clause.deadline_text.is_some() {
-                best = Some(Found { start: i, end, clause });
+        for part in sentence.split(['，', '；', ',', ';']).map(str::trim).filter(|s| !s.is_empty()) {
+            let Some(m) = ROLE.captures(part) else {
+                if DATE_WORDS.is_match(part) && c.deadline_text.is_none() {
+                    c.deadline_text = Some(part.to_string());
+                    continue;
+                }
+                return None;
+            };
+            let who = unit_list(&m["who"], names)?;
+            roles += 1;
+            let role = &m["role"];
+            if let Some(with) = m.name("with") {
+                c.lead.extend(who);
+                // 「会同有关部门」: the others are not named.
+                c.cooperating.extend(unit_list(with.as_str(), names).unwrap_or_default());
+            } else if role.starts_with("牵头") || role == "指导" {
+                c.lead.extend(who);
+            } else if ["参与", "配合", "协助", "协同"].contains(&role) {
+                c.cooperating.extend(who);
+            } else {
+                c.responsible.extend(who);
             }
         }
     }
-    if best.is_some() {
-        return best;
+    if roles == 0 || !c.has_units() {
+        return None;
     }
-    if let Some(m) = LEAD_COOP.captures_iter(text).last() {
-        let whole = m.get(0)?;
-        let lead = split_units(m.get(1).map_or("", |x| x.as_str()), names);
-        let cooperating = m.get(2).map(|x| split_units(x.as_str(), names)).unwrap_or_default();
-        if !lead.is_empty() {
-            return Some(Found {
-                start: whole.start(),
-                end: whole.end(),
-                clause: Clause { lead, cooperating, ..Clause::default() },
-            });
+    c.joint = c.lead.is_empty();
+    if !c.lead.is_empty() {
+        // Those responsible beside a leading unit carry out their parts: they cooperate.
+        let responsible = std::mem::take(&mut c.responsible);
+        let mut coop = responsible;
+        coop.append(&mut c.cooperating);
+        c.cooperating = coop;
+    }
+    Some(c)
+}
+
+/// The units of a list in a clause, or `None` when the list does not look like unit names (a
+/// part of a sentence in parentheses). Unnamed tails (等有关部门) are dropped; a list of only
+/// unnamed units is empty.
+fn unit_list(list: &str, names: &Names) -> Option<Vec<String>> {
+    let list = list.trim();
+    if list.chars().any(|c| c.is_ascii_digit() || "的了是把将对在。：:".contains(c)) {
+        return None;
+    }
+    let units = split_units(list, names);
+    if units.iter().any(|u| u.chars().count() > 30) {
+        return None;
+    }
+    Some(units)
+}
+
+/// Every responsibility clause of a task text, in order: parenthesised groups that open with a
+/// responsibility key or are a [`role_group`]; when there is none, an unparenthesised
+/// 「牵头单位：」「责任单位：」 to the end of the text.
+pub fn find_all(text: &str, names: &Names) -> Vec<Found> {
+    let mut out: Vec<Found> = Vec::new();
+    let mut skip_to = 0;
+    for (i, c) in text.char_indices() {
+        if i < skip_to || !is_open(c) {
+            continue;
         }
+        let open_end = i + c.len_utf8();
+        let after = text[open_end..].trim_start();
+        // An unclosed clause runs to the end of the text.
+        let (inner_end, end) = matching_close(text, i).unwrap_or((text.len(), text.len()));
+        let inner = &text[open_end..inner_end];
+        let clause = if KEYS.iter().any(|k| after.starts_with(k)) {
+            Some(parse_fields(inner, names)).filter(|c| c.has_units() || c.deadline_text.is_some())
+        } else {
+            role_group(inner, names)
+        };
+        if let Some(clause) = clause {
+            out.push(Found { start: i, end, clause });
+            skip_to = end;
+        }
+    }
+    if !out.is_empty() {
+        return out;
     }
     // An unparenthesised clause: from the first key followed by a colon to the end.
     let at = KEYS
@@ -125,9 +202,19 @@ pub fn find(text: &str, names: &Names) -> Option<Found> {
                 .find(|(i, _)| text[i + k.len()..].trim_start().starts_with(['：', ':']))
                 .map(|(i, _)| i)
         })
-        .min()?;
-    let clause = parse_fields(&text[at..], names);
-    clause.has_units().then_some(Found { start: at, end: text.len(), clause })
+        .min();
+    if let Some(at) = at {
+        let clause = parse_fields(&text[at..], names);
+        if clause.has_units() {
+            out.push(Found { start: at, end: text.len(), clause });
+        }
+    }
+    out
+}
+
+/// The responsibility clause of a task text: the last of [`find_all`].
+pub fn find(text: &str, names: &Names) -> Option<Found> {
+    find_all(text, names).pop()
 }
 
 /// Parses 「牵头单位：A；责任单位：B、C；完成时限：6月底前」.
@@ -149,6 +236,8 @@ pub fn parse_fields(inner: &str, names: &Names) -> Clause {
         };
         match key {
             "牵头单位" | "牵头部门" | "主办单位" => c.lead.extend(split_units(value, names)),
+            // A scope is not a unit.
+            "适用范围" => {}
             "配合单位" | "配合部门" | "协办单位" => c.cooperating.extend(split_units(value, names)),
             "完成时限" | "完成时间" => {
                 let v = value.trim_end_matches(['。', '）', ')']).trim();
@@ -224,7 +313,7 @@ pub fn split_units(list: &str, names: &Names) -> Vec<String> {
             name = name.replace(&format!("\u{1}{k}\u{1}"), p);
         }
         let name = strip_etc(&name).trim_matches(['“', '”', '"', ' ']).to_string();
-        if name.is_empty() || name.chars().count() > 40 {
+        if name.is_empty() || name.chars().count() > 40 || is_unnamed(&name) {
             continue;
         }
         if i == 0 {
@@ -302,5 +391,65 @@ mod tests {
         assert_eq!(f.clause.responsible, vec!["各苏木乡镇（场）、街道"]);
         assert!(find("没有单位的段落。", &n()).is_none());
         assert!(find("（此件公开发布）", &n()).is_none());
+    }
+
+    fn roles(t: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
+        let f = find(t, &Names::default()).unwrap_or_else(|| panic!("no clause in {t}"));
+        (f.clause.lead, f.clause.responsible, f.clause.cooperating)
+    }
+
+    fn v(names: &[&str]) -> Vec<String> {
+        names.iter().map(|n| n.to_string()).collect()
+    }
+
+    #[test]
+    fn parentheses_of_roles_are_read_without_a_directory() {
+        assert_eq!(roles("推进某项改革。（甲部、乙委负责）"), (v(&[]), v(&["甲部", "乙委"]), v(&[])));
+        assert!(find("推进某项改革。（甲部、乙委负责）", &Names::default()).unwrap().clause.joint);
+        assert_eq!(roles("推进。（甲部负责）"), (v(&[]), v(&["甲部"]), v(&[])));
+        assert_eq!(roles("推进。（甲部牵头，乙委、丙局按职责分工负责）"), (v(&["甲部"]), v(&[]), v(&["乙委", "丙局"])));
+        assert_eq!(roles("推进。（甲部牵头，乙委等参与）"), (v(&["甲部"]), v(&[]), v(&["乙委"])));
+        assert_eq!(roles("推进。（甲部指导，乙总社参与）"), (v(&["甲部"]), v(&[]), v(&["乙总社"])));
+        assert_eq!(roles("推进。（甲部会同有关部门负责）"), (v(&["甲部"]), v(&[]), v(&[])));
+        assert_eq!(roles("推进。（甲部会同乙委负责）"), (v(&["甲部"]), v(&[]), v(&["乙委"])));
+        assert_eq!(
+            roles("推进。（负责部门：甲部、乙委；适用范围：全部试点城市）"),
+            (v(&[]), v(&["甲部", "乙委"]), v(&[]))
+        );
+        assert_eq!(
+            roles("推进。（牵头单位：甲部，配合单位：乙委、丙局）"),
+            (v(&["甲部"]), v(&[]), v(&["乙委", "丙局"]))
+        );
+        assert_eq!(roles("推进。（各省级人民政府负责）"), (v(&[]), v(&["各省级人民政府"]), v(&[])));
+        assert_eq!(roles("推进。（甲部、乙委等有关部门负责）"), (v(&[]), v(&["甲部", "乙委"]), v(&[])));
+        assert_eq!(
+            roles("推进。（甲部指导，试点城市政府负责落实。以下均需试点城市政府落实，不再列出）"),
+            (v(&["甲部"]), v(&[]), v(&["试点城市政府"]))
+        );
+        // A deadline inside the parenthesis is the clause's.
+        let f = find("推进。（甲部负责，2019年底前完成）", &Names::default()).unwrap();
+        assert_eq!(f.clause.deadline_text.as_deref(), Some("2019年底前完成"));
+    }
+
+    #[test]
+    fn parentheses_that_are_not_roles_are_left_alone() {
+        for t in [
+            "推进。（2019年底前完成）",
+            "（此件公开发布）",
+            "制定方案（以下简称“方案”）",
+            "加强协调（牵头部门要加强协调）",
+            "（由各地根据实际情况确定的项目负责人负责）",
+        ] {
+            assert!(find(t, &Names::default()).is_none(), "{t}");
+        }
+    }
+
+    #[test]
+    fn several_clauses_in_one_paragraph_are_all_found() {
+        let t = "做甲事。（甲部负责）做乙事。（乙委、丙局负责）";
+        let all = find_all(t, &Names::default());
+        assert_eq!(all.len(), 2);
+        assert_eq!(&t[..all[0].start], "做甲事。");
+        assert_eq!(all[1].clause.responsible, v(&["乙委", "丙局"]));
     }
 }

@@ -178,6 +178,7 @@ pub fn parse_table_within(
             responsible: split_units(&responsible, names),
             cooperating: split_units(&cooperating, names),
             deadline_text: Some(get(r, cols.deadline)).filter(|d| !d.is_empty()),
+            joint: false,
         };
         if !clause.has_units() {
             path = vec![if number.is_empty() { text.clone() } else { format!("{number}{text}") }];

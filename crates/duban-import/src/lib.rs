@@ -23,6 +23,7 @@ pub mod limits;
 pub mod model;
 pub mod names;
 pub mod parse;
+pub mod prose;
 pub mod read;
 pub mod suggest;
 pub mod time;

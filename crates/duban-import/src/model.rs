@@ -42,6 +42,9 @@ pub enum WarningCode {
     NoLead,
     /// No unit was marked as lead: the first responsible unit is proposed.
     LeadProposed,
+    /// The document names several units responsible without saying who leads (「（A、B负责）」)
+    /// and states no rule: all are kept as leads, for the office to choose.
+    LeadNotMarked,
     NoDeadline,
     /// Ongoing work (长期坚持, 持续推进, 2022年起): reported on the rules' cadence.
     Ongoing,

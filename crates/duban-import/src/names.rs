@@ -105,9 +105,55 @@ impl Names {
     }
 }
 
-/// The name without a trailing "等相关部门" or similar.
+/// The name without a trailing "等相关部门" or similar (等, 等有关方面, 等部门和单位 …).
 pub fn strip_etc(name: &str) -> &str {
-    ETC.iter().find_map(|e| name.strip_suffix(e)).unwrap_or(name).trim()
+    let name = name.trim();
+    let stripped = ETC.iter().find_map(|e| name.strip_suffix(e)).unwrap_or(name);
+    let stripped = match stripped.rfind('等') {
+        Some(at) if at > 0 && UNNAMED_TAIL.contains(&&stripped[at + '等'.len_utf8()..]) => &stripped[..at],
+        _ => stripped,
+    };
+    stripped.trim()
+}
+
+/// What may follow 等 in a list's unnamed tail.
+const UNNAMED_TAIL: &[&str] = &[
+    "",
+    "有关方面",
+    "相关方面",
+    "有关部门和单位",
+    "相关部门和单位",
+    "部门和单位",
+    "有关机构",
+    "相关机构",
+    "机构",
+    "方面",
+    "地区",
+    "有关地区",
+    "单位",
+    "部门",
+    "有关部门",
+    "相关部门",
+    "有关单位",
+    "相关单位",
+];
+
+/// Whether a list entry names no one in particular (有关部门, 相关单位): it is not a unit.
+pub fn is_unnamed(name: &str) -> bool {
+    const UNNAMED: &[&str] = &[
+        "有关部门",
+        "相关部门",
+        "有关单位",
+        "相关单位",
+        "有关方面",
+        "相关方面",
+        "其他有关部门",
+        "有关部门和单位",
+        "相关部门和单位",
+        "有关地区",
+        "其他部门",
+    ];
+    UNNAMED.contains(&name.trim())
 }
 
 #[cfg(test)]

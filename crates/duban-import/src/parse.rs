@@ -10,7 +10,7 @@ use crate::clause::{self, Clause};
 use crate::limits::{Budget, Limits};
 use crate::model::{DocumentMeta, ParsedMilestone, ParsedTask, Preview, Warning, WarningCode};
 use crate::names::Names;
-use crate::time;
+use crate::{prose, time};
 use jiff::civil::Date;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -85,11 +85,15 @@ static PRINTED_IN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"关于印发\s*[《〈]?(.+?)[》〉]?\s*的\s*通\s*知").expect("title pattern"));
 #[allow(clippy::expect_used)]
 static FIRST_IS_LEAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:排在|排名|列)第一(?:位|个)?的?(?:单位)?(?:为|是)牵头(?:单位|部门)").expect("first-is-lead pattern")
+    Regex::new(concat!(
+        r"(?:排在|排名|列|位列|排)(?:第一|首)(?:位|个)?(?:的|者)?(?:单位|部门)?(?:为|是)牵头(?:单位|部门)",
+        r"|排(?:位|序|名)靠前的(?:责任)?(?:单位|部门)为牵头(?:单位|部门)"
+    ))
+    .expect("first-is-lead pattern")
 });
 #[allow(clippy::expect_used)]
 static STANDING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"以下(?:任务|事项|各项)?[^，。；]{0,4}?均?需?由?(?P<u>[^，。；、]{2,30}?)配合(?:落实|完成|推进)?[，,]?\s*不再(?:一一)?列出")
+    Regex::new(r"以下(?:任务|事项|各项)?[^，。；]{0,4}?均?需?由?(?P<u>[^，。；、]{2,30}?)(?:配合|参与|协助)?(?:落实|完成|推进|实施)?[，,]?\s*不再(?:一一)?列出")
         .expect("standing rule pattern")
 });
 #[allow(clippy::expect_used)]
@@ -265,6 +269,33 @@ struct Block {
     annex: Option<u32>,
     path: Vec<String>,
     text: String,
+    /// How deep in the outline it sits (0: a top-level item of the body or an annex).
+    depth: usize,
+    /// In a section that states principles or goals rather than work (指导思想, 基本原则,
+    /// 工作目标 …): not a task unless it names units itself.
+    statement: bool,
+    /// The units that standing rules read so far add to its tasks (以下均需…落实，不再列出).
+    cooperate: Vec<String>,
+}
+
+#[allow(clippy::expect_used)]
+static STATEMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^(?:总体要求|指导思想|基本原则|工作原则|主要原则|指导原则|总体目标|工作目标|主要目标|发展目标|",
+        r"目标任务|基本目标|目标要求|总体思路|基本思路|重要意义|适用范围|实施范围|编制依据|工作依据|主要依据)"
+    ))
+    .expect("statement pattern")
+});
+
+/// A line that signs the document off: its date, the signing body just above the date, or
+/// 「（此件公开发布）」. Text after the last item stops there.
+fn is_signature(lines: &[String], i: usize) -> bool {
+    let line = squeeze(&lines[i]);
+    if DATE_LINE.is_match(&line) || line.starts_with("（此件") || line.starts_with("(此件") {
+        return true;
+    }
+    let short_org = line.chars().count() <= 30 && ORG_ENDINGS.iter().any(|e| line.ends_with(e));
+    short_org && lines.iter().skip(i + 1).take(2).any(|l| DATE_LINE.is_match(&squeeze(l)))
 }
 
 /// The heading of a section: its first sentence, as printed with its number.
@@ -286,8 +317,8 @@ fn join(a: &mut String, b: &str) {
 /// Scope of document-level statements as they are read.
 #[derive(Default)]
 pub(crate) struct Standing {
-    first_is_lead: bool,
-    cooperate: Vec<String>,
+    pub(crate) first_is_lead: bool,
+    pub(crate) cooperate: Vec<String>,
 }
 
 impl Standing {
@@ -334,35 +365,116 @@ pub fn parse_lines_within(
     }
     let document = meta(&lines, opts);
     let year = document_year(&document, &lines, opts);
-    let mut tasks = Vec::new();
-    let mut stack: Vec<(Style, String)> = Vec::new();
+    let blocks = outline(&lines, names, budget)?;
+    let cx = Context { year, issued: document.issued, names };
+    // A standing rule on leads holds for the whole document, wherever it is stated (in the first
+    // task's parenthesis, at the end, in a footnote).
+    let standing = Standing { first_is_lead: lines.iter().any(|l| FIRST_IS_LEAD.is_match(l)), cooperate: Vec::new() };
+    Ok(Preview { document, tasks: tasks_of(&blocks, &standing, &cx) })
+}
+
+/// A piece of a block that is one task: its text and the clause naming its units, if any.
+struct Piece {
+    text: String,
+    clause: Option<Clause>,
+}
+
+/// A block's tasks: one per responsibility clause in it (a paragraph with several sentences each
+/// ending in its own units is several tasks), or the whole block when it names none.
+fn pieces(text: &str, names: &Names) -> Vec<Piece> {
+    let found = clause::find_all(text, names);
+    if found.is_empty() {
+        return vec![Piece { text: text.trim().to_string(), clause: None }];
+    }
+    let mut out: Vec<Piece> = Vec::new();
+    let mut from = 0;
+    for f in &found {
+        let before = text[from..f.start].trim();
+        let mut t = before.to_string();
+        if before.is_empty() && out.is_empty() {
+            // A clause before the text it governs (「（牵头单位：…）推行…」) heads it.
+            let next = found.iter().find(|g| g.start > f.start).map_or(text.len(), |g| g.start);
+            t = text[f.end..next].trim().to_string();
+            from = next;
+            out.push(Piece { text: t, clause: Some(f.clause.clone()) });
+            continue;
+        }
+        from = f.end;
+        if t.is_empty() {
+            if let Some(last) = out.last_mut()
+                && last.clause.as_ref().is_some_and(|c| !c.has_units())
+            {
+                last.clause = Some(f.clause.clone());
+            }
+            continue;
+        }
+        out.push(Piece { text: t, clause: Some(f.clause.clone()) });
+    }
+    let rest = text.get(from..).unwrap_or("").trim();
+    let sentence = rest.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count() >= 15 && rest.contains('。');
+    match out.last_mut() {
+        Some(_) if sentence => out.push(Piece { text: rest.to_string(), clause: None }),
+        Some(last) => join(&mut last.text, rest),
+        None => {}
+    }
+    out
+}
+
+/// The tasks of a document's blocks. A document that names units for most of its items is read
+/// as a ledger of those items, and its items without units are headings or statements; one that
+/// names units for few or none (an efficiency plan, an opinion) is a list of measures, each
+/// lowest-level item a task, with units where it names them and a warning where it does not.
+fn tasks_of(blocks: &[Block], standing: &Standing, cx: &Context) -> Vec<ParsedTask> {
+    let mut candidates: Vec<(&Block, Piece)> = Vec::new();
+    for (k, b) in blocks.iter().enumerate() {
+        let leaf = blocks.get(k + 1).is_none_or(|n| n.annex != b.annex || n.depth <= b.depth);
+        for piece in pieces(&b.text, cx.names) {
+            let named = piece.clause.as_ref().is_some_and(Clause::has_units);
+            if named || (leaf && !b.statement && !piece.text.is_empty()) {
+                candidates.push((b, piece));
+            }
+        }
+    }
+    let named = |(b, p): &(&Block, Piece)| p.clause.as_ref().is_some_and(Clause::has_units) || !b.cooperate.is_empty();
+    let ledger = candidates.iter().filter(|c| named(c)).count() * 2 >= candidates.len().max(1);
+    // Units named in the text itself (「由X牵头」, 「X负责…」) where no clause names them.
+    for (_, p) in candidates.iter_mut() {
+        if !p.clause.as_ref().is_some_and(Clause::has_units)
+            && let Some(c) = prose::roles(&p.text)
+        {
+            let deadline_text = p.clause.take().and_then(|c| c.deadline_text);
+            p.clause = Some(Clause { deadline_text, ..c });
+        }
+    }
+    candidates
+        .into_iter()
+        .filter(|c| !ledger || named(c))
+        .map(|(b, p)| {
+            let here = Standing { first_is_lead: standing.first_is_lead, cooperate: b.cooperate.clone() };
+            build_task(
+                TaskParts { number: b.number.clone(), annex: b.annex, path: b.path.clone(), text: p.text },
+                &p.clause.unwrap_or_default(),
+                &here,
+                cx,
+            )
+        })
+        .collect()
+}
+
+/// The numbered blocks of a document, in order, with the standing rules in force at each.
+fn outline(lines: &[String], names: &Names, budget: &Budget) -> Result<Vec<Block>, ImportError> {
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut stack: Vec<(Style, String, bool)> = Vec::new();
     let mut annex: Option<u32> = None;
     let mut annex_root: Vec<String> = Vec::new();
     let mut in_annex_index = false;
     let mut awaiting_title = false;
     let mut standing = Standing::default();
     let mut open: Option<Block> = None;
-
-    // A finished block becomes a task when it carries units; otherwise it was a section heading,
-    // already on the stack for the blocks under it.
-    let finish = |b: Block, standing: &mut Standing, tasks: &mut Vec<ParsedTask>| {
+    let finish = |mut b: Block, standing: &mut Standing, blocks: &mut Vec<Block>| {
         standing.read(&b.text, names);
-        if let Some(found) = clause::find(&b.text, names) {
-            let mut text = String::new();
-            text.push_str(b.text[..found.start].trim());
-            text.push_str(b.text[found.end..].trim());
-            if FIRST_IS_LEAD.is_match(&b.text[found.start..found.end]) {
-                standing.first_is_lead = true;
-            }
-            if found.clause.has_units() {
-                tasks.push(build_task(
-                    TaskParts { number: b.number.clone(), annex: b.annex, path: b.path.clone(), text },
-                    &found.clause,
-                    standing,
-                    &Context { year, issued: document.issued, names },
-                ));
-            }
-        }
+        b.cooperate = standing.cooperate.clone();
+        blocks.push(b);
     };
 
     for (i, line) in lines.iter().enumerate() {
@@ -374,7 +486,7 @@ pub fn parse_lines_within(
             let title = c.get(2).map_or("", |m| m.as_str()).trim();
             if title.chars().count() <= 60 && !title.ends_with('。') {
                 if let Some(b) = open.take() {
-                    finish(b, &mut standing, &mut tasks);
+                    finish(b, &mut standing, &mut blocks);
                 }
                 annex = c[1].parse().ok();
                 annex_root = if title.is_empty() { Vec::new() } else { vec![squeeze(title)] };
@@ -388,7 +500,7 @@ pub fn parse_lines_within(
         if ANNEX_INDEX.is_match(line) {
             // The list of annexes after the body: their titles are not items.
             if let Some(b) = open.take() {
-                finish(b, &mut standing, &mut tasks);
+                finish(b, &mut standing, &mut blocks);
             }
             in_annex_index = true;
             continue;
@@ -400,15 +512,25 @@ pub fn parse_lines_within(
             Some((style, number, rest)) => {
                 awaiting_title = false;
                 if let Some(b) = open.take() {
-                    finish(b, &mut standing, &mut tasks);
+                    finish(b, &mut standing, &mut blocks);
                 }
-                if let Some(pos) = stack.iter().position(|(s, _)| *s == style) {
+                if let Some(pos) = stack.iter().position(|(s, _, _)| *s == style) {
                     stack.truncate(pos);
                 }
                 let mut path = annex_root.clone();
-                path.extend(stack.iter().map(|(_, h)| h.clone()));
-                stack.push((style, heading(&number, rest)));
-                open = Some(Block { number, annex, path, text: rest.to_string() });
+                path.extend(stack.iter().map(|(_, h, _)| h.clone()));
+                let statement = stack.iter().any(|(_, _, s)| *s) || STATEMENT.is_match(rest);
+                let depth = stack.len();
+                stack.push((style, heading(&number, rest), statement));
+                open = Some(Block {
+                    number,
+                    annex,
+                    path,
+                    text: rest.to_string(),
+                    depth,
+                    statement,
+                    cooperate: Vec::new(),
+                });
             }
             None => {
                 if awaiting_title && line.chars().count() <= 40 && !line.ends_with(['。', '：', ':']) {
@@ -419,6 +541,12 @@ pub fn parse_lines_within(
                     continue;
                 }
                 awaiting_title = false;
+                if open.is_some()
+                    && is_signature(lines, i)
+                    && let Some(b) = open.take()
+                {
+                    finish(b, &mut standing, &mut blocks);
+                }
                 match open.as_mut() {
                     Some(b) => join(&mut b.text, line),
                     None => standing.read(line, names),
@@ -427,9 +555,9 @@ pub fn parse_lines_within(
         }
     }
     if let Some(b) = open.take() {
-        finish(b, &mut standing, &mut tasks);
+        finish(b, &mut standing, &mut blocks);
     }
-    Ok(Preview { document, tasks })
+    Ok(blocks)
 }
 
 /// A task's number, place and text, before its units and dates are read.
@@ -456,6 +584,15 @@ pub(crate) fn build_task(parts: TaskParts, c: &Clause, standing: &Standing, cx: 
         (c.lead.clone(), coop)
     } else if !c.responsible.is_empty() && !c.cooperating.is_empty() {
         // 「责任单位：A；配合单位：B」: the responsible units lead.
+        (c.responsible.clone(), c.cooperating.clone())
+    } else if c.joint && !standing.first_is_lead && !c.responsible.is_empty() {
+        // 「（A、B负责）」 with no rule on leads: each is responsible; the office chooses a lead.
+        if c.responsible.len() > 1 {
+            warnings.push(Warning::new(
+                WarningCode::LeadNotMarked,
+                format!("文件未标明牵头单位，{}均为责任单位，请确定牵头单位", c.responsible.join("、")),
+            ));
+        }
         (c.responsible.clone(), c.cooperating.clone())
     } else if let Some((first, rest)) = c.responsible.split_first() {
         if !standing.first_is_lead {

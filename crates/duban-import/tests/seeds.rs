@@ -282,8 +282,19 @@ fn every_seed_imports_without_an_error() {
     assert_eq!(n004.document.title, "提升政府系统执行力和行政效能九条措施");
     assert_eq!(n004.document.issued.map(|d| d.to_string()).as_deref(), Some("2024-03-06"));
     assert_eq!(n004.document.issuer, "伊金霍洛旗人民政府办公室");
-    // These documents set out measures without naming units item by item: no tasks, no error.
+    // These documents set out measures without naming units item by item: each lowest-level
+    // measure is a draft task, flagged where it names no lead unit (issue 11).
+    assert_eq!(n001.tasks.len(), 15);
+    assert_eq!(
+        n001.tasks.iter().map(|t| t.number.as_str()).collect::<Vec<_>>(),
+        (1..=15).map(|n| format!("{n}.")).collect::<Vec<_>>()
+    );
+    assert_eq!(n004.tasks.len(), 9);
+    assert_eq!(n004.tasks[8].number, "九、");
     for p in [&n000, &n001, &n002, &n004] {
-        assert!(p.tasks.is_empty(), "{}: {:?}", p.document.title, p.tasks.first());
+        assert!(!p.tasks.is_empty(), "{}", p.document.title);
+        for t in &p.tasks {
+            assert_eq!(t.lead.is_empty(), t.warnings.iter().any(|w| w.code == WarningCode::NoLead), "{t:?}");
+        }
     }
 }

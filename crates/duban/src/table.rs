@@ -125,6 +125,7 @@ pub fn preview(p: &duban_import::Preview) -> String {
                 W::MultipleLeads => "多个牵头",
                 W::NoLead => "无牵头",
                 W::LeadProposed => "牵头待确认",
+                W::LeadNotMarked => "未标明牵头",
                 W::NoDeadline => "无时限",
                 W::Ongoing => "长期",
                 W::UnknownUnit => "未知单位",

@@ -1,0 +1,78 @@
+//! The conventions of real task-assignment documents (issue 11), each on a small document
+//! written for the test in the shape real ones take (the real ones are in the development set,
+//! `tests/devset.rs`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap in a test is a failed test
+
+use duban_import::{Names, Options, ParsedTask, Preview, WarningCode, import_text};
+
+fn read(text: &str) -> Preview {
+    import_text(text, &Options { fallback_year: 2026, ..Options::default() }, &Names::default())
+}
+
+fn units(t: &ParsedTask) -> (Vec<&str>, Vec<&str>) {
+    (t.lead.iter().map(String::as_str).collect(), t.cooperating.iter().map(String::as_str).collect())
+}
+
+fn has(t: &ParsedTask, code: WarningCode) -> bool {
+    t.warnings.iter().any(|w| w.code == code)
+}
+
+/// An opinion in the State Council's shape: goals and principles first, measures ending in the
+/// units responsible, a paragraph with two measures, a closing paragraph and the signature.
+const OPINION: &str = "某部门关于推进示范工作的意见
+各省、自治区、直辖市人民政府：
+为推进示范工作，现提出以下意见：
+一、总体要求
+（一）指导思想。以新思想为指导，推动工作高质量发展。
+（二）基本原则。
+坚持问题导向。从实际问题出发。
+（三）发展目标。到2025年，示范工作总规模明显扩大。
+二、主要任务
+（四）发展示范赛事。着力发展各类赛事，建立联赛制度。（甲总局、乙部负责）
+（五）引进重大活动。引进一批国际活动。（甲总局、冬奥组委负责）
+（六）鼓励创新创业。推进商事制度改革。（市场监管总局负责）加强创新创业教育服务。（甲总局、教育部负责）
+（七）完善投入机制。推动与资本市场对接。（甲总局牵头，人民银行、证监会按职责分工负责）
+各地区、各有关部门要充分认识重要意义，加强组织领导，务求取得实效。甲总局要会同有关方面做好指导、督查和总结工作。
+某部门办公厅
+2018年12月11日
+（此件公开发布）
+";
+
+#[test]
+fn an_opinion_yields_one_task_per_clause_and_none_for_its_principles() {
+    let p = read(OPINION);
+    let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
+    assert_eq!(numbers, ["（四）", "（五）", "（六）", "（六）", "（七）", "（七）"], "{:#?}", p.tasks);
+    let t = &p.tasks[0];
+    assert_eq!(units(t), (vec!["甲总局", "乙部"], vec![]));
+    // Two units named with 负责 and no rule: both lead, flagged for the office to choose.
+    assert!(has(t, WarningCode::LeadNotMarked));
+    assert!(t.text.starts_with("发展示范赛事") && t.text.ends_with("建立联赛制度。"), "{}", t.text);
+    assert_eq!(units(&p.tasks[2]), (vec!["市场监管总局"], vec![]));
+    assert_eq!(p.tasks[3].text, "加强创新创业教育服务。");
+    assert_eq!(units(&p.tasks[4]), (vec!["甲总局"], vec!["人民银行", "证监会"]));
+    // The closing paragraph is not glued to the last measure, nor is the signature.
+    assert!(!p.tasks[4].text.contains("各地区"));
+    assert!(p.tasks.iter().all(|t| !t.text.contains("2018年12月11日") && !t.text.contains("此件")));
+}
+
+/// An efficiency plan: numbered measures with no units per item.
+const PLAN: &str = "某旗提升行政效能十条措施
+一、强化学习。班子成员每季度集体学习不少于1次。
+二、提速办文。公文办理一般不超过3个工作日。
+三、严格督办。政府督查室要牵头对重点工作每月通报一次。
+四、保障措施
+（一）加强组织领导。各部门要高度重视。
+（二）强化考核问责。将落实情况纳入年度考核。
+";
+
+#[test]
+fn a_plan_without_units_yields_its_measures_as_drafts_without_a_lead() {
+    let p = read(PLAN);
+    let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
+    assert_eq!(numbers, ["一、", "二、", "三、", "（一）", "（二）"], "{:#?}", p.tasks);
+    for t in &p.tasks {
+        assert_eq!(t.lead.is_empty(), has(t, WarningCode::NoLead));
+    }
+}
