@@ -3,7 +3,8 @@
 //!     cargo run -p duban-import --example preview -- FILE [--lines]
 //!
 //! One line per task (number, lead, cooperating, deadline, the start of its text), then the
-//! document's title, 文号, date and issuer; `--lines` prints the lines the parser was given first.
+//! document's title, 文号, date and issuer; `--lines` prints the lines the parser was given first,
+//! `--json` the whole preview as JSON instead.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a tool for developers
 
@@ -22,6 +23,10 @@ fn main() {
     }
     let opts = Options { fallback_year: 2026, ..Options::default() };
     let p = import(&bytes, file, &opts, &Names::default()).unwrap();
+    if args.iter().any(|a| a == "--json") {
+        println!("{}", serde_json::to_string(&p).unwrap());
+        return;
+    }
     for t in &p.tasks {
         let text: String = t.text.chars().take(40).collect();
         println!(

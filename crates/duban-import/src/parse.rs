@@ -146,6 +146,27 @@ fn split_glued(line: &str) -> Vec<String> {
     }
 }
 
+#[allow(clippy::expect_used)]
+static HEADING_GLUED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^((?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])\s*[\p{Han}]{1,12}?)\s*",
+        r"((?:[（(][一二三四五六七八九十]{1,3}[）)]|[（(]\d{1,2}[）)]|\d{1,2}[.．、])[\p{Han}])"
+    ))
+    .expect("glued heading pattern")
+});
+
+/// A short heading glued to the first item under it (「五、职责分工（一）区党群工作部…」,
+/// 「（七）学校1.加强…」): the heading on its own line, then the item.
+fn split_heading(line: String) -> Vec<String> {
+    match HEADING_GLUED.captures(&line) {
+        Some(c) => {
+            let (Some(head), Some(item)) = (c.get(1), c.get(2)) else { return vec![line] };
+            vec![head.as_str().to_string(), line[item.start()..].to_string()]
+        }
+        None => vec![line],
+    }
+}
+
 /// Text pasted from a web page may come as one long line: break it before each numbered item,
 /// including a number glued to the unit list before it (「…旗财政局2.加强…」).
 fn resegment(line: &str) -> Vec<String> {
@@ -274,6 +295,9 @@ struct Block {
     /// In a section that states principles or goals rather than work (指导思想, 基本原则,
     /// 工作目标 …): not a task unless it names units itself.
     statement: bool,
+    /// The unit a section on duties heads it with (「五、职责分工」 「（五）区社会事业局」 「1.…」): the
+    /// lead of its tasks that name no units themselves.
+    heading_unit: Option<String>,
     /// The units that standing rules read so far add to its tasks (以下均需…落实，不再列出).
     cooperate: Vec<String>,
 }
@@ -286,6 +310,23 @@ static STATEMENT: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("statement pattern")
 });
+
+#[allow(clippy::expect_used)]
+static DUTIES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[^。，]{0,6})(?:职责分工|任务分工|责任分工|部门职责|工作职责|职责)").expect("duties pattern")
+});
+
+/// The unit a block under a section on duties opens with: a unit's name at the start of its text
+/// (「区社会事业局1.…」「区市场监督管理局严格监管…」), or its first phrase when that is a short
+/// name alone (「学校」, 「家庭。家长是…」).
+fn heading_unit(text: &str) -> Option<String> {
+    if let Some(end) = prose::unit_at_start(text) {
+        return Some(text[..end].to_string());
+    }
+    let bare = text.split(['。', '：', ':', '，', ' ']).next().unwrap_or(text);
+    (bare.chars().count() <= 10 && bare.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+        .then(|| bare.to_string())
+}
 
 /// A line that signs the document off: its date, the signing body just above the date, or
 /// 「（此件公开发布）」. Text after the last item stops there.
@@ -356,11 +397,8 @@ pub fn parse_lines_within(
             budget.check_time()?;
         }
         for part in l.split('\n') {
-            if part.chars().count() > 300 {
-                lines.extend(resegment(part));
-            } else {
-                lines.extend(split_glued(part));
-            }
+            let parts = if part.chars().count() > 300 { resegment(part) } else { split_glued(part) };
+            lines.extend(parts.into_iter().flat_map(split_heading));
         }
     }
     let document = meta(&lines, opts);
@@ -377,6 +415,8 @@ pub fn parse_lines_within(
 struct Piece {
     text: String,
     clause: Option<Clause>,
+    /// The text after a block's last clause (a closing paragraph), not a whole block.
+    trailing: bool,
 }
 
 /// A block's tasks: one per responsibility clause in it (a paragraph with several sentences each
@@ -384,7 +424,7 @@ struct Piece {
 fn pieces(text: &str, names: &Names) -> Vec<Piece> {
     let found = clause::find_all(text, names);
     if found.is_empty() {
-        return vec![Piece { text: text.trim().to_string(), clause: None }];
+        return vec![Piece { text: text.trim().to_string(), clause: None, trailing: false }];
     }
     let mut out: Vec<Piece> = Vec::new();
     let mut from = 0;
@@ -396,7 +436,7 @@ fn pieces(text: &str, names: &Names) -> Vec<Piece> {
             let next = found.iter().find(|g| g.start > f.start).map_or(text.len(), |g| g.start);
             t = text[f.end..next].trim().to_string();
             from = next;
-            out.push(Piece { text: t, clause: Some(f.clause.clone()) });
+            out.push(Piece { text: t, clause: Some(f.clause.clone()), trailing: false });
             continue;
         }
         from = f.end;
@@ -408,12 +448,12 @@ fn pieces(text: &str, names: &Names) -> Vec<Piece> {
             }
             continue;
         }
-        out.push(Piece { text: t, clause: Some(f.clause.clone()) });
+        out.push(Piece { text: t, clause: Some(f.clause.clone()), trailing: false });
     }
     let rest = text.get(from..).unwrap_or("").trim();
     let sentence = rest.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count() >= 15 && rest.contains('。');
     match out.last_mut() {
-        Some(_) if sentence => out.push(Piece { text: rest.to_string(), clause: None }),
+        Some(_) if sentence => out.push(Piece { text: rest.to_string(), clause: None, trailing: true }),
         Some(last) => join(&mut last.text, rest),
         None => {}
     }
@@ -437,14 +477,28 @@ fn tasks_of(blocks: &[Block], standing: &Standing, cx: &Context) -> Vec<ParsedTa
     }
     let named = |(b, p): &(&Block, Piece)| p.clause.as_ref().is_some_and(Clause::has_units) || !b.cooperate.is_empty();
     let ledger = candidates.iter().filter(|c| named(c)).count() * 2 >= candidates.len().max(1);
-    // Units named in the text itself (「由X牵头」, 「X负责…」) where no clause names them.
-    for (_, p) in candidates.iter_mut() {
-        if !p.clause.as_ref().is_some_and(Clause::has_units)
-            && let Some(c) = prose::roles(&p.text)
-        {
-            let deadline_text = p.clause.take().and_then(|c| c.deadline_text);
-            p.clause = Some(Clause { deadline_text, ..c });
+    // Units named in the text itself (「由X牵头」, 「X负责…」) where no clause names them; under a
+    // section on duties, the unit heading the item leads. In a ledger, only a closing paragraph
+    // after an item's clause is a task of its own, when it names units with a word of
+    // responsibility.
+    for (b, p) in candidates.iter_mut() {
+        if p.clause.as_ref().is_some_and(Clause::has_units) {
+            continue;
         }
+        let deadline_text = p.clause.take().and_then(|c| c.deadline_text);
+        let (mut c, explicit) = match prose::roles(&p.text) {
+            // A ledger's numbered items without a clause are requirements (工作要求), not tasks.
+            Some(r) => (r.clause, !ledger || (r.explicit && p.trailing)),
+            None => (Clause::default(), false),
+        };
+        if !explicit {
+            c = Clause::default();
+        }
+        if let Some(u) = &b.heading_unit {
+            c.cooperating.extend(std::mem::take(&mut c.lead).into_iter().filter(|l| l != u));
+            c.lead = vec![u.clone()];
+        }
+        p.clause = if c.has_units() || deadline_text.is_some() { Some(Clause { deadline_text, ..c }) } else { None };
     }
     candidates
         .into_iter()
@@ -464,7 +518,9 @@ fn tasks_of(blocks: &[Block], standing: &Standing, cx: &Context) -> Vec<ParsedTa
 /// The numbered blocks of a document, in order, with the standing rules in force at each.
 fn outline(lines: &[String], names: &Names, budget: &Budget) -> Result<Vec<Block>, ImportError> {
     let mut blocks: Vec<Block> = Vec::new();
-    let mut stack: Vec<(Style, String, bool)> = Vec::new();
+    // Each open level: its style, heading, whether it states principles, whether it is a
+    // section on duties, and the unit that heads it.
+    let mut stack: Vec<(Style, String, bool, bool, Option<String>)> = Vec::new();
     let mut annex: Option<u32> = None;
     let mut annex_root: Vec<String> = Vec::new();
     let mut in_annex_index = false;
@@ -514,14 +570,20 @@ fn outline(lines: &[String], names: &Names, budget: &Budget) -> Result<Vec<Block
                 if let Some(b) = open.take() {
                     finish(b, &mut standing, &mut blocks);
                 }
-                if let Some(pos) = stack.iter().position(|(s, _, _)| *s == style) {
+                if let Some(pos) = stack.iter().position(|(s, ..)| *s == style) {
                     stack.truncate(pos);
                 }
                 let mut path = annex_root.clone();
-                path.extend(stack.iter().map(|(_, h, _)| h.clone()));
-                let statement = stack.iter().any(|(_, _, s)| *s) || STATEMENT.is_match(rest);
+                path.extend(stack.iter().map(|(_, h, ..)| h.clone()));
+                let statement = stack.iter().any(|(_, _, s, ..)| *s) || STATEMENT.is_match(rest);
+                let under_duties = stack.last().is_some_and(|(_, _, _, d, _)| *d);
+                let unit = match stack.last() {
+                    Some((.., Some(u))) => Some(u.clone()),
+                    _ if under_duties => heading_unit(rest),
+                    _ => None,
+                };
                 let depth = stack.len();
-                stack.push((style, heading(&number, rest), statement));
+                stack.push((style, heading(&number, rest), statement, DUTIES.is_match(rest), unit.clone()));
                 open = Some(Block {
                     number,
                     annex,
@@ -529,6 +591,7 @@ fn outline(lines: &[String], names: &Names, budget: &Budget) -> Result<Vec<Block
                     text: rest.to_string(),
                     depth,
                     statement,
+                    heading_unit: unit,
                     cooperate: Vec::new(),
                 });
             }

@@ -142,9 +142,19 @@ static DATED: LazyLock<Regex> = LazyLock::new(|| {
 static TRAP: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"发挥牵头作用|牵头抓总|牵头部门|牵头单位|牵头作用").expect("trap pattern"));
 
+/// Units a text names in words.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Roles {
+    pub clause: Clause,
+    /// Named with a word of responsibility (牵头, 负责, 会同, 配合, 承担, 请…), not only as the
+    /// subject of 要 or of a dated sentence.
+    pub explicit: bool,
+}
+
 /// Who a text says does the work, when it says so in words.
-pub fn roles(text: &str) -> Option<Clause> {
+pub fn roles(text: &str) -> Option<Roles> {
     let mut c = Clause::default();
+    let mut explicit = false;
     let push = |v: &mut Vec<String>, names: Vec<String>| {
         for n in names {
             if !v.contains(&n) {
@@ -158,6 +168,7 @@ pub fn roles(text: &str) -> Option<Clause> {
             continue;
         }
         if let Some(who) = unit_list(&m["who"], true) {
+            explicit = true;
             push(&mut c.lead, who);
             if let Some(co) = m.name("co").and_then(|co| unit_list(co.as_str(), true)) {
                 push(&mut c.cooperating, co);
@@ -176,6 +187,9 @@ pub fn roles(text: &str) -> Option<Clause> {
                 && !(trap && modal != "牵头" && rest.starts_with("发挥"))
                 && !(modal == "牵头" && TRAP.is_match(&format!("牵头{rest}")))
             {
+                explicit |= !matches!(modal, "要" | "应" | "应当" | "将" | "继续")
+                    || rest.starts_with("会同")
+                    || rest.starts_with("牵头");
                 match modal {
                     "配合" => {
                         // 「X配合Y做…」: Y leads.
@@ -196,9 +210,14 @@ pub fn roles(text: &str) -> Option<Clause> {
                 continue;
             }
         }
+        // 「会同Y…」 with the subject left out: Y cooperates with whoever leads.
+        if let Some(w) = WITH.captures(body) {
+            push(&mut c.cooperating, unit_list(&w["with"], true).unwrap_or_default());
+        }
         if let Some(m) = PLEASE.captures(sentence)
             && let Some(who) = unit_list(&m["who"], true)
         {
+            explicit = true;
             push(&mut c.lead, who);
             continue;
         }
@@ -207,7 +226,7 @@ pub fn roles(text: &str) -> Option<Clause> {
         }
     }
     c.cooperating.retain(|u| !c.lead.contains(u));
-    c.has_units().then_some(c)
+    c.has_units().then_some(Roles { clause: c, explicit })
 }
 
 #[cfg(test)]
@@ -215,7 +234,7 @@ mod tests {
     use super::*;
 
     fn lead_coop(t: &str) -> (Vec<String>, Vec<String>) {
-        roles(t).map(|c| (c.lead, c.cooperating)).unwrap_or_default()
+        roles(t).map(|r| (r.clause.lead, r.clause.cooperating)).unwrap_or_default()
     }
 
     fn v(n: &[&str]) -> Vec<String> {
