@@ -1,6 +1,11 @@
 //! Ledgers as tables: spreadsheets, CSV, Word tables, and tables flattened to text (cells
 //! separated by tabs, or one cell per line). The columns 序号 / 任务 / 牵头单位 / 责任单位 /
 //! 完成时限 are found by their headers, in any order and under their usual synonyms.
+//!
+//! A 完成时限 cell is read like a deadline in a task's text ([`crate::time`]): words
+//! (「6月底前」「长期坚持」) or a date in figures (「2026-05-12」「2026/5/12」「2026年5月12日」);
+//! a spreadsheet's date cell, which arrives as its Excel serial number (46154), is read as the
+//! date it stands for.
 
 use crate::ImportError;
 use crate::clause::{Clause, split_units};
@@ -8,6 +13,7 @@ use crate::limits::{Budget, Limits};
 use crate::model::Preview;
 use crate::names::Names;
 use crate::parse::{Context, Options, Standing, TaskParts, build_task};
+use crate::time;
 
 /// Where each column is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -79,6 +85,15 @@ pub fn header(rows: &[Vec<String>]) -> Option<(usize, Columns)> {
         (lead.is_some() || responsible.is_some())
             .then_some((r, Columns { number, task, lead, responsible, cooperating, deadline }))
     })
+}
+
+/// A 完成时限 cell as a person reads it: an Excel date cell (its serial number, 46154) as the
+/// date it stands for (2026-05-12), any other text as written.
+fn deadline_cell(cell: String) -> String {
+    match time::excel_date(&cell) {
+        Some(d) => d.to_string(),
+        None => cell,
+    }
 }
 
 /// A table flattened to text: tab-separated rows, or one cell per line under a header of one
@@ -177,7 +192,7 @@ pub fn parse_table_within(
             lead: split_units(&lead, names),
             responsible: split_units(&responsible, names),
             cooperating: split_units(&cooperating, names),
-            deadline_text: Some(get(r, cols.deadline)).filter(|d| !d.is_empty()),
+            deadline_text: Some(deadline_cell(get(r, cols.deadline))).filter(|d| !d.is_empty()),
             joint: false,
         };
         if !clause.has_units() {
@@ -242,6 +257,65 @@ mod tests {
         assert_eq!(p.tasks[1].warnings[0].code, crate::WarningCode::LeadProposed);
         assert_eq!(p.tasks[1].targets, vec!["压缩至0.5个工作日以内"]);
         assert_eq!(p.tasks[1].deadline.map(|d| d.to_string()).as_deref(), Some("2022-03-31"));
+    }
+
+    #[test]
+    fn a_deadline_column_reads_excel_date_cells_and_dates_in_figures() {
+        use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        let head = ["序号", "工作任务", "牵头单位", "完成时限"];
+        for (c, h) in head.iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        let rows: [(&str, &str, &str); 5] = [
+            ("1", "建成政务服务一张网", "旗政务服务局"),
+            ("2", "清理涉企收费目录", "旗发改委"),
+            ("3", "推行工程建设项目审批告知承诺制", "旗住建局"),
+            ("4", "开展营商环境评价", "旗营商局"),
+            ("5", "落实首问负责制", "旗政府办"),
+        ];
+        for (r, (n, task, lead)) in rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            ws.write_string(r, 0, *n).unwrap();
+            ws.write_string(r, 1, *task).unwrap();
+            ws.write_string(r, 2, *lead).unwrap();
+        }
+        // A date-typed cell, an ISO date as text, a bare serial number, Chinese words, ongoing.
+        let date = ExcelDateTime::from_ymd(2026, 5, 12).unwrap();
+        ws.write_datetime_with_format(1, 3, &date, &Format::new().set_num_format("yyyy-mm-dd")).unwrap();
+        ws.write_string(2, 3, "2026-09-30").unwrap();
+        ws.write_number(3, 3, 46203.0).unwrap();
+        ws.write_string(4, 3, "2026年5月12日").unwrap();
+        ws.write_string(5, 3, "长期坚持").unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let opts = Options { year: Some(2026), ..Options::default() };
+        let p = crate::import(&bytes, "台账.xlsx", &opts, &Names::default()).unwrap();
+        let got: Vec<(Option<String>, Option<String>)> =
+            p.tasks.iter().map(|t| (t.deadline.map(|d| d.to_string()), t.deadline_text.clone())).collect();
+        let s = |v: &str| Some(v.to_string());
+        assert_eq!(
+            got,
+            vec![
+                (s("2026-05-12"), s("2026-05-12")),
+                (s("2026-09-30"), s("2026-09-30")),
+                (s("2026-06-30"), s("2026-06-30")),
+                (s("2026-05-12"), s("2026年5月12日")),
+                (None, s("长期坚持")),
+            ]
+        );
+        let flagged = |i: usize, code| p.tasks[i].warnings.iter().any(|w| w.code == code);
+        assert!(!flagged(0, crate::WarningCode::NoDeadline));
+        assert!(flagged(4, crate::WarningCode::Ongoing));
+    }
+
+    #[test]
+    fn a_serial_number_is_a_date_only_in_the_years_of_deadlines() {
+        assert_eq!(deadline_cell("46154".into()), "2026-05-12");
+        assert_eq!(deadline_cell("46154.5".into()), "2026-05-12");
+        assert_eq!(deadline_cell("30".into()), "30");
+        assert_eq!(deadline_cell("2026".into()), "2026");
+        assert_eq!(deadline_cell("6月底前".into()), "6月底前");
     }
 
     #[test]

@@ -708,7 +708,7 @@ pub(crate) fn build_task(parts: TaskParts, c: &Clause, standing: &Standing, cx: 
         Some(t) => (t.as_str(), true),
         None => (parts.text.as_str(), false),
     };
-    let found = time::phrases(source, cx.year);
+    let found = time::phrases_with(source, cx.year, cx.issued);
     let dated: Vec<&time::Phrase> = found.iter().filter(|p| p.date.is_some()).collect();
     let mut milestones: Vec<ParsedMilestone> = Vec::new();
     let mut distinct: Vec<Date> = dated.iter().filter_map(|p| p.date).collect();
