@@ -29,26 +29,15 @@ pub fn snapshot<T: Serialize>(v: &T) -> Value {
 /// The administrative writes, over the directory, people and audit ports, with sign-in and the
 /// rules area for what they change.
 pub struct Administration {
-    core: Arc<Core>,
-    directory: Arc<dyn DirectoryStore>,
-    people: Arc<dyn PeopleStore>,
-    audit: Arc<dyn AuditStore>,
-    sign_in: Arc<SignIn>,
-    rules: Arc<Rules>,
+    pub(crate) core: Arc<Core>,
+    pub(crate) directory: Arc<dyn DirectoryStore>,
+    pub(crate) people: Arc<dyn PeopleStore>,
+    pub(crate) audit: Arc<dyn AuditStore>,
+    pub(crate) sign_in: Arc<SignIn>,
+    pub(crate) rules: Arc<Rules>,
 }
 
 impl Administration {
-    pub fn new(
-        core: Arc<Core>,
-        directory: Arc<dyn DirectoryStore>,
-        people: Arc<dyn PeopleStore>,
-        audit: Arc<dyn AuditStore>,
-        sign_in: Arc<SignIn>,
-        rules: Arc<Rules>,
-    ) -> Self {
-        Self { core, directory, people, audit, sign_in, rules }
-    }
-
     /// Records one administrative change. `before` and `after` must hold no secret.
     pub async fn record(
         &self,

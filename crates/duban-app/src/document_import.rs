@@ -114,26 +114,15 @@ fn resolved(names: &[String], parties: &HashMap<String, Party>) -> Vec<Party> {
 /// The document import: it reads the directory (the names a document may use), the ledgers
 /// and their tasks, and writes through the tasks area.
 pub struct DocumentImport {
-    core: Arc<Core>,
-    access: Access,
-    tasks: Arc<Tasks>,
-    task_store: Arc<dyn TaskStore>,
-    directory: Arc<dyn DirectoryStore>,
-    ledgers: Arc<dyn LedgerStore>,
+    pub(crate) core: Arc<Core>,
+    pub(crate) access: Access,
+    pub(crate) tasks: Arc<Tasks>,
+    pub(crate) task_store: Arc<dyn TaskStore>,
+    pub(crate) directory: Arc<dyn DirectoryStore>,
+    pub(crate) ledgers: Arc<dyn LedgerStore>,
 }
 
 impl DocumentImport {
-    pub fn new(
-        core: Arc<Core>,
-        access: Access,
-        tasks: Arc<Tasks>,
-        task_store: Arc<dyn TaskStore>,
-        directory: Arc<dyn DirectoryStore>,
-        ledgers: Arc<dyn LedgerStore>,
-    ) -> Self {
-        Self { core, access, tasks, task_store, directory, ledgers }
-    }
-
     /// The names of every unit and group in the database, with their aliases.
     pub async fn names(&self) -> Result<Names, Error> {
         let mut entries = Vec::new();

@@ -49,26 +49,15 @@ const MAX_EVIDENCE: usize = 50;
 /// The lifecycle area: it reads tasks, their trail and subtasks, people and attachments, and
 /// writes through the tasks area.
 pub struct Lifecycle {
-    core: Arc<Core>,
-    access: Access,
-    tasks: Arc<Tasks>,
-    task_store: Arc<dyn TaskStore>,
-    people: Arc<dyn PeopleStore>,
-    attachments: Arc<dyn AttachmentStore>,
+    pub(crate) core: Arc<Core>,
+    pub(crate) access: Access,
+    pub(crate) tasks: Arc<Tasks>,
+    pub(crate) task_store: Arc<dyn TaskStore>,
+    pub(crate) people: Arc<dyn PeopleStore>,
+    pub(crate) attachments: Arc<dyn AttachmentStore>,
 }
 
 impl Lifecycle {
-    pub fn new(
-        core: Arc<Core>,
-        access: Access,
-        tasks: Arc<Tasks>,
-        task_store: Arc<dyn TaskStore>,
-        people: Arc<dyn PeopleStore>,
-        attachments: Arc<dyn AttachmentStore>,
-    ) -> Self {
-        Self { core, access, tasks, task_store, people, attachments }
-    }
-
     /// The actor's standing on the task ([`Standing::of`]).
     async fn standing(&self, task: &Task, actor: PersonId) -> Result<Standing, Error> {
         let person = self.people.get_person(actor).await?;

@@ -31,15 +31,11 @@ impl PartyNames {
 
 /// Reporting, over the directory (names) and the task port (progress reports).
 pub struct Reporting {
-    directory: Arc<dyn DirectoryStore>,
-    tasks: Arc<dyn TaskStore>,
+    pub(crate) directory: Arc<dyn DirectoryStore>,
+    pub(crate) tasks: Arc<dyn TaskStore>,
 }
 
 impl Reporting {
-    pub fn new(directory: Arc<dyn DirectoryStore>, tasks: Arc<dyn TaskStore>) -> Self {
-        Self { directory, tasks }
-    }
-
     /// Every unit's and group's name.
     pub async fn party_names(&self) -> Result<PartyNames, Error> {
         let units = self.directory.list_units().await?.into_iter().map(|u| (u.id.0, u.name)).collect();

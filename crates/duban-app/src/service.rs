@@ -80,43 +80,43 @@ impl Services {
             ports.ledgers.clone(),
             suggestions.clone(),
         ));
-        let lifecycle = Lifecycle::new(
-            core.clone(),
-            access.clone(),
-            tasks.clone(),
-            ports.tasks.clone(),
-            ports.people.clone(),
-            ports.attachments.clone(),
-        );
+        let lifecycle = Lifecycle {
+            core: core.clone(),
+            access: access.clone(),
+            tasks: tasks.clone(),
+            task_store: ports.tasks.clone(),
+            people: ports.people.clone(),
+            attachments: ports.attachments.clone(),
+        };
         let outbox = Arc::new(Outbox::new(&ports));
-        let supervision = Supervision::new(
-            core.clone(),
-            access.clone(),
-            ports.tasks.clone(),
-            ports.people.clone(),
-            ports.supervision.clone(),
-            ports.outbox.clone(),
-            outbox.clone(),
-        );
-        let document_import = DocumentImport::new(
-            core.clone(),
-            access.clone(),
-            tasks.clone(),
-            ports.tasks.clone(),
-            ports.directory.clone(),
-            ports.ledgers.clone(),
-        );
+        let supervision = Supervision {
+            core: core.clone(),
+            access: access.clone(),
+            tasks: ports.tasks.clone(),
+            people: ports.people.clone(),
+            records: ports.supervision.clone(),
+            queue: ports.outbox.clone(),
+            outbox: outbox.clone(),
+        };
+        let document_import = DocumentImport {
+            core: core.clone(),
+            access: access.clone(),
+            tasks: tasks.clone(),
+            task_store: ports.tasks.clone(),
+            directory: ports.directory.clone(),
+            ledgers: ports.ledgers.clone(),
+        };
         let sign_in = Arc::new(SignIn::new(ports.people.clone(), ports.sign_in.clone(), clock));
-        let admin = Administration::new(
-            core.clone(),
-            ports.directory.clone(),
-            ports.people.clone(),
-            ports.audit.clone(),
-            sign_in.clone(),
-            rules.clone(),
-        );
+        let admin = Administration {
+            core: core.clone(),
+            directory: ports.directory.clone(),
+            people: ports.people.clone(),
+            audit: ports.audit.clone(),
+            sign_in: sign_in.clone(),
+            rules: rules.clone(),
+        };
         let worklists = Worklists::new(tasks.clone(), ports.people.clone(), ports.directory.clone());
-        let reporting = Reporting::new(ports.directory.clone(), ports.tasks.clone());
+        let reporting = Reporting { directory: ports.directory.clone(), tasks: ports.tasks.clone() };
         let queries = Queries::new(access.clone(), &ports);
         Ok(Self {
             core,

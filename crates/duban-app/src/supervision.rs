@@ -119,30 +119,18 @@ fn issued(n: &Notice) -> Issued {
 /// The supervision area: it reads the open tasks, people and the pass's records, records
 /// notices, queues messages and delivers them through the outbox.
 pub struct Supervision {
-    core: Arc<Core>,
-    access: Access,
-    tasks: Arc<dyn TaskStore>,
-    people: Arc<dyn PeopleStore>,
-    records: Arc<dyn SupervisionStore>,
+    pub(crate) core: Arc<Core>,
+    pub(crate) access: Access,
+    pub(crate) tasks: Arc<dyn TaskStore>,
+    pub(crate) people: Arc<dyn PeopleStore>,
+    pub(crate) records: Arc<dyn SupervisionStore>,
     /// Where reminders are queued.
-    queue: Arc<dyn OutboxStore>,
+    pub(crate) queue: Arc<dyn OutboxStore>,
     /// Delivers what a pass or a 督办 by hand queued.
-    outbox: Arc<Outbox>,
+    pub(crate) outbox: Arc<Outbox>,
 }
 
 impl Supervision {
-    pub fn new(
-        core: Arc<Core>,
-        access: Access,
-        tasks: Arc<dyn TaskStore>,
-        people: Arc<dyn PeopleStore>,
-        records: Arc<dyn SupervisionStore>,
-        queue: Arc<dyn OutboxStore>,
-        outbox: Arc<Outbox>,
-    ) -> Self {
-        Self { core, access, tasks, people, records, queue, outbox }
-    }
-
     /// Everyone, by unit and by id, with each group's units.
     async fn people(&self) -> Result<People, Error> {
         Ok(People::new(self.people.list_people().await?, self.access.group_members().await?))
