@@ -177,7 +177,7 @@ impl Outbox {
     /// [`Self::deliver`] as `holder`: each batch of e-mail and SMS is claimed before it is
     /// sent, so that another process delivering at the same time skips it, and its outcome is
     /// recorded under the claim. A claim that expires before its outcome is recorded (the
-    /// process died, or stalled past [`CLAIM_FOR`]) leaves the message to be claimed again.
+    /// process died, or stalled past `CLAIM_FOR`, five minutes) leaves the message to be claimed again.
     pub async fn deliver_as(&self, holder: &Holder, now: Timestamp) -> Result<u32, Error> {
         let mut n = u32::try_from(self.outbox.deliver_inbox(now).await?).unwrap_or(u32::MAX);
         let channels = self.channels();

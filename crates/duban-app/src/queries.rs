@@ -1,7 +1,7 @@
 //! [`Queries`], the plain reads the transport needs: health, the directory, people, ledgers, a
 //! task's history and files, notices, naming and activity, the inbox. The API and the pages call
-//! these and never the store, so that storage stays behind the service layer (one place to change when a
-//! port changes) and every read that needs a visibility rule gets it here.
+//! these and never the store, so that storage stays behind the service layer (one place to
+//! change when a port changes) and every read that needs a visibility rule gets it here.
 
 use crate::access::Access;
 use crate::ports::Ports;

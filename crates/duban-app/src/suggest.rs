@@ -1,7 +1,7 @@
 //! [`Suggestions`]: lead units for a task typed by hand, learnt from the tasks already in the
 //! ledgers (see `duban_import::suggest`). The model is trained on first use from the most
 //! recently changed tasks and dropped whenever a task is written (the tasks area and the
-//! document import call [`Suggestions::forget`]), so it never lags the ledgers by more than one
+//! document import call `Suggestions::forget`), so it never lags the ledgers by more than one
 //! request.
 
 use crate::core::Core;

@@ -1,10 +1,11 @@
 //! Who is calling the API. Every route but `/healthz`, the OpenAPI document and signing in needs
 //! a session: `Authorization: Bearer <token>` from `POST /api/v1/session`, or the pages' session
-//! cookie. [`require_caller`] puts the signed-in caller ([`Signed`]) in the request; what the caller may
-//! change is asked of the actor's capabilities by each handler ([`super::extract::Require`]);
-//! what they may read is scoped like the pages ([`duban_app::access`]). A write made with the session
-//! cookie (rather than a bearer token) must carry the session's CSRF token in the `X-CSRF-Token`
-//! header, so another site cannot make a signed-in browser write.
+//! cookie. [`require_caller`] puts the signed-in caller ([`Signed`]: the person and their
+//! `Actor`) in the request; what the caller may change is asked of the actor's capabilities by
+//! each handler (`extract::Require`) and by the use cases it calls; what they may read is scoped
+//! like the pages ([`duban_app::access`]). A write made with the session cookie (rather than a
+//! bearer token) must carry the session's CSRF token in the `X-CSRF-Token` header, so another
+//! site cannot make a signed-in browser write.
 
 use super::errors::ApiError;
 use super::extract::Json;
