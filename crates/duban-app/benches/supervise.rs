@@ -91,7 +91,7 @@ async fn run(name: &str, db: TestDb, n: usize) {
     for (label, at) in [("first pass", now), ("a minute later", later), ("a working day later", next_day)] {
         reset_peak();
         let t = Instant::now();
-        let sum = duban.supervision_pass(at).await.unwrap();
+        let sum = duban.supervision().pass(at).await.unwrap();
         let took = t.elapsed();
         println!(
             "{name:>8} {label}: {:.1} s, peak RSS {:.0} MiB; {} open ({} red, {} yellow), {} notices, {} reminders, {} escalations, {} delivered",

@@ -1,46 +1,47 @@
-//! The administrative audit log (等保): every change to users, units, unit groups, rules and the
-//! calendar is recorded with who made it, when, and what it was before and after — never a
-//! password or its hash. The records are append-only and hash-chained in storage
-//! (`admin_events`), checked by `duban audit verify`, and shown to administrators.
+//! [`Administration`], the administrative writes and their audit log (等保): every change to
+//! users, units, unit groups, rules and the calendar is made by an [`Actor`] who may
+//! [`Administer`] (a signed-in administrator, or the command line) and recorded with who made
+//! it, when, and what it was before and after — never a password or its hash. The records are
+//! append-only and hash-chained in storage (`admin_events`), checked by `duban audit verify`,
+//! and shown to administrators ([`Administration::events`]).
+//!
+//! Passwords and deactivations go through [`SignIn`] (which ends sessions and keeps an
+//! administrator), rules and holiday data through [`Rules`] (which reschedules the open tasks).
 
-use crate::service::{CalendarImport, Services};
+use crate::actor::{Actor, Administer, ReadAdminLog};
+use crate::core::Core;
+use crate::rules::{CalendarImport, Rules};
+use crate::sign_in::SignIn;
 use duban_domain::Error;
 use duban_domain::calendar::CalendarFile;
 use duban_domain::ids::{PersonId, UnitId};
 use duban_domain::org::{NewPerson, NewUnit, Person, Unit, UnitDirectory};
-use duban_store::{AdminEvent, DirectoryImport, NewAdminEvent, admin_kind};
+use duban_store::{AdminEvent, AuditStore, DirectoryImport, DirectoryStore, NewAdminEvent, PeopleStore, admin_kind};
 use serde::Serialize;
 use serde_json::Value;
-
-/// Who made a change.
-#[derive(Debug, Clone, Copy)]
-pub enum Actor<'a> {
-    /// A signed-in administrator (pages or API).
-    Person(&'a Person),
-    /// The command line (`duban user add`, `duban units import` …), run on the server itself.
-    CommandLine,
-}
-
-impl Actor<'_> {
-    /// The name shown in the log.
-    pub fn label(&self) -> String {
-        match self {
-            Actor::Person(p) => format!("{}（{}）", p.fields.name, p.fields.username),
-            Actor::CommandLine => "命令行".to_string(),
-        }
-    }
-}
+use std::sync::Arc;
 
 /// A value as JSON for the log's `before` / `after`.
 pub fn snapshot<T: Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
-impl Services {
+/// The administrative writes, over the directory, people and audit ports, with sign-in and the
+/// rules area for what they change.
+pub struct Administration {
+    pub(crate) core: Arc<Core>,
+    pub(crate) directory: Arc<dyn DirectoryStore>,
+    pub(crate) people: Arc<dyn PeopleStore>,
+    pub(crate) audit: Arc<dyn AuditStore>,
+    pub(crate) sign_in: Arc<SignIn>,
+    pub(crate) rules: Arc<Rules>,
+}
+
+impl Administration {
     /// Records one administrative change. `before` and `after` must hold no secret.
-    pub async fn record_admin(
+    pub async fn record(
         &self,
-        actor: Actor<'_>,
+        actor: &Actor,
         kind: &str,
         target: impl Into<String>,
         before: Option<Value>,
@@ -54,17 +55,20 @@ impl Services {
             data.insert("after".into(), a);
         }
         let e = NewAdminEvent {
-            at: self.now(),
-            actor_id: match actor {
-                Actor::Person(p) => Some(p.id),
-                Actor::CommandLine => None,
-            },
+            at: self.core.now(),
+            actor_id: actor.id(),
             actor: actor.label(),
             kind: kind.to_string(),
             target: target.into(),
             data: Value::Object(data),
         };
-        self.ports.audit.record_admin_event(&e).await
+        self.audit.record_admin_event(&e).await
+    }
+
+    /// The administrative audit log, newest first, as `reader` may read it.
+    pub async fn events(&self, reader: &Actor, before: Option<i64>, limit: u32) -> Result<Vec<AdminEvent>, Error> {
+        reader.require::<ReadAdminLog>()?;
+        self.audit.admin_events(before, limit).await
     }
 }
 
@@ -78,77 +82,68 @@ pub fn person_target(p: &Person) -> String {
     format!("用户 {}（{}）", p.fields.username, p.fields.name)
 }
 
-/// The administrative changes, each recorded in the log after it succeeds. The pages, the API
-/// and the command line make their changes through these.
-impl Services {
-    pub async fn admin_add_unit(&self, by: Actor<'_>, u: &NewUnit) -> Result<Unit, Error> {
-        let made = self.ports.directory.create_unit(u, self.now()).await?;
-        self.record_admin(by, admin_kind::UNIT_ADD, unit_target(&made), None, Some(snapshot(&made))).await?;
+/// The administrative changes, each refused unless `by` may [`Administer`] and recorded in the
+/// log after it succeeds. The pages, the API and the command line make their changes through
+/// these.
+impl Administration {
+    pub async fn add_unit(&self, by: &Actor, u: &NewUnit) -> Result<Unit, Error> {
+        by.require::<Administer>()?;
+        let made = self.directory.create_unit(u, self.core.now()).await?;
+        self.record(by, admin_kind::UNIT_ADD, unit_target(&made), None, Some(snapshot(&made))).await?;
         Ok(made)
     }
 
     /// Renames a unit, changes its aliases or other fields.
-    pub async fn admin_edit_unit(&self, by: Actor<'_>, id: UnitId, u: &NewUnit) -> Result<Unit, Error> {
-        let before = self.ports.directory.get_unit(id).await?;
-        let after = self.ports.directory.update_unit(id, u, self.now()).await?;
-        self.record_admin(
-            by,
-            admin_kind::UNIT_UPDATE,
-            unit_target(&after),
-            Some(snapshot(&before)),
-            Some(snapshot(&after)),
-        )
-        .await?;
+    pub async fn edit_unit(&self, by: &Actor, id: UnitId, u: &NewUnit) -> Result<Unit, Error> {
+        by.require::<Administer>()?;
+        let before = self.directory.get_unit(id).await?;
+        let after = self.directory.update_unit(id, u, self.core.now()).await?;
+        self.record(by, admin_kind::UNIT_UPDATE, unit_target(&after), Some(snapshot(&before)), Some(snapshot(&after)))
+            .await?;
         Ok(after)
     }
 
-    pub async fn admin_delete_unit(&self, by: Actor<'_>, id: UnitId) -> Result<(), Error> {
-        let before = self.ports.directory.get_unit(id).await?;
-        self.ports.directory.delete_unit(id).await?;
-        self.record_admin(by, admin_kind::UNIT_DELETE, unit_target(&before), Some(snapshot(&before)), None).await?;
+    pub async fn delete_unit(&self, by: &Actor, id: UnitId) -> Result<(), Error> {
+        by.require::<Administer>()?;
+        let before = self.directory.get_unit(id).await?;
+        self.directory.delete_unit(id).await?;
+        self.record(by, admin_kind::UNIT_DELETE, unit_target(&before), Some(snapshot(&before)), None).await?;
         Ok(())
     }
 
     /// Loads a unit directory (units and unit groups); the log keeps the file's units and
     /// groups as loaded, and what changed.
-    pub async fn admin_load_unit_directory(
-        &self,
-        by: Actor<'_>,
-        text: &str,
-        file: &str,
-    ) -> Result<DirectoryImport, Error> {
+    pub async fn load_unit_directory(&self, by: &Actor, text: &str, file: &str) -> Result<DirectoryImport, Error> {
+        by.require::<Administer>()?;
         let dir = UnitDirectory::from_toml(text)?;
-        let r = self.ports.directory.import_directory(&dir, self.now()).await?;
+        let r = self.directory.import_directory(&dir, self.core.now()).await?;
         let after = serde_json::json!({"file": file, "result": snapshot(&r), "directory": snapshot(&dir)});
-        self.record_admin(by, admin_kind::DIRECTORY_IMPORT, format!("单位名录 {file}"), None, Some(after)).await?;
+        self.record(by, admin_kind::DIRECTORY_IMPORT, format!("单位名录 {file}"), None, Some(after)).await?;
         Ok(r)
     }
 
     /// Adds a person, with a first password if given (checked against the password rule before the
     /// person is made; never logged).
-    pub async fn admin_add_person(
-        &self,
-        by: Actor<'_>,
-        p: &NewPerson,
-        password: Option<&str>,
-    ) -> Result<Person, Error> {
+    pub async fn add_person(&self, by: &Actor, p: &NewPerson, password: Option<&str>) -> Result<Person, Error> {
+        by.require::<Administer>()?;
         if let Some(pw) = password {
             crate::sign_in::check_password(&p.username, pw)?;
         }
-        let made = self.ports.people.create_person(p, self.now()).await?;
+        let made = self.people.create_person(p, self.core.now()).await?;
         if let Some(pw) = password {
-            self.set_password(made.id, pw).await?;
+            self.sign_in.set_password(made.id, pw).await?;
         }
         let after = serde_json::json!({"person": snapshot(&made), "password_set": password.is_some()});
-        self.record_admin(by, admin_kind::USER_ADD, person_target(&made), None, Some(after)).await?;
+        self.record(by, admin_kind::USER_ADD, person_target(&made), None, Some(after)).await?;
         Ok(made)
     }
 
     /// Changes a person's unit, roles or other fields.
-    pub async fn admin_edit_person(&self, by: Actor<'_>, id: PersonId, p: &NewPerson) -> Result<Person, Error> {
-        let before = self.ports.people.get_person(id).await?;
-        let after = self.update_person(id, p).await?;
-        self.record_admin(
+    pub async fn edit_person(&self, by: &Actor, id: PersonId, p: &NewPerson) -> Result<Person, Error> {
+        by.require::<Administer>()?;
+        let before = self.people.get_person(id).await?;
+        let after = self.sign_in.update_person(id, p).await?;
+        self.record(
             by,
             admin_kind::USER_UPDATE,
             person_target(&after),
@@ -160,18 +155,20 @@ impl Services {
     }
 
     /// Resets a password; the log says whose, never what.
-    pub async fn admin_set_password(&self, by: Actor<'_>, id: PersonId, password: &str) -> Result<(), Error> {
-        self.set_password(id, password).await?;
-        let p = self.ports.people.get_person(id).await?;
-        self.record_admin(by, admin_kind::USER_PASSWORD, person_target(&p), None, None).await?;
+    pub async fn set_password(&self, by: &Actor, id: PersonId, password: &str) -> Result<(), Error> {
+        by.require::<Administer>()?;
+        self.sign_in.set_password(id, password).await?;
+        let p = self.people.get_person(id).await?;
+        self.record(by, admin_kind::USER_PASSWORD, person_target(&p), None, None).await?;
         Ok(())
     }
 
-    pub async fn admin_deactivate(&self, by: Actor<'_>, id: PersonId) -> Result<(), Error> {
-        let before = self.ports.people.get_person(id).await?;
-        self.deactivate_person(id).await?;
-        let after = self.ports.people.get_person(id).await?;
-        self.record_admin(
+    pub async fn deactivate(&self, by: &Actor, id: PersonId) -> Result<(), Error> {
+        by.require::<Administer>()?;
+        let before = self.people.get_person(id).await?;
+        self.sign_in.deactivate_person(id).await?;
+        let after = self.people.get_person(id).await?;
+        self.record(
             by,
             admin_kind::USER_DEACTIVATE,
             person_target(&after),
@@ -183,26 +180,28 @@ impl Services {
     }
 
     /// Imports holiday data; the log keeps the file's content.
-    pub async fn admin_load_calendar_file(
+    pub async fn load_calendar_file(
         &self,
-        by: Actor<'_>,
+        by: &Actor,
         file: CalendarFile,
         note: &str,
     ) -> Result<CalendarImport, Error> {
+        by.require::<Administer>()?;
         let content = snapshot(&file);
-        let r = self.load_calendar_file(file, note).await?;
+        let r = self.rules.load_calendar_file(file, note).await?;
         let after = serde_json::json!({"note": note, "years": r.years, "coverage": r.coverage, "file": content});
-        self.record_admin(by, admin_kind::CALENDAR_IMPORT, format!("节假日数据 {note}"), None, Some(after)).await?;
+        self.record(by, admin_kind::CALENDAR_IMPORT, format!("节假日数据 {note}"), None, Some(after)).await?;
         Ok(r)
     }
 
     /// Saves rules (or, with `None`, returns to the configuration's); the log keeps the text
     /// before and after.
-    pub async fn admin_set_rules(&self, by: Actor<'_>, text: Option<&str>) -> Result<u64, Error> {
-        let before = self.saved_rules().await?;
-        let n = self.set_rules(text).await?;
+    pub async fn set_rules(&self, by: &Actor, text: Option<&str>) -> Result<u64, Error> {
+        by.require::<Administer>()?;
+        let before = self.rules.saved_rules().await?;
+        let n = self.rules.set_rules(text).await?;
         let kind = if text.is_some() { admin_kind::RULES_SAVE } else { admin_kind::RULES_RESET };
-        self.record_admin(
+        self.record(
             by,
             kind,
             "时限规则",

@@ -1,23 +1,28 @@
-//! Importing documents into the ledger: a preview that writes nothing, and a commit of the
+//! [`DocumentImport`], importing documents into the ledger: a preview that writes nothing, and a commit of the
 //! (possibly corrected) preview. One document makes one ledger, named after it; importing it
 //! again updates that ledger's tasks in place, adds new ones and withdraws the ones the
 //! document no longer has, so nothing is duplicated and the trail keeps every change. A commit
-//! is one transaction, and never touches a task the committing person may not see.
+//! is one transaction, written through the tasks area ([`Tasks`]), and never touches a task the
+//! committing person may not see.
 
-use crate::service::{Edit, Services};
+use crate::access::Access;
+use crate::actor::{Actor, RunLedgers};
+use crate::core::Core;
+use crate::tasks::{Edit, Tasks};
 use duban_domain::Error;
 use duban_domain::event::EventKind;
 use duban_domain::ids::LedgerId;
-use duban_domain::org::Person;
 use duban_domain::policy::ClockEvent;
 use duban_domain::task::{
     Classification, Complexity, Milestone, NewTask, Party, Priority, Source, Status, Task, TaskPatch,
 };
 use duban_import::{ImportError, Limits, Names, Options, ParsedTask, Preview};
-use duban_store::{ImportWrite, LedgerTarget, NewLedger, PartyRef, TaskQuery, TaskSort};
+use duban_store::{
+    DirectoryStore, ImportWrite, LedgerStore, LedgerTarget, NewLedger, PartyRef, TaskQuery, TaskSort, TaskStore,
+};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 /// What a commit did.
 #[derive(Debug, Clone, Serialize)]
@@ -106,15 +111,26 @@ fn resolved(names: &[String], parties: &HashMap<String, Party>) -> Vec<Party> {
     names.iter().filter_map(|n| parties.get(n).copied()).collect()
 }
 
-impl Services {
+/// The document import: it reads the directory (the names a document may use), the ledgers
+/// and their tasks, and writes through the tasks area.
+pub struct DocumentImport {
+    pub(crate) core: Arc<Core>,
+    pub(crate) access: Access,
+    pub(crate) tasks: Arc<Tasks>,
+    pub(crate) task_store: Arc<dyn TaskStore>,
+    pub(crate) directory: Arc<dyn DirectoryStore>,
+    pub(crate) ledgers: Arc<dyn LedgerStore>,
+}
+
+impl DocumentImport {
     /// The names of every unit and group in the database, with their aliases.
     pub async fn names(&self) -> Result<Names, Error> {
         let mut entries = Vec::new();
-        for u in self.ports.directory.list_units().await? {
+        for u in self.directory.list_units().await? {
             entries.push((u.name.clone(), u.name.clone(), false));
             entries.extend(u.aliases.iter().map(|a| (a.clone(), u.name.clone(), false)));
         }
-        for g in self.ports.directory.list_groups().await? {
+        for g in self.directory.list_groups().await? {
             entries.push((g.name.clone(), g.name.clone(), true));
             entries.extend(g.aliases.iter().map(|a| (a.clone(), g.name.clone(), true)));
         }
@@ -125,14 +141,9 @@ impl Services {
     /// blocking thread, at most [`parse_slots`] at once, within the importer's [`Limits`]
     /// (its time budget included), so that a hostile or huge file neither stalls the server's
     /// other requests nor exhausts its memory.
-    pub async fn preview_document_import(
-        &self,
-        bytes: &[u8],
-        filename: &str,
-        year: Option<i16>,
-    ) -> Result<Preview, Error> {
+    pub async fn preview(&self, bytes: &[u8], filename: &str, year: Option<i16>) -> Result<Preview, Error> {
         let names = self.names().await?;
-        let fallback_year = self.now().to_zoned(self.policy().timezone()).year();
+        let fallback_year = self.core.now().to_zoned(self.core.policy().timezone()).year();
         let opts = Options { year, filename: filename.to_string(), fallback_year };
         let limits = Limits::default();
         let budget = limits.time_budget;
@@ -162,12 +173,11 @@ impl Services {
     /// withdrawn task with its event, or — when anything fails — nothing at all. Tasks of the
     /// ledger that `actor` may not see (a 涉密 task they are not named on) are left exactly as
     /// they are: never updated, never withdrawn; an item of the document bearing such a task's
-    /// number counts as unchanged. Without an actor (the command line) every task is seen.
-    pub async fn commit_document_import(
-        &self,
-        preview: &Preview,
-        actor: Option<&Person>,
-    ) -> Result<ImportReport, Error> {
+    /// number counts as unchanged. The command line sees every task. Only an actor who may run
+    /// ledgers may commit.
+    pub async fn commit(&self, preview: &Preview, by: &Actor) -> Result<ImportReport, Error> {
+        by.require::<RunLedgers>()?;
+        let actor = by.person();
         let name = preview.document.title.trim();
         if name.is_empty() {
             return Err(Error::invalid("document.title", "文件标题不能为空（台账以文件标题命名）"));
@@ -195,7 +205,7 @@ impl Services {
                 continue;
             }
             let found = match names.resolve(u) {
-                Some(known) => self.ports.directory.resolve_name(&known.canonical).await?,
+                Some(known) => self.directory.resolve_name(&known.canonical).await?,
                 None => None,
             };
             match found {
@@ -215,8 +225,8 @@ impl Services {
             ));
         }
         let numbers = task_numbers(&preview.tasks);
-        let now = self.now();
-        let found = self.ports.ledgers.list_ledgers().await?.into_iter().find(|l| l.fields.name == name);
+        let now = self.core.now();
+        let found = self.ledgers.list_ledgers().await?.into_iter().find(|l| l.fields.name == name);
         let target = match &found {
             Some(l) => LedgerTarget::Existing(l.id),
             None => LedgerTarget::New(
@@ -235,7 +245,7 @@ impl Services {
         let mut hidden: HashSet<String> = HashSet::new();
         // Whom the committer's eyes reach, read once for the whole ledger.
         let viewer = match actor {
-            Some(p) => Some((self.audience(p), self.group_members().await?)),
+            Some(p) => Some((self.access.audience(p), self.access.group_members().await?)),
             None => None,
         };
         let mut page = 1;
@@ -248,7 +258,7 @@ impl Services {
                 now,
                 ..Default::default()
             };
-            let got = self.ports.tasks.list_tasks(&q).await?;
+            let got = self.task_store.list_tasks(&q).await?;
             let n = got.items.len();
             for t in got.items {
                 let visible = viewer.as_ref().is_none_or(|(a, members)| a.sees(&t, members));
@@ -302,7 +312,7 @@ impl Services {
                 None => {
                     let data = serde_json::json!({ "import": name, "number": number });
                     let clock = BTreeMap::from([(ClockEvent::Received, now)]);
-                    write.create.push(self.prepare_insert(fields, Status::Assigned, clock, data, actor_id));
+                    write.create.push(self.tasks.prepare_insert(fields, Status::Assigned, clock, data, actor_id));
                     report.created += 1;
                 }
                 Some(old) => {
@@ -333,7 +343,7 @@ impl Services {
                     let mut changed = old.fields.clone();
                     patch.apply(&mut changed)?;
                     let edit = Edit { kind: EventKind::Updated, data: serde_json::json!({}), actor: actor_id };
-                    let (stored, event) = self.prepare_write(&old, changed, old.status, old.events.clone(), edit);
+                    let (stored, event) = self.tasks.prepare_write(&old, changed, old.status, old.events.clone(), edit);
                     write.update.push((old.id, old.version, stored, event));
                     report.updated += 1;
                 }
@@ -343,12 +353,11 @@ impl Services {
             let data = serde_json::json!({ "reason": "重新导入的文件中已无此项" });
             let edit = Edit { kind: EventKind::Cancelled, data, actor: actor_id };
             let (stored, event) =
-                self.prepare_write(&gone, gone.fields.clone(), Status::Cancelled, gone.events.clone(), edit);
+                self.tasks.prepare_write(&gone, gone.fields.clone(), Status::Cancelled, gone.events.clone(), edit);
             write.update.push((gone.id, gone.version, stored, event));
             report.withdrawn += 1;
         }
-        report.ledger_id = self.ports.tasks.write_import(&write).await?;
-        self.forget_suggester();
+        report.ledger_id = self.tasks.write_import(&write).await?;
         Ok(report)
     }
 }

@@ -1,8 +1,8 @@
 //! The ledger as an .xlsx workbook in the familiar 台账 layout: 序号, 任务内容, 牵头单位,
 //! 责任单位, 完成时限, 进展情况, 状态 — a title row, bold headers, wrapped text, frozen header.
 
-use crate::party_names::PartyNames;
-use crate::service::TaskView;
+use crate::core::TaskView;
+use crate::reporting::PartyNames;
 use duban_domain::Error;
 use duban_domain::ids::TaskId;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};

@@ -11,7 +11,7 @@
 //! it to expire (two intervals) for another to take. Messages are claimed one batch at a time
 //! before they are sent (see [`crate::outbox`]), so even two runs that overlap never send one
 //! twice. Before every run, and every few seconds, the runner also checks whether another
-//! process changed the rules or the calendar, and reloads them ([`crate::reload`]).
+//! process changed the rules or the calendar, and reloads them ([`crate::rules`]).
 //!
 //! A run's outcome is logged; an error or even a panic in a run is logged and the runner goes
 //! on. Lease times come from the service's clock.
@@ -77,7 +77,7 @@ pub trait Job: Send + Sync + 'static {
     async fn run(&self, duban: &Services, holder: &Holder, now: Timestamp) -> Result<String, Error>;
 }
 
-/// The supervision pass ([`Services::supervision_pass`]): reminders, 督办 notices, escalation, naming.
+/// The supervision pass ([`Supervision::pass`](crate::supervision::Supervision::pass)): reminders, 督办 notices, escalation, naming.
 pub struct SupervisionPass;
 
 #[async_trait]
@@ -87,7 +87,7 @@ impl Job for SupervisionPass {
     }
 
     async fn run(&self, duban: &Services, _holder: &Holder, now: Timestamp) -> Result<String, Error> {
-        let s = duban.supervision_pass(now).await?;
+        let s = duban.supervision().pass(now).await?;
         Ok(format!(
             "open {}, reminders {}, notices {}, naming {}, delivered {}",
             s.open_tasks,
@@ -99,7 +99,7 @@ impl Job for SupervisionPass {
     }
 }
 
-/// Delivery of the outbox's messages whose time has come ([`Services::deliver_as`]).
+/// Delivery of the outbox's messages whose time has come ([`Outbox::deliver_as`](crate::outbox::Outbox::deliver_as)).
 pub struct OutboxDelivery;
 
 #[async_trait]
@@ -109,7 +109,7 @@ impl Job for OutboxDelivery {
     }
 
     async fn run(&self, duban: &Services, holder: &Holder, now: Timestamp) -> Result<String, Error> {
-        Ok(format!("delivered {}", duban.deliver_as(holder, now).await?))
+        Ok(format!("delivered {}", duban.outbox().deliver_as(holder, now).await?))
     }
 }
 
@@ -146,7 +146,7 @@ impl Runner {
     /// look for changed rules or calendar every 5 seconds.
     pub fn new(duban: Arc<Services>) -> Self {
         Self {
-            leases: duban.ports.jobs.clone(),
+            leases: duban.leases().clone(),
             duban,
             holder: Holder::new(),
             jobs: vec![
@@ -235,7 +235,7 @@ impl Runner {
     async fn run_scheduled(&self, s: &Scheduled) -> Outcome {
         self.check_config().await;
         let name = s.job.name();
-        let now = self.duban.now();
+        let now = self.duban.core().now();
         let lease = SignedDuration::try_from(s.every.saturating_mul(2)).unwrap_or(SignedDuration::MAX);
         let until = now.checked_add(lease).unwrap_or(Timestamp::MAX);
         match self.leases.take_lease(name, self.holder.as_str(), now, until).await {
@@ -281,7 +281,7 @@ impl Runner {
         if self.seen.load(Ordering::Acquire) == version {
             return;
         }
-        match self.duban.reload_rules_and_calendar().await {
+        match self.duban.rules().reload().await {
             Ok(()) => {
                 self.seen.store(version, Ordering::Release);
                 tracing::debug!(version, "rules and calendar loaded");

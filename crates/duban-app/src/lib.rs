@@ -5,37 +5,58 @@
 //! knows HTTP, templates or SQL: the transport (`duban-server`) calls it, and the binary
 //! chooses the storage backend and hands it an `Arc<dyn Store>`.
 //!
-//! One module per area: the [`Services`](service::Services) that builds them all from one store,
-//! with tasks, their schedules and the in-memory snapshot ([`service`]); the [`lifecycle`] of
-//! a task; the [`supervision`] pass (its IO; the plan is the domain's); the [`outbox`] and its
-//! channels; the task-document import ([`document_import`]; the readers are `duban-import`);
-//! lead-unit [`suggest`]ions; [`sign_in`] (password hashing, throttling, sessions); the
-//! administrative audit log ([`admin_log`]); visibility ([`access`]); [`worklists`]; reporting
-//! ([`export`], [`party_names`]); the reads the transport needs ([`queries`]); reloading the
-//! rules and calendar another process changed ([`reload`]); the background [`jobs`]; the
-//! layered [`config`]; the storage [`ports`] each area reaches; and the name an attachment is stored under ([`file_names`]).
+//! Each area is a small service of its own, holding the shared [`Core`](core::Core) (the clock,
+//! the only source of the time, and the rules and calendar in force) and only the storage
+//! [`ports`] it uses; where one area needs another it holds that service. The
+//! [`Services`](service::Services) composition root builds them all from one store and offers
+//! an accessor for each:
 //!
-//! Two other things are loaded from files and are not the document import: the unit
-//! directory ([`Services::load_unit_directory`](service::Services::load_unit_directory)) and
-//! holiday data ([`Services::load_calendar_file`](service::Services::load_calendar_file)).
+//! - [`tasks`] ([`Tasks`](tasks::Tasks)): creating, reading, listing, editing and withdrawing
+//!   tasks, ledgers, and the in-memory snapshot of every task with its schedule;
+//! - [`lifecycle`] ([`Lifecycle`](lifecycle::Lifecycle)): the actions on a task, written
+//!   through the tasks area;
+//! - [`supervision`] ([`Supervision`](supervision::Supervision)): the pass (its IO; the plan is
+//!   the domain's) and the 督办 by hand, delivered through the outbox;
+//! - [`outbox`] ([`Outbox`](outbox::Outbox)): the channels and delivery;
+//! - [`document_import`] ([`DocumentImport`](document_import::DocumentImport)): previewing and
+//!   committing task documents (the readers are `duban-import`);
+//! - [`suggest`] ([`Suggestions`](suggest::Suggestions)): lead-unit suggestions;
+//! - [`sign_in`] ([`SignIn`](sign_in::SignIn)): password hashing, throttling, sessions;
+//! - [`rules`] ([`Rules`](rules::Rules)): the rules and calendar in force, saved rules, holiday
+//!   data, reloading what another process changed, and rescheduling;
+//! - [`admin_log`] ([`Administration`](admin_log::Administration)): the administrative writes
+//!   (units, people, calendar, rules), each recorded in the audit log;
+//! - [`access`] ([`Access`](access::Access)): who sees which tasks;
+//! - [`worklists`] ([`Worklists`](worklists::Worklists)); [`reporting`]
+//!   ([`Reporting`](reporting::Reporting): party names, progress) and the [`export`] workbook;
+//! - [`queries`] ([`Queries`](queries::Queries)): the plain reads the transport needs.
+//!
+//! Every permission is a capability of the one [`Actor`](actor::Actor) ([`actor`]): a
+//! signed-in person or the command line; the use cases that decide one (a 督办 by hand, the
+//! administrative writes, committing an import) take the actor and ask it. Besides: the
+//! background [`jobs`], the layered [`config`], and the name an attachment is stored under
+//! ([`file_names`]).
 
 pub mod access;
+pub mod actor;
 pub mod admin_log;
 pub mod config;
+pub mod core;
 pub mod document_import;
 pub mod export;
 pub mod file_names;
 pub mod jobs;
 pub mod lifecycle;
 pub mod outbox;
-pub mod party_names;
 pub mod ports;
 pub mod queries;
-pub mod reload;
+pub mod reporting;
+pub mod rules;
 pub mod service;
 pub mod sign_in;
 pub mod suggest;
 pub mod supervision;
+pub mod tasks;
 pub mod worklists;
 
 /// The system clock: the one place in Duban that reads the wall time.

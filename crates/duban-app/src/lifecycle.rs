@@ -1,16 +1,19 @@
-//! Lifecycle actions on tasks: works out the actor's standing and the task's state, asks the
+//! [`Lifecycle`], the actions on tasks (签收, 汇报, 审核 …) and their evidence: works out the actor's standing and the task's state, asks the
 //! domain's rules ([`duban_domain::lifecycle::decide`]) whether the action may be taken, and
-//! writes the result with an event in the task's trail. A parent task closes when its last
-//! subtask is approved.
+//! writes the result through the tasks area ([`Tasks`]) with an event in the task's trail. A
+//! parent task closes when its last subtask is approved.
 
-use crate::service::{Edit, Services, TaskView};
+use crate::access::Access;
+use crate::core::{Core, TaskView};
+use crate::tasks::{Edit, Tasks};
 use duban_domain::Error;
 use duban_domain::event::{EventKind, resume_to};
 use duban_domain::ids::{PersonId, TaskId};
 use duban_domain::lifecycle::{Action, Input, Standing, TaskState, available, children_closed, close_parent, decide};
 use duban_domain::task::{Party, Status, Task};
-use duban_store::{Attachment, NewAttachment, TaskQuery, TaskSort};
+use duban_store::{Attachment, AttachmentStore, NewAttachment, PeopleStore, TaskQuery, TaskSort, TaskStore};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// What an actor sends with an action.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -43,23 +46,33 @@ pub struct Available {
 /// Attachments named as evidence with one action.
 const MAX_EVIDENCE: usize = 50;
 
-impl Services {
+/// The lifecycle area: it reads tasks, their trail and subtasks, people and attachments, and
+/// writes through the tasks area.
+pub struct Lifecycle {
+    pub(crate) core: Arc<Core>,
+    pub(crate) access: Access,
+    pub(crate) tasks: Arc<Tasks>,
+    pub(crate) task_store: Arc<dyn TaskStore>,
+    pub(crate) people: Arc<dyn PeopleStore>,
+    pub(crate) attachments: Arc<dyn AttachmentStore>,
+}
+
+impl Lifecycle {
     /// The actor's standing on the task ([`Standing::of`]).
     async fn standing(&self, task: &Task, actor: PersonId) -> Result<Standing, Error> {
-        let person = self.ports.people.get_person(actor).await?;
-        Standing::of(&person, &task.fields, &self.group_members().await?)
+        let person = self.people.get_person(actor).await?;
+        Standing::of(&person, &task.fields, &self.access.group_members().await?)
     }
 
     /// The statuses of a task's subtasks.
     async fn children(&self, task: TaskId) -> Result<Vec<Status>, Error> {
         let children = self
-            .ports
-            .tasks
+            .task_store
             .list_tasks(&TaskQuery {
                 parent_id: Some(task),
                 page: 1,
                 per_page: 500,
-                now: self.now(),
+                now: self.core.now(),
                 sort: TaskSort::Number,
                 ..Default::default()
             })
@@ -68,24 +81,24 @@ impl Services {
     }
 
     async fn state(&self, task: &Task) -> Result<TaskState, Error> {
-        let events = self.ports.tasks.task_events(task.id).await?;
+        let events = self.task_store.task_events(task.id).await?;
         let count = |kind: EventKind| events.iter().filter(|e| e.kind == kind.code()).count() as u32;
         Ok(TaskState {
             status: task.status,
             resume_to: resume_to(events.iter().map(|e| (e.kind.as_str(), &e.data))),
             extensions: count(EventKind::ApproveExtension),
             supervisions: count(EventKind::Supervised),
-            deadline: self.schedule_of(&task.fields, &task.events).deadline(task.fields.deadline),
+            deadline: self.core.schedule_of(&task.fields, &task.events).deadline(task.fields.deadline),
             children_closed: children_closed(&self.children(task.id).await?),
         })
     }
 
     /// The actions `actor` may take on the task now.
     pub async fn available_actions(&self, id: TaskId, actor: PersonId) -> Result<Vec<Available>, Error> {
-        let task = self.ports.tasks.get_task(id).await?;
+        let task = self.task_store.get_task(id).await?;
         let who = self.standing(&task, actor).await?;
         let state = self.state(&task).await?;
-        Ok(available(&state, &who, self.policy().settings.max_extensions)
+        Ok(available(&state, &who, self.core.policy().settings.max_extensions)
             .into_iter()
             .map(|a| Available { action: a, label: a.label() })
             .collect())
@@ -96,13 +109,13 @@ impl Services {
         let action: Action = input.action.parse()?;
         let actor = PersonId(input.actor.ok_or_else(|| Error::invalid("actor", "请指明操作人"))?);
         let version = input.version.ok_or_else(|| Error::invalid("version", "请提供所依据的任务版本号"))?;
-        let task = self.ports.tasks.get_task(id).await?;
+        let task = self.task_store.get_task(id).await?;
         if task.version != version {
             return Err(Error::VersionConflict { current: task.version });
         }
         let who = self.standing(&task, actor).await?;
         let state = self.state(&task).await?;
-        let tz = self.policy().timezone();
+        let tz = self.core.policy().timezone();
         let new_deadline = input
             .new_deadline
             .as_deref()
@@ -118,10 +131,10 @@ impl Services {
             evidence: self.evidence_names(id, &input.evidence).await?,
             head_signed: input.head_signed,
             new_deadline,
-            today: self.now().to_zoned(tz).date(),
+            today: self.core.now().to_zoned(tz).date(),
         };
-        let t = decide(action, &state, &who, &domain_input, self.policy().settings.max_extensions)?;
-        let now = self.now();
+        let t = decide(action, &state, &who, &domain_input, self.core.policy().settings.max_extensions)?;
+        let now = self.core.now();
         let mut clock = task.events.clone();
         for e in &t.set {
             clock.entry(*e).or_insert(now);
@@ -157,6 +170,7 @@ impl Services {
         });
         let parent = task.fields.parent_id;
         let view = self
+            .tasks
             .write_with_clock(
                 task,
                 version,
@@ -179,7 +193,7 @@ impl Services {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let files = self.ports.attachments.list_attachments(task).await?;
+        let files = self.attachments.list_attachments(task).await?;
         ids.iter()
             .map(|id| {
                 files
@@ -209,49 +223,49 @@ impl Services {
         if data.is_empty() {
             return Err(Error::invalid("file", "文件为空"));
         }
-        self.ports.tasks.get_task(task).await?;
+        self.task_store.get_task(task).await?;
         if let Some(p) = actor {
-            self.ports.people.get_person(p).await?;
+            self.people.get_person(p).await?;
         }
         let content_type =
             if content_type.trim().is_empty() { "application/octet-stream" } else { content_type.trim() };
-        self.ports
-            .attachments
+        self.attachments
             .add_attachment(&NewAttachment {
                 task_id: task,
                 name: name.to_string(),
                 content_type: content_type.to_string(),
                 data,
                 uploaded_by: actor,
-                uploaded_at: self.now(),
+                uploaded_at: self.core.now(),
             })
             .await
     }
 
     /// Closes a parent whose subtasks are all closed ([`close_parent`]).
     async fn close_parent_if_done(&self, parent: TaskId) -> Result<(), Error> {
-        let p = self.ports.tasks.get_task(parent).await?;
+        let p = self.task_store.get_task(parent).await?;
         if !p.status.is_open() {
             return Ok(());
         }
         let Some(t) = close_parent(p.status, &self.children(p.id).await?) else { return Ok(()) };
         let mut clock = p.events.clone();
-        let now = self.now();
+        let now = self.core.now();
         for e in t.set {
             clock.entry(e).or_insert(now);
         }
         let fields = p.fields.clone();
         let version = p.version;
         let data = serde_json::json!({ "text": EventKind::ClosedBySubtasks.label() });
-        self.write_with_clock(
-            p,
-            version,
-            fields,
-            t.to,
-            clock,
-            Edit { kind: EventKind::ClosedBySubtasks, data, actor: None },
-        )
-        .await?;
+        self.tasks
+            .write_with_clock(
+                p,
+                version,
+                fields,
+                t.to,
+                clock,
+                Edit { kind: EventKind::ClosedBySubtasks, data, actor: None },
+            )
+            .await?;
         Ok(())
     }
 }

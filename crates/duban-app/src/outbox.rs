@@ -1,4 +1,4 @@
-//! Delivering messages from the outbox: the in-app inbox needs no transport; e-mail goes over
+//! [`Outbox`], delivering messages from the outbox: the in-app inbox needs no transport; e-mail goes over
 //! SMTP (lettre) and SMS through a configurable HTTP gateway. A failed attempt is retried with
 //! growing intervals (1 min, 5 min, 30 min, 2 h, 12 h) and given up after the sixth.
 //!
@@ -13,7 +13,6 @@ use crate::access::members_of;
 use crate::config::NotifyConfig;
 use crate::jobs::Holder;
 use crate::ports::Ports;
-use crate::service::Services;
 use duban_domain::Error;
 use duban_domain::ids::{PersonId, TaskId};
 use duban_domain::org::Person;
@@ -178,7 +177,7 @@ impl Outbox {
     /// [`Self::deliver`] as `holder`: each batch of e-mail and SMS is claimed before it is
     /// sent, so that another process delivering at the same time skips it, and its outcome is
     /// recorded under the claim. A claim that expires before its outcome is recorded (the
-    /// process died, or stalled past [`CLAIM_FOR`]) leaves the message to be claimed again.
+    /// process died, or stalled past `CLAIM_FOR`, five minutes) leaves the message to be claimed again.
     pub async fn deliver_as(&self, holder: &Holder, now: Timestamp) -> Result<u32, Error> {
         let mut n = u32::try_from(self.outbox.deliver_inbox(now).await?).unwrap_or(u32::MAX);
         let channels = self.channels();
@@ -269,29 +268,6 @@ impl Outbox {
             return Ok(Some("任务已定为涉密，其内容不经邮件和短信发送"));
         }
         Ok(None)
-    }
-}
-
-/// The outbox's use cases as the pass, the job runner, the binary and tests call them.
-impl Services {
-    /// The outbox service.
-    pub fn outbox(&self) -> &Outbox {
-        &self.outbox
-    }
-
-    /// See [`Outbox::set_channels`].
-    pub fn set_channels(&self, c: Channels) {
-        self.outbox.set_channels(c);
-    }
-
-    /// See [`Outbox::deliver`].
-    pub async fn deliver(&self, now: Timestamp) -> Result<u32, Error> {
-        self.outbox.deliver(now).await
-    }
-
-    /// See [`Outbox::deliver_as`].
-    pub async fn deliver_as(&self, holder: &Holder, now: Timestamp) -> Result<u32, Error> {
-        self.outbox.deliver_as(holder, now).await
     }
 }
 

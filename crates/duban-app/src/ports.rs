@@ -1,7 +1,8 @@
 //! The storage ports the services reach, one per aggregate (`duban-store`), upcast once from
-//! the whole store the binary opened. Each area names the port it uses
-//! (`self.ports.tasks`, `self.ports.outbox`, …), never the whole store, so what an area may
-//! touch is visible at every call and a port can change without reading every use case.
+//! the whole store the binary opened ([`Ports::of`], in the composition root). Each service is
+//! handed only the ports it uses, as fields of its own (`tasks: Arc<dyn TaskStore>`, …), never
+//! the whole store, so what an area may touch is visible in its struct and a port can change
+//! without reading every use case.
 
 use duban_store::{
     AttachmentStore, AuditStore, CalendarStore, DirectoryStore, JobStore, LedgerStore, MetaStore, OutboxStore,

@@ -1,17 +1,21 @@
-//! What the transport reads, as service methods: the directory, ledgers, a task's history and
-//! files, the audit log, notices and naming, the inbox. The API and the pages call these and
-//! never the store, so that storage stays behind the service layer (one place to change when a
-//! port changes) and every read that needs a visibility rule gets it here.
+//! [`Queries`], the plain reads the transport needs: health, the directory, people, ledgers, a
+//! task's history and files, notices, naming and activity, the inbox. The API and the pages call
+//! these and never the store, so that storage stays behind the service layer (one place to
+//! change when a port changes) and every read that needs a visibility rule gets it here.
 
-use crate::service::Services;
+use crate::access::Access;
+use crate::ports::Ports;
 use duban_domain::Error;
 use duban_domain::ids::{GroupId, LedgerId, PersonId, TaskId, UnitId};
 use duban_domain::org::{Person, Unit, UnitGroup};
-use duban_store::{Activity, AdminEvent, Attachment, Ledger, Message, Naming, NewLedger, Notice, PartyRef, TaskEvent};
-use duban_store::{Page, TaskQuery};
+use duban_store::{
+    Activity, Attachment, AttachmentStore, DirectoryStore, Ledger, LedgerStore, Message, MetaStore, Naming, Notice,
+    OutboxStore, Page, PartyRef, PeopleStore, SupervisionStore, TaskEvent, TaskQuery, TaskStore,
+};
 use std::collections::HashMap;
 use std::future::Future;
 use std::ops::ControlFlow;
+use std::sync::Arc;
 
 /// How many tasks a walk over a whole list reads at a time.
 pub const WALK_PAGE: u32 = 500;
@@ -44,39 +48,67 @@ pub struct Health {
     pub backend: &'static str,
 }
 
-impl Services {
+/// The plain reads, over the ports they read, with [`Access`] for the inbox.
+pub struct Queries {
+    access: Access,
+    meta: Arc<dyn MetaStore>,
+    directory: Arc<dyn DirectoryStore>,
+    people: Arc<dyn PeopleStore>,
+    ledgers: Arc<dyn LedgerStore>,
+    tasks: Arc<dyn TaskStore>,
+    attachments: Arc<dyn AttachmentStore>,
+    supervision: Arc<dyn SupervisionStore>,
+    outbox: Arc<dyn OutboxStore>,
+}
+
+impl Queries {
+    /// The reads over these ports.
+    pub fn new(access: Access, ports: &Ports) -> Self {
+        Self {
+            access,
+            meta: ports.meta.clone(),
+            directory: ports.directory.clone(),
+            people: ports.people.clone(),
+            ledgers: ports.ledgers.clone(),
+            tasks: ports.tasks.clone(),
+            attachments: ports.attachments.clone(),
+            supervision: ports.supervision.clone(),
+            outbox: ports.outbox.clone(),
+        }
+    }
+
     /// Whether the database answers.
     pub async fn health(&self) -> Health {
-        Health { up: self.ports.meta.ping().await.is_ok(), backend: self.ports.meta.backend() }
+        Health { up: self.meta.ping().await.is_ok(), backend: self.meta.backend() }
     }
 
     pub async fn units(&self) -> Result<Vec<Unit>, Error> {
-        self.ports.directory.list_units().await
+        self.directory.list_units().await
     }
 
     pub async fn unit(&self, id: UnitId) -> Result<Unit, Error> {
-        self.ports.directory.get_unit(id).await
+        self.directory.get_unit(id).await
     }
 
     pub async fn groups(&self) -> Result<Vec<UnitGroup>, Error> {
-        self.ports.directory.list_groups().await
+        self.directory.list_groups().await
     }
 
     pub async fn group(&self, id: GroupId) -> Result<UnitGroup, Error> {
-        self.ports.directory.get_group(id).await
+        self.directory.get_group(id).await
     }
 
     /// The unit or group a name (or alias) stands for.
     pub async fn resolve_name(&self, name: &str) -> Result<Option<PartyRef>, Error> {
-        self.ports.directory.resolve_name(name).await
+        self.directory.resolve_name(name).await
     }
 
     pub async fn all_people(&self) -> Result<Vec<Person>, Error> {
-        self.ports.people.list_people().await
+        self.people.list_people().await
     }
 
     pub async fn person(&self, id: PersonId) -> Result<Person, Error> {
-        self.ports.people.get_person(id).await
+        self.people.get_person(id).await
     }
 
     /// Every person's name, by id.
@@ -85,74 +117,56 @@ impl Services {
     }
 
     pub async fn ledgers(&self) -> Result<Vec<Ledger>, Error> {
-        self.ports.ledgers.list_ledgers().await
+        self.ledgers.list_ledgers().await
     }
 
     pub async fn ledger(&self, id: LedgerId) -> Result<Ledger, Error> {
-        self.ports.ledgers.get_ledger(id).await
-    }
-
-    pub async fn create_ledger(&self, l: &NewLedger) -> Result<Ledger, Error> {
-        self.ports.ledgers.create_ledger(l, self.now()).await
+        self.ledgers.get_ledger(id).await
     }
 
     /// A task's history. The caller checks that the task may be seen.
     pub async fn task_events(&self, id: TaskId) -> Result<Vec<TaskEvent>, Error> {
-        self.ports.tasks.task_events(id).await
+        self.tasks.task_events(id).await
     }
 
     /// A task's files. The caller checks that the task may be seen.
     pub async fn attachments(&self, id: TaskId) -> Result<Vec<Attachment>, Error> {
-        self.ports.attachments.list_attachments(id).await
+        self.attachments.list_attachments(id).await
     }
 
     /// A file and its bytes. The caller checks that its task may be seen.
     pub async fn attachment(&self, id: i64) -> Result<(Attachment, Vec<u8>), Error> {
-        self.ports.attachments.get_attachment(id).await
-    }
-
-    /// The administrative audit log, newest first.
-    pub async fn admin_events(&self, before: Option<i64>, limit: u32) -> Result<Vec<AdminEvent>, Error> {
-        self.ports.audit.admin_events(before, limit).await
+        self.attachments.get_attachment(id).await
     }
 
     /// Every 督办 notice issued, oldest first.
     pub async fn notices(&self) -> Result<Vec<Notice>, Error> {
-        self.ports.supervision.list_notices().await
+        self.supervision.list_notices().await
     }
 
     /// Every naming (通报) candidate.
     pub async fn naming(&self) -> Result<Vec<Naming>, Error> {
-        self.ports.supervision.list_naming().await
+        self.supervision.list_naming().await
     }
 
     /// The progress events of these tasks.
     pub async fn activity_of(&self, ids: &[TaskId]) -> Result<Vec<Activity>, Error> {
-        Ok(self.ports.supervision.supervision_records(&[], ids).await?.activity)
-    }
-
-    /// The latest progress report of each of these tasks, by task.
-    pub async fn latest_progress(&self, ids: &[TaskId]) -> Result<HashMap<TaskId, String>, Error> {
-        let mut out = HashMap::new();
-        for chunk in ids.chunks(500) {
-            out.extend(self.ports.tasks.latest_progress(chunk).await?);
-        }
-        Ok(out)
+        Ok(self.supervision.supervision_records(&[], ids).await?.activity)
     }
 
     /// A person's in-app inbox, newest first: delivered messages only, and only those of tasks
     /// the person may still see (a notice queued before a task became 涉密, or before the
     /// person moved unit, does not show its title), at most `limit`.
     pub async fn inbox(&self, person: &Person, limit: usize) -> Result<Vec<Message>, Error> {
-        let audience = self.audience(person);
-        let members = self.group_members().await?;
+        let audience = self.access.audience(person);
+        let members = self.access.group_members().await?;
         let mut inbox = Vec::new();
-        for m in self.ports.outbox.list_messages(Some(person.id), 50).await? {
+        for m in self.outbox.list_messages(Some(person.id), 50).await? {
             if m.message.channel != "inbox" || m.status != "sent" {
                 continue;
             }
             if let Some(t) = m.message.task_id {
-                match self.ports.tasks.get_task(t).await {
+                match self.tasks.get_task(t).await {
                     Ok(task) if audience.sees(&task, &members) => {}
                     Ok(_) | Err(Error::NotFound { .. }) => continue,
                     Err(e) => return Err(e),

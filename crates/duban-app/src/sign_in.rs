@@ -1,4 +1,5 @@
-//! Sign-in, sessions and passwords (issue 5 §1, hardened after the security audit of issue 9).
+//! [`SignIn`]: sign-in, sessions and passwords (issue 5 §1, hardened after the security audit
+//! of issue 9).
 //!
 //! Passwords are hashed with argon2id (PHC strings, a fresh salt each) and must follow
 //! [`check_password`]. A session is a random 256-bit token given to the browser in an HttpOnly
@@ -25,7 +26,6 @@
 //! The throttle lives in the process: it restarts empty, and several server processes behind
 //! one balancer each keep their own.
 
-use crate::service::Services;
 use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use duban_domain::Error;
@@ -528,59 +528,6 @@ impl SignIn {
         self.people.deactivate_person(person).await?;
         self.credentials.delete_sessions_of(person).await?;
         Ok(())
-    }
-}
-
-/// The sign-in use cases as the transport, the command line and the audit log call them.
-impl Services {
-    /// The sign-in service.
-    pub fn accounts(&self) -> &SignIn {
-        &self.accounts
-    }
-
-    /// See [`SignIn::web_settings`].
-    pub fn web_settings(&self) -> Arc<WebSettings> {
-        self.accounts.web_settings()
-    }
-
-    /// See [`SignIn::set_web_settings`].
-    pub fn set_web_settings(&self, s: WebSettings) {
-        self.accounts.set_web_settings(s);
-    }
-
-    /// See [`SignIn::set_password`].
-    pub async fn set_password(&self, person: PersonId, password: &str) -> Result<(), Error> {
-        self.accounts.set_password(person, password).await
-    }
-
-    /// See [`SignIn::sign_in`].
-    pub async fn sign_in(&self, username: &str, password: &str) -> Result<SignedIn, Error> {
-        self.accounts.sign_in(username, password).await
-    }
-
-    /// See [`SignIn::sign_in_from`].
-    pub async fn sign_in_from(&self, username: &str, password: &str, client: IpAddr) -> Result<SignedIn, Error> {
-        self.accounts.sign_in_from(username, password, client).await
-    }
-
-    /// See [`SignIn::session`].
-    pub async fn session(&self, token: &str) -> Result<Option<(Session, Person)>, Error> {
-        self.accounts.session(token).await
-    }
-
-    /// See [`SignIn::sign_out`].
-    pub async fn sign_out(&self, token: &str) -> Result<(), Error> {
-        self.accounts.sign_out(token).await
-    }
-
-    /// See [`SignIn::update_person`].
-    pub async fn update_person(&self, person: PersonId, fields: &NewPerson) -> Result<Person, Error> {
-        self.accounts.update_person(person, fields).await
-    }
-
-    /// See [`SignIn::deactivate_person`].
-    pub async fn deactivate_person(&self, person: PersonId) -> Result<(), Error> {
-        self.accounts.deactivate_person(person).await
     }
 }
 

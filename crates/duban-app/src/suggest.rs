@@ -1,19 +1,20 @@
-//! Suggesting lead units for a task typed by hand, learnt from the tasks already in the ledgers
-//! (see `duban_import::suggest`). The model is trained on first use from the most recently
-//! changed tasks and dropped whenever a task is written, so it never lags the ledgers by more
-//! than one request.
+//! [`Suggestions`]: lead units for a task typed by hand, learnt from the tasks already in the
+//! ledgers (see `duban_import::suggest`). The model is trained on first use from the most
+//! recently changed tasks and dropped whenever a task is written (the tasks area and the
+//! document import call `Suggestions::forget`), so it never lags the ledgers by more than one
+//! request.
 
+use crate::core::Core;
 use crate::queries::each_page;
-use crate::service::Services;
 use duban_domain::Error;
 use duban_domain::ids::UnitId;
 use duban_domain::task::{Classification, Party};
 use duban_import::suggest::Suggester;
-use duban_store::{TaskQuery, TaskSort};
+use duban_store::{DirectoryStore, TaskQuery, TaskSort, TaskStore};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 /// How many tasks the model learns from at most.
 const TRAINING_TASKS: u32 = 5_000;
@@ -28,8 +29,23 @@ pub struct Suggestion {
     pub probability: f64,
 }
 
-impl Services {
-    pub(crate) fn forget_suggester(&self) {
+/// The lead-unit suggester, over the task port (to learn from) and the directory (for the
+/// units' names).
+pub struct Suggestions {
+    core: Arc<Core>,
+    tasks: Arc<dyn TaskStore>,
+    directory: Arc<dyn DirectoryStore>,
+    /// The model, trained on first use and dropped when tasks change.
+    suggester: RwLock<Option<Arc<Suggester>>>,
+}
+
+impl Suggestions {
+    pub fn new(core: Arc<Core>, tasks: Arc<dyn TaskStore>, directory: Arc<dyn DirectoryStore>) -> Self {
+        Self { core, tasks, directory, suggester: RwLock::new(None) }
+    }
+
+    /// Drops the model: tasks were written, and it is trained again on next use.
+    pub(crate) fn forget(&self) {
         match self.suggester.write() {
             Ok(mut s) => *s = None,
             Err(p) => *p.into_inner() = None,
@@ -45,8 +61,8 @@ impl Services {
             return Ok(s);
         }
         let mut examples: Vec<(String, String)> = Vec::new();
-        let q = TaskQuery { sort: TaskSort::Updated, page: 1, now: self.now(), ..Default::default() };
-        let tasks = &self.ports.tasks;
+        let q = TaskQuery { sort: TaskSort::Updated, page: 1, now: self.core.now(), ..Default::default() };
+        let tasks = &self.tasks;
         each_page(
             q,
             |q| async move { tasks.list_tasks(&q).await },
@@ -81,7 +97,7 @@ impl Services {
         }
         let model = self.trained().await?;
         let names: HashMap<i64, String> =
-            self.ports.directory.list_units().await?.into_iter().map(|u| (u.id.0, u.name)).collect();
+            self.directory.list_units().await?.into_iter().map(|u| (u.id.0, u.name)).collect();
         Ok(model
             .suggest(text, k)
             .into_iter()

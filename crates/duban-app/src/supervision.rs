@@ -1,28 +1,35 @@
-//! The supervision pass (REQUIREMENTS §6, issue 4 §3): the IO around the domain's plan
+//! [`Supervision`], the supervision pass (REQUIREMENTS §6, issue 4 §3) and the 督办 by hand: the IO around the domain's plan
 //! ([`duban_domain::supervision`], where the rules are: reminders, 督办 notices and their
 //! rounds, escalation, naming, report periods, recipients and sending windows). One pass over
 //! every open task at a given instant loads the tasks in batches of 500, reads the notices and
 //! trail activity the plan asks for ([`Pass::reads`]), asks for the plan, and records it; a 督办
-//! by hand is planned the same way ([`Pass::by_hand`]).
+//! by hand is planned the same way ([`Pass::by_hand`]). What either sends is queued in the outbox
+//! and delivered at once through the [`Outbox`] service.
 //!
 //! Every record has a dedup key, so a pass run twice, or a server restarted midway, creates
 //! nothing twice and misses nothing. A task the plan cannot decide for because the calendar has
 //! no data for a day it needs is logged and counted in [`TickSummary::calendar_problems`]; no
 //! date is guessed.
 
-use crate::service::Services;
+use crate::access::Access;
+use crate::actor::{Actor, Oversee};
+use crate::core::Core;
+use crate::outbox::Outbox;
 use duban_domain::Error;
 use duban_domain::event::EventKind;
 use duban_domain::ids::{PersonId, TaskId};
-use duban_domain::org::Role;
 use duban_domain::schedule::Schedule;
 use duban_domain::supervision::{
     self, Issued, Message, MessageChannel, Pass, People, PlannedNotice, ReminderKind, Seen,
 };
-use duban_store::{Activity, NewEvent, NewMessage, NewNaming, NewNotice, Notice, Supervision};
+use duban_store::{
+    Activity, NewEvent, NewMessage, NewNaming, NewNotice, Notice, OutboxStore, PeopleStore, Supervision as Record,
+    SupervisionStore, TaskStore,
+};
 use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// What one pass did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -65,8 +72,8 @@ fn stored_message(m: Message) -> NewMessage {
 }
 
 /// A notice of the plan, as the store records it, issued by `actor` (none for the pass).
-fn stored_supervision(n: PlannedNotice, actor: Option<PersonId>) -> Supervision {
-    Supervision {
+fn stored_supervision(n: PlannedNotice, actor: Option<PersonId>) -> Record {
+    Record {
         notice: NewNotice {
             dedup_key: n.dedup_key,
             task_id: n.task,
@@ -109,56 +116,69 @@ fn issued(n: &Notice) -> Issued {
     }
 }
 
-impl Services {
+/// The supervision area: it reads the open tasks, people and the pass's records, records
+/// notices, queues messages and delivers them through the outbox.
+pub struct Supervision {
+    pub(crate) core: Arc<Core>,
+    pub(crate) access: Access,
+    pub(crate) tasks: Arc<dyn TaskStore>,
+    pub(crate) people: Arc<dyn PeopleStore>,
+    pub(crate) records: Arc<dyn SupervisionStore>,
+    /// Where reminders are queued.
+    pub(crate) queue: Arc<dyn OutboxStore>,
+    /// Delivers what a pass or a 督办 by hand queued.
+    pub(crate) outbox: Arc<Outbox>,
+}
+
+impl Supervision {
     /// Everyone, by unit and by id, with each group's units.
     async fn people(&self) -> Result<People, Error> {
-        Ok(People::new(self.ports.people.list_people().await?, self.group_members().await?))
+        Ok(People::new(self.people.list_people().await?, self.access.group_members().await?))
     }
 
-    /// A 督办 issued by hand by the office or a leader, on the task's most urgent open stage,
-    /// with their instruction: numbered, in the trail, sent to the unit and its leader in charge.
-    pub async fn supervise_by_hand(&self, id: TaskId, actor: PersonId, text: &str) -> Result<Notice, Error> {
-        let person = self.ports.people.get_person(actor).await?;
-        let roles = &person.fields.roles;
-        if !(roles.contains(&Role::Office) || roles.contains(&Role::Admin) || roles.contains(&Role::Leader)) {
-            return Err(Error::Forbidden);
-        }
+    /// A 督办 issued by hand by someone who may oversee (the office, an administrator, a
+    /// leader), on the task's most urgent open stage, with their instruction: numbered, in the
+    /// trail, sent to the unit and its leader in charge. It is issued by a person: the command
+    /// line may not.
+    pub async fn by_hand(&self, by: &Actor, id: TaskId, text: &str) -> Result<Notice, Error> {
+        by.require::<Oversee>()?;
+        let person = by.person().ok_or(Error::Forbidden)?;
         let text = text.trim();
         if text.is_empty() {
             return Err(Error::invalid("text", "请写明督办要求"));
         }
         // A task the actor may not see answers as a missing one.
-        let task = self.visible_task(&person, id).await?;
+        let task = self.access.visible_task(person, id).await?;
         if !task.status.is_open() {
             return Err(Error::Conflict(format!("任务已{}，无需督办", task.status.label())));
         }
-        let now = self.now();
-        let (policy, cal, people) = (self.policy(), self.calendar(), self.people().await?);
-        let schedule = self.schedule_of(&task.fields, &task.events);
+        let now = self.core.now();
+        let (policy, cal, people) = (self.core.policy(), self.core.calendar(), self.people().await?);
+        let schedule = self.core.schedule_of(&task.fields, &task.events);
         let earlier: Vec<Issued> =
-            self.ports.supervision.supervision_records(&[id], &[]).await?.notices.iter().map(issued).collect();
+            self.records.supervision_records(&[id], &[]).await?.notices.iter().map(issued).collect();
         let planned = Pass::new(&policy, &cal, &people, now).by_hand(&task, &schedule, &earlier, text)?;
-        let issued = self.ports.supervision.record_supervision(&[stored_supervision(planned, Some(actor))]).await?;
-        self.deliver(now).await?;
+        let issued = self.records.record_supervision(&[stored_supervision(planned, Some(person.id))]).await?;
+        self.outbox.deliver(now).await?;
         issued.into_iter().flatten().next().ok_or(Error::Internal)
     }
 
     /// One supervision pass at `now`. Tasks are read in batches of 500; each batch's notices and
     /// trail activity are read in two queries, and what the batch creates is written in two
     /// transactions.
-    pub async fn supervision_pass(&self, now: Timestamp) -> Result<TickSummary, Error> {
-        let (policy, cal, people) = (self.policy(), self.calendar(), self.people().await?);
+    pub async fn pass(&self, now: Timestamp) -> Result<TickSummary, Error> {
+        let (policy, cal, people) = (self.core.policy(), self.core.calendar(), self.people().await?);
         let tz = policy.timezone();
         let pass = Pass::new(&policy, &cal, &people, now);
         let mut sum =
             TickSummary { now: now.to_zoned(tz).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(), ..Default::default() };
         let mut after = TaskId(0);
         loop {
-            let batch = self.ports.tasks.open_tasks(after, 500).await?;
+            let batch = self.tasks.open_tasks(after, 500).await?;
             let Some(last) = batch.last() else { break };
             after = last.id;
             // Notices and activity are read only for the tasks whose plan needs them.
-            let schedules: Vec<Schedule> = batch.iter().map(|t| self.schedule_of(&t.fields, &t.events)).collect();
+            let schedules: Vec<Schedule> = batch.iter().map(|t| self.core.schedule_of(&t.fields, &t.events)).collect();
             let (mut notices_of, mut activity_of) = (Vec::new(), Vec::new());
             for (t, sch) in batch.iter().zip(&schedules) {
                 let reads = pass.reads(t, sch);
@@ -169,7 +189,7 @@ impl Services {
                     activity_of.push(t.id);
                 }
             }
-            let recs = self.ports.supervision.supervision_records(&notices_of, &activity_of).await?;
+            let recs = self.records.supervision_records(&notices_of, &activity_of).await?;
             let mut notices: HashMap<TaskId, Vec<Issued>> = HashMap::new();
             for n in &recs.notices {
                 notices.entry(n.task_id).or_default().push(issued(n));
@@ -199,9 +219,8 @@ impl Services {
             }
             let consequences: Vec<(bool, u32)> =
                 plan.notices.iter().map(|n| (n.escalates, u32::try_from(n.naming.len()).unwrap_or(u32::MAX))).collect();
-            let supervisions: Vec<Supervision> =
-                plan.notices.into_iter().map(|n| stored_supervision(n, None)).collect();
-            let issued = self.ports.supervision.record_supervision(&supervisions).await?;
+            let supervisions: Vec<Record> = plan.notices.into_iter().map(|n| stored_supervision(n, None)).collect();
+            let issued = self.records.record_supervision(&supervisions).await?;
             for (n, (escalated, named)) in issued.iter().zip(&consequences) {
                 if let Some(n) = n {
                     sum.notices.push(n.number.clone());
@@ -217,7 +236,7 @@ impl Services {
                 messages.extend(r.messages.into_iter().map(stored_message));
                 reminders.push((r.kind, start..messages.len()));
             }
-            let queued = self.ports.outbox.enqueue(&messages).await?;
+            let queued = self.queue.enqueue(&messages).await?;
             for (kind, range) in reminders {
                 let new = range.clone().any(|i| {
                     queued.get(i).copied().unwrap_or(false)
@@ -230,7 +249,7 @@ impl Services {
                 }
             }
         }
-        sum.delivered = self.deliver(now).await?;
+        sum.delivered = self.outbox.deliver(now).await?;
         Ok(sum)
     }
 }

@@ -1,16 +1,18 @@
-//! Work lists (REQUIREMENTS §5, issue 4 §5): for a unit, or a person's unit, the tasks it must
+//! [`Worklists`] (REQUIREMENTS §5, issue 4 §5): for a unit, or a person's unit, the tasks it must
 //! sign for, report on, has let run overdue, and has had returned — each list sorted most
 //! urgent first. A caller asks only for units and people within their reach, and every list
 //! and count holds only the tasks the caller may see (issue 9, [`duban_domain::visibility`]).
 
-use crate::service::{Services, TaskView};
+use crate::core::TaskView;
+use crate::tasks::Tasks;
 use duban_domain::Error;
 use duban_domain::ids::{PersonId, UnitId};
 use duban_domain::org::Person;
 use duban_domain::task::{Light, Status};
 use duban_domain::visibility::Audience;
-use duban_store::{TaskQuery, TaskSort};
+use duban_store::{DirectoryStore, PeopleStore, TaskQuery, TaskSort};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// One list: how many, and the first of them.
 #[derive(Debug, Clone, Serialize)]
@@ -34,7 +36,18 @@ pub struct WorkList {
 /// How many tasks of each list are returned in full.
 const SHOWN: u32 = 20;
 
-impl Services {
+/// The work lists: they list tasks through the tasks area, and read people and units.
+pub struct Worklists {
+    tasks: Arc<Tasks>,
+    people: Arc<dyn PeopleStore>,
+    directory: Arc<dyn DirectoryStore>,
+}
+
+impl Worklists {
+    pub fn new(tasks: Arc<Tasks>, people: Arc<dyn PeopleStore>, directory: Arc<dyn DirectoryStore>) -> Self {
+        Self { tasks, people, directory }
+    }
+
     async fn work_items(
         &self,
         audience: &Audience,
@@ -53,13 +66,13 @@ impl Services {
             per_page: SHOWN,
             ..Default::default()
         };
-        let page = self.list_tasks(q).await?;
+        let page = self.tasks.list_tasks(q).await?;
         Ok(WorkItems { total: page.total, items: page.items })
     }
 
     /// The work of a unit, as `viewer` may see it: refused for a unit out of their reach.
     pub async fn unit_work(&self, viewer: &Person, unit: UnitId) -> Result<WorkList, Error> {
-        let a = self.audience(viewer);
+        let a = Audience::of(viewer);
         if !a.reaches_unit(unit) {
             return Err(Error::Forbidden);
         }
@@ -69,8 +82,8 @@ impl Services {
     /// The work of a person's unit, as `viewer` may see it: refused for someone out of their
     /// reach (anyone but themselves and the people of the units they reach).
     pub async fn person_work(&self, viewer: &Person, person: PersonId) -> Result<WorkList, Error> {
-        let a = self.audience(viewer);
-        let p = self.ports.people.get_person(person).await?;
+        let a = Audience::of(viewer);
+        let p = self.people.get_person(person).await?;
         if !a.reaches_person(&p) {
             return Err(Error::Forbidden);
         }
@@ -80,7 +93,7 @@ impl Services {
 
     /// The lists of the tasks `unit` leads, holding only what the audience sees.
     async fn work_of(&self, a: &Audience, unit: UnitId) -> Result<WorkList, Error> {
-        self.ports.directory.get_unit(unit).await?;
+        self.directory.get_unit(unit).await?;
         Ok(WorkList {
             unit_id: unit,
             to_sign: self.work_items(a, unit, vec![Status::Assigned], None).await?,

@@ -89,9 +89,9 @@ async fn main() {
             .unwrap(),
     );
     // Progress reports on some public tasks and a supervision pass, so the pages have them.
-    duban.supervision_pass(now).await.unwrap();
-    duban.set_password(office.id, "Bench-Pass-2026").await.unwrap();
-    let session = duban.sign_in("office", "Bench-Pass-2026").await.unwrap();
+    duban.supervision().pass(now).await.unwrap();
+    duban.sign_in().set_password(office.id, "Bench-Pass-2026").await.unwrap();
+    let session = duban.sign_in().sign_in("office", "Bench-Pass-2026").await.unwrap();
     let cookie = format!("duban_session={}", session.token);
     let app = duban_server::startup::app(duban.clone());
     let pages = [
@@ -140,7 +140,7 @@ async fn main() {
     let mut after_change = Vec::new();
     for i in 0..11 {
         let id = n / 3 + i;
-        let version = duban.store().get_task(duban_domain::ids::TaskId(id as i64)).await.unwrap().version;
+        let version = s.get_task(duban_domain::ids::TaskId(id as i64)).await.unwrap().version;
         let req = Request::patch(format!("/api/v1/tasks/{id}"))
             .header("content-type", "application/json")
             .header("cookie", &cookie)

@@ -138,12 +138,15 @@ async fn act(c: &Client, action: &str, text: Option<&str>) {
 
 async fn person(app: &TestApp, username: &str, unit: Option<UnitId>, role: Role) -> PersonId {
     let p = app
-        .duban
-        .store()
+        .store
         .create_person(&NewPerson::new(username, username, unit, vec![role]), duban_store_tests::at())
         .await
         .unwrap();
-    app.duban.set_password(p.id, &format!("pw-{}-2022", username.chars().rev().collect::<String>())).await.unwrap();
+    app.duban
+        .sign_in()
+        .set_password(p.id, &format!("pw-{}-2022", username.chars().rev().collect::<String>()))
+        .await
+        .unwrap();
     p.id
 }
 
@@ -154,11 +157,12 @@ async fn the_closed_loop_through_the_browser() {
     let base = app.base.clone();
     let d = app.duban.clone();
     let units = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/units/naiman.toml")).unwrap();
-    d.load_unit_directory(&units).await.unwrap();
+    let directory = duban_domain::org::UnitDirectory::from_toml(&units).unwrap();
+    app.store.import_directory(&directory, d.core().now()).await.unwrap();
     let unit = |name: &str| {
-        let d = d.clone();
+        let store = app.store.clone();
         let name = name.to_string();
-        async move { d.store().list_units().await.unwrap().into_iter().find(|u| u.name == name).unwrap().id }
+        async move { store.list_units().await.unwrap().into_iter().find(|u| u.name == name).unwrap().id }
     };
     let unit_a = unit("旗行政审批和政务服务局").await;
     let unit_b = unit("旗自然资源局").await;
@@ -184,10 +188,10 @@ async fn the_closed_loop_through_the_browser() {
     // The scenario follows tasks unit A leads and unit B has no part in (B's officers see the
     // tasks their unit cooperates on); one of them is made public, one secret.
     let q = TaskQuery { unit_id: Some(unit_a), lead_only: true, page: 1, per_page: 100, ..Default::default() };
-    let b = d.store().get_person(officer_b).await.unwrap();
+    let b = app.store.get_person(officer_b).await.unwrap();
     let mut a_only = Vec::new();
-    for t in d.list_tasks(q).await.unwrap().items {
-        if !d.can_see(&b, &t.task).await.unwrap() {
+    for t in d.tasks().list_tasks(q).await.unwrap().items {
+        if !d.access().can_see(&b, &t.task).await.unwrap() {
             a_only.push(t.task);
         }
     }
@@ -227,7 +231,7 @@ async fn the_closed_loop_through_the_browser() {
     c.goto(&format!("{base}/tasks/{}", task.id)).await.unwrap();
     act(&c, "approve", None).await;
     wait_for(&c, "审核通过").await;
-    assert_eq!(d.store().get_task(task.id).await.unwrap().status, Status::Closed);
+    assert_eq!(app.store.get_task(task.id).await.unwrap().status, Status::Closed);
     assert!(page_text(&c).await.contains("办结"));
     c.goto(&format!("{base}/stats")).await.unwrap();
     let stats_after = page_text(&c).await;

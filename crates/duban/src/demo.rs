@@ -262,8 +262,7 @@ pub async fn run(config: &Config, database: Option<String>, bind: &str, no_serve
             format!("sqlite:{DEFAULT_DEMO_DB}")
         }
     };
-    let duban = crate::open(config, &url).await?;
-    let store = duban.store().clone();
+    let (duban, store) = crate::open_with_store(config, &url).await?;
     if !store.list_units().await?.is_empty()
         || store.list_tasks(&Default::default()).await.map(|p| p.total).unwrap_or(0) > 0
     {
@@ -273,7 +272,8 @@ pub async fn run(config: &Config, database: Option<String>, bind: &str, no_serve
         )));
     }
     say!("演示数据库：{}", DatabaseUrl::new(url.clone()).redacted());
-    let units = duban.load_unit_directory(NAIMAN_UNITS).await?;
+    let directory = duban_domain::org::UnitDirectory::from_toml(NAIMAN_UNITS)?;
+    let units = store.import_directory(&directory, duban.core().now()).await?;
     say!(
         "单位名录（data/units/naiman.toml，取自 003 号文件）：单位 {} 个，单位组 {} 个，名称和别名 {} 个",
         units.units_created,
@@ -319,8 +319,8 @@ async fn load(duban: &Arc<Services>, store: &Arc<dyn Store>) -> Result<Made, dub
     let mut officer: Option<PersonId> = None;
     let mut leader: Option<PersonId> = None;
     for p in people(&unit_id) {
-        let person = store.create_person(&p.parse()?, duban.now()).await?;
-        duban.set_password(person.id, &demo_password(&person.fields.username)).await?;
+        let person = store.create_person(&p.parse()?, duban.core().now()).await?;
+        duban.sign_in().set_password(person.id, &demo_password(&person.fields.username)).await?;
         let unit_name = person
             .fields
             .unit_id
@@ -345,17 +345,17 @@ async fn load(duban: &Arc<Services>, store: &Arc<dyn Store>) -> Result<Made, dub
                 issuer: "中共奈曼旗委员会办公室 奈曼旗人民政府办公室".into(),
                 source: Source::Document,
             },
-            duban.now(),
+            duban.core().now(),
         )
         .await?;
-    let tz = duban.policy().timezone();
-    let cal = duban.calendar();
-    let now = duban.now();
+    let tz = duban.core().policy().timezone();
+    let cal = duban.core().calendar();
+    let now = duban.core().now();
     let today = now.to_zoned(tz.clone()).date();
     let mut rows = Vec::new();
     for s in SAMPLES {
         let task = insert_sample(duban, store, s, ledger.id, leader, officer, &cal, today, &tz).await?;
-        let view = duban.view(task, now, false);
+        let view = duban.core().view(task, now, false);
         let light = Some(duban_server::web::rows::light(view.light).1).filter(|l| !l.is_empty()).unwrap_or("—");
         let due = view.due_at.map(|t| t.to_zoned(tz.clone()).date().to_string()).unwrap_or_else(|| "—".into());
         rows.push(vec![
@@ -399,7 +399,7 @@ async fn insert_sample(
     let lead = parties(s.lead).await?;
     let cooperating = parties(s.cooperating).await?;
     // Never in the future, whatever the hour or the day the demo runs.
-    let now = duban.now();
+    let now = duban.core().now();
     let received_at = if s.received_wd_ago == 0 {
         now - SignedDuration::from_hours(1)
     } else {
@@ -432,5 +432,5 @@ async fn insert_sample(
     };
     let clock: BTreeMap<ClockEvent, Timestamp> =
         s.done.iter().map(|(e, ago)| (*e, morning(wd(cal, today, -ago), tz) + SignedDuration::from_hours(1))).collect();
-    duban.insert_task(fields, s.status, clock, serde_json::json!({ "source": "demo" }), None).await
+    duban.tasks().insert_task(fields, s.status, clock, serde_json::json!({ "source": "demo" }), None).await
 }

@@ -32,14 +32,16 @@ use anyhow::Context;
 use clap::Parser;
 use cli::{AuditCmd, CalendarCmd, CalendarOpts, Cli, Command, Format, RulesCmd, UnitsCmd};
 use duban_app::SystemClock;
-use duban_app::admin_log::Actor;
+use duban_app::actor::Actor;
 use duban_app::config::{Config, DEFAULT_CONFIG};
-use duban_app::service::{Services, compile_calendar};
+use duban_app::rules::compile_calendar;
+use duban_app::service::Services;
 use duban_domain::calendar::{Calendar, CalendarFile, UnknownYears};
 use duban_domain::policy::{ClockEvent, Policy, TaskFacts};
 use duban_domain::schedule::schedule;
 use duban_domain::task::{Complexity, Priority, Source, parse_date, parse_instant};
 use duban_server::startup::Application;
+use duban_store::Store;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -129,7 +131,8 @@ async fn run(cli: Cli) -> Outcome {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| Failure::Input(format!("无法读取 {}：{e}", file.display())))?;
             let duban = open(&config, &url).await?;
-            let r = duban.admin_load_unit_directory(Actor::CommandLine, &text, &file.display().to_string()).await?;
+            let r =
+                duban.admin().load_unit_directory(&Actor::command_line(), &text, &file.display().to_string()).await?;
             say!(
                 "单位：新增 {}，更新 {}；单位组：新增 {}，更新 {}；名称和别名 {} 个",
                 r.units_created,
@@ -146,10 +149,10 @@ async fn run(cli: Cli) -> Outcome {
             let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
             let duban = open(&config, &url).await?;
             let at = match now {
-                Some(t) => parse_instant("now", &t, &duban.policy().timezone())?,
-                None => duban.now(),
+                Some(t) => parse_instant("now", &t, &duban.core().policy().timezone())?,
+                None => duban.core().now(),
             };
-            let summary = duban.supervision_pass(at).await?;
+            let summary = duban.supervision().pass(at).await?;
             say!("{}", serde_json::to_string_pretty(&summary).context("序列化结果")?);
             Ok(())
         }
@@ -195,7 +198,7 @@ async fn import(
         None => None,
     };
     let preview = match &duban {
-        Some(d) => d.preview_document_import(&bytes, &filename, year).await?,
+        Some(d) => d.document_import().preview(&bytes, &filename, year).await?,
         None => {
             let dir = duban_domain::org::UnitDirectory::from_toml(demo::NAIMAN_UNITS)?;
             let names = duban_import::Names::from_directory(&dir);
@@ -209,7 +212,7 @@ async fn import(
         Format::Table => put!("{}", table::preview(&preview)),
     }
     if let (true, Some(d)) = (commit, duban) {
-        let r = d.commit_document_import(&preview, None).await?;
+        let r = d.document_import().commit(&preview, &Actor::command_line()).await?;
         eprintln!(
             "已写入台账“{}”：新增 {}，更新 {}，未变 {}，撤销 {}",
             r.ledger, r.created, r.updated, r.unchanged, r.withdrawn
@@ -218,14 +221,20 @@ async fn import(
     Ok(())
 }
 
-/// Opens the database and builds the service with the configured rules and calendar.
+/// Opens the database and builds the services with the configured rules and calendar.
 async fn open(config: &Config, url: &str) -> Result<Arc<Services>, Failure> {
+    Ok(open_with_store(config, url).await?.0)
+}
+
+/// [`open`], also handing back the store itself, for the maintenance commands of this binary
+/// that write beneath the use cases (the demo).
+async fn open_with_store(config: &Config, url: &str) -> Result<(Arc<Services>, Arc<dyn Store>), Failure> {
     let store = db::connect_with(url, true, config.database.synchronous).await?;
     let policy = config.policy()?;
-    let duban = Services::new(store, policy, Arc::new(SystemClock), config.calendar.unknown_years).await?;
-    duban.set_channels(duban_app::outbox::Channels::from_config(&config.notify)?);
-    duban.set_web_settings(config.server.web_settings());
-    Ok(Arc::new(duban))
+    let duban = Services::new(store.clone(), policy, Arc::new(SystemClock), config.calendar.unknown_years).await?;
+    duban.outbox().set_channels(duban_app::outbox::Channels::from_config(&config.notify)?);
+    duban.sign_in().set_web_settings(config.server.web_settings());
+    Ok((Arc::new(duban), store))
 }
 
 /// Serves until Ctrl-C or SIGTERM.
@@ -310,7 +319,7 @@ async fn calendar(config: &Config, cmd: CalendarCmd) -> Outcome {
             let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
             let duban = open(config, &url).await?;
             let note = if note.is_empty() { file.display().to_string() } else { note };
-            let r = duban.admin_load_calendar_file(Actor::CommandLine, parsed, &note).await?;
+            let r = duban.admin().load_calendar_file(&Actor::command_line(), parsed, &note).await?;
             let years: Vec<String> = r.years.iter().map(i16::to_string).collect();
             say!(
                 "已导入 {} 年的节假日数据；现有数据：{}；重新计算了 {} 项未办结任务的时限",
@@ -405,7 +414,7 @@ async fn user(config: &Config, cmd: cli::UserCmd) -> Result<(), Failure> {
             let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
             let duban = open(config, &url).await?;
             let unit_id = match unit {
-                Some(u) => match duban.resolve_name(&u).await? {
+                Some(u) => match duban.queries().resolve_name(&u).await? {
                     Some(duban_store::PartyRef::Unit(id)) => Some(id),
                     _ => return Err(Failure::Input(format!("单位“{u}”不在单位名录中"))),
                 },
@@ -425,19 +434,19 @@ async fn user(config: &Config, cmd: cli::UserCmd) -> Result<(), Failure> {
             };
             let fields = input.parse()?;
             duban_app::sign_in::check_password(&fields.username, &password)?;
-            let p = duban.admin_add_person(Actor::CommandLine, &fields, Some(&password)).await?;
+            let p = duban.admin().add_person(&Actor::command_line(), &fields, Some(&password)).await?;
             say!("已添加用户 {}（{}），可以登录", p.fields.username, p.fields.name);
             Ok(())
         }
         cli::UserCmd::Password { username, db } => {
             let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
             let duban = open(config, &url).await?;
-            let people = duban.all_people().await?;
+            let people = duban.queries().all_people().await?;
             let p = people
                 .into_iter()
                 .find(|p| p.fields.username == username)
                 .ok_or_else(|| Failure::Input(format!("没有用户名为“{username}”的用户")))?;
-            duban.admin_set_password(Actor::CommandLine, p.id, &read_password()?).await?;
+            duban.admin().set_password(&Actor::command_line(), p.id, &read_password()?).await?;
             say!("已重设 {} 的密码", p.fields.username);
             Ok(())
         }

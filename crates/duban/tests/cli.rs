@@ -315,7 +315,7 @@ async fn the_first_administrator_is_added_from_the_command_line_and_can_sign_in(
     )
     .await
     .unwrap();
-    let before = d.sign_in("root", "Topsecret-1").await.unwrap();
+    let before = d.sign_in().sign_in("root", "Topsecret-1").await.unwrap();
     // The password can be reset from standard input, and it is never echoed.
     let mut child = Command::new(env!("CARGO_BIN_EXE_duban"))
         .args(["user", "password", "root", "--database", &url])
@@ -331,8 +331,8 @@ async fn the_first_administrator_is_added_from_the_command_line_and_can_sign_in(
     assert!(out.status.success());
     assert!(!String::from_utf8_lossy(&out.stdout).contains("Topsecret-2"));
     // The reset ended the session opened with the old password.
-    assert!(d.session(&before.token).await.unwrap().is_none(), "a session outlived the password reset");
-    assert!(d.sign_in("root", "Topsecret-1").await.is_err());
-    let s = d.sign_in("root", "Topsecret-2").await.unwrap();
+    assert!(d.sign_in().session(&before.token).await.unwrap().is_none(), "a session outlived the password reset");
+    assert!(d.sign_in().sign_in("root", "Topsecret-1").await.is_err());
+    let s = d.sign_in().sign_in("root", "Topsecret-2").await.unwrap();
     assert!(s.person.fields.roles.contains(&duban_domain::org::Role::Admin));
 }

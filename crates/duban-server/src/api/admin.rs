@@ -4,8 +4,8 @@
 use super::extract::{Json, Query, Require};
 use super::openapi::{Forbidden, Invalid};
 use super::{ApiResult, AppState};
-use crate::actor::ReadAdminLog;
 use axum::extract::State;
+use duban_app::actor::ReadAdminLog;
 use duban_domain::Error;
 use duban_store::AdminEvent;
 use serde::Deserialize;
@@ -34,12 +34,12 @@ struct Params {
     responses((status = 200, description = "成功", body = Vec<AdminEvent>), Forbidden, Invalid))]
 async fn events(
     State(d): State<AppState>,
-    _: Require<ReadAdminLog>,
+    Require(reader, _): Require<ReadAdminLog>,
     Query(p): Query<Params>,
 ) -> ApiResult<Json<Vec<AdminEvent>>> {
     let limit = p.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return Err(Error::invalid("limit", "limit 须在 1 到 1000 之间").into());
     }
-    Ok(Json(d.admin_events(p.before, limit).await?))
+    Ok(Json(d.admin().events(&reader.actor, p.before, limit).await?))
 }

@@ -1,19 +1,19 @@
 //! Who is calling the API. Every route but `/healthz`, the OpenAPI document and signing in needs
 //! a session: `Authorization: Bearer <token>` from `POST /api/v1/session`, or the pages' session
-//! cookie. [`require_caller`] puts the signed-in [`Actor`] in the request; what the caller may
-//! change is asked of the actor's capabilities by each handler ([`super::extract::Require`]);
-//! what they may read is scoped like the pages ([`duban_app::access`]). A write made with the session
-//! cookie (rather than a bearer token) must carry the session's CSRF token in the `X-CSRF-Token`
-//! header, so another site cannot make a signed-in browser write.
+//! cookie. [`require_caller`] puts the signed-in caller ([`Signed`]: the person and their
+//! `Actor`) in the request; what the caller may change is asked of the actor's capabilities by
+//! each handler (`extract::Require`) and by the use cases it calls; what they may read is scoped
+//! like the pages ([`duban_app::access`]). A write made with the session cookie (rather than a
+//! bearer token) must carry the session's CSRF token in the `X-CSRF-Token` header, so another
+//! site cannot make a signed-in browser write.
 
 use super::errors::ApiError;
 use super::extract::Json;
 use super::openapi::{Invalid, TooManyAttempts, Unauthenticated};
 use super::{ApiResult, AppState};
-use crate::actor::Actor;
 use crate::http::client::ClientAddr;
 use crate::http::cookies::session_cookie;
-use crate::http::session::{bearer, csrf_header_matches, is_safe, signed_in};
+use crate::http::session::{Signed, bearer, csrf_header_matches, is_safe, signed_in};
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
@@ -59,7 +59,7 @@ pub async fn require_caller(State(d): State<AppState>, mut req: Request, next: N
         },
         None => return ApiError::from(Error::Unauthenticated).into_response(),
     };
-    req.extensions_mut().insert::<Actor>(actor);
+    req.extensions_mut().insert::<Signed>(actor);
     next.run(req).await
 }
 
@@ -91,7 +91,7 @@ async fn sign_in(
     ClientAddr(client): ClientAddr,
     Json(c): Json<Credentials>,
 ) -> ApiResult<(StatusCode, Json<SessionOut>)> {
-    let s = d.sign_in_from(&c.username, &c.password, client).await?;
+    let s = d.sign_in().sign_in_from(&c.username, &c.password, client).await?;
     Ok((StatusCode::CREATED, Json(SessionOut { token: s.token, expires_at: s.session.expires_at, person: s.person })))
 }
 
@@ -99,6 +99,6 @@ async fn sign_in(
     responses((status = 204, description = "已退出"), Unauthenticated))]
 async fn sign_out(State(d): State<AppState>, req: Request) -> ApiResult<StatusCode> {
     let token = bearer(req.headers()).ok_or(Error::Unauthenticated)?;
-    d.sign_out(&token).await?;
+    d.sign_in().sign_out(&token).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,12 +1,14 @@
 //! Extractors whose rejections are [`ApiError`]s, so a malformed body, query or path gets the
-//! same JSON error shape as every other error; and [`Require`], the capability a route needs.
+//! same JSON error shape as every other error; [`Signed`], the signed-in caller; and
+//! [`Require`], the capability a route needs.
 
 use super::errors::ApiError;
-use crate::actor::{Actor, Capability};
+use crate::http::session::Signed;
 use axum::extract::FromRequest;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
+use duban_app::actor::Capability;
 use duban_domain::Error;
 use std::marker::PhantomData;
 
@@ -29,24 +31,24 @@ pub struct Query<T>(pub T);
 pub struct Path<T>(pub T);
 
 /// The signed-in caller, as [`super::auth::require_caller`] put them in the request.
-impl<S: Send + Sync> FromRequestParts<S> for Actor {
+impl<S: Send + Sync> FromRequestParts<S> for Signed {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Actor>().cloned().ok_or_else(|| Error::Unauthenticated.into())
+        parts.extensions.get::<Signed>().cloned().ok_or_else(|| Error::Unauthenticated.into())
     }
 }
 
 /// The signed-in caller, who must have the capability `C`; 403 otherwise. Put it before the
 /// handler's other extractors, so that a caller without the capability learns nothing more.
-pub struct Require<C>(pub Actor, pub PhantomData<C>);
+pub struct Require<C>(pub Signed, pub PhantomData<C>);
 
 impl<S: Send + Sync, C: Capability> FromRequestParts<S> for Require<C> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let actor = <Actor as FromRequestParts<S>>::from_request_parts(parts, state).await?;
-        actor.require::<C>()?;
-        Ok(Require(actor, PhantomData))
+        let caller = <Signed as FromRequestParts<S>>::from_request_parts(parts, state).await?;
+        caller.require::<C>()?;
+        Ok(Require(caller, PhantomData))
     }
 }

@@ -4,8 +4,8 @@
 use super::extract::{Json, Query, Require};
 use super::openapi::{Conflict, FileBytes, Forbidden, Invalid, NotFound, UploadForm};
 use super::{ApiResult, AppState};
-use crate::actor::RunLedgers;
 use axum::extract::{DefaultBodyLimit, Request, State};
+use duban_app::actor::RunLedgers;
 use duban_app::document_import::ImportReport;
 use duban_import::Preview;
 use serde::Deserialize;
@@ -34,7 +34,7 @@ struct SuggestParams {
     params(SuggestParams),
     responses((status = 200, description = "成功", body = Vec<Suggestion>), Invalid))]
 async fn suggest(State(d): State<AppState>, Query(p): Query<SuggestParams>) -> ApiResult<Json<Vec<Suggestion>>> {
-    Ok(Json(d.suggest_leads(&p.text, 3).await?))
+    Ok(Json(d.suggestions().suggest_leads(&p.text, 3).await?))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -59,7 +59,7 @@ async fn preview(
 ) -> ApiResult<Json<Preview>> {
     let file = crate::http::upload::upload(req, &d, "请选择要导入的文件（表单字段 file）").await?;
     let filename = p.filename.filter(|f| !f.trim().is_empty()).unwrap_or(file.name);
-    Ok(Json(d.preview_document_import(&file.bytes, &filename, p.year).await?))
+    Ok(Json(d.document_import().preview(&file.bytes, &filename, p.year).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -76,5 +76,5 @@ async fn commit(
     Require(caller, _): Require<RunLedgers>,
     Json(body): Json<CommitBody>,
 ) -> ApiResult<Json<ImportReport>> {
-    Ok(Json(d.commit_document_import(&body.preview, Some(&caller.person)).await?))
+    Ok(Json(d.document_import().commit(&body.preview, &caller.actor).await?))
 }

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1/`, plus `/healthz`. Handlers parse at the edge (query strings and
-//! bodies become checked domain values) and delegate to the [`Services`](duban_app::service::Services)
-//! service. The OpenAPI document describing every route is served at `/api/v1/openapi.json`.
+//! bodies become checked domain values) and delegate to the application's services (through
+//! [`Services`](duban_app::service::Services)' accessors), passing the caller's
+//! [`Actor`](duban_app::actor::Actor) to the use cases that decide a permission. The OpenAPI document describing every route is served at `/api/v1/openapi.json`.
 
 mod admin;
 pub mod auth;
@@ -106,7 +107,7 @@ struct Health {
     security(()),
     responses((status = 200, description = "正常", body = Health), (status = 503, description = "数据库不可用", body = Health)))]
 async fn healthz(State(d): State<AppState>) -> impl IntoResponse {
-    let h = d.health().await;
+    let h = d.queries().health().await;
     let (status, word) = if h.up { (StatusCode::OK, "ok") } else { (StatusCode::SERVICE_UNAVAILABLE, "unavailable") };
     (status, axum::Json(Health { status: word, database: h.backend }))
 }

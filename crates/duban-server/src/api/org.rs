@@ -3,10 +3,9 @@
 use super::extract::{Json, Path, Query, Require};
 use super::openapi::{Conflict, Forbidden, Invalid, NotFound};
 use super::{ApiResult, AppState};
-use crate::actor::{Administer, RunLedgers};
 use axum::extract::State;
 use axum::http::StatusCode;
-use duban_app::admin_log::Actor as ChangedBy;
+use duban_app::actor::{Administer, RunLedgers};
 use duban_domain::Error;
 use duban_domain::ids::{GroupId, LedgerId, PersonId, UnitId};
 use duban_domain::org::{Person, PersonInput, Unit, UnitGroup, UnitInput};
@@ -32,7 +31,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/units", operation_id = "listUnits", tag = "org",
     responses((status = 200, description = "成功", body = Vec<Unit>)))]
 async fn list_units(State(d): State<AppState>) -> ApiResult<Json<Vec<Unit>>> {
-    Ok(Json(d.units().await?))
+    Ok(Json(d.queries().units().await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/units", operation_id = "createUnit", tag = "org",
@@ -43,14 +42,14 @@ async fn create_unit(
     Require(c, _): Require<Administer>,
     Json(input): Json<UnitInput>,
 ) -> ApiResult<(StatusCode, Json<Unit>)> {
-    Ok((StatusCode::CREATED, Json(d.admin_add_unit(ChangedBy::Person(&c.person), &input.parse()?).await?)))
+    Ok((StatusCode::CREATED, Json(d.admin().add_unit(&c.actor, &input.parse()?).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}", operation_id = "getUnit", tag = "org",
     params(("id" = i64, Path, description = "编号")),
     responses((status = 200, description = "成功", body = Unit), NotFound))]
 async fn get_unit(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Unit>> {
-    Ok(Json(d.unit(UnitId(id)).await?))
+    Ok(Json(d.queries().unit(UnitId(id)).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/units/{id}", operation_id = "updateUnit", tag = "org",
@@ -63,7 +62,7 @@ async fn update_unit(
     Path(id): Path<i64>,
     Json(input): Json<UnitInput>,
 ) -> ApiResult<Json<Unit>> {
-    Ok(Json(d.admin_edit_unit(ChangedBy::Person(&c.person), UnitId(id), &input.parse()?).await?))
+    Ok(Json(d.admin().edit_unit(&c.actor, UnitId(id), &input.parse()?).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/units/{id}", operation_id = "deleteUnit", tag = "org",
@@ -74,21 +73,21 @@ async fn delete_unit(
     Require(c, _): Require<Administer>,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
-    d.admin_delete_unit(ChangedBy::Person(&c.person), UnitId(id)).await?;
+    d.admin().delete_unit(&c.actor, UnitId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/v1/groups", operation_id = "listGroups", tag = "org",
     responses((status = 200, description = "成功", body = Vec<UnitGroup>)))]
 async fn list_groups(State(d): State<AppState>) -> ApiResult<Json<Vec<UnitGroup>>> {
-    Ok(Json(d.groups().await?))
+    Ok(Json(d.queries().groups().await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/groups/{id}", operation_id = "getGroup", tag = "org",
     params(("id" = i64, Path, description = "编号")),
     responses((status = 200, description = "成功", body = UnitGroup), NotFound))]
 async fn get_group(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<UnitGroup>> {
-    Ok(Json(d.group(GroupId(id)).await?))
+    Ok(Json(d.queries().group(GroupId(id)).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -101,7 +100,7 @@ struct ResolveParams {
     params(ResolveParams),
     responses((status = 200, description = "成功", body = PartyRef), NotFound))]
 async fn resolve(State(d): State<AppState>, Query(p): Query<ResolveParams>) -> ApiResult<Json<PartyRef>> {
-    match d.resolve_name(&p.name).await? {
+    match d.queries().resolve_name(&p.name).await? {
         Some(r) => Ok(Json(r)),
         None => Err(Error::not_found(format!("名为“{}”的单位或单位组", p.name.trim())).into()),
     }
@@ -110,7 +109,7 @@ async fn resolve(State(d): State<AppState>, Query(p): Query<ResolveParams>) -> A
 #[utoipa::path(get, path = "/api/v1/people", operation_id = "listPeople", tag = "org",
     responses((status = 200, description = "成功", body = Vec<Person>)))]
 async fn list_people(State(d): State<AppState>) -> ApiResult<Json<Vec<Person>>> {
-    Ok(Json(d.all_people().await?))
+    Ok(Json(d.queries().all_people().await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/people", operation_id = "createPerson", tag = "org",
@@ -121,14 +120,14 @@ async fn create_person(
     Require(c, _): Require<Administer>,
     Json(input): Json<PersonInput>,
 ) -> ApiResult<(StatusCode, Json<Person>)> {
-    Ok((StatusCode::CREATED, Json(d.admin_add_person(ChangedBy::Person(&c.person), &input.parse()?, None).await?)))
+    Ok((StatusCode::CREATED, Json(d.admin().add_person(&c.actor, &input.parse()?, None).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/people/{id}", operation_id = "getPerson", tag = "org",
     params(("id" = i64, Path, description = "编号")),
     responses((status = 200, description = "成功", body = Person), NotFound))]
 async fn get_person(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Person>> {
-    Ok(Json(d.person(PersonId(id)).await?))
+    Ok(Json(d.queries().person(PersonId(id)).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/people/{id}", operation_id = "updatePerson", tag = "org",
@@ -142,7 +141,7 @@ async fn update_person(
     Json(input): Json<PersonInput>,
 ) -> ApiResult<Json<Person>> {
     // The last administrator keeps the role (409), as on the pages.
-    Ok(Json(d.admin_edit_person(ChangedBy::Person(&c.person), PersonId(id), &input.parse()?).await?))
+    Ok(Json(d.admin().edit_person(&c.actor, PersonId(id), &input.parse()?).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/people/{id}", operation_id = "deactivatePerson", tag = "org",
@@ -153,7 +152,7 @@ async fn deactivate_person(
     Require(c, _): Require<Administer>,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
-    d.admin_deactivate(ChangedBy::Person(&c.person), PersonId(id)).await?;
+    d.admin().deactivate(&c.actor, PersonId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -181,7 +180,7 @@ struct LedgerInput {
 #[utoipa::path(get, path = "/api/v1/ledgers", operation_id = "listLedgers", tag = "org",
     responses((status = 200, description = "成功", body = Vec<Ledger>)))]
 async fn list_ledgers(State(d): State<AppState>) -> ApiResult<Json<Vec<Ledger>>> {
-    Ok(Json(d.ledgers().await?))
+    Ok(Json(d.queries().ledgers().await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/ledgers", operation_id = "createLedger", tag = "org",
@@ -203,12 +202,12 @@ async fn create_ledger(
         issuer: l.issuer.trim().to_string(),
         source: l.source.map(|s| s.parse()).transpose()?.unwrap_or(Source::Document),
     };
-    Ok((StatusCode::CREATED, Json(d.create_ledger(&new).await?)))
+    Ok((StatusCode::CREATED, Json(d.tasks().create_ledger(&new).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/ledgers/{id}", operation_id = "getLedger", tag = "org",
     params(("id" = i64, Path, description = "编号")),
     responses((status = 200, description = "成功", body = Ledger), NotFound))]
 async fn get_ledger(State(d): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Ledger>> {
-    Ok(Json(d.ledger(LedgerId(id)).await?))
+    Ok(Json(d.queries().ledger(LedgerId(id)).await?))
 }

@@ -4,13 +4,14 @@
 use super::extract::{Json, Path, Query, Require};
 use super::openapi::{FileBytes, Forbidden, Invalid, NotFound, UploadForm, VersionConflict};
 use super::{ApiResult, AppState};
-use crate::actor::{Actor, RunLedgers};
 use crate::http::list::ListParams;
+use crate::http::session::Signed;
 use crate::http::upload::{attachment_disposition, clean_file_name, safe_content_type};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use duban_app::service::TaskView;
+use duban_app::actor::RunLedgers;
+use duban_app::core::TaskView;
 use duban_domain::Error;
 use duban_domain::ids::{PersonId, TaskId, UnitId};
 use duban_domain::task::{TaskInput, TaskPatch};
@@ -48,11 +49,11 @@ struct WorkParams {
 #[utoipa::path(get, path = "/api/v1/work", operation_id = "workList", tag = "tasks",
     params(WorkParams),
     responses((status = 200, description = "成功", body = WorkList), Forbidden, NotFound, Invalid))]
-async fn work(State(d): State<AppState>, caller: Actor, Query(p): Query<WorkParams>) -> ApiResult<Json<WorkList>> {
+async fn work(State(d): State<AppState>, caller: Signed, Query(p): Query<WorkParams>) -> ApiResult<Json<WorkList>> {
     // Only units and people within the caller's reach, only tasks the caller may see.
     let list = match (p.unit, p.person) {
-        (Some(u), None) => d.unit_work(&caller.person, UnitId(u)).await?,
-        (None, Some(person)) => d.person_work(&caller.person, PersonId(person)).await?,
+        (Some(u), None) => d.worklists().unit_work(&caller.person, UnitId(u)).await?,
+        (None, Some(person)) => d.worklists().person_work(&caller.person, PersonId(person)).await?,
         _ => return Err(Error::invalid("unit", "请指定 unit 或 person 之一").into()),
     };
     Ok(Json(list))
@@ -71,12 +72,12 @@ struct ActorParam {
     responses((status = 200, description = "成功", body = Vec<Available>), Forbidden, NotFound, Invalid))]
 async fn actions(
     State(d): State<AppState>,
-    caller: Actor,
+    caller: Signed,
     Path(id): Path<i64>,
     Query(p): Query<ActorParam>,
 ) -> ApiResult<Json<Vec<Available>>> {
-    d.visible_task(&caller.person, TaskId(id)).await?;
-    Ok(Json(d.available_actions(TaskId(id), caller.acting_as(p.actor)?).await?))
+    d.access().visible_task(&caller.person, TaskId(id)).await?;
+    Ok(Json(d.lifecycle().available_actions(TaskId(id), caller.acting_as(p.actor)?).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/tasks/{id}/actions", operation_id = "act", tag = "tasks",
@@ -85,17 +86,17 @@ async fn actions(
     responses((status = 200, description = "成功", body = TaskView), Forbidden, NotFound, VersionConflict, Invalid))]
 async fn act(
     State(d): State<AppState>,
-    caller: Actor,
+    caller: Signed,
     Path(id): Path<i64>,
     headers: HeaderMap,
     Json(mut input): Json<ActionInput>,
 ) -> ApiResult<Response> {
-    d.visible_task(&caller.person, TaskId(id)).await?;
+    d.access().visible_task(&caller.person, TaskId(id)).await?;
     input.actor = Some(caller.acting_as(input.actor)?.0);
     if input.version.is_none() {
         input.version = version(&headers, &WriteParams::default()).ok();
     }
-    Ok(with_etag(StatusCode::OK, d.act(TaskId(id), input).await?))
+    Ok(with_etag(StatusCode::OK, d.lifecycle().act(TaskId(id), input).await?))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -114,16 +115,18 @@ struct AttachParams {
     responses((status = 201, description = "已上传", body = Attachment), Forbidden, NotFound, Invalid))]
 async fn attach(
     State(d): State<AppState>,
-    caller: Actor,
+    caller: Signed,
     Path(id): Path<i64>,
     Query(p): Query<AttachParams>,
     req: axum::extract::Request,
 ) -> ApiResult<(StatusCode, Json<Attachment>)> {
-    d.visible_task(&caller.person, TaskId(id)).await?;
+    d.access().visible_task(&caller.person, TaskId(id)).await?;
     let file = crate::http::upload::upload(req, &d, "请选择要上传的文件（表单字段 file）").await?;
     let name = p.filename.filter(|f| !f.trim().is_empty()).unwrap_or(file.name);
-    let a =
-        d.attach(TaskId(id), &name, &file.content_type, file.bytes.to_vec(), Some(caller.acting_as(p.actor)?)).await?;
+    let a = d
+        .lifecycle()
+        .attach(TaskId(id), &name, &file.content_type, file.bytes.to_vec(), Some(caller.acting_as(p.actor)?))
+        .await?;
     Ok((StatusCode::CREATED, Json(a)))
 }
 
@@ -132,11 +135,11 @@ async fn attach(
     responses((status = 200, description = "成功", body = Vec<Attachment>), NotFound))]
 async fn attachments(
     State(d): State<AppState>,
-    caller: Actor,
+    caller: Signed,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Vec<Attachment>>> {
-    d.visible_task(&caller.person, TaskId(id)).await?;
-    Ok(Json(d.attachments(TaskId(id)).await?))
+    d.access().visible_task(&caller.person, TaskId(id)).await?;
+    Ok(Json(d.queries().attachments(TaskId(id)).await?))
 }
 
 /// The file itself, as a download with its name (RFC 6266, UTF-8 names encoded), served as
@@ -144,9 +147,9 @@ async fn attachments(
 #[utoipa::path(get, path = "/api/v1/attachments/{id}", operation_id = "download", tag = "tasks",
     params(("id" = i64, Path, description = "编号")),
     responses((status = 200, description = "文件内容", content_type = "application/octet-stream", body = FileBytes), NotFound))]
-async fn download(State(d): State<AppState>, caller: Actor, Path(id): Path<i64>) -> ApiResult<Response> {
-    let (a, data) = d.attachment(id).await?;
-    d.visible_task(&caller.person, a.task_id).await.map_err(|e| match e {
+async fn download(State(d): State<AppState>, caller: Signed, Path(id): Path<i64>) -> ApiResult<Response> {
+    let (a, data) = d.queries().attachment(id).await?;
+    d.access().visible_task(&caller.person, a.task_id).await.map_err(|e| match e {
         Error::NotFound { .. } => Error::not_found("附件"),
         e => e,
     })?;
@@ -185,12 +188,12 @@ async fn download(State(d): State<AppState>, caller: Actor, Path(id): Path<i64>)
     responses((status = 200, description = "成功", body = Page<TaskView>), Invalid))]
 async fn list(
     State(d): State<AppState>,
-    caller: Actor,
+    caller: Signed,
     Query(p): Query<ListParams>,
 ) -> ApiResult<axum::Json<Page<TaskView>>> {
-    let mut q = p.parse(&d.policy().timezone())?;
-    q.audience = Some(d.audience(&caller.person));
-    Ok(axum::Json(d.list_tasks(q).await?))
+    let mut q = p.parse(&d.core().policy().timezone())?;
+    q.audience = Some(d.access().audience(&caller.person));
+    Ok(axum::Json(d.tasks().list_tasks(q).await?))
 }
 
 /// A task with its version as an `ETag`, for `If-Match` on the next write.
@@ -217,15 +220,15 @@ async fn create(
     Require(caller, _): Require<RunLedgers>,
     Json(input): Json<TaskInput>,
 ) -> ApiResult<Response> {
-    Ok(with_etag(StatusCode::CREATED, d.create_task_as(&caller.person, input).await?))
+    Ok(with_etag(StatusCode::CREATED, d.tasks().create_task_as(&caller.person, input).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/tasks/{id}", operation_id = "getTask", tag = "tasks",
     params(("id" = i64, Path, description = "编号")),
     responses((status = 200, description = "成功", body = TaskView), NotFound))]
-async fn get_one(State(d): State<AppState>, caller: Actor, Path(id): Path<i64>) -> ApiResult<Response> {
-    d.visible_task(&caller.person, TaskId(id)).await?;
-    Ok(with_etag(StatusCode::OK, d.get_task(TaskId(id)).await?))
+async fn get_one(State(d): State<AppState>, caller: Signed, Path(id): Path<i64>) -> ApiResult<Response> {
+    d.access().visible_task(&caller.person, TaskId(id)).await?;
+    Ok(with_etag(StatusCode::OK, d.tasks().get_task(TaskId(id)).await?))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -266,9 +269,9 @@ async fn update(
     headers: HeaderMap,
     Json(patch): Json<TaskPatch>,
 ) -> ApiResult<Response> {
-    d.visible_task(&caller.person, TaskId(id)).await?;
+    d.access().visible_task(&caller.person, TaskId(id)).await?;
     let v = version(&headers, &p)?;
-    Ok(with_etag(StatusCode::OK, d.update_task(TaskId(id), v, &patch, Some(caller.person.id)).await?))
+    Ok(with_etag(StatusCode::OK, d.tasks().update_task(TaskId(id), v, &patch, Some(caller.person.id)).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/tasks/{id}", operation_id = "cancelTask", tag = "tasks",
@@ -286,17 +289,17 @@ async fn cancel(
     Query(p): Query<WriteParams>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    d.visible_task(&caller.person, TaskId(id)).await?;
+    d.access().visible_task(&caller.person, TaskId(id)).await?;
     let v = version(&headers, &p)?;
     let reason = p.reason.as_deref().unwrap_or("");
-    Ok(with_etag(StatusCode::OK, d.cancel_task(TaskId(id), v, reason, Some(caller.person.id)).await?))
+    Ok(with_etag(StatusCode::OK, d.tasks().cancel_task(TaskId(id), v, reason, Some(caller.person.id)).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/tasks/{id}/events", operation_id = "taskEvents", tag = "tasks",
     params(("id" = i64, Path, description = "编号")),
     responses((status = 200, description = "成功", body = Vec<TaskEvent>), NotFound))]
-async fn events(State(d): State<AppState>, caller: Actor, Path(id): Path<i64>) -> ApiResult<Json<Vec<TaskEvent>>> {
+async fn events(State(d): State<AppState>, caller: Signed, Path(id): Path<i64>) -> ApiResult<Json<Vec<TaskEvent>>> {
     let id = TaskId(id);
-    d.visible_task(&caller.person, id).await?;
-    Ok(Json(d.task_events(id).await?))
+    d.access().visible_task(&caller.person, id).await?;
+    Ok(Json(d.queries().task_events(id).await?))
 }

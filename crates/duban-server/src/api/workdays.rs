@@ -5,11 +5,10 @@
 use super::extract::{Json, Query, Require};
 use super::openapi::{Forbidden, Invalid};
 use super::{ApiResult, AppState};
-use crate::actor::Administer;
 use axum::extract::State;
 use axum::extract::rejection::StringRejection;
-use duban_app::admin_log::Actor as ChangedBy;
-use duban_app::service::CalendarImport;
+use duban_app::actor::Administer;
+use duban_app::rules::CalendarImport;
 use duban_domain::Error;
 use duban_domain::calendar::CalendarFile;
 use duban_domain::policy::Policy;
@@ -78,7 +77,7 @@ struct BetweenAnswer {
     responses((status = 200, description = "成功", body = WorkdayAnswer), Invalid))]
 async fn workday(State(d): State<AppState>, Query(p): Query<DateParam>) -> ApiResult<Json<WorkdayAnswer>> {
     let date = parse_date("date", &p.date)?;
-    let r = d.calendar().is_workday(date).map_err(Error::from)?;
+    let r = d.core().calendar().is_workday(date).map_err(Error::from)?;
     Ok(Json(WorkdayAnswer { date, result: r.value, provisional: r.provisional }))
 }
 
@@ -97,7 +96,7 @@ struct AddParams {
     responses((status = 200, description = "成功", body = AddAnswer), Invalid))]
 async fn add(State(d): State<AppState>, Query(p): Query<AddParams>) -> ApiResult<Json<AddAnswer>> {
     let date = parse_date("date", &p.date)?;
-    let r = d.calendar().add_workdays(date, p.days).map_err(Error::from)?;
+    let r = d.core().calendar().add_workdays(date, p.days).map_err(Error::from)?;
     Ok(Json(AddAnswer { date, days: p.days, result: r.value, provisional: r.provisional }))
 }
 
@@ -117,7 +116,7 @@ struct BetweenParams {
     responses((status = 200, description = "成功", body = BetweenAnswer), Invalid))]
 async fn between(State(d): State<AppState>, Query(p): Query<BetweenParams>) -> ApiResult<Json<BetweenAnswer>> {
     let (from, to) = (parse_date("from", &p.from)?, parse_date("to", &p.to)?);
-    let r = d.calendar().workdays_between(from, to).map_err(Error::from)?;
+    let r = d.core().calendar().workdays_between(from, to).map_err(Error::from)?;
     Ok(Json(BetweenAnswer { from, to, result: r.value, provisional: r.provisional }))
 }
 
@@ -130,11 +129,11 @@ async fn import(
     body: Result<String, StringRejection>,
 ) -> ApiResult<Json<CalendarImport>> {
     let file = CalendarFile::parse_json(&body?).map_err(Error::from)?;
-    Ok(Json(d.admin_load_calendar_file(ChangedBy::Person(&c.person), file, "API").await?))
+    Ok(Json(d.admin().load_calendar_file(&c.actor, file, "API").await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/rules", operation_id = "rules", tag = "calendar",
     responses((status = 200, description = "成功", body = Policy)))]
 async fn rules(State(d): State<AppState>) -> Json<Policy> {
-    Json(Policy::clone(&d.policy()))
+    Json(Policy::clone(&d.core().policy()))
 }

@@ -40,7 +40,7 @@ impl FromRequestParts<AppState> for ClientAddr {
 
     async fn from_request_parts(parts: &mut Parts, d: &AppState) -> Result<Self, Self::Rejection> {
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-        Ok(ClientAddr(client_address(peer, &parts.headers, &d.web_settings().trusted_proxies)))
+        Ok(ClientAddr(client_address(peer, &parts.headers, &d.sign_in().web_settings().trusted_proxies)))
     }
 }
 

@@ -1,12 +1,15 @@
-//! From a request to the signed-in [`Actor`]: the token (a bearer token or the session cookie),
+//! From a request to the signed-in person ([`Signed`], with the [`Actor`] the application layer
+//! asks for every permission): the token (a bearer token or the session cookie),
 //! the session it stands for, and the CSRF checks — a cookie-authenticated API write carries the
 //! session's token in `X-CSRF-Token`, a page's form in its body.
 
 use super::AppState;
-use crate::actor::Actor;
 use axum::http::{HeaderMap, Method, header};
+use duban_app::actor::Actor;
 use duban_domain::Error;
+use duban_domain::org::Person;
 use duban_store::Session;
+use std::ops::Deref;
 
 /// The header a cookie-authenticated write carries the session's CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -36,9 +39,32 @@ pub fn csrf_header_matches(headers: &HeaderMap, expected: &str) -> bool {
     csrf_equal(given, expected)
 }
 
-/// The session and actor a token stands for, if the session is current and the person active.
-pub async fn signed_in(d: &AppState, token: &str) -> Result<Option<(Session, Actor)>, Error> {
-    Ok(d.session(token).await?.map(|(s, person)| (s, Actor::new(person))))
+/// A signed-in person, and the [`Actor`] they are: handlers read the person (for what they may
+/// see) and hand the actor to the use cases (which ask it what they may do). It dereferences to
+/// the actor, so `signed.may::<C>()` asks the actor.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    pub person: Person,
+    pub actor: Actor,
+}
+
+impl Signed {
+    pub fn new(person: Person) -> Self {
+        Self { actor: Actor::new(person.clone()), person }
+    }
+}
+
+impl Deref for Signed {
+    type Target = Actor;
+
+    fn deref(&self) -> &Actor {
+        &self.actor
+    }
+}
+
+/// The session and person a token stands for, if the session is current and the person active.
+pub async fn signed_in(d: &AppState, token: &str) -> Result<Option<(Session, Signed)>, Error> {
+    Ok(d.sign_in().session(token).await?.map(|(s, person)| (s, Signed::new(person))))
 }
 
 #[cfg(test)]

@@ -4,13 +4,12 @@
 
 use super::errors::render;
 use super::{AppState, CsrfParam, Fields, Nav, Viewer, WebError};
-use crate::actor::{Administer, ReadAdminLog};
 use crate::http::upload::Upload;
 use askama::Template;
 use axum::extract::{Form, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use duban_app::admin_log::Actor as ChangedBy;
+use duban_app::actor::{Administer, ReadAdminLog};
 use duban_domain::Error;
 use duban_domain::calendar::CalendarFile;
 use duban_domain::ids::{PersonId, UnitId};
@@ -104,7 +103,7 @@ async fn page_with(
         notice,
         ..Default::default()
     };
-    let units = d.units().await?;
+    let units = d.queries().units().await?;
     match section {
         "units" => {
             p.units = units
@@ -124,6 +123,7 @@ async fn page_with(
             p.unit_options = units.iter().map(|u| (u.id.0, u.name.clone())).collect();
             p.roles = Role::ALL.iter().map(|r| (r.code(), r.label())).collect();
             p.people = d
+                .queries()
                 .all_people()
                 .await?
                 .into_iter()
@@ -140,9 +140,10 @@ async fn page_with(
                 .collect();
         }
         "log" => {
-            let tz = d.policy().timezone();
+            let tz = d.core().policy().timezone();
             p.log = d
-                .admin_events(None, 500)
+                .admin()
+                .events(&v.actor, None, 500)
                 .await?
                 .into_iter()
                 .map(|e| LogLine {
@@ -156,9 +157,9 @@ async fn page_with(
                 .collect();
         }
         "calendar" => {
-            let cal = d.calendar();
+            let cal = d.core().calendar();
             p.coverage = cal.coverage();
-            let today = d.now().to_zoned(d.policy().timezone()).date();
+            let today = d.core().now().to_zoned(d.core().policy().timezone()).date();
             p.year = today.year();
             let mut day = today.first_of_year();
             while day.year() == p.year {
@@ -179,9 +180,9 @@ async fn page_with(
             }
         }
         _ => {
-            let policy = d.policy();
+            let policy = d.core().policy();
             p.policy_title = policy.title.clone();
-            let saved = d.saved_rules().await?;
+            let saved = d.rules().saved_rules().await?;
             p.saved = saved.is_some();
             p.rules_source = if p.saved { "管理员在此保存" } else { "配置文件" };
             p.profiles = duban_domain::policy::Policy::builtin_names().collect::<Vec<_>>().join("、");
@@ -268,9 +269,7 @@ pub async fn add_unit(State(d): State<AppState>, v: Viewer, Form(f): Form<UnitFo
         aliases: aliases(&f.aliases),
     };
     let r = match input.parse() {
-        Ok(u) => {
-            d.admin_add_unit(ChangedBy::Person(&v.actor.person), &u).await.map(|u| format!("已添加单位“{}”", u.name))
-        }
+        Ok(u) => d.admin().add_unit(&v.actor, &u).await.map(|u| format!("已添加单位“{}”", u.name)),
         Err(e) => Err(e),
     };
     outcome(&d, &v, "units", r).await
@@ -288,7 +287,7 @@ pub async fn load_unit_directory(State(d): State<AppState>, v: Viewer, req: Requ
     let file = super::checked_upload(req, &d, &v, "请选择单位名录文件").await?;
     let r = async {
         let (name, text) = uploaded_text(file, "单位名录须为 UTF-8 编码的 TOML 文件")?;
-        let r = d.admin_load_unit_directory(ChangedBy::Person(&v.actor.person), &text, &name).await?;
+        let r = d.admin().load_unit_directory(&v.actor, &text, &name).await?;
         Ok(format!(
             "已导入：新增单位 {} 个、单位组 {} 个，名称和别名 {} 个",
             r.units_created, r.groups_created, r.names
@@ -337,7 +336,7 @@ pub async fn add_user(State(d): State<AppState>, v: Viewer, Form(form): Form<Fie
     let password = form.get("password").to_string();
     let r = async {
         duban_app::sign_in::check_password(&input.username, &password)?;
-        let p = d.admin_add_person(ChangedBy::Person(&v.actor.person), &input.parse()?, Some(&password)).await?;
+        let p = d.admin().add_person(&v.actor, &input.parse()?, Some(&password)).await?;
         Ok(format!("已添加用户“{}”（{}）", p.fields.name, p.fields.username))
     }
     .await;
@@ -360,7 +359,8 @@ pub async fn reset_password(
     v.require::<Administer>()?;
     v.check_csrf(&f.csrf)?;
     let r = d
-        .admin_set_password(ChangedBy::Person(&v.actor.person), PersonId(id), &f.password)
+        .admin()
+        .set_password(&v.actor, PersonId(id), &f.password)
         .await
         .map(|()| "密码已重设，其登录会话已全部结束".to_string());
     outcome(&d, &v, "users", r).await
@@ -374,12 +374,10 @@ pub async fn deactivate(
 ) -> PageResult {
     v.require::<Administer>()?;
     v.check_csrf(&f.csrf)?;
-    let r = if id == v.actor.person.id.0 {
+    let r = if id == v.person.id.0 {
         Err(Error::invalid("person", "不能停用自己的账号"))
     } else {
-        d.admin_deactivate(ChangedBy::Person(&v.actor.person), PersonId(id))
-            .await
-            .map(|()| "已停用，其登录会话已全部结束".to_string())
+        d.admin().deactivate(&v.actor, PersonId(id)).await.map(|()| "已停用，其登录会话已全部结束".to_string())
     };
     outcome(&d, &v, "users", r).await
 }
@@ -390,7 +388,7 @@ pub async fn load_calendar_file(State(d): State<AppState>, v: Viewer, req: Reque
     let r = async {
         let (name, text) = uploaded_text(file, "日历文件须为 UTF-8 编码的 JSON")?;
         let cal = CalendarFile::parse_json(&text)?;
-        let r = d.admin_load_calendar_file(ChangedBy::Person(&v.actor.person), cal, &name).await?;
+        let r = d.admin().load_calendar_file(&v.actor, cal, &name).await?;
         Ok(format!("已导入 {:?} 年；现有数据：{}；重算了 {} 项在办任务的时限", r.years, r.coverage, r.rescheduled))
     }
     .await;
@@ -411,7 +409,7 @@ pub async fn save_rules(State(d): State<AppState>, v: Viewer, Form(f): Form<Rule
     v.require::<Administer>()?;
     v.check_csrf(&f.csrf)?;
     let text = (f.action != "reset").then_some(f.rules.as_str());
-    match d.admin_set_rules(ChangedBy::Person(&v.actor.person), text).await {
+    match d.admin().set_rules(&v.actor, text).await {
         Ok(n) => {
             let what = if text.is_some() { "规则已保存并生效" } else { "已恢复配置文件中的规则" };
             page(&d, &v, "rules", None, Some(format!("{what}，重算了 {n} 项在办任务的时限"))).await
@@ -436,7 +434,7 @@ pub async fn edit_unit(
     v.require::<Administer>()?;
     v.check_csrf(&f.csrf)?;
     let r = async {
-        let old = d.unit(UnitId(id)).await?;
+        let old = d.queries().unit(UnitId(id)).await?;
         let input = UnitInput {
             name: f.name,
             kind: Some(f.kind).filter(|k| !k.is_empty()),
@@ -444,7 +442,7 @@ pub async fn edit_unit(
             parent_id: old.parent_id,
             aliases: aliases(&f.aliases),
         };
-        let u = d.admin_edit_unit(ChangedBy::Person(&v.actor.person), UnitId(id), &input.parse()?).await?;
+        let u = d.admin().edit_unit(&v.actor, UnitId(id), &input.parse()?).await?;
         Ok(format!("已保存单位“{}”", u.name))
     }
     .await;
@@ -460,8 +458,7 @@ pub async fn delete_unit(
 ) -> PageResult {
     v.require::<Administer>()?;
     v.check_csrf(&f.csrf)?;
-    let r =
-        d.admin_delete_unit(ChangedBy::Person(&v.actor.person), UnitId(id)).await.map(|()| "已删除单位".to_string());
+    let r = d.admin().delete_unit(&v.actor, UnitId(id)).await.map(|()| "已删除单位".to_string());
     outcome(&d, &v, "units", r).await
 }
 
@@ -475,13 +472,13 @@ pub async fn edit_user(
     v.require::<Administer>()?;
     v.check_csrf(form.get("csrf"))?;
     let r = async {
-        let old = d.person(PersonId(id)).await?;
-        if id == v.actor.person.id.0 && !form.all("role").any(|r| r == Role::Admin.code()) {
+        let old = d.queries().person(PersonId(id)).await?;
+        if id == v.person.id.0 && !form.all("role").any(|r| r == Role::Admin.code()) {
             return Err(Error::invalid("role", "不能取消自己的管理员角色"));
         }
         let (name, username) = (old.fields.name.clone(), old.fields.username.clone());
         let input = person_input(&form, name, username, Some(old.fields));
-        let p = d.admin_edit_person(ChangedBy::Person(&v.actor.person), PersonId(id), &input.parse()?).await?;
+        let p = d.admin().edit_person(&v.actor, PersonId(id), &input.parse()?).await?;
         Ok(format!("已保存“{}”的单位和角色", p.fields.name))
     }
     .await;

@@ -4,12 +4,12 @@
 
 use super::errors::render;
 use super::{AppState, Fields, Nav, Viewer, WebError};
-use crate::actor::RunLedgers;
 use crate::http::status::status_of;
 use askama::Template;
 use axum::extract::{Form, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use duban_app::actor::RunLedgers;
 use duban_app::document_import::ImportReport;
 use duban_domain::Error;
 use duban_import::Preview;
@@ -81,7 +81,7 @@ pub async fn form(v: Viewer) -> PageResult {
 pub async fn preview(State(d): State<AppState>, v: Viewer, req: Request) -> PageResult {
     v.require::<RunLedgers>()?;
     let result = match super::checked_upload(req, &d, &v, "请选择要导入的文件").await? {
-        Ok(file) => d.preview_document_import(&file.bytes, &file.name, None).await,
+        Ok(file) => d.document_import().preview(&file.bytes, &file.name, None).await,
         Err(e) => Err(e),
     };
     match result {
@@ -140,7 +140,7 @@ pub async fn commit(State(d): State<AppState>, v: Viewer, Form(form): Form<Field
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
-    match d.commit_document_import(&chosen, Some(&v.actor.person)).await {
+    match d.document_import().commit(&chosen, &v.actor).await {
         Ok(report) => {
             let mut p = page(&v, None, &[], None);
             p.report = Some(report);

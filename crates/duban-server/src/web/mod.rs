@@ -17,11 +17,10 @@ mod office;
 mod pages;
 pub mod rows;
 
-use crate::actor::{Actor, Administer, Capability, Oversee, RunLedgers};
 pub use crate::http::AppState;
 use crate::http::cookies::session_cookie;
 use crate::http::percent_encode;
-use crate::http::session::{csrf_equal, signed_in};
+use crate::http::session::{Signed, csrf_equal, signed_in};
 use crate::http::upload::{MAX_UPLOAD, Upload, upload_form};
 use axum::Router;
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
@@ -29,7 +28,9 @@ use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use duban_app::actor::{Actor, Administer, Capability, Oversee, RunLedgers};
 use duban_domain::Error;
+use duban_domain::org::Person;
 pub use errors::WebError;
 
 const CSS: &str = include_str!("../../static/duban.css");
@@ -134,13 +135,14 @@ impl Fields {
 /// may do, with their session's CSRF token.
 #[derive(Clone)]
 pub struct Viewer {
+    pub person: Person,
     pub actor: Actor,
     pub csrf: String,
 }
 
 impl std::fmt::Debug for Viewer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Viewer").field("person", &self.actor.person.id).finish_non_exhaustive()
+        f.debug_struct("Viewer").field("person", &self.person.id).finish_non_exhaustive()
     }
 }
 
@@ -163,7 +165,7 @@ impl Viewer {
 
 async fn viewer_of(parts: &Parts, d: &AppState) -> Result<Option<Viewer>, WebError> {
     let Some(token) = session_cookie(&parts.headers) else { return Ok(None) };
-    Ok(signed_in(d, token).await?.map(|(s, actor)| Viewer { actor, csrf: s.csrf }))
+    Ok(signed_in(d, token).await?.map(|(s, Signed { person, actor })| Viewer { person, actor, csrf: s.csrf }))
 }
 
 impl FromRequestParts<AppState> for Viewer {
@@ -228,9 +230,9 @@ impl Nav {
             links.push(("/admin", "管理"));
         }
         links.push(("/public", "公开清单"));
-        let roles = v.actor.person.fields.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("、");
+        let roles = v.person.fields.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("、");
         Nav {
-            viewer: Some(NavViewer { name: v.actor.person.fields.name.clone(), roles, csrf: v.csrf.clone() }),
+            viewer: Some(NavViewer { name: v.person.fields.name.clone(), roles, csrf: v.csrf.clone() }),
             links,
             current,
             flash: None,

@@ -5,13 +5,14 @@
 use super::charts::{self, MapTask};
 use super::errors::render;
 use super::{AppState, Nav, Viewer, WebError};
-use crate::actor::Oversee;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use duban_app::party_names::PartyNames as Names;
-use duban_app::service::{Snapshot, light_of};
+use duban_app::actor::Oversee;
+use duban_app::core::light_of;
+use duban_app::reporting::PartyNames as Names;
+use duban_app::tasks::Snapshot;
 use duban_domain::Error;
 use duban_domain::event::EventKind;
 use duban_domain::ids::{LedgerId, TaskId};
@@ -39,9 +40,9 @@ async fn visible<'a>(
     snap: &'a Snapshot,
     ledger: Option<LedgerId>,
 ) -> Result<Vec<Item<'a>>, Error> {
-    let audience = d.audience(&v.actor.person);
-    let members = d.group_members().await?;
-    let now = d.now();
+    let audience = d.access().audience(&v.person);
+    let members = d.access().group_members().await?;
+    let now = d.core().now();
     Ok(snap
         .tasks
         .iter()
@@ -100,9 +101,9 @@ struct SupervisionPage {
 
 pub async fn supervision(State(d): State<AppState>, v: Viewer) -> PageResult {
     v.require::<Oversee>()?;
-    let names = d.party_names().await?;
-    let tz = d.policy().timezone();
-    let snap = d.snapshot().await?;
+    let names = d.reporting().party_names().await?;
+    let tz = d.core().policy().timezone();
+    let snap = d.tasks().snapshot().await?;
     let tasks = visible(&d, &v, &snap, None).await?;
     let by_id: HashMap<TaskId, &Item<'_>> = tasks.iter().map(|t| (t.task.id, t)).collect();
     let mut counts: BTreeMap<String, (String, usize, String)> = BTreeMap::new();
@@ -120,9 +121,9 @@ pub async fn supervision(State(d): State<AppState>, v: Viewer) -> PageResult {
         counts.into_values().map(|(name, count, link)| UnitOverdue { name, count, link }).collect();
     overdue.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
     let all_notices: Vec<_> =
-        d.notices().await?.into_iter().rev().filter(|n| by_id.contains_key(&n.task_id)).take(200).collect();
+        d.queries().notices().await?.into_iter().rev().filter(|n| by_id.contains_key(&n.task_id)).take(200).collect();
     let ids: Vec<TaskId> = all_notices.iter().map(|n| n.task_id).collect();
-    let activity = d.activity_of(&ids).await?;
+    let activity = d.queries().activity_of(&ids).await?;
     let mut notices = Vec::new();
     for n in all_notices {
         let Some(t) = by_id.get(&n.task_id) else { continue };
@@ -142,8 +143,9 @@ pub async fn supervision(State(d): State<AppState>, v: Viewer) -> PageResult {
             answered,
         });
     }
-    let people = d.person_names().await?;
+    let people = d.queries().person_names().await?;
     let naming = d
+        .queries()
         .naming()
         .await?
         .into_iter()
@@ -200,8 +202,11 @@ pub struct Stats {
 }
 
 pub fn compute(d: &duban_app::service::Services, tasks: &[Item<'_>], names: &Names) -> Stats {
-    let s =
-        DomainStats::of(tasks.iter().map(|t| (lead_of(t.task, names), t.schedule)), d.now(), &d.policy().timezone());
+    let s = DomainStats::of(
+        tasks.iter().map(|t| (lead_of(t.task, names), t.schedule)),
+        d.core().now(),
+        &d.core().policy().timezone(),
+    );
     let mut by_unit: Vec<_> = s.groups.into_iter().map(|((_, name), g)| (name, g.tasks, g.sign, g.done)).collect();
     by_unit.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let weekly = s.weekly.into_iter().map(|(monday, n)| (format!("{}/{}", monday.month(), monday.day()), n)).collect();
@@ -210,15 +215,15 @@ pub fn compute(d: &duban_app::service::Services, tasks: &[Item<'_>], names: &Nam
 
 pub async fn stats(State(d): State<AppState>, v: Viewer) -> PageResult {
     v.require::<Oversee>()?;
-    let names = d.party_names().await?;
-    let snap = d.snapshot().await?;
+    let names = d.reporting().party_names().await?;
+    let snap = d.tasks().snapshot().await?;
     let tasks = visible(&d, &v, &snap, None).await?;
     let s = compute(&d, &tasks, &names);
     let chart_rows: Vec<(String, Option<f64>, Option<f64>)> =
         s.by_unit.iter().take(25).map(|(n, _, a, b)| (n.clone(), a.percent(), b.percent())).collect();
     let page = StatsPage {
         nav: Nav::new(Some(&v), "/stats"),
-        today: d.now().to_zoned(d.policy().timezone()).date().to_string(),
+        today: d.core().now().to_zoned(d.core().policy().timezone()).date().to_string(),
         total: tasks.len(),
         sign_all: pct(s.sign),
         done_all: pct(s.done),
@@ -261,16 +266,17 @@ struct MapPage {
 }
 
 pub async fn map(State(d): State<AppState>, v: Viewer, Query(p): Query<MapParams>) -> PageResult {
-    let ledgers: Vec<(i64, String)> = d.ledgers().await?.into_iter().map(|l| (l.id.0, l.fields.name)).collect();
+    let ledgers: Vec<(i64, String)> =
+        d.queries().ledgers().await?.into_iter().map(|l| (l.id.0, l.fields.name)).collect();
     let ledger = match p.ledger.trim() {
         "" => ledgers.first().map(|l| l.0).unwrap_or(0),
         s => s.parse().map_err(|_| Error::invalid("ledger", format!("“{s}”不是有效的台账编号")))?,
     };
     let by_section = p.group == "section";
-    let names = d.party_names().await?;
-    let tz = d.policy().timezone();
-    let today = d.now().to_zoned(tz.clone()).date();
-    let snap = d.snapshot().await?;
+    let names = d.reporting().party_names().await?;
+    let tz = d.core().policy().timezone();
+    let today = d.core().now().to_zoned(tz.clone()).date();
+    let snap = d.tasks().snapshot().await?;
     let tasks = if ledger == 0 { Vec::new() } else { visible(&d, &v, &snap, Some(LedgerId(ledger))).await? };
     let mut rows: Vec<(String, MapTask)> = Vec::new();
     let (mut from, mut to) = (today, today);

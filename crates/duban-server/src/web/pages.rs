@@ -4,7 +4,6 @@
 use super::errors::render;
 use super::rows::{Row, light};
 use super::{AppState, CsrfParam, Fields, Nav, Viewer, WebError, see_other};
-use crate::actor::Oversee;
 use crate::http::client::ClientAddr;
 use crate::http::cookies::{LOGIN_COOKIE, SESSION_COOKIE, cookie, set_cookie};
 use crate::http::list::{ListParams, page_count, page_number};
@@ -14,9 +13,10 @@ use askama::Template;
 use axum::extract::{Form, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use duban_app::actor::Oversee;
+use duban_app::core::TaskView;
 use duban_app::lifecycle::ActionInput;
 use duban_app::queries::{WALK_PAGE, each_page};
-use duban_app::service::TaskView;
 use duban_app::sign_in::random_token;
 use duban_domain::Error;
 use duban_domain::event::EventKind;
@@ -71,7 +71,7 @@ fn login_page(d: &AppState, next: &str, username: &str, error: Option<String>, s
         token: token.clone(),
     };
     let mut resp = render(&page, status);
-    let secure = d.web_settings().secure_cookies;
+    let secure = d.sign_in().web_settings().secure_cookies;
     resp.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, &token, 3600, secure));
     resp
 }
@@ -105,8 +105,8 @@ pub async fn login(
     if f.csrf.is_empty() || cookie(&headers, LOGIN_COOKIE) != Some(f.csrf.as_str()) {
         return login_page(&d, &f.next, &f.username, Some("登录页面已过期，请重新输入".into()), StatusCode::FORBIDDEN);
     }
-    let secure = d.web_settings().secure_cookies;
-    match d.sign_in_from(&f.username, &f.password, client).await {
+    let secure = d.sign_in().web_settings().secure_cookies;
+    match d.sign_in().sign_in_from(&f.username, &f.password, client).await {
         Ok(s) => {
             let mut resp = see_other(safe_next(&f.next));
             let age = duban_app::sign_in::SESSION_HOURS * 3600;
@@ -128,10 +128,11 @@ pub async fn login(
 pub async fn logout(State(d): State<AppState>, v: Viewer, headers: HeaderMap, Form(f): Form<CsrfParam>) -> PageResult {
     v.check_csrf(&f.csrf)?;
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
-        d.sign_out(token).await?;
+        d.sign_in().sign_out(token).await?;
     }
     let mut resp = see_other("/login");
-    resp.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0, d.web_settings().secure_cookies));
+    resp.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0, d.sign_in().web_settings().secure_cookies));
     Ok(resp)
 }
 
@@ -160,26 +161,26 @@ struct DeskPage {
 
 /// The viewer's base query: what they may see, and for a unit's people their unit's own work.
 fn scoped(d: &AppState, v: &Viewer) -> TaskQuery {
-    let roles = &v.actor.person.fields.roles;
+    let roles = &v.person.fields.roles;
     let unit_role = roles.contains(&Role::Officer) || roles.contains(&Role::UnitHead);
-    let own_unit_only = unit_role && !v.actor.caps.all_units;
+    let own_unit_only = unit_role && !v.actor.capabilities().all_units;
     TaskQuery {
-        audience: Some(d.audience(&v.actor.person)),
-        unit_id: if own_unit_only { v.actor.person.fields.unit_id } else { None },
+        audience: Some(d.access().audience(&v.person)),
+        unit_id: if own_unit_only { v.person.fields.unit_id } else { None },
         lead_only: own_unit_only,
         sort: TaskSort::Due,
         page: 1,
         per_page: 10,
-        now: d.now(),
+        now: d.core().now(),
         ..Default::default()
     }
 }
 
 pub async fn desk(State(d): State<AppState>, v: Viewer) -> PageResult {
-    let tz = d.policy().timezone();
-    let now = d.now();
+    let tz = d.core().policy().timezone();
+    let now = d.core().now();
     let today = now.to_zoned(tz.clone()).date();
-    let names = d.party_names().await?;
+    let names = d.reporting().party_names().await?;
     let base = scoped(&d, &v);
     let (_, sunday) = duban_domain::period::week_of(today).ok_or(Error::Internal)?;
     let week_end = sunday.to_datetime(jiff::civil::Time::MAX).to_zoned(tz.clone()).map_err(|_| Error::Internal)?;
@@ -191,7 +192,7 @@ pub async fn desk(State(d): State<AppState>, v: Viewer) -> PageResult {
     ];
     let mut lists = Vec::new();
     for (title, q) in specs {
-        let page = d.list_tasks(q).await?;
+        let page = d.tasks().list_tasks(q).await?;
         lists.push(DeskList {
             title,
             total: page.total,
@@ -200,7 +201,8 @@ pub async fn desk(State(d): State<AppState>, v: Viewer) -> PageResult {
     }
     // Only notices of tasks the viewer may still see (the service drops the others).
     let inbox = d
-        .inbox(&v.actor.person, 10)
+        .queries()
+        .inbox(&v.person, 10)
         .await?
         .into_iter()
         .map(|m| InboxLine {
@@ -261,9 +263,9 @@ impl LedgerFilter {
             per_page: Some(per_page),
             ..Default::default()
         };
-        let mut q = params.parse(&d.policy().timezone())?;
-        q.audience = Some(d.audience(&v.actor.person));
-        q.now = d.now();
+        let mut q = params.parse(&d.core().policy().timezone())?;
+        q.audience = Some(d.access().audience(&v.person));
+        q.now = d.core().now();
         Ok(q)
     }
 
@@ -311,11 +313,11 @@ struct LedgerPage {
 const PER_PAGE: u32 = 50;
 
 pub async fn ledger(State(d): State<AppState>, v: Viewer, Query(f): Query<LedgerFilter>) -> PageResult {
-    let names = d.party_names().await?;
+    let names = d.reporting().party_names().await?;
     let mut nav = Nav::new(Some(&v), "/tasks");
     let (rows, total, page) = match f.query(&d, &v, PER_PAGE) {
         Ok(q) => {
-            let page = d.list_tasks(q).await?;
+            let page = d.tasks().list_tasks(q).await?;
             (page.items.iter().map(|t| Row::of(t, &names)).collect(), page.total, page.page)
         }
         Err(e) => {
@@ -323,7 +325,7 @@ pub async fn ledger(State(d): State<AppState>, v: Viewer, Query(f): Query<Ledger
             (Vec::new(), 0, 1)
         }
     };
-    let people = d.all_people().await?;
+    let people = d.queries().all_people().await?;
     let page = LedgerPage {
         nav,
         query: f.query_string(),
@@ -331,8 +333,8 @@ pub async fn ledger(State(d): State<AppState>, v: Viewer, Query(f): Query<Ledger
         total,
         page,
         pages: page_count(total, PER_PAGE),
-        ledgers: d.ledgers().await?.into_iter().map(|l| (l.id.0, l.fields.name)).collect(),
-        units: d.units().await?.into_iter().map(|u| (u.id.0, u.name)).collect(),
+        ledgers: d.queries().ledgers().await?.into_iter().map(|l| (l.id.0, l.fields.name)).collect(),
+        units: d.queries().units().await?.into_iter().map(|u| (u.id.0, u.name)).collect(),
         leaders: people
             .into_iter()
             .filter(|p| p.fields.roles.contains(&Role::Leader))
@@ -350,18 +352,18 @@ pub async fn ledger(State(d): State<AppState>, v: Viewer, Query(f): Query<Ledger
 /// The latest progress report of each task, by task.
 async fn progress_of(d: &AppState, tasks: &[TaskView]) -> Result<HashMap<TaskId, String>, Error> {
     let ids: Vec<TaskId> = tasks.iter().map(|t| t.task.id).collect();
-    d.latest_progress(&ids).await
+    d.reporting().latest_progress(&ids).await
 }
 
 /// The ledger as an .xlsx workbook in the familiar 台账 layout.
 pub async fn export(State(d): State<AppState>, v: Viewer, Query(f): Query<LedgerFilter>) -> PageResult {
-    let names = d.party_names().await?;
+    let names = d.reporting().party_names().await?;
     let mut q = f.query(&d, &v, WALK_PAGE)?;
     q.sort = TaskSort::Number;
     let mut all = Vec::new();
     each_page(
         q,
-        |q| d.list_tasks(q),
+        |q| d.tasks().list_tasks(q),
         |items| {
             all.extend(items);
             ControlFlow::Continue(())
@@ -370,7 +372,7 @@ pub async fn export(State(d): State<AppState>, v: Viewer, Query(f): Query<Ledger
     .await?;
     let progress = progress_of(&d, &all).await?;
     let bytes = duban_app::export::ledger_xlsx(&all, &names, &progress)?;
-    let today = d.now().to_zoned(d.policy().timezone()).date();
+    let today = d.core().now().to_zoned(d.core().policy().timezone()).date();
     let name = percent_encode(&format!("任务台账-{today}.xlsx"));
     Ok((
         [
@@ -474,10 +476,10 @@ fn event_label(kind: &str) -> String {
 /// The task page, for a viewer who may see the task; 404 otherwise, so that its existence does
 /// not leak.
 async fn task_page(d: &AppState, v: &Viewer, id: TaskId, error: Option<String>, draft: String) -> PageResult {
-    let task = d.visible_task(&v.actor.person, id).await?;
-    let tz = d.policy().timezone();
-    let names = d.party_names().await?;
-    let view = d.view(task, d.now(), true);
+    let task = d.access().visible_task(&v.person, id).await?;
+    let tz = d.core().policy().timezone();
+    let names = d.reporting().party_names().await?;
+    let view = d.core().view(task, d.core().now(), true);
     let f = &view.task.fields;
     let (l, ll) = light(view.light);
     let t = TaskFacts {
@@ -519,9 +521,10 @@ async fn task_page(d: &AppState, v: &Viewer, id: TaskId, error: Option<String>, 
         .collect();
     let milestones = f.milestones.iter().map(|m| format!("{} {}", m.due, m.text)).collect();
     let actions =
-        d.available_actions(id, v.actor.person.id).await?.into_iter().map(|a| action_form(a.action)).collect();
-    let people = d.person_names().await?;
+        d.lifecycle().available_actions(id, v.person.id).await?.into_iter().map(|a| action_form(a.action)).collect();
+    let people = d.queries().person_names().await?;
     let timeline = d
+        .queries()
         .task_events(id)
         .await?
         .into_iter()
@@ -536,7 +539,7 @@ async fn task_page(d: &AppState, v: &Viewer, id: TaskId, error: Option<String>, 
                 .join(" "),
         })
         .collect();
-    let attachments = d.attachments(id).await?;
+    let attachments = d.queries().attachments(id).await?;
     let can_upload = view.task.status.is_open();
     let can_supervise = can_upload && v.may::<Oversee>();
     let page = TaskPage {
@@ -564,12 +567,12 @@ pub async fn task(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>) -> 
 pub async fn act(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Form(form): Form<Fields>) -> PageResult {
     let get = |k: &str| form.get(k).to_string();
     v.check_csrf(form.get("csrf"))?;
-    d.visible_task(&v.actor.person, TaskId(id)).await?;
+    d.access().visible_task(&v.person, TaskId(id)).await?;
     let evidence = form.all("evidence").filter_map(|v| v.parse().ok()).collect();
     let lead: Vec<Party> = form.all("lead").filter_map(|v| v.parse().ok()).map(|u| Party::Unit(UnitId(u))).collect();
     let input = ActionInput {
         action: get("action"),
-        actor: Some(v.actor.person.id.0),
+        actor: Some(v.person.id.0),
         version: get("version").parse().ok(),
         text: get("text"),
         evidence,
@@ -578,7 +581,7 @@ pub async fn act(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Form
         lead: (!lead.is_empty()).then_some(lead),
         cooperating: None,
     };
-    match d.act(TaskId(id), input).await {
+    match d.lifecycle().act(TaskId(id), input).await {
         Ok(_) => Ok(see_other(&format!("/tasks/{id}"))),
         Err(e @ (Error::Invalid { .. } | Error::Conflict(_) | Error::VersionConflict { .. } | Error::Forbidden)) => {
             task_page(&d, &v, TaskId(id), Some(e.to_string()), get("text")).await
@@ -602,8 +605,8 @@ pub async fn supervise(
     Form(f): Form<SuperviseForm>,
 ) -> PageResult {
     v.check_csrf(&f.csrf)?;
-    d.visible_task(&v.actor.person, TaskId(id)).await?;
-    match d.supervise_by_hand(TaskId(id), v.actor.person.id, &f.text).await {
+    d.access().visible_task(&v.person, TaskId(id)).await?;
+    match d.supervision().by_hand(&v.actor, TaskId(id), &f.text).await {
         Ok(_) => Ok(see_other(&format!("/tasks/{id}"))),
         Err(e @ (Error::Invalid { .. } | Error::Conflict(_) | Error::Forbidden)) => {
             task_page(&d, &v, TaskId(id), Some(e.to_string()), f.text).await
@@ -615,10 +618,12 @@ pub async fn supervise(
 pub async fn upload(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, req: Request) -> PageResult {
     // The token travels in the form's body (never the URL); a form without it does nothing.
     let file = super::checked_upload(req, &d, &v, "请选择要上传的文件").await?;
-    d.visible_task(&v.actor.person, TaskId(id)).await?;
+    d.access().visible_task(&v.person, TaskId(id)).await?;
     let result = match file {
         Ok(file) => {
-            d.attach(TaskId(id), &file.name, &file.content_type, file.bytes.to_vec(), Some(v.actor.person.id)).await
+            d.lifecycle()
+                .attach(TaskId(id), &file.name, &file.content_type, file.bytes.to_vec(), Some(v.person.id))
+                .await
         }
         Err(e) => Err(e),
     };
@@ -650,17 +655,17 @@ pub struct PageParam {
 
 /// The published list: 公开 tasks only, never 内部 or 涉密, with their latest progress.
 pub async fn public(State(d): State<AppState>, v: Option<Viewer>, Query(p): Query<PageParam>) -> PageResult {
-    let names = d.party_names().await?;
+    let names = d.reporting().party_names().await?;
     let q = TaskQuery {
         classifications: vec![Classification::Public],
         statuses: Status::ALL.iter().copied().filter(|s| *s != Status::Cancelled).collect(),
         sort: TaskSort::Number,
         page: page_number(&p.page),
         per_page: PER_PAGE,
-        now: d.now(),
+        now: d.core().now(),
         ..Default::default()
     };
-    let page = d.list_tasks(q).await?;
+    let page = d.tasks().list_tasks(q).await?;
     let progress = progress_of(&d, &page.items).await?;
     let rows = page
         .items
@@ -672,7 +677,7 @@ pub async fn public(State(d): State<AppState>, v: Option<Viewer>, Query(p): Quer
             r
         })
         .collect();
-    let today = d.now().to_zoned(d.policy().timezone()).date().to_string();
+    let today = d.core().now().to_zoned(d.core().policy().timezone()).date().to_string();
     let pages = page_count(page.total, PER_PAGE);
     let public =
         PublicPage { nav: Nav::new(v.as_ref(), "/public"), today, total: page.total, page: page.page, pages, rows };

@@ -1,7 +1,7 @@
 //! Tasks as the pages show them: names instead of ids, Chinese labels, lights as classes.
 
-use duban_app::party_names::PartyNames;
-use duban_app::service::TaskView;
+use duban_app::core::TaskView;
+use duban_app::reporting::PartyNames;
 use duban_domain::task::Light;
 
 /// One line of a task list.

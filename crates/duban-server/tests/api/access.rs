@@ -52,6 +52,7 @@ async fn an_officer_signs_in_sees_only_their_units_tasks_and_acts_only_as_themse
         .await
         .json;
     app.duban
+        .sign_in()
         .set_password(duban_domain::ids::PersonId(officer["id"].as_i64().unwrap()), "Ledger-pass-2026")
         .await
         .unwrap();
@@ -95,8 +96,7 @@ async fn an_officer_signs_in_sees_only_their_units_tasks_and_acts_only_as_themse
 async fn session_for(app: &TestApp, person: &Value) -> String {
     let id = person["id"].as_i64().unwrap();
     let token = format!("access-{id}-{}", std::process::id());
-    app.duban
-        .store()
+    app.store
         .create_session(&duban_store::Session {
             token_hash: duban_app::sign_in::token_hash(&token),
             person_id: duban_domain::ids::PersonId(id),
@@ -180,10 +180,10 @@ async fn notices_of_a_secret_task_reach_only_its_named_people_and_keep_its_title
         .await;
     let open = app.task(json!({"title": "政务服务提速", "lead": [{"unit": a}], "deadline": "2026-12-31"})).await;
     // Reminders in the warning window, then 督办 once signing is overdue, for both tasks.
-    app.duban.supervision_pass(bj("2026-03-04T10:00")).await.unwrap();
-    let r = app.duban.supervision_pass(bj("2026-03-06T09:00")).await.unwrap();
+    app.duban.supervision().pass(bj("2026-03-04T10:00")).await.unwrap();
+    let r = app.duban.supervision().pass(bj("2026-03-06T09:00")).await.unwrap();
     assert_eq!(r.notices.len(), 2, "{r:?}");
-    let all = app.duban.store().list_messages(None, 1000).await.unwrap();
+    let all = app.store.list_messages(None, 1000).await.unwrap();
     let about = |t: &Value| -> Vec<&duban_store::NewMessage> {
         all.iter().map(|m| &m.message).filter(|m| m.task_id.map(|x| x.0) == t["id"].as_i64()).collect()
     };
@@ -264,7 +264,7 @@ async fn the_desk_hides_notices_of_a_task_the_viewer_may_no_longer_see() {
     app.clock.set(bj("2026-03-02T09:00"));
     let task = app.task(json!({"title": "园区供电改造", "lead": [{"unit": a}], "deadline": "2026-12-31"})).await;
     app.clock.set(bj("2026-03-06T09:00"));
-    assert_eq!(app.duban.supervision_pass(bj("2026-03-06T09:00")).await.unwrap().notices.len(), 1);
+    assert_eq!(app.duban.supervision().pass(bj("2026-03-06T09:00")).await.unwrap().notices.len(), 1);
     let desk = || async {
         let r = reqwest::Client::new().get(format!("{}/", app.base)).header("cookie", format!("duban_session={token}"));
         r.send().await.unwrap().text().await.unwrap()

@@ -71,7 +71,7 @@ async fn person(app: &TestApp, username: &str, roles: Value, password: &str) -> 
     let r = app.post("/api/v1/people", json!({"name": username, "username": username, "roles": roles})).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
     let id = r.json["id"].as_i64().unwrap();
-    app.duban.set_password(duban_domain::ids::PersonId(id), password).await.unwrap();
+    app.duban.sign_in().set_password(duban_domain::ids::PersonId(id), password).await.unwrap();
     id
 }
 
@@ -188,7 +188,7 @@ async fn every_kind_of_administrative_change_is_logged_with_who_and_what_but_no_
     for secret in ["Shui-Secret-1", "Dong-Secret-22", "$argon2"] {
         assert!(!text.contains(secret), "{secret} in the log");
     }
-    let chain = app.duban.store().verify_admin_events().await.unwrap();
+    let chain = app.store.verify_admin_events().await.unwrap();
     assert_eq!((chain.events, chain.broken), (events.len() as u64, None));
     // The page section lists the same changes in Chinese.
     let (status, page) = b.get("/admin/log").await;

@@ -18,27 +18,27 @@ async fn a_person_signs_in_with_the_right_password_and_the_session_expires() {
     let app = spawn_app().await;
     let d = &app.duban;
     let p = person(&app).await;
-    assert!(matches!(d.set_password(p, "short").await, Err(Error::Invalid { .. })));
-    d.set_password(p, "奈曼旗2026!").await.unwrap();
-    let s = d.sign_in(" wang ", "奈曼旗2026!").await.unwrap();
+    assert!(matches!(d.sign_in().set_password(p, "short").await, Err(Error::Invalid { .. })));
+    d.sign_in().set_password(p, "奈曼旗2026!").await.unwrap();
+    let s = d.sign_in().sign_in(" wang ", "奈曼旗2026!").await.unwrap();
     assert_eq!(s.person.id, p);
     assert_eq!(s.token.len(), 64);
     assert_ne!(s.session.token_hash, s.token, "only the token's hash is stored");
-    let (found, who) = d.session(&s.token).await.unwrap().unwrap();
+    let (found, who) = d.sign_in().session(&s.token).await.unwrap().unwrap();
     assert_eq!((found.csrf.clone(), who.id), (s.session.csrf.clone(), p));
-    assert!(d.session("not-a-token").await.unwrap().is_none());
+    assert!(d.sign_in().session("not-a-token").await.unwrap().is_none());
     // 36 hours later the session has expired.
     app.clock.set(bj("2026-03-03T21:01"));
-    assert!(d.session(&s.token).await.unwrap().is_none());
+    assert!(d.sign_in().session(&s.token).await.unwrap().is_none());
     // Signing out ends a session at once.
-    let s = d.sign_in("wang", "奈曼旗2026!").await.unwrap();
-    d.sign_out(&s.token).await.unwrap();
-    assert!(d.session(&s.token).await.unwrap().is_none());
+    let s = d.sign_in().sign_in("wang", "奈曼旗2026!").await.unwrap();
+    d.sign_in().sign_out(&s.token).await.unwrap();
+    assert!(d.sign_in().session(&s.token).await.unwrap().is_none());
     // A deactivated person cannot sign in, and their sessions stop working.
-    let s = d.sign_in("wang", "奈曼旗2026!").await.unwrap();
-    d.store().deactivate_person(p).await.unwrap();
-    assert!(d.session(&s.token).await.unwrap().is_none());
-    assert!(matches!(d.sign_in("wang", "奈曼旗2026!").await, Err(Error::Invalid { .. })));
+    let s = d.sign_in().sign_in("wang", "奈曼旗2026!").await.unwrap();
+    app.store.deactivate_person(p).await.unwrap();
+    assert!(d.sign_in().session(&s.token).await.unwrap().is_none());
+    assert!(matches!(d.sign_in().sign_in("wang", "奈曼旗2026!").await, Err(Error::Invalid { .. })));
 }
 
 #[tokio::test]
@@ -46,26 +46,29 @@ async fn repeated_failures_make_the_account_wait_before_the_next_attempt() {
     let app = spawn_app().await;
     let d = &app.duban;
     let p = person(&app).await;
-    d.set_password(p, "奈曼旗2026!").await.unwrap();
+    d.sign_in().set_password(p, "奈曼旗2026!").await.unwrap();
     // An unknown name and a wrong password get the same answer.
-    let unknown = d.sign_in("nobody", "奈曼旗2026!").await.unwrap_err();
-    let wrong = d.sign_in("wang", "guess-1").await.unwrap_err();
+    let unknown = d.sign_in().sign_in("nobody", "奈曼旗2026!").await.unwrap_err();
+    let wrong = d.sign_in().sign_in("wang", "guess-1").await.unwrap_err();
     assert_eq!(unknown.to_string(), wrong.to_string());
     for i in 2..=5 {
-        assert!(matches!(d.sign_in("wang", &format!("guess-{i}")).await, Err(Error::Invalid { .. })));
+        assert!(matches!(d.sign_in().sign_in("wang", &format!("guess-{i}")).await, Err(Error::Invalid { .. })));
     }
     // The fifth failure earns 30 s: even the right password waits.
-    let e = d.sign_in("wang", "奈曼旗2026!").await.unwrap_err();
+    let e = d.sign_in().sign_in("wang", "奈曼旗2026!").await.unwrap_err();
     assert_eq!(e, Error::TooManyAttempts { retry_after_secs: 30 });
     assert!(e.to_string().contains("30 秒"));
     app.clock.set(bj("2026-03-02T09:00:31"));
     // A sixth failure doubles the wait; then the right password, after it, succeeds and resets.
-    assert!(matches!(d.sign_in("wang", "guess-6").await, Err(Error::Invalid { .. })));
-    assert_eq!(d.sign_in("wang", "奈曼旗2026!").await.unwrap_err(), Error::TooManyAttempts { retry_after_secs: 60 });
+    assert!(matches!(d.sign_in().sign_in("wang", "guess-6").await, Err(Error::Invalid { .. })));
+    assert_eq!(
+        d.sign_in().sign_in("wang", "奈曼旗2026!").await.unwrap_err(),
+        Error::TooManyAttempts { retry_after_secs: 60 }
+    );
     app.clock.set(bj("2026-03-02T09:01:32"));
-    d.sign_in("wang", "奈曼旗2026!").await.unwrap();
-    assert!(matches!(d.sign_in("wang", "guess-7").await, Err(Error::Invalid { .. })));
-    d.sign_in("wang", "奈曼旗2026!").await.unwrap();
+    d.sign_in().sign_in("wang", "奈曼旗2026!").await.unwrap();
+    assert!(matches!(d.sign_in().sign_in("wang", "guess-7").await, Err(Error::Invalid { .. })));
+    d.sign_in().sign_in("wang", "奈曼旗2026!").await.unwrap();
 }
 
 /// A client that connects from a loopback address of its own (all of 127.0.0.0/8 is loopback),
@@ -89,12 +92,12 @@ async fn simultaneous_guesses_are_counted_before_they_are_checked() {
     let app = spawn_app().await;
     let d = app.duban.clone();
     let p = person(&app).await;
-    d.set_password(p, "奈曼旗2026!").await.unwrap();
+    d.sign_in().set_password(p, "奈曼旗2026!").await.unwrap();
     // Fifty guesses at once from one client: only the five free ones are even checked.
     let guesses: Vec<_> = (0..50)
         .map(|i| {
             let d = d.clone();
-            tokio::spawn(async move { d.sign_in("wang", &format!("guess-{i}")).await })
+            tokio::spawn(async move { d.sign_in().sign_in("wang", &format!("guess-{i}")).await })
         })
         .collect();
     let mut checked = 0;
@@ -112,7 +115,7 @@ async fn simultaneous_guesses_are_counted_before_they_are_checked() {
 async fn a_storm_from_other_addresses_does_not_lock_the_user_out_of_their_own() {
     let app = spawn_app().await;
     let p = person(&app).await;
-    app.duban.set_password(p, "奈曼旗2026!").await.unwrap();
+    app.duban.sign_in().set_password(p, "奈曼旗2026!").await.unwrap();
     // Ten other addresses guess six times each: each of them is made to wait …
     for octet in 2..12 {
         let c = client_from(octet);
@@ -131,7 +134,7 @@ async fn a_storm_from_other_addresses_does_not_lock_the_user_out_of_their_own() 
 async fn unknown_and_known_names_get_the_same_answers_and_every_429_says_when() {
     let app = spawn_app().await;
     let p = person(&app).await;
-    app.duban.set_password(p, "奈曼旗2026!").await.unwrap();
+    app.duban.sign_in().set_password(p, "奈曼旗2026!").await.unwrap();
     let c = client_from(20);
     let mut answers = Vec::new();
     for name in ["wang", "nobody"] {
@@ -167,12 +170,12 @@ async fn weak_passwords_are_refused_with_the_reason() {
         ("Wang-2026-x", "用户名"),
         (" Naiman-2026 ", "首尾"),
     ] {
-        match d.set_password(p, password).await {
+        match d.sign_in().set_password(p, password).await {
             Err(Error::Invalid { message, .. }) => assert!(message.contains(reason), "{password:?}: {message}"),
             other => panic!("{password:?} was not refused: {other:?}"),
         }
     }
-    d.set_password(p, "Naiman-2026").await.unwrap();
+    d.sign_in().set_password(p, "Naiman-2026").await.unwrap();
 }
 
 #[tokio::test]
@@ -180,17 +183,17 @@ async fn a_password_reset_or_deactivation_ends_every_session_of_that_person() {
     let app = spawn_app().await;
     let d = &app.duban;
     let p = person(&app).await;
-    d.set_password(p, "奈曼旗2026!").await.unwrap();
-    let web = d.sign_in("wang", "奈曼旗2026!").await.unwrap();
-    let api = d.sign_in("wang", "奈曼旗2026!").await.unwrap();
-    d.set_password(p, "奈曼旗2027!").await.unwrap();
-    assert!(d.session(&web.token).await.unwrap().is_none(), "the reset ends the sessions");
-    assert!(d.session(&api.token).await.unwrap().is_none());
+    d.sign_in().set_password(p, "奈曼旗2026!").await.unwrap();
+    let web = d.sign_in().sign_in("wang", "奈曼旗2026!").await.unwrap();
+    let api = d.sign_in().sign_in("wang", "奈曼旗2026!").await.unwrap();
+    d.sign_in().set_password(p, "奈曼旗2027!").await.unwrap();
+    assert!(d.sign_in().session(&web.token).await.unwrap().is_none(), "the reset ends the sessions");
+    assert!(d.sign_in().session(&api.token).await.unwrap().is_none());
     // Deactivation through the API removes the sessions themselves, not only their use.
-    let s = d.sign_in("wang", "奈曼旗2027!").await.unwrap();
+    let s = d.sign_in().sign_in("wang", "奈曼旗2027!").await.unwrap();
     let r = app.send("delete", &format!("/api/v1/people/{}", p.0), None, &[]).await;
     assert_eq!(r.status, 204, "{}", r.json);
-    let stored = d.store().session(&duban_app::sign_in::token_hash(&s.token), d.now()).await.unwrap();
+    let stored = app.store.session(&duban_app::sign_in::token_hash(&s.token), d.core().now()).await.unwrap();
     assert!(stored.is_none(), "the deactivated person's session is gone");
 }
 

@@ -18,6 +18,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: Arc<FixedClock>,
     pub duban: Arc<Services>,
+    /// The store beneath the services, for a test to set up and check what it cannot through
+    /// them.
+    pub store: Arc<dyn duban_store::Store>,
     doc: Value,
     _dir: tempfile::TempDir,
     /// The PostgreSQL database of an app spawned on one, dropped with the app.
@@ -57,10 +60,11 @@ async fn spawn_app_on(
 ) -> TestApp {
     let clock = Arc::new(FixedClock::new(bj("2026-03-02T09:00")));
     let duban = Arc::new(
-        Services::new(store, Policy::builtin(profile).unwrap(), clock.clone(), UnknownYears::Error).await.unwrap(),
+        Services::new(store.clone(), Policy::builtin(profile).unwrap(), clock.clone(), UnknownYears::Error)
+            .await
+            .unwrap(),
     );
-    let root = duban
-        .store()
+    let root = store
         .create_person(
             &duban_domain::org::NewPerson::new(
                 "系统管理员",
@@ -75,8 +79,7 @@ async fn spawn_app_on(
     // Every request is made as an administrator (roles admin and office), whose session
     // outlives any clock the tests set.
     let token = format!("root-session-{}", std::process::id());
-    duban
-        .store()
+    store
         .create_session(&duban_store::Session {
             token_hash: duban_app::sign_in::token_hash(&token),
             person_id: root.id,
@@ -103,6 +106,7 @@ async fn spawn_app_on(
             .unwrap(),
         clock,
         duban,
+        store,
         doc: serde_json::from_str(&DOCUMENT).unwrap(),
         _dir: dir,
         _db: db,

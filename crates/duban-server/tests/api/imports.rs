@@ -193,7 +193,7 @@ async fn all_or_nothing(db: duban_store_tests::TestDb) {
     )
     .await
     .unwrap();
-    let s = duban.store();
+    let s = &db.store;
     s.create_unit(
         &duban_domain::org::NewUnit {
             name: "旗财政局".into(),
@@ -207,12 +207,12 @@ async fn all_or_nothing(db: duban_store_tests::TestDb) {
     .await
     .unwrap();
     let tasks = |ledger| TaskQuery { ledger_id: ledger, per_page: 500, page: 1, ..Default::default() };
-    let preview = duban.preview_document_import(numbered(6, &[]).as_bytes(), "清单.txt", None).await.unwrap();
+    let preview = duban.document_import().preview(numbered(6, &[]).as_bytes(), "清单.txt", None).await.unwrap();
     assert_eq!(preview.tasks.len(), 6);
 
     // The fourth task cannot be written: neither the ledger nor the first three are left.
     fail_fourth_task(&db, "INSERT").await;
-    let e = duban.commit_document_import(&preview, None).await.unwrap_err();
+    let e = duban.document_import().commit(&preview, &duban_app::actor::Actor::command_line()).await.unwrap_err();
     assert_eq!(e, duban_domain::Error::Internal, "{e:?}");
     assert!(s.list_ledgers().await.unwrap().is_empty());
     assert_eq!(s.list_tasks(&tasks(None)).await.unwrap().total, 0);
@@ -223,7 +223,7 @@ async fn all_or_nothing(db: duban_store_tests::TestDb) {
     db.raw_execute(drop).await.unwrap();
 
     // Without the failure it is written whole.
-    let r = duban.commit_document_import(&preview, None).await.unwrap();
+    let r = duban.document_import().commit(&preview, &duban_app::actor::Actor::command_line()).await.unwrap();
     assert_eq!(r.created, 6);
     let before = s.list_tasks(&tasks(Some(r.ledger_id))).await.unwrap().items;
     let chain = s.verify_events().await.unwrap();
@@ -231,8 +231,9 @@ async fn all_or_nothing(db: duban_store_tests::TestDb) {
 
     // A re-import that changes tasks 2 to 5 and drops 6 fails on the fourth: nothing changes.
     fail_fourth_task(&db, "UPDATE").await;
-    let changed = duban.preview_document_import(numbered(5, &[2, 3, 4, 5]).as_bytes(), "清单.txt", None).await.unwrap();
-    duban.commit_document_import(&changed, None).await.unwrap_err();
+    let changed =
+        duban.document_import().preview(numbered(5, &[2, 3, 4, 5]).as_bytes(), "清单.txt", None).await.unwrap();
+    duban.document_import().commit(&changed, &duban_app::actor::Actor::command_line()).await.unwrap_err();
     assert_eq!(s.list_tasks(&tasks(Some(r.ledger_id))).await.unwrap().items, before);
     let chain = s.verify_events().await.unwrap();
     assert_eq!((chain.events, chain.broken), (6, None));
@@ -263,13 +264,13 @@ async fn a_reimport_leaves_a_secret_task_the_committer_cannot_see_alone() {
     let r = app.post("/api/v1/imports/commit", json!({"preview": preview})).await;
     assert_eq!(r.json["created"], 3, "{}", r.json);
     let ledger = duban_domain::ids::LedgerId(r.json["ledger_id"].as_i64().unwrap());
-    let s = app.duban.store();
+    let s = &app.store;
     let q = TaskQuery { ledger_id: Some(ledger), per_page: 500, page: 1, ..Default::default() };
     let second = s.list_tasks(&q).await.unwrap().items[1].clone();
     assert_eq!(second.fields.number, "2.");
     // Task 2 becomes 涉密, named on nobody: the administrator committing cannot see it.
     let patch = TaskPatch { classification: Some(Classification::Secret), ..TaskPatch::default() };
-    app.duban.update_task(second.id, second.version, &patch, None).await.unwrap();
+    app.duban.tasks().update_task(second.id, second.version, &patch, None).await.unwrap();
     let secret = s.get_task(second.id).await.unwrap();
     assert_eq!(app.get(&format!("/api/v1/tasks/{}", second.id)).await.status, StatusCode::NOT_FOUND);
 

@@ -23,6 +23,8 @@ use tokio::sync::watch;
 /// task.
 struct Server {
     duban: Arc<Services>,
+    /// The store beneath, for what the test sets up and checks directly.
+    store: Arc<dyn duban_store::Store>,
     stop: watch::Sender<bool>,
     runner: tokio::task::JoinHandle<()>,
 }
@@ -32,14 +34,16 @@ impl Server {
     async fn start(db: &TestDb, clock: &Arc<FixedClock>, smtp_port: Option<u16>, every: Duration) -> Self {
         let store = db.open_again().await;
         let policy = Policy::builtin("x-district-2022").unwrap();
-        let duban = Arc::new(Services::new(store, policy, clock.clone(), UnknownYears::Error).await.unwrap());
+        let duban = Arc::new(Services::new(store.clone(), policy, clock.clone(), UnknownYears::Error).await.unwrap());
         if let Some(smtp_port) = smtp_port {
             let email = EmailConfig { smtp_host: "127.0.0.1".into(), smtp_port, ..EmailConfig::default() };
-            duban.set_channels(Channels::from_config(&NotifyConfig { email, ..NotifyConfig::default() }).unwrap());
+            duban
+                .outbox()
+                .set_channels(Channels::from_config(&NotifyConfig { email, ..NotifyConfig::default() }).unwrap());
         }
         let (stop, rx) = watch::channel(false);
         let runner = tokio::spawn(Runner::new(duban.clone()).every(every).run(rx));
-        Self { duban, stop, runner }
+        Self { duban, store, stop, runner }
     }
 
     /// Stops as at Ctrl-C: the runner finishes and gives its leases back.
@@ -106,7 +110,7 @@ async fn two_servers_share_the_jobs(db: &TestDb) {
     let b = Server::start(db, &clock, Some(smtp_port), every).await;
     let now = clock.now();
     let list: Vec<NewMessage> = (0..40).map(|i| mail(i, now)).collect();
-    a.duban.store().enqueue(&list).await.unwrap();
+    a.store.enqueue(&list).await.unwrap();
 
     // Both runners run the pass and delivery, and both servers deliver by hand as well, all at
     // once: still every message is sent once.
@@ -115,7 +119,7 @@ async fn two_servers_share_the_jobs(db: &TestDb) {
         .map(|d| {
             tokio::spawn(async move {
                 for _ in 0..10 {
-                    d.deliver(d.now()).await.unwrap();
+                    d.outbox().deliver(d.core().now()).await.unwrap();
                 }
             })
         })
@@ -124,29 +128,30 @@ async fn two_servers_share_the_jobs(db: &TestDb) {
         h.await.unwrap();
     }
     each_once(&received(&mails, 40).await, 40);
-    for m in a.duban.store().list_messages(None, 100).await.unwrap() {
+    for m in a.store.list_messages(None, 100).await.unwrap() {
         assert_eq!((m.status.as_str(), m.attempts), ("sent", 1), "{}", m.message.dedup_key);
     }
-    let supervision = a.duban.store().lease("supervision").await.unwrap().unwrap();
+    let supervision = a.store.lease("supervision").await.unwrap().unwrap();
     assert!(supervision.until > now, "the pass runs under a lease");
 
     // Rules and a calendar file changed through one server are in force in the other at its
     // next look, without a restart.
     let rules = "profile = \"x-district-2022\"\n[[rules]]\nid = \"sign\"\nduration = \"2wd\"\n";
-    a.duban.set_rules(Some(rules)).await.unwrap();
+    a.duban.rules().set_rules(Some(rules)).await.unwrap();
     let local = CalendarFile::parse_json(r#"{"scope": "local", "years": {"2026": {"off": ["2026-07-01"]}}}"#).unwrap();
-    a.duban.load_calendar_file(local, "地方假日").await.unwrap();
-    let wanted = a.duban.policy().to_toml();
+    a.duban.rules().load_calendar_file(local, "地方假日").await.unwrap();
+    let wanted = a.duban.core().policy().to_toml();
     assert_ne!(wanted, Policy::builtin("x-district-2022").unwrap().to_toml());
     let holiday = jiff::civil::date(2026, 7, 1);
     for _ in 0..100 {
-        if b.duban.policy().to_toml() == wanted && !b.duban.calendar().is_workday(holiday).unwrap().value {
+        if b.duban.core().policy().to_toml() == wanted && !b.duban.core().calendar().is_workday(holiday).unwrap().value
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(b.duban.policy().to_toml(), wanted, "the other server uses the saved rules");
-    assert!(!b.duban.calendar().is_workday(holiday).unwrap().value, "and the imported holiday");
+    assert_eq!(b.duban.core().policy().to_toml(), wanted, "the other server uses the saved rules");
+    assert!(!b.duban.core().calendar().is_workday(holiday).unwrap().value, "and the imported holiday");
 
     // A third server takes over the jobs, claims messages, and is killed before it sends them
     // (it has no e-mail transport, so it sends nothing on its own); the others were stopped
@@ -155,15 +160,15 @@ async fn two_servers_share_the_jobs(db: &TestDb) {
     b.shut_down().await;
     let c = Server::start(db, &clock, None, every).await;
     for _ in 0..100 {
-        if c.duban.store().lease("outbox").await.unwrap().is_some_and(|l| l.until > now) {
+        if c.store.lease("outbox").await.unwrap().is_some_and(|l| l.until > now) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let holder = c.duban.store().lease("outbox").await.unwrap().unwrap().holder;
+    let holder = c.store.lease("outbox").await.unwrap().unwrap().holder;
     let more: Vec<NewMessage> = (40..50).map(|i| mail(i, now)).collect();
-    c.duban.store().enqueue(&more).await.unwrap();
-    let claimed = c.duban.store().claim_messages("email", &holder, now, now + jiff::SignedDuration::from_mins(5), 5);
+    c.store.enqueue(&more).await.unwrap();
+    let claimed = c.store.claim_messages("email", &holder, now, now + jiff::SignedDuration::from_mins(5), 5);
     assert_eq!(claimed.await.unwrap().len(), 5);
     c.kill();
     // The survivor: it may not run the jobs, nor send what the dead one claimed, until the

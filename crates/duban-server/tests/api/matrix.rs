@@ -189,8 +189,7 @@ async fn build(app: &TestApp) -> World {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
         let id = r.json["id"].as_i64().unwrap();
         let token = format!("matrix-{username}-{}", std::process::id());
-        app.duban
-            .store()
+        app.store
             .create_session(&duban_store::Session {
                 token_hash: duban_app::sign_in::token_hash(&token),
                 person_id: PersonId(id),
@@ -224,13 +223,14 @@ async fn build(app: &TestApp) -> World {
                 "deadline": "2026-12-31",
             }))
             .unwrap();
-            let t = app.duban.create_task(input, None).await.unwrap();
+            let t = app.duban.tasks().create_task(input, None).await.unwrap();
             let id = t.task.id.0;
             let attachment = if child {
                 None
             } else {
                 let a = app
                     .duban
+                    .lifecycle()
                     .attach(t.task.id, &format!("附件{marker}.pdf"), "application/pdf", b"%PDF-1.4".to_vec(), None)
                     .await
                     .unwrap();
@@ -653,7 +653,7 @@ fn username(who: Who) -> &'static str {
 /// Every message in the outbox goes to someone who may see its task, and says of it only what
 /// its channel may carry.
 async fn messages(app: &TestApp, w: &World, f: &mut Findings) -> usize {
-    let all = app.duban.store().list_messages(None, 100_000).await.unwrap();
+    let all = app.store.list_messages(None, 100_000).await.unwrap();
     for m in &all {
         let m = &m.message;
         let surface = match m.channel.as_str() {
@@ -697,9 +697,9 @@ async fn run_matrix(app: TestApp) {
     // Reminders in the warning window, then 督办 notices once signing is overdue (in working
     // hours), all delivered to the inbox before the pages are read.
     let d = &app.duban;
-    d.supervision_pass(bj("2026-03-04T10:00")).await.unwrap();
+    d.supervision().pass(bj("2026-03-04T10:00")).await.unwrap();
     app.clock.set(bj("2026-03-06T09:00"));
-    let r = d.supervision_pass(bj("2026-03-06T09:00")).await.unwrap();
+    let r = d.supervision().pass(bj("2026-03-06T09:00")).await.unwrap();
     assert!(!r.notices.is_empty(), "the pass issued no notice: {r:?}");
     let c = Client {
         app: &app,
@@ -709,7 +709,7 @@ async fn run_matrix(app: TestApp) {
     reads(&c, &w, &mut f).await;
     writes(&c, &w, &mut f).await;
     let n = messages(&app, &w, &mut f).await;
-    eprintln!("access matrix on {}: {} requests, {} messages checked", app.duban.store().backend(), f.requests, n);
+    eprintln!("access matrix on {}: {} requests, {} messages checked", app.store.backend(), f.requests, n);
     for (surface, (leaks, wrong)) in &f.by_surface {
         eprintln!("  {surface}: {leaks} leaks, {wrong} other wrong answers");
     }

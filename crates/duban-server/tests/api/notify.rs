@@ -78,7 +78,7 @@ async fn sms_gateway() -> (String, Arc<Mutex<Vec<(String, String)>>>) {
 }
 
 async fn the_sms(app: &TestApp) -> duban_store::Message {
-    app.duban.store().list_messages(None, 20).await.unwrap().into_iter().find(|m| m.message.channel == "sms").unwrap()
+    app.store.list_messages(None, 20).await.unwrap().into_iter().find(|m| m.message.channel == "sms").unwrap()
 }
 
 #[tokio::test]
@@ -99,7 +99,7 @@ async fn reminders_reach_a_real_smtp_server_and_an_sms_gateway_with_retries() {
             ..SmsConfig::default()
         },
     };
-    app.duban.set_channels(Channels::from_config(&config).unwrap());
+    app.duban.outbox().set_channels(Channels::from_config(&config).unwrap());
     let unit = app.unit("旗行政审批和政务服务局").await;
     let r = app
         .post("/api/v1/people", json!({"name": "陈经办", "username": "chen", "unit_id": unit, "roles": ["officer"], "email": "chen@naiman.example", "phone": "13800000000"}))
@@ -108,7 +108,7 @@ async fn reminders_reach_a_real_smtp_server_and_an_sms_gateway_with_retries() {
     app.clock.set(bj("2026-03-02T09:00"));
     app.task(json!({"title": "推行一照通办", "lead": [{"unit": unit}]})).await;
     // In the warning window during working hours: e-mail sent, SMS refused once.
-    let s = app.duban.supervision_pass(bj("2026-03-04T10:00")).await.unwrap();
+    let s = app.duban.supervision().pass(bj("2026-03-04T10:00")).await.unwrap();
     assert_eq!(s.reminders, 1);
     let got = mails.lock().unwrap().clone();
     assert_eq!(got.len(), 1);
@@ -117,9 +117,9 @@ async fn reminders_reach_a_real_smtp_server_and_an_sms_gateway_with_retries() {
     assert_eq!((sms.status.as_str(), sms.attempts, sms.last_error.contains("503")), ("pending", 1, true));
     assert_eq!(sms.next_attempt_at, bj("2026-03-04T10:01"));
     // Too early for the retry: nothing sent; at the retry time, it goes.
-    app.duban.deliver(bj("2026-03-04T10:00:30")).await.unwrap();
+    app.duban.outbox().deliver(bj("2026-03-04T10:00:30")).await.unwrap();
     assert_eq!(texts.lock().unwrap().len(), 1);
-    app.duban.deliver(bj("2026-03-04T10:01")).await.unwrap();
+    app.duban.outbox().deliver(bj("2026-03-04T10:01")).await.unwrap();
     let texts = texts.lock().unwrap().clone();
     assert_eq!(texts.len(), 2);
     assert_eq!(texts[1].0, "Bearer test-token");
@@ -129,7 +129,7 @@ async fn reminders_reach_a_real_smtp_server_and_an_sms_gateway_with_retries() {
     let sms = the_sms(&app).await;
     assert_eq!((sms.status.as_str(), sms.attempts), ("sent", 2));
     // Nothing is sent twice.
-    app.duban.supervision_pass(bj("2026-03-04T11:00")).await.unwrap();
+    app.duban.supervision().pass(bj("2026-03-04T11:00")).await.unwrap();
     assert_eq!(mails.lock().unwrap().len(), 1);
 }
 
@@ -142,7 +142,7 @@ async fn a_message_waiting_for_working_hours_is_not_sent_once_its_recipient_may_
         email: EmailConfig { smtp_host: "127.0.0.1".into(), smtp_port, ..EmailConfig::default() },
         sms: SmsConfig { url: sms_url, ..SmsConfig::default() },
     };
-    app.duban.set_channels(Channels::from_config(&config).unwrap());
+    app.duban.outbox().set_channels(Channels::from_config(&config).unwrap());
     let unit = app.unit("旗行政审批和政务服务局").await;
     let r = app
         .post("/api/v1/people", json!({"name": "陈经办", "username": "chen", "unit_id": unit, "roles": ["officer"], "email": "chen@naiman.example", "phone": "13800000000"}))
@@ -151,24 +151,17 @@ async fn a_message_waiting_for_working_hours_is_not_sent_once_its_recipient_may_
     app.clock.set(bj("2026-03-02T09:00"));
     let task = app.task(json!({"title": "园区供电改造", "lead": [{"unit": unit}]})).await;
     // In the warning window, after working hours: the reminder waits for the morning.
-    assert_eq!(app.duban.supervision_pass(bj("2026-03-04T20:00")).await.unwrap().reminders, 1);
+    assert_eq!(app.duban.supervision().pass(bj("2026-03-04T20:00")).await.unwrap().reminders, 1);
     assert!(mails.lock().unwrap().is_empty() && texts.lock().unwrap().is_empty());
     // Overnight the task is classified 涉密, naming nobody: in the morning nothing leaves.
     let version = app.get(&format!("/api/v1/tasks/{}", task["id"])).await.json["version"].as_i64().unwrap();
     let r = app.patch(&format!("/api/v1/tasks/{}", task["id"]), version, json!({"classification": "涉密"})).await;
     assert_eq!(r.status, reqwest::StatusCode::OK, "{}", r.json);
-    app.duban.deliver(bj("2026-03-05T09:00")).await.unwrap();
+    app.duban.outbox().deliver(bj("2026-03-05T09:00")).await.unwrap();
     assert!(mails.lock().unwrap().is_empty(), "{:?}", mails.lock().unwrap());
     assert!(texts.lock().unwrap().is_empty(), "{:?}", texts.lock().unwrap());
-    let outside: Vec<_> = app
-        .duban
-        .store()
-        .list_messages(None, 20)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|m| m.message.channel != "inbox")
-        .collect();
+    let outside: Vec<_> =
+        app.store.list_messages(None, 20).await.unwrap().into_iter().filter(|m| m.message.channel != "inbox").collect();
     assert_eq!(outside.len(), 2);
     for m in outside {
         assert_eq!((m.status.as_str(), m.last_error.as_str()), ("failed", "收件人已无权查看该任务，不再发送"));

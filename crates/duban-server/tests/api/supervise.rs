@@ -36,13 +36,13 @@ async fn a_pass_reminds_then_supervises_then_names() {
     let s = setup(&app, "常规").await;
     let d = &app.duban;
     // Before the warning window: nothing.
-    let r = d.supervision_pass(bj("2026-03-03T10:00")).await.unwrap();
+    let r = d.supervision().pass(bj("2026-03-03T10:00")).await.unwrap();
     assert_eq!((r.reminders, r.notices.len(), r.green), (0, 0, 1));
     // In the window: one reminder (to the officer and the head), once only.
-    let r = d.supervision_pass(bj("2026-03-04T10:00")).await.unwrap();
+    let r = d.supervision().pass(bj("2026-03-04T10:00")).await.unwrap();
     assert_eq!((r.reminders, r.yellow), (1, 1));
-    assert_eq!(d.supervision_pass(bj("2026-03-04T10:05")).await.unwrap().reminders, 0);
-    let inbox = d.store().list_messages(Some(duban_domain::ids::PersonId(s.officer)), 10).await.unwrap();
+    assert_eq!(d.supervision().pass(bj("2026-03-04T10:05")).await.unwrap().reminders, 0);
+    let inbox = app.store.list_messages(Some(duban_domain::ids::PersonId(s.officer)), 10).await.unwrap();
     assert!(
         inbox.iter().any(|m| m.message.channel == "inbox" && m.message.subject.contains("催办") && m.status == "sent")
     );
@@ -50,21 +50,21 @@ async fn a_pass_reminds_then_supervises_then_names() {
         && m.message.address == "officer@naiman.example"
         && m.status == "pending"));
     // Overdue: the first 督办, recorded in the trail and escalated to the leader in charge.
-    let r = d.supervision_pass(bj("2026-03-06T09:00")).await.unwrap();
+    let r = d.supervision().pass(bj("2026-03-06T09:00")).await.unwrap();
     assert_eq!((r.notices.clone(), r.escalations, r.red), (vec!["督〔2026〕1号".to_string()], 1, 1));
-    assert!(d.supervision_pass(bj("2026-03-06T09:01")).await.unwrap().notices.is_empty());
+    assert!(d.supervision().pass(bj("2026-03-06T09:01")).await.unwrap().notices.is_empty());
     let events = app.get(&format!("/api/v1/tasks/{}/events", s.task["id"])).await.json;
     let last = events.as_array().unwrap().last().unwrap();
     assert_eq!((last["kind"].as_str(), last["data"]["answer_by"].as_str()), (Some("supervised"), Some("2026-03-11")));
-    let to_leader = d.store().list_messages(Some(duban_domain::ids::PersonId(s.leader)), 10).await.unwrap();
+    let to_leader = app.store.list_messages(Some(duban_domain::ids::PersonId(s.leader)), 10).await.unwrap();
     assert!(to_leader.iter().any(|m| m.message.kind == "escalate"));
     // The answer date (3 WD later) passes with no progress: a second notice, and the unit is named.
-    assert!(d.supervision_pass(bj("2026-03-11T16:00")).await.unwrap().notices.is_empty());
-    let r = d.supervision_pass(bj("2026-03-12T09:00")).await.unwrap();
+    assert!(d.supervision().pass(bj("2026-03-11T16:00")).await.unwrap().notices.is_empty());
+    let r = d.supervision().pass(bj("2026-03-12T09:00")).await.unwrap();
     assert_eq!((r.notices.clone(), r.naming_candidates), (vec!["督〔2026〕2号".to_string()], 1));
-    let r = d.supervision_pass(bj("2026-03-20T09:00")).await.unwrap();
+    let r = d.supervision().pass(bj("2026-03-20T09:00")).await.unwrap();
     assert_eq!((r.notices.len(), r.naming_candidates), (0, 0));
-    let named = d.store().list_naming().await.unwrap();
+    let named = app.store.list_naming().await.unwrap();
     assert_eq!(named.len(), 1);
     assert!(named[0].naming.reason.contains("督〔2026〕1号") && named[0].naming.reason.contains("督〔2026〕2号"));
     let _ = s.head;
@@ -75,7 +75,7 @@ async fn progress_after_a_notice_spares_the_unit_from_naming() {
     let app = spawn_app().await;
     let s = setup(&app, "常规").await;
     let d = &app.duban;
-    d.supervision_pass(bj("2026-03-06T09:00")).await.unwrap();
+    d.supervision().pass(bj("2026-03-06T09:00")).await.unwrap();
     // The unit signs after the notice: the sign stage is met, no second notice, no naming.
     let t = app.get(&format!("/api/v1/tasks/{}", s.task["id"])).await.json;
     app.clock.set(bj("2026-03-06T10:00"));
@@ -86,10 +86,10 @@ async fn progress_after_a_notice_spares_the_unit_from_naming() {
         )
         .await;
     assert_eq!(r.json["status"], "signed", "{}", r.json);
-    let r = d.supervision_pass(bj("2026-03-12T09:00")).await.unwrap();
+    let r = d.supervision().pass(bj("2026-03-12T09:00")).await.unwrap();
     assert!(r.notices.is_empty());
     assert_eq!(r.naming_candidates, 0);
-    assert!(d.store().list_naming().await.unwrap().is_empty());
+    assert!(app.store.list_naming().await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -98,19 +98,19 @@ async fn reminders_wait_for_working_hours_unless_urgent() {
     setup(&app, "常规").await;
     let d = &app.duban;
     // Wednesday 03-04 at 20:00: the reminder waits for Thursday 08:30.
-    d.supervision_pass(bj("2026-03-04T20:00")).await.unwrap();
-    let all = d.store().list_messages(None, 50).await.unwrap();
+    d.supervision().pass(bj("2026-03-04T20:00")).await.unwrap();
+    let all = app.store.list_messages(None, 50).await.unwrap();
     let remind = all.iter().find(|m| m.message.kind == "remind" && m.message.channel == "inbox").unwrap();
     assert_eq!(remind.message.not_before, bj("2026-03-05T08:30"));
     assert_eq!(remind.status, "pending");
-    assert_eq!(d.deliver(bj("2026-03-05T08:29")).await.unwrap(), 0);
-    assert!(d.deliver(bj("2026-03-05T08:30")).await.unwrap() >= 1);
+    assert_eq!(d.outbox().deliver(bj("2026-03-05T08:29")).await.unwrap(), 0);
+    assert!(d.outbox().deliver(bj("2026-03-05T08:30")).await.unwrap() >= 1);
 
     let urgent = spawn_app().await;
     setup(&urgent, "特急").await;
     // The critical task's same-day first report is due 03-02; by 20:00 its sign stage warns too.
-    urgent.duban.supervision_pass(bj("2026-03-04T20:00")).await.unwrap();
-    let all = urgent.duban.store().list_messages(None, 50).await.unwrap();
+    urgent.duban.supervision().pass(bj("2026-03-04T20:00")).await.unwrap();
+    let all = urgent.store.list_messages(None, 50).await.unwrap();
     let remind = all.iter().find(|m| m.message.kind == "remind").unwrap();
     assert_eq!(remind.message.not_before, bj("2026-03-04T20:00"));
 }
@@ -128,10 +128,10 @@ async fn a_task_that_has_not_reported_this_period_is_reminded_near_its_end() {
     )
     .await;
     // 重点 tasks report monthly (x-district 三(五)2). Mid-month: nothing due yet.
-    assert_eq!(d.supervision_pass(bj("2026-03-16T10:00")).await.unwrap().cadence_reminders, 0);
+    assert_eq!(d.supervision().pass(bj("2026-03-16T10:00")).await.unwrap().cadence_reminders, 0);
     // On 03-30 one working day of March is left and March has no report: remind, once.
-    assert_eq!(d.supervision_pass(bj("2026-03-30T10:00")).await.unwrap().cadence_reminders, 1);
-    assert_eq!(d.supervision_pass(bj("2026-03-31T10:00")).await.unwrap().cadence_reminders, 0);
+    assert_eq!(d.supervision().pass(bj("2026-03-30T10:00")).await.unwrap().cadence_reminders, 1);
+    assert_eq!(d.supervision().pass(bj("2026-03-31T10:00")).await.unwrap().cadence_reminders, 0);
     // A report in April spares it at the end of April.
     let t = app.get(&format!("/api/v1/tasks/{}", s.task["id"])).await.json;
     app.clock.set(bj("2026-04-10T09:00"));
@@ -142,5 +142,5 @@ async fn a_task_that_has_not_reported_this_period_is_reminded_near_its_end() {
         )
         .await;
     assert_eq!(r.json["status"], "in_progress");
-    assert_eq!(d.supervision_pass(bj("2026-04-29T10:00")).await.unwrap().cadence_reminders, 0);
+    assert_eq!(d.supervision().pass(bj("2026-04-29T10:00")).await.unwrap().cadence_reminders, 0);
 }

@@ -84,7 +84,11 @@ async fn person(app: &TestApp, username: &str, unit: Option<i64>, roles: Value) 
         .post("/api/v1/people", json!({"name": username, "username": username, "unit_id": unit, "roles": roles}))
         .await;
     let id = PersonId(r.json["id"].as_i64().unwrap());
-    app.duban.set_password(id, &format!("pw-{}-2026", username.chars().rev().collect::<String>())).await.unwrap();
+    app.duban
+        .sign_in()
+        .set_password(id, &format!("pw-{}-2026", username.chars().rev().collect::<String>()))
+        .await
+        .unwrap();
     id
 }
 
@@ -225,21 +229,21 @@ async fn the_in_memory_copy_of_all_tasks_follows_every_change() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let d = &app.duban;
-    let first = d.snapshot().await.unwrap();
+    let first = d.tasks().snapshot().await.unwrap();
     assert_eq!(first.tasks.len(), 4);
-    assert!(std::sync::Arc::ptr_eq(&first, &d.snapshot().await.unwrap()), "unchanged: the same copy");
+    assert!(std::sync::Arc::ptr_eq(&first, &d.tasks().snapshot().await.unwrap()), "unchanged: the same copy");
     // An edit a millisecond later, and a new task, are both picked up.
     app.clock.set(bj("2026-03-02T09:00:00.001"));
     let r = app.patch(&format!("/api/v1/tasks/{}", w.a_internal["id"]), 1, json!({"title": "改过的标题"})).await;
     assert_eq!(r.status, StatusCode::OK);
     app.task(json!({"title": "新任务", "lead": [{"unit": w.unit_a}]})).await;
-    let next = d.snapshot().await.unwrap();
+    let next = d.tasks().snapshot().await.unwrap();
     let titles: Vec<&str> = next.tasks.iter().map(|(t, _)| t.fields.title.as_str()).collect();
     assert_eq!(titles, ["改过的标题", "乙局内部任务", "乙局公开任务", "涉密任务", "新任务"]);
     // Withdrawing a task is a change too.
     let r = app.send("delete", &format!("/api/v1/tasks/{}", w.b_public["id"]), None, &[("If-Match", "\"1\"")]).await;
     assert!(r.status.is_success(), "{}", r.json);
-    let last = d.snapshot().await.unwrap();
+    let last = d.tasks().snapshot().await.unwrap();
     let status = last.tasks.iter().find(|(t, _)| t.id.0 == w.b_public["id"].as_i64().unwrap()).unwrap().0.status;
     assert_eq!(status, duban_domain::task::Status::Cancelled);
 }
@@ -263,7 +267,7 @@ async fn an_administrator_manages_units_users_and_sees_the_calendar_and_rules() 
         )
         .await;
     assert!(r.text().await.unwrap().contains("已添加单位“旗文化旅游体育局”"));
-    let unit = app.duban.store().resolve_name("文旅局").await.unwrap();
+    let unit = app.store.resolve_name("文旅局").await.unwrap();
     let Some(duban_store::PartyRef::Unit(unit)) = unit else { panic!("alias resolves") };
     let unit = unit.0.to_string();
     let r = b
@@ -298,7 +302,7 @@ async fn an_administrator_manages_units_users_and_sees_the_calendar_and_rules() 
     let r = Browser::new(&app).sign_in("liu", "Wenlv-2026!").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     // Their roles change; the unit is renamed; a unit in use cannot be deleted, an unused one can.
-    let liu = app.duban.store().list_people().await.unwrap().into_iter().find(|p| p.fields.username == "liu").unwrap();
+    let liu = app.store.list_people().await.unwrap().into_iter().find(|p| p.fields.username == "liu").unwrap();
     let r = b
         .post(
             &format!("/admin/users/{}", liu.id),
@@ -306,7 +310,7 @@ async fn an_administrator_manages_units_users_and_sees_the_calendar_and_rules() 
         )
         .await;
     assert!(r.text().await.unwrap().contains("已保存“刘经办”的单位和角色"));
-    let roles = app.duban.store().get_person(liu.id).await.unwrap().fields.roles;
+    let roles = app.store.get_person(liu.id).await.unwrap().fields.roles;
     assert_eq!(roles, [duban_domain::org::Role::Officer, duban_domain::org::Role::UnitHead]);
     let r = b
         .post(
@@ -315,7 +319,7 @@ async fn an_administrator_manages_units_users_and_sees_the_calendar_and_rules() 
         )
         .await;
     assert!(r.text().await.unwrap().contains("已保存单位“旗文化和旅游局”"));
-    assert!(app.duban.store().resolve_name("旅游局").await.unwrap().is_some());
+    assert!(app.store.resolve_name("旅游局").await.unwrap().is_some());
     let r = b.post(&format!("/admin/units/{}/delete", w.unit_a), &[("csrf", &csrf)]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let empty = app.unit("旗档案馆").await;
@@ -324,7 +328,7 @@ async fn an_administrator_manages_units_users_and_sees_the_calendar_and_rules() 
     // Without the token nothing changes.
     let r = b.post("/admin/units/new", &[("name", "伪造单位")]).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert!(app.duban.store().resolve_name("伪造单位").await.unwrap().is_none());
+    assert!(app.store.resolve_name("伪造单位").await.unwrap().is_none());
     // This year's holidays and make-up days; the rules in force.
     let (_, cal) = b.get("/admin/calendar").await;
     assert!(cal.contains("2026-10-01") && cal.contains("法定节假日") && cal.contains("调休上班"), "{cal}");
@@ -347,7 +351,7 @@ async fn the_office_issues_a_numbered_notice_by_hand_and_the_unit_is_told() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, page) = office.get(&format!("/tasks/{}", w.a_internal["id"])).await;
     assert!(page.contains("督〔2026〕1号") && page.contains("请本周内完成签收并报送方案"));
-    let inbox = app.duban.store().list_messages(Some(w.officer_a), 10).await.unwrap();
+    let inbox = app.store.list_messages(Some(w.officer_a), 10).await.unwrap();
     assert!(inbox.iter().any(|m| m.message.subject.starts_with("督办通知 督〔2026〕1号") && m.status == "sent"));
     let (_, sup) = office.get("/supervision").await;
     assert!(sup.contains("督〔2026〕1号") && sup.contains("未答复"));
@@ -399,14 +403,14 @@ async fn an_administrator_changes_the_rules_and_open_tasks_are_rescheduled_and_i
     assert_eq!(sign_due(&app.get(&format!("/api/v1/tasks/{id}")).await.json), "2026-03-04");
     // A restart keeps the saved rules, whatever the configuration names.
     let again = duban_app::service::Services::new(
-        app.duban.store().clone(),
+        app.store.clone(),
         duban_domain::policy::Policy::builtin("x-district-2022").unwrap(),
         app.clock.clone(),
         duban_domain::calendar::UnknownYears::Error,
     )
     .await
     .unwrap();
-    assert!(again.policy().rules.iter().any(|r| r.id == "sign" && r.duration.describe() == "2 个工作日"));
+    assert!(again.core().policy().rules.iter().any(|r| r.id == "sign" && r.duration.describe() == "2 个工作日"));
     // Back to the configuration's rules.
     let r = b.post("/admin/rules/save", &[("csrf", &csrf), ("do", "reset"), ("rules", "")]).await;
     assert!(r.text().await.unwrap().contains("已恢复配置文件中的规则"));
@@ -418,13 +422,16 @@ async fn the_in_memory_copy_follows_a_change_of_rules() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let d = &app.duban;
-    let due = |snap: &duban_app::service::Snapshot| {
+    let due = |snap: &duban_app::tasks::Snapshot| {
         let (_, s) = snap.tasks.iter().find(|(t, _)| t.id.0 == w.a_internal["id"].as_i64().unwrap()).unwrap();
         s.stages.iter().find(|s| s.stage == "sign").unwrap().due.unwrap().to_string()
     };
-    assert_eq!(due(&d.snapshot().await.unwrap()), "2026-03-05");
-    d.set_rules(Some("profile = \"x-district-2022\"\n[[rules]]\nid = \"sign\"\nduration = \"1wd\"\n")).await.unwrap();
-    assert_eq!(due(&d.snapshot().await.unwrap()), "2026-03-03");
+    assert_eq!(due(&d.tasks().snapshot().await.unwrap()), "2026-03-05");
+    d.rules()
+        .set_rules(Some("profile = \"x-district-2022\"\n[[rules]]\nid = \"sign\"\nduration = \"1wd\"\n"))
+        .await
+        .unwrap();
+    assert_eq!(due(&d.tasks().snapshot().await.unwrap()), "2026-03-03");
 }
 
 /// Signs in through the form with a `next` of one's choosing; returns the `Location` answered.
@@ -483,7 +490,9 @@ async fn cookies_are_secure_behind_https_and_signed_in_answers_are_not_cached() 
     let r = app.client.get(format!("{}/static/duban.css", app.base)).send().await.unwrap();
     assert!(r.headers()["cache-control"].to_str().unwrap().contains("max-age"));
     // Behind HTTPS (server.secure_cookies) every cookie is Secure.
-    app.duban.set_web_settings(duban_app::sign_in::WebSettings { secure_cookies: true, trusted_proxies: vec![] });
+    app.duban
+        .sign_in()
+        .set_web_settings(duban_app::sign_in::WebSettings { secure_cookies: true, trusted_proxies: vec![] });
     let mut b = Browser::new(&app);
     let r = b.client.get(format!("{}/login", b.base)).send().await.unwrap();
     assert!(r.headers()["set-cookie"].to_str().unwrap().contains("; Secure"));
@@ -515,7 +524,7 @@ async fn an_api_write_with_the_session_cookie_needs_the_csrf_header() {
         assert_eq!(body["error"]["code"], "forbidden");
         assert!(body["error"]["message"].as_str().unwrap().contains("X-CSRF-Token"));
     }
-    assert!(app.duban.store().list_ledgers().await.unwrap().is_empty(), "nothing was written");
+    assert!(app.store.list_ledgers().await.unwrap().is_empty(), "nothing was written");
     let r = post(Some(&csrf)).await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
     // Reading with the cookie needs no token.
@@ -558,7 +567,7 @@ async fn upload_forms_carry_the_token_in_the_body_and_files_download_as_attachme
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let r = upload(&b, &format!("{path}?csrf={csrf}"), None, "x.html", "text/html", script).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert!(app.duban.store().list_attachments(duban_domain::ids::TaskId(id)).await.unwrap().is_empty());
+    assert!(app.store.list_attachments(duban_domain::ids::TaskId(id)).await.unwrap().is_empty());
     // With it, the file is attached; its name loses the right-to-left override.
     let r = upload(&b, &path, Some(&csrf), "报告\u{202E}lmth.pdf", "text/html", script).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -567,7 +576,7 @@ async fn upload_forms_carry_the_token_in_the_body_and_files_download_as_attachme
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = upload(&b, &path, Some(&csrf), "方案.pdf", "application/pdf", b"%PDF-1.4").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let files = app.duban.store().list_attachments(duban_domain::ids::TaskId(id)).await.unwrap();
+    let files = app.store.list_attachments(duban_domain::ids::TaskId(id)).await.unwrap();
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["报告lmth.pdf", "图.svg", "方案.pdf"]);
     // HTML and SVG download as opaque bytes, never shown in the app's origin; PDF keeps its type.
@@ -606,11 +615,11 @@ async fn administrators_upload_forms_take_the_token_from_the_body() {
     let toml = "title = \"测试名录\"\n[[unit]]\nname = \"旗档案史志馆\"\nkind = \"institution\"\n";
     let r = upload(&b, "/admin/units/import", None, "units.toml", "application/toml", toml.as_bytes()).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert!(app.duban.store().resolve_name("旗档案史志馆").await.unwrap().is_none());
+    assert!(app.store.resolve_name("旗档案史志馆").await.unwrap().is_none());
     let r = upload(&b, "/admin/units/import", Some(&csrf), "units.toml", "application/toml", toml.as_bytes()).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.text().await.unwrap().contains("已导入"));
-    assert!(app.duban.store().resolve_name("旗档案史志馆").await.unwrap().is_some());
+    assert!(app.store.resolve_name("旗档案史志馆").await.unwrap().is_some());
     let r = upload(&b, "/admin/calendar/import", None, "cal.json", "application/json", b"{}").await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let r = upload(&b, "/admin/calendar/import", Some(&csrf), "cal.json", "application/json", b"{}").await;
@@ -650,6 +659,6 @@ async fn an_administrators_reset_or_deactivation_ends_the_persons_sessions_and_w
     let r = b.post(&format!("/admin/users/{}/deactivate", w.officer_a), &[("csrf", &csrf)]).await;
     assert!(r.text().await.unwrap().contains("已停用"));
     let token = officer.cookie.trim_start_matches("duban_session=").to_string();
-    let stored = app.duban.store().session(&duban_app::sign_in::token_hash(&token), app.duban.now()).await.unwrap();
+    let stored = app.store.session(&duban_app::sign_in::token_hash(&token), app.duban.core().now()).await.unwrap();
     assert!(stored.is_none(), "deactivation removed the session");
 }

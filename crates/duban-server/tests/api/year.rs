@@ -251,11 +251,15 @@ fn expected(cal: &Calendar, plans: &[Plan], leaders_of: &dyn Fn(&[UnitId]) -> bo
     r
 }
 
-async fn open(path: &str, clock: Arc<FixedClock>) -> Arc<Services> {
-    let store = Arc::new(SqliteStore::connect(&format!("sqlite:{path}")).await.unwrap());
-    Arc::new(
-        Services::new(store, Policy::builtin("x-district-2022").unwrap(), clock, UnknownYears::Error).await.unwrap(),
-    )
+/// The services over the database at `path`, and the store beneath them.
+async fn open(path: &str, clock: Arc<FixedClock>) -> (Arc<Services>, Arc<dyn Store>) {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&format!("sqlite:{path}")).await.unwrap());
+    let duban = Arc::new(
+        Services::new(store.clone(), Policy::builtin("x-district-2022").unwrap(), clock, UnknownYears::Error)
+            .await
+            .unwrap(),
+    );
+    (duban, store)
 }
 
 /// What the engine recorded, read back from the database.
@@ -291,11 +295,12 @@ async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervisi
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("year.db").display().to_string();
     let clock = Arc::new(FixedClock::new(at(RECEIVED, 8, 0)));
-    let mut duban = open(&path, clock.clone()).await;
+    let (mut duban, mut beneath) = open(&path, clock.clone()).await;
     let units_toml =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/units/naiman.toml")).unwrap();
-    duban.load_unit_directory(&units_toml).await.unwrap();
-    let store = duban.store().clone();
+    let directory = duban_domain::org::UnitDirectory::from_toml(&units_toml).unwrap();
+    beneath.import_directory(&directory, duban.core().now()).await.unwrap();
+    let store = beneath.clone();
     let units = store.list_units().await.unwrap();
     let person = |name: String, unit: Option<UnitId>, role: Role, charge: Vec<UnitId>| NewPerson {
         charge_units: charge,
@@ -328,15 +333,15 @@ async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervisi
     clock.set(at(RECEIVED, 9, 0));
     let seed = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/seeds/003_70bf524fbdd19580.txt"))
         .expect("seed 003 in fixtures/seeds/");
-    let preview = duban.preview_document_import(&seed, "003.txt", None).await.unwrap();
-    duban.commit_document_import(&preview, None).await.unwrap();
+    let preview = duban.document_import().preview(&seed, "003.txt", None).await.unwrap();
+    duban.document_import().commit(&preview, &duban_app::actor::Actor::command_line()).await.unwrap();
     let tasks = store.open_tasks(TaskId(0), 10_000).await.unwrap();
     assert_eq!(tasks.len(), 274);
 
     let groups: HashMap<i64, Vec<UnitId>> =
         store.list_groups().await.unwrap().into_iter().map(|g| (g.id.0, g.members)).collect();
     let index: HashMap<UnitId, usize> = units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
-    let cal = duban.calendar();
+    let cal = duban.core().calendar();
     let plans: Vec<Plan> = tasks
         .into_iter()
         .map(|task| {
@@ -371,7 +376,7 @@ async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervisi
     let mut day = RECEIVED;
     while day <= LAST_DAY {
         let now = at(day, 10, 0);
-        let s = duban.supervision_pass(now).await.unwrap();
+        let s = duban.supervision().pass(now).await.unwrap();
         totals.0 += s.reminders;
         totals.1 += s.cadence_reminders;
         totals.2 += s.notices.len();
@@ -380,8 +385,8 @@ async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervisi
         if day == RESTART {
             // The server stops and starts again over the same database; the same pass then
             // finds nothing left to do.
-            duban = open(&path, clock.clone()).await;
-            let again = duban.supervision_pass(now).await.unwrap();
+            (duban, beneath) = open(&path, clock.clone()).await;
+            let again = duban.supervision().pass(now).await.unwrap();
             assert_eq!(
                 (again.reminders, again.cadence_reminders, again.notices.len(), again.naming_candidates),
                 (0, 0, 0, 0)
@@ -405,6 +410,7 @@ async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervisi
                     evidence: match a {
                         Act::Feedback => {
                             let file = duban
+                                .lifecycle()
                                 .attach(p.task.id, "完成情况.pdf", "application/pdf", b"%PDF".to_vec(), Some(actor))
                                 .await
                                 .unwrap();
@@ -419,8 +425,8 @@ async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervisi
                     },
                     ..Default::default()
                 };
-                input.version = Some(duban.store().get_task(p.task.id).await.unwrap().version);
-                if let Err(e) = duban.act(p.task.id, input).await {
+                input.version = Some(beneath.get_task(p.task.id).await.unwrap().version);
+                if let Err(e) = duban.lifecycle().act(p.task.id, input).await {
                     panic!("{:?} {} on task {} ({:?}): {e}", p.script, a.code(), p.task.id, p.task.fields.deadline);
                 }
             }
@@ -428,7 +434,7 @@ async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervisi
         day = day.tomorrow().unwrap();
     }
 
-    let got = recorded(&**duban.store(), totals.3).await;
+    let got = recorded(&*beneath, totals.3).await;
     // Hand-checked anchors before the whole comparison: a silent unit's task due 2022-12-31
     // gets the sign reminder (03-23), notices on 03-25 and 03-31 (answer-by 03-30), the done
     // reminder on 12-29, notices on 2023-01-03, the first working day after the New Year holiday,
@@ -463,10 +469,10 @@ async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervisi
     assert_eq!(totals.2, want.notices.len());
     assert_eq!(totals.4, want.naming.values().sum::<u32>());
     // Every task that was not silent or left unfinished is closed; the trail holds.
-    let open = duban.store().open_tasks(TaskId(0), 10_000).await.unwrap();
+    let open = beneath.open_tasks(TaskId(0), 10_000).await.unwrap();
     let stuck = plans.iter().filter(|p| matches!(p.script, Script::Silent | Script::NonReporter)).count();
     assert_eq!(open.len(), stuck);
-    assert!(duban.store().verify_events().await.unwrap().broken.is_none());
+    assert!(beneath.verify_events().await.unwrap().broken.is_none());
     eprintln!(
         "year: {} reminders, {} cadence reminders, {} notices, {} escalations, {} naming candidates",
         want.reminders.len(),

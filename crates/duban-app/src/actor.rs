@@ -1,28 +1,70 @@
-//! Who is acting: the signed-in person and what their roles let them do
-//! ([`Capabilities`]). Every permission the API and the pages check is a question to an
-//! [`Actor`] — "may this actor run ledgers?" — never a table of paths or a list of roles; what
-//! they may *see* is the [`Audience`](duban_domain::visibility::Audience) of the same person.
+//! Who is acting, and what they may do. Every permission a use case or the transport checks is
+//! a question to an [`Actor`] — "may this actor run ledgers?" — never a table of paths or a
+//! list of roles; what a signed-in person may *see* is the
+//! [`Audience`](duban_domain::visibility::Audience) of the same person.
 //!
-//! The capabilities a route can ask for are types ([`Oversee`], [`RunLedgers`], [`Administer`],
-//! [`ReadAdminLog`]), so that a handler states its requirement in its signature.
+//! An actor is a signed-in person, with the [`Capabilities`] of their roles, or the command
+//! line (`duban user add`, `duban units import` …), run on the server itself, which may do
+//! everything and sees every task. The capabilities a use case or a route can ask for are
+//! types ([`Oversee`], [`RunLedgers`], [`Administer`], [`ReadAdminLog`]), so that a
+//! requirement reads as a type in a signature or a call.
 
 use duban_domain::Error;
 use duban_domain::ids::PersonId;
 use duban_domain::org::Person;
 use duban_domain::visibility::Capabilities;
 
-/// A signed-in person and their capabilities.
+/// A signed-in person, or the command line, and what they may do.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    pub person: Person,
-    pub caps: Capabilities,
+    /// The person acting; `None` for the command line.
+    person: Option<Person>,
+    caps: Capabilities,
 }
 
 impl Actor {
     /// The actor a person is; an inactive person may do nothing.
     pub fn new(person: Person) -> Self {
         let caps = if person.active { Capabilities::of(&person.fields.roles) } else { Capabilities::default() };
-        Actor { person, caps }
+        Actor { person: Some(person), caps }
+    }
+
+    /// The command line, run on the server itself: it may do everything and sees every task.
+    pub fn command_line() -> Self {
+        let caps = Capabilities {
+            all_units: true,
+            charge_units: true,
+            own_unit: true,
+            oversee: true,
+            run_ledgers: true,
+            administer: true,
+            read_admin_log: true,
+            act_for_others: true,
+        };
+        Actor { person: None, caps }
+    }
+
+    /// The person acting; `None` for the command line.
+    pub fn person(&self) -> Option<&Person> {
+        self.person.as_ref()
+    }
+
+    /// The id of the person acting; `None` for the command line.
+    pub fn id(&self) -> Option<PersonId> {
+        self.person.as_ref().map(|p| p.id)
+    }
+
+    /// What the actor's roles let them do.
+    pub fn capabilities(&self) -> &Capabilities {
+        &self.caps
+    }
+
+    /// The name shown in the administrative audit log.
+    pub fn label(&self) -> String {
+        match &self.person {
+            Some(p) => format!("{}（{}）", p.fields.name, p.fields.username),
+            None => "命令行".to_string(),
+        }
     }
 
     /// Whether the actor has the capability `C`.
@@ -36,22 +78,26 @@ impl Actor {
     }
 
     /// The person an action is taken as: the actor, or, for an actor who may act for others
-    /// (an administrator recording on someone's behalf), the person named.
+    /// (an administrator recording on someone's behalf), the person named. The command line
+    /// acts only as the person it names.
     pub fn acting_as(&self, named: Option<i64>) -> Result<PersonId, Error> {
-        match named {
-            Some(p) if p != self.person.id.0 => {
+        match (named, self.id()) {
+            (Some(p), Some(me)) if p != me.0 => {
                 if self.caps.act_for_others {
                     Ok(PersonId(p))
                 } else {
                     Err(Error::Forbidden)
                 }
             }
-            _ => Ok(self.person.id),
+            (_, Some(me)) => Ok(me),
+            (Some(p), None) => Ok(PersonId(p)),
+            (None, None) => Err(Error::invalid("actor", "请指明操作人")),
         }
     }
 }
 
-/// A capability a route may require: which of the actor's [`Capabilities`] grants it.
+/// A capability a use case or a route may require: which of the actor's [`Capabilities`]
+/// grants it.
 pub trait Capability: Send + Sync + 'static {
     fn granted(c: &Capabilities) -> bool;
 }
@@ -117,5 +163,15 @@ mod tests {
         assert!(officer.acting_as(Some(8)).is_err());
         assert_eq!(admin.acting_as(Some(8)).ok(), Some(PersonId(8)));
         assert_eq!(officer.require::<Administer>(), Err(Error::Forbidden));
+    }
+
+    #[test]
+    fn the_command_line_may_do_everything_as_nobody() {
+        let cli = Actor::command_line();
+        assert!(cli.may::<Administer>() && cli.may::<RunLedgers>() && cli.may::<Oversee>());
+        assert_eq!((cli.id(), cli.label().as_str()), (None, "命令行"));
+        assert_eq!(cli.acting_as(Some(8)).ok(), Some(PersonId(8)));
+        assert!(cli.acting_as(None).is_err());
+        assert_eq!(actor(&[Role::Officer]).label(), "甲（jia）");
     }
 }
