@@ -8,6 +8,7 @@
 //! - [`read`]: plain text (UTF-8, or GB18030/GBK detected), .docx (paragraphs and tables),
 //!   .xlsx / .xls / .csv ledgers and HTML pages, down to lines or table rows.
 //! - [`parse`]: numbering (一、 （一） 1. （1） ①), annexes (附件N), blocks, tasks.
+//! - `meta`: the document's own title, 文号, issue date and issuer.
 //! - [`clause`]: responsibility clauses in their many spellings, unit lists, shared prefixes.
 //! - [`time`]: deadlines in words (3月底前, 年底前, 上半年, 一季度 …), milestones, targets.
 //! - [`ledger`]: spreadsheet-style ledgers, whose columns are found by their headers.
@@ -20,6 +21,7 @@
 pub mod clause;
 pub mod ledger;
 pub mod limits;
+mod meta;
 pub mod model;
 pub mod names;
 pub mod parse;
