@@ -13,11 +13,11 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let file = args.first().expect("a file");
     let bytes = std::fs::read(file).unwrap();
-    if args.iter().any(|a| a == "--lines") {
-        if let Ok(read::Content::Lines(lines)) = read::read(&bytes, file) {
-            for l in lines {
-                println!("| {l}");
-            }
+    if args.iter().any(|a| a == "--lines")
+        && let Ok(read::Content::Lines(lines)) = read::read(&bytes, file)
+    {
+        for l in lines {
+            println!("| {l}");
         }
     }
     let opts = Options { fallback_year: 2026, ..Options::default() };
@@ -26,12 +26,20 @@ fn main() {
         let text: String = t.text.chars().take(40).collect();
         println!(
             "{:<12} L={:?} C={:?} D={} {}{}",
-            format!("{}{}", t.path.iter().map(|p| p.chars().take(4).collect::<String>()).collect::<Vec<_>>().join("/"), t.number),
+            format!(
+                "{}{}",
+                t.path.iter().map(|p| p.chars().take(4).collect::<String>()).collect::<Vec<_>>().join("/"),
+                t.number
+            ),
             t.lead,
             t.cooperating,
             t.deadline.map(|d| d.to_string()).unwrap_or_default(),
             text,
-            if t.warnings.is_empty() { String::new() } else { format!("  {:?}", t.warnings.iter().map(|w| w.code).collect::<Vec<_>>()) }
+            if t.warnings.is_empty() {
+                String::new()
+            } else {
+                format!("  {:?}", t.warnings.iter().map(|w| w.code).collect::<Vec<_>>())
+            }
         );
     }
     println!("{} tasks; {:?}", p.tasks.len(), p.document);
