@@ -6,12 +6,15 @@
 //! - .xlsx / .xls: every worksheet's rows (calamine); .csv: its rows.
 //! - HTML: the text, with block elements as line breaks and table cells separated by tabs;
 //!   scripts, styles and comments dropped.
+//! - A web page a crawler saved as text (a `标题:` … `==== 正文 ====` header, then the page's
+//!   body on one line): its paragraphs, without the site's menus and buttons ([`crate::page`]).
 //!
 //! The format is decided by the file's signature first and its extension second, so a renamed
 //! file still reads.
 
 use crate::ImportError;
 use crate::limits::{Budget, Limits};
+use crate::page;
 use std::cell::Cell;
 use std::io::{BufReader, Cursor, Read};
 use std::rc::Rc;
@@ -76,6 +79,9 @@ pub fn read_within(bytes: &[u8], filename: &str, budget: &Budget) -> Result<Cont
         || head.starts_with("<html")
     {
         return Ok(Content::Lines(html_lines_within(&text, budget)?));
+    }
+    if page::is_page(&text) {
+        return Ok(Content::Lines(page::lines_within(&text, budget)?));
     }
     let mut lines = Vec::new();
     for l in text.lines() {
