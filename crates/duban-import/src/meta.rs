@@ -1,6 +1,26 @@
-//! The document's own title, 文号, issue date and issuer, and the year its deadlines belong to.
+//! The document's own title, 文号, issue date and issuer ([`DocumentMeta`]), and the year its
+//! undated deadlines belong to.
+//!
+//! Read from the head of the document's body, where a document states them:
+//! - **The masthead**: the lines above the addressees (`各…：`), the first sentence, numbered item
+//!   or date line. The title is the run of short lines just above that point — a title broken
+//!   over two or three lines (a web page's `<p>`s) is joined. The document's own 文号 stands on
+//!   a line of its own there, above or under the title (`某政办发〔2023〕12号`); a 文号 cited in a
+//!   sentence (`依据《…》（某教发〔2019〕7号）`) is another document's.
+//! - **A cover notice**: `关于印发《X》的通知` (or `…印发X的通知`) carries the document X, which
+//!   is the title; where the body repeats X on a line of its own, that line is. A document that
+//!   is only a notice keeps the notice's title.
+//! - **The signature**: the issue date is the first date line of the head (`2023年4月10日`, or
+//!   in Chinese numerals `二〇二三年四月十日`), else the document's last date line under an
+//!   issuer; the issuer is the organisation line(s) just above it (联合发文 may have several),
+//!   else the organisation the title starts with (`国务院办公厅关于…`).
+//! - **A crawler's header** ([`crate::page::header`]): only where the body does not say — its
+//!   `标题:` is the page's title, its `文号:` is often empty, its `发布时间:` is when the page was
+//!   published (a fallback for the date only) and its `发布机构:` may be the site's name. Its
+//!   lines are never read as the title or the issuer themselves.
 
 use crate::model::DocumentMeta;
+use crate::page;
 use crate::parse::Options;
 use jiff::civil::Date;
 use regex::Regex;
@@ -13,13 +33,33 @@ static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 });
 #[allow(clippy::expect_used)]
 static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$").expect("date line pattern")
+    Regex::new(r"^[（(]?((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日[）)]?$").expect("date line pattern")
 });
 #[allow(clippy::expect_used)]
-static PRINTED_IN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"关于印发\s*[《〈]?(.+?)[》〉]?\s*的\s*通\s*知").expect("title pattern"));
+static CN_DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[（(]?([〇零○Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日[）)]?$")
+        .expect("chinese date line pattern")
+});
+/// A cover notice's title: who, 印发, the document carried, 的通知.
+#[allow(clippy::expect_used)]
+static COVER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(.*?)(?:关于)?印发[《〈]?(.+?)[》〉]?的通知$").expect("cover notice pattern"));
+/// The cover notice's text naming the document it carries: 「现将《X》印发给你们」.
+#[allow(clippy::expect_used)]
+static PRINTED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"《([^《》]{2,80})》[^。《]{0,40}?印发给你们").expect("printed pattern"));
+#[allow(clippy::expect_used)]
+static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[（(]\s*[一二三四五六七八九十百\d]{1,4}\s*[）)]|[一二三四五六七八九十百]{1,4}\s*[、．.]|\d{1,4}\s*[.．、][^\d])")
+        .expect("numbered pattern")
+});
 #[allow(clippy::expect_used)]
 static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").expect("year pattern"));
+
+/// Lines of the body's head the title, 文号 and date are looked for in.
+const HEAD: usize = 80;
+/// Lines of a title broken over several, at the most.
+const TITLE_LINES: usize = 4;
 
 /// Spaces inside Chinese text are layout, not words: drops them, keeping one between two Latin
 /// letters or digits (linear in the line, however long its runs of spaces).
@@ -40,62 +80,171 @@ fn squeeze(s: &str) -> String {
     out
 }
 
-fn date_of(y: &str, m: &str, d: &str) -> Option<Date> {
-    Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
+const ORG_ENDINGS: &[&str] =
+    &["政府", "办公室", "委员会", "管委会", "工委", "局", "委", "办", "厅", "部", "院", "中心"];
+
+/// What a document's title ends with (before a parenthesis such as （试行）).
+const KINDS: &[&str] = &[
+    "方案", "措施", "办法", "意见", "规定", "计划", "通知", "清单", "台账", "要点", "细则", "决定", "通报", "报告",
+    "批复", "规划", "纲要", "指引", "指南", "公告", "通告", "条例", "规则", "制度", "安排", "分工", "函",
+];
+
+fn org(s: &str) -> bool {
+    ORG_ENDINGS.iter().any(|e| s.ends_with(e))
 }
 
-const ORG_ENDINGS: &[&str] = &["政府", "办公室", "委员会", "局", "委", "办", "厅", "部", "院", "中心"];
+/// A date on a line of its own (a signature): `2023年4月10日`, `二〇二三年四月十日`.
+fn date_line(line: &str) -> Option<Date> {
+    if let Some(c) = DATE_LINE.captures(line) {
+        return Date::new(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?).ok();
+    }
+    let c = CN_DATE_LINE.captures(line)?;
+    let digit = |ch: char| {
+        "〇一二三四五六七八九".chars().position(|d| d == ch).or(matches!(ch, '零' | '○' | 'Ｏ').then_some(0))
+    };
+    let year = c[1].chars().try_fold(0i16, |y, ch| Some(y * 10 + i16::try_from(digit(ch)?).ok()?))?;
+    Date::new(year, cn_number(&c[2])?, cn_number(&c[3])?).ok()
+}
+
+/// 一 … 九, 十, 十一 … 十九, 二十 … 三十一, in Chinese numerals.
+fn cn_number(s: &str) -> Option<i8> {
+    let digit = |ch: char| "一二三四五六七八九".chars().position(|d| d == ch).and_then(|i| i8::try_from(i + 1).ok());
+    let chars: Vec<char> = s.chars().collect();
+    match chars[..] {
+        ['十'] => Some(10),
+        [d] => digit(d),
+        ['十', u] => Some(10 + digit(u)?),
+        [t, '十'] => Some(10 * digit(t)?),
+        [t, '十', u] => Some(10 * digit(t)? + digit(u)?),
+        _ => None,
+    }
+}
+
+/// The document's own 文号, when a line is one: alone (`某政办发〔2023〕12号`, `（…号）`,
+/// `文号：…`) or first on a short line (`…〔2025〕43号 签发人：…`), never cited inside a sentence.
+fn own_number(line: &str) -> Option<String> {
+    let l = line.strip_prefix("文号").map_or(line, |r| r.trim_start_matches([':', '：']));
+    let l = l.trim_matches(|c: char| c.is_whitespace() || matches!(c, '（' | '）' | '(' | ')'));
+    let m = DOC_NUMBER.find(l)?;
+    let alone = m.end() == l.len() || (l.chars().count() <= 40 && !l.contains(['。', '，', '《']));
+    (m.start() == 0 && alone).then(|| squeeze(m.as_str()))
+}
+
+/// The addressees of a notice: `各乡镇人民政府，县直各单位：`, `县教育局、县卫健局：现将…`
+/// (the notice's text may follow on the same line).
+fn addressees(line: &str) -> bool {
+    let Some(at) = line.find(['：', ':']) else { return false };
+    let to = &line[..at];
+    let n = to.chars().count();
+    (2..=150).contains(&n)
+        && !to.contains(['。', '《', '；'])
+        && !NUMBERED.is_match(line)
+        && (to.contains('各') || org(to) || to.ends_with("单位") || to.ends_with("部门"))
+}
+
+/// A line of a title: short, no sentence, no 文号, date, annex or numbered item.
+fn title_line(line: &str) -> bool {
+    let n = line.chars().count();
+    (1..=60).contains(&n)
+        && !line.contains(['。', '：', ':', '；'])
+        && own_number(line).is_none()
+        && date_line(line).is_none()
+        && !NUMBERED.is_match(line)
+        && !line.starts_with("附件")
+        && !line.ends_with("文件")
+}
+
+fn looks_like_title(t: &str) -> bool {
+    let base = match t.strip_suffix(['）', ')']) {
+        Some(rest) => rest.rfind(['（', '(']).map_or(t, |i| &rest[..i]),
+        None => t,
+    };
+    t.chars().count() <= 120 && (t.contains("关于") || KINDS.iter().any(|k| base.ends_with(k)))
+}
+
+/// Letters and digits only, for comparing a title with a line that repeats it.
+fn bare(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).collect()
+}
 
 /// Title, 文号, issue date and issuer, from the head of the document.
 pub(crate) fn meta(lines: &[String], opts: &Options) -> DocumentMeta {
-    let head: Vec<&String> = lines.iter().take(80).collect();
-    let doc_number = head.iter().find_map(|l| DOC_NUMBER.find(l)).map(|m| squeeze(m.as_str()));
-    let date_at = head.iter().position(|l| DATE_LINE.is_match(&squeeze(l)));
-    let issued = date_at.and_then(|i| {
-        let l = squeeze(head[i]);
-        let c = DATE_LINE.captures(&l)?;
-        date_of(&c[1], &c[2], &c[3])
-    });
-    // 「关于印发《X》的通知」 names the document X; its lines may be broken anywhere.
-    let joined: String = head.iter().take(20).map(|l| squeeze(l)).collect();
+    let (header, start) = page::header(lines).unwrap_or_default();
+    let body = &lines[start..];
+    let head: Vec<String> = body.iter().take(HEAD).map(|l| squeeze(l)).collect();
+
+    // The masthead: the lines above the addressees, the first sentence, item or date.
+    let end = head
+        .iter()
+        .position(|l| {
+            addressees(l)
+                || NUMBERED.is_match(l)
+                || date_line(l).is_some()
+                || l.contains('。')
+                || l.chars().count() > 80
+        })
+        .unwrap_or(0);
+    let doc_number = head[..end]
+        .iter()
+        .find_map(|l| own_number(l))
+        .or_else(|| header.doc_number.as_deref().and_then(|n| DOC_NUMBER.find(n)).map(|m| squeeze(m.as_str())));
+    // The title: the short lines just above, under any 文号 line.
+    let mut stop = end;
+    while stop > 0 && own_number(&head[stop - 1]).is_some() {
+        stop -= 1;
+    }
+    let first = (stop.saturating_sub(TITLE_LINES)..stop).rev().take_while(|i| title_line(&head[*i])).last();
+    let masthead = first.map(|i| head[i..stop].concat()).filter(|t| looks_like_title(t));
+    let notice = masthead
+        .or_else(|| header.title.as_deref().map(squeeze))
+        .or_else(|| head.iter().take(15).find(|l| l.chars().count() <= 60 && looks_like_title(l)).cloned());
+
+    // A cover notice carries the document it prints; the body may repeat its title on a line.
+    let repeated = |x: &str| head[end..].iter().find(|l| !x.is_empty() && bare(l) == bare(x)).cloned();
     let mut issuer = String::new();
-    let title = if let Some(c) = PRINTED_IN.captures(&joined) {
-        let before = &joined[..c.get(0).map_or(0, |m| m.start())];
-        let before = before.trim_end_matches("关于");
-        if let Some(org) =
-            ORG_ENDINGS.iter().filter_map(|e| before.rfind(e).map(|i| i + e.len())).max().map(|end| &before[..end])
-        {
-            // The issuer is the last organisation name before 「关于」, after any 文号.
-            let org = DOC_NUMBER.split(org).last().unwrap_or(org);
-            let start = org.char_indices().rev().take(30).last().map_or(0, |(i, _)| i);
-            issuer = org[start..].to_string();
-        }
-        squeeze(&c[1])
-    } else {
-        const KINDS: &[&str] =
-            &["方案", "措施", "办法", "意见", "规定", "计划", "通知", "清单", "台账", "要点", "细则"];
-        head.iter()
-            .take(15)
-            .map(|l| squeeze(l))
-            .find(|l| l.chars().count() <= 60 && KINDS.iter().any(|k| l.ends_with(k)))
-            .unwrap_or_else(|| {
-                std::path::Path::new(&opts.filename)
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().to_string())
-                    .unwrap_or_default()
-            })
+    let title = match notice {
+        Some(t) => match COVER.captures(&t) {
+            Some(c) => {
+                let by = c[1].trim_end_matches("关于");
+                if org(by) {
+                    issuer = by.to_string();
+                }
+                repeated(&c[2]).unwrap_or_else(|| c[2].to_string())
+            }
+            None => {
+                if let Some(by) = t.find("关于").map(|i| &t[..i]).filter(|by| org(by)) {
+                    issuer = by.to_string();
+                }
+                t
+            }
+        },
+        None => head[end..].iter().find_map(|l| PRINTED.captures(l)).and_then(|c| repeated(&c[1])).unwrap_or_default(),
     };
-    // Organisation lines just above the issue date are the issuers (联合发文 may have several).
-    if let Some(i) = date_at {
-        let orgs: Vec<String> = head[..i]
-            .iter()
-            .rev()
-            .map(|l| squeeze(l))
-            .take_while(|l| l.chars().count() <= 30 && ORG_ENDINGS.iter().any(|e| l.ends_with(e)))
-            .collect();
+    let title = if title.is_empty() {
+        std::path::Path::new(&opts.filename).file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default()
+    } else {
+        title
+    };
+
+    // The signature: the first date line of the head, else the last one of the document under
+    // an issuer; the organisation lines just above it are the issuers.
+    let signed = match head.iter().position(|l| date_line(l).is_some()) {
+        Some(i) => Some((i, head[..i].to_vec())),
+        None => body.iter().enumerate().rev().filter(|(_, l)| l.chars().count() <= 40).find_map(|(i, l)| {
+            let above: Vec<String> = body[i.saturating_sub(3)..i].iter().map(|l| squeeze(l)).collect();
+            (date_line(&squeeze(l)).is_some() && above.last().is_some_and(|a| a.chars().count() <= 30 && org(a)))
+                .then_some((i, above))
+        }),
+    };
+    let issued = signed.as_ref().and_then(|(i, _)| date_line(&squeeze(&body[*i]))).or(header.published);
+    if let Some((_, above)) = &signed {
+        let orgs: Vec<&String> = above.iter().rev().take_while(|l| l.chars().count() <= 30 && org(l)).collect();
         if !orgs.is_empty() {
-            issuer = orgs.into_iter().rev().collect::<Vec<_>>().join(" ");
+            issuer = orgs.into_iter().rev().map(String::as_str).collect::<Vec<_>>().join(" ");
         }
+    }
+    if issuer.is_empty() {
+        issuer = header.publisher.filter(|p| org(p)).unwrap_or_default();
     }
     DocumentMeta { title, doc_number, issued, issuer }
 }
