@@ -231,9 +231,10 @@ pub(crate) fn meta(lines: &[String], opts: &Options) -> DocumentMeta {
     let signed = match head.iter().position(|l| date_line(l).is_some()) {
         Some(i) => Some((i, head[..i].to_vec())),
         None => body.iter().enumerate().rev().filter(|(_, l)| l.chars().count() <= 40).find_map(|(i, l)| {
-            let above: Vec<String> = body[i.saturating_sub(3)..i].iter().map(|l| squeeze(l)).collect();
-            (date_line(&squeeze(l)).is_some() && above.last().is_some_and(|a| a.chars().count() <= 30 && org(a)))
-                .then_some((i, above))
+            date_line(&squeeze(l))?;
+            let short = |l: &String| if l.chars().count() <= 60 { squeeze(l) } else { String::new() };
+            let above: Vec<String> = body[i.saturating_sub(3)..i].iter().map(short).collect();
+            above.last().is_some_and(|a| a.chars().count() <= 30 && org(a)).then_some((i, above))
         }),
     };
     let issued = signed.as_ref().and_then(|(i, _)| date_line(&squeeze(&body[*i]))).or(header.published);
@@ -277,4 +278,95 @@ pub(crate) fn document_year(meta: &DocumentMeta, lines: &[String], opts: &Option
         }
     }
     counts.into_iter().max_by_key(|(y, n)| (*n, *y)).map_or(opts.fallback_year, |(y, _)| y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> DocumentMeta {
+        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        meta(&lines, &Options { filename: "文件名.txt".into(), ..Options::default() })
+    }
+
+    #[test]
+    fn dates_on_a_line_of_their_own_in_figures_or_chinese_numerals() {
+        let d = |s: &str| Some(s.parse::<Date>().unwrap());
+        assert_eq!(date_line("2023年4月10日"), d("2023-04-10"));
+        assert_eq!(date_line("（2019年1月9日）"), d("2019-01-09"));
+        assert_eq!(date_line("二〇二三年四月十日"), d("2023-04-10"));
+        assert_eq!(date_line("二零二零年二月二十九日"), d("2020-02-29"));
+        assert_eq!(date_line("二〇二一年十月十日"), d("2021-10-10"));
+        assert_eq!(date_line("二〇二一年九月三十一日"), None);
+        assert_eq!(date_line("二〇二一年九月四十日"), None);
+        assert_eq!(date_line("2023年4月10日前完成"), None);
+        assert_eq!(cn_number("十九"), Some(19));
+        assert_eq!(cn_number("三十一"), Some(31));
+        assert_eq!(cn_number("十十"), None);
+    }
+
+    #[test]
+    fn the_documents_own_number_stands_alone_a_cited_one_does_not() {
+        assert_eq!(own_number("某政办发〔2023〕12号").as_deref(), Some("某政办发〔2023〕12号"));
+        assert_eq!(own_number("（某政办发〔2024〕6号）").as_deref(), Some("某政办发〔2024〕6号"));
+        assert_eq!(own_number("文号：某政〔2020〕3号").as_deref(), Some("某政〔2020〕3号"));
+        assert_eq!(own_number("某政字〔2025〕43号签发人张某").as_deref(), Some("某政字〔2025〕43号"));
+        assert_eq!(own_number("根据《某某方案》（某教〔2018〕3号）要求，制定本方案。"), None);
+        assert_eq!(own_number("按照某政发〔2019〕7号文件要求，抓好落实。"), None);
+    }
+
+    #[test]
+    fn addressees_end_the_masthead_even_with_the_notice_on_their_line() {
+        assert!(addressees("各市人民政府，省政府各部门，各有关单位："));
+        assert!(addressees("县教育局、县卫健局、县体育局：现将《某方案》印发给你们。"));
+        assert!(!addressees("一、县教育局：负责组织实施。"));
+        assert!(!addressees("具体如下："));
+        assert!(!addressees("为推进工作，现通知如下。各单位："));
+    }
+
+    #[test]
+    fn a_title_over_several_lines_under_a_masthead_and_above_its_number() {
+        let m = read(
+            "某县人民政府文件\n某县人民政府关于\n进一步加强安全生产\n工作的意见\n某政发〔2023〕9号\n各乡镇：\n一、总体要求\n",
+        );
+        assert_eq!(m.title, "某县人民政府关于进一步加强安全生产工作的意见");
+        assert_eq!(m.doc_number.as_deref(), Some("某政发〔2023〕9号"));
+        assert_eq!(m.issuer, "某县人民政府");
+    }
+
+    #[test]
+    fn a_cover_notice_without_guan_yu_and_a_printed_plan_found_only_in_the_body() {
+        let m =
+            read("某区管委会印发某区年度招商引资工作要点的通知\n各单位：\n某区年度招商引资工作要点\n一、推进规划\n");
+        assert_eq!(m.title, "某区年度招商引资工作要点");
+        assert_eq!(m.issuer, "某区管委会");
+        // No masthead and no header: the plan the notice prints, where the body repeats it.
+        let m = read("各单位：\n现将《某区防汛工作方案》印发给你们，请遵照执行。\n某区防汛工作方案\n一、总体要求\n");
+        assert_eq!(m.title, "某区防汛工作方案");
+        // Nothing to go on: the file's name.
+        assert_eq!(read("各单位：\n请做好防汛工作。\n").title, "文件名");
+    }
+
+    #[test]
+    fn a_signature_at_the_end_of_a_long_document() {
+        let mut text = String::from("某县人民政府关于加强某项工作的意见\n各乡镇：\n");
+        for i in 1..=120 {
+            text.push_str(&format!("{i}.推进第{i}项工作，在2023年5月1日完成。\n"));
+        }
+        text.push_str("某县人民政府\n2023年3月1日\n附件：工作台账\n");
+        let m = read(&text);
+        assert_eq!(m.issued, Some("2023-03-01".parse().unwrap()));
+        assert_eq!(m.issuer, "某县人民政府");
+    }
+
+    #[test]
+    fn a_crawler_header_is_a_fallback_never_the_title_or_issuer_itself() {
+        let page = "标题: 某县工作要点\n发布时间: 2019-07-03 15:10\n文号: \n发布机构: 某县门户网站\n\
+                    ==== 正文 ====\n为做好工作，制定本要点。\n一、加强统筹\n";
+        let m = read(page);
+        assert_eq!(m.title, "某县工作要点");
+        assert_eq!(m.doc_number, None);
+        assert_eq!(m.issued, Some("2019-07-03".parse().unwrap()));
+        assert_eq!(m.issuer, "", "a site's name is not an issuer");
+    }
 }
