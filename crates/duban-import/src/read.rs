@@ -4,13 +4,15 @@
 //!   GBK and GB2312 that Chinese Windows writes.
 //! - .docx: the paragraphs of `word/document.xml`, and its tables as rows of cells.
 //! - .xlsx / .xls: every worksheet's rows (calamine); .csv: its rows.
-//! - HTML: the text, with block elements as line breaks and table cells separated by tabs;
-//!   scripts, styles and comments dropped.
+//! - HTML, a whole page or a fragment of one (a site's `<tbody>`): the text, with block elements
+//!   as line breaks and table cells separated by tabs; scripts, styles and comments dropped; a
+//!   line break of the source inside Chinese text joins, elsewhere it is a space.
 //! - A web page a crawler saved as text (a `标题:` … `==== 正文 ====` header, then the page's
 //!   body on one line): its paragraphs, without the site's menus and buttons ([`crate::page`]).
 //!
 //! The format is decided by the file's signature first and its extension second, so a renamed
-//! file still reads.
+//! file still reads; text is HTML by its extension or when it starts with an HTML tag, and a
+//! crawled page by its header.
 
 use crate::ImportError;
 use crate::limits::{Budget, Limits};
