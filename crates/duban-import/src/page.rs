@@ -168,9 +168,9 @@ fn crumb(piece: &str) -> bool {
     piece.starts_with("首页") || piece.contains(['>', '＞', '»', '›', '/'])
 }
 
-/// Cuts one collapsed line into its paragraphs: at every run of spaces, except between two
-/// Latin letters, digits or ASCII signs (`2020-05-09 10:30`, `GB 12345`).
-fn paragraphs(line: &str, out: &mut Vec<String>) {
+/// Cuts one collapsed line into its paragraphs, handing each to `push`: at every run of spaces,
+/// except between two Latin letters, digits or ASCII signs (`2020-05-09 10:30`, `GB 12345`).
+fn paragraphs(line: &str, mut push: impl FnMut(String) -> Result<(), ImportError>) -> Result<(), ImportError> {
     let mut cur = String::new();
     let mut space = false;
     for c in line.chars() {
@@ -183,15 +183,16 @@ fn paragraphs(line: &str, out: &mut Vec<String>) {
             if latin(c) && cur.chars().next_back().is_some_and(latin) {
                 cur.push(' ');
             } else if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
+                push(std::mem::take(&mut cur))?;
             }
             space = false;
         }
         cur.push(c);
     }
     if !cur.is_empty() {
-        out.push(cur);
+        push(cur)?;
     }
+    Ok(())
 }
 
 /// Drops the site's text around the document's: the breadcrumb with the page's time, the share
@@ -239,8 +240,11 @@ pub fn lines_within(text: &str, budget: &Budget) -> Result<Vec<String>, ImportEr
     }
     let mut body = Vec::new();
     for l in rest {
-        paragraphs(l, &mut body);
-        budget.lines(out.len() + body.len())?;
+        // Counted as they come: one line of a page may hold millions of pieces.
+        paragraphs(l, |p| {
+            body.push(p);
+            budget.lines(out.len() + body.len())
+        })?;
     }
     strip_chrome(&mut body);
     out.extend(body);
@@ -292,7 +296,12 @@ mod tests {
     #[test]
     fn spaces_inside_latin_text_and_numbers_are_not_breaks() {
         let mut out = Vec::new();
-        paragraphs("时间：2020-05-09 10:30 微博 QQ空间 管委会 2020年5月8日 Windows 10 系统", &mut out);
+        let line = "时间：2020-05-09 10:30 微博 QQ空间 管委会 2020年5月8日 Windows 10 系统";
+        paragraphs(line, |p| {
+            out.push(p);
+            Ok(())
+        })
+        .unwrap();
         assert_eq!(out, ["时间：2020-05-09 10:30", "微博", "QQ空间", "管委会", "2020年5月8日", "Windows 10", "系统"]);
     }
 

@@ -6,7 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap in a test is a failed test
 
-use duban_import::{DocumentMeta, Names, Options, Preview, import, import_text, read};
+use duban_import::{DocumentMeta, ImportError, Names, Options, Preview, import, import_text, read};
 
 fn opts() -> Options {
     Options { fallback_year: 2026, ..Options::default() }
@@ -268,4 +268,14 @@ fn a_megabyte_page_on_one_line_reads_in_linear_time() {
     assert!(p.is_ok(), "{p:?}");
     // Generous for a debug build on a shared machine; a quadratic pass takes minutes.
     assert!(took < std::time::Duration::from_secs(10), "{took:?}");
+}
+
+#[test]
+fn a_page_cut_into_more_pieces_than_a_document_has_lines_is_refused_as_it_is_cut() {
+    // 19 MB on one line, a character between every two spaces: millions of pieces.
+    let text = crawled("某县工作要点", "", "2023-01-01 08:00", &"字 ".repeat(19 * 1024 * 1024 / 4));
+    match import(text.as_bytes(), "page.txt", &opts(), &Names::default()) {
+        Err(e @ ImportError::TooLarge(_)) => assert!(e.to_string().contains("行"), "{e}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
 }
