@@ -145,13 +145,21 @@ fn addressees(line: &str) -> bool {
 /// A line of a title: short, no sentence, no 文号, date, annex or numbered item.
 fn title_line(line: &str) -> bool {
     let n = line.chars().count();
-    (1..=60).contains(&n)
+    (1..=80).contains(&n)
         && !line.contains(['。', '：', ':', '；'])
         && own_number(line).is_none()
         && date_line(line).is_none()
         && !NUMBERED.is_match(line)
         && !line.starts_with("附件")
         && !line.ends_with("文件")
+}
+
+/// A line under a title that is not part of it: its 文号, or a note in parentheses saying when
+/// or where it was adopted (`（2023年3月1日县政府常务会议通过）`) — unlike `（试行）` or
+/// `（2021—2025年）`, which are the title's.
+fn under_title(line: &str) -> bool {
+    let note = (line.starts_with('（') && line.ends_with('）')) || (line.starts_with('(') && line.ends_with(')'));
+    own_number(line).is_some() || (note && (line.contains('月') || line.contains("通过") || line.contains("会议")))
 }
 
 fn looks_like_title(t: &str) -> bool {
@@ -188,9 +196,9 @@ pub(crate) fn meta(lines: &[String], opts: &Options) -> DocumentMeta {
         .iter()
         .find_map(|l| own_number(l))
         .or_else(|| header.doc_number.as_deref().and_then(|n| DOC_NUMBER.find(n)).map(|m| squeeze(m.as_str())));
-    // The title: the short lines just above, under any 文号 line.
+    // The title: the short lines just above, over its 文号 or a note of its adoption.
     let mut stop = end;
-    while stop > 0 && own_number(&head[stop - 1]).is_some() {
+    while stop > 0 && under_title(&head[stop - 1]) {
         stop -= 1;
     }
     let first = (stop.saturating_sub(TITLE_LINES)..stop).rev().take_while(|i| title_line(&head[*i])).last();
@@ -332,6 +340,14 @@ mod tests {
         assert_eq!(m.title, "某县人民政府关于进一步加强安全生产工作的意见");
         assert_eq!(m.doc_number.as_deref(), Some("某政发〔2023〕9号"));
         assert_eq!(m.issuer, "某县人民政府");
+    }
+
+    #[test]
+    fn a_note_of_adoption_under_a_title_is_not_part_of_it_a_trial_mark_is() {
+        let m = read("某县村级公益事业管理办法\n（2023年3月1日县政府常务会议通过）\n第一条为规范管理，制定本办法。\n");
+        assert_eq!(m.title, "某县村级公益事业管理办法");
+        let m = read("某县村级公益事业管理办法\n（试行）\n第一条为规范管理，制定本办法。\n");
+        assert_eq!(m.title, "某县村级公益事业管理办法（试行）");
     }
 
     #[test]
