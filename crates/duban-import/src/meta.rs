@@ -89,8 +89,9 @@ const KINDS: &[&str] = &[
     "批复", "规划", "纲要", "指引", "指南", "公告", "通告", "条例", "规则", "制度", "安排", "分工", "函",
 ];
 
+/// An organisation's name: short, ending like one.
 fn org(s: &str) -> bool {
-    ORG_ENDINGS.iter().any(|e| s.ends_with(e))
+    s.chars().count() <= 30 && ORG_ENDINGS.iter().any(|e| s.ends_with(e))
 }
 
 /// A date on a line of its own (a signature): `2023年4月10日`, `二〇二三年四月十日`.
@@ -203,9 +204,9 @@ pub(crate) fn meta(lines: &[String], opts: &Options) -> DocumentMeta {
     }
     let first = (stop.saturating_sub(TITLE_LINES)..stop).rev().take_while(|i| title_line(&head[*i])).last();
     let masthead = first.map(|i| head[i..stop].concat()).filter(|t| looks_like_title(t));
-    let notice = masthead
-        .or_else(|| header.title.as_deref().map(squeeze))
-        .or_else(|| head.iter().take(15).find(|l| l.chars().count() <= 60 && looks_like_title(l)).cloned());
+    let notice = masthead.or_else(|| header.title.as_deref().map(squeeze)).or_else(|| {
+        head.iter().take(15).find(|l| l.chars().count() <= 60 && title_line(l) && looks_like_title(l)).cloned()
+    });
 
     // A cover notice carries the document it prints; the body may repeat its title on a line.
     let repeated = |x: &str| head[end..].iter().find(|l| !x.is_empty() && bare(l) == bare(x)).cloned();
@@ -242,12 +243,12 @@ pub(crate) fn meta(lines: &[String], opts: &Options) -> DocumentMeta {
             date_line(&squeeze(l))?;
             let short = |l: &String| if l.chars().count() <= 60 { squeeze(l) } else { String::new() };
             let above: Vec<String> = body[i.saturating_sub(3)..i].iter().map(short).collect();
-            above.last().is_some_and(|a| a.chars().count() <= 30 && org(a)).then_some((i, above))
+            above.last().is_some_and(|a| org(a)).then_some((i, above))
         }),
     };
     let issued = signed.as_ref().and_then(|(i, _)| date_line(&squeeze(&body[*i]))).or(header.published);
     if let Some((_, above)) = &signed {
-        let orgs: Vec<&String> = above.iter().rev().take_while(|l| l.chars().count() <= 30 && org(l)).collect();
+        let orgs: Vec<&String> = above.iter().rev().take_while(|l| org(l)).collect();
         if !orgs.is_empty() {
             issuer = orgs.into_iter().rev().map(String::as_str).collect::<Vec<_>>().join(" ");
         }
@@ -361,6 +362,12 @@ mod tests {
         assert_eq!(m.title, "某区防汛工作方案");
         // Nothing to go on: the file's name.
         assert_eq!(read("各单位：\n请做好防汛工作。\n").title, "文件名");
+    }
+
+    #[test]
+    fn a_sentence_citing_a_notice_is_not_a_title() {
+        let m = read("根据《关于做好防汛工作的通知》，现通知如下。\n一、落实责任\n");
+        assert_eq!(m.title, "文件名");
     }
 
     #[test]
