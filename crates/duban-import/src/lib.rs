@@ -7,7 +7,10 @@
 //!
 //! - [`read`]: plain text (UTF-8, or GB18030/GBK detected), .docx (paragraphs and tables),
 //!   .xlsx / .xls / .csv ledgers and HTML pages, down to lines or table rows.
+//! - [`page`]: web pages a crawler saved as text (a header, then the body on one line), cut
+//!   into paragraphs without the site's menus and buttons.
 //! - [`parse`]: numbering (一、 （一） 1. （1） ①), annexes (附件N), blocks, tasks.
+//! - `meta`: the document's own title, 文号, issue date and issuer.
 //! - [`clause`]: responsibility clauses in their many spellings, unit lists, shared prefixes.
 //! - [`time`]: deadlines in words (3月底前, 年底前, 上半年, 一季度 …), milestones, targets.
 //! - [`ledger`]: spreadsheet-style ledgers, whose columns are found by their headers.
@@ -20,8 +23,10 @@
 pub mod clause;
 pub mod ledger;
 pub mod limits;
+mod meta;
 pub mod model;
 pub mod names;
+pub mod page;
 pub mod parse;
 pub mod prose;
 pub mod read;
@@ -122,7 +127,8 @@ pub fn bound(mut preview: Preview, budget: &Budget) -> Result<Preview, ImportErr
 
 /// Reads a document given as text.
 pub fn import_text(text: &str, opts: &Options, names: &Names) -> Preview {
-    let lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let lines: Vec<String> =
+        if page::is_page(text) { page::lines(text) } else { text.lines().map(str::to_string).collect() };
     match ledger::text_table(&lines) {
         Some(rows) => ledger::parse_rows(&rows, opts, names),
         None => parse::parse_lines(&lines, opts, names),

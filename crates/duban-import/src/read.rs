@@ -4,14 +4,19 @@
 //!   GBK and GB2312 that Chinese Windows writes.
 //! - .docx: the paragraphs of `word/document.xml`, and its tables as rows of cells.
 //! - .xlsx / .xls: every worksheet's rows (calamine); .csv: its rows.
-//! - HTML: the text, with block elements as line breaks and table cells separated by tabs;
-//!   scripts, styles and comments dropped.
+//! - HTML, a whole page or a fragment of one (a site's `<tbody>`): the text, with block elements
+//!   as line breaks and table cells separated by tabs; scripts, styles and comments dropped; a
+//!   line break of the source inside Chinese text joins, elsewhere it is a space.
+//! - A web page a crawler saved as text (a `标题:` … `==== 正文 ====` header, then the page's
+//!   body on one line): its paragraphs, without the site's menus and buttons ([`crate::page`]).
 //!
 //! The format is decided by the file's signature first and its extension second, so a renamed
-//! file still reads.
+//! file still reads; text is HTML by its extension or when it starts with an HTML tag, and a
+//! crawled page by its header.
 
 use crate::ImportError;
 use crate::limits::{Budget, Limits};
+use crate::page;
 use std::cell::Cell;
 use std::io::{BufReader, Cursor, Read};
 use std::rc::Rc;
@@ -70,12 +75,11 @@ pub fn read_within(bytes: &[u8], filename: &str, budget: &Budget) -> Result<Cont
     if ext == "csv" {
         return csv_rows(&text, budget);
     }
-    let head = text.trim_start().get(..text.trim_start().len().min(512)).unwrap_or("").to_ascii_lowercase();
-    if matches!(ext.as_str(), "html" | "htm" | "xhtml")
-        || head.starts_with("<!doctype html")
-        || head.starts_with("<html")
-    {
+    if matches!(ext.as_str(), "html" | "htm" | "xhtml") || looks_like_html(&text) {
         return Ok(Content::Lines(html_lines_within(&text, budget)?));
+    }
+    if page::is_page(&text) {
+        return Ok(Content::Lines(page::lines_within(&text, budget)?));
     }
     let mut lines = Vec::new();
     for l in text.lines() {
@@ -83,6 +87,40 @@ pub fn read_within(bytes: &[u8], filename: &str, budget: &Budget) -> Result<Cont
         budget.lines(lines.len())?;
     }
     Ok(Content::Lines(lines))
+}
+
+/// Tags an HTML page or a fragment of one (a site's `<tbody>` or `<div>` of the text) starts with.
+const HTML_STARTS: &[&str] = &[
+    "!doctype html",
+    "html",
+    "head",
+    "body",
+    "meta",
+    "table",
+    "tbody",
+    "tr",
+    "td",
+    "div",
+    "p",
+    "span",
+    "section",
+    "article",
+    "h1",
+    "h2",
+    "h3",
+    "font",
+    "center",
+];
+
+/// Whether a text is HTML whatever its name: it starts with one of [`HTML_STARTS`]'s tags.
+fn looks_like_html(text: &str) -> bool {
+    let Some(rest) = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}').strip_prefix('<') else {
+        return false;
+    };
+    let head = rest.get(..rest.len().min(16)).unwrap_or(rest).to_ascii_lowercase();
+    HTML_STARTS.iter().any(|t| {
+        head.strip_prefix(t).is_some_and(|after| after.starts_with(|c: char| c == '>' || c == '/' || c.is_whitespace()))
+    })
 }
 
 /// Text in UTF-8 (BOM or not), UTF-16 (with BOM), or GB18030.
@@ -613,10 +651,12 @@ pub fn html_lines_within(html: &str, budget: &Budget) -> Result<Vec<String>, Imp
     Ok(lines)
 }
 
-/// Decodes HTML character references.
+/// Decodes HTML character references. A line break in the source is a space, except between
+/// two Chinese characters or signs, where it is nothing (a sentence broken over two source lines,
+/// as CRLF-broken pages are, reads whole).
 pub fn decode_entities(s: &str) -> String {
     if !s.contains('&') {
-        return s.replace(['\r', '\n'], " ");
+        return breaks(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -663,7 +703,37 @@ pub fn decode_entities(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.replace(['\r', '\n'], " ")
+    breaks(&out)
+}
+
+/// A run of white space holding a line break: nothing between two Chinese characters or signs,
+/// else one space.
+fn breaks(s: &str) -> String {
+    if !s.contains(['\r', '\n']) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut run = String::new();
+    for c in s.chars() {
+        if c.is_whitespace() {
+            run.push(c);
+            continue;
+        }
+        if !run.is_empty() {
+            let wide = |c: char| !c.is_ascii() && !c.is_whitespace();
+            if !run.contains(['\r', '\n']) {
+                out.push_str(&run);
+            } else if !(wide(c) && out.chars().next_back().is_some_and(wide)) {
+                out.push(' ');
+            }
+            run.clear();
+        }
+        out.push(c);
+    }
+    if !run.is_empty() {
+        out.push_str(&if run.contains(['\r', '\n']) { " ".to_string() } else { run });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -729,6 +799,27 @@ mod tests {
         assert_eq!(html_lines("<p>通知</p><script推进"), vec!["通知"]);
         assert_eq!(html_lines("文字<b"), vec!["文字"]);
         assert!(html_lines("<").is_empty());
+    }
+
+    #[test]
+    fn an_html_fragment_is_html_whatever_its_name() {
+        let fragment =
+            "<tbody>\r\n <tr>\r\n  <td><p>某县人民政府关于</p><p>加强某项工作的意见</p></td>\r\n </tr>\r\n</tbody>";
+        assert_eq!(
+            read(fragment.as_bytes(), "row.txt"),
+            Ok(Content::Lines(vec!["某县人民政府关于".into(), "加强某项工作的意见".into()]))
+        );
+        assert!(looks_like_html("\u{feff}  <DIV class=\"text\">一、总体要求</DIV>"));
+        assert!(!looks_like_html("<1>推进某项工作"));
+        assert!(!looks_like_html("<pre-amble>"));
+        assert!(!looks_like_html("某县工作要点"));
+    }
+
+    #[test]
+    fn a_line_break_inside_chinese_html_text_is_nothing_and_elsewhere_a_space() {
+        let html = "<p>推进某项\r\n  工作，执行GB\r\n12345标准，\r\nsee\r\nalso 附件&nbsp;1\r\n</p>";
+        assert_eq!(html_lines(html), vec!["推进某项工作，执行GB 12345标准， see also 附件 1"]);
+        assert_eq!(decode_entities("甲 乙\n丙"), "甲 乙丙");
     }
 
     #[test]
