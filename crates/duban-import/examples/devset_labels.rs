@@ -12,7 +12,7 @@
 #[path = "../tests/common/devset.rs"]
 mod devset;
 
-use devset::{DocLabels, TaskLabel, anchor};
+use devset::{DocLabels, TaskLabel, anchor, pieces};
 use jiff::civil::Date;
 use serde::Deserialize;
 
@@ -48,7 +48,11 @@ fn main() {
         let raw: RawDoc =
             serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap_or_else(|e| panic!("{path}: {e}"));
         let labels = DocLabels {
-            title_anchor: raw.title.as_deref().map(anchor).unwrap_or_default(),
+            title_pieces: {
+                let mut p: Vec<String> = raw.title.as_deref().map(pieces).unwrap_or_default().into_iter().collect();
+                p.sort();
+                p
+            },
             doc_number: raw.doc_number,
             issuer: raw.issuer,
             issued: raw.issued,

@@ -90,12 +90,12 @@ const KINDS: &[&str] = &[
 ];
 
 /// An organisation's name: short, ending like one.
-fn org(s: &str) -> bool {
+pub(crate) fn org(s: &str) -> bool {
     s.chars().count() <= 30 && ORG_ENDINGS.iter().any(|e| s.ends_with(e))
 }
 
 /// A date on a line of its own (a signature): `2023年4月10日`, `二〇二三年四月十日`.
-fn date_line(line: &str) -> Option<Date> {
+pub(crate) fn date_line(line: &str) -> Option<Date> {
     if let Some(c) = DATE_LINE.captures(line) {
         return Date::new(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?).ok();
     }

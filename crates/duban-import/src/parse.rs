@@ -8,7 +8,7 @@
 use crate::ImportError;
 use crate::clause::{self, Clause};
 use crate::limits::{Budget, Limits};
-use crate::meta::{document_year, meta};
+use crate::meta::{date_line, document_year, meta, org};
 use crate::model::{ParsedMilestone, ParsedTask, Preview, Warning, WarningCode};
 use crate::names::Names;
 use crate::{prose, time};
@@ -229,11 +229,10 @@ fn heading_unit(text: &str) -> Option<String> {
 /// 「（此件公开发布）」. Text after the last item stops there.
 fn is_signature(lines: &[String], i: usize) -> bool {
     let line = squeeze(&lines[i]);
-    if DATE_LINE.is_match(&line) || line.starts_with("（此件") || line.starts_with("(此件") {
+    if date_line(&line).is_some() || line.starts_with("（此件") || line.starts_with("(此件") {
         return true;
     }
-    let short_org = line.chars().count() <= 30 && ORG_ENDINGS.iter().any(|e| line.ends_with(e));
-    short_org && lines.iter().skip(i + 1).take(2).any(|l| DATE_LINE.is_match(&squeeze(l)))
+    org(&line) && lines.iter().skip(i + 1).take(2).any(|l| date_line(&squeeze(l)).is_some())
 }
 
 /// The heading of a section: its first sentence, as printed with its number.

@@ -17,7 +17,7 @@
 #[path = "common/devset.rs"]
 mod devset;
 
-use devset::{DocLabels, Found, Score, overlap, pieces, score};
+use devset::{DocLabels, Found, Score, same_title, score};
 use duban_import::{Names, Options, import};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -83,7 +83,7 @@ fn development_set() {
         let s = score(&labels.tasks, &found);
         let d = &preview.document;
         let meta = [
-            labels.title_anchor.is_empty() || overlap(&labels.title_anchor, &pieces(&d.title)) >= 0.5,
+            same_title(&labels.title_pieces, &d.title),
             labels.doc_number.is_none() || labels.doc_number == d.doc_number,
             labels.issued.is_none() || labels.issued == d.issued,
         ];

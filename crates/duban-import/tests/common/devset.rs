@@ -24,8 +24,8 @@ const PIECES: usize = 8;
 pub struct DocLabels {
     /// The file name in `../shared/corpus/` or `fixtures/seeds/`.
     pub file: String,
-    /// The anchor of the document's own title.
-    pub title_anchor: Vec<String>,
+    /// Every piece of the document's title as a person read it (a cover notice's whole title, 关于印发《X》的通知).
+    pub title_pieces: Vec<String>,
     pub doc_number: Option<String>,
     pub issuer: Option<String>,
     pub issued: Option<Date>,
@@ -96,6 +96,17 @@ pub fn overlap(anchor: &[String], pieces: &HashSet<String>) -> f64 {
         return 0.0;
     }
     anchor.iter().filter(|a| pieces.contains(*a)).count() as f64 / anchor.len() as f64
+}
+
+/// Whether a title read is the labelled one or a part of it that names the document (the plan X
+/// of 关于印发《X》的通知): most of its pieces are the label's, and it is not a scrap (eight characters at least).
+pub fn same_title(label_pieces: &[String], read: &str) -> bool {
+    if label_pieces.is_empty() {
+        return true;
+    }
+    let read: HashSet<String> = pieces(read);
+    let inside = read.iter().filter(|p| label_pieces.contains(p)).count();
+    inside * 5 >= read.len() * 4 && read.len() >= 3
 }
 
 /// Unit names compared as sets, whitespace ignored.
