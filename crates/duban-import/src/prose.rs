@@ -56,21 +56,62 @@ const ENDINGS: &[&str] = &[
 ];
 
 /// Words that end a name: what follows a unit's name when a sentence says what it does.
-const ROLE_WORDS: &[&str] = &["会同", "负责", "牵头", "配合", "参与", "承担", "要", "应", "将"];
+const ROLE_WORDS: &[&str] = &["会同", "负责", "牵头", "配合", "参与", "承担", "要", "应", "将", "等"];
 
-/// Whether `name` looks like the name of a unit: Chinese, 2–25 characters, ending like one, and
-/// not a role (牵头部门, 有关单位).
+/// Words a unit's name does not contain: function words, roles (牵头部门, 有关单位), people
+/// (班子成员) and generic levels (上级部门, 地方各级人民政府).
+const NOT_IN_NAMES: &[&str] = &[
+    "的",
+    "要",
+    "将",
+    "把",
+    "对",
+    "在",
+    "按",
+    "并",
+    "为",
+    "是",
+    "由",
+    "从",
+    "向",
+    "请",
+    "牵头",
+    "责任",
+    "有关",
+    "相关",
+    "成员",
+    "协作",
+    "职能",
+    "主管",
+    "上级",
+    "下级",
+    "同级",
+    "本级",
+    "政府部门",
+    "部署",
+    "会同",
+    "跨部门",
+];
+
+/// Verbs a unit's name does not open with (组织参加…博览会 and 建立…中心 are work, not units);
+/// 组织部 is a name.
+const VERB_STARTS: &[&str] = &[
+    "组织", "建立", "健全", "成立", "设立", "召开", "举办", "参加", "推动", "加强", "完善", "开展", "依托", "制定",
+    "落实", "推进", "深化", "强化", "做好", "积极", "充分", "发挥", "支持", "鼓励", "引导", "配合", "协调", "指导",
+    "培育", "打造", "争取", "筹建", "组建", "搭建", "创建", "引进", "提升", "加快",
+];
+
+/// Whether `name` looks like the name of a unit: Chinese, 2–25 characters, ending like one, not a
+/// role or a level, and with 各 only at its start (各省级人民政府 is one name; 直属各部门 is not).
 pub fn is_unit_name(name: &str) -> bool {
     let n = name.chars().count();
     (2..=25).contains(&n)
         && name.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || "（）()".contains(c))
         && ENDINGS.iter().any(|e| name.ends_with(e))
-        && ![
-            "的", "要", "将", "把", "对", "在", "按", "并", "为", "是", "由", "从", "向", "牵头", "责任", "有关",
-            "相关",
-        ]
-        .iter()
-        .any(|w| name.contains(w))
+        && !NOT_IN_NAMES.iter().any(|w| name.contains(w))
+        && !name.chars().skip(1).any(|c| c == '各')
+        && !["省级", "市级", "县级", "地方", "区级"].iter().any(|l| name.starts_with(l))
+        && (!VERB_STARTS.iter().any(|v| name.starts_with(v)) || name.starts_with("组织部"))
 }
 
 /// A unit name at the start of `s`, its length in bytes: the shortest run that ends like a unit
@@ -95,6 +136,82 @@ pub fn unit_at_start(s: &str) -> Option<usize> {
     Some(ends[at])
 }
 
+/// A list of unit names at the start of `s` (「甲局、乙委等部门，…」): the names and the length in
+/// bytes of what they take, an unnamed tail (等部门) included.
+pub fn units_at_start(s: &str) -> Option<(Vec<String>, usize)> {
+    let mut names = Vec::new();
+    let mut at = 0;
+    loop {
+        let end = at + unit_at_start(&s[at..])?;
+        names.push(s[at..end].to_string());
+        at = end;
+        match s[at..].strip_prefix('、') {
+            Some(rest) if unit_at_start(rest).is_some() => at += '、'.len_utf8(),
+            _ => break,
+        }
+    }
+    if let Some(m) = ETC_TAIL.find(&s[at..]) {
+        at += m.end();
+    }
+    Some((names, at))
+}
+
+#[allow(clippy::expect_used)]
+static ETC_TAIL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^等(?:有关|相关|其他)?(?:部门|单位|方面|机构)?(?:和单位)?").expect("etc pattern"));
+
+/// How a sentence goes on after its subject when the subject is who does the work: a verb or
+/// adverb of carrying work out.
+const DOING: &[&str] = &[
+    "对",
+    "于",
+    "在",
+    "按",
+    "依据",
+    "根据",
+    "负责",
+    "牵头",
+    "会同",
+    "组织",
+    "开展",
+    "建立",
+    "制定",
+    "加强",
+    "推进",
+    "落实",
+    "做好",
+    "每",
+    "定期",
+    "结合",
+    "围绕",
+    "认真",
+    "严格",
+    "切实",
+    "及时",
+    "全面",
+    "进一步",
+    "积极",
+    "统筹",
+    "指导",
+    "协调",
+    "适时",
+    "起草",
+    "研究",
+    "编制",
+    "完善",
+    "会商",
+    "牵头组织",
+    "抓好",
+    "加快",
+    "督促",
+    "汇总",
+    "承担",
+    "将",
+    "要",
+    "应",
+    "，",
+];
+
 /// A list of unit names, or `None` when any entry is not one (generic collectives starting with
 /// 各 are refused unless `collectives`).
 fn unit_list(list: &str, collectives: bool) -> Option<Vec<String>> {
@@ -114,7 +231,7 @@ fn unit_list(list: &str, collectives: bool) -> Option<Vec<String>> {
 
 #[allow(clippy::expect_used)] // constant patterns, checked by the tests
 static LED_BY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"由(?P<who>[^，。；：由]{2,80}?)牵头(?:负责|组织|抓总)?(?:[，、]\s*(?P<co>[^，。；：]{2,120}?)(?:配合|参与|协助|协同)(?:落实|实施)?)?")
+    Regex::new(r"由(?P<who>[^，。；：由]{2,80}?)(?:牵头|负责|组织|起草|承担|统筹)(?:负责|组织|抓总)?(?:[，、]\s*(?P<co>[^，。；：]{2,120}?)(?:配合|参与|协助|协同)(?:落实|实施)?)?")
         .expect("led-by pattern")
 });
 #[allow(clippy::expect_used)]
@@ -125,10 +242,7 @@ static SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("subject pattern")
 });
-#[allow(clippy::expect_used)]
-static WITH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:牵头|负责|要|应)?会同(?P<with>[^，。；、]{2,40}?(?:、[^，。；、]{2,40}?)*)(?:等|共同|，|负责|研究|制定|做好|开展|建立|出台|加强|推进|组织|$)").expect("with pattern")
-});
+
 #[allow(clippy::expect_used)]
 static PLEASE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"请(?P<who>[^，。；：]{2,80}?)(?:在|于|按|抓紧|尽快|牵头|负责|会同|分别)").expect("please pattern")
@@ -141,6 +255,14 @@ static DATED: LazyLock<Regex> = LazyLock::new(|| {
 #[allow(clippy::expect_used)]
 static TRAP: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"发挥牵头作用|牵头抓总|牵头部门|牵头单位|牵头作用").expect("trap pattern"));
+
+/// The units a text names after 「会同」 (「X会同Y、Z…」, 「请X会同Y…」, 「会同Y…」).
+fn with(text: &str) -> Vec<String> {
+    text.match_indices("会同")
+        .filter_map(|(at, w)| units_at_start(&text[at + w.len()..]))
+        .flat_map(|(names, _)| names)
+        .collect()
+}
 
 /// Units a text names in words.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -201,9 +323,7 @@ pub fn roles(text: &str) -> Option<Roles> {
                     }
                     _ => {
                         let whole = format!("{modal}{rest}");
-                        if let Some(w) = WITH.captures(&whole) {
-                            push(&mut c.cooperating, unit_list(&w["with"], true).unwrap_or_default());
-                        }
+                        push(&mut c.cooperating, with(&whole));
                         push(&mut c.lead, who);
                     }
                 }
@@ -211,9 +331,7 @@ pub fn roles(text: &str) -> Option<Roles> {
             }
         }
         // 「会同Y…」 with the subject left out: Y cooperates with whoever leads.
-        if let Some(w) = WITH.captures(body) {
-            push(&mut c.cooperating, unit_list(&w["with"], true).unwrap_or_default());
-        }
+        push(&mut c.cooperating, with(body));
         if let Some(m) = PLEASE.captures(sentence)
             && let Some(who) = unit_list(&m["who"], true)
         {
@@ -221,8 +339,14 @@ pub fn roles(text: &str) -> Option<Roles> {
             push(&mut c.lead, who);
             continue;
         }
-        if dated && let Some(end) = unit_at_start(body) {
-            push(&mut c.lead, vec![body[..end].to_string()]);
+        // A sentence that opens with named units doing something (「区效能办将对…」,
+        // 「甲局、乙委等部门依据…」), or a dated one with a named subject.
+        if let Some((names, end)) = units_at_start(body)
+            && !names.iter().any(|n| n.starts_with('各'))
+            && !TRAP.is_match(body)
+            && (dated || DOING.iter().any(|d| body[end..].trim_start().starts_with(d)))
+        {
+            push(&mut c.lead, names);
         }
     }
     c.cooperating.retain(|u| !c.lead.contains(u));
@@ -261,6 +385,11 @@ mod tests {
         assert_eq!(lead_coop("2019年3月底前，国家卫生健康委推行新办法。"), (v(&["国家卫生健康委"]), v(&[])));
         assert_eq!(lead_coop("甲局配合乙委开展调查。"), (v(&["乙委"]), v(&["甲局"])));
         assert_eq!(lead_coop("政府督查室要牵头每月通报一次。"), (v(&["政府督查室"]), v(&[])));
+        // A sentence that opens with named units doing something.
+        assert_eq!(lead_coop("区效能办将对各部门开展调度。"), (v(&["区效能办"]), v(&[])));
+        assert_eq!(lead_coop("甲局、乙委等部门依据法规清理事项。"), (v(&["甲局", "乙委"]), v(&[])));
+        assert_eq!(lead_coop("请甲部会同乙局、丙委于3月底前完成。"), (v(&["甲部"]), v(&["乙局", "丙委"])));
+        assert_eq!(lead_coop("工作方案由甲局、乙中心起草。"), (v(&["甲局", "乙中心"]), v(&[])));
     }
 
     #[test]
@@ -273,6 +402,11 @@ mod tests {
             "各项目牵头单位要落实责任。",
             "财政、发展改革等部门要加大支持。",
             "建立由甲部门牵头的联席会议制度。",
+            "组织参加第二届旅游博览会。",
+            "健全行业协会组织。",
+            "区政府常务会议集体讨论重大事项。",
+            "地方各级人民政府要加强领导。",
+            "直属各部门要严格执行。",
         ] {
             assert_eq!(lead_coop(t), (vec![], vec![]), "{t}");
         }
