@@ -150,6 +150,30 @@ pub fn role_group(inner: &str, names: &Names) -> Option<Clause> {
     Some(c)
 }
 
+/// A parenthesis that is only a list of unit names, 「（县自然资源局、县发改局）」: the units are
+/// responsible, and who leads is the document's rule (排在第一位的为牵头单位) or the office's choice.
+/// Every entry must look like a unit's name (or be known to the directory), so that an aside in
+/// parentheses is not read as units.
+fn bare_units(inner: &str, names: &Names) -> Option<Clause> {
+    let inner = inner.trim().trim_end_matches(['。', '；', ';']);
+    if inner.is_empty() || inner.contains(['：', ':', '。']) {
+        return None;
+    }
+    let units = split_units(inner, names);
+    let known = |u: &String| names.resolve(u).is_some() || crate::prose::is_unit_name(u) || is_collective(u);
+    (!units.is_empty() && units.iter().all(known)).then(|| Clause {
+        responsible: units,
+        joint: true,
+        ..Clause::default()
+    })
+}
+
+/// A collective named in a list (各乡镇, 各片区, 区直各有关单位, 各省级人民政府): kept whole as one name.
+fn is_collective(name: &str) -> bool {
+    let n = name.chars().count();
+    (3..=15).contains(&n) && name.contains('各') && name.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
 /// The units of a list in a clause, or `None` when the list does not look like unit names (a
 /// part of a sentence in parentheses). Unnamed tails (等有关部门) are dropped; a list of only
 /// unnamed units is empty.
@@ -183,7 +207,12 @@ pub fn find_all(text: &str, names: &Names) -> Vec<Found> {
         let clause = if KEYS.iter().any(|k| after.starts_with(k)) {
             Some(parse_fields(inner, names)).filter(|c| c.has_units() || c.deadline_text.is_some())
         } else {
-            role_group(inner, names)
+            // Bare names only where a clause stands: after a sentence, or closing the item — not
+            // an aside (「健康教室（教学场所）建设」, 「报送领导小组办公室（发改委）。」).
+            let before = text[..i].trim_end();
+            let after_close = text[end..].trim_start();
+            let stands = before.is_empty() || before.ends_with(['。', '；', ';', '！']) || after_close.is_empty();
+            role_group(inner, names).or_else(|| if stands { bare_units(inner, names) } else { None })
         };
         if let Some(clause) = clause {
             out.push(Found { start: i, end, clause });
@@ -224,6 +253,10 @@ pub fn parse_fields(inner: &str, names: &Names) -> Clause {
         for sep in ["，", ",", "、"] {
             inner = inner.replace(&format!("{sep}{k}"), &format!("；{k}"));
         }
+        // A key glued to the value before it (「…等参与完成时限：6月底前」, two lines joined).
+        for colon in ["：", ":"] {
+            inner = inner.replace(&format!("{k}{colon}"), &format!("；{k}{colon}"));
+        }
     }
     let mut c = Clause::default();
     for part in inner.split(['；', ';']) {
@@ -245,7 +278,15 @@ pub fn parse_fields(inner: &str, names: &Names) -> Clause {
                     c.deadline_text = Some(v.to_string());
                 }
             }
-            _ => c.responsible.extend(split_units(value, names)),
+            // 「责任单位：A牵头，B等参与」: the roles are in the value.
+            _ => match role_group(value, names) {
+                Some(r) if !r.lead.is_empty() => {
+                    c.lead.extend(r.lead);
+                    c.cooperating.extend(r.cooperating);
+                    c.cooperating.extend(r.responsible);
+                }
+                _ => c.responsible.extend(split_units(value, names)),
+            },
         }
     }
     c
@@ -429,6 +470,16 @@ mod tests {
         // A deadline inside the parenthesis is the clause's.
         let f = find("推进。（甲部负责，2019年底前完成）", &Names::default()).unwrap();
         assert_eq!(f.clause.deadline_text.as_deref(), Some("2019年底前完成"));
+    }
+
+    #[test]
+    fn a_parenthesis_of_bare_names_after_a_sentence_is_a_clause_and_an_aside_is_not() {
+        assert_eq!(roles("推进某项改革。（县甲局、县乙委）"), (v(&[]), v(&["县甲局", "县乙委"]), v(&[])));
+        assert_eq!(roles("推进某项改革。（各乡镇、县甲局）下一项"), (v(&[]), v(&["各乡镇", "县甲局"]), v(&[])));
+        for t in ["建设健康教室（教学场所），改善照明。", "报送领导小组办公室（发改委）。", "成立协会（联合会）等组织"]
+        {
+            assert!(find(t, &Names::default()).is_none(), "{t}");
+        }
     }
 
     #[test]

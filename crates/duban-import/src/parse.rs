@@ -34,10 +34,12 @@ enum Style {
     Num,
     PNum,
     Circle,
+    /// 「——」 sub-items.
+    Dash,
 }
 
 #[allow(clippy::expect_used)] // constant patterns, checked by the tests
-static MARKERS: LazyLock<[(Style, Regex); 5]> = LazyLock::new(|| {
+static MARKERS: LazyLock<[(Style, Regex); 6]> = LazyLock::new(|| {
     let r = |p: &str| Regex::new(p).expect("marker pattern");
     [
         (Style::PCn, r(r"^[（(]\s*[一二三四五六七八九十百]{1,4}\s*[）)]\s*")),
@@ -45,6 +47,7 @@ static MARKERS: LazyLock<[(Style, Regex); 5]> = LazyLock::new(|| {
         (Style::Cn, r(r"^[一二三四五六七八九十百]{1,4}\s*[、．.]\s*")),
         (Style::Num, r(r"^\d{1,4}\s*[.．、]\s*")),
         (Style::Circle, r(r"^[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]\s*")),
+        (Style::Dash, r(r"^(?:——|－－|—)\s*")),
     ]
 });
 
@@ -108,15 +111,17 @@ fn clean(line: &str) -> Option<String> {
 #[allow(clippy::expect_used)]
 static BREAK_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"([。；;）)」”！？])\s*(",
-        r"[（(]\d{1,4}[）)]|[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,4}[.．、][^\d\s]|附件\s*\d{1,2}[^\d])"
+        r"([。；;：:）)」”！？])\s*(",
+        r"[（(]\d{1,4}[）)]|[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,4}[.．、][^\d\s]|附件\s*\d{1,2}[^\d]|——[\p{Han}“])"
     ))
     .expect("break pattern")
 });
 #[allow(clippy::expect_used)]
 static GLUED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([局委办院室心司会部队站所行处）)])\s*(\d{1,4}[.．、][\p{Han}]|[（(]\d{1,4}[）)][\p{Han}])")
-        .expect("glued pattern")
+    Regex::new(
+        r"([局委办院室心司会部队站所行处府位道镇校厅署社组）)])\s*(\d{1,4}[.．、][\p{Han}]|[（(]\d{1,4}[）)][\p{Han}])",
+    )
+    .expect("glued pattern")
 });
 
 /// A unit list glued to the next item's number inside one line (「责任单位：旗财政局2.加强…」):
@@ -203,7 +208,8 @@ struct Block {
 static STATEMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:总体要求|指导思想|基本原则|工作原则|主要原则|指导原则|总体目标|工作目标|主要目标|发展目标|",
-        r"目标任务|基本目标|目标要求|总体思路|基本思路|重要意义|适用范围|实施范围|编制依据|工作依据|主要依据)"
+        r"目标任务|基本目标|目标要求|总体思路|基本思路|重要意义|适用范围|实施范围|试点范围|编制依据|工作依据|主要依据|",
+        r"评估内容|考核内容|督导内容|检查内容|评价内容|指标体系|考核指标|评价指标|(?:充分|深刻)认识)"
     ))
     .expect("statement pattern")
 });
@@ -366,7 +372,12 @@ fn tasks_of(blocks: &[Block], standing: &Standing, cx: &Context) -> Vec<ParsedTa
         let leaf = blocks.get(k + 1).is_none_or(|n| n.annex != b.annex || n.depth <= b.depth);
         for piece in pieces(&b.text, cx.names) {
             let named = piece.clause.as_ref().is_some_and(Clause::has_units);
-            if named || (leaf && !b.statement && !piece.text.is_empty()) {
+            // A leaf that only points elsewhere (「…详见附件2」) is not a task itself.
+            // Nor is one that only states a standing rule (「各项任务排在第一位的为牵头单位。」).
+            let pointer =
+                (piece.text.contains("详见") || FIRST_IS_LEAD.is_match(&piece.text) || STANDING.is_match(&piece.text))
+                    && piece.text.chars().count() <= 60;
+            if named || (leaf && !b.statement && !pointer && !piece.text.is_empty()) {
                 candidates.push((b, piece));
             }
         }
@@ -396,13 +407,21 @@ fn tasks_of(blocks: &[Block], standing: &Standing, cx: &Context) -> Vec<ParsedTa
         }
         p.clause = if c.has_units() || deadline_text.is_some() { Some(Clause { deadline_text, ..c }) } else { None };
     }
-    candidates
-        .into_iter()
-        .filter(|c| !ledger || named(c))
-        .map(|(b, p)| {
+    let kept: Vec<(&Block, Piece)> = candidates.into_iter().filter(|c| !ledger || named(c)).collect();
+    // Several tasks of one block (they come in a run) are told apart by a suffix: （十）-1, （十）-2.
+    let mut numbers: Vec<String> = Vec::with_capacity(kept.len());
+    while let Some((b, _)) = kept.get(numbers.len()) {
+        let run = kept[numbers.len()..].iter().take_while(|(o, _)| std::ptr::eq(*o, *b)).count();
+        for k in 1..=run {
+            numbers.push(if run > 1 { format!("{}-{k}", b.number) } else { b.number.clone() });
+        }
+    }
+    kept.into_iter()
+        .zip(numbers)
+        .map(|((b, p), number)| {
             let here = Standing { first_is_lead: standing.first_is_lead, cooperate: b.cooperate.clone() };
             build_task(
-                TaskParts { number: b.number.clone(), annex: b.annex, path: b.path.clone(), text: p.text },
+                TaskParts { number, annex: b.annex, path: b.path.clone(), text: p.text },
                 &p.clause.unwrap_or_default(),
                 &here,
                 cx,

@@ -43,7 +43,7 @@ const OPINION: &str = "某部门关于推进示范工作的意见
 fn an_opinion_yields_one_task_per_clause_and_none_for_its_principles() {
     let p = read(OPINION);
     let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
-    assert_eq!(numbers, ["（四）", "（五）", "（六）", "（六）", "（七）", "（七）"], "{:#?}", p.tasks);
+    assert_eq!(numbers, ["（四）", "（五）", "（六）-1", "（六）-2", "（七）-1", "（七）-2"], "{:#?}", p.tasks);
     let t = &p.tasks[0];
     assert_eq!(units(t), (vec!["甲总局", "乙部"], vec![]));
     // Two units named with 负责 and no rule: both lead, flagged for the office to choose.
@@ -75,4 +75,81 @@ fn a_plan_without_units_yields_its_measures_as_drafts_without_a_lead() {
     for t in &p.tasks {
         assert_eq!(t.lead.is_empty(), has(t, WarningCode::NoLead));
     }
+}
+
+/// A county plan: label lines, 「——」 sub-items, a standing rule on leads stated only at the
+/// end, an explicit pair of leads that overrides it, and a standing cooperating unit.
+const COUNTY: &str = "某县营商环境提升工作方案
+一、重点任务
+（一）优化审批服务
+1.推行网上办理。全面推行事项网上办理。
+责任单位：县行政审批局牵头，县大数据中心等参与
+完成时限：2023年6月底前
+2.压缩办理时间。审批时间压缩一半。责任单位：县住建局、县自然资源局
+3.开展联合验收。实行联合验收。（县住建局、县消防救援大队牵头负责）
+（二）强化要素保障：
+——保障用地。优先保障重点项目用地。（县自然资源局、县发改局）
+——保障用电。以下均需各乡镇配合落实，不再列出。（县供电公司、县工信局）
+（三）提升服务水平
+4.建立包联制度。（县工信局、县商务局）
+二、保障措施
+各项任务排在第一位的为牵头单位。
+";
+
+#[test]
+fn label_lines_dash_items_and_standing_rules_stated_at_the_end() {
+    let p = read(COUNTY);
+    let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
+    assert_eq!(numbers, ["1.", "2.", "3.", "——", "——", "4."], "{:#?}", p.tasks);
+    // 「责任单位：A牵头，B等参与」 on a line of its own, and 完成时限 on the next.
+    assert_eq!(units(&p.tasks[0]), (vec!["县行政审批局"], vec!["县大数据中心"]));
+    assert_eq!(p.tasks[0].deadline.map(|d| d.to_string()).as_deref(), Some("2023-06-30"));
+    // The rule at the end makes the first unit lead, in every task before it.
+    assert_eq!(units(&p.tasks[1]), (vec!["县住建局"], vec!["县自然资源局"]));
+    assert!(!has(&p.tasks[1], WarningCode::LeadProposed));
+    // An explicit 「A、B牵头负责」 overrides the rule.
+    assert_eq!(units(&p.tasks[2]), (vec!["县住建局", "县消防救援大队"], vec![]));
+    assert_eq!(units(&p.tasks[3]), (vec!["县自然资源局"], vec!["县发改局"]));
+    // 「以下均需…不再列出」 adds its unit to its own task and every one after it.
+    assert_eq!(units(&p.tasks[4]), (vec!["县供电公司"], vec!["县工信局", "各乡镇"]));
+    assert_eq!(units(&p.tasks[5]), (vec!["县工信局"], vec!["县商务局", "各乡镇"]));
+}
+
+/// A plan whose duties are headed by their units, with the numbering restarting under each.
+const DUTIES: &str = "某区工作方案
+一、工作措施
+（一）开展筛查行动。各学校每学期开展两次筛查。
+二、职责分工
+（一）区卫健局1.建立健康档案。
+2.开展健康教育，会同区教育局组织宣传。
+（二）区市场监管局严格监管眼镜市场。
+（三）学校
+1.落实每日锻炼一小时。
+2.减轻课业负担。
+";
+
+#[test]
+fn units_heading_a_section_on_duties_lead_the_items_under_them() {
+    let p = read(DUTIES);
+    let got: Vec<(&str, Vec<&str>, Vec<&str>)> = p
+        .tasks
+        .iter()
+        .map(|t| {
+            let (l, c) = units(t);
+            (t.number.as_str(), l, c)
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("（一）", vec![], vec![]),
+            ("1.", vec!["区卫健局"], vec![]),
+            ("2.", vec!["区卫健局"], vec!["区教育局"]),
+            ("（二）", vec!["区市场监管局"], vec![]),
+            ("1.", vec!["学校"], vec![]),
+            ("2.", vec!["学校"], vec![]),
+        ],
+        "{:#?}",
+        p.tasks
+    );
 }
