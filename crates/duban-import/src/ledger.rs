@@ -46,6 +46,7 @@ use crate::parse::{Context, Options, Standing, TaskParts, build_task};
 use crate::prose::{is_unit_name, unit_at_start, units_at_start};
 use crate::time;
 use regex::Regex;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// Where each column is.
@@ -62,6 +63,7 @@ pub struct Columns {
 const NUMBER: &[&str] = &["序号", "编号", "序"];
 const TASK: &[&str] = &[
     "任务内容",
+    "项目名称",
     "工作任务",
     "重点任务",
     "具体任务",
@@ -199,8 +201,10 @@ static PHONE_IN: LazyLock<Regex> = LazyLock::new(|| {
 });
 #[allow(clippy::expect_used)]
 static PHONE_CELL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?:联系)?电话[:：]?)?(?:(?:\+?86[-－]?)?1[3-9]\d{9}|(?:\d{3,4}[-－—]?)?\d{7,8}(?:[-－—]\d{1,5})?)$")
-        .expect("phone cell pattern")
+    Regex::new(
+        r"^(?:(?:联系)?电话[:：]?)?(?:(?:\+?86[-－]?)?1[3-9]\d{9}|(?:\d{3,4}[-－—]?)?\d{7,8}(?:[-－—]\d{1,5})?)$",
+    )
+    .expect("phone cell pattern")
 });
 #[allow(clippy::expect_used)]
 static AMOUNT_IN: LazyLock<Regex> =
@@ -211,7 +215,8 @@ static AMOUNT_CELL: LazyLock<Regex> = LazyLock::new(|| {
 });
 #[allow(clippy::expect_used)]
 static CONTACT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:联系人|责任人|负责人|联系电话|联系方式|办公电话|手机|电话)\s*[:：]?").expect("contact label pattern")
+    Regex::new(r"(?:联系人|责任人|负责人|联系电话|联系方式|办公电话|手机|电话)\s*[:：]?")
+        .expect("contact label pattern")
 });
 #[allow(clippy::expect_used)]
 static PARENS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[（(]([^（）()]*)[）)]").expect("parens pattern"));
@@ -236,15 +241,36 @@ fn at_level(s: &str) -> bool {
     s.starts_with(['区', '市', '县', '旗', '省', '州', '盟', '镇', '乡', '街']) || s.starts_with("中共")
 }
 
+/// Whether a text names a unit: by its ending ([`is_unit_name`]), or a people's organisation at
+/// a level (区工商联, 县妇联, 市科协), whose endings [`is_unit_name`] does not know.
+fn unit_name(s: &str) -> bool {
+    is_unit_name(s)
+        || (at_level(s)
+            && s.chars().count() <= 10
+            && s.chars().all(han)
+            && ["工商联", "妇联", "残联", "侨联", "文联", "科协", "社科联"].iter().any(|e| s.ends_with(e)))
+}
+
+/// Words in parentheses that belong to a collective's name: 各乡镇（街道）, 各村（社区）.
+const PLACES: &[&str] = &["街道", "社区", "村", "居", "场", "镇", "乡", "园区", "片区", "街道办事处"];
+
 /// A collective that closes a list of units: 区直各有关单位, 各乡镇（街道）, 各成员单位.
 fn collective(s: &str) -> bool {
+    if s.len() > 64 || !s.contains(['各', '有', '相', '成', '所', '直']) {
+        return false;
+    }
     let t: String = s.chars().filter(|c| !"（）()".contains(*c)).collect();
     let n = t.chars().count();
+    // The collective word comes first, or after a level: 各有关单位, 区直各单位, 区有关部门.
+    let early = ["各", "有关", "相关", "成员", "所属"]
+        .iter()
+        .filter_map(|w| t.find(w))
+        .min()
+        .is_some_and(|at| t[..at].chars().count() <= 2);
     (3..=16).contains(&n)
         && t.chars().all(han)
-        && (["各", "有关", "相关", "成员", "所属"].iter().any(|w| t.contains(w))
-            || ["区直", "市直", "县直", "旗直"].iter().any(|w| t.starts_with(w)))
-        && ["单位", "部门", "机构", "乡镇", "街道", "镇街", "社区", "企业", "学校", "医院", "园区"]
+        && (early || ["区直", "市直", "县直", "旗直"].iter().any(|w| t.starts_with(w)))
+        && ["单位", "部门", "机构", "乡镇", "街道", "镇街", "社区", "村", "企业", "学校", "医院", "园区"]
             .iter()
             .any(|e| t.ends_with(e))
 }
@@ -253,7 +279,7 @@ fn collective(s: &str) -> bool {
 fn person_shaped(s: &str) -> bool {
     (2..=4).contains(&s.chars().count())
         && s.chars().all(han)
-        && !is_unit_name(s)
+        && !unit_name(s)
         && !collective(s)
         && !at_level(s)
         && !s.contains(['各', '等'])
@@ -273,18 +299,17 @@ fn cut_glued(name: &str, contact: bool, names: &Names) -> Option<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     let mut rest = name;
     while !rest.is_empty() {
+        if let Some(end) = unit_at_start(rest) {
+            let piece = &rest[..end];
+            if out.is_empty() || at_level(piece) || names.resolve(piece).is_some() {
+                out.push(piece.to_string());
+                rest = &rest[end..];
+                continue;
+            }
+        }
         if !out.is_empty() && collective(rest) && (at_level(rest) || rest.starts_with('各')) {
             out.push(rest.to_string());
             break;
-        }
-        if let Some(end) = unit_at_start(rest) {
-            let piece = &rest[..end];
-            if !out.is_empty() && !at_level(piece) && names.resolve(piece).is_none() {
-                return None;
-            }
-            out.push(piece.to_string());
-            rest = &rest[end..];
-            continue;
         }
         match person_at_start(rest) {
             Some(end) if contact && !out.is_empty() => rest = &rest[end..],
@@ -299,7 +324,8 @@ fn cut_glued(name: &str, contact: bool, names: &Names) -> Option<Vec<String>> {
 fn drop_asides(s: &str) -> String {
     let kept = PARENS.replace_all(s, |c: &regex::Captures| {
         let inner = c.get(1).map_or("", |m| m.as_str()).trim();
-        let units = !inner.is_empty() && inner.split('、').all(|n| is_unit_name(n) || collective(n));
+        let units =
+            !inner.is_empty() && inner.split('、').all(|n| unit_name(n) || collective(n) || PLACES.contains(&n));
         if units { c[0].to_string() } else { " ".to_string() }
     });
     let opens = kept.matches(['（', '(']).count();
@@ -331,7 +357,10 @@ fn unit_cell(cell: &str, names: &Names) -> (Vec<String>, bool) {
             out.push(name);
             continue;
         }
-        match cut_glued(&name, contact, names) {
+        // Only a name with another level or a collective inside may be several (区住建局区财政局).
+        let inner = name.char_indices().skip(1).any(|(i, _)| at_level(&name[i..]) || name[i..].starts_with('各'));
+        let cut = if inner || contact || !names.is_empty() { cut_glued(&name, contact, names) } else { None };
+        match cut {
             Some(parts) => {
                 glued |= parts.len() > 1;
                 out.extend(parts);
@@ -416,29 +445,33 @@ fn kinds(head: &[String], c: &Columns) -> Vec<Kind> {
         .collect()
 }
 
-/// A bare row number: 1, 12, 3., 4、, （5）.
+/// A bare row number: 1, 12, 3., 4、, （5） (up to 9999).
 fn row_number(s: &str) -> Option<u32> {
     let t = s.trim().trim_end_matches(['、', '.', '．']);
     let t = t.strip_prefix(['（', '(']).and_then(|t| t.strip_suffix(['）', ')'])).unwrap_or(t);
-    ((1..=3).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse().ok()).flatten()
+    ((1..=4).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse().ok()).flatten()
 }
 
 fn class_of(cell: &str) -> Class {
     let c = cell.trim();
     let n = c.chars().count();
     let sentence = c.contains(['，', '。', '；', ';', '：', ':']);
+    let digits = c.contains(|ch: char| ch.is_ascii_digit());
     if row_number(c).is_some() {
         Class::Number
-    } else if PHONE_CELL.is_match(c) || (c.split(['、', '/', '，']).all(|p| PHONE_CELL.is_match(p.trim())) && n > 8) {
+    } else if digits
+        && (PHONE_CELL.is_match(c) || (n > 8 && c.split(['、', '/', '，']).all(|p| PHONE_CELL.is_match(p.trim()))))
+    {
         Class::Phone
-    } else if AMOUNT_CELL.is_match(c) {
+    } else if digits && AMOUNT_CELL.is_match(c) {
         Class::Amount
-    } else if n <= 24 && !sentence && !time::phrases(c, 2000).is_empty() {
+    } else if n <= 24
+        && !sentence
+        && (digits || c.contains(|ch: char| "年月季期续态底旬起内前".contains(ch)))
+        && !time::phrases(c, 2000).is_empty()
+    {
         Class::Date
-    } else if n <= 60 && !sentence && {
-        let (names, _) = unit_cell(c, &Names::default());
-        !names.is_empty() && names.iter().all(|u| is_unit_name(u) || collective(u))
-    } {
+    } else if n <= 60 && !sentence && units_only(c) {
         Class::Units
     } else if n >= 16 || sentence {
         Class::Text
@@ -447,10 +480,24 @@ fn class_of(cell: &str) -> Class {
     }
 }
 
+/// Whether a cell holds unit names and nothing else of note.
+fn units_only(c: &str) -> bool {
+    if c.chars().all(han) {
+        // The common case, without the work of [`unit_cell`].
+        return unit_name(c) || collective(c) || cut_glued(c, false, &Names::default()).is_some();
+    }
+    let (names, _) = unit_cell(c, &Names::default());
+    !names.is_empty() && names.iter().all(|u| unit_name(u) || collective(u))
+}
+
 /// The classes of a row's cells: a short name beside a phone number, or in a table with a column
 /// of people, is a person.
 fn classes(cells: &[String], people: bool) -> Vec<Class> {
-    let mut out: Vec<Class> = cells.iter().map(|c| class_of(c)).collect();
+    people_in(cells, cells.iter().map(|c| class_of(c)).collect(), people)
+}
+
+/// [`classes`] from the cells' own classes ([`class_of`]).
+fn people_in(cells: &[String], mut out: Vec<Class>, people: bool) -> Vec<Class> {
     for i in 0..out.len() {
         let beside_phone = (i > 0 && out[i - 1] == Class::Phone) || out.get(i + 1) == Some(&Class::Phone);
         if out[i] == Class::Short && (people || beside_phone) && person_shaped(cells[i].trim()) {
@@ -626,15 +673,15 @@ fn join_cell(cell: &mut String, piece: &str) {
     cell.push_str(piece);
 }
 
-/// A row's cells in the header's columns: as they come when the row has one per column, else
-/// placed by what they hold ([`place`]). Trailing empty cells are left off.
-fn align(cells: &[String], kinds: &[Kind], people: bool) -> Vec<String> {
+/// A row's cells in the header's columns: where they stand when the row has one per column and
+/// none is plainly out of place (an amount split off the task's text standing in the lead's
+/// column), else placed by what they hold ([`place`]). Trailing empty cells are left off.
+fn align(cells: &[String], classes: &[Class], kinds: &[Kind]) -> Vec<String> {
     let mut row = vec![String::new(); kinds.len()];
-    if cells.len() == kinds.len() {
-        row = cells.to_vec();
+    if cells.len() == kinds.len() && classes.iter().zip(kinds).all(|(&c, &k)| fit(c, k) > -6) {
+        row = cells.iter().map(|c| c.trim().to_string()).collect();
     } else {
-        let classes = classes(cells, people);
-        for (cell, col) in cells.iter().zip(place(&classes, kinds)) {
+        for (cell, col) in cells.iter().zip(place(classes, kinds)) {
             if let Some(j) = col {
                 join_cell(&mut row[j], cell.trim());
             }
@@ -649,16 +696,17 @@ fn align(cells: &[String], kinds: &[Kind], people: bool) -> Vec<String> {
 /// A lead (or responsible) cell that ran straight into the empty cooperating cell after it
 /// (「区经济发展局区行政审批局区直各有关单位」 under 牵头单位 and 配合单位): the first name leads,
 /// the rest cooperate.
-fn split_run_on(row: &mut Vec<String>, kinds: &[Kind]) {
+fn split_run_on(row: &mut Vec<String>, kinds: &[Kind], read: &mut HashMap<String, (Vec<String>, bool)>) {
     let units: Vec<usize> = (0..kinds.len()).filter(|&j| kinds[j].units()).collect();
     let filled: Vec<usize> = units.iter().copied().filter(|&j| row.get(j).is_some_and(|c| !c.is_empty())).collect();
     let (Some(&first), Some(&co)) = (filled.first(), units.iter().find(|&&j| kinds[j] == Kind::Cooperating)) else {
         return;
     };
-    if filled.len() != 1 || co <= first || kinds[first] == Kind::Cooperating || row[first].contains(['、', '，', ',']) {
+    if filled.len() != 1 || co <= first || kinds[first] == Kind::Cooperating || row[first].contains(['、', '，', ','])
+    {
         return;
     }
-    let (names, glued) = unit_cell(&row[first], &Names::default());
+    let (names, glued) = read.entry(row[first].clone()).or_insert_with_key(|c| unit_cell(c, &Names::default())).clone();
     if let (true, Some((lead, rest))) = (glued, names.split_first()) {
         if row.len() <= co {
             row.resize(co + 1, String::new());
@@ -667,6 +715,9 @@ fn split_run_on(row: &mut Vec<String>, kinds: &[Kind]) {
         row[co] = rest.join("、");
     }
 }
+
+/// The most columns a table flattened to text has (placing cells by content costs the square).
+const MAX_COLUMNS: usize = 16;
 
 /// A table flattened to text, with the text around it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -688,13 +739,40 @@ pub fn text_table(lines: &[String]) -> Option<Vec<Vec<String>>> {
 
 /// The first table flattened to text in `lines`, with the text before and after it.
 pub fn find_text_table(lines: &[String]) -> Option<TextTable> {
-    tabbed_table(lines).or_else(|| cell_table(lines))
+    let f = tabbed_table(lines).or_else(|| cell_table(lines))?;
+    let after = match f.end {
+        None => Vec::new(),
+        Some((li, 0)) => lines[li..].to_vec(),
+        Some((li, pi)) => {
+            let mut a = vec![lines[li].split_whitespace().skip(pi).collect::<Vec<_>>().join(" ")];
+            a.extend(lines[li + 1..].iter().cloned());
+            a
+        }
+    };
+    Some(TextTable { before: lines[..f.start].to_vec(), rows: f.rows, after })
+}
+
+/// A table found in lines of text: the line its header starts on, its rows, and where the text
+/// after it starts (a line, and a piece of that line; `None` when the table runs to the end).
+struct Found {
+    start: usize,
+    rows: Vec<Vec<String>>,
+    end: Option<(usize, usize)>,
+    /// Whether further tables may follow (tab-separated rows are one table).
+    more: bool,
+}
+
+impl Found {
+    /// The line to look for a further table from.
+    fn resume(&self) -> Option<usize> {
+        self.end.map(|(li, pi)| if pi == 0 { li } else { li + 1 })
+    }
 }
 
 /// Tab-separated rows (an HTML table's cells): the header among the first of them, in any
 /// column order; rows with fewer cells than the header (an empty cell the page left out, a
 /// merged one) have them placed by what they hold.
-fn tabbed_table(lines: &[String]) -> Option<TextTable> {
+fn tabbed_table(lines: &[String]) -> Option<Found> {
     let split = |l: &str| l.split('\t').map(|c| c.trim().to_string()).collect::<Vec<_>>();
     let tabbed: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].contains('\t')).collect();
     if tabbed.len() < 2 {
@@ -703,23 +781,34 @@ fn tabbed_table(lines: &[String]) -> Option<TextTable> {
     let first: Vec<Vec<String>> = tabbed.iter().take(12).map(|&i| split(&lines[i])).collect();
     let (at, cols) = any_header(&first)?;
     let head = first[at].clone();
+    if head.len() > MAX_COLUMNS {
+        return None;
+    }
     let kinds = kinds(&head, &cols);
     let people = kinds.contains(&Kind::Person);
     let heads: Vec<String> = head.iter().map(|h| norm(h)).collect();
     let mut rows = vec![head];
     let mut last = tabbed[at];
     for &i in &tabbed[at + 1..] {
+        // A section row spans the table: one cell, without a tab.
+        for l in &lines[last + 1..i] {
+            let l = l.trim();
+            if SECTION.is_match(l) && l.chars().count() <= 40 {
+                rows.push(vec![l.to_string()]);
+            }
+        }
         let cells = split(&lines[i]);
         last = i;
         if cells.iter().all(|c| c.is_empty()) || cells.iter().map(|c| norm(c)).eq(heads.iter().cloned()) {
             continue;
         }
-        rows.push(if cells.len() < kinds.len() { align(&cells, &kinds, people) } else { cells });
+        rows.push(if cells.len() < kinds.len() { align(&cells, &classes(&cells, people), &kinds) } else { cells });
     }
-    (rows.len() >= 2).then(|| TextTable {
-        before: lines[..tabbed[at]].to_vec(),
+    (rows.len() >= 2).then(|| Found {
+        start: tabbed[at],
         rows,
-        after: lines[last + 1..].to_vec(),
+        end: (last + 1 < lines.len()).then_some((last + 1, 0)),
+        more: false,
     })
 }
 
@@ -749,7 +838,7 @@ fn header_line(line: &str) -> Option<Vec<String>> {
 
 /// A table whose cells come one per line or separated by spaces: a run of header words opening
 /// with 序号, then rows that open with their number.
-fn cell_table(lines: &[String]) -> Option<TextTable> {
+fn cell_table(lines: &[String]) -> Option<Found> {
     let mut i = 0;
     while i < lines.len() {
         let opens = header_line(&lines[i]).filter(|h| h.first().is_some_and(|c| NUMBER.contains(&norm(c).as_str())));
@@ -765,7 +854,10 @@ fn cell_table(lines: &[String]) -> Option<TextTable> {
             head.extend(more);
             j += 1;
         }
-        if head.len() >= 3
+        // A row or a section row comes first after the header, or this is no table.
+        let first = lines[j..].iter().flat_map(|l| l.split_whitespace()).next();
+        if (3..=MAX_COLUMNS).contains(&head.len())
+            && first.is_some_and(|p| row_number(p).is_some() || SECTION.is_match(p))
             && let Some((_, cols)) = any_header(std::slice::from_ref(&head))
             && cols.number == Some(0)
             && let Some(t) = cell_rows(lines, i, j, head, &cols)
@@ -784,13 +876,14 @@ struct RawRow {
     number: String,
     section: bool,
     cells: Vec<String>,
+    classes: Vec<Class>,
     at: Vec<(usize, usize)>,
     /// A cell of units, a date, a phone number or a person has come.
     past_task: bool,
 }
 
 /// The rows after a header found at lines `start..body`.
-fn cell_rows(lines: &[String], start: usize, body: usize, head: Vec<String>, cols: &Columns) -> Option<TextTable> {
+fn cell_rows(lines: &[String], start: usize, body: usize, head: Vec<String>, cols: &Columns) -> Option<Found> {
     let kinds = kinds(&head, cols);
     let people = kinds.contains(&Kind::Person);
     let heads: Vec<String> = head.iter().map(|h| norm(h)).collect();
@@ -803,6 +896,7 @@ fn cell_rows(lines: &[String], start: usize, body: usize, head: Vec<String>, col
         .flat_map(|(li, l)| l.split_whitespace().enumerate().map(move |(pi, p)| (p, li, pi)))
         .peekable();
     let mut rows: Vec<RawRow> = Vec::new();
+    let mut classed: HashMap<&str, Class> = HashMap::new();
     let mut expected: Option<u32> = None;
     let mut after_section = false;
     let mut end: Option<(usize, usize)> = None;
@@ -822,7 +916,8 @@ fn cell_rows(lines: &[String], start: usize, body: usize, head: Vec<String>, col
         // A heading between rows (not the task cell right after a row's number).
         let opens_row = rows.last().is_some_and(|r| !r.section && r.cells.is_empty());
         if SECTION.is_match(p) && p.chars().count() <= 40 && !opens_row {
-            let row_next = pieces.peek().and_then(|(q, ..)| row_number(q)).is_some_and(|n| n == 1 || Some(n) == expected);
+            let row_next =
+                pieces.peek().and_then(|(q, ..)| row_number(q)).is_some_and(|n| n == 1 || Some(n) == expected);
             if row_next {
                 rows.push(RawRow { number: p.to_string(), section: true, ..RawRow::default() });
                 after_section = true;
@@ -831,7 +926,7 @@ fn cell_rows(lines: &[String], start: usize, body: usize, head: Vec<String>, col
             end = Some((li, pi));
             break;
         }
-        if heads.contains(&norm(p)) {
+        if !rows.is_empty() && heads.contains(&norm(p)) {
             // The header again (on each page of a printed table).
             continue;
         }
@@ -839,13 +934,15 @@ fn cell_rows(lines: &[String], start: usize, body: usize, head: Vec<String>, col
             end = Some((li, pi));
             break;
         };
-        let class = class_of(p);
+        // Rows repeat their unit cells and deadlines: each piece is classed once.
+        let class = *classed.entry(p).or_insert_with(|| class_of(p));
         if (class == Class::Text && row.past_task && !text_after) || row.cells.len() > 2 * kinds.len() + 4 {
             end = Some((li, pi));
             break;
         }
         row.past_task |= matches!(class, Class::Units | Class::Date | Class::Phone | Class::Person);
         row.cells.push(p.to_string());
+        row.classes.push(class);
         row.at.push((li, pi));
     }
     while rows.last().is_some_and(|r| r.section) {
@@ -853,10 +950,11 @@ fn cell_rows(lines: &[String], start: usize, body: usize, head: Vec<String>, col
     }
     // The last row ends where its cells stop fitting the columns.
     if let Some(last) = rows.last_mut() {
-        let fits = fitting(&classes(&last.cells, people), &kinds[1..]);
+        let fits = fitting(&people_in(&last.cells, last.classes.clone(), people), &kinds[1..]);
         if fits < last.cells.len() {
             end = Some(last.at[fits]);
             last.cells.truncate(fits);
+            last.classes.truncate(fits);
         }
     }
     rows.retain(|r| r.section || !r.cells.is_empty());
@@ -864,6 +962,7 @@ fn cell_rows(lines: &[String], start: usize, body: usize, head: Vec<String>, col
         return None;
     }
     let mut out = vec![head];
+    let mut read = HashMap::new();
     for r in rows {
         if r.section {
             out.push(vec![r.number]);
@@ -871,20 +970,13 @@ fn cell_rows(lines: &[String], start: usize, body: usize, head: Vec<String>, col
         }
         let mut cells = vec![r.number];
         cells.extend(r.cells);
-        let mut row = align(&cells, &kinds, people);
-        split_run_on(&mut row, &kinds);
+        let mut own = vec![Class::Number];
+        own.extend(r.classes);
+        let mut row = align(&cells, &people_in(&cells, own, people), &kinds);
+        split_run_on(&mut row, &kinds, &mut read);
         out.push(row);
     }
-    let after = match end {
-        None => Vec::new(),
-        Some((li, 0)) => lines[li..].to_vec(),
-        Some((li, pi)) => {
-            let mut a = vec![lines[li].split_whitespace().skip(pi).collect::<Vec<_>>().join(" ")];
-            a.extend(lines[li + 1..].iter().cloned());
-            a
-        }
-    };
-    Some(TextTable { before: lines[..start].to_vec(), rows: out, after })
+    Some(Found { start, rows: out, end, more: true })
 }
 
 /// Reads lines of text (a text file, an HTML page, a crawled page): as a task table when they
@@ -896,19 +988,22 @@ pub fn read_lines_within(
     names: &Names,
     budget: &Budget,
 ) -> Result<Preview, ImportError> {
-    if let Some(first) = find_text_table(lines) {
+    if let Some(first) = tabbed_table(lines).or_else(|| cell_table(lines)) {
         let rule = lines.iter().any(|l| FIRST_IS_LEAD.is_match(l));
-        if let Some(mut preview) = read_table(&first.before, &first.rows, rule, opts, names, budget)? {
+        if let Some(mut preview) = read_table(&lines[..first.start], &first.rows, rule, opts, names, budget)? {
             let year = opts.year.or(preview.document.issued.map(|d| d.year())).unwrap_or(opts.fallback_year);
             let cx = Context { year, issued: preview.document.issued, names };
-            let mut rest = first.after;
-            while let Some(next) = find_text_table(&rest) {
-                if let Some((at, cols)) = any_header(&next.rows)
-                    && let Some(tasks) = table_tasks(&next.rows, at, cols, rule, &cx, budget)?
+            // Each table's search starts where the one before ended: one pass over the text.
+            let mut from = if first.more { first.resume() } else { None };
+            while let Some(at) = from.filter(|&f| f < lines.len() && preview.tasks.len() <= budget.limits.max_tasks) {
+                budget.check_time()?;
+                let Some(next) = cell_table(&lines[at..]) else { break };
+                if let Some((h, cols)) = any_header(&next.rows)
+                    && let Some(tasks) = table_tasks(&next.rows, h, cols, rule, &cx, budget)?
                 {
                     preview.tasks.extend(tasks);
                 }
-                rest = next.after;
+                from = next.resume().map(|r| at + r);
             }
             if !preview.tasks.is_empty() {
                 return Ok(preview);
@@ -1007,6 +1102,8 @@ fn table_tasks(
     let mut above: Option<Clause> = None;
     let mut tasks = Vec::new();
     let mut named = 0usize;
+    // Unit cells as read, by their text: rows repeat them.
+    let mut read: HashMap<String, (Vec<String>, bool)> = HashMap::new();
     let get =
         |r: &Vec<String>, c: Option<usize>| c.and_then(|c| r.get(c)).map(|s| s.trim().to_string()).unwrap_or_default();
     for (i, r) in rows.iter().enumerate().skip(at + 1) {
@@ -1027,9 +1124,10 @@ fn table_tasks(
             above = None;
             continue;
         }
-        let (lead, _) = unit_cell(&lead, names);
-        let (responsible, glued) = unit_cell(&responsible, names);
-        let (cooperating, _) = unit_cell(&cooperating, names);
+        let mut cell = |c: String| read.entry(c).or_insert_with_key(|c| unit_cell(c, names)).clone();
+        let (lead, _) = cell(lead);
+        let (responsible, glued) = cell(responsible);
+        let (cooperating, _) = cell(cooperating);
         let mut clause = Clause {
             joint: glued && lead.is_empty() && cols.lead.is_none(),
             lead,
@@ -1070,6 +1168,10 @@ fn table_tasks(
             above = Some(Clause { deadline_text: None, ..clause });
         }
         tasks.push(task);
+        if tasks.len() > budget.limits.max_tasks {
+            // Refused whole by [`crate::bound`]: no need to read on.
+            break;
+        }
     }
     if !unit_columns && named * 2 < tasks.len().max(1) {
         return Ok(None);
