@@ -10,17 +10,22 @@
 //!
 //! **Tables flattened to text** ([`find_text_table`]; [`read_lines_within`] reads lines of text as
 //! a table when they hold one, and as a document otherwise) come as tab-separated rows (an HTML
-//! table), one cell per line (a Word table pasted as text, a crawled page whose cells the crawler
-//! joined with spaces, [`crate::page`]), or one row per line with spaces between the cells. The
-//! header is a run of header words opening with 序号; each row opens with its bare number (1, 2,
-//! 3 …, and 1 again after a section row 「一、…」). An empty cell is simply missing, so a row with
-//! fewer cells than the header has them placed by what they hold, in the header's order: the
-//! task is the sentence, the deadline a date phrase, the units lists of unit names; phone numbers
-//! (0591-1234567, 13912345678), amounts (500万元) and people's names (beside a phone number, or
-//! under a 责任人 column) are not units. A lead cell run into the cooperating cell
-//! (区经济发展局区行政审批局区直各有关单位) is cut at the names' endings: the first name leads, the
-//! rest cooperate. The table ends at a note (注：…), at a heading no row follows, or at a sentence
-//! after a row's units or deadline; a second table after it is read too.
+//! table), one cell per line (a Word table pasted as text, an HTML table whose cells hold
+//! paragraphs, a crawled page whose cells the crawler joined with spaces, [`crate::page`]), or one
+//! row per line with spaces between the cells. The header is a run of header words opening with
+//! 序号 (a word the page cut in two, 「序 号」, is joined again); each row opens with its bare number
+//! (1, 2, 3 … up to 9999, and 1 again after a section row 「一、…」); the header repeated on each
+//! page is skipped. An empty cell is simply missing, so a row's cells are placed by what they
+//! hold, in the header's order (a row with one cell per column keeps them where they stand unless
+//! one is plainly out of place): the task is the sentence, the deadline a date phrase, the units
+//! lists of unit names (one per paragraph, or several); phone numbers (0591-1234567, 13912345678),
+//! amounts (500万元) and people's names (beside a phone number, or under a 责任人 column) are not
+//! units. A lead cell run into the empty cooperating cell (区经济发展局区行政审批局区直各有关单位)
+//! is cut at the names' endings: the first name leads, the rest cooperate. The table ends at a
+//! note (注：…), at a heading no row follows, or at a sentence after a row's units or deadline;
+//! further tables after it are read too. The text before the table gives the document's title
+//! (else the table's caption, 「…分工表」), 文号 and date; as with a Word document's ledger table,
+//! the text's own numbered items are not read as tasks.
 //!
 //! **Reading the rows** ([`parse_table_within`]), whatever the file:
 //! - a unit cell is split at 、 and ，; names glued together are cut at their endings when each one
@@ -507,6 +512,12 @@ fn people_in(cells: &[String], mut out: Vec<Class>, people: bool) -> Vec<Class> 
     out
 }
 
+/// Whether a column takes a further piece right after the one before it: text in a task or other
+/// column (a cell of several paragraphs), a name in a unit column (one name a paragraph).
+fn absorbs(kind: Kind, class: Class) -> bool {
+    kind.absorbs() || (kind.units() && class == Class::Units)
+}
+
 /// How well a cell fits a column.
 fn fit(class: Class, kind: Kind) -> i32 {
     use Class as C;
@@ -606,8 +617,11 @@ fn place(classes: &[Class], kinds: &[Kind]) -> Vec<Option<usize>> {
                     offer(idx(last, false, task), score[s] + skip_cost(class), None);
                     for (j, &kind) in kinds.iter().enumerate() {
                         let l = j + 1;
-                        if l > last || (l == last && here && kind.absorbs()) {
-                            offer(idx(l, true, task || kind == Kind::Task), score[s] + fit(class, kind), Some(j));
+                        if l > last || (l == last && here && absorbs(kind, class)) {
+                            // A second name in a unit column rather than the next one.
+                            let again = i32::from(l == last && kind.units());
+                            let v = score[s] + fit(class, kind) - again;
+                            offer(idx(l, true, task || kind == Kind::Task), v, Some(j));
                         }
                     }
                 }
@@ -645,7 +659,7 @@ fn fitting(classes: &[Class], kinds: &[Kind]) -> usize {
     let mut here = false;
     for (i, &c) in classes.iter().enumerate() {
         let found = (0..kinds.len()).find(|&j| {
-            let later = last.is_none_or(|l| j > l) || (Some(j) == last && here && kinds[j].absorbs());
+            let later = last.is_none_or(|l| j > l) || (Some(j) == last && here && absorbs(kinds[j], c));
             later && fit(c, kinds[j]) >= 2
         });
         match found {
@@ -682,8 +696,13 @@ fn align(cells: &[String], classes: &[Class], kinds: &[Kind]) -> Vec<String> {
         row = cells.iter().map(|c| c.trim().to_string()).collect();
     } else {
         for (cell, col) in cells.iter().zip(place(classes, kinds)) {
-            if let Some(j) = col {
-                join_cell(&mut row[j], cell.trim());
+            match col {
+                Some(j) if kinds[j].units() && !row[j].is_empty() => {
+                    row[j].push('、');
+                    row[j].push_str(cell.trim());
+                }
+                Some(j) => join_cell(&mut row[j], cell.trim()),
+                None => {}
             }
         }
     }
@@ -836,23 +855,39 @@ fn header_line(line: &str) -> Option<Vec<String>> {
     is_header_word(line).then(|| vec![tokens.concat()])
 }
 
+/// The header cells at line `i`, and how many lines they take: one line ([`header_line`]), or
+/// two that make one header word together (a crawled page cut 「序 号」「完成 时限」 in two).
+fn header_at(lines: &[String], i: usize) -> Option<(Vec<String>, usize)> {
+    let all = [NUMBER, TASK, LEAD, RESPONSIBLE, COOPERATING, DEADLINE, PERSON, PHONE, OTHER];
+    if let (Some(a), Some(b)) = (lines.get(i), lines.get(i + 1))
+        && a.chars().count() <= 4
+        && b.chars().count() <= 4
+    {
+        let joined = format!("{}{}", norm(a), norm(b));
+        if all.iter().any(|k| k.contains(&joined.as_str())) {
+            return Some((vec![joined], 2));
+        }
+    }
+    lines.get(i).and_then(|l| header_line(l)).map(|h| (h, 1))
+}
+
 /// A table whose cells come one per line or separated by spaces: a run of header words opening
 /// with 序号, then rows that open with their number.
 fn cell_table(lines: &[String]) -> Option<Found> {
+    let numbered = |h: &Vec<String>| h.first().is_some_and(|c| NUMBER.contains(&norm(c).as_str()));
     let mut i = 0;
     while i < lines.len() {
-        let opens = header_line(&lines[i]).filter(|h| h.first().is_some_and(|c| NUMBER.contains(&norm(c).as_str())));
-        let Some(mut head) = opens else {
+        let Some((mut head, taken)) = header_at(lines, i).filter(|(h, _)| numbered(h)) else {
             i += 1;
             continue;
         };
-        let mut j = i + 1;
-        while let Some(more) = lines.get(j).and_then(|l| header_line(l)) {
-            if more.first().is_some_and(|c| NUMBER.contains(&norm(c).as_str())) {
+        let mut j = i + taken;
+        while let Some((more, taken)) = header_at(lines, j) {
+            if numbered(&more) {
                 break;
             }
             head.extend(more);
-            j += 1;
+            j += taken;
         }
         // A row or a section row comes first after the header, or this is no table.
         let first = lines[j..].iter().flat_map(|l| l.split_whitespace()).next();
@@ -1060,12 +1095,30 @@ fn read_table(
     let mut before = preamble.to_vec();
     before.extend(rows[..at].iter().map(|r| r.join(" ")));
     let mut preview = crate::parse::parse_lines_within(&before, opts, names, budget)?;
+    let stem = std::path::Path::new(&opts.filename).file_stem().map(|s| s.to_string_lossy().to_string());
+    if preview.document.title == stem.unwrap_or_default()
+        && let Some(c) = caption(&before)
+    {
+        preview.document.title = c;
+    }
     let year = opts.year.or(preview.document.issued.map(|d| d.year())).unwrap_or(opts.fallback_year);
     let cx = Context { year, issued: preview.document.issued, names };
     Ok(table_tasks(rows, at, cols, first_is_lead, &cx, budget)?.map(|tasks| {
         preview.tasks = tasks;
         preview
     }))
+}
+
+/// A table's caption, the line just above its header (「某区重点任务分工表」): the document's title
+/// when its text gives none.
+fn caption(before: &[String]) -> Option<String> {
+    let line: String = before.iter().rev().find(|l| !l.trim().is_empty())?.split_whitespace().collect();
+    let n = line.chars().count();
+    ((4..=60).contains(&n)
+        && !line.contains(['。', '，', '：', ':', '；'])
+        && !SECTION.is_match(&line)
+        && ["表", "清单", "台账", "一览"].iter().any(|e| line.ends_with(e)))
+    .then_some(line)
 }
 
 /// The units a task cell names itself, in a table without unit columns: at its start

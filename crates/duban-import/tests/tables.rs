@@ -224,6 +224,14 @@ fn a_crawled_pages_table_is_read_row_by_row() {
 }
 
 #[test]
+fn header_cells_cut_in_two_by_a_crawlers_spaces_are_whole_again() {
+    let page = PAGE.replace(" 序号 ", " 序 号 ").replace(" 完成时限 ", " 完成 时限 ");
+    let p = read(&page);
+    assert_eq!(p.tasks.len(), 4, "{:#?}", p.tasks);
+    assert_eq!(deadline(by_number(&p, "1")).as_deref(), Some("2023-08-31"));
+}
+
+#[test]
 fn a_file_and_a_text_read_the_same_table() {
     for text in [PASTED, MERGED, PAGE] {
         let a = read(text);
@@ -387,6 +395,26 @@ fn an_html_table_with_a_merged_cell_reads_its_short_row_by_content() {
     let t = by_number(&p, "3");
     assert_eq!(units(t), (vec!["区城管局"], vec![]));
     assert_eq!(deadline(t).as_deref(), Some("2023-12-31"));
+}
+
+#[test]
+fn an_html_table_with_a_paragraph_per_cell_reads_one_cell_per_line() {
+    // A site's table whose cells hold <p>s: every cell is a line; a cell of two names is two.
+    let html = "<tbody><tr><td><p>某市营商环境改革任务分工表</p>
+<table><tr><td><p>序号</p></td><td><p>改革任务</p></td><td><p>责任单位</p></td><td><p>完成时限</p></td></tr>
+<tr><td><p>1</p></td><td><p>压缩企业开办时间至1个工作日以内。</p></td><td><p>市市场监管局、市税务局</p></td><td><p>2019年6月底前</p></td></tr>
+<tr><td><p>2</p></td><td><p>推行不动产登记“一窗受理”。</p></td><td><p>市自然资源局</p></td><td><p></p></td></tr>
+<tr><td><p>3</p></td><td><p>清理规范涉企行政事业性收费。</p></td><td><p>市发展改革委</p><p>市财政局</p></td><td><p>2019年底前</p></td></tr>
+</table><p>注：排在第一位的为牵头单位。</p></td></tr></tbody>";
+    let p = import(html.as_bytes(), "表.html", &opts(), &Names::default()).unwrap();
+    assert_eq!(p.document.title, "某市营商环境改革任务分工表", "the table's caption");
+    assert_eq!(p.tasks.len(), 3, "{:#?}", p.tasks);
+    assert_eq!(units(by_number(&p, "1")), (vec!["市市场监管局"], vec!["市税务局"]));
+    assert_eq!(deadline(by_number(&p, "2")), None);
+    let t = by_number(&p, "3");
+    assert_eq!(units(t), (vec!["市发展改革委"], vec!["市财政局"]));
+    assert_eq!(deadline(t).as_deref(), Some("2019-12-31"));
+    assert!(p.tasks.iter().all(|t| !has(t, WarningCode::LeadProposed)), "the footnote says who leads");
 }
 
 #[test]
