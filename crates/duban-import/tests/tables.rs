@@ -503,6 +503,75 @@ fn any_cut_of_a_table_reads_without_panicking() {
 }
 
 #[test]
+fn shuffled_pieces_of_tables_read_without_panicking() {
+    // Table-shaped pieces in random order and random separators: a preview, never a panic.
+    const PIECES: &[&str] = &[
+        "序号",
+        "序 号",
+        "工作任务",
+        "牵头单位",
+        "配合单位",
+        "责任单位（排在第一位的为牵头单位）",
+        "完成时限",
+        "责任人",
+        "联系电话",
+        "备注",
+        "1",
+        "2",
+        "3",
+        "（4）",
+        "9999",
+        "一、重点任务",
+        "（二）民生",
+        "注：",
+        "推进某项工作，年底前完成。",
+        "区住建局",
+        "区住建局区财政局区直各有关单位",
+        "各村（社区）",
+        "（张三",
+        "13912345678）",
+        "0591-1234567",
+        "500万元",
+        "2023年6月底前",
+        "2023-06-30",
+        "长期坚持",
+        "区工商联",
+        "由区商务局牵头，",
+        "区教育局：负责",
+        "附件2",
+        "（",
+        "）",
+        "、",
+        "张三",
+        "區",
+        "\u{3000}",
+        "",
+    ];
+    const SEPARATORS: &[&str] = &["\n", " ", "\t", "", "\r\n"];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: usize| {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) as usize % n
+    };
+    for _ in 0..400 {
+        let mut text = String::new();
+        for _ in 0..next(60) {
+            text.push_str(PIECES[next(PIECES.len())]);
+            text.push_str(SEPARATORS[next(SEPARATORS.len())]);
+        }
+        let p = read(&text);
+        assert!(p.tasks.len() <= text.len());
+        let _ = import(text.as_bytes(), "表.txt", &opts(), &Names::default());
+        let _ = import(
+            format!("<table><tr><td>{}</td></tr></table>", text.replace('\n', "</td><td>")).as_bytes(),
+            "表.html",
+            &opts(),
+            &Names::default(),
+        );
+    }
+}
+
+#[test]
 fn a_megabyte_of_table_reads_in_linear_time() {
     let mut rows = String::from("序号\n工作任务\n牵头单位\n配合单位\n完成时限\n责任人\n联系电话\n");
     let mut n = 0;
