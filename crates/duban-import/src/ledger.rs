@@ -47,7 +47,7 @@ use crate::clause::{Clause, split_units};
 use crate::limits::{Budget, Limits};
 use crate::model::{Preview, Warning, WarningCode};
 use crate::names::Names;
-use crate::parse::{Context, Options, Standing, TaskParts, build_task};
+use crate::parse::{Context, FIRST_IS_LEAD, Options, Standing, TaskParts, build_task};
 use crate::prose::{is_unit_name, unit_at_start, units_at_start};
 use crate::time;
 use regex::Regex;
@@ -192,15 +192,6 @@ fn deadline_cell(cell: String) -> String {
 }
 
 #[allow(clippy::expect_used)] // constant patterns, checked by the tests
-static FIRST_IS_LEAD: LazyLock<Regex> = LazyLock::new(|| {
-    // As `parse` reads the rule in a document's text.
-    Regex::new(concat!(
-        r"(?:排在|排名|列|位列|排)(?:第一|首)(?:位|个)?(?:的|者)?(?:单位|部门)?(?:为|是)牵头(?:单位|部门)",
-        r"|排(?:位|序|名)靠前的(?:责任)?(?:单位|部门)为牵头(?:单位|部门)"
-    ))
-    .expect("first-is-lead pattern")
-});
-#[allow(clippy::expect_used)]
 static PHONE_IN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:\+?86[-－]?)?1[3-9]\d{9}|\d{3,4}[-－—]\d{7,8}(?:[-－—]\d{1,5})?|\d{7,8}").expect("phone pattern")
 });

@@ -76,7 +76,7 @@ static ANNEX: LazyLock<Regex> =
 #[allow(clippy::expect_used)]
 static ANNEX_INDEX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^附\s*件\s*[:：]").expect("annex index pattern"));
 #[allow(clippy::expect_used)]
-static FIRST_IS_LEAD: LazyLock<Regex> = LazyLock::new(|| {
+pub(crate) static FIRST_IS_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:排在|排名|列|位列|排)(?:第一|首)(?:位|个)?(?:的|者)?(?:单位|部门)?(?:为|是)牵头(?:单位|部门)",
         r"|排(?:位|序|名)靠前的(?:责任)?(?:单位|部门)为牵头(?:单位|部门)"

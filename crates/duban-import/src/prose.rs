@@ -53,6 +53,8 @@ const ENDINGS: &[&str] = &[
     "队",
     "室",
     "处",
+    "联",
+    "协",
 ];
 
 /// Words that end a name: what follows a unit's name when a sentence says what it does.
