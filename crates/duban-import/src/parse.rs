@@ -197,6 +197,9 @@ struct Block {
     /// In a section that states principles or goals rather than work (指导思想, 基本原则,
     /// 工作目标 …): not a task unless it names units itself.
     statement: bool,
+    /// In a section of requirements (保障措施, 工作要求, 组织实施): a measure of an efficiency
+    /// plan, but in a ledger not a task; it does not decide which the document is.
+    requirement: bool,
     /// The unit a section on duties heads it with (「五、职责分工」 「（五）区社会事业局」 「1.…」): the
     /// lead of its tasks that name no units themselves.
     heading_unit: Option<String>,
@@ -212,6 +215,12 @@ static STATEMENT: LazyLock<Regex> = LazyLock::new(|| {
         r"评估内容|考核内容|督导内容|检查内容|评价内容|指标体系|考核指标|评价指标|(?:充分|深刻)认识)"
     ))
     .expect("statement pattern")
+});
+
+#[allow(clippy::expect_used)]
+static REQUIREMENTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:保障措施|工作要求|组织实施|组织保障|工作保障|保障机制|有关要求|工作措施和要求|实施保障)")
+        .expect("requirements pattern")
 });
 
 #[allow(clippy::expect_used)]
@@ -383,7 +392,10 @@ fn tasks_of(blocks: &[Block], standing: &Standing, cx: &Context) -> Vec<ParsedTa
         }
     }
     let named = |(b, p): &(&Block, Piece)| p.clause.as_ref().is_some_and(Clause::has_units) || !b.cooperate.is_empty();
-    let ledger = candidates.iter().filter(|c| named(c)).count() * 2 >= candidates.len().max(1);
+    // Which the document is, decided by its items outside sections of requirements.
+    let deciding = candidates.iter().filter(|(b, _)| !b.requirement);
+    let (with_units, all) = deciding.fold((0, 0), |(n, a), c| (n + usize::from(named(c)), a + 1));
+    let ledger = with_units * 2 >= all.max(1);
     // Units named in the text itself (「由X牵头」, 「X负责…」) where no clause names them; under a
     // section on duties, the unit heading the item leads. In a ledger, only a closing paragraph
     // after an item's clause is a task of its own, when it names units with a word of
@@ -491,6 +503,10 @@ fn outline(lines: &[String], names: &Names, budget: &Budget) -> Result<Vec<Block
                 let mut path = annex_root.clone();
                 path.extend(stack.iter().map(|(_, h, ..)| h.clone()));
                 let statement = stack.iter().any(|(_, _, s, ..)| *s) || STATEMENT.is_match(rest);
+                let requirement = path.iter().chain(std::iter::once(&heading(&number, rest))).any(|h| {
+                    let bare = marker(h).map_or(h.as_str(), |(_, _, r)| r);
+                    REQUIREMENTS.is_match(bare)
+                });
                 let under_duties = stack.last().is_some_and(|(_, _, _, d, _)| *d);
                 let unit = match stack.last() {
                     Some((.., Some(u))) => Some(u.clone()),
@@ -506,6 +522,7 @@ fn outline(lines: &[String], names: &Names, budget: &Budget) -> Result<Vec<Block
                     text: rest.to_string(),
                     depth,
                     statement,
+                    requirement,
                     heading_unit: unit,
                     cooperate: Vec::new(),
                 });

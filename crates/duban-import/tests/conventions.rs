@@ -153,3 +153,31 @@ fn units_heading_a_section_on_duties_lead_the_items_under_them() {
         p.tasks
     );
 }
+
+/// A city plan whose tasks name their units and whose requirements, more numerous, do not.
+const CITY: &str = "某市优化营商环境实施方案
+一、重点任务
+1.推行企业开办一日办结。（责任单位：市市场监管局、市税务局）
+2.推进工程项目审批改革。（责任单位：市住建局）
+3.实施不动产登记一窗受理。（责任单位：市自然资源局）
+二、保障措施
+（一）加强组织领导。各地各部门要高度重视。
+（二）强化督促检查。定期通报工作进展。
+（三）严格考核问责。纳入年度绩效考核。
+（四）加强宣传引导。营造良好氛围。
+";
+
+#[test]
+fn requirements_without_units_do_not_turn_a_ledger_into_a_list_of_measures() {
+    let p = read(CITY);
+    let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
+    assert_eq!(numbers, ["1.", "2.", "3."], "{:#?}", p.tasks);
+    // In a plan that names no units at all, the same requirements are measures.
+    let plan = read(
+        &CITY
+            .replace("（责任单位：市市场监管局、市税务局）", "")
+            .replace("（责任单位：市住建局）", "")
+            .replace("（责任单位：市自然资源局）", ""),
+    );
+    assert_eq!(plan.tasks.len(), 7, "{:#?}", plan.tasks);
+}
