@@ -181,3 +181,20 @@ fn requirements_without_units_do_not_turn_a_ledger_into_a_list_of_measures() {
     );
     assert_eq!(plan.tasks.len(), 7, "{:#?}", plan.tasks);
 }
+
+#[test]
+fn numbers_above_999_and_numbers_glued_to_the_unit_list_before_them() {
+    let mut text = String::from("某县年度重点工作任务清单\n");
+    for n in 998..=1001 {
+        text.push_str(&format!("{n}.完成第{n}项工作。（县甲局负责）\n"));
+    }
+    let p = read(&text);
+    let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
+    assert_eq!(numbers, ["998.", "999.", "1000.", "1001."]);
+    // 「责任单位：县甲局2.推进…」: the next item's number glued to the units before it.
+    let p = read("某县方案\n1.做好甲事。责任单位：县甲局2.做好乙事。责任单位：县乙局、县丙局\n");
+    let got: Vec<(&str, (Vec<&str>, Vec<&str>))> = p.tasks.iter().map(|t| (t.number.as_str(), units(t))).collect();
+    // A 责任单位 list without a lead: the first is proposed (and flagged), as in seed 003.
+    assert_eq!(got, [("1.", (vec!["县甲局"], vec![])), ("2.", (vec!["县乙局"], vec!["县丙局"]))], "{:#?}", p.tasks);
+    assert!(has(&p.tasks[1], WarningCode::LeadProposed));
+}
