@@ -147,7 +147,7 @@ static HEADING_GLUED: LazyLock<Regex> = LazyLock::new(|| {
     .expect("glued heading pattern")
 });
 
-/// A short heading glued to the first item under it (「五、职责分工（一）区党群工作部…」,
+/// A short heading glued to the first item under it (「五、职责分工（一）区卫健局…」,
 /// 「（七）学校1.加强…」): the heading on its own line, then the item.
 fn split_heading(line: String) -> Vec<String> {
     match HEADING_GLUED.captures(&line) {
@@ -229,7 +229,7 @@ static DUTIES: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The unit a block under a section on duties opens with: a unit's name at the start of its text
-/// (「区社会事业局1.…」「区市场监督管理局严格监管…」), or its first phrase when that is a short
+/// (「区卫健局1.…」「区甲局严格管理…」), or its first phrase when that is a short
 /// name alone (「学校」, 「家庭。家长是…」).
 fn heading_unit(text: &str) -> Option<String> {
     if let Some(end) = prose::unit_at_start(text) {
