@@ -569,6 +569,22 @@ pub(crate) struct Context<'a> {
     pub names: &'a Names,
 }
 
+#[allow(clippy::expect_used)]
+static RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:(?:19|20)\d{2}年)?\d{1,2}月\d{1,2}日?\s*[—–－\-~～至到]+\s*(?P<end>(?:(?:19|20)\d{2}年)?\d{1,2}月(?:\d{1,2}日|底|末)?)")
+        .expect("range pattern")
+});
+
+/// The end of a date range in a heading, when it has one: the heading's range as printed and
+/// the date it ends on.
+fn phase_end(heading: &str, cx: &Context) -> Option<(String, Date)> {
+    let m = RANGE.captures(heading)?;
+    let end = m.name("end")?;
+    let date =
+        time::phrases_with(&format!("{}前", end.as_str()), cx.year, cx.issued).into_iter().find_map(|p| p.date)?;
+    Some((m.get(0)?.as_str().to_string(), date))
+}
+
 /// Builds a task from its parts and its clause: lead and cooperating units, deadline,
 /// milestones, targets and warnings.
 pub(crate) fn build_task(parts: TaskParts, c: &Clause, standing: &Standing, cx: &Context) -> ParsedTask {
@@ -655,13 +671,21 @@ pub(crate) fn build_task(parts: TaskParts, c: &Clause, standing: &Standing, cx: 
         milestones.sort_by_key(|m| m.due);
     }
     let last = dated.iter().max_by_key(|p| (p.date, p.start));
-    let deadline = last.and_then(|p| p.date);
-    let deadline_text = match (from_clause, last, found.first()) {
+    let mut deadline = last.and_then(|p| p.date);
+    let mut deadline_text = match (from_clause, last, found.first()) {
         (true, _, _) => c.deadline_text.clone(),
         (false, Some(p), _) => Some(p.text.clone()),
         (false, None, Some(p)) => Some(p.text.clone()),
         (false, None, None) => None,
     };
+    // A step of a phase dated by a range in its heading (「（一）准备阶段（2022年3月1日—3月28日）」)
+    // is due when the phase ends, unless it gives a date of its own.
+    if found.is_empty()
+        && let Some((phase, end)) = parts.path.iter().rev().find_map(|h| phase_end(h, cx))
+    {
+        deadline = Some(end);
+        deadline_text = Some(phase);
+    }
     if deadline.is_none() {
         if found.iter().any(|p| p.date.is_none()) {
             warnings.push(Warning::new(WarningCode::Ongoing, "长期性工作，按规则的报告频次跟踪"));

@@ -198,3 +198,18 @@ fn numbers_above_999_and_numbers_glued_to_the_unit_list_before_them() {
     assert_eq!(got, [("1.", (vec!["县甲局"], vec![])), ("2.", (vec!["县乙局"], vec!["县丙局"]))], "{:#?}", p.tasks);
     assert!(has(&p.tasks[1], WarningCode::LeadProposed));
 }
+
+#[test]
+fn steps_of_a_dated_phase_are_due_when_the_phase_ends_unless_they_say_otherwise() {
+    let p = read(
+        "某区迎检工作方案\n岚某〔2027〕3号\n某区管委会办公室\n2027年3月1日\n三、工作步骤\n（一）准备阶段（2027年3月1日—3月28日）\n1.制定方案。由区甲局起草方案。\n2.部署动员。于3月10日前召开动员会。\n（二）自查阶段（2027年3月29日—2027年4月30日）\n1.开展自查。各单位全面自查。\n",
+    );
+    let due: Vec<(&str, Option<String>)> =
+        p.tasks.iter().map(|t| (t.number.as_str(), t.deadline.map(|d| d.to_string()))).collect();
+    assert_eq!(
+        due,
+        [("1.", Some("2027-03-28".into())), ("2.", Some("2027-03-10".into())), ("1.", Some("2027-04-30".into())),],
+        "{:#?}",
+        p.tasks
+    );
+}
