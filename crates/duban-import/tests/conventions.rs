@@ -10,7 +10,10 @@ fn read(text: &str) -> Preview {
     import_text(text, &Options { fallback_year: 2026, ..Options::default() }, &Names::default())
 }
 
-fn units(t: &ParsedTask) -> (Vec<&str>, Vec<&str>) {
+/// A task's lead and cooperating units.
+type Units<'a> = (Vec<&'a str>, Vec<&'a str>);
+
+fn units(t: &ParsedTask) -> Units<'_> {
     (t.lead.iter().map(String::as_str).collect(), t.cooperating.iter().map(String::as_str).collect())
 }
 
@@ -193,7 +196,7 @@ fn numbers_above_999_and_numbers_glued_to_the_unit_list_before_them() {
     assert_eq!(numbers, ["998.", "999.", "1000.", "1001."]);
     // 「责任单位：县甲局2.推进…」: the next item's number glued to the units before it.
     let p = read("某县方案\n1.做好甲事。责任单位：县甲局2.做好乙事。责任单位：县乙局、县丙局\n");
-    let got: Vec<(&str, (Vec<&str>, Vec<&str>))> = p.tasks.iter().map(|t| (t.number.as_str(), units(t))).collect();
+    let got: Vec<(&str, Units<'_>)> = p.tasks.iter().map(|t| (t.number.as_str(), units(t))).collect();
     // A 责任单位 list without a lead: the first is proposed (and flagged), as in seed 003.
     assert_eq!(got, [("1.", (vec!["县甲局"], vec![])), ("2.", (vec!["县乙局"], vec!["县丙局"]))], "{:#?}", p.tasks);
     assert!(has(&p.tasks[1], WarningCode::LeadProposed));
