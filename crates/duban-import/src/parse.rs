@@ -407,7 +407,9 @@ fn tasks_of(blocks: &[Block], standing: &Standing, cx: &Context) -> Vec<ParsedTa
         let deadline_text = p.clause.take().and_then(|c| c.deadline_text);
         let (mut c, explicit) = match prose::roles(&p.text) {
             // A ledger's numbered items without a clause are requirements (工作要求), not tasks.
-            Some(r) => (r.clause, !ledger || (r.explicit && p.trailing)),
+            // Items a ledger keeps for its standing cooperating units take the units their text
+            // names with a word of responsibility.
+            Some(r) => (r.clause, !ledger || !b.cooperate.is_empty() || (r.explicit && p.trailing)),
             None => (Clause::default(), false),
         };
         if !explicit {

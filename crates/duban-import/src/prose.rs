@@ -100,7 +100,8 @@ const NOT_IN_NAMES: &[&str] = &[
 const VERB_STARTS: &[&str] = &[
     "组织", "建立", "健全", "成立", "设立", "召开", "举办", "参加", "推动", "加强", "完善", "开展", "依托", "制定",
     "落实", "推进", "深化", "强化", "做好", "积极", "充分", "发挥", "支持", "鼓励", "引导", "配合", "协调", "指导",
-    "培育", "打造", "争取", "筹建", "组建", "搭建", "创建", "引进", "提升", "加快",
+    "培育", "打造", "争取", "筹建", "组建", "搭建", "创建", "引进", "提升", "加快", "推行", "推广", "实施", "出台",
+    "印发", "研究",
 ];
 
 /// Whether `name` looks like the name of a unit: Chinese, 2–25 characters, ending like one, not a
@@ -117,8 +118,9 @@ pub fn is_unit_name(name: &str) -> bool {
 }
 
 /// A unit name at the start of `s`, its length in bytes: the shortest run that ends like a unit
-/// name, extended while a slightly longer run is one too (教育部 → 教育部门, 国务院 → 国务院办公厅)
-/// unless what follows is a role word (甲部会同 is 甲部, not 甲部会).
+/// name, extended while a run up to three characters longer is one too (教育部 → 教育部门, 国务院 →
+/// 国务院办公厅), or up to six when what follows does not open with a verb (甲省卫生健康委推行新办法
+/// is not a unit ending in 办), unless what follows is a role word (甲部会同 is 甲部, not 甲部会).
 pub fn unit_at_start(s: &str) -> Option<usize> {
     let ends: Vec<usize> = s.char_indices().map(|(i, c)| i + c.len_utf8()).take(25).collect();
     let first = ends.iter().position(|&e| is_unit_name(&s[..e]))?;
@@ -127,7 +129,16 @@ pub fn unit_at_start(s: &str) -> Option<usize> {
         if ROLE_WORDS.iter().any(|w| s[ends[at]..].starts_with(w)) {
             break;
         }
-        for next in at + 1..(at + 4).min(ends.len()) {
+        let verb_next = {
+            let rest = &s[ends[at]..];
+            VERB_STARTS.iter().chain(DOING).any(|v| rest.starts_with(v))
+        };
+        for next in at + 1..(at + 7).min(ends.len()) {
+            // Past three characters, only a run that is neither a verb's start nor a unit of its
+            // own (甲局乙局 is two units glued).
+            if next > at + 3 && (verb_next || is_unit_name(&s[ends[at]..ends[next]])) {
+                break;
+            }
             if is_unit_name(&s[..ends[next]]) {
                 at = next;
                 continue 'extend;
@@ -159,8 +170,10 @@ pub fn units_at_start(s: &str) -> Option<(Vec<String>, usize)> {
 }
 
 #[allow(clippy::expect_used)]
-static ETC_TAIL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^等(?:有关|相关|其他)?(?:部门|单位|方面|机构)?(?:和单位)?").expect("etc pattern"));
+static ETC_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:等(?:有关|相关|其他)?(?:部门|单位|方面|机构)?(?:和单位)?|(?:和|及|以及)(?:相关|有关|其他)[^，。；、]{0,12}?(?:部门|单位|机构))")
+            .expect("etc pattern")
+});
 
 /// How a sentence goes on after its subject when the subject is who does the work: a verb or
 /// adverb of carrying work out.
@@ -246,13 +259,23 @@ static SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 #[allow(clippy::expect_used)]
-static PLEASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"请(?P<who>[^，。；：]{2,80}?)(?:在|于|按|抓紧|尽快|牵头|负责|会同|分别)").expect("please pattern")
-});
-#[allow(clippy::expect_used)]
 static DATED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?:19|20)\d{2}年)?(?:\d{1,2}月)?(?:底|末|中旬|上旬|下旬)?(?:前|以前|之前)，")
-        .expect("dated pattern")
+    Regex::new(concat!(
+        r"^(?:(?:(?:19|20)\d{2}年)?(?:\d{1,2}月)?(?:底|末|中旬|上旬|下旬)?(?:前|以前|之前)",
+        r"|(?:19|20)\d{2}年(?:上半年|下半年|年底|年内|内|底))，"
+    ))
+    .expect("dated pattern")
+});
+/// How the name of one government's own unit begins: with its level.
+const PLACED: &[&str] = &["区", "县", "市", "旗", "省", "镇", "乡", "街道", "国家", "国务院", "自治区", "中央"];
+
+#[allow(clippy::expect_used)]
+static PHASE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[^，。；（]{2,12}阶段(?:（[^）]{0,40}）)?").expect("phase pattern"));
+#[allow(clippy::expect_used)]
+static BEARS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<who>[^，。；：]{2,40}?)是[^，。；]{0,30}?(?:责任主体|第一责任人|责任单位)")
+        .expect("bears pattern")
 });
 #[allow(clippy::expect_used)]
 static TRAP: LazyLock<Regex> =
@@ -300,6 +323,8 @@ pub fn roles(text: &str) -> Option<Roles> {
         }
     }
     for sentence in text.split(['。', '；', ';']).map(str::trim) {
+        // A phase's heading before its first sentence (「整改提高阶段（3月—11月）甲局将…」).
+        let sentence = PHASE.find(sentence).map_or(sentence, |p| &sentence[p.end()..]);
         let body = DATED.find(sentence).map_or(sentence, |d| &sentence[d.end()..]);
         let dated = body.len() < sentence.len();
         if let Some(m) = SUBJECT.captures(body) {
@@ -332,10 +357,46 @@ pub fn roles(text: &str) -> Option<Roles> {
                 continue;
             }
         }
+        // A later clause of the sentence whose subject is named with a word of responsibility
+        // (「…由省级部门推荐，甲部会同乙委筛选确定」), or that makes it the one responsible
+        // (「甲市政府是试点责任主体」).
+        let later = body.match_indices('，').find_map(|(at, w)| {
+            let clause = &body[at + w.len()..];
+            let m = SUBJECT.captures(clause)?;
+            let strong = matches!(&m["modal"], "负责" | "牵头" | "会同" | "承担" | "具体负责");
+            // 「经甲部会同…」: after 甲部 has done so (经济…, 经信局 and 经开区 are names).
+            let who = m["who"]
+                .strip_prefix('经')
+                .filter(|w| !w.starts_with(['济', '信', '贸', '开', '管']))
+                .unwrap_or(&m["who"]);
+            unit_list(who, false).filter(|_| strong).map(|who| (who, with(&format!("{}{}", &m["modal"], &m["rest"]))))
+        });
+        let accountable = BEARS.captures(body).and_then(|m| unit_list(&m["who"], false));
+        if let Some((who, co)) = later.or(accountable.map(|who| (who, Vec::new()))) {
+            explicit = true;
+            push(&mut c.lead, who);
+            push(&mut c.cooperating, co);
+            continue;
+        }
+        // Or a later clause that opens with units named with their level doing something
+        // (「各单位于12月前向区督查室报送，区督查室按要求组织评选」).
+        if let Some(names) = body.match_indices('，').find_map(|(at, w)| {
+            let clause = &body[at + w.len()..];
+            let (names, end) = units_at_start(clause)?;
+            let doing = DOING.iter().any(|d| *d != "，" && clause[end..].starts_with(d));
+            let placed = names.iter().all(|n| PLACED.iter().any(|p| n.starts_with(p)));
+            (doing && placed && !TRAP.is_match(clause)).then_some(names)
+        }) && c.lead.is_empty()
+        {
+            push(&mut c.lead, names);
+            continue;
+        }
         // 「会同Y…」 with the subject left out: Y cooperates with whoever leads.
         push(&mut c.cooperating, with(body));
-        if let Some(m) = PLEASE.captures(sentence)
-            && let Some(who) = unit_list(&m["who"], true)
+        if let Some(who) = sentence
+            .match_indices('请')
+            .find_map(|(at, w)| units_at_start(&sentence[at + w.len()..]))
+            .map(|(names, _)| names)
         {
             explicit = true;
             push(&mut c.lead, who);
@@ -373,6 +434,8 @@ mod tests {
         assert_eq!(unit_at_start("教育部门组织开展"), Some("教育部门".len()));
         assert_eq!(unit_at_start("国务院办公厅要适时督查"), Some("国务院办公厅".len()));
         assert_eq!(unit_at_start("完善制度"), None);
+        // A name is not run on over a second name glued to it.
+        assert_eq!(unit_at_start("区经济发展局区行政审批局"), Some("区经济发展局".len()));
         assert!(is_unit_name("人力资源社会保障部"));
         assert!(!is_unit_name("加强组织领导"));
     }
@@ -392,6 +455,16 @@ mod tests {
         assert_eq!(lead_coop("甲局、乙委等部门依据法规清理事项。"), (v(&["甲局", "乙委"]), v(&[])));
         assert_eq!(lead_coop("请甲部会同乙局、丙委于3月底前完成。"), (v(&["甲部"]), v(&["乙局", "丙委"])));
         assert_eq!(lead_coop("工作方案由甲局、乙中心起草。"), (v(&["甲局", "乙中心"]), v(&[])));
+        // A later clause's subject named with a word of responsibility, after 经 or not.
+        assert_eq!(lead_coop("名单由各地推荐，甲部会同乙委、丙局审定。"), (v(&["甲部"]), v(&["乙委", "丙局"])));
+        assert_eq!(lead_coop("方案报送后，经甲部会同有关部门审核通过后实施。"), (v(&["甲部"]), v(&[])));
+        // The one made accountable, and a subject dated by a half year.
+        assert_eq!(lead_coop("试点县政府是这项工作的责任主体，要抓好落实。"), (v(&["试点县政府"]), v(&[])));
+        assert_eq!(lead_coop("2027年上半年，试点县政府印发细则。"), (v(&["试点县政府"]), v(&[])));
+        // A later clause opening with a unit named with its level, doing something; a phase's
+        // heading before the sentence.
+        assert_eq!(lead_coop("各单位于5月前向区督查室报送，区督查室按要求组织评选。"), (v(&["区督查室"]), v(&[])));
+        assert_eq!(lead_coop("整改阶段（3月—11月）县效能办将对各单位开展调度。"), (v(&["县效能办"]), v(&[])));
     }
 
     #[test]
@@ -409,6 +482,8 @@ mod tests {
             "区政府常务会议集体讨论重大事项。",
             "地方各级人民政府要加强领导。",
             "直属各部门要严格执行。",
+            "各单位在自查的基础上，找准问题所在，落实整改。",
+            "各单位要及时报告，主办部门于次日反馈。",
         ] {
             assert_eq!(lead_coop(t), (vec![], vec![]), "{t}");
         }

@@ -104,6 +104,11 @@ fn development_set() {
             mark(meta[1]),
             mark(meta[2]),
         );
+        if std::env::var_os("DEVSET_SHOW").is_some() {
+            for w in &s.wrong {
+                let _ = writeln!(std::io::stderr(), "{}: {w}", labels.file);
+            }
+        }
         if !s.missed.is_empty() {
             let _ = writeln!(std::io::stderr(), "{}: not found {}", labels.file, s.missed.join(" "));
         }
