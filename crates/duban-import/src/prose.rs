@@ -107,10 +107,21 @@ const VERB_STARTS: &[&str] = &[
 /// Whether `name` looks like the name of a unit: Chinese, 2–25 characters, ending like one, not a
 /// role or a level, and with 各 only at its start (各省级人民政府 is one name; 直属各部门 is not).
 pub fn is_unit_name(name: &str) -> bool {
+    ENDINGS.iter().any(|e| name.ends_with(e)) && name_like(name)
+}
+
+/// Whether an item's name is the name of a body (a unit, or a group such as 监督组 or 专家组,
+/// which running text cannot tell from a word ending in 组 but an item's name can).
+fn is_body_name(name: &str) -> bool {
+    (ENDINGS.iter().any(|e| name.ends_with(e)) || name.ends_with('组')) && name_like(name)
+}
+
+/// What every name is: Chinese, 2–25 characters, not a role or a level, and with 各 only at its
+/// start.
+fn name_like(name: &str) -> bool {
     let n = name.chars().count();
     (2..=25).contains(&n)
         && name.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || "（）()".contains(c))
-        && ENDINGS.iter().any(|e| name.ends_with(e))
         && !NOT_IN_NAMES.iter().any(|w| name.contains(w))
         && !name.chars().skip(1).any(|c| c == '各')
         && !["省级", "市级", "县级", "地方", "区级"].iter().any(|l| name.starts_with(l))
@@ -309,6 +320,16 @@ pub fn roles(text: &str) -> Option<Roles> {
             }
         }
     };
+    // 「监督组。负责…」: an item named for a body, whose next sentence says what it is
+    // responsible for.
+    if let Some((name, rest)) = text.split_once('。')
+        && (is_unit_name(name)
+            || (name.ends_with('组') && name.chars().count() <= 12 && is_unit_name(&format!("{name}办"))))
+        && rest.split('。').next().is_some_and(|next| next.contains("负责") || next.contains("承担"))
+    {
+        explicit = true;
+        c.lead.push(name.to_string());
+    }
     for m in LED_BY.captures_iter(text) {
         // 「由X牵头的联席会议」 describes a body, not who does this task.
         if m.get(0).is_some_and(|w| text[w.end()..].starts_with('的')) {
@@ -455,6 +476,9 @@ mod tests {
         assert_eq!(lead_coop("甲局、乙委等部门依据法规清理事项。"), (v(&["甲局", "乙委"]), v(&[])));
         assert_eq!(lead_coop("请甲部会同乙局、丙委于3月底前完成。"), (v(&["甲部"]), v(&["乙局", "丙委"])));
         assert_eq!(lead_coop("工作方案由甲局、乙中心起草。"), (v(&["甲局", "乙中心"]), v(&[])));
+        // An item named for a body, then what it is responsible for.
+        assert_eq!(lead_coop("评审组。负责审定名单，及时反馈。"), (v(&["评审组"]), v(&[])));
+        assert_eq!(lead_coop("评审组。由各地推荐专家组成。"), (v(&[]), v(&[])));
         // A later clause's subject named with a word of responsibility, after 经 or not.
         assert_eq!(lead_coop("名单由各地推荐，甲部会同乙委、丙局审定。"), (v(&["甲部"]), v(&["乙委", "丙局"])));
         assert_eq!(lead_coop("方案报送后，经甲部会同有关部门审核通过后实施。"), (v(&["甲部"]), v(&[])));
