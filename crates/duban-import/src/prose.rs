@@ -323,8 +323,7 @@ pub fn roles(text: &str) -> Option<Roles> {
     // 「监督组。负责…」: an item named for a body, whose next sentence says what it is
     // responsible for.
     if let Some((name, rest)) = text.split_once('。')
-        && (is_unit_name(name)
-            || (name.ends_with('组') && name.chars().count() <= 12 && is_unit_name(&format!("{name}办"))))
+        && is_body_name(name)
         && rest.split('。').next().is_some_and(|next| next.contains("负责") || next.contains("承担"))
     {
         explicit = true;
