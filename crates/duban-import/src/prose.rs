@@ -93,6 +93,42 @@ const NOT_IN_NAMES: &[&str] = &[
     "部署",
     "会同",
     "跨部门",
+    "安排",
+];
+
+/// Endings of gatherings and other words that end like a unit (in 会 or 社) but are not one.
+const NOT_ENDINGS: &[&str] = &[
+    "学习会",
+    "座谈会",
+    "推进会",
+    "调度会",
+    "协调会",
+    "交流会",
+    "培训会",
+    "研讨会",
+    "观摩会",
+    "现场会",
+    "大会",
+    "例会",
+    "社会",
+    "机会",
+    "晚会",
+    "博览会",
+    "运动会",
+    "展会",
+    "年会",
+    "听证会",
+    "发布会",
+    "论证会",
+    "评审会",
+    "见面会",
+    "茶话会",
+    "洽谈会",
+    "说明会",
+    "通报会",
+    "报告会",
+    "动员会",
+    "部署会",
 ];
 
 /// Verbs a unit's name does not open with (组织参加…博览会 and 建立…中心 are work, not units);
@@ -121,6 +157,7 @@ fn is_body_name(name: &str) -> bool {
 fn name_like(name: &str) -> bool {
     let n = name.chars().count();
     (2..=25).contains(&n)
+        && !NOT_ENDINGS.iter().any(|e| name.ends_with(e))
         && name.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || "（）()".contains(c))
         && !NOT_IN_NAMES.iter().any(|w| name.contains(w))
         && !name.chars().skip(1).any(|c| c == '各')
@@ -146,8 +183,9 @@ pub fn unit_at_start(s: &str) -> Option<usize> {
         };
         for next in at + 1..(at + 7).min(ends.len()) {
             // Past three characters, only a run that is neither a verb's start nor a unit of its
-            // own (甲局乙局 is two units glued).
-            if next > at + 3 && (verb_next || is_unit_name(&s[ends[at]..ends[next]])) {
+            // own named with its level (区甲局区乙局 is two units glued; 区社会 + 事业中心 is one).
+            let glued = |run: &str| is_unit_name(run) && PLACED.iter().any(|p| run.starts_with(p));
+            if next > at + 3 && (verb_next || glued(&s[ends[at]..ends[next]])) {
                 break;
             }
             if is_unit_name(&s[..ends[next]]) {
@@ -458,6 +496,9 @@ mod tests {
         assert_eq!(unit_at_start("区经济发展局区行政审批局"), Some("区经济发展局".len()));
         assert!(is_unit_name("人力资源社会保障部"));
         assert!(!is_unit_name("加强组织领导"));
+        assert!(!is_unit_name("区政府理论学习会"));
+        assert!(!is_unit_name("区社会"));
+        assert!(is_unit_name("区社会事业中心"));
     }
 
     #[test]
