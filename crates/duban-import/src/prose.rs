@@ -318,6 +318,17 @@ static DATED: LazyLock<Regex> = LazyLock::new(|| {
 /// How the name of one government's own unit begins: with its level.
 const PLACED: &[&str] = &["区", "县", "市", "旗", "省", "镇", "乡", "街道", "国家", "国务院", "自治区", "中央"];
 
+/// A collective that opens a sentence: 各省份, 各地, 各市（州）, 各三级公立医院 (not 各单位 or
+/// 各部门, who are the addressees of every notice).
+const COLLECTIVE: &str = r"各(?:省份|省（区、市）|地|地区|省|市|县|区|乡镇|街道|市（州）|县（市、区）|[^，。；、\s]{0,10}?(?:医院|学校|机构|企业))";
+/// A date by which something is due: 2027年6月底前, 11月底前.
+const DUE: &str = r"(?:(?:19|20)\d{2}年)?\d{1,2}月[^，。]{0,4}(?:前|以前|之前)";
+#[allow(clippy::expect_used)]
+static COLLECTIVE_DATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"^(?:{DUE}，?(?P<who>{COLLECTIVE})|(?P<who2>{COLLECTIVE})[^。；]{{0,20}}?(?:于|在){DUE})"))
+        .expect("collective-dated pattern")
+});
+
 #[allow(clippy::expect_used)]
 static PHASE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[^，。；（]{2,12}阶段(?:（[^）]{0,40}）)?").expect("phase pattern"));
@@ -470,6 +481,17 @@ pub fn roles(text: &str) -> Option<Roles> {
             push(&mut c.lead, names);
         }
     }
+    // Where no unit is named, a collective that is to do something by a date (「各省份于11月底前
+    // 完成…」, 「2027年6月底前，各地建立…」) is who does it.
+    if c.lead.is_empty() {
+        let dated = text.split(['。', '；', ';']).find_map(|sentence| {
+            let m = COLLECTIVE_DATED.captures(sentence.trim())?;
+            m.name("who").or_else(|| m.name("who2")).map(|w| w.as_str().to_string())
+        });
+        if let Some(who) = dated {
+            c.lead.push(who);
+        }
+    }
     c.cooperating.retain(|u| !c.lead.contains(u));
     c.has_units().then_some(Roles { clause: c, explicit })
 }
@@ -516,6 +538,11 @@ mod tests {
         assert_eq!(lead_coop("甲局、乙委等部门依据法规清理事项。"), (v(&["甲局", "乙委"]), v(&[])));
         assert_eq!(lead_coop("请甲部会同乙局、丙委于3月底前完成。"), (v(&["甲部"]), v(&["乙局", "丙委"])));
         assert_eq!(lead_coop("工作方案由甲局、乙中心起草。"), (v(&["甲局", "乙中心"]), v(&[])));
+        // Where no unit is named, a collective due to do something by a date.
+        assert_eq!(lead_coop("各省份于11月底前完成考核，并报送甲部。"), (v(&["各省份"]), v(&[])));
+        assert_eq!(lead_coop("要强化领导。2027年6月底前各省份要出台方案。"), (v(&["各省份"]), v(&[])));
+        assert_eq!(lead_coop("各学校对照清单，在9月底前完成自查。"), (v(&["各学校"]), v(&[])));
+        assert_eq!(lead_coop("各单位于4月前报送自查表。"), (v(&[]), v(&[])));
         // An item named for a body, then what it is responsible for.
         assert_eq!(lead_coop("评审组。负责审定名单，及时反馈。"), (v(&["评审组"]), v(&[])));
         assert_eq!(lead_coop("评审组。由各地推荐专家组成。"), (v(&[]), v(&[])));
