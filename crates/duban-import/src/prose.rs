@@ -94,6 +94,7 @@ const NOT_IN_NAMES: &[&str] = &[
     "会同",
     "跨部门",
     "安排",
+    "下设",
 ];
 
 /// Endings of gatherings and other words that end like a unit (in 会 or 社) but are not one.
@@ -129,6 +130,11 @@ const NOT_ENDINGS: &[&str] = &[
     "报告会",
     "动员会",
     "部署会",
+    "全部",
+    "内部",
+    "外部",
+    "局部",
+    "干部",
 ];
 
 /// Verbs a unit's name does not open with (组织参加…博览会 and 建立…中心 are work, not units);
@@ -295,7 +301,7 @@ fn unit_list(list: &str, collectives: bool) -> Option<Vec<String>> {
 
 #[allow(clippy::expect_used)] // constant patterns, checked by the tests
 static LED_BY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"由(?P<who>[^，。；：由]{2,80}?)(?:牵头|负责|组织|起草|承担|统筹)(?:负责|组织|抓总)?(?:[，、]\s*(?P<co>[^，。；：]{2,120}?)(?:配合|参与|协助|协同)(?:落实|实施)?)?")
+    Regex::new(r"由(?P<who>[^，。；：由]{2,80}?)(?:牵头|负责|组织|起草|承担|统筹|按|统一)(?:负责|组织|抓总)?(?:[，、]\s*(?P<co>[^，。；：]{2,120}?)(?:配合|参与|协助|协同)(?:落实|实施)?)?")
         .expect("led-by pattern")
 });
 #[allow(clippy::expect_used)]
@@ -315,6 +321,12 @@ static DATED: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("dated pattern")
 });
+/// Whether the names are all kinds of department (「教育行政部门要…」, 「项目管理部门要…」), not
+/// departments, which only a word of responsibility makes the ones who do the work.
+fn kinds(names: &[String]) -> bool {
+    names.iter().all(|n| n.ends_with("部门") && !PLACED.iter().chain(&["政府"]).any(|p| n.starts_with(p)))
+}
+
 /// How the name of one government's own unit begins: with its level.
 const PLACED: &[&str] = &["区", "县", "市", "旗", "省", "镇", "乡", "街道", "国家", "国务院", "自治区", "中央"];
 
@@ -402,6 +414,7 @@ pub fn roles(text: &str) -> Option<Roles> {
             let generic_ok = modal != "要" && modal != "应" && modal != "应当" && modal != "将";
             let trap = TRAP.is_match(&body[m.get(0).map_or(0, |x| x.start())..]) && !rest.starts_with("会同");
             if let Some(who) = unit_list(&m["who"], generic_ok)
+                && !(!generic_ok && !rest.starts_with("会同") && !rest.starts_with("牵头") && kinds(&who))
                 && !(trap && modal != "牵头" && rest.starts_with("发挥"))
                 && !(modal == "牵头" && TRAP.is_match(&format!("牵头{rest}")))
             {
@@ -429,7 +442,7 @@ pub fn roles(text: &str) -> Option<Roles> {
         // A later clause of the sentence whose subject is named with a word of responsibility
         // (「…由省级部门推荐，甲部会同乙委筛选确定」), or that makes it the one responsible
         // (「甲市政府是试点责任主体」).
-        let later = body.match_indices('，').find_map(|(at, w)| {
+        let later = body.match_indices(['，', ',']).find_map(|(at, w)| {
             let clause = &body[at + w.len()..];
             let m = SUBJECT.captures(clause)?;
             let strong = matches!(&m["modal"], "负责" | "牵头" | "会同" | "承担" | "具体负责");
@@ -449,7 +462,7 @@ pub fn roles(text: &str) -> Option<Roles> {
         }
         // Or a later clause that opens with units named with their level doing something
         // (「各单位于12月前向区督查室报送，区督查室按要求组织评选」).
-        if let Some(names) = body.match_indices('，').find_map(|(at, w)| {
+        if let Some(names) = body.match_indices(['，', ',']).find_map(|(at, w)| {
             let clause = &body[at + w.len()..];
             let (names, end) = units_at_start(clause)?;
             let doing = DOING.iter().any(|d| *d != "，" && clause[end..].starts_with(d));
@@ -475,6 +488,7 @@ pub fn roles(text: &str) -> Option<Roles> {
         // 「甲局、乙委等部门依据…」), or a dated one with a named subject.
         if let Some((names, end)) = units_at_start(body)
             && !names.iter().any(|n| n.starts_with('各'))
+            && !kinds(&names)
             && !TRAP.is_match(body)
             && (dated || DOING.iter().any(|d| body[end..].trim_start().starts_with(d)))
         {
@@ -520,6 +534,8 @@ mod tests {
         assert!(!is_unit_name("加强组织领导"));
         assert!(!is_unit_name("区政府理论学习会"));
         assert!(!is_unit_name("区社会"));
+        assert!(!is_unit_name("全市医院全部"));
+        assert!(!is_unit_name("领导小组下设办公室"));
         assert!(is_unit_name("区社会事业中心"));
     }
 
@@ -538,6 +554,11 @@ mod tests {
         assert_eq!(lead_coop("甲局、乙委等部门依据法规清理事项。"), (v(&["甲局", "乙委"]), v(&[])));
         assert_eq!(lead_coop("请甲部会同乙局、丙委于3月底前完成。"), (v(&["甲部"]), v(&["乙局", "丙委"])));
         assert_eq!(lead_coop("工作方案由甲局、乙中心起草。"), (v(&["甲局", "乙中心"]), v(&[])));
+        // 由X followed by how it does the work; clauses parted by half-width commas.
+        assert_eq!(lead_coop("完善材料，统一由区迎检办按要求上传。"), (v(&["区迎检办"]), v(&[])));
+        assert_eq!(lead_coop("各部门要在2日内落实;对调研中的事项,县政府办在1日内分解。"), (v(&["县政府办"]), v(&[])));
+        // A government's own department of a kind is one.
+        assert_eq!(lead_coop("政府行政审批部门要压缩审批时限。"), (v(&["政府行政审批部门"]), v(&[])));
         // Where no unit is named, a collective due to do something by a date.
         assert_eq!(lead_coop("各省份于11月底前完成考核，并报送甲部。"), (v(&["各省份"]), v(&[])));
         assert_eq!(lead_coop("要强化领导。2027年6月底前各省份要出台方案。"), (v(&["各省份"]), v(&[])));
@@ -573,6 +594,8 @@ mod tests {
             "区政府常务会议集体讨论重大事项。",
             "地方各级人民政府要加强领导。",
             "直属各部门要严格执行。",
+            "教育行政部门、发展改革部门要加强统筹。",
+            "项目管理部门要加强事中事后监管。",
             "各单位在自查的基础上，找准问题所在，落实整改。",
             "各单位要及时报告，主办部门于次日反馈。",
         ] {
