@@ -108,6 +108,9 @@ fn development_set() {
             for w in &s.wrong {
                 let _ = writeln!(std::io::stderr(), "{}: {w}", labels.file);
             }
+            for e in &s.extra {
+                let _ = writeln!(std::io::stderr(), "{}: found, not labelled: {e}", labels.file);
+            }
         }
         if !s.missed.is_empty() {
             let _ = writeln!(std::io::stderr(), "{}: not found {}", labels.file, s.missed.join(" "));

@@ -148,6 +148,8 @@ pub struct Score {
     /// Matched labels whose units differ: number, labelled lead and cooperating units, and
     /// what was found (printed with `DEVSET_SHOW=1` while tuning).
     pub wrong: Vec<String>,
+    /// The opening of found tasks that match no label (printed with `DEVSET_SHOW=1`).
+    pub extra: Vec<String>,
 }
 
 impl Score {
@@ -185,6 +187,7 @@ pub fn score(labels: &[TaskLabel], found: &[Found<'_>]) -> Score {
         }
     }
     let mut s = Score { labelled: labels.len(), found: found.len(), ..Score::default() };
+    s.extra = found.iter().zip(&taken).filter(|(_, t)| !**t).map(|(f, _)| f.text.chars().take(40).collect()).collect();
     for (l, m) in labels.iter().zip(&label_of) {
         s.dated += usize::from(l.deadline.is_some());
         s.with_lead += usize::from(!l.lead.is_empty());
