@@ -8,6 +8,7 @@
 use crate::access::Access;
 use crate::actor::{Actor, RunLedgers};
 use crate::core::Core;
+use crate::suggest::Suggestions;
 use crate::tasks::{Edit, Tasks};
 use duban_domain::Error;
 use duban_domain::event::EventKind;
@@ -120,6 +121,8 @@ pub struct DocumentImport {
     pub(crate) task_store: Arc<dyn TaskStore>,
     pub(crate) directory: Arc<dyn DirectoryStore>,
     pub(crate) ledgers: Arc<dyn LedgerStore>,
+    /// The lead units suggested for tasks without one ([`crate::import_review`]).
+    pub(crate) suggestions: Arc<Suggestions>,
 }
 
 impl DocumentImport {

@@ -1,8 +1,8 @@
-//! [`Suggestions`]: lead units for a task typed by hand, learnt from the tasks already in the
-//! ledgers (see `duban_import::suggest`). The model is trained on first use from the most
-//! recently changed tasks and dropped whenever a task is written (the tasks area and the
-//! document import call `Suggestions::forget`), so it never lags the ledgers by more than one
-//! request.
+//! [`Suggestions`]: lead units for a task typed by hand or imported without one, learnt from
+//! the tasks already in the ledgers and from the units' own names and aliases (see
+//! `duban_import::suggest`). The model is trained on first use from the most recently changed
+//! tasks and dropped whenever a task is written (the tasks area and the document import call
+//! `Suggestions::forget`), so it never lags the ledgers by more than one request.
 
 use crate::core::Core;
 use crate::queries::each_page;
@@ -20,7 +20,7 @@ use std::sync::{Arc, RwLock};
 const TRAINING_TASKS: u32 = 5_000;
 
 /// One suggested lead unit.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Suggestion {
     pub unit_id: UnitId,
@@ -82,6 +82,14 @@ impl Suggestions {
             },
         )
         .await?;
+        // Each unit's own name and aliases are one example more, so that a system whose ledgers
+        // are still empty suggests by name (a task on 税收 → the 税务局).
+        for u in self.directory.list_units().await?.into_iter().filter(|u| u.active) {
+            let label = u.id.0.to_string();
+            for name in std::iter::once(&u.name).chain(&u.aliases) {
+                examples.push((name.clone(), label.clone()));
+            }
+        }
         let model = Arc::new(Suggester::train(examples.iter().map(|(t, l)| (t.as_str(), l.as_str()))));
         match self.suggester.write() {
             Ok(mut s) => *s = Some(model.clone()),
@@ -95,15 +103,29 @@ impl Suggestions {
         if text.trim().is_empty() {
             return Err(Error::invalid("text", "请输入任务内容"));
         }
+        Ok(self.suggest_many(&[text], k).await?.pop().unwrap_or_default())
+    }
+
+    /// The `k` most likely lead units for each of many texts (an import's tasks), reading the
+    /// model and the units' names once; an empty text gets none.
+    pub async fn suggest_many(&self, texts: &[&str], k: usize) -> Result<Vec<Vec<Suggestion>>, Error> {
         let model = self.trained().await?;
         let names: HashMap<i64, String> =
             self.directory.list_units().await?.into_iter().map(|u| (u.id.0, u.name)).collect();
-        Ok(model
-            .suggest(text, k)
-            .into_iter()
-            .filter_map(|(label, p)| {
-                let id: i64 = label.parse().ok()?;
-                Some(Suggestion { unit_id: UnitId(id), name: names.get(&id)?.clone(), probability: p })
+        Ok(texts
+            .iter()
+            .map(|text| {
+                if text.trim().is_empty() {
+                    return Vec::new();
+                }
+                model
+                    .suggest(text, k)
+                    .into_iter()
+                    .filter_map(|(label, p)| {
+                        let id: i64 = label.parse().ok()?;
+                        Some(Suggestion { unit_id: UnitId(id), name: names.get(&id)?.clone(), probability: p })
+                    })
+                    .collect()
             })
             .collect())
     }

@@ -182,7 +182,7 @@ async fn the_closed_loop_through_the_browser() {
     c.find(Locator::Css("form[action^='/import/preview'] button")).await.unwrap().click().await.unwrap();
     wait_for(&c, "识别出 274 项任务").await;
     shot(&c, "import-preview").await;
-    c.find(Locator::Css("form[action='/import/commit'] button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("form[action='/import/commit'] button[value=commit]")).await.unwrap().click().await.unwrap();
     wait_for(&c, "新增 274 项").await;
 
     // The scenario follows tasks unit A leads and unit B has no part in (B's officers see the

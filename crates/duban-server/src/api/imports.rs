@@ -1,5 +1,6 @@
 //! Document import: upload a file for a preview (raw bytes with `?filename=`, or a multipart
-//! form with a `file` field), then commit the confirmed preview with the user's corrections.
+//! form with a `file` field) — the tasks found, with suggested lead units for those without
+//! one — then commit the confirmed preview with the user's corrections.
 
 use super::extract::{Json, Query, Require};
 use super::openapi::{Conflict, FileBytes, Forbidden, Invalid, NotFound, UploadForm};
@@ -7,6 +8,7 @@ use super::{ApiResult, AppState};
 use axum::extract::{DefaultBodyLimit, Request, State};
 use duban_app::actor::RunLedgers;
 use duban_app::document_import::ImportReport;
+use duban_app::import_review::Review;
 use duban_import::Preview;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -50,16 +52,18 @@ struct PreviewParams {
     params(PreviewParams),
     request_body(content((FileBytes = "application/octet-stream"), (UploadForm = "multipart/form-data")),
         description = "文件：原始字节（文件名见 filename 参数），或表单字段 file"),
-    responses((status = 200, description = "成功", body = Preview), Forbidden, Invalid))]
+    responses((status = 200, description = "成功：识别出的任务；未写明牵头单位的任务附建议的牵头单位", body = Review),
+        Forbidden, Invalid))]
 async fn preview(
     State(d): State<AppState>,
     _: Require<RunLedgers>,
     Query(p): Query<PreviewParams>,
     req: Request,
-) -> ApiResult<Json<Preview>> {
+) -> ApiResult<Json<Review>> {
     let file = crate::http::upload::upload(req, &d, "请选择要导入的文件（表单字段 file）").await?;
     let filename = p.filename.filter(|f| !f.trim().is_empty()).unwrap_or(file.name);
-    Ok(Json(d.document_import().preview(&file.bytes, &filename, p.year).await?))
+    let preview = d.document_import().preview(&file.bytes, &filename, p.year).await?;
+    Ok(Json(d.document_import().review(preview).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

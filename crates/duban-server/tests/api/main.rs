@@ -7,6 +7,7 @@ mod admin_log;
 mod auth;
 mod calendar;
 mod helpers;
+mod import_page;
 mod imports;
 mod jobs;
 mod lifecycle;
