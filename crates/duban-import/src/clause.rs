@@ -318,6 +318,49 @@ fn takes_prefix(name: &str) -> bool {
     !NOT_STARTS.iter().any(|p| name.starts_with(p)) && !NOT_ENDS.iter().any(|s| name.ends_with(s))
 }
 
+#[allow(clippy::expect_used)]
+static LEVEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:县级市|县（市、区）|县（区）|县\(区\)|市（州）|县|区|市|州|盟|旗|自治区|自治州|直辖市|乡镇|乡|镇|街道|苏木)(?:（[^（）]{1,8}）)?(?:人民政府|政府|党委和人民政府|党委|有关部门|有关单位)?$")
+        .expect("level pattern")
+});
+
+/// The entries of a list, with a collective of several levels kept whole: 「各区、县级市」,
+/// 「各市、县（区）人民政府」, 「各省、自治区、直辖市人民政府」 are one name each.
+fn collectives_whole(list: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut open = false;
+    // Separators inside parentheses (各省（区、市）人民政府) do not split.
+    let mut parts: Vec<&str> = Vec::new();
+    let (mut depth, mut from) = (0usize, 0);
+    for (i, c) in list.char_indices() {
+        match c {
+            '（' | '(' => depth += 1,
+            '）' | ')' => depth = depth.saturating_sub(1),
+            '、' | '，' | ',' | '；' | ';' if depth == 0 => {
+                parts.push(&list[from..i]);
+                from = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    parts.push(&list[from..]);
+    for part in parts {
+        let p = part.trim();
+        match out.last_mut() {
+            Some(last) if open && LEVEL.is_match(p) => {
+                last.push('、');
+                last.push_str(p);
+                continue;
+            }
+            _ => {}
+        }
+        // 「各区」「各市」「各省」: a level on its own, which the next entries may continue.
+        open = p.starts_with('各') && p.chars().count() <= 3;
+        out.push(p.to_string());
+    }
+    out
+}
+
 /// Splits a list of unit names. Names that contain a separator (各苏木乡镇场、街道) are kept
 /// whole; 「等相关部门」 is dropped; and when the list's first name carries the banner prefix
 /// 旗, the names after it that lack it get it (旗市场监管局、公安局 → 旗公安局).
@@ -348,7 +391,7 @@ pub fn split_units(list: &str, names: &Names) -> Vec<String> {
     }
     let mut out: Vec<String> = Vec::new();
     let mut prefix = "";
-    for (i, raw) in work.split(['、', '，', ',', '；', ';']).enumerate() {
+    for (i, raw) in collectives_whole(&work).iter().enumerate() {
         let mut name = raw.trim().to_string();
         for (k, p) in protected.iter().enumerate() {
             name = name.replace(&format!("\u{1}{k}\u{1}"), p);
@@ -395,6 +438,22 @@ mod tests {
         let got = split_units("旗住建局、行政审批和政务服务局、人民银行奈曼支行", &n());
         assert_eq!(got, vec!["旗住建局", "旗行政审批和政务服务局", "人民银行奈曼支行"]);
         assert_eq!(split_units("政法委、法院、司法局", &n()), vec!["政法委", "法院", "司法局"]);
+    }
+
+    #[test]
+    fn collectives_of_several_levels_stay_whole() {
+        let none = Names::default();
+        assert_eq!(split_units("各区、县级市，市直有关单位", &none), vec!["各区、县级市", "市直有关单位"]);
+        assert_eq!(
+            split_units("各市、县（区）人民政府、省发展改革委", &none),
+            vec!["各市、县（区）人民政府", "省发展改革委"]
+        );
+        assert_eq!(split_units("各省、自治区、直辖市人民政府", &none), vec!["各省、自治区、直辖市人民政府"]);
+        assert_eq!(split_units("市发改委、县（区）人民政府", &none), vec!["市发改委", "县（区）人民政府"]);
+        assert_eq!(
+            split_units("各省（区、市）人民政府、国家发展改革委", &none),
+            vec!["各省（区、市）人民政府", "国家发展改革委"]
+        );
     }
 
     #[test]
@@ -464,8 +523,8 @@ mod tests {
         assert_eq!(roles("推进。（各省级人民政府负责）"), (v(&[]), v(&["各省级人民政府"]), v(&[])));
         assert_eq!(roles("推进。（甲部、乙委等有关部门负责）"), (v(&[]), v(&["甲部", "乙委"]), v(&[])));
         assert_eq!(
-            roles("推进。（甲部指导，试点城市政府负责落实。以下均需试点城市政府落实，不再列出）"),
-            (v(&["甲部"]), v(&[]), v(&["试点城市政府"]))
+            roles("推进。（甲部指导，乙市政府负责落实。以下均需乙市政府落实，不再列出）"),
+            (v(&["甲部"]), v(&[]), v(&["乙市政府"]))
         );
         // A deadline inside the parenthesis is the clause's.
         let f = find("推进。（甲部负责，2019年底前完成）", &Names::default()).unwrap();

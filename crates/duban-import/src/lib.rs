@@ -13,7 +13,9 @@
 //! - `meta`: the document's own title, 文号, issue date and issuer.
 //! - [`clause`]: responsibility clauses in their many spellings, unit lists, shared prefixes.
 //! - [`time`]: deadlines in words (3月底前, 年底前, 上半年, 一季度 …), milestones, targets.
-//! - [`ledger`]: spreadsheet-style ledgers, whose columns are found by their headers.
+//! - [`ledger`]: spreadsheet-style ledgers, whose columns are found by their headers, and task
+//!   tables flattened to text (a web page's, a pasted Word table's): any text is read as a table
+//!   first when it holds one.
 //! - [`names`]: resolving unit names against the unit directory, with the closest known names
 //!   for an unknown one.
 //! - [`suggest`]: the three most likely lead units for a task's text.
@@ -76,7 +78,7 @@ pub fn import_within(
     let budget = Budget::start(limits);
     let opts = Options { filename: filename.to_string(), ..opts.clone() };
     let preview = match read::read_within(bytes, filename, &budget)? {
-        read::Content::Lines(lines) => parse::parse_lines_within(&lines, &opts, names, &budget)?,
+        read::Content::Lines(lines) => ledger::read_lines_within(&lines, &opts, names, &budget)?,
         read::Content::Sheet(rows) => ledger::parse_table_within(&[], &rows, &opts, names, &budget)?,
         read::Content::Mixed { lines, tables } => {
             // A .docx: a table with ledger headers is a ledger; otherwise its rows are text.
@@ -125,12 +127,12 @@ pub fn bound(mut preview: Preview, budget: &Budget) -> Result<Preview, ImportErr
     Ok(preview)
 }
 
-/// Reads a document given as text.
+/// Reads a document given as text, like [`import`] reads a text file: a task table in it (cells
+/// one per line, separated by tabs or spaces) is read as a table, anything else as a document.
 pub fn import_text(text: &str, opts: &Options, names: &Names) -> Preview {
     let lines: Vec<String> =
         if page::is_page(text) { page::lines(text) } else { text.lines().map(str::to_string).collect() };
-    match ledger::text_table(&lines) {
-        Some(rows) => ledger::parse_rows(&rows, opts, names),
-        None => parse::parse_lines(&lines, opts, names),
-    }
+    // Without a deadline or an output bound that reading checks, it cannot fail.
+    let budget = Budget::start(&Limits { time_budget: std::time::Duration::MAX, ..Limits::default() });
+    ledger::read_lines_within(&lines, opts, names, &budget).unwrap_or_default()
 }

@@ -76,7 +76,7 @@ static ANNEX: LazyLock<Regex> =
 #[allow(clippy::expect_used)]
 static ANNEX_INDEX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^附\s*件\s*[:：]").expect("annex index pattern"));
 #[allow(clippy::expect_used)]
-static FIRST_IS_LEAD: LazyLock<Regex> = LazyLock::new(|| {
+pub(crate) static FIRST_IS_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:排在|排名|列|位列|排)(?:第一|首)(?:位|个)?(?:的|者)?(?:单位|部门)?(?:为|是)牵头(?:单位|部门)",
         r"|排(?:位|序|名)靠前的(?:责任)?(?:单位|部门)为牵头(?:单位|部门)"
@@ -147,7 +147,7 @@ static HEADING_GLUED: LazyLock<Regex> = LazyLock::new(|| {
     .expect("glued heading pattern")
 });
 
-/// A short heading glued to the first item under it (「五、职责分工（一）区党群工作部…」,
+/// A short heading glued to the first item under it (「五、职责分工（一）区卫健局…」,
 /// 「（七）学校1.加强…」): the heading on its own line, then the item.
 fn split_heading(line: String) -> Vec<String> {
     match HEADING_GLUED.captures(&line) {
@@ -197,6 +197,9 @@ struct Block {
     /// In a section that states principles or goals rather than work (指导思想, 基本原则,
     /// 工作目标 …): not a task unless it names units itself.
     statement: bool,
+    /// In a section of requirements (保障措施, 工作要求, 组织实施): a measure of an efficiency
+    /// plan, but in a ledger not a task; it does not decide which the document is.
+    requirement: bool,
     /// The unit a section on duties heads it with (「五、职责分工」 「（五）区社会事业局」 「1.…」): the
     /// lead of its tasks that name no units themselves.
     heading_unit: Option<String>,
@@ -215,12 +218,18 @@ static STATEMENT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 #[allow(clippy::expect_used)]
+static REQUIREMENTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:保障措施|工作要求|组织实施|组织保障|工作保障|保障机制|有关要求|工作措施和要求|实施保障)")
+        .expect("requirements pattern")
+});
+
+#[allow(clippy::expect_used)]
 static DUTIES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:[^。，]{0,6})(?:职责分工|任务分工|责任分工|部门职责|工作职责|职责)").expect("duties pattern")
 });
 
 /// The unit a block under a section on duties opens with: a unit's name at the start of its text
-/// (「区社会事业局1.…」「区市场监督管理局严格监管…」), or its first phrase when that is a short
+/// (「区卫健局1.…」「区甲局严格管理…」), or its first phrase when that is a short
 /// name alone (「学校」, 「家庭。家长是…」).
 fn heading_unit(text: &str) -> Option<String> {
     if let Some(end) = prose::unit_at_start(text) {
@@ -383,7 +392,10 @@ fn tasks_of(blocks: &[Block], standing: &Standing, cx: &Context) -> Vec<ParsedTa
         }
     }
     let named = |(b, p): &(&Block, Piece)| p.clause.as_ref().is_some_and(Clause::has_units) || !b.cooperate.is_empty();
-    let ledger = candidates.iter().filter(|c| named(c)).count() * 2 >= candidates.len().max(1);
+    // Which the document is, decided by its items outside sections of requirements.
+    let deciding = candidates.iter().filter(|(b, _)| !b.requirement);
+    let (with_units, all) = deciding.fold((0, 0), |(n, a), c| (n + usize::from(named(c)), a + 1));
+    let ledger = with_units * 2 >= all.max(1);
     // Units named in the text itself (「由X牵头」, 「X负责…」) where no clause names them; under a
     // section on duties, the unit heading the item leads. In a ledger, only a closing paragraph
     // after an item's clause is a task of its own, when it names units with a word of
@@ -491,6 +503,10 @@ fn outline(lines: &[String], names: &Names, budget: &Budget) -> Result<Vec<Block
                 let mut path = annex_root.clone();
                 path.extend(stack.iter().map(|(_, h, ..)| h.clone()));
                 let statement = stack.iter().any(|(_, _, s, ..)| *s) || STATEMENT.is_match(rest);
+                let requirement = path.iter().chain(std::iter::once(&heading(&number, rest))).any(|h| {
+                    let bare = marker(h).map_or(h.as_str(), |(_, _, r)| r);
+                    REQUIREMENTS.is_match(bare)
+                });
                 let under_duties = stack.last().is_some_and(|(_, _, _, d, _)| *d);
                 let unit = match stack.last() {
                     Some((.., Some(u))) => Some(u.clone()),
@@ -506,6 +522,7 @@ fn outline(lines: &[String], names: &Names, budget: &Budget) -> Result<Vec<Block
                     text: rest.to_string(),
                     depth,
                     statement,
+                    requirement,
                     heading_unit: unit,
                     cooperate: Vec::new(),
                 });
@@ -550,6 +567,22 @@ pub(crate) struct Context<'a> {
     pub year: i16,
     pub issued: Option<Date>,
     pub names: &'a Names,
+}
+
+#[allow(clippy::expect_used)]
+static RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:(?:19|20)\d{2}年)?\d{1,2}月\d{1,2}日?\s*[—–－\-~～至到]+\s*(?P<end>(?:(?:19|20)\d{2}年)?\d{1,2}月(?:\d{1,2}日|底|末)?)")
+        .expect("range pattern")
+});
+
+/// The end of a date range in a heading, when it has one: the heading's range as printed and
+/// the date it ends on.
+fn phase_end(heading: &str, cx: &Context) -> Option<(String, Date)> {
+    let m = RANGE.captures(heading)?;
+    let end = m.name("end")?;
+    let date =
+        time::phrases_with(&format!("{}前", end.as_str()), cx.year, cx.issued).into_iter().find_map(|p| p.date)?;
+    Some((m.get(0)?.as_str().to_string(), date))
 }
 
 /// Builds a task from its parts and its clause: lead and cooperating units, deadline,
@@ -638,13 +671,21 @@ pub(crate) fn build_task(parts: TaskParts, c: &Clause, standing: &Standing, cx: 
         milestones.sort_by_key(|m| m.due);
     }
     let last = dated.iter().max_by_key(|p| (p.date, p.start));
-    let deadline = last.and_then(|p| p.date);
-    let deadline_text = match (from_clause, last, found.first()) {
+    let mut deadline = last.and_then(|p| p.date);
+    let mut deadline_text = match (from_clause, last, found.first()) {
         (true, _, _) => c.deadline_text.clone(),
         (false, Some(p), _) => Some(p.text.clone()),
         (false, None, Some(p)) => Some(p.text.clone()),
         (false, None, None) => None,
     };
+    // A step of a phase dated by a range in its heading (「（一）准备阶段（2022年3月1日—3月28日）」)
+    // is due when the phase ends, unless it gives a date of its own.
+    if found.is_empty()
+        && let Some((phase, end)) = parts.path.iter().rev().find_map(|h| phase_end(h, cx))
+    {
+        deadline = Some(end);
+        deadline_text = Some(phase);
+    }
     if deadline.is_none() {
         if found.iter().any(|p| p.date.is_none()) {
             warnings.push(Warning::new(WarningCode::Ongoing, "长期性工作，按规则的报告频次跟踪"));

@@ -1,6 +1,6 @@
 //! Units named in running text rather than in a clause: 「由X牵头，Y配合」, 「X会同Y…」,
 //! 「X配合Y…」, 「X负责…」「X承担…」, 「请X在…前完成」, 「X要…」 for a named unit, and a dated
-//! sentence with a named subject, 「2019年3月底前，X推行…」. Without a unit directory a name is
+//! sentence with a named subject, 「2027年3月底前，X推行…」. Without a unit directory a name is
 //! recognised by its ending (部, 委, 局, 办公室, 人民政府 …); a list of names is split at 、.
 //!
 //! Not assignments: 「发挥牵头作用」, 「牵头抓总」, 「牵头部门要加强协调」, 「各项目牵头单位」, and
@@ -53,6 +53,8 @@ const ENDINGS: &[&str] = &[
     "队",
     "室",
     "处",
+    "联",
+    "协",
 ];
 
 /// Words that end a name: what follows a unit's name when a sentence says what it does.
@@ -367,7 +369,7 @@ mod tests {
 
     #[test]
     fn unit_names_are_recognised_by_their_endings() {
-        assert_eq!(unit_at_start("国家卫生健康委推行新办法"), Some("国家卫生健康委".len()));
+        assert_eq!(unit_at_start("甲省卫生健康委推行新办法"), Some("甲省卫生健康委".len()));
         assert_eq!(unit_at_start("教育部门组织开展"), Some("教育部门".len()));
         assert_eq!(unit_at_start("国务院办公厅要适时督查"), Some("国务院办公厅".len()));
         assert_eq!(unit_at_start("完善制度"), None);
@@ -382,7 +384,7 @@ mod tests {
         assert_eq!(lead_coop("甲部要会同乙委做好指导工作。"), (v(&["甲部"]), v(&["乙委"])));
         assert_eq!(lead_coop("甲部要会同有关方面做好总结工作。"), (v(&["甲部"]), v(&[])));
         assert_eq!(lead_coop("请甲部、乙委在2月底前完成。"), (v(&["甲部", "乙委"]), v(&[])));
-        assert_eq!(lead_coop("2019年3月底前，国家卫生健康委推行新办法。"), (v(&["国家卫生健康委"]), v(&[])));
+        assert_eq!(lead_coop("2027年3月底前，甲省卫生健康委推行新办法。"), (v(&["甲省卫生健康委"]), v(&[])));
         assert_eq!(lead_coop("甲局配合乙委开展调查。"), (v(&["乙委"]), v(&["甲局"])));
         assert_eq!(lead_coop("政府督查室要牵头每月通报一次。"), (v(&["政府督查室"]), v(&[])));
         // A sentence that opens with named units doing something.
@@ -395,7 +397,7 @@ mod tests {
     #[test]
     fn traps_are_not_assignments() {
         for t in [
-            "甲总局要发挥牵头作用，加强统筹。",
+            "甲局要发挥牵头作用，做好衔接。",
             "各地区、各部门要加强组织领导。",
             "牵头部门要加强协调。",
             "组织部门牵头抓总。",

@@ -10,7 +10,10 @@ fn read(text: &str) -> Preview {
     import_text(text, &Options { fallback_year: 2026, ..Options::default() }, &Names::default())
 }
 
-fn units(t: &ParsedTask) -> (Vec<&str>, Vec<&str>) {
+/// A task's lead and cooperating units.
+type Units<'a> = (Vec<&'a str>, Vec<&'a str>);
+
+fn units(t: &ParsedTask) -> Units<'_> {
     (t.lead.iter().map(String::as_str).collect(), t.cooperating.iter().map(String::as_str).collect())
 }
 
@@ -33,7 +36,7 @@ const OPINION: &str = "某部门关于推进示范工作的意见
 （五）引进重大活动。引进一批国际活动。（甲总局、冬奥组委负责）
 （六）鼓励创新创业。推进商事制度改革。（市场监管总局负责）加强创新创业教育服务。（甲总局、教育部负责）
 （七）完善投入机制。推动与资本市场对接。（甲总局牵头，人民银行、证监会按职责分工负责）
-各地区、各有关部门要充分认识重要意义，加强组织领导，务求取得实效。甲总局要会同有关方面做好指导、督查和总结工作。
+各地区、各有关部门要切实加强领导，确保落实到位。甲总局要会同有关方面做好跟踪评估。
 某部门办公厅
 2018年12月11日
 （此件公开发布）
@@ -149,6 +152,66 @@ fn units_heading_a_section_on_duties_lead_the_items_under_them() {
             ("1.", vec!["学校"], vec![]),
             ("2.", vec!["学校"], vec![]),
         ],
+        "{:#?}",
+        p.tasks
+    );
+}
+
+/// A city plan whose tasks name their units and whose requirements, more numerous, do not.
+const CITY: &str = "某市优化营商环境实施方案
+一、重点任务
+1.推行企业开办一日办结。（责任单位：市市场监管局、市税务局）
+2.推进工程项目审批改革。（责任单位：市住建局）
+3.实施不动产登记一窗受理。（责任单位：市自然资源局）
+二、保障措施
+（一）加强组织领导。各地各部门要高度重视。
+（二）强化督促检查。定期通报工作进展。
+（三）严格考核问责。纳入年度绩效考核。
+（四）加强宣传引导。营造良好氛围。
+";
+
+#[test]
+fn requirements_without_units_do_not_turn_a_ledger_into_a_list_of_measures() {
+    let p = read(CITY);
+    let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
+    assert_eq!(numbers, ["1.", "2.", "3."], "{:#?}", p.tasks);
+    // In a plan that names no units at all, the same requirements are measures.
+    let plan = read(
+        &CITY
+            .replace("（责任单位：市市场监管局、市税务局）", "")
+            .replace("（责任单位：市住建局）", "")
+            .replace("（责任单位：市自然资源局）", ""),
+    );
+    assert_eq!(plan.tasks.len(), 7, "{:#?}", plan.tasks);
+}
+
+#[test]
+fn numbers_above_999_and_numbers_glued_to_the_unit_list_before_them() {
+    let mut text = String::from("某县年度重点工作任务清单\n");
+    for n in 998..=1001 {
+        text.push_str(&format!("{n}.完成第{n}项工作。（县甲局负责）\n"));
+    }
+    let p = read(&text);
+    let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
+    assert_eq!(numbers, ["998.", "999.", "1000.", "1001."]);
+    // 「责任单位：县甲局2.推进…」: the next item's number glued to the units before it.
+    let p = read("某县方案\n1.做好甲事。责任单位：县甲局2.做好乙事。责任单位：县乙局、县丙局\n");
+    let got: Vec<(&str, Units<'_>)> = p.tasks.iter().map(|t| (t.number.as_str(), units(t))).collect();
+    // A 责任单位 list without a lead: the first is proposed (and flagged), as in seed 003.
+    assert_eq!(got, [("1.", (vec!["县甲局"], vec![])), ("2.", (vec!["县乙局"], vec!["县丙局"]))], "{:#?}", p.tasks);
+    assert!(has(&p.tasks[1], WarningCode::LeadProposed));
+}
+
+#[test]
+fn steps_of_a_dated_phase_are_due_when_the_phase_ends_unless_they_say_otherwise() {
+    let p = read(
+        "某区迎检工作方案\n岚某〔2027〕3号\n某区管委会办公室\n2027年3月1日\n三、工作步骤\n（一）准备阶段（2027年3月1日—3月28日）\n1.制定方案。由区甲局起草方案。\n2.部署动员。于3月10日前召开动员会。\n（二）自查阶段（2027年3月29日—2027年4月30日）\n1.开展自查。各单位全面自查。\n",
+    );
+    let due: Vec<(&str, Option<String>)> =
+        p.tasks.iter().map(|t| (t.number.as_str(), t.deadline.map(|d| d.to_string()))).collect();
+    assert_eq!(
+        due,
+        [("1.", Some("2027-03-28".into())), ("2.", Some("2027-03-10".into())), ("1.", Some("2027-04-30".into())),],
         "{:#?}",
         p.tasks
     );

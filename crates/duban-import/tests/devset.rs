@@ -146,4 +146,4 @@ fn development_set() {
 const FLOOR_FOUND: f64 = 0.98;
 const FLOOR_UNITS: f64 = 0.84;
 const FLOOR_LEAD: f64 = 0.84;
-const FLOOR_DEADLINES: f64 = 0.80;
+const FLOOR_DEADLINES: f64 = 0.95;
