@@ -40,6 +40,7 @@ fn unescape(s: &str) -> String {
         .replace("&#x27;", "'")
         .replace("&#39;", "'")
         .replace("&#x22;", "\"")
+        .replace("&#34;", "\"")
         .replace("&amp;", "&")
 }
 
