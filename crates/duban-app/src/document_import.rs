@@ -114,7 +114,11 @@ fn import_error(e: ImportError) -> Error {
 fn past_deadlines_error(past: &[crate::import_review::PastDeadline], total: usize, today: Date) -> Error {
     let earliest = past.iter().map(|p| p.deadline).min().unwrap_or(today);
     let by_default = past.iter().filter(|p| p.by_default).count();
-    let default_note = if by_default > 0 { format!("（其中 {by_default} 项为统一设置的默认时限）") } else { String::new() };
+    let default_note = if by_default > 0 {
+        format!("（其中 {by_default} 项为统一设置的默认时限）")
+    } else {
+        String::new()
+    };
     Error::ImportPastDeadlines(format!(
         "{total} 项任务中有 {} 项的完成时限已过{default_note}，最早为 {earliest}（今天是 {today}），导入后将立即逾期。\
          请修改完成时限或文件年份，或确认仍按已过的时限导入",

@@ -191,6 +191,25 @@ pub fn assign(preview: &mut Preview, rows: &[usize], unit: &str, role: AssignAs)
     Ok(changed)
 }
 
+/// Carries the office's unit edits from `from` into `into`, a new reading of the same document
+/// (with another year): when both have the same tasks by number, each task keeps the lead and
+/// cooperating units (and the warnings about its lead) the office had given it. Returns whether
+/// they matched.
+pub fn carry_units(from: &Preview, into: &mut Preview) -> bool {
+    let same = from.tasks.len() == into.tasks.len()
+        && crate::document_import::task_numbers(&from.tasks) == crate::document_import::task_numbers(&into.tasks);
+    if !same {
+        return false;
+    }
+    for (old, new) in from.tasks.iter().zip(&mut into.tasks) {
+        new.lead = old.lead.clone();
+        new.cooperating = old.cooperating.clone();
+        new.warnings.retain(|w| !LEAD_WARNINGS.contains(&w.code));
+        new.warnings.extend(old.warnings.iter().filter(|w| LEAD_WARNINGS.contains(&w.code)).cloned());
+    }
+    true
+}
+
 /// The text the suggester reads for a task: its headings and its words.
 fn suggestion_text(t: &ParsedTask) -> String {
     format!("{} {}", t.path.join(" "), t.text)
@@ -235,7 +254,8 @@ pub fn flag_unknown_units(tasks: &mut [ParsedTask], names: &Names) -> Vec<Unknow
                     closest
                 }
             };
-            let hint = if closest.is_empty() { String::new() } else { format!("，是否为：{}", closest.join("、")) };
+            let hint =
+                if closest.is_empty() { String::new() } else { format!("，是否为：{}", closest.join("、")) };
             t.warnings.push(Warning {
                 code: WarningCode::UnknownUnit,
                 message: format!("单位“{u}”不在单位名录中{hint}"),
@@ -287,7 +307,8 @@ pub fn kind_of_name(name: &str) -> (UnitKind, UnitLevel) {
         (UnitKind::Judicial, UnitLevel::County)
     } else if has(&["人大", "政协"]) {
         (UnitKind::Congress, UnitLevel::County)
-    } else if ends(&["党委", "纪委", "监委", "组织部", "宣传部", "统战部", "政法委", "编办", "党校"]) {
+    } else if ends(&["党委", "纪委", "监委", "组织部", "宣传部", "统战部", "政法委", "编办", "党校"])
+    {
         (UnitKind::Party, UnitLevel::County)
     } else if ends(&["团委", "妇联", "总工会", "工会", "工商联", "科协", "残联", "红十字会"]) {
         (UnitKind::Organisation, UnitLevel::County)
@@ -349,6 +370,25 @@ impl DocumentImport {
             proposed_default_deadline,
             past_deadlines: past,
             unknown_units,
+        })
+    }
+
+    /// The units the office may map a name to, each with its aliases (for a picker that finds a
+    /// unit by any of its names), active ones only, by name.
+    pub async fn unit_choices(&self) -> Result<Vec<Unit>, Error> {
+        let mut units: Vec<Unit> = self.directory.list_units().await?.into_iter().filter(|u| u.active).collect();
+        units.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(units)
+    }
+
+    /// The unit a name or alias stands for (as the office typed it in a picker); `None` for an
+    /// unknown name or a unit group.
+    pub async fn unit_named(&self, text: &str) -> Result<Option<UnitId>, Error> {
+        let names = self.names().await?;
+        let Some(known) = names.resolve(text.trim()) else { return Ok(None) };
+        Ok(match self.directory.resolve_name(&known.canonical).await? {
+            Some(duban_store::PartyRef::Unit(id)) => Some(id),
+            _ => None,
         })
     }
 
@@ -432,7 +472,10 @@ mod tests {
 
     #[test]
     fn a_unit_is_given_to_the_ticked_rows_only() {
-        let mut p = Preview { document: DocumentMeta::default(), tasks: vec![task(&[], &[]), task(&["甲"], &["乙"]), task(&[], &[])] };
+        let mut p = Preview {
+            document: DocumentMeta::default(),
+            tasks: vec![task(&[], &[]), task(&["甲"], &["乙"]), task(&[], &[])],
+        };
         assert_eq!(assign(&mut p, &[0, 1, 9], "乙", AssignAs::Lead).unwrap(), 2);
         assert_eq!((p.tasks[0].lead.clone(), p.tasks[0].warnings.len()), (vec!["乙".to_string()], 0));
         assert_eq!((p.tasks[1].lead.clone(), p.tasks[1].cooperating.clone()), (vec!["乙".to_string()], vec![]));
@@ -480,8 +523,10 @@ mod more_tests {
     #[test]
     fn unknown_names_are_flagged_once_each_with_their_tasks() {
         let names = Names::new([("旗财政局".to_string(), "旗财政局".to_string(), false)]);
-        let mut tasks =
-            vec![task(None, &["旗数据局"], &["旗财政局", "旗数据局"]), task(None, &["旗财政局"], &["旗数据局", "某中心"])];
+        let mut tasks = vec![
+            task(None, &["旗数据局"], &["旗财政局", "旗数据局"]),
+            task(None, &["旗财政局"], &["旗数据局", "某中心"]),
+        ];
         let unknown = flag_unknown_units(&mut tasks, &names);
         let got: Vec<(&str, Vec<usize>)> = unknown.iter().map(|u| (u.name.as_str(), u.tasks.clone())).collect();
         assert_eq!(got, vec![("旗数据局", vec![0, 1]), ("某中心", vec![1])]);
