@@ -8,6 +8,7 @@ mod auth;
 mod calendar;
 mod helpers;
 mod import_page;
+mod import_review;
 mod imports;
 mod jobs;
 mod lifecycle;
