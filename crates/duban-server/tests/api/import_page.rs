@@ -235,3 +235,163 @@ async fn measures_without_a_lead_come_with_suggestions_learnt_from_the_ledgers()
     let r = app.post("/api/v1/imports/commit", json!({"preview": fixed})).await;
     assert_eq!(r.json["created"], 2, "{}", r.json);
 }
+
+#[tokio::test]
+async fn the_page_shows_the_year_reads_the_document_again_with_another_and_offers_the_year_end() {
+    let app = spawn_app().await;
+    naiman(&app).await;
+    let b = office(&app).await;
+    // Seed 001 was issued on 2021-01-01; the clock says 2026-03-02.
+    let (_, page) = preview_page(&b, SEED_001, &seed(SEED_001)).await;
+    assert!(page.contains("文件年份：<strong id=\"doc-year\">2021</strong> 年（取自发文日期）"), "{page}");
+    assert!(page.contains("未写明完成时限的任务：<strong id=\"without-deadline\">15</strong> 项"), "{page}");
+    let fields = form_of(&page);
+    // The year's 31 December is the default choice, and it has passed.
+    assert_eq!(value(&fields, "deadline_mode"), "date");
+    assert_eq!(value(&fields, "default_deadline"), "2021-12-31");
+    assert!(
+        page.contains(
+            "注意：15 项任务的完成时限已过</strong>（其中 15 项为统一设置的时限），最早为 2021-12-31，今天是 2026-03-02"
+        ),
+        "{page}"
+    );
+    assert!(!value(&fields, "source").is_empty(), "the file travels with the page");
+    // The office gives row 2 a lead, then reads the document as of 2026: the lead is kept, the
+    // proposed default follows the year and nothing has passed.
+    let mut fields = fields;
+    set(&mut fields, "lead_1", "旗财政局");
+    set(&mut fields, "year", "2026");
+    set(&mut fields, "action", "year");
+    let (status, page) = post_form(&b, &fields).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("已按 2026 年重新读取完成时限；已指定的单位保留"), "{page}");
+    assert!(page.contains("<strong id=\"doc-year\">2026</strong> 年（按指定）"), "{page}");
+    let fields = form_of(&page);
+    assert_eq!(value(&fields, "lead_1"), "旗财政局");
+    assert_eq!(value(&fields, "year_given"), "2026");
+    assert_eq!(value(&fields, "default_deadline"), "2026-12-31");
+    assert!(!page.contains("id=\"past-deadlines\""), "{page}");
+    // A year out of range is refused, the page kept.
+    let mut bad = fields.clone();
+    set(&mut bad, "year", "1999");
+    set(&mut bad, "action", "year");
+    let (status, page) = post_form(&b, &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("年份“1999”无效"), "{page}");
+    // Leaving tasks without a deadline to the rules: no default, nothing past.
+    let mut rules = fields.clone();
+    set(&mut rules, "deadline_mode", "rules");
+    set(&mut rules, "action", "refresh");
+    let (_, page) = post_form(&b, &rules).await;
+    assert_eq!(value(&form_of(&page), "deadline_mode"), "rules");
+    // The upload form takes the year too.
+    let csrf = b.csrf().await;
+    let part = reqwest::multipart::Part::bytes(seed(SEED_004)).file_name(SEED_004);
+    let form = reqwest::multipart::Form::new().text("csrf", csrf).text("year", "2025").part("file", part);
+    let r = b
+        .client
+        .post(format!("{}/import/preview", b.base))
+        .header("cookie", &b.cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let page = r.text().await.unwrap();
+    assert!(page.contains("<strong id=\"doc-year\">2025</strong> 年（按指定）"), "{page}");
+    assert!(page.contains("识别出 9 项任务"));
+}
+
+#[tokio::test]
+async fn a_past_default_is_refused_until_confirmed_and_the_default_is_written() {
+    let app = spawn_app().await;
+    naiman(&app).await;
+    let b = office(&app).await;
+    let (_, page) = preview_page(&b, SEED_004, &seed(SEED_004)).await;
+    let mut fields = form_of(&page);
+    for i in 0..9 {
+        set(&mut fields, &format!("lead_{i}"), "旗人民政府办公室");
+        set(&mut fields, &format!("coop_{i}"), "");
+    }
+    // Seed 004 is of 2024: its year's end has passed at 2026-03-02.
+    set(&mut fields, "action", "commit");
+    let (status, page) = post_form(&b, &fields).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(
+        page.contains(
+            "完成时限已过（其中 9 项为统一设置的默认时限），最早为 2024-12-31（今天是 2026-03-02），导入后将立即逾期"
+        ),
+        "{page}"
+    );
+    assert_eq!(app.get("/api/v1/tasks").await.json["total"], 0);
+    // Another default, in the future: committed without a confirmation.
+    let mut fields = form_of(&page);
+    set(&mut fields, "default_deadline", "2026-06-30");
+    set(&mut fields, "action", "commit");
+    let (status, page) = post_form(&b, &fields).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("新增 9 项"), "{page}");
+    let tasks = app.get("/api/v1/tasks?per_page=100").await.json;
+    assert!(tasks["items"].as_array().unwrap().iter().all(|t| t["deadline"] == "2026-06-30"), "{tasks}");
+}
+
+#[tokio::test]
+async fn unknown_units_are_mapped_by_alias_or_created_from_the_page() {
+    let app = spawn_app().await;
+    naiman(&app).await;
+    let b = office(&app).await;
+    // Seed 001 names two units the 奈曼旗 directory does not have.
+    let (_, page) = preview_page(&b, SEED_001, &seed(SEED_001)).await;
+    assert!(page.contains("不在单位名录中的单位（2 个）"), "{page}");
+    let fields = form_of(&page);
+    let names = [value(&fields, "unknown_0").to_string(), value(&fields, "unknown_1").to_string()];
+    assert_eq!(names, ["政府督查室", "政府行政审批部门"]);
+    // 政府督查室 is the 旗政府办公室's: the picker finds it by an alias, which is what is typed.
+    let choices = &page[page.find("<datalist id=\"unit-choices\">").unwrap()..];
+    assert!(choices.contains("<option value=\"旗政府办公室\">旗政府办公室（"), "the picker shows aliases");
+    assert!(choices.contains("旗政府办"), "the picker shows aliases");
+    let mut fields = fields;
+    set(&mut fields, "map_0", "旗政府办");
+    set(&mut fields, "settle", "map|0");
+    let (status, page) = post_form(&b, &fields).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("已将“政府督查室”对应到单位“旗政府办公室”，并记为其别名"), "{page}");
+    assert!(page.contains("不在单位名录中的单位（1 个）"), "{page}");
+    // Nothing picked, or a name that is no unit: refused, the page kept.
+    let mut fields = form_of(&page);
+    fields.retain(|(n, _)| n != "settle");
+    set(&mut fields, "settle", "map|0");
+    let (status, page) = post_form(&b, &fields).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("请为“政府行政审批部门”选择对应的已有单位"), "{page}");
+    let mut fields = form_of(&page);
+    set(&mut fields, "map_0", "无此单位");
+    set(&mut fields, "settle", "map|0");
+    let (_, page) = post_form(&b, &fields).await;
+    assert!(page.contains("单位名录中没有“无此单位”这个单位"), "{page}");
+    // The other is created as a unit.
+    let mut fields = form_of(&page);
+    set(&mut fields, "settle", "create|0");
+    let (status, page) = post_form(&b, &fields).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("已在单位名录中新建单位“政府行政审批部门”"), "{page}");
+    assert!(!page.contains("不在单位名录中的单位"), "{page}");
+    // Both are in the audit log; the next reading of the document knows them.
+    let log = app.get("/api/v1/admin/events?limit=5").await.json;
+    let kinds: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(&kinds[..2], ["unit.add", "unit.alias"]);
+    let (_, page) = preview_page(&b, SEED_001, &seed(SEED_001)).await;
+    assert!(!page.contains("不在单位名录中的单位"), "{page}");
+    // An officer may not settle names: the import pages are the office's.
+    let unit = app.unit("某单位").await;
+    person(&app, "officer", Some(unit), json!(["officer"])).await;
+    let mut officer = Browser::new(&app);
+    officer.sign_in("officer", "pw-reciffo-2026").await;
+    let csrf = officer.csrf().await;
+    let r = officer
+        .post(
+            "/import/commit",
+            &[("csrf", csrf.as_str()), ("preview", "{}"), ("settle", "create|0"), ("unknown_0", "某名称")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
