@@ -234,7 +234,10 @@ fn import_previews_a_document_and_commits_it_into_one_ledger() {
     let (code, err) = fails(&["import", seed, "--commit", "--database", &url]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("文件年份：2022 年（取自发文日期）"), "{err}");
-    assert!(err.contains("项任务未写明完成时限，将按时限规则计算（可用 --default-deadline 2022-12-31 统一设置）"), "{err}");
+    assert!(
+        err.contains("项任务未写明完成时限，将按时限规则计算（可用 --default-deadline 2022-12-31 统一设置）"),
+        "{err}"
+    );
     assert!(err.contains("导入后将立即逾期"), "{err}");
     let (code, err) = fails(&["import", seed, "--commit", "--database", &url, "--default-deadline", "2022-13-01"]);
     assert_eq!(code, 2, "{err}");
