@@ -212,7 +212,9 @@ static STATEMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:总体要求|指导思想|基本原则|工作原则|主要原则|指导原则|总体目标|工作目标|主要目标|发展目标|",
         r"目标任务|基本目标|目标要求|总体思路|基本思路|重要意义|适用范围|实施范围|试点范围|编制依据|工作依据|主要依据|",
-        r"评估内容|考核内容|督导内容|检查内容|评价内容|指标体系|考核指标|评价指标|(?:充分|深刻)认识)"
+        r"评估内容|考核内容|督导内容|检查内容|评价内容|指标体系|考核指标|评价指标|(?:充分|深刻)认识|",
+        // A section of scope, a heading alone on its line: 集中采购范围及形式, 实施对象.
+        r"[^。，；]{0,12}(?:范围|对象)(?:(?:及|和|与)[^。，；]{1,6})?$)"
     ))
     .expect("statement pattern")
 });
@@ -380,7 +382,10 @@ fn tasks_of(blocks: &[Block], standing: &Standing, cx: &Context) -> Vec<ParsedTa
     for (k, b) in blocks.iter().enumerate() {
         let leaf = blocks.get(k + 1).is_none_or(|n| n.annex != b.annex || n.depth <= b.depth);
         for piece in pieces(&b.text, cx.names) {
-            let named = piece.clause.as_ref().is_some_and(Clause::has_units);
+            // Under a statement (principles, a scope), only an item that names who does it in
+            // a clause or with a word of responsibility is a task.
+            let named = piece.clause.as_ref().is_some_and(Clause::has_units)
+                || (b.statement && prose::roles(&piece.text).is_some_and(|r| r.explicit));
             // A leaf that only points elsewhere (「…详见附件2」) is not a task itself.
             // Nor is one that only states a standing rule (「各项任务排在第一位的为牵头单位。」).
             let pointer =
@@ -407,7 +412,9 @@ fn tasks_of(blocks: &[Block], standing: &Standing, cx: &Context) -> Vec<ParsedTa
         let deadline_text = p.clause.take().and_then(|c| c.deadline_text);
         let (mut c, explicit) = match prose::roles(&p.text) {
             // A ledger's numbered items without a clause are requirements (工作要求), not tasks.
-            Some(r) => (r.clause, !ledger || (r.explicit && p.trailing)),
+            // Items a ledger keeps for its standing cooperating units take the units their text
+            // names with a word of responsibility.
+            Some(r) => (r.clause, !ledger || !b.cooperate.is_empty() || (r.explicit && p.trailing)),
             None => (Clause::default(), false),
         };
         if !explicit {

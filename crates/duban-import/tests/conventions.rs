@@ -216,3 +216,33 @@ fn steps_of_a_dated_phase_are_due_when_the_phase_ends_unless_they_say_otherwise(
         p.tasks
     );
 }
+
+/// A pilot plan: a section of scope whose items define rather than assign (only the one that
+/// names who does it is a task), bodies named as items (评审组。负责…), a later clause that
+/// names the lead (…，甲部会同乙委审定), a collective due by a date where no unit is named, and
+/// kinds of department that are not units.
+const PILOT: &str = "某部门试点工作方案
+一、试点范围及形式
+（一）参加单位。经批准的各类机构均可参加。
+（二）入选标准。包括质量标准和服务标准。由甲联合办公室负责制定具体标准。
+二、主要措施
+（一）确定试点名单。名单由各地推荐，甲部会同乙委、丙局审定。
+（二）开展年度考核。各省份于11月底前完成对辖区内试点的考核。
+（三）加强监管。教育行政部门、发展改革部门要加强统筹。
+三、组织形式
+（一）评审组。负责审定名单，及时反馈意见。
+";
+
+#[test]
+fn scopes_bodies_later_clauses_and_dated_collectives() {
+    let p = read(PILOT);
+    let numbers: Vec<&str> = p.tasks.iter().map(|t| t.number.as_str()).collect();
+    assert_eq!(numbers, ["（二）", "（一）", "（二）", "（三）", "（一）"], "{:#?}", p.tasks);
+    assert_eq!(units(&p.tasks[0]), (vec!["甲联合办公室"], vec![]));
+    assert_eq!(units(&p.tasks[1]), (vec!["甲部"], vec!["乙委", "丙局"]));
+    assert_eq!(units(&p.tasks[2]), (vec!["各省份"], vec![]));
+    assert_eq!(p.tasks[2].deadline.map(|d| d.to_string()).as_deref(), Some("2026-11-30"));
+    assert_eq!(units(&p.tasks[3]), (vec![], vec![]));
+    assert!(has(&p.tasks[3], WarningCode::NoLead));
+    assert_eq!(units(&p.tasks[4]), (vec!["评审组"], vec![]));
+}

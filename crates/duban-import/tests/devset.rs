@@ -104,6 +104,14 @@ fn development_set() {
             mark(meta[1]),
             mark(meta[2]),
         );
+        if std::env::var_os("DEVSET_SHOW").is_some() {
+            for w in &s.wrong {
+                let _ = writeln!(std::io::stderr(), "{}: {w}", labels.file);
+            }
+            for e in &s.extra {
+                let _ = writeln!(std::io::stderr(), "{}: found, not labelled: {e}", labels.file);
+            }
+        }
         if !s.missed.is_empty() {
             let _ = writeln!(std::io::stderr(), "{}: not found {}", labels.file, s.missed.join(" "));
         }
@@ -123,7 +131,11 @@ fn development_set() {
         pct(total.deadlines, total.dated),
     );
     out += &format!(
-        "\nTask count within 10 % of the labels: {within} of {docs} documents. Of the {} labelled tasks with a lead unit, {} found with the right lead ({}).\n",
+        "\nOf {} labelled tasks, {} found, {} with the right lead and cooperating units, {} with the right lead. Task count within 10 % of the labels: {within} of {docs} documents. Of the {} labelled tasks with a lead unit, {} found with the right lead ({}).\n",
+        total.labelled,
+        total.matched,
+        total.units,
+        total.lead,
         total.with_lead,
         total.lead_of_with_lead,
         pct(total.lead_of_with_lead, total.with_lead)
@@ -132,7 +144,8 @@ fn development_set() {
     if docs < files.len() {
         return; // without ../shared the floors, set on every document, do not apply
     }
-    // Floors: the figures reached so far (issue 11 raises them to the goal).
+    // Floors: the goal of issue 11 (found 95 %, units and lead 90 %), found and deadlines where
+    // they are above it.
     let at_least = |what: &str, got: usize, of: usize, floor: f64| {
         let share = got as f64 / of.max(1) as f64;
         assert!(share >= floor, "{what}: {got}/{of} = {share:.3}, below the floor {floor}");
@@ -144,6 +157,6 @@ fn development_set() {
 }
 
 const FLOOR_FOUND: f64 = 0.98;
-const FLOOR_UNITS: f64 = 0.84;
-const FLOOR_LEAD: f64 = 0.84;
+const FLOOR_UNITS: f64 = 0.90;
+const FLOOR_LEAD: f64 = 0.90;
 const FLOOR_DEADLINES: f64 = 0.95;

@@ -145,6 +145,11 @@ pub struct Score {
     pub lead_of_with_lead: usize,
     /// Labels the importer did not find, by number (for reading the output).
     pub missed: Vec<String>,
+    /// Matched labels whose units differ: number, labelled lead and cooperating units, and
+    /// what was found (printed with `DEVSET_SHOW=1` while tuning).
+    pub wrong: Vec<String>,
+    /// The opening of found tasks that match no label (printed with `DEVSET_SHOW=1`).
+    pub extra: Vec<String>,
 }
 
 impl Score {
@@ -182,6 +187,7 @@ pub fn score(labels: &[TaskLabel], found: &[Found<'_>]) -> Score {
         }
     }
     let mut s = Score { labelled: labels.len(), found: found.len(), ..Score::default() };
+    s.extra = found.iter().zip(&taken).filter(|(_, t)| !**t).map(|(f, _)| f.text.chars().take(40).collect()).collect();
     for (l, m) in labels.iter().zip(&label_of) {
         s.dated += usize::from(l.deadline.is_some());
         s.with_lead += usize::from(!l.lead.is_empty());
@@ -194,7 +200,12 @@ pub fn score(labels: &[TaskLabel], found: &[Found<'_>]) -> Score {
         let lead = same_units(&l.lead, f.lead);
         s.lead += usize::from(lead);
         s.lead_of_with_lead += usize::from(lead && !l.lead.is_empty());
-        s.units += usize::from(lead && same_units(&l.coop, f.coop));
+        let units = lead && same_units(&l.coop, f.coop);
+        s.units += usize::from(units);
+        if !units {
+            s.wrong
+                .push(format!("{} labelled {:?} / {:?}, found {:?} / {:?}", l.number, l.lead, l.coop, f.lead, f.coop));
+        }
         s.deadlines += usize::from(l.deadline.is_some() && l.deadline == f.deadline);
     }
     s
