@@ -246,18 +246,19 @@ pub fn find(text: &str, names: &Names) -> Option<Found> {
     find_all(text, names).pop()
 }
 
+#[allow(clippy::expect_used)] // built from the constant keys, checked by the tests
+static KEY_AFTER_COMMA: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!("[，,、](?P<key>{})", KEYS.join("|"))).expect("key pattern"));
+#[allow(clippy::expect_used)]
+static KEY_WITH_COLON: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!("(?P<key>(?:{})[：:])", KEYS.join("|"))).expect("key pattern"));
+
 /// Parses 「牵头单位：A；责任单位：B、C；完成时限：6月底前」.
 pub fn parse_fields(inner: &str, names: &Names) -> Clause {
-    let mut inner = inner.to_string();
-    for k in KEYS {
-        for sep in ["，", ",", "、"] {
-            inner = inner.replace(&format!("{sep}{k}"), &format!("；{k}"));
-        }
-        // A key glued to the value before it (「…等参与完成时限：6月底前」, two lines joined).
-        for colon in ["：", ":"] {
-            inner = inner.replace(&format!("{k}{colon}"), &format!("；{k}{colon}"));
-        }
-    }
+    // A key after a comma, or glued to the value before it (「…等参与完成时限：6月底前」, two lines
+    // joined), starts a field.
+    let inner = KEY_AFTER_COMMA.replace_all(inner, "；$key");
+    let inner = KEY_WITH_COLON.replace_all(&inner, "；$key");
     let mut c = Clause::default();
     for part in inner.split(['；', ';']) {
         let part = part.trim();
@@ -369,20 +370,7 @@ pub fn split_units(list: &str, names: &Names) -> Vec<String> {
     let list = NOTE.replace_all(list, "");
     let mut work = list.trim().trim_end_matches(['。', '；', ';']).to_string();
     let mut protected: Vec<String> = Vec::new();
-    let mut compounds: Vec<String> = names.compound_names().into_iter().map(str::to_string).collect();
-    for extra in [
-        "各苏木乡镇场、街道办事处",
-        "各苏木乡镇场、街道",
-        "各苏木乡镇（场）、街道",
-        "各苏木乡镇场（街道）",
-        "苏木乡镇场、街道",
-    ] {
-        if !compounds.iter().any(|c| c == extra) {
-            compounds.push(extra.to_string());
-        }
-    }
-    compounds.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
-    for c in &compounds {
+    for c in names.compound_names() {
         while let Some(at) = work.find(c.as_str()) {
             let token = format!("\u{1}{}\u{1}", protected.len());
             work.replace_range(at..at + c.len(), &token);

@@ -13,14 +13,34 @@ pub struct Known {
 }
 
 /// Every known name and alias.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Names {
     map: HashMap<String, Known>,
     canonicals: Vec<String>,
+    /// The names with a list separator inside, known and standard, longest first.
+    compounds: Vec<String>,
 }
+
+/// Standard collectives whose names contain a list separator, kept whole with or without a
+/// directory.
+const STANDARD_COMPOUNDS: &[&str] = &[
+    "各苏木乡镇场、街道办事处",
+    "各苏木乡镇场、街道",
+    "各苏木乡镇（场）、街道",
+    "各苏木乡镇场（街道）",
+    "苏木乡镇场、街道",
+];
 
 /// Endings that make a list entry mean "X and the others concerned"; the name is X.
 const ETC: &[&str] = &["等相关部门", "等有关部门", "等相关单位", "等有关单位", "等部门", "等单位"];
+
+impl Default for Names {
+    /// No directory: names are kept as written; only the standard collectives are known to
+    /// contain separators.
+    fn default() -> Self {
+        Self::new([])
+    }
+}
 
 impl Names {
     /// From (name, canonical name, is a group) triples.
@@ -33,7 +53,15 @@ impl Names {
             }
             map.insert(name, Known { canonical, is_group });
         }
-        Self { map, canonicals }
+        let mut compounds: Vec<String> = map.keys().filter(|n| n.contains(['、', '，', ','])).cloned().collect();
+        for extra in STANDARD_COMPOUNDS {
+            if !compounds.iter().any(|c| c == extra) {
+                compounds.push((*extra).to_string());
+            }
+        }
+        // Longest first, so the longest spelling is protected before its prefixes.
+        compounds.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
+        Self { map, canonicals, compounds }
     }
 
     /// From a unit directory file.
@@ -49,12 +77,10 @@ impl Names {
         self.map.is_empty()
     }
 
-    /// Names that contain list separators (各苏木乡镇场、街道): a list must not be split inside them.
-    pub fn compound_names(&self) -> Vec<&str> {
-        let mut v: Vec<&str> = self.map.keys().map(String::as_str).filter(|n| n.contains(['、', '，', ','])).collect();
-        // Longest first, so the longest spelling is protected before its prefixes.
-        v.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
-        v
+    /// Names that contain list separators (各苏木乡镇场、街道), known and standard, longest first:
+    /// a list must not be split inside them.
+    pub fn compound_names(&self) -> &[String] {
+        &self.compounds
     }
 
     /// The unit or group a name points to, trying the name as written, without and with the
@@ -179,7 +205,10 @@ mod tests {
         assert_eq!(n.resolve("检察院等相关部门").unwrap().canonical, "旗人民检察院");
         assert!(n.resolve("各苏木乡镇场、街道").unwrap().is_group);
         assert!(n.resolve("旗外星局").is_none());
-        assert_eq!(n.compound_names(), vec!["各苏木乡镇场、街道"]);
+        let compounds = n.compound_names();
+        assert!(compounds.iter().any(|c| c == "各苏木乡镇场、街道"));
+        assert!(compounds.windows(2).all(|w| w[0].chars().count() >= w[1].chars().count()));
+        assert!(Names::default().compound_names().iter().any(|c| c == "苏木乡镇场、街道"));
     }
 
     #[test]

@@ -246,3 +246,27 @@ fn scopes_bodies_later_clauses_and_dated_collectives() {
     assert!(has(&p.tasks[3], WarningCode::NoLead));
     assert_eq!(units(&p.tasks[4]), (vec!["评审组"], vec![]));
 }
+
+/// A provincial document read against a county's directory: its abbreviations (人社厅) and
+/// collectives (各市、县（区）人民政府) are not in the directory; they are kept as written and
+/// flagged; a name the directory knows under an alias is not flagged (the commit resolves it).
+#[test]
+fn units_of_another_government_are_kept_as_written_and_flagged() {
+    let dir = Names::new([
+        ("县人社局".to_string(), "县人社局".to_string(), false),
+        ("县人力资源和社会保障局".to_string(), "县人社局".to_string(), false),
+    ]);
+    let text = "某省就业促进行动方案
+一、主要任务
+（一）扩大就业容量。落实援企稳岗政策。（人社厅、财政厅牵头，各市、县（区）人民政府负责）
+（二）开展技能培训。每年培训10万人次。（县人力资源和社会保障局负责）
+";
+    let p = import_text(text, &Options { fallback_year: 2026, ..Options::default() }, &dir);
+    let t = &p.tasks[0];
+    assert_eq!(units(t), (vec!["人社厅", "财政厅"], vec!["各市、县（区）人民政府"]), "{:#?}", p.tasks);
+    let unknown: Vec<&str> =
+        t.warnings.iter().filter(|w| w.code == WarningCode::UnknownUnit).filter_map(|w| w.name.as_deref()).collect();
+    assert_eq!(unknown, ["人社厅", "财政厅", "各市、县（区）人民政府"]);
+    assert_eq!(units(&p.tasks[1]), (vec!["县人力资源和社会保障局"], vec![]));
+    assert!(!has(&p.tasks[1], WarningCode::UnknownUnit));
+}
