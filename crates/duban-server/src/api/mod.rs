@@ -68,6 +68,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/rules"),
     ("post", "/api/v1/imports/preview"),
     ("post", "/api/v1/imports/commit"),
+    ("post", "/api/v1/imports/review"),
+    ("post", "/api/v1/imports/units"),
     ("get", "/api/v1/suggest"),
     ("get", "/api/v1/admin/events"),
 ];

@@ -114,6 +114,22 @@ pub async fn checked_upload(
     }
 }
 
+/// [`checked_upload`], also handing back the form's other short text fields.
+pub async fn checked_upload_fields(
+    req: axum::extract::Request,
+    d: &AppState,
+    v: &Viewer,
+    missing: &str,
+) -> Result<(Result<Upload, Error>, Fields), WebError> {
+    match upload_form(req, d).await {
+        Ok(form) => {
+            v.check_csrf(&form.csrf)?;
+            Ok((form.file.ok_or_else(|| Error::invalid("file", missing)), Fields(form.fields)))
+        }
+        Err(e) => Ok((Err(e), Fields::default())),
+    }
+}
+
 /// A plain form's fields, as the browser sent them (a name may repeat: check boxes, lists).
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(transparent)]

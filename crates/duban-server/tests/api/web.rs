@@ -7,29 +7,29 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 /// A browser without JavaScript: keeps the session cookie, does not follow redirects.
-struct Browser {
-    client: reqwest::Client,
-    base: String,
-    cookie: String,
+pub(crate) struct Browser {
+    pub(crate) client: reqwest::Client,
+    pub(crate) base: String,
+    pub(crate) cookie: String,
 }
 
 impl Browser {
-    fn new(app: &TestApp) -> Self {
+    pub(crate) fn new(app: &TestApp) -> Self {
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
         Browser { client, base: app.base.clone(), cookie: String::new() }
     }
 
-    async fn get(&self, path: &str) -> (StatusCode, String) {
+    pub(crate) async fn get(&self, path: &str) -> (StatusCode, String) {
         let r = self.client.get(format!("{}{path}", self.base)).header("cookie", &self.cookie).send().await.unwrap();
         (r.status(), r.text().await.unwrap())
     }
 
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    pub(crate) async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.client.post(format!("{}{path}", self.base)).header("cookie", &self.cookie).form(form).send().await.unwrap()
     }
 
     /// Signs in through the form; returns the reply to the form.
-    async fn sign_in(&mut self, username: &str, password: &str) -> reqwest::Response {
+    pub(crate) async fn sign_in(&mut self, username: &str, password: &str) -> reqwest::Response {
         let r = self.client.get(format!("{}/login", self.base)).send().await.unwrap();
         let login_cookie = cookie_of(&r, "duban_login").unwrap();
         let page = r.text().await.unwrap();
@@ -49,7 +49,7 @@ impl Browser {
     }
 
     /// The CSRF token the pages carry for this session.
-    async fn csrf(&self) -> String {
+    pub(crate) async fn csrf(&self) -> String {
         let (_, page) = self.get("/tasks").await;
         hidden(&page, "csrf")
     }
@@ -64,7 +64,7 @@ fn cookie_of(r: &reqwest::Response, name: &str) -> Option<String> {
 }
 
 /// The value of the first hidden input with this name.
-fn hidden(page: &str, name: &str) -> String {
+pub(crate) fn hidden(page: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = page.find(&marker).map(|i| i + marker.len()).unwrap_or_else(|| panic!("no {name} in {page}"));
     page[start..].split('"').next().unwrap().to_string()
@@ -79,7 +79,7 @@ struct World {
     secret: Value,
 }
 
-async fn person(app: &TestApp, username: &str, unit: Option<i64>, roles: Value) -> PersonId {
+pub(crate) async fn person(app: &TestApp, username: &str, unit: Option<i64>, roles: Value) -> PersonId {
     let r = app
         .post("/api/v1/people", json!({"name": username, "username": username, "unit_id": unit, "roles": roles}))
         .await;
@@ -533,7 +533,7 @@ async fn an_api_write_with_the_session_cookie_needs_the_csrf_header() {
 }
 
 /// Posts a multipart form with a file (and the token as a body field, if given).
-async fn upload(
+pub(crate) async fn upload(
     b: &Browser,
     path: &str,
     csrf: Option<&str>,
