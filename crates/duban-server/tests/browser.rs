@@ -246,6 +246,26 @@ async fn the_closed_loop_through_the_browser() {
     assert_ne!(stats_before, stats_after);
     assert!(stats_after.contains("按时办结率 100.0%（1/1）"), "{stats_after}");
     shot(&c, "stats").await;
+    // A 催办 by hand from a task's page, by in-app message and SMS: the page says it was sent.
+    c.goto(&format!("{base}/tasks/{}", public.id)).await.unwrap();
+    let form = c.find(Locator::Css("form[action$='/remind']")).await.unwrap();
+    form.find(Locator::Css("input[name=channel][value=sms]")).await.unwrap().click().await.unwrap();
+    form.find(Locator::Css("textarea[name=text]")).await.unwrap().send_keys("请于本周内报送工作方案").await.unwrap();
+    form.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    let text = wait_for(&c, "已催办：已向牵头单位发出").await;
+    assert!(text.contains("请于本周内报送工作方案"), "the trail shows the request: {text}");
+    shot(&c, "remind-task").await;
+    // A 催办 from the ledger: unit A's tasks, two ticked, one form.
+    c.goto(&format!("{base}/tasks?unit={}", unit_a.0)).await.unwrap();
+    let boxes = c.find_all(Locator::Css("input[name=id][form=remind-many]")).await.unwrap();
+    assert!(boxes.len() >= 2);
+    for b in &boxes[..2] {
+        b.click().await.unwrap();
+    }
+    c.find(Locator::Css("#remind-many button[type=submit]")).await.unwrap().click().await.unwrap();
+    let text = wait_for(&c, "已催办").await;
+    assert!(!text.contains("已催办 0 项"), "{text}");
+    shot(&c, "remind-ledger").await;
     c.goto(&format!("{base}/tasks")).await.unwrap();
     shot(&c, "ledger").await;
     c.goto(&format!("{base}/map")).await.unwrap();
@@ -278,6 +298,12 @@ async fn the_closed_loop_through_the_browser() {
         phone.goto(&format!("{base}{path}")).await.unwrap();
         assert!(fits(&phone).await, "{path} is wider than a phone");
     }
+    sign_out(&phone).await;
+    // The office's ledger, with its boxes and the batch 催办 form, fits a phone too.
+    sign_in(&phone, &base, "office", "pw-eciffo-2022").await;
+    phone.goto(&format!("{base}/tasks")).await.unwrap();
+    assert!(fits(&phone).await, "the office's ledger is wider than a phone");
+    shot(&phone, "remind-ledger-phone").await;
     phone.close().await.unwrap();
     let big = zoomed(&driver, 1280, 900, 1.25).await;
     sign_in(&big, &base, "office", "pw-eciffo-2022").await;

@@ -57,6 +57,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/tasks/{id}/events"),
     ("get", "/api/v1/tasks/{id}/actions"),
     ("post", "/api/v1/tasks/{id}/actions"),
+    ("post", "/api/v1/tasks/{id}/remind"),
+    ("post", "/api/v1/tasks/remind"),
     ("get", "/api/v1/work"),
     ("get", "/api/v1/tasks/{id}/attachments"),
     ("post", "/api/v1/tasks/{id}/attachments"),

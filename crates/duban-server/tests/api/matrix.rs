@@ -637,6 +637,22 @@ async fn writes(c: &Client<'_>, w: &World, f: &mut Findings) {
                     ]),
                 ),
                 (
+                    "催办 (API)",
+                    "POST".into(),
+                    format!("/api/v1/tasks/{id}/remind"),
+                    Body::Json(json!({"channels": ["inbox"], "text": "请加快办理"})),
+                ),
+                (
+                    "催办 by hand (page)",
+                    "POST".into(),
+                    format!("/tasks/{id}/remind"),
+                    Body::Form(vec![
+                        ("csrf".into(), csrf.clone()),
+                        ("channel".into(), "inbox".into()),
+                        ("text".into(), "请加快办理".into()),
+                    ]),
+                ),
+                (
                     "督办 by hand (page)",
                     "POST".into(),
                     format!("/tasks/{id}/supervise"),

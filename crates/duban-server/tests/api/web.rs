@@ -662,3 +662,62 @@ async fn an_administrators_reset_or_deactivation_ends_the_persons_sessions_and_w
     let stored = app.store.session(&duban_app::sign_in::token_hash(&token), app.duban.core().now()).await.unwrap();
     assert!(stored.is_none(), "deactivation removed the session");
 }
+
+#[tokio::test]
+async fn the_office_reminds_one_task_from_its_page_and_several_from_the_ledger() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let mut office = Browser::new(&app);
+    office.sign_in("office", "pw-eciffo-2026").await;
+    let csrf = office.csrf().await;
+    let id = w.a_internal["id"].as_i64().unwrap();
+    let path = format!("/tasks/{id}/remind");
+    // No channel chosen: refused, the text kept.
+    let r = office.post(&path, &[("csrf", &csrf), ("text", "请周五前报送方案")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("请至少选择一种发送渠道") && page.contains("请周五前报送方案"));
+    // Sent: the page says so, the trail has it, the officer has it in the inbox.
+    let r = office.post(&path, &[("csrf", &csrf), ("channel", "inbox"), ("text", "请周五前报送方案")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, page) = office.get(&to).await;
+    assert!(page.contains("已催办：已向牵头单位发出 1 条消息"), "{page}");
+    assert!(page.contains("<strong>催办</strong>") && page.contains("请周五前报送方案"));
+    let inbox = app.store.list_messages(Some(w.officer_a), 10).await.unwrap();
+    assert!(
+        inbox
+            .iter()
+            .any(|m| m.message.kind == "remind" && m.message.body.contains("请周五前报送方案") && m.status == "sent")
+    );
+    // From the ledger: two tasks the office sees (one to officer_a, one to officer_b and named,
+    // both of unit B), one it does not (涉密, not named on it).
+    let (_, ledger) = office.get("/tasks").await;
+    assert!(ledger.contains("批量催办") && ledger.contains(r#"name="id" value=""#));
+    let (a, b, s) = (id.to_string(), w.b_internal["id"].to_string(), w.secret["id"].to_string());
+    let r = office
+        .post("/tasks/remind?sort=number", &[("csrf", &csrf), ("channel", "inbox"), ("id", &a), ("id", &b), ("id", &s)])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("已催办 2 项任务，发出消息 3 条") && page.contains(&format!("1 项未催办（#{s}：任务不存在）")),
+        "{page}"
+    );
+    assert!(!page.contains("涉密任务"), "the hidden task's title must not show");
+    // Nothing ticked: refused.
+    let r = office.post("/tasks/remind", &[("csrf", &csrf), ("channel", "inbox")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("请选择要催办的任务"));
+    // A unit officer has no such forms and may not post them.
+    let mut officer = Browser::new(&app);
+    officer.sign_in("officer_a", "pw-a_reciffo-2026").await;
+    let (_, page) = officer.get(&format!("/tasks/{id}")).await;
+    assert!(!page.contains("发出催办"));
+    let (_, ledger) = officer.get("/tasks").await;
+    assert!(!ledger.contains("批量催办"));
+    let csrf = officer.csrf().await;
+    let r = officer.post(&path, &[("csrf", &csrf), ("channel", "inbox")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("无权执行此操作"));
+}
