@@ -47,22 +47,7 @@ impl Administration {
         before: Option<Value>,
         after: Option<Value>,
     ) -> Result<AdminEvent, Error> {
-        let mut data = serde_json::Map::new();
-        if let Some(b) = before {
-            data.insert("before".into(), b);
-        }
-        if let Some(a) = after {
-            data.insert("after".into(), a);
-        }
-        let e = NewAdminEvent {
-            at: self.core.now(),
-            actor_id: actor.id(),
-            actor: actor.label(),
-            kind: kind.to_string(),
-            target: target.into(),
-            data: Value::Object(data),
-        };
-        self.audit.record_admin_event(&e).await
+        record(&*self.audit, &self.core, actor, kind, target.into(), before, after).await
     }
 
     /// The administrative audit log, newest first, as `reader` may read it.
@@ -70,6 +55,36 @@ impl Administration {
         reader.require::<ReadAdminLog>()?;
         self.audit.admin_events(before, limit).await
     }
+}
+
+/// Records one administrative change in the log, at the core's clock. `before` and `after` must
+/// hold no secret. The administrative writes of other areas (the units the office settles
+/// while importing) are recorded through this too.
+pub(crate) async fn record(
+    audit: &dyn AuditStore,
+    core: &Core,
+    actor: &Actor,
+    kind: &str,
+    target: String,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> Result<AdminEvent, Error> {
+    let mut data = serde_json::Map::new();
+    if let Some(b) = before {
+        data.insert("before".into(), b);
+    }
+    if let Some(a) = after {
+        data.insert("after".into(), a);
+    }
+    let e = NewAdminEvent {
+        at: core.now(),
+        actor_id: actor.id(),
+        actor: actor.label(),
+        kind: kind.to_string(),
+        target,
+        data: Value::Object(data),
+    };
+    audit.record_admin_event(&e).await
 }
 
 /// How a unit is named in the log.

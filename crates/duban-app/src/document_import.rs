@@ -8,6 +8,7 @@
 use crate::access::Access;
 use crate::actor::{Actor, RunLedgers};
 use crate::core::Core;
+use crate::suggest::Suggestions;
 use crate::tasks::{Edit, Tasks};
 use duban_domain::Error;
 use duban_domain::event::EventKind;
@@ -18,8 +19,10 @@ use duban_domain::task::{
 };
 use duban_import::{ImportError, Limits, Names, Options, ParsedTask, Preview};
 use duban_store::{
-    DirectoryStore, ImportWrite, LedgerStore, LedgerTarget, NewLedger, PartyRef, TaskQuery, TaskSort, TaskStore,
+    AuditStore, DirectoryStore, ImportWrite, LedgerStore, LedgerTarget, NewLedger, PartyRef, TaskQuery, TaskSort,
+    TaskStore,
 };
+use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, LazyLock};
@@ -125,6 +128,22 @@ fn import_error(e: ImportError) -> Error {
     }
 }
 
+/// The refusal of a commit with deadlines already past: how many, the earliest, and what to do.
+fn past_deadlines_error(past: &[crate::import_review::PastDeadline], total: usize, today: Date) -> Error {
+    let earliest = past.iter().map(|p| p.deadline).min().unwrap_or(today);
+    let by_default = past.iter().filter(|p| p.by_default).count();
+    let default_note = if by_default > 0 {
+        format!("（其中 {by_default} 项为统一设置的默认时限）")
+    } else {
+        String::new()
+    };
+    Error::ImportPastDeadlines(format!(
+        "{total} 项任务中有 {} 项的完成时限已过{default_note}，最早为 {earliest}（今天是 {today}），导入后将立即逾期。\
+         请修改完成时限或文件年份，或确认仍按已过的时限导入",
+        past.len()
+    ))
+}
+
 fn resolved(names: &[String], parties: &HashMap<String, Party>) -> Vec<Party> {
     names.iter().filter_map(|n| parties.get(n).copied()).collect()
 }
@@ -138,6 +157,22 @@ pub struct DocumentImport {
     pub(crate) task_store: Arc<dyn TaskStore>,
     pub(crate) directory: Arc<dyn DirectoryStore>,
     pub(crate) ledgers: Arc<dyn LedgerStore>,
+    /// The lead units suggested for tasks without one ([`crate::import_review`]).
+    pub(crate) suggestions: Arc<Suggestions>,
+    /// The administrative audit log, for the unit names the office settles while importing.
+    pub(crate) audit: Arc<dyn AuditStore>,
+}
+
+/// What the office decided for a whole commit, besides its edits of the rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CommitOptions {
+    /// The deadline written on every task without one of its own (the document year's
+    /// 31 December is the usual reading of a yearly plan); `None` leaves them to the time-limit
+    /// rules (5–10 working days after signing, by complexity).
+    pub default_deadline: Option<Date>,
+    /// Commit tasks whose deadline has already passed at the clock's date; without it such a
+    /// commit is refused ([`Error::ImportPastDeadlines`]), as they would be overdue at once.
+    pub confirm_past_deadlines: bool,
 }
 
 impl DocumentImport {
@@ -193,8 +228,15 @@ impl DocumentImport {
     /// they are: never updated, never withdrawn; an item of the document bearing such a task's
     /// number counts as unchanged. The command line sees every task. Only an actor who may run
     /// ledgers may commit.
-    pub async fn commit(&self, preview: &Preview, by: &Actor) -> Result<ImportReport, Error> {
+    ///
+    /// Tasks without a deadline take `opts.default_deadline` when given. Unless
+    /// `opts.confirm_past_deadlines`, a commit with any deadline (own or default) before the
+    /// clock's date is refused and writes nothing.
+    pub async fn commit(&self, preview: &Preview, opts: &CommitOptions, by: &Actor) -> Result<ImportReport, Error> {
         by.require::<RunLedgers>()?;
+        if let Some(d) = opts.default_deadline {
+            duban_domain::task::check_task_date("default_deadline", d)?;
+        }
         let actor = by.person();
         let name = preview.document.title.trim();
         if name.is_empty() {
@@ -242,8 +284,13 @@ impl DocumentImport {
                 format!("以下单位不在单位名录中：{}。请在预览中改正，或先补充单位名录", unknown.join("、")),
             ));
         }
-        let numbers = task_numbers(&preview.tasks);
         let now = self.core.now();
+        let today = now.to_zoned(self.core.policy().timezone()).date();
+        let past = crate::import_review::past_deadlines(&preview.tasks, opts.default_deadline, today);
+        if !past.is_empty() && !opts.confirm_past_deadlines {
+            return Err(past_deadlines_error(&past, preview.tasks.len(), today));
+        }
+        let numbers = task_numbers(&preview.tasks);
         let found = self.ledgers.list_ledgers().await?.into_iter().find(|l| l.fields.name == name);
         let target = match &found {
             Some(l) => LedgerTarget::Existing(l.id),
@@ -317,7 +364,7 @@ impl DocumentImport {
                 cooperating: resolved(&t.cooperating, &parties),
                 leader_id: None,
                 responsible_person_id: None,
-                deadline: t.deadline,
+                deadline: t.deadline.or(opts.default_deadline),
                 milestones: t.milestones.iter().map(|m| Milestone { due: m.due, text: m.text.clone() }).collect(),
                 targets: t.targets.clone(),
                 work_standard: String::new(),
@@ -328,7 +375,12 @@ impl DocumentImport {
             };
             match existing.remove(&number_key(&number)) {
                 None => {
-                    let data = serde_json::json!({ "import": name, "number": number });
+                    let mut data = serde_json::json!({ "import": name, "number": number });
+                    if t.deadline.is_none()
+                        && let Some(d) = opts.default_deadline
+                    {
+                        data["default_deadline"] = serde_json::json!(d.to_string());
+                    }
                     let clock = BTreeMap::from([(ClockEvent::Received, now)]);
                     write.create.push(self.tasks.prepare_insert(fields, Status::Assigned, clock, data, actor_id));
                     report.created += 1;

@@ -19,7 +19,8 @@
 //!   the domain's) and the 督办 by hand, delivered through the outbox;
 //! - [`outbox`] ([`Outbox`](outbox::Outbox)): the channels and delivery;
 //! - [`document_import`] ([`DocumentImport`](document_import::DocumentImport)): previewing and
-//!   committing task documents (the readers are `duban-import`);
+//!   committing task documents (the readers are `duban-import`), and the [`import_review`]
+//!   the office works in before committing (suggested lead units, units given to many tasks);
 //! - [`suggest`] ([`Suggestions`](suggest::Suggestions)): lead-unit suggestions;
 //! - [`sign_in`] ([`SignIn`](sign_in::SignIn)): password hashing, throttling, sessions;
 //! - [`rules`] ([`Rules`](rules::Rules)): the rules and calendar in force, saved rules, holiday
@@ -45,6 +46,7 @@ pub mod core;
 pub mod document_import;
 pub mod export;
 pub mod file_names;
+pub mod import_review;
 pub mod jobs;
 pub mod lifecycle;
 pub mod outbox;

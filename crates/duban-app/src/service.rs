@@ -105,6 +105,8 @@ impl Services {
             task_store: ports.tasks.clone(),
             directory: ports.directory.clone(),
             ledgers: ports.ledgers.clone(),
+            suggestions: suggestions.clone(),
+            audit: ports.audit.clone(),
         };
         let sign_in = Arc::new(SignIn::new(ports.people.clone(), ports.sign_in.clone(), clock));
         let admin = Administration {

@@ -1,31 +1,37 @@
-//! [`Suggestions`]: lead units for a task typed by hand, learnt from the tasks already in the
-//! ledgers (see `duban_import::suggest`). The model is trained on first use from the most
-//! recently changed tasks and dropped whenever a task is written (the tasks area and the
+//! [`Suggestions`]: lead units for a task typed by hand or imported without one, learnt from
+//! the tasks already in the ledgers (see `duban_import::suggest`), and, where the ledgers leave
+//! room (a system whose ledgers are still empty), the units whose own names or aliases share
+//! words with the task (a task on 税收 → the 税务局). The model is trained on first use from the
+//! most recently changed tasks and dropped whenever a task is written (the tasks area and the
 //! document import call `Suggestions::forget`), so it never lags the ledgers by more than one
-//! request.
+//! request. It never learns from a 涉密 task.
 
 use crate::core::Core;
 use crate::queries::each_page;
 use duban_domain::Error;
 use duban_domain::ids::UnitId;
 use duban_domain::task::{Classification, Party};
-use duban_import::suggest::Suggester;
+use duban_import::suggest::{Suggester, words};
 use duban_store::{DirectoryStore, TaskQuery, TaskSort, TaskStore};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 use std::sync::{Arc, RwLock};
 
 /// How many tasks the model learns from at most.
 const TRAINING_TASKS: u32 = 5_000;
 
+/// A unit by its names: its id, its name, and the words of its name and aliases.
+type NamedUnit<'a> = (UnitId, &'a str, HashSet<String>);
+
 /// One suggested lead unit.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Suggestion {
     pub unit_id: UnitId,
     pub name: String,
-    /// The model's probability, among all units it knows.
+    /// The model's probability, among all units it knows; for a unit suggested by its names,
+    /// the share of the task's words found in them.
     pub probability: f64,
 }
 
@@ -95,15 +101,54 @@ impl Suggestions {
         if text.trim().is_empty() {
             return Err(Error::invalid("text", "请输入任务内容"));
         }
+        Ok(self.suggest_many(&[text], k).await?.pop().unwrap_or_default())
+    }
+
+    /// The `k` most likely lead units for each of many texts (an import's tasks), reading the
+    /// model and the units' names once; an empty text gets none. What the ledgers teach comes
+    /// first; the places left go to the active units whose names or aliases share the most
+    /// words with the text (none that share none).
+    pub async fn suggest_many(&self, texts: &[&str], k: usize) -> Result<Vec<Vec<Suggestion>>, Error> {
         let model = self.trained().await?;
-        let names: HashMap<i64, String> =
-            self.directory.list_units().await?.into_iter().map(|u| (u.id.0, u.name)).collect();
-        Ok(model
-            .suggest(text, k)
-            .into_iter()
-            .filter_map(|(label, p)| {
-                let id: i64 = label.parse().ok()?;
-                Some(Suggestion { unit_id: UnitId(id), name: names.get(&id)?.clone(), probability: p })
+        let units = self.directory.list_units().await?;
+        let names: HashMap<i64, String> = units.iter().map(|u| (u.id.0, u.name.clone())).collect();
+        let named: Vec<NamedUnit> = units
+            .iter()
+            .filter(|u| u.active)
+            .map(|u| {
+                (u.id, u.name.as_str(), std::iter::once(&u.name).chain(&u.aliases).flat_map(|n| words(n)).collect())
+            })
+            .collect();
+        Ok(texts
+            .iter()
+            .map(|text| {
+                if text.trim().is_empty() {
+                    return Vec::new();
+                }
+                let mut out: Vec<Suggestion> = model
+                    .suggest(text, k)
+                    .into_iter()
+                    .filter_map(|(label, p)| {
+                        let id: i64 = label.parse().ok()?;
+                        Some(Suggestion { unit_id: UnitId(id), name: names.get(&id)?.clone(), probability: p })
+                    })
+                    .collect();
+                if out.len() < k {
+                    let tw: HashSet<String> = words(text).into_iter().collect();
+                    let mut by_name: Vec<(usize, &NamedUnit)> = named
+                        .iter()
+                        .map(|n| (n.2.intersection(&tw).count(), n))
+                        .filter(|(shared, n)| *shared > 0 && !out.iter().any(|s| s.unit_id == n.0))
+                        .collect();
+                    by_name.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.1.cmp(b.1.1)));
+                    let room = k - out.len();
+                    out.extend(by_name.into_iter().take(room).map(|(shared, (id, name, _))| Suggestion {
+                        unit_id: *id,
+                        name: name.to_string(),
+                        probability: shared as f64 / tw.len().max(1) as f64,
+                    }));
+                }
+                out
             })
             .collect())
     }

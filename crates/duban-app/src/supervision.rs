@@ -55,6 +55,54 @@ fn is_zero(n: &u32) -> bool {
     *n == 0
 }
 
+/// The most tasks one 催办 from the ledger reaches.
+pub const MAX_BATCH: usize = 500;
+
+/// What became of a 催办 by hand on each task asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reminded {
+    /// The tasks reminded, each with the number of messages queued for it.
+    pub reminded: Vec<RemindedTask>,
+    /// The tasks not reminded, each with why.
+    pub refused: Vec<RefusedTask>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RemindedTask {
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub task_id: TaskId,
+    /// Messages queued (one per person and channel).
+    pub messages: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RefusedTask {
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub task_id: TaskId,
+    /// The stable error code (`not_found`, `conflict` …).
+    pub code: String,
+    pub message: String,
+}
+
+/// The channels asked for by their codes (`inbox`, `email`, `sms`), each once.
+pub fn channels(codes: &[String]) -> Result<Vec<MessageChannel>, Error> {
+    let mut out = Vec::new();
+    for c in codes {
+        let ch: MessageChannel =
+            c.trim().parse().map_err(|_| Error::invalid("channels", format!("未知的发送渠道“{c}”")))?;
+        if !out.contains(&ch) {
+            out.push(ch);
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::invalid("channels", "请至少选择一种发送渠道（站内消息、短信或电子邮件）"));
+    }
+    Ok(out)
+}
+
 /// A message of the plan, as the store keeps it.
 fn stored_message(m: Message) -> NewMessage {
     NewMessage {
@@ -161,6 +209,84 @@ impl Supervision {
         let issued = self.records.record_supervision(&[stored_supervision(planned, Some(person.id))]).await?;
         self.outbox.deliver(now).await?;
         issued.into_iter().flatten().next().ok_or(Error::Internal)
+    }
+
+    /// A 催办 by hand from the office (or a leader: whoever may oversee) on each of `ids`, over
+    /// `channels`, with an optional instruction `text`: sent at once to those of the lead unit
+    /// who may see the task, recorded in the task's trail (`reminded`, with the text, the
+    /// channels and how many were told). A task the actor may not see is refused as a missing
+    /// one, a closed task or one whose lead unit has no one to reach over those channels as a
+    /// conflict; the others are reminded all the same. The command line may not remind.
+    pub async fn remind(
+        &self,
+        by: &Actor,
+        ids: &[TaskId],
+        channels: &[MessageChannel],
+        text: &str,
+    ) -> Result<Reminded, Error> {
+        by.require::<Oversee>()?;
+        let person = by.person().ok_or(Error::Forbidden)?;
+        let text = text.trim();
+        if text.chars().count() > duban_domain::task::MAX_COMMENT_CHARS {
+            return Err(Error::invalid(
+                "text",
+                format!("催办要求不能超过 {} 字", duban_domain::task::MAX_COMMENT_CHARS),
+            ));
+        }
+        if channels.is_empty() {
+            return Err(Error::invalid("channels", "请至少选择一种发送渠道（站内消息、短信或电子邮件）"));
+        }
+        if ids.is_empty() {
+            return Err(Error::invalid("ids", "请选择要催办的任务"));
+        }
+        if ids.len() > MAX_BATCH {
+            return Err(Error::invalid("ids", format!("一次最多催办 {MAX_BATCH} 项任务")));
+        }
+        let now = self.core.now();
+        let (policy, cal, people) = (self.core.policy(), self.core.calendar(), self.people().await?);
+        let pass = Pass::new(&policy, &cal, &people, now);
+        let mut out = Reminded::default();
+        let mut seen = Vec::new();
+        for &id in ids {
+            if seen.contains(&id) {
+                continue;
+            }
+            seen.push(id);
+            let refuse =
+                |e: Error| RefusedTask { task_id: id, code: e.code().as_str().to_string(), message: e.to_string() };
+            // A task the actor may not see answers as a missing one.
+            let task = match self.access.visible_task(person, id).await {
+                Ok(t) => t,
+                Err(e @ Error::NotFound { .. }) => {
+                    out.refused.push(refuse(e));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            if !task.status.is_open() {
+                out.refused.push(refuse(Error::Conflict(format!("任务已{}，无需催办", task.status.label()))));
+                continue;
+            }
+            let schedule = self.core.schedule_of(&task.fields, &task.events);
+            let reminder = pass.remind_by_hand(&task, &schedule, channels, text);
+            if reminder.messages.is_empty() {
+                out.refused.push(refuse(Error::Conflict("牵头单位没有可经所选渠道接收催办的人员".into())));
+                continue;
+            }
+            let count = u32::try_from(reminder.messages.len()).unwrap_or(u32::MAX);
+            let codes: Vec<&str> = channels.iter().map(|c| c.code()).collect();
+            self.queue.enqueue(&reminder.messages.into_iter().map(stored_message).collect::<Vec<_>>()).await?;
+            let event = NewEvent {
+                at: now,
+                actor_id: Some(person.id),
+                kind: EventKind::Reminded.code().into(),
+                data: serde_json::json!({"text": text, "channels": codes, "messages": count}),
+            };
+            self.tasks.append_event(id, &event).await?;
+            out.reminded.push(RemindedTask { task_id: id, messages: count });
+        }
+        self.outbox.deliver(now).await?;
+        Ok(out)
     }
 
     /// One supervision pass at `now`. Tasks are read in batches of 500; each batch's notices and

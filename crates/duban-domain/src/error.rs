@@ -26,6 +26,10 @@ pub enum ErrorCode {
     /// An uploaded document that took longer to read than the importer's time budget.
     #[serde(rename = "import.timeout")]
     ImportTimeout,
+    /// A commit of an import whose deadlines (their own or the default given) have already
+    /// passed, not confirmed: the tasks would be overdue the moment they are written.
+    #[serde(rename = "import.past_deadlines")]
+    ImportPastDeadlines,
 }
 
 impl ErrorCode {
@@ -43,6 +47,7 @@ impl ErrorCode {
             Self::Unavailable => "unavailable",
             Self::ImportTooLarge => "import.too_large",
             Self::ImportTimeout => "import.timeout",
+            Self::ImportPastDeadlines => "import.past_deadlines",
         }
     }
 }
@@ -82,6 +87,10 @@ pub enum Error {
     /// An uploaded document that took longer to read than the importer's time budget.
     #[error("{0}")]
     ImportTimeout(String),
+    /// An import whose deadlines have passed, committed without confirming them; the message
+    /// says how many and which, in Chinese.
+    #[error("{0}")]
+    ImportPastDeadlines(String),
 }
 
 impl Error {
@@ -108,6 +117,7 @@ impl Error {
             Self::Unavailable(_) => ErrorCode::Unavailable,
             Self::ImportTooLarge(_) => ErrorCode::ImportTooLarge,
             Self::ImportTimeout(_) => ErrorCode::ImportTimeout,
+            Self::ImportPastDeadlines(_) => ErrorCode::ImportPastDeadlines,
         }
     }
 }

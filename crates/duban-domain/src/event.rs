@@ -16,6 +16,7 @@ with_actions!(vocabulary! {
     Cancelled = "cancelled" / "撤销",
     Attached = "attached" / "上传附件",
     Supervised = "supervised" / "督办",
+    Reminded = "reminded" / "催办",
     ClosedBySubtasks = "closed_by_subtasks" / "子任务全部办结",
 });
 

@@ -583,6 +583,42 @@ impl<'a> Pass<'a> {
         (messages, !leaders.is_empty())
     }
 
+    /// A 催办 sent by hand by the office to the task's lead unit over the chosen `channels`,
+    /// with an optional instruction `text`: at once (the office acts in person), to the same
+    /// people as a reminder of the pass (those of the lead unit who may see the task), each
+    /// channel only where the person has an address. A 涉密 task's e-mail and SMS say only where
+    /// to look. Empty when no one of the lead unit can be reached over those channels.
+    pub fn remind_by_hand(
+        &self,
+        task: &Task,
+        schedule: &Schedule,
+        channels: &[MessageChannel],
+        text: &str,
+    ) -> Reminder {
+        let stage = schedule
+            .most_urgent_open()
+            .map(|s| match s.due {
+                Some(due) => format!("“{}”环节（{due} 到期）", s.name),
+                None => format!("“{}”环节", s.name),
+            })
+            .unwrap_or_else(|| "办理".into());
+        let text = text.trim();
+        let ask = if text.is_empty() { "请抓紧办理，并及时报送进展情况" } else { text };
+        let key = format!("催:手工:{}:{}", task.id, self.now.as_millisecond());
+        let m = Outgoing {
+            kind: MessageKind::Remind,
+            key: &key,
+            task,
+            subject: format!("催办：{}", task.fields.title),
+            body: format!("任务“{}”{stage}：{ask}。", task.fields.title),
+            now: self.now,
+            not_before: self.now,
+        };
+        let messages =
+            m.to(&self.people.unit_staff(task)).into_iter().filter(|m| channels.contains(&m.channel)).collect();
+        Reminder { kind: ReminderKind::Due, task: task.id, messages }
+    }
+
     /// A 督办 issued by hand with an instruction `text`, on the task's most urgent
     /// open stage (or 办结 when none is due): numbered, in the trail, to the unit and its leader
     /// in charge. `earlier` are the task's notices so far; its round counts them on that stage.

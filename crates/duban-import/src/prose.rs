@@ -1,7 +1,11 @@
 //! Units named in running text rather than in a clause: 「由X牵头，Y配合」, 「X会同Y…」,
 //! 「X配合Y…」, 「X负责…」「X承担…」, 「请X在…前完成」, 「X要…」 for a named unit, and a dated
-//! sentence with a named subject, 「2027年3月底前，X推行…」. Without a unit directory a name is
-//! recognised by its ending (部, 委, 局, 办公室, 人民政府 …); a list of names is split at 、.
+//! sentence with a named subject, 「2027年3月底前，X推行…」; a later clause named with a word of
+//! responsibility (「…，经X会同Y审定」) or opening with a unit named with its level, 「X是…责任主体」,
+//! an item named for a body (「监督组。负责…」), and, where no unit is named at all, a collective due
+//! by a date (「各省份于11月底前完成…」). Without a unit directory a name is recognised by its
+//! ending (部, 委, 局, 办公室, 人民政府 …) and refused for gatherings (学习会) and kinds of
+//! department (教育行政部门要…); a list of names is split at 、.
 //!
 //! Not assignments: 「发挥牵头作用」, 「牵头抓总」, 「牵头部门要加强协调」, 「各项目牵头单位」, and
 //! generic collectives as the subject of 要 or 应 (「各地区要…」, 「各部门要…」).

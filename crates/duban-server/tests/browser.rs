@@ -7,6 +7,11 @@
 //! 4. the public page shows no internal or secret task;
 //! 5. a second unit's officer cannot see the first unit's internal task.
 //!
+//! And the office's path through a plan that names no unit per measure (issue 11): seed 001
+//! uploaded, its 15 measures shown as drafts without a lead, one lead given to all of them at
+//! once, a default deadline set where the proposed one has passed, the import confirmed and
+//! committed.
+//!
 //! Screenshots of the main pages are saved under `target/screenshots/` (CI keeps them). Without
 //! Chromium the test says so and passes, except under `CI=true`, where it fails.
 
@@ -182,7 +187,10 @@ async fn the_closed_loop_through_the_browser() {
     c.find(Locator::Css("form[action^='/import/preview'] button")).await.unwrap().click().await.unwrap();
     wait_for(&c, "识别出 274 项任务").await;
     shot(&c, "import-preview").await;
-    c.find(Locator::Css("form[action='/import/commit'] button[type=submit]")).await.unwrap().click().await.unwrap();
+    // The scenario's tasks without a deadline are left to the time-limit rules (not the year's
+    // end, the page's default choice).
+    c.find(Locator::Css("input[name=deadline_mode][value=rules]")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("form[action='/import/commit'] button[value=commit]")).await.unwrap().click().await.unwrap();
     wait_for(&c, "新增 274 项").await;
 
     // The scenario follows tasks unit A leads and unit B has no part in (B's officers see the
@@ -238,6 +246,26 @@ async fn the_closed_loop_through_the_browser() {
     assert_ne!(stats_before, stats_after);
     assert!(stats_after.contains("按时办结率 100.0%（1/1）"), "{stats_after}");
     shot(&c, "stats").await;
+    // A 催办 by hand from a task's page, by in-app message and SMS: the page says it was sent.
+    c.goto(&format!("{base}/tasks/{}", public.id)).await.unwrap();
+    let form = c.find(Locator::Css("form[action$='/remind']")).await.unwrap();
+    form.find(Locator::Css("input[name=channel][value=sms]")).await.unwrap().click().await.unwrap();
+    form.find(Locator::Css("textarea[name=text]")).await.unwrap().send_keys("请于本周内报送工作方案").await.unwrap();
+    form.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    let text = wait_for(&c, "已催办：已向牵头单位发出").await;
+    assert!(text.contains("请于本周内报送工作方案"), "the trail shows the request: {text}");
+    shot(&c, "remind-task").await;
+    // A 催办 from the ledger: unit A's tasks, two ticked, one form.
+    c.goto(&format!("{base}/tasks?unit={}", unit_a.0)).await.unwrap();
+    let boxes = c.find_all(Locator::Css("input[name=id][form=remind-many]")).await.unwrap();
+    assert!(boxes.len() >= 2);
+    for b in &boxes[..2] {
+        b.click().await.unwrap();
+    }
+    c.find(Locator::Css("#remind-many button[type=submit]")).await.unwrap().click().await.unwrap();
+    let text = wait_for(&c, "已催办").await;
+    assert!(!text.contains("已催办 0 项"), "{text}");
+    shot(&c, "remind-ledger").await;
     c.goto(&format!("{base}/tasks")).await.unwrap();
     shot(&c, "ledger").await;
     c.goto(&format!("{base}/map")).await.unwrap();
@@ -280,9 +308,13 @@ async fn the_closed_loop_through_the_browser() {
         assert!(fits(&phone).await, "{path} is wider than a phone");
     }
     sign_out(&phone).await;
-    // The office's pages on the phone: the ledger's columns, the battle map and the statistics;
-    // charts scroll in their own box, and no text of theirs is under 11 px.
+    // The office's pages on the phone: the ledger's columns (with its boxes and the batch 催办
+    // form), the battle map and the statistics; charts scroll in their own box, and no text of
+    // theirs is under 11 px.
     sign_in(&phone, &base, "office", "pw-eciffo-2022").await;
+    phone.goto(&format!("{base}/tasks")).await.unwrap();
+    assert!(fits(&phone).await, "the office's ledger is wider than a phone");
+    shot(&phone, "remind-ledger-phone").await;
     for (path, name) in [
         ("/tasks", "ledger-phone"),
         ("/map?span=quarter", "map-phone"),
@@ -336,4 +368,61 @@ async fn fits(c: &Client) -> bool {
 
 fn helpers_encode(s: &str) -> String {
     s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+/// Seed 001 through the import page: 15 drafts without a lead, a lead for all at once, the
+/// default deadline set, confirmed, committed.
+#[tokio::test]
+async fn the_office_imports_a_plan_without_units_per_measure() {
+    let Some(driver) = start_driver().await else { return };
+    let app = spawn_app().await;
+    let base = app.base.clone();
+    let units = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/units/naiman.toml")).unwrap();
+    let directory = duban_domain::org::UnitDirectory::from_toml(&units).unwrap();
+    app.store.import_directory(&directory, app.duban.core().now()).await.unwrap();
+    person(&app, "office", None, Role::Office).await;
+    // The clock says 2026-03-02; seed 001 is of 2021.
+    let c = browser(&driver, 1280, 1000).await;
+    sign_in(&c, &base, "office", "pw-eciffo-2022").await;
+    c.goto(&format!("{base}/import")).await.unwrap();
+    let seed = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/seeds/001_996649c0e32d6793.txt"));
+    let seed = seed.canonicalize().expect("seed 001 in fixtures/seeds/");
+    c.find(Locator::Css("input[type=file]")).await.unwrap().send_keys(seed.to_str().unwrap()).await.unwrap();
+    c.find(Locator::Css("form[action^='/import/preview'] button")).await.unwrap().click().await.unwrap();
+    let text = wait_for(&c, "识别出 15 项任务").await;
+    assert!(text.contains("项未写明牵头单位"), "{text}");
+    assert!(text.contains("建议："), "suggested leads are offered: {text}");
+    assert!(text.contains("文件年份：2021 年（取自发文日期）"), "{text}");
+    assert!(text.contains("注意：15 项任务的完成时限已过"), "the proposed 2021-12-31 has passed: {text}");
+    shot(&c, "import-drafts").await;
+
+    // Every row ticked, one unit given to all as their lead.
+    for b in c.find_all(Locator::Css("input[name^=sel_]")).await.unwrap() {
+        b.click().await.unwrap();
+    }
+    c.find(Locator::Css("input[name=bulk_unit]")).await.unwrap().send_keys("旗政府办公室").await.unwrap();
+    c.find(Locator::Css("button[name=action][value=lead]")).await.unwrap().click().await.unwrap();
+    let text = wait_for(&c, "项任务的牵头单位设为“旗政府办公室”").await;
+    assert!(!text.contains("未写明牵头单位"), "{text}");
+    assert!(!text.contains("不在单位名录中的单位"), "the unknown names were replaced: {text}");
+
+    // The default deadline for tasks without one: this year's end instead of 2021's.
+    c.execute("document.querySelector('input[name=default_deadline]').value = '2026-12-31';", vec![]).await.unwrap();
+    c.find(Locator::Css("#year-and-deadlines button[value=refresh]")).await.unwrap().click().await.unwrap();
+    let text = wait_for(&c, "已按修改更新预览").await;
+    assert!(!text.contains("完成时限已过"), "{text}");
+    shot(&c, "import-assigned").await;
+
+    // Confirmed and committed.
+    c.find(Locator::Css("form[action='/import/commit'] button[value=commit]")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "新增 15 项").await;
+    let tasks = app.get("/api/v1/tasks?per_page=100").await.json;
+    assert_eq!(tasks["total"], 15);
+    let lead = app.get("/api/v1/resolve?name=旗政府办公室").await.json;
+    for t in tasks["items"].as_array().unwrap() {
+        assert_eq!(t["deadline"], "2026-12-31", "{t}");
+        assert_eq!(t["lead"].as_array().unwrap().len(), 1, "{t}");
+        assert_eq!(t["lead"][0], lead, "{t}");
+    }
+    c.close().await.unwrap();
 }

@@ -217,6 +217,29 @@ macro_rules! sql_directory {
                 Ok(unit)
             }
 
+            async fn add_unit_alias(&self, id: UnitId, alias: &str) -> Result<Unit> {
+                let alias = alias.trim();
+                if alias.is_empty() {
+                    return Err(Error::invalid("alias", "别名不能为空"));
+                }
+                let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
+                let unit = unit_in(&mut tx, id).await?.ok_or_else(|| Error::not_found(format!("单位 {id}")))?;
+                check_names(&mut tx, &[alias], Some(PartyRef::Unit(id))).await?;
+                if unit.name != alias && !unit.aliases.iter().any(|a| a == alias) {
+                    sqlx::query("INSERT INTO party_names (name, unit_id, group_id, is_alias) VALUES ($1, $2, $3, $4)")
+                        .bind(alias)
+                        .bind(Some(id.0))
+                        .bind(None::<i64>)
+                        .bind(true)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err("insert alias"))?;
+                }
+                let unit = unit_in(&mut tx, id).await?.ok_or(Error::Internal)?;
+                tx.commit().await.map_err(db_err("commit"))?;
+                Ok(unit)
+            }
+
             async fn get_unit(&self, id: UnitId) -> Result<Unit> {
                 let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
                 let u = unit_in(&mut tx, id).await?;

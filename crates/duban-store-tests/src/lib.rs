@@ -194,6 +194,7 @@ macro_rules! behaviour_suite {
             every_migration_runs_on_an_empty_database,
             units_are_created_updated_listed_and_resolved_by_alias,
             a_name_or_alias_cannot_point_to_two_parties,
+            a_unit_takes_one_more_alias_which_then_resolves,
             a_unit_cannot_be_its_own_ancestor,
             a_unit_in_use_cannot_be_deleted_but_an_unused_one_can,
             the_shipped_unit_directory_loads_and_loading_it_again_changes_nothing,

@@ -141,6 +141,34 @@ pub async fn a_name_or_alias_cannot_point_to_two_parties(db: &TestDb) {
     assert_eq!(s.list_units().await.unwrap().len(), 1);
 }
 
+pub async fn a_unit_takes_one_more_alias_which_then_resolves(db: &TestDb) {
+    let s = &*db.store;
+    let gov = s.create_unit(&unit("奈曼旗人民政府", &["旗政府"]), crate::at()).await.unwrap();
+    let data = s.create_unit(&unit("旗政务服务和数据管理局", &["旗政数局"]), crate::at()).await.unwrap();
+    assert_eq!(s.resolve_name("旗数据局").await.unwrap(), None);
+    let after = s.add_unit_alias(data.id, " 旗数据局 ").await.unwrap();
+    assert_eq!(after.aliases, vec!["旗政数局", "旗数据局"]);
+    assert_eq!(after.name, data.name);
+    assert_eq!(s.resolve_name("旗数据局").await.unwrap(), Some(PartyRef::Unit(data.id)));
+    assert_eq!(s.get_unit(data.id).await.unwrap(), after);
+    // Again, or a name the unit has already: nothing changes.
+    assert_eq!(s.add_unit_alias(data.id, "旗数据局").await.unwrap(), after);
+    assert_eq!(s.add_unit_alias(data.id, "旗政务服务和数据管理局").await.unwrap(), after);
+    // Another party's name, an empty name or a missing unit: refused, nothing kept.
+    let e = s.add_unit_alias(data.id, "旗政府").await.unwrap_err();
+    assert!(matches!(e, Error::Conflict(ref m) if m.contains("旗政府")), "{e:?}");
+    assert_eq!(s.resolve_name("旗政府").await.unwrap(), Some(PartyRef::Unit(gov.id)));
+    assert!(matches!(s.add_unit_alias(data.id, "  ").await, Err(Error::Invalid { .. })));
+    assert!(matches!(s.add_unit_alias(UnitId(9999), "某局").await, Err(Error::NotFound { .. })));
+    assert_eq!(s.resolve_name("某局").await.unwrap(), None);
+    assert_eq!(s.get_unit(data.id).await.unwrap(), after);
+    // An alias so added is the unit's like any other: an edit of the unit keeps or drops it.
+    let mut edit = unit("旗政务服务和数据管理局", &["旗数据局"]);
+    edit.kind = data.kind;
+    let edited = s.update_unit(data.id, &edit, crate::at()).await.unwrap();
+    assert_eq!(edited.aliases, vec!["旗数据局"]);
+}
+
 pub async fn a_unit_cannot_be_its_own_ancestor(db: &TestDb) {
     let s = &*db.store;
     let a = s.create_unit(&unit("甲", &[]), crate::at()).await.unwrap();

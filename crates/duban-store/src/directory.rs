@@ -19,6 +19,10 @@ pub trait DirectoryStore: Send + Sync {
     async fn list_units(&self) -> Result<Vec<Unit>>;
     /// Deletes a unit nothing refers to; a unit in use is a conflict.
     async fn delete_unit(&self, id: UnitId) -> Result<()>;
+    /// Adds `alias` to a unit's names, so that it resolves to the unit from now on (a name of an
+    /// imported document the office mapped to the unit). A name the unit already has changes
+    /// nothing; a name of another unit or group is a conflict; a missing unit is not found.
+    async fn add_unit_alias(&self, id: UnitId, alias: &str) -> Result<Unit>;
     /// The unit or group a name or alias points to.
     async fn resolve_name(&self, name: &str) -> Result<Option<PartyRef>>;
     async fn list_groups(&self) -> Result<Vec<UnitGroup>>;

@@ -272,6 +272,8 @@ pub mod admin_kind {
     pub const UNIT_ADD: &str = "unit.add";
     pub const UNIT_UPDATE: &str = "unit.update";
     pub const UNIT_DELETE: &str = "unit.delete";
+    /// A name of an imported document mapped to a unit by the office: one more alias.
+    pub const UNIT_ALIAS: &str = "unit.alias";
     pub const DIRECTORY_IMPORT: &str = "directory.import";
     pub const RULES_SAVE: &str = "rules.save";
     pub const RULES_RESET: &str = "rules.reset";
@@ -287,6 +289,7 @@ pub mod admin_kind {
             UNIT_ADD => "添加单位",
             UNIT_UPDATE => "修改单位（名称、别名）",
             UNIT_DELETE => "删除单位",
+            UNIT_ALIAS => "导入时将单位名称对应到已有单位（增加别名）",
             DIRECTORY_IMPORT => "导入单位名录（单位和单位组）",
             RULES_SAVE => "保存时限规则",
             RULES_RESET => "恢复配置文件中的规则",

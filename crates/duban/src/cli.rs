@@ -92,6 +92,15 @@ pub enum Command {
         /// Write the tasks into the ledger named after the document (updating it if it exists).
         #[arg(long)]
         commit: bool,
+        /// The deadline of every task without one of its own (YYYY-MM-DD; the document year's
+        /// 12-31 is the usual reading of a yearly plan). Without it the time-limit rules give
+        /// such tasks 5–10 working days.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        default_deadline: Option<String>,
+        /// Commit even though some deadlines (own or default) have already passed; without it
+        /// such a commit is refused, as the tasks would be overdue at once.
+        #[arg(long)]
+        confirm_past_deadlines: bool,
         /// Resolve units against this database (and commit into it); without it, the preview
         /// uses the shipped unit directory.
         #[arg(long)]

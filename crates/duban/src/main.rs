@@ -62,7 +62,9 @@ impl From<duban_domain::Error> for Failure {
     fn from(e: duban_domain::Error) -> Self {
         use duban_domain::Error as E;
         match e {
-            E::Invalid { .. } | E::Calendar(_) | E::NotFound { .. } => Failure::Input(e.to_string()),
+            E::Invalid { .. } | E::Calendar(_) | E::NotFound { .. } | E::ImportPastDeadlines(_) => {
+                Failure::Input(e.to_string())
+            }
             other => Failure::Other(anyhow::Error::new(other)),
         }
     }
@@ -172,8 +174,13 @@ async fn run(cli: Cli) -> Outcome {
             let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
             backup::restore(&file, &url, force).await
         }
-        Command::Import { file, year, format, commit, database } => {
-            import(&config, &file, year, format, commit, database).await
+        Command::Import { file, year, format, commit, default_deadline, confirm_past_deadlines, database } => {
+            let default_deadline = default_deadline
+                .map(|d| duban_domain::task::parse_task_date("default-deadline", &d))
+                .transpose()
+                .map_err(|e| Failure::Input(e.to_string()))?;
+            let opts = duban_app::document_import::CommitOptions { default_deadline, confirm_past_deadlines };
+            import(&config, &file, year, format, commit.then_some(opts), database).await
         }
     }
 }
@@ -183,12 +190,12 @@ async fn import(
     file: &std::path::Path,
     year: Option<i16>,
     format: Format,
-    commit: bool,
+    commit: Option<duban_app::document_import::CommitOptions>,
     database: Option<String>,
 ) -> Outcome {
     let bytes = std::fs::read(file).map_err(|e| Failure::Input(format!("无法读取 {}：{e}", file.display())))?;
     let filename = file.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
-    let database = match (database, commit) {
+    let database = match (database, commit.is_some()) {
         (Some(url), _) => Some(url),
         (None, true) => Some(config.database.url.expose().to_string()),
         (None, false) => None,
@@ -211,8 +218,36 @@ async fn import(
         Format::Json | Format::Toml => say!("{}", serde_json::to_string_pretty(&preview).context("序列化预览")?),
         Format::Table => put!("{}", table::preview(&preview)),
     }
-    if let (true, Some(d)) = (commit, duban) {
-        let r = d.document_import().commit(&preview, &Actor::command_line()).await?;
+    if let Some(d) = &duban {
+        // What the office would see on the preview page, on standard error: the year, the
+        // deadlines already past, the unknown units.
+        let opts =
+            duban_app::import_review::ReviewOptions { year, default_deadline: commit.and_then(|c| c.default_deadline) };
+        let r = d.document_import().review(preview.clone(), opts).await?;
+        eprintln!("文件年份：{} 年（{}）", r.year, r.year_from.label());
+        if r.without_deadline > 0 {
+            eprintln!(
+                "{} 项任务未写明完成时限{}",
+                r.without_deadline,
+                match r.default_deadline {
+                    Some(dd) => format!("，统一设为 {dd}"),
+                    None => format!(
+                        "，将按时限规则计算（可用 --default-deadline {} 统一设置）",
+                        r.proposed_default_deadline
+                    ),
+                }
+            );
+        }
+        if !r.past_deadlines.is_empty() {
+            eprintln!("注意：{} 项任务的完成时限已过（今天是 {}）", r.past_deadlines.len(), r.today);
+        }
+        if !r.unknown_units.is_empty() {
+            let names: Vec<&str> = r.unknown_units.iter().map(|u| u.name.as_str()).collect();
+            eprintln!("不在单位名录中的单位：{}", names.join("、"));
+        }
+    }
+    if let (Some(opts), Some(d)) = (commit, duban) {
+        let r = d.document_import().commit(&preview, &opts, &Actor::command_line()).await?;
         eprintln!(
             "已写入台账“{}”：新增 {}，更新 {}，未变 {}，撤销 {}",
             r.ledger, r.created, r.updated, r.unchanged, r.withdrawn

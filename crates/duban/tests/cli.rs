@@ -229,12 +229,37 @@ fn import_previews_a_document_and_commits_it_into_one_ledger() {
     let url = format!("sqlite:{}", dir.path().join("i.db").display());
     let units = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/units/naiman.toml");
     ok(&["units", "import", units, "--database", &url]);
+    // Seed 003 is of 2022: its deadlines have passed, and a commit says so and refuses them
+    // unless confirmed; the tasks without a deadline may take one date.
+    let (code, err) = fails(&["import", seed, "--commit", "--database", &url]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("文件年份：2022 年（取自发文日期）"), "{err}");
+    assert!(
+        err.contains("项任务未写明完成时限，将按时限规则计算（可用 --default-deadline 2022-12-31 统一设置）"),
+        "{err}"
+    );
+    assert!(err.contains("导入后将立即逾期"), "{err}");
+    let (code, err) = fails(&["import", seed, "--commit", "--database", &url, "--default-deadline", "2022-13-01"]);
+    assert_eq!(code, 2, "{err}");
     let commit = |file: &str| {
-        let o = duban(&["import", file, "--commit", "--database", &url, "--format", "json"]);
+        let o = duban(&[
+            "import",
+            file,
+            "--commit",
+            "--database",
+            &url,
+            "--format",
+            "json",
+            "--default-deadline",
+            "2022-12-31",
+            "--confirm-past-deadlines",
+        ]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         String::from_utf8(o.stderr).unwrap()
     };
-    assert!(commit(seed).contains("新增 274，更新 0，未变 0，撤销 0"));
+    let first = commit(seed);
+    assert!(first.contains("项任务未写明完成时限，统一设为 2022-12-31"), "{first}");
+    assert!(first.contains("新增 274，更新 0，未变 0，撤销 0"), "{first}");
     assert!(commit(seed).contains("新增 0，更新 0，未变 274，撤销 0"));
     let text = std::fs::read_to_string(seed).unwrap();
     let changed = text.replace("12月底前申请人可凭电子营业执照", "11月底前申请人可凭电子营业执照");

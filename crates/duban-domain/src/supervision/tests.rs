@@ -367,3 +367,39 @@ fn a_notice_by_hand_is_on_the_most_urgent_open_stage_and_counts_its_rounds() {
     let again = pass.by_hand(&t, &s, &[first_notice(date(2026, 3, 11))], "再催").unwrap();
     assert_eq!(again.round, 2);
 }
+
+#[test]
+fn a_reminder_by_hand_goes_at_once_to_the_lead_unit_over_the_chosen_channels_only() {
+    let w = World::new();
+    let t = task("常规");
+    let s = schedule(&w.policy, &w.cal, &t.fields.facts(), &t.events);
+    // Saturday evening: the office reminds by hand, and it goes at once, not on Monday.
+    let now = bj("2026-03-07T20:00");
+    let pass = Pass::new(&w.policy, &w.cal, &w.people, now);
+    let r = pass.remind_by_hand(&t, &s, &[MessageChannel::Inbox], "  请周一前报送  ");
+    assert_eq!(inbox(&r.messages), [1, 2]);
+    assert!(r.messages.iter().all(|m| m.channel == MessageChannel::Inbox && m.not_before == now));
+    assert!(r.messages.iter().all(|m| m.kind == MessageKind::Remind));
+    assert!(
+        r.messages[0].body.contains("请周一前报送") && r.messages[0].body.contains("签收"),
+        "{}",
+        r.messages[0].body
+    );
+    // E-mail only: the people with an address (p1 and p2 have one), none in the inbox.
+    let r = pass.remind_by_hand(&t, &s, &[MessageChannel::Email], "");
+    assert_eq!(
+        r.messages.iter().map(|m| m.address.as_str()).collect::<Vec<_>>(),
+        ["p1@naiman.example", "p2@naiman.example"]
+    );
+    assert!(r.messages[0].body.contains("请抓紧办理"));
+    // SMS: no one has a phone, so no one is reached.
+    assert!(pass.remind_by_hand(&t, &s, &[MessageChannel::Sms], "").messages.is_empty());
+    // A 涉密 task's e-mail names no content.
+    let secret = task_with("常规", |i| {
+        i.classification = Some("涉密".into());
+        i.responsible_person_id = Some(PersonId(1));
+    });
+    let r = pass.remind_by_hand(&secret, &s, &[MessageChannel::Email], "");
+    assert_eq!(r.messages.len(), 1);
+    assert!(r.messages.iter().all(|m| !m.subject.contains("推行一照通办") && !m.body.contains("推行一照通办")));
+}

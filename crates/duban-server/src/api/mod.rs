@@ -57,6 +57,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/tasks/{id}/events"),
     ("get", "/api/v1/tasks/{id}/actions"),
     ("post", "/api/v1/tasks/{id}/actions"),
+    ("post", "/api/v1/tasks/{id}/remind"),
+    ("post", "/api/v1/tasks/remind"),
     ("get", "/api/v1/work"),
     ("get", "/api/v1/tasks/{id}/attachments"),
     ("post", "/api/v1/tasks/{id}/attachments"),
@@ -68,6 +70,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/rules"),
     ("post", "/api/v1/imports/preview"),
     ("post", "/api/v1/imports/commit"),
+    ("post", "/api/v1/imports/review"),
+    ("post", "/api/v1/imports/units"),
     ("get", "/api/v1/suggest"),
     ("get", "/api/v1/admin/events"),
 ];

@@ -2,7 +2,7 @@
 //! paginated list.
 
 use super::extract::{Json, Path, Query, Require};
-use super::openapi::{FileBytes, Forbidden, Invalid, NotFound, UploadForm, VersionConflict};
+use super::openapi::{Conflict, FileBytes, Forbidden, Invalid, NotFound, UploadForm, VersionConflict};
 use super::{ApiResult, AppState};
 use crate::http::list::ListParams;
 use crate::http::session::Signed;
@@ -10,8 +10,9 @@ use crate::http::upload::{attachment_disposition, clean_file_name, safe_content_
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use duban_app::actor::RunLedgers;
+use duban_app::actor::{Oversee, RunLedgers};
 use duban_app::core::TaskView;
+use duban_app::supervision::{Reminded, channels};
 use duban_domain::Error;
 use duban_domain::ids::{PersonId, TaskId, UnitId};
 use duban_domain::task::{TaskInput, TaskPatch};
@@ -32,6 +33,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_one, update, cancel))
         .routes(routes!(events))
         .routes(routes!(actions, act))
+        .routes(routes!(remind_one))
+        .routes(routes!(remind_many))
         .routes(routes!(work))
         .merge(uploads)
         .routes(routes!(download))
@@ -302,4 +305,61 @@ async fn events(State(d): State<AppState>, caller: Signed, Path(id): Path<i64>) 
     let id = TaskId(id);
     d.access().visible_task(&caller.person, id).await?;
     Ok(Json(d.queries().task_events(id).await?))
+}
+
+/// A 催办 by hand: the channels to send it over and an optional instruction.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+struct RemindInput {
+    /// `inbox` (站内消息), `sms` (短信), `email` (电子邮件): at least one.
+    #[schema(example = json!(["inbox", "sms"]))]
+    channels: Vec<String>,
+    /// 催办要求 (optional; a standard request when empty).
+    text: String,
+}
+
+/// A 催办 by hand on several tasks (from the ledger).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+struct RemindManyInput {
+    /// The tasks to remind (at most 500).
+    ids: Vec<i64>,
+    channels: Vec<String>,
+    text: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/remind", operation_id = "remind", tag = "tasks",
+    params(("id" = i64, Path, description = "编号")),
+    request_body(content = RemindInput, content_type = "application/json"),
+    responses((status = 200, description = "已催办：消息已发出或排队", body = Reminded), Forbidden, NotFound, Conflict, Invalid))]
+async fn remind_one(
+    State(d): State<AppState>,
+    Require(caller, _): Require<Oversee>,
+    Path(id): Path<i64>,
+    Json(input): Json<RemindInput>,
+) -> ApiResult<Json<Reminded>> {
+    let channels = channels(&input.channels)?;
+    let r = d.supervision().remind(&caller.actor, &[TaskId(id)], &channels, &input.text).await?;
+    // One task: its refusal is the answer's error.
+    if let Some(refused) = r.refused.first() {
+        return Err(match refused.code.as_str() {
+            "not_found" => Error::not_found("任务"),
+            _ => Error::Conflict(refused.message.clone()),
+        }
+        .into());
+    }
+    Ok(Json(r))
+}
+
+#[utoipa::path(post, path = "/api/v1/tasks/remind", operation_id = "remindMany", tag = "tasks",
+    request_body(content = RemindManyInput, content_type = "application/json"),
+    responses((status = 200, description = "每项任务的结果：已催办的和未催办的（及原因）", body = Reminded), Forbidden, Invalid))]
+async fn remind_many(
+    State(d): State<AppState>,
+    Require(caller, _): Require<Oversee>,
+    Json(input): Json<RemindManyInput>,
+) -> ApiResult<Json<Reminded>> {
+    let channels = channels(&input.channels)?;
+    let ids: Vec<TaskId> = input.ids.into_iter().map(TaskId).collect();
+    Ok(Json(d.supervision().remind(&caller.actor, &ids, &channels, &input.text).await?))
 }

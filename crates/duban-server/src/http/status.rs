@@ -16,6 +16,6 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::ImportTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-        ErrorCode::ImportTimeout => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::ImportTimeout | ErrorCode::ImportPastDeadlines => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }

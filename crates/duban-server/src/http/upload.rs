@@ -17,11 +17,18 @@ pub struct Upload {
 }
 
 /// A page's upload form: the file, if one was chosen, and the form's CSRF token (a field of the
-/// body, so that it never appears in a URL and the logs).
+/// body, so that it never appears in a URL and the logs), and its other short text fields (at
+/// most [`MAX_FIELDS`], each cut to [`MAX_FIELD_CHARS`]).
 pub struct UploadForm {
     pub file: Option<Upload>,
     pub csrf: String,
+    pub fields: Vec<(String, String)>,
 }
+
+/// How many text fields besides `file` and `csrf` an upload form keeps.
+pub const MAX_FIELDS: usize = 16;
+/// How long a text field of an upload form may be.
+pub const MAX_FIELD_CHARS: usize = 1000;
 
 /// Reads an upload: a multipart form's `file` field, or the raw body.
 pub async fn upload<S: Send + Sync>(req: axum::extract::Request, state: &S, missing: &str) -> Result<Upload, Error> {
@@ -41,10 +48,14 @@ pub async fn upload_form<S: Send + Sync>(req: axum::extract::Request, state: &S)
         .to_string();
     if !content_type.starts_with("multipart/form-data") {
         let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|e| unreadable(&e))?;
-        return Ok(UploadForm { file: Some(Upload { bytes, name: String::new(), content_type }), csrf: String::new() });
+        return Ok(UploadForm {
+            file: Some(Upload { bytes, name: String::new(), content_type }),
+            csrf: String::new(),
+            fields: Vec::new(),
+        });
     }
     let mut form = Multipart::from_request(req, state).await.map_err(|e| unreadable(&e))?;
-    let mut out = UploadForm { file: None, csrf: String::new() };
+    let mut out = UploadForm { file: None, csrf: String::new(), fields: Vec::new() };
     while let Some(field) = form.next_field().await.map_err(|e| unreadable(&e))? {
         match field.name() {
             Some("file") if out.file.is_none() => {
@@ -57,6 +68,11 @@ pub async fn upload_form<S: Send + Sync>(req: axum::extract::Request, state: &S)
                 }
             }
             Some("csrf") => out.csrf = field.text().await.map_err(|e| unreadable(&e))?.trim().to_string(),
+            Some(name) if out.fields.len() < MAX_FIELDS && field.file_name().is_none() => {
+                let name = name.to_string();
+                let text = field.text().await.map_err(|e| unreadable(&e))?;
+                out.fields.push((name, text.trim().chars().take(MAX_FIELD_CHARS).collect()));
+            }
             _ => {}
         }
     }

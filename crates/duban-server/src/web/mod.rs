@@ -44,9 +44,11 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(pages::logout))
         .route("/tasks", get(pages::ledger))
         .route("/tasks.xlsx", get(pages::export))
+        .route("/tasks/remind", post(pages::remind_many))
         .route("/tasks/{id}", get(pages::task))
         .route("/tasks/{id}/act", post(pages::act))
         .route("/tasks/{id}/supervise", post(pages::supervise))
+        .route("/tasks/{id}/remind", post(pages::remind))
         .route("/tasks/{id}/files", post(pages::upload).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)))
         .route("/public", get(pages::public))
         .route("/supervision", get(office::supervision))
@@ -112,6 +114,22 @@ pub async fn checked_upload(
             Ok(form.file.ok_or_else(|| Error::invalid("file", missing)))
         }
         Err(e) => Ok(Err(e)),
+    }
+}
+
+/// [`checked_upload`], also handing back the form's other short text fields.
+pub async fn checked_upload_fields(
+    req: axum::extract::Request,
+    d: &AppState,
+    v: &Viewer,
+    missing: &str,
+) -> Result<(Result<Upload, Error>, Fields), WebError> {
+    match upload_form(req, d).await {
+        Ok(form) => {
+            v.check_csrf(&form.csrf)?;
+            Ok((form.file.ok_or_else(|| Error::invalid("file", missing)), Fields(form.fields)))
+        }
+        Err(e) => Ok((Err(e), Fields::default())),
     }
 }
 

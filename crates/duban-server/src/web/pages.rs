@@ -308,15 +308,32 @@ struct LedgerPage {
     lights: Vec<(&'static str, &'static str)>,
     sources: Vec<(&'static str, &'static str)>,
     sorts: Vec<(&'static str, &'static str)>,
+    /// Whether the viewer may tick tasks to remind them (催办).
+    select: bool,
+    csrf: String,
 }
 
 const PER_PAGE: u32 = 50;
 
 pub async fn ledger(State(d): State<AppState>, v: Viewer, Query(f): Query<LedgerFilter>) -> PageResult {
+    ledger_page(&d, &v, f, None, StatusCode::OK).await
+}
+
+/// The ledger, with a line saying what an action on it did.
+async fn ledger_page(
+    d: &AppState,
+    v: &Viewer,
+    f: LedgerFilter,
+    flash: Option<(&'static str, String)>,
+    status: StatusCode,
+) -> PageResult {
     let names = d.reporting().party_names().await?;
-    let mut nav = Nav::new(Some(&v), "/tasks");
+    let mut nav = Nav::new(Some(v), "/tasks");
+    if let Some((kind, text)) = flash {
+        nav = nav.flash(kind, text);
+    }
     let people = d.queries().all_people().await?;
-    let (rows, total, page) = match f.query(&d, &v, PER_PAGE) {
+    let (rows, total, page) = match f.query(d, v, PER_PAGE) {
         Ok(q) => {
             let page = d.tasks().list_tasks(q).await?;
             let progress = progress_of(&d, &page.items).await?;
@@ -361,9 +378,75 @@ pub async fn ledger(State(d): State<AppState>, v: Viewer, Query(f): Query<Ledger
         lights: Light::ALL.iter().map(|l| (l.code(), l.label())).collect(),
         sources: Source::ALL.iter().map(|s| (s.code(), s.label())).collect(),
         sorts: vec![("due", "最紧迫"), ("deadline", "完成时限"), ("number", "序号"), ("updated", "最近更新")],
+        select: v.may::<Oversee>(),
+        csrf: v.csrf.clone(),
         f,
     };
-    Ok(render(&page, StatusCode::OK))
+    Ok(render(&page, status))
+}
+
+/// The channels a 催办 form chose (`channel` checkboxes).
+fn chosen_channels(form: &Fields) -> Result<Vec<duban_domain::supervision::MessageChannel>, Error> {
+    let codes: Vec<String> = form.all("channel").map(str::to_string).collect();
+    duban_app::supervision::channels(&codes)
+}
+
+/// A 催办 from the ledger on the tasks ticked: the ledger again, saying how many were reminded
+/// and why any were not.
+pub async fn remind_many(
+    State(d): State<AppState>,
+    v: Viewer,
+    Query(f): Query<LedgerFilter>,
+    Form(form): Form<Fields>,
+) -> PageResult {
+    v.check_csrf(form.get("csrf"))?;
+    let ids: Vec<TaskId> = form.all("id").filter_map(|i| i.parse().ok()).map(TaskId).collect();
+    let result = match chosen_channels(&form) {
+        Ok(channels) => d.supervision().remind(&v.actor, &ids, &channels, form.get("text")).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(r) => {
+            let mut text = format!(
+                "已催办 {} 项任务，发出消息 {} 条。",
+                r.reminded.len(),
+                r.reminded.iter().map(|t| t.messages).sum::<u32>()
+            );
+            if !r.refused.is_empty() {
+                let why: Vec<String> = r.refused.iter().map(|t| format!("#{}：{}", t.task_id.0, t.message)).collect();
+                text.push_str(&format!("{} 项未催办（{}）。", r.refused.len(), why.join("；")));
+            }
+            let kind = if r.reminded.is_empty() { "error" } else { "ok" };
+            ledger_page(&d, &v, f, Some((kind, text)), StatusCode::OK).await
+        }
+        Err(e @ (Error::Invalid { .. } | Error::Forbidden)) => {
+            ledger_page(&d, &v, f, Some(("error", e.to_string())), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A 催办 by hand on one task, from its page.
+pub async fn remind(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Form(form): Form<Fields>) -> PageResult {
+    v.check_csrf(form.get("csrf"))?;
+    d.access().visible_task(&v.person, TaskId(id)).await?;
+    let result = match chosen_channels(&form) {
+        Ok(channels) => d.supervision().remind(&v.actor, &[TaskId(id)], &channels, form.get("text")).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(r) => match (r.reminded.first(), r.refused.first()) {
+            (Some(t), _) => Ok(see_other(&format!("/tasks/{id}?done=reminded&n={}", t.messages))),
+            (None, Some(refused)) => {
+                task_page(&d, &v, TaskId(id), Some(refused.message.clone()), form.get("text").to_string()).await
+            }
+            (None, None) => Err(Error::Internal.into()),
+        },
+        Err(e @ (Error::Invalid { .. } | Error::Conflict(_) | Error::Forbidden)) => {
+            task_page(&d, &v, TaskId(id), Some(e.to_string()), form.get("text").to_string()).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The latest progress report of each task, by task.
@@ -507,6 +590,17 @@ fn event_label(kind: &str) -> String {
 /// The task page, for a viewer who may see the task; 404 otherwise, so that its existence does
 /// not leak.
 async fn task_page(d: &AppState, v: &Viewer, id: TaskId, error: Option<String>, draft: String) -> PageResult {
+    task_page_with(d, v, id, error, draft, None).await
+}
+
+async fn task_page_with(
+    d: &AppState,
+    v: &Viewer,
+    id: TaskId,
+    error: Option<String>,
+    draft: String,
+    done: Option<String>,
+) -> PageResult {
     let task = d.access().visible_task(&v.person, id).await?;
     let tz = d.core().policy().timezone();
     let names = d.reporting().party_names().await?;
@@ -573,8 +667,12 @@ async fn task_page(d: &AppState, v: &Viewer, id: TaskId, error: Option<String>, 
     let attachments = d.queries().attachments(id).await?;
     let can_upload = view.task.status.is_open();
     let can_supervise = can_upload && v.may::<Oversee>();
+    let mut nav = Nav::new(Some(v), "/tasks");
+    if let Some(text) = done {
+        nav = nav.flash("ok", text);
+    }
     let page = TaskPage {
-        nav: Nav::new(Some(v), "/tasks"),
+        nav,
         t,
         error: error.clone(),
         draft,
@@ -591,8 +689,33 @@ async fn task_page(d: &AppState, v: &Viewer, id: TaskId, error: Option<String>, 
     Ok(render(&page, status))
 }
 
-pub async fn task(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>) -> PageResult {
-    task_page(&d, &v, TaskId(id), None, String::new()).await
+/// What the task page says after an action succeeded (`?done=`): fixed texts only, never
+/// anything from the address but a count.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Done {
+    done: String,
+    n: String,
+    number: String,
+}
+
+impl Done {
+    fn text(&self) -> Option<String> {
+        let n: u32 = self.n.parse().unwrap_or(0);
+        match self.done.as_str() {
+            "reminded" => Some(format!("已催办：已向牵头单位发出 {n} 条消息，并记入全过程记录。")),
+            "supervised" => {
+                let number =
+                    self.number.chars().filter(|c| c.is_ascii_digit() || "督〔〕号".contains(*c)).collect::<String>();
+                Some(format!("已发出督办单 {number}，并记入全过程记录。"))
+            }
+            _ => None,
+        }
+    }
+}
+
+pub async fn task(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Query(done): Query<Done>) -> PageResult {
+    task_page_with(&d, &v, TaskId(id), None, String::new(), done.text()).await
 }
 
 pub async fn act(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Form(form): Form<Fields>) -> PageResult {
@@ -638,7 +761,7 @@ pub async fn supervise(
     v.check_csrf(&f.csrf)?;
     d.access().visible_task(&v.person, TaskId(id)).await?;
     match d.supervision().by_hand(&v.actor, TaskId(id), &f.text).await {
-        Ok(_) => Ok(see_other(&format!("/tasks/{id}"))),
+        Ok(n) => Ok(see_other(&format!("/tasks/{id}?done=supervised&number={}", percent_encode(&n.number)))),
         Err(e @ (Error::Invalid { .. } | Error::Conflict(_) | Error::Forbidden)) => {
             task_page(&d, &v, TaskId(id), Some(e.to_string()), f.text).await
         }
@@ -671,6 +794,8 @@ pub async fn upload(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, r
 #[template(path = "public.html")]
 struct PublicPage {
     nav: Nav,
+    /// Never: the public list has no actions (the rows' partial asks).
+    select: bool,
     today: String,
     total: u64,
     page: u32,
@@ -710,7 +835,14 @@ pub async fn public(State(d): State<AppState>, v: Option<Viewer>, Query(p): Quer
         .collect();
     let today = d.core().now().to_zoned(d.core().policy().timezone()).date().to_string();
     let pages = page_count(page.total, PER_PAGE);
-    let public =
-        PublicPage { nav: Nav::new(v.as_ref(), "/public"), today, total: page.total, page: page.page, pages, rows };
+    let public = PublicPage {
+        nav: Nav::new(v.as_ref(), "/public"),
+        today,
+        total: page.total,
+        page: page.page,
+        pages,
+        rows,
+        select: false,
+    };
     Ok(render(&public, StatusCode::OK))
 }

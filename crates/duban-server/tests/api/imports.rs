@@ -88,8 +88,13 @@ async fn a_file_can_be_uploaded_as_a_form() {
     assert_eq!(r.status(), StatusCode::OK);
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["tasks"].as_array().unwrap().len(), 2);
-    // Without a directory in the database, no unit is reported unknown.
-    assert!(v["tasks"][0]["warnings"].as_array().unwrap().iter().all(|w| w["code"] != "unknown_unit"));
+    // Without a directory in the database, every name is kept as written and flagged, for the
+    // office to map or create.
+    assert_eq!(v["tasks"][0]["lead"], json!(["旗行政审批和政务服务局"]));
+    assert!(v["tasks"][0]["warnings"].as_array().unwrap().iter().any(|w| w["code"] == "unknown_unit"));
+    let unknown: Vec<&str> =
+        v["unknown_units"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
+    assert_eq!(unknown, ["旗行政审批和政务服务局", "旗市场监管局", "旗公安局", "旗自然资源局"]);
     let empty = reqwest::multipart::Form::new().text("note", "x");
     let r = app.client.post(format!("{}/api/v1/imports/preview", app.base)).multipart(empty).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -212,7 +217,11 @@ async fn all_or_nothing(db: duban_store_tests::TestDb) {
 
     // The fourth task cannot be written: neither the ledger nor the first three are left.
     fail_fourth_task(&db, "INSERT").await;
-    let e = duban.document_import().commit(&preview, &duban_app::actor::Actor::command_line()).await.unwrap_err();
+    let e = duban
+        .document_import()
+        .commit(&preview, &Default::default(), &duban_app::actor::Actor::command_line())
+        .await
+        .unwrap_err();
     assert_eq!(e, duban_domain::Error::Internal, "{e:?}");
     assert!(s.list_ledgers().await.unwrap().is_empty());
     assert_eq!(s.list_tasks(&tasks(None)).await.unwrap().total, 0);
@@ -223,7 +232,11 @@ async fn all_or_nothing(db: duban_store_tests::TestDb) {
     db.raw_execute(drop).await.unwrap();
 
     // Without the failure it is written whole.
-    let r = duban.document_import().commit(&preview, &duban_app::actor::Actor::command_line()).await.unwrap();
+    let r = duban
+        .document_import()
+        .commit(&preview, &Default::default(), &duban_app::actor::Actor::command_line())
+        .await
+        .unwrap();
     assert_eq!(r.created, 6);
     let before = s.list_tasks(&tasks(Some(r.ledger_id))).await.unwrap().items;
     let chain = s.verify_events().await.unwrap();
@@ -233,7 +246,11 @@ async fn all_or_nothing(db: duban_store_tests::TestDb) {
     fail_fourth_task(&db, "UPDATE").await;
     let changed =
         duban.document_import().preview(numbered(5, &[2, 3, 4, 5]).as_bytes(), "清单.txt", None).await.unwrap();
-    duban.document_import().commit(&changed, &duban_app::actor::Actor::command_line()).await.unwrap_err();
+    duban
+        .document_import()
+        .commit(&changed, &Default::default(), &duban_app::actor::Actor::command_line())
+        .await
+        .unwrap_err();
     assert_eq!(s.list_tasks(&tasks(Some(r.ledger_id))).await.unwrap().items, before);
     let chain = s.verify_events().await.unwrap();
     assert_eq!((chain.events, chain.broken), (6, None));

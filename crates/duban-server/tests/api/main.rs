@@ -7,6 +7,8 @@ mod admin_log;
 mod auth;
 mod calendar;
 mod helpers;
+mod import_page;
+mod import_review;
 mod imports;
 mod jobs;
 mod lifecycle;

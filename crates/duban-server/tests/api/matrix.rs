@@ -7,6 +7,9 @@
 //! the viewer may not see the task, a 200 where a 404 is due, a count that includes a hidden
 //! task, or a write to a hidden task answered differently from a write to a missing one.
 //!
+//! Importing (review and settling unit names) is asked of every role too: the office's and the
+//! administrators' alone, and a review's suggestions carry no hidden task.
+//!
 //! Then the notices: a supervision pass (injected clock) and 督办 by hand, and every inbox,
 //! e-mail and SMS message must go to someone who may see its task and carry only what that
 //! channel may carry (a 涉密 title never leaves over e-mail or SMS).
@@ -558,6 +561,45 @@ async fn reads(c: &Client<'_>, w: &World, f: &mut Findings) {
         };
         f.status("statistics export (.xlsx)", who, "/stats.xlsx", a.status, want);
         f.search("statistics export (.xlsx)", who, "/stats.xlsx", &xlsx_text(&a.bytes), &hidden);
+        // Importing: only the office and administrators review a document or settle its unit
+        // names; a review's suggestions, learnt from the ledger, carry no hidden task.
+        let may_import = matches!(who, Who::Office | Who::Admin);
+        let denied = if anon { api_denied } else { StatusCode::FORBIDDEN };
+        let preview = json!({"preview": {
+            "document": {"title": "矩阵导入", "doc_number": null, "issued": null, "issuer": ""},
+            "tasks": [{"number": "1.", "annex": null, "path": [], "text": "ZQ 矩阵任务的办理", "lead": [],
+                       "cooperating": [], "deadline": null, "deadline_text": null, "milestones": [],
+                       "targets": [], "warnings": []}]}});
+        let a = c
+            .send(
+                f,
+                w,
+                who,
+                Req { method: "POST", path: "/api/v1/imports/review", headers: &[], body: Body::Json(preview) },
+            )
+            .await;
+        f.status(
+            "import review (API)",
+            who,
+            "/imports/review",
+            a.status,
+            if may_import { StatusCode::OK } else { denied },
+        );
+        f.search("import review (API)", who, "/imports/review", &a.body, &hidden);
+        let settle = json!({"name": "矩阵新局", "create": true});
+        let a = c
+            .send(
+                f,
+                w,
+                who,
+                Req { method: "POST", path: "/api/v1/imports/units", headers: &[], body: Body::Json(settle) },
+            )
+            .await;
+        if !may_import {
+            f.status("import units (API)", who, "/imports/units", a.status, denied);
+        } else if !a.status.is_success() && a.json()["error"]["code"] != "conflict" {
+            f.wrong("import units (API)", format!("{who:?} creating a unit while importing: {} {}", a.status, a.body));
+        }
         // The public list: 公开 only, for everyone.
         let a = c.get(f, w, who, "/public").await;
         f.status("public page", who, "/public", a.status, StatusCode::OK);
@@ -610,6 +652,22 @@ async fn writes(c: &Client<'_>, w: &World, f: &mut Findings) {
                         ("csrf".into(), csrf.clone()),
                         ("action".into(), "sign".into()),
                         ("version".into(), "999999".into()),
+                    ]),
+                ),
+                (
+                    "催办 (API)",
+                    "POST".into(),
+                    format!("/api/v1/tasks/{id}/remind"),
+                    Body::Json(json!({"channels": ["inbox"], "text": "请加快办理"})),
+                ),
+                (
+                    "催办 by hand (page)",
+                    "POST".into(),
+                    format!("/tasks/{id}/remind"),
+                    Body::Form(vec![
+                        ("csrf".into(), csrf.clone()),
+                        ("channel".into(), "inbox".into()),
+                        ("text".into(), "请加快办理".into()),
                     ]),
                 ),
                 (

@@ -144,3 +144,82 @@ async fn a_task_that_has_not_reported_this_period_is_reminded_near_its_end() {
     assert_eq!(r.json["status"], "in_progress");
     assert_eq!(d.supervision().pass(bj("2026-04-29T10:00")).await.unwrap().cadence_reminders, 0);
 }
+
+#[tokio::test]
+async fn the_office_reminds_by_hand_over_the_channels_it_chooses_and_the_trail_keeps_it() {
+    let app = spawn_app().await;
+    let s = setup(&app, "常规").await;
+    let id = s.task["id"].as_i64().unwrap();
+    // Saturday evening: it goes at once (the office acts in person), not on Monday morning.
+    app.clock.set(bj("2026-03-07T20:00"));
+    let r = app
+        .post(&format!("/api/v1/tasks/{id}/remind"), json!({"channels": ["inbox", "email"], "text": "请周一前签收"}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    // The officer and the head, each in the inbox and by e-mail; not the leader.
+    assert_eq!(r.json["reminded"], json!([{"task_id": id, "messages": 4}]));
+    assert_eq!(r.json["refused"], json!([]));
+    let officer = app.store.list_messages(Some(duban_domain::ids::PersonId(s.officer)), 10).await.unwrap();
+    assert!(officer.iter().any(|m| m.message.channel == "inbox"
+        && m.message.kind == "remind"
+        && m.message.body.contains("请周一前签收")
+        && m.status == "sent"));
+    assert!(officer.iter().any(|m| m.message.channel == "email" && m.message.not_before == bj("2026-03-07T20:00")));
+    assert!(!officer.iter().any(|m| m.message.channel == "sms"));
+    let head = app.store.list_messages(Some(duban_domain::ids::PersonId(s.head)), 10).await.unwrap();
+    assert_eq!(head.len(), 2);
+    assert!(app.store.list_messages(Some(duban_domain::ids::PersonId(s.leader)), 10).await.unwrap().is_empty());
+    // In the trail, with who did it and what was asked.
+    let events = app.get(&format!("/api/v1/tasks/{id}/events")).await.json;
+    let last = events.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["kind"], "reminded");
+    assert_eq!(last["data"]["text"], "请周一前签收");
+    assert_eq!(last["data"]["channels"], json!(["inbox", "email"]));
+    assert!(last["actor_id"].is_i64());
+    // No channel, an unknown one: refused, nothing sent.
+    let r = app.post(&format!("/api/v1/tasks/{id}/remind"), json!({"channels": []})).await;
+    assert_eq!((r.status, code(&r)), (reqwest::StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"));
+    let r = app.post(&format!("/api/v1/tasks/{id}/remind"), json!({"channels": ["fax"]})).await;
+    assert_eq!((r.status, code(&r)), (reqwest::StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"));
+    // SMS only, and no one has a phone: a conflict that says so.
+    let r = app.post(&format!("/api/v1/tasks/{id}/remind"), json!({"channels": ["sms"]})).await;
+    assert_eq!((r.status, code(&r)), (reqwest::StatusCode::CONFLICT, "conflict"));
+    assert!(r.json.to_string().contains("没有可经所选渠道接收催办的人员"));
+    // A missing task.
+    let r = app.post("/api/v1/tasks/999999/remind", json!({"channels": ["inbox"]})).await;
+    assert_eq!((r.status, code(&r)), (reqwest::StatusCode::NOT_FOUND, "not_found"));
+    assert_eq!(app.store.list_messages(Some(duban_domain::ids::PersonId(s.officer)), 10).await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_reminder_from_the_ledger_reaches_every_task_it_may_and_says_why_not_for_the_others() {
+    let app = spawn_app().await;
+    let s = setup(&app, "常规").await;
+    let a = s.task["lead"][0]["unit"].as_i64().unwrap();
+    let second = app.task(json!({"title": "清理证明事项", "lead": [{"unit": a}], "deadline": "2026-12-31"})).await;
+    let gone = app.task(json!({"title": "已撤销的任务", "lead": [{"unit": a}], "deadline": "2026-12-31"})).await;
+    let version = format!("\"{}\"", gone["version"]);
+    let r = app.send("delete", &format!("/api/v1/tasks/{}", gone["id"]), None, &[("If-Match", &version)]).await;
+    assert!(r.status.is_success(), "{}", r.json);
+    let ids = json!([s.task["id"], second["id"], gone["id"], 999_999, s.task["id"]]);
+    let r = app.post("/api/v1/tasks/remind", json!({"ids": ids, "channels": ["inbox"], "text": ""})).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    // Each task once; the officer and the head each get one inbox message per task.
+    assert_eq!(
+        r.json["reminded"],
+        json!([{"task_id": s.task["id"], "messages": 2}, {"task_id": second["id"], "messages": 2}])
+    );
+    let refused = r.json["refused"].as_array().unwrap();
+    assert_eq!(refused.len(), 2);
+    assert_eq!((refused[0]["task_id"].clone(), refused[0]["code"].as_str()), (gone["id"].clone(), Some("conflict")));
+    assert_eq!((refused[1]["task_id"].as_i64(), refused[1]["code"].as_str()), (Some(999_999), Some("not_found")));
+    let officer = app.store.list_messages(Some(duban_domain::ids::PersonId(s.officer)), 10).await.unwrap();
+    assert_eq!(officer.iter().filter(|m| m.message.kind == "remind").count(), 2);
+    assert!(officer.iter().all(|m| m.message.body.contains("请抓紧办理")));
+    // Nothing to remind, too many: refused as input.
+    let r = app.post("/api/v1/tasks/remind", json!({"ids": [], "channels": ["inbox"]})).await;
+    assert_eq!((r.status, code(&r)), (reqwest::StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"));
+    let many: Vec<i64> = (1..=501).collect();
+    let r = app.post("/api/v1/tasks/remind", json!({"ids": many, "channels": ["inbox"]})).await;
+    assert_eq!((r.status, code(&r)), (reqwest::StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"));
+}

@@ -7,29 +7,29 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 /// A browser without JavaScript: keeps the session cookie, does not follow redirects.
-struct Browser {
-    client: reqwest::Client,
-    base: String,
-    cookie: String,
+pub(crate) struct Browser {
+    pub(crate) client: reqwest::Client,
+    pub(crate) base: String,
+    pub(crate) cookie: String,
 }
 
 impl Browser {
-    fn new(app: &TestApp) -> Self {
+    pub(crate) fn new(app: &TestApp) -> Self {
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
         Browser { client, base: app.base.clone(), cookie: String::new() }
     }
 
-    async fn get(&self, path: &str) -> (StatusCode, String) {
+    pub(crate) async fn get(&self, path: &str) -> (StatusCode, String) {
         let r = self.client.get(format!("{}{path}", self.base)).header("cookie", &self.cookie).send().await.unwrap();
         (r.status(), r.text().await.unwrap())
     }
 
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    pub(crate) async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.client.post(format!("{}{path}", self.base)).header("cookie", &self.cookie).form(form).send().await.unwrap()
     }
 
     /// Signs in through the form; returns the reply to the form.
-    async fn sign_in(&mut self, username: &str, password: &str) -> reqwest::Response {
+    pub(crate) async fn sign_in(&mut self, username: &str, password: &str) -> reqwest::Response {
         let r = self.client.get(format!("{}/login", self.base)).send().await.unwrap();
         let login_cookie = cookie_of(&r, "duban_login").unwrap();
         let page = r.text().await.unwrap();
@@ -49,7 +49,7 @@ impl Browser {
     }
 
     /// The CSRF token the pages carry for this session.
-    async fn csrf(&self) -> String {
+    pub(crate) async fn csrf(&self) -> String {
         let (_, page) = self.get("/tasks").await;
         hidden(&page, "csrf")
     }
@@ -64,7 +64,7 @@ fn cookie_of(r: &reqwest::Response, name: &str) -> Option<String> {
 }
 
 /// The value of the first hidden input with this name.
-fn hidden(page: &str, name: &str) -> String {
+pub(crate) fn hidden(page: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = page.find(&marker).map(|i| i + marker.len()).unwrap_or_else(|| panic!("no {name} in {page}"));
     page[start..].split('"').next().unwrap().to_string()
@@ -79,7 +79,7 @@ struct World {
     secret: Value,
 }
 
-async fn person(app: &TestApp, username: &str, unit: Option<i64>, roles: Value) -> PersonId {
+pub(crate) async fn person(app: &TestApp, username: &str, unit: Option<i64>, roles: Value) -> PersonId {
     let r = app
         .post("/api/v1/people", json!({"name": username, "username": username, "unit_id": unit, "roles": roles}))
         .await;
@@ -606,7 +606,7 @@ async fn an_api_write_with_the_session_cookie_needs_the_csrf_header() {
 }
 
 /// Posts a multipart form with a file (and the token as a body field, if given).
-async fn upload(
+pub(crate) async fn upload(
     b: &Browser,
     path: &str,
     csrf: Option<&str>,
@@ -828,4 +828,62 @@ members = ["旗甲局", "旗乙局"]
     // 甲 has two tasks (its own and the group's), 乙 one.
     let jia_row = rows[3..].iter().find(|r| r[1] == "旗甲局").unwrap();
     assert_eq!(jia_row[2], "2");
+
+#[tokio::test]
+async fn the_office_reminds_one_task_from_its_page_and_several_from_the_ledger() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let mut office = Browser::new(&app);
+    office.sign_in("office", "pw-eciffo-2026").await;
+    let csrf = office.csrf().await;
+    let id = w.a_internal["id"].as_i64().unwrap();
+    let path = format!("/tasks/{id}/remind");
+    // No channel chosen: refused, the text kept.
+    let r = office.post(&path, &[("csrf", &csrf), ("text", "请周五前报送方案")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("请至少选择一种发送渠道") && page.contains("请周五前报送方案"));
+    // Sent: the page says so, the trail has it, the officer has it in the inbox.
+    let r = office.post(&path, &[("csrf", &csrf), ("channel", "inbox"), ("text", "请周五前报送方案")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, page) = office.get(&to).await;
+    assert!(page.contains("已催办：已向牵头单位发出 1 条消息"), "{page}");
+    assert!(page.contains("<strong>催办</strong>") && page.contains("请周五前报送方案"));
+    let inbox = app.store.list_messages(Some(w.officer_a), 10).await.unwrap();
+    assert!(
+        inbox
+            .iter()
+            .any(|m| m.message.kind == "remind" && m.message.body.contains("请周五前报送方案") && m.status == "sent")
+    );
+    // From the ledger: two tasks the office sees (one to officer_a, one to officer_b and named,
+    // both of unit B), one it does not (涉密, not named on it).
+    let (_, ledger) = office.get("/tasks").await;
+    assert!(ledger.contains("批量催办") && ledger.contains(r#"name="id" value=""#));
+    let (a, b, s) = (id.to_string(), w.b_internal["id"].to_string(), w.secret["id"].to_string());
+    let r = office
+        .post("/tasks/remind?sort=number", &[("csrf", &csrf), ("channel", "inbox"), ("id", &a), ("id", &b), ("id", &s)])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("已催办 2 项任务，发出消息 3 条") && page.contains(&format!("1 项未催办（#{s}：任务不存在）")),
+        "{page}"
+    );
+    assert!(!page.contains("涉密任务"), "the hidden task's title must not show");
+    // Nothing ticked: refused.
+    let r = office.post("/tasks/remind", &[("csrf", &csrf), ("channel", "inbox")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("请选择要催办的任务"));
+    // A unit officer has no such forms and may not post them.
+    let mut officer = Browser::new(&app);
+    officer.sign_in("officer_a", "pw-a_reciffo-2026").await;
+    let (_, page) = officer.get(&format!("/tasks/{id}")).await;
+    assert!(!page.contains("发出催办"));
+    let (_, ledger) = officer.get("/tasks").await;
+    assert!(!ledger.contains("批量催办"));
+    let csrf = officer.csrf().await;
+    let r = officer.post(&path, &[("csrf", &csrf), ("channel", "inbox")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("无权执行此操作"));
 }

@@ -334,7 +334,11 @@ async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervisi
     let seed = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/seeds/003_70bf524fbdd19580.txt"))
         .expect("seed 003 in fixtures/seeds/");
     let preview = duban.document_import().preview(&seed, "003.txt", None).await.unwrap();
-    duban.document_import().commit(&preview, &duban_app::actor::Actor::command_line()).await.unwrap();
+    duban
+        .document_import()
+        .commit(&preview, &Default::default(), &duban_app::actor::Actor::command_line())
+        .await
+        .unwrap();
     let tasks = store.open_tasks(TaskId(0), 10_000).await.unwrap();
     assert_eq!(tasks.len(), 274);
 
