@@ -336,7 +336,7 @@ async fn ledger_page(
     let (rows, total, page) = match f.query(d, v, PER_PAGE) {
         Ok(q) => {
             let page = d.tasks().list_tasks(q).await?;
-            let progress = progress_of(&d, &page.items).await?;
+            let progress = progress_of(d, &page.items).await?;
             let leaders: HashMap<_, _> = people.iter().map(|p| (p.id, p.fields.name.as_str())).collect();
             let rows = page
                 .items

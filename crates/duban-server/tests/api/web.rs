@@ -828,6 +828,7 @@ members = ["旗甲局", "旗乙局"]
     // 甲 has two tasks (its own and the group's), 乙 one.
     let jia_row = rows[3..].iter().find(|r| r[1] == "旗甲局").unwrap();
     assert_eq!(jia_row[2], "2");
+}
 
 #[tokio::test]
 async fn the_office_reminds_one_task_from_its_page_and_several_from_the_ledger() {
