@@ -13,6 +13,7 @@ use duban_domain::schedule::{Schedule, Stage, StageState, schedule};
 use duban_domain::task::{Light, NewTask, Task, TaskWarning};
 use duban_store::ScheduleInstants;
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
@@ -48,6 +49,17 @@ pub struct TaskView {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub due_at: Option<Timestamp>,
     pub warnings: Vec<WarningView>,
+    /// The state as the ledger names it (待签收, 办理中, 待审核, 已销号 …;
+    /// [`Status::state_name`](duban_domain::task::Status::state_name)).
+    pub state: &'static str,
+    /// The deadline in force (完成时限): the task's own, or else the one its rules give.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub deadline_in_force: Option<Date>,
+    /// Whether [`TaskView::deadline_in_force`] comes from the rules (the task has none of its own).
+    pub deadline_from_rules: bool,
+    /// 逾期天数: working days the open stage due first is past its due date; `null` when not
+    /// overdue ([`Schedule::overdue_workdays`]).
+    pub overdue_days: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stages: Option<Vec<StageView>>,
 }
@@ -147,6 +159,18 @@ impl Core {
         });
         let warnings =
             task.fields.warnings().into_iter().map(|w| WarningView { code: w, message: w.message() }).collect();
-        TaskView { light, due_at: if open { s.due_at } else { None }, warnings, stages: stage_views, task }
+        let deadline_in_force = s.deadline(task.fields.deadline);
+        let overdue_days = if open { s.overdue_workdays(now, &tz, &self.calendar()) } else { None };
+        TaskView {
+            light,
+            due_at: if open { s.due_at } else { None },
+            warnings,
+            state: task.status.state_name(),
+            deadline_from_rules: task.fields.deadline.is_none() && deadline_in_force.is_some(),
+            deadline_in_force,
+            overdue_days,
+            stages: stage_views,
+            task,
+        }
     }
 }

@@ -43,7 +43,7 @@ pub struct ImportReport {
 /// repeats (① under two headings) is qualified by its heading's number (1.①, 2.①).
 pub fn task_numbers(tasks: &[ParsedTask]) -> Vec<String> {
     let plain = |t: &ParsedTask| match t.annex {
-        Some(a) => format!("附件{a}{}", t.number),
+        Some(a) => annexed(a, &t.number),
         None => t.number.clone(),
     };
     let mut count: HashMap<String, usize> = HashMap::new();
@@ -67,14 +67,32 @@ pub fn task_numbers(tasks: &[ParsedTask]) -> Vec<String> {
                             .collect()
                     })
                     .unwrap_or_default();
-                let annex = t.annex.map(|a| format!("附件{a}")).unwrap_or_default();
-                key = format!("{annex}{parent}{}", t.number);
+                let rest = format!("{parent}{}", t.number);
+                key = match t.annex {
+                    Some(a) => annexed(a, &rest),
+                    None => rest,
+                };
             }
             let n = used.entry(key.clone()).or_default();
             *n += 1;
             if *n > 1 { format!("{key}#{n}") } else { key }
         })
         .collect()
+}
+
+/// An item's number within annex `a`: 附件10 then 12. would read 附件1012. glued, so a number
+/// opening with a digit is set off by a space (附件10 12.).
+fn annexed(a: u32, rest: &str) -> String {
+    if rest.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("附件{a} {rest}")
+    } else {
+        format!("附件{a}{rest}")
+    }
+}
+
+/// A number as a key that a ledger imported before numbers in annexes were spaced still matches.
+fn number_key(n: &str) -> String {
+    n.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// A short title from a task's text: its first sentence, at most 60 characters.
@@ -310,9 +328,9 @@ impl DocumentImport {
             for t in got.items {
                 let visible = viewer.as_ref().is_none_or(|(a, members)| a.sees(&t, members));
                 if !visible {
-                    hidden.insert(t.fields.number.clone());
+                    hidden.insert(number_key(&t.fields.number));
                 } else if t.status != Status::Cancelled {
-                    existing.insert(t.fields.number.clone(), t);
+                    existing.insert(number_key(&t.fields.number), t);
                 }
             }
             if n < 500 {
@@ -330,7 +348,7 @@ impl DocumentImport {
         };
         let mut write = ImportWrite { ledger: target, create: Vec::new(), update: Vec::new() };
         for (t, number) in preview.tasks.iter().zip(numbers) {
-            if hidden.contains(&number) {
+            if hidden.contains(&number_key(&number)) {
                 report.unchanged += 1;
                 continue;
             }
@@ -355,7 +373,7 @@ impl DocumentImport {
                 classification: Classification::Internal,
                 received_at: now,
             };
-            match existing.remove(&number) {
+            match existing.remove(&number_key(&number)) {
                 None => {
                     let mut data = serde_json::json!({ "import": name, "number": number });
                     if t.deadline.is_none()
@@ -441,6 +459,8 @@ mod tests {
             t("（一）", Some(2), "二、措施"),
         ]);
         assert_eq!(got, vec!["1.①", "②", "2.①", "附件1（一）", "附件2（一）"]);
+        let spaced = task_numbers(&[t("12.", Some(10), "一、"), t("3.", Some(1), "二、")]);
+        assert_eq!(spaced, vec!["附件10 12.", "附件1 3."]);
         let same = task_numbers(&[t("①", None, "1.甲"), t("①", None, "1.甲")]);
         assert_eq!(same, vec!["1.①", "1.①#2"]);
     }

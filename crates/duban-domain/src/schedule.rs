@@ -119,6 +119,23 @@ impl Schedule {
         own.or_else(|| self.stages.iter().find(|s| s.stop == ClockEvent::Done).and_then(|s| s.due))
     }
 
+    /// 逾期天数: how many working days the open stage due first is past its due date at `now`
+    /// (`None` when nothing open is overdue). Counted on the working-day calendar, as the time
+    /// limits of 002 三(一) are: the working days after the due date up to and including today,
+    /// and at least 1 once the due time (the end of the due date's working day) has passed. A
+    /// stage due on a calendar-day rule is late by the same working days: once a period ends the
+    /// days that count against a unit are those it could have worked. `None` too where the
+    /// calendar cannot count (a year without holiday data and no weekends-only fallback).
+    pub fn overdue_workdays(&self, now: Timestamp, tz: &TimeZone, calendar: &Calendar) -> Option<i32> {
+        let stage = self.most_urgent_open()?;
+        let (due_at, due) = (stage.due_at?, stage.due?);
+        if now <= due_at {
+            return None;
+        }
+        let today = now.to_zoned(tz.clone()).date();
+        calendar.workdays_between(due, today).ok().map(|r| r.value.max(1))
+    }
+
     /// The open stage due first, if any stage has a due time.
     pub fn most_urgent_open(&self) -> Option<&Stage> {
         self.stages.iter().filter(|s| s.stopped_at.is_none() && s.due_at.is_some()).min_by_key(|s| s.due_at)
@@ -265,6 +282,31 @@ mod tests {
     }
 
     // Spring Festival 2026: 02-14 (Sat) make-up, 02-15..23 off, 02-28 (Sat) make-up.
+
+    #[test]
+    fn overdue_days_are_working_days_past_the_due_date() {
+        let p = Policy::builtin("x-district-2022").unwrap();
+        let c = Calendar::builtin().unwrap();
+        let tz = p.timezone();
+        let f = facts(Source::Instruction, Complexity::General, None);
+        let events = BTreeMap::from([(ClockEvent::Received, at("2026-02-13T16:00"))]);
+        let s = schedule(&p, &c, &f, &events);
+        // sign is due 02-25 (the first open stage due): not overdue during that working day.
+        assert_eq!(s.overdue_workdays(at("2026-02-25T17:00"), &tz, &c), None);
+        // Its evening is the first day late; the next working day still the first.
+        assert_eq!(s.overdue_workdays(at("2026-02-25T18:00"), &tz, &c), Some(1));
+        assert_eq!(s.overdue_workdays(at("2026-02-26T10:00"), &tz, &c), Some(1));
+        // 02-26, 02-27, 02-28 (a make-up Saturday), not Sunday 03-01, and 03-02: four.
+        assert_eq!(s.overdue_workdays(at("2026-03-02T10:00"), &tz, &c), Some(4));
+        assert_eq!(s.overdue_workdays(at("2026-03-01T10:00"), &tz, &c), Some(3));
+        // Once signed and done, nothing open is overdue.
+        let mut done = events.clone();
+        done.insert(ClockEvent::Signed, at("2026-02-14T10:00"));
+        done.insert(ClockEvent::Done, at("2026-02-20T10:00"));
+        done.insert(ClockEvent::OutcomeReported, at("2026-02-20T10:00"));
+        let s = schedule(&p, &c, &f, &done);
+        assert_eq!(s.overdue_workdays(at("2026-03-02T10:00"), &tz, &c), None);
+    }
 
     #[test]
     fn x_district_around_spring_festival_2026() {

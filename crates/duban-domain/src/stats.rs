@@ -81,10 +81,17 @@ pub struct GroupRates {
     pub done: Rate,
 }
 
+/// A period statistics are taken over: the stages due within `[from, to)`.
+pub type Window = (Timestamp, Timestamp);
+
+fn in_window(stage: &Stage, window: Option<Window>) -> bool {
+    window.is_none_or(|(from, to)| stage.due_at.is_some_and(|d| d >= from && d < to))
+}
+
 impl GroupRates {
-    fn add(&mut self, schedule: &Schedule, now: Timestamp) {
+    fn add(&mut self, schedule: &Schedule, now: Timestamp, window: Option<Window>) {
         self.tasks += 1;
-        for s in &schedule.stages {
+        for s in schedule.stages.iter().filter(|s| in_window(s, window)) {
             if s.stop == ClockEvent::Signed {
                 self.sign.add(s, now);
             }
@@ -110,13 +117,31 @@ pub struct Stats<K> {
 impl<K: Ord> Stats<K> {
     /// The statistics at `now` of tasks given with their group's key and their schedule.
     pub fn of<'a>(tasks: impl IntoIterator<Item = (K, &'a Schedule)>, now: Timestamp, tz: &TimeZone) -> Self {
+        Self::of_each(tasks.into_iter().map(|(k, s)| (vec![k], s)), now, tz, None)
+    }
+
+    /// The statistics at `now` of tasks that each count for every key given with them (a task
+    /// led by a group of units counts for each of its units, never for the group as if it were
+    /// one), and once in the totals; with a `window`, the rates count only the stages due in it
+    /// (a task counts in a group's number of tasks when it has any).
+    pub fn of_each<'a>(
+        tasks: impl IntoIterator<Item = (Vec<K>, &'a Schedule)>,
+        now: Timestamp,
+        tz: &TimeZone,
+        window: Option<Window>,
+    ) -> Self {
         let weeks = week_ends(now, tz, TREND_WEEKS);
         let mut groups: BTreeMap<K, GroupRates> = BTreeMap::new();
         let mut all = GroupRates::default();
         let mut weekly = vec![0u32; weeks.len()];
-        for (key, schedule) in tasks {
-            groups.entry(key).or_default().add(schedule, now);
-            all.add(schedule, now);
+        for (keys, schedule) in tasks {
+            if window.is_some() && !schedule.stages.iter().any(|s| in_window(s, window)) {
+                continue;
+            }
+            for key in keys {
+                groups.entry(key).or_default().add(schedule, now, window);
+            }
+            all.add(schedule, now, window);
             for (count, (_, end)) in weekly.iter_mut().zip(&weeks) {
                 if schedule.stages.iter().any(|s| overdue_at(s, *end)) {
                     *count += 1;
@@ -167,6 +192,31 @@ mod tests {
         assert_eq!(r, Rate { on_time: 1, late: 2 });
         assert_eq!(r.percent().map(|p| (p * 10.0).round() / 10.0), Some(33.3));
         assert_eq!(Rate::default().percent(), None);
+    }
+
+    #[test]
+    fn a_task_of_several_units_counts_for_each_and_a_window_keeps_its_stages() {
+        let now: Timestamp = "2026-06-30T00:00:00Z".parse().unwrap();
+        let march = Schedule { stages: vec![stage("2026-03-05T09:30:00Z", None)], due_at: None, warn_at: None };
+        let may = Schedule {
+            stages: vec![stage("2026-05-05T09:30:00Z", Some("2026-05-01T00:00:00Z"))],
+            due_at: None,
+            warn_at: None,
+        };
+        let tasks = || vec![(vec!["甲", "乙"], &march), (vec!["乙"], &may)];
+        let s = Stats::of_each(tasks(), now, &TimeZone::UTC, None);
+        let by: BTreeMap<_, _> = s.groups.into_iter().collect();
+        assert_eq!(by["甲"].tasks, 1);
+        assert_eq!(by["乙"].tasks, 2);
+        assert_eq!(by["乙"].sign, Rate { on_time: 1, late: 1 });
+        assert_eq!(s.all.tasks, 2, "a task of two units counts once in the totals");
+        // Only May: the March task has nothing due in it and is left out.
+        let may_window = ("2026-05-01T00:00:00Z".parse().unwrap(), "2026-06-01T00:00:00Z".parse().unwrap());
+        let s = Stats::of_each(tasks(), now, &TimeZone::UTC, Some(may_window));
+        let by: BTreeMap<_, _> = s.groups.into_iter().collect();
+        assert!(!by.contains_key("甲"));
+        assert_eq!(by["乙"].sign, Rate { on_time: 1, late: 0 });
+        assert_eq!(s.all.tasks, 1);
     }
 
     #[test]

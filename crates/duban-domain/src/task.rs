@@ -47,6 +47,26 @@ impl Default for Status {
 }
 
 impl Status {
+    /// The state a task is in, as the ledger, the export and the API name it (待签收, 办理中,
+    /// 待审核, 已销号 …): [`Status::label`] names the step (交办, 办理, 反馈), which reads as a verb
+    /// in a column of states. Closed is 已销号, the word of the documents (000 二(五)4 "完成销号",
+    /// REQUIREMENTS §5 "办结 / 销号").
+    pub fn state_name(self) -> &'static str {
+        match self {
+            Status::Assigned => "待签收",
+            Status::Signed => "已签收",
+            Status::Deployed => "已部署",
+            Status::InProgress => "办理中",
+            Status::Feedback => "待审核",
+            Status::Closed => "已销号",
+            Status::Returned => "已退回",
+            Status::Extension => "延期审批中",
+            Status::Disputed => "争议待裁定",
+            Status::Suspended => "已中止",
+            Status::Cancelled => "已撤销",
+        }
+    }
+
     /// Whether the task still needs work (and so has lights and reminders).
     pub fn is_open(self) -> bool {
         !matches!(self, Status::Closed | Status::Suspended | Status::Cancelled)
@@ -163,6 +183,22 @@ pub const MAX_PARTIES: usize = 200;
 /// stretch every timeline (the battle map draws one tick per month) to thousands of years.
 pub const FIRST_YEAR: i16 = 2000;
 pub const LAST_YEAR: i16 = 2100;
+
+/// A task's number as a ledger prints it: the trailing stop of an item number dropped (12. →
+/// 12, 3、 → 3) and an annex set off by a dash (附件10 12. → 附件10-12), so that 附件10's item
+/// 12 never reads 附件1012. The stored number (the key a re-import matches) is unchanged.
+pub fn display_number(n: &str) -> String {
+    let n = n.trim();
+    let n = n.trim_end_matches(['.', '．', '、']);
+    match n.strip_prefix("附件") {
+        Some(rest) => {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            let tail = rest[digits.len()..].trim_start();
+            if digits.is_empty() || tail.is_empty() { n.to_string() } else { format!("附件{digits}-{tail}") }
+        }
+        None => n.to_string(),
+    }
+}
 
 /// Parses a date written `YYYY-MM-DD`.
 pub fn parse_date(field: &str, s: &str) -> Result<Date, Error> {
@@ -490,6 +526,31 @@ mod tests {
 
     fn tz() -> jiff::tz::TimeZone {
         jiff::tz::TimeZone::get("Asia/Shanghai").unwrap()
+    }
+
+    #[test]
+    fn numbers_print_cleanly() {
+        assert_eq!(display_number("附件10 12."), "附件10-12");
+        assert_eq!(display_number("附件1（一）"), "附件1-（一）");
+        assert_eq!(display_number("12."), "12");
+        assert_eq!(display_number(" 3、"), "3");
+        assert_eq!(display_number("（三）"), "（三）");
+        assert_eq!(display_number("1.①"), "1.①");
+        assert_eq!(display_number("附件2"), "附件2");
+        assert_eq!(display_number(""), "");
+    }
+
+    #[test]
+    fn every_status_reads_as_a_state_and_closed_is_xiaohao() {
+        for s in Status::ALL {
+            let n = s.state_name();
+            assert!(n.starts_with('已') || n.starts_with('待') || n.ends_with('中') || n == "争议待裁定", "{n}");
+        }
+        assert_eq!(Status::Closed.state_name(), "已销号");
+        assert_eq!(Status::Assigned.state_name(), "待签收");
+        assert_eq!(Status::Feedback.state_name(), "待审核");
+        let names: std::collections::BTreeSet<_> = Status::ALL.iter().map(|s| s.state_name()).collect();
+        assert_eq!(names.len(), Status::ALL.len());
     }
 
     #[test]

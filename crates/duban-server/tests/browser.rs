@@ -240,7 +240,7 @@ async fn the_closed_loop_through_the_browser() {
     act(&c, "approve", None).await;
     wait_for(&c, "审核通过").await;
     assert_eq!(app.store.get_task(task.id).await.unwrap().status, Status::Closed);
-    assert!(page_text(&c).await.contains("办结"));
+    assert!(page_text(&c).await.contains("已销号"), "the closed state is named as the documents name it");
     c.goto(&format!("{base}/stats")).await.unwrap();
     let stats_after = page_text(&c).await;
     assert_ne!(stats_before, stats_after);
@@ -270,6 +270,15 @@ async fn the_closed_loop_through_the_browser() {
     shot(&c, "ledger").await;
     c.goto(&format!("{base}/map")).await.unwrap();
     shot(&c, "map").await;
+    for (path, name) in [("/map?span=quarter", "map-quarter"), ("/map?span=month", "map-month")] {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        assert!(page_text(&c).await.contains("挂图作战"));
+        assert!(smallest_svg_text_px(&c).await >= 11.0, "{path}");
+        shot(&c, name).await;
+    }
+    c.goto(&format!("{base}/stats?period=year&sort=done")).await.unwrap();
+    assert!(page_text(&c).await.contains("排名"));
+    shot(&c, "stats-year").await;
     c.goto(&format!("{base}/supervision")).await.unwrap();
     shot(&c, "supervision").await;
     sign_out(&c).await;
@@ -299,11 +308,25 @@ async fn the_closed_loop_through_the_browser() {
         assert!(fits(&phone).await, "{path} is wider than a phone");
     }
     sign_out(&phone).await;
-    // The office's ledger, with its boxes and the batch 催办 form, fits a phone too.
+    // The office's pages on the phone: the ledger's columns (with its boxes and the batch 催办
+    // form), the battle map and the statistics; charts scroll in their own box, and no text of
+    // theirs is under 11 px.
     sign_in(&phone, &base, "office", "pw-eciffo-2022").await;
     phone.goto(&format!("{base}/tasks")).await.unwrap();
     assert!(fits(&phone).await, "the office's ledger is wider than a phone");
     shot(&phone, "remind-ledger-phone").await;
+    for (path, name) in [
+        ("/tasks", "ledger-phone"),
+        ("/map?span=quarter", "map-phone"),
+        ("/map?span=month", "map-month-phone"),
+        ("/stats?period=year", "stats-phone"),
+    ] {
+        phone.goto(&format!("{base}{path}")).await.unwrap();
+        assert!(fits(&phone).await, "{path} is wider than a phone");
+        let px = smallest_svg_text_px(&phone).await;
+        assert!(px >= 11.0, "{path}: text at {px:.1} px on a 390 px phone");
+        shot(&phone, name).await;
+    }
     phone.close().await.unwrap();
     let big = zoomed(&driver, 1280, 900, 1.25).await;
     sign_in(&big, &base, "office", "pw-eciffo-2022").await;
@@ -314,6 +337,24 @@ async fn the_closed_loop_through_the_browser() {
     shot(&big, "supervision-125").await;
     big.close().await.unwrap();
     let _ = std::fs::remove_file(evidence);
+}
+
+/// The smallest text of the page's charts as drawn, in CSS px (its font size times the scale
+/// the SVG is drawn at); 100 when the page has no chart text.
+async fn smallest_svg_text_px(c: &Client) -> f64 {
+    let v = c
+        .execute(
+            "let min = 100; for (const svg of document.querySelectorAll('svg')) { \
+               const vb = svg.viewBox.baseVal; const w = svg.getBoundingClientRect().width; \
+               if (!vb || !vb.width || !w) continue; const k = w / vb.width; \
+               for (const t of svg.querySelectorAll('text')) { \
+                 const s = parseFloat(t.getAttribute('font-size') || '16') * k; if (s < min) min = s; } } \
+             return min;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    v.as_f64().unwrap_or(0.0)
 }
 
 /// Whether the page fits the window's width.

@@ -53,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .route("/public", get(pages::public))
         .route("/supervision", get(office::supervision))
         .route("/stats", get(office::stats))
+        .route("/stats.xlsx", get(office::stats_export))
         .route("/map", get(office::map))
         .route("/admin", get(admin::index))
         .route("/admin/{section}", get(admin::section))

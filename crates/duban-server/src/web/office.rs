@@ -8,7 +8,7 @@ use super::{AppState, Nav, Viewer, WebError};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use duban_app::actor::Oversee;
 use duban_app::core::light_of;
 use duban_app::reporting::PartyNames as Names;
@@ -168,6 +168,7 @@ pub async fn supervision(State(d): State<AppState>, v: Viewer) -> PageResult {
 // ---- 统计 ----
 
 struct RateLine {
+    rank: usize,
     unit: String,
     tasks: usize,
     sign: String,
@@ -179,6 +180,10 @@ struct RateLine {
 struct StatsPage {
     nav: Nav,
     today: String,
+    period_caption: String,
+    periods: Vec<(&'static str, &'static str, bool)>,
+    sorts: Vec<(&'static str, &'static str, bool)>,
+    query: String,
     total: usize,
     sign_all: String,
     done_all: String,
@@ -192,39 +197,147 @@ fn pct(r: Rate) -> String {
 }
 
 /// The numbers behind the statistics page ([`duban_domain::stats::Stats`]): per lead unit (by
-/// name), tasks and the two rates, most tasks first; the weekly overdue counts for the last
-/// twelve weeks.
+/// name; a task led by a group such as 旗直有关部门 counts for each of its member units, the group
+/// itself is never ranked), tasks and the two rates, in the order asked; the weekly overdue
+/// counts for the last twelve weeks.
 pub struct Stats {
     pub by_unit: Vec<(String, usize, Rate, Rate)>,
     pub sign: Rate,
     pub done: Rate,
     pub weekly: Vec<(String, u32)>,
+    /// The tasks with a stage due in the period (all tasks without one).
+    pub tasks: usize,
 }
 
-pub fn compute(d: &duban_app::service::Services, tasks: &[Item<'_>], names: &Names) -> Stats {
-    let s = DomainStats::of(
-        tasks.iter().map(|t| (lead_of(t.task, names), t.schedule)),
+/// The ranking order of the statistics: by the number of tasks, or by one of the rates (best
+/// first, units with nothing due yet last).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatsSort {
+    Tasks,
+    Sign,
+    Done,
+}
+
+impl StatsSort {
+    pub fn parse(s: &str) -> Self {
+        match s.trim() {
+            "sign" => Self::Sign,
+            "done" => Self::Done,
+            _ => Self::Tasks,
+        }
+    }
+}
+
+/// The period's bounds as instants: from its first day to the day after its last, or now.
+fn window_of(d: &duban_app::service::Services, period: charts::MapSpan) -> Option<(jiff::Timestamp, jiff::Timestamp)> {
+    let tz = d.core().policy().timezone();
+    let now = d.core().now();
+    let (from, to) = period.around(now.to_zoned(tz.clone()).date())?;
+    let from = from.to_zoned(tz.clone()).ok()?.timestamp();
+    let to = to.tomorrow().ok()?.to_zoned(tz).ok()?.timestamp();
+    Some((from, to))
+}
+
+pub fn compute(
+    d: &duban_app::service::Services,
+    tasks: &[Item<'_>],
+    names: &Names,
+    members: &duban_domain::visibility::Members,
+    period: charts::MapSpan,
+    sort: StatsSort,
+) -> Stats {
+    let keys = |t: &Task| -> Vec<(String, String)> {
+        let mut units: Vec<_> = duban_domain::visibility::units(&t.fields.lead, members).collect();
+        units.sort_by_key(|u| u.0);
+        units.dedup();
+        if units.is_empty() {
+            return vec![lead_of(t, names)];
+        }
+        units.into_iter().map(|u| (format!("u{}", u.0), names.parties(&[Party::Unit(u)]))).collect()
+    };
+    let s = DomainStats::of_each(
+        tasks.iter().map(|t| (keys(t.task), t.schedule)),
         d.core().now(),
         &d.core().policy().timezone(),
+        window_of(d, period),
     );
     let mut by_unit: Vec<_> = s.groups.into_iter().map(|((_, name), g)| (name, g.tasks, g.sign, g.done)).collect();
-    by_unit.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let rate = |r: Rate| r.percent().unwrap_or(-1.0);
+    match sort {
+        StatsSort::Tasks => by_unit.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0))),
+        StatsSort::Sign => {
+            by_unit.sort_by(|a, b| rate(b.2).total_cmp(&rate(a.2)).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0)))
+        }
+        StatsSort::Done => {
+            by_unit.sort_by(|a, b| rate(b.3).total_cmp(&rate(a.3)).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0)))
+        }
+    }
     let weekly = s.weekly.into_iter().map(|(monday, n)| (format!("{}/{}", monday.month(), monday.day()), n)).collect();
-    Stats { by_unit, sign: s.all.sign, done: s.all.done, weekly }
+    Stats { by_unit, sign: s.all.sign, done: s.all.done, weekly, tasks: s.all.tasks }
 }
 
-pub async fn stats(State(d): State<AppState>, v: Viewer) -> PageResult {
-    v.require::<Oversee>()?;
+/// The statistics page's choices: the period (本月, 本季度, 本年, or everything) and the order.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StatsParams {
+    period: String,
+    sort: String,
+}
+
+async fn stats_of(d: &AppState, v: &Viewer, p: &StatsParams) -> Result<(Stats, charts::MapSpan, StatsSort), Error> {
     let names = d.reporting().party_names().await?;
+    let members = d.access().group_members().await?;
     let snap = d.tasks().snapshot().await?;
-    let tasks = visible(&d, &v, &snap, None).await?;
-    let s = compute(&d, &tasks, &names);
+    let tasks = visible(d, v, &snap, None).await?;
+    let (period, sort) = (charts::MapSpan::parse(&p.period), StatsSort::parse(&p.sort));
+    Ok((compute(d, &tasks, &names, &members, period, sort), period, sort))
+}
+
+fn period_caption(d: &AppState, period: charts::MapSpan) -> String {
+    let today = d.core().now().to_zoned(d.core().policy().timezone()).date();
+    match period.around(today) {
+        Some((from, to)) => period.caption(from, to),
+        None => "全部".into(),
+    }
+}
+
+pub async fn stats(State(d): State<AppState>, v: Viewer, Query(p): Query<StatsParams>) -> PageResult {
+    v.require::<Oversee>()?;
+    let (s, period, sort) = stats_of(&d, &v, &p).await?;
     let chart_rows: Vec<(String, Option<f64>, Option<f64>)> =
         s.by_unit.iter().take(25).map(|(n, _, a, b)| (n.clone(), a.percent(), b.percent())).collect();
+    let query = format!(
+        "period={}&sort={}",
+        period.code(),
+        match sort {
+            StatsSort::Tasks => "tasks",
+            StatsSort::Sign => "sign",
+            StatsSort::Done => "done",
+        }
+    );
     let page = StatsPage {
         nav: Nav::new(Some(&v), "/stats"),
         today: d.core().now().to_zoned(d.core().policy().timezone()).date().to_string(),
-        total: tasks.len(),
+        period_caption: period_caption(&d, period),
+        periods: [
+            (charts::MapSpan::Month, "本月"),
+            (charts::MapSpan::Quarter, "本季度"),
+            (charts::MapSpan::Year, "本年"),
+            (charts::MapSpan::Whole, "全部"),
+        ]
+        .into_iter()
+        .map(|(p, l)| (p.code(), l, p == period))
+        .collect(),
+        sorts: [
+            (StatsSort::Tasks, "tasks", "按任务数"),
+            (StatsSort::Sign, "sign", "按按时签收率"),
+            (StatsSort::Done, "done", "按按时办结率"),
+        ]
+        .into_iter()
+        .map(|(s, c, l)| (c, l, s == sort))
+        .collect(),
+        query,
+        total: s.tasks,
         sign_all: pct(s.sign),
         done_all: pct(s.done),
         rates_svg: charts::rate_bars(&chart_rows, ["按时签收率", "按时办结率"]),
@@ -232,10 +345,44 @@ pub async fn stats(State(d): State<AppState>, v: Viewer) -> PageResult {
         lines: s
             .by_unit
             .iter()
-            .map(|(unit, n, a, b)| RateLine { unit: unit.clone(), tasks: *n, sign: pct(*a), done: pct(*b) })
+            .enumerate()
+            .map(|(i, (unit, n, a, b))| RateLine {
+                rank: i + 1,
+                unit: unit.clone(),
+                tasks: *n,
+                sign: pct(*a),
+                done: pct(*b),
+            })
             .collect(),
     };
     Ok(render(&page, StatusCode::OK))
+}
+
+/// The statistics as an .xlsx workbook, in the page's period and order.
+pub async fn stats_export(State(d): State<AppState>, v: Viewer, Query(p): Query<StatsParams>) -> PageResult {
+    v.require::<Oversee>()?;
+    let (s, period, _) = stats_of(&d, &v, &p).await?;
+    let today = d.core().now().to_zoned(d.core().policy().timezone()).date();
+    let caption = period_caption(&d, period);
+    let lines: Vec<[String; 5]> = s
+        .by_unit
+        .iter()
+        .enumerate()
+        .map(|(i, (unit, n, a, b))| [(i + 1).to_string(), unit.clone(), n.to_string(), pct(*a), pct(*b)])
+        .collect();
+    let bytes = duban_app::export::stats_xlsx(&format!("各单位落实情况统计（{caption}）"), today, &lines)?;
+    let name = crate::http::percent_encode(&format!("统计-{caption}-{today}.xlsx"));
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename*=UTF-8''{name}")),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 // ---- 挂图作战 ----
@@ -246,6 +393,8 @@ pub struct MapParams {
     ledger: String,
     group: String,
     page: String,
+    /// month / quarter / year around today, or the whole ledger (the default).
+    span: String,
 }
 
 /// Bars on one map: more would not be readable on a screen or a sheet of paper.
@@ -258,6 +407,9 @@ struct MapPage {
     ledgers: Vec<(i64, String)>,
     ledger: i64,
     by_section: bool,
+    spans: Vec<(&'static str, &'static str, bool)>,
+    span_caption: String,
+    overdue: usize,
     total: usize,
     page: usize,
     pages: usize,
@@ -273,6 +425,7 @@ pub async fn map(State(d): State<AppState>, v: Viewer, Query(p): Query<MapParams
         s => s.parse().map_err(|_| Error::invalid("ledger", format!("“{s}”不是有效的台账编号")))?,
     };
     let by_section = p.group == "section";
+    let span = charts::MapSpan::parse(&p.span);
     let names = d.reporting().party_names().await?;
     let tz = d.core().policy().timezone();
     let today = d.core().now().to_zoned(tz.clone()).date();
@@ -280,10 +433,29 @@ pub async fn map(State(d): State<AppState>, v: Viewer, Query(p): Query<MapParams
     let tasks = if ledger == 0 { Vec::new() } else { visible(&d, &v, &snap, Some(LedgerId(ledger))).await? };
     let mut rows: Vec<(String, MapTask)> = Vec::new();
     let (mut from, mut to) = (today, today);
+    let window = span.around(today);
+    let calendar = d.core().calendar();
+    let now = d.core().now();
+    let mut overdue = 0;
     for t in &tasks {
         let f = &t.task.fields;
         let start = f.received_at.to_zoned(tz.clone()).date();
         let end: Option<Date> = t.schedule.deadline(f.deadline);
+        let open = t.task.status.is_open();
+        let overdue_days =
+            if open && t.light == Some(Light::Red) { t.schedule.overdue_workdays(now, &tz, &calendar) } else { None };
+        // In a chosen span, a task shows when its bar (to today, while it is overdue) meets it.
+        if let Some((a, b)) = window {
+            let last = match (end, overdue_days) {
+                (Some(e), Some(_)) => e.max(today),
+                (Some(e), None) => e,
+                (None, _) => b,
+            };
+            if start > b || last < a {
+                continue;
+            }
+        }
+        overdue += usize::from(overdue_days.is_some());
         from = from.min(start);
         to = to.max(end.unwrap_or(start));
         for m in &f.milestones {
@@ -297,36 +469,52 @@ pub async fn map(State(d): State<AppState>, v: Viewer, Query(p): Query<MapParams
         rows.push((
             key,
             MapTask {
-                title: format!("{} {}", f.number, f.title).trim().to_string(),
+                title: format!("{} {}", duban_domain::task::display_number(&f.number), f.title).trim().to_string(),
                 start,
                 end,
                 light: super::rows::light(t.light).0,
-                closed: !t.task.status.is_open(),
+                closed: !open,
                 milestones: f.milestones.iter().map(|m| (m.due, m.text.clone())).collect(),
+                overdue_days,
             },
         ));
     }
     // Grouped, then paged: the axis spans the whole ledger on every page.
     rows.sort_by(|a, b| a.0.cmp(&b.0));
+    let rows_total = rows.len();
     let pages = rows.len().div_ceil(MAP_ROWS).max(1);
     let page = p.page.trim().parse::<usize>().unwrap_or(1).clamp(1, pages);
     let mut groups: BTreeMap<String, Vec<MapTask>> = BTreeMap::new();
     for (key, t) in rows.into_iter().skip((page - 1) * MAP_ROWS).take(MAP_ROWS) {
         groups.entry(key).or_default().push(t);
     }
-    let from = from.first_of_month();
-    let to = to.last_of_month();
+    let (from, to) = window.unwrap_or((from.first_of_month(), to.last_of_month()));
     let groups: Vec<(String, Vec<MapTask>)> = groups.into_iter().collect();
+    let shown = rows_total;
     let page = MapPage {
         nav: Nav::new(Some(&v), "/map"),
         ledgers,
         ledger,
         by_section,
-        total: tasks.len(),
+        spans: [charts::MapSpan::Month, charts::MapSpan::Quarter, charts::MapSpan::Year, charts::MapSpan::Whole]
+            .into_iter()
+            .map(|s| {
+                let label = match s {
+                    charts::MapSpan::Month => "本月",
+                    charts::MapSpan::Quarter => "本季度",
+                    charts::MapSpan::Year => "本年",
+                    charts::MapSpan::Whole => "全部",
+                };
+                (s.code(), label, s == span)
+            })
+            .collect(),
+        span_caption: span.caption(from, to),
+        overdue,
+        total: shown,
         page,
         pages,
-        query: format!("ledger={ledger}&group={}", if by_section { "section" } else { "unit" }),
-        svg: charts::battle_map(&groups, from, to, today),
+        query: format!("ledger={ledger}&group={}&span={}", if by_section { "section" } else { "unit" }, span.code()),
+        svg: charts::battle_map(&groups, from, to, today, span),
     };
     Ok(render(&page, StatusCode::OK))
 }

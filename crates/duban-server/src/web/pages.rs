@@ -332,17 +332,34 @@ async fn ledger_page(
     if let Some((kind, text)) = flash {
         nav = nav.flash(kind, text);
     }
+    let people = d.queries().all_people().await?;
     let (rows, total, page) = match f.query(d, v, PER_PAGE) {
         Ok(q) => {
             let page = d.tasks().list_tasks(q).await?;
-            (page.items.iter().map(|t| Row::of(t, &names)).collect(), page.total, page.page)
+            let progress = progress_of(d, &page.items).await?;
+            let leaders: HashMap<_, _> = people.iter().map(|p| (p.id, p.fields.name.as_str())).collect();
+            let rows = page
+                .items
+                .iter()
+                .map(|t| {
+                    let mut r = Row::of(t, &names);
+                    r.progress = progress.get(&t.task.id).cloned().unwrap_or_default();
+                    r.leader = t
+                        .task
+                        .fields
+                        .leader_id
+                        .and_then(|l| leaders.get(&l).map(|n| (*n).to_string()))
+                        .unwrap_or_default();
+                    r
+                })
+                .collect();
+            (rows, page.total, page.page)
         }
         Err(e) => {
             nav = nav.flash("error", e.to_string());
             (Vec::new(), 0, 1)
         }
     };
-    let people = d.queries().all_people().await?;
     let page = LedgerPage {
         nav,
         query: f.query_string(),
@@ -357,7 +374,7 @@ async fn ledger_page(
             .filter(|p| p.fields.roles.contains(&Role::Leader))
             .map(|p| (p.id.0, p.fields.name))
             .collect(),
-        statuses: Status::ALL.iter().map(|s| (s.code(), s.label())).collect(),
+        statuses: Status::ALL.iter().map(|s| (s.code(), s.state_name())).collect(),
         lights: Light::ALL.iter().map(|l| (l.code(), l.label())).collect(),
         sources: Source::ALL.iter().map(|s| (s.code(), s.label())).collect(),
         sorts: vec![("due", "最紧迫"), ("deadline", "完成时限"), ("number", "序号"), ("updated", "最近更新")],
@@ -454,9 +471,23 @@ pub async fn export(State(d): State<AppState>, v: Viewer, Query(f): Query<Ledger
     )
     .await?;
     let progress = progress_of(&d, &all).await?;
-    let bytes = duban_app::export::ledger_xlsx(&all, &names, &progress)?;
+    let people = d.queries().person_names().await?;
     let today = d.core().now().to_zoned(d.core().policy().timezone()).date();
-    let name = percent_encode(&format!("任务台账-{today}.xlsx"));
+    let ledger = match opt_id("ledger", &f.ledger)? {
+        Some(id) => d.queries().ledgers().await?.into_iter().find(|l| l.id.0 == id).map(|l| l.fields.name),
+        None => None,
+    }
+    .unwrap_or_default();
+    let office = v
+        .person
+        .fields
+        .unit_id
+        .map(|u| names.parties(&[duban_domain::task::Party::Unit(u)]))
+        .unwrap_or_else(|| "督查室".into());
+    let heading = duban_app::export::Heading { ledger, office, date: today };
+    let bytes = duban_app::export::ledger_xlsx(&heading, &all, &names, &people, &progress)?;
+    let title = duban_app::export::title_of(&heading.ledger);
+    let name = percent_encode(&format!("{title}-{today}.xlsx"));
     Ok((
         [
             (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
@@ -582,7 +613,7 @@ async fn task_page_with(
         number: f.number.clone(),
         title: f.title.clone(),
         text: f.text.clone(),
-        status: view.task.status.label(),
+        status: view.state,
         light: l,
         light_label: ll,
         lead: names.parties(&f.lead),

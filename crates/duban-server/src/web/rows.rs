@@ -11,8 +11,15 @@ pub struct Row {
     pub title: String,
     pub lead: String,
     pub cooperating: String,
+    /// 完成时限: the task's own, or the one its rules give (then [`Row::deadline_by_rules`]).
     pub deadline: String,
+    pub deadline_by_rules: bool,
+    /// The state, as the domain names it (待签收, 办理中, 已销号 …).
     pub status: &'static str,
+    /// 逾期天数 in working days, empty when not overdue.
+    pub overdue: String,
+    /// 分管领导, where the page shows it.
+    pub leader: String,
     /// green / yellow / red, or empty when the task is not running.
     pub light: &'static str,
     pub light_label: &'static str,
@@ -37,12 +44,15 @@ impl Row {
         let (light, light_label) = light(v.light);
         Row {
             id: v.task.id.0,
-            number: f.number.clone(),
+            number: duban_domain::task::display_number(&f.number),
             title: f.title.clone(),
             lead: names.parties(&f.lead),
             cooperating: names.parties(&f.cooperating),
-            deadline: f.deadline.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
-            status: v.task.status.label(),
+            deadline: v.deadline_in_force.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+            deadline_by_rules: v.deadline_from_rules,
+            status: v.state,
+            overdue: v.overdue_days.map(|n| n.to_string()).unwrap_or_default(),
+            leader: String::new(),
             light,
             light_label,
             progress: String::new(),

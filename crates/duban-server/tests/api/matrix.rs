@@ -488,7 +488,15 @@ async fn reads(c: &Client<'_>, w: &World, f: &mut Findings) {
             ("ledger page", format!("/tasks?unit={}", w.unit(U::Lead)), StatusCode::OK, Some("共 ")),
             ("map", format!("/map?ledger={}", w.ledger), StatusCode::OK, Some("<span class=\"count\">")),
             ("map", format!("/map?ledger={}&group=section", w.ledger), StatusCode::OK, Some("<span class=\"count\">")),
+            ("map", format!("/map?ledger={}&span=year", w.ledger), StatusCode::OK, None),
+            ("map", format!("/map?ledger={}&span=month", w.ledger), StatusCode::OK, None),
             ("statistics", "/stats".into(), if overseer { StatusCode::OK } else { StatusCode::FORBIDDEN }, Some("共 ")),
+            (
+                "statistics",
+                "/stats?period=year&sort=done".into(),
+                if overseer { StatusCode::OK } else { StatusCode::FORBIDDEN },
+                None,
+            ),
             (
                 "supervision page",
                 "/supervision".into(),
@@ -543,6 +551,16 @@ async fn reads(c: &Client<'_>, w: &World, f: &mut Findings) {
             let got = w.tasks.iter().filter(|t| text.contains(t.marker)).count() as u64;
             f.count("export (.xlsx)", who, "/tasks.xlsx", got, visible);
         }
+        let a = c.get(f, w, who, "/stats.xlsx").await;
+        let want = if anon {
+            page_denied
+        } else if overseer {
+            StatusCode::OK
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        f.status("statistics export (.xlsx)", who, "/stats.xlsx", a.status, want);
+        f.search("statistics export (.xlsx)", who, "/stats.xlsx", &xlsx_text(&a.bytes), &hidden);
         // Importing: only the office and administrators review a document or settle its unit
         // names; a review's suggestions, learnt from the ledger, carry no hidden task.
         let may_import = matches!(who, Who::Office | Who::Admin);

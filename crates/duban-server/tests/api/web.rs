@@ -205,23 +205,96 @@ async fn a_form_without_the_csrf_token_is_refused_and_one_with_it_acts() {
 }
 
 #[tokio::test]
-async fn the_ledger_exports_an_xlsx_in_the_familiar_layout() {
+async fn the_ledger_exports_an_xlsx_that_prints_as_a_meeting_ledger() {
     use calamine::{Reader, Xlsx};
+    use std::io::Read;
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let ledger = app.post("/api/v1/ledgers", json!({"name": "优化营商环境"})).await.json;
+    app.task(json!({"title": "附件中的第十二项", "number": "附件10 12.", "ledger_id": ledger["id"],
+        "lead": [{"unit": w.unit_a}], "classification": "内部", "deadline": "2026-12-31"}))
+        .await;
+    let mut b = Browser::new(&app);
+    b.sign_in("office", "pw-eciffo-2026").await;
+    let get = |path: String| {
+        let (client, cookie) = (b.client.clone(), b.cookie.clone());
+        async move { client.get(path).header("cookie", cookie).send().await.unwrap() }
+    };
+    let r = get(format!("{}/tasks.xlsx", app.base)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let sheet = wb.worksheet_range("任务台账").unwrap();
+    let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(rows[0][0], "任务台账");
+    assert!(rows[1][0].starts_with("制表单位：") && rows[1][0].contains("日期："), "{:?}", rows[1]);
+    let headers = [
+        "序号",
+        "任务内容",
+        "牵头单位",
+        "责任单位",
+        "责任人",
+        "分管领导",
+        "完成时限",
+        "进展情况",
+        "状态",
+        "逾期天数",
+        "亮灯",
+    ];
+    assert_eq!(rows[2], headers);
+    let titles: Vec<&str> = rows[3..].iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(titles.len(), 4, "the office's four, without the secret task: {titles:?}");
+    assert!(titles.contains(&"乙局内部任务") && !titles.iter().any(|t| t.contains("涉密")));
+    assert!(rows[3..].iter().all(|r| r[8] == "待签收"), "a state, not a verb");
+    // 完成时限 always shown: the rules' deadline where the task has none, marked so.
+    assert!(rows[3..].iter().all(|r| !r[6].is_empty()));
+    assert!(rows[3..].iter().any(|r| r[6].contains("按规则")));
+    let twelve = rows[3..].iter().find(|r| r[1] == "附件中的第十二项").unwrap();
+    assert_eq!(twelve[0], "附件10-12", "附件10's item 12, not 附件1012.");
+    assert_eq!(twelve[6], "2026-12-31");
+    assert!(rows[3..].iter().all(|r| r[10] == "绿灯" || r[10] == "黄灯" || r[10] == "红灯"));
+    // Print settings: A4 landscape fitted to the width, the header row repeated, a Chinese font.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut part = |name: &str| {
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let sheet_xml = part("xl/worksheets/sheet1.xml");
+    assert!(sheet_xml.contains(r#"orientation="landscape""#), "{sheet_xml}");
+    assert!(sheet_xml.contains(r#"<pageSetUpPr fitToPage="1"/>"#) && sheet_xml.contains(r#"fitToHeight="0""#));
+    let workbook = part("xl/workbook.xml");
+    assert!(workbook.contains(r#"<definedName name="_xlnm.Print_Titles" localSheetId="0">"#), "{workbook}");
+    assert!(workbook.contains("任务台账!$3:$3</definedName>"), "the header row repeats: {workbook}");
+    assert!(part("xl/styles.xml").contains(r#"<name val="宋体"/>"#));
+    // One ledger's export is titled with its name.
+    let r = get(format!("{}/tasks.xlsx?ledger={}", app.base, ledger["id"])).await;
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
+    let sheet = wb.worksheet_range("任务台账").unwrap();
+    let first: Vec<String> = sheet.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(first[0], "优化营商环境任务台账");
+    assert_eq!(sheet.rows().count(), 4, "title, office and date, header, one task");
+}
+
+#[tokio::test]
+async fn the_ledger_page_shows_deadlines_progress_leaders_states_and_overdue_days() {
     let app = spawn_app().await;
     world(&app).await;
     let mut b = Browser::new(&app);
     b.sign_in("office", "pw-eciffo-2026").await;
-    let r = b.client.get(format!("{}/tasks.xlsx", app.base)).header("cookie", &b.cookie).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    let bytes = r.bytes().await.unwrap().to_vec();
-    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
-    let sheet = wb.worksheet_range("任务台账").unwrap();
-    let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
-    assert_eq!(rows[1], ["序号", "任务内容", "牵头单位", "责任单位", "完成时限", "进展情况", "状态"]);
-    let titles: Vec<&str> = rows[2..].iter().map(|r| r[1].as_str()).collect();
-    assert_eq!(titles.len(), 3, "the office's three, without the secret task: {titles:?}");
-    assert!(titles.contains(&"乙局内部任务"));
-    assert!(rows[2..].iter().all(|r| r[6] == "交办"));
+    let (status, page) = b.get("/tasks").await;
+    assert_eq!(status, StatusCode::OK);
+    for h in ["完成时限", "进展", "分管领导", "逾期天数", "状态", "亮灯"] {
+        assert!(page.contains(&format!(">{h}</th>")), "{h}");
+    }
+    assert!(page.contains("按规则") && page.contains("待签收"));
+    assert!(!page.contains("<td class=\"nowrap\">交办</td>"));
+    // The API gives the same state, deadline in force and overdue days.
+    let list = app.get("/api/v1/tasks").await.json;
+    let first = &list["items"][0];
+    assert_eq!(first["state"], "待签收");
+    assert!(first["deadline_in_force"].is_string() && first["deadline_from_rules"] == true);
+    assert!(first.get("overdue_days").is_some());
 }
 
 #[tokio::test]
@@ -661,6 +734,100 @@ async fn an_administrators_reset_or_deactivation_ends_the_persons_sessions_and_w
     let token = officer.cookie.trim_start_matches("duban_session=").to_string();
     let stored = app.store.session(&duban_app::sign_in::token_hash(&token), app.duban.core().now()).await.unwrap();
     assert!(stored.is_none(), "deactivation removed the session");
+}
+
+#[tokio::test]
+async fn the_battle_map_draws_an_overdue_task_as_a_red_bar_to_today_in_the_chosen_span() {
+    let app = spawn_app().await;
+    let unit = app.unit("旗行政审批和政务服务局").await;
+    person(&app, "office", None, json!(["office"])).await;
+    let ledger = app.post("/api/v1/ledgers", json!({"name": "攻坚台账"})).await.json;
+    // Due 2026-02-02, never signed; the clock reads 2026-03-02.
+    app.task(json!({"title": "早已逾期的任务", "ledger_id": ledger["id"], "lead": [{"unit": unit}],
+        "classification": "内部", "deadline": "2026-02-02", "received_at": "2026-01-05T09:00"}))
+        .await;
+    app.task(json!({"title": "年底到期的任务", "ledger_id": ledger["id"], "lead": [{"unit": unit}],
+        "classification": "内部", "deadline": "2026-12-31", "received_at": "2026-03-02T08:00"}))
+        .await;
+    let mut b = Browser::new(&app);
+    b.sign_in("office", "pw-eciffo-2026").await;
+    let (status, page) = b.get(&format!("/map?ledger={}&span=quarter", ledger["id"])).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("2026年第一季度") && page.contains("逾期 1 项"), "{page}");
+    let bar = page.split(r#"<rect class="overdue" "#).nth(1).expect("a red bar for the overdue task");
+    let width: f64 = bar.split("width=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    assert!(width > 100.0, "a month overdue is a long bar in a quarter, not a tick: {width}");
+    assert!(page.contains("逾期") && page.contains("天</text>"));
+    // The span selector and its axes.
+    assert!(page.contains(r#"value="month""#) && page.contains(r#"value="year""#));
+    let (_, month) = b.get(&format!("/map?ledger={}&span=month", ledger["id"])).await;
+    assert!(month.contains("2026年3月") && month.contains(">15日<"));
+    let (_, year) = b.get(&format!("/map?ledger={}&span=year", ledger["id"])).await;
+    assert!(year.contains(">12月<") && year.contains("年底到期的任务"));
+    // In March alone the overdue task still shows (its bar reaches today).
+    assert!(month.contains("早已逾期的任务"));
+    // Every text of the map at 11 px or more, drawn at its own size.
+    for size in page.split("font-size=\"").skip(1).map(|p| p.split('"').next().unwrap().parse::<f64>().unwrap()) {
+        assert!(size >= 11.0, "{size}");
+    }
+}
+
+#[tokio::test]
+async fn statistics_choose_a_period_sort_by_rate_export_and_rank_a_groups_units_not_the_group() {
+    use calamine::{Reader, Xlsx};
+    let app = spawn_app().await;
+    let dir = duban_domain::org::UnitDirectory::from_toml(
+        r#"title = "测试名录"
+[[unit]]
+name = "旗甲局"
+kind = "department"
+[[unit]]
+name = "旗乙局"
+kind = "department"
+[[group]]
+name = "旗直有关部门"
+members = ["旗甲局", "旗乙局"]
+"#,
+    )
+    .unwrap();
+    app.store.import_directory(&dir, duban_domain::clock::Clock::now(&*app.clock)).await.unwrap();
+    person(&app, "office", None, json!(["office"])).await;
+    let groups = app.get("/api/v1/groups").await.json;
+    let group = groups.as_array().unwrap().iter().find(|g| g["name"] == "旗直有关部门").unwrap()["id"].clone();
+    let units = app.get("/api/v1/units").await.json;
+    let jia = units.as_array().unwrap().iter().find(|u| u["name"] == "旗甲局").unwrap()["id"].clone();
+    // One task of the group (late: due 02-02), one of 甲 alone (signed on time later).
+    app.task(json!({"title": "全体部门的任务", "lead": [{"group": group}], "classification": "内部",
+        "deadline": "2026-02-02", "received_at": "2026-01-05T09:00"}))
+        .await;
+    app.task(json!({"title": "甲局的任务", "lead": [{"unit": jia}], "classification": "内部"})).await;
+    let mut b = Browser::new(&app);
+    b.sign_in("office", "pw-eciffo-2026").await;
+    let (status, page) = b.get("/stats?period=all&sort=sign").await;
+    assert_eq!(status, StatusCode::OK);
+    let table = page.split("<h2>明细</h2>").nth(1).unwrap();
+    assert!(table.contains("旗甲局") && table.contains("旗乙局"), "{table}");
+    assert!(!table.contains("旗直有关部门"), "a group is expanded, never ranked: {table}");
+    assert!(page.contains(r#"value="quarter""#) && page.contains(r#"value="done""#));
+    // This month: the group's task fell due in February and is out of it.
+    let (_, march) = b.get("/stats?period=month").await;
+    assert!(march.contains("2026年3月"));
+    assert!(!march.split("<h2>明细</h2>").nth(1).unwrap().contains("旗乙局"), "{march}");
+    // The export follows the page.
+    let r = b.client.get(format!("{}/stats.xlsx?period=all&sort=sign", app.base)).header("cookie", &b.cookie);
+    let r = r.send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
+    let sheet = wb.worksheet_range("统计").unwrap();
+    let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert!(rows[0][0].contains("统计") && rows[0][0].contains("全部"));
+    assert_eq!(rows[2], ["排名", "单位", "任务数", "按时签收率", "按时办结率"]);
+    let units: Vec<&str> = rows[3..].iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(units.len(), 2, "{units:?}");
+    assert!(!units.contains(&"旗直有关部门"));
+    // 甲 has two tasks (its own and the group's), 乙 one.
+    let jia_row = rows[3..].iter().find(|r| r[1] == "旗甲局").unwrap();
+    assert_eq!(jia_row[2], "2");
 }
 
 #[tokio::test]
