@@ -9,6 +9,9 @@ use crate::web::{Browser, hidden, person};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+/// A source, its own fields, and the section line it gives its tasks.
+type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
+
 struct World {
     jia: i64,
     yi: i64,
@@ -97,7 +100,7 @@ async fn each_source_makes_a_task_with_where_it_comes_from() {
     let w = world(&app).await;
     let (b, csrf) = office(&app).await;
     let leader = w.leader.to_string();
-    let cases: Vec<(&str, Vec<(&str, &str)>, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "instruction",
             vec![("origin_leader", "张旗长"), ("origin_date", "2026-03-01"), ("origin_text", "请抓紧研究落实")],
