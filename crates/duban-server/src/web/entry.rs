@@ -87,7 +87,9 @@ fn person_label(p: &Person, units: &HashMap<i64, String>) -> String {
 async fn directory(d: &AppState) -> Result<Directory, Error> {
     let units = d.queries().units().await?;
     let groups = d.queries().groups().await?;
-    let people: Vec<Person> = d.queries().all_people().await?.into_iter().filter(|p| p.active).collect();
+    // Everyone, so that a task's current people are named even when deactivated; the pickers
+    // offer the active ones.
+    let people: Vec<Person> = d.queries().all_people().await?;
     let unit_names: HashMap<i64, String> = units.iter().map(|u| (u.id.0, u.name.clone())).collect();
     let mut parties = Vec::new();
     for u in units.iter().filter(|u| u.active) {
@@ -105,7 +107,7 @@ async fn directory(d: &AppState) -> Result<Directory, Error> {
     }
     let leaders = people
         .iter()
-        .filter(|p| p.fields.roles.contains(&Role::Leader))
+        .filter(|p| p.active && p.fields.roles.contains(&Role::Leader))
         .map(|p| {
             let title = if p.fields.title.is_empty() { String::new() } else { format!("（{}）", p.fields.title) };
             (p.id.0, format!("{}{title}", p.fields.name))
@@ -113,7 +115,7 @@ async fn directory(d: &AppState) -> Result<Directory, Error> {
         .collect();
     let people_choices = people
         .iter()
-        .filter(|p| p.fields.unit_id.is_some())
+        .filter(|p| p.active && p.fields.unit_id.is_some())
         .map(|p| Choice { value: person_label(p, &unit_names), label: String::new() })
         .collect();
     let names = d.reporting().party_names().await?;
@@ -149,8 +151,11 @@ fn resolve_person(dir: &Directory, s: &str) -> Result<Option<PersonId>, Error> {
         return Ok(None);
     }
     let by_label: Vec<&Person> = dir.people.iter().filter(|p| label_of(dir, p) == s).collect();
-    let found: Vec<&Person> =
-        if by_label.is_empty() { dir.people.iter().filter(|p| p.fields.name == s).collect() } else { by_label };
+    let found: Vec<&Person> = if by_label.is_empty() {
+        dir.people.iter().filter(|p| p.active && p.fields.name == s).collect()
+    } else {
+        by_label
+    };
     match found.as_slice() {
         [p] => Ok(Some(p.id)),
         [] => Err(Error::invalid("responsible_person_id", format!("找不到责任人“{s}”，请从列表中选择"))),
@@ -167,11 +172,25 @@ fn label_of(dir: &Directory, p: &Person) -> String {
 /// Refuses a 责任人 who is not of a lead unit.
 fn check_responsible(dir: &Directory, who: Option<PersonId>, lead: &[Party]) -> Result<(), Error> {
     let Some(id) = who else { return Ok(()) };
-    let unit = dir.people.iter().find(|p| p.id == id).and_then(|p| p.fields.unit_id);
+    let person = dir.people.iter().find(|p| p.id == id);
+    if person.is_some_and(|p| !p.active) {
+        return Err(Error::invalid("responsible_person_id", "该人员已停用，不能指定为责任人"));
+    }
+    let unit = person.and_then(|p| p.fields.unit_id);
     if unit.is_some_and(|u| lead.contains(&Party::Unit(u))) {
         Ok(())
     } else {
         Err(Error::invalid("responsible_person_id", "责任人须是牵头单位的人员"))
+    }
+}
+
+/// Refuses a 分管领导 who is not one of the active leaders on offer.
+fn check_leader(dir: &Directory, leader: Option<PersonId>) -> Result<(), Error> {
+    match leader {
+        Some(id) if !dir.pickers.leaders.iter().any(|(l, _)| *l == id.0) => {
+            Err(Error::invalid("leader_id", "请从列表中选择分管领导"))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -477,6 +496,7 @@ async fn save(d: &AppState, v: &Viewer, f: &Entry) -> Result<Vec<TaskId>, Error>
         }
         let cooperating = resolve_units(d, "cooperating", "配合单位", &item.cooperating).await.map_err(at)?;
         let leader = leader_id(&item.leader).map_err(at)?;
+        check_leader(&dir, leader).map_err(at)?;
         let responsible = resolve_person(&dir, &item.responsible).map_err(at)?;
         check_responsible(&dir, responsible, &lead).map_err(at)?;
         let deadline = match date(&item.deadline, "deadline").map_err(at)? {
@@ -552,6 +572,15 @@ fn fill(dir: &Directory, v: &Viewer, task: &Task) -> EditBox {
         .map(|p| label_of(dir, p))
         .unwrap_or_default();
     let join = |ps: &[Party]| dir.names.parties(ps);
+    // The current leader in charge stays on offer (even if no longer a leader or active), so
+    // that saving another change never clears them by accident.
+    let mut leaders = dir.pickers.leaders.clone();
+    if let Some(id) = f.leader_id
+        && !leaders.iter().any(|(l, _)| *l == id.0)
+    {
+        let name = dir.people.iter().find(|p| p.id == id).map(|p| p.fields.name.clone());
+        leaders.insert(0, (id.0, name.unwrap_or_else(|| format!("人员{}", id.0))));
+    }
     EditBox {
         id: task.id.0,
         version: task.version,
@@ -577,7 +606,7 @@ fn fill(dir: &Directory, v: &Viewer, task: &Task) -> EditBox {
                 .iter()
                 .map(|c| Choice { value: c.value.clone(), label: c.label.clone() })
                 .collect(),
-            leaders: dir.pickers.leaders.clone(),
+            leaders,
         },
     }
 }
@@ -684,6 +713,7 @@ pub async fn edit(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, For
         }
         let leader = leader_id(form.get("leader"))?;
         if leader != f.leader_id {
+            check_leader(&dir, leader)?;
             patch.leader_id = Some(leader);
         }
         let responsible = resolve_person(&dir, form.get("responsible"))?;

@@ -409,6 +409,32 @@ async fn edits_from_the_task_page_need_a_reason_and_the_trail_keeps_before_and_a
     assert!(page.contains("完成时限：2026-06-30 → 2026-07-31"), "{page}");
     assert!(page.contains("分管领导：无 → leader"), "{page}");
     assert!(page.contains("原因：工作量增加，经旗长同意延后"), "{page}");
+    // Someone who is not a leader is not taken as 分管领导; a deactivated 责任人 stays named.
+    let v2 = now["version"].as_i64().unwrap().to_string();
+    let zhao = app
+        .get("/api/v1/people")
+        .await
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["username"] == "zhao")
+        .unwrap()["id"]
+        .to_string();
+    let r = b
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("version", &v2),
+                ("deadline", "2026-07-31"),
+                ("leader", &zhao),
+                ("responsible", "wang（旗甲局）"),
+                ("reason", "换人"),
+            ],
+        )
+        .await;
+    assert!(r.text().await.unwrap().contains("请从列表中选择分管领导"));
     // A stale version is refused as such.
     let r =
         b.post(&path, &[("csrf", &csrf), ("version", &version), ("deadline", "2026-08-31"), ("reason", "再改")]).await;
