@@ -1,5 +1,6 @@
-// The little script Duban has: a print button, the suggested lead units on the entry form and
-// a confirmation before a withdrawal. Everything works without JavaScript.
+// The little script Duban has: a print button; on the entry form the suggested lead units and
+// the lead unit's people for 责任人; a confirmation before a withdrawal. Everything works
+// without JavaScript.
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.addEventListener("click", function () { window.print(); });
@@ -49,6 +50,28 @@ document.addEventListener("DOMContentLoaded", function () {
       e.preventDefault();
       pickInto(item, b.dataset.name);
     });
+  });
+  // 责任人 is someone of the lead unit: each item's list offers that unit's people once the
+  // lead unit is known (all people otherwise; the server checks either way).
+  var everyone = document.getElementById("people-choices");
+  if (everyone) document.querySelectorAll("fieldset.item").forEach(function (item, i) {
+    var lead = item.querySelector(".entry-lead");
+    var who = item.querySelector("input[name^='responsible.']");
+    if (!lead || !who) return;
+    var own = document.createElement("datalist");
+    own.id = "people-choices-" + i;
+    item.appendChild(own);
+    function refresh() {
+      var names = lead.value.split(/[、，,；;]/).map(function (s) { return s.trim(); }).filter(Boolean);
+      own.textContent = "";
+      Array.prototype.forEach.call(everyone.options, function (o) {
+        if (names.some(function (n) { return o.value.endsWith("（" + n + "）"); })) own.appendChild(o.cloneNode(true));
+      });
+      who.setAttribute("list", own.options.length ? own.id : "people-choices");
+    }
+    lead.addEventListener("input", refresh);
+    lead.addEventListener("change", refresh);
+    refresh();
   });
   document.querySelectorAll("form[data-confirm]").forEach(function (f) {
     f.addEventListener("submit", function (e) {

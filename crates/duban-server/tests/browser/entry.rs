@@ -63,6 +63,14 @@ async fn the_office_enters_a_task_with_a_suggested_unit_then_edits_and_reassigns
     shot(&c, "entry").await;
     pick.click().await.unwrap();
     assert_eq!(value_of(&c, "input[name='lead.0']").await, "旗自然资源局");
+    // 责任人 now offers the lead unit's people.
+    let list = c.find(Locator::Css("input[name='responsible.0']")).await.unwrap().attr("list").await.unwrap();
+    assert_eq!(list.as_deref(), Some("people-choices-0"));
+    let offered = c
+        .execute("return Array.from(document.querySelectorAll('#people-choices-0 option')).map(o => o.value);", vec![])
+        .await
+        .unwrap();
+    assert_eq!(offered, json!(["ziran_officer（旗自然资源局）"]));
     c.find(Locator::Css("input[name='responsible.0']"))
         .await
         .unwrap()
