@@ -30,6 +30,25 @@ pub(crate) struct Edit {
     pub actor: Option<PersonId>,
 }
 
+/// The event an edit of descriptive fields records: a change of lead unit is a 改派
+/// ([`EventKind::Reassigned`]) with the units before and after; either carries the reason given
+/// (the changed fields before and after are added when it is written).
+fn edit_of(before: &NewTask, after: &NewTask, reason: Option<&str>, mut edit: Edit) -> Result<Edit, Error> {
+    let reason = reason.map(str::trim).unwrap_or_default();
+    duban_domain::task::check_length("reason", "修改原因", reason, duban_domain::task::MAX_COMMENT_CHARS)?;
+    let mut data = serde_json::Map::new();
+    if !reason.is_empty() {
+        data.insert("reason".into(), reason.into());
+    }
+    if before.lead != after.lead {
+        edit.kind = EventKind::Reassigned;
+        data.insert("from".into(), serde_json::to_value(&before.lead).unwrap_or_default());
+        data.insert("to".into(), serde_json::to_value(&after.lead).unwrap_or_default());
+    }
+    edit.data = serde_json::Value::Object(data);
+    Ok(edit)
+}
+
 /// Every task with its schedule, as of a fingerprint of the tasks table.
 pub struct Snapshot {
     key: (i64, i64, i64, (usize, usize)),
@@ -263,7 +282,46 @@ impl Tasks {
         }
         let status = current.status;
         let edit = Edit { kind: EventKind::Updated, data: serde_json::json!({}), actor };
+        let edit = edit_of(&current.fields, &fields, patch.reason.as_deref(), edit)?;
         self.write(current, version, fields, status, edit).await
+    }
+
+    /// Creates several tasks at once as `creator` (the items decided at one meeting), in a new
+    /// ledger when one is given: every item is checked before anything is written, and a
+    /// refusal names the item (第 2 项：…) when there are several.
+    pub async fn create_many_as(
+        &self,
+        creator: &Person,
+        ledger: Option<NewLedger>,
+        mut inputs: Vec<TaskInput>,
+    ) -> Result<(Option<Ledger>, Vec<TaskView>), Error> {
+        if inputs.is_empty() {
+            return Err(Error::invalid("title", "请至少填写一项任务"));
+        }
+        let several = inputs.len() > 1;
+        let (now, tz) = (self.core.now(), self.core.policy().timezone());
+        for (i, input) in inputs.iter().enumerate() {
+            if let Err(e) = input.clone().parse(now, &tz) {
+                return Err(match e {
+                    Error::Invalid { field, message } if several => {
+                        Error::invalid(field, format!("第 {} 项：{message}", i + 1))
+                    }
+                    e => e,
+                });
+            }
+        }
+        let ledger = match ledger {
+            Some(l) => Some(self.create_ledger(&l).await?),
+            None => None,
+        };
+        let mut made = Vec::with_capacity(inputs.len());
+        for mut input in inputs.drain(..) {
+            if let Some(l) = &ledger {
+                input.ledger_id = Some(l.id);
+            }
+            made.push(self.create_task_as(creator, input).await?);
+        }
+        Ok((ledger, made))
     }
 
     /// Refuses a parent that is the task itself or one of its descendants.

@@ -13,6 +13,8 @@ with_actions!(vocabulary! {
 } {
     Created = "created" / "交办",
     Updated = "updated" / "修改",
+    /// The lead unit changed (改派), with the units before and after and the reason.
+    Reassigned = "reassigned" / "改派",
     Cancelled = "cancelled" / "撤销",
     Attached = "attached" / "上传附件",
     Supervised = "supervised" / "督办",

@@ -10,7 +10,7 @@ vocabulary!(
     /// Where a task comes from (REQUIREMENTS §2, "Sources").
     Source, "source" {
         /// Upper-level documents and meetings.
-        UpperLevel = "upper_level" / "上级文件会议" | "上级部署",
+        UpperLevel = "upper_level" / "上级文件会议" | "上级部署" | "上级交办",
         /// The government's own documents and implementation plans.
         Document = "document" / "本级文件" | "政策文件" | "实施方案",
         /// The government's own decisions.

@@ -439,6 +439,9 @@ pub struct TaskPatch {
     pub priority: Option<Priority>,
     pub complexity: Option<Complexity>,
     pub classification: Option<Classification>,
+    /// Why the change is made (原因), recorded in the trail with the fields before and after;
+    /// not a field of the task. Optional through the API, required from the task page.
+    pub reason: Option<String>,
 }
 
 /// Tells a field given as `null` (clear it: `Some(None)`) from a field left out (`None`).

@@ -11,6 +11,7 @@
 
 mod admin;
 mod charts;
+mod entry;
 mod errors;
 mod import;
 mod office;
@@ -45,9 +46,13 @@ pub fn router(state: AppState) -> Router {
         .route("/tasks", get(pages::ledger))
         .route("/tasks.xlsx", get(pages::export))
         .route("/tasks/remind", post(pages::remind_many))
+        .route("/tasks/new", get(entry::form).post(entry::submit))
         .route("/tasks/{id}", get(pages::task))
         .route("/tasks/{id}/act", post(pages::act))
         .route("/tasks/{id}/supervise", post(pages::supervise))
+        .route("/tasks/{id}/edit", post(entry::edit))
+        .route("/tasks/{id}/reassign", post(entry::reassign))
+        .route("/tasks/{id}/withdraw", post(entry::withdraw))
         .route("/tasks/{id}/remind", post(pages::remind))
         .route("/tasks/{id}/files", post(pages::upload).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)))
         .route("/public", get(pages::public))
@@ -243,6 +248,7 @@ impl Nav {
         }
         links.push(("/map", "挂图作战"));
         if v.may::<RunLedgers>() {
+            links.push(("/tasks/new", "新建任务"));
             links.push(("/import", "导入"));
         }
         if v.may::<Administer>() {

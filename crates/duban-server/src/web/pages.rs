@@ -557,6 +557,7 @@ struct TaskPage {
     can_supervise: bool,
     actions: Vec<ActionForm>,
     timeline: Vec<TimelineLine>,
+    edit: Option<super::entry::EditBox>,
 }
 
 fn action_form(a: Action) -> ActionForm {
@@ -657,14 +658,21 @@ async fn task_page_with(
             what: event_label(&e.kind),
             at: e.at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string(),
             who: e.actor_id.and_then(|p| people.get(&p).cloned()).unwrap_or_else(|| "系统".into()),
-            detail: ["text", "number", "name", "new_deadline"]
-                .iter()
-                .filter_map(|k| e.data.get(*k).and_then(|v| v.as_str()).filter(|s| !s.is_empty()))
-                .collect::<Vec<_>>()
-                .join(" "),
+            detail: super::entry::with_changes(
+                ["text", "number", "name", "new_deadline"]
+                    .iter()
+                    .filter_map(|k| e.data.get(*k).and_then(|v| v.as_str()).filter(|s| !s.is_empty()))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                &e.kind,
+                &e.data,
+                &names,
+                &people,
+            ),
         })
         .collect();
     let attachments = d.queries().attachments(id).await?;
+    let edit = super::entry::edit_box(d, v, &view.task).await?;
     let can_upload = view.task.status.is_open();
     let can_supervise = can_upload && v.may::<Oversee>();
     let mut nav = Nav::new(Some(v), "/tasks");
@@ -684,6 +692,7 @@ async fn task_page_with(
         can_supervise,
         actions,
         timeline,
+        edit,
     };
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok(render(&page, status))
@@ -709,7 +718,7 @@ impl Done {
                     self.number.chars().filter(|c| c.is_ascii_digit() || "督〔〕号".contains(*c)).collect::<String>();
                 Some(format!("已发出督办单 {number}，并记入全过程记录。"))
             }
-            _ => None,
+            other => super::entry::done_text(other),
         }
     }
 }

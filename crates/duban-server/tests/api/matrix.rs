@@ -606,6 +606,43 @@ async fn reads(c: &Client<'_>, w: &World, f: &mut Findings) {
         let not_public: Vec<&str> = w.tasks.iter().filter(|t| t.kind != Kind::Public).map(|t| t.marker).collect();
         f.search("public page", who, "/public", &a.body, &not_public);
         f.count("public page", who, "/public", page_count(&a.body, "共 ").unwrap_or(0), 2);
+        // 新建任务: the office's and administrators' alone; the list of the tasks just made
+        // shows only those the viewer may see, whatever ids the address names.
+        let may_enter = matches!(who, Who::Office | Who::Admin);
+        let entry_want = if anon {
+            page_denied
+        } else if may_enter {
+            StatusCode::OK
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        let made = w.tasks.iter().map(|t| t.id.to_string()).collect::<Vec<_>>().join(",");
+        for path in ["/tasks/new".to_string(), format!("/tasks/new?source=meeting&made={made}")] {
+            let a = c.get(f, w, who, &path).await;
+            f.status("entry form (page)", who, &path, a.status, entry_want);
+            f.search("entry form (page)", who, &path, &a.body, &hidden);
+        }
+        // A save that is refused (no title) for those who may enter, and forbidden to the rest.
+        let form = vec![
+            ("csrf".to_string(), format!("csrf-{}", username(who))),
+            ("source".into(), "document".into()),
+            ("items".into(), "1".into()),
+            ("origin_name".into(), "矩阵文件".into()),
+            ("classification".into(), "secret".into()),
+            ("title.0".into(), String::new()),
+            ("lead.0".into(), "矩阵牵头局".into()),
+        ];
+        let a =
+            c.send(f, w, who, Req { method: "POST", path: "/tasks/new", headers: &[], body: Body::Form(form) }).await;
+        let want = if anon {
+            page_denied
+        } else if may_enter {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        f.status("entry form save (page)", who, "/tasks/new", a.status, want);
+        f.search("entry form save (page)", who, "/tasks/new", &a.body, &hidden);
     }
 }
 
@@ -677,6 +714,39 @@ async fn writes(c: &Client<'_>, w: &World, f: &mut Findings) {
                     Body::Form(vec![("csrf".into(), csrf.clone()), ("text".into(), "请加快办理".into())]),
                 ),
                 ("upload form (page)", "POST".into(), format!("/tasks/{id}/files?csrf={csrf}"), Body::Raw(Vec::new())),
+                (
+                    "edit form (page)",
+                    "POST".into(),
+                    format!("/tasks/{id}/edit"),
+                    Body::Form(vec![
+                        ("csrf".into(), csrf.clone()),
+                        ("version".into(), "999999".into()),
+                        ("deadline".into(), "2026-12-31".into()),
+                        ("reason".into(), "矩阵修改".into()),
+                    ]),
+                ),
+                (
+                    "改派 form (page)",
+                    "POST".into(),
+                    format!("/tasks/{id}/reassign"),
+                    Body::Form(vec![
+                        ("csrf".into(), csrf.clone()),
+                        ("version".into(), "999999".into()),
+                        ("lead".into(), "矩阵无关局".into()),
+                        ("reason".into(), "矩阵改派".into()),
+                    ]),
+                ),
+                (
+                    "撤销 form (page)",
+                    "POST".into(),
+                    format!("/tasks/{id}/withdraw"),
+                    Body::Form(vec![
+                        ("csrf".into(), csrf.clone()),
+                        ("version".into(), "999999".into()),
+                        ("reason".into(), "矩阵撤销".into()),
+                        ("confirm".into(), "on".into()),
+                    ]),
+                ),
             ]
         };
         let mut baseline = Vec::new();

@@ -92,7 +92,9 @@ async fn an_edit_is_recorded_with_the_fields_before_and_after() {
     let events = app.get(&format!("{path}/events")).await.json;
     assert_eq!(events.as_array().unwrap().len(), 2);
     assert_eq!(events[0]["kind"], "created");
-    assert_eq!(events[1]["kind"], "updated");
+    // A change of lead units is a 改派: its own kind, with the units before and after.
+    assert_eq!(events[1]["kind"], "reassigned");
+    assert_eq!(events[1]["data"]["from"], json!([{"unit": u1}]));
     assert_eq!(events[1]["data"]["changes"]["deadline"], json!({"before": null, "after": "2026-03-31"}));
     assert_eq!(events[1]["data"]["changes"]["lead"]["after"], json!([{"unit": u1}, {"unit": u2}]));
     assert!(events[1]["data"]["changes"].get("title").is_none());
