@@ -3,6 +3,7 @@
 //! The rules of Duban (督办), with no IO, no async and no database: everything here is a pure
 //! function of its inputs, so it can be tested exhaustively and reused by every other crate.
 //!
+//! - [`citation`]: a rule's clause cited by its document's name (《…》第八条).
 //! - [`calendar`]: the Chinese working-day calendar (weekends, official holidays and 调休 make-up
 //!   working days), with O(1) working-day arithmetic over a precomputed index.
 //! - [`policy`]: time-limit rules as data. A policy file names, for each stage of a task, the event
@@ -33,6 +34,7 @@
 //! crate, never the other way round.
 
 pub mod calendar;
+pub mod citation;
 pub mod clock;
 pub mod error;
 pub mod event;

@@ -4,3 +4,10 @@ document.addEventListener("DOMContentLoaded", function () {
     b.addEventListener("click", function () { window.print(); });
   });
 });
+
+// A deleting or deactivating button asks once more (the form's 确认 box asks without JavaScript).
+document.addEventListener("submit", function (e) {
+  var b = e.submitter;
+  var ask = b && b.getAttribute("data-confirm");
+  if (ask && !window.confirm(ask)) { e.preventDefault(); }
+});

@@ -31,7 +31,7 @@ use axum::routing::{get, post};
 use duban_app::actor::{Actor, Administer, Capability, Oversee, RunLedgers};
 use duban_domain::Error;
 use duban_domain::org::Person;
-pub use errors::WebError;
+pub use errors::{WebError, with_viewer as error_pages_with_viewer};
 
 const CSS: &str = include_str!("../../static/duban.css");
 const JS: &str = include_str!("../../static/duban.js");

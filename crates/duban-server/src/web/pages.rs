@@ -640,7 +640,7 @@ async fn task_page_with(
                 },
                 light,
                 light_label,
-                clause: s.stage.clause.clone(),
+                clause: duban_domain::citation::cite(&s.stage.clause),
             }
         })
         .collect();
