@@ -21,6 +21,7 @@
 //! - [`supervision`]: the supervision plan — given the rules, the calendar, the people, the
 //!   tasks with their notices and trail activity, and the instant, the reminders, 督办 notices,
 //!   escalations and naming candidates a pass must record.
+//! - [`publication`]: what the public pages publish of a task, and when its feedback is shown.
 //! - [`period`]: report periods (week, half-month, month, quarter) and week arithmetic.
 //! - [`stats`]: on-time rates, overdue counts and the weekly trend.
 //! - [`ids`]: typed identifiers, so a unit id can never be passed where a task id is expected.
@@ -45,6 +46,7 @@ pub mod notice;
 pub mod org;
 pub mod period;
 pub mod policy;
+pub mod publication;
 pub mod schedule;
 pub mod stats;
 pub mod supervision;

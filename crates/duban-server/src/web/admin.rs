@@ -3,6 +3,7 @@
 //! force, and the audit log of these changes (审计日志). Administrators only.
 
 use super::errors::render;
+use super::paging::{self, Pager, page_size};
 use super::{AppState, Fields, Nav, Viewer, WebError};
 use crate::http::upload::Upload;
 use askama::Template;
@@ -73,6 +74,8 @@ struct AdminPage {
     rules: Vec<(String, String, String, String, String, String)>,
     toml: String,
     log: Vec<LogLine>,
+    /// The pager of the units' or the users' list.
+    pager: Pager,
 }
 
 const WEEKDAYS: [&str; 7] = ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"];
@@ -95,8 +98,12 @@ async fn page_with(
     error: Option<String>,
     notice: Option<String>,
     rules_draft: Option<String>,
-    year: Option<i16>,
+    params: Option<SectionParams>,
 ) -> PageResult {
+    let params = params.unwrap_or_default();
+    let year: Option<i16> = params.year.trim().parse().ok();
+    let per_page = page_size(&params.per_page, ADMIN_PER_PAGE);
+    let page_no = crate::http::list::page_number(&params.page);
     let mut p = AdminPage {
         nav: Nav::new(Some(v), "/admin"),
         section,
@@ -108,8 +115,9 @@ async fn page_with(
     let units = d.queries().units().await?;
     match section {
         "units" => {
-            p.units = units
-                .iter()
+            p.pager = Pager::new("/admin/units", "", page_no, per_page, units.len() as u64);
+            p.units = paging::slice(units.iter().collect(), p.pager.page, per_page)
+                .into_iter()
                 .map(|u| UnitLine {
                     id: u.id.0,
                     name: u.name.clone(),
@@ -124,10 +132,9 @@ async fn page_with(
             let names: HashMap<UnitId, String> = units.iter().map(|u| (u.id, u.name.clone())).collect();
             p.unit_options = units.iter().map(|u| (u.id.0, u.name.clone())).collect();
             p.roles = Role::ALL.iter().map(|r| (r.code(), r.label())).collect();
-            p.people = d
-                .queries()
-                .all_people()
-                .await?
+            let people = d.queries().all_people().await?;
+            p.pager = Pager::new("/admin/users", "", page_no, per_page, people.len() as u64);
+            p.people = paging::slice(people, p.pager.page, per_page)
                 .into_iter()
                 .map(|x| PersonLine {
                     id: x.id.0,
@@ -225,18 +232,23 @@ pub async fn index(v: Viewer) -> PageResult {
     Ok(super::see_other("/admin/units"))
 }
 
-/// `?year=` of the calendar section.
-#[derive(Debug, Default, Deserialize)]
+/// `?year=` of the calendar section; `?page=&per_page=` of the units' and users' lists.
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
-pub struct YearParam {
+pub struct SectionParams {
     year: String,
+    page: String,
+    per_page: String,
 }
+
+/// Lines per page of the units' and the users' lists unless the viewer chooses.
+const ADMIN_PER_PAGE: u32 = 50;
 
 pub async fn section(
     State(d): State<AppState>,
     v: Viewer,
     Path(name): Path<String>,
-    Query(q): Query<YearParam>,
+    Query(q): Query<SectionParams>,
 ) -> PageResult {
     v.require::<Administer>()?;
     let section = match name.as_str() {
@@ -250,7 +262,7 @@ pub async fn section(
         }
         _ => return Err(Error::not_found("页面").into()),
     };
-    page_with(&d, &v, section, None, None, None, q.year.trim().parse().ok()).await
+    page_with(&d, &v, section, None, None, None, Some(q)).await
 }
 
 /// Shows the outcome of a change: the page again, with a message or the error.

@@ -15,6 +15,8 @@ mod errors;
 mod import;
 mod office;
 mod pages;
+mod paging;
+mod polish;
 pub mod rows;
 
 pub use crate::http::AppState;
@@ -50,7 +52,9 @@ pub fn router(state: AppState) -> Router {
         .route("/tasks/{id}/supervise", post(pages::supervise))
         .route("/tasks/{id}/remind", post(pages::remind))
         .route("/tasks/{id}/files", post(pages::upload).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)))
-        .route("/public", get(pages::public))
+        .route("/public", get(polish::public))
+        .route("/public/tasks/{id}", get(polish::public_task))
+        .route("/tasks/{id}/publish", post(polish::publish_feedback))
         .route("/supervision", get(office::supervision))
         .route("/stats", get(office::stats))
         .route("/stats.xlsx", get(office::stats_export))

@@ -606,6 +606,15 @@ async fn reads(c: &Client<'_>, w: &World, f: &mut Findings) {
         let not_public: Vec<&str> = w.tasks.iter().filter(|t| t.kind != Kind::Public).map(|t| t.marker).collect();
         f.search("public page", who, "/public", &a.body, &not_public);
         f.count("public page", who, "/public", page_count(&a.body, "共 ").unwrap_or(0), 2);
+        // A public task's own page: 公开 tasks only, for everyone alike; 内部 and 涉密 ones are
+        // "not found" even to those who may see them signed in, and nothing else shows.
+        for t in &w.tasks {
+            let path = format!("/public/tasks/{}", t.id);
+            let a = c.get(f, w, who, &path).await;
+            let want = if t.kind == Kind::Public { StatusCode::OK } else { StatusCode::NOT_FOUND };
+            f.status("public task page", who, &path, a.status, want);
+            f.search("public task page", who, &path, &a.body, &not_public);
+        }
     }
 }
 
@@ -677,6 +686,12 @@ async fn writes(c: &Client<'_>, w: &World, f: &mut Findings) {
                     Body::Form(vec![("csrf".into(), csrf.clone()), ("text".into(), "请加快办理".into())]),
                 ),
                 ("upload form (page)", "POST".into(), format!("/tasks/{id}/files?csrf={csrf}"), Body::Raw(Vec::new())),
+                (
+                    "publish feedback (page)",
+                    "POST".into(),
+                    format!("/tasks/{id}/publish"),
+                    Body::Form(vec![("csrf".into(), csrf.clone()), ("publish".into(), "on".into())]),
+                ),
             ]
         };
         let mut baseline = Vec::new();
