@@ -468,7 +468,11 @@ mod tests {
             deadline_text: None,
             milestones: vec![],
             targets: vec![],
-            warnings: if lead.is_empty() { vec![Warning::new(WarningCode::NoLead, "未写明牵头单位")] } else { vec![] },
+            warnings: if lead.is_empty() {
+                vec![Warning::new(WarningCode::NoLead, "未写明牵头单位")]
+            } else {
+                vec![]
+            },
         }
     }
 

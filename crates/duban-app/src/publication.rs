@@ -72,7 +72,12 @@ impl Publication {
             return Ok(false);
         }
         let kind = if publish { EventKind::FeedbackPublished } else { EventKind::FeedbackWithheld };
-        let event = NewEvent { at: self.core.now(), actor_id: actor.id(), kind: kind.code().into(), data: serde_json::json!({}) };
+        let event = NewEvent {
+            at: self.core.now(),
+            actor_id: actor.id(),
+            kind: kind.code().into(),
+            data: serde_json::json!({}),
+        };
         self.tasks.append_event(id, &event).await?;
         Ok(true)
     }

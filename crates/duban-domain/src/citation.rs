@@ -26,7 +26,7 @@ fn chinese_number(n: u32) -> Option<String> {
         10 => Some("十".into()),
         11..=19 => Some(format!("十{}", digit(n % 10)?)),
         20..=99 => {
-            let ones = if n % 10 == 0 { "" } else { digit(n % 10)? };
+            let ones = if n.is_multiple_of(10) { "" } else { digit(n % 10)? };
             Some(format!("{}十{ones}", digit(n / 10)?))
         }
         _ => None,

@@ -15,8 +15,7 @@ pub const EVENTS: &[EventKind] =
 
 /// Whether a task is published at all.
 pub fn is_published(task: &Task) -> bool {
-    disclosure(task.fields.classification, Channel::Published) == Disclosure::Full
-        && task.status != Status::Cancelled
+    disclosure(task.fields.classification, Channel::Published) == Disclosure::Full && task.status != Status::Cancelled
 }
 
 /// A task's state as the public reads it: done, stopped, or under way (the steps between —
@@ -103,7 +102,9 @@ mod tests {
         let reported = [("report", "已完成摸底"), ("feedback", "全部完工，已验收")];
         assert_eq!(of(&reported), Published { progress: Some("已完成摸底".into()), feedback: None });
         let marked = [("report", "已完成摸底"), ("feedback", "全部完工，已验收"), ("feedback_published", "")];
-        let all = Published { progress: Some("全部完工，已验收".into()), feedback: Some("全部完工，已验收".into()) };
+        let all = Published {
+            progress: Some("全部完工，已验收".into()), feedback: Some("全部完工，已验收".into())
+        };
         assert_eq!(of(&marked), all);
         let withheld = [
             ("report", "已完成摸底"),
@@ -114,7 +115,8 @@ mod tests {
         assert_eq!(of(&withheld).feedback, None);
         assert_eq!(of(&withheld).progress.as_deref(), Some("已完成摸底"));
         // A new feedback (after a return) must be marked again; the old one is no longer shown.
-        let again = [("feedback", "初次反馈"), ("feedback_published", ""), ("report", "整改中"), ("feedback", "再次反馈")];
+        let again =
+            [("feedback", "初次反馈"), ("feedback_published", ""), ("report", "整改中"), ("feedback", "再次反馈")];
         assert_eq!(of(&again), Published { progress: Some("整改中".into()), feedback: None });
         assert_eq!(of(&[("supervised", "督办要求")]), Published::default());
         assert_eq!(public_state(Status::Returned), "推进中");

@@ -406,7 +406,11 @@ pub struct ConfirmForm {
 
 impl ConfirmForm {
     fn confirmed(&self, what: &str) -> Result<(), Error> {
-        if self.confirm == "on" { Ok(()) } else { Err(Error::invalid("confirm", format!("请先勾选“确认{what}”，再{what}"))) }
+        if self.confirm == "on" {
+            Ok(())
+        } else {
+            Err(Error::invalid("confirm", format!("请先勾选“确认{what}”，再{what}")))
+        }
     }
 }
 
@@ -452,7 +456,10 @@ pub async fn load_calendar_file(State(d): State<AppState>, v: Viewer, req: Reque
         let cal = CalendarFile::parse_json(&text)?;
         let r = d.admin().load_calendar_file(&v.actor, cal, &name).await?;
         let years = r.years.iter().map(i16::to_string).collect::<Vec<_>>().join("、");
-        Ok(format!("已导入 {years} 年的节假日数据；现有数据：{}；重算了 {} 项在办任务的时限", r.coverage, r.rescheduled))
+        Ok(format!(
+            "已导入 {years} 年的节假日数据；现有数据：{}；重算了 {} 项在办任务的时限",
+            r.coverage, r.rescheduled
+        ))
     }
     .await;
     outcome(&d, &v, "calendar", r).await

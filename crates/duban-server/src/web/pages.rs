@@ -2,11 +2,11 @@
 //! uploads. The public pages are in [`super::polish`].
 
 use super::errors::render;
+use super::paging::{Pager, page_size};
 use super::rows::{Row, light};
 use super::{AppState, CsrfParam, Fields, Nav, Viewer, WebError, see_other};
 use crate::http::client::ClientAddr;
 use crate::http::cookies::{LOGIN_COOKIE, SESSION_COOKIE, cookie, set_cookie};
-use super::paging::{Pager, page_size};
 use crate::http::list::ListParams;
 use crate::http::percent_encode;
 use crate::http::status::status_of;

@@ -192,7 +192,9 @@ async fn a_public_tasks_page_shows_public_fields_and_feedback_only_once_publisha
     let anon = Browser::new(&app);
     let (status, page) = anon.get(&path).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("公开的治理任务") && page.contains("公开的治理任务的具体内容") && page.contains("旗自然资源局"));
+    assert!(
+        page.contains("公开的治理任务") && page.contains("公开的治理任务的具体内容") && page.contains("旗自然资源局")
+    );
     assert!(page.contains("已完成摸底调查") && page.contains("推进中"));
     assert!(!page.contains("全部整治完毕"), "feedback not yet publishable: {page}");
     assert!(!page.contains("红灯") && !page.contains("黄灯") && !page.contains("绿灯") && !page.contains("逾期"));

@@ -566,10 +566,7 @@ async fn cookies_are_secure_behind_https_and_signed_in_answers_are_not_cached() 
     // Behind HTTPS (server.secure_cookies) every cookie is Secure.
     app.duban
         .sign_in()
-        .set_web_settings(duban_app::sign_in::WebSettings {
-            secure_cookies: true,
-            ..Default::default()
-        });
+        .set_web_settings(duban_app::sign_in::WebSettings { secure_cookies: true, ..Default::default() });
     let mut b = Browser::new(&app);
     let r = b.client.get(format!("{}/login", b.base)).send().await.unwrap();
     assert!(r.headers()["set-cookie"].to_str().unwrap().contains("; Secure"));

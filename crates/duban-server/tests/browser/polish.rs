@@ -19,7 +19,10 @@ async fn no_inner_scroll(c: &Client) -> bool {
 /// The header's height as a share of the window's.
 async fn header_share(c: &Client) -> f64 {
     let v = c
-        .execute("return document.querySelector('header.top').getBoundingClientRect().height / window.innerHeight;", vec![])
+        .execute(
+            "return document.querySelector('header.top').getBoundingClientRect().height / window.innerHeight;",
+            vec![],
+        )
         .await
         .unwrap();
     v.as_f64().unwrap_or(1.0)
@@ -86,17 +89,24 @@ async fn the_ledger_fits_a_phone_pages_on_and_the_public_reads_a_tasks_page() {
     sign_out(&phone).await;
 
     // The public list and a public task's page, at desk size and on the phone, without signing in.
+    let mut settings = (*app.duban.sign_in().web_settings()).clone();
+    settings.government = "奈曼旗人民政府".into();
+    app.duban.sign_in().set_web_settings(settings);
     let c = browser(&driver, 1280, 800).await;
     c.goto(&format!("{base}/public")).await.unwrap();
     let text = wait_for(&c, "重点任务公开清单").await;
+    assert!(text.contains("奈曼旗人民政府"), "{text}");
     assert!(text.contains("共 22 项") && !text.contains("第23项"), "{text}");
     assert!(text.contains("已完成12个小区的摸底") && !text.contains("全部完工并通过验收"), "{text}");
     assert!(!text.contains("红灯") && !text.contains("—"), "{text}");
     assert!(text.contains("按规则计算") && text.contains("2026-06-30"), "{text}");
     shot(&c, "public").await;
-    c.find(Locator::PartialLinkText("第1项")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css(&format!("a[href='/public/tasks/{first}']"))).await.unwrap().click().await.unwrap();
     let text = wait_for(&c, "任务内容").await;
-    assert!(text.contains("旗住房和城乡建设局") && text.contains("旗自然资源局") && text.contains("最新进展"), "{text}");
+    assert!(
+        text.contains("旗住房和城乡建设局") && text.contains("旗自然资源局") && text.contains("最新进展"),
+        "{text}"
+    );
     assert!(!text.contains("办理结果"), "feedback not yet publishable: {text}");
     shot(&c, "public-task").await;
     phone.goto(&format!("{base}/public")).await.unwrap();

@@ -115,10 +115,10 @@ pub async fn sign_out(c: &Client) {
 
 /// Opens the header's folded menu, on a screen narrow enough to fold it.
 pub async fn open_menu(c: &Client) {
-    if let Ok(button) = c.find(Locator::Css("label.menu-button")).await {
-        if button.is_displayed().await.unwrap_or(false) {
-            button.click().await.unwrap();
-        }
+    if let Ok(button) = c.find(Locator::Css("label.menu-button")).await
+        && button.is_displayed().await.unwrap_or(false)
+    {
+        button.click().await.unwrap();
     }
 }
 
