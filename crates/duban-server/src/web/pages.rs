@@ -638,7 +638,11 @@ async fn task_page_with(
         light_label: ll,
         lead: names.parties(&f.lead),
         cooperating: names.parties(&f.cooperating),
-        deadline: f.deadline.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+        deadline: match (view.deadline_in_force, view.deadline_from_rules) {
+            (Some(d), false) => d.to_string(),
+            (Some(d), true) => format!("{d}（未定完成时限，按规则计算）"),
+            (None, _) => "未定".into(),
+        },
         classification: f.classification.label(),
         source: f.source.label(),
     };
