@@ -159,6 +159,9 @@ pub struct ServerConfig {
     /// throttling). Empty by default: the peer address is the client, and the header is ignored.
     #[serde(default)]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The government the public pages speak for (e.g. 奈曼旗人民政府), shown in their header.
+    #[serde(default)]
+    pub government: String,
 }
 
 impl ServerConfig {
@@ -167,6 +170,7 @@ impl ServerConfig {
         crate::sign_in::WebSettings {
             secure_cookies: self.secure_cookies,
             trusted_proxies: self.trusted_proxies.iter().map(|ip| ip.to_canonical()).collect(),
+            government: self.government.trim().to_string(),
         }
     }
 }
@@ -211,7 +215,12 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             database: DatabaseConfig { url: DatabaseUrl::new("sqlite:duban.db"), synchronous: Synchronous::Full },
-            server: ServerConfig { bind: "127.0.0.1:8080".into(), secure_cookies: false, trusted_proxies: vec![] },
+            server: ServerConfig {
+                bind: "127.0.0.1:8080".into(),
+                secure_cookies: false,
+                trusted_proxies: vec![],
+                government: String::new(),
+            },
             rules: RulesConfig { profile: duban_domain::policy::DEFAULT_PROFILE.into(), file: None },
             calendar: CalendarConfig { unknown_years: UnknownYears::Error },
             log: LogConfig { level: "info".into() },
@@ -301,11 +310,12 @@ mod tests {
         figment::Jail::expect_with(|jail| {
             jail.create_file(
                 "duban.toml",
-                "[server]\nbind = \"0.0.0.0:9000\"\nsecure_cookies = true\ntrusted_proxies = [\"10.0.0.1\", \"::1\"]",
+                "[server]\nbind = \"0.0.0.0:9000\"\nsecure_cookies = true\ntrusted_proxies = [\"10.0.0.1\", \"::1\"]\ngovernment = \" 奈曼旗人民政府 \"",
             )?;
             let c = Config::load(Some(Path::new("duban.toml"))).map_err(|e| e.to_string())?;
             let w = c.server.web_settings();
             assert!(w.secure_cookies);
+            assert_eq!(w.government, "奈曼旗人民政府");
             assert_eq!(
                 w.trusted_proxies,
                 vec!["10.0.0.1".parse::<std::net::IpAddr>().unwrap(), "::1".parse().unwrap()]

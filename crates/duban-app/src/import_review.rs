@@ -454,44 +454,8 @@ impl DocumentImport {
 mod tests {
     use super::*;
 
-    fn task(lead: &[&str], coop: &[&str]) -> ParsedTask {
-        ParsedTask {
-            number: "1.".into(),
-            annex: None,
-            path: vec![],
-            text: "推进工作".into(),
-            lead: lead.iter().map(|s| s.to_string()).collect(),
-            cooperating: coop.iter().map(|s| s.to_string()).collect(),
-            deadline: None,
-            deadline_text: None,
-            milestones: vec![],
-            targets: vec![],
-            warnings: vec![Warning::new(WarningCode::NoLead, "未写明牵头单位")],
-        }
-    }
-
-    #[test]
-    fn a_unit_is_given_to_the_ticked_rows_only() {
-        let mut p = Preview {
-            document: DocumentMeta::default(),
-            tasks: vec![task(&[], &[]), task(&["甲"], &["乙"]), task(&[], &[])],
-        };
-        assert_eq!(assign(&mut p, &[0, 1, 9], "乙", AssignAs::Lead).unwrap(), 2);
-        assert_eq!((p.tasks[0].lead.clone(), p.tasks[0].warnings.len()), (vec!["乙".to_string()], 0));
-        assert_eq!((p.tasks[1].lead.clone(), p.tasks[1].cooperating.clone()), (vec!["乙".to_string()], vec![]));
-        assert!(p.tasks[2].lead.is_empty());
-        assert_eq!(assign(&mut p, &[0, 2], "丙", AssignAs::Cooperating).unwrap(), 2);
-        assert_eq!(assign(&mut p, &[0, 2], "丙", AssignAs::Cooperating).unwrap(), 0);
-        assert_eq!(p.tasks[0].cooperating, vec!["丙".to_string()]);
-        assert!(assign(&mut p, &[], "丙", AssignAs::Lead).is_err());
-        assert!(assign(&mut p, &[0], " ", AssignAs::Lead).is_err());
-    }
-}
-
-#[cfg(test)]
-mod more_tests {
-    use super::*;
-
+    /// A parsed task as the reader gives it: with a deadline or none, its units, and the reader's
+    /// warning when it names no lead unit.
     fn task(deadline: Option<&str>, lead: &[&str], coop: &[&str]) -> ParsedTask {
         ParsedTask {
             number: "1.".into(),
@@ -504,8 +468,29 @@ mod more_tests {
             deadline_text: None,
             milestones: vec![],
             targets: vec![],
-            warnings: vec![],
+            warnings: if lead.is_empty() {
+                vec![Warning::new(WarningCode::NoLead, "未写明牵头单位")]
+            } else {
+                vec![]
+            },
         }
+    }
+
+    #[test]
+    fn a_unit_is_given_to_the_ticked_rows_only() {
+        let mut p = Preview {
+            document: DocumentMeta::default(),
+            tasks: vec![task(None, &[], &[]), task(None, &["甲"], &["乙"]), task(None, &[], &[])],
+        };
+        assert_eq!(assign(&mut p, &[0, 1, 9], "乙", AssignAs::Lead).unwrap(), 2);
+        assert_eq!((p.tasks[0].lead.clone(), p.tasks[0].warnings.len()), (vec!["乙".to_string()], 0));
+        assert_eq!((p.tasks[1].lead.clone(), p.tasks[1].cooperating.clone()), (vec!["乙".to_string()], vec![]));
+        assert!(p.tasks[2].lead.is_empty());
+        assert_eq!(assign(&mut p, &[0, 2], "丙", AssignAs::Cooperating).unwrap(), 2);
+        assert_eq!(assign(&mut p, &[0, 2], "丙", AssignAs::Cooperating).unwrap(), 0);
+        assert_eq!(p.tasks[0].cooperating, vec!["丙".to_string()]);
+        assert!(assign(&mut p, &[], "丙", AssignAs::Lead).is_err());
+        assert!(assign(&mut p, &[0], " ", AssignAs::Lead).is_err());
     }
 
     #[test]

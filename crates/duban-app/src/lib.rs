@@ -30,7 +30,9 @@
 //! - [`access`] ([`Access`](access::Access)): who sees which tasks;
 //! - [`worklists`] ([`Worklists`](worklists::Worklists)); [`reporting`]
 //!   ([`Reporting`](reporting::Reporting): party names, progress) and the [`export`] workbook;
-//! - [`queries`] ([`Queries`](queries::Queries)): the plain reads the transport needs.
+//! - [`queries`] ([`Queries`](queries::Queries)): the plain reads the transport needs;
+//! - [`publication`] ([`Publication`](publication::Publication)): the public pages' reads and
+//!   marking a task's feedback publishable.
 //!
 //! Every permission is a capability of the one [`Actor`](actor::Actor) ([`actor`]): a
 //! signed-in person or the command line; the use cases that decide one (a 督办 by hand, the
@@ -51,6 +53,7 @@ pub mod jobs;
 pub mod lifecycle;
 pub mod outbox;
 pub mod ports;
+pub mod publication;
 pub mod queries;
 pub mod reporting;
 pub mod rules;

@@ -44,6 +44,7 @@ pub struct Services {
     worklists: Worklists,
     reporting: Reporting,
     queries: Queries,
+    publication: crate::publication::Publication,
     /// The job port, for the runner's leases and the rules/calendar version.
     leases: Arc<dyn JobStore>,
 }
@@ -120,6 +121,7 @@ impl Services {
         let worklists = Worklists::new(tasks.clone(), ports.people.clone(), ports.directory.clone());
         let reporting = Reporting { directory: ports.directory.clone(), tasks: ports.tasks.clone() };
         let queries = Queries::new(access.clone(), &ports);
+        let publication = crate::publication::Publication { core: core.clone(), tasks: ports.tasks.clone() };
         Ok(Self {
             core,
             access,
@@ -135,6 +137,7 @@ impl Services {
             worklists,
             reporting,
             queries,
+            publication,
             leases: ports.jobs,
         })
     }
@@ -202,6 +205,11 @@ impl Services {
     /// Party names and progress reports for pages and exports.
     pub fn reporting(&self) -> &Reporting {
         &self.reporting
+    }
+
+    /// The public pages' reads and marking feedback publishable.
+    pub fn publication(&self) -> &crate::publication::Publication {
+        &self.publication
     }
 
     /// The plain reads.

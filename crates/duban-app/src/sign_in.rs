@@ -89,6 +89,8 @@ pub struct WebSettings {
     pub secure_cookies: bool,
     /// Reverse proxies whose `X-Forwarded-For` is believed; empty: the peer address is the client.
     pub trusted_proxies: Vec<IpAddr>,
+    /// The government the public pages speak for; empty: they name none.
+    pub government: String,
 }
 
 fn argon() -> Argon2<'static> {

@@ -20,6 +20,8 @@ with_actions!(vocabulary! {
     Supervised = "supervised" / "督办",
     Reminded = "reminded" / "催办",
     ClosedBySubtasks = "closed_by_subtasks" / "子任务全部办结",
+    FeedbackPublished = "feedback_published" / "同意公开办理结果",
+    FeedbackWithheld = "feedback_withheld" / "撤回公开办理结果",
 });
 
 /// `From<Action>` for [`EventKind`]: each action is the event of the same name.

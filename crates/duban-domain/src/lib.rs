@@ -3,6 +3,7 @@
 //! The rules of Duban (督办), with no IO, no async and no database: everything here is a pure
 //! function of its inputs, so it can be tested exhaustively and reused by every other crate.
 //!
+//! - [`citation`]: a rule's clause cited by its document's name (《…》第八条).
 //! - [`calendar`]: the Chinese working-day calendar (weekends, official holidays and 调休 make-up
 //!   working days), with O(1) working-day arithmetic over a precomputed index.
 //! - [`policy`]: time-limit rules as data. A policy file names, for each stage of a task, the event
@@ -20,6 +21,7 @@
 //! - [`supervision`]: the supervision plan — given the rules, the calendar, the people, the
 //!   tasks with their notices and trail activity, and the instant, the reminders, 督办 notices,
 //!   escalations and naming candidates a pass must record.
+//! - [`publication`]: what the public pages publish of a task, and when its feedback is shown.
 //! - [`period`]: report periods (week, half-month, month, quarter) and week arithmetic.
 //! - [`stats`]: on-time rates, overdue counts and the weekly trend.
 //! - [`ids`]: typed identifiers, so a unit id can never be passed where a task id is expected.
@@ -33,6 +35,7 @@
 //! crate, never the other way round.
 
 pub mod calendar;
+pub mod citation;
 pub mod clock;
 pub mod error;
 pub mod event;
@@ -43,6 +46,7 @@ pub mod notice;
 pub mod org;
 pub mod period;
 pub mod policy;
+pub mod publication;
 pub mod schedule;
 pub mod stats;
 pub mod supervision;

@@ -98,6 +98,7 @@ async fn main() {
         "/",
         "/tasks",
         "/tasks?page=50",
+        "/tasks?per_page=100",
         "/tasks?light=red&sort=deadline",
         "/tasks?q=基准任务%2077",
         "/tasks/5000",
@@ -112,6 +113,7 @@ async fn main() {
         "/stats.xlsx",
         "/tasks.xlsx",
         "/public",
+        "/public?per_page=100&page=3",
         "/import",
     ];
     println!("{n} tasks; server time per page, median of 30 (min–max):");

@@ -41,8 +41,9 @@ impl Application {
 /// The whole application: the JSON API, the pages, and the headers every response carries.
 pub fn app(duban: Arc<Services>) -> axum::Router {
     api::router(duban.clone())
-        .merge(web::router(duban))
+        .merge(web::router(duban.clone()))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(duban, web::error_pages_with_viewer))
         .layer(axum::middleware::map_response(security_headers))
 }
 

@@ -73,9 +73,11 @@ document.addEventListener("DOMContentLoaded", function () {
     lead.addEventListener("change", refresh);
     refresh();
   });
-  document.querySelectorAll("form[data-confirm]").forEach(function (f) {
-    f.addEventListener("submit", function (e) {
-      if (!window.confirm(f.dataset.confirm)) e.preventDefault();
-    });
-  });
+});
+
+// A deleting, deactivating or withdrawing button (or form) asks once more (the form's 确认 box asks without JavaScript).
+document.addEventListener("submit", function (e) {
+  var b = e.submitter;
+  var ask = (b && b.getAttribute("data-confirm")) || (e.target && e.target.getAttribute && e.target.getAttribute("data-confirm"));
+  if (ask && !window.confirm(ask)) { e.preventDefault(); }
 });

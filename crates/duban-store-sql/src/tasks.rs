@@ -521,6 +521,32 @@ macro_rules! sql_tasks {
                 Ok(out)
             }
 
+            async fn events_of_kinds(
+                &self,
+                ids: &[TaskId],
+                kinds: &[EventKind],
+            ) -> Result<Vec<(TaskId, String, $crate::deps::serde_json::Value)>> {
+                if ids.is_empty() || kinds.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut qb = QueryBuilder::<Db>::new(format!(
+                    "SELECT task_id, kind, data FROM task_events WHERE kind IN {} AND task_id IN (",
+                    kind_list(kinds)
+                ));
+                push_list(&mut qb, ids.iter().map(|id| id.0));
+                qb.push(") ORDER BY task_id, id");
+                let rows = qb.build().fetch_all(&self.pool).await.map_err(db_err("events of kinds"))?;
+                let g = db_err("read events of kinds");
+                let mut out = Vec::with_capacity(rows.len());
+                for r in rows {
+                    let id = TaskId(r.try_get("task_id").map_err(&g)?);
+                    let kind: String = r.try_get("kind").map_err(&g)?;
+                    let data = json("event data", &r.try_get::<String, _>("data").map_err(&g)?)?;
+                    out.push((id, kind, data));
+                }
+                Ok(out)
+            }
+
             async fn set_schedules(&self, s: &[(TaskId, ScheduleInstants)]) -> Result<()> {
                 let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
                 for (id, sch) in s {

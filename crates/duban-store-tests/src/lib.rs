@@ -215,6 +215,7 @@ macro_rules! behaviour_suite {
             calendar_files_are_kept_in_order,
             meta_values_are_replaced,
             the_latest_progress_is_the_last_report_or_feedback,
+            events_are_read_by_kind_for_many_tasks_in_order,
             a_service_can_hold_just_one_port,
             the_event_chain_holds_over_every_write,
             the_event_chain_finds_an_event_edited_by_hand,

@@ -659,6 +659,39 @@ pub async fn the_latest_progress_is_the_last_report_or_feedback(db: &TestDb) {
     assert!(s.latest_progress(&[]).await.unwrap().is_empty());
 }
 
+pub async fn events_are_read_by_kind_for_many_tasks_in_order(db: &TestDb) {
+    use duban_domain::event::EventKind;
+    let s = &*db.store;
+    let a = s.create_task(&task("甲", vec![]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
+    let b = s.create_task(&task("乙", vec![]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
+    let event = |kind: &str, text: &str| NewEvent {
+        at: t("2026-03-03T01:00:00Z"),
+        actor_id: None,
+        kind: kind.into(),
+        data: serde_json::json!({ "text": text }),
+    };
+    s.append_event(b.id, &event("report", "乙的报告")).await.unwrap();
+    s.append_event(a.id, &event("feedback", "甲的反馈")).await.unwrap();
+    s.append_event(a.id, &event("supervised", "督办要求")).await.unwrap();
+    s.append_event(a.id, &event("feedback_published", "")).await.unwrap();
+    let kinds = [EventKind::Report, EventKind::Feedback, EventKind::FeedbackPublished];
+    let got: Vec<(i64, String, String)> = s
+        .events_of_kinds(&[b.id, a.id], &kinds)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(id, k, d)| (id.0, k, d["text"].as_str().unwrap_or_default().to_string()))
+        .collect();
+    let want = [
+        (a.id.0, "feedback".to_string(), "甲的反馈".to_string()),
+        (a.id.0, "feedback_published".to_string(), String::new()),
+        (b.id.0, "report".to_string(), "乙的报告".to_string()),
+    ];
+    assert_eq!(got, want, "by task, oldest first, only the kinds asked");
+    assert!(s.events_of_kinds(&[], &kinds).await.unwrap().is_empty());
+    assert!(s.events_of_kinds(&[a.id], &[]).await.unwrap().is_empty());
+}
+
 /// A service may hold just the port it needs, taken from the whole store.
 pub async fn a_service_can_hold_just_one_port(db: &TestDb) {
     let store: Arc<dyn Store> = db.store.clone();

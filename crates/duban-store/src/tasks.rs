@@ -37,6 +37,13 @@ pub trait TaskStore: Send + Sync {
     async fn tasks_fingerprint(&self) -> Result<(i64, i64, i64)>;
     /// The latest progress text (a report, or the feedback) of each of these tasks.
     async fn latest_progress(&self, ids: &[TaskId]) -> Result<Vec<(TaskId, String)>>;
+    /// The events of these kinds of each of these tasks, as (task, kind code, data), by task and
+    /// then oldest first (the published progress of the public pages is read from them).
+    async fn events_of_kinds(
+        &self,
+        ids: &[TaskId],
+        kinds: &[duban_domain::event::EventKind],
+    ) -> Result<Vec<(TaskId, String, serde_json::Value)>>;
     /// Sets the stored due and warning instants of tasks (after the calendar or policy changed).
     async fn set_schedules(&self, s: &[(TaskId, ScheduleInstants)]) -> Result<()>;
 }

@@ -3,10 +3,11 @@
 //! force, and the audit log of these changes (审计日志). Administrators only.
 
 use super::errors::render;
-use super::{AppState, CsrfParam, Fields, Nav, Viewer, WebError};
+use super::paging::{self, Pager, page_size};
+use super::{AppState, Fields, Nav, Viewer, WebError};
 use crate::http::upload::Upload;
 use askama::Template;
-use axum::extract::{Form, Path, Request, State};
+use axum::extract::{Form, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use duban_app::actor::{Administer, ReadAdminLog};
@@ -24,7 +25,6 @@ struct PersonLine {
     name: String,
     username: String,
     unit: String,
-    unit_id: i64,
     roles: String,
     role_codes: Vec<&'static str>,
     active: bool,
@@ -63,6 +63,8 @@ struct AdminPage {
     people: Vec<PersonLine>,
     coverage: String,
     year: i16,
+    /// Every year the calendar has data for, to choose from.
+    years: Vec<i16>,
     days: Vec<(String, &'static str, &'static str)>,
     policy_title: String,
     rules_source: &'static str,
@@ -72,6 +74,8 @@ struct AdminPage {
     rules: Vec<(String, String, String, String, String, String)>,
     toml: String,
     log: Vec<LogLine>,
+    /// The pager of the units' or the users' list.
+    pager: Pager,
 }
 
 const WEEKDAYS: [&str; 7] = ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"];
@@ -83,7 +87,7 @@ async fn page(
     error: Option<String>,
     notice: Option<String>,
 ) -> PageResult {
-    page_with(d, v, section, error, notice, None).await
+    page_with(d, v, section, error, notice, None, None).await
 }
 
 /// The page, keeping a rules text that was not saved.
@@ -94,7 +98,12 @@ async fn page_with(
     error: Option<String>,
     notice: Option<String>,
     rules_draft: Option<String>,
+    params: Option<SectionParams>,
 ) -> PageResult {
+    let params = params.unwrap_or_default();
+    let year: Option<i16> = params.year.trim().parse().ok();
+    let per_page = page_size(&params.per_page, ADMIN_PER_PAGE);
+    let page_no = crate::http::list::page_number(&params.page);
     let mut p = AdminPage {
         nav: Nav::new(Some(v), "/admin"),
         section,
@@ -106,8 +115,9 @@ async fn page_with(
     let units = d.queries().units().await?;
     match section {
         "units" => {
-            p.units = units
-                .iter()
+            p.pager = Pager::new("/admin/units", "", page_no, per_page, units.len() as u64);
+            p.units = paging::slice(units.iter().collect(), p.pager.page, per_page)
+                .into_iter()
                 .map(|u| UnitLine {
                     id: u.id.0,
                     name: u.name.clone(),
@@ -122,15 +132,13 @@ async fn page_with(
             let names: HashMap<UnitId, String> = units.iter().map(|u| (u.id, u.name.clone())).collect();
             p.unit_options = units.iter().map(|u| (u.id.0, u.name.clone())).collect();
             p.roles = Role::ALL.iter().map(|r| (r.code(), r.label())).collect();
-            p.people = d
-                .queries()
-                .all_people()
-                .await?
+            let people = d.queries().all_people().await?;
+            p.pager = Pager::new("/admin/users", "", page_no, per_page, people.len() as u64);
+            p.people = paging::slice(people, p.pager.page, per_page)
                 .into_iter()
                 .map(|x| PersonLine {
                     id: x.id.0,
                     unit: x.fields.unit_id.and_then(|u| names.get(&u).cloned()).unwrap_or_default(),
-                    unit_id: x.fields.unit_id.map_or(0, |u| u.0),
                     roles: x.fields.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("、"),
                     role_codes: x.fields.roles.iter().map(|r| r.code()).collect(),
                     name: x.fields.name,
@@ -160,8 +168,10 @@ async fn page_with(
             let cal = d.core().calendar();
             p.coverage = cal.coverage();
             let today = d.core().now().to_zoned(d.core().policy().timezone()).date();
-            p.year = today.year();
-            let mut day = today.first_of_year();
+            p.years = cal.known_years().collect();
+            p.years.sort_unstable();
+            p.year = year.filter(|y| p.years.contains(y)).unwrap_or(today.year());
+            let Ok(mut day) = jiff::civil::Date::new(p.year, 1, 1) else { return Err(Error::Internal.into()) };
             while day.year() == p.year {
                 let weekend = day.weekday().to_monday_one_offset() > 5;
                 if let Ok(w) = cal.is_workday(day) {
@@ -206,7 +216,7 @@ async fn page_with(
                         r.duration.describe(),
                         r.when.describe(),
                         r.yellow_within.unwrap_or(policy.settings.yellow_within).to_string() + " 个工作日",
-                        r.clause.clone(),
+                        duban_domain::citation::cite(&r.clause),
                     )
                 })
                 .collect();
@@ -222,7 +232,24 @@ pub async fn index(v: Viewer) -> PageResult {
     Ok(super::see_other("/admin/units"))
 }
 
-pub async fn section(State(d): State<AppState>, v: Viewer, Path(name): Path<String>) -> PageResult {
+/// `?year=` of the calendar section; `?page=&per_page=` of the units' and users' lists.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct SectionParams {
+    year: String,
+    page: String,
+    per_page: String,
+}
+
+/// Lines per page of the units' and the users' lists unless the viewer chooses.
+const ADMIN_PER_PAGE: u32 = 50;
+
+pub async fn section(
+    State(d): State<AppState>,
+    v: Viewer,
+    Path(name): Path<String>,
+    Query(q): Query<SectionParams>,
+) -> PageResult {
     v.require::<Administer>()?;
     let section = match name.as_str() {
         "units" => "units",
@@ -235,7 +262,7 @@ pub async fn section(State(d): State<AppState>, v: Viewer, Path(name): Path<Stri
         }
         _ => return Err(Error::not_found("页面").into()),
     };
-    page(&d, &v, section, None, None).await
+    page_with(&d, &v, section, None, None, None, Some(q)).await
 }
 
 /// Shows the outcome of a change: the page again, with a message or the error.
@@ -297,10 +324,26 @@ pub async fn load_unit_directory(State(d): State<AppState>, v: Viewer, req: Requ
     outcome(&d, &v, "units", r).await
 }
 
+/// The unit a users form names: `unit_name` typed or picked from the page's list of unit names
+/// (a name or an alias), or the id in `unit`; none when both are empty.
+fn chosen_unit(form: &Fields, units: &[duban_domain::org::Unit]) -> Result<Option<UnitId>, Error> {
+    let name = form.get("unit_name").trim();
+    if name.is_empty() {
+        return Ok(form.get("unit").trim().parse().ok().map(UnitId));
+    }
+    units
+        .iter()
+        .find(|u| u.name == name)
+        .or_else(|| units.iter().find(|u| u.aliases.iter().any(|a| a == name)))
+        .map(|u| Some(u.id))
+        .ok_or_else(|| Error::invalid("unit", format!("没有名为“{name}”的单位，请从列表中选择")))
+}
+
 /// A person as the users form sets them: the unit and the roles from the form, everything else
 /// as it was (or empty for a new person).
 fn person_input(
     form: &Fields,
+    unit_id: Option<UnitId>,
     name: String,
     username: String,
     old: Option<duban_domain::org::NewPerson>,
@@ -319,7 +362,7 @@ fn person_input(
     PersonInput {
         name,
         username,
-        unit_id: form.get("unit").trim().parse().ok().map(UnitId),
+        unit_id,
         roles: form.all("role").map(String::from).collect(),
         title: old.title,
         phone: old.phone,
@@ -332,9 +375,11 @@ fn person_input(
 pub async fn add_user(State(d): State<AppState>, v: Viewer, Form(form): Form<Fields>) -> PageResult {
     v.require::<Administer>()?;
     v.check_csrf(form.get("csrf"))?;
-    let input = person_input(&form, form.get("name").to_string(), form.get("username").to_string(), None);
+    let units = d.queries().units().await?;
     let password = form.get("password").to_string();
     let r = async {
+        let unit = chosen_unit(&form, &units)?;
+        let input = person_input(&form, unit, form.get("name").to_string(), form.get("username").to_string(), None);
         duban_app::sign_in::check_password(&input.username, &password)?;
         let p = d.admin().add_person(&v.actor, &input.parse()?, Some(&password)).await?;
         Ok(format!("已添加用户“{}”（{}）", p.fields.name, p.fields.username))
@@ -348,6 +393,25 @@ pub async fn add_user(State(d): State<AppState>, v: Viewer, Form(form): Form<Fie
 pub struct PasswordForm {
     csrf: String,
     password: String,
+}
+
+/// A deleting or deactivating form: its token and the ticked 确认 box (`confirm=on`), which a
+/// browser without JavaScript requires before sending and the server requires again.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ConfirmForm {
+    csrf: String,
+    confirm: String,
+}
+
+impl ConfirmForm {
+    fn confirmed(&self, what: &str) -> Result<(), Error> {
+        if self.confirm == "on" {
+            Ok(())
+        } else {
+            Err(Error::invalid("confirm", format!("请先勾选“确认{what}”，再{what}")))
+        }
+    }
 }
 
 pub async fn reset_password(
@@ -370,11 +434,13 @@ pub async fn deactivate(
     State(d): State<AppState>,
     v: Viewer,
     Path(id): Path<i64>,
-    Form(f): Form<PasswordForm>,
+    Form(f): Form<ConfirmForm>,
 ) -> PageResult {
     v.require::<Administer>()?;
     v.check_csrf(&f.csrf)?;
-    let r = if id == v.person.id.0 {
+    let r = if let Err(e) = f.confirmed("停用") {
+        Err(e)
+    } else if id == v.person.id.0 {
         Err(Error::invalid("person", "不能停用自己的账号"))
     } else {
         d.admin().deactivate(&v.actor, PersonId(id)).await.map(|()| "已停用，其登录会话已全部结束".to_string())
@@ -389,7 +455,11 @@ pub async fn load_calendar_file(State(d): State<AppState>, v: Viewer, req: Reque
         let (name, text) = uploaded_text(file, "日历文件须为 UTF-8 编码的 JSON")?;
         let cal = CalendarFile::parse_json(&text)?;
         let r = d.admin().load_calendar_file(&v.actor, cal, &name).await?;
-        Ok(format!("已导入 {:?} 年；现有数据：{}；重算了 {} 项在办任务的时限", r.years, r.coverage, r.rescheduled))
+        let years = r.years.iter().map(i16::to_string).collect::<Vec<_>>().join("、");
+        Ok(format!(
+            "已导入 {years} 年的节假日数据；现有数据：{}；重算了 {} 项在办任务的时限",
+            r.coverage, r.rescheduled
+        ))
     }
     .await;
     outcome(&d, &v, "calendar", r).await
@@ -414,7 +484,9 @@ pub async fn save_rules(State(d): State<AppState>, v: Viewer, Form(f): Form<Rule
             let what = if text.is_some() { "规则已保存并生效" } else { "已恢复配置文件中的规则" };
             page(&d, &v, "rules", None, Some(format!("{what}，重算了 {n} 项在办任务的时限"))).await
         }
-        Err(e @ Error::Invalid { .. }) => page_with(&d, &v, "rules", Some(e.to_string()), None, Some(f.rules)).await,
+        Err(e @ Error::Invalid { .. }) => {
+            page_with(&d, &v, "rules", Some(e.to_string()), None, Some(f.rules), None).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -454,11 +526,14 @@ pub async fn delete_unit(
     State(d): State<AppState>,
     v: Viewer,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfParam>,
+    Form(f): Form<ConfirmForm>,
 ) -> PageResult {
     v.require::<Administer>()?;
     v.check_csrf(&f.csrf)?;
-    let r = d.admin().delete_unit(&v.actor, UnitId(id)).await.map(|()| "已删除单位".to_string());
+    let r = match f.confirmed("删除") {
+        Ok(()) => d.admin().delete_unit(&v.actor, UnitId(id)).await.map(|()| "已删除单位".to_string()),
+        Err(e) => Err(e),
+    };
     outcome(&d, &v, "units", r).await
 }
 
@@ -477,7 +552,8 @@ pub async fn edit_user(
             return Err(Error::invalid("role", "不能取消自己的管理员角色"));
         }
         let (name, username) = (old.fields.name.clone(), old.fields.username.clone());
-        let input = person_input(&form, name, username, Some(old.fields));
+        let unit = chosen_unit(&form, &d.queries().units().await?)?;
+        let input = person_input(&form, unit, name, username, Some(old.fields));
         let p = d.admin().edit_person(&v.actor, PersonId(id), &input.parse()?).await?;
         Ok(format!("已保存“{}”的单位和角色", p.fields.name))
     }

@@ -62,7 +62,7 @@ pub fn rate_bars(rows: &[(String, Option<f64>, Option<f64>)], legend: [&str; 2])
                 None => {
                     let _ = write!(
                         s,
-                        r#"<text x="{}" y="{}" font-size="11" fill="{GREY}">尚无应计</text>"#,
+                        r#"<text x="{}" y="{}" font-size="11" fill="{GREY}">本期无到期任务，不计比率</text>"#,
                         label_w + 4.0,
                         by + 10.0
                     );
@@ -374,7 +374,7 @@ mod tests {
     fn texts_are_escaped_and_missing_rates_are_said() {
         let svg = rate_bars(&[("<甲&局>".into(), Some(50.0), None)], ["按时签收率", "按时办结率"]);
         assert!(svg.contains("&lt;甲&amp;局&gt;") && !svg.contains("<甲"));
-        assert!(svg.contains("50.0%") && svg.contains("尚无应计"));
+        assert!(svg.contains("50.0%") && svg.contains("本期无到期任务，不计比率"));
     }
 
     #[test]

@@ -1,10 +1,18 @@
 //! Errors as HTML pages (the API renders the same errors as JSON): the same domain error, its
 //! Chinese message and the same HTTP status ([`status_of`]). Internal causes were logged where they happened.
+//!
+//! An error is rendered where it happens, without knowing who asked; [`with_viewer`] (a layer
+//! around the whole application) renders it again with the signed-in person's header, so that a
+//! 404 or 403 page shows their name and links rather than 登录.
 
-use super::Nav;
+use super::{AppState, Nav, Viewer};
+use crate::http::cookies::session_cookie;
+use crate::http::session::{Signed, signed_in};
 use crate::http::status::status_of;
 use askama::Template;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use duban_domain::Error;
 
@@ -26,6 +34,13 @@ impl From<Error> for WebError {
 #[template(path = "error.html")]
 struct ErrorPage {
     nav: Nav,
+    heading: &'static str,
+    message: String,
+}
+
+/// What an error page said, kept on its response for [`with_viewer`].
+#[derive(Debug, Clone)]
+struct ErrorShown {
     heading: &'static str,
     message: String,
 }
@@ -59,6 +74,23 @@ impl IntoResponse for WebError {
                 (StatusCode::FORBIDDEN, "表单已失效", "表单已过期或来源不明，请返回上一页刷新后重试。".to_string())
             }
         };
-        render(&ErrorPage { nav: Nav::new(None, ""), heading, message }, status)
+        let shown = ErrorShown { heading, message };
+        let mut resp = render(&ErrorPage { nav: Nav::new(None, ""), heading, message: shown.message.clone() }, status);
+        resp.extensions_mut().insert(shown);
+        resp
     }
+}
+
+/// Renders an error page again with the header of the person signed in, if anyone is (a
+/// session is looked up only for error pages).
+pub async fn with_viewer(State(d): State<AppState>, req: Request, next: Next) -> Response {
+    let token = session_cookie(req.headers()).map(str::to_string);
+    let resp = next.run(req).await;
+    let (Some(token), Some(shown)) = (token, resp.extensions().get::<ErrorShown>().cloned()) else { return resp };
+    let Ok(Some((s, Signed { person, actor }))) = signed_in(&d, &token).await else { return resp };
+    let v = Viewer { person, actor, csrf: s.csrf };
+    let page = ErrorPage { nav: Nav::new(Some(&v), ""), heading: shown.heading, message: shown.message };
+    let again = render(&page, resp.status());
+    let (parts, _) = resp.into_parts();
+    Response::from_parts(parts, again.into_body())
 }

@@ -16,6 +16,8 @@ mod errors;
 mod import;
 mod office;
 mod pages;
+mod paging;
+mod polish;
 pub mod rows;
 
 pub use crate::http::AppState;
@@ -32,7 +34,7 @@ use axum::routing::{get, post};
 use duban_app::actor::{Actor, Administer, Capability, Oversee, RunLedgers};
 use duban_domain::Error;
 use duban_domain::org::Person;
-pub use errors::WebError;
+pub use errors::{WebError, with_viewer as error_pages_with_viewer};
 
 const CSS: &str = include_str!("../../static/duban.css");
 const JS: &str = include_str!("../../static/duban.js");
@@ -55,7 +57,9 @@ pub fn router(state: AppState) -> Router {
         .route("/tasks/{id}/withdraw", post(entry::withdraw))
         .route("/tasks/{id}/remind", post(pages::remind))
         .route("/tasks/{id}/files", post(pages::upload).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)))
-        .route("/public", get(pages::public))
+        .route("/public", get(polish::public))
+        .route("/public/tasks/{id}", get(polish::public_task))
+        .route("/tasks/{id}/publish", post(polish::publish_feedback))
         .route("/supervision", get(office::supervision))
         .route("/stats", get(office::stats))
         .route("/stats.xlsx", get(office::stats_export))

@@ -1,12 +1,13 @@
 //! The page handlers: sign-in, desk, ledger (with .xlsx export), task page with its actions and
-//! uploads, and the public list.
+//! uploads. The public pages are in [`super::polish`].
 
 use super::errors::render;
+use super::paging::{Pager, page_size};
 use super::rows::{Row, light};
 use super::{AppState, CsrfParam, Fields, Nav, Viewer, WebError, see_other};
 use crate::http::client::ClientAddr;
 use crate::http::cookies::{LOGIN_COOKIE, SESSION_COOKIE, cookie, set_cookie};
-use crate::http::list::{ListParams, page_count, page_number};
+use crate::http::list::ListParams;
 use crate::http::percent_encode;
 use crate::http::status::status_of;
 use askama::Template;
@@ -23,7 +24,7 @@ use duban_domain::event::EventKind;
 use duban_domain::ids::{TaskId, UnitId};
 use duban_domain::lifecycle::Action;
 use duban_domain::org::Role;
-use duban_domain::task::{Classification, Light, Party, Source, Status};
+use duban_domain::task::{Light, Party, Source, Status};
 use duban_store::{TaskQuery, TaskSort};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -142,6 +143,8 @@ struct DeskList {
     title: &'static str,
     total: u64,
     rows: Vec<Row>,
+    /// The ledger filtered to the same tasks, for the ones beyond the first ten.
+    all: String,
 }
 
 struct InboxLine {
@@ -184,19 +187,25 @@ pub async fn desk(State(d): State<AppState>, v: Viewer) -> PageResult {
     let base = scoped(&d, &v);
     let (_, sunday) = duban_domain::period::week_of(today).ok_or(Error::Internal)?;
     let week_end = sunday.to_datetime(jiff::civil::Time::MAX).to_zoned(tz.clone()).map_err(|_| Error::Internal)?;
-    let specs: Vec<(&'static str, TaskQuery)> = vec![
-        ("待签收", TaskQuery { statuses: vec![Status::Assigned], ..base.clone() }),
-        ("本周到期", TaskQuery { due_before: Some(week_end.timestamp()), due_after: Some(now), ..base.clone() }),
-        ("已逾期", TaskQuery { light: Some(Light::Red), ..base.clone() }),
-        ("被退回", TaskQuery { statuses: vec![Status::Returned], ..base.clone() }),
+    let specs: Vec<(&'static str, TaskQuery, String)> = vec![
+        ("待签收", TaskQuery { statuses: vec![Status::Assigned], ..base.clone() }, "status=assigned".into()),
+        (
+            "本周到期",
+            TaskQuery { due_before: Some(week_end.timestamp()), due_after: Some(now), ..base.clone() },
+            format!("deadline_after={today}&deadline_before={sunday}&sort=due"),
+        ),
+        ("已逾期", TaskQuery { light: Some(Light::Red), ..base.clone() }, "light=red".into()),
+        ("被退回", TaskQuery { statuses: vec![Status::Returned], ..base.clone() }, "status=returned".into()),
     ];
+    let unit = base.unit_id.map(|u| format!("&unit={}", u.0)).unwrap_or_default();
     let mut lists = Vec::new();
-    for (title, q) in specs {
+    for (title, q, filter) in specs {
         let page = d.tasks().list_tasks(q).await?;
         lists.push(DeskList {
             title,
             total: page.total,
             rows: page.items.iter().map(|t| Row::of(t, &names)).collect(),
+            all: format!("/tasks?{filter}{unit}"),
         });
     }
     // Only notices of tasks the viewer may still see (the service drops the others).
@@ -231,6 +240,8 @@ pub struct LedgerFilter {
     pub q: String,
     pub sort: String,
     pub page: String,
+    /// Lines per page, one of [`super::paging::PAGE_SIZES`].
+    pub per_page: String,
 }
 
 fn opt_id(field: &str, v: &str) -> Result<Option<i64>, Error> {
@@ -298,8 +309,7 @@ struct LedgerPage {
     f: LedgerFilter,
     rows: Vec<Row>,
     total: u64,
-    page: u32,
-    pages: u32,
+    pager: Pager,
     query: String,
     ledgers: Vec<(i64, String)>,
     units: Vec<(i64, String)>,
@@ -333,26 +343,12 @@ async fn ledger_page(
         nav = nav.flash(kind, text);
     }
     let people = d.queries().all_people().await?;
-    let (rows, total, page) = match f.query(d, v, PER_PAGE) {
+    let per_page = page_size(&f.per_page, PER_PAGE);
+    let (rows, total, page) = match f.query(d, v, per_page) {
         Ok(q) => {
             let page = d.tasks().list_tasks(q).await?;
-            let progress = progress_of(d, &page.items).await?;
-            let leaders: HashMap<_, _> = people.iter().map(|p| (p.id, p.fields.name.as_str())).collect();
-            let rows = page
-                .items
-                .iter()
-                .map(|t| {
-                    let mut r = Row::of(t, &names);
-                    r.progress = progress.get(&t.task.id).cloned().unwrap_or_default();
-                    r.leader = t
-                        .task
-                        .fields
-                        .leader_id
-                        .and_then(|l| leaders.get(&l).map(|n| (*n).to_string()))
-                        .unwrap_or_default();
-                    r
-                })
-                .collect();
+            let leaders: HashMap<_, _> = people.iter().map(|p| (p.id, p.fields.name.clone())).collect();
+            let rows = rows_with_progress(d, &page.items, &names, Some(&leaders)).await?;
             (rows, page.total, page.page)
         }
         Err(e) => {
@@ -360,13 +356,13 @@ async fn ledger_page(
             (Vec::new(), 0, 1)
         }
     };
+    let query = f.query_string();
     let page = LedgerPage {
         nav,
-        query: f.query_string(),
+        pager: Pager::new("/tasks", &query, page, per_page, total),
+        query,
         rows,
         total,
-        page,
-        pages: page_count(total, PER_PAGE),
         ledgers: d.queries().ledgers().await?.into_iter().map(|l| (l.id.0, l.fields.name)).collect(),
         units: d.queries().units().await?.into_iter().map(|u| (u.id.0, u.name)).collect(),
         leaders: people
@@ -447,6 +443,28 @@ pub async fn remind(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, F
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The rows of a task list with each task's latest progress report (one query for the page)
+/// and, when given the people's names, its 分管领导.
+pub(super) async fn rows_with_progress(
+    d: &AppState,
+    tasks: &[TaskView],
+    names: &duban_app::reporting::PartyNames,
+    leaders: Option<&HashMap<duban_domain::ids::PersonId, String>>,
+) -> Result<Vec<Row>, Error> {
+    let progress = progress_of(d, tasks).await?;
+    Ok(tasks
+        .iter()
+        .map(|t| {
+            let mut r = Row::of(t, names);
+            r.progress = progress.get(&t.task.id).cloned().unwrap_or_default();
+            if let Some(leaders) = leaders {
+                r.leader = t.task.fields.leader_id.and_then(|l| leaders.get(&l).cloned()).unwrap_or_default();
+            }
+            r
+        })
+        .collect())
 }
 
 /// The latest progress report of each task, by task.
@@ -558,6 +576,8 @@ struct TaskPage {
     actions: Vec<ActionForm>,
     timeline: Vec<TimelineLine>,
     edit: Option<super::entry::EditBox>,
+    /// The office's box for publishing the feedback (partials/task_publication.html).
+    publication: Option<super::polish::PublicationBox>,
 }
 
 fn action_form(a: Action) -> ActionForm {
@@ -619,7 +639,11 @@ async fn task_page_with(
         light_label: ll,
         lead: names.parties(&f.lead),
         cooperating: names.parties(&f.cooperating),
-        deadline: f.deadline.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+        deadline: match (view.deadline_in_force, view.deadline_from_rules) {
+            (Some(d), false) => d.to_string(),
+            (Some(d), true) => format!("{d}（未定完成时限，按规则计算）"),
+            (None, _) => "未定".into(),
+        },
         classification: f.classification.label(),
         source: f.source.label(),
     };
@@ -641,7 +665,7 @@ async fn task_page_with(
                 },
                 light,
                 light_label,
-                clause: s.stage.clause.clone(),
+                clause: duban_domain::citation::cite(&s.stage.clause),
             }
         })
         .collect();
@@ -673,6 +697,7 @@ async fn task_page_with(
         .collect();
     let attachments = d.queries().attachments(id).await?;
     let edit = super::entry::edit_box(d, v, &view.task).await?;
+    let publication = super::polish::publication_box(d, v, &view).await?;
     let can_upload = view.task.status.is_open();
     let can_supervise = can_upload && v.may::<Oversee>();
     let mut nav = Nav::new(Some(v), "/tasks");
@@ -693,6 +718,7 @@ async fn task_page_with(
         actions,
         timeline,
         edit,
+        publication,
     };
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok(render(&page, status))
@@ -718,6 +744,8 @@ impl Done {
                     self.number.chars().filter(|c| c.is_ascii_digit() || "督〔〕号".contains(*c)).collect::<String>();
                 Some(format!("已发出督办单 {number}，并记入全过程记录。"))
             }
+            "feedback_published" => Some("已同意公开办理结果，公开清单中可见，并记入全过程记录。".into()),
+            "feedback_withheld" => Some("已撤回公开的办理结果，并记入全过程记录。".into()),
             other => super::entry::done_text(other),
         }
     }
@@ -795,63 +823,4 @@ pub async fn upload(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, r
         Err(e @ Error::Invalid { .. }) => task_page(&d, &v, TaskId(id), Some(e.to_string()), String::new()).await,
         Err(e) => Err(e.into()),
     }
-}
-
-// ---- Public ----
-
-#[derive(Template)]
-#[template(path = "public.html")]
-struct PublicPage {
-    nav: Nav,
-    /// Never: the public list has no actions (the rows' partial asks).
-    select: bool,
-    today: String,
-    total: u64,
-    page: u32,
-    pages: u32,
-    rows: Vec<Row>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct PageParam {
-    page: String,
-}
-
-/// The published list: 公开 tasks only, never 内部 or 涉密, with their latest progress.
-pub async fn public(State(d): State<AppState>, v: Option<Viewer>, Query(p): Query<PageParam>) -> PageResult {
-    let names = d.reporting().party_names().await?;
-    let q = TaskQuery {
-        classifications: vec![Classification::Public],
-        statuses: Status::ALL.iter().copied().filter(|s| *s != Status::Cancelled).collect(),
-        sort: TaskSort::Number,
-        page: page_number(&p.page),
-        per_page: PER_PAGE,
-        now: d.core().now(),
-        ..Default::default()
-    };
-    let page = d.tasks().list_tasks(q).await?;
-    let progress = progress_of(&d, &page.items).await?;
-    let rows = page
-        .items
-        .iter()
-        .map(|t| {
-            let mut r = Row::of(t, &names);
-            r.progress = progress.get(&t.task.id).cloned().unwrap_or_default();
-            r.link = false;
-            r
-        })
-        .collect();
-    let today = d.core().now().to_zoned(d.core().policy().timezone()).date().to_string();
-    let pages = page_count(page.total, PER_PAGE);
-    let public = PublicPage {
-        nav: Nav::new(v.as_ref(), "/public"),
-        today,
-        total: page.total,
-        page: page.page,
-        pages,
-        rows,
-        select: false,
-    };
-    Ok(render(&public, StatusCode::OK))
 }

@@ -48,7 +48,7 @@ impl Row {
             title: f.title.clone(),
             lead: names.parties(&f.lead),
             cooperating: names.parties(&f.cooperating),
-            deadline: v.deadline_in_force.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+            deadline: v.deadline_in_force.map(|d| d.to_string()).unwrap_or_else(|| "未定".into()),
             deadline_by_rules: v.deadline_from_rules,
             status: v.state,
             overdue: v.overdue_days.map(|n| n.to_string()).unwrap_or_default(),

@@ -130,7 +130,7 @@ async fn every_kind_of_administrative_change_is_logged_with_who_and_what_but_no_
     let (_, page) =
         b.post(&format!("/admin/users/{liu}/password"), &[("csrf", &csrf), ("password", "Dong-Secret-22")]).await;
     assert!(page.contains("密码已重设"), "{page}");
-    let (_, page) = b.post(&format!("/admin/users/{liu}/deactivate"), &[("csrf", &csrf)]).await;
+    let (_, page) = b.post(&format!("/admin/users/{liu}/deactivate"), &[("csrf", &csrf), ("confirm", "on")]).await;
     assert!(page.contains("已停用"), "{page}");
     let rules = "profile = \"x-district-2022\"\n[[rules]]\nid = \"sign\"\nduration = \"2wd\"\n";
     let (_, page) = b.post("/admin/rules/save", &[("csrf", &csrf), ("do", "save"), ("rules", rules)]).await;

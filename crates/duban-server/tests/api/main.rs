@@ -16,6 +16,7 @@ mod lifecycle;
 mod matrix;
 mod notify;
 mod org;
+mod polish;
 mod supervise;
 mod tasks;
 mod web;

@@ -643,6 +643,15 @@ async fn reads(c: &Client<'_>, w: &World, f: &mut Findings) {
         };
         f.status("entry form save (page)", who, "/tasks/new", a.status, want);
         f.search("entry form save (page)", who, "/tasks/new", &a.body, &hidden);
+        // A public task's own page: 公开 tasks only, for everyone alike; 内部 and 涉密 ones are
+        // "not found" even to those who may see them signed in, and nothing else shows.
+        for t in &w.tasks {
+            let path = format!("/public/tasks/{}", t.id);
+            let a = c.get(f, w, who, &path).await;
+            let want = if t.kind == Kind::Public { StatusCode::OK } else { StatusCode::NOT_FOUND };
+            f.status("public task page", who, &path, a.status, want);
+            f.search("public task page", who, &path, &a.body, &not_public);
+        }
     }
 }
 
@@ -746,6 +755,12 @@ async fn writes(c: &Client<'_>, w: &World, f: &mut Findings) {
                         ("reason".into(), "矩阵撤销".into()),
                         ("confirm".into(), "on".into()),
                     ]),
+                ),
+                (
+                    "publish feedback (page)",
+                    "POST".into(),
+                    format!("/tasks/{id}/publish"),
+                    Body::Form(vec![("csrf".into(), csrf.clone()), ("publish".into(), "on".into())]),
                 ),
             ]
         };

@@ -173,7 +173,8 @@ async fn the_public_page_lists_public_tasks_only_without_sign_in() {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("乙局公开任务"));
     assert!(!page.contains("内部任务") && !page.contains("涉密任务"));
-    assert!(!page.contains(&format!("/tasks/{}", w.b_public["id"])), "no links into the signed-in pages");
+    assert!(!page.contains(&format!("href=\"/tasks/{}", w.b_public["id"])), "no links into the signed-in pages");
+    assert!(page.contains(&format!("href=\"/public/tasks/{}\"", w.b_public["id"])), "but to its public page");
 }
 
 #[tokio::test]
@@ -393,10 +394,10 @@ async fn an_administrator_manages_units_users_and_sees_the_calendar_and_rules() 
         .await;
     assert!(r.text().await.unwrap().contains("已保存单位“旗文化和旅游局”"));
     assert!(app.store.resolve_name("旅游局").await.unwrap().is_some());
-    let r = b.post(&format!("/admin/units/{}/delete", w.unit_a), &[("csrf", &csrf)]).await;
+    let r = b.post(&format!("/admin/units/{}/delete", w.unit_a), &[("csrf", &csrf), ("confirm", "on")]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let empty = app.unit("旗档案馆").await;
-    let r = b.post(&format!("/admin/units/{empty}/delete"), &[("csrf", &csrf)]).await;
+    let r = b.post(&format!("/admin/units/{empty}/delete"), &[("csrf", &csrf), ("confirm", "on")]).await;
     assert!(r.text().await.unwrap().contains("已删除单位"));
     // Without the token nothing changes.
     let r = b.post("/admin/units/new", &[("name", "伪造单位")]).await;
@@ -406,7 +407,7 @@ async fn an_administrator_manages_units_users_and_sees_the_calendar_and_rules() 
     let (_, cal) = b.get("/admin/calendar").await;
     assert!(cal.contains("2026-10-01") && cal.contains("法定节假日") && cal.contains("调休上班"), "{cal}");
     let (_, rules) = b.get("/admin/rules").await;
-    assert!(rules.contains("done-deadline") && rules.contains("002 三(一)2"));
+    assert!(rules.contains("done-deadline") && rules.contains("《X区政府系统效能提升年实施方案》三(一)2"));
 }
 
 #[tokio::test]
@@ -565,7 +566,7 @@ async fn cookies_are_secure_behind_https_and_signed_in_answers_are_not_cached() 
     // Behind HTTPS (server.secure_cookies) every cookie is Secure.
     app.duban
         .sign_in()
-        .set_web_settings(duban_app::sign_in::WebSettings { secure_cookies: true, trusted_proxies: vec![] });
+        .set_web_settings(duban_app::sign_in::WebSettings { secure_cookies: true, ..Default::default() });
     let mut b = Browser::new(&app);
     let r = b.client.get(format!("{}/login", b.base)).send().await.unwrap();
     assert!(r.headers()["set-cookie"].to_str().unwrap().contains("; Secure"));
@@ -729,7 +730,7 @@ async fn an_administrators_reset_or_deactivation_ends_the_persons_sessions_and_w
     assert_eq!(officer.get("/tasks").await.0, StatusCode::SEE_OTHER, "the old session ended with the reset");
     officer.sign_in("officer_a", "Naiman-2026-x").await;
     assert_eq!(officer.get("/tasks").await.0, StatusCode::OK);
-    let r = b.post(&format!("/admin/users/{}/deactivate", w.officer_a), &[("csrf", &csrf)]).await;
+    let r = b.post(&format!("/admin/users/{}/deactivate", w.officer_a), &[("csrf", &csrf), ("confirm", "on")]).await;
     assert!(r.text().await.unwrap().contains("已停用"));
     let token = officer.cookie.trim_start_matches("duban_session=").to_string();
     let stored = app.store.session(&duban_app::sign_in::token_hash(&token), app.duban.core().now()).await.unwrap();

@@ -30,3 +30,4 @@ mod support;
 mod closed_loop;
 mod entry;
 mod import;
+mod polish;

@@ -108,8 +108,18 @@ pub async fn sign_in(c: &Client, base: &str, username: &str, password: &str) {
 }
 
 pub async fn sign_out(c: &Client) {
+    open_menu(c).await;
     c.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();
     wait_for(c, "登录督办系统").await;
+}
+
+/// Opens the header's folded menu, on a screen narrow enough to fold it.
+pub async fn open_menu(c: &Client) {
+    if let Ok(button) = c.find(Locator::Css("label.menu-button")).await
+        && button.is_displayed().await.unwrap_or(false)
+    {
+        button.click().await.unwrap();
+    }
 }
 
 /// Submits the task page's form for one action, with optional text.
