@@ -130,6 +130,8 @@ fn stored_supervision(n: PlannedNotice, actor: Option<PersonId>) -> Record {
             issued_at: n.issued_at,
             issued_on: n.issued_on,
             answer_by: n.answer_by,
+            recipients: n.recipients,
+            text: n.text,
         },
         event: NewEvent {
             at: n.issued_at,
