@@ -238,6 +238,14 @@ impl Supervision {
         issued.into_iter().flatten().next().ok_or(Error::Internal)
     }
 
+    /// The 督办 notices of a task the actor may see (a hidden task answers as a missing one),
+    /// oldest first.
+    pub async fn notices_of(&self, by: &Actor, id: TaskId) -> Result<Vec<Notice>, Error> {
+        let person = by.person().ok_or(Error::Forbidden)?;
+        self.access.visible_task(person, id).await?;
+        Ok(self.records.supervision_records(&[id], &[]).await?.notices)
+    }
+
     /// The date a notice issued now must be answered by under the rules (the form's default).
     pub fn default_answer_by(&self) -> Result<Date, Error> {
         let (policy, cal) = (self.core.policy(), self.core.calendar());

@@ -13,6 +13,7 @@ mod admin;
 mod charts;
 mod errors;
 mod import;
+mod notice;
 mod office;
 mod pages;
 pub mod rows;
@@ -47,7 +48,8 @@ pub fn router(state: AppState) -> Router {
         .route("/tasks/remind", post(pages::remind_many))
         .route("/tasks/{id}", get(pages::task))
         .route("/tasks/{id}/act", post(pages::act))
-        .route("/tasks/{id}/supervise", post(pages::supervise))
+        .route("/tasks/{id}/supervise", post(notice::supervise))
+        .route("/notices/{file}", get(notice::notice))
         .route("/tasks/{id}/remind", post(pages::remind))
         .route("/tasks/{id}/files", post(pages::upload).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)))
         .route("/public", get(pages::public))
