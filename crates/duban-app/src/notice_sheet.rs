@@ -117,7 +117,7 @@ impl NoticeSheet {
             Section::Paragraph(instruction),
             Section::Heading("三、答复要求".into()),
             Section::Paragraph(format!(
-                "请于{}前将办理情况书面报送{}，并由单位主要负责人签字。逾期未答复的，将按有关规定予以通报。",
+                "请于{}前将办理情况书面报送{}，并由单位主要负责人签字。",
                 self.answer_by_text(),
                 self.issuer
             )),
@@ -195,7 +195,10 @@ fn para(text: &str, run: &Run<'_>, align: Align, indent: u32, right: u32, rule: 
     let line = if run.size > BODY_SIZE { run.size * 20 / 2 + 120 } else { 579 };
     p.push_str(&format!(r#"<w:spacing w:before="0" w:after="0" w:line="{line}" w:lineRule="exact"/>"#));
     if indent > 0 || right > 0 {
-        p.push_str(&format!(r#"<w:ind w:firstLineChars="{indent}" w:right="{right}"/>"#));
+        p.push_str(&format!(
+            r#"<w:ind w:firstLineChars="{indent}" w:firstLine="{}" w:right="{right}"/>"#,
+            indent * 320 / 100
+        ));
     }
     p.push_str(&format!(r#"<w:jc w:val="{jc}"/></w:pPr>"#));
     if !text.is_empty() {
@@ -222,7 +225,6 @@ pub fn document_xml(s: &NoticeSheet) -> String {
     }
     let mark = Run { font: TITLE_FONT, size: MARK_SIZE, color: Some(RED) };
     body.push_str(&para(&s.issuer, &mark, Align::Center, 0, 0, false));
-    body.push_str(&para("", &BODY, Align::Center, 0, 0, false));
     body.push_str(&para(&s.number, &BODY, Align::Center, 0, 0, true));
     body.push_str(&para("", &BODY, Align::Center, 0, 0, false));
     body.push_str(&para(

@@ -235,7 +235,12 @@ impl Supervision {
         let planned = Pass::new(&policy, &cal, &people, now).order_by_hand(&task, &schedule, &earlier, &order)?;
         let issued = self.records.record_supervision(&[stored_supervision(planned, Some(person.id))]).await?;
         self.outbox.deliver(now).await?;
-        issued.into_iter().flatten().next().ok_or(Error::Internal)
+        // The same task at the same instant: a form sent twice.
+        issued
+            .into_iter()
+            .flatten()
+            .next()
+            .ok_or_else(|| Error::Conflict("刚刚已就本任务发出一份督办通知单，请勿重复提交".into()))
     }
 
     /// The 督办 notices of a task the actor may see (a hidden task answers as a missing one),

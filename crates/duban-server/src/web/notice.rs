@@ -73,13 +73,8 @@ pub async fn panel(
             answer_by: n.answer_by.to_string(),
         })
         .collect();
-    let mut out = NoticePanel {
-        can_issue,
-        answer_by: String::new(),
-        earliest: String::new(),
-        cooperating: Vec::new(),
-        issued,
-    };
+    let mut out =
+        NoticePanel { can_issue, answer_by: String::new(), earliest: String::new(), cooperating: Vec::new(), issued };
     if !can_issue {
         return Ok(out);
     }
@@ -189,12 +184,7 @@ pub async fn notice(State(d): State<AppState>, v: Viewer, Path(file): Path<Strin
             Section::Paragraph(t) => (false, t),
         })
         .collect();
-    let page = NoticePage {
-        nav: Nav::new(Some(&v), "/tasks"),
-        addressees: s.addressees(),
-        date: s.date_text(),
-        sections,
-        s,
-    };
+    let page =
+        NoticePage { nav: Nav::new(Some(&v), "/tasks"), addressees: s.addressees(), date: s.date_text(), sections, s };
     Ok(render(&page, StatusCode::OK))
 }
