@@ -29,3 +29,4 @@ mod support;
 
 mod closed_loop;
 mod import;
+mod notice;
