@@ -829,7 +829,7 @@ pub async fn a_notice_keeps_its_recipients_and_instruction_and_reads_back_by_id(
     let issued = s.record_supervision(&[order]).await.unwrap()[0].clone().unwrap();
     assert_eq!((issued.recipients.clone(), issued.text.as_str()), (vec![u.id, v.id], "请于周五前书面答复"));
     assert_eq!(s.notice(issued.id).await.unwrap(), Some(issued.clone()));
-    assert_eq!(s.list_notices().await.unwrap(), [issued.clone()]);
+    assert_eq!(s.list_notices().await.unwrap(), std::slice::from_ref(&issued));
     assert_eq!(s.notice(issued.id + 1000).await.unwrap(), None);
     // A notice of the pass is addressed to no unit in particular and has no instruction.
     let plain = s.record_supervision(&[supervision(a.id, "plain", 2026, None)]).await.unwrap()[0].clone().unwrap();

@@ -47,19 +47,18 @@ async fn the_office_issues_prints_and_downloads_a_notice() {
     // The print view, from the task page's list.
     c.find(Locator::LinkText("督〔2026〕1号")).await.unwrap().click().await.unwrap();
     let text = wait_for(&c, "关于“推进老旧小区改造”的督办通知").await;
-    for want in ["奈曼旗人民政府督查室", "旗住房和城乡建设局、旗财政局：", "请于2026年3月10日前", "2026年3月2日"] {
+    for want in ["奈曼旗人民政府督查室", "旗住房和城乡建设局、旗财政局：", "请于2026年3月10日前", "2026年3月2日"]
+    {
         assert!(text.contains(want), "{want} in the print view: {text}");
     }
-    let red = c
-        .execute("return getComputedStyle(document.querySelector('.notice-issuer')).color;", vec![])
-        .await
-        .unwrap();
+    let red =
+        c.execute("return getComputedStyle(document.querySelector('.notice-issuer')).color;", vec![]).await.unwrap();
     assert_eq!(red.as_str(), Some("rgb(230, 0, 18)"), "the office's name is red");
     assert!(fits(&c).await);
     shot(&c, "notice").await;
     let phone = browser(&driver, 390, 844).await;
     sign_in(&phone, &base, "office", "pw-eciffo-2022").await;
-    phone.goto(&c.current_url().await.unwrap().to_string()).await.unwrap();
+    phone.goto(c.current_url().await.unwrap().as_ref()).await.unwrap();
     wait_for(&phone, "督办通知").await;
     assert!(fits(&phone).await, "the print view fits a phone");
     shot(&phone, "notice-phone").await;
@@ -103,7 +102,8 @@ async fn the_office_issues_prints_and_downloads_a_notice() {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
     let mut doc = String::new();
     zip.by_name("word/document.xml").unwrap().read_to_string(&mut doc).unwrap();
-    for want in ["督〔2026〕1号", "关于“推进老旧小区改造”的督办通知", "旗住房和城乡建设局、旗财政局：", "2026年3月2日"] {
+    for want in ["督〔2026〕1号", "关于“推进老旧小区改造”的督办通知", "旗住房和城乡建设局、旗财政局：", "2026年3月2日"]
+    {
         assert!(doc.contains(want), "{want} in the downloaded .docx");
     }
     c.close().await.unwrap();
