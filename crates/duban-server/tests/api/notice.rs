@@ -324,3 +324,44 @@ async fn libreoffice_prints_the_docx_on_one_a4_page_with_the_number_title_and_re
     assert!(info.lines().any(|l| l.starts_with("Pages:") && l.trim_end().ends_with(" 1")), "{info}");
     assert!(info.contains("(A4)"), "{info}");
 }
+
+#[tokio::test]
+async fn the_task_pages_form_keeps_what_was_chosen_when_refused_and_says_when_the_notice_went_out() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let post = |form: Vec<(&'static str, String)>| {
+        client
+            .post(format!("{}/tasks/{}/supervise", app.base, w.task["id"]))
+            .header("cookie", format!("duban_session={}", root_token()))
+            .form(&form)
+            .send()
+    };
+    let coop = w.coop.to_string();
+    let form = |date: &str| {
+        vec![
+            ("csrf", "root-csrf".to_string()),
+            ("text", "请加快推进改造进度".to_string()),
+            ("answer_by", date.to_string()),
+            ("recipient", coop.clone()),
+        ]
+    };
+    // Saturday: refused, and the page keeps the instruction, the date and the unit ticked.
+    let r = post(form("2026-03-07")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("答复时限 2026-03-07 不是工作日"), "{page}");
+    assert!(page.contains(">请加快推进改造进度</textarea>"));
+    assert!(page.contains("name=\"answer_by\" value=\"2026-03-07\""));
+    assert!(page.contains(&format!("name=\"recipient\" value=\"{coop}\" checked")));
+    assert!(app.store.list_notices().await.unwrap().is_empty());
+    // A working day: issued, and the task page says so.
+    let r = post(form("2026-03-09")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, _, page) = fetch(&app, &root_token(), &to).await;
+    let page = String::from_utf8(page).unwrap();
+    assert!(page.contains("已发出督办单 督〔2026〕1号"), "{page}");
+    let n = &app.store.list_notices().await.unwrap()[0];
+    assert_eq!((n.answer_by.to_string(), n.recipients.len()), ("2026-03-09".to_string(), 2));
+}
