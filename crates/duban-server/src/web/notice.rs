@@ -39,6 +39,8 @@ pub struct UnitChoice {
 /// notices issued so far, each with its print view and Word file.
 pub struct NoticePanel {
     pub can_issue: bool,
+    /// The instruction of a refused form, shown again.
+    pub text: String,
     pub answer_by: String,
     pub earliest: String,
     pub cooperating: Vec<UnitChoice>,
@@ -48,6 +50,7 @@ pub struct NoticePanel {
 /// What the office chose in a refused 督办 form, shown again.
 #[derive(Debug, Default, Clone)]
 pub struct NoticeDraft {
+    pub text: String,
     pub answer_by: String,
     pub recipients: Vec<i64>,
 }
@@ -73,8 +76,14 @@ pub async fn panel(
             answer_by: n.answer_by.to_string(),
         })
         .collect();
-    let mut out =
-        NoticePanel { can_issue, answer_by: String::new(), earliest: String::new(), cooperating: Vec::new(), issued };
+    let mut out = NoticePanel {
+        can_issue,
+        text: draft.map(|dr| dr.text.clone()).unwrap_or_default(),
+        answer_by: String::new(),
+        earliest: String::new(),
+        cooperating: Vec::new(),
+        issued,
+    };
     if !can_issue {
         return Ok(out);
     }
@@ -112,6 +121,7 @@ pub async fn supervise(
     d.access().visible_task(&v.person, TaskId(id)).await?;
     let text = form.get("text").to_string();
     let draft = NoticeDraft {
+        text: text.clone(),
         answer_by: form.get("answer_by").trim().to_string(),
         recipients: form.all("recipient").filter_map(|s| s.parse().ok()).collect(),
     };
@@ -129,7 +139,7 @@ pub async fn supervise(
     match result {
         Ok(n) => Ok(see_other(&format!("/tasks/{id}?done=supervised&number={}", percent_encode(&n.number)))),
         Err(e @ (Error::Invalid { .. } | Error::Conflict(_) | Error::Forbidden | Error::Calendar(_))) => {
-            super::pages::task_page_drafted(&d, &v, TaskId(id), Some(e.to_string()), text, Some(draft)).await
+            super::pages::task_page_drafted(&d, &v, TaskId(id), Some(e.to_string()), Some(draft)).await
         }
         Err(e) => Err(e.into()),
     }

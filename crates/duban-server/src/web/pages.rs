@@ -611,10 +611,9 @@ pub(super) async fn task_page_drafted(
     v: &Viewer,
     id: TaskId,
     error: Option<String>,
-    draft: String,
     notice: Option<super::notice::NoticeDraft>,
 ) -> PageResult {
-    task_page_full(d, v, id, error, draft, None, notice).await
+    task_page_full(d, v, id, error, String::new(), None, notice).await
 }
 
 async fn task_page_full(
