@@ -198,6 +198,21 @@ pub struct LogConfig {
     pub level: String,
 }
 
+/// The supervision office that issues the notices: its name heads a printed 督办通知单
+/// (发文机关标志) and signs it (落款).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OfficeConfig {
+    /// The office's full name, e.g. "奈曼旗人民政府督查室".
+    pub name: String,
+}
+
+impl Default for OfficeConfig {
+    fn default() -> Self {
+        Self { name: crate::supervision::DEFAULT_ISSUER.into() }
+    }
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -209,6 +224,8 @@ pub struct Config {
     pub log: LogConfig,
     #[serde(default)]
     pub notify: NotifyConfig,
+    #[serde(default)]
+    pub office: OfficeConfig,
 }
 
 impl Default for Config {
@@ -225,6 +242,7 @@ impl Default for Config {
             calendar: CalendarConfig { unknown_years: UnknownYears::Error },
             log: LogConfig { level: "info".into() },
             notify: NotifyConfig::default(),
+            office: OfficeConfig::default(),
         }
     }
 }
@@ -265,7 +283,7 @@ impl Config {
     /// name a section of the configuration are read, so others (such as the tests'
     /// `DUBAN_TEST_PG_URL`) are left alone rather than rejected as unknown keys.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
-        const SECTIONS: [&str; 6] = ["database", "server", "rules", "calendar", "log", "notify"];
+        const SECTIONS: [&str; 7] = ["database", "server", "rules", "calendar", "log", "notify", "office"];
         let env = Env::prefixed("DUBAN_")
             .filter(|k| SECTIONS.iter().any(|s| k.as_str().to_ascii_lowercase().starts_with(&format!("{s}__"))))
             .split("__");
@@ -294,11 +312,13 @@ mod tests {
             )?;
             jail.set_env("DUBAN_SERVER__BIND", "127.0.0.1:7000");
             jail.set_env("DUBAN_RULES__PROFILE", "naiman-2025");
+            jail.set_env("DUBAN_OFFICE__NAME", "奈曼旗人民政府督查室");
             jail.set_env("DUBAN_TEST_PG_URL", "postgres://elsewhere/x");
             let c = Config::load(Some(Path::new("duban.toml"))).map_err(|e| e.to_string())?;
             assert_eq!(c.database.url.expose(), "sqlite:from-file.db");
             assert_eq!(c.server.bind, "127.0.0.1:7000");
             assert_eq!(c.rules.profile, "naiman-2025");
+            assert_eq!(c.office.name, "奈曼旗人民政府督查室");
             assert_eq!(c.log.level, "info");
             assert!(!c.server.secure_cookies && c.server.trusted_proxies.is_empty());
             Ok(())

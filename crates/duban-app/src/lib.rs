@@ -16,7 +16,8 @@
 //! - [`lifecycle`] ([`Lifecycle`](lifecycle::Lifecycle)): the actions on a task, written
 //!   through the tasks area;
 //! - [`supervision`] ([`Supervision`](supervision::Supervision)): the pass (its IO; the plan is
-//!   the domain's) and the 督办 by hand, delivered through the outbox;
+//!   the domain's) and the 督办 by hand, delivered through the outbox, and the printed
+//!   督办通知单 ([`notice_sheet`]: the sheet and its .docx);
 //! - [`outbox`] ([`Outbox`](outbox::Outbox)): the channels and delivery;
 //! - [`document_import`] ([`DocumentImport`](document_import::DocumentImport)): previewing and
 //!   committing task documents (the readers are `duban-import`), and the [`import_review`]
@@ -51,6 +52,7 @@ pub mod file_names;
 pub mod import_review;
 pub mod jobs;
 pub mod lifecycle;
+pub mod notice_sheet;
 pub mod outbox;
 pub mod ports;
 pub mod publication;

@@ -98,6 +98,8 @@ impl Services {
             records: ports.supervision.clone(),
             queue: ports.outbox.clone(),
             outbox: outbox.clone(),
+            directory: ports.directory.clone(),
+            issuer: std::sync::RwLock::new(crate::supervision::DEFAULT_ISSUER.to_string()),
         };
         let document_import = DocumentImport {
             core: core.clone(),

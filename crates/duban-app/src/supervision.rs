@@ -14,19 +14,22 @@
 use crate::access::Access;
 use crate::actor::{Actor, Oversee};
 use crate::core::Core;
+use crate::notice_sheet::{NoticeSheet, chinese_date};
 use crate::outbox::Outbox;
 use duban_domain::Error;
 use duban_domain::event::EventKind;
 use duban_domain::ids::{PersonId, TaskId};
 use duban_domain::schedule::Schedule;
 use duban_domain::supervision::{
-    self, Issued, Message, MessageChannel, Pass, People, PlannedNotice, ReminderKind, Seen,
+    self, Issued, Message, MessageChannel, Order, Pass, People, PlannedNotice, ReminderKind, Seen,
 };
+use duban_domain::task::Classification;
 use duban_store::{
-    Activity, NewEvent, NewMessage, NewNaming, NewNotice, Notice, OutboxStore, PeopleStore, Supervision as Record,
-    SupervisionStore, TaskStore,
+    Activity, DirectoryStore, NewEvent, NewMessage, NewNaming, NewNotice, Notice, OutboxStore, PeopleStore,
+    Supervision as Record, SupervisionStore, TaskStore,
 };
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -130,6 +133,8 @@ fn stored_supervision(n: PlannedNotice, actor: Option<PersonId>) -> Record {
             issued_at: n.issued_at,
             issued_on: n.issued_on,
             answer_by: n.answer_by,
+            recipients: n.recipients,
+            text: n.text,
         },
         event: NewEvent {
             at: n.issued_at,
@@ -176,7 +181,14 @@ pub struct Supervision {
     pub(crate) queue: Arc<dyn OutboxStore>,
     /// Delivers what a pass or a 督办 by hand queued.
     pub(crate) outbox: Arc<Outbox>,
+    /// Unit names, for the 主送 of a printed notice.
+    pub(crate) directory: Arc<dyn DirectoryStore>,
+    /// The issuing office's name on a printed notice (configuration `[office] name`).
+    pub(crate) issuer: std::sync::RwLock<String>,
 }
+
+/// The issuing office's name when the configuration names none.
+pub const DEFAULT_ISSUER: &str = "XX旗人民政府督查室";
 
 impl Supervision {
     /// Everyone, by unit and by id, with each group's units.
@@ -189,12 +201,27 @@ impl Supervision {
     /// trail, sent to the unit and its leader in charge. It is issued by a person: the command
     /// line may not.
     pub async fn by_hand(&self, by: &Actor, id: TaskId, text: &str) -> Result<Notice, Error> {
+        self.order(by, id, &Order { text: text.to_string(), ..Order::default() }).await
+    }
+
+    /// A 督办通知单 issued by hand as ordered: with the office's instruction, the date to answer
+    /// by (a working day from today on; the rules' date when none is chosen) and the units it is
+    /// addressed to (主送: the lead units and any cooperating units added, whose people it
+    /// reaches), kept with the notice and in the trail. See [`Supervision::by_hand`].
+    pub async fn order(&self, by: &Actor, id: TaskId, order: &Order) -> Result<Notice, Error> {
         by.require::<Oversee>()?;
         let person = by.person().ok_or(Error::Forbidden)?;
-        let text = text.trim();
+        let text = order.text.trim();
         if text.is_empty() {
             return Err(Error::invalid("text", "请写明督办要求"));
         }
+        if text.chars().count() > duban_domain::task::MAX_COMMENT_CHARS {
+            return Err(Error::invalid(
+                "text",
+                format!("督办要求不能超过 {} 字", duban_domain::task::MAX_COMMENT_CHARS),
+            ));
+        }
+        let order = Order { text: text.to_string(), ..order.clone() };
         // A task the actor may not see answers as a missing one.
         let task = self.access.visible_task(person, id).await?;
         if !task.status.is_open() {
@@ -205,10 +232,103 @@ impl Supervision {
         let schedule = self.core.schedule_of(&task.fields, &task.events);
         let earlier: Vec<Issued> =
             self.records.supervision_records(&[id], &[]).await?.notices.iter().map(issued).collect();
-        let planned = Pass::new(&policy, &cal, &people, now).by_hand(&task, &schedule, &earlier, text)?;
+        let planned = Pass::new(&policy, &cal, &people, now).order_by_hand(&task, &schedule, &earlier, &order)?;
         let issued = self.records.record_supervision(&[stored_supervision(planned, Some(person.id))]).await?;
         self.outbox.deliver(now).await?;
-        issued.into_iter().flatten().next().ok_or(Error::Internal)
+        // The same task at the same instant: a form sent twice.
+        issued
+            .into_iter()
+            .flatten()
+            .next()
+            .ok_or_else(|| Error::Conflict("刚刚已就本任务发出一份督办通知单，请勿重复提交".into()))
+    }
+
+    /// The 督办 notices of a task the actor may see (a hidden task answers as a missing one),
+    /// oldest first.
+    pub async fn notices_of(&self, by: &Actor, id: TaskId) -> Result<Vec<Notice>, Error> {
+        let person = by.person().ok_or(Error::Forbidden)?;
+        self.access.visible_task(person, id).await?;
+        Ok(self.records.supervision_records(&[id], &[]).await?.notices)
+    }
+
+    /// The date a notice issued now must be answered by under the rules (the form's default).
+    pub fn default_answer_by(&self) -> Result<Date, Error> {
+        let (policy, cal) = (self.core.policy(), self.core.calendar());
+        let today = self.core.now().to_zoned(policy.timezone()).date();
+        Ok(supervision::answer_by(&cal, today, policy.settings.notice_answer_within)?)
+    }
+
+    /// Sets the issuing office's name printed on the notices.
+    pub fn set_issuer(&self, name: &str) {
+        let name = name.trim();
+        if let Ok(mut w) = self.issuer.write() {
+            *w = if name.is_empty() { DEFAULT_ISSUER.to_string() } else { name.to_string() };
+        }
+    }
+
+    /// The issuing office's name printed on the notices.
+    pub fn issuer(&self) -> String {
+        self.issuer.read().map(|n| n.clone()).unwrap_or_else(|_| DEFAULT_ISSUER.to_string())
+    }
+
+    /// The printed 督办通知单 `id` for someone who may see its task (for a 涉密 task, only the
+    /// people named on it); anyone else, like a notice that does not exist, is told there is no
+    /// such notice. The command line has no view of its own.
+    pub async fn sheet(&self, by: &Actor, id: i64) -> Result<NoticeSheet, Error> {
+        let person = by.person().ok_or(Error::Forbidden)?;
+        let missing = || Error::not_found(format!("督办通知单 {id}"));
+        let notice = self.records.notice(id).await?.ok_or_else(missing)?;
+        let task = match self.access.visible_task(person, notice.task_id).await {
+            Ok(t) => t,
+            Err(Error::NotFound { .. }) => return Err(missing()),
+            Err(e) => return Err(e),
+        };
+        let units: HashMap<i64, String> =
+            self.directory.list_units().await?.into_iter().map(|u| (u.id.0, u.name)).collect();
+        let groups: HashMap<i64, String> =
+            self.directory.list_groups().await?.into_iter().map(|g| (g.id.0, g.name)).collect();
+        let party = |p: &duban_domain::task::Party| match p {
+            duban_domain::task::Party::Unit(u) => units.get(&u.0).cloned().unwrap_or_else(|| format!("单位{}", u.0)),
+            duban_domain::task::Party::Group(g) => {
+                groups.get(&g.0).cloned().unwrap_or_else(|| format!("单位组{}", g.0))
+            }
+        };
+        let names = |ps: &[duban_domain::task::Party]| ps.iter().map(party).collect::<Vec<_>>().join("、");
+        // A notice from before the 主送 was kept is addressed to the task's lead units.
+        let recipients: Vec<String> = if notice.recipients.is_empty() {
+            task.fields.lead.iter().map(party).collect()
+        } else {
+            notice.recipients.iter().map(|u| party(&duban_domain::task::Party::Unit(*u))).collect()
+        };
+        let tz = self.core.policy().timezone();
+        let schedule = self.core.schedule_of(&task.fields, &task.events);
+        let stage = schedule
+            .stages
+            .iter()
+            .find(|s| s.stage == notice.stage)
+            .and_then(|s| s.due.map(|due| format!("“{}”环节应于{}前完成", s.name, chinese_date(due))))
+            .unwrap_or_default();
+        let view = self.core.view(task, self.core.now(), false);
+        let f = &view.task.fields;
+        Ok(NoticeSheet {
+            id: notice.id,
+            task_id: notice.task_id.0,
+            issuer: self.issuer(),
+            number: notice.number.clone(),
+            title: NoticeSheet::title_for(&f.title),
+            recipients,
+            task_title: f.title.clone(),
+            task_number: duban_domain::task::display_number(&f.number),
+            lead: names(&f.lead),
+            cooperating: names(&f.cooperating),
+            deadline: view.deadline_in_force.map(chinese_date).unwrap_or_default(),
+            state: view.state.to_string(),
+            stage,
+            instruction: notice.text.clone(),
+            answer_by: notice.answer_by,
+            issued_on: notice.issued_at.to_zoned(tz).date(),
+            secret: f.classification == Classification::Secret,
+        })
     }
 
     /// A 催办 by hand from the office (or a leader: whoever may oversee) on each of `ids`, over

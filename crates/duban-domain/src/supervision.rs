@@ -128,6 +128,11 @@ pub struct PlannedNotice {
     /// The day it is issued, in the office's time zone: its number counts in this day's year.
     pub issued_on: Date,
     pub answer_by: Date,
+    /// The units it is addressed to (主送): the lead units, and for a notice by hand any
+    /// cooperating units the office added.
+    pub recipients: Vec<UnitId>,
+    /// The office's instruction (empty for a notice of the pass).
+    pub text: String,
     /// The data of the `supervised` event in the task's trail.
     pub event_data: serde_json::Value,
     pub messages: Vec<Message>,
@@ -204,8 +209,18 @@ impl People {
     /// The active officers and heads of the task's lead units who may see it; for a 涉密 task,
     /// also the responsible person named on it.
     pub fn unit_staff(&self, t: &Task) -> Vec<&Person> {
-        let mut out: Vec<&Person> = self
-            .lead_units(t)
+        self.staff_of(t, &self.lead_units(t))
+    }
+
+    /// The task's cooperating units, groups expanded.
+    pub fn cooperating_units(&self, t: &Task) -> Vec<UnitId> {
+        units(&t.fields.cooperating, &self.members).collect()
+    }
+
+    /// The active officers and heads of `of` who may see the task; for a 涉密 task, also the
+    /// responsible person named on it.
+    pub fn staff_of(&self, t: &Task, of: &[UnitId]) -> Vec<&Person> {
+        let mut out: Vec<&Person> = of
             .iter()
             .flat_map(|u| self.by_unit.get(u).into_iter().flatten())
             .filter(|p| {
@@ -496,6 +511,8 @@ impl<'a> Pass<'a> {
                     issued_at: now,
                     issued_on: self.today,
                     answer_by,
+                    recipients: self.people.lead_units(task),
+                    text: String::new(),
                     event_data: serde_json::json!({"number": NUMBER, "stage": st.stage, "round": round, "answer_by": answer_by}),
                     messages,
                     escalates,
@@ -621,7 +638,8 @@ impl<'a> Pass<'a> {
 
     /// A 督办 issued by hand with an instruction `text`, on the task's most urgent
     /// open stage (or 办结 when none is due): numbered, in the trail, to the unit and its leader
-    /// in charge. `earlier` are the task's notices so far; its round counts them on that stage.
+    /// in charge, to be answered by the date the rules give. `earlier` are the task's notices
+    /// so far; its round counts them on that stage.
     pub fn by_hand(
         &self,
         task: &Task,
@@ -629,8 +647,61 @@ impl<'a> Pass<'a> {
         earlier: &[Issued],
         text: &str,
     ) -> Result<PlannedNotice, CalendarError> {
-        let now = self.now;
         let answer_by = self.answer_by.clone()?;
+        Ok(self.notice_by_hand(task, schedule, earlier, text, answer_by, self.people.lead_units(task)))
+    }
+
+    /// The answer date the rules give a notice issued today.
+    pub fn default_answer_by(&self) -> Result<Date, CalendarError> {
+        self.answer_by.clone()
+    }
+
+    /// A 督办通知单 issued by hand as the office ordered it ([`Order`]): answered by the date
+    /// it chose (a working day, not before today; else the rules' date), addressed (主送) to the
+    /// lead units and the cooperating units it added, whose people it reaches as it reaches the
+    /// lead unit's. A unit that does not cooperate on the task, or a date that is not a working
+    /// day from today on, is refused.
+    pub fn order_by_hand(
+        &self,
+        task: &Task,
+        schedule: &Schedule,
+        earlier: &[Issued],
+        order: &Order,
+    ) -> Result<PlannedNotice, crate::Error> {
+        let answer_by = match order.answer_by {
+            None => self.answer_by.clone()?,
+            Some(d) if d < self.today => {
+                return Err(crate::Error::invalid("answer_by", format!("答复时限 {d} 早于今天（{}）", self.today)));
+            }
+            Some(d) if !self.cal.is_workday(d)?.value => {
+                return Err(crate::Error::invalid("answer_by", format!("答复时限 {d} 不是工作日，请另选日期")));
+            }
+            Some(d) => d,
+        };
+        let cooperating = self.people.cooperating_units(task);
+        let mut recipients = self.people.lead_units(task);
+        for u in &order.recipients {
+            if recipients.contains(u) {
+                continue;
+            }
+            if !cooperating.contains(u) {
+                return Err(crate::Error::invalid("recipients", "主送单位只能是本任务的牵头单位或配合单位"));
+            }
+            recipients.push(*u);
+        }
+        Ok(self.notice_by_hand(task, schedule, earlier, &order.text, answer_by, recipients))
+    }
+
+    fn notice_by_hand(
+        &self,
+        task: &Task,
+        schedule: &Schedule,
+        earlier: &[Issued],
+        text: &str,
+        answer_by: Date,
+        recipients: Vec<UnitId>,
+    ) -> PlannedNotice {
+        let now = self.now;
         let (stage, name) = schedule
             .most_urgent_open()
             .map(|s| (s.stage.clone(), s.name.clone()))
@@ -643,21 +714,35 @@ impl<'a> Pass<'a> {
             task.fields.title
         );
         let (messages, escalates) =
-            self.notice_messages(task, &self.people.unit_staff(task), [&key, &escalation], body);
-        Ok(PlannedNotice {
+            self.notice_messages(task, &self.people.staff_of(task, &recipients), [&key, &escalation], body);
+        let units: Vec<i64> = recipients.iter().map(|u| u.0).collect();
+        PlannedNotice {
             dedup_key: key,
             task: task.id,
-            event_data: serde_json::json!({"number": NUMBER, "stage": stage, "round": round, "answer_by": answer_by, "text": text}),
+            event_data: serde_json::json!({"number": NUMBER, "stage": stage, "round": round, "answer_by": answer_by, "text": text, "recipients": units}),
             stage,
             round,
             issued_at: now,
             issued_on: self.today,
             answer_by,
+            recipients,
+            text: text.to_string(),
             messages,
             escalates,
             naming: Vec::new(),
-        })
+        }
     }
+}
+
+/// What the office orders in a 督办通知单 by hand.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Order {
+    /// The instruction (督办要求).
+    pub text: String,
+    /// The date to answer by (答复时限); the rules' date when not chosen.
+    pub answer_by: Option<Date>,
+    /// Units to address besides the lead units (主送): cooperating units of the task.
+    pub recipients: Vec<UnitId>,
 }
 
 #[cfg(test)]

@@ -17,7 +17,17 @@ macro_rules! sql_supervision {
                 issued_at: ts(r.try_get("issued_at").map_err(&g)?)?,
                 answer_by: code("answer_by", &r.try_get::<String, _>("answer_by").map_err(&g)?)?,
                 answered_at: ts_opt(r.try_get("answered_at").map_err(&g)?)?,
+                recipients: unit_list(&r.try_get::<String, _>("recipients").map_err(&g)?)?,
+                text: r.try_get("text").map_err(&g)?,
             })
+        }
+
+        /// The units of a notice's 主送, kept as their ids separated by commas.
+        fn unit_list(text: &str) -> Result<Vec<UnitId>> {
+            text.split(',')
+                .filter(|s| !s.is_empty())
+                .map(|s| code::<i64>("notice recipients", s).map(UnitId))
+                .collect()
         }
 
         fn naming_from_row(r: &DbRow) -> Result<Naming> {
@@ -56,8 +66,8 @@ macro_rules! sql_supervision {
                     .map_err(db_err("number notice"))?;
                     let number = duban_domain::notice::number(year, seq);
                     let id: Option<i64> = sqlx::query_scalar(
-                        "INSERT INTO notices (number, dedup_key, task_id, stage, round, issued_at, answer_by) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
+                        "INSERT INTO notices (number, dedup_key, task_id, stage, round, issued_at, answer_by, recipients, text) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
                     )
                     .bind(&number)
                     .bind(&n.dedup_key)
@@ -66,6 +76,8 @@ macro_rules! sql_supervision {
                     .bind(n.round)
                     .bind(ms(n.issued_at))
                     .bind(n.answer_by.to_string())
+                    .bind(n.recipients.iter().map(|u| u.0.to_string()).collect::<Vec<_>>().join(","))
+                    .bind(&n.text)
                     .fetch_optional(&mut *tx)
                     .await
                     .map_err(db_err("insert notice"))?;
@@ -110,6 +122,8 @@ macro_rules! sql_supervision {
                         issued_at: n.issued_at,
                         answer_by: n.answer_by,
                         answered_at: None,
+                        recipients: n.recipients.clone(),
+                        text: n.text.clone(),
                     }));
                 }
                 tx.commit().await.map_err(db_err("commit"))?;
@@ -152,6 +166,15 @@ macro_rules! sql_supervision {
 
             async fn list_notices(&self) -> Result<Vec<Notice>> {
                 all_rows(&self.pool, "SELECT * FROM notices ORDER BY id", "list notices", notice_from_row).await
+            }
+
+            async fn notice(&self, id: i64) -> Result<Option<Notice>> {
+                let row = sqlx::query("SELECT * FROM notices WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err("read notice"))?;
+                row.as_ref().map(notice_from_row).transpose()
             }
 
             async fn list_naming(&self) -> Result<Vec<Naming>> {

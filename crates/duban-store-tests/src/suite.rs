@@ -775,6 +775,8 @@ fn supervision_issued(
             issued_at: at,
             issued_on,
             answer_by,
+            recipients: vec![],
+            text: String::new(),
         },
         event: NewEvent {
             at,
@@ -847,6 +849,25 @@ pub async fn notices_are_numbered_per_year_and_issued_once(db: &TestDb) {
     // And the year it is answered by has no number taken from it.
     let next = s.record_supervision(&[supervision(b.id, "e", 2023, None)]).await.unwrap();
     assert_eq!(next[0].as_ref().map(|n| n.number.as_str()), Some("督〔2023〕1号"));
+}
+
+pub async fn a_notice_keeps_its_recipients_and_instruction_and_reads_back_by_id(db: &TestDb) {
+    let s = &*db.store;
+    let u = s.create_unit(&unit("甲局", &[]), crate::at()).await.unwrap();
+    let v = s.create_unit(&unit("乙局", &[]), crate::at()).await.unwrap();
+    let a = s.create_task(&task("甲", vec![]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
+    let mut order = supervision(a.id, "order", 2026, None);
+    order.notice.recipients = vec![u.id, v.id];
+    order.notice.text = "请于周五前书面答复".into();
+    let issued = s.record_supervision(&[order]).await.unwrap()[0].clone().unwrap();
+    assert_eq!((issued.recipients.clone(), issued.text.as_str()), (vec![u.id, v.id], "请于周五前书面答复"));
+    assert_eq!(s.notice(issued.id).await.unwrap(), Some(issued.clone()));
+    assert_eq!(s.list_notices().await.unwrap(), std::slice::from_ref(&issued));
+    assert_eq!(s.notice(issued.id + 1000).await.unwrap(), None);
+    // A notice of the pass is addressed to no unit in particular and has no instruction.
+    let plain = s.record_supervision(&[supervision(a.id, "plain", 2026, None)]).await.unwrap()[0].clone().unwrap();
+    let read = s.notice(plain.id).await.unwrap().unwrap();
+    assert!(read.recipients.is_empty() && read.text.is_empty());
 }
 
 pub async fn a_notice_its_messages_and_naming_are_recorded_together_once(db: &TestDb) {

@@ -37,7 +37,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// The last migration whose tables the seeding knows; later versions get its data.
-const KNOWN: i64 = 9;
+const KNOWN: i64 = 11;
 
 /// The file attached before the upgrade.
 const ATTACHMENT: &[u8] = "苏木镇,小区数\n大沁他拉镇,12\n".as_bytes();
@@ -424,23 +424,26 @@ fn seed(version: i64, backend: Backend) -> Vec<String> {
     );
     s.insert("meta", "key, value", vec!["migration_test".into(), "旧版本写入".into()]);
 
-    // Migration 4: a 督办 notice with its event, two messages and a naming candidate.
+    // Migration 4: a 督办 notice with its event, two messages and a naming candidate; from 11
+    // with the units it is addressed to and the office's instruction.
     if v >= 4 {
-        s.insert(
-            "notices",
-            "id, number, dedup_key, task_id, stage, round, issued_at, answer_by, answered_at",
-            vec![
-                1.into(),
-                "督〔2026〕1号".into(),
-                "supervise:1:report:1".into(),
-                1.into(),
-                "report".into(),
-                1.into(),
-                t3.into(),
-                "2026-03-20".into(),
-                V::Null,
-            ],
-        );
+        let mut columns = "id, number, dedup_key, task_id, stage, round, issued_at, answer_by, answered_at".to_string();
+        let mut values = vec![
+            1.into(),
+            "督〔2026〕1号".into(),
+            "supervise:1:report:1".into(),
+            1.into(),
+            "report".into(),
+            1.into(),
+            t3.into(),
+            "2026-03-20".into(),
+            V::Null,
+        ];
+        if v >= 11 {
+            columns.push_str(", recipients, text");
+            values.extend([V::from("2,3"), V::from("请于月底前报送摸底表")]);
+        }
+        s.insert("notices", &columns, values);
         s.event(5, 1, t3, None, "supervised", r#"{"number":"督〔2026〕1号"}"#);
         let outbox = "id, dedup_key, kind, channel, person_id, address, task_id, subject, body, created_at, \
                       not_before, attempts, next_attempt_at, status, last_error, delivered_at";
@@ -716,6 +719,11 @@ async fn reads_back_and_takes_new_writes<S: Store>(s: &S, version: i64) {
         assert_eq!(notices.len(), 1);
         assert_eq!((notices[0].number.as_str(), notices[0].task_id), ("督〔2026〕1号", TaskId(1)));
         assert_eq!((notices[0].answer_by, notices[0].answered_at), (date(2026, 3, 20), None));
+        // Notices from before 11 are addressed to no unit in particular and carry no instruction.
+        let (units, text) =
+            if v >= 11 { (vec![UnitId(2), UnitId(3)], "请于月底前报送摸底表") } else { (vec![], "") };
+        assert_eq!((notices[0].recipients.clone(), notices[0].text.as_str()), (units, text));
+        assert_eq!(s.notice(1).await.unwrap().as_ref(), Some(&notices[0]));
         let states: BTreeSet<(&str, &str)> =
             messages.iter().map(|m| (m.message.channel.as_str(), m.status.as_str())).collect();
         assert_eq!(states, BTreeSet::from([("email", "sent"), ("inbox", "pending")]));
@@ -803,13 +811,18 @@ async fn reads_back_and_takes_new_writes<S: Store>(s: &S, version: i64) {
             issued_at: now,
             issued_on: date(2026, 3, 11),
             answer_by: date(2026, 3, 13),
+            recipients: vec![UnitId(2)],
+            text: "请加快办理".into(),
         },
         event: NewEvent { at: now, actor_id: None, kind: "supervised".into(), data: json!({"number": NUMBER}) },
         messages: vec![],
         naming: vec![],
     };
     let issued = s.record_supervision(&[supervision]).await.unwrap();
-    let number = issued[0].as_ref().expect("a new notice").number.clone();
+    let new_notice = issued[0].clone().expect("a new notice");
+    let number = new_notice.number.clone();
+    let read = s.notice(new_notice.id).await.unwrap().expect("the new notice reads back");
+    assert_eq!((read.recipients, read.text.as_str()), (vec![UnitId(2)], "请加快办理"));
     assert_eq!(number, format!("督〔2026〕{}号", notices_before + 1), "numbered after the notices before the upgrade");
     let unit = NewUnit {
         name: "旗教育局".into(),

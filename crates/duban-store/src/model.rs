@@ -405,6 +405,10 @@ pub struct NewNotice {
     /// ([`duban_domain::notice::year_of`]).
     pub issued_on: Date,
     pub answer_by: Date,
+    /// The units it is addressed to (主送).
+    pub recipients: Vec<UnitId>,
+    /// The office's instruction (empty for a notice of the pass).
+    pub text: String,
 }
 
 /// Stands for a notice's number in the event data and the messages of a [`Supervision`]: the
@@ -449,6 +453,10 @@ pub struct Notice {
     pub issued_at: Timestamp,
     pub answer_by: Date,
     pub answered_at: Option<Timestamp>,
+    /// The units it is addressed to (主送); empty for a notice issued before they were kept.
+    pub recipients: Vec<UnitId>,
+    /// The office's instruction (empty for a notice of the pass).
+    pub text: String,
 }
 
 /// A message to deliver.

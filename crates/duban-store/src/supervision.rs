@@ -17,5 +17,7 @@ pub trait SupervisionStore: Send + Sync {
     /// in one query each (none for an empty list).
     async fn supervision_records(&self, notices_of: &[TaskId], activity_of: &[TaskId]) -> Result<SupervisionRecords>;
     async fn list_notices(&self) -> Result<Vec<Notice>>;
+    /// One notice by its id.
+    async fn notice(&self, id: i64) -> Result<Option<Notice>>;
     async fn list_naming(&self) -> Result<Vec<Naming>>;
 }

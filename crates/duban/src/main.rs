@@ -269,6 +269,7 @@ async fn open_with_store(config: &Config, url: &str) -> Result<(Arc<Services>, A
     let duban = Services::new(store.clone(), policy, Arc::new(SystemClock), config.calendar.unknown_years).await?;
     duban.outbox().set_channels(duban_app::outbox::Channels::from_config(&config.notify)?);
     duban.sign_in().set_web_settings(config.server.web_settings());
+    duban.supervision().set_issuer(&config.office.name);
     Ok((Arc::new(duban), store))
 }
 

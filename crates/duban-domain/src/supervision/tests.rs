@@ -403,3 +403,35 @@ fn a_reminder_by_hand_goes_at_once_to_the_lead_unit_over_the_chosen_channels_onl
     assert_eq!(r.messages.len(), 1);
     assert!(r.messages.iter().all(|m| !m.subject.contains("推行一照通办") && !m.body.contains("推行一照通办")));
 }
+
+#[test]
+fn a_notice_ordered_by_hand_takes_the_chosen_date_and_reaches_the_added_cooperating_unit() {
+    let w = World::new();
+    let t = task_with("常规", |i| i.cooperating = vec![Party::Unit(UnitId(2))]);
+    let s = schedule(&w.policy, &w.cal, &t.fields.facts(), &t.events);
+    // Tuesday 2026-03-03: the rules give Friday 03-06.
+    let pass = Pass::new(&w.policy, &w.cal, &w.people, bj("2026-03-03T10:00"));
+    assert_eq!(pass.default_answer_by().unwrap(), date(2026, 3, 6));
+    let order = Order { text: "请加快".into(), answer_by: Some(date(2026, 3, 10)), recipients: vec![UnitId(2)] };
+    let n = pass.order_by_hand(&t, &s, &[], &order).unwrap();
+    assert_eq!(
+        (n.answer_by, n.recipients.clone(), n.text.as_str()),
+        (date(2026, 3, 10), vec![UNIT, UnitId(2)], "请加快")
+    );
+    assert_eq!(n.event_data["recipients"], serde_json::json!([1, 2]));
+    let to_unit: Vec<_> = n.messages.iter().filter(|m| m.kind == MessageKind::Supervise).cloned().collect();
+    assert_eq!(inbox(&to_unit), [1, 2, 4], "the cooperating unit's officer hears of it");
+    assert!(n.messages.iter().all(|m| m.body.contains("2026-03-10")));
+    // No date chosen: the rules'. The lead unit alone when none is added.
+    let n = pass.order_by_hand(&t, &s, &[], &Order { text: "x".into(), ..Default::default() }).unwrap();
+    assert_eq!((n.answer_by, n.recipients.clone()), (date(2026, 3, 6), vec![UNIT]));
+    // Refused: a Saturday, a day before today, a unit that does not cooperate.
+    for (d, units) in [(date(2026, 3, 7), vec![]), (date(2026, 3, 2), vec![]), (date(2026, 3, 10), vec![UnitId(9)])] {
+        let e = pass.order_by_hand(&t, &s, &[], &Order { text: "x".into(), answer_by: Some(d), recipients: units });
+        assert!(matches!(e, Err(crate::Error::Invalid { .. })), "{d}: {e:?}");
+    }
+    // Today itself is allowed when it is a working day.
+    assert!(
+        pass.order_by_hand(&t, &s, &[], &Order { answer_by: Some(date(2026, 3, 3)), ..Default::default() }).is_ok()
+    );
+}

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod errors;
 mod extract;
 mod imports;
+mod notices;
 pub mod openapi;
 mod org;
 pub mod tasks;
@@ -74,6 +75,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/imports/units"),
     ("get", "/api/v1/suggest"),
     ("get", "/api/v1/admin/events"),
+    ("post", "/api/v1/tasks/{id}/notices"),
+    ("get", "/api/v1/notices/{id}"),
+    ("get", "/api/v1/notices/{id}/docx"),
 ];
 
 /// Every route with its description: registering a handler here (`routes!`) both routes it and
@@ -88,6 +92,7 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(imports::routes())
         .merge(auth::routes())
         .merge(admin::routes())
+        .merge(notices::routes())
 }
 
 /// The API router.

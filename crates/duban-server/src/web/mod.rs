@@ -14,6 +14,7 @@ mod charts;
 mod entry;
 mod errors;
 mod import;
+mod notice;
 mod office;
 mod pages;
 mod paging;
@@ -51,10 +52,11 @@ pub fn router(state: AppState) -> Router {
         .route("/tasks/new", get(entry::form).post(entry::submit))
         .route("/tasks/{id}", get(pages::task))
         .route("/tasks/{id}/act", post(pages::act))
-        .route("/tasks/{id}/supervise", post(pages::supervise))
         .route("/tasks/{id}/edit", post(entry::edit))
         .route("/tasks/{id}/reassign", post(entry::reassign))
         .route("/tasks/{id}/withdraw", post(entry::withdraw))
+        .route("/tasks/{id}/supervise", post(notice::supervise))
+        .route("/notices/{file}", get(notice::notice))
         .route("/tasks/{id}/remind", post(pages::remind))
         .route("/tasks/{id}/files", post(pages::upload).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)))
         .route("/public", get(polish::public))

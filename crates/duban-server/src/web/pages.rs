@@ -578,6 +578,7 @@ struct TaskPage {
     edit: Option<super::entry::EditBox>,
     /// The office's box for publishing the feedback (partials/task_publication.html).
     publication: Option<super::polish::PublicationBox>,
+    notice: super::notice::NoticePanel,
 }
 
 fn action_form(a: Action) -> ActionForm {
@@ -621,6 +622,29 @@ async fn task_page_with(
     error: Option<String>,
     draft: String,
     done: Option<String>,
+) -> PageResult {
+    task_page_full(d, v, id, error, draft, done, None).await
+}
+
+/// The task page after a refused 督办 form, with what the office chose in it.
+pub(super) async fn task_page_drafted(
+    d: &AppState,
+    v: &Viewer,
+    id: TaskId,
+    error: Option<String>,
+    notice: Option<super::notice::NoticeDraft>,
+) -> PageResult {
+    task_page_full(d, v, id, error, String::new(), None, notice).await
+}
+
+async fn task_page_full(
+    d: &AppState,
+    v: &Viewer,
+    id: TaskId,
+    error: Option<String>,
+    draft: String,
+    done: Option<String>,
+    notice_draft: Option<super::notice::NoticeDraft>,
 ) -> PageResult {
     let task = d.access().visible_task(&v.person, id).await?;
     let tz = d.core().policy().timezone();
@@ -700,6 +724,7 @@ async fn task_page_with(
     let publication = super::polish::publication_box(d, v, &view).await?;
     let can_upload = view.task.status.is_open();
     let can_supervise = can_upload && v.may::<Oversee>();
+    let notice = super::notice::panel(d, v, &view.task, can_supervise, notice_draft.as_ref()).await?;
     let mut nav = Nav::new(Some(v), "/tasks");
     if let Some(text) = done {
         nav = nav.flash("ok", text);
@@ -719,6 +744,7 @@ async fn task_page_with(
         timeline,
         edit,
         publication,
+        notice,
     };
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok(render(&page, status))
@@ -776,31 +802,6 @@ pub async fn act(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Form
         Ok(_) => Ok(see_other(&format!("/tasks/{id}"))),
         Err(e @ (Error::Invalid { .. } | Error::Conflict(_) | Error::VersionConflict { .. } | Error::Forbidden)) => {
             task_page(&d, &v, TaskId(id), Some(e.to_string()), get("text")).await
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct SuperviseForm {
-    csrf: String,
-    text: String,
-}
-
-/// The office or a leader issues a 督办 by hand.
-pub async fn supervise(
-    State(d): State<AppState>,
-    v: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<SuperviseForm>,
-) -> PageResult {
-    v.check_csrf(&f.csrf)?;
-    d.access().visible_task(&v.person, TaskId(id)).await?;
-    match d.supervision().by_hand(&v.actor, TaskId(id), &f.text).await {
-        Ok(n) => Ok(see_other(&format!("/tasks/{id}?done=supervised&number={}", percent_encode(&n.number)))),
-        Err(e @ (Error::Invalid { .. } | Error::Conflict(_) | Error::Forbidden)) => {
-            task_page(&d, &v, TaskId(id), Some(e.to_string()), f.text).await
         }
         Err(e) => Err(e.into()),
     }

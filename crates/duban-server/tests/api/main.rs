@@ -14,6 +14,7 @@ mod imports;
 mod jobs;
 mod lifecycle;
 mod matrix;
+mod notice;
 mod notify;
 mod org;
 mod polish;

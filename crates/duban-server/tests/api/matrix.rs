@@ -652,7 +652,52 @@ async fn reads(c: &Client<'_>, w: &World, f: &mut Findings) {
             f.status("public task page", who, &path, a.status, want);
             f.search("public task page", who, &path, &a.body, &not_public);
         }
+        // The 督办通知单 of every task: its print view and .docx (pages) and its sheet and .docx
+        // (API), for those who see the task only; to anyone else as missing as a notice that
+        // does not exist.
+        let notices = c.app.store.list_notices().await.unwrap();
+        assert!(!notices.is_empty(), "the pass issued no notice to ask about");
+        for n in notices.iter().map(|n| (n.id, n.task_id.0)).chain([(999_999, 0)]) {
+            let (id, task) = n;
+            let seen = w.kind_of(task).is_some_and(|k| sees(who, k));
+            for (surface, path) in [
+                ("notice print view", format!("/notices/{id}")),
+                ("notice .docx (page)", format!("/notices/{id}.docx")),
+                ("notice sheet (API)", format!("/api/v1/notices/{id}")),
+                ("notice .docx (API)", format!("/api/v1/notices/{id}/docx")),
+            ] {
+                let want = match (anon, path.starts_with("/api/"), seen) {
+                    (true, true, _) => api_denied,
+                    (true, false, _) => page_denied,
+                    (false, _, true) => StatusCode::OK,
+                    (false, _, false) => StatusCode::NOT_FOUND,
+                };
+                let a = c.get(f, w, who, &path).await;
+                f.status(surface, who, &path, a.status, want);
+                let body = if path.contains("docx") && a.status == StatusCode::OK {
+                    docx_text(&a.bytes)
+                } else {
+                    a.body.clone()
+                };
+                f.search(surface, who, &path, &body, &hidden);
+                if a.status == StatusCode::OK && !w.tasks.iter().any(|t| t.id == task && body.contains(t.marker)) {
+                    f.wrong(surface, format!("{who:?} {path}: the notice does not name its task"));
+                }
+            }
+        }
     }
+}
+
+/// The text of a .docx's document part.
+fn docx_text(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut out = String::new();
+    if let Ok(mut z) = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec()))
+        && let Ok(mut doc) = z.by_name("word/document.xml")
+    {
+        let _ = doc.read_to_string(&mut out);
+    }
+    out
 }
 
 /// The writes: each must answer a hidden task exactly as it answers a missing one.
@@ -761,6 +806,12 @@ async fn writes(c: &Client<'_>, w: &World, f: &mut Findings) {
                     "POST".into(),
                     format!("/tasks/{id}/publish"),
                     Body::Form(vec![("csrf".into(), csrf.clone()), ("publish".into(), "on".into())]),
+                ),
+                (
+                    "督办通知单 (API)",
+                    "POST".into(),
+                    format!("/api/v1/tasks/{id}/notices"),
+                    Body::Json(json!({"text": "请加快办理", "answer_by": "2026-03-10"})),
                 ),
             ]
         };

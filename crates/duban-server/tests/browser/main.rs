@@ -30,4 +30,5 @@ mod support;
 mod closed_loop;
 mod entry;
 mod import;
+mod notice;
 mod polish;

@@ -1,0 +1,466 @@
+//! The 督办通知单 as a document (issue 12 §3): [`NoticeSheet`], everything a printed notice
+//! says, and [`docx`], the same as a Word file in the layout of GB/T 9704 (党政机关公文格式):
+//! A4, margins 37 mm top, 35 mm bottom, 28 mm left, 26 mm right; the issuing office's name in
+//! red (发文机关标志) over its number (文号) and a red line; the title in 方正小标宋简体, the
+//! body in 仿宋_GB2312 三号 (16 pt) with level-1 headings in 黑体; 主送, 正文, 落款 and the
+//! date in Chinese. The print view of the web front renders the same [`NoticeSheet`]: what the
+//! notice says is written once, in [`NoticeSheet::sections`].
+//!
+//! The Word file is hand-written WordprocessingML zipped with the `zip` crate: a pure function
+//! of the sheet, with no template file and nothing read from disk.
+
+use duban_domain::Error;
+use jiff::civil::Date;
+use serde::Serialize;
+use std::io::Write;
+
+/// Everything a printed 督办通知单 says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoticeSheet {
+    /// The notice's id.
+    pub id: i64,
+    /// The task's id.
+    pub task_id: i64,
+    /// The issuing office (发文机关标志 and 落款), e.g. "XX旗人民政府督查室".
+    pub issuer: String,
+    /// 文号: 督〔2026〕3号.
+    pub number: String,
+    /// 标题: 关于…的督办通知.
+    pub title: String,
+    /// 主送: the units' names.
+    pub recipients: Vec<String>,
+    /// The task's title and number (编号; empty when it has none).
+    pub task_title: String,
+    pub task_number: String,
+    /// The lead and cooperating units' names, joined with 、.
+    pub lead: String,
+    pub cooperating: String,
+    /// The deadline in force, in Chinese (empty when there is none).
+    pub deadline: String,
+    /// The task's state as the ledger names it (办理中, 待审核 …).
+    pub state: String,
+    /// The stage the notice is about and when it was due, e.g. "“签收”环节应于2026年3月5日前完成".
+    pub stage: String,
+    /// The office's instruction (督办要求).
+    pub instruction: String,
+    /// 答复时限, and the day of issue (成文日期).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub answer_by: Date,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub issued_on: Date,
+    /// Whether the task is 涉密 (the sheet is then marked so).
+    pub secret: bool,
+}
+
+/// One part of the body: a level-1 heading (一、…) or a paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Section {
+    Heading(String),
+    Paragraph(String),
+}
+
+/// A date as official documents write it: 2026年12月7日.
+pub fn chinese_date(d: Date) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+impl NoticeSheet {
+    /// The title of the notice for a task: 关于“…”的督办通知.
+    pub fn title_for(task_title: &str) -> String {
+        format!("关于“{}”的督办通知", task_title.trim())
+    }
+
+    /// 主送 as written on the sheet: the units joined with 、, ending with a colon.
+    pub fn addressees(&self) -> String {
+        format!("{}：", self.recipients.join("、"))
+    }
+
+    /// 答复时限 in Chinese.
+    pub fn answer_by_text(&self) -> String {
+        chinese_date(self.answer_by)
+    }
+
+    /// 成文日期 in Chinese.
+    pub fn date_text(&self) -> String {
+        chinese_date(self.issued_on)
+    }
+
+    /// The body: the task, its deadline and state; the instruction; the reply date.
+    pub fn sections(&self) -> Vec<Section> {
+        let mut facts = format!("“{}”", self.task_title);
+        if !self.task_number.is_empty() {
+            facts.push_str(&format!("（编号 {}）", self.task_number));
+        }
+        facts.push_str(&format!("由{}牵头办理", self.lead));
+        if !self.cooperating.is_empty() {
+            facts.push_str(&format!("，{}配合", self.cooperating));
+        }
+        if !self.deadline.is_empty() {
+            facts.push_str(&format!("，完成时限为{}", self.deadline));
+        }
+        facts.push_str(&format!("，目前状态为“{}”", self.state));
+        if !self.stage.is_empty() {
+            facts.push_str(&format!("，{}", self.stage));
+        }
+        facts.push('。');
+        let instruction = if self.instruction.trim().is_empty() {
+            "请抓紧办理，确保按时保质完成。".to_string()
+        } else {
+            let t = self.instruction.trim();
+            if t.ends_with(['。', '！', '；']) { t.to_string() } else { format!("{t}。") }
+        };
+        vec![
+            Section::Heading("一、基本情况".into()),
+            Section::Paragraph(facts),
+            Section::Heading("二、督办要求".into()),
+            Section::Paragraph(instruction),
+            Section::Heading("三、答复要求".into()),
+            Section::Paragraph(format!(
+                "请于{}前将办理情况书面报送{}，并由单位主要负责人签字。",
+                self.answer_by_text(),
+                self.issuer
+            )),
+            Section::Paragraph("特此通知。".into()),
+        ]
+    }
+}
+
+/// Page size and margins in twips (1/1440 inch; 1 mm ≈ 56.7 twips): A4 210 × 297 mm, margins
+/// 37 mm top, 35 mm bottom, 28 mm left, 26 mm right (GB/T 9704 §5.2.1).
+pub const PAGE_WIDTH: u32 = 11906;
+pub const PAGE_HEIGHT: u32 = 16838;
+pub const MARGIN_TOP: u32 = 2098;
+pub const MARGIN_BOTTOM: u32 = 1984;
+pub const MARGIN_LEFT: u32 = 1587;
+pub const MARGIN_RIGHT: u32 = 1474;
+
+/// The fonts of an official document.
+pub const TITLE_FONT: &str = "方正小标宋简体";
+pub const BODY_FONT: &str = "仿宋_GB2312";
+pub const HEADING_FONT: &str = "黑体";
+/// 三号 (16 pt), in half-points; 二号 (22 pt) for the title and 小初 (36 pt) for the office's name.
+const BODY_SIZE: u32 = 32;
+const TITLE_SIZE: u32 = 44;
+const MARK_SIZE: u32 = 60;
+const RED: &str = "FF0000";
+
+/// Text escaped for XML.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 does not allow.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// How a paragraph is laid out.
+#[derive(Clone, Copy)]
+enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+struct Run<'a> {
+    font: &'a str,
+    size: u32,
+    color: Option<&'a str>,
+}
+
+const BODY: Run<'static> = Run { font: BODY_FONT, size: BODY_SIZE, color: None };
+
+/// One paragraph of one run. `indent` is the first-line indent in characters (hundredths, as
+/// Word counts them), `right` a right indent in twips; `rule` draws the red line beneath it.
+fn para(text: &str, run: &Run<'_>, align: Align, indent: u32, right: u32, rule: bool) -> String {
+    let jc = match align {
+        Align::Left => "both",
+        Align::Center => "center",
+        Align::Right => "right",
+    };
+    let mut p = String::from("<w:p><w:pPr>");
+    if rule {
+        p.push_str(&format!(r#"<w:pBdr><w:bottom w:val="single" w:sz="12" w:space="8" w:color="{RED}"/></w:pBdr>"#));
+    }
+    // A fixed line of 28.95 pt: 22 lines on a page (GB/T 9704 §5.2.2), the title's own height.
+    let line = if run.size > BODY_SIZE { run.size * 20 / 2 + 120 } else { 579 };
+    p.push_str(&format!(r#"<w:spacing w:before="0" w:after="0" w:line="{line}" w:lineRule="exact"/>"#));
+    if indent > 0 || right > 0 {
+        p.push_str(&format!(
+            r#"<w:ind w:firstLineChars="{indent}" w:firstLine="{}" w:right="{right}"/>"#,
+            indent * 320 / 100
+        ));
+    }
+    p.push_str(&format!(r#"<w:jc w:val="{jc}"/></w:pPr>"#));
+    if !text.is_empty() {
+        p.push_str("<w:r><w:rPr>");
+        p.push_str(&format!(
+            r#"<w:rFonts w:ascii="{f}" w:eastAsia="{f}" w:hAnsi="{f}" w:cs="{f}" w:hint="eastAsia"/>"#,
+            f = run.font
+        ));
+        if let Some(c) = run.color {
+            p.push_str(&format!(r#"<w:color w:val="{c}"/>"#));
+        }
+        p.push_str(&format!(r#"<w:sz w:val="{s}"/><w:szCs w:val="{s}"/>"#, s = run.size));
+        p.push_str(&format!(r#"</w:rPr><w:t xml:space="preserve">{}</w:t></w:r>"#, esc(text)));
+    }
+    p.push_str("</w:p>");
+    p
+}
+
+/// The notice's `word/document.xml`.
+pub fn document_xml(s: &NoticeSheet) -> String {
+    let mut body = String::new();
+    if s.secret {
+        body.push_str(&para("涉密", &Run { font: HEADING_FONT, ..BODY }, Align::Left, 0, 0, false));
+    }
+    let mark = Run { font: TITLE_FONT, size: MARK_SIZE, color: Some(RED) };
+    body.push_str(&para(&s.issuer, &mark, Align::Center, 0, 0, false));
+    body.push_str(&para(&s.number, &BODY, Align::Center, 0, 0, true));
+    body.push_str(&para("", &BODY, Align::Center, 0, 0, false));
+    body.push_str(&para(
+        &s.title,
+        &Run { font: TITLE_FONT, size: TITLE_SIZE, color: None },
+        Align::Center,
+        0,
+        0,
+        false,
+    ));
+    body.push_str(&para("", &BODY, Align::Center, 0, 0, false));
+    body.push_str(&para(&s.addressees(), &BODY, Align::Left, 0, 0, false));
+    for sec in s.sections() {
+        match sec {
+            Section::Heading(t) => {
+                body.push_str(&para(&t, &Run { font: HEADING_FONT, ..BODY }, Align::Left, 200, 0, false))
+            }
+            Section::Paragraph(t) => body.push_str(&para(&t, &BODY, Align::Left, 200, 0, false)),
+        }
+    }
+    body.push_str(&para("", &BODY, Align::Left, 0, 0, false));
+    // 落款 and 成文日期, four characters from the right (GB/T 9704 §7.3.5.1).
+    body.push_str(&para(&s.issuer, &BODY, Align::Right, 0, 1280, false));
+    body.push_str(&para(&s.date_text(), &BODY, Align::Right, 0, 1280, false));
+    format!(
+        concat!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+            r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">"#,
+            "<w:body>{body}",
+            r#"<w:sectPr><w:pgSz w:w="{w}" w:h="{h}"/>"#,
+            r#"<w:pgMar w:top="{t}" w:right="{r}" w:bottom="{b}" w:left="{l}" w:header="851" w:footer="992" w:gutter="0"/>"#,
+            r#"<w:docGrid w:type="lines" w:linePitch="579"/></w:sectPr>"#,
+            "</w:body></w:document>"
+        ),
+        body = body,
+        w = PAGE_WIDTH,
+        h = PAGE_HEIGHT,
+        t = MARGIN_TOP,
+        r = MARGIN_RIGHT,
+        b = MARGIN_BOTTOM,
+        l = MARGIN_LEFT,
+    )
+}
+
+const CONTENT_TYPES: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+    r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#,
+    r#"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#,
+    r#"<Default Extension="xml" ContentType="application/xml"/>"#,
+    r#"<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>"#,
+    r#"<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>"#,
+    r#"<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>"#,
+    "</Types>"
+);
+
+const RELS: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+    r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+    r#"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>"#,
+    r#"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>"#,
+    "</Relationships>"
+);
+
+const DOCUMENT_RELS: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+    r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+    r#"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>"#,
+    "</Relationships>"
+);
+
+/// The default run: 仿宋_GB2312 三号.
+fn styles_xml() -> String {
+    format!(
+        concat!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+            r#"<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">"#,
+            r#"<w:docDefaults><w:rPrDefault><w:rPr>"#,
+            r#"<w:rFonts w:ascii="{f}" w:eastAsia="{f}" w:hAnsi="{f}" w:cs="{f}"/>"#,
+            r#"<w:sz w:val="{s}"/><w:szCs w:val="{s}"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/>"#,
+            r#"</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="0"/></w:pPr></w:pPrDefault></w:docDefaults>"#,
+            r#"<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>"#,
+            "</w:styles>"
+        ),
+        f = BODY_FONT,
+        s = BODY_SIZE
+    )
+}
+
+/// Title and creator of the file, with the day of issue.
+fn core_xml(s: &NoticeSheet) -> String {
+    format!(
+        concat!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+            r#"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" "#,
+            r#"xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" "#,
+            r#"xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#,
+            "<dc:title>{title}</dc:title><dc:creator>{issuer}</dc:creator>",
+            r#"<dcterms:created xsi:type="dcterms:W3CDTF">{date}T00:00:00Z</dcterms:created>"#,
+            "</cp:coreProperties>"
+        ),
+        title = esc(&format!("{} {}", s.number, s.title)),
+        issuer = esc(&s.issuer),
+        date = s.issued_on,
+    )
+}
+
+/// The notice as a Word (.docx) file.
+pub fn docx(s: &NoticeSheet) -> Result<Vec<u8>, Error> {
+    let fail = |e: &dyn std::fmt::Display| {
+        tracing::error!(error = %e, "cannot write the notice's .docx");
+        Error::Internal
+    };
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let parts: [(&str, String); 6] = [
+        ("[Content_Types].xml", CONTENT_TYPES.to_string()),
+        ("_rels/.rels", RELS.to_string()),
+        ("docProps/core.xml", core_xml(s)),
+        ("word/_rels/document.xml.rels", DOCUMENT_RELS.to_string()),
+        ("word/styles.xml", styles_xml()),
+        ("word/document.xml", document_xml(s)),
+    ];
+    for (name, text) in parts {
+        zip.start_file(name, opts).map_err(|e| fail(&e))?;
+        zip.write_all(text.as_bytes()).map_err(|e| fail(&e))?;
+    }
+    Ok(zip.finish().map_err(|e| fail(&e))?.into_inner())
+}
+
+/// The file name of a notice's .docx: 督办通知单 and its number, e.g. 督办通知单督〔2026〕3号.docx
+/// (the task's title, which may hold anything, stays out of it).
+pub fn file_name(s: &NoticeSheet) -> String {
+    format!("督办通知单{}.docx", s.number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use std::io::Read;
+
+    fn sheet() -> NoticeSheet {
+        NoticeSheet {
+            id: 7,
+            task_id: 42,
+            issuer: "奈曼旗人民政府督查室".into(),
+            number: "督〔2026〕3号".into(),
+            title: NoticeSheet::title_for("推行一照通办 <改革>"),
+            recipients: vec!["旗行政审批和政务服务局".into(), "旗市场监管局".into()],
+            task_title: "推行一照通办 <改革>".into(),
+            task_number: "2026-014".into(),
+            lead: "旗行政审批和政务服务局".into(),
+            cooperating: "旗市场监管局".into(),
+            deadline: "2026年12月31日".into(),
+            state: "办理中".into(),
+            stage: "“签收”环节应于2026年3月5日前完成".into(),
+            instruction: "请于三日内完成签收 & 部署".into(),
+            answer_by: date(2026, 12, 10),
+            issued_on: date(2026, 12, 7),
+            secret: false,
+        }
+    }
+
+    fn part(bytes: &[u8], name: &str) -> String {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut out = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn dates_are_written_in_chinese_without_leading_zeros() {
+        assert_eq!(chinese_date(date(2026, 12, 7)), "2026年12月7日");
+        assert_eq!(chinese_date(date(2027, 1, 5)), "2027年1月5日");
+    }
+
+    #[test]
+    fn the_docx_unzips_into_a_word_package_with_the_notices_text() {
+        let bytes = docx(&sheet()).unwrap();
+        assert_eq!(&bytes[..2], b"PK");
+        let names: Vec<String> = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..]))
+            .unwrap()
+            .file_names()
+            .map(|n| n.unwrap().to_string())
+            .collect();
+        for n in ["[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/styles.xml"] {
+            assert!(names.iter().any(|x| x == n), "{n} in {names:?}");
+        }
+        let doc = part(&bytes, "word/document.xml");
+        for text in [
+            "督〔2026〕3号",
+            "关于“推行一照通办 &lt;改革&gt;”的督办通知",
+            "旗行政审批和政务服务局、旗市场监管局：",
+            "奈曼旗人民政府督查室",
+            "2026年12月7日",
+            "请于2026年12月10日前将办理情况书面报送",
+            "请于三日内完成签收 &amp; 部署。",
+            "一、基本情况",
+            "完成时限为2026年12月31日",
+            "目前状态为“办理中”",
+        ] {
+            assert!(doc.contains(text), "{text} in the document");
+        }
+        assert!(!doc.contains("<改革>"), "text is escaped");
+        assert!(part(&bytes, "[Content_Types].xml").contains("wordprocessingml.document.main+xml"));
+        assert!(part(&bytes, "word/styles.xml").contains(BODY_FONT));
+    }
+
+    #[test]
+    fn the_page_is_a4_with_the_official_margins_fonts_and_red_mark() {
+        let doc = document_xml(&sheet());
+        assert!(doc.contains(r#"<w:pgSz w:w="11906" w:h="16838"/>"#));
+        assert!(doc.contains(r#"w:top="2098" w:right="1474" w:bottom="1984" w:left="1587""#), "{doc}");
+        // The office's name in red 方正小标宋简体, the title in 方正小标宋简体 二号, the body
+        // in 仿宋_GB2312 三号, the headings in 黑体.
+        let mark = doc.find("奈曼旗人民政府督查室").unwrap();
+        let before = &doc[..mark];
+        let run = &before[before.rfind("<w:r>").unwrap()..];
+        assert!(run.contains(r#"w:eastAsia="方正小标宋简体""#) && run.contains(r#"<w:color w:val="FF0000"/>"#));
+        let heading = doc.find("一、基本情况").unwrap();
+        assert!(doc[..heading].rfind(r#"w:eastAsia="黑体""#).unwrap() > doc[..heading].rfind("<w:r>").unwrap());
+        assert!(doc.contains(r#"w:eastAsia="仿宋_GB2312""#) && doc.contains(r#"<w:sz w:val="32"/>"#));
+        assert!(doc.contains(r#"<w:sz w:val="44"/>"#));
+        // The red line beneath the number.
+        let number = doc.find("督〔2026〕3号").unwrap();
+        assert!(doc[..number].rfind(r#"w:color="FF0000""#).unwrap() > doc[..number].rfind("<w:p>").unwrap());
+        // Well-formed enough for a parser: every paragraph closed.
+        assert_eq!(doc.matches("<w:p>").count(), doc.matches("</w:p>").count());
+    }
+
+    #[test]
+    fn a_secret_tasks_sheet_is_marked_and_an_empty_instruction_gets_the_standard_words() {
+        let s = NoticeSheet { secret: true, instruction: " ".into(), ..sheet() };
+        let doc = document_xml(&s);
+        assert!(doc.find("涉密").unwrap() < doc.find("奈曼旗人民政府督查室").unwrap());
+        assert!(s.sections().contains(&Section::Paragraph("请抓紧办理，确保按时保质完成。".into())));
+        assert_eq!(file_name(&s), "督办通知单督〔2026〕3号.docx");
+    }
+}
