@@ -2,6 +2,10 @@
 //! domain's rules ([`duban_domain::lifecycle::decide`]) whether the action may be taken, and
 //! writes the result through the tasks area ([`Tasks`]) with an event in the task's trail. A
 //! parent task closes when its last subtask is approved.
+//!
+//! When a unit's feedback reaches the office (反馈, or the head's approval of it after a 督办) the
+//! office's people get an in-app notice; when an officer's feedback waits for the head's approval,
+//! the heads of the lead units do. Only people who may see the task are told.
 
 use crate::access::Access;
 use crate::core::{Core, TaskView};
@@ -11,7 +15,12 @@ use duban_domain::event::{EventKind, resume_to};
 use duban_domain::ids::{PersonId, TaskId};
 use duban_domain::lifecycle::{Action, Input, Standing, TaskState, available, children_closed, close_parent, decide};
 use duban_domain::task::{Party, Status, Task};
-use duban_store::{Attachment, AttachmentStore, NewAttachment, PeopleStore, TaskQuery, TaskSort, TaskStore};
+use duban_domain::org::Role;
+use duban_domain::supervision::{MessageChannel, MessageKind};
+use duban_domain::visibility::units;
+use duban_store::{
+    Attachment, AttachmentStore, NewAttachment, NewMessage, OutboxStore, PeopleStore, TaskQuery, TaskSort, TaskStore,
+};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -28,7 +37,6 @@ pub struct ActionInput {
     pub text: String,
     /// Attachments of the task (uploaded first) given as evidence.
     pub evidence: Vec<i64>,
-    pub head_signed: bool,
     pub new_deadline: Option<String>,
     /// For a ruling: the units the task is reassigned to.
     pub lead: Option<Vec<Party>>,
@@ -55,6 +63,7 @@ pub struct Lifecycle {
     pub(crate) task_store: Arc<dyn TaskStore>,
     pub(crate) people: Arc<dyn PeopleStore>,
     pub(crate) attachments: Arc<dyn AttachmentStore>,
+    pub(crate) queue: Arc<dyn OutboxStore>,
 }
 
 impl Lifecycle {
@@ -129,7 +138,6 @@ impl Lifecycle {
         let domain_input = Input {
             text: input.text.trim().to_string(),
             evidence: self.evidence_names(id, &input.evidence).await?,
-            head_signed: input.head_signed,
             new_deadline,
             today: self.core.now().to_zoned(tz).date(),
         };
@@ -164,7 +172,6 @@ impl Lifecycle {
             "text": domain_input.text,
             "evidence": domain_input.evidence,
             "attachments": input.evidence,
-            "head_signed": domain_input.head_signed,
             "new_deadline": domain_input.new_deadline,
             "resume_to": t.resume_to,
         });
@@ -185,7 +192,60 @@ impl Lifecycle {
         {
             self.close_parent_if_done(parent).await?;
         }
+        match view.task.status {
+            Status::Feedback => self.notify(&view.task, MessageKind::Feedback).await?,
+            Status::HeadApproval => self.notify(&view.task, MessageKind::Approval).await?,
+            _ => {}
+        }
         Ok(view)
+    }
+
+    /// Tells the people who must act next that feedback waits for them, in their in-app inbox:
+    /// the office when it reaches the office ([`MessageKind::Feedback`]), the heads of the lead
+    /// units when it waits for their approval ([`MessageKind::Approval`]). Only people who may
+    /// see the task; one notice per person and version of the task.
+    async fn notify(&self, task: &Task, kind: MessageKind) -> Result<(), Error> {
+        let members = self.access.group_members().await?;
+        let lead: Vec<_> = units(&task.fields.lead, &members).collect();
+        let now = self.core.now();
+        let f = &task.fields;
+        let subject = match kind {
+            MessageKind::Approval => format!("{} {}：经办人已反馈，待您审批", f.number, f.title),
+            _ => format!("{} {}：单位已反馈，待审核", f.number, f.title),
+        };
+        let messages: Vec<NewMessage> = self
+            .people
+            .list_people()
+            .await?
+            .into_iter()
+            .filter(|p| p.active)
+            .filter(|p| match kind {
+                MessageKind::Approval => {
+                    p.fields.roles.contains(&Role::UnitHead) && p.fields.unit_id.is_some_and(|u| lead.contains(&u))
+                }
+                _ => p.fields.roles.contains(&Role::Office),
+            })
+            .filter(|p| self.access.audience(p).sees(task, &members))
+            .map(|p| NewMessage {
+                dedup_key: format!("{}:{}:{}:{}", kind.code(), task.id.0, task.version, p.id.0),
+                kind: kind.code().into(),
+                channel: MessageChannel::Inbox.code().into(),
+                person_id: Some(p.id),
+                address: String::new(),
+                task_id: Some(task.id),
+                subject: subject.clone(),
+                body: subject.clone(),
+                created_at: now,
+                not_before: now,
+            })
+            .collect();
+        if messages.is_empty() {
+            return Ok(());
+        }
+        self.queue.enqueue(&messages).await?;
+        // The inbox is the database itself: the notice is there at once.
+        self.queue.deliver_inbox(now).await?;
+        Ok(())
     }
 
     /// The names of the attachments given as evidence; each must be one of the task's.
