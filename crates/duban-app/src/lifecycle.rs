@@ -8,6 +8,8 @@
 //! the heads of the lead units do. Only people who may see the task are told.
 
 use crate::access::Access;
+use crate::actor::Actor;
+use crate::supervision::RefusedTask;
 use crate::core::{Core, TaskView};
 use crate::tasks::{Edit, Tasks};
 use duban_domain::Error;
@@ -50,6 +52,19 @@ pub struct Available {
     pub action: Action,
     pub label: &'static str,
 }
+
+/// What a batch 签收 did: the tasks signed, and each refusal with its reason.
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BatchSigned {
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<i64>))]
+    pub signed: Vec<TaskId>,
+    /// Each refusal, with its reason (a task the actor may not see reads as a missing one).
+    pub refused: Vec<RefusedTask>,
+}
+
+/// The most tasks one batch 签收 takes.
+pub const MAX_BATCH: usize = 200;
 
 /// Attachments named as evidence with one action.
 const MAX_EVIDENCE: usize = 50;
@@ -246,6 +261,54 @@ impl Lifecycle {
         // The inbox is the database itself: the notice is there at once.
         self.queue.deliver_inbox(now).await?;
         Ok(())
+    }
+
+    /// 签收 of many tasks at once (an officer's desk): each is an ordinary [`Action::Sign`] in its
+    /// own trail; a task that cannot be signed (not the actor's unit's, already signed, not
+    /// visible) is refused with its reason and the others are signed.
+    pub async fn sign_many(&self, actor: &Actor, ids: &[TaskId]) -> Result<BatchSigned, Error> {
+        let person = actor.person().ok_or(Error::Forbidden)?;
+        if ids.is_empty() {
+            return Err(Error::invalid("id", "请勾选要签收的任务"));
+        }
+        if ids.len() > MAX_BATCH {
+            return Err(Error::invalid("id", format!("一次最多签收 {MAX_BATCH} 项")));
+        }
+        let mut out = BatchSigned::default();
+        let mut seen = std::collections::HashSet::new();
+        // A task the actor may not see is refused exactly as a missing one.
+        for id in ids.iter().copied().filter(|id| seen.insert(*id)) {
+            let result = match self.access.visible_task(person, id).await {
+                Ok(task) => {
+                    let input = ActionInput {
+                        action: Action::Sign.code().into(),
+                        actor: Some(person.id.0),
+                        version: Some(task.version),
+                        ..Default::default()
+                    };
+                    self.act(id, input).await.map(|_| ())
+                }
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(()) => out.signed.push(id),
+                Err(
+                    e @ (Error::NotFound { .. }
+                    | Error::Forbidden
+                    | Error::Conflict(_)
+                    | Error::VersionConflict { .. }
+                    | Error::Invalid { .. }),
+                ) => {
+                    let message = match &e {
+                        Error::Forbidden => "不是本单位牵头的任务，不能签收".to_string(),
+                        other => other.to_string(),
+                    };
+                    out.refused.push(RefusedTask { task_id: id, code: e.code().as_str().into(), message });
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
     }
 
     /// The names of the attachments given as evidence; each must be one of the task's.

@@ -1,4 +1,4 @@
-//! The page handlers: sign-in, desk, ledger (with .xlsx export), task page with its actions and
+//! The page handlers: sign-in, ledger (with .xlsx export), task page with its actions and
 //! uploads, and the public list.
 
 use super::errors::render;
@@ -138,82 +138,6 @@ pub async fn logout(State(d): State<AppState>, v: Viewer, headers: HeaderMap, Fo
 
 // ---- Desk ----
 
-struct DeskList {
-    title: &'static str,
-    total: u64,
-    rows: Vec<Row>,
-}
-
-struct InboxLine {
-    subject: String,
-    task: Option<i64>,
-    at: String,
-}
-
-#[derive(Template)]
-#[template(path = "desk.html")]
-struct DeskPage {
-    nav: Nav,
-    today: String,
-    lists: Vec<DeskList>,
-    inbox: Vec<InboxLine>,
-}
-
-/// The viewer's base query: what they may see, and for a unit's people their unit's own work.
-fn scoped(d: &AppState, v: &Viewer) -> TaskQuery {
-    let roles = &v.person.fields.roles;
-    let unit_role = roles.contains(&Role::Officer) || roles.contains(&Role::UnitHead);
-    let own_unit_only = unit_role && !v.actor.capabilities().all_units;
-    TaskQuery {
-        audience: Some(d.access().audience(&v.person)),
-        unit_id: if own_unit_only { v.person.fields.unit_id } else { None },
-        lead_only: own_unit_only,
-        sort: TaskSort::Due,
-        page: 1,
-        per_page: 10,
-        now: d.core().now(),
-        ..Default::default()
-    }
-}
-
-pub async fn desk(State(d): State<AppState>, v: Viewer) -> PageResult {
-    let tz = d.core().policy().timezone();
-    let now = d.core().now();
-    let today = now.to_zoned(tz.clone()).date();
-    let names = d.reporting().party_names().await?;
-    let base = scoped(&d, &v);
-    let (_, sunday) = duban_domain::period::week_of(today).ok_or(Error::Internal)?;
-    let week_end = sunday.to_datetime(jiff::civil::Time::MAX).to_zoned(tz.clone()).map_err(|_| Error::Internal)?;
-    let specs: Vec<(&'static str, TaskQuery)> = vec![
-        ("待签收", TaskQuery { statuses: vec![Status::Assigned], ..base.clone() }),
-        ("本周到期", TaskQuery { due_before: Some(week_end.timestamp()), due_after: Some(now), ..base.clone() }),
-        ("已逾期", TaskQuery { light: Some(Light::Red), ..base.clone() }),
-        ("被退回", TaskQuery { statuses: vec![Status::Returned], ..base.clone() }),
-    ];
-    let mut lists = Vec::new();
-    for (title, q) in specs {
-        let page = d.tasks().list_tasks(q).await?;
-        lists.push(DeskList {
-            title,
-            total: page.total,
-            rows: page.items.iter().map(|t| Row::of(t, &names)).collect(),
-        });
-    }
-    // Only notices of tasks the viewer may still see (the service drops the others).
-    let inbox = d
-        .queries()
-        .inbox(&v.person, 10)
-        .await?
-        .into_iter()
-        .map(|m| InboxLine {
-            subject: m.message.subject,
-            task: m.message.task_id.map(|t| t.0),
-            at: m.delivered_at.map(|t| t.to_zoned(tz.clone()).strftime("%m-%d %H:%M").to_string()).unwrap_or_default(),
-        })
-        .collect();
-    Ok(render(&DeskPage { nav: Nav::new(Some(&v), "/"), today: today.to_string(), lists, inbox }, StatusCode::OK))
-}
-
 // ---- Ledger ----
 
 /// The ledger's filter form, as the browser sends it (empty fields mean "any").
@@ -229,6 +153,8 @@ pub struct LedgerFilter {
     pub deadline_after: String,
     pub deadline_before: String,
     pub q: String,
+    /// "true": only tasks whose 督办 notice is not yet answered (督办待回复).
+    pub unanswered: String,
     pub sort: String,
     pub page: String,
 }
@@ -258,6 +184,7 @@ impl LedgerFilter {
             deadline_after: non_empty(&self.deadline_after),
             deadline_before: non_empty(&self.deadline_before),
             q: non_empty(&self.q),
+            unanswered: Some(self.unanswered.trim() == "true"),
             sort: non_empty(&self.sort),
             page: opt_id("page", &self.page)?.map(|p| u32::try_from(p.max(1)).unwrap_or(1)),
             per_page: Some(per_page),
@@ -281,6 +208,7 @@ impl LedgerFilter {
             ("deadline_after", &self.deadline_after),
             ("deadline_before", &self.deadline_before),
             ("q", &self.q),
+            ("unanswered", &self.unanswered),
             ("sort", &self.sort),
         ]
         .iter()
