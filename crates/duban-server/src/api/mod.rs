@@ -4,6 +4,7 @@
 //! [`Actor`](duban_app::actor::Actor) to the use cases that decide a permission. The OpenAPI document describing every route is served at `/api/v1/openapi.json`.
 
 mod admin;
+mod desks;
 pub mod auth;
 pub mod errors;
 mod extract;
@@ -59,6 +60,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/tasks/{id}/actions"),
     ("post", "/api/v1/tasks/{id}/remind"),
     ("post", "/api/v1/tasks/remind"),
+    ("post", "/api/v1/tasks/sign"),
     ("get", "/api/v1/work"),
     ("get", "/api/v1/tasks/{id}/attachments"),
     ("post", "/api/v1/tasks/{id}/attachments"),
@@ -84,6 +86,7 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(openapi::document))
         .merge(org::routes())
         .merge(tasks::routes())
+        .merge(desks::routes())
         .merge(workdays::routes())
         .merge(imports::routes())
         .merge(auth::routes())
