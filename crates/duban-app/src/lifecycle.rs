@@ -9,16 +9,16 @@
 
 use crate::access::Access;
 use crate::actor::Actor;
-use crate::supervision::RefusedTask;
 use crate::core::{Core, TaskView};
+use crate::supervision::RefusedTask;
 use crate::tasks::{Edit, Tasks};
 use duban_domain::Error;
 use duban_domain::event::{EventKind, resume_to};
 use duban_domain::ids::{PersonId, TaskId};
 use duban_domain::lifecycle::{Action, Input, Standing, TaskState, available, children_closed, close_parent, decide};
-use duban_domain::task::{Party, Status, Task};
 use duban_domain::org::Role;
 use duban_domain::supervision::{MessageChannel, MessageKind};
+use duban_domain::task::{Party, Status, Task};
 use duban_domain::visibility::units;
 use duban_store::{
     Attachment, AttachmentStore, NewAttachment, NewMessage, OutboxStore, PeopleStore, TaskQuery, TaskSort, TaskStore,

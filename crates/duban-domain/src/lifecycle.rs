@@ -128,12 +128,7 @@ pub struct Input {
 
 impl Default for Input {
     fn default() -> Self {
-        Self {
-            text: String::new(),
-            evidence: Vec::new(),
-            new_deadline: None,
-            today: Date::constant(2026, 1, 1),
-        }
+        Self { text: String::new(), evidence: Vec::new(), new_deadline: None, today: Date::constant(2026, 1, 1) }
     }
 }
 
@@ -236,7 +231,9 @@ pub fn decide(
             _ => Err(wrong()),
         },
         A::HeadApprove => match t.status {
-            S::HeadApproval => Ok(Transition { set: vec![ClockEvent::Feedback, ClockEvent::Done], ..base(S::Feedback) }),
+            S::HeadApproval => {
+                Ok(Transition { set: vec![ClockEvent::Feedback, ClockEvent::Done], ..base(S::Feedback) })
+            }
             _ => Err(wrong()),
         },
         A::HeadReturn => match t.status {
@@ -500,7 +497,10 @@ mod tests {
         let t = decide(Action::Feedback, &s, &officer(), &i, 1).unwrap();
         assert_eq!((t.to, t.set.clone()), (Status::HeadApproval, vec![]));
         // Without a 督办 it goes straight to the office.
-        assert_eq!(decide(Action::Feedback, &state(Status::InProgress), &officer(), &i, 1).unwrap().to, Status::Feedback);
+        assert_eq!(
+            decide(Action::Feedback, &state(Status::InProgress), &officer(), &i, 1).unwrap().to,
+            Status::Feedback
+        );
         // A head who gives the feedback approves it by doing so.
         let t = decide(Action::Feedback, &s, &head(), &i, 1).unwrap();
         assert_eq!((t.to, t.set), (Status::Feedback, vec![ClockEvent::Feedback, ClockEvent::Done]));
@@ -524,7 +524,10 @@ mod tests {
         assert_eq!(available(&waiting, &head(), 1), vec![Action::HeadApprove, Action::HeadReturn]);
         assert_eq!(available(&waiting, &officer(), 1), vec![]);
         assert_eq!(available(&waiting, &office(), 1), vec![Action::Suspend]);
-        assert_eq!(decide(Action::HeadApprove, &state(Status::InProgress), &head(), &Input::default(), 1).map(|t| t.to), Err(Error::Conflict("任务当前状态为“办理”，不能单位负责人审批同意".into())));
+        assert_eq!(
+            decide(Action::HeadApprove, &state(Status::InProgress), &head(), &Input::default(), 1).map(|t| t.to),
+            Err(Error::Conflict("任务当前状态为“办理”，不能单位负责人审批同意".into()))
+        );
     }
 
     #[test]

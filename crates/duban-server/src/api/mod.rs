@@ -4,8 +4,8 @@
 //! [`Actor`](duban_app::actor::Actor) to the use cases that decide a permission. The OpenAPI document describing every route is served at `/api/v1/openapi.json`.
 
 mod admin;
-mod desks;
 pub mod auth;
+mod desks;
 pub mod errors;
 mod extract;
 mod imports;

@@ -175,7 +175,8 @@ async fn cockpit(d: &AppState, v: &Viewer, names: &PartyNames, base: &TaskQuery)
     let now = d.core().now();
     let tz = d.core().policy().timezone();
     let charge: Vec<UnitId> = v.person.fields.charge_units.clone();
-    let mut lights: BTreeMap<UnitId, (usize, usize, usize, usize)> = charge.iter().map(|u| (*u, (0, 0, 0, 0))).collect();
+    let mut lights: BTreeMap<UnitId, (usize, usize, usize, usize)> =
+        charge.iter().map(|u| (*u, (0, 0, 0, 0))).collect();
     let mut totals = (0, 0, 0, 0);
     let mut mine = Vec::new();
     let mut worst = Vec::new();
@@ -214,8 +215,7 @@ async fn cockpit(d: &AppState, v: &Viewer, names: &PartyNames, base: &TaskQuery)
         mine.push((led, schedule));
     }
     let stats = Stats::of_each(mine.iter().map(|(led, s)| (led.clone(), *s)), now, &tz, None);
-    let rates: BTreeMap<UnitId, (Rate, Rate)> =
-        stats.groups.iter().map(|(u, g)| (*u, (g.sign, g.done))).collect();
+    let rates: BTreeMap<UnitId, (Rate, Rate)> = stats.groups.iter().map(|(u, g)| (*u, (g.sign, g.done))).collect();
     let line = |id: i64, name: String, t: (usize, usize, usize, usize), r: (Rate, Rate)| UnitLine {
         id,
         name,
@@ -228,9 +228,7 @@ async fn cockpit(d: &AppState, v: &Viewer, names: &PartyNames, base: &TaskQuery)
     };
     let mut unit_lines: Vec<UnitLine> = lights
         .iter()
-        .map(|(u, t)| {
-            line(u.0, names.parties(&[Party::Unit(*u)]), *t, rates.get(u).copied().unwrap_or_default())
-        })
+        .map(|(u, t)| line(u.0, names.parties(&[Party::Unit(*u)]), *t, rates.get(u).copied().unwrap_or_default()))
         .collect();
     // The units with the most overdue first.
     unit_lines.sort_by(|a, b| b.red.cmp(&a.red).then(b.yellow.cmp(&a.yellow)).then(a.name.cmp(&b.name)));
@@ -330,8 +328,7 @@ async fn desk_page(d: &AppState, v: &Viewer, flash: Option<(&'static str, String
     let mut lists = Vec::new();
     if unit_person || office_role || !leader {
         let (_, sunday) = duban_domain::period::week_of(today).ok_or(Error::Internal)?;
-        let week_end =
-            sunday.to_datetime(jiff::civil::Time::MAX).to_zoned(tz.clone()).map_err(|_| Error::Internal)?;
+        let week_end = sunday.to_datetime(jiff::civil::Time::MAX).to_zoned(tz.clone()).map_err(|_| Error::Internal)?;
         let week = TaskQuery { due_before: Some(week_end.timestamp()), due_after: Some(now), ..base.clone() };
         lists.push(list(d, &names, "week", "本周到期", week, String::new(), true).await?);
         let red = TaskQuery { light: Some(Light::Red), ..base.clone() };
@@ -339,7 +336,9 @@ async fn desk_page(d: &AppState, v: &Viewer, flash: Option<(&'static str, String
     }
     if unit_person {
         let q = TaskQuery { statuses: vec![Status::Returned], ..base.clone() };
-        lists.push(list(d, &names, "returned", "被退回", q, format!("/tasks?status=returned{unit_filter}"), false).await?);
+        lists.push(
+            list(d, &names, "returned", "被退回", q, format!("/tasks?status=returned{unit_filter}"), false).await?,
+        );
     }
     // Only notices of tasks the viewer may still see (the service drops the others).
     let (arrived, inbox): (Vec<_>, Vec<_>) = d

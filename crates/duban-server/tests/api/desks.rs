@@ -116,8 +116,13 @@ async fn the_office_desk_shows_its_queues_and_the_feedback_that_arrived() {
     let supervised = app.task(task("被督办的任务")).await;
     app.task(task("刚交办的任务")).await;
     work_to_feedback(&app, &review, c.officer).await;
-    act(&app, &extension, c.officer, json!({"action": "request_extension", "text": "客观原因", "new_deadline": "2026-09-30"}))
-        .await;
+    act(
+        &app,
+        &extension,
+        c.officer,
+        json!({"action": "request_extension", "text": "客观原因", "new_deadline": "2026-09-30"}),
+    )
+    .await;
     act(&app, &dispute, c.officer, json!({"action": "raise_dispute", "text": "应由乙局牵头"})).await;
     supervise(&app, &supervised, c.office).await;
 
@@ -232,7 +237,8 @@ async fn after_a_supervision_the_head_approves_the_units_feedback_before_the_off
         [("feedback", c.officer.0), ("head_return", c.head.0), ("feedback", c.officer.0), ("head_approve", c.head.0)]
     );
     // Without a 督办 an officer's feedback goes straight to the office.
-    let plain = app.task(json!({"title": "未督办的任务", "lead": [{"unit": c.unit_a}], "deadline": "2026-06-30"})).await;
+    let plain =
+        app.task(json!({"title": "未督办的任务", "lead": [{"unit": c.unit_a}], "deadline": "2026-06-30"})).await;
     assert_eq!(work_to_feedback(&app, &plain, c.officer).await["status"], "feedback");
 }
 
@@ -301,8 +307,13 @@ async fn the_leaders_cockpit_covers_the_units_in_their_charge_only() {
     app.task(mk("乙局未签收任务", c.unit_b)).await;
     act(&app, &prompt, c.officer, json!({"action": "sign"})).await;
     act(&app, &asks, c.officer, json!({"action": "sign"})).await;
-    act(&app, &asks, c.officer, json!({"action": "request_extension", "text": "客观原因", "new_deadline": "2026-09-30"}))
-        .await;
+    act(
+        &app,
+        &asks,
+        c.officer,
+        json!({"action": "request_extension", "text": "客观原因", "new_deadline": "2026-09-30"}),
+    )
+    .await;
     supervise(&app, &late, c.office).await;
     app.clock.set(bj("2026-03-10T10:00"));
     let leader = signed_in(&app, "leader").await;
@@ -350,7 +361,8 @@ async fn due_this_week_names_the_stage_that_falls_due_and_its_date() {
     let app = spawn_app().await;
     let c = cast(&app).await;
     // Monday 03-02: signing (3 working days) is due Thursday 03-05; the deadline is months away.
-    let t = app.task(json!({"title": "本周要签收的任务", "lead": [{"unit": c.unit_a}], "deadline": "2026-06-30"})).await;
+    let t =
+        app.task(json!({"title": "本周要签收的任务", "lead": [{"unit": c.unit_a}], "deadline": "2026-06-30"})).await;
     let officer = signed_in(&app, "officer_a").await;
     let (_, desk) = officer.get("/").await;
     let week = section(&desk, "week");
