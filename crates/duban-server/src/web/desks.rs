@@ -321,7 +321,7 @@ async fn desk_page(d: &AppState, v: &Viewer, flash: Option<(&'static str, String
     };
     let to_sign = if unit_person {
         let q = TaskQuery { statuses: vec![Status::Assigned], ..base.clone() };
-        Some(list(d, &names, "sign", "待签收", q, format!("/tasks?status=assigned{unit_filter}"), false).await?)
+        Some(list(d, &names, "sign", "待签收", q, format!("/tasks?status=assigned{unit_filter}"), true).await?)
     } else {
         None
     };
