@@ -485,6 +485,8 @@ pub struct Message {
     pub status: String,
     pub last_error: String,
     pub delivered_at: Option<Timestamp>,
+    /// When its recipient marked an in-app message read; `None` while unread.
+    pub read_at: Option<Timestamp>,
 }
 
 /// What became of one delivery attempt.

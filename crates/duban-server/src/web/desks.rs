@@ -3,7 +3,8 @@
 //!
 //! - **Office (督查室):** the queues that wait for it — 待审核 (feedback to review), 延期待批,
 //!   争议待裁定, 督办待回复 (督办 notices with no progress since) — each with its count, the first
-//!   ten and 查看全部 into the ledger filtered the same way; the notices of feedback that arrived.
+//!   ten and 查看全部 into the ledger filtered the same way; the notices of feedback that arrived
+//!   and are not yet read (标为已读 marks them read).
 //! - **Leader (驾驶舱):** the units in their charge with their lights, overdue counts and on-time
 //!   rates ([`duban_domain::stats`]), the worst tasks (overdue longest), the 督办 notices not
 //!   answered, and the extension requests waiting for their decision. Leaders do not sign.
@@ -78,6 +79,7 @@ pub struct Cockpit {
 }
 
 pub struct InboxLine {
+    pub id: i64,
     pub subject: String,
     pub task: Option<i64>,
     pub at: String,
@@ -91,7 +93,7 @@ struct DeskPage {
     csrf: String,
     /// The office's queues (empty for anyone else).
     office: Vec<DeskList>,
-    /// Feedback that reached the office, newest first.
+    /// The notices of feedback that reached the office and are not yet read, newest first.
     arrived: Vec<InboxLine>,
     cockpit: Option<Cockpit>,
     /// The unit head's approvals.
@@ -282,6 +284,7 @@ async fn cockpit(d: &AppState, v: &Viewer, names: &PartyNames, base: &TaskQuery)
 fn inbox_line(d: &AppState, m: duban_store::Message) -> InboxLine {
     let tz = d.core().policy().timezone();
     InboxLine {
+        id: m.id,
         subject: m.message.subject,
         task: m.message.task_id.map(|t| t.0),
         at: m.delivered_at.map(|t| t.to_zoned(tz.clone()).strftime("%m-%d %H:%M").to_string()).unwrap_or_default(),
@@ -347,6 +350,7 @@ async fn desk_page(d: &AppState, v: &Viewer, flash: Option<(&'static str, String
         .await?
         .into_iter()
         .partition(|m| office_role && m.message.kind == MessageKind::Feedback.code());
+    let arrived: Vec<_> = arrived.into_iter().filter(|m| m.read_at.is_none()).collect();
     let arrived = arrived.into_iter().take(SHOWN as usize).map(|m| inbox_line(d, m)).collect();
     let inbox = inbox.into_iter().take(SHOWN as usize).map(|m| inbox_line(d, m)).collect();
     let mut nav = Nav::new(Some(v), "/");
@@ -370,6 +374,18 @@ async fn desk_page(d: &AppState, v: &Viewer, flash: Option<(&'static str, String
 
 pub async fn desk(State(d): State<AppState>, v: Viewer) -> PageResult {
     desk_page(&d, &v, None).await
+}
+
+/// 标为已读: the feedback notices shown on the office's desk are marked read (only the viewer's
+/// own; others' ids change nothing), and the desk shows the next ones.
+pub async fn mark_read(State(d): State<AppState>, v: Viewer, Form(form): Form<Fields>) -> PageResult {
+    v.check_csrf(form.get("csrf"))?;
+    let ids: Vec<i64> = form.all("id").filter_map(|i| i.parse().ok()).collect();
+    match d.outbox().mark_read(&v.actor, &ids, d.core().now()).await {
+        Ok(n) => desk_page(&d, &v, Some(("ok", format!("已将 {n} 条提醒标为已读。")))).await,
+        Err(e @ (Error::Invalid { .. } | Error::Forbidden)) => desk_page(&d, &v, Some(("error", e.to_string()))).await,
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// 批量签收 from the desk: the tasks ticked are each signed as an ordinary action; the desk

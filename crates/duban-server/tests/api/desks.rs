@@ -157,6 +157,22 @@ async fn the_office_desk_shows_its_queues_and_the_feedback_that_arrived() {
         let theirs = app.store.list_messages(Some(p), 10).await.unwrap();
         assert!(theirs.iter().all(|m| m.message.kind != "feedback"));
     }
+    // 标为已读: someone else cannot mark the office's notice read; the office can, and the
+    // desk then shows no unread feedback.
+    let notice = inbox.iter().find(|m| m.message.kind == "feedback").unwrap().id.to_string();
+    let officer = signed_in(&app, "officer_a").await;
+    let csrf = officer.csrf().await;
+    let r = officer.post("/desk/read", &[("csrf", &csrf), ("id", &notice)]).await;
+    assert!(r.text().await.unwrap().contains("已将 0 条提醒标为已读"));
+    let (_, desk) = office.get("/").await;
+    assert_eq!(count(section(&desk, "arrived")), 1);
+    let csrf = office.csrf().await;
+    let r = office.post("/desk/read", &[("csrf", &csrf), ("id", &notice)]).await;
+    let page = r.text().await.unwrap();
+    assert!(page.contains("已将 1 条提醒标为已读"), "{page}");
+    assert_eq!(count(section(&page, "arrived")), 0);
+    let read = app.store.list_messages(Some(c.office), 10).await.unwrap();
+    assert!(read.iter().find(|m| m.message.kind == "feedback").unwrap().read_at.is_some());
     // The unanswered filter over the API, and progress answers the notice.
     let r = app.get("/api/v1/tasks?unanswered=true").await;
     assert_eq!(r.json["total"], 1);
@@ -167,7 +183,6 @@ async fn the_office_desk_shows_its_queues_and_the_feedback_that_arrived() {
     let (_, desk) = office.get("/").await;
     assert_eq!(count(section(&desk, "unanswered")), 0);
     // An officer's desk has no office queues; the office's has no 待签收 to tick.
-    let officer = signed_in(&app, "officer_a").await;
     let (_, mine) = officer.get("/").await;
     assert!(!mine.contains("督查室待办") && !mine.contains("id=\"q-review\""));
     assert!(!desk.contains("批量签收"));

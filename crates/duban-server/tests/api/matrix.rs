@@ -695,6 +695,13 @@ async fn writes(c: &Client<'_>, w: &World, f: &mut Findings) {
                     "/desk/sign".into(),
                     Body::Form(vec![("csrf".into(), csrf.clone()), ("id".into(), id.to_string())]),
                 ),
+                // 标为已读 takes message ids, and marks only the viewer's own.
+                (
+                    "mark read (page)",
+                    "POST".into(),
+                    "/desk/read".into(),
+                    Body::Form(vec![("csrf".into(), csrf.clone()), ("id".into(), id.to_string())]),
+                ),
             ]
         };
         let mut baseline = Vec::new();
