@@ -164,7 +164,7 @@ impl Outbox {
         if ids.len() > 500 {
             return Err(Error::invalid("id", "一次最多 500 条"));
         }
-        Ok(self.outbox.mark_read(person.id, ids, at).await?)
+        self.outbox.mark_read(person.id, ids, at).await
     }
 
     /// Sets the e-mail and SMS transports.
