@@ -2,16 +2,27 @@
 //! domain's rules ([`duban_domain::lifecycle::decide`]) whether the action may be taken, and
 //! writes the result through the tasks area ([`Tasks`]) with an event in the task's trail. A
 //! parent task closes when its last subtask is approved.
+//!
+//! When a unit's feedback reaches the office (反馈, or the head's approval of it after a 督办) the
+//! office's people get an in-app notice; when an officer's feedback waits for the head's approval,
+//! the heads of the lead units do. Only people who may see the task are told.
 
 use crate::access::Access;
+use crate::actor::Actor;
 use crate::core::{Core, TaskView};
+use crate::supervision::RefusedTask;
 use crate::tasks::{Edit, Tasks};
 use duban_domain::Error;
 use duban_domain::event::{EventKind, resume_to};
 use duban_domain::ids::{PersonId, TaskId};
 use duban_domain::lifecycle::{Action, Input, Standing, TaskState, available, children_closed, close_parent, decide};
+use duban_domain::org::Role;
+use duban_domain::supervision::{MessageChannel, MessageKind};
 use duban_domain::task::{Party, Status, Task};
-use duban_store::{Attachment, AttachmentStore, NewAttachment, PeopleStore, TaskQuery, TaskSort, TaskStore};
+use duban_domain::visibility::units;
+use duban_store::{
+    Attachment, AttachmentStore, NewAttachment, NewMessage, OutboxStore, PeopleStore, TaskQuery, TaskSort, TaskStore,
+};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -28,7 +39,6 @@ pub struct ActionInput {
     pub text: String,
     /// Attachments of the task (uploaded first) given as evidence.
     pub evidence: Vec<i64>,
-    pub head_signed: bool,
     pub new_deadline: Option<String>,
     /// For a ruling: the units the task is reassigned to.
     pub lead: Option<Vec<Party>>,
@@ -43,6 +53,19 @@ pub struct Available {
     pub label: &'static str,
 }
 
+/// What a batch 签收 did: the tasks signed, and each refusal with its reason.
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BatchSigned {
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<i64>))]
+    pub signed: Vec<TaskId>,
+    /// Each refusal, with its reason (a task the actor may not see reads as a missing one).
+    pub refused: Vec<RefusedTask>,
+}
+
+/// The most tasks one batch 签收 takes.
+pub const MAX_BATCH: usize = 200;
+
 /// Attachments named as evidence with one action.
 const MAX_EVIDENCE: usize = 50;
 
@@ -55,6 +78,7 @@ pub struct Lifecycle {
     pub(crate) task_store: Arc<dyn TaskStore>,
     pub(crate) people: Arc<dyn PeopleStore>,
     pub(crate) attachments: Arc<dyn AttachmentStore>,
+    pub(crate) queue: Arc<dyn OutboxStore>,
 }
 
 impl Lifecycle {
@@ -129,7 +153,6 @@ impl Lifecycle {
         let domain_input = Input {
             text: input.text.trim().to_string(),
             evidence: self.evidence_names(id, &input.evidence).await?,
-            head_signed: input.head_signed,
             new_deadline,
             today: self.core.now().to_zoned(tz).date(),
         };
@@ -164,7 +187,6 @@ impl Lifecycle {
             "text": domain_input.text,
             "evidence": domain_input.evidence,
             "attachments": input.evidence,
-            "head_signed": domain_input.head_signed,
             "new_deadline": domain_input.new_deadline,
             "resume_to": t.resume_to,
         });
@@ -185,7 +207,108 @@ impl Lifecycle {
         {
             self.close_parent_if_done(parent).await?;
         }
+        match view.task.status {
+            Status::Feedback => self.notify(&view.task, MessageKind::Feedback).await?,
+            Status::HeadApproval => self.notify(&view.task, MessageKind::Approval).await?,
+            _ => {}
+        }
         Ok(view)
+    }
+
+    /// Tells the people who must act next that feedback waits for them, in their in-app inbox:
+    /// the office when it reaches the office ([`MessageKind::Feedback`]), the heads of the lead
+    /// units when it waits for their approval ([`MessageKind::Approval`]). Only people who may
+    /// see the task; one notice per person and version of the task.
+    async fn notify(&self, task: &Task, kind: MessageKind) -> Result<(), Error> {
+        let members = self.access.group_members().await?;
+        let lead: Vec<_> = units(&task.fields.lead, &members).collect();
+        let now = self.core.now();
+        let f = &task.fields;
+        let subject = match kind {
+            MessageKind::Approval => format!("{} {}：经办人已反馈，待您审批", f.number, f.title),
+            _ => format!("{} {}：单位已反馈，待审核", f.number, f.title),
+        };
+        let messages: Vec<NewMessage> = self
+            .people
+            .list_people()
+            .await?
+            .into_iter()
+            .filter(|p| p.active)
+            .filter(|p| match kind {
+                MessageKind::Approval => {
+                    p.fields.roles.contains(&Role::UnitHead) && p.fields.unit_id.is_some_and(|u| lead.contains(&u))
+                }
+                _ => p.fields.roles.contains(&Role::Office),
+            })
+            .filter(|p| self.access.audience(p).sees(task, &members))
+            .map(|p| NewMessage {
+                dedup_key: format!("{}:{}:{}:{}", kind.code(), task.id.0, task.version, p.id.0),
+                kind: kind.code().into(),
+                channel: MessageChannel::Inbox.code().into(),
+                person_id: Some(p.id),
+                address: String::new(),
+                task_id: Some(task.id),
+                subject: subject.clone(),
+                body: subject.clone(),
+                created_at: now,
+                not_before: now,
+            })
+            .collect();
+        if messages.is_empty() {
+            return Ok(());
+        }
+        self.queue.enqueue(&messages).await?;
+        // The inbox is the database itself: the notice is there at once.
+        self.queue.deliver_inbox(now).await?;
+        Ok(())
+    }
+
+    /// 签收 of many tasks at once (an officer's desk): each is an ordinary [`Action::Sign`] in its
+    /// own trail; a task that cannot be signed (not the actor's unit's, already signed, not
+    /// visible) is refused with its reason and the others are signed.
+    pub async fn sign_many(&self, actor: &Actor, ids: &[TaskId]) -> Result<BatchSigned, Error> {
+        let person = actor.person().ok_or(Error::Forbidden)?;
+        if ids.is_empty() {
+            return Err(Error::invalid("id", "请勾选要签收的任务"));
+        }
+        if ids.len() > MAX_BATCH {
+            return Err(Error::invalid("id", format!("一次最多签收 {MAX_BATCH} 项")));
+        }
+        let mut out = BatchSigned::default();
+        let mut seen = std::collections::HashSet::new();
+        // A task the actor may not see is refused exactly as a missing one.
+        for id in ids.iter().copied().filter(|id| seen.insert(*id)) {
+            let result = match self.access.visible_task(person, id).await {
+                Ok(task) => {
+                    let input = ActionInput {
+                        action: Action::Sign.code().into(),
+                        actor: Some(person.id.0),
+                        version: Some(task.version),
+                        ..Default::default()
+                    };
+                    self.act(id, input).await.map(|_| ())
+                }
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(()) => out.signed.push(id),
+                Err(
+                    e @ (Error::NotFound { .. }
+                    | Error::Forbidden
+                    | Error::Conflict(_)
+                    | Error::VersionConflict { .. }
+                    | Error::Invalid { .. }),
+                ) => {
+                    let message = match &e {
+                        Error::Forbidden => "不是本单位牵头的任务，不能签收".to_string(),
+                        other => other.to_string(),
+                    };
+                    out.refused.push(RefusedTask { task_id: id, code: e.code().as_str().into(), message });
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
     }
 
     /// The names of the attachments given as evidence; each must be one of the task's.

@@ -157,6 +157,16 @@ impl Outbox {
         }
     }
 
+    /// Marks messages of the actor's own in-app inbox read at `at` (the desk's 标为已读): only
+    /// their own, so ids of anyone else's change nothing. Returns how many.
+    pub async fn mark_read(&self, by: &crate::actor::Actor, ids: &[i64], at: Timestamp) -> Result<u64, Error> {
+        let person = by.person().ok_or(Error::Forbidden)?;
+        if ids.len() > 500 {
+            return Err(Error::invalid("id", "一次最多 500 条"));
+        }
+        self.outbox.mark_read(person.id, ids, at).await
+    }
+
     /// Sets the e-mail and SMS transports.
     pub fn set_channels(&self, c: Channels) {
         let mut slot = self.channels.write().unwrap_or_else(std::sync::PoisonError::into_inner);

@@ -88,6 +88,7 @@ impl Services {
             task_store: ports.tasks.clone(),
             people: ports.people.clone(),
             attachments: ports.attachments.clone(),
+            queue: ports.outbox.clone(),
         };
         let outbox = Arc::new(Outbox::new(&ports));
         let supervision = Supervision {

@@ -5,6 +5,11 @@
 //! rework), 延期 (an extension requested, then approved or refused, before the deadline), 争议 (a
 //! dispute escalated for a ruling that reassigns the task), 中止 (suspended by decision).
 //!
+//! After a 督办 the unit's feedback needs its head's approval (001 §10): an officer's 反馈 goes to
+//! 待单位审批 ([`Status::HeadApproval`]) and reaches the office only when the head of a lead unit
+//! approves it (单位负责人审批同意); the head may return it to the officer with a reason instead.
+//! A head who gives the feedback themselves approves it by doing so.
+//!
 //! The rules are a pure function of the task's state, the actor's standing and the input, so
 //! every transition is tested here without a database.
 
@@ -27,6 +32,8 @@ macro_rules! with_actions {
             Deploy = "deploy" / "部署",
             Report = "report" / "报告进展",
             Feedback = "feedback" / "反馈办结",
+            HeadApprove = "head_approve" / "单位负责人审批同意",
+            HeadReturn = "head_return" / "单位负责人退回经办人",
             Approve = "approve" / "审核通过",
             Return = "return" / "退回",
             RequestExtension = "request_extension" / "申请延期",
@@ -81,6 +88,11 @@ impl Standing {
         self.in_lead_unit && (self.has(Role::Officer) || self.has(Role::UnitHead))
     }
 
+    /// The head of a lead unit approves the unit's feedback.
+    fn heads_unit(&self) -> bool {
+        self.in_lead_unit && self.has(Role::UnitHead)
+    }
+
     /// The supervision office, or the leader in charge, review and decide.
     fn reviews(&self) -> bool {
         self.has(Role::Office) || (self.has(Role::Leader) && self.leads_the_task)
@@ -109,8 +121,6 @@ pub struct Input {
     pub text: String,
     /// Names of evidence files.
     pub evidence: Vec<String>,
-    /// For a feedback after a 督办: the head of the unit has signed it.
-    pub head_signed: bool,
     pub new_deadline: Option<Date>,
     /// The day the action is taken.
     pub today: Date,
@@ -118,13 +128,7 @@ pub struct Input {
 
 impl Default for Input {
     fn default() -> Self {
-        Self {
-            text: String::new(),
-            evidence: Vec::new(),
-            head_signed: false,
-            new_deadline: None,
-            today: Date::constant(2026, 1, 1),
-        }
+        Self { text: String::new(), evidence: Vec::new(), new_deadline: None, today: Date::constant(2026, 1, 1) }
     }
 }
 
@@ -176,10 +180,14 @@ pub fn decide(
     // Who may act.
     let unit_action =
         matches!(action, A::Sign | A::Deploy | A::Report | A::Feedback | A::RequestExtension | A::RaiseDispute);
+    let head_action = matches!(action, A::HeadApprove | A::HeadReturn);
     if unit_action && !who.acts_for_unit() {
         return Err(Error::Forbidden);
     }
-    if !unit_action && !who.reviews() {
+    if head_action && !who.heads_unit() {
+        return Err(Error::Forbidden);
+    }
+    if !unit_action && !head_action && !who.reviews() {
         return Err(Error::Forbidden);
     }
     match action {
@@ -211,13 +219,27 @@ pub fn decide(
                 if i.evidence.is_empty() {
                     return Err(Error::invalid("evidence", "反馈办结须附佐证材料"));
                 }
-                if t.supervisions > 0 && !i.head_signed {
-                    return Err(Error::invalid("head_signed", "该任务已被督办，反馈须由单位主要负责人签字（001 §10）"));
-                }
                 if !t.children_closed {
                     return Err(refuse("还有未办结的子任务"));
                 }
+                // After a 督办 an officer's feedback waits for the head's approval.
+                if t.supervisions > 0 && !who.heads_unit() {
+                    return Ok(base(S::HeadApproval));
+                }
                 Ok(Transition { set: vec![ClockEvent::Feedback, ClockEvent::Done], ..base(S::Feedback) })
+            }
+            _ => Err(wrong()),
+        },
+        A::HeadApprove => match t.status {
+            S::HeadApproval => {
+                Ok(Transition { set: vec![ClockEvent::Feedback, ClockEvent::Done], ..base(S::Feedback) })
+            }
+            _ => Err(wrong()),
+        },
+        A::HeadReturn => match t.status {
+            S::HeadApproval => {
+                need_text(i, "退回经办人的原因")?;
+                Ok(base(S::Returned))
             }
             _ => Err(wrong()),
         },
@@ -323,7 +345,6 @@ pub fn available(t: &TaskState, who: &Standing, max_extensions: u32) -> Vec<Acti
     let probe = Input {
         text: "x".into(),
         evidence: vec!["x".into()],
-        head_signed: true,
         new_deadline: Some(Date::constant(2200, 12, 31)),
         today: Date::constant(1900, 1, 1),
     };
@@ -458,19 +479,55 @@ mod tests {
         assert!(matches!(e, Error::Invalid { ref field, .. } if field == "text"));
         let e = decide(Action::Feedback, &state(Status::InProgress), &officer(), &text("完成"), 1).unwrap_err();
         assert!(matches!(e, Error::Invalid { ref field, .. } if field == "evidence"));
-        // After a 督办, feedback needs the head's signature.
-        let mut s = state(Status::InProgress);
-        s.supervisions = 1;
         let mut i = text("完成");
         i.evidence = vec!["x.pdf".into()];
-        let e = decide(Action::Feedback, &s, &officer(), &i, 1).unwrap_err();
-        assert!(matches!(e, Error::Invalid { ref field, .. } if field == "head_signed"));
-        i.head_signed = true;
-        assert!(decide(Action::Feedback, &s, &officer(), &i, 1).is_ok());
         // A parent waits for its children.
         let mut p = state(Status::InProgress);
         p.children_closed = false;
         assert!(matches!(decide(Action::Feedback, &p, &officer(), &i, 1), Err(Error::Conflict(_))));
+    }
+
+    #[test]
+    fn after_a_supervision_an_officers_feedback_waits_for_the_head() {
+        let mut s = state(Status::InProgress);
+        s.supervisions = 1;
+        let mut i = text("完成");
+        i.evidence = vec!["x.pdf".into()];
+        // The officer's feedback goes to the head, with no clock set: it has not reached the office.
+        let t = decide(Action::Feedback, &s, &officer(), &i, 1).unwrap();
+        assert_eq!((t.to, t.set.clone()), (Status::HeadApproval, vec![]));
+        // Without a 督办 it goes straight to the office.
+        assert_eq!(
+            decide(Action::Feedback, &state(Status::InProgress), &officer(), &i, 1).unwrap().to,
+            Status::Feedback
+        );
+        // A head who gives the feedback approves it by doing so.
+        let t = decide(Action::Feedback, &s, &head(), &i, 1).unwrap();
+        assert_eq!((t.to, t.set), (Status::Feedback, vec![ClockEvent::Feedback, ClockEvent::Done]));
+        // Only the head of a lead unit approves or returns it.
+        let waiting = state(Status::HeadApproval);
+        for who in [officer(), office(), leader(true), outsider()] {
+            assert_eq!(decide(Action::HeadApprove, &waiting, &who, &Input::default(), 1), Err(Error::Forbidden));
+            assert_eq!(decide(Action::HeadReturn, &waiting, &who, &text("补充"), 1), Err(Error::Forbidden));
+        }
+        let other_head = Standing { in_lead_unit: false, ..head() };
+        assert_eq!(decide(Action::HeadApprove, &waiting, &other_head, &Input::default(), 1), Err(Error::Forbidden));
+        let t = decide(Action::HeadApprove, &waiting, &head(), &Input::default(), 1).unwrap();
+        assert_eq!((t.to, t.set), (Status::Feedback, vec![ClockEvent::Feedback, ClockEvent::Done]));
+        // A return to the officer needs a reason and sends the task back for rework.
+        let e = decide(Action::HeadReturn, &waiting, &head(), &Input::default(), 1).unwrap_err();
+        assert!(matches!(e, Error::Invalid { ref field, .. } if field == "text"));
+        let t = decide(Action::HeadReturn, &waiting, &head(), &text("数据需核实"), 1).unwrap();
+        assert_eq!((t.to, t.clear), (Status::Returned, vec![]));
+        // Nothing else happens to feedback waiting for the head but the office's suspension; the
+        // office's review waits until it arrives.
+        assert_eq!(available(&waiting, &head(), 1), vec![Action::HeadApprove, Action::HeadReturn]);
+        assert_eq!(available(&waiting, &officer(), 1), vec![]);
+        assert_eq!(available(&waiting, &office(), 1), vec![Action::Suspend]);
+        assert_eq!(
+            decide(Action::HeadApprove, &state(Status::InProgress), &head(), &Input::default(), 1).map(|t| t.to),
+            Err(Error::Conflict("任务当前状态为“办理”，不能单位负责人审批同意".into()))
+        );
     }
 
     #[test]

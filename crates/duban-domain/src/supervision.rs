@@ -48,6 +48,10 @@ vocabulary!(
         Supervise = "supervise" / "督办通知",
         /// A 督办 notice, to the leader in charge.
         Escalate = "escalate" / "督办升级",
+        /// A unit's feedback has reached the office for review (an in-app notice).
+        Feedback = "feedback" / "反馈待审核",
+        /// An officer's feedback after a 督办 waits for the unit head's approval.
+        Approval = "approval" / "反馈待审批",
     }
 );
 
@@ -342,6 +346,7 @@ fn withheld(kind: MessageKind) -> (String, String) {
         MessageKind::Remind => "催办".to_string(),
         MessageKind::Cadence => "进展报告提醒".to_string(),
         MessageKind::Supervise | MessageKind::Escalate => format!("督办通知 {NUMBER}"),
+        MessageKind::Feedback | MessageKind::Approval => kind.label().to_string(),
     };
     (
         format!("{what}：涉密任务"),

@@ -29,6 +29,9 @@ vocabulary!(
         Deployed = "deployed" / "部署" | "已部署",
         InProgress = "in_progress" / "办理" | "办理中",
         Feedback = "feedback" / "反馈" | "待审核",
+        /// Feedback after a 督办, submitted by an officer and waiting for the unit head's approval
+        /// before it reaches the office (001 §10).
+        HeadApproval = "head_approval" / "单位审批" | "待单位审批",
         Closed = "closed" / "办结" | "销号",
         Returned = "returned" / "退回",
         Extension = "extension" / "延期申请",
@@ -58,6 +61,7 @@ impl Status {
             Status::Deployed => "已部署",
             Status::InProgress => "办理中",
             Status::Feedback => "待审核",
+            Status::HeadApproval => "待单位审批",
             Status::Closed => "已销号",
             Status::Returned => "已退回",
             Status::Extension => "延期审批中",

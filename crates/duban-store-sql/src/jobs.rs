@@ -10,7 +10,7 @@ use duban_store::Delivery;
 
 /// The outbox columns a claim returns (those [`sql_outbox!`](crate::sql_outbox)'s row reader reads).
 pub const MESSAGE_COLUMNS: &str = "id, dedup_key, kind, channel, person_id, address, task_id, subject, body, \
-    created_at, not_before, attempts, next_attempt_at, status, last_error, delivered_at";
+    created_at, not_before, attempts, next_attempt_at, status, last_error, delivered_at, read_at";
 
 /// The columns a delivery's outcome writes: the status, when it was delivered, when to try
 /// again, and the error. Bound to [`FINISH_SQL`].

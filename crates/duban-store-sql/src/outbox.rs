@@ -27,6 +27,7 @@ macro_rules! sql_outbox {
                 status: r.try_get("status").map_err(&g)?,
                 last_error: r.try_get("last_error").map_err(&g)?,
                 delivered_at: ts_opt(r.try_get("delivered_at").map_err(&g)?)?,
+                read_at: ts_opt(r.try_get("read_at").map_err(&g)?)?,
             })
         }
 
@@ -91,6 +92,21 @@ macro_rules! sql_outbox {
                 }
                 .map_err(db_err("list messages"))?;
                 rows.iter().map(message_from_row).collect()
+            }
+
+            async fn mark_read(&self, person: PersonId, ids: &[i64], at: Timestamp) -> Result<u64> {
+                if ids.is_empty() {
+                    return Ok(0);
+                }
+                let mut qb = QueryBuilder::<Db>::new("UPDATE outbox SET read_at = ");
+                qb.push_bind(ms(at))
+                    .push(" WHERE channel = 'inbox' AND read_at IS NULL AND person_id = ")
+                    .push_bind(person.0)
+                    .push(" AND id IN (");
+                push_list(&mut qb, ids.iter().copied());
+                qb.push(")");
+                let done = qb.build().execute(&self.pool).await.map_err(db_err("mark read"))?;
+                Ok(done.rows_affected())
             }
         }
     };

@@ -283,6 +283,14 @@ macro_rules! sql_tasks {
             if let Some(d) = q.deadline_after {
                 qb.push(" AND deadline >= ").push_bind(d.to_string());
             }
+            if q.unanswered {
+                qb.push(format!(
+                    " AND {OPEN_PREDICATE} AND id IN (SELECT n.task_id FROM notices n WHERE NOT EXISTS \
+                     (SELECT 1 FROM task_events e WHERE e.task_id = n.task_id AND e.at > n.issued_at AND e.kind IN ("
+                ));
+                push_list(qb, EventKind::PROGRESS.iter().map(|k| k.code()));
+                qb.push(")))");
+            }
             if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
                 let p = like_pattern(text);
                 qb.push(" AND (title LIKE ")

@@ -870,6 +870,39 @@ pub async fn a_notice_keeps_its_recipients_and_instruction_and_reads_back_by_id(
     assert!(read.recipients.is_empty() && read.text.is_empty());
 }
 
+/// 督办待回复 (issue 12 §2): open tasks with a notice and no progress in their trail since it
+/// was issued; a reminder or an edit is no answer, and a closed task waits for nothing.
+pub async fn tasks_with_an_unanswered_notice_are_listed(db: &TestDb) {
+    let s = &*db.store;
+    let mk = |title: &str, status| {
+        let mut x = task(title, vec![]);
+        x.status = status;
+        x
+    };
+    let at = t("2026-03-02T01:00:00Z");
+    let silent = s.create_task(&mk("沉默", Status::Assigned), &created(at)).await.unwrap();
+    let answered = s.create_task(&mk("已回复", Status::Assigned), &created(at)).await.unwrap();
+    let before = s.create_task(&mk("督办前有进展", Status::InProgress), &created(at)).await.unwrap();
+    let closed = s.create_task(&mk("已办结", Status::Closed), &created(at)).await.unwrap();
+    s.create_task(&mk("未督办", Status::Assigned), &created(at)).await.unwrap();
+    let event =
+        |kind: &str, at: &str| NewEvent { at: t(at), actor_id: None, kind: kind.into(), data: serde_json::json!({}) };
+    // Progress on 5 March, before the notices of 6 March; a reminder after one is no answer.
+    s.append_event(before.id, &event("report", "2026-03-05T02:00:00Z")).await.unwrap();
+    for (task, key) in [(silent.id, "s"), (answered.id, "a"), (before.id, "b"), (closed.id, "c")] {
+        s.record_supervision(&[supervision(task, key, 2026, None)]).await.unwrap();
+    }
+    s.append_event(silent.id, &event("reminded", "2026-03-07T02:00:00Z")).await.unwrap();
+    s.append_event(answered.id, &event("sign", "2026-03-07T02:00:00Z")).await.unwrap();
+    let q = TaskQuery { unanswered: true, sort: TaskSort::Number, page: 1, per_page: 50, ..Default::default() };
+    let page = s.list_tasks(&q).await.unwrap();
+    let titles: Vec<_> = page.items.iter().map(|x| x.fields.title.as_str()).collect();
+    assert_eq!((titles, page.total), (vec!["沉默", "督办前有进展"], 2));
+    // With the other filters, in the same query.
+    let only = TaskQuery { statuses: vec![Status::InProgress], ..q };
+    assert_eq!(s.list_tasks(&only).await.unwrap().total, 1);
+}
+
 pub async fn a_notice_its_messages_and_naming_are_recorded_together_once(db: &TestDb) {
     let s = &*db.store;
     let u = s.create_unit(&unit("甲局", &[]), crate::at()).await.unwrap();

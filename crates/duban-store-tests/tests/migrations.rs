@@ -727,6 +727,16 @@ async fn reads_back_and_takes_new_writes<S: Store>(s: &S, version: i64) {
         let states: BTreeSet<(&str, &str)> =
             messages.iter().map(|m| (m.message.channel.as_str(), m.status.as_str())).collect();
         assert_eq!(states, BTreeSet::from([("email", "sent"), ("inbox", "pending")]));
+        // Every message written before migration 13 is unread; its recipient marks an in-app one
+        // read, once, and no one else can.
+        assert!(messages.iter().all(|m| m.read_at.is_none()));
+        let inbox = messages.iter().find(|m| m.message.channel == "inbox").unwrap();
+        let to = inbox.message.person_id.unwrap();
+        assert_eq!(s.mark_read(PersonId(2), &[inbox.id], now).await.unwrap(), 0);
+        assert_eq!(s.mark_read(to, &[inbox.id], now).await.unwrap(), 1);
+        assert_eq!(s.mark_read(to, &[inbox.id], now).await.unwrap(), 0);
+        let again = s.list_messages(Some(to), 10).await.unwrap();
+        assert_eq!(again.iter().find(|m| m.id == inbox.id).unwrap().read_at, Some(now));
         assert_eq!(naming.len(), 1);
         assert_eq!((naming[0].naming.unit_id, naming[0].naming.person_id), (Some(UnitId(2)), Some(PersonId(3))));
     } else {

@@ -150,6 +150,9 @@ pub struct TaskQuery {
     pub deadline_after: Option<Date>,
     /// Words in the number, title or text.
     pub text: Option<String>,
+    /// Only open tasks with a 督办 notice not yet answered: no progress in the trail since the
+    /// notice was issued (督办待回复; the rule of [`duban_domain::event::EventKind::PROGRESS`]).
+    pub unanswered: bool,
     pub sort: TaskSort,
     /// 1-based.
     pub page: u32,
@@ -490,6 +493,8 @@ pub struct Message {
     pub status: String,
     pub last_error: String,
     pub delivered_at: Option<Timestamp>,
+    /// When its recipient marked an in-app message read; `None` while unread.
+    pub read_at: Option<Timestamp>,
 }
 
 /// What became of one delivery attempt.

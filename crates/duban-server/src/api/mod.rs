@@ -5,6 +5,7 @@
 
 mod admin;
 pub mod auth;
+mod desks;
 pub mod errors;
 mod extract;
 mod imports;
@@ -60,6 +61,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/tasks/{id}/actions"),
     ("post", "/api/v1/tasks/{id}/remind"),
     ("post", "/api/v1/tasks/remind"),
+    ("post", "/api/v1/tasks/sign"),
     ("get", "/api/v1/work"),
     ("get", "/api/v1/tasks/{id}/attachments"),
     ("post", "/api/v1/tasks/{id}/attachments"),
@@ -88,6 +90,7 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(openapi::document))
         .merge(org::routes())
         .merge(tasks::routes())
+        .merge(desks::routes())
         .merge(workdays::routes())
         .merge(imports::routes())
         .merge(auth::routes())

@@ -179,6 +179,7 @@ async fn download(State(d): State<AppState>, caller: Signed, Path(id): Path<i64>
         ("source" = Option<String>, Query),
         ("classification" = Option<String>, Query),
         ("light" = Option<String>, Query),
+        ("unanswered" = Option<bool>, Query, description = "仅督办待回复（已发督办单、其后尚无进展的在办任务）"),
         ("due_before" = Option<String>, Query),
         ("due_after" = Option<String>, Query),
         ("deadline_before" = Option<String>, Query),

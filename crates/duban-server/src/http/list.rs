@@ -38,6 +38,8 @@ pub struct ListParams {
     pub deadline_before: Option<String>,
     pub deadline_after: Option<String>,
     pub q: Option<String>,
+    /// Only tasks with a 督办 notice not yet answered (督办待回复).
+    pub unanswered: Option<bool>,
     pub sort: Option<String>,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
@@ -100,6 +102,7 @@ impl ListParams {
             deadline_before: date("deadline_before", self.deadline_before)?,
             deadline_after: date("deadline_after", self.deadline_after)?,
             text: self.q.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+            unanswered: self.unanswered.unwrap_or(false),
             sort,
             page: self.page.unwrap_or(1).max(1),
             per_page,

@@ -11,6 +11,7 @@
 
 mod admin;
 mod charts;
+mod desks;
 mod entry;
 mod errors;
 mod import;
@@ -43,7 +44,9 @@ const JS: &str = include_str!("../../static/duban.js");
 /// The pages.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(pages::desk))
+        .route("/", get(desks::desk))
+        .route("/desk/sign", post(desks::sign_many))
+        .route("/desk/read", post(desks::mark_read))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/tasks", get(pages::ledger))

@@ -1,5 +1,5 @@
-//! The page handlers: sign-in, desk, ledger (with .xlsx export), task page with its actions and
-//! uploads. The public pages are in [`super::polish`].
+//! The page handlers: sign-in, ledger (with .xlsx export), task page with its actions and
+//! uploads. The desks are in [`super::desks`], the public pages in [`super::polish`].
 
 use super::errors::render;
 use super::paging::{Pager, page_size};
@@ -139,90 +139,6 @@ pub async fn logout(State(d): State<AppState>, v: Viewer, headers: HeaderMap, Fo
 
 // ---- Desk ----
 
-struct DeskList {
-    title: &'static str,
-    total: u64,
-    rows: Vec<Row>,
-    /// The ledger filtered to the same tasks, for the ones beyond the first ten.
-    all: String,
-}
-
-struct InboxLine {
-    subject: String,
-    task: Option<i64>,
-    at: String,
-}
-
-#[derive(Template)]
-#[template(path = "desk.html")]
-struct DeskPage {
-    nav: Nav,
-    today: String,
-    lists: Vec<DeskList>,
-    inbox: Vec<InboxLine>,
-}
-
-/// The viewer's base query: what they may see, and for a unit's people their unit's own work.
-fn scoped(d: &AppState, v: &Viewer) -> TaskQuery {
-    let roles = &v.person.fields.roles;
-    let unit_role = roles.contains(&Role::Officer) || roles.contains(&Role::UnitHead);
-    let own_unit_only = unit_role && !v.actor.capabilities().all_units;
-    TaskQuery {
-        audience: Some(d.access().audience(&v.person)),
-        unit_id: if own_unit_only { v.person.fields.unit_id } else { None },
-        lead_only: own_unit_only,
-        sort: TaskSort::Due,
-        page: 1,
-        per_page: 10,
-        now: d.core().now(),
-        ..Default::default()
-    }
-}
-
-pub async fn desk(State(d): State<AppState>, v: Viewer) -> PageResult {
-    let tz = d.core().policy().timezone();
-    let now = d.core().now();
-    let today = now.to_zoned(tz.clone()).date();
-    let names = d.reporting().party_names().await?;
-    let base = scoped(&d, &v);
-    let (_, sunday) = duban_domain::period::week_of(today).ok_or(Error::Internal)?;
-    let week_end = sunday.to_datetime(jiff::civil::Time::MAX).to_zoned(tz.clone()).map_err(|_| Error::Internal)?;
-    let specs: Vec<(&'static str, TaskQuery, String)> = vec![
-        ("待签收", TaskQuery { statuses: vec![Status::Assigned], ..base.clone() }, "status=assigned".into()),
-        (
-            "本周到期",
-            TaskQuery { due_before: Some(week_end.timestamp()), due_after: Some(now), ..base.clone() },
-            format!("deadline_after={today}&deadline_before={sunday}&sort=due"),
-        ),
-        ("已逾期", TaskQuery { light: Some(Light::Red), ..base.clone() }, "light=red".into()),
-        ("被退回", TaskQuery { statuses: vec![Status::Returned], ..base.clone() }, "status=returned".into()),
-    ];
-    let unit = base.unit_id.map(|u| format!("&unit={}", u.0)).unwrap_or_default();
-    let mut lists = Vec::new();
-    for (title, q, filter) in specs {
-        let page = d.tasks().list_tasks(q).await?;
-        lists.push(DeskList {
-            title,
-            total: page.total,
-            rows: page.items.iter().map(|t| Row::of(t, &names)).collect(),
-            all: format!("/tasks?{filter}{unit}"),
-        });
-    }
-    // Only notices of tasks the viewer may still see (the service drops the others).
-    let inbox = d
-        .queries()
-        .inbox(&v.person, 10)
-        .await?
-        .into_iter()
-        .map(|m| InboxLine {
-            subject: m.message.subject,
-            task: m.message.task_id.map(|t| t.0),
-            at: m.delivered_at.map(|t| t.to_zoned(tz.clone()).strftime("%m-%d %H:%M").to_string()).unwrap_or_default(),
-        })
-        .collect();
-    Ok(render(&DeskPage { nav: Nav::new(Some(&v), "/"), today: today.to_string(), lists, inbox }, StatusCode::OK))
-}
-
 // ---- Ledger ----
 
 /// The ledger's filter form, as the browser sends it (empty fields mean "any").
@@ -238,6 +154,8 @@ pub struct LedgerFilter {
     pub deadline_after: String,
     pub deadline_before: String,
     pub q: String,
+    /// "true": only tasks whose 督办 notice is not yet answered (督办待回复).
+    pub unanswered: String,
     pub sort: String,
     pub page: String,
     /// Lines per page, one of [`super::paging::PAGE_SIZES`].
@@ -269,6 +187,7 @@ impl LedgerFilter {
             deadline_after: non_empty(&self.deadline_after),
             deadline_before: non_empty(&self.deadline_before),
             q: non_empty(&self.q),
+            unanswered: Some(self.unanswered.trim() == "true"),
             sort: non_empty(&self.sort),
             page: opt_id("page", &self.page)?.map(|p| u32::try_from(p.max(1)).unwrap_or(1)),
             per_page: Some(per_page),
@@ -292,6 +211,7 @@ impl LedgerFilter {
             ("deadline_after", &self.deadline_after),
             ("deadline_before", &self.deadline_before),
             ("q", &self.q),
+            ("unanswered", &self.unanswered),
             ("sort", &self.sort),
         ]
         .iter()
@@ -587,6 +507,7 @@ fn action_form(a: Action) -> ActionForm {
         Action::Report => (true, "进展情况"),
         Action::Feedback => (true, "办理结果"),
         Action::Return => (true, "退回原因"),
+        Action::HeadReturn => (true, "退回经办人的原因"),
         Action::RequestExtension => (true, "延期理由"),
         Action::RefuseExtension => (true, "不同意的理由"),
         Action::RaiseDispute => (true, "各方意见及依据"),
@@ -793,7 +714,6 @@ pub async fn act(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Form
         version: get("version").parse().ok(),
         text: get("text"),
         evidence,
-        head_signed: get("head_signed") == "on",
         new_deadline: non_empty(&get("new_deadline")),
         lead: (!lead.is_empty()).then_some(lead),
         cooperating: None,

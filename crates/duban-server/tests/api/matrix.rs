@@ -390,12 +390,17 @@ async fn reads(c: &Client<'_>, w: &World, f: &mut Findings) {
         let visible = w.visible(who) as u64;
         let api_denied = StatusCode::UNAUTHORIZED;
         // Lists and counts.
-        for path in ["/api/v1/tasks?per_page=500", "/api/v1/tasks?q=ZQ&per_page=500", "/api/v1/tasks?light=red"] {
+        for path in [
+            "/api/v1/tasks?per_page=500",
+            "/api/v1/tasks?q=ZQ&per_page=500",
+            "/api/v1/tasks?light=red",
+            "/api/v1/tasks?unanswered=true",
+        ] {
             let a = c.get(f, w, who, path).await;
             f.search("task list (API)", who, path, &a.body, &hidden);
             if anon {
                 f.status("task list (API)", who, path, a.status, api_denied);
-            } else if !path.contains("light") {
+            } else if !path.contains("light") && !path.contains("unanswered") {
                 f.count("task list (API)", who, path, a.json()["total"].as_u64().unwrap_or(0), visible);
             }
         }
@@ -515,6 +520,10 @@ async fn reads(c: &Client<'_>, w: &World, f: &mut Findings) {
                 if matches!(who, Who::Office | Who::Admin) { StatusCode::OK } else { StatusCode::FORBIDDEN },
                 None,
             ),
+            // The desks' 查看全部 (issue 12 §2): 督办待回复 and the queues by state.
+            ("ledger page", "/tasks?unanswered=true".into(), StatusCode::OK, None),
+            ("ledger page", "/tasks?status=feedback".into(), StatusCode::OK, None),
+            ("ledger page", "/tasks?status=head_approval".into(), StatusCode::OK, None),
         ] {
             let a = c.get(f, w, who, &path).await;
             f.status(surface, who, &path, a.status, if anon { page_denied } else { want });
@@ -812,6 +821,22 @@ async fn writes(c: &Client<'_>, w: &World, f: &mut Findings) {
                     "POST".into(),
                     format!("/api/v1/tasks/{id}/notices"),
                     Body::Json(json!({"text": "请加快办理", "answer_by": "2026-03-10"})),
+                ),
+                // Batch 签收 (issue 12 §2): a hidden task is refused as a missing one. The lead
+                // unit's people sign what they see (later writes are not compared for them).
+                ("batch sign (API)", "POST".into(), "/api/v1/tasks/sign".into(), Body::Json(json!({"ids": [id]}))),
+                (
+                    "batch sign (page)",
+                    "POST".into(),
+                    "/desk/sign".into(),
+                    Body::Form(vec![("csrf".into(), csrf.clone()), ("id".into(), id.to_string())]),
+                ),
+                // 标为已读 takes message ids, and marks only the viewer's own.
+                (
+                    "mark read (page)",
+                    "POST".into(),
+                    "/desk/read".into(),
+                    Body::Form(vec![("csrf".into(), csrf.clone()), ("id".into(), id.to_string())]),
                 ),
             ]
         };

@@ -168,9 +168,16 @@ async fn lists_page_beyond_ten_with_a_choice_of_page_size() {
     // An unknown size is the default.
     let (_, page) = b.get("/tasks?per_page=7").await;
     assert_eq!(page.matches("分页任务").count(), 12);
-    // The desk's lists show ten and lead to the rest.
-    let (_, desk) = b.get("/").await;
-    assert!(desk.contains("查看全部 12 项") && desk.contains("href=\"/tasks?status=assigned\""), "{desk}");
+    // The desk's lists show ten and lead to the rest: the unit's officer's 待签收.
+    person(&app, "officer", Some(unit), json!(["officer"])).await;
+    let mut officer = Browser::new(&app);
+    officer.sign_in("officer", "pw-reciffo-2026").await;
+    let (_, desk) = officer.get("/").await;
+    assert_eq!(desk.matches("name=\"id\" value=").count(), 10, "{desk}");
+    assert!(
+        desk.contains("查看全部（12）") && desk.contains(&format!("href=\"/tasks?status=assigned&#38;unit={unit}\"")),
+        "{desk}"
+    );
     // The public list pages too.
     let (_, public) = Browser::new(&app).get("/public?per_page=10").await;
     assert_eq!(public.matches("分页任务").count(), 10);

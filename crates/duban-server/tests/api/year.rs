@@ -307,16 +307,19 @@ async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervisi
         ..NewPerson::new(&name, &name, unit, vec![role])
     };
     let mut officer: HashMap<UnitId, PersonId> = HashMap::new();
+    // After a 督办 the feedback needs the head's approval: the heads give it themselves.
+    let mut head: HashMap<UnitId, PersonId> = HashMap::new();
     for (i, u) in units.iter().enumerate() {
         let p = store
             .create_person(&person(format!("officer{i}"), Some(u.id), Role::Officer, vec![]), duban_store_tests::at())
             .await
             .unwrap();
         officer.insert(u.id, p.id);
-        store
+        let h = store
             .create_person(&person(format!("head{i}"), Some(u.id), Role::UnitHead, vec![]), duban_store_tests::at())
             .await
             .unwrap();
+        head.insert(u.id, h.id);
     }
     let office = store
         .create_person(&person("office".into(), None, Role::Office, vec![]), duban_store_tests::at())
@@ -404,6 +407,7 @@ async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervisi
                 let p = &plans[*i];
                 let actor = match a {
                     Act::ApproveExtension(_) | Act::Approve => office,
+                    Act::Feedback => head[&p.lead_units[0]],
                     _ => officer[&p.lead_units[0]],
                 };
                 let mut input = ActionInput {
@@ -422,7 +426,6 @@ async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervisi
                         }
                         _ => vec![],
                     },
-                    head_signed: true,
                     new_deadline: match a {
                         Act::RequestExtension(d) | Act::ApproveExtension(d) => Some(d.to_string()),
                         _ => None,
