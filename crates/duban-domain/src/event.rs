@@ -18,6 +18,8 @@ with_actions!(vocabulary! {
     Supervised = "supervised" / "督办",
     Reminded = "reminded" / "催办",
     ClosedBySubtasks = "closed_by_subtasks" / "子任务全部办结",
+    /// The task was split into subtasks (recorded on the parent; each child has its `created`).
+    Split = "split" / "分解交办",
 });
 
 /// `From<Action>` for [`EventKind`]: each action is the event of the same name.
