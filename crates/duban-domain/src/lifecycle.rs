@@ -248,6 +248,7 @@ pub fn decide(
             _ => Err(wrong()),
         },
         A::Approve => match t.status {
+            S::Feedback if !t.children_closed => Err(refuse("还有未办结的子任务，不能办结")),
             S::Feedback => Ok(Transition { set: vec![ClockEvent::OutcomeReported], ..base(S::Closed) }),
             _ => Err(wrong()),
         },
@@ -538,6 +539,8 @@ mod tests {
         let mut p = state(Status::InProgress);
         p.children_closed = false;
         assert!(matches!(decide(Action::Feedback, &p, &officer(), &i, 1), Err(Error::Conflict(_))));
+        p.status = Status::Feedback;
+        assert!(matches!(decide(Action::Approve, &p, &office(), &i, 1), Err(Error::Conflict(_))));
     }
 
     #[test]

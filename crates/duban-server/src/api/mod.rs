@@ -5,6 +5,7 @@
 
 mod admin;
 pub mod auth;
+mod decompose;
 pub mod errors;
 mod extract;
 mod imports;
@@ -74,6 +75,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/imports/units"),
     ("get", "/api/v1/suggest"),
     ("get", "/api/v1/admin/events"),
+    ("post", "/api/v1/tasks/{id}/split"),
+    ("get", "/api/v1/tasks/{id}/decomposition"),
 ];
 
 /// Every route with its description: registering a handler here (`routes!`) both routes it and
@@ -88,6 +91,7 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(imports::routes())
         .merge(auth::routes())
         .merge(admin::routes())
+        .merge(decompose::routes())
 }
 
 /// The API router.

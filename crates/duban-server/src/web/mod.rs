@@ -11,6 +11,7 @@
 
 mod admin;
 mod charts;
+mod decompose;
 mod errors;
 mod import;
 mod office;
@@ -49,6 +50,8 @@ pub fn router(state: AppState) -> Router {
         .route("/tasks/{id}/act", post(pages::act))
         .route("/tasks/{id}/supervise", post(pages::supervise))
         .route("/tasks/{id}/remind", post(pages::remind))
+        .route("/tasks/{id}/split", post(decompose::split))
+        .route("/tasks/{id}/rule", post(decompose::rule))
         .route("/tasks/{id}/files", post(pages::upload).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)))
         .route("/public", get(pages::public))
         .route("/supervision", get(office::supervision))

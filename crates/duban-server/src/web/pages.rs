@@ -557,6 +557,7 @@ struct TaskPage {
     can_supervise: bool,
     actions: Vec<ActionForm>,
     timeline: Vec<TimelineLine>,
+    decomp: super::decompose::Panel,
 }
 
 fn action_form(a: Action) -> ActionForm {
@@ -570,6 +571,8 @@ fn action_form(a: Action) -> ActionForm {
         Action::RaiseDispute => (true, "各方意见及依据"),
         Action::Rule => (true, "裁定意见"),
         Action::Suspend => (true, "中止决定"),
+        Action::ReportPart => (true, "本单位承担部分的办理情况"),
+        Action::StatePosition => (true, "本单位意见及依据"),
         _ => (false, ""),
     };
     ActionForm {
@@ -590,7 +593,18 @@ fn event_label(kind: &str) -> String {
 /// The task page, for a viewer who may see the task; 404 otherwise, so that its existence does
 /// not leak.
 async fn task_page(d: &AppState, v: &Viewer, id: TaskId, error: Option<String>, draft: String) -> PageResult {
-    task_page_with(d, v, id, error, draft, None).await
+    task_page_with(d, v, id, error, draft, None, Default::default()).await
+}
+
+/// The task page after a refused decomposition form, with what was typed.
+pub(super) async fn task_page_keeping(
+    d: &AppState,
+    v: &Viewer,
+    id: TaskId,
+    error: String,
+    kept: super::decompose::Kept,
+) -> PageResult {
+    task_page_with(d, v, id, Some(error), String::new(), None, kept).await
 }
 
 async fn task_page_with(
@@ -600,6 +614,7 @@ async fn task_page_with(
     error: Option<String>,
     draft: String,
     done: Option<String>,
+    kept: super::decompose::Kept,
 ) -> PageResult {
     let task = d.access().visible_task(&v.person, id).await?;
     let tz = d.core().policy().timezone();
@@ -645,8 +660,16 @@ async fn task_page_with(
         })
         .collect();
     let milestones = f.milestones.iter().map(|m| format!("{} {}", m.due, m.text)).collect();
-    let actions =
-        d.lifecycle().available_actions(id, v.person.id).await?.into_iter().map(|a| action_form(a.action)).collect();
+    // The ruling has its own form, with unit pickers (the decomposition panel).
+    let actions = d
+        .lifecycle()
+        .available_actions(id, v.person.id)
+        .await?
+        .into_iter()
+        .filter(|a| a.action != Action::Rule)
+        .map(|a| action_form(a.action))
+        .collect();
+    let decomp = super::decompose::panel(d, v, &view.task, t.deadline.clone(), kept).await?;
     let people = d.queries().person_names().await?;
     let timeline = d
         .queries()
@@ -684,6 +707,7 @@ async fn task_page_with(
         can_supervise,
         actions,
         timeline,
+        decomp,
     };
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok(render(&page, status))
@@ -704,6 +728,8 @@ impl Done {
         let n: u32 = self.n.parse().unwrap_or(0);
         match self.done.as_str() {
             "reminded" => Some(format!("已催办：已向牵头单位发出 {n} 条消息，并记入全过程记录。")),
+            "split" => Some(format!("已分解为 {n} 项子任务并交办，已记入全过程记录。")),
+            "ruled" => Some("已裁定：任务已交由裁定的牵头单位重新签收办理，并记入全过程记录。".into()),
             "supervised" => {
                 let number =
                     self.number.chars().filter(|c| c.is_ascii_digit() || "督〔〕号".contains(*c)).collect::<String>();
@@ -715,7 +741,7 @@ impl Done {
 }
 
 pub async fn task(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Query(done): Query<Done>) -> PageResult {
-    task_page_with(&d, &v, TaskId(id), None, String::new(), done.text()).await
+    task_page_with(&d, &v, TaskId(id), None, String::new(), done.text(), Default::default()).await
 }
 
 pub async fn act(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Form(form): Form<Fields>) -> PageResult {

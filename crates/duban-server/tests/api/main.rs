@@ -6,6 +6,7 @@ mod access;
 mod admin_log;
 mod auth;
 mod calendar;
+mod decompose;
 mod helpers;
 mod import_page;
 mod import_review;
