@@ -28,4 +28,5 @@ mod helpers;
 mod support;
 
 mod closed_loop;
+mod decompose;
 mod import;
