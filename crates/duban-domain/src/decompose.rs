@@ -90,10 +90,10 @@ pub fn plan_part(
     if part.responsible.is_some() != responsible.is_some() {
         return Err(Error::invalid("responsible", "责任人不存在"));
     }
-    if let Some(p) = responsible {
-        if !p.active || p.fields.unit_id != Some(unit) {
-            return Err(Error::invalid("responsible", format!("责任人“{}”不是承办单位的在岗人员", p.fields.name)));
-        }
+    if let Some(p) = responsible
+        && (!p.active || p.fields.unit_id != Some(unit))
+    {
+        return Err(Error::invalid("responsible", format!("责任人“{}”不是承办单位的在岗人员", p.fields.name)));
     }
     let deadline = match (part.deadline, parent.deadline) {
         (Some(d), Some(pd)) if d > pd => {
@@ -150,7 +150,7 @@ impl Progress {
 
     /// Whole percent closed (0 when there are none).
     pub fn percent(&self) -> u32 {
-        if self.total == 0 { 0 } else { (self.closed * 100 / self.total) as u32 }
+        (self.closed * 100).checked_div(self.total).map_or(0, |p| p as u32)
     }
 
     /// "3/5 子任务已办结".

@@ -86,6 +86,8 @@ pub struct Panel {
     pub disputed: bool,
     pub positions: Vec<WordRow>,
     pub may_split: bool,
+    /// The split form is open: it comes back refused, with what was typed.
+    pub split_open: bool,
     pub rows: Vec<SplitRow>,
     pub split_units: Vec<String>,
     pub split_people: Vec<String>,
@@ -186,6 +188,7 @@ pub async fn panel(d: &AppState, v: &Viewer, task: &Task, deadline: String, kept
     } else {
         (Vec::new(), Vec::new())
     };
+    let split_open = kept.rows.iter().any(|r| !r.title.trim().is_empty());
     let mut rows = kept.rows;
     rows.resize_with(rows.len().max(SPLIT_ROWS), SplitRow::default);
     Ok(Panel {
@@ -198,6 +201,7 @@ pub async fn panel(d: &AppState, v: &Viewer, task: &Task, deadline: String, kept
         disputed,
         positions,
         may_split: dec.may_split,
+        split_open,
         rows,
         split_units,
         split_people,
