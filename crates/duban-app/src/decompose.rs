@@ -4,11 +4,13 @@
 //! parent's progress from its children with their latest reports, the cooperating units' reports
 //! of their part (报送配合情况), and each party's position on a dispute.
 //!
-//! Each subtask is created with its own `created` event naming the parent, and the parent's trail
-//! gets one `split` event listing them.
+//! The parent's trail gets one `split` event listing the parts, written at the version the
+//! splitter saw (so two splits at once cannot both go through), then each subtask is created
+//! with its own `created` event naming the parent.
 
 use crate::core::TaskView;
 use crate::lifecycle::Lifecycle;
+use crate::tasks::Edit;
 use duban_domain::Error;
 use duban_domain::decompose::{MAX_PARTS, Parent, Part, Progress, Reach, part_number, plan_part};
 use duban_domain::event::EventKind;
@@ -18,7 +20,7 @@ use duban_domain::org::Person;
 use duban_domain::policy::ClockEvent;
 use duban_domain::task::{Party, Status, Task};
 use duban_domain::visibility::{Audience, units};
-use duban_store::{NewEvent, TaskQuery, TaskSort};
+use duban_store::{TaskQuery, TaskSort};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -179,8 +181,18 @@ impl Lifecycle {
                 plan_part(parent, &part, &reach, responsible.as_ref(), number, now).map_err(|e| with_part(e, k + 1))?;
             planned.push(fields);
         }
+        // The parent's trail first, at the version the splitter saw: of two splits made at once
+        // the second is refused (a version conflict) before it creates anything.
+        let lines: Vec<String> = planned.iter().map(|f| format!("{} {}", f.number, f.title)).collect();
+        let numbers: Vec<&str> = planned.iter().map(|f| f.number.as_str()).collect();
+        let data = serde_json::json!({
+            "text": format!("分解为 {} 项子任务：{}", lines.len(), lines.join("；")),
+            "parts": numbers,
+        });
+        let (fields, status, clock) = (task.fields.clone(), task.status, task.events.clone());
+        let edit = Edit { kind: EventKind::Split, data, actor: Some(actor) };
+        self.tasks.write_with_clock(task, version, fields, status, clock, edit).await?;
         let mut created = Vec::with_capacity(planned.len());
-        let mut lines = Vec::with_capacity(planned.len());
         for fields in planned {
             let data = serde_json::json!({
                 "title": fields.title,
@@ -190,20 +202,8 @@ impl Lifecycle {
             });
             let clock = BTreeMap::from([(ClockEvent::Received, now)]);
             let child = self.tasks.insert_task(fields, Status::Assigned, clock, data, Some(actor)).await?;
-            lines.push(format!("{} {}", child.fields.number, child.fields.title));
             created.push(self.core.view(child, now, true));
         }
-        let children: Vec<TaskId> = created.iter().map(|c| c.task.id).collect();
-        let event = NewEvent {
-            at: now,
-            actor_id: Some(actor),
-            kind: EventKind::Split.code().into(),
-            data: serde_json::json!({
-                "text": format!("分解为 {} 项子任务：{}", lines.len(), lines.join("；")),
-                "children": children,
-            }),
-        };
-        self.task_store.append_event(id, &event).await?;
         Ok(created)
     }
 

@@ -296,7 +296,7 @@ pub fn decide(
         },
         A::RaiseDispute => match t.status {
             S::Assigned | S::Signed | S::Deployed | S::InProgress | S::Returned => {
-                need_text(i, "各方意见及依据")?;
+                need_text(i, "提请裁定的理由及依据")?;
                 Ok(Transition { resume_to: Some(t.status), ..base(S::Disputed) })
             }
             _ => Err(wrong()),

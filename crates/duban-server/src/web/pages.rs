@@ -568,7 +568,7 @@ fn action_form(a: Action) -> ActionForm {
         Action::Return => (true, "退回原因"),
         Action::RequestExtension => (true, "延期理由"),
         Action::RefuseExtension => (true, "不同意的理由"),
-        Action::RaiseDispute => (true, "各方意见及依据"),
+        Action::RaiseDispute => (true, "提请裁定的理由及依据（本单位意见，另一方可陈述意见）"),
         Action::Rule => (true, "裁定意见"),
         Action::Suspend => (true, "中止决定"),
         Action::ReportPart => (true, "本单位承担部分的办理情况"),

@@ -105,7 +105,14 @@ async fn the_lead_unit_splits_a_task_into_parts_and_the_parent_follows_its_child
     assert_eq!(r.json["error"]["field"], "responsible");
     assert_eq!(split(&app, &id, c.officer_b, json!([coop.clone()])).await.status, StatusCode::FORBIDDEN);
     assert_eq!(split(&app, &id, c.officer_a, json!([])).await.status, StatusCode::UNPROCESSABLE_ENTITY);
-    // Nothing was written by the refusals.
+    // Nothing was written by the refusals, nor by a split at a version since changed.
+    let r = app
+        .post(
+            &format!("/api/v1/tasks/{id}/split"),
+            json!({"actor": c.officer_a.0, "version": t["version"], "parts": [coop.clone()]}),
+        )
+        .await;
+    assert_eq!((r.status, code(&r)), (StatusCode::CONFLICT, "version_conflict"));
     assert_eq!(kinds(&app.get(&format!("/api/v1/tasks/{id}/events")).await.json), ["created", "sign"]);
 
     let r = split(&app, &id, c.officer_a, json!([section, coop])).await;
@@ -123,7 +130,7 @@ async fn the_lead_unit_splits_a_task_into_parts_and_the_parent_follows_its_child
     let events = app.get(&format!("/api/v1/tasks/{id}/events")).await.json;
     assert_eq!(kinds(&events), ["created", "sign", "split"]);
     assert_eq!(events[2]["actor_id"], c.officer_a.0);
-    assert_eq!(events[2]["data"]["children"], json!([kids[0]["id"], kids[1]["id"]]));
+    assert_eq!(events[2]["data"]["parts"], json!(["3-1", "3-2"]));
     assert!(events[2]["data"]["text"].as_str().unwrap().contains("营业执照与印章刻制数据共享"));
     let child_events = app.get(&format!("/api/v1/tasks/{}/events", kids[1]["id"])).await.json;
     assert_eq!(
