@@ -14,7 +14,8 @@
 //! - [`tasks`] ([`Tasks`](tasks::Tasks)): creating, reading, listing, editing and withdrawing
 //!   tasks, ledgers, and the in-memory snapshot of every task with its schedule;
 //! - [`lifecycle`] ([`Lifecycle`](lifecycle::Lifecycle)): the actions on a task, written
-//!   through the tasks area;
+//!   through the tasks area, and [`decompose`]: splitting a task into subtasks, and what a
+//!   task's page shows of its parts, its cooperating units' reports and a dispute's positions;
 //! - [`supervision`] ([`Supervision`](supervision::Supervision)): the pass (its IO; the plan is
 //!   the domain's) and the 督办 by hand, delivered through the outbox, and the printed
 //!   督办通知单 ([`notice_sheet`]: the sheet and its .docx);
@@ -46,6 +47,7 @@ pub mod actor;
 pub mod admin_log;
 pub mod config;
 pub mod core;
+pub mod decompose;
 pub mod document_import;
 pub mod export;
 pub mod file_names;

@@ -83,13 +83,13 @@ pub struct Lifecycle {
 
 impl Lifecycle {
     /// The actor's standing on the task ([`Standing::of`]).
-    async fn standing(&self, task: &Task, actor: PersonId) -> Result<Standing, Error> {
+    pub(crate) async fn standing(&self, task: &Task, actor: PersonId) -> Result<Standing, Error> {
         let person = self.people.get_person(actor).await?;
         Standing::of(&person, &task.fields, &self.access.group_members().await?)
     }
 
     /// The statuses of a task's subtasks.
-    async fn children(&self, task: TaskId) -> Result<Vec<Status>, Error> {
+    pub(crate) async fn children(&self, task: TaskId) -> Result<Vec<Status>, Error> {
         let children = self
             .task_store
             .list_tasks(&TaskQuery {
@@ -104,7 +104,7 @@ impl Lifecycle {
         Ok(children.items.iter().map(|c| c.status).collect())
     }
 
-    async fn state(&self, task: &Task) -> Result<TaskState, Error> {
+    pub(crate) async fn state(&self, task: &Task) -> Result<TaskState, Error> {
         let events = self.task_store.task_events(task.id).await?;
         let count = |kind: EventKind| events.iter().filter(|e| e.kind == kind.code()).count() as u32;
         Ok(TaskState {
@@ -137,7 +137,8 @@ impl Lifecycle {
         if task.version != version {
             return Err(Error::VersionConflict { current: task.version });
         }
-        let who = self.standing(&task, actor).await?;
+        let person = self.people.get_person(actor).await?;
+        let who = Standing::of(&person, &task.fields, &self.access.group_members().await?)?;
         let state = self.state(&task).await?;
         let tz = self.core.policy().timezone();
         let new_deadline = input
@@ -183,13 +184,19 @@ impl Lifecycle {
             }
             fields.cooperating.retain(|p| !fields.lead.contains(p));
         }
-        let data = serde_json::json!({
+        let mut data = serde_json::json!({
             "text": domain_input.text,
             "evidence": domain_input.evidence,
             "attachments": input.evidence,
             "new_deadline": domain_input.new_deadline,
             "resume_to": t.resume_to,
         });
+        // A unit's own word (its part, its side of a dispute) names the unit it speaks for.
+        if matches!(action, Action::ReportPart | Action::RaiseDispute | Action::StatePosition)
+            && let (Some(obj), Some(u)) = (data.as_object_mut(), person.fields.unit_id)
+        {
+            obj.insert("unit".into(), serde_json::json!(u));
+        }
         let parent = task.fields.parent_id;
         let view = self
             .tasks

@@ -22,6 +22,8 @@ with_actions!(vocabulary! {
     ClosedBySubtasks = "closed_by_subtasks" / "子任务全部办结",
     FeedbackPublished = "feedback_published" / "同意公开办理结果",
     FeedbackWithheld = "feedback_withheld" / "撤回公开办理结果",
+    /// The task was split into subtasks (recorded on the parent; each child has its `created`).
+    Split = "split" / "分解交办",
 });
 
 /// `From<Action>` for [`EventKind`]: each action is the event of the same name.

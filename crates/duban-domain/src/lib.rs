@@ -16,6 +16,8 @@
 //! - [`facts`]: what the rules know of a task (source, priority, complexity, deadline) and the
 //!   events that start and stop their clocks — shared by [`policy`] and [`task`], which do not
 //!   import each other.
+//! - [`decompose`]: splitting a task into subtasks for sections and cooperating units, and the
+//!   parent's progress from its children.
 //! - [`event`]: the kinds of event in a task's trail, and which of them count as progress.
 //! - [`notice`]: how 督办 notices are numbered.
 //! - [`supervision`]: the supervision plan — given the rules, the calendar, the people, the
@@ -37,6 +39,7 @@
 pub mod calendar;
 pub mod citation;
 pub mod clock;
+pub mod decompose;
 pub mod error;
 pub mod event;
 pub mod facts;

@@ -43,6 +43,8 @@ macro_rules! with_actions {
             Rule = "rule" / "裁定",
             Suspend = "suspend" / "中止",
             Resume = "resume" / "恢复",
+            ReportPart = "report_part" / "报送配合情况",
+            StatePosition = "state_position" / "陈述意见",
         } }
     };
 }
@@ -61,6 +63,9 @@ pub struct Standing {
     pub in_lead_unit: bool,
     /// The actor is the task's leader in charge, or a leader in charge of a lead unit.
     pub leads_the_task: bool,
+    /// The actor belongs to one of the task's cooperating units (directly or through a group)
+    /// and not to a lead unit: they report their own part (报送配合情况).
+    pub in_cooperating_unit: bool,
 }
 
 impl Standing {
@@ -74,9 +79,11 @@ impl Standing {
         }
         let lead_units: Vec<_> = units(&task.lead, members).collect();
         let in_lead_unit = person.fields.unit_id.is_some_and(|u| lead_units.contains(&u));
+        let in_cooperating_unit =
+            !in_lead_unit && person.fields.unit_id.is_some_and(|u| units(&task.cooperating, members).any(|c| c == u));
         let leads_the_task = person.fields.roles.contains(&Role::Leader)
             && (task.leader_id == Some(person.id) || person.fields.charge_units.iter().any(|u| lead_units.contains(u)));
-        Ok(Standing { roles: person.fields.roles.clone(), in_lead_unit, leads_the_task })
+        Ok(Standing { roles: person.fields.roles.clone(), in_lead_unit, leads_the_task, in_cooperating_unit })
     }
 
     fn has(&self, r: Role) -> bool {
@@ -93,9 +100,26 @@ impl Standing {
         self.in_lead_unit && self.has(Role::UnitHead)
     }
 
+    /// Officers and heads of a cooperating unit act for their unit's part.
+    fn acts_for_cooperating_unit(&self) -> bool {
+        self.in_cooperating_unit && (self.has(Role::Officer) || self.has(Role::UnitHead))
+    }
+
     /// The supervision office, or the leader in charge, review and decide.
     fn reviews(&self) -> bool {
         self.has(Role::Office) || (self.has(Role::Leader) && self.leads_the_task)
+    }
+
+    /// Whether the actor may split the task into subtasks (分解交办): the lead unit's officers
+    /// and head assign parts to their sections and cooperating units, the office any unit.
+    pub fn may_split(&self) -> bool {
+        self.acts_for_unit() || self.has(Role::Office)
+    }
+
+    /// Whether the actor splits as the office, to any unit (else only to the task's own lead
+    /// and cooperating units).
+    pub fn splits_to_any_unit(&self) -> bool {
+        self.has(Role::Office)
     }
 }
 
@@ -177,17 +201,16 @@ pub fn decide(
     };
     let status_label = t.status.label();
     let wrong = || refuse(format!("任务当前状态为“{status_label}”，不能{}", action.label()));
-    // Who may act.
-    let unit_action =
-        matches!(action, A::Sign | A::Deploy | A::Report | A::Feedback | A::RequestExtension | A::RaiseDispute);
-    let head_action = matches!(action, A::HeadApprove | A::HeadReturn);
-    if unit_action && !who.acts_for_unit() {
-        return Err(Error::Forbidden);
-    }
-    if head_action && !who.heads_unit() {
-        return Err(Error::Forbidden);
-    }
-    if !unit_action && !head_action && !who.reviews() {
+    // Who may act: the lead unit, a cooperating unit for its own part, either party of a
+    // dispute for its position, the head of a lead unit for its approval, the office or the leader in charge for the rest.
+    let allowed = match action {
+        A::Sign | A::Deploy | A::Report | A::Feedback | A::RequestExtension | A::RaiseDispute => who.acts_for_unit(),
+        A::HeadApprove | A::HeadReturn => who.heads_unit(),
+        A::ReportPart => who.acts_for_cooperating_unit(),
+        A::StatePosition => who.acts_for_unit() || who.acts_for_cooperating_unit(),
+        _ => who.reviews(),
+    };
+    if !allowed {
         return Err(Error::Forbidden);
     }
     match action {
@@ -244,6 +267,7 @@ pub fn decide(
             _ => Err(wrong()),
         },
         A::Approve => match t.status {
+            S::Feedback if !t.children_closed => Err(refuse("还有未办结的子任务，不能办结")),
             S::Feedback => Ok(Transition { set: vec![ClockEvent::OutcomeReported], ..base(S::Closed) }),
             _ => Err(wrong()),
         },
@@ -291,7 +315,7 @@ pub fn decide(
         },
         A::RaiseDispute => match t.status {
             S::Assigned | S::Signed | S::Deployed | S::InProgress | S::Returned => {
-                need_text(i, "各方意见及依据")?;
+                need_text(i, "提请裁定的理由及依据")?;
                 Ok(Transition { resume_to: Some(t.status), ..base(S::Disputed) })
             }
             _ => Err(wrong()),
@@ -318,6 +342,36 @@ pub fn decide(
             S::Suspended => Ok(base(t.resume_to.unwrap_or(S::InProgress))),
             _ => Err(wrong()),
         },
+        // A cooperating unit reports its part while the task is being worked on; the task's
+        // status is the lead unit's and does not move.
+        A::ReportPart => match t.status {
+            S::Assigned | S::Signed | S::Deployed | S::InProgress | S::Returned | S::Extension | S::Disputed => {
+                need_text(i, "配合情况")?;
+                Ok(Transition { resume_to: t.resume_to, ..base(t.status) })
+            }
+            _ => Err(wrong()),
+        },
+        // Either party states its position on a dispute before the ruling (the raising unit's
+        // reasons are in its 提请裁定).
+        A::StatePosition => match t.status {
+            S::Disputed => {
+                need_text(i, "本单位意见及依据")?;
+                Ok(Transition { resume_to: t.resume_to, ..base(t.status) })
+            }
+            _ => Err(wrong()),
+        },
+    }
+}
+
+/// Whether a task may be split into subtasks now: while it is being worked on and before its
+/// feedback (a task waiting for review, a ruling or an extension is not split).
+pub fn may_split(t: &TaskState, who: &Standing) -> Result<(), Error> {
+    if !who.may_split() {
+        return Err(Error::Forbidden);
+    }
+    match t.status {
+        Status::Assigned | Status::Signed | Status::Deployed | Status::InProgress | Status::Returned => Ok(()),
+        s => Err(refuse(format!("任务当前状态为“{}”，不能分解", s.label()))),
     }
 }
 
@@ -378,7 +432,15 @@ mod tests {
         let by_group = led_by(vec![Party::Group(GroupId(7))], None);
         let officer = person(5, 4, vec![Role::Officer], vec![]);
         let s = Standing::of(&officer, &by_group, &members).unwrap();
-        assert_eq!(s, Standing { roles: vec![Role::Officer], in_lead_unit: true, leads_the_task: false });
+        assert_eq!(
+            s,
+            Standing {
+                roles: vec![Role::Officer],
+                in_lead_unit: true,
+                leads_the_task: false,
+                in_cooperating_unit: false
+            }
+        );
         let elsewhere = person(6, 3, vec![Role::Officer], vec![]);
         assert!(!Standing::of(&elsewhere, &by_group, &members).unwrap().in_lead_unit);
         // A group missing from the members has no units.
@@ -414,19 +476,22 @@ mod tests {
     }
 
     fn officer() -> Standing {
-        Standing { roles: vec![Role::Officer], in_lead_unit: true, leads_the_task: false }
+        Standing { roles: vec![Role::Officer], in_lead_unit: true, ..Standing::default() }
     }
     fn head() -> Standing {
-        Standing { roles: vec![Role::UnitHead], in_lead_unit: true, leads_the_task: false }
+        Standing { roles: vec![Role::UnitHead], in_lead_unit: true, ..Standing::default() }
     }
     fn office() -> Standing {
         Standing { roles: vec![Role::Office], ..Standing::default() }
     }
     fn leader(of_task: bool) -> Standing {
-        Standing { roles: vec![Role::Leader], in_lead_unit: false, leads_the_task: of_task }
+        Standing { roles: vec![Role::Leader], leads_the_task: of_task, ..Standing::default() }
     }
     fn outsider() -> Standing {
-        Standing { roles: vec![Role::Officer], in_lead_unit: false, leads_the_task: false }
+        Standing { roles: vec![Role::Officer], ..Standing::default() }
+    }
+    fn cooperating() -> Standing {
+        Standing { roles: vec![Role::Officer], in_cooperating_unit: true, ..Standing::default() }
     }
     fn state(status: Status) -> TaskState {
         TaskState { status, children_closed: true, deadline: Some(date(2026, 6, 30)), ..TaskState::default() }
@@ -485,6 +550,8 @@ mod tests {
         let mut p = state(Status::InProgress);
         p.children_closed = false;
         assert!(matches!(decide(Action::Feedback, &p, &officer(), &i, 1), Err(Error::Conflict(_))));
+        p.status = Status::Feedback;
+        assert!(matches!(decide(Action::Approve, &p, &office(), &i, 1), Err(Error::Conflict(_))));
     }
 
     #[test]
@@ -598,10 +665,71 @@ mod tests {
     }
 
     #[test]
+    fn a_cooperating_unit_reports_its_part_without_moving_the_task() {
+        let members: Members = HashMap::from([(7, vec![UnitId(2), UnitId(4)])]);
+        let task = {
+            let mut t = led_by(vec![Party::Unit(UnitId(1))], None);
+            t.cooperating = vec![Party::Group(GroupId(7)), Party::Unit(UnitId(1))];
+            t
+        };
+        let s = Standing::of(&person(5, 4, vec![Role::Officer], vec![]), &task, &members).unwrap();
+        assert!(s.in_cooperating_unit && !s.in_lead_unit);
+        // A lead unit listed among the cooperating units still acts as the lead unit.
+        let s = Standing::of(&person(6, 1, vec![Role::Officer], vec![]), &task, &members).unwrap();
+        assert!(s.in_lead_unit && !s.in_cooperating_unit);
+        let t =
+            decide(Action::ReportPart, &state(Status::InProgress), &cooperating(), &text("已完成数据比对"), 1).unwrap();
+        assert_eq!((t.to, t.set.clone(), t.clear.clone()), (Status::InProgress, vec![], vec![]));
+        let e = decide(Action::ReportPart, &state(Status::InProgress), &cooperating(), &Input::default(), 1);
+        assert!(matches!(e, Err(Error::Invalid { ref field, .. }) if field == "text"));
+        // Not the lead unit, not the office, not after the task is closed.
+        assert_eq!(
+            decide(Action::ReportPart, &state(Status::InProgress), &officer(), &text("x"), 1),
+            Err(Error::Forbidden)
+        );
+        assert_eq!(
+            decide(Action::ReportPart, &state(Status::InProgress), &office(), &text("x"), 1),
+            Err(Error::Forbidden)
+        );
+        assert!(decide(Action::ReportPart, &state(Status::Closed), &cooperating(), &text("x"), 1).is_err());
+        // The cooperating unit has no lead-unit action, and the lead unit no part to report.
+        assert_eq!(available(&state(Status::InProgress), &cooperating(), 1), vec![Action::ReportPart]);
+        assert!(!available(&state(Status::InProgress), &officer(), 1).contains(&Action::ReportPart));
+    }
+
+    #[test]
+    fn both_parties_of_a_dispute_state_their_positions_and_the_task_waits_for_the_ruling() {
+        let mut disputed = state(Status::Disputed);
+        disputed.resume_to = Some(Status::Signed);
+        for who in [officer(), head(), cooperating()] {
+            let t = decide(Action::StatePosition, &disputed, &who, &text("应由甲局牵头"), 1).unwrap();
+            assert_eq!((t.to, t.resume_to), (Status::Disputed, Some(Status::Signed)));
+        }
+        assert_eq!(decide(Action::StatePosition, &disputed, &outsider(), &text("x"), 1), Err(Error::Forbidden));
+        assert!(decide(Action::StatePosition, &state(Status::InProgress), &officer(), &text("x"), 1).is_err());
+        assert!(available(&disputed, &office(), 1).contains(&Action::Rule));
+        assert_eq!(available(&disputed, &cooperating(), 1), vec![Action::ReportPart, Action::StatePosition]);
+    }
+
+    #[test]
+    fn the_lead_unit_or_the_office_splits_a_task_being_worked_on() {
+        assert!(may_split(&state(Status::InProgress), &officer()).is_ok());
+        assert!(may_split(&state(Status::Signed), &head()).is_ok());
+        assert!(may_split(&state(Status::Assigned), &office()).is_ok());
+        assert!(office().splits_to_any_unit() && !officer().splits_to_any_unit());
+        for who in [cooperating(), outsider(), leader(true)] {
+            assert_eq!(may_split(&state(Status::InProgress), &who), Err(Error::Forbidden));
+        }
+        for s in [Status::Feedback, Status::Closed, Status::Disputed, Status::Extension, Status::Suspended] {
+            assert!(matches!(may_split(&state(s), &officer()), Err(Error::Conflict(_))), "{s:?}");
+        }
+    }
+
+    #[test]
     fn every_status_and_action_pair_is_decided_without_panicking() {
         for s in Status::ALL {
             for a in Action::ALL {
-                for who in [officer(), head(), office(), leader(true), leader(false), outsider()] {
+                for who in [officer(), head(), office(), leader(true), leader(false), outsider(), cooperating()] {
                     let _ = decide(*a, &state(*s), &who, &text("x"), 1);
                 }
             }

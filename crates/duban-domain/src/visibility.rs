@@ -116,6 +116,14 @@ impl Audience {
         units(&f.lead, members).chain(units(&f.cooperating, members)).any(|u| self.reaches_unit(u))
     }
 
+    /// Whether a subtask is listed on its parent's page (its title, unit, state and latest
+    /// report, as the parent's progress) to this audience: to whoever sees the parent, except a
+    /// 涉密 subtask that does not name them. The subtask's own page follows [`Self::sees`]
+    /// alone, so a person who sees a subtask but not its parent sees only the subtask.
+    pub fn sees_part_on_parent(&self, sees_parent: bool, child: &NewTask) -> bool {
+        sees_parent && (child.classification != Classification::Secret || self.named_on(child))
+    }
+
     /// Whether this audience may ask for a unit's work.
     pub fn reaches_unit(&self, u: UnitId) -> bool {
         self.all_units || self.units.contains(&u)
@@ -223,6 +231,27 @@ mod tests {
         let mut gone = office.clone();
         gone.active = false;
         assert!(!Audience::of(&gone).sees_fields(&internal, &members));
+    }
+
+    #[test]
+    fn a_subtask_is_seen_on_its_own_and_listed_on_a_parent_the_viewer_sees() {
+        let members = Members::new();
+        let parent = task(Classification::Internal, Party::Unit(UnitId(1)), None, None);
+        // A part passed on to unit 3, which is not on the parent.
+        let mut part = task(Classification::Internal, Party::Unit(UnitId(3)), None, None);
+        part.cooperating.clear();
+        let lead_officer = Audience::of(&person(5, 1, vec![Role::Officer], vec![]));
+        let part_officer = Audience::of(&person(8, 3, vec![Role::Officer], vec![]));
+        // The part's unit sees the part but not the parent, so nothing of the parent.
+        assert!(part_officer.sees_fields(&part, &members) && !part_officer.sees_fields(&parent, &members));
+        assert!(!part_officer.sees_part_on_parent(part_officer.sees_fields(&parent, &members), &part));
+        // The lead unit follows the part on its parent's page without reaching the part's page.
+        assert!(!lead_officer.sees_fields(&part, &members));
+        assert!(lead_officer.sees_part_on_parent(lead_officer.sees_fields(&parent, &members), &part));
+        // A 涉密 part only to the people it names.
+        let secret = task(Classification::Secret, Party::Unit(UnitId(1)), None, Some(5));
+        assert!(lead_officer.sees_part_on_parent(true, &secret));
+        assert!(!Audience::of(&person(6, 1, vec![Role::UnitHead], vec![])).sees_part_on_parent(true, &secret));
     }
 
     #[test]

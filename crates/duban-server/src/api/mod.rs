@@ -5,6 +5,7 @@
 
 mod admin;
 pub mod auth;
+mod decompose;
 mod desks;
 pub mod errors;
 mod extract;
@@ -80,6 +81,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/tasks/{id}/notices"),
     ("get", "/api/v1/notices/{id}"),
     ("get", "/api/v1/notices/{id}/docx"),
+    ("post", "/api/v1/tasks/{id}/split"),
+    ("get", "/api/v1/tasks/{id}/decomposition"),
 ];
 
 /// Every route with its description: registering a handler here (`routes!`) both routes it and
@@ -96,6 +99,7 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(auth::routes())
         .merge(admin::routes())
         .merge(notices::routes())
+        .merge(decompose::routes())
 }
 
 /// The API router.

@@ -11,6 +11,7 @@
 
 mod admin;
 mod charts;
+mod decompose;
 mod desks;
 mod entry;
 mod errors;
@@ -61,6 +62,8 @@ pub fn router(state: AppState) -> Router {
         .route("/tasks/{id}/supervise", post(notice::supervise))
         .route("/notices/{file}", get(notice::notice))
         .route("/tasks/{id}/remind", post(pages::remind))
+        .route("/tasks/{id}/split", post(decompose::split))
+        .route("/tasks/{id}/rule", post(decompose::rule))
         .route("/tasks/{id}/files", post(pages::upload).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)))
         .route("/public", get(polish::public))
         .route("/public/tasks/{id}", get(polish::public_task))

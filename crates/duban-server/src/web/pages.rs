@@ -499,6 +499,7 @@ struct TaskPage {
     /// The office's box for publishing the feedback (partials/task_publication.html).
     publication: Option<super::polish::PublicationBox>,
     notice: super::notice::NoticePanel,
+    decomp: super::decompose::Panel,
 }
 
 fn action_form(a: Action) -> ActionForm {
@@ -510,9 +511,11 @@ fn action_form(a: Action) -> ActionForm {
         Action::HeadReturn => (true, "退回经办人的原因"),
         Action::RequestExtension => (true, "延期理由"),
         Action::RefuseExtension => (true, "不同意的理由"),
-        Action::RaiseDispute => (true, "各方意见及依据"),
+        Action::RaiseDispute => (true, "提请裁定的理由及依据（本单位意见，另一方可陈述意见）"),
         Action::Rule => (true, "裁定意见"),
         Action::Suspend => (true, "中止决定"),
+        Action::ReportPart => (true, "本单位承担部分的办理情况"),
+        Action::StatePosition => (true, "本单位意见及依据"),
         _ => (false, ""),
     };
     ActionForm {
@@ -533,7 +536,18 @@ fn event_label(kind: &str) -> String {
 /// The task page, for a viewer who may see the task; 404 otherwise, so that its existence does
 /// not leak.
 async fn task_page(d: &AppState, v: &Viewer, id: TaskId, error: Option<String>, draft: String) -> PageResult {
-    task_page_with(d, v, id, error, draft, None).await
+    task_page_with(d, v, id, error, draft, None, Default::default()).await
+}
+
+/// The task page after a refused decomposition form, with what was typed.
+pub(super) async fn task_page_keeping(
+    d: &AppState,
+    v: &Viewer,
+    id: TaskId,
+    error: String,
+    kept: super::decompose::Kept,
+) -> PageResult {
+    task_page_with(d, v, id, Some(error), String::new(), None, kept).await
 }
 
 async fn task_page_with(
@@ -543,8 +557,9 @@ async fn task_page_with(
     error: Option<String>,
     draft: String,
     done: Option<String>,
+    kept: super::decompose::Kept,
 ) -> PageResult {
-    task_page_full(d, v, id, error, draft, done, None).await
+    task_page_full(d, v, id, Carried { error, draft, done, decomp: kept, ..Carried::default() }).await
 }
 
 /// The task page after a refused 督办 form, with what the office chose in it.
@@ -555,18 +570,22 @@ pub(super) async fn task_page_drafted(
     error: Option<String>,
     notice: Option<super::notice::NoticeDraft>,
 ) -> PageResult {
-    task_page_full(d, v, id, error, String::new(), None, notice).await
+    task_page_full(d, v, id, Carried { error, notice, ..Carried::default() }).await
 }
 
-async fn task_page_full(
-    d: &AppState,
-    v: &Viewer,
-    id: TaskId,
+/// What a task page shown again carries: a refusal or a success message, and what was typed in
+/// the form it answers (an action's text, the 督办 form's choices, the split and ruling forms).
+#[derive(Default)]
+struct Carried {
     error: Option<String>,
     draft: String,
     done: Option<String>,
-    notice_draft: Option<super::notice::NoticeDraft>,
-) -> PageResult {
+    notice: Option<super::notice::NoticeDraft>,
+    decomp: super::decompose::Kept,
+}
+
+async fn task_page_full(d: &AppState, v: &Viewer, id: TaskId, carried: Carried) -> PageResult {
+    let Carried { error, draft, done, notice: notice_draft, decomp: kept } = carried;
     let task = d.access().visible_task(&v.person, id).await?;
     let tz = d.core().policy().timezone();
     let names = d.reporting().party_names().await?;
@@ -615,8 +634,16 @@ async fn task_page_full(
         })
         .collect();
     let milestones = f.milestones.iter().map(|m| format!("{} {}", m.due, m.text)).collect();
-    let actions =
-        d.lifecycle().available_actions(id, v.person.id).await?.into_iter().map(|a| action_form(a.action)).collect();
+    // The ruling has its own form, with unit pickers (the decomposition panel).
+    let actions = d
+        .lifecycle()
+        .available_actions(id, v.person.id)
+        .await?
+        .into_iter()
+        .filter(|a| a.action != Action::Rule)
+        .map(|a| action_form(a.action))
+        .collect();
+    let decomp = super::decompose::panel(d, v, &view.task, t.deadline.clone(), kept).await?;
     let people = d.queries().person_names().await?;
     let timeline = d
         .queries()
@@ -666,6 +693,7 @@ async fn task_page_full(
         edit,
         publication,
         notice,
+        decomp,
     };
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok(render(&page, status))
@@ -686,6 +714,8 @@ impl Done {
         let n: u32 = self.n.parse().unwrap_or(0);
         match self.done.as_str() {
             "reminded" => Some(format!("已催办：已向牵头单位发出 {n} 条消息，并记入全过程记录。")),
+            "split" => Some(format!("已分解为 {n} 项子任务并交办，已记入全过程记录。")),
+            "ruled" => Some("已裁定：任务已交由裁定的牵头单位重新签收办理，并记入全过程记录。".into()),
             "supervised" => {
                 let number =
                     self.number.chars().filter(|c| c.is_ascii_digit() || "督〔〕号".contains(*c)).collect::<String>();
@@ -699,7 +729,7 @@ impl Done {
 }
 
 pub async fn task(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Query(done): Query<Done>) -> PageResult {
-    task_page_with(&d, &v, TaskId(id), None, String::new(), done.text()).await
+    task_page_with(&d, &v, TaskId(id), None, String::new(), done.text(), Default::default()).await
 }
 
 pub async fn act(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Form(form): Form<Fields>) -> PageResult {

@@ -6,6 +6,7 @@ mod access;
 mod admin_log;
 mod auth;
 mod calendar;
+mod decompose;
 mod desks;
 mod entry;
 mod helpers;

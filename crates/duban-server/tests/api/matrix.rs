@@ -428,6 +428,7 @@ async fn reads(c: &Client<'_>, w: &World, f: &mut Findings) {
                 ("history (API)", "/events"),
                 ("actions (API)", "/actions"),
                 ("attachments list (API)", "/attachments"),
+                ("decomposition (API)", "/decomposition"),
             ] {
                 let path = format!("/api/v1/tasks/{}{suffix}", t.id);
                 let a = c.get(f, w, who, &path).await;
@@ -838,6 +839,34 @@ async fn writes(c: &Client<'_>, w: &World, f: &mut Findings) {
                     "/desk/read".into(),
                     Body::Form(vec![("csrf".into(), csrf.clone()), ("id".into(), id.to_string())]),
                 ),
+                (
+                    "split (API)",
+                    "POST".into(),
+                    format!("/api/v1/tasks/{id}/split"),
+                    Body::Json(json!({"version": 999_999, "parts": [{"title": "矩阵分解", "unit": w.unit(U::Lead)}]})),
+                ),
+                (
+                    "split form (page)",
+                    "POST".into(),
+                    format!("/tasks/{id}/split"),
+                    Body::Form(vec![
+                        ("csrf".into(), csrf.clone()),
+                        ("version".into(), "999999".into()),
+                        ("title".into(), "矩阵分解".into()),
+                        ("unit".into(), "矩阵牵头局".into()),
+                    ]),
+                ),
+                (
+                    "ruling form (page)",
+                    "POST".into(),
+                    format!("/tasks/{id}/rule"),
+                    Body::Form(vec![
+                        ("csrf".into(), csrf.clone()),
+                        ("version".into(), "999999".into()),
+                        ("text".into(), "由矩阵配合局牵头".into()),
+                        ("lead".into(), "矩阵配合局".into()),
+                    ]),
+                ),
             ]
         };
         let mut baseline = Vec::new();
@@ -929,6 +958,62 @@ async fn messages(app: &TestApp, w: &World, f: &mut Findings) -> usize {
     all.len()
 }
 
+/// A part passed on to a unit not on its parent (分解交办 by the office): that unit's people see
+/// the part and nothing of the parent; whoever sees the parent follows the part on the parent's
+/// page (listed, not linked) without reaching the part unless they see it too.
+async fn parts(app: &TestApp, c: &Client<'_>, w: &World, f: &mut Findings) {
+    let input: duban_domain::task::TaskInput = serde_json::from_value(json!({
+        "title": "矩阵分解的上级任务ZQPARENT", "ledger_id": w.ledger,
+        "lead": [{"unit": w.unit(U::Lead)}], "cooperating": [{"unit": w.unit(U::Coop)}],
+        "classification": "内部", "deadline": "2026-12-31",
+    }))
+    .unwrap();
+    let parent = app.duban.tasks().create_task(input, None).await.unwrap();
+    let split = duban_app::decompose::SplitInput {
+        actor: Some(w.people[&Who::Office].0),
+        version: Some(parent.task.version),
+        parts: vec![duban_app::decompose::PartInput {
+            title: "矩阵分解的子任务ZQPART".into(),
+            unit: Some(w.unit(U::Other)),
+            ..Default::default()
+        }],
+    };
+    let part = app.duban.lifecycle().split(parent.task.id, split).await.unwrap().remove(0).task.id.0;
+    let parent = parent.task.id.0;
+    let sees_parent = |who: Who| sees(who, Kind::Internal);
+    let sees_part = |who: Who| matches!(who, Who::Office | Who::Admin | Who::OtherLeader | Who::OtherOfficer);
+    for who in WHO.into_iter().filter(|w| *w != Who::Anonymous) {
+        let code = |yes: bool| if yes { StatusCode::OK } else { StatusCode::NOT_FOUND };
+        for (surface, path, want) in [
+            ("parts: task (API)", format!("/api/v1/tasks/{parent}"), code(sees_parent(who))),
+            ("parts: decomposition (API)", format!("/api/v1/tasks/{parent}/decomposition"), code(sees_parent(who))),
+            ("parts: task page", format!("/tasks/{parent}"), code(sees_parent(who))),
+            ("parts: task (API)", format!("/api/v1/tasks/{part}"), code(sees_part(who))),
+            ("parts: decomposition (API)", format!("/api/v1/tasks/{part}/decomposition"), code(sees_part(who))),
+            ("parts: task page", format!("/tasks/{part}"), code(sees_part(who))),
+            ("parts: history (API)", format!("/api/v1/tasks/{part}/events"), code(sees_part(who))),
+        ] {
+            let a = c.get(f, w, who, &path).await;
+            f.status(surface, who, &path, a.status, want);
+            let mut hidden = w.hidden(who);
+            if !sees_parent(who) {
+                hidden.push("ZQPARENT");
+            }
+            f.search(surface, who, &path, &a.body, &hidden);
+            // The part is listed on the parent to whoever sees the parent, linked only for
+            // those who see the part itself.
+            if path == format!("/tasks/{parent}") && a.status == StatusCode::OK {
+                if !a.body.contains("ZQPART") {
+                    f.wrong(surface, format!("{who:?} {path}: the part is not listed on its parent"));
+                }
+                if a.body.contains(&format!("href=\"/tasks/{part}\"")) != sees_part(who) {
+                    f.wrong(surface, format!("{who:?} {path}: the part's link is wrong"));
+                }
+            }
+        }
+    }
+}
+
 async fn run_matrix(app: TestApp) {
     let w = build(&app).await;
     // Reminders in the warning window, then 督办 notices once signing is overdue (in working
@@ -946,6 +1031,7 @@ async fn run_matrix(app: TestApp) {
     reads(&c, &w, &mut f).await;
     writes(&c, &w, &mut f).await;
     let n = messages(&app, &w, &mut f).await;
+    parts(&app, &c, &w, &mut f).await;
     eprintln!("access matrix on {}: {} requests, {} messages checked", app.store.backend(), f.requests, n);
     for (surface, (leaks, wrong)) in &f.by_surface {
         eprintln!("  {surface}: {leaks} leaks, {wrong} other wrong answers");

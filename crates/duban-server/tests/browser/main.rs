@@ -28,6 +28,7 @@ mod helpers;
 mod support;
 
 mod closed_loop;
+mod decompose;
 mod desks;
 mod entry;
 mod import;
