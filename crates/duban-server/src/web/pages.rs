@@ -723,7 +723,11 @@ impl Done {
             }
             "feedback_published" => Some("已同意公开办理结果，公开清单中可见，并记入全过程记录。".into()),
             "feedback_withheld" => Some("已撤回公开的办理结果，并记入全过程记录。".into()),
-            other => super::entry::done_text(other),
+            // An action of the lifecycle, by its code (签收, 报告进展, 反馈办结 …).
+            other => super::entry::done_text(other).or_else(|| {
+                let action: duban_domain::lifecycle::Action = other.parse().ok()?;
+                Some(format!("已完成“{}”，并记入全过程记录。", action.label()))
+            }),
         }
     }
 }
@@ -749,7 +753,7 @@ pub async fn act(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Form
         cooperating: None,
     };
     match d.lifecycle().act(TaskId(id), input).await {
-        Ok(_) => Ok(see_other(&format!("/tasks/{id}"))),
+        Ok(_) => Ok(see_other(&format!("/tasks/{id}?done={}", percent_encode(&get("action"))))),
         Err(e @ (Error::Invalid { .. } | Error::Conflict(_) | Error::VersionConflict { .. } | Error::Forbidden)) => {
             task_page(&d, &v, TaskId(id), Some(e.to_string()), get("text")).await
         }

@@ -233,6 +233,11 @@ async fn after_a_supervision_the_head_approves_the_units_feedback_before_the_off
         .post(&format!("/tasks/{}/act", t["id"]), &[("csrf", &csrf), ("action", "head_approve"), ("version", &version)])
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // The page it leads to says what was done.
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(to, format!("/tasks/{}?done=head_approve", t["id"]));
+    let (_, page) = head.get(&to).await;
+    assert!(page.contains("已完成“单位负责人审批同意”，并记入全过程记录。"), "{page}");
     let done = now(&app, &t).await;
     assert_eq!(done["status"], "feedback");
     let (_, desk) = office.get("/").await;
