@@ -191,19 +191,22 @@ impl Lifecycle {
         });
         let (fields, status, clock) = (task.fields.clone(), task.status, task.events.clone());
         let edit = Edit { kind: EventKind::Split, data, actor: Some(actor) };
-        self.tasks.write_with_clock(task, version, fields, status, clock, edit).await?;
-        let mut created = Vec::with_capacity(planned.len());
-        for fields in planned {
-            let data = serde_json::json!({
-                "title": fields.title,
-                "parent_id": id,
-                "section": fields.section,
-                "text": EventKind::Split.label(),
-            });
-            let clock = BTreeMap::from([(ClockEvent::Received, now)]);
-            let child = self.tasks.insert_task(fields, Status::Assigned, clock, data, Some(actor)).await?;
-            created.push(self.core.view(child, now, true));
-        }
+        // The parent's event and every part in one transaction: a failure writes none of them.
+        let parts: Vec<_> = planned
+            .into_iter()
+            .map(|fields| {
+                let data = serde_json::json!({
+                    "title": fields.title,
+                    "parent_id": id,
+                    "section": fields.section,
+                    "text": EventKind::Split.label(),
+                });
+                let clock = BTreeMap::from([(ClockEvent::Received, now)]);
+                self.tasks.prepare_insert(fields, Status::Assigned, clock, data, Some(actor))
+            })
+            .collect();
+        let written = self.tasks.write_split(task, version, fields, status, clock, edit, &parts).await?;
+        let created: Vec<TaskView> = written.into_iter().map(|child| self.core.view(child, now, true)).collect();
         Ok(created)
     }
 

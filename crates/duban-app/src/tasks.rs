@@ -231,6 +231,28 @@ impl Tasks {
         Ok(self.core.view(task, now, true))
     }
 
+    /// Splits `current` (see [`crate::decompose`]): its changed fields and event, and the parts
+    /// prepared with [`Self::prepare_insert`], written in one transaction. Returns the parts.
+    #[allow(clippy::too_many_arguments)] // the write's own arguments plus the parts
+    pub(crate) async fn write_split(
+        &self,
+        current: Task,
+        version: i64,
+        fields: NewTask,
+        status: Status,
+        clock: BTreeMap<ClockEvent, Timestamp>,
+        edit: Edit,
+        parts: &[(StoredTask, NewEvent)],
+    ) -> Result<Vec<Task>, Error> {
+        if current.version != version {
+            return Err(Error::VersionConflict { current: current.version });
+        }
+        let (stored, event) = self.prepare_write(&current, fields, status, clock, edit);
+        let written = self.tasks.split_task(current.id, version, &stored, &event, parts).await?;
+        self.suggestions.forget();
+        Ok(written)
+    }
+
     /// A changed task as stored, with its schedule, and the event recording the fields and
     /// status before and after (see [`Self::write_with_clock`]).
     pub(crate) fn prepare_write(

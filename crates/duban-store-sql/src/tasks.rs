@@ -366,6 +366,31 @@ macro_rules! sql_tasks {
                 self.get_task(id).await
             }
 
+            async fn split_task(
+                &self,
+                id: TaskId,
+                expected_version: i64,
+                parent: &StoredTask,
+                event: &NewEvent,
+                parts: &[(StoredTask, NewEvent)],
+            ) -> Result<Vec<Task>> {
+                let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
+                update_task_row(&mut tx, id, expected_version, parent, event).await?;
+                let mut ids = Vec::with_capacity(parts.len());
+                for (t, created) in parts {
+                    let rows = self.insert_task_rows(&mut tx, std::slice::from_ref(t)).await?;
+                    let part = *rows.first().ok_or(Error::Internal)?;
+                    insert_event(&mut tx, part, created).await?;
+                    ids.push(part);
+                }
+                tx.commit().await.map_err(db_err("commit"))?;
+                let mut out = Vec::with_capacity(ids.len());
+                for part in ids {
+                    out.push(self.get_task(TaskId(part)).await?);
+                }
+                Ok(out)
+            }
+
             async fn write_import(&self, w: &ImportWrite) -> Result<LedgerId> {
                 let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
                 let ledger = match &w.ledger {

@@ -226,6 +226,7 @@ macro_rules! behaviour_suite {
             a_notice_its_messages_and_naming_are_recorded_together_once,
             a_notice_keeps_its_recipients_and_instruction_and_reads_back_by_id,
             tasks_with_an_unanswered_notice_are_listed,
+            a_split_writes_the_parent_and_its_parts_or_nothing,
             attachments_keep_their_bytes_and_enter_the_trail,
             credentials_and_sessions_are_kept_and_expire,
             the_admin_log_is_append_only,

@@ -374,6 +374,49 @@ pub async fn a_task_for_a_missing_ledger_is_rejected(db: &TestDb) {
     assert_eq!(page.total, 0);
 }
 
+/// A split (分解交办) writes the parent's event and every part in one transaction; a stale
+/// version, or a part that cannot be stored, writes none of them.
+pub async fn a_split_writes_the_parent_and_its_parts_or_nothing(db: &TestDb) {
+    let s = &*db.store;
+    let u = s.create_unit(&unit("旗水利局", &[]), crate::at()).await.unwrap();
+    let st = task("河道整治", vec![Party::Unit(u.id)]);
+    let parent = s.create_task(&st, &created(st.at)).await.unwrap();
+    let at = t("2026-03-03T01:00:00Z");
+    let split =
+        NewEvent { at, actor_id: None, kind: "split".into(), data: serde_json::json!({"parts": ["1-1", "1-2"]}) };
+    let part = |title: &str| {
+        let mut p = task(title, vec![Party::Unit(u.id)]);
+        p.fields.parent_id = Some(parent.id);
+        (p, created(at))
+    };
+    let parts = [part("上游清淤"), part("下游护岸")];
+    let before = s.tasks_fingerprint().await.unwrap();
+    // A stale version: nothing is written, not even the parts.
+    let e = s.split_task(parent.id, 7, &st, &split, &parts).await.unwrap_err();
+    assert_eq!(e, Error::VersionConflict { current: 1 });
+    assert_eq!(s.tasks_fingerprint().await.unwrap(), before);
+    assert_eq!(s.task_events(parent.id).await.unwrap().len(), 1);
+    // A part naming a parent that does not exist fails the whole split.
+    let mut orphan = part("无主子任务");
+    orphan.0.fields.parent_id = Some(TaskId(999_999));
+    let broken = [part("上游清淤"), orphan];
+    assert!(s.split_task(parent.id, 1, &st, &split, &broken).await.is_err());
+    assert_eq!(s.tasks_fingerprint().await.unwrap(), before);
+    assert_eq!(s.task_events(parent.id).await.unwrap().len(), 1);
+    // Then the split goes through: the parent's event and both parts with theirs.
+    let made = s.split_task(parent.id, 1, &st, &split, &parts).await.unwrap();
+    let titles: Vec<&str> = made.iter().map(|p| p.fields.title.as_str()).collect();
+    assert_eq!(titles, ["上游清淤", "下游护岸"]);
+    assert!(made.iter().all(|p| p.fields.parent_id == Some(parent.id)));
+    assert_eq!(s.get_task(parent.id).await.unwrap().version, 2);
+    let kinds: Vec<String> = s.task_events(parent.id).await.unwrap().into_iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, ["created", "split"]);
+    for p in &made {
+        assert_eq!(s.task_events(p.id).await.unwrap().len(), 1);
+    }
+    assert!(s.verify_events().await.unwrap().broken.is_none());
+}
+
 pub async fn a_stale_version_gets_a_conflict_and_changes_nothing(db: &TestDb) {
     let s = &*db.store;
     let u = s.create_unit(&unit("旗司法局", &[]), crate::at()).await.unwrap();

@@ -22,6 +22,17 @@ pub trait TaskStore: Send + Sync {
     /// Replaces a task's fields if its version is still `expected_version`, and appends the
     /// event, in one transaction. Otherwise `Error::VersionConflict` with the current version.
     async fn update_task(&self, id: TaskId, expected_version: i64, t: &StoredTask, event: &NewEvent) -> Result<Task>;
+    /// Splits a task (分解交办) in one transaction: replaces the parent's fields if its version is
+    /// still `expected_version` and appends its event, then stores each part with its `created`
+    /// event. On any error (a version conflict included) nothing is written. Returns the parts.
+    async fn split_task(
+        &self,
+        id: TaskId,
+        expected_version: i64,
+        parent: &StoredTask,
+        event: &NewEvent,
+        parts: &[(StoredTask, NewEvent)],
+    ) -> Result<Vec<Task>>;
     async fn list_tasks(&self, q: &TaskQuery) -> Result<Page<Task>>;
     async fn task_events(&self, id: TaskId) -> Result<Vec<TaskEvent>>;
     /// Adds an event to a task's trail without changing the task (a 督办 issued, a reminder).
