@@ -1,5 +1,7 @@
-//! Page benchmark (issue 5 §3): the server time of every page with 10,000 tasks in the ledger,
-//! signed in as the supervision office (who sees everything), on SQLite.
+//! Page benchmark (issue 5 §3, issue 12): the server time of every page with 10,000 tasks in
+//! the ledger, on SQLite: every page signed in as the supervision office (who sees everything),
+//! then the pages each other role works from — the leader in charge of ten units (驾驶舱), a
+//! unit's head (approvals) and officer (batch 签收) — through the same visibility rule.
 //!
 //!     cargo bench -p duban-server --bench pages
 //!
@@ -90,11 +92,42 @@ async fn main() {
     );
     // Progress reports on some public tasks and a supervision pass, so the pages have them.
     duban.supervision().pass(now).await.unwrap();
-    duban.sign_in().set_password(office.id, "Bench-Pass-2026").await.unwrap();
-    let session = duban.sign_in().sign_in("office", "Bench-Pass-2026").await.unwrap();
-    let cookie = format!("duban_session={}", session.token);
+    // The other roles: a leader in charge of ten units, the head and an officer of one.
+    let mut leader = NewPerson::new("李旗长", "leader", None, vec![Role::Leader]);
+    leader.charge_units = units[..10].to_vec();
+    let leader = s.create_person(&leader, duban_store_tests::at()).await.unwrap();
+    let head = s
+        .create_person(&NewPerson::new("赵局长", "head", Some(units[0]), vec![Role::UnitHead]), duban_store_tests::at())
+        .await
+        .unwrap();
+    let officer = s
+        .create_person(
+            &NewPerson::new("钱经办", "officer", Some(units[0]), vec![Role::Officer]),
+            duban_store_tests::at(),
+        )
+        .await
+        .unwrap();
+    let mut cookies = Vec::new();
+    let mut sessions = Vec::new();
+    for (who, id) in [("office", office.id), ("leader", leader.id), ("head", head.id), ("officer", officer.id)] {
+        duban.sign_in().set_password(id, "Bench-Pass-2026").await.unwrap();
+        let session = duban.sign_in().sign_in(who, "Bench-Pass-2026").await.unwrap();
+        cookies.push((who, format!("duban_session={}", session.token)));
+        sessions.push(session);
+    }
+    let session = sessions.swap_remove(0);
+    let cookie = cookies[0].1.clone();
+    let public_task = tasks.iter().position(|t| t.fields.classification == Classification::Public).unwrap() + 1;
+    let notice = s.list_notices().await.unwrap().first().map(|n| n.id).unwrap();
+    let unit_task = s
+        .list_tasks(&duban_store::TaskQuery { unit_id: Some(units[0]), page: 1, per_page: 1, ..Default::default() })
+        .await
+        .unwrap()
+        .items[0]
+        .id
+        .0;
     let app = duban_server::startup::app(duban.clone());
-    let pages = [
+    let office_pages = [
         "/",
         "/tasks",
         "/tasks?page=50",
@@ -115,10 +148,32 @@ async fn main() {
         "/public",
         "/public?per_page=100&page=3",
         "/import",
+        "/tasks/new",
+        "/tasks/new?source=meeting",
+        "/tasks?unanswered=true",
+        "/notices/N",
+        "/notices/N.docx",
+        "/public/tasks/P",
     ];
+    // What each role may open (statistics and the battle map are the office's and leaders').
+    let unit_pages = ["/", "/tasks", "/tasks?light=red", "/tasks/U"];
+    let leader_pages = ["/", "/tasks", "/tasks?light=red", "/tasks/U", "/stats", "/map"];
+    let mut pages: Vec<(&str, String, String)> =
+        office_pages.iter().map(|p| ("office", cookie.clone(), p.to_string())).collect();
+    for (who, c) in &cookies[1..] {
+        let role_pages: &[&str] = if *who == "leader" { &leader_pages } else { &unit_pages };
+        pages.extend(role_pages.iter().map(|p| (*who, c.clone(), p.to_string())));
+    }
     println!("{n} tasks; server time per page, median of 30 (min–max):");
-    for path in pages {
-        let path = if path == "/tasks/5000" { format!("/tasks/{}", n / 2) } else { path.to_string() };
+    for (who, cookie, path) in pages {
+        let path = match path.as_str() {
+            "/tasks/5000" => format!("/tasks/{}", n / 2),
+            "/tasks/U" => format!("/tasks/{unit_task}"),
+            "/notices/N" => format!("/notices/{notice}"),
+            "/notices/N.docx" => format!("/notices/{notice}.docx"),
+            "/public/tasks/P" => format!("/public/tasks/{public_task}"),
+            _ => path,
+        };
         let mut times: Vec<Duration> = Vec::new();
         let mut size = 0;
         for i in 0..33 {
@@ -136,7 +191,7 @@ async fn main() {
         }
         times.sort();
         println!(
-            "{path:<32} {:>7.1} ms ({:.1}–{:.1})  {:>7} bytes",
+            "{who:<8} {path:<32} {:>7.1} ms ({:.1}–{:.1})  {:>7} bytes",
             times[times.len() / 2].as_secs_f64() * 1e3,
             times[0].as_secs_f64() * 1e3,
             times[times.len() - 1].as_secs_f64() * 1e3,
