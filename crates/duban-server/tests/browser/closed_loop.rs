@@ -183,6 +183,18 @@ async fn the_closed_loop_through_the_browser() {
         assert!(fits(&big).await, "{path} is wider than the window at 125 %");
     }
     shot(&big, "supervision-125").await;
+
+    // Months later, with measures past their deadlines: the battle map draws each as a red bar
+    // from its due date to the today line, with its 逾期天数 (the README's picture).
+    app.clock.set(bj("2022-07-15T10:00"));
     big.close().await.unwrap();
+    // Signed in afresh: the earlier session has long expired.
+    let desk = browser(&driver, 1280, 900).await;
+    sign_in(&desk, &base, "office", "pw-eciffo-2022").await;
+    desk.goto(&format!("{base}/map")).await.unwrap();
+    let overdue = desk.find_all(Locator::Css("svg rect.overdue")).await.unwrap();
+    assert!(!overdue.is_empty(), "no overdue bar on the battle map in July: {}", page_text(&desk).await);
+    shot(&desk, "map-overdue").await;
+    desk.close().await.unwrap();
     let _ = std::fs::remove_file(evidence);
 }
