@@ -70,6 +70,8 @@ struct UnitOverdue {
 }
 
 struct NoticeLine {
+    /// The notice's id, for its print view (督办通知单).
+    id: i64,
     number: String,
     task_id: i64,
     title: String,
@@ -133,6 +135,7 @@ pub async fn supervision(State(d): State<AppState>, v: Viewer) -> PageResult {
         let stage =
             t.schedule.stages.iter().find(|s| s.stage == n.stage).map(|s| s.name.clone()).unwrap_or(n.stage.clone());
         notices.push(NoticeLine {
+            id: n.id,
             number: n.number,
             task_id: n.task_id.0,
             title: t.task.fields.title.clone(),

@@ -429,6 +429,9 @@ async fn the_office_issues_a_numbered_notice_by_hand_and_the_unit_is_told() {
     assert!(inbox.iter().any(|m| m.message.subject.starts_with("督办通知 督〔2026〕1号") && m.status == "sent"));
     let (_, sup) = office.get("/supervision").await;
     assert!(sup.contains("督〔2026〕1号") && sup.contains("未答复"));
+    // The number leads to the notice's print view.
+    let notice = app.store.list_notices().await.unwrap().last().unwrap().id;
+    assert!(sup.contains(&format!("<a href=\"/notices/{notice}\"")), "{sup}");
     // A unit officer has no such form and may not post it.
     let mut officer = Browser::new(&app);
     officer.sign_in("officer_a", "pw-a_reciffo-2026").await;
