@@ -9,9 +9,7 @@ async fn the_closed_loop_through_the_browser() {
     let app = spawn_app().await;
     let base = app.base.clone();
     let d = app.duban.clone();
-    let units = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/units/naiman.toml")).unwrap();
-    let directory = duban_domain::org::UnitDirectory::from_toml(&units).unwrap();
-    app.store.import_directory(&directory, d.core().now()).await.unwrap();
+    naiman_units(&app).await;
     let unit = |name: &str| {
         let store = app.store.clone();
         let name = name.to_string();

@@ -5,24 +5,6 @@
 
 use crate::support::*;
 
-/// A person with roles and units in their charge.
-async fn someone(app: &TestApp, username: &str, unit: Option<UnitId>, role: Role, charge: Vec<UnitId>) -> PersonId {
-    let p = app
-        .store
-        .create_person(
-            &NewPerson { charge_units: charge, ..NewPerson::new(username, username, unit, vec![role]) },
-            duban_store_tests::at(),
-        )
-        .await
-        .unwrap();
-    app.duban
-        .sign_in()
-        .set_password(p.id, &format!("pw-{}-2022", username.chars().rev().collect::<String>()))
-        .await
-        .unwrap();
-    p.id
-}
-
 /// An action over the API, as `actor`.
 async fn api_act(app: &TestApp, id: i64, actor: PersonId, mut body: serde_json::Value) {
     let t = app.get(&format!("/api/v1/tasks/{id}")).await.json;
@@ -47,14 +29,14 @@ async fn each_role_works_from_its_own_desk() {
         units.push(UnitId(app.unit(n).await));
     }
     let office_unit = UnitId(app.unit("旗政府办公室").await);
-    let office = someone(&app, "office", Some(office_unit), Role::Office, vec![]).await;
-    let officer = someone(&app, "officer_a", Some(units[0]), Role::Officer, vec![]).await;
-    someone(&app, "head_a", Some(units[0]), Role::UnitHead, vec![]).await;
-    someone(&app, "leader", Some(office_unit), Role::Leader, units[..3].to_vec()).await;
+    let office = person(&app, "office", Some(office_unit), Role::Office).await;
+    let officer = person(&app, "officer_a", Some(units[0]), Role::Officer).await;
+    person(&app, "head_a", Some(units[0]), Role::UnitHead).await;
+    person_in_charge(&app, "leader", Some(office_unit), Role::Leader, units[..3].to_vec()).await;
     let officers: Vec<PersonId> = {
         let mut v = vec![officer];
         for (i, u) in units.iter().enumerate().skip(1) {
-            v.push(someone(&app, &format!("officer{i}"), Some(*u), Role::Officer, vec![]).await);
+            v.push(person(&app, &format!("officer{i}"), Some(*u), Role::Officer).await);
         }
         v
     };

@@ -27,10 +27,7 @@ async fn the_office_enters_a_task_with_a_suggested_unit_then_edits_and_reassigns
     let app = spawn_app().await;
     let base = app.base.clone();
     let d = app.duban.clone();
-    let units = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/units/naiman.toml")).unwrap();
-    let directory = duban_domain::org::UnitDirectory::from_toml(&units).unwrap();
-    app.store.import_directory(&directory, d.core().now()).await.unwrap();
-    let all = app.store.list_units().await.unwrap();
+    let all = naiman_units(&app).await;
     let unit = |name: &str| all.iter().find(|u| u.name == name).unwrap().id;
     let (ziran, shuiwu) = (unit("旗自然资源局"), unit("旗水务局"));
     // The ledger already holds tasks on farmland: the suggester learns who leads them.

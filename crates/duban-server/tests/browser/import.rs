@@ -9,9 +9,7 @@ async fn the_office_imports_a_plan_without_units_per_measure() {
     let Some(driver) = start_driver().await else { return };
     let app = spawn_app().await;
     let base = app.base.clone();
-    let units = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/units/naiman.toml")).unwrap();
-    let directory = duban_domain::org::UnitDirectory::from_toml(&units).unwrap();
-    app.store.import_directory(&directory, app.duban.core().now()).await.unwrap();
+    naiman_units(&app).await;
     person(&app, "office", None, Role::Office).await;
     // The clock says 2026-03-02; seed 001 is of 2021.
     let c = browser(&driver, 1280, 1000).await;

@@ -132,9 +132,24 @@ pub async fn act(c: &Client, action: &str, text: Option<&str>) {
 }
 
 pub async fn person(app: &TestApp, username: &str, unit: Option<UnitId>, role: Role) -> PersonId {
+    person_in_charge(app, username, unit, role, Vec::new()).await
+}
+
+/// A person who can sign in (password `pw-` + the user name reversed + `-2022`), a leader with
+/// the units in their charge.
+pub async fn person_in_charge(
+    app: &TestApp,
+    username: &str,
+    unit: Option<UnitId>,
+    role: Role,
+    charge_units: Vec<UnitId>,
+) -> PersonId {
     let p = app
         .store
-        .create_person(&NewPerson::new(username, username, unit, vec![role]), duban_store_tests::at())
+        .create_person(
+            &NewPerson { charge_units, ..NewPerson::new(username, username, unit, vec![role]) },
+            duban_store_tests::at(),
+        )
         .await
         .unwrap();
     app.duban
@@ -143,6 +158,14 @@ pub async fn person(app: &TestApp, username: &str, unit: Option<UnitId>, role: R
         .await
         .unwrap();
     p.id
+}
+
+/// Loads the Naiman unit directory (the repository's `data/units/naiman.toml`); returns the units.
+pub async fn naiman_units(app: &TestApp) -> Vec<duban_domain::org::Unit> {
+    let units = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/units/naiman.toml")).unwrap();
+    let directory = duban_domain::org::UnitDirectory::from_toml(&units).unwrap();
+    app.store.import_directory(&directory, app.duban.core().now()).await.unwrap();
+    app.store.list_units().await.unwrap()
 }
 
 /// The smallest text of the page's charts as drawn, in CSS px (its font size times the scale
