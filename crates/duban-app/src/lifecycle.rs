@@ -214,9 +214,10 @@ impl Lifecycle {
         {
             self.close_parent_if_done(parent).await?;
         }
-        match view.task.status {
-            Status::Feedback => self.notify(&view.task, MessageKind::Feedback).await?,
-            Status::HeadApproval => self.notify(&view.task, MessageKind::Approval).await?,
+        match (action, view.task.status) {
+            (Action::ReportPart, _) => self.notify(&view.task, MessageKind::PartReport).await?,
+            (_, Status::Feedback) => self.notify(&view.task, MessageKind::Feedback).await?,
+            (_, Status::HeadApproval) => self.notify(&view.task, MessageKind::Approval).await?,
             _ => {}
         }
         Ok(view)
@@ -224,8 +225,10 @@ impl Lifecycle {
 
     /// Tells the people who must act next that feedback waits for them, in their in-app inbox:
     /// the office when it reaches the office ([`MessageKind::Feedback`]), the heads of the lead
-    /// units when it waits for their approval ([`MessageKind::Approval`]). Only people who may
-    /// see the task; one notice per person and version of the task.
+    /// units when it waits for their approval ([`MessageKind::Approval`]), the lead units'
+    /// officers and heads when a cooperating unit has reported its part
+    /// ([`MessageKind::PartReport`]). Only people who may see the task; one notice per person and
+    /// version of the task.
     async fn notify(&self, task: &Task, kind: MessageKind) -> Result<(), Error> {
         let members = self.access.group_members().await?;
         let lead: Vec<_> = units(&task.fields.lead, &members).collect();
@@ -233,6 +236,7 @@ impl Lifecycle {
         let f = &task.fields;
         let subject = match kind {
             MessageKind::Approval => format!("{} {}：经办人已反馈，待您审批", f.number, f.title),
+            MessageKind::PartReport => format!("{} {}：配合单位已报送配合情况", f.number, f.title),
             _ => format!("{} {}：单位已反馈，待审核", f.number, f.title),
         };
         let messages: Vec<NewMessage> = self
@@ -244,6 +248,10 @@ impl Lifecycle {
             .filter(|p| match kind {
                 MessageKind::Approval => {
                     p.fields.roles.contains(&Role::UnitHead) && p.fields.unit_id.is_some_and(|u| lead.contains(&u))
+                }
+                MessageKind::PartReport => {
+                    (p.fields.roles.contains(&Role::Officer) || p.fields.roles.contains(&Role::UnitHead))
+                        && p.fields.unit_id.is_some_and(|u| lead.contains(&u))
                 }
                 _ => p.fields.roles.contains(&Role::Office),
             })

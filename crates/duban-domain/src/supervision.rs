@@ -52,6 +52,8 @@ vocabulary!(
         Feedback = "feedback" / "反馈待审核",
         /// An officer's feedback after a 督办 waits for the unit head's approval.
         Approval = "approval" / "反馈待审批",
+        /// A cooperating unit has reported its part, to the lead unit (an in-app notice).
+        PartReport = "part_report" / "配合单位报送",
     }
 );
 
@@ -346,7 +348,7 @@ fn withheld(kind: MessageKind) -> (String, String) {
         MessageKind::Remind => "催办".to_string(),
         MessageKind::Cadence => "进展报告提醒".to_string(),
         MessageKind::Supervise | MessageKind::Escalate => format!("督办通知 {NUMBER}"),
-        MessageKind::Feedback | MessageKind::Approval => kind.label().to_string(),
+        MessageKind::Feedback | MessageKind::Approval | MessageKind::PartReport => kind.label().to_string(),
     };
     (
         format!("{what}：涉密任务"),

@@ -257,6 +257,22 @@ async fn a_cooperating_unit_reports_its_part_and_the_lead_unit_sees_it() {
         (events[1]["data"]["unit"].as_i64(), events[1]["actor_id"].as_i64()),
         (Some(c.unit_b), Some(c.officer_b.0))
     );
+    // The lead unit's officer is told in the inbox; the cooperating and other units are not.
+    let told = |p: PersonId| {
+        let store = app.store.clone();
+        async move {
+            let inbox = store.list_messages(Some(p), 10).await.unwrap();
+            inbox
+                .iter()
+                .filter(|m| m.message.kind == "part_report")
+                .map(|m| m.message.subject.clone())
+                .collect::<Vec<_>>()
+        }
+    };
+    let lead_told = told(c.officer_a).await;
+    assert_eq!(lead_told.len(), 1, "{lead_told:?}");
+    assert!(lead_told[0].ends_with("配合单位已报送配合情况"), "{lead_told:?}");
+    assert!(told(c.officer_b).await.is_empty() && told(c.officer_c).await.is_empty());
     let dec = app.get(&format!("/api/v1/tasks/{id}/decomposition")).await.json;
     assert_eq!(dec["reports"][0]["unit"], c.unit_b);
     assert_eq!(dec["reports"][0]["text"], "已完成执照数据推送接口");
