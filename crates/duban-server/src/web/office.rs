@@ -4,6 +4,7 @@
 
 use super::charts::{self, MapTask};
 use super::errors::render;
+use super::paging::{self, Pager, page_size};
 use super::{AppState, Nav, Viewer, WebError};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -98,10 +99,23 @@ struct SupervisionPage {
     overdue: Vec<UnitOverdue>,
     overdue_total: usize,
     notices: Vec<NoticeLine>,
+    /// The notices' pages, newest first.
+    pager: Pager,
     naming: Vec<NamingLine>,
 }
 
-pub async fn supervision(State(d): State<AppState>, v: Viewer) -> PageResult {
+/// `?page=&per_page=` of the supervision page's notices.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NoticeParams {
+    page: String,
+    per_page: String,
+}
+
+/// Notices per page unless the viewer chooses.
+const NOTICES_PER_PAGE: u32 = 50;
+
+pub async fn supervision(State(d): State<AppState>, v: Viewer, Query(p): Query<NoticeParams>) -> PageResult {
     v.require::<Oversee>()?;
     let names = d.reporting().party_names().await?;
     let tz = d.core().policy().timezone();
@@ -122,8 +136,12 @@ pub async fn supervision(State(d): State<AppState>, v: Viewer) -> PageResult {
     let mut overdue: Vec<UnitOverdue> =
         counts.into_values().map(|(name, count, link)| UnitOverdue { name, count, link }).collect();
     overdue.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
-    let all_notices: Vec<_> =
-        d.queries().notices().await?.into_iter().rev().filter(|n| by_id.contains_key(&n.task_id)).take(200).collect();
+    // Every notice on a task the viewer sees, newest first, one page of them at a time.
+    let seen: Vec<_> =
+        d.queries().notices().await?.into_iter().rev().filter(|n| by_id.contains_key(&n.task_id)).collect();
+    let per_page = page_size(&p.per_page, NOTICES_PER_PAGE);
+    let pager = Pager::new("/supervision", "", crate::http::list::page_number(&p.page), per_page, seen.len() as u64);
+    let all_notices = paging::slice(seen, pager.page, per_page);
     let ids: Vec<TaskId> = all_notices.iter().map(|n| n.task_id).collect();
     let activity = d.queries().activity_of(&ids).await?;
     let mut notices = Vec::new();
@@ -164,7 +182,8 @@ pub async fn supervision(State(d): State<AppState>, v: Viewer) -> PageResult {
             })
         })
         .collect();
-    let page = SupervisionPage { nav: Nav::new(Some(&v), "/supervision"), overdue, overdue_total, notices, naming };
+    let page =
+        SupervisionPage { nav: Nav::new(Some(&v), "/supervision"), overdue, overdue_total, notices, pager, naming };
     Ok(render(&page, StatusCode::OK))
 }
 

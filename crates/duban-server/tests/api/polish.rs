@@ -253,3 +253,21 @@ async fn a_public_tasks_page_shows_public_fields_and_feedback_only_once_publisha
     assert!(anon.get(&path).await.1.contains("奈曼旗人民政府"));
     let _ = hidden;
 }
+
+#[tokio::test]
+async fn the_supervision_pages_notices_page_on_instead_of_stopping() {
+    let app = spawn_app().await;
+    let unit = app.unit("旗自然资源局").await;
+    for i in 1..=12 {
+        let t = app.task(task(&format!("督办分页{i:02}"), unit, "内部")).await;
+        let r = app.post(&format!("/api/v1/tasks/{}/notices", t["id"]), json!({"text": "请加快办理"})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    }
+    let b = office(&app).await;
+    let (_, page) = b.get("/supervision?per_page=10").await;
+    assert_eq!(page.matches("title=\"督办通知单（打印预览）\"").count(), 10, "{page}");
+    assert!(page.contains("第 1 / 2 页，共 12 项") && page.contains("督〔2026〕12号"), "{page}");
+    let (_, page) = b.get("/supervision?page=2&per_page=10").await;
+    assert_eq!(page.matches("title=\"督办通知单（打印预览）\"").count(), 2);
+    assert!(page.contains("督〔2026〕1号") && page.contains("第 2 / 2 页"));
+}
