@@ -158,25 +158,41 @@ impl Queries {
     /// the person may still see (a notice queued before a task became 涉密, or before the
     /// person moved unit, does not show its title), at most `limit`.
     pub async fn inbox(&self, person: &Person, limit: usize) -> Result<Vec<Message>, Error> {
+        Ok(self.inbox_page(person, None, limit).await?.0)
+    }
+
+    /// One page of a person's inbox (see [`Self::inbox`]), below message id `before` when given;
+    /// with the id to ask below for the next page when there may be more.
+    pub async fn inbox_page(
+        &self,
+        person: &Person,
+        mut before: Option<i64>,
+        limit: usize,
+    ) -> Result<(Vec<Message>, Option<i64>), Error> {
+        const BATCH: u32 = 100;
         let audience = self.access.audience(person);
         let members = self.access.group_members().await?;
         let mut inbox = Vec::new();
-        for m in self.outbox.list_messages(Some(person.id), 50).await? {
-            if m.message.channel != "inbox" || m.status != "sent" {
-                continue;
-            }
-            if let Some(t) = m.message.task_id {
-                match self.tasks.get_task(t).await {
-                    Ok(task) if audience.sees(&task, &members) => {}
-                    Ok(_) | Err(Error::NotFound { .. }) => continue,
-                    Err(e) => return Err(e),
+        loop {
+            let batch = self.outbox.inbox_page(person.id, before, BATCH).await?;
+            let exhausted = batch.len() < BATCH as usize;
+            for m in batch {
+                before = Some(m.id);
+                if let Some(t) = m.message.task_id {
+                    match self.tasks.get_task(t).await {
+                        Ok(task) if audience.sees(&task, &members) => {}
+                        Ok(_) | Err(Error::NotFound { .. }) => continue,
+                        Err(e) => return Err(e),
+                    }
+                }
+                inbox.push(m);
+                if inbox.len() == limit {
+                    return Ok((inbox, before));
                 }
             }
-            inbox.push(m);
-            if inbox.len() == limit {
-                break;
+            if exhausted {
+                return Ok((inbox, None));
             }
         }
-        Ok(inbox)
     }
 }

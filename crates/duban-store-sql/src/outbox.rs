@@ -94,6 +94,20 @@ macro_rules! sql_outbox {
                 rows.iter().map(message_from_row).collect()
             }
 
+            async fn inbox_page(&self, person: PersonId, before: Option<i64>, limit: u32) -> Result<Vec<Message>> {
+                let rows = sqlx::query(
+                    "SELECT * FROM outbox WHERE person_id = $1 AND channel = 'inbox' AND status = 'sent' \
+                     AND id < $2 ORDER BY id DESC LIMIT $3",
+                )
+                .bind(person.0)
+                .bind(before.unwrap_or(i64::MAX))
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err("inbox page"))?;
+                rows.iter().map(message_from_row).collect()
+            }
+
             async fn mark_read(&self, person: PersonId, ids: &[i64], at: Timestamp) -> Result<u64> {
                 if ids.is_empty() {
                     return Ok(0);

@@ -223,6 +223,7 @@ macro_rules! behaviour_suite {
             the_event_chain_finds_a_deleted_middle_event,
             notices_are_numbered_per_year_and_issued_once,
             messages_are_queued_once_and_delivered_or_retried,
+            an_inbox_pages_by_id_newest_first,
             a_notice_its_messages_and_naming_are_recorded_together_once,
             a_notice_keeps_its_recipients_and_instruction_and_reads_back_by_id,
             tasks_with_an_unanswered_notice_are_listed,

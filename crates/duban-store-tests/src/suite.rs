@@ -962,6 +962,39 @@ pub async fn a_notice_its_messages_and_naming_are_recorded_together_once(db: &Te
     assert_eq!((named[0].naming.reason.as_str(), named[0].naming.person_id), ("督〔2026〕1号 后仍无进展", Some(p.id)));
 }
 
+/// A person's inbox page by page: delivered in-app messages only, newest first, below an id.
+pub async fn an_inbox_pages_by_id_newest_first(db: &TestDb) {
+    let s = &*db.store;
+    let u = s.create_unit(&unit("乙局", &[]), crate::at()).await.unwrap();
+    let p = s.create_person(&person("李四", "ls", Some(u.id)), crate::at()).await.unwrap();
+    let q = s.create_person(&person("王五", "ww", Some(u.id)), crate::at()).await.unwrap();
+    let m = |key: String, who: PersonId, channel: &str, not_before: &str| NewMessage {
+        dedup_key: key,
+        kind: "remind".into(),
+        channel: channel.into(),
+        person_id: Some(who),
+        address: String::new(),
+        task_id: None,
+        subject: "催办".into(),
+        body: "请尽快签收".into(),
+        created_at: t("2026-03-06T00:00:00Z"),
+        not_before: t(not_before),
+    };
+    let mut all: Vec<NewMessage> = (0..5).map(|i| m(format!("p{i}"), p.id, "inbox", "2026-03-06T01:00:00Z")).collect();
+    all.push(m("p-later".into(), p.id, "inbox", "2026-03-09T01:00:00Z")); // not yet delivered
+    all.push(m("p-mail".into(), p.id, "email", "2026-03-06T01:00:00Z")); // not the inbox
+    all.push(m("q0".into(), q.id, "inbox", "2026-03-06T01:00:00Z")); // someone else's
+    s.enqueue(&all).await.unwrap();
+    s.deliver_inbox(t("2026-03-06T02:00:00Z")).await.unwrap();
+    let first = s.inbox_page(p.id, None, 3).await.unwrap();
+    let keys: Vec<&str> = first.iter().map(|x| x.message.dedup_key.as_str()).collect();
+    assert_eq!(keys, ["p4", "p3", "p2"]);
+    let rest = s.inbox_page(p.id, Some(first[2].id), 3).await.unwrap();
+    let keys: Vec<&str> = rest.iter().map(|x| x.message.dedup_key.as_str()).collect();
+    assert_eq!(keys, ["p1", "p0"]);
+    assert!(s.inbox_page(p.id, Some(rest[1].id), 3).await.unwrap().is_empty());
+}
+
 pub async fn messages_are_queued_once_and_delivered_or_retried(db: &TestDb) {
     let s = &*db.store;
     let u = s.create_unit(&unit("甲局", &[]), crate::at()).await.unwrap();

@@ -19,7 +19,7 @@ use super::errors::render;
 use super::rows::Row;
 use super::{AppState, Fields, Nav, Viewer, WebError};
 use askama::Template;
-use axum::extract::{Form, State};
+use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use duban_app::core::{TaskView, light_of};
@@ -374,6 +374,39 @@ async fn desk_page(d: &AppState, v: &Viewer, flash: Option<(&'static str, String
 
 pub async fn desk(State(d): State<AppState>, v: Viewer) -> PageResult {
     desk_page(&d, &v, None).await
+}
+
+/// The inbox page: a page of a person's in-app messages.
+#[derive(Template)]
+#[template(path = "inbox.html")]
+struct InboxPage {
+    nav: Nav,
+    lines: Vec<InboxLine>,
+    /// The address of the next (older) page, when there may be one.
+    older: Option<String>,
+    /// Whether this is a later page (a link back to the newest).
+    later: bool,
+}
+
+/// `?before=` of the inbox page: the id the page starts below.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct InboxParams {
+    before: String,
+}
+
+/// Messages per inbox page.
+const INBOX_PAGE: usize = 50;
+
+/// `GET /inbox`: every reminder, notice and message the person received in the system (收到的
+/// 提醒), newest first, a page of fifty at a time, only those of tasks they may still see.
+pub async fn inbox(State(d): State<AppState>, v: Viewer, Query(p): Query<InboxParams>) -> PageResult {
+    let before: Option<i64> = p.before.trim().parse().ok();
+    let (messages, next) = d.queries().inbox_page(&v.person, before, INBOX_PAGE).await?;
+    let lines = messages.into_iter().map(|m| inbox_line(&d, m)).collect();
+    let older = next.map(|id| format!("/inbox?before={id}"));
+    let page = InboxPage { nav: Nav::new(Some(&v), "/"), lines, older, later: before.is_some() };
+    Ok(render(&page, StatusCode::OK))
 }
 
 /// 标为已读: the feedback notices shown on the office's desk are marked read (only the viewer's

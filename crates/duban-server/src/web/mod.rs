@@ -48,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(desks::desk))
         .route("/desk/sign", post(desks::sign_many))
         .route("/desk/read", post(desks::mark_read))
+        .route("/inbox", get(desks::inbox))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/tasks", get(pages::ledger))

@@ -525,6 +525,9 @@ async fn reads(c: &Client<'_>, w: &World, f: &mut Findings) {
             ("ledger page", "/tasks?unanswered=true".into(), StatusCode::OK, None),
             ("ledger page", "/tasks?status=feedback".into(), StatusCode::OK, None),
             ("ledger page", "/tasks?status=head_approval".into(), StatusCode::OK, None),
+            // Everything the person was told in the system (the desk's 查看全部提醒).
+            ("inbox page", "/inbox".into(), StatusCode::OK, None),
+            ("inbox page", "/inbox?before=999999999".into(), StatusCode::OK, None),
         ] {
             let a = c.get(f, w, who, &path).await;
             f.status(surface, who, &path, a.status, if anon { page_denied } else { want });

@@ -271,3 +271,35 @@ async fn the_supervision_pages_notices_page_on_instead_of_stopping() {
     assert_eq!(page.matches("title=\"督办通知单（打印预览）\"").count(), 2);
     assert!(page.contains("督〔2026〕1号") && page.contains("第 2 / 2 页"));
 }
+
+#[tokio::test]
+async fn the_inbox_pages_on_from_the_desk_and_shows_no_hidden_task() {
+    let app = spawn_app().await;
+    let unit = app.unit("旗自然资源局").await;
+    person(&app, "officer", Some(unit), json!(["officer"])).await;
+    let mut ids = Vec::new();
+    for i in 1..=55 {
+        let t = app.task(task(&format!("提醒分页{i:02}"), unit, "内部")).await;
+        let r = app.post(&format!("/api/v1/tasks/{}/remind", t["id"]), json!({"channels": ["inbox"]})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+        ids.push(t["id"].clone());
+    }
+    // One task becomes 涉密 without naming the officer: its reminder leaves the inbox.
+    let hidden_id = ids[54].clone();
+    let t = app.get(&format!("/api/v1/tasks/{hidden_id}")).await.json;
+    let r = app
+        .patch(&format!("/api/v1/tasks/{hidden_id}"), t["version"].as_i64().unwrap(), json!({"classification": "涉密"}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    let mut b = Browser::new(&app);
+    b.sign_in("officer", "pw-reciffo-2026").await;
+    let (_, desk) = b.get("/").await;
+    assert!(desk.contains("href=\"/inbox\"") && desk.contains("提醒分页54") && !desk.contains("提醒分页55"), "{desk}");
+    let (_, first) = b.get("/inbox").await;
+    assert_eq!(first.matches("提醒分页").count(), 50, "{first}");
+    assert!(first.contains("提醒分页54") && !first.contains("提醒分页55") && !first.contains("提醒分页04"));
+    let older = first.split("href=\"/inbox?before=").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let (_, second) = b.get(&format!("/inbox?before={older}")).await;
+    assert_eq!(second.matches("提醒分页").count(), 4, "{second}");
+    assert!(second.contains("提醒分页01") && !second.contains("更早的提醒"));
+}
