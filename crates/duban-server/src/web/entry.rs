@@ -779,20 +779,6 @@ pub async fn withdraw(
     finish(&d, &v, &task, &form, "withdraw", result).await
 }
 
-/// What the task page says after an edit succeeded (`?done=`).
-pub fn done_text(done: &str) -> Option<String> {
-    Some(
-        match done {
-            "created" => "已新建任务，已交办牵头单位。",
-            "edit" => "已保存修改，原因已记入全过程记录。",
-            "reassign" => "已改派牵头单位，原因已记入全过程记录。",
-            "withdraw" => "已撤销任务，原因已记入全过程记录。",
-            _ => return None,
-        }
-        .to_string(),
-    )
-}
-
 // ---- The trail ----
 
 /// A trail line's detail with what an edit recorded: the reason (原因) and, for 修改 and 改派,

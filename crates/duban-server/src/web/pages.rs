@@ -723,11 +723,15 @@ impl Done {
             }
             "feedback_published" => Some("已同意公开办理结果，公开清单中可见，并记入全过程记录。".into()),
             "feedback_withheld" => Some("已撤回公开的办理结果，并记入全过程记录。".into()),
+            "created" => Some("已新建任务，已交办牵头单位。".into()),
+            "edit" => Some("已保存修改，原因已记入全过程记录。".into()),
+            "reassign" => Some("已改派牵头单位，原因已记入全过程记录。".into()),
+            "withdraw" => Some("已撤销任务，原因已记入全过程记录。".into()),
             // An action of the lifecycle, by its code (签收, 报告进展, 反馈办结 …).
-            other => super::entry::done_text(other).or_else(|| {
+            other => {
                 let action: duban_domain::lifecycle::Action = other.parse().ok()?;
                 Some(format!("已完成“{}”，并记入全过程记录。", action.label()))
-            }),
+            }
         }
     }
 }
