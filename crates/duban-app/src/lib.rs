@@ -45,6 +45,7 @@
 pub mod access;
 pub mod actor;
 pub mod admin_log;
+pub mod assessment;
 pub mod config;
 pub mod core;
 pub mod decompose;

@@ -5,8 +5,8 @@
 //! without reading every use case.
 
 use duban_store::{
-    AttachmentStore, AuditStore, CalendarStore, DirectoryStore, JobStore, LedgerStore, MetaStore, OutboxStore,
-    PeopleStore, SignInStore, Store, SupervisionStore, TaskStore,
+    AssessmentStore, AttachmentStore, AuditStore, CalendarStore, DirectoryStore, JobStore, LedgerStore, MetaStore,
+    OutboxStore, PeopleStore, SignInStore, Store, SupervisionStore, TaskStore,
 };
 use std::sync::Arc;
 
@@ -34,6 +34,8 @@ pub struct Ports {
     pub supervision: Arc<dyn SupervisionStore>,
     /// Job leases, outbox claims and the rules/calendar version.
     pub jobs: Arc<dyn JobStore>,
+    /// Assessment facts and their daily sums.
+    pub assessment: Arc<dyn AssessmentStore>,
 }
 
 impl Ports {
@@ -52,6 +54,7 @@ impl Ports {
             sign_in: store.clone(),
             supervision: store.clone(),
             jobs: store.clone(),
+            assessment: store.clone(),
         }
     }
 }

@@ -23,7 +23,7 @@ use serde::Serialize;
 use std::sync::Arc;
 
 /// The meta key under which the fingerprint of the rules and calendar in force is kept.
-const FINGERPRINT_KEY: &str = "schedule_fingerprint";
+pub(crate) const FINGERPRINT_KEY: &str = "schedule_fingerprint";
 /// Rules saved from the web (empty: none).
 const RULES_KEY: &str = "rules_toml";
 
@@ -44,7 +44,7 @@ pub fn compile_calendar(files: &[CalendarFile], unknown_years: UnknownYears) -> 
 }
 
 /// A small, stable hash (FNV-1a), to notice when the rules or the calendar changed.
-fn fnv(parts: &[&str]) -> String {
+pub(crate) fn fnv(parts: &[&str]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for p in parts {
         for b in p.bytes().chain([0u8]) {

@@ -8,6 +8,7 @@
 
 use crate::access::Access;
 use crate::admin_log::Administration;
+use crate::assessment::Assessment;
 use crate::core::Core;
 use crate::document_import::DocumentImport;
 use crate::lifecycle::Lifecycle;
@@ -45,6 +46,7 @@ pub struct Services {
     reporting: Reporting,
     queries: Queries,
     publication: crate::publication::Publication,
+    assessment: Assessment,
     /// The job port, for the runner's leases and the rules/calendar version.
     leases: Arc<dyn JobStore>,
 }
@@ -125,6 +127,16 @@ impl Services {
         let reporting = Reporting { directory: ports.directory.clone(), tasks: ports.tasks.clone() };
         let queries = Queries::new(access.clone(), &ports);
         let publication = crate::publication::Publication { core: core.clone(), tasks: ports.tasks.clone() };
+        let assessment = Assessment {
+            core: core.clone(),
+            access: access.clone(),
+            store: ports.assessment.clone(),
+            records: ports.supervision.clone(),
+            directory: ports.directory.clone(),
+            meta: ports.meta.clone(),
+            audit: ports.audit.clone(),
+            refreshing: tokio::sync::Mutex::new(()),
+        };
         Ok(Self {
             core,
             access,
@@ -141,6 +153,7 @@ impl Services {
             reporting,
             queries,
             publication,
+            assessment,
             leases: ports.jobs,
         })
     }
@@ -151,6 +164,11 @@ impl Services {
     }
 
     /// Who sees which tasks.
+    /// Indicators, rankings and explained scores.
+    pub fn assessment(&self) -> &Assessment {
+        &self.assessment
+    }
+
     pub fn access(&self) -> &Access {
         &self.access
     }

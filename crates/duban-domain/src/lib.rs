@@ -3,6 +3,8 @@
 //! The rules of Duban (督办), with no IO, no async and no database: everything here is a pure
 //! function of its inputs, so it can be tested exhaustively and reused by every other crate.
 //!
+//! - [`assessment`]: indicators per unit and period, scoring profiles as data, explained scores
+//!   and rankings by category.
 //! - [`citation`]: a rule's clause cited by its document's name (《…》第八条).
 //! - [`calendar`]: the Chinese working-day calendar (weekends, official holidays and 调休 make-up
 //!   working days), with O(1) working-day arithmetic over a precomputed index.
@@ -36,6 +38,7 @@
 //! Dependencies point inward: storage, importer, server and the `duban` binary depend on this
 //! crate, never the other way round.
 
+pub mod assessment;
 pub mod calendar;
 pub mod citation;
 pub mod clock;

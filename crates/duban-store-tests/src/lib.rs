@@ -236,7 +236,8 @@ macro_rules! behaviour_suite {
             the_admin_chain_finds_a_deleted_change,
             counts_cover_the_main_tables,
             overlapping_writers_all_succeed,
-            an_import_is_written_whole_or_not_at_all
+            an_import_is_written_whole_or_not_at_all,
+            assessment_facts_are_replaced_adjusted_and_summed_exactly
         );
     };
     (@each $factory:path; $($name:ident),+ $(,)?) => {

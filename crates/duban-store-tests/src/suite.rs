@@ -1274,3 +1274,140 @@ pub async fn an_import_is_written_whole_or_not_at_all(db: &TestDb) {
     assert_eq!(s.get_task(first.id).await.unwrap(), first);
     assert_eq!(s.verify_events().await.unwrap(), ChainReport { events: 5, unsealed: 0, broken: None });
 }
+
+/// The daily sums, as the store keeps them, equal the sums of the facts themselves: by day,
+/// unit, role, stored indicator, bucket and adjustment.
+async fn daily_sums_match_the_facts(db: &TestDb, units: &[UnitId]) {
+    use duban_store::assessment::Bucket;
+    let (from, to) = (date(2000, 1, 1), date(2100, 1, 1));
+    type Key = (String, i64, String, String, &'static str, String);
+    let mut want: BTreeMap<Key, (i64, i64)> = BTreeMap::new();
+    for u in units {
+        for f in db.store.unit_facts(*u, from, to).await.unwrap() {
+            let e = want
+                .entry((
+                    f.fact.day.to_string(),
+                    u.0,
+                    f.fact.role.code().to_string(),
+                    f.fact.indicator.clone(),
+                    Bucket::of(&f.fact).code(),
+                    f.adjusted.map(|a| a.code().to_string()).unwrap_or_default(),
+                ))
+                .or_default();
+            e.0 += 1;
+            e.1 += f.fact.quantity;
+        }
+    }
+    let mut got = BTreeMap::new();
+    for d in db.store.daily_tallies(from, to).await.unwrap() {
+        got.insert(
+            (
+                d.day.to_string(),
+                d.unit.0,
+                d.role.clone(),
+                d.indicator.clone(),
+                d.bucket.code(),
+                d.adjusted.map(|a| a.code().to_string()).unwrap_or_default(),
+            ),
+            (d.count, d.amount),
+        );
+    }
+    assert_eq!(got, want);
+}
+
+pub async fn assessment_facts_are_replaced_adjusted_and_summed_exactly(db: &TestDb) {
+    use duban_domain::assessment::{Fact, FactOrigin, PartyRole};
+    use duban_store::assessment::{Adjustment, AdjustmentRecord};
+    let s = &db.store;
+    let a = s.create_unit(&unit("甲局", &[]), t("2026-03-01T00:00:00Z")).await.unwrap().id;
+    let b = s.create_unit(&unit("乙局", &[]), t("2026-03-01T00:00:00Z")).await.unwrap().id;
+    let t1 =
+        s.create_task(&task("任务一", vec![Party::Unit(a)]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap().id;
+    let t2 =
+        s.create_task(&task("任务二", vec![Party::Unit(b)]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap().id;
+    let fact =
+        |key: &str, task: TaskId, unit: UnitId, ind: &str, day: Date, due: Option<&str>, stop: Option<&str>| Fact {
+            key: key.into(),
+            unit,
+            role: PartyRole::Lead,
+            indicator: ind.into(),
+            task: Some(task),
+            day,
+            due_at: due.map(t),
+            stopped_at: stop.map(t),
+            stop_day: stop.map(|x| t(x).to_zoned(jiff::tz::TimeZone::UTC).date()),
+            quantity: 1,
+            origin: FactOrigin::Task,
+        };
+    let first = vec![
+        fact("t1:assigned", t1, a, "assigned", date(2026, 3, 2), None, None),
+        fact("t1:done", t1, a, "done", date(2026, 3, 20), Some("2026-03-20T09:30:00Z"), None),
+        fact("t2:assigned", t2, b, "assigned", date(2026, 3, 2), None, None),
+        fact("t2:done", t2, b, "done", date(2026, 3, 25), Some("2026-03-25T09:30:00Z"), Some("2026-03-26T02:00:00Z")),
+    ];
+    s.replace_task_facts(&[t1, t2], &first).await.unwrap();
+    daily_sums_match_the_facts(db, &[a, b]).await;
+    // The late stage of task two is excused; the excuse survives the task's facts being
+    // derived again, and the sums follow.
+    let excuse = AdjustmentRecord {
+        fact_key: "t2:done".into(),
+        kind: Adjustment::Tolerance,
+        reason: "因疫情封控无法现场施工".into(),
+        person_id: None,
+        at: t("2026-04-01T01:00:00Z"),
+    };
+    s.adjust_fact("t2:done", Some(&excuse)).await.unwrap();
+    assert_eq!(s.adjustment("t2:done").await.unwrap().unwrap().reason, excuse.reason);
+    daily_sums_match_the_facts(db, &[a, b]).await;
+    let again = vec![
+        fact("t1:assigned", t1, a, "assigned", date(2026, 3, 2), None, None),
+        fact("t1:done", t1, a, "done", date(2026, 3, 20), Some("2026-03-20T09:30:00Z"), Some("2026-03-19T02:00:00Z")),
+        fact("t2:assigned", t2, b, "assigned", date(2026, 3, 2), None, None),
+        fact("t2:done", t2, b, "done", date(2026, 3, 25), Some("2026-03-25T09:30:00Z"), Some("2026-03-26T02:00:00Z")),
+        fact("e9", t2, b, "returned", date(2026, 3, 24), None, None),
+    ];
+    s.replace_task_facts(&[t1, t2], &again).await.unwrap();
+    assert_eq!(s.fact("t2:done").await.unwrap().unwrap().adjusted, Some(Adjustment::Tolerance));
+    assert_eq!(s.fact("t1:done").await.unwrap().unwrap().fact.stopped_at, Some(t("2026-03-19T02:00:00Z")));
+    daily_sums_match_the_facts(db, &[a, b]).await;
+    // Only completion stages late or open are read for overdue days.
+    let late = s.late_groups(date(2026, 3, 1), date(2026, 3, 31)).await.unwrap();
+    assert_eq!(late.len(), 1);
+    assert_eq!((late[0].unit, late[0].due, late[0].stopped), (b, date(2026, 3, 25), Some(date(2026, 3, 26))));
+    // An open stage due on a day is told late or pending by the instant.
+    s.replace_task_facts(
+        &[t1],
+        &[fact("t1:done", t1, a, "done", date(2026, 3, 20), Some("2026-03-20T09:30:00Z"), None)],
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.open_due_before(date(2026, 3, 20), t("2026-03-20T09:00:00Z")).await.unwrap().len(), 0);
+    assert_eq!(s.open_due_before(date(2026, 3, 20), t("2026-03-20T10:00:00Z")).await.unwrap()[0].count, 1);
+    daily_sums_match_the_facts(db, &[a, b]).await;
+    // Facts entered by hand are replaced by key and removed; a refresh never touches them.
+    let mut eval = fact("ev1", t1, a, "leader_evaluation", date(2026, 3, 31), None, None);
+    eval.task = None;
+    eval.role = PartyRole::Unit;
+    eval.origin = FactOrigin::Manual;
+    eval.quantity = 850;
+    s.put_manual_fact(&eval).await.unwrap();
+    eval.quantity = 900;
+    s.put_manual_fact(&eval).await.unwrap();
+    assert!(s.put_manual_fact(&first[0]).await.is_err(), "a derived fact is not entered by hand");
+    daily_sums_match_the_facts(db, &[a, b]).await;
+    s.replace_task_facts(&[t1, t2], &[]).await.unwrap();
+    assert_eq!(s.fact("ev1").await.unwrap().unwrap().fact.quantity, 900);
+    daily_sums_match_the_facts(db, &[a, b]).await;
+    s.replace_task_facts(&[t1, t2], &again).await.unwrap();
+    s.clear_task_facts().await.unwrap();
+    assert!(s.fact("t1:assigned").await.unwrap().is_none());
+    daily_sums_match_the_facts(db, &[a, b]).await;
+    s.remove_manual_fact("ev1").await.unwrap();
+    assert!(s.daily_tallies(date(2000, 1, 1), date(2100, 1, 1)).await.unwrap().is_empty());
+    // The trail is read after an event id, a task at most once per call.
+    let (ids, last) = s.tasks_with_events_after(0, 100).await.unwrap();
+    assert_eq!(ids, vec![t1, t2]);
+    assert_eq!(s.tasks_with_events_after(last, 100).await.unwrap(), (vec![], last));
+    assert_eq!(s.last_event_id().await.unwrap(), last);
+    assert_eq!(s.tasks_by_ids(&[t2, TaskId(999)]).await.unwrap().len(), 1);
+}

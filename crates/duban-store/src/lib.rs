@@ -11,13 +11,14 @@
 //! naming), [`OutboxStore`] (messages and deliveries), [`SignInStore`] (credentials and
 //! sessions), [`CalendarStore`], [`AuditStore`] (the administrative log), [`JobStore`] (job
 //! leases, outbox claims and the version of the rules in force) and [`MetaStore`]
-//! (health, counts, settings). [`Store`] is their sum: every backend is a `Store`, and an
+//! (health, counts, settings) and [`AssessmentStore`] (assessment facts and their daily sums). [`Store`] is their sum: every backend is a `Store`, and an
 //! `Arc<dyn Store>` gives any one port by upcasting, so a service can hold just the port it
 //! needs: `let tasks: Arc<dyn TaskStore> = store.clone();`.
 //!
 //! Every method returns [`duban_domain::Error`]: database failures are logged by the backend,
 //! with their cause, and reach the caller as `Error::Internal`, so no SQL ever reaches a user.
 
+pub mod assessment;
 mod attachments;
 mod audit;
 mod calendar;
@@ -33,6 +34,7 @@ mod sign_in;
 mod supervision;
 mod tasks;
 
+pub use assessment::AssessmentStore;
 pub use attachments::AttachmentStore;
 pub use audit::AuditStore;
 pub use calendar::CalendarStore;
@@ -76,6 +78,7 @@ sum_of_ports!(
     CalendarStore,
     AuditStore,
     JobStore,
+    AssessmentStore,
 );
 
 /// Every port of a store, for code that holds a concrete store type (tests, the command line):

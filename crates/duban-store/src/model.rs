@@ -281,6 +281,23 @@ pub mod admin_kind {
     pub const RULES_SAVE: &str = "rules.save";
     pub const RULES_RESET: &str = "rules.reset";
     pub const CALENDAR_IMPORT: &str = "calendar.import";
+    /// A fact of the assessment excused (容错) or the excuse withdrawn.
+    pub const ASSESSMENT_TOLERANCE: &str = "assessment.tolerance";
+    /// A scoring profile saved or reset.
+    pub const SCORING_SAVE: &str = "scoring.save";
+    /// A ranking issued (frozen) or revised.
+    pub const RANKING_ISSUE: &str = "ranking.issue";
+    /// An objection (申诉) filed or decided.
+    pub const OBJECTION_FILE: &str = "objection.file";
+    pub const OBJECTION_DECIDE: &str = "objection.decide";
+    /// A leader's evaluation of a unit recorded or withdrawn.
+    pub const EVALUATION: &str = "evaluation";
+    /// The document-error ledger (公文错情) changed.
+    pub const DOCUMENT_ERROR: &str = "document_error";
+    /// A monthly bulletin drafted, edited or issued.
+    pub const BULLETIN_DRAFT: &str = "bulletin.draft";
+    pub const BULLETIN_EDIT: &str = "bulletin.edit";
+    pub const BULLETIN_ISSUE: &str = "bulletin.issue";
 
     /// The Chinese name of a kind, for the pages.
     pub fn label(kind: &str) -> &'static str {
@@ -297,6 +314,16 @@ pub mod admin_kind {
             RULES_SAVE => "保存时限规则",
             RULES_RESET => "恢复配置文件中的规则",
             CALENDAR_IMPORT => "导入节假日数据",
+            ASSESSMENT_TOLERANCE => "考核容错（不计分）或撤销容错",
+            SCORING_SAVE => "保存考核评分规则",
+            RANKING_ISSUE => "发布考核排名（冻结）或修订",
+            OBJECTION_FILE => "单位对考核扣分提出申诉",
+            OBJECTION_DECIDE => "处理考核申诉",
+            EVALUATION => "领导评价单位工作",
+            DOCUMENT_ERROR => "登记或撤销公文错情",
+            BULLETIN_DRAFT => "生成月度通报草稿",
+            BULLETIN_EDIT => "修改月度通报草稿",
+            BULLETIN_ISSUE => "印发月度通报",
             _ => "其他",
         }
     }

@@ -4,6 +4,7 @@
 
 mod access;
 mod admin_log;
+mod assessment;
 mod auth;
 mod calendar;
 mod decompose;

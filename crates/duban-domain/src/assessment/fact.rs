@@ -1,0 +1,201 @@
+//! Facts: one row per thing that happened to a unit and counts in its assessment.
+//!
+//! [`of_task`] derives a task's facts from the task, its schedule, its trail events and its 督办
+//! notices — a pure function, so the application can refresh the facts of exactly the tasks
+//! whose trail grew, and a test can compute the same from the events by other means. Facts not
+//! about one task (a leader's evaluation of a period, a document error, a naming in a bulletin)
+//! are written by hand ([`FactOrigin::Manual`]) and never touched by a refresh.
+//!
+//! Who a fact counts for: the task's lead units (groups expanded) as [`PartyRole::Lead`], its
+//! cooperating units that do not also lead it as [`PartyRole::Cooperating`]. A subtask counts
+//! only for units that do not already lead its parent (a unit that splits its own work among its
+//! sections is assessed once, on the parent). A cancelled (撤销) task counts for no one. Facts
+//! follow the parties as they are now: after a 改派 the new lead unit answers for the task.
+
+use super::indicator::{PartyRole, STAGE_DONE, STAGE_NOTICE, STAGE_SIGN};
+use crate::event::EventKind;
+use crate::facts::ClockEvent;
+use crate::ids::{TaskId, UnitId};
+use crate::schedule::Schedule;
+use crate::task::{Status, Task};
+use crate::visibility::{Members, units};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+/// Whether a fact is derived from a task (and replaced when the task's trail grows) or entered by
+/// hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactOrigin {
+    Task,
+    Manual,
+}
+
+impl FactOrigin {
+    pub fn code(self) -> &'static str {
+        match self {
+            FactOrigin::Task => "task",
+            FactOrigin::Manual => "manual",
+        }
+    }
+}
+
+/// One fact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fact {
+    /// Stable across refreshes: what it is about and for whom (`t12:s:done:u3`, `n40:a:u3`,
+    /// `e981:u3`). Tolerance decisions and objections name a fact by it.
+    pub key: String,
+    pub unit: UnitId,
+    pub role: PartyRole,
+    /// The stored indicator: an [`Indicator`](super::Indicator) code, or a stage
+    /// (`sign`, `done`, `notice_answer`) read back by its outcome.
+    pub indicator: String,
+    pub task: Option<TaskId>,
+    /// The day it counts on: the day it happened, or a stage's due day.
+    pub day: Date,
+    /// A stage's due instant.
+    pub due_at: Option<Timestamp>,
+    /// When a stage stopped.
+    pub stopped_at: Option<Timestamp>,
+    /// The day it stopped, in the deployment's time zone.
+    pub stop_day: Option<Date>,
+    /// How much: 1 for an occurrence; hundredths of a point for an evaluation.
+    pub quantity: i64,
+    pub origin: FactOrigin,
+}
+
+/// A trail event as facts read it.
+#[derive(Debug, Clone, Copy)]
+pub struct EventRecord {
+    pub id: i64,
+    pub kind: EventKind,
+    pub at: Timestamp,
+}
+
+/// A 督办 notice as facts read it.
+#[derive(Debug, Clone)]
+pub struct NoticeRecord {
+    pub id: i64,
+    pub round: i64,
+    pub issued_at: Timestamp,
+    /// The end of the working day it must be answered by.
+    pub answer_due: Timestamp,
+    pub answer_by: Date,
+    pub answered_at: Option<Timestamp>,
+    /// The units it is addressed to (the lead units when empty).
+    pub recipients: Vec<UnitId>,
+}
+
+/// Everything a task's facts are derived from.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskRecord<'a> {
+    pub task: &'a Task,
+    pub schedule: &'a Schedule,
+    /// The lead units of its parent, for a subtask (they do not count again).
+    pub parent_leads: &'a [UnitId],
+    pub events: &'a [EventRecord],
+    pub notices: &'a [NoticeRecord],
+}
+
+/// The trail events that are facts, and what each counts as.
+pub const FACT_EVENTS: &[(EventKind, super::Indicator)] = &[
+    (EventKind::Return, super::Indicator::Returned),
+    (EventKind::RequestExtension, super::Indicator::ExtensionRequested),
+    (EventKind::ApproveExtension, super::Indicator::ExtensionApproved),
+];
+
+fn day_of(t: Timestamp, tz: &TimeZone) -> Date {
+    t.to_zoned(tz.clone()).date()
+}
+
+/// The lead and cooperating units a task's facts count for.
+pub fn parties_of(task: &Task, parent_leads: &[UnitId], members: &Members) -> (Vec<UnitId>, Vec<UnitId>) {
+    let mut leads: Vec<UnitId> = units(&task.fields.lead, members).filter(|u| !parent_leads.contains(u)).collect();
+    leads.sort();
+    leads.dedup();
+    let mut coops: Vec<UnitId> = units(&task.fields.cooperating, members)
+        .filter(|u| !parent_leads.contains(u) && leads.binary_search(u).is_err())
+        .collect();
+    coops.sort();
+    coops.dedup();
+    (leads, coops)
+}
+
+/// A task's facts.
+pub fn of_task(r: &TaskRecord<'_>, members: &Members, tz: &TimeZone) -> Vec<Fact> {
+    let task = r.task;
+    if task.status == Status::Cancelled {
+        return Vec::new();
+    }
+    let (leads, coops) = parties_of(task, r.parent_leads, members);
+    let id = task.id;
+    let mut out = Vec::new();
+    let fact = |key: String, unit: UnitId, role: PartyRole, indicator: &str, day: Date| Fact {
+        key,
+        unit,
+        role,
+        indicator: indicator.to_string(),
+        task: Some(id),
+        day,
+        due_at: None,
+        stopped_at: None,
+        stop_day: None,
+        quantity: 1,
+        origin: FactOrigin::Task,
+    };
+    let roles =
+        || leads.iter().map(|u| (*u, PartyRole::Lead)).chain(coops.iter().map(|u| (*u, PartyRole::Cooperating)));
+    let received = day_of(task.fields.received_at, tz);
+    for (u, role) in roles() {
+        out.push(fact(format!("t{}:assigned:u{}", id.0, u.0), u, role, super::Indicator::Assigned.code(), received));
+    }
+    for e in r.events {
+        let Some((_, ind)) = FACT_EVENTS.iter().find(|(k, _)| *k == e.kind) else { continue };
+        for u in &leads {
+            out.push(fact(format!("e{}:u{}", e.id, u.0), *u, PartyRole::Lead, ind.code(), day_of(e.at, tz)));
+        }
+    }
+    for n in r.notices {
+        let to: &[UnitId] = if n.recipients.is_empty() { &leads } else { &n.recipients };
+        for u in to {
+            let role = if leads.contains(u) { PartyRole::Lead } else { PartyRole::Cooperating };
+            let issued = day_of(n.issued_at, tz);
+            out.push(fact(format!("n{}:r:u{}", n.id, u.0), *u, role, super::Indicator::NoticeReceived.code(), issued));
+            if n.round >= 2 {
+                out.push(fact(
+                    format!("n{}:2:u{}", n.id, u.0),
+                    *u,
+                    role,
+                    super::Indicator::NoticeSecond.code(),
+                    issued,
+                ));
+            }
+            out.push(Fact {
+                due_at: Some(n.answer_due),
+                stopped_at: n.answered_at,
+                stop_day: n.answered_at.map(|t| day_of(t, tz)),
+                ..fact(format!("n{}:a:u{}", n.id, u.0), *u, role, STAGE_NOTICE, n.answer_by)
+            });
+        }
+    }
+    for s in &r.schedule.stages {
+        let (Some(due_at), Some(due)) = (s.due_at, s.due) else { continue };
+        let (stored, who): (&str, Vec<(UnitId, PartyRole)>) = match s.stop {
+            ClockEvent::Signed => (STAGE_SIGN, leads.iter().map(|u| (*u, PartyRole::Lead)).collect()),
+            ClockEvent::Done => (STAGE_DONE, roles().collect()),
+            _ => continue,
+        };
+        for (u, role) in who {
+            out.push(Fact {
+                due_at: Some(due_at),
+                stopped_at: s.stopped_at,
+                stop_day: s.stopped_at.map(|t| day_of(t, tz)),
+                ..fact(format!("t{}:s:{}:u{}", id.0, s.stage, u.0), u, role, stored, due)
+            });
+        }
+    }
+    out
+}
