@@ -188,13 +188,11 @@ impl Assessment {
     pub async fn tallies(&self, span: &Span, as_of: Timestamp) -> Result<Vec<Tally>, Error> {
         let as_of_day = self.day_of(as_of);
         let mut rows: Vec<(DailyTally, Outcome)> = Vec::new();
-        for d in self.store.daily_tallies(span.from, span.to).await? {
+        for d in self.store.span_tallies(span.from, span.to, as_of_day, None).await? {
             let outcome = match d.bucket {
                 Bucket::Counted => Outcome::Counted,
                 Bucket::OnTime => Outcome::OnTime,
-                Bucket::Late => Outcome::Late,
-                Bucket::Open if d.day < as_of_day => Outcome::Late,
-                Bucket::Open => continue,
+                Bucket::Late | Bucket::Open => Outcome::Late,
             };
             rows.push((d, outcome));
         }
@@ -245,8 +243,8 @@ impl Assessment {
     async fn namings_in_year(&self, day: Date) -> Result<HashMap<UnitId, u32>, Error> {
         let year = Span::year(day.year()).ok_or_else(|| Error::invalid("period", "年份超出范围"))?;
         let mut out: HashMap<UnitId, u32> = HashMap::new();
-        for d in self.store.daily_tallies(year.from, year.to).await? {
-            if d.indicator == Indicator::PublicNaming.code() && d.adjusted != Some(Adjustment::Objection) {
+        for d in self.store.span_tallies(year.from, year.to, year.to, Some(Indicator::PublicNaming.code())).await? {
+            if d.adjusted != Some(Adjustment::Objection) {
                 *out.entry(d.unit).or_default() += u32::try_from(d.count.max(0)).unwrap_or(u32::MAX);
             }
         }

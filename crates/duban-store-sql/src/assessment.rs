@@ -415,6 +415,24 @@ macro_rules! sql_assessment {
                 rows.iter().map(|r| daily_from_row(r, true)).collect()
             }
 
+            async fn span_tallies(&self, from: Date, to: Date, as_of_day: Date, indicator: Option<&str>) -> Result<Vec<DailyTally>> {
+                let rows = sqlx::query(
+                    "SELECT unit_id, role, indicator, CASE WHEN bucket = 'open' THEN 'late' ELSE bucket END AS bucket, \
+                     adjusted, CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(amount) AS BIGINT) AS amount FROM assessment_daily \
+                     WHERE day >= $1 AND day <= $2 AND NOT (bucket = 'open' AND day >= $3) AND ($4 = '' OR indicator = $4) \
+                     GROUP BY unit_id, role, indicator, CASE WHEN bucket = 'open' THEN 'late' ELSE bucket END, adjusted \
+                     HAVING SUM(n) <> 0 OR SUM(amount) <> 0",
+                )
+                .bind(from.to_string())
+                .bind(to.to_string())
+                .bind(as_of_day.to_string())
+                .bind(indicator.unwrap_or(""))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err("span sums"))?;
+                rows.iter().map(|r| daily_from_row(r, false).map(|t| DailyTally { day: from, ..t })).collect()
+            }
+
             async fn open_due_before(&self, day: Date, before: Timestamp) -> Result<Vec<DailyTally>> {
                 let rows = sqlx::query(
                     "SELECT unit_id, role, indicator, 'open' AS bucket, adjusted, COUNT(*) AS n, \

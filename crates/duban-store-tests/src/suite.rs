@@ -1313,6 +1313,29 @@ async fn daily_sums_match_the_facts(db: &TestDb, units: &[UnitId]) {
         );
     }
     assert_eq!(got, want);
+    // Summed over a span read on a day: open stages due before it are late, the others left out.
+    let as_of = date(2026, 3, 21);
+    let mut span: BTreeMap<(i64, String, String, &'static str, String), (i64, i64)> = BTreeMap::new();
+    for ((day, unit, role, ind, bucket, adj), (n, a)) in &want {
+        let bucket = match *bucket {
+            "open" if day.as_str() >= "2026-03-21" => continue,
+            "open" => "late",
+            b => b,
+        };
+        let e = span.entry((*unit, role.clone(), ind.clone(), bucket, adj.clone())).or_default();
+        e.0 += n;
+        e.1 += a;
+    }
+    span.retain(|_, v| *v != (0, 0));
+    let mut got = BTreeMap::new();
+    for d in db.store.span_tallies(from, to, as_of, None).await.unwrap() {
+        let adj = d.adjusted.map(|a| a.code().to_string()).unwrap_or_default();
+        got.insert((d.unit.0, d.role.clone(), d.indicator.clone(), d.bucket.code(), adj), (d.count, d.amount));
+    }
+    assert_eq!(got, span);
+    let only = db.store.span_tallies(from, to, as_of, Some("assigned")).await.unwrap();
+    assert!(only.iter().all(|d| d.indicator == "assigned"));
+    assert_eq!(only.len(), span.keys().filter(|k| k.2 == "assigned").count());
 }
 
 pub async fn assessment_facts_are_replaced_adjusted_and_summed_exactly(db: &TestDb) {

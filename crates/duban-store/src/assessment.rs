@@ -157,6 +157,18 @@ pub trait AssessmentStore: Send + Sync {
     async fn fact(&self, key: &str) -> Result<Option<StoredFact>>;
     /// The daily sums of the days `from..=to`.
     async fn daily_tallies(&self, from: Date, to: Date) -> Result<Vec<DailyTally>>;
+    /// The sums of the days `from..=to` added up per unit, role, stored indicator, bucket and
+    /// adjustment (`day` is `from`), as read on `as_of_day`: an open stage due before that day
+    /// counts as [`Bucket::Late`], one due on it or later is left out (the caller asks
+    /// [`open_due_before`](Self::open_due_before) about that day). With `indicator`, only the
+    /// sums of that stored indicator.
+    async fn span_tallies(
+        &self,
+        from: Date,
+        to: Date,
+        as_of_day: Date,
+        indicator: Option<&str>,
+    ) -> Result<Vec<DailyTally>>;
     /// The open stages due on `day` before `before` (ms), by unit, role and stored indicator —
     /// the one day whose open stages the daily sums cannot tell late from pending.
     async fn open_due_before(&self, day: Date, before: Timestamp) -> Result<Vec<DailyTally>>;
