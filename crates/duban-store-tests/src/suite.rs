@@ -1315,7 +1315,8 @@ async fn daily_sums_match_the_facts(db: &TestDb, units: &[UnitId]) {
     assert_eq!(got, want);
     // Summed over a span read on a day: open stages due before it are late, the others left out.
     let as_of = date(2026, 3, 21);
-    let mut span: BTreeMap<(i64, String, String, &'static str, String), (i64, i64)> = BTreeMap::new();
+    type SpanKey = (i64, String, String, &'static str, String);
+    let mut span: BTreeMap<SpanKey, (i64, i64)> = BTreeMap::new();
     for ((day, unit, role, ind, bucket, adj), (n, a)) in &want {
         let bucket = match *bucket {
             "open" if day.as_str() >= "2026-03-21" => continue,
