@@ -11,6 +11,12 @@
 //! only for units that do not already lead its parent (a unit that splits its own work among its
 //! sections is assessed once, on the parent). A cancelled (撤销) task counts for no one. Facts
 //! follow the parties as they are now: after a 改派 the new lead unit answers for the task.
+//!
+//! Which stages count: a stage stopped by the first response — 签收, or where the rules have no
+//! signing stage, 当日部署 (004 五's "137"), 分解交办 or 联系企业 — counts as signing, for the lead
+//! units; a stage stopped by 办结 counts as completion, for lead and cooperating units. Other
+//! stages (a plan, a first report, a feedback within 7 days) are the supervision pass's business
+//! and not assessed.
 
 use super::indicator::{PartyRole, STAGE_DONE, STAGE_NOTICE, STAGE_SIGN};
 use crate::event::EventKind;
@@ -184,7 +190,9 @@ pub fn of_task(r: &TaskRecord<'_>, members: &Members, tz: &TimeZone) -> Vec<Fact
     for s in &r.schedule.stages {
         let (Some(due_at), Some(due)) = (s.due_at, s.due) else { continue };
         let (stored, who): (&str, Vec<(UnitId, PartyRole)>) = match s.stop {
-            ClockEvent::Signed => (STAGE_SIGN, leads.iter().map(|u| (*u, PartyRole::Lead)).collect()),
+            ClockEvent::Signed | ClockEvent::Deployed | ClockEvent::Dispatched | ClockEvent::Contacted => {
+                (STAGE_SIGN, leads.iter().map(|u| (*u, PartyRole::Lead)).collect())
+            }
             ClockEvent::Done => (STAGE_DONE, roles().collect()),
             _ => continue,
         };

@@ -13,6 +13,8 @@ vocabulary!(
     Indicator, "indicator" {
         /// Tasks assigned (交办任务数), on the day received.
         Assigned = "assigned" / "交办任务",
+        /// The first response (签收, or 部署 / 分解交办 / 联系企业 where the rules have no signing
+        /// stage) by its due time.
         SignOnTime = "sign_on_time" / "按时签收",
         SignLate = "sign_late" / "逾期签收",
         DoneOnTime = "done_on_time" / "按时办结",
