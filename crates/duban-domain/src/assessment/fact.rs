@@ -207,3 +207,138 @@ pub fn of_task(r: &TaskRecord<'_>, members: &Members, tz: &TimeZone) -> Vec<Fact
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::Calendar;
+    use crate::facts::{Complexity, Priority, Source};
+    use crate::ids::GroupId;
+    use crate::policy::Policy;
+    use crate::schedule::schedule;
+    use crate::task::{Classification, NewTask, Party};
+    use jiff::civil::date;
+    use std::collections::{BTreeMap, HashMap};
+
+    fn bj(s: &str) -> Timestamp {
+        jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M", s)
+            .unwrap()
+            .to_zoned(TimeZone::get("Asia/Shanghai").unwrap())
+            .unwrap()
+            .timestamp()
+    }
+
+    fn task(id: i64, lead: Vec<Party>, cooperating: Vec<Party>, status: Status, clock: &[(ClockEvent, &str)]) -> Task {
+        Task {
+            id: TaskId(id),
+            fields: NewTask {
+                ledger_id: None,
+                parent_id: None,
+                number: String::new(),
+                title: "任务".into(),
+                text: String::new(),
+                section: String::new(),
+                source: Source::Document,
+                lead,
+                cooperating,
+                leader_id: None,
+                responsible_person_id: None,
+                deadline: Some(date(2026, 3, 20)),
+                milestones: vec![],
+                targets: vec![],
+                work_standard: String::new(),
+                priority: Priority::Routine,
+                complexity: Complexity::General,
+                classification: Classification::Internal,
+                received_at: bj("2026-03-02 09:00"),
+            },
+            status,
+            events: clock
+                .iter()
+                .map(|(e, s)| (*e, bj(s)))
+                .chain([(ClockEvent::Received, bj("2026-03-02 09:00"))])
+                .collect(),
+            created_at: bj("2026-03-02 09:00"),
+            updated_at: bj("2026-03-02 09:00"),
+            version: 1,
+        }
+    }
+
+    fn derive(t: &Task, parent_leads: &[UnitId], events: &[EventRecord], notices: &[NoticeRecord]) -> Vec<Fact> {
+        let policy = Policy::builtin("x-district-2022").unwrap();
+        let cal = Calendar::builtin().unwrap();
+        let s = schedule(&policy, &cal, &t.fields.facts(), &t.events);
+        let members: Members = HashMap::from([(9, vec![UnitId(1), UnitId(2)])]);
+        let r = TaskRecord { task: t, schedule: &s, parent_leads, events, notices };
+        of_task(&r, &members, &policy.timezone())
+    }
+
+    fn keys(fs: &[Fact]) -> BTreeMap<String, (String, PartyRole, Date)> {
+        fs.iter().map(|f| (f.key.clone(), (f.indicator.clone(), f.role, f.day))).collect()
+    }
+
+    #[test]
+    fn a_task_gives_its_lead_and_cooperating_units_their_facts() {
+        // Led by group 9 (units 1 and 2) and unit 2 again; unit 2 and 3 cooperate: unit 2 leads,
+        // so it is not also counted as cooperating.
+        let t = task(
+            5,
+            vec![Party::Group(GroupId(9)), Party::Unit(UnitId(2))],
+            vec![Party::Unit(UnitId(2)), Party::Unit(UnitId(3))],
+            Status::Closed,
+            &[(ClockEvent::Signed, "2026-03-03 10:00"), (ClockEvent::Done, "2026-03-23 10:00")],
+        );
+        let events = [
+            EventRecord { id: 40, kind: EventKind::Return, at: bj("2026-03-10 10:00") },
+            EventRecord { id: 41, kind: EventKind::Report, at: bj("2026-03-11 10:00") },
+            EventRecord { id: 42, kind: EventKind::ApproveExtension, at: bj("2026-03-12 10:00") },
+        ];
+        let notices = [NoticeRecord {
+            id: 7,
+            round: 2,
+            issued_at: bj("2026-03-16 10:00"),
+            answer_due: bj("2026-03-18 17:30"),
+            answer_by: date(2026, 3, 18),
+            answered_at: Some(bj("2026-03-19 09:00")),
+            recipients: vec![UnitId(1), UnitId(3)],
+        }];
+        let fs = derive(&t, &[], &events, &notices);
+        let k = keys(&fs);
+        let lead = |i: &str, d| (i.to_string(), PartyRole::Lead, d);
+        assert_eq!(k["t5:assigned:u1"], lead("assigned", date(2026, 3, 2)));
+        assert_eq!(k["t5:assigned:u3"], ("assigned".into(), PartyRole::Cooperating, date(2026, 3, 2)));
+        assert!(!k.contains_key("t5:assigned:u4"));
+        assert_eq!(fs.iter().filter(|f| f.indicator == "assigned").count(), 3);
+        // Returns and extensions count for the lead units; a report is not a fact.
+        assert_eq!(k["e40:u1"], lead("returned", date(2026, 3, 10)));
+        assert_eq!(k["e42:u2"], lead("extension_approved", date(2026, 3, 12)));
+        assert!(!k.keys().any(|x| x.starts_with("e41")));
+        // The notice: received and second for each recipient, in its role; answered a day late.
+        assert_eq!(k["n7:r:u3"], ("notice_received".into(), PartyRole::Cooperating, date(2026, 3, 16)));
+        assert_eq!(k["n7:2:u1"], lead("notice_second", date(2026, 3, 16)));
+        let answer = fs.iter().find(|f| f.key == "n7:a:u1").unwrap();
+        assert_eq!((answer.day, answer.stop_day), (date(2026, 3, 18), Some(date(2026, 3, 19))));
+        assert!(answer.stopped_at > answer.due_at);
+        // Signing within 3 working days, for the leads only; completion for every unit, due
+        // on the deadline and stopped after it.
+        let sign = fs.iter().find(|f| f.key == "t5:s:sign:u1").unwrap();
+        assert_eq!((sign.indicator.as_str(), sign.day), ("sign", date(2026, 3, 5)));
+        assert!(!k.contains_key("t5:s:sign:u3"));
+        let done = fs.iter().find(|f| f.key == "t5:s:done:u3").unwrap();
+        assert_eq!(
+            (done.role, done.day, done.stop_day),
+            (PartyRole::Cooperating, date(2026, 3, 20), Some(date(2026, 3, 23)))
+        );
+        assert!(fs.iter().all(|f| f.task == Some(TaskId(5)) && f.origin == FactOrigin::Task && f.quantity == 1));
+    }
+
+    #[test]
+    fn subtasks_count_only_for_new_units_and_withdrawn_tasks_for_no_one() {
+        let part = task(6, vec![Party::Unit(UnitId(1))], vec![Party::Unit(UnitId(4))], Status::Assigned, &[]);
+        let fs = derive(&part, &[UnitId(1)], &[], &[]);
+        assert!(fs.iter().all(|f| f.unit == UnitId(4)), "{:?}", keys(&fs));
+        assert!(fs.iter().any(|f| f.unit == UnitId(4) && f.indicator == "done"));
+        let gone = task(7, vec![Party::Unit(UnitId(1))], vec![], Status::Cancelled, &[]);
+        assert!(derive(&gone, &[], &[], &[]).is_empty());
+    }
+}
