@@ -38,6 +38,8 @@ const BASIS_KEY: &str = "assessment_basis";
 const DERIVATION: &str = "facts-1";
 /// Tasks derived per batch.
 const BATCH: usize = 500;
+/// How long a refresh waits for one already running.
+const REFRESH_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// What a refresh did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -76,8 +78,12 @@ impl Assessment {
     }
 
     /// Brings the facts up to date with the trail (see the module documentation).
+    /// A refresh that has to wait more than [`REFRESH_WAIT`] for another (a full rebuild after
+    /// the rules changed) says so rather than keep a page waiting.
     pub async fn refresh(&self) -> Result<Refreshed, Error> {
-        let _one = self.refreshing.lock().await;
+        let _one = tokio::time::timeout(REFRESH_WAIT, self.refreshing.lock())
+            .await
+            .map_err(|_| Error::Unavailable("考核数据正在按新的规则重新计算，请稍后再试".into()))?;
         let basis = self.basis().await?;
         let rebuilt = self.meta.get_meta(BASIS_KEY).await?.as_deref() != Some(basis.as_str());
         let mut after: i64 = if rebuilt {
