@@ -313,7 +313,7 @@ impl Reviews {
     /// unit's people their own unit's; anyone else is told it does not exist).
     pub async fn fact(&self, actor: &Actor, key: &str) -> Result<FactSummary, Error> {
         let missing = || Error::not_found("考核事项");
-        let f = self.assessment.facts().fact(key).await?.ok_or_else(missing)?;
+        let f = self.assessment.facts().fact(fact_key(key)).await?.ok_or_else(missing)?;
         if !Self::reaches(actor, f.fact.unit) {
             return Err(missing());
         }
@@ -331,7 +331,7 @@ impl Reviews {
     ) -> Result<Objection, Error> {
         let p = self.person(actor)?;
         let missing = || Error::not_found("考核事项");
-        let key = input.fact.trim();
+        let key = fact_key(&input.fact);
         let f = self.assessment.facts().fact(key).await?.ok_or_else(missing)?;
         if !Self::reaches(actor, f.fact.unit) {
             return Err(missing());
@@ -766,6 +766,13 @@ impl Reviews {
         by_unit.sort_by(|a, b| b.errors.cmp(&a.errors).then(a.unit_id.cmp(&b.unit_id)));
         Ok(ErrorLedger { period: span.to_string(), lines, by_unit })
     }
+}
+
+/// The fact a breakdown line's key names: an overdue-days line (`{key}:d`) is its completion
+/// stage's.
+fn fact_key(line_key: &str) -> &str {
+    let k = line_key.trim();
+    k.strip_suffix(":d").unwrap_or(k)
 }
 
 /// A fact entered by hand for a unit as such.
