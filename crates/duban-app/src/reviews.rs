@@ -278,11 +278,8 @@ impl Reviews {
 
     fn summary_of(&self, f: &StoredFact, unit: String, task: Option<TaskRef>) -> FactSummary {
         let ms = self.core.now().as_millisecond();
-        let outcome = Outcome::of(
-            f.fact.due_at.map(|t| t.as_millisecond()),
-            f.fact.stopped_at.map(|t| t.as_millisecond()),
-            ms,
-        );
+        let outcome =
+            Outcome::of(f.fact.due_at.map(|t| t.as_millisecond()), f.fact.stopped_at.map(|t| t.as_millisecond()), ms);
         let indicator = match Indicator::of_outcome(&f.fact.indicator, outcome) {
             Some(i) => i.label().to_string(),
             None => match f.fact.indicator.as_str() {
@@ -531,11 +528,7 @@ impl Reviews {
     /// leader's charge otherwise.
     pub async fn evaluable_units(&self, actor: &Actor) -> Result<Vec<(UnitId, String)>, Error> {
         let units = self.directory.list_units().await?;
-        Ok(units
-            .into_iter()
-            .filter(|u| u.active && self.may_evaluate(actor, u.id))
-            .map(|u| (u.id, u.name))
-            .collect())
+        Ok(units.into_iter().filter(|u| u.active && self.may_evaluate(actor, u.id)).map(|u| (u.id, u.name)).collect())
     }
 
     fn may_evaluate(&self, actor: &Actor, unit: UnitId) -> bool {
@@ -819,14 +812,28 @@ pub fn document_errors_xlsx(ledger: &ErrorLedger) -> Result<Vec<u8>, Error> {
                 .iter()
                 .enumerate()
                 .map(|(i, u)| {
-                    vec![(i + 1).to_string(), u.unit.clone(), u.documents.to_string(), u.errors.to_string(), u.kinds.clone()]
+                    vec![
+                        (i + 1).to_string(),
+                        u.unit.clone(),
+                        u.documents.to_string(),
+                        u.errors.to_string(),
+                        u.kinds.clone(),
+                    ]
                 })
                 .collect(),
         ),
         (
             "明细",
             format!("公文错情登记（{}）", ledger.period),
-            vec![("日期", 12.0), ("单位", 24.0), ("公文标题", 40.0), ("文号", 18.0), ("类型", 14.0), ("处数", 8.0), ("说明", 30.0)],
+            vec![
+                ("日期", 12.0),
+                ("单位", 24.0),
+                ("公文标题", 40.0),
+                ("文号", 18.0),
+                ("类型", 14.0),
+                ("处数", 8.0),
+                ("说明", 30.0),
+            ],
             ledger
                 .lines
                 .iter()

@@ -76,7 +76,11 @@ async fn file_objection(
 #[utoipa::path(get, path = "/api/v1/objections/{id}", operation_id = "getObjection", tag = "assessment",
     params(("id" = i64, Path, description = "申诉编号")),
     responses((status = 200, description = "申诉", body = ObjectionView), NotFound))]
-async fn get_objection(State(d): State<AppState>, caller: Signed, Path(id): Path<i64>) -> ApiResult<Json<ObjectionView>> {
+async fn get_objection(
+    State(d): State<AppState>,
+    caller: Signed,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<ObjectionView>> {
     Ok(Json(d.reviews().objection(&caller.actor, id).await?))
 }
 

@@ -78,8 +78,10 @@ async fn world(app: &TestApp) -> World {
     let a = app.unit("评审甲局").await;
     let b = app.unit("评审乙局").await;
     let gov = app.unit("评审政府办").await;
-    app.task(json!({"title": "评审任务", "lead": [{"unit": a}], "cooperating": [{"unit": b}], "deadline": "2026-03-20"}))
-        .await;
+    app.task(
+        json!({"title": "评审任务", "lead": [{"unit": a}], "cooperating": [{"unit": b}], "deadline": "2026-03-20"}),
+    )
+    .await;
     let officer_a = person(app, "officer_a", a, json!(["officer"]), json!([])).await;
     let officer_b = person(app, "officer_b", b, json!(["officer"]), json!([])).await;
     let leader_a = person(app, "leader_a", gov, json!(["leader"]), json!([a])).await;
@@ -204,7 +206,10 @@ async fn a_rejected_objection_changes_nothing() {
     assert_eq!(st, StatusCode::CREATED, "{o}");
     let id = o["id"].as_i64().unwrap();
     let r = app
-        .post(&format!("/api/v1/objections/{id}/decision"), json!({"upheld": false, "decision": "牵头单位未办结，配合单位同责"}))
+        .post(
+            &format!("/api/v1/objections/{id}/decision"),
+            json!({"upheld": false, "decision": "牵头单位未办结，配合单位同责"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.json);
     app.check_documented("post", &format!("/api/v1/objections/{id}/decision"), r.status, &r.json);
