@@ -111,6 +111,8 @@ pub struct ObjectionView {
     pub fact: FactSummary,
     pub profile: String,
     pub period: String,
+    /// The period in words: 2026年第一季度.
+    pub period_label: String,
     pub reason: String,
     pub evidence_name: Option<String>,
     pub evidence_size: Option<i64>,
@@ -504,11 +506,13 @@ impl Reviews {
         };
         let status_label =
             o.status.parse::<ObjectionStatus>().map(|s| s.label().to_string()).unwrap_or_else(|_| o.status.clone());
+        let period_label = Span::parse(&o.period).map(|s| s.to_string()).unwrap_or_else(|_| o.period.clone());
         Ok(ObjectionView {
             id: o.id,
             fact,
             profile: o.profile,
             period: o.period,
+            period_label,
             reason: o.reason,
             evidence_name: o.evidence_name,
             evidence_size: o.evidence_size,
