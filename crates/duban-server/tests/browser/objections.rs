@@ -14,8 +14,10 @@ async fn a_unit_objects_to_a_line_and_the_office_upholds_it() {
     let unit = app.unit("旗交通运输局").await;
     person(&app, "office", None, Role::Office).await;
     person(&app, "officer_a", Some(UnitId(unit)), Role::Officer).await;
-    app.task(json!({"title": "国道改扩建前期工作", "number": "3.", "lead": [{"unit": unit}], "deadline": "2026-03-20"}))
-        .await;
+    app.task(
+        json!({"title": "国道改扩建前期工作", "number": "3.", "lead": [{"unit": unit}], "deadline": "2026-03-20"}),
+    )
+    .await;
     // After the quarter the task is late: a line of the unit's score.
     app.clock.set(bj("2026-04-10T09:00"));
     let s = app.duban.assessment();
@@ -53,7 +55,12 @@ async fn a_unit_objects_to_a_line_and_the_office_upholds_it() {
     wait_for(&c, "考核申诉").await;
     let form = c.find(Locator::Css("form.decide")).await.unwrap();
     form.find(Locator::Css("input[name=upheld][value=yes]")).await.unwrap().click().await.unwrap();
-    form.find(Locator::Css("textarea[name=decision]")).await.unwrap().send_keys("经核实，已按时办结，申诉成立").await.unwrap();
+    form.find(Locator::Css("textarea[name=decision]"))
+        .await
+        .unwrap()
+        .send_keys("经核实，已按时办结，申诉成立")
+        .await
+        .unwrap();
     form.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
     let text = wait_for(&c, "已处理该申诉").await;
     assert!(text.contains("申诉成立") && text.contains("经核实，已按时办结"), "{text}");
