@@ -789,6 +789,9 @@ fn manual_fact(key: String, unit: UnitId, ind: Indicator, task: Option<TaskId>, 
     }
 }
 
+/// A worksheet: its name, title, columns (heading, width) and rows.
+type Sheet = (&'static str, String, Vec<(&'static str, f64)>, Vec<Vec<String>>);
+
 /// The month's 公文错情 by unit as an .xlsx workbook: a title, then 序号, 单位, 错情公文（件）,
 /// 错情（处）, 类型, and a second sheet with every line.
 pub fn document_errors_xlsx(ledger: &ErrorLedger) -> Result<Vec<u8>, Error> {
@@ -806,7 +809,7 @@ pub fn document_errors_xlsx(ledger: &ErrorLedger) -> Result<Vec<u8>, Error> {
         .set_align(FormatAlign::Center)
         .set_background_color("D9E1F2");
     let cell = Format::new().set_font_name("宋体").set_border(FormatBorder::Thin);
-    let sheets: [(&str, String, Vec<(&str, f64)>, Vec<Vec<String>>); 2] = [
+    let sheets: [Sheet; 2] = [
         (
             "汇总",
             format!("公文错情通报（{}）", ledger.period),
