@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 /// A person with a session, and a client that calls the API as them.
 struct As {
     id: i64,
+    token: String,
     client: reqwest::Client,
 }
 
@@ -45,7 +46,7 @@ async fn person(app: &TestApp, username: &str, unit: i64, roles: Value, charge: 
         )]))
         .build()
         .unwrap();
-    As { id, client }
+    As { id, token, client }
 }
 
 impl As {
@@ -291,6 +292,30 @@ async fn evaluations_and_document_errors_are_facts_until_withdrawn() {
     let r = app.get("/api/v1/evaluations").await;
     assert_eq!(r.json[0]["score"], "8.5");
 
+    // The office's pages: the ledger's sums and its workbook.
+    let office = person(&app, "office_r", w.a, json!(["office"]), json!([])).await;
+    let page = |path: &str| {
+        let req = office
+            .client
+            .get(format!("{}{path}", app.base))
+            .header("cookie", format!("duban_session={}", office.token));
+        async move {
+            let resp = req.send().await.unwrap();
+            (resp.status(), resp.bytes().await.unwrap().to_vec())
+        }
+    };
+    let (st, body) = page("/document-errors?month=2026-04").await;
+    assert_eq!(st, StatusCode::OK);
+    let body = String::from_utf8(body).unwrap();
+    assert!(body.contains("文字差错 2") && body.contains("乙局发〔2026〕5号"), "{body}");
+    let (st, bytes) = page("/document-errors.xlsx?month=2026-04").await;
+    assert_eq!(st, StatusCode::OK);
+    let text = xlsx_text(&bytes);
+    assert!(text.contains("评审乙局") && text.contains("关于报送一季度工作总结的报告"), "{text}");
+    let (st, body) = page("/evaluations").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(String::from_utf8(body).unwrap().contains("推进有力"));
+
     // Withdrawn: the facts are gone. The author withdraws an evaluation; another leader's
     // withdrawal would be refused, an officer's too.
     let (st, _) = w.officer_a.send(&app, "DELETE", &format!("/api/v1/evaluations/{ev}"), None).await;
@@ -309,6 +334,22 @@ async fn evaluations_and_document_errors_are_facts_until_withdrawn() {
     assert_eq!(kinds.iter().filter(|k| **k == "evaluation").count(), 2);
     assert_eq!(kinds.iter().filter(|k| **k == "document_error").count(), 2);
     let _ = (w.officer_a.id, w.a);
+}
+
+/// Every cell of every sheet of a workbook, as text.
+fn xlsx_text(bytes: &[u8]) -> String {
+    use calamine::{Reader, Xlsx};
+    let mut wb = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut out = String::new();
+    for name in wb.sheet_names() {
+        for row in wb.worksheet_range(&name).unwrap().rows() {
+            for c in row {
+                out.push_str(&c.to_string());
+                out.push('\t');
+            }
+        }
+    }
+    out
 }
 
 #[tokio::test]
