@@ -400,8 +400,11 @@ impl Reviews {
         let profile = profile_of(&o.profile)?;
         let before = self.total(&profile, &o.period, o.unit_id).await?;
         let status = if upheld { ObjectionStatus::Upheld } else { ObjectionStatus::Rejected };
-        let decided = self.store.decide_objection(id, status.code(), &decision, by, self.core.now()).await?;
-        if upheld {
+        // Upheld, the fact is voided first; should the decision then not be written (decided
+        // meanwhile by someone else), the fact's earlier adjustment is put back.
+        let facts = self.assessment.facts();
+        let earlier = if upheld {
+            let earlier = facts.adjustment(&o.fact_key).await?;
             let adj = AdjustmentRecord {
                 fact_key: o.fact_key.clone(),
                 kind: Adjustment::Objection,
@@ -409,8 +412,20 @@ impl Reviews {
                 person_id: Some(by),
                 at: self.core.now(),
             };
-            self.assessment.facts().adjust_fact(&o.fact_key, Some(&adj)).await?;
-        }
+            facts.adjust_fact(&o.fact_key, Some(&adj)).await?;
+            Some(earlier)
+        } else {
+            None
+        };
+        let decided = match self.store.decide_objection(id, status.code(), &decision, by, self.core.now()).await {
+            Ok(d) => d,
+            Err(e) => {
+                if let Some(earlier) = earlier {
+                    facts.adjust_fact(&o.fact_key, earlier.as_ref()).await?;
+                }
+                return Err(e);
+            }
+        };
         let after = if upheld { self.total(&profile, &o.period, o.unit_id).await? } else { before };
         // Issued (frozen) rankings are kept by the bulletin area; none is frozen here, so an
         // upheld objection recounts the live figures.
