@@ -61,6 +61,7 @@ pub mod ports;
 pub mod publication;
 pub mod queries;
 pub mod reporting;
+pub mod reviews;
 pub mod rules;
 pub mod service;
 pub mod sign_in;

@@ -46,7 +46,8 @@ pub struct Services {
     reporting: Reporting,
     queries: Queries,
     publication: crate::publication::Publication,
-    assessment: Assessment,
+    assessment: Arc<Assessment>,
+    reviews: crate::reviews::Reviews,
     /// The job port, for the runner's leases and the rules/calendar version.
     leases: Arc<dyn JobStore>,
 }
@@ -127,7 +128,7 @@ impl Services {
         let reporting = Reporting { directory: ports.directory.clone(), tasks: ports.tasks.clone() };
         let queries = Queries::new(access.clone(), &ports);
         let publication = crate::publication::Publication { core: core.clone(), tasks: ports.tasks.clone() };
-        let assessment = Assessment {
+        let assessment = Arc::new(Assessment {
             core: core.clone(),
             access: access.clone(),
             store: ports.assessment.clone(),
@@ -136,6 +137,15 @@ impl Services {
             meta: ports.meta.clone(),
             audit: ports.audit.clone(),
             refreshing: tokio::sync::Mutex::new(()),
+        });
+        let reviews = crate::reviews::Reviews {
+            core: core.clone(),
+            access: access.clone(),
+            assessment: assessment.clone(),
+            store: ports.reviews.clone(),
+            directory: ports.directory.clone(),
+            people: ports.people.clone(),
+            audit: ports.audit.clone(),
         };
         Ok(Self {
             core,
@@ -154,6 +164,7 @@ impl Services {
             queries,
             publication,
             assessment,
+            reviews,
             leases: ports.jobs,
         })
     }
@@ -167,6 +178,11 @@ impl Services {
     /// Indicators, rankings and explained scores.
     pub fn assessment(&self) -> &Assessment {
         &self.assessment
+    }
+
+    /// Objections, leaders' evaluations and the document-error ledger.
+    pub fn reviews(&self) -> &crate::reviews::Reviews {
+        &self.reviews
     }
 
     pub fn access(&self) -> &Access {

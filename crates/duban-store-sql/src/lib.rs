@@ -36,6 +36,7 @@ pub mod ledgers;
 pub mod meta;
 pub mod outbox;
 pub mod people;
+pub mod reviews;
 pub mod sign_in;
 pub mod supervision;
 pub mod tasks;
@@ -308,6 +309,7 @@ macro_rules! sql_store {
             $crate::sql_attachments!($store);
             $crate::sql_supervision!($store);
             $crate::sql_assessment!($store);
+            $crate::sql_reviews!($store);
             $crate::sql_outbox!($store);
             $crate::sql_sign_in!($store);
             $crate::sql_calendar!($store);

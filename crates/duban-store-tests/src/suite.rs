@@ -1435,3 +1435,83 @@ pub async fn assessment_facts_are_replaced_adjusted_and_summed_exactly(db: &Test
     assert_eq!(s.last_event_id().await.unwrap(), last);
     assert_eq!(s.tasks_by_ids(&[t2, TaskId(999)]).await.unwrap().len(), 1);
 }
+
+/// Objections, evaluations and document errors (migration 0017): one open objection per fact,
+/// decided once, with its evidence kept byte for byte; evaluations and ledger lines withdrawn
+/// once; the ledger read by days.
+pub async fn reviews_keep_one_open_objection_per_fact_and_are_decided_or_withdrawn_once(db: &TestDb) {
+    use crate::at;
+    use duban_store::reviews::{Evidence, NewDocumentError, NewEvaluation, NewObjection};
+    let s = &db.store;
+    let a = s.create_unit(&unit("评审甲局", &[]), t("2026-03-01T00:00:00Z")).await.unwrap().id;
+    let p = s
+        .create_person(&NewPerson::new("甲", "jia", Some(a), vec![duban_domain::org::Role::Officer]), at())
+        .await
+        .unwrap()
+        .id;
+    let o = NewObjection {
+        fact_key: "t1:s:done:u1".into(),
+        unit_id: a,
+        profile: "per-event".into(),
+        period: "2026Q1".into(),
+        reason: "已办结".into(),
+        evidence: Some(Evidence {
+            name: "证明.pdf".into(),
+            content_type: "application/pdf".into(),
+            data: vec![0, 1, 2, 255],
+        }),
+        filed_by: p,
+        filed_at: t("2026-04-10T01:00:00Z"),
+    };
+    let first = s.file_objection(&o).await.unwrap();
+    assert_eq!((first.status.as_str(), first.evidence_size), ("filed", Some(4)));
+    assert!(matches!(s.file_objection(&o).await, Err(Error::Conflict(_))), "one open objection per fact");
+    let ev = s.objection_evidence(first.id).await.unwrap().unwrap();
+    assert_eq!((ev.name.as_str(), ev.data), ("证明.pdf", vec![0, 1, 2, 255]));
+    let d = s.decide_objection(first.id, "rejected", "不予支持", p, t("2026-04-11T01:00:00Z")).await.unwrap();
+    assert_eq!((d.status.as_str(), d.decision.as_str(), d.decided_by), ("rejected", "不予支持", Some(p)));
+    assert!(matches!(s.decide_objection(first.id, "upheld", "x", p, at()).await, Err(Error::Conflict(_))));
+    assert!(matches!(s.decide_objection(999, "upheld", "x", p, at()).await, Err(Error::NotFound { .. })));
+    // Decided, the fact may be objected to again.
+    let second = s.file_objection(&NewObjection { evidence: None, ..o }).await.unwrap();
+    assert_eq!(second.evidence_name, None);
+    assert_eq!(s.objections(Some(a)).await.unwrap().len(), 2);
+    assert_eq!(s.objections(None).await.unwrap()[0].id, second.id, "newest first");
+
+    let e = s
+        .add_evaluation(&NewEvaluation {
+            unit_id: a,
+            task_id: None,
+            day: "2026-04-10".parse().unwrap(),
+            score: 850,
+            comment: "好".into(),
+            by: p,
+            at: at(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(s.evaluation(e.id).await.unwrap().unwrap().score, 850);
+    let w = s.withdraw_evaluation(e.id, p, at()).await.unwrap();
+    assert!(w.withdrawn_at.is_some());
+    assert!(matches!(s.withdraw_evaluation(e.id, p, at()).await, Err(Error::Conflict(_))));
+
+    let line = NewDocumentError {
+        unit_id: a,
+        day: "2026-04-10".parse().unwrap(),
+        title: "关于报送总结的报告".into(),
+        number: "甲发〔2026〕1号".into(),
+        kind: "wording".into(),
+        count: 2,
+        note: String::new(),
+        by: p,
+        at: at(),
+    };
+    let l = s.add_document_error(&line).await.unwrap();
+    s.add_document_error(&NewDocumentError { day: "2026-05-02".parse().unwrap(), ..line }).await.unwrap();
+    let april = s.document_errors("2026-04-01".parse().unwrap(), "2026-04-30".parse().unwrap()).await.unwrap();
+    assert_eq!(april.len(), 1);
+    assert_eq!((april[0].count, april[0].number.as_str()), (2, "甲发〔2026〕1号"));
+    s.withdraw_document_error(l.id, p, at()).await.unwrap();
+    assert!(matches!(s.withdraw_document_error(l.id, p, at()).await, Err(Error::Conflict(_))));
+    assert!(s.document_error(l.id).await.unwrap().unwrap().withdrawn_at.is_some());
+}

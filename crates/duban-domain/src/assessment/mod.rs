@@ -20,11 +20,13 @@
 //!   category, and to one unit's facts to explain its score line by line; both give the same
 //!   totals.
 //! - [`points`]: exact points in hundredths.
+//! - [`review`]: objections, leaders' evaluations and the document-error ledger.
 
 pub mod fact;
 pub mod indicator;
 pub mod points;
 pub mod profile;
+pub mod review;
 pub mod score;
 pub mod span;
 

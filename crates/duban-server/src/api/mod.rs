@@ -13,6 +13,7 @@ mod imports;
 mod notices;
 pub mod openapi;
 mod org;
+mod reviews;
 pub mod tasks;
 mod workdays;
 
@@ -83,6 +84,16 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/notices/{id}/docx"),
     ("post", "/api/v1/tasks/{id}/split"),
     ("get", "/api/v1/tasks/{id}/decomposition"),
+    ("get", "/api/v1/objections"),
+    ("post", "/api/v1/objections"),
+    ("get", "/api/v1/objections/{id}"),
+    ("post", "/api/v1/objections/{id}/decision"),
+    ("get", "/api/v1/evaluations"),
+    ("post", "/api/v1/evaluations"),
+    ("delete", "/api/v1/evaluations/{id}"),
+    ("get", "/api/v1/document-errors"),
+    ("post", "/api/v1/document-errors"),
+    ("delete", "/api/v1/document-errors/{id}"),
 ];
 
 /// Every route with its description: registering a handler here (`routes!`) both routes it and
@@ -100,6 +111,7 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(admin::routes())
         .merge(notices::routes())
         .merge(decompose::routes())
+        .merge(reviews::routes())
 }
 
 /// The API router.

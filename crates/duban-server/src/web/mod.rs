@@ -21,6 +21,7 @@ mod office;
 mod pages;
 mod paging;
 mod polish;
+mod reviews;
 pub mod rows;
 
 pub use crate::http::AppState;
@@ -88,6 +89,20 @@ pub fn router(state: AppState) -> Router {
         .route("/import", get(import::form))
         .route("/import/preview", post(import::preview).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)))
         .route("/import/commit", post(import::commit).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)))
+        .route(
+            "/objections",
+            get(reviews::objections)
+                .post(reviews::file_objection)
+                .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)),
+        )
+        .route("/objections/new", get(reviews::new_objection))
+        .route("/objections/{id}/decide", post(reviews::decide))
+        .route("/objections/{id}/evidence", get(reviews::evidence))
+        .route("/evaluations", get(reviews::evaluations).post(reviews::evaluate))
+        .route("/evaluations/{id}/withdraw", post(reviews::withdraw_evaluation))
+        .route("/document-errors", get(reviews::document_errors).post(reviews::record_error))
+        .route("/document-errors.xlsx", get(reviews::errors_export))
+        .route("/document-errors/{id}/withdraw", post(reviews::withdraw_error))
         .route("/static/duban.css", get(css))
         .route("/static/duban.js", get(js))
         .with_state(state)
@@ -263,6 +278,10 @@ impl Nav {
         if v.may::<RunLedgers>() {
             links.push(("/tasks/new", "新建任务"));
             links.push(("/import", "导入"));
+            links.push(("/objections", "考核事项"));
+        }
+        if v.person.fields.roles.contains(&duban_domain::org::Role::Leader) {
+            links.push(("/evaluations", "评价单位"));
         }
         if v.may::<Administer>() {
             links.push(("/admin", "管理"));

@@ -1035,6 +1035,7 @@ async fn run_matrix(app: TestApp) {
     writes(&c, &w, &mut f).await;
     let n = messages(&app, &w, &mut f).await;
     parts(&app, &c, &w, &mut f).await;
+    reviews(&app, &c, &w, &mut f).await;
     eprintln!("access matrix on {}: {} requests, {} messages checked", app.store.backend(), f.requests, n);
     for (surface, (leaks, wrong)) in &f.by_surface {
         eprintln!("  {surface}: {leaks} leaks, {wrong} other wrong answers");
@@ -1054,4 +1055,108 @@ async fn no_role_sees_or_changes_a_task_it_may_not_on_sqlite() {
 async fn no_role_sees_or_changes_a_task_it_may_not_on_postgres() {
     let Some(app) = spawn_app_on_postgres().await else { return };
     run_matrix(app).await;
+}
+
+/// Objections, evaluations and the document-error ledger (issue 13): the lead unit's officer
+/// objects to the 交办 fact of each of the four tasks, the leader in charge evaluates the lead
+/// unit on the 涉密 task naming them; then every role reads the queues, forms and ledgers. A
+/// task's title appears only to those who see the task; only the unit's people and the office
+/// see its objections; only the office decides and keeps the ledger; a leader evaluates only
+/// the units in their charge.
+async fn reviews(app: &TestApp, c: &Client<'_>, w: &World, f: &mut Findings) {
+    use duban_domain::assessment::{Indicator, Span};
+    let s = app.duban.assessment();
+    s.refresh().await.unwrap();
+    let year = Span::parse("2026").unwrap();
+    let lead = w.unit(U::Lead);
+    let lines = s.fact_lines(duban_domain::ids::UnitId(lead), &year, s.as_of(&year)).await.unwrap();
+    let mut keys = Vec::new();
+    for t in w.tasks.iter().filter(|t| !t.child) {
+        let key = lines
+            .iter()
+            .find(|l| l.task.map(|x| x.0) == Some(t.id) && l.indicator == Indicator::Assigned)
+            .map(|l| l.key.clone())
+            .expect("an assigned fact per task");
+        let body = json!({"fact": key, "profile": "per-event", "period": "2026", "reason": "矩阵申诉"});
+        let req = Req { method: "POST", path: "/api/v1/objections", headers: &[], body: Body::Json(body) };
+        let a = c.send(f, w, Who::LeadOfficer, req).await;
+        f.status("objections: file (API)", Who::LeadOfficer, &key, a.status, StatusCode::CREATED);
+        keys.push((key, a.json()["id"].as_i64().unwrap_or(0)));
+    }
+    let secret_named = w.tasks.iter().find(|t| t.kind == Kind::SecretNamed && !t.child).map(|t| t.id);
+    let body = json!({"unit": lead, "task": secret_named, "score": "9", "comment": "矩阵评价"});
+    let req = Req { method: "POST", path: "/api/v1/evaluations", headers: &[], body: Body::Json(body) };
+    let a = c.send(f, w, Who::LeaderInCharge, req).await;
+    f.status("evaluations: give (API)", Who::LeaderInCharge, "secret task", a.status, StatusCode::CREATED);
+
+    for who in WHO {
+        let anon = who == Who::Anonymous;
+        let hidden = w.hidden(who);
+        let office = matches!(who, Who::Office | Who::Admin);
+        let unit_people = matches!(who, Who::LeadOfficer | Who::LeadHead);
+        let ok_or = |yes: bool, no: StatusCode| if yes { StatusCode::OK } else { no };
+        let page_anon = StatusCode::SEE_OTHER;
+        for (surface, path, want) in [
+            ("objections: list (API)", "/api/v1/objections".to_string(), ok_or(!anon, StatusCode::UNAUTHORIZED)),
+            ("objections: page", "/objections".to_string(), ok_or(!anon, page_anon)),
+            ("evaluations: list (API)", "/api/v1/evaluations".to_string(), ok_or(!anon, StatusCode::UNAUTHORIZED)),
+            ("evaluations: page", "/evaluations".to_string(), ok_or(!anon, page_anon)),
+            (
+                "document errors (API)",
+                "/api/v1/document-errors".to_string(),
+                if anon { StatusCode::UNAUTHORIZED } else { ok_or(office, StatusCode::FORBIDDEN) },
+            ),
+            (
+                "document errors: page",
+                "/document-errors".to_string(),
+                if anon { page_anon } else { ok_or(office, StatusCode::FORBIDDEN) },
+            ),
+            (
+                "document errors: xlsx",
+                "/document-errors.xlsx".to_string(),
+                if anon { page_anon } else { ok_or(office, StatusCode::FORBIDDEN) },
+            ),
+        ] {
+            let a = c.get(f, w, who, &path).await;
+            f.status(surface, who, &path, a.status, want);
+            f.search(surface, who, &path, &a.body, &hidden);
+            if path == "/api/v1/objections" && a.status == StatusCode::OK {
+                let n = a.json().as_array().map_or(0, Vec::len) as u64;
+                f.count(surface, who, &path, n, if office || unit_people { keys.len() as u64 } else { 0 });
+            }
+        }
+        for (key, id) in &keys {
+            let path = format!("/objections/new?fact={key}&profile=per-event&period=2026");
+            let a = c.get(f, w, who, &path).await;
+            let want = if anon { page_anon } else { ok_or(office || unit_people, StatusCode::NOT_FOUND) };
+            f.status("objections: form", who, &path, a.status, want);
+            f.search("objections: form", who, &path, &a.body, &hidden);
+            let path = format!("/api/v1/objections/{id}");
+            let a = c.get(f, w, who, &path).await;
+            let want =
+                if anon { StatusCode::UNAUTHORIZED } else { ok_or(office || unit_people, StatusCode::NOT_FOUND) };
+            f.status("objections: one (API)", who, &path, a.status, want);
+            f.search("objections: one (API)", who, &path, &a.body, &hidden);
+            // Deciding with an empty decision: refused as invalid for the office, forbidden to
+            // everyone else; nothing is decided either way.
+            let path = format!("/api/v1/objections/{id}/decision");
+            let body = Body::Json(json!({"upheld": true, "decision": ""}));
+            let a = c.send(f, w, who, Req { method: "POST", path: &path, headers: &[], body }).await;
+            let want = match who {
+                Who::Anonymous => StatusCode::UNAUTHORIZED,
+                Who::Office | Who::Admin => StatusCode::UNPROCESSABLE_ENTITY,
+                _ => StatusCode::FORBIDDEN,
+            };
+            f.status("objections: decide (API)", who, &path, a.status, want);
+        }
+        // Evaluating the lead unit: the office, administrators and its leader in charge.
+        let body = Body::Json(json!({"unit": lead, "score": "6", "comment": "矩阵"}));
+        let a = c.send(f, w, who, Req { method: "POST", path: "/api/v1/evaluations", headers: &[], body }).await;
+        let want = match who {
+            Who::Anonymous => StatusCode::UNAUTHORIZED,
+            Who::Office | Who::Admin | Who::LeaderInCharge => StatusCode::CREATED,
+            _ => StatusCode::FORBIDDEN,
+        };
+        f.status("evaluations: give (API)", who, "lead unit", a.status, want);
+    }
 }

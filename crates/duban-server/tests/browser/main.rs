@@ -33,4 +33,5 @@ mod desks;
 mod entry;
 mod import;
 mod notice;
+mod objections;
 mod polish;
