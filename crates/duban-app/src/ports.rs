@@ -6,7 +6,7 @@
 
 use duban_store::{
     AssessmentStore, AttachmentStore, AuditStore, CalendarStore, DirectoryStore, JobStore, LedgerStore, MetaStore,
-    OutboxStore, PeopleStore, SignInStore, Store, SupervisionStore, TaskStore,
+    OutboxStore, PeopleStore, RankingStore, SignInStore, Store, SupervisionStore, TaskStore,
 };
 use std::sync::Arc;
 
@@ -36,6 +36,8 @@ pub struct Ports {
     pub jobs: Arc<dyn JobStore>,
     /// Assessment facts and their daily sums.
     pub assessment: Arc<dyn AssessmentStore>,
+    /// Saved scoring profiles and issued rankings.
+    pub rankings: Arc<dyn RankingStore>,
 }
 
 impl Ports {
@@ -55,6 +57,7 @@ impl Ports {
             supervision: store.clone(),
             jobs: store.clone(),
             assessment: store.clone(),
+            rankings: store.clone(),
         }
     }
 }

@@ -46,7 +46,8 @@ pub struct Services {
     reporting: Reporting,
     queries: Queries,
     publication: crate::publication::Publication,
-    assessment: Assessment,
+    assessment: Arc<Assessment>,
+    rankings: crate::rankings::Rankings,
     /// The job port, for the runner's leases and the rules/calendar version.
     leases: Arc<dyn JobStore>,
 }
@@ -127,7 +128,7 @@ impl Services {
         let reporting = Reporting { directory: ports.directory.clone(), tasks: ports.tasks.clone() };
         let queries = Queries::new(access.clone(), &ports);
         let publication = crate::publication::Publication { core: core.clone(), tasks: ports.tasks.clone() };
-        let assessment = Assessment {
+        let assessment = Arc::new(Assessment {
             core: core.clone(),
             access: access.clone(),
             store: ports.assessment.clone(),
@@ -136,6 +137,14 @@ impl Services {
             meta: ports.meta.clone(),
             audit: ports.audit.clone(),
             refreshing: tokio::sync::Mutex::new(()),
+        });
+        let rankings = crate::rankings::Rankings {
+            core: core.clone(),
+            access: access.clone(),
+            assessment: assessment.clone(),
+            store: ports.rankings.clone(),
+            tasks: ports.tasks.clone(),
+            audit: ports.audit.clone(),
         };
         Ok(Self {
             core,
@@ -154,6 +163,7 @@ impl Services {
             queries,
             publication,
             assessment,
+            rankings,
             leases: ports.jobs,
         })
     }
@@ -167,6 +177,10 @@ impl Services {
     /// Indicators, rankings and explained scores.
     pub fn assessment(&self) -> &Assessment {
         &self.assessment
+    }
+
+    pub fn rankings(&self) -> &crate::rankings::Rankings {
+        &self.rankings
     }
 
     pub fn access(&self) -> &Access {

@@ -11,7 +11,7 @@
 //! naming), [`OutboxStore`] (messages and deliveries), [`SignInStore`] (credentials and
 //! sessions), [`CalendarStore`], [`AuditStore`] (the administrative log), [`JobStore`] (job
 //! leases, outbox claims and the version of the rules in force) and [`MetaStore`]
-//! (health, counts, settings) and [`AssessmentStore`] (assessment facts and their daily sums). [`Store`] is their sum: every backend is a `Store`, and an
+//! (health, counts, settings) and [`AssessmentStore`] (assessment facts and their daily sums) and [`RankingStore`] (saved scoring profiles, issued rankings). [`Store`] is their sum: every backend is a `Store`, and an
 //! `Arc<dyn Store>` gives any one port by upcasting, so a service can hold just the port it
 //! needs: `let tasks: Arc<dyn TaskStore> = store.clone();`.
 //!
@@ -30,6 +30,7 @@ mod meta;
 mod model;
 mod outbox;
 mod people;
+pub mod rankings;
 mod sign_in;
 mod supervision;
 mod tasks;
@@ -45,6 +46,7 @@ pub use meta::MetaStore;
 pub use model::*;
 pub use outbox::OutboxStore;
 pub use people::PeopleStore;
+pub use rankings::RankingStore;
 pub use sign_in::SignInStore;
 pub use supervision::SupervisionStore;
 pub use tasks::TaskStore;
@@ -79,6 +81,7 @@ sum_of_ports!(
     AuditStore,
     JobStore,
     AssessmentStore,
+    RankingStore,
 );
 
 /// Every port of a store, for code that holds a concrete store type (tests, the command line):
@@ -86,6 +89,6 @@ sum_of_ports!(
 pub mod prelude {
     pub use crate::{
         AttachmentStore, AuditStore, CalendarStore, DirectoryStore, JobStore, LedgerStore, MetaStore, OutboxStore,
-        PeopleStore, SignInStore, Store, SupervisionStore, TaskStore,
+        PeopleStore, RankingStore, SignInStore, Store, SupervisionStore, TaskStore,
     };
 }
