@@ -13,6 +13,7 @@ mod imports;
 mod notices;
 pub mod openapi;
 mod org;
+mod rankings;
 pub mod tasks;
 mod workdays;
 
@@ -83,6 +84,16 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/notices/{id}/docx"),
     ("post", "/api/v1/tasks/{id}/split"),
     ("get", "/api/v1/tasks/{id}/decomposition"),
+    ("get", "/api/v1/rankings"),
+    ("get", "/api/v1/rankings/units/{id}"),
+    ("post", "/api/v1/rankings/issued"),
+    ("get", "/api/v1/rankings/issued"),
+    ("get", "/api/v1/rankings/issued/{id}"),
+    ("get", "/api/v1/scoring"),
+    ("get", "/api/v1/scoring/{name}"),
+    ("put", "/api/v1/scoring/{name}"),
+    ("post", "/api/v1/scoring/{name}/preview"),
+    ("post", "/api/v1/assessment/facts/tolerance"),
 ];
 
 /// Every route with its description: registering a handler here (`routes!`) both routes it and
@@ -100,6 +111,7 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(admin::routes())
         .merge(notices::routes())
         .merge(decompose::routes())
+        .merge(rankings::routes())
 }
 
 /// The API router.
