@@ -21,6 +21,7 @@ mod notice;
 mod notify;
 mod org;
 mod polish;
+mod rankings;
 mod supervise;
 mod tasks;
 mod web;
