@@ -92,7 +92,7 @@ pub struct CategoryView {
     pub rows: Vec<RowView>,
 }
 
-fn categories(r: &Ranking, v: &Viewer) -> Vec<CategoryView> {
+fn categories(r: &Ranking, base: Points, v: &Viewer) -> Vec<CategoryView> {
     r.categories
         .iter()
         .filter_map(|c| {
@@ -103,7 +103,7 @@ fn categories(r: &Ranking, v: &Viewer) -> Vec<CategoryView> {
             let bars: Vec<(String, Points, bool)> = rows.iter().map(|x| (x.name.clone(), x.total, x.top)).collect();
             Some(CategoryView {
                 name: c.clone(),
-                svg: total_bars(c, &bars),
+                svg: total_bars(c, base, &bars),
                 rows: rows
                     .iter()
                     .map(|x| RowView {
@@ -135,10 +135,13 @@ const GREEN: &str = "#1a7f37";
 const RED: &str = "#cf222e";
 const PALETTE: [&str; 8] = ["#0550ae", "#1a7f37", "#cf222e", "#8250df", "#d4a72c", "#0a7c86", "#bc4c00", "#57606a"];
 
-/// Horizontal bars of each unit's total in a category (the top list in green, below zero in
-/// red), drawn from zero.
-pub fn total_bars(category: &str, rows: &[(String, Points, bool)]) -> String {
+/// Horizontal bars of each unit's total in a category, drawn from the profile's base score (so
+/// a bar is what the unit gained or lost: the top list in green, a loss in red); the label is
+/// the total.
+pub fn total_bars(category: &str, base: Points, rows: &[(String, Points, bool)]) -> String {
     let (label_w, bar_w, row_h, top) = (200.0, 460.0, 24.0, 10.0);
+    let rows: Vec<(String, Points, Points, bool)> =
+        rows.iter().map(|(n, t, top)| (n.clone(), Points(t.0 - base.0), *t, *top)).collect();
     let lo = rows.iter().map(|r| r.1.0).min().unwrap_or(0).min(0) as f64;
     let hi = rows.iter().map(|r| r.1.0).max().unwrap_or(0).max(0) as f64;
     let span = (hi - lo).max(1.0);
@@ -150,9 +153,9 @@ pub fn total_bars(category: &str, rows: &[(String, Points, bool)]) -> String {
         esc(category)
     );
     let zero = x(0.0);
-    for (i, (name, total, is_top)) in rows.iter().enumerate() {
+    for (i, (name, delta, total, is_top)) in rows.iter().enumerate() {
         let y = top + row_h * i as f64;
-        let v = total.0 as f64;
+        let v = delta.0 as f64;
         let (a, b) = if v >= 0.0 { (zero, x(v)) } else { (x(v), zero) };
         let color = if *is_top {
             GREEN
@@ -171,7 +174,7 @@ pub fn total_bars(category: &str, rows: &[(String, Points, bool)]) -> String {
             (b - a).max(1.0),
             esc(name),
             total,
-            b.max(zero) + 4.0,
+            b.max(zero).max(a) + 4.0,
             y + 15.0,
             total
         );
@@ -368,7 +371,7 @@ pub async fn page(State(d): State<AppState>, v: Viewer, Query(q): Query<Params>)
             .collect(),
         periods: period_choices(r.today(), &span),
         labels: line_labels(&ranking, &profile),
-        categories: categories(&ranking, &v),
+        categories: categories(&ranking, profile.base, &v),
         top_n: profile.top,
         trend_heads,
         trend_rows: trend
@@ -583,7 +586,7 @@ pub async fn issued(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Q
         query: query_of(&i.fields.profile, &ranking.span),
         this: issued_views(&d, std::slice::from_ref(&i)).remove(0),
         labels: line_labels(ranking, &profile),
-        categories: categories(ranking, &v),
+        categories: categories(ranking, profile.base, &v),
         revisions: issued_views(&d, &revisions),
     };
     Ok(render(&page, StatusCode::OK))
@@ -676,7 +679,7 @@ async fn scoring_page(
             .collect(),
         preview: edited.is_some(),
         labels: line_labels(&ranking, &shown),
-        categories: categories(&ranking, v),
+        categories: categories(&ranking, shown.base, v),
         error,
     };
     Ok(render(&page, if page.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK }))

@@ -1115,7 +1115,12 @@ async fn rankings(c: &Client<'_>, w: &World, f: &mut Findings) {
                 json!({"profile": "per-event", "period": "2026Q1"}),
                 StatusCode::UNPROCESSABLE_ENTITY,
             ),
-            ("POST", "/api/v1/assessment/facts/tolerance", json!({"fact": "", "reason": "x"}), StatusCode::UNPROCESSABLE_ENTITY),
+            (
+                "POST",
+                "/api/v1/assessment/facts/tolerance",
+                json!({"fact": "", "reason": "x"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
         ];
         for (method, path, body, ok) in writes {
             let a = c.send(f, w, who, Req { method, path, headers: &[], body: Body::Json(body) }).await;

@@ -195,8 +195,10 @@ async fn the_workbook_opens_with_a_row_per_unit() {
     let bytes = r.bytes().await.unwrap().to_vec();
     let mut wb = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     let range = wb.worksheet_range("考核排名").unwrap();
-    let rows: Vec<Vec<String>> =
-        range.rows().map(|r| r.iter().map(|c| if let Data::Empty = c { String::new() } else { c.to_string() }).collect()).collect();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| if let Data::Empty = c { String::new() } else { c.to_string() }).collect())
+        .collect();
     assert_eq!(rows[0][0], "逐项加减分");
     assert!(rows[1][0].contains("2026年第一季度"));
     let head = &rows[2];
@@ -245,9 +247,11 @@ async fn a_unit_reads_only_its_own_breakdown_and_never_a_secret_title_it_is_not_
     assert_eq!(office.status, StatusCode::OK);
     assert!(!office.json.to_string().contains("ZQRANKSECRET"));
     // The same on the page.
-    for (token, status, secret) in
-        [(&officer_a, StatusCode::OK, false), (&officer_b, StatusCode::FORBIDDEN, false), (&named_a, StatusCode::OK, true)]
-    {
+    for (token, status, secret) in [
+        (&officer_a, StatusCode::OK, false),
+        (&officer_b, StatusCode::FORBIDDEN, false),
+        (&named_a, StatusCode::OK, true),
+    ] {
         let r = reqwest::Client::new()
             .get(format!("{}/rankings/units/{a}?{Q1}", app.base))
             .header("cookie", format!("duban_session={token}"))

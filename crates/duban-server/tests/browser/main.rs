@@ -34,3 +34,4 @@ mod entry;
 mod import;
 mod notice;
 mod polish;
+mod rankings;
