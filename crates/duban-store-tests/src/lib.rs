@@ -237,7 +237,8 @@ macro_rules! behaviour_suite {
             counts_cover_the_main_tables,
             overlapping_writers_all_succeed,
             an_import_is_written_whole_or_not_at_all,
-            assessment_facts_are_replaced_adjusted_and_summed_exactly
+            assessment_facts_are_replaced_adjusted_and_summed_exactly,
+            saved_profiles_are_replaced_and_issued_rankings_are_append_only
         );
     };
     (@each $factory:path; $($name:ident),+ $(,)?) => {
