@@ -1096,10 +1096,10 @@ async fn rankings(c: &Client<'_>, w: &World, f: &mut Findings) {
             if a.status == StatusCode::OK && path.starts_with("/api/") {
                 // Every task a line names by id is one the viewer may see.
                 for l in a.json()["lines"].as_array().into_iter().flatten() {
-                    if let Some(t) = l["task_id"].as_i64() {
-                        if w.kind_of(t).is_some_and(|k| !sees(who, k)) {
-                            f.leak(surface, format!("{who:?} {path}: task {t} named"));
-                        }
+                    if let Some(t) = l["task_id"].as_i64()
+                        && w.kind_of(t).is_some_and(|k| !sees(who, k))
+                    {
+                        f.leak(surface, format!("{who:?} {path}: task {t} named"));
                     }
                 }
             }

@@ -275,3 +275,73 @@ async fn a_unit_reads_only_its_own_breakdown_and_never_a_secret_title_it_is_not_
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
+
+/// A form posted to a page as the office (the root session), redirects not followed.
+async fn form(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
+    let mut all = vec![("csrf", "root-csrf")];
+    all.extend_from_slice(fields);
+    let r = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}{path}", app.base))
+        .header("cookie", format!("duban_session=root-session-{}", std::process::id()))
+        .form(&all)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let location = r.headers().get("location").map(|l| l.to_str().unwrap().to_string()).unwrap_or_default();
+    (status, location, r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_scoring_page_previews_edited_weights_before_saving_and_the_office_excuses_a_line() {
+    let app = spawn_app().await;
+    let (a, _) = world(&app).await;
+    let fields = [("profile", "per-event"), ("period", "2026Q1"), ("w.failed-lead", "2"), ("w.late", "1")];
+    let (s, _, html) = form(&app, "/scoring", &[&fields[..], &[("action", "preview")]].concat()).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("尚未保存") && html.contains("-11"), "{html}");
+    assert_eq!(total(&app.get(&format!("/api/v1/rankings?{Q1}")).await.json, a), "-6", "a preview saves nothing");
+    let (s, _, html) = form(
+        &app,
+        "/scoring",
+        &[("profile", "per-event"), ("period", "2026Q1"), ("w.late", "x"), ("action", "preview")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("不是数字"), "{html}");
+    let (s, location, _) = form(&app, "/scoring", &[&fields[..], &[("action", "save")]].concat()).await;
+    assert_eq!((s, location.starts_with("/scoring?")), (StatusCode::SEE_OTHER, true));
+    assert_eq!(total(&app.get(&format!("/api/v1/rankings?{Q1}")).await.json, a), "-11");
+    let (s, _, _) =
+        form(&app, "/scoring", &[("profile", "per-event"), ("period", "2026Q1"), ("action", "reset")]).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(total(&app.get(&format!("/api/v1/rankings?{Q1}")).await.json, a), "-6");
+
+    // 容错 from the breakdown page: the line counts nothing, then the excuse is withdrawn.
+    let lines = app.get(&format!("/api/v1/rankings/units/{a}?{Q1}")).await;
+    let fact = lines.json["lines"].as_array().unwrap().iter().find(|l| l["line"] == "failed-lead").unwrap()["fact"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let unit = a.to_string();
+    let base = [("fact", fact.as_str()), ("unit", unit.as_str()), ("profile", "per-event"), ("period", "2026Q1")];
+    let (s, location, _) = form(&app, "/rankings/tolerance", &[&base[..], &[("reason", "暴雨停工")]].concat()).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert!(location.starts_with(&format!("/rankings/units/{a}?")), "{location}");
+    assert_eq!(total(&app.get(&format!("/api/v1/rankings?{Q1}")).await.json, a), "0");
+    let (s, _, _) = form(&app, "/rankings/tolerance", &[&base[..], &[("withdraw", "1")]].concat()).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(total(&app.get(&format!("/api/v1/rankings?{Q1}")).await.json, a), "-6");
+    // A form without the session's token changes nothing.
+    let r = reqwest::Client::new()
+        .post(format!("{}/rankings/tolerance", app.base))
+        .header("cookie", format!("duban_session=root-session-{}", std::process::id()))
+        .form(&[("csrf", "wrong"), ("fact", fact.as_str()), ("unit", unit.as_str()), ("reason", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
