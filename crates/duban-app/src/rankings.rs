@@ -405,8 +405,9 @@ impl Rankings {
         Ok(self.store.issued_rankings(Some(name), Some(key)).await?.into_iter().max_by_key(|r| r.fields.revision))
     }
 
-    /// The rankings of `span` and of the `n` periods before it (oldest first): each from its
-    /// latest issued revision when there is one, else computed now.
+    /// The rankings of the `n` periods before `span` and of `span` itself (oldest first): each
+    /// earlier period from its latest issued revision when there is one, else computed now;
+    /// `span` itself always computed now (its issued copies are listed apart).
     pub async fn history(
         &self,
         profile: &ScoringProfile,
@@ -428,7 +429,8 @@ impl Rankings {
         let mut out = Vec::with_capacity(spans.len());
         for s in spans {
             let key = s.key();
-            let (source, r) = match self.latest_issued(&profile.name, &key).await? {
+            let issued = if s == span { None } else { self.latest_issued(&profile.name, &key).await? };
+            let (source, r) = match issued {
                 Some(i) => (TrendSource::Issued, i.fields.ranking),
                 None => (TrendSource::Live, self.ranking(profile, s).await?),
             };
@@ -574,4 +576,54 @@ pub fn xlsx(r: &Ranking, issued: Option<&str>) -> Result<Vec<u8>, Error> {
 /// The file name of a ranking's workbook.
 pub fn file_name(r: &Ranking) -> String {
     format!("考核排名-{}-{}.xlsx", r.profile, r.span.key())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use duban_domain::assessment::UnitScore;
+
+    fn ranking(key: &str, rows: &[(i64, &str, i64)]) -> (TrendPeriod, Ranking) {
+        let span = Span::parse(key).unwrap();
+        let rows = rows
+            .iter()
+            .map(|(u, cat, total)| UnitScore {
+                unit: UnitId(*u),
+                name: format!("单位{u}"),
+                category: (*cat).into(),
+                total: Points::whole(*total),
+                parts: vec![],
+                rank: 0,
+                namings: 0,
+                eligible: true,
+                top: false,
+            })
+            .collect();
+        let r = Ranking { profile: "p".into(), title: String::new(), span, categories: vec![], rows };
+        (TrendPeriod { key: key.into(), label: span.to_string(), source: TrendSource::Live }, r)
+    }
+
+    #[test]
+    fn candidates_are_in_the_last_three_of_a_large_enough_category_twice_running() {
+        let big = |t: [i64; 5]| -> Vec<(i64, &'static str, i64)> {
+            t.iter().enumerate().map(|(i, x)| (i as i64 + 1, "部门", *x)).collect()
+        };
+        // 部门: five units; units 4 and 5 are in the last three both times, unit 3 only once.
+        // 镇: three units, too few to name any.
+        let mut q1 = big([90, 80, 70, 60, 50]);
+        q1.extend([(11, "镇", 10), (12, "镇", 20), (13, "镇", 30)]);
+        let mut q2 = big([90, 80, 95, 60, 50]);
+        q2.extend([(11, "镇", 10), (12, "镇", 20), (13, "镇", 30)]);
+        let history = vec![ranking("2026Q1", &q1), ranking("2026Q2", &q2)];
+        let c: Vec<i64> = Rankings::candidates(&history).iter().map(|c| c.unit.0).collect();
+        assert_eq!(c, vec![4, 5]);
+        assert_eq!(Rankings::candidates(&history[1..]), vec![]);
+        let t = Rankings::trend(&history);
+        assert_eq!(t.periods.len(), 2);
+        let row = t.rows.iter().find(|r| r.unit == UnitId(3)).unwrap();
+        assert_eq!(
+            row.points.iter().map(|p| p.map(|(x, _)| x.to_string())).collect::<Vec<_>>(),
+            vec![Some("70".to_string()), Some("95".to_string())]
+        );
+    }
 }

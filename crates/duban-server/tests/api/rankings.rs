@@ -177,6 +177,16 @@ async fn frozen(app: TestApp) {
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     assert!(html.contains("第 1 版") && html.contains("第 2 版") && html.contains("容错更正"), "{html}");
+    // The next quarter's trend takes the first quarter from its latest issued revision.
+    let page = reqwest::Client::new()
+        .get(format!("{}/rankings?profile=per-event&period=2026Q2", app.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("2026年第一季度（已发布）"), "{html}");
 }
 
 #[tokio::test]
