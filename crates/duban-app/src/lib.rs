@@ -60,6 +60,7 @@ pub mod outbox;
 pub mod ports;
 pub mod publication;
 pub mod queries;
+pub mod rankings;
 pub mod reporting;
 pub mod reviews;
 pub mod rules;

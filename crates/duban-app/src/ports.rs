@@ -6,7 +6,7 @@
 
 use duban_store::{
     AssessmentStore, AttachmentStore, AuditStore, CalendarStore, DirectoryStore, JobStore, LedgerStore, MetaStore,
-    OutboxStore, PeopleStore, ReviewStore, SignInStore, Store, SupervisionStore, TaskStore,
+    OutboxStore, PeopleStore, RankingStore, ReviewStore, SignInStore, Store, SupervisionStore, TaskStore,
 };
 use std::sync::Arc;
 
@@ -38,6 +38,8 @@ pub struct Ports {
     pub assessment: Arc<dyn AssessmentStore>,
     /// Objections, evaluations and document errors.
     pub reviews: Arc<dyn ReviewStore>,
+    /// Saved scoring profiles and issued rankings.
+    pub rankings: Arc<dyn RankingStore>,
 }
 
 impl Ports {
@@ -58,6 +60,7 @@ impl Ports {
             jobs: store.clone(),
             assessment: store.clone(),
             reviews: store.clone(),
+            rankings: store.clone(),
         }
     }
 }

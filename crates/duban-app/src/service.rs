@@ -48,6 +48,7 @@ pub struct Services {
     publication: crate::publication::Publication,
     assessment: Arc<Assessment>,
     reviews: crate::reviews::Reviews,
+    rankings: crate::rankings::Rankings,
     /// The job port, for the runner's leases and the rules/calendar version.
     leases: Arc<dyn JobStore>,
 }
@@ -147,6 +148,14 @@ impl Services {
             people: ports.people.clone(),
             audit: ports.audit.clone(),
         };
+        let rankings = crate::rankings::Rankings {
+            core: core.clone(),
+            access: access.clone(),
+            assessment: assessment.clone(),
+            store: ports.rankings.clone(),
+            tasks: ports.tasks.clone(),
+            audit: ports.audit.clone(),
+        };
         Ok(Self {
             core,
             access,
@@ -165,6 +174,7 @@ impl Services {
             publication,
             assessment,
             reviews,
+            rankings,
             leases: ports.jobs,
         })
     }
@@ -174,7 +184,6 @@ impl Services {
         &self.core
     }
 
-    /// Who sees which tasks.
     /// Indicators, rankings and explained scores.
     pub fn assessment(&self) -> &Assessment {
         &self.assessment
@@ -185,6 +194,12 @@ impl Services {
         &self.reviews
     }
 
+    /// Scoring profiles, issued rankings, trends and exports.
+    pub fn rankings(&self) -> &crate::rankings::Rankings {
+        &self.rankings
+    }
+
+    /// Who sees which tasks.
     pub fn access(&self) -> &Access {
         &self.access
     }

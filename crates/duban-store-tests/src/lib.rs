@@ -238,7 +238,8 @@ macro_rules! behaviour_suite {
             overlapping_writers_all_succeed,
             an_import_is_written_whole_or_not_at_all,
             assessment_facts_are_replaced_adjusted_and_summed_exactly,
-            reviews_keep_one_open_objection_per_fact_and_are_decided_or_withdrawn_once
+            reviews_keep_one_open_objection_per_fact_and_are_decided_or_withdrawn_once,
+            saved_profiles_are_replaced_and_issued_rankings_are_append_only
         );
     };
     (@each $factory:path; $($name:ident),+ $(,)?) => {

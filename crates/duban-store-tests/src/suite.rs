@@ -1515,3 +1515,62 @@ pub async fn reviews_keep_one_open_objection_per_fact_and_are_decided_or_withdra
     assert!(matches!(s.withdraw_document_error(l.id, p, at()).await, Err(Error::Conflict(_))));
     assert!(s.document_error(l.id).await.unwrap().unwrap().withdrawn_at.is_some());
 }
+
+pub async fn saved_profiles_are_replaced_and_issued_rankings_are_append_only(db: &TestDb) {
+    use duban_domain::assessment::{Ranking, Span};
+    use duban_store::rankings::{NewIssuedRanking, SavedProfile};
+    let s = &*db.store;
+    let saved = |toml: &str| SavedProfile {
+        name: "per-event".into(),
+        toml: toml.into(),
+        saved_at: t("2026-04-01T09:00:00Z"),
+        saved_by: None,
+    };
+    s.save_profile(&saved("a")).await.unwrap();
+    s.save_profile(&saved("b")).await.unwrap();
+    assert_eq!(s.saved_profiles().await.unwrap(), vec![saved("b")]);
+    assert!(s.delete_profile("per-event").await.unwrap());
+    assert!(!s.delete_profile("per-event").await.unwrap());
+    assert_eq!(s.saved_profile("per-event").await.unwrap(), None);
+
+    let span = Span::parse("2026Q1").unwrap();
+    let ranking = Ranking {
+        profile: "per-event".into(),
+        title: "逐项加减分".into(),
+        span,
+        categories: vec!["全部".into()],
+        rows: vec![],
+    };
+    let new = NewIssuedRanking {
+        profile: "per-event".into(),
+        profile_toml: "name = \"per-event\"".into(),
+        period: span.key(),
+        revision: 1,
+        supersedes: None,
+        reason: String::new(),
+        ranking,
+        issued_at: t("2026-04-10T09:00:00Z"),
+        issued_by: None,
+    };
+    let first = s.issue_ranking(&new).await.unwrap();
+    assert!(matches!(s.issue_ranking(&new).await, Err(Error::Conflict(_))), "one revision 1 per profile and period");
+    let second = s
+        .issue_ranking(&NewIssuedRanking {
+            revision: 2,
+            supersedes: Some(first.id),
+            reason: "更正".into(),
+            ..new.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(s.issued_ranking(first.id).await.unwrap(), Some(first.clone()));
+    let ids: Vec<i64> =
+        s.issued_rankings(Some("per-event"), Some("2026Q1")).await.unwrap().iter().map(|r| r.id).collect();
+    assert_eq!(ids, vec![second.id, first.id]);
+    assert!(s.issued_rankings(None, Some("2026Q2")).await.unwrap().is_empty());
+    let upd = db.raw_execute(&format!("UPDATE rankings SET reason = 'forged' WHERE id = {}", first.id)).await;
+    assert!(upd.unwrap_err().contains("append-only"));
+    let del = db.raw_execute(&format!("DELETE FROM rankings WHERE id = {}", first.id)).await;
+    assert!(del.unwrap_err().contains("append-only"));
+    assert_eq!(s.issued_ranking(first.id).await.unwrap(), Some(first));
+}

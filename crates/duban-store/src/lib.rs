@@ -11,8 +11,9 @@
 //! naming), [`OutboxStore`] (messages and deliveries), [`SignInStore`] (credentials and
 //! sessions), [`CalendarStore`], [`AuditStore`] (the administrative log), [`JobStore`] (job
 //! leases, outbox claims and the version of the rules in force) and [`MetaStore`]
-//! (health, counts, settings), [`AssessmentStore`] (assessment facts and their daily sums) and
-//! [`ReviewStore`] (objections, evaluations, document errors). [`Store`] is their sum: every backend is a `Store`, and an
+//! (health, counts, settings), [`AssessmentStore`] (assessment facts and their daily sums),
+//! [`ReviewStore`] (objections, evaluations, document errors) and [`RankingStore`] (saved scoring
+//! profiles, issued rankings). [`Store`] is their sum: every backend is a `Store`, and an
 //! `Arc<dyn Store>` gives any one port by upcasting, so a service can hold just the port it
 //! needs: `let tasks: Arc<dyn TaskStore> = store.clone();`.
 //!
@@ -31,6 +32,7 @@ mod meta;
 mod model;
 mod outbox;
 mod people;
+pub mod rankings;
 pub mod reviews;
 mod sign_in;
 mod supervision;
@@ -47,6 +49,7 @@ pub use meta::MetaStore;
 pub use model::*;
 pub use outbox::OutboxStore;
 pub use people::PeopleStore;
+pub use rankings::RankingStore;
 pub use reviews::ReviewStore;
 pub use sign_in::SignInStore;
 pub use supervision::SupervisionStore;
@@ -83,6 +86,7 @@ sum_of_ports!(
     JobStore,
     AssessmentStore,
     ReviewStore,
+    RankingStore,
 );
 
 /// Every port of a store, for code that holds a concrete store type (tests, the command line):
@@ -90,6 +94,6 @@ sum_of_ports!(
 pub mod prelude {
     pub use crate::{
         AttachmentStore, AuditStore, CalendarStore, DirectoryStore, JobStore, LedgerStore, MetaStore, OutboxStore,
-        PeopleStore, ReviewStore, SignInStore, Store, SupervisionStore, TaskStore,
+        PeopleStore, RankingStore, ReviewStore, SignInStore, Store, SupervisionStore, TaskStore,
     };
 }

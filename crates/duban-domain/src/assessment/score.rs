@@ -10,7 +10,7 @@ use super::span::Span;
 use crate::ids::{TaskId, UnitId};
 use crate::org::UnitKind;
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// A unit as ranking sees it.
@@ -38,7 +38,7 @@ pub struct Tally {
 }
 
 /// One line's part of a unit's score.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartScore {
     pub line: String,
     pub label: String,
@@ -54,7 +54,7 @@ pub struct PartScore {
 }
 
 /// A unit's place in a ranking.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitScore {
     pub unit: UnitId,
     pub name: String,
@@ -71,7 +71,7 @@ pub struct UnitScore {
 }
 
 /// A ranking of every unit for a period under a profile.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ranking {
     pub profile: String,
     pub title: String,

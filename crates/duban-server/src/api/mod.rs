@@ -13,6 +13,7 @@ mod imports;
 mod notices;
 pub mod openapi;
 mod org;
+mod rankings;
 mod reviews;
 pub mod tasks;
 mod workdays;
@@ -94,6 +95,16 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/document-errors"),
     ("post", "/api/v1/document-errors"),
     ("delete", "/api/v1/document-errors/{id}"),
+    ("get", "/api/v1/rankings"),
+    ("get", "/api/v1/rankings/units/{id}"),
+    ("post", "/api/v1/rankings/issued"),
+    ("get", "/api/v1/rankings/issued"),
+    ("get", "/api/v1/rankings/issued/{id}"),
+    ("get", "/api/v1/scoring"),
+    ("get", "/api/v1/scoring/{name}"),
+    ("put", "/api/v1/scoring/{name}"),
+    ("post", "/api/v1/scoring/{name}/preview"),
+    ("post", "/api/v1/assessment/facts/tolerance"),
 ];
 
 /// Every route with its description: registering a handler here (`routes!`) both routes it and
@@ -112,6 +123,7 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(notices::routes())
         .merge(decompose::routes())
         .merge(reviews::routes())
+        .merge(rankings::routes())
 }
 
 /// The API router.

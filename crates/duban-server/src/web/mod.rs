@@ -21,6 +21,7 @@ mod office;
 mod pages;
 mod paging;
 mod polish;
+mod rankings;
 mod reviews;
 pub mod rows;
 
@@ -74,6 +75,13 @@ pub fn router(state: AppState) -> Router {
         .route("/stats", get(office::stats))
         .route("/stats.xlsx", get(office::stats_export))
         .route("/map", get(office::map))
+        .route("/rankings", get(rankings::page))
+        .route("/rankings.xlsx", get(rankings::xlsx))
+        .route("/rankings/issue", post(rankings::issue))
+        .route("/rankings/tolerance", post(rankings::tolerance))
+        .route("/rankings/units/{id}", get(rankings::unit))
+        .route("/rankings/issued/{id}", get(rankings::issued))
+        .route("/scoring", get(rankings::scoring).post(rankings::scoring_post))
         .route("/admin", get(admin::index))
         .route("/admin/{section}", get(admin::section))
         .route("/admin/units/new", post(admin::add_unit))
@@ -273,6 +281,7 @@ impl Nav {
         if v.may::<Oversee>() {
             links.push(("/supervision", "督办"));
             links.push(("/stats", "统计"));
+            links.push(("/rankings", "考核排名"));
         }
         links.push(("/map", "挂图作战"));
         if v.may::<RunLedgers>() {

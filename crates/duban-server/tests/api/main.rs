@@ -21,6 +21,7 @@ mod notice;
 mod notify;
 mod org;
 mod polish;
+mod rankings;
 mod reviews;
 mod supervise;
 mod tasks;

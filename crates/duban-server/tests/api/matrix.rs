@@ -1036,6 +1036,7 @@ async fn run_matrix(app: TestApp) {
     let n = messages(&app, &w, &mut f).await;
     parts(&app, &c, &w, &mut f).await;
     reviews(&app, &c, &w, &mut f).await;
+    rankings(&c, &w, &mut f).await;
     eprintln!("access matrix on {}: {} requests, {} messages checked", app.store.backend(), f.requests, n);
     for (surface, (leaks, wrong)) in &f.by_surface {
         eprintln!("  {surface}: {leaks} leaks, {wrong} other wrong answers");
@@ -1158,5 +1159,77 @@ async fn reviews(app: &TestApp, c: &Client<'_>, w: &World, f: &mut Findings) {
             _ => StatusCode::FORBIDDEN,
         };
         f.status("evaluations: give (API)", who, "lead unit", a.status, want);
+    }
+}
+
+/// Rankings (issue 13): everyone signed in reads the ranking; a unit's breakdown is its own
+/// people's and those who oversee, and names only the tasks the viewer may see; the weights, the
+/// issue and 容错 are the office's and administrators'.
+async fn rankings(c: &Client<'_>, w: &World, f: &mut Findings) {
+    let lead = w.unit(U::Lead);
+    for who in WHO {
+        let anon = who == Who::Anonymous;
+        let hidden = w.hidden(who);
+        let office = matches!(who, Who::Office | Who::Admin);
+        let api_denied = if anon { StatusCode::UNAUTHORIZED } else { StatusCode::FORBIDDEN };
+        let page_denied = if anon { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        let signed = |ok: StatusCode, denied: StatusCode| if anon { denied } else { ok };
+        for (surface, path, want) in [
+            ("ranking (API)", "/api/v1/rankings?period=2026Q1".to_string(), signed(StatusCode::OK, api_denied)),
+            ("ranking (page)", "/rankings?period=2026Q1".to_string(), signed(StatusCode::OK, page_denied)),
+            ("ranking (xlsx)", "/rankings.xlsx?period=2026Q1".to_string(), signed(StatusCode::OK, page_denied)),
+            ("scoring (API)", "/api/v1/scoring".to_string(), signed(StatusCode::OK, api_denied)),
+            ("scoring (page)", "/scoring?period=2026Q1".to_string(), if office { StatusCode::OK } else { page_denied }),
+        ] {
+            let a = c.get(f, w, who, &path).await;
+            f.status(surface, who, &path, a.status, want);
+            let body = if path.contains(".xlsx") { xlsx_text(&a.bytes) } else { a.body.clone() };
+            f.search(surface, who, &path, &body, &hidden);
+        }
+        // The lead unit's breakdown: its own people and those who oversee.
+        let reads_lead = matches!(
+            who,
+            Who::Office | Who::Admin | Who::LeaderInCharge | Who::OtherLeader | Who::LeadOfficer | Who::LeadHead
+        );
+        for (surface, path, denied) in [
+            ("unit score (API)", format!("/api/v1/rankings/units/{lead}?period=2026Q1"), api_denied),
+            ("unit score (page)", format!("/rankings/units/{lead}?period=2026Q1"), page_denied),
+        ] {
+            let a = c.get(f, w, who, &path).await;
+            f.status(surface, who, &path, a.status, if reads_lead { StatusCode::OK } else { denied });
+            f.search(surface, who, &path, &a.body, &hidden);
+            if a.status == StatusCode::OK && path.starts_with("/api/") {
+                // Every task a line names by id is one the viewer may see.
+                for l in a.json()["lines"].as_array().into_iter().flatten() {
+                    if let Some(t) = l["task_id"].as_i64()
+                        && w.kind_of(t).is_some_and(|k| !sees(who, k))
+                    {
+                        f.leak(surface, format!("{who:?} {path}: task {t} named"));
+                    }
+                }
+            }
+        }
+        // The office's writes.
+        let writes = [
+            ("PUT", "/api/v1/scoring/per-event", json!({"weights": {"late": 1}}), StatusCode::OK),
+            ("POST", "/api/v1/scoring/per-event/preview", json!({"weights": {"late": 2}}), StatusCode::OK),
+            // The quarter is not over: refused for the office, forbidden to the rest.
+            (
+                "POST",
+                "/api/v1/rankings/issued",
+                json!({"profile": "per-event", "period": "2026Q1"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                "POST",
+                "/api/v1/assessment/facts/tolerance",
+                json!({"fact": "", "reason": "x"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+        ];
+        for (method, path, body, ok) in writes {
+            let a = c.send(f, w, who, Req { method, path, headers: &[], body: Body::Json(body) }).await;
+            f.status("rankings writes (API)", who, path, a.status, if office { ok } else { api_denied });
+        }
     }
 }

@@ -35,3 +35,4 @@ mod import;
 mod notice;
 mod objections;
 mod polish;
+mod rankings;
