@@ -5,7 +5,7 @@
 //! without reading every use case.
 
 use duban_store::{
-    AssessmentStore, AttachmentStore, AuditStore, CalendarStore, DirectoryStore, JobStore, LedgerStore, MetaStore,
+    AssessmentStore, AttachmentStore, AuditStore, BulletinStore, CalendarStore, DirectoryStore, JobStore, LedgerStore, MetaStore,
     OutboxStore, PeopleStore, SignInStore, Store, SupervisionStore, TaskStore,
 };
 use std::sync::Arc;
@@ -36,6 +36,8 @@ pub struct Ports {
     pub jobs: Arc<dyn JobStore>,
     /// Assessment facts and their daily sums.
     pub assessment: Arc<dyn AssessmentStore>,
+    /// Monthly bulletins.
+    pub bulletins: Arc<dyn BulletinStore>,
 }
 
 impl Ports {
@@ -55,6 +57,7 @@ impl Ports {
             supervision: store.clone(),
             jobs: store.clone(),
             assessment: store.clone(),
+            bulletins: store.clone(),
         }
     }
 }

@@ -46,7 +46,8 @@ pub struct Services {
     reporting: Reporting,
     queries: Queries,
     publication: crate::publication::Publication,
-    assessment: Assessment,
+    assessment: Arc<Assessment>,
+    bulletins: crate::bulletin::Bulletins,
     /// The job port, for the runner's leases and the rules/calendar version.
     leases: Arc<dyn JobStore>,
 }
@@ -93,6 +94,7 @@ impl Services {
             queue: ports.outbox.clone(),
         };
         let outbox = Arc::new(Outbox::new(&ports));
+        let issuer = Arc::new(std::sync::RwLock::new(crate::supervision::DEFAULT_ISSUER.to_string()));
         let supervision = Supervision {
             core: core.clone(),
             access: access.clone(),
@@ -102,7 +104,7 @@ impl Services {
             queue: ports.outbox.clone(),
             outbox: outbox.clone(),
             directory: ports.directory.clone(),
-            issuer: std::sync::RwLock::new(crate::supervision::DEFAULT_ISSUER.to_string()),
+            issuer: issuer.clone(),
         };
         let document_import = DocumentImport {
             core: core.clone(),
@@ -127,7 +129,7 @@ impl Services {
         let reporting = Reporting { directory: ports.directory.clone(), tasks: ports.tasks.clone() };
         let queries = Queries::new(access.clone(), &ports);
         let publication = crate::publication::Publication { core: core.clone(), tasks: ports.tasks.clone() };
-        let assessment = Assessment {
+        let assessment = Arc::new(Assessment {
             core: core.clone(),
             access: access.clone(),
             store: ports.assessment.clone(),
@@ -136,6 +138,16 @@ impl Services {
             meta: ports.meta.clone(),
             audit: ports.audit.clone(),
             refreshing: tokio::sync::Mutex::new(()),
+        });
+        let bulletins = crate::bulletin::Bulletins {
+            core: core.clone(),
+            assessment: assessment.clone(),
+            store: ports.bulletins.clone(),
+            records: ports.supervision.clone(),
+            directory: ports.directory.clone(),
+            people: ports.people.clone(),
+            audit: ports.audit.clone(),
+            issuer,
         };
         Ok(Self {
             core,
@@ -154,6 +166,7 @@ impl Services {
             queries,
             publication,
             assessment,
+            bulletins,
             leases: ports.jobs,
         })
     }
@@ -167,6 +180,11 @@ impl Services {
     /// Indicators, rankings and explained scores.
     pub fn assessment(&self) -> &Assessment {
         &self.assessment
+    }
+
+    /// Monthly bulletins: drafts, editing, issuing, the public parts.
+    pub fn bulletins(&self) -> &crate::bulletin::Bulletins {
+        &self.bulletins
     }
 
     pub fn access(&self) -> &Access {

@@ -8,7 +8,7 @@
 //!
 //! One module per aggregate, each with one macro that implements its port for a backend's store
 //! type: [`directory`], [`people`], [`ledgers`], [`tasks`], [`attachments`], [`supervision`],
-//! [`outbox`], [`sign_in`], [`calendar`], [`audit`], [`jobs`] (leases and claims), [`assessment`] (facts and daily sums) and [`meta`]. [`sql_store!`] invokes them all
+//! [`outbox`], [`sign_in`], [`calendar`], [`audit`], [`jobs`] (leases and claims), [`assessment`] (facts and daily sums), [`bulletins`] (monthly bulletins) and [`meta`]. [`sql_store!`] invokes them all
 //! in one block after [`sql_common!`] (imports, the backend's concrete sqlx types, the write
 //! transaction and the hash-chain walk), so one aggregate's helpers (writing a trail event,
 //! queueing a message) serve another's within one transaction.
@@ -29,6 +29,7 @@
 pub mod assessment;
 pub mod attachments;
 pub mod audit;
+pub mod bulletins;
 pub mod calendar;
 pub mod directory;
 pub mod jobs;
@@ -308,6 +309,7 @@ macro_rules! sql_store {
             $crate::sql_attachments!($store);
             $crate::sql_supervision!($store);
             $crate::sql_assessment!($store);
+            $crate::sql_bulletins!($store);
             $crate::sql_outbox!($store);
             $crate::sql_sign_in!($store);
             $crate::sql_calendar!($store);
