@@ -52,7 +52,7 @@ pub struct Bulletins {
 }
 
 /// A change to a draft: any of title, 主送, and paragraphs' text and public flag.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct DraftEdit {
@@ -62,7 +62,7 @@ pub struct DraftEdit {
 }
 
 /// A change to one paragraph (numbered from 0 within its section).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct ParagraphEdit {
@@ -418,7 +418,7 @@ impl Bulletins {
     async fn naming_paragraphs(
         &self,
         span: &Span,
-        unit_name: &dyn Fn(UnitId) -> String,
+        unit_name: &(dyn Fn(UnitId) -> String + Sync),
     ) -> Result<Vec<Paragraph>, Error> {
         let tz = self.core.policy().timezone();
         let namings: Vec<_> = self

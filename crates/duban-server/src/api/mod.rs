@@ -5,6 +5,7 @@
 
 mod admin;
 pub mod auth;
+mod bulletins;
 mod decompose;
 mod desks;
 pub mod errors;
@@ -83,6 +84,14 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/notices/{id}/docx"),
     ("post", "/api/v1/tasks/{id}/split"),
     ("get", "/api/v1/tasks/{id}/decomposition"),
+    ("get", "/api/v1/bulletins"),
+    ("post", "/api/v1/bulletins"),
+    ("get", "/api/v1/bulletins/{id}"),
+    ("patch", "/api/v1/bulletins/{id}"),
+    ("delete", "/api/v1/bulletins/{id}"),
+    ("post", "/api/v1/bulletins/{id}/issue"),
+    ("get", "/api/v1/bulletins/{id}/docx"),
+    ("get", "/api/v1/public/bulletins"),
 ];
 
 /// Every route with its description: registering a handler here (`routes!`) both routes it and
@@ -100,6 +109,7 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(admin::routes())
         .merge(notices::routes())
         .merge(decompose::routes())
+        .merge(bulletins::routes())
 }
 
 /// The API router.
