@@ -5,6 +5,7 @@
 mod access;
 mod admin_log;
 mod assessment;
+mod bulletins;
 mod auth;
 mod calendar;
 mod decompose;
