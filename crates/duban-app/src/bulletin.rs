@@ -87,9 +87,7 @@ pub struct PublicBulletin {
 
 /// Whether a task's title may be written in a bulletin: never a 涉密 task's.
 pub fn may_name(classification: &str) -> bool {
-    classification
-        .parse::<Classification>()
-        .is_ok_and(|c| disclosure(c, Channel::External) == Disclosure::Full)
+    classification.parse::<Classification>().is_ok_and(|c| disclosure(c, Channel::External) == Disclosure::Full)
 }
 
 /// Per unit, the annex's figures (lead and cooperating roles together).
@@ -285,7 +283,8 @@ impl Bulletins {
         // 二、存在的问题.
         let per_unit = figures(&now);
         let mut lagging: Vec<(&UnitId, &UnitFigures)> = per_unit.iter().filter(|(_, f)| f.late > 0).collect();
-        lagging.sort_by(|a, b| b.1.overdue_days.cmp(&a.1.overdue_days).then(b.1.late.cmp(&a.1.late)).then(a.0.cmp(b.0)));
+        lagging
+            .sort_by(|a, b| b.1.overdue_days.cmp(&a.1.overdue_days).then(b.1.late.cmp(&a.1.late)).then(a.0.cmp(b.0)));
         let mut problems = vec![sub("（一）逾期和进展滞后情况")];
         if lagging.is_empty() {
             problems.push(para("本月到期事项均按时办结，未发现逾期情况。"));
@@ -363,7 +362,9 @@ impl Bulletins {
             let list: Vec<String> = best
                 .iter()
                 .take(3)
-                .map(|(u, f)| format!("{}（按时办结率{}）", unit_name(**u), bulletin::percent(f.on_time, f.on_time + f.late)))
+                .map(|(u, f)| {
+                    format!("{}（按时办结率{}）", unit_name(**u), bulletin::percent(f.on_time, f.on_time + f.late))
+                })
                 .collect();
             format!("{}等单位按时办结率较高，工作扎实。（请办公室补充其典型经验做法。）", list.join("、"))
         };
@@ -376,8 +377,10 @@ impl Bulletins {
         ];
 
         // 附件：统计表.
-        let header: Vec<String> =
-            ["单位", "交办", "按时办结", "逾期", "逾期工作日", "督办", "二次督办"].iter().map(|s| s.to_string()).collect();
+        let header: Vec<String> = ["单位", "交办", "按时办结", "逾期", "逾期工作日", "督办", "二次督办"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let mut rows: Vec<(String, Vec<String>)> = per_unit
             .iter()
             .map(|(u, f)| {

@@ -138,7 +138,9 @@ mod tests {
                 heading: "一、基本情况".into(),
                 paragraphs: vec![
                     Paragraph { text: "（一）总体".into(), public: true, subheading: true, names: None },
-                    Paragraph { text: "本月交办 3 件 <全部>".into(), public: false, subheading: false, names: None },
+                    Paragraph {
+                        text: "本月交办 3 件 <全部>".into(), public: false, subheading: false, names: None
+                    },
                 ],
             }],
             tables: vec![Table {

@@ -34,7 +34,10 @@
 //!   ([`Reporting`](reporting::Reporting): party names, progress) and the [`export`] workbook;
 //! - [`queries`] ([`Queries`](queries::Queries)): the plain reads the transport needs;
 //! - [`publication`] ([`Publication`](publication::Publication)): the public pages' reads and
-//!   marking a task's feedback publishable.
+//!   marking a task's feedback publishable;
+//! - [`bulletin`] ([`Bulletins`](bulletin::Bulletins)): the monthly bulletin — drafted from the
+//!   assessment, edited, issued and numbered, its Word file ([`bulletin_docx`]) built from the
+//!   official-document pieces it shares with the notice sheet ([`official_docx`]).
 //!
 //! Every permission is a capability of the one [`Actor`](actor::Actor) ([`actor`]): a
 //! signed-in person or the command line; the use cases that decide one (a 督办 by hand, the

@@ -126,7 +126,9 @@ impl NoticeSheet {
 }
 
 use crate::official_docx::{Align, BODY, HEADING_FONT, RED, Run, TITLE_FONT, para};
-pub use crate::official_docx::{BODY_FONT, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, PAGE_HEIGHT, PAGE_WIDTH};
+pub use crate::official_docx::{
+    BODY_FONT, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, PAGE_HEIGHT, PAGE_WIDTH,
+};
 
 /// The notice's `word/document.xml`.
 pub fn document_xml(s: &NoticeSheet) -> String {

@@ -100,7 +100,6 @@ pub fn para(text: &str, run: &Run<'_>, align: Align, indent: u32, right: u32, ru
     p
 }
 
-
 const CONTENT_TYPES: &str = concat!(
     r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
     r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#,
@@ -144,7 +143,6 @@ fn styles_xml() -> String {
         s = BODY_SIZE
     )
 }
-
 
 /// `word/document.xml` around the paragraphs (and tables) of `body`, on an A4 page with the
 /// official margins.

@@ -5,8 +5,8 @@
 //! without reading every use case.
 
 use duban_store::{
-    AssessmentStore, AttachmentStore, AuditStore, BulletinStore, CalendarStore, DirectoryStore, JobStore, LedgerStore, MetaStore,
-    OutboxStore, PeopleStore, SignInStore, Store, SupervisionStore, TaskStore,
+    AssessmentStore, AttachmentStore, AuditStore, BulletinStore, CalendarStore, DirectoryStore, JobStore, LedgerStore,
+    MetaStore, OutboxStore, PeopleStore, SignInStore, Store, SupervisionStore, TaskStore,
 };
 use std::sync::Arc;
 

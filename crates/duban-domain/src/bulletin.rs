@@ -187,8 +187,16 @@ mod tests {
         let p = |t: &str, public| Paragraph { text: t.into(), public, subheading: false, names: None };
         let body = Body {
             sections: vec![
-                Section { kind: SectionKind::Overview, heading: "一、基本情况".into(), paragraphs: vec![p("a", true), p("b", false)] },
-                Section { kind: SectionKind::Problems, heading: "二、存在的问题".into(), paragraphs: vec![p("c", false)] },
+                Section {
+                    kind: SectionKind::Overview,
+                    heading: "一、基本情况".into(),
+                    paragraphs: vec![p("a", true), p("b", false)],
+                },
+                Section {
+                    kind: SectionKind::Problems,
+                    heading: "二、存在的问题".into(),
+                    paragraphs: vec![p("c", false)],
+                },
             ],
             tables: vec![Table { caption: "附件".into(), header: vec![], rows: vec![] }],
         };

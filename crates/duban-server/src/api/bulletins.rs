@@ -78,7 +78,10 @@ struct DraftInput {
 
 #[utoipa::path(get, path = "/api/v1/bulletins", operation_id = "listBulletins", tag = "assessment",
     responses((status = 200, description = "全部月度通报（草稿和已印发），新的在前", body = Vec<BulletinView>), Forbidden))]
-async fn list(State(d): State<AppState>, Require(caller, _): Require<RunLedgers>) -> ApiResult<Json<Vec<BulletinView>>> {
+async fn list(
+    State(d): State<AppState>,
+    Require(caller, _): Require<RunLedgers>,
+) -> ApiResult<Json<Vec<BulletinView>>> {
     Ok(Json(d.bulletins().list(&caller.actor).await?.into_iter().map(BulletinView::from).collect()))
 }
 
@@ -148,7 +151,11 @@ async fn issue(
     responses((status = 200, description = "已印发通报的 Word 文档（GB/T 9704 版式）",
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = FileBytes),
         Forbidden, NotFound))]
-async fn docx(State(d): State<AppState>, Require(caller, _): Require<RunLedgers>, Path(id): Path<i64>) -> ApiResult<Response> {
+async fn docx(
+    State(d): State<AppState>,
+    Require(caller, _): Require<RunLedgers>,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
     let (name, bytes) = d.bulletins().docx(&caller.actor, id).await?;
     Ok(docx_response(&name, bytes))
 }

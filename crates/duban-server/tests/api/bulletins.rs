@@ -48,7 +48,10 @@ async fn month(app: &TestApp) -> Month {
     let a = app.unit("旗甲局").await;
     let b = app.unit("旗乙局").await;
     let officer = app
-        .post("/api/v1/people", json!({"name": "甲局经办人", "username": "officer_a", "unit_id": a, "roles": ["officer"]}))
+        .post(
+            "/api/v1/people",
+            json!({"name": "甲局经办人", "username": "officer_a", "unit_id": a, "roles": ["officer"]}),
+        )
         .await
         .json["id"]
         .as_i64()
@@ -118,11 +121,29 @@ async fn a_months_bulletin_is_drafted_problems_first_edited_issued_numbered_and_
     assert!(!text.contains(SECRET_TITLE), "the 涉密 task is never named: {text}");
     let headings: Vec<&str> =
         draft["body"]["sections"].as_array().unwrap().iter().map(|s| s["heading"].as_str().unwrap()).collect();
-    assert_eq!(headings, ["一、基本情况", "二、存在的问题", "三、领导批示落实情况", "四、重点项目推进情况", "五、典型经验", "六、下一步工作建议"]);
+    assert_eq!(
+        headings,
+        [
+            "一、基本情况",
+            "二、存在的问题",
+            "三、领导批示落实情况",
+            "四、重点项目推进情况",
+            "五、典型经验",
+            "六、下一步工作建议"
+        ]
+    );
     let ps = paragraphs(&draft);
     let overview = &ps[0].2;
     // March: 3 assigned, 3 due, 1 on time, 2 late (both still open); February: 1 due, late.
-    for want in ["交办督办事项3件（上月1件）", "本月到期3件", "按时办结1件", "逾期办结或逾期未办结2件", "逾期未办结2件", "33.3%", "较上月上升33.3个百分点"] {
+    for want in [
+        "交办督办事项3件（上月1件）",
+        "本月到期3件",
+        "按时办结1件",
+        "逾期办结或逾期未办结2件",
+        "逾期未办结2件",
+        "33.3%",
+        "较上月上升33.3个百分点",
+    ] {
         assert!(overview.contains(want), "{want} in {overview}");
     }
     // The naming candidates of March on tasks that may be named: 乙局's and 甲局's February task.
@@ -157,7 +178,12 @@ async fn a_months_bulletin_is_drafted_problems_first_edited_issued_numbered_and_
     assert_eq!(r.status, StatusCode::OK, "{}", r.json);
     assert_eq!(r.json["body"]["sections"][4]["paragraphs"][0]["text"], "旗甲局建立周调度机制，值得推广。");
     let r = app
-        .send("patch", &format!("/api/v1/bulletins/{id}"), Some(json!({"paragraphs": [{"section": 9, "paragraph": 0}]})), &[])
+        .send(
+            "patch",
+            &format!("/api/v1/bulletins/{id}"),
+            Some(json!({"paragraphs": [{"section": 9, "paragraph": 0}]})),
+            &[],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.json);
     assert_eq!(app.get(&format!("/api/v1/bulletins/{id}/docx")).await.status, StatusCode::NOT_FOUND);
@@ -177,7 +203,10 @@ async fn a_months_bulletin_is_drafted_problems_first_edited_issued_numbered_and_
     let april = Span::parse("2026-04").unwrap();
     let ts = s.tallies(&april, s.as_of(&april)).await.unwrap();
     let namings = |u: i64| {
-        ts.iter().filter(|t| t.unit == UnitId(u) && t.indicator == Indicator::PublicNaming).map(|t| t.count).sum::<i64>()
+        ts.iter()
+            .filter(|t| t.unit == UnitId(u) && t.indicator == Indicator::PublicNaming)
+            .map(|t| t.count)
+            .sum::<i64>()
     };
     assert_eq!((namings(m.b), namings(m.a)), (1, 0));
 
@@ -201,9 +230,17 @@ async fn a_months_bulletin_is_drafted_problems_first_edited_issued_numbered_and_
     let doc = part(&docx, "word/document.xml");
     let mark = doc.find("文件</w:t>").unwrap();
     assert!(doc[..mark].rfind(r#"<w:color w:val="FF0000"/>"#).unwrap() > doc[..mark].rfind("<w:r>").unwrap());
-    for want in ["督通〔2026〕1号", "关于2026年3月督查督办工作情况的通报", "一、基本情况", "旗甲局建立周调度机制，值得推广。",
-        "内部批示任务乙", "<w:tbl>", "逾期工作日", "2026年4月2日", "印发"]
-    {
+    for want in [
+        "督通〔2026〕1号",
+        "关于2026年3月督查督办工作情况的通报",
+        "一、基本情况",
+        "旗甲局建立周调度机制，值得推广。",
+        "内部批示任务乙",
+        "<w:tbl>",
+        "逾期工作日",
+        "2026年4月2日",
+        "印发",
+    ] {
         assert!(doc.contains(want), "{want} in the document");
     }
     assert!(!doc.contains(SECRET_TITLE));
@@ -219,7 +256,9 @@ async fn a_months_bulletin_is_drafted_problems_first_edited_issued_numbered_and_
     let public = String::from_utf8(public).unwrap();
     assert_eq!(status, StatusCode::OK);
     assert!(public.contains("督通〔2026〕1号") && public.contains(&ps[0].2) && public.contains(&naming.2));
-    assert!(!public.contains("旗甲局建立周调度机制") && !public.contains(SECRET_TITLE) && !public.contains("逾期工作日"));
+    assert!(
+        !public.contains("旗甲局建立周调度机制") && !public.contains(SECRET_TITLE) && !public.contains("逾期工作日")
+    );
     let r = reqwest::get(format!("{}/api/v1/public/bulletins", app.base)).await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let list: Value = r.json().await.unwrap();
@@ -307,7 +346,8 @@ async fn libreoffice_prints_the_bulletin_with_its_number_and_title_and_page_one_
     assert!(pdf.exists(), "soffice made no PDF: {}", String::from_utf8_lossy(&out.stderr));
     let text = std::process::Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().unwrap();
     let text = String::from_utf8_lossy(&text.stdout).replace([' ', '\n'], "");
-    for want in ["督通〔2026〕1号", "关于2026年3月督查督办工作情况的通报", "一、基本情况", "二、存在的问题"] {
+    for want in ["督通〔2026〕1号", "关于2026年3月督查督办工作情况的通报", "一、基本情况", "二、存在的问题"]
+    {
         assert!(text.contains(want), "{want} in the PDF: {text}");
     }
     assert!(!text.contains(SECRET_TITLE));

@@ -5,8 +5,8 @@
 mod access;
 mod admin_log;
 mod assessment;
-mod bulletins;
 mod auth;
+mod bulletins;
 mod calendar;
 mod decompose;
 mod desks;

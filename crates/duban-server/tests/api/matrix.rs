@@ -731,7 +731,9 @@ async fn reads(c: &Client<'_>, w: &World, f: &mut Findings) {
                 f.search(surface, who, &path, &body, &hidden);
             }
         }
-        for (surface, path) in [("public bulletins (page)", "/public/bulletins"), ("public bulletins (API)", "/api/v1/public/bulletins")] {
+        for (surface, path) in
+            [("public bulletins (page)", "/public/bulletins"), ("public bulletins (API)", "/api/v1/public/bulletins")]
+        {
             let a = c.get(f, w, who, path).await;
             f.status(surface, who, path, a.status, StatusCode::OK);
             f.search(surface, who, path, &a.body, &secret);

@@ -13,8 +13,10 @@ async fn the_office_drafts_edits_and_issues_a_bulletin_whose_public_part_is_publ
     app.duban.supervision().set_issuer("奈曼旗人民政府督查室");
     let a = app.unit("旗住房和城乡建设局").await;
     person(&app, "office", None, Role::Office).await;
-    app.task(json!({"title": "推进老旧小区改造", "lead": [{"unit": a}], "deadline": "2026-03-20", "classification": "内部"}))
-        .await;
+    app.task(
+        json!({"title": "推进老旧小区改造", "lead": [{"unit": a}], "deadline": "2026-03-20", "classification": "内部"}),
+    )
+    .await;
     app.task(json!({"title": "绝密工程戊", "lead": [{"unit": a}], "deadline": "2026-03-20", "classification": "涉密"}))
         .await;
     app.duban.supervision().pass(bj("2026-03-06T09:00")).await.unwrap();
@@ -47,7 +49,8 @@ async fn the_office_drafts_edits_and_issues_a_bulletin_whose_public_part_is_publ
     c.find(Locator::Css("form.bulletin-issue input[name=confirm]")).await.unwrap().click().await.unwrap();
     c.find(Locator::Css("form.bulletin-issue button[type=submit]")).await.unwrap().click().await.unwrap();
     let text = wait_for(&c, "通报已印发").await;
-    for want in ["奈曼旗人民政府督查室文件", "督通〔2026〕1号", "三月全旗督办工作总体平稳", "2026年4月2日"] {
+    for want in ["奈曼旗人民政府督查室文件", "督通〔2026〕1号", "三月全旗督办工作总体平稳", "2026年4月2日"]
+    {
         assert!(text.contains(want), "{want} in the issued bulletin: {text}");
     }
     let link = c.find(Locator::LinkText("下载 Word 文档")).await.unwrap();
@@ -65,6 +68,9 @@ async fn the_office_drafts_edits_and_issues_a_bulletin_whose_public_part_is_publ
     c.find(Locator::LinkText("月度通报（公开部分）")).await.unwrap().click().await.unwrap();
     let text = wait_for(&c, "督通〔2026〕1号").await;
     assert!(text.contains("三月全旗督办工作总体平稳，个别单位仍有逾期。"), "{text}");
-    assert!(!text.contains("二、存在的问题") && !text.contains("推进老旧小区改造") && !text.contains("绝密工程戊"), "{text}");
+    assert!(
+        !text.contains("二、存在的问题") && !text.contains("推进老旧小区改造") && !text.contains("绝密工程戊"),
+        "{text}"
+    );
     shot(&c, "bulletin-public").await;
 }
