@@ -34,7 +34,10 @@
 //!   ([`Reporting`](reporting::Reporting): party names, progress) and the [`export`] workbook;
 //! - [`queries`] ([`Queries`](queries::Queries)): the plain reads the transport needs;
 //! - [`publication`] ([`Publication`](publication::Publication)): the public pages' reads and
-//!   marking a task's feedback publishable.
+//!   marking a task's feedback publishable;
+//! - [`bulletin`] ([`Bulletins`](bulletin::Bulletins)): the monthly bulletin — drafted from the
+//!   assessment, edited, issued and numbered, its Word file ([`bulletin_docx`]) built from the
+//!   official-document pieces it shares with the notice sheet ([`official_docx`]).
 //!
 //! Every permission is a capability of the one [`Actor`](actor::Actor) ([`actor`]): a
 //! signed-in person or the command line; the use cases that decide one (a 督办 by hand, the
@@ -46,6 +49,8 @@ pub mod access;
 pub mod actor;
 pub mod admin_log;
 pub mod assessment;
+pub mod bulletin;
+pub mod bulletin_docx;
 pub mod config;
 pub mod core;
 pub mod decompose;
@@ -56,6 +61,7 @@ pub mod import_review;
 pub mod jobs;
 pub mod lifecycle;
 pub mod notice_sheet;
+pub mod official_docx;
 pub mod outbox;
 pub mod ports;
 pub mod publication;

@@ -5,8 +5,8 @@
 //! without reading every use case.
 
 use duban_store::{
-    AssessmentStore, AttachmentStore, AuditStore, CalendarStore, DirectoryStore, JobStore, LedgerStore, MetaStore,
-    OutboxStore, PeopleStore, RankingStore, ReviewStore, SignInStore, Store, SupervisionStore, TaskStore,
+    AssessmentStore, AttachmentStore, AuditStore, BulletinStore, CalendarStore, DirectoryStore, JobStore, LedgerStore,
+    MetaStore, OutboxStore, PeopleStore, RankingStore, ReviewStore, SignInStore, Store, SupervisionStore, TaskStore,
 };
 use std::sync::Arc;
 
@@ -40,6 +40,8 @@ pub struct Ports {
     pub reviews: Arc<dyn ReviewStore>,
     /// Saved scoring profiles and issued rankings.
     pub rankings: Arc<dyn RankingStore>,
+    /// Monthly bulletins.
+    pub bulletins: Arc<dyn BulletinStore>,
 }
 
 impl Ports {
@@ -61,6 +63,7 @@ impl Ports {
             assessment: store.clone(),
             reviews: store.clone(),
             rankings: store.clone(),
+            bulletins: store.clone(),
         }
     }
 }

@@ -49,6 +49,7 @@ pub struct Services {
     assessment: Arc<Assessment>,
     reviews: crate::reviews::Reviews,
     rankings: crate::rankings::Rankings,
+    bulletins: crate::bulletin::Bulletins,
     /// The job port, for the runner's leases and the rules/calendar version.
     leases: Arc<dyn JobStore>,
 }
@@ -95,6 +96,7 @@ impl Services {
             queue: ports.outbox.clone(),
         };
         let outbox = Arc::new(Outbox::new(&ports));
+        let issuer = Arc::new(std::sync::RwLock::new(crate::supervision::DEFAULT_ISSUER.to_string()));
         let supervision = Supervision {
             core: core.clone(),
             access: access.clone(),
@@ -104,7 +106,7 @@ impl Services {
             queue: ports.outbox.clone(),
             outbox: outbox.clone(),
             directory: ports.directory.clone(),
-            issuer: std::sync::RwLock::new(crate::supervision::DEFAULT_ISSUER.to_string()),
+            issuer: issuer.clone(),
         };
         let document_import = DocumentImport {
             core: core.clone(),
@@ -156,6 +158,16 @@ impl Services {
             tasks: ports.tasks.clone(),
             audit: ports.audit.clone(),
         };
+        let bulletins = crate::bulletin::Bulletins {
+            core: core.clone(),
+            assessment: assessment.clone(),
+            store: ports.bulletins.clone(),
+            records: ports.supervision.clone(),
+            directory: ports.directory.clone(),
+            people: ports.people.clone(),
+            audit: ports.audit.clone(),
+            issuer,
+        };
         Ok(Self {
             core,
             access,
@@ -175,6 +187,7 @@ impl Services {
             assessment,
             reviews,
             rankings,
+            bulletins,
             leases: ports.jobs,
         })
     }
@@ -197,6 +210,11 @@ impl Services {
     /// Scoring profiles, issued rankings, trends and exports.
     pub fn rankings(&self) -> &crate::rankings::Rankings {
         &self.rankings
+    }
+
+    /// Monthly bulletins: drafts, editing, issuing, the public parts.
+    pub fn bulletins(&self) -> &crate::bulletin::Bulletins {
+        &self.bulletins
     }
 
     /// Who sees which tasks.

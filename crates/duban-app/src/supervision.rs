@@ -184,7 +184,7 @@ pub struct Supervision {
     /// Unit names, for the 主送 of a printed notice.
     pub(crate) directory: Arc<dyn DirectoryStore>,
     /// The issuing office's name on a printed notice (configuration `[office] name`).
-    pub(crate) issuer: std::sync::RwLock<String>,
+    pub(crate) issuer: Arc<std::sync::RwLock<String>>,
 }
 
 /// The issuing office's name when the configuration names none.
@@ -258,7 +258,7 @@ impl Supervision {
         Ok(supervision::answer_by(&cal, today, policy.settings.notice_answer_within)?)
     }
 
-    /// Sets the issuing office's name printed on the notices.
+    /// Sets the issuing office's name printed on the notices and the monthly bulletins.
     pub fn set_issuer(&self, name: &str) {
         let name = name.trim();
         if let Ok(mut w) = self.issuer.write() {

@@ -39,6 +39,7 @@
 //! crate, never the other way round.
 
 pub mod assessment;
+pub mod bulletin;
 pub mod calendar;
 pub mod citation;
 pub mod clock;

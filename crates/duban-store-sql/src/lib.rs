@@ -8,7 +8,9 @@
 //!
 //! One module per aggregate, each with one macro that implements its port for a backend's store
 //! type: [`directory`], [`people`], [`ledgers`], [`tasks`], [`attachments`], [`supervision`],
-//! [`outbox`], [`sign_in`], [`calendar`], [`audit`], [`jobs`] (leases and claims), [`assessment`] (facts and daily sums), [`rankings`] (saved profiles, issued rankings) and [`meta`]. [`sql_store!`] invokes them all
+//! [`outbox`], [`sign_in`], [`calendar`], [`audit`], [`jobs`] (leases and claims), [`assessment`]
+//! (facts and daily sums), [`reviews`] (objections, evaluations, document errors), [`rankings`]
+//! (saved profiles, issued rankings), [`bulletins`] (monthly bulletins) and [`meta`]. [`sql_store!`] invokes them all
 //! in one block after [`sql_common!`] (imports, the backend's concrete sqlx types, the write
 //! transaction and the hash-chain walk), so one aggregate's helpers (writing a trail event,
 //! queueing a message) serve another's within one transaction.
@@ -29,6 +31,7 @@
 pub mod assessment;
 pub mod attachments;
 pub mod audit;
+pub mod bulletins;
 pub mod calendar;
 pub mod directory;
 pub mod jobs;
@@ -312,6 +315,7 @@ macro_rules! sql_store {
             $crate::sql_assessment!($store);
             $crate::sql_reviews!($store);
             $crate::sql_rankings!($store);
+            $crate::sql_bulletins!($store);
             $crate::sql_outbox!($store);
             $crate::sql_sign_in!($store);
             $crate::sql_calendar!($store);

@@ -23,6 +23,7 @@
 pub mod assessment;
 mod attachments;
 mod audit;
+pub mod bulletins;
 mod calendar;
 pub mod chain;
 mod directory;
@@ -41,6 +42,7 @@ mod tasks;
 pub use assessment::AssessmentStore;
 pub use attachments::AttachmentStore;
 pub use audit::AuditStore;
+pub use bulletins::BulletinStore;
 pub use calendar::CalendarStore;
 pub use directory::DirectoryStore;
 pub use jobs::{CONFIG_VERSION_KEY, JobStore, Lease};
@@ -87,6 +89,7 @@ sum_of_ports!(
     AssessmentStore,
     ReviewStore,
     RankingStore,
+    BulletinStore,
 );
 
 /// Every port of a store, for code that holds a concrete store type (tests, the command line):

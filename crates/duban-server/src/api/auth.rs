@@ -26,7 +26,7 @@ use utoipa_axum::routes;
 
 /// Routes that need no session.
 pub fn is_public(path: &str) -> bool {
-    matches!(path, "/healthz" | "/api/v1/openapi.json" | "/api/v1/session")
+    matches!(path, "/healthz" | "/api/v1/openapi.json" | "/api/v1/session" | "/api/v1/public/bulletins")
 }
 
 fn csrf_refused() -> Response {

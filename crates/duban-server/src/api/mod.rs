@@ -5,6 +5,7 @@
 
 mod admin;
 pub mod auth;
+mod bulletins;
 mod decompose;
 mod desks;
 pub mod errors;
@@ -105,6 +106,14 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("put", "/api/v1/scoring/{name}"),
     ("post", "/api/v1/scoring/{name}/preview"),
     ("post", "/api/v1/assessment/facts/tolerance"),
+    ("get", "/api/v1/bulletins"),
+    ("post", "/api/v1/bulletins"),
+    ("get", "/api/v1/bulletins/{id}"),
+    ("patch", "/api/v1/bulletins/{id}"),
+    ("delete", "/api/v1/bulletins/{id}"),
+    ("post", "/api/v1/bulletins/{id}/issue"),
+    ("get", "/api/v1/bulletins/{id}/docx"),
+    ("get", "/api/v1/public/bulletins"),
 ];
 
 /// Every route with its description: registering a handler here (`routes!`) both routes it and
@@ -124,6 +133,7 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(decompose::routes())
         .merge(reviews::routes())
         .merge(rankings::routes())
+        .merge(bulletins::routes())
 }
 
 /// The API router.

@@ -10,6 +10,7 @@
 //! The pages share the [`crate::http`] room with the API and never import it.
 
 mod admin;
+mod bulletins;
 mod charts;
 mod decompose;
 mod desks;
@@ -70,6 +71,13 @@ pub fn router(state: AppState) -> Router {
         .route("/tasks/{id}/files", post(pages::upload).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)))
         .route("/public", get(polish::public))
         .route("/public/tasks/{id}", get(polish::public_task))
+        .route("/public/bulletins", get(bulletins::public))
+        .route("/bulletins", get(bulletins::list).post(bulletins::draft))
+        .route("/bulletins/{id}", get(bulletins::show))
+        .route("/bulletins/{id}/save", post(bulletins::save))
+        .route("/bulletins/{id}/issue", post(bulletins::issue))
+        .route("/bulletins/{id}/delete", post(bulletins::delete))
+        .route("/bulletins/{id}/docx", get(bulletins::docx))
         .route("/tasks/{id}/publish", post(polish::publish_feedback))
         .route("/supervision", get(office::supervision))
         .route("/stats", get(office::stats))
@@ -288,6 +296,7 @@ impl Nav {
             links.push(("/tasks/new", "新建任务"));
             links.push(("/import", "导入"));
             links.push(("/objections", "考核事项"));
+            links.push(("/bulletins", "月度通报"));
         }
         if v.person.fields.roles.contains(&duban_domain::org::Role::Leader) {
             links.push(("/evaluations", "评价单位"));

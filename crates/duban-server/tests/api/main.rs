@@ -6,6 +6,7 @@ mod access;
 mod admin_log;
 mod assessment;
 mod auth;
+mod bulletins;
 mod calendar;
 mod decompose;
 mod desks;

@@ -698,6 +698,46 @@ async fn reads(c: &Client<'_>, w: &World, f: &mut Findings) {
                 }
             }
         }
+        // Monthly bulletins (issue 13 §5): the office's (and administrators') only, never a
+        // 涉密 task's title to anyone; the public parts of the issued ones to everyone.
+        let secret: Vec<&'static str> = w.tasks.iter().filter(|t| t.kind.secret()).map(|t| t.marker).collect();
+        let may_bulletin = matches!(who, Who::Office | Who::Admin);
+        let cli = duban_app::actor::Actor::command_line();
+        for b in c.app.duban.bulletins().list(&cli).await.unwrap() {
+            for (surface, path) in [
+                ("bulletin list (page)", "/bulletins".to_string()),
+                ("bulletin page", format!("/bulletins/{}", b.id)),
+                ("bulletin .docx (page)", format!("/bulletins/{}/docx", b.id)),
+                ("bulletin list (API)", "/api/v1/bulletins".to_string()),
+                ("bulletin (API)", format!("/api/v1/bulletins/{}", b.id)),
+                ("bulletin .docx (API)", format!("/api/v1/bulletins/{}/docx", b.id)),
+            ] {
+                let api = path.starts_with("/api/");
+                let want = match (anon, api, may_bulletin) {
+                    (true, true, _) => api_denied,
+                    (true, false, _) => page_denied,
+                    (false, _, true) if path.ends_with("docx") && !b.issued => StatusCode::NOT_FOUND,
+                    (false, _, true) => StatusCode::OK,
+                    (false, _, false) => StatusCode::FORBIDDEN,
+                };
+                let a = c.get(f, w, who, &path).await;
+                f.status(surface, who, &path, a.status, want);
+                let body = if path.ends_with("docx") && a.status == StatusCode::OK {
+                    docx_text(&a.bytes)
+                } else {
+                    a.body.clone()
+                };
+                f.search(surface, who, &path, &body, &secret);
+                f.search(surface, who, &path, &body, &hidden);
+            }
+        }
+        for (surface, path) in
+            [("public bulletins (page)", "/public/bulletins"), ("public bulletins (API)", "/api/v1/public/bulletins")]
+        {
+            let a = c.get(f, w, who, path).await;
+            f.status(surface, who, path, a.status, StatusCode::OK);
+            f.search(surface, who, path, &a.body, &secret);
+        }
     }
 }
 
@@ -1026,6 +1066,11 @@ async fn run_matrix(app: TestApp) {
     app.clock.set(bj("2026-03-06T09:00"));
     let r = d.supervision().pass(bj("2026-03-06T09:00")).await.unwrap();
     assert!(!r.notices.is_empty(), "the pass issued no notice: {r:?}");
+    // A monthly bulletin issued and another left a draft, for the bulletin rows.
+    let cli = duban_app::actor::Actor::command_line();
+    let issued = d.bulletins().draft(&cli, "2026-03").await.unwrap();
+    d.bulletins().issue(&cli, issued.id).await.unwrap();
+    d.bulletins().draft(&cli, "2026-03").await.unwrap();
     let c = Client {
         app: &app,
         http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),

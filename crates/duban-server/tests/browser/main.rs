@@ -27,6 +27,7 @@ mod helpers;
 #[allow(dead_code)]
 mod support;
 
+mod bulletins;
 mod closed_loop;
 mod decompose;
 mod desks;
