@@ -25,3 +25,4 @@ mod supervise;
 mod tasks;
 mod web;
 mod year;
+mod year_assessment;
