@@ -5,6 +5,7 @@
 mod access;
 mod admin_log;
 mod assessment;
+mod assessment_job;
 mod auth;
 mod calendar;
 mod decompose;
