@@ -75,10 +75,7 @@ fn notice(task: i64, stage: &str, round: i64, issued: Date, unit: UnitId) -> Sup
             recipients: vec![unit],
             text: String::new(),
         },
-        event: NewEvent {
-            data: serde_json::json!({"stage": stage, "round": round}),
-            ..event("supervised", issued_at)
-        },
+        event: NewEvent { data: serde_json::json!({"stage": stage, "round": round}), ..event("supervised", issued_at) },
         messages: vec![],
         naming: vec![],
     }
@@ -94,7 +91,9 @@ async fn run(name: &str, db: TestDb, n: usize) {
     s.import_directory(&UnitDirectory::from_toml(suite::NAIMAN_UNITS).unwrap(), duban_store_tests::at()).await.unwrap();
     let units: Vec<UnitId> = s.list_units().await.unwrap().into_iter().map(|u| u.id).collect();
     for (i, u) in units.iter().enumerate() {
-        s.create_person(&person(format!("officer{i}"), Some(*u), Role::Officer), duban_store_tests::at()).await.unwrap();
+        s.create_person(&person(format!("officer{i}"), Some(*u), Role::Officer), duban_store_tests::at())
+            .await
+            .unwrap();
     }
     let now = at(date(2026, 12, 30), 10);
     let today = date(2026, 12, 30);
@@ -206,9 +205,10 @@ async fn run(name: &str, db: TestDb, n: usize) {
         db.raw_execute("ANALYZE").await.unwrap();
     }
     let clock = Arc::new(FixedClock::new(now));
-    let duban = Services::new(s.clone(), Policy::builtin("x-district-2022").unwrap(), clock.clone(), UnknownYears::Error)
-        .await
-        .unwrap();
+    let duban =
+        Services::new(s.clone(), Policy::builtin("x-district-2022").unwrap(), clock.clone(), UnknownYears::Error)
+            .await
+            .unwrap();
     let a = duban.assessment();
     println!();
     println!("| backend | step | time | peak RSS | detail |");
@@ -217,7 +217,12 @@ async fn run(name: &str, db: TestDb, n: usize) {
     reset_peak();
     let t = Instant::now();
     let first = a.refresh().await.unwrap();
-    row(name, "first refresh (every task derived)", t.elapsed(), format!("{} tasks, {} facts", first.tasks, first.facts));
+    row(
+        name,
+        "first refresh (every task derived)",
+        t.elapsed(),
+        format!("{} tasks, {} facts", first.tasks, first.facts),
+    );
     assert_eq!(first.tasks, n);
 
     // 1,000 tasks change: a progress report on each, an hour later.
@@ -230,7 +235,12 @@ async fn run(name: &str, db: TestDb, n: usize) {
     reset_peak();
     let t = Instant::now();
     let again = a.refresh().await.unwrap();
-    row(name, "refresh after 1,000 tasks changed", t.elapsed(), format!("{} tasks, {} facts", again.tasks, again.facts));
+    row(
+        name,
+        "refresh after 1,000 tasks changed",
+        t.elapsed(),
+        format!("{} tasks, {} facts", again.tasks, again.facts),
+    );
     assert_eq!(again.tasks, changed.len());
 
     reset_peak();
@@ -251,7 +261,12 @@ async fn run(name: &str, db: TestDb, n: usize) {
             let t = Instant::now();
             let r = a.ranking(&p, span).await.unwrap();
             let best = r.rows.iter().max_by_key(|r| r.total).map(|r| r.total.to_string()).unwrap_or_default();
-            row(name, &format!("ranking {span}, {profile}"), t.elapsed(), format!("{} units, best {best}", r.rows.len()));
+            row(
+                name,
+                &format!("ranking {span}, {profile}"),
+                t.elapsed(),
+                format!("{} units, best {best}", r.rows.len()),
+            );
         }
     }
     let largest = per_unit.iter().max_by_key(|(_, c)| **c).map(|(u, _)| *u).unwrap();
