@@ -17,7 +17,17 @@ fn ran(o: Option<Outcome>) -> String {
 
 #[tokio::test]
 async fn the_assessment_job_derives_exactly_the_tasks_whose_trail_grew() {
-    let app = spawn_app().await;
+    job_refreshes(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn the_assessment_job_derives_exactly_the_tasks_whose_trail_grew_on_postgres() {
+    if let Some(app) = spawn_app_on_postgres().await {
+        job_refreshes(app).await;
+    }
+}
+
+async fn job_refreshes(app: TestApp) {
     app.clock.set(bj("2026-03-02T09:00"));
     let a = app.unit("旗发展和改革委员会").await;
     let b = app.unit("旗财政局").await;
