@@ -22,6 +22,7 @@ use duban_domain::assessment::fact::{self, EventRecord, FACT_EVENTS, NoticeRecor
 use duban_domain::assessment::indicator::Outcome;
 use duban_domain::assessment::score::{self, Explained, FactLine, UnitInfo};
 use duban_domain::assessment::{Fact, Indicator, PartyRole, Ranking, ScoringProfile, Span, Tally};
+use duban_domain::event::EventKind;
 use duban_domain::ids::{TaskId, UnitId};
 use duban_store::assessment::{Adjustment, AdjustmentRecord, Bucket, DailyTally, StoredFact};
 use duban_store::{AssessmentStore, AuditStore, DirectoryStore, MetaStore, SupervisionStore};
@@ -35,7 +36,7 @@ const WATERMARK_KEY: &str = "assessment_events_through";
 /// Meta key: what the facts were derived under (rules, calendar, groups, derivation).
 const BASIS_KEY: &str = "assessment_basis";
 /// Raised whenever [`fact::of_task`] changes what it derives, so stored facts are derived again.
-const DERIVATION: &str = "facts-1";
+const DERIVATION: &str = "facts-2";
 /// Tasks derived per batch.
 const BATCH: usize = 500;
 /// How long a refresh waits for one already running.
@@ -126,7 +127,9 @@ impl Assessment {
             .into_iter()
             .map(|p| (p.id, duban_domain::visibility::units(&p.fields.lead, &members).collect()))
             .collect();
-        let kinds: Vec<_> = FACT_EVENTS.iter().map(|(k, _)| *k).collect();
+        // The events that are facts, and the progress that answers a 督办 notice.
+        let mut kinds: Vec<EventKind> = FACT_EVENTS.iter().map(|(k, _)| *k).collect();
+        kinds.extend(EventKind::PROGRESS.iter().filter(|k| !kinds.contains(k)).copied().collect::<Vec<_>>());
         let mut events: HashMap<TaskId, Vec<EventRecord>> = HashMap::new();
         for (t, e) in self.store.events_for_facts(ids, &kinds).await? {
             events.entry(t).or_default().push(e);

@@ -213,6 +213,25 @@ impl Default for OfficeConfig {
     }
 }
 
+/// How often the server's background jobs run, in seconds ([`crate::jobs`]): each runs in one
+/// process of several under a lease.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobsConfig {
+    /// The supervision pass (reminders, 督办 notices, escalation, naming).
+    pub supervision_seconds: u64,
+    /// Delivery of the outbox (in-app messages, e-mail, SMS).
+    pub outbox_seconds: u64,
+    /// The assessment's refresh (the facts of the tasks whose trail grew).
+    pub assessment_seconds: u64,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self { supervision_seconds: 60, outbox_seconds: 30, assessment_seconds: 60 }
+    }
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -226,6 +245,8 @@ pub struct Config {
     pub notify: NotifyConfig,
     #[serde(default)]
     pub office: OfficeConfig,
+    #[serde(default)]
+    pub jobs: JobsConfig,
 }
 
 impl Default for Config {
@@ -243,6 +264,7 @@ impl Default for Config {
             log: LogConfig { level: "info".into() },
             notify: NotifyConfig::default(),
             office: OfficeConfig::default(),
+            jobs: JobsConfig::default(),
         }
     }
 }
@@ -283,7 +305,7 @@ impl Config {
     /// name a section of the configuration are read, so others (such as the tests'
     /// `DUBAN_TEST_PG_URL`) are left alone rather than rejected as unknown keys.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
-        const SECTIONS: [&str; 7] = ["database", "server", "rules", "calendar", "log", "notify", "office"];
+        const SECTIONS: [&str; 8] = ["database", "server", "rules", "calendar", "log", "notify", "office", "jobs"];
         let env = Env::prefixed("DUBAN_")
             .filter(|k| SECTIONS.iter().any(|s| k.as_str().to_ascii_lowercase().starts_with(&format!("{s}__"))))
             .split("__");

@@ -1,7 +1,9 @@
 //! The job runner: the work a server does on its own, on a timer, and stops doing at shutdown.
 //!
 //! Each [`Job`] has a name and runs every so often: the supervision pass
-//! ([`SupervisionPass`], every minute) and outbox delivery ([`OutboxDelivery`], every 30 s).
+//! ([`SupervisionPass`], every minute), outbox delivery ([`OutboxDelivery`], every 30 s) and the
+//! assessment's refresh ([`AssessmentRefresh`], every minute: the facts of the tasks whose trail
+//! grew). The intervals are the configuration's `[jobs]` ([`JobsConfig`]).
 //! Later kinds (bulletins, syncs) are jobs too: a queued job is one whose run takes the next
 //! items of its queue. Every run is idempotent, so a run cut short repeats and loses nothing.
 //!
@@ -16,6 +18,7 @@
 //! A run's outcome is logged; an error or even a panic in a run is logged and the runner goes
 //! on. Lease times come from the service's clock.
 
+use crate::config::JobsConfig;
 use crate::service::Services;
 use async_trait::async_trait;
 use duban_domain::Error;
@@ -113,6 +116,24 @@ impl Job for OutboxDelivery {
     }
 }
 
+/// The assessment's refresh ([`Assessment::refresh`](crate::assessment::Assessment::refresh)):
+/// derives again the facts of exactly the tasks whose trail grew since the last run, so rankings
+/// and bulletins read facts that are at most an interval behind (they refresh before reading
+/// anyway; the job keeps that refresh small).
+pub struct AssessmentRefresh;
+
+#[async_trait]
+impl Job for AssessmentRefresh {
+    fn name(&self) -> &'static str {
+        "assessment"
+    }
+
+    async fn run(&self, duban: &Services, _holder: &Holder, _now: Timestamp) -> Result<String, Error> {
+        let r = duban.assessment().refresh().await?;
+        Ok(format!("tasks {}, facts {}{}", r.tasks, r.facts, if r.rebuilt { ", every task derived again" } else { "" }))
+    }
+}
+
 /// What became of one attempt to run a job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -142,8 +163,9 @@ pub struct Runner {
 }
 
 impl Runner {
-    /// The server's jobs: the supervision pass every minute, delivery every 30 seconds, and a
-    /// look for changed rules or calendar every 5 seconds.
+    /// The server's jobs: the supervision pass every minute, delivery every 30 seconds, the
+    /// assessment's refresh every minute, and a look for changed rules or calendar every 5
+    /// seconds.
     pub fn new(duban: Arc<Services>) -> Self {
         Self {
             leases: duban.leases().clone(),
@@ -152,6 +174,7 @@ impl Runner {
             jobs: vec![
                 Scheduled { job: Arc::new(SupervisionPass), every: Duration::from_secs(60) },
                 Scheduled { job: Arc::new(OutboxDelivery), every: Duration::from_secs(30) },
+                Scheduled { job: Arc::new(AssessmentRefresh), every: Duration::from_secs(60) },
             ],
             config_every: Duration::from_secs(5),
             seen: AtomicI64::new(-1),
@@ -167,8 +190,19 @@ impl Runner {
 
     /// Runs every job of the server at `every` (tests use short intervals).
     pub fn every(self, every: Duration) -> Self {
-        let runner = self.with(Arc::new(SupervisionPass), every).with(Arc::new(OutboxDelivery), every);
+        let runner = self
+            .with(Arc::new(SupervisionPass), every)
+            .with(Arc::new(OutboxDelivery), every)
+            .with(Arc::new(AssessmentRefresh), every);
         Self { config_every: every, ..runner }
+    }
+
+    /// The intervals of the configuration's `[jobs]` (a zero is taken as one second).
+    pub fn configured(self, c: &JobsConfig) -> Self {
+        let secs = |n: u64| Duration::from_secs(n.max(1));
+        self.with(Arc::new(SupervisionPass), secs(c.supervision_seconds))
+            .with(Arc::new(OutboxDelivery), secs(c.outbox_seconds))
+            .with(Arc::new(AssessmentRefresh), secs(c.assessment_seconds))
     }
 
     /// Who this runner holds leases and claims as.

@@ -302,7 +302,7 @@ pub async fn run(config: &Config, database: Option<String>, bind: &str, no_serve
         return Ok(());
     }
     say!();
-    crate::serve(duban, bind).await
+    crate::serve(duban, bind, &config.jobs).await
 }
 
 struct Made {

@@ -121,7 +121,7 @@ async fn run(cli: Cli) -> Outcome {
             let url = db.database.unwrap_or_else(|| config.database.url.expose().to_string());
             let bind = bind.unwrap_or_else(|| config.server.bind.clone());
             let duban = open(&config, &url).await?;
-            serve(duban, &bind).await
+            serve(duban, &bind, &config.jobs).await
         }
         Command::Demo { database, bind, no_serve } => {
             let bind = bind.unwrap_or_else(|| config.server.bind.clone());
@@ -274,12 +274,12 @@ async fn open_with_store(config: &Config, url: &str) -> Result<(Arc<Services>, A
 }
 
 /// Serves until Ctrl-C or SIGTERM.
-async fn serve(duban: Arc<Services>, bind: &str) -> Outcome {
+async fn serve(duban: Arc<Services>, bind: &str, jobs: &duban_app::config::JobsConfig) -> Outcome {
     let duban_job = duban.clone();
     let app = Application::bind(bind, duban).await.with_context(|| format!("无法监听 {bind}"))?;
     let addr = app.local_addr().context("无法读取监听地址")?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let job = tokio::spawn(duban_app::jobs::Runner::new(duban_job).run(stop_rx));
+    let job = tokio::spawn(duban_app::jobs::Runner::new(duban_job).configured(jobs).run(stop_rx));
     say!("Duban 已启动：http://{addr}/  接口：http://{addr}/api/v1/  文档：http://{addr}/api/v1/openapi.json");
     say!("按 Ctrl-C 停止。");
     app.run(shutdown_signal()).await.context("服务异常停止")?;

@@ -2,7 +2,9 @@
 //!
 //! [`of_task`] derives a task's facts from the task, its schedule, its trail events and its 督办
 //! notices — a pure function, so the application can refresh the facts of exactly the tasks
-//! whose trail grew, and a test can compute the same from the events by other means. Facts not
+//! whose trail grew, and a test can compute the same from the events by other means. A 督办
+//! notice is answered by the task's first progress after it was issued ([`answered_at`]), as the
+//! supervision pass reads it. Facts not
 //! about one task (a leader's evaluation of a period, a document error, a naming in a bulletin)
 //! are written by hand ([`FactOrigin::Manual`]) and never touched by a refresh.
 //!
@@ -90,6 +92,8 @@ pub struct NoticeRecord {
     /// The end of the working day it must be answered by.
     pub answer_due: Timestamp,
     pub answer_by: Date,
+    /// An answer recorded on the notice itself; without one, the notice is answered by the
+    /// task's first progress after it was issued ([`answered_at`]).
     pub answered_at: Option<Timestamp>,
     /// The units it is addressed to (the lead units when empty).
     pub recipients: Vec<UnitId>,
@@ -102,6 +106,7 @@ pub struct TaskRecord<'a> {
     pub schedule: &'a Schedule,
     /// The lead units of its parent, for a subtask (they do not count again).
     pub parent_leads: &'a [UnitId],
+    /// Its trail events of the kinds in [`FACT_EVENTS`] and [`EventKind::PROGRESS`], in order.
     pub events: &'a [EventRecord],
     pub notices: &'a [NoticeRecord],
 }
@@ -112,6 +117,13 @@ pub const FACT_EVENTS: &[(EventKind, super::Indicator)] = &[
     (EventKind::RequestExtension, super::Indicator::ExtensionRequested),
     (EventKind::ApproveExtension, super::Indicator::ExtensionApproved),
 ];
+
+/// When a 督办 notice was answered: the answer recorded on it, else the first progress on the
+/// task ([`EventKind::PROGRESS`]) after it was issued — what the supervision pass takes as the
+/// answer when it decides whether a second notice follows.
+pub fn answered_at(n: &NoticeRecord, events: &[EventRecord]) -> Option<Timestamp> {
+    n.answered_at.or_else(|| events.iter().filter(|e| e.at > n.issued_at && e.kind.is_progress()).map(|e| e.at).min())
+}
 
 fn day_of(t: Timestamp, tz: &TimeZone) -> Date {
     t.to_zoned(tz.clone()).date()
@@ -179,10 +191,11 @@ pub fn of_task(r: &TaskRecord<'_>, members: &Members, tz: &TimeZone) -> Vec<Fact
                     issued,
                 ));
             }
+            let answered = answered_at(n, r.events);
             out.push(Fact {
                 due_at: Some(n.answer_due),
-                stopped_at: n.answered_at,
-                stop_day: n.answered_at.map(|t| day_of(t, tz)),
+                stopped_at: answered,
+                stop_day: answered.map(|t| day_of(t, tz)),
                 ..fact(format!("n{}:a:u{}", n.id, u.0), *u, role, STAGE_NOTICE, n.answer_by)
             });
         }
@@ -340,5 +353,36 @@ mod tests {
         assert!(fs.iter().any(|f| f.unit == UnitId(4) && f.indicator == "done"));
         let gone = task(7, vec![Party::Unit(UnitId(1))], vec![], Status::Cancelled, &[]);
         assert!(derive(&gone, &[], &[], &[]).is_empty());
+    }
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_notice_is_answered_by_the_first_progress_after_it_was_issued() {
+        let notice = NoticeRecord {
+            id: 1,
+            round: 1,
+            issued_at: ts("2022-03-25T02:00:00Z"),
+            answer_due: ts("2022-03-30T09:30:00Z"),
+            answer_by: jiff::civil::date(2022, 3, 30),
+            answered_at: None,
+            recipients: vec![],
+        };
+        let e = |id, kind, at: &str| EventRecord { id, kind, at: ts(at) };
+        // Progress before the notice does not answer it; an approval of an extension is not
+        // progress; the sign two days later is the answer.
+        let events = [
+            e(1, EventKind::Report, "2022-03-24T03:00:00Z"),
+            e(2, EventKind::ApproveExtension, "2022-03-25T03:00:00Z"),
+            e(3, EventKind::Sign, "2022-03-27T03:00:00Z"),
+            e(4, EventKind::Report, "2022-03-28T03:00:00Z"),
+        ];
+        assert_eq!(answered_at(&notice, &events), Some(ts("2022-03-27T03:00:00Z")));
+        assert_eq!(answered_at(&notice, &events[..2]), None);
+        // An answer recorded on the notice stands.
+        let recorded = NoticeRecord { answered_at: Some(ts("2022-03-26T03:00:00Z")), ..notice };
+        assert_eq!(answered_at(&recorded, &events), Some(ts("2022-03-26T03:00:00Z")));
     }
 }

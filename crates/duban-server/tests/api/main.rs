@@ -5,6 +5,7 @@
 mod access;
 mod admin_log;
 mod assessment;
+mod assessment_job;
 mod auth;
 mod bulletins;
 mod calendar;
@@ -28,3 +29,4 @@ mod supervise;
 mod tasks;
 mod web;
 mod year;
+mod year_assessment;

@@ -11,6 +11,9 @@
 //! only the calendar: for every tick, each stage's start, due date, warning day and stop follow
 //! from the script's actions before it. The reminders, notices, escalations and naming
 //! candidates the engine recorded must be exactly those.
+//!
+//! The year itself ([`Year`]) is shared with the assessment test (`year_assessment.rs`), which
+//! runs it again and checks every unit's quarterly scores against the events.
 
 use duban_app::lifecycle::ActionInput;
 use duban_app::service::Services;
@@ -27,12 +30,12 @@ use jiff::civil::{Date, date};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-fn at(d: Date, h: i8, m: i8) -> Timestamp {
+pub(crate) fn at(d: Date, h: i8, m: i8) -> Timestamp {
     d.at(h, m, 0, 0).to_zoned(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap()).unwrap().timestamp()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Script {
+pub(crate) enum Script {
     /// Signs and reports on the day, reports monthly, finishes three working days early.
     Prompt,
     /// Signs only when the 督办 arrives, then works like a prompt unit.
@@ -50,7 +53,7 @@ const SCRIPTS: [Script; 5] =
     [Script::Prompt, Script::LateSigner, Script::Silent, Script::NonReporter, Script::Extender];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Act {
+pub(crate) enum Act {
     Sign,
     Report,
     RequestExtension(Date),
@@ -77,18 +80,18 @@ impl Act {
     }
 }
 
-struct Plan {
-    task: Task,
-    script: Script,
-    lead_units: Vec<UnitId>,
-    actions: Vec<(Timestamp, Act)>,
+pub(crate) struct Plan {
+    pub(crate) task: Task,
+    pub(crate) script: Script,
+    pub(crate) lead_units: Vec<UnitId>,
+    pub(crate) actions: Vec<(Timestamp, Act)>,
 }
 
-const RECEIVED: Date = date(2022, 3, 21);
-const LAST_DAY: Date = date(2023, 3, 20);
-const RESTART: Date = date(2022, 9, 15);
+pub(crate) const RECEIVED: Date = date(2022, 3, 21);
+pub(crate) const LAST_DAY: Date = date(2023, 3, 20);
+pub(crate) const RESTART: Date = date(2022, 9, 15);
 
-fn wd(cal: &Calendar, d: Date, n: i32) -> Date {
+pub(crate) fn wd(cal: &Calendar, d: Date, n: i32) -> Date {
     cal.add_workdays(d, n).unwrap().value
 }
 
@@ -290,110 +293,147 @@ async fn recorded(store: &dyn Store, escalations: u32) -> Records {
     r
 }
 
-#[tokio::test]
-async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervision() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("year.db").display().to_string();
-    let clock = Arc::new(FixedClock::new(at(RECEIVED, 8, 0)));
-    let (mut duban, mut beneath) = open(&path, clock.clone()).await;
-    let units_toml =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/units/naiman.toml")).unwrap();
-    let directory = duban_domain::org::UnitDirectory::from_toml(&units_toml).unwrap();
-    beneath.import_directory(&directory, duban.core().now()).await.unwrap();
-    let store = beneath.clone();
-    let units = store.list_units().await.unwrap();
-    let person = |name: String, unit: Option<UnitId>, role: Role, charge: Vec<UnitId>| NewPerson {
-        charge_units: charge,
-        ..NewPerson::new(&name, &name, unit, vec![role])
-    };
-    let mut officer: HashMap<UnitId, PersonId> = HashMap::new();
-    // After a 督办 the feedback needs the head's approval: the heads give it themselves.
-    let mut head: HashMap<UnitId, PersonId> = HashMap::new();
-    for (i, u) in units.iter().enumerate() {
-        let p = store
-            .create_person(&person(format!("officer{i}"), Some(u.id), Role::Officer, vec![]), duban_store_tests::at())
+/// A year in progress: the database, the services over it, the scripts and who acts them.
+pub(crate) struct Year {
+    /// Holds the database file.
+    _dir: tempfile::TempDir,
+    path: String,
+    pub(crate) clock: Arc<FixedClock>,
+    pub(crate) duban: Arc<Services>,
+    pub(crate) beneath: Arc<dyn Store>,
+    pub(crate) plans: Vec<Plan>,
+    /// The units the leader is in charge of.
+    pub(crate) charged: Vec<UnitId>,
+    office: PersonId,
+    officer: HashMap<UnitId, PersonId>,
+    head: HashMap<UnitId, PersonId>,
+    by_day: BTreeMap<Timestamp, Vec<(usize, Act)>>,
+    /// The passes' counts so far: reminders, cadence reminders, notices, escalations, naming
+    /// candidates.
+    pub(crate) totals: (u32, u32, usize, u32, u32),
+}
+
+impl Year {
+    /// The directory, the people and the seed-003 ledger imported on the first day, and each
+    /// task's script.
+    pub(crate) async fn begin() -> Year {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("year.db").display().to_string();
+        let clock = Arc::new(FixedClock::new(at(RECEIVED, 8, 0)));
+        let (duban, beneath) = open(&path, clock.clone()).await;
+        let units_toml =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/units/naiman.toml")).unwrap();
+        let directory = duban_domain::org::UnitDirectory::from_toml(&units_toml).unwrap();
+        beneath.import_directory(&directory, duban.core().now()).await.unwrap();
+        let store = beneath.clone();
+        let units = store.list_units().await.unwrap();
+        let person = |name: String, unit: Option<UnitId>, role: Role, charge: Vec<UnitId>| NewPerson {
+            charge_units: charge,
+            ..NewPerson::new(&name, &name, unit, vec![role])
+        };
+        let mut officer: HashMap<UnitId, PersonId> = HashMap::new();
+        // After a 督办 the feedback needs the head's approval: the heads give it themselves.
+        let mut head: HashMap<UnitId, PersonId> = HashMap::new();
+        for (i, u) in units.iter().enumerate() {
+            let p = store
+                .create_person(
+                    &person(format!("officer{i}"), Some(u.id), Role::Officer, vec![]),
+                    duban_store_tests::at(),
+                )
+                .await
+                .unwrap();
+            officer.insert(u.id, p.id);
+            let h = store
+                .create_person(&person(format!("head{i}"), Some(u.id), Role::UnitHead, vec![]), duban_store_tests::at())
+                .await
+                .unwrap();
+            head.insert(u.id, h.id);
+        }
+        let office = store
+            .create_person(&person("office".into(), None, Role::Office, vec![]), duban_store_tests::at())
+            .await
+            .unwrap()
+            .id;
+        // The leader is in charge of every other unit: only their tasks' notices are escalated.
+        let charged: Vec<UnitId> = units.iter().step_by(2).map(|u| u.id).collect();
+        store
+            .create_person(&person("leader".into(), None, Role::Leader, charged.clone()), duban_store_tests::at())
             .await
             .unwrap();
-        officer.insert(u.id, p.id);
-        let h = store
-            .create_person(&person(format!("head{i}"), Some(u.id), Role::UnitHead, vec![]), duban_store_tests::at())
+
+        clock.set(at(RECEIVED, 9, 0));
+        let seed = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/seeds/003_70bf524fbdd19580.txt"))
+            .expect("seed 003 in fixtures/seeds/");
+        let preview = duban.document_import().preview(&seed, "003.txt", None).await.unwrap();
+        duban
+            .document_import()
+            .commit(&preview, &Default::default(), &duban_app::actor::Actor::command_line())
             .await
             .unwrap();
-        head.insert(u.id, h.id);
-    }
-    let office = store
-        .create_person(&person("office".into(), None, Role::Office, vec![]), duban_store_tests::at())
-        .await
-        .unwrap()
-        .id;
-    // The leader is in charge of every other unit: only their tasks' notices are escalated.
-    let charged: Vec<UnitId> = units.iter().step_by(2).map(|u| u.id).collect();
-    store
-        .create_person(&person("leader".into(), None, Role::Leader, charged.clone()), duban_store_tests::at())
-        .await
-        .unwrap();
+        let tasks = store.open_tasks(TaskId(0), 10_000).await.unwrap();
+        assert_eq!(tasks.len(), 274);
 
-    clock.set(at(RECEIVED, 9, 0));
-    let seed = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/seeds/003_70bf524fbdd19580.txt"))
-        .expect("seed 003 in fixtures/seeds/");
-    let preview = duban.document_import().preview(&seed, "003.txt", None).await.unwrap();
-    duban
-        .document_import()
-        .commit(&preview, &Default::default(), &duban_app::actor::Actor::command_line())
-        .await
-        .unwrap();
-    let tasks = store.open_tasks(TaskId(0), 10_000).await.unwrap();
-    assert_eq!(tasks.len(), 274);
-
-    let groups: HashMap<i64, Vec<UnitId>> =
-        store.list_groups().await.unwrap().into_iter().map(|g| (g.id.0, g.members)).collect();
-    let index: HashMap<UnitId, usize> = units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
-    let cal = duban.core().calendar();
-    let plans: Vec<Plan> = tasks
-        .into_iter()
-        .map(|task| {
-            let lead_units: Vec<UnitId> = task
-                .fields
-                .lead
-                .iter()
-                .flat_map(|p| match p {
-                    Party::Unit(u) => vec![*u],
-                    Party::Group(g) => groups[&g.0].clone(),
-                })
-                .collect();
-            let script = SCRIPTS[index[&lead_units[0]] % SCRIPTS.len()];
-            let actions = plan(&cal, script, &task);
-            Plan { task, script, lead_units, actions }
-        })
-        .collect();
-    for s in SCRIPTS {
-        assert!(plans.iter().filter(|p| p.script == s).count() >= 10, "{s:?} has too few tasks to mean anything");
-    }
-    let want = expected(&cal, &plans, &|units| units.iter().any(|u| charged.contains(u)));
-
-    // The year.
-    let mut by_day: BTreeMap<Timestamp, Vec<(usize, Act)>> = BTreeMap::new();
-    for (i, p) in plans.iter().enumerate() {
-        for (t, a) in &p.actions {
-            by_day.entry(*t).or_default().push((i, *a));
+        let groups: HashMap<i64, Vec<UnitId>> =
+            store.list_groups().await.unwrap().into_iter().map(|g| (g.id.0, g.members)).collect();
+        let index: HashMap<UnitId, usize> = units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
+        let cal = duban.core().calendar();
+        let plans: Vec<Plan> = tasks
+            .into_iter()
+            .map(|task| {
+                let lead_units: Vec<UnitId> = task
+                    .fields
+                    .lead
+                    .iter()
+                    .flat_map(|p| match p {
+                        Party::Unit(u) => vec![*u],
+                        Party::Group(g) => groups[&g.0].clone(),
+                    })
+                    .collect();
+                let script = SCRIPTS[index[&lead_units[0]] % SCRIPTS.len()];
+                let actions = plan(&cal, script, &task);
+                Plan { task, script, lead_units, actions }
+            })
+            .collect();
+        for s in SCRIPTS {
+            assert!(plans.iter().filter(|p| p.script == s).count() >= 10, "{s:?} has too few tasks to mean anything");
+        }
+        let mut by_day: BTreeMap<Timestamp, Vec<(usize, Act)>> = BTreeMap::new();
+        for (i, p) in plans.iter().enumerate() {
+            for (t, a) in &p.actions {
+                by_day.entry(*t).or_default().push((i, *a));
+            }
+        }
+        Year {
+            _dir: dir,
+            path,
+            clock,
+            duban,
+            beneath,
+            plans,
+            charged,
+            office,
+            officer,
+            head,
+            by_day,
+            totals: (0, 0, 0, 0, 0),
         }
     }
-    drop(store);
-    let mut totals = (0u32, 0u32, 0usize, 0u32, 0u32);
-    let mut day = RECEIVED;
-    while day <= LAST_DAY {
+
+    /// One day of the year: the supervision pass at 10:00 (and, on the restart day, the server
+    /// restarted and the same pass run again), then the units' actions of the day.
+    pub(crate) async fn day(&mut self, day: Date) {
         let now = at(day, 10, 0);
-        let s = duban.supervision().pass(now).await.unwrap();
-        totals.0 += s.reminders;
-        totals.1 += s.cadence_reminders;
-        totals.2 += s.notices.len();
-        totals.3 += s.escalations;
-        totals.4 += s.naming_candidates;
+        let s = self.duban.supervision().pass(now).await.unwrap();
+        self.totals.0 += s.reminders;
+        self.totals.1 += s.cadence_reminders;
+        self.totals.2 += s.notices.len();
+        self.totals.3 += s.escalations;
+        self.totals.4 += s.naming_candidates;
         if day == RESTART {
             // The server stops and starts again over the same database; the same pass then
             // finds nothing left to do.
-            (duban, beneath) = open(&path, clock.clone()).await;
-            let again = duban.supervision().pass(now).await.unwrap();
+            (self.duban, self.beneath) = open(&self.path, self.clock.clone()).await;
+            let again = self.duban.supervision().pass(now).await.unwrap();
             assert_eq!(
                 (again.reminders, again.cadence_reminders, again.notices.len(), again.naming_candidates),
                 (0, 0, 0, 0)
@@ -401,14 +441,15 @@ async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervisi
             assert_eq!(again.open_tasks, s.open_tasks);
         }
         let next = at(day.tomorrow().unwrap(), 10, 0);
-        for (t, acts) in by_day.range(now..next) {
-            clock.set(*t);
+        let (duban, beneath) = (self.duban.clone(), self.beneath.clone());
+        for (t, acts) in self.by_day.range(now..next) {
+            self.clock.set(*t);
             for (i, a) in acts {
-                let p = &plans[*i];
+                let p = &self.plans[*i];
                 let actor = match a {
-                    Act::ApproveExtension(_) | Act::Approve => office,
-                    Act::Feedback => head[&p.lead_units[0]],
-                    _ => officer[&p.lead_units[0]],
+                    Act::ApproveExtension(_) | Act::Approve => self.office,
+                    Act::Feedback => self.head[&p.lead_units[0]],
+                    _ => self.officer[&p.lead_units[0]],
                 };
                 let mut input = ActionInput {
                     action: a.code().into(),
@@ -438,10 +479,25 @@ async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervisi
                 }
             }
         }
+    }
+}
+
+#[tokio::test]
+async fn a_year_over_the_seed_003_ledger_produces_exactly_the_expected_supervision() {
+    let mut year = Year::begin().await;
+    let cal = year.duban.core().calendar();
+    let charged = year.charged.clone();
+    let want = expected(&cal, &year.plans, &|units| units.iter().any(|u| charged.contains(u)));
+
+    // The year.
+    let mut day = RECEIVED;
+    while day <= LAST_DAY {
+        year.day(day).await;
         day = day.tomorrow().unwrap();
     }
+    let (beneath, plans, totals) = (&year.beneath, &year.plans, year.totals);
 
-    let got = recorded(&*beneath, totals.3).await;
+    let got = recorded(&**beneath, totals.3).await;
     // Hand-checked anchors before the whole comparison: a silent unit's task due 2022-12-31
     // gets the sign reminder (03-23), notices on 03-25 and 03-31 (answer-by 03-30), the done
     // reminder on 12-29, notices on 2023-01-03, the first working day after the New Year holiday,
