@@ -132,6 +132,15 @@ fn scoring_err(msg: impl Into<String>) -> Error {
     Error::invalid("scoring", msg)
 }
 
+/// A scoring profile by name as in force: the one the office saved, else the built-in one.
+pub(crate) async fn profile_in_force(store: &dyn RankingStore, name: &str) -> Result<ScoringProfile, Error> {
+    match store.saved_profile(name).await? {
+        Some(s) => ScoringProfile::parse(&s.toml),
+        None if BUILTIN_SCORING.iter().any(|(n, _)| *n == name) => ScoringProfile::builtin(name),
+        None => Err(Error::not_found("评分规则")),
+    }
+}
+
 impl Rankings {
     /// The profile used when none is named.
     pub fn default_profile(&self) -> &'static str {
@@ -170,11 +179,7 @@ impl Rankings {
 
     /// A profile by name, as in force (saved over built-in).
     pub async fn profile(&self, name: &str) -> Result<ScoringProfile, Error> {
-        match self.store.saved_profile(name).await? {
-            Some(s) => ScoringProfile::parse(&s.toml),
-            None if BUILTIN_SCORING.iter().any(|(n, _)| *n == name) => ScoringProfile::builtin(name),
-            None => Err(Error::not_found("评分规则")),
-        }
+        profile_in_force(&*self.store, name).await
     }
 
     /// A profile's list entry.

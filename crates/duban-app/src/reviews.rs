@@ -26,6 +26,7 @@ use crate::actor::{Actor, RunLedgers};
 use crate::admin_log::{record, snapshot};
 use crate::assessment::Assessment;
 use crate::core::Core;
+use crate::rankings::profile_in_force;
 use duban_domain::Error;
 use duban_domain::assessment::indicator::{Outcome, STAGE_DONE, STAGE_NOTICE, STAGE_SIGN};
 use duban_domain::assessment::profile::DEFAULT_SCORING;
@@ -39,7 +40,7 @@ use duban_store::assessment::{Adjustment, AdjustmentRecord, StoredFact};
 use duban_store::reviews::{
     DocumentError, Evaluation, Evidence, NewDocumentError, NewEvaluation, NewObjection, Objection,
 };
-use duban_store::{AuditStore, DirectoryStore, PeopleStore, ReviewStore};
+use duban_store::{AuditStore, DirectoryStore, PeopleStore, RankingStore, ReviewStore};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -58,6 +59,9 @@ pub struct Reviews {
     pub(crate) directory: Arc<dyn DirectoryStore>,
     pub(crate) people: Arc<dyn PeopleStore>,
     pub(crate) audit: Arc<dyn AuditStore>,
+    /// Saved scoring profiles and issued rankings (to name the profile in force and whether the
+    /// period is frozen).
+    pub(crate) rankings: Arc<dyn RankingStore>,
 }
 
 /// A task as a line names it: only for people who may see it.
@@ -238,9 +242,13 @@ pub struct ErrorLedger {
     pub by_unit: Vec<UnitErrors>,
 }
 
-/// The profile an objection names, or the default one when it is not (or no longer) known.
-fn profile_of(name: &str) -> Result<ScoringProfile, Error> {
-    ScoringProfile::builtin(name).or_else(|_| ScoringProfile::builtin(DEFAULT_SCORING))
+/// The profile an objection names as in force (saved over built-in), or the default one when it
+/// is no longer known.
+async fn profile_of(rankings: &dyn RankingStore, name: &str) -> Result<ScoringProfile, Error> {
+    match profile_in_force(rankings, name).await {
+        Err(Error::NotFound { .. }) => profile_in_force(rankings, DEFAULT_SCORING).await,
+        other => other,
+    }
 }
 
 impl Reviews {
@@ -342,7 +350,7 @@ impl Reviews {
             return Err(Error::Conflict("该项已因申诉成立而不计分".into()));
         }
         let reason = review::reason(&input.reason)?;
-        let profile = ScoringProfile::builtin(input.profile.trim())?;
+        let profile = profile_in_force(&*self.rankings, input.profile.trim()).await?;
         let period = Span::parse(input.period.trim())?;
         let evidence = match evidence {
             Some(e) if e.data.len() > MAX_EVIDENCE => {
@@ -397,7 +405,7 @@ impl Reviews {
             return Err(Error::Conflict("该申诉已处理".into()));
         }
         let decision = review::required_text("decision", "处理意见", text)?;
-        let profile = profile_of(&o.profile)?;
+        let profile = profile_of(&*self.rankings, &o.profile).await?;
         let before = self.total(&profile, &o.period, o.unit_id).await?;
         let status = if upheld { ObjectionStatus::Upheld } else { ObjectionStatus::Rejected };
         // Upheld, the fact is voided first; should the decision then not be written (decided
@@ -427,9 +435,10 @@ impl Reviews {
             }
         };
         let after = if upheld { self.total(&profile, &o.period, o.unit_id).await? } else { before };
-        // Issued (frozen) rankings are kept by the bulletin area; none is frozen here, so an
-        // upheld objection recounts the live figures.
-        let effect = DecisionEffect::of(upheld, false);
+        // A period whose ranking under this profile was issued is frozen: an upheld objection
+        // then calls for a revision (issued by the office with its reason), never a silent change.
+        let frozen = !self.rankings.issued_rankings(Some(&profile.name), Some(&o.period)).await?.is_empty();
+        let effect = DecisionEffect::of(upheld, frozen);
         record(
             &*self.audit,
             &self.core,

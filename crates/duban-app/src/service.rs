@@ -149,6 +149,7 @@ impl Services {
             directory: ports.directory.clone(),
             people: ports.people.clone(),
             audit: ports.audit.clone(),
+            rankings: ports.rankings.clone(),
         };
         let rankings = crate::rankings::Rankings {
             core: core.clone(),

@@ -377,3 +377,43 @@ async fn reviews_on_postgres() {
     let r = app.get("/api/v1/document-errors?period=2026-04").await;
     assert_eq!(r.json["by_unit"][0]["errors"], 1);
 }
+
+/// After the quarter's ranking is issued, an upheld objection leaves the issued copy as it was
+/// and calls for a revision, which the office issues with its reason: the revision carries the
+/// change, the first copy stays.
+#[tokio::test]
+async fn an_objection_upheld_after_the_ranking_was_issued_calls_for_a_revision() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let key = late_key(&app, &w, w.a).await;
+    let before = total(&app, &w, w.a).await;
+    let r =
+        app.post("/api/v1/rankings/issued", json!({"profile": "per-event", "period": "2026Q1", "reason": ""})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    let first = r.json["id"].as_i64().unwrap();
+    let body = json!({"fact": key, "profile": "per-event", "period": "2026Q1", "reason": "已按期办结"});
+    let (st, o) = w.officer_a.send(&app, "POST", "/api/v1/objections", Some(body)).await;
+    assert_eq!(st, StatusCode::CREATED, "{o}");
+    let id = o["id"].as_i64().unwrap();
+    let r = app.post(&format!("/api/v1/objections/{id}/decision"), json!({"upheld": true, "decision": "属实"})).await;
+    assert_eq!((r.json["status"].as_str(), r.json["effect"].as_str()), (Some("upheld"), Some("revision")));
+    let after = total(&app, &w, w.a).await;
+    assert_ne!(after, before);
+    // The issued copy did not change.
+    let issued = app.get(&format!("/api/v1/rankings/issued/{first}")).await.json;
+    let row = |j: &Value| {
+        j["ranking"]["rows"].as_array().unwrap().iter().find(|r| r["unit"] == w.a).unwrap()["total"].clone()
+    };
+    assert_eq!(row(&issued), json!(before.to_string()));
+    // The revision, with its reason, carries the upheld objection.
+    let r = app
+        .post(
+            "/api/v1/rankings/issued",
+            json!({"profile": "per-event", "period": "2026Q1", "reason": "申诉成立，修订"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    assert_eq!(r.json["supersedes"], first);
+    let revised = app.get(&format!("/api/v1/rankings/issued/{}", r.json["id"])).await.json;
+    assert_eq!(row(&revised), json!(after.to_string()));
+}
