@@ -18,7 +18,8 @@
 //! - `Assessment::tallies` for 2026 (what a year's ranking reads);
 //! - `Assessment::ranking` for 2026 and for 2026Q4 under each built-in profile;
 //! - `Assessment::explain` of the unit with the most tasks, for 2026 (default profile);
-//! - `Assessment::tallies` for 2026-11 (a monthly bulletin's input).
+//! - `Assessment::tallies` for 2026-11 (a monthly bulletin's input);
+//! - the monthly bulletin for 2026-11: its draft, and issuing it (number, .docx, namings).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that fails should stop loudly
 
@@ -285,6 +286,18 @@ async fn run(name: &str, db: TestDb, n: usize) {
     let t = Instant::now();
     let tallies = a.tallies(&month, a.as_of(&month)).await.unwrap();
     row(name, "tallies 2026-11 (bulletin input)", t.elapsed(), format!("{} tallies", tallies.len()));
+    // The monthly bulletin: the draft written from the month's figures, then issued (numbered,
+    // its Word file rendered and kept, its public namings written as facts).
+    let office = duban_app::actor::Actor::command_line();
+    reset_peak();
+    let t = Instant::now();
+    let draft = duban.bulletins().draft(&office, "2026-11").await.unwrap();
+    let paragraphs: usize = draft.body.sections.iter().map(|s| s.paragraphs.len()).sum();
+    row(name, "monthly bulletin 2026-11: draft", t.elapsed(), format!("{paragraphs} paragraphs"));
+    reset_peak();
+    let t = Instant::now();
+    let issued = duban.bulletins().issue(&office, draft.id).await.unwrap();
+    row(name, "monthly bulletin 2026-11: issue (.docx)", t.elapsed(), issued.number.clone().unwrap_or_default());
     println!();
     db.finish().await;
 }
