@@ -95,18 +95,7 @@ async fn an_officer_signs_in_sees_only_their_units_tasks_and_acts_only_as_themse
 /// A session for a person, made in the store (no password hashing), as a bearer token.
 async fn session_for(app: &TestApp, person: &Value) -> String {
     let id = person["id"].as_i64().unwrap();
-    let token = format!("access-{id}-{}", std::process::id());
-    app.store
-        .create_session(&duban_store::Session {
-            token_hash: duban_app::sign_in::token_hash(&token),
-            person_id: duban_domain::ids::PersonId(id),
-            csrf: format!("csrf-{id}"),
-            created_at: jiff::Timestamp::UNIX_EPOCH,
-            expires_at: "2100-01-01T00:00:00Z".parse().unwrap(),
-        })
-        .await
-        .unwrap();
-    token
+    app.session(id, &id.to_string()).await
 }
 
 async fn person(app: &TestApp, username: &str, unit: i64, roles: Value, charge: Value) -> Value {

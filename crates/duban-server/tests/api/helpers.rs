@@ -223,3 +223,33 @@ impl TestApp {
 pub fn code(r: &Reply) -> &str {
     r.json["error"]["code"].as_str().unwrap_or("")
 }
+
+impl TestApp {
+    /// Creates a person (the body of `POST /api/v1/people`) with a session that outlives any
+    /// clock the tests set (CSRF token `csrf-{username}`): their id and bearer token.
+    pub async fn person_signed_in(&self, body: Value) -> (i64, String) {
+        let r = self.post("/api/v1/people", body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+        let id = r.json["id"].as_i64().unwrap();
+        let token = self.session(id, r.json["username"].as_str().unwrap()).await;
+        (id, token)
+    }
+
+    /// A session for a person, made in the store (no password hashing) and outliving any clock
+    /// the tests set: the bearer token (API) and cookie value (pages); its CSRF token is
+    /// `csrf-{label}`.
+    pub async fn session(&self, person: i64, label: &str) -> String {
+        let token = format!("session-{label}-{}", std::process::id());
+        self.store
+            .create_session(&duban_store::Session {
+                token_hash: duban_app::sign_in::token_hash(&token),
+                person_id: duban_domain::ids::PersonId(person),
+                csrf: format!("csrf-{label}"),
+                created_at: jiff::Timestamp::UNIX_EPOCH,
+                expires_at: "2100-01-01T00:00:00Z".parse().unwrap(),
+            })
+            .await
+            .unwrap();
+        token
+    }
+}

@@ -181,28 +181,13 @@ async fn build(app: &TestApp) -> World {
             Who::OtherLeader => json!([units["other"]]),
             _ => json!([]),
         };
-        let r = app
-            .post(
-                "/api/v1/people",
-                json!({"name": format!("矩阵{username}"), "username": username, "unit_id": units[unit],
-                       "roles": roles, "charge_units": charge, "email": format!("{username}@matrix.example"),
-                       "phone": format!("1380000{i:04}")}),
-            )
+        let person = app
+            .person_signed_in(json!({"name": format!("矩阵{username}"), "username": username, "unit_id": units[unit],
+                                     "roles": roles, "charge_units": charge,
+                                     "email": format!("{username}@matrix.example"),
+                                     "phone": format!("1380000{i:04}")}))
             .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
-        let id = r.json["id"].as_i64().unwrap();
-        let token = format!("matrix-{username}-{}", std::process::id());
-        app.store
-            .create_session(&duban_store::Session {
-                token_hash: duban_app::sign_in::token_hash(&token),
-                person_id: PersonId(id),
-                csrf: format!("csrf-{username}"),
-                created_at: jiff::Timestamp::UNIX_EPOCH,
-                expires_at: "2100-01-01T00:00:00Z".parse().unwrap(),
-            })
-            .await
-            .unwrap();
-        people.insert(who, (id, token));
+        people.insert(who, person);
     }
     app.clock.set(bj("2026-03-02T09:00"));
     let mut tasks = Vec::new();

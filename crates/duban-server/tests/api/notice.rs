@@ -47,18 +47,7 @@ async fn world(app: &TestApp) -> World {
 
 /// A session for a person: the bearer token (API) and cookie value (pages).
 async fn session(app: &TestApp, p: PersonId) -> String {
-    let token = format!("notice-{}-{}", p.0, std::process::id());
-    app.store
-        .create_session(&duban_store::Session {
-            token_hash: duban_app::sign_in::token_hash(&token),
-            person_id: p,
-            csrf: format!("csrf-{}", p.0),
-            created_at: jiff::Timestamp::UNIX_EPOCH,
-            expires_at: "2100-01-01T00:00:00Z".parse().unwrap(),
-        })
-        .await
-        .unwrap();
-    token
+    app.session(p.0, &p.0.to_string()).await
 }
 
 /// The root session's token (every `app.get` runs as it).

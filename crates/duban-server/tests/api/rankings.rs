@@ -5,7 +5,6 @@
 //! task's title never appears in the breakdown of a viewer not named on it.
 
 use crate::helpers::*;
-use duban_domain::ids::PersonId;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -23,27 +22,9 @@ fn total(r: &Value, unit: i64) -> String {
 
 /// A person of a unit with a session, as a bearer token.
 async fn person(app: &TestApp, username: &str, unit: i64, roles: Value) -> (i64, String) {
-    let r = app
-        .post(
-            "/api/v1/people",
-            json!({"name": username, "username": username, "unit_id": unit, "roles": roles,
-                   "email": format!("{username}@rank.example"), "phone": "13800000000"}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
-    let id = r.json["id"].as_i64().unwrap();
-    let token = format!("rank-{username}-{}", std::process::id());
-    app.store
-        .create_session(&duban_store::Session {
-            token_hash: duban_app::sign_in::token_hash(&token),
-            person_id: PersonId(id),
-            csrf: format!("csrf-{username}"),
-            created_at: jiff::Timestamp::UNIX_EPOCH,
-            expires_at: "2100-01-01T00:00:00Z".parse().unwrap(),
-        })
+    app.person_signed_in(json!({"name": username, "username": username, "unit_id": unit, "roles": roles,
+                                "email": format!("{username}@rank.example"), "phone": "13800000000"}))
         .await
-        .unwrap();
-    (id, token)
 }
 
 async fn as_(app: &TestApp, token: &str, path: &str) -> (StatusCode, Value) {

@@ -7,7 +7,7 @@
 
 use crate::helpers::*;
 use duban_domain::assessment::{Indicator, PartyRole, Points, ScoringProfile, Span};
-use duban_domain::ids::{PersonId, UnitId};
+use duban_domain::ids::UnitId;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -19,26 +19,10 @@ struct As {
 }
 
 async fn person(app: &TestApp, username: &str, unit: i64, roles: Value, charge: Value) -> As {
-    let r = app
-        .post(
-            "/api/v1/people",
-            json!({"name": format!("评审{username}"), "username": username, "unit_id": unit,
-                   "roles": roles, "charge_units": charge}),
-        )
+    let (id, token) = app
+        .person_signed_in(json!({"name": format!("评审{username}"), "username": username, "unit_id": unit,
+                                 "roles": roles, "charge_units": charge}))
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
-    let id = r.json["id"].as_i64().unwrap();
-    let token = format!("reviews-{username}-{}", std::process::id());
-    app.store
-        .create_session(&duban_store::Session {
-            token_hash: duban_app::sign_in::token_hash(&token),
-            person_id: PersonId(id),
-            csrf: format!("csrf-{username}"),
-            created_at: jiff::Timestamp::UNIX_EPOCH,
-            expires_at: "2100-01-01T00:00:00Z".parse().unwrap(),
-        })
-        .await
-        .unwrap();
     let client = reqwest::Client::builder()
         .default_headers(reqwest::header::HeaderMap::from_iter([(
             reqwest::header::AUTHORIZATION,
