@@ -253,3 +253,42 @@ impl TestApp {
         token
     }
 }
+
+/// LibreOffice's `soffice`: `None` (with a note) when it is not installed, a failure under
+/// `CI=true`.
+pub fn soffice() -> Option<std::path::PathBuf> {
+    let found = ["/usr/bin/soffice", "/usr/local/bin/soffice", "/usr/bin/libreoffice"]
+        .iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.exists());
+    if found.is_none() {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "soffice is required under CI=true");
+        eprintln!("skipped: LibreOffice (soffice) is not installed");
+    }
+    found
+}
+
+/// A Word file printed to PDF by LibreOffice in `dir` (as `{stem}.pdf`), and the PDF's text
+/// (pdftotext, without spaces and line breaks).
+pub fn print_docx(
+    soffice: &std::path::Path,
+    docx: &[u8],
+    dir: &std::path::Path,
+    stem: &str,
+) -> (std::path::PathBuf, String) {
+    let file = dir.join(format!("{stem}.docx"));
+    std::fs::write(&file, docx).unwrap();
+    let profile = format!("-env:UserInstallation=file://{}", dir.join("profile").display());
+    // The server is done with: the conversion may block the test's thread.
+    let out = std::process::Command::new(soffice)
+        .args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir)
+        .arg(&file)
+        .output()
+        .unwrap();
+    let pdf = dir.join(format!("{stem}.pdf"));
+    assert!(pdf.exists(), "soffice made no PDF: {}", String::from_utf8_lossy(&out.stderr));
+    let text = std::process::Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).replace([' ', '\n'], "");
+    (pdf, text)
+}
