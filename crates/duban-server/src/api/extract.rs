@@ -12,9 +12,25 @@ use duban_app::actor::Capability;
 use duban_domain::Error;
 use std::marker::PhantomData;
 
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// A JSON body. Every body the API takes is an object (or `null` where it is optional): a
+/// top-level array is refused, as serde would otherwise read it as the struct's fields in order.
 pub struct Json<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(req, state).await?;
+        let unreadable = |detail: String| ApiError {
+            error: Error::invalid("body", format!("请求内容不是有效的 JSON 或字段有误：{detail}")),
+            status: Some(axum::http::StatusCode::UNPROCESSABLE_ENTITY),
+        };
+        if value.is_array() {
+            return Err(unreadable("请求体须是 JSON 对象，不能是数组".into()));
+        }
+        serde_json::from_value(value).map(Json).map_err(|e| unreadable(e.to_string()))
+    }
+}
 
 impl<T: serde::Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {

@@ -336,3 +336,15 @@ async fn the_scoring_page_previews_edited_weights_before_saving_and_the_office_e
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
+
+/// Every body the API takes is an object: an array is refused (serde would read it as the
+/// struct's fields in order), with the usual error shape.
+#[tokio::test]
+async fn a_body_that_is_an_array_is_refused() {
+    let app = spawn_app().await;
+    let r = app.post("/api/v1/scoring/per-event/preview", json!([{}])).await;
+    assert_eq!((r.status, code(&r)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"), "{}", r.json);
+    assert_eq!(r.json["error"]["field"], "body");
+    let r = app.post("/api/v1/scoring/per-event/preview", json!({"weights": {}, "period": "2026Q1"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+}
