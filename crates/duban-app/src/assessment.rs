@@ -24,6 +24,7 @@ use duban_domain::assessment::score::{self, Explained, FactLine, UnitInfo};
 use duban_domain::assessment::{Fact, Indicator, PartyRole, Ranking, ScoringProfile, Span, Tally};
 use duban_domain::event::EventKind;
 use duban_domain::ids::{TaskId, UnitId};
+use duban_domain::visibility::Members;
 use duban_store::assessment::{Adjustment, AdjustmentRecord, Bucket, DailyTally, StoredFact};
 use duban_store::{AssessmentStore, AuditStore, DirectoryStore, MetaStore, SupervisionStore};
 use jiff::Timestamp;
@@ -87,36 +88,44 @@ impl Assessment {
             .map_err(|_| Error::Unavailable("考核数据正在按新的规则重新计算，请稍后再试".into()))?;
         let basis = self.basis().await?;
         let rebuilt = self.meta.get_meta(BASIS_KEY).await?.as_deref() != Some(basis.as_str());
-        let mut after: i64 = if rebuilt {
+        let after: i64 = if rebuilt {
             self.store.clear_task_facts().await?;
             0
         } else {
             self.meta.get_meta(WATERMARK_KEY).await?.and_then(|s| s.parse().ok()).unwrap_or(0)
         };
-        let mut done = Refreshed { rebuilt, ..Refreshed::default() };
-        loop {
-            let (ids, last) = self.store.tasks_with_events_after(after, 50_000).await?;
-            if last == after {
+        // Every task whose trail grew up to the last event now, each once (a task with events
+        // on many pages of the trail is derived one time).
+        let through = self.store.last_event_id().await?;
+        let mut ids: Vec<TaskId> = Vec::new();
+        let mut read = after;
+        while read < through {
+            let (page, last) = self.store.tasks_with_events_after(read, 100_000).await?;
+            if last == read {
                 break;
             }
-            for chunk in ids.chunks(BATCH) {
-                done.facts += self.derive(chunk).await?;
-                done.tasks += chunk.len();
-            }
-            after = last;
-            self.meta.set_meta(WATERMARK_KEY, &after.to_string()).await?;
+            ids.extend(page);
+            read = last.min(through);
+        }
+        ids.sort();
+        ids.dedup();
+        let members = self.access.group_members().await?;
+        let mut done = Refreshed { rebuilt, tasks: ids.len(), facts: 0 };
+        for chunk in ids.chunks(BATCH) {
+            done.facts += self.derive(chunk, &members).await?;
+        }
+        if read != after || rebuilt {
+            self.meta.set_meta(WATERMARK_KEY, &read.to_string()).await?;
         }
         if rebuilt {
-            self.meta.set_meta(WATERMARK_KEY, &after.to_string()).await?;
             self.meta.set_meta(BASIS_KEY, &basis).await?;
         }
         Ok(done)
     }
 
     /// Derives and stores the facts of these tasks; the number of facts.
-    async fn derive(&self, ids: &[TaskId]) -> Result<usize, Error> {
+    async fn derive(&self, ids: &[TaskId], members: &Members) -> Result<usize, Error> {
         let tasks = self.store.tasks_by_ids(ids).await?;
-        let members = self.access.group_members().await?;
         let mut parent_ids: Vec<TaskId> = tasks.iter().filter_map(|t| t.fields.parent_id).collect();
         parent_ids.sort();
         parent_ids.dedup();
@@ -125,7 +134,7 @@ impl Assessment {
             .tasks_by_ids(&parent_ids)
             .await?
             .into_iter()
-            .map(|p| (p.id, duban_domain::visibility::units(&p.fields.lead, &members).collect()))
+            .map(|p| (p.id, duban_domain::visibility::units(&p.fields.lead, members).collect()))
             .collect();
         // The events that are facts, and the progress that answers a 督办 notice.
         let mut kinds: Vec<EventKind> = FACT_EVENTS.iter().map(|(k, _)| *k).collect();
@@ -166,7 +175,7 @@ impl Assessment {
                 events: events.get(&t.id).map(Vec::as_slice).unwrap_or_default(),
                 notices: notices.get(&t.id).unwrap_or(&none),
             };
-            facts.extend(fact::of_task(&rec, &members, &tz));
+            facts.extend(fact::of_task(&rec, members, &tz));
         }
         self.store.replace_task_facts(ids, &facts).await?;
         Ok(facts.len())
