@@ -37,7 +37,7 @@ const WATERMARK_KEY: &str = "assessment_events_through";
 /// Meta key: what the facts were derived under (rules, calendar, groups, derivation).
 const BASIS_KEY: &str = "assessment_basis";
 /// Raised whenever [`fact::of_task`] changes what it derives, so stored facts are derived again.
-const DERIVATION: &str = "facts-2";
+const DERIVATION: &str = "facts-3";
 /// Tasks derived per batch.
 const BATCH: usize = 500;
 /// How long a refresh waits for one already running.

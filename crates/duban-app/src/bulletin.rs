@@ -614,6 +614,7 @@ impl Bulletins {
                     stop_day: None,
                     quantity: 1,
                     origin: FactOrigin::Manual,
+                    class: None,
                 })
                 .await?;
         }

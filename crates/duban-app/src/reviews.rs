@@ -810,6 +810,7 @@ fn manual_fact(key: String, unit: UnitId, ind: Indicator, task: Option<TaskId>, 
         stop_day: None,
         quantity,
         origin: FactOrigin::Manual,
+        class: None,
     }
 }
 

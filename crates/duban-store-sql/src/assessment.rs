@@ -18,7 +18,7 @@ macro_rules! sql_assessment {
         use $crate::deps::jiff::civil::Date;
 
         const FACT_COLUMNS: &str =
-            "key, origin, task_id, unit_id, role, indicator, day, due_at, stopped_at, stop_day, quantity, adjusted";
+            "key, origin, task_id, unit_id, role, indicator, day, due_at, stopped_at, stop_day, quantity, adjusted, source, priority";
 
         /// (day, unit, role, stored indicator, bucket, adjustment) → (count, amount).
         type Deltas = HashMap<(String, i64, String, String, &'static str, String), (i64, i64)>;
@@ -69,6 +69,13 @@ macro_rules! sql_assessment {
             let stop_day: Option<String> = r.try_get("stop_day").map_err(&g)?;
             let origin: String = r.try_get("origin").map_err(&g)?;
             let adjusted: String = r.try_get("adjusted").map_err(&g)?;
+            let source: String = r.try_get("source").map_err(&g)?;
+            let priority: String = r.try_get("priority").map_err(&g)?;
+            let class = if source.is_empty() {
+                None
+            } else {
+                Some((code("fact source", &source)?, code("fact priority", &priority)?))
+            };
             Ok(StoredFact {
                 fact: Fact {
                     key: r.try_get("key").map_err(&g)?,
@@ -82,6 +89,7 @@ macro_rules! sql_assessment {
                     stop_day: stop_day.map(|s| code::<Date>("fact stop day", &s)).transpose()?,
                     quantity: r.try_get("quantity").map_err(&g)?,
                     origin: if origin == "manual" { FactOrigin::Manual } else { FactOrigin::Task },
+                    class,
                 },
                 adjusted: Adjustment::parse(&adjusted),
             })
@@ -102,7 +110,9 @@ macro_rules! sql_assessment {
                         .push_bind(ms_opt(f.stopped_at))
                         .push_bind(f.stop_day.map(|d| d.to_string()))
                         .push_bind(f.quantity)
-                        .push_bind(adj.clone());
+                        .push_bind(adj.clone())
+                        .push_bind(f.class.map(|c| c.0.code()).unwrap_or(""))
+                        .push_bind(f.class.map(|c| c.1.code()).unwrap_or(""));
                 });
                 qb.build().execute(&mut **tx).await.map_err(db_err("insert facts"))?;
             }

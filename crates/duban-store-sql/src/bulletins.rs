@@ -234,14 +234,14 @@ macro_rules! sql_bulletins {
 
             async fn due_counts(&self, from: Date, to: Date, as_of: Timestamp) -> Result<Vec<DueCount>> {
                 let rows = sqlx::query(
-                    "SELECT t.source AS source, t.priority AS priority, \
+                    "SELECT f.source AS source, f.priority AS priority, \
                      CASE WHEN f.stopped_at IS NULL AND f.due_at < $3 THEN 'overdue' \
                           WHEN f.stopped_at IS NULL THEN 'open' \
                           WHEN f.stopped_at <= f.due_at THEN 'on_time' ELSE 'late' END AS outcome, \
                      COUNT(DISTINCT f.task_id) AS n \
-                     FROM assessment_facts f JOIN tasks t ON t.id = f.task_id \
+                     FROM assessment_facts f \
                      WHERE f.indicator = 'done' AND f.role = 'lead' AND f.day >= $1 AND f.day <= $2 \
-                     GROUP BY t.source, t.priority, \
+                     GROUP BY f.source, f.priority, \
                      CASE WHEN f.stopped_at IS NULL AND f.due_at < $3 THEN 'overdue' \
                           WHEN f.stopped_at IS NULL THEN 'open' \
                           WHEN f.stopped_at <= f.due_at THEN 'on_time' ELSE 'late' END",
@@ -279,7 +279,7 @@ macro_rules! sql_bulletins {
                      MIN(f.due_at) AS f_due, MAX(f.stopped_at) AS f_stopped \
                      FROM assessment_facts f JOIN tasks t ON t.id = f.task_id \
                      WHERE f.indicator = 'done' AND f.role = 'lead' AND f.day >= $1 AND f.day <= $2 \
-                     AND (t.source = $3 OR t.priority = $4) \
+                     AND (f.source = $3 OR f.priority = $4) \
                      GROUP BY t.id, t.number, t.title, t.source, t.priority, t.classification, t.status \
                      ORDER BY MIN(f.due_at), t.id LIMIT $5",
                 )

@@ -15,7 +15,10 @@ CREATE TABLE assessment_facts (
     stopped_at INTEGER,
     stop_day TEXT,
     quantity INTEGER NOT NULL DEFAULT 1,
-    adjusted TEXT NOT NULL DEFAULT ''
+    adjusted TEXT NOT NULL DEFAULT '',
+    -- The task's source and priority ('' for a fact not about a task).
+    source TEXT NOT NULL DEFAULT '',
+    priority TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX assessment_facts_task ON assessment_facts(task_id);
 CREATE INDEX assessment_facts_unit ON assessment_facts(unit_id, day);
@@ -24,6 +27,11 @@ CREATE INDEX assessment_facts_day ON assessment_facts(day);
 -- the index holds every column that count reads, so it is read without the table.
 CREATE INDEX assessment_facts_late ON assessment_facts(day, unit_id, role, stop_day, adjusted, indicator, due_at, stopped_at)
     WHERE indicator = 'done' AND (stopped_at IS NULL OR stopped_at > due_at);
+
+-- The lead units' completion stages by day, with what a bulletin counts them by, read without
+-- the table.
+CREATE INDEX assessment_facts_lead_done ON assessment_facts(day, source, priority, task_id, due_at, stopped_at)
+    WHERE indicator = 'done' AND role = 'lead';
 
 -- The facts summed per day, unit, role, stored indicator, bucket (n, on_time, late, open) and
 -- adjustment; every write to assessment_facts adds and subtracts here in the same transaction.

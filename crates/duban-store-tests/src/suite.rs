@@ -1362,6 +1362,7 @@ pub async fn assessment_facts_are_replaced_adjusted_and_summed_exactly(db: &Test
             stop_day: stop.map(|x| t(x).to_zoned(jiff::tz::TimeZone::UTC).date()),
             quantity: 1,
             origin: FactOrigin::Task,
+            class: Some((Source::Instruction, Priority::Key)),
         };
     let first = vec![
         fact("t1:assigned", t1, a, "assigned", date(2026, 3, 2), None, None),
@@ -1393,6 +1394,7 @@ pub async fn assessment_facts_are_replaced_adjusted_and_summed_exactly(db: &Test
     s.replace_task_facts(&[t1, t2], &again).await.unwrap();
     assert_eq!(s.fact("t2:done").await.unwrap().unwrap().adjusted, Some(Adjustment::Tolerance));
     assert_eq!(s.fact("t1:done").await.unwrap().unwrap().fact.stopped_at, Some(t("2026-03-19T02:00:00Z")));
+    assert_eq!(s.fact("t1:done").await.unwrap().unwrap().fact.class, Some((Source::Instruction, Priority::Key)));
     daily_sums_match_the_facts(db, &[a, b]).await;
     // Only completion stages late or open are read for overdue days.
     let late = s.late_groups(date(2026, 3, 1), date(2026, 3, 31)).await.unwrap();

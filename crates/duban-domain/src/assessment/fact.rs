@@ -22,7 +22,7 @@
 
 use super::indicator::{PartyRole, STAGE_DONE, STAGE_NOTICE, STAGE_SIGN};
 use crate::event::EventKind;
-use crate::facts::ClockEvent;
+use crate::facts::{ClockEvent, Priority, Source};
 use crate::ids::{TaskId, UnitId};
 use crate::schedule::Schedule;
 use crate::task::{Status, Task};
@@ -73,6 +73,9 @@ pub struct Fact {
     /// How much: 1 for an occurrence; hundredths of a point for an evaluation.
     pub quantity: i64,
     pub origin: FactOrigin,
+    /// The task's source and priority (a bulletin counts 领导批示 and 重点 work by them without
+    /// reading the tasks); `None` for a fact not about a task.
+    pub class: Option<(Source, Priority)>,
 }
 
 /// A trail event as facts read it.
@@ -163,6 +166,7 @@ pub fn of_task(r: &TaskRecord<'_>, members: &Members, tz: &TimeZone) -> Vec<Fact
         stop_day: None,
         quantity: 1,
         origin: FactOrigin::Task,
+        class: Some((task.fields.source, task.fields.priority)),
     };
     let roles =
         || leads.iter().map(|u| (*u, PartyRole::Lead)).chain(coops.iter().map(|u| (*u, PartyRole::Cooperating)));
@@ -225,7 +229,7 @@ pub fn of_task(r: &TaskRecord<'_>, members: &Members, tz: &TimeZone) -> Vec<Fact
 mod tests {
     use super::*;
     use crate::calendar::Calendar;
-    use crate::facts::{Complexity, Priority, Source};
+    use crate::facts::Complexity;
     use crate::ids::GroupId;
     use crate::policy::Policy;
     use crate::schedule::schedule;
