@@ -424,13 +424,13 @@ impl Bulletins {
         unit_name: &(dyn Fn(UnitId) -> String + Sync),
     ) -> Result<Vec<Paragraph>, Error> {
         let tz = self.core.policy().timezone();
-        let namings: Vec<_> = self
-            .records
-            .list_naming()
-            .await?
-            .into_iter()
-            .filter(|n| span.contains(n.naming.created_at.to_zoned(tz.clone()).date()))
-            .collect();
+        let instant = |d: jiff::civil::Date| -> Result<jiff::Timestamp, Error> {
+            d.to_zoned(tz.clone())
+                .map(|z| z.timestamp())
+                .map_err(|e| Error::invalid("month", format!("月份无法换算：{e}")))
+        };
+        let to = span.to.tomorrow().map_err(|_| Error::invalid("month", "月份超出范围"))?;
+        let namings = self.records.naming_between(instant(span.from)?, instant(to)?).await?;
         if namings.is_empty() {
             return Ok(Vec::new());
         }

@@ -54,3 +54,6 @@ CREATE TABLE bulletin_namings (
 CREATE INDEX bulletin_namings_bulletin ON bulletin_namings(bulletin_id);
 CREATE TRIGGER bulletin_namings_immutable BEFORE UPDATE OR DELETE ON bulletin_namings
     FOR EACH ROW EXECUTE FUNCTION bulletins_refuse_issued();
+
+-- A month's naming candidates, for its bulletin, without reading every candidate.
+CREATE INDEX naming_candidates_created ON naming_candidates(created_at);

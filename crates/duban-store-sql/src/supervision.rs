@@ -177,6 +177,18 @@ macro_rules! sql_supervision {
                 row.as_ref().map(notice_from_row).transpose()
             }
 
+            async fn naming_between(&self, from: Timestamp, to: Timestamp) -> Result<Vec<Naming>> {
+                let rows = sqlx::query(
+                    "SELECT * FROM naming_candidates WHERE created_at >= $1 AND created_at < $2 ORDER BY id",
+                )
+                .bind(ms(from))
+                .bind(ms(to))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err("naming between"))?;
+                rows.iter().map(naming_from_row).collect()
+            }
+
             async fn list_naming(&self) -> Result<Vec<Naming>> {
                 all_rows(&self.pool, "SELECT * FROM naming_candidates ORDER BY id", "list naming", naming_from_row).await
             }

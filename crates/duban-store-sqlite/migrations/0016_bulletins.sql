@@ -51,3 +51,6 @@ CREATE TRIGGER bulletin_namings_no_delete BEFORE DELETE ON bulletin_namings
 BEGIN
     SELECT RAISE(ABORT, 'an issued bulletin is immutable');
 END;
+
+-- A month's naming candidates, for its bulletin, without reading every candidate.
+CREATE INDEX naming_candidates_created ON naming_candidates(created_at);

@@ -960,6 +960,12 @@ pub async fn a_notice_its_messages_and_naming_are_recorded_together_once(db: &Te
     let named = s.list_naming().await.unwrap();
     assert_eq!(named.len(), 1);
     assert_eq!((named[0].naming.reason.as_str(), named[0].naming.person_id), ("督〔2026〕1号 后仍无进展", Some(p.id)));
+    // Read by when it was recorded: the half-open range around it holds it, the one after not.
+    let when = named[0].naming.created_at;
+    let hour = jiff::SignedDuration::from_hours(1);
+    assert_eq!(s.naming_between(when - hour, when + hour).await.unwrap(), named);
+    assert!(s.naming_between(when + hour, when + hour + hour).await.unwrap().is_empty());
+    assert!(s.naming_between(when - hour, when).await.unwrap().is_empty());
 }
 
 /// A person's inbox page by page: delivered in-app messages only, newest first, below an id.

@@ -5,6 +5,7 @@
 use crate::{Naming, Notice, Result, Supervision, SupervisionRecords};
 use async_trait::async_trait;
 use duban_domain::ids::TaskId;
+use jiff::Timestamp;
 
 /// The supervision engine's records.
 #[async_trait]
@@ -20,4 +21,6 @@ pub trait SupervisionStore: Send + Sync {
     /// One notice by its id.
     async fn notice(&self, id: i64) -> Result<Option<Notice>>;
     async fn list_naming(&self) -> Result<Vec<Naming>>;
+    /// The naming candidates recorded in `[from, to)`, in id order (a month's, for its bulletin).
+    async fn naming_between(&self, from: Timestamp, to: Timestamp) -> Result<Vec<Naming>>;
 }
