@@ -37,7 +37,9 @@
 //!   marking a task's feedback publishable;
 //! - [`bulletin`] ([`Bulletins`](bulletin::Bulletins)): the monthly bulletin — drafted from the
 //!   assessment, edited, issued and numbered, its Word file ([`bulletin_docx`]) built from the
-//!   official-document pieces it shares with the notice sheet ([`official_docx`]).
+//!   official-document pieces it shares with the notice sheet ([`official_docx`]);
+//! - [`enterprises`] ([`Enterprises`](enterprises::Enterprises)): the key enterprise and key
+//!   project lists, with their history.
 //!
 //! Every permission is a capability of the one [`Actor`](actor::Actor) ([`actor`]): a
 //! signed-in person or the command line; the use cases that decide one (a 督办 by hand, the
@@ -55,6 +57,7 @@ pub mod config;
 pub mod core;
 pub mod decompose;
 pub mod document_import;
+pub mod enterprises;
 pub mod export;
 pub mod file_names;
 pub mod import_review;

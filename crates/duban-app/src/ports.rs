@@ -5,8 +5,9 @@
 //! without reading every use case.
 
 use duban_store::{
-    AssessmentStore, AttachmentStore, AuditStore, BulletinStore, CalendarStore, DirectoryStore, JobStore, LedgerStore,
-    MetaStore, OutboxStore, PeopleStore, RankingStore, ReviewStore, SignInStore, Store, SupervisionStore, TaskStore,
+    AssessmentStore, AttachmentStore, AuditStore, BulletinStore, CalendarStore, DirectoryStore, EnterpriseStore,
+    JobStore, LedgerStore, MetaStore, OutboxStore, PeopleStore, RankingStore, ReviewStore, SignInStore, Store,
+    SupervisionStore, TaskStore,
 };
 use std::sync::Arc;
 
@@ -42,6 +43,8 @@ pub struct Ports {
     pub rankings: Arc<dyn RankingStore>,
     /// Monthly bulletins.
     pub bulletins: Arc<dyn BulletinStore>,
+    /// Key enterprises and projects.
+    pub enterprises: Arc<dyn EnterpriseStore>,
 }
 
 impl Ports {
@@ -64,6 +67,7 @@ impl Ports {
             reviews: store.clone(),
             rankings: store.clone(),
             bulletins: store.clone(),
+            enterprises: store.clone(),
         }
     }
 }

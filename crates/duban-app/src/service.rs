@@ -50,6 +50,7 @@ pub struct Services {
     reviews: crate::reviews::Reviews,
     rankings: crate::rankings::Rankings,
     bulletins: crate::bulletin::Bulletins,
+    enterprises: crate::enterprises::Enterprises,
     /// The job port, for the runner's leases and the rules/calendar version.
     leases: Arc<dyn JobStore>,
 }
@@ -169,6 +170,7 @@ impl Services {
             audit: ports.audit.clone(),
             issuer,
         };
+        let enterprises = crate::enterprises::Enterprises { core: core.clone(), store: ports.enterprises.clone() };
         Ok(Self {
             core,
             access,
@@ -189,6 +191,7 @@ impl Services {
             reviews,
             rankings,
             bulletins,
+            enterprises,
             leases: ports.jobs,
         })
     }
@@ -216,6 +219,11 @@ impl Services {
     /// Monthly bulletins: drafts, editing, issuing, the public parts.
     pub fn bulletins(&self) -> &crate::bulletin::Bulletins {
         &self.bulletins
+    }
+
+    /// Key enterprises and key projects.
+    pub fn enterprises(&self) -> &crate::enterprises::Enterprises {
+        &self.enterprises
     }
 
     /// Who sees which tasks.

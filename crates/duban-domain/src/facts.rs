@@ -29,6 +29,13 @@ vocabulary!(
         Hotline = "hotline" / "热线工单" | "12345",
         /// People's congress proposals and CPPCC motions.
         Proposal = "proposal" / "建议提案" | "人大建议政协提案",
+        /// A liaison's quarterly visit to an enterprise in their charge (包联走访, 000 二(二)1).
+        Liaison = "liaison" / "包联走访" | "包联",
+        /// A project steward's monthly on-site work (项目管家, 000 二(一)3, 003 附件4 (四)).
+        Steward = "steward" / "项目管家",
+        /// A department's committed time limit for one of a project's pre-procedures
+        /// (项目前期手续, 003 附件4).
+        Procedure = "procedure" / "项目前期手续" | "前期手续",
         Other = "other" / "其他",
     }
 );

@@ -50,3 +50,11 @@ id_type!(
     /// One entry of a task's history.
     EventId
 );
+id_type!(
+    /// A key enterprise (重点企业) in the enterprise list.
+    EnterpriseId
+);
+id_type!(
+    /// A key project (重点项目) in the project list.
+    ProjectId
+);

@@ -28,6 +28,8 @@
 //! - [`publication`]: what the public pages publish of a task, and when its feedback is shown.
 //! - [`period`]: report periods (week, half-month, month, quarter) and week arithmetic.
 //! - [`stats`]: on-time rates, overdue counts and the weekly trend.
+//! - [`enterprise`]: key enterprises and key projects — 统一社会信用代码 with its check digit,
+//!   exact amounts ([`enterprise::Yuan`]), the lists' records and their parsing.
 //! - [`ids`]: typed identifiers, so a unit id can never be passed where a task id is expected.
 //! - [`visibility`]: who may see which task, and which of its fields go over which channel.
 //! - [`clock`]: the only way the rest of Duban learns the time, so rules can be tested with an
@@ -44,6 +46,7 @@ pub mod calendar;
 pub mod citation;
 pub mod clock;
 pub mod decompose;
+pub mod enterprise;
 pub mod error;
 pub mod event;
 pub mod facts;

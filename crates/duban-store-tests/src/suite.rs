@@ -1582,3 +1582,90 @@ pub async fn saved_profiles_are_replaced_and_issued_rankings_are_append_only(db:
     assert!(del.unwrap_err().contains("append-only"));
     assert_eq!(s.issued_ranking(first.id).await.unwrap(), Some(first));
 }
+
+pub async fn enterprises_and_projects_keep_their_fields_versions_and_history(db: &TestDb) {
+    use duban_domain::enterprise::{EnterpriseInput, ProjectInput, Yuan};
+    use duban_store::enterprises::{EnterpriseQuery, ProjectQuery, RecordKind};
+    let s = &*db.store;
+    let at = t("2026-03-02T01:00:00Z");
+    let input = |name: &str, code: &str| EnterpriseInput {
+        name: Some(name.into()),
+        credit_code: Some(code.into()),
+        industry: Some("风电装备".into()),
+        scale: Some("规上工业".into()),
+        address: Some("大沁他拉镇".into()),
+        contact_name: Some("王经理".into()),
+        contact_phone: Some("13900000000".into()),
+        ..Default::default()
+    };
+    let a = s.insert_enterprise(&input("甲_能源%公司", "91350100M000100Y43").parse().unwrap(), None, at).await.unwrap();
+    assert_eq!(s.enterprise(a.id).await.unwrap(), Some(a.clone()));
+    assert_eq!(s.enterprise_by_code(&a.fields.credit_code).await.unwrap(), Some(a.clone()));
+    let dup = s.insert_enterprise(&input("乙公司", "91350100M000100Y43").parse().unwrap(), None, at).await;
+    assert!(matches!(dup, Err(Error::Conflict(m)) if m.contains("统一社会信用代码")));
+    let b_code = duban_domain::enterprise::CreditCode::completing("91152723MA0N12345").unwrap();
+    let b = s.insert_enterprise(&input("乙公司", b_code.as_str()).parse().unwrap(), None, at).await.unwrap();
+
+    // Search by part of the name (wildcards taken literally) or of the code; paging and totals.
+    let q = |search: &str| EnterpriseQuery { search: Some(search.into()), limit: 10, ..Default::default() };
+    let (found, total) = s.enterprises(&q("_能源%")).await.unwrap();
+    assert_eq!((found.iter().map(|e| e.id).collect::<Vec<_>>(), total), (vec![a.id], 1));
+    assert_eq!(s.enterprises(&q("能源_")).await.unwrap().1, 0, "_ is not a wildcard");
+    assert_eq!(s.enterprises(&q("m000100")).await.unwrap().0[0].id, a.id, "codes are searched upper-cased");
+    let (page, total) = s.enterprises(&EnterpriseQuery { limit: 1, offset: 1, ..Default::default() }).await.unwrap();
+    assert_eq!((page.len(), total), (1, 2));
+    assert_eq!(s.enterprises_by_ids(&[b.id, a.id]).await.unwrap().len(), 2);
+
+    // Optimistic locking; every version kept, newest first; the history is append-only.
+    let mut edited = a.fields.clone();
+    edited.contact_phone = "13800000000".into();
+    let later = t("2026-03-03T01:00:00Z");
+    let a2 = s.update_enterprise(a.id, a.version, &edited, None, later).await.unwrap();
+    assert_eq!((a2.version, a2.updated_at, a2.created_at), (a.version + 1, later, a.created_at));
+    assert!(matches!(s.update_enterprise(a.id, a.version, &edited, None, later).await, Err(Error::Conflict(_))));
+    assert!(matches!(
+        s.update_enterprise(EnterpriseId(9999), 1, &edited, None, later).await,
+        Err(Error::NotFound { .. })
+    ));
+    let mut taken = b.fields.clone();
+    taken.credit_code = a.fields.credit_code.clone();
+    assert!(matches!(s.update_enterprise(b.id, b.version, &taken, None, later).await, Err(Error::Conflict(_))));
+    let h = s.registry_history(RecordKind::Enterprise, a.id.0).await.unwrap();
+    assert_eq!(h.iter().map(|c| c.version).collect::<Vec<_>>(), vec![2, 1]);
+    assert_eq!(h[0].snapshot["contact_phone"], "13800000000");
+    assert_eq!(h[1].snapshot["contact_phone"], "13900000000");
+    let upd = db.raw_execute("UPDATE registry_history SET snapshot = '{}'").await;
+    assert!(upd.unwrap_err().contains("append-only"));
+    let del = db.raw_execute("DELETE FROM registry_history").await;
+    assert!(del.unwrap_err().contains("append-only"));
+
+    // Projects: exact amounts, the investor linked, filters, versions.
+    let p = ProjectInput {
+        name: Some("风电装备制造项目".into()),
+        investor: Some("甲能源公司".into()),
+        enterprise_id: Some(a.id),
+        total_investment: Some("1.23456789亿".into()),
+        stage: Some("在建".into()),
+        signed_on: Some("2026-01-15".into()),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    let p1 = s.insert_project(&p, None, at).await.unwrap();
+    assert_eq!(p1.fields.total_investment, Yuan(12_345_678_900));
+    assert_eq!(s.project(p1.id).await.unwrap(), Some(p1.clone()));
+    let (by_investor, n) =
+        s.projects(&ProjectQuery { enterprise_id: Some(a.id), limit: 10, ..Default::default() }).await.unwrap();
+    assert_eq!((by_investor.len(), n), (1, 1));
+    assert_eq!(s.projects(&ProjectQuery { enterprise_id: Some(b.id), ..Default::default() }).await.unwrap().1, 0);
+    let mut moved = p1.fields.clone();
+    moved.stage = duban_domain::enterprise::ProjectStage::Operating;
+    let p2 = s.update_project(p1.id, p1.version, &moved, None, later).await.unwrap();
+    assert!(matches!(s.update_project(p1.id, p1.version, &moved, None, later).await, Err(Error::Conflict(_))));
+    assert_eq!(s.projects_by_ids(&[p1.id]).await.unwrap(), vec![p2]);
+    let h = s.registry_history(RecordKind::Project, p1.id.0).await.unwrap();
+    assert_eq!(
+        h.iter().map(|c| c.snapshot["stage"].as_str().unwrap()).collect::<Vec<_>>(),
+        vec!["operating", "building"]
+    );
+}

@@ -13,7 +13,8 @@
 //! leases, outbox claims and the version of the rules in force) and [`MetaStore`]
 //! (health, counts, settings), [`AssessmentStore`] (assessment facts and their daily sums),
 //! [`ReviewStore`] (objections, evaluations, document errors) and [`RankingStore`] (saved scoring
-//! profiles, issued rankings). [`Store`] is their sum: every backend is a `Store`, and an
+//! profiles, issued rankings), [`EnterpriseStore`] (key enterprises and projects, with
+//! their history). [`Store`] is their sum: every backend is a `Store`, and an
 //! `Arc<dyn Store>` gives any one port by upcasting, so a service can hold just the port it
 //! needs: `let tasks: Arc<dyn TaskStore> = store.clone();`.
 //!
@@ -27,6 +28,7 @@ pub mod bulletins;
 mod calendar;
 pub mod chain;
 mod directory;
+pub mod enterprises;
 mod jobs;
 mod ledgers;
 mod meta;
@@ -45,6 +47,7 @@ pub use audit::AuditStore;
 pub use bulletins::BulletinStore;
 pub use calendar::CalendarStore;
 pub use directory::DirectoryStore;
+pub use enterprises::EnterpriseStore;
 pub use jobs::{CONFIG_VERSION_KEY, JobStore, Lease};
 pub use ledgers::LedgerStore;
 pub use meta::MetaStore;
@@ -90,13 +93,14 @@ sum_of_ports!(
     ReviewStore,
     RankingStore,
     BulletinStore,
+    EnterpriseStore,
 );
 
 /// Every port of a store, for code that holds a concrete store type (tests, the command line):
 /// `use duban_store::prelude::*;` puts each port's methods in scope.
 pub mod prelude {
     pub use crate::{
-        AttachmentStore, AuditStore, CalendarStore, DirectoryStore, JobStore, LedgerStore, MetaStore, OutboxStore,
-        PeopleStore, RankingStore, ReviewStore, SignInStore, Store, SupervisionStore, TaskStore,
+        AttachmentStore, AuditStore, CalendarStore, DirectoryStore, EnterpriseStore, JobStore, LedgerStore, MetaStore,
+        OutboxStore, PeopleStore, RankingStore, ReviewStore, SignInStore, Store, SupervisionStore, TaskStore,
     };
 }
