@@ -292,6 +292,7 @@ impl Nav {
             links.push(("/rankings", "考核排名"));
         }
         links.push(("/map", "挂图作战"));
+        links.push(("/enterprises", "企业服务"));
         if v.may::<RunLedgers>() {
             links.push(("/tasks/new", "新建任务"));
             links.push(("/import", "导入"));
