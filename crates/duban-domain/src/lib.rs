@@ -51,6 +51,7 @@ pub mod error;
 pub mod event;
 pub mod facts;
 pub mod ids;
+pub mod liaison;
 pub mod lifecycle;
 pub mod notice;
 pub mod org;
