@@ -38,6 +38,7 @@ pub mod directory;
 pub mod enterprises;
 pub mod jobs;
 pub mod ledgers;
+pub mod liaison;
 pub mod meta;
 pub mod outbox;
 pub mod people;
@@ -324,6 +325,7 @@ macro_rules! sql_store {
             $crate::sql_calendar!($store);
             $crate::sql_audit!($store);
             $crate::sql_jobs!($store);
+            $crate::sql_liaison!($store);
         };
     };
 }

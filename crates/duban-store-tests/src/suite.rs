@@ -1669,3 +1669,89 @@ pub async fn enterprises_and_projects_keep_their_fields_versions_and_history(db:
         vec!["operating", "building"]
     );
 }
+
+pub async fn liaison_assignments_obligations_and_visits_are_kept_once(db: &TestDb) {
+    use duban_domain::enterprise::EnterpriseInput;
+    use duban_domain::liaison::{NewAssignment, NewVisit, Rank, ServiceKind, Target};
+    let s = &*db.store;
+    let at = t("2026-10-02T01:00:00Z");
+    let u = s.create_unit(&unit("包联甲镇", &[]), at).await.unwrap().id;
+    let p = s.create_person(&NewPerson::new("包联人", "baolian", Some(u), vec![Role::UnitHead]), at).await.unwrap().id;
+    let e = s
+        .insert_enterprise(
+            &EnterpriseInput {
+                name: Some("甲公司".into()),
+                credit_code: Some("91350100M000100Y43".into()),
+                ..Default::default()
+            }
+            .parse()
+            .unwrap(),
+            None,
+            at,
+        )
+        .await
+        .unwrap();
+    let new = NewAssignment {
+        kind: ServiceKind::Liaison,
+        person_id: p,
+        unit_id: u,
+        target: Target::Enterprise(e.id),
+        rank: Some(Rank::Section),
+        since: date(2026, 10, 1),
+        until: None,
+    };
+    let a = s.insert_assignment(&new, Some(p), at).await.unwrap();
+    assert_eq!((a.fields.clone(), a.assigned_by), (new.clone(), Some(p)));
+    assert!(matches!(s.insert_assignment(&new, None, at).await, Err(Error::Conflict(_))), "once while in force");
+    assert_eq!(s.assignment(a.id).await.unwrap(), Some(a.clone()));
+    assert!(s.assignments(ServiceKind::Steward).await.unwrap().is_empty(), "kinds are apart");
+
+    // Due until the period has its obligation; recorded once.
+    let due = s.assignments_due(ServiceKind::Liaison, date(2026, 11, 1), "2026Q4").await.unwrap();
+    assert_eq!(due.iter().map(|x| x.id).collect::<Vec<_>>(), vec![a.id]);
+    assert!(s.assignments_due(ServiceKind::Liaison, date(2026, 9, 30), "2026Q3").await.unwrap().is_empty());
+    let task1 = s.create_task(&task("走访甲公司", vec![Party::Unit(u)]), &created(at)).await.unwrap().id;
+    let task2 = s.create_task(&task("走访甲公司", vec![Party::Unit(u)]), &created(at)).await.unwrap().id;
+    assert!(s.insert_obligation(a.id, "2026Q4", task1).await.unwrap());
+    assert!(!s.insert_obligation(a.id, "2026Q4", task2).await.unwrap(), "one per period");
+    assert_eq!(s.obligation(a.id, "2026Q4").await.unwrap(), Some(task1));
+    assert!(s.assignments_due(ServiceKind::Liaison, date(2026, 11, 1), "2026Q4").await.unwrap().is_empty());
+    assert_eq!(s.obligations(ServiceKind::Liaison).await.unwrap(), vec![(a.id, "2026Q4".to_string(), task1)]);
+
+    // A visit with its problems, in order; a problem becomes a demand once.
+    let v = s
+        .insert_visit(
+            &NewVisit {
+                assignment_id: a.id,
+                visited_on: date(2026, 11, 3),
+                met: "王经理".into(),
+                policies: "稳增长政策".into(),
+                work: String::new(),
+                problems: vec!["用电成本高".into(), "招工难".into()],
+                evidence: vec![4, 5],
+            },
+            Some(task1),
+            Some(p),
+            at,
+        )
+        .await
+        .unwrap();
+    assert_eq!((v.task_id, v.evidence.clone(), v.problems.len()), (Some(task1), vec![4, 5], 2));
+    assert_eq!(v.problems[1].text, "招工难");
+    s.mark_problem_raised(v.id, 1, task2).await.unwrap();
+    assert!(matches!(s.mark_problem_raised(v.id, 1, task2).await, Err(Error::Conflict(_))));
+    assert!(matches!(s.mark_problem_raised(v.id, 9, task2).await, Err(Error::NotFound { .. })));
+    let again = s.visit(v.id).await.unwrap().unwrap();
+    assert_eq!((again.problems[0].demand_task_id, again.problems[1].demand_task_id), (None, Some(task2)));
+    assert_eq!(s.visits(ServiceKind::Liaison, Some(a.id)).await.unwrap(), vec![again.clone()]);
+    assert!(s.visits(ServiceKind::Steward, None).await.unwrap().is_empty());
+
+    // Ended once; then no longer due, and the person may be assigned again later.
+    let ended = s.end_assignment(a.id, date(2026, 12, 15), Some(p), at).await.unwrap();
+    assert_eq!((ended.fields.until, ended.ended_by), (Some(date(2026, 12, 15)), Some(p)));
+    assert!(matches!(s.end_assignment(a.id, date(2026, 12, 16), None, at).await, Err(Error::Conflict(_))));
+    assert!(matches!(s.end_assignment(999, date(2026, 12, 16), None, at).await, Err(Error::NotFound { .. })));
+    assert!(s.assignments_due(ServiceKind::Liaison, date(2027, 1, 5), "2027Q1").await.unwrap().is_empty());
+    let later = NewAssignment { since: date(2027, 1, 1), ..new };
+    s.insert_assignment(&later, None, at).await.unwrap();
+}

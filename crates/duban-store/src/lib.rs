@@ -14,7 +14,7 @@
 //! (health, counts, settings), [`AssessmentStore`] (assessment facts and their daily sums),
 //! [`ReviewStore`] (objections, evaluations, document errors) and [`RankingStore`] (saved scoring
 //! profiles, issued rankings), [`EnterpriseStore`] (key enterprises and projects, with
-//! their history). [`Store`] is their sum: every backend is a `Store`, and an
+//! their history), [`LiaisonStore`] (liaison and steward assignments, obligations, visits). [`Store`] is their sum: every backend is a `Store`, and an
 //! `Arc<dyn Store>` gives any one port by upcasting, so a service can hold just the port it
 //! needs: `let tasks: Arc<dyn TaskStore> = store.clone();`.
 //!
@@ -31,6 +31,7 @@ mod directory;
 pub mod enterprises;
 mod jobs;
 mod ledgers;
+pub mod liaison;
 mod meta;
 mod model;
 mod outbox;
@@ -50,6 +51,7 @@ pub use directory::DirectoryStore;
 pub use enterprises::EnterpriseStore;
 pub use jobs::{CONFIG_VERSION_KEY, JobStore, Lease};
 pub use ledgers::LedgerStore;
+pub use liaison::LiaisonStore;
 pub use meta::MetaStore;
 pub use model::*;
 pub use outbox::OutboxStore;
@@ -94,13 +96,15 @@ sum_of_ports!(
     RankingStore,
     BulletinStore,
     EnterpriseStore,
+    LiaisonStore,
 );
 
 /// Every port of a store, for code that holds a concrete store type (tests, the command line):
 /// `use duban_store::prelude::*;` puts each port's methods in scope.
 pub mod prelude {
     pub use crate::{
-        AttachmentStore, AuditStore, CalendarStore, DirectoryStore, EnterpriseStore, JobStore, LedgerStore, MetaStore,
-        OutboxStore, PeopleStore, RankingStore, ReviewStore, SignInStore, Store, SupervisionStore, TaskStore,
+        AttachmentStore, AuditStore, CalendarStore, DirectoryStore, EnterpriseStore, JobStore, LedgerStore,
+        LiaisonStore, MetaStore, OutboxStore, PeopleStore, RankingStore, ReviewStore, SignInStore, Store,
+        SupervisionStore, TaskStore,
     };
 }

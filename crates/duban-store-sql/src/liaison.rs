@@ -1,0 +1,346 @@
+//! Liaison and steward assignments, their obligations and visits: the SQL of `LiaisonStore`.
+
+/// Implements [`LiaisonStore`](duban_store::LiaisonStore) for `$store`; invoked by
+/// [`sql_store!`](crate::sql_store) inside the block that [`sql_common!`](crate::sql_common) set up.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! sql_liaison {
+    ($store:ty) => {
+        use $crate::deps::duban_domain::liaison::{
+            Assignment, NewAssignment, NewVisit, Problem, ServiceKind, Target, Visit,
+        };
+        use $crate::deps::duban_store::liaison::LiaisonStore;
+        use $crate::deps::jiff::civil::Date as LiaisonDate;
+
+        const ASSIGNMENT_COLUMNS: &str = "id, kind, person_id, unit_id, enterprise_id, project_id, rank, since, \
+            until, assigned_by, assigned_at, ended_by, ended_at";
+        const VISIT_COLUMNS: &str = "v.id, v.assignment_id, v.task_id, v.visited_on, v.met, v.policies, v.work, \
+            v.evidence, v.recorded_by, v.recorded_at";
+
+        fn assignment_from_row(r: &DbRow) -> Result<Assignment> {
+            let g = db_err("read assignment");
+            let kind: String = r.try_get("kind").map_err(&g)?;
+            let enterprise: Option<i64> = r.try_get("enterprise_id").map_err(&g)?;
+            let project: Option<i64> = r.try_get("project_id").map_err(&g)?;
+            let target = match (enterprise, project) {
+                (Some(e), _) => Target::Enterprise(EnterpriseId(e)),
+                (None, Some(p)) => Target::Project(ProjectId(p)),
+                (None, None) => return Err(corrupt("assignment", "neither enterprise nor project")),
+            };
+            let rank: Option<String> = r.try_get("rank").map_err(&g)?;
+            let since: String = r.try_get("since").map_err(&g)?;
+            let until: Option<String> = r.try_get("until").map_err(&g)?;
+            Ok(Assignment {
+                id: r.try_get("id").map_err(&g)?,
+                fields: NewAssignment {
+                    kind: code("kind", &kind)?,
+                    person_id: PersonId(r.try_get("person_id").map_err(&g)?),
+                    unit_id: UnitId(r.try_get("unit_id").map_err(&g)?),
+                    target,
+                    rank: rank.as_deref().map(|x| code("rank", x)).transpose()?,
+                    since: code("since", &since)?,
+                    until: until.as_deref().map(|x| code("until", x)).transpose()?,
+                },
+                assigned_by: r.try_get::<Option<i64>, _>("assigned_by").map_err(&g)?.map(PersonId),
+                assigned_at: ts(r.try_get("assigned_at").map_err(&g)?)?,
+                ended_by: r.try_get::<Option<i64>, _>("ended_by").map_err(&g)?.map(PersonId),
+                ended_at: ts_opt(r.try_get("ended_at").map_err(&g)?)?,
+            })
+        }
+
+        fn visit_from_row(r: &DbRow, problems: Vec<Problem>) -> Result<Visit> {
+            let g = db_err("read visit");
+            let on: String = r.try_get("visited_on").map_err(&g)?;
+            let evidence: String = r.try_get("evidence").map_err(&g)?;
+            Ok(Visit {
+                id: r.try_get("id").map_err(&g)?,
+                assignment_id: r.try_get("assignment_id").map_err(&g)?,
+                visited_on: code("visited on", &on)?,
+                met: r.try_get("met").map_err(&g)?,
+                policies: r.try_get("policies").map_err(&g)?,
+                work: r.try_get("work").map_err(&g)?,
+                problems,
+                evidence: json("evidence", &evidence)?,
+                task_id: r.try_get::<Option<i64>, _>("task_id").map_err(&g)?.map(TaskId),
+                recorded_by: r.try_get::<Option<i64>, _>("recorded_by").map_err(&g)?.map(PersonId),
+                recorded_at: ts(r.try_get("recorded_at").map_err(&g)?)?,
+            })
+        }
+
+        /// The visits `rows` names, each with its problems (one query for all of them).
+        async fn visits_with_problems(pool: &sqlx::Pool<Db>, rows: Vec<DbRow>) -> Result<Vec<Visit>> {
+            let g = db_err("read problems");
+            let ids: Vec<i64> = rows.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>().map_err(&g)?;
+            let mut problems: HashMap<i64, Vec<Problem>> = HashMap::new();
+            if !ids.is_empty() {
+                let mut qb = QueryBuilder::<Db>::new(
+                    "SELECT visit_id, text, demand_task_id FROM service_problems WHERE visit_id IN (",
+                );
+                push_list(&mut qb, ids.iter().copied());
+                qb.push(") ORDER BY visit_id, idx");
+                for p in qb.build().fetch_all(pool).await.map_err(&g)? {
+                    problems.entry(p.try_get("visit_id").map_err(&g)?).or_default().push(Problem {
+                        text: p.try_get("text").map_err(&g)?,
+                        demand_task_id: p.try_get::<Option<i64>, _>("demand_task_id").map_err(&g)?.map(TaskId),
+                    });
+                }
+            }
+            rows.iter()
+                .zip(ids)
+                .map(|(r, id)| visit_from_row(r, problems.remove(&id).unwrap_or_default()))
+                .collect()
+        }
+
+        fn day(d: LiaisonDate) -> String {
+            d.to_string()
+        }
+
+        #[$crate::deps::async_trait::async_trait]
+        impl LiaisonStore for $store {
+            async fn insert_assignment(
+                &self,
+                a: &NewAssignment,
+                by: Option<PersonId>,
+                at: Timestamp,
+            ) -> Result<Assignment> {
+                let (enterprise, project) = match a.target {
+                    Target::Enterprise(e) => (Some(e.0), None),
+                    Target::Project(p) => (None, Some(p.0)),
+                };
+                let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
+                let same: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM service_assignments WHERE kind = $1 AND person_id = $2 \
+                     AND enterprise_id IS NOT DISTINCT FROM $3 AND project_id IS NOT DISTINCT FROM $4 \
+                     AND (until IS NULL OR until >= $5)",
+                )
+                .bind(a.kind.code())
+                .bind(a.person_id.0)
+                .bind(enterprise)
+                .bind(project)
+                .bind(day(a.since))
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err("check assignment"))?;
+                if same > 0 {
+                    return Err(Error::Conflict("此人已在包联（管家）该对象".into()));
+                }
+                let r = sqlx::query(&format!(
+                    "INSERT INTO service_assignments (kind, person_id, unit_id, enterprise_id, project_id, rank, since, \
+                     until, assigned_by, assigned_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                     RETURNING {ASSIGNMENT_COLUMNS}"
+                ))
+                .bind(a.kind.code())
+                .bind(a.person_id.0)
+                .bind(a.unit_id.0)
+                .bind(enterprise)
+                .bind(project)
+                .bind(a.rank.map(|r| r.code()))
+                .bind(day(a.since))
+                .bind(a.until.map(day))
+                .bind(by.map(|p| p.0))
+                .bind(ms(at))
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err("insert assignment"))?;
+                let saved = assignment_from_row(&r)?;
+                tx.commit().await.map_err(db_err("commit"))?;
+                Ok(saved)
+            }
+
+            async fn end_assignment(
+                &self,
+                id: i64,
+                until: LiaisonDate,
+                by: Option<PersonId>,
+                at: Timestamp,
+            ) -> Result<Assignment> {
+                let r = sqlx::query(&format!(
+                    "UPDATE service_assignments SET until = $2, ended_by = $3, ended_at = $4 \
+                     WHERE id = $1 AND ended_at IS NULL RETURNING {ASSIGNMENT_COLUMNS}"
+                ))
+                .bind(id)
+                .bind(day(until))
+                .bind(by.map(|p| p.0))
+                .bind(ms(at))
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err("end assignment"))?;
+                match r {
+                    Some(r) => assignment_from_row(&r),
+                    None if self.assignment(id).await?.is_some() => Err(Error::Conflict("该包联已取消".into())),
+                    None => Err(Error::not_found(format!("包联 {id}"))),
+                }
+            }
+
+            async fn assignment(&self, id: i64) -> Result<Option<Assignment>> {
+                sqlx::query(&format!("SELECT {ASSIGNMENT_COLUMNS} FROM service_assignments WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err("read assignment"))?
+                    .as_ref()
+                    .map(assignment_from_row)
+                    .transpose()
+            }
+
+            async fn assignments(&self, kind: ServiceKind) -> Result<Vec<Assignment>> {
+                let rows = sqlx::query(&format!(
+                    "SELECT {ASSIGNMENT_COLUMNS} FROM service_assignments WHERE kind = $1 ORDER BY id"
+                ))
+                .bind(kind.code())
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err("list assignments"))?;
+                rows.iter().map(assignment_from_row).collect()
+            }
+
+            async fn assignments_due(&self, kind: ServiceKind, on: LiaisonDate, period: &str) -> Result<Vec<Assignment>> {
+                let rows = sqlx::query(&format!(
+                    "SELECT {ASSIGNMENT_COLUMNS} FROM service_assignments a WHERE kind = $1 AND since <= $2 \
+                     AND (until IS NULL OR until >= $2) AND NOT EXISTS (SELECT 1 FROM service_obligations o \
+                     WHERE o.assignment_id = a.id AND o.period = $3) ORDER BY id"
+                ))
+                .bind(kind.code())
+                .bind(day(on))
+                .bind(period)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err("list due assignments"))?;
+                rows.iter().map(assignment_from_row).collect()
+            }
+
+            async fn obligation(&self, assignment: i64, period: &str) -> Result<Option<TaskId>> {
+                let t: Option<i64> = sqlx::query_scalar(
+                    "SELECT task_id FROM service_obligations WHERE assignment_id = $1 AND period = $2",
+                )
+                .bind(assignment)
+                .bind(period)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err("read obligation"))?;
+                Ok(t.map(TaskId))
+            }
+
+            async fn insert_obligation(&self, assignment: i64, period: &str, task: TaskId) -> Result<bool> {
+                let done = sqlx::query(
+                    "INSERT INTO service_obligations (assignment_id, period, task_id) VALUES ($1, $2, $3) \
+                     ON CONFLICT (assignment_id, period) DO NOTHING",
+                )
+                .bind(assignment)
+                .bind(period)
+                .bind(task.0)
+                .execute(&self.pool)
+                .await
+                .map_err(db_err("insert obligation"))?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn obligations(&self, kind: ServiceKind) -> Result<Vec<(i64, String, TaskId)>> {
+                let g = db_err("list obligations");
+                let rows = sqlx::query(
+                    "SELECT o.assignment_id, o.period, o.task_id FROM service_obligations o \
+                     JOIN service_assignments a ON a.id = o.assignment_id WHERE a.kind = $1 \
+                     ORDER BY o.assignment_id, o.period",
+                )
+                .bind(kind.code())
+                .fetch_all(&self.pool)
+                .await
+                .map_err(&g)?;
+                rows.iter()
+                    .map(|r| {
+                        Ok((
+                            r.try_get("assignment_id").map_err(&g)?,
+                            r.try_get("period").map_err(&g)?,
+                            TaskId(r.try_get("task_id").map_err(&g)?),
+                        ))
+                    })
+                    .collect()
+            }
+
+            async fn insert_visit(
+                &self,
+                v: &NewVisit,
+                task: Option<TaskId>,
+                by: Option<PersonId>,
+                at: Timestamp,
+            ) -> Result<Visit> {
+                let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO service_visits (assignment_id, task_id, visited_on, met, policies, work, evidence, \
+                     recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                )
+                .bind(v.assignment_id)
+                .bind(task.map(|t| t.0))
+                .bind(day(v.visited_on))
+                .bind(&v.met)
+                .bind(&v.policies)
+                .bind(&v.work)
+                .bind(to_json(&v.evidence))
+                .bind(by.map(|p| p.0))
+                .bind(ms(at))
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err("insert visit"))?;
+                for (i, p) in v.problems.iter().enumerate() {
+                    sqlx::query("INSERT INTO service_problems (visit_id, idx, text) VALUES ($1, $2, $3)")
+                        .bind(id)
+                        .bind(i as i64)
+                        .bind(p)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err("insert problem"))?;
+                }
+                tx.commit().await.map_err(db_err("commit"))?;
+                self.visit(id).await?.ok_or_else(|| Error::not_found(format!("走访记录 {id}")))
+            }
+
+            async fn visit(&self, id: i64) -> Result<Option<Visit>> {
+                let rows = sqlx::query(&format!("SELECT {VISIT_COLUMNS} FROM service_visits v WHERE v.id = $1"))
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err("read visit"))?;
+                Ok(visits_with_problems(&self.pool, rows).await?.pop())
+            }
+
+            async fn visits(&self, kind: ServiceKind, assignment: Option<i64>) -> Result<Vec<Visit>> {
+                let rows = sqlx::query(&format!(
+                    "SELECT {VISIT_COLUMNS} FROM service_visits v JOIN service_assignments a ON a.id = v.assignment_id \
+                     WHERE a.kind = $1 AND ($2 IS NULL OR v.assignment_id = $2) ORDER BY v.visited_on DESC, v.id DESC"
+                ))
+                .bind(kind.code())
+                .bind(assignment)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err("list visits"))?;
+                visits_with_problems(&self.pool, rows).await
+            }
+
+            async fn mark_problem_raised(&self, visit: i64, index: usize, task: TaskId) -> Result<()> {
+                let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
+                let current: Option<Option<i64>> = sqlx::query_scalar(
+                    "SELECT demand_task_id FROM service_problems WHERE visit_id = $1 AND idx = $2",
+                )
+                .bind(visit)
+                .bind(index as i64)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err("read problem"))?;
+                match current {
+                    None => return Err(Error::not_found(format!("走访记录 {visit} 的第 {} 个问题", index + 1))),
+                    Some(Some(_)) => return Err(Error::Conflict("该问题已转为企业诉求".into())),
+                    Some(None) => {}
+                }
+                sqlx::query("UPDATE service_problems SET demand_task_id = $3 WHERE visit_id = $1 AND idx = $2")
+                    .bind(visit)
+                    .bind(index as i64)
+                    .bind(task.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err("mark problem"))?;
+                tx.commit().await.map_err(db_err("commit"))?;
+                Ok(())
+            }
+        }
+    };
+}
