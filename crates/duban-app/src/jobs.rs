@@ -175,6 +175,7 @@ impl Runner {
                 Scheduled { job: Arc::new(SupervisionPass), every: Duration::from_secs(60) },
                 Scheduled { job: Arc::new(OutboxDelivery), every: Duration::from_secs(30) },
                 Scheduled { job: Arc::new(AssessmentRefresh), every: Duration::from_secs(60) },
+                Scheduled { job: Arc::new(crate::liaison::ServiceObligations), every: Duration::from_secs(300) },
             ],
             config_every: Duration::from_secs(5),
             seen: AtomicI64::new(-1),
@@ -193,7 +194,8 @@ impl Runner {
         let runner = self
             .with(Arc::new(SupervisionPass), every)
             .with(Arc::new(OutboxDelivery), every)
-            .with(Arc::new(AssessmentRefresh), every);
+            .with(Arc::new(AssessmentRefresh), every)
+            .with(Arc::new(crate::liaison::ServiceObligations), every);
         Self { config_every: every, ..runner }
     }
 

@@ -62,6 +62,7 @@ pub mod export;
 pub mod file_names;
 pub mod import_review;
 pub mod jobs;
+pub mod liaison;
 pub mod lifecycle;
 pub mod notice_sheet;
 pub mod official_docx;

@@ -6,7 +6,7 @@
 
 use duban_store::{
     AssessmentStore, AttachmentStore, AuditStore, BulletinStore, CalendarStore, DirectoryStore, EnterpriseStore,
-    JobStore, LedgerStore, MetaStore, OutboxStore, PeopleStore, RankingStore, ReviewStore, SignInStore, Store,
+    JobStore, LedgerStore, LiaisonStore, MetaStore, OutboxStore, PeopleStore, RankingStore, ReviewStore, SignInStore, Store,
     SupervisionStore, TaskStore,
 };
 use std::sync::Arc;
@@ -45,6 +45,8 @@ pub struct Ports {
     pub bulletins: Arc<dyn BulletinStore>,
     /// Key enterprises and projects.
     pub enterprises: Arc<dyn EnterpriseStore>,
+    /// Liaison and steward assignments, obligations and visits.
+    pub liaison: Arc<dyn LiaisonStore>,
 }
 
 impl Ports {
@@ -68,6 +70,7 @@ impl Ports {
             rankings: store.clone(),
             bulletins: store.clone(),
             enterprises: store.clone(),
+            liaison: store.clone(),
         }
     }
 }

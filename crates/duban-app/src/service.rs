@@ -51,6 +51,7 @@ pub struct Services {
     rankings: crate::rankings::Rankings,
     bulletins: crate::bulletin::Bulletins,
     enterprises: crate::enterprises::Enterprises,
+    liaison: crate::liaison::Liaison,
     /// The job port, for the runner's leases and the rules/calendar version.
     leases: Arc<dyn JobStore>,
 }
@@ -171,6 +172,18 @@ impl Services {
             issuer,
         };
         let enterprises = crate::enterprises::Enterprises { core: core.clone(), store: ports.enterprises.clone() };
+        let liaison = crate::liaison::Liaison {
+            core: core.clone(),
+            tasks: tasks.clone(),
+            task_store: ports.tasks.clone(),
+            ledgers: ports.ledgers.clone(),
+            attachments: ports.attachments.clone(),
+            people: ports.people.clone(),
+            directory: ports.directory.clone(),
+            enterprises: ports.enterprises.clone(),
+            store: ports.liaison.clone(),
+            policy: duban_domain::liaison::ServicePolicy::seeds(),
+        };
         Ok(Self {
             core,
             access,
@@ -192,6 +205,7 @@ impl Services {
             rankings,
             bulletins,
             enterprises,
+            liaison,
             leases: ports.jobs,
         })
     }
@@ -224,6 +238,11 @@ impl Services {
     /// Key enterprises and key projects.
     pub fn enterprises(&self) -> &crate::enterprises::Enterprises {
         &self.enterprises
+    }
+
+    /// Liaison (包联) and project stewards (项目管家).
+    pub fn liaison(&self) -> &crate::liaison::Liaison {
+        &self.liaison
     }
 
     /// Who sees which tasks.

@@ -104,10 +104,7 @@ impl Period {
             Cadence::Month => 1,
         };
         let first = self.first_day();
-        first
-            .checked_add(jiff::Span::new().months(months))
-            .and_then(|d| d.yesterday())
-            .unwrap_or(first)
+        first.checked_add(jiff::Span::new().months(months)).and_then(|d| d.yesterday()).unwrap_or(first)
     }
 
     /// The stable code: "2026Q4", "2026-12".
@@ -470,11 +467,9 @@ impl StewardFlag {
     pub fn label(&self) -> String {
         match self {
             StewardFlag::Missing => "未落实项目管家".into(),
-            StewardFlag::WrongRank { required, actual, .. } => format!(
-                "职级不符：应为{}及以上，现为{}",
-                required.label(),
-                actual.map_or("未填写", |r| r.label())
-            ),
+            StewardFlag::WrongRank { required, actual, .. } => {
+                format!("职级不符：应为{}及以上，现为{}", required.label(), actual.map_or("未填写", |r| r.label()))
+            }
         }
     }
 }
@@ -587,7 +582,11 @@ mod tests {
         let flags = project_flags(&p, Yuan::yi(2), true, &[&low]);
         assert_eq!(
             flags,
-            vec![StewardFlag::WrongRank { assignment_id: 7, required: Rank::Division, actual: Some(Rank::DeputyDivision) }]
+            vec![StewardFlag::WrongRank {
+                assignment_id: 7,
+                required: Rank::Division,
+                actual: Some(Rank::DeputyDivision)
+            }]
         );
         assert!(flags[0].label().contains("职级不符"));
         let high = assignment(Some(Rank::County));
@@ -603,7 +602,9 @@ mod tests {
         assert_eq!((a.since, a.target, a.rank), (today, Target::Enterprise(EnterpriseId(5)), None));
         let project = AssignmentInput { enterprise_id: None, project_id: Some(1), ..ok.clone() };
         assert!(project.clone().parse(ServiceKind::Liaison, UnitId(2), today).is_err());
-        assert!(project.clone().parse(ServiceKind::Steward, UnitId(2), today).unwrap_err().to_string().contains("职级"));
+        assert!(
+            project.clone().parse(ServiceKind::Steward, UnitId(2), today).unwrap_err().to_string().contains("职级")
+        );
         let bad = AssignmentInput { since: Some("2026-12-01".into()), until: Some("2026-11-01".into()), ..ok };
         assert!(bad.parse(ServiceKind::Liaison, UnitId(2), today).is_err());
 

@@ -1,0 +1,558 @@
+//! [`Liaison`]: liaison (包联/包保, issue 14 §2) and project stewards (项目管家, §3), one service
+//! for both (the [`ServiceKind`] is an argument; the differences are [`ServicePolicy`] data).
+//!
+//! - The office assigns people to enterprises (and stewards to projects) and ends assignments;
+//!   who did it is kept on the assignment.
+//! - What each assignment owes per period is a task on the one engine: [`ServiceObligations`], a
+//!   job, creates for every assignment in force one task per period (source
+//!   [`Source::Liaison`] or [`Source::Steward`], deadline the period's last day, lead the
+//!   person's unit, responsible person the person, in the ledger "包联走访台账" / "项目管家台账"),
+//!   signed already (the duty is standing, there is nothing to sign for). Lights, reminders in the
+//!   warning window before the deadline, 督办, escalation and the assessment come from the
+//!   existing rules and supervision pass.
+//! - Recording a visit (or on-site work) completes its period's task: a 反馈办结 in the task's
+//!   trail, closed at once (the record is the outcome; there is nothing for the office to review).
+//!   The visit's evidence are attachments of that task (uploaded like any, with their limits).
+//! - Coverage (全覆盖): the share of key enterprises with a liaison in force, the gaps, and per
+//!   liaison and per unit who has visited this period; steward flags (none where one is required,
+//!   a rank below the investment tier).
+//!
+//! Assignments and visits are not secret: anyone signed in reads them; the office writes
+//! assignments, the assigned person (or the office) records visits.
+
+use crate::actor::{Actor, RunLedgers};
+use crate::core::Core;
+use crate::jobs::{Holder, Job};
+use crate::service::Services;
+use crate::tasks::{Edit, Tasks};
+use async_trait::async_trait;
+use duban_domain::Error;
+use duban_domain::enterprise::{Enterprise, Project};
+use duban_domain::event::EventKind;
+use duban_domain::facts::Source;
+use duban_domain::ids::{EnterpriseId, PersonId, TaskId, UnitId};
+use duban_domain::liaison::{
+    Assignment, AssignmentInput, Period, ServiceKind, ServicePolicy, StewardFlag, Target, Visit, VisitInput,
+    coverage_percent, project_flags,
+};
+use duban_domain::policy::ClockEvent;
+use duban_domain::task::{Party, Status, TaskInput};
+use duban_store::enterprises::{EnterpriseQuery, ProjectQuery};
+use duban_store::{AttachmentStore, DirectoryStore, EnterpriseStore, LedgerStore, LiaisonStore, NewLedger, PeopleStore, TaskStore};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+/// An assignment with the names a list shows.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AssignmentRow {
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub assignment: Assignment,
+    pub person: String,
+    pub unit: String,
+    /// The enterprise's or the project's name.
+    pub target: String,
+    pub active: bool,
+    /// Whether this period's visit (on-site work) is recorded.
+    pub visited_this_period: bool,
+    /// This period's obligation task, once the job has created it.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub task_id: Option<TaskId>,
+}
+
+/// The visits of one liaison or one unit this period.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CoverageLine {
+    pub id: i64,
+    pub name: String,
+    /// Assignments in force.
+    pub assigned: usize,
+    /// Of them, visited this period.
+    pub visited: usize,
+    pub percent: f64,
+}
+
+/// The liaison coverage the office sees.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Coverage {
+    /// The current period, e.g. "2026年第4季度".
+    pub period: String,
+    /// Key enterprises, and those with a liaison in force (全覆盖 when equal).
+    pub enterprises: usize,
+    pub covered: usize,
+    pub percent: f64,
+    /// Enterprises without a liaison: (id, name).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub gaps: Vec<(EnterpriseId, String)>,
+    pub per_liaison: Vec<CoverageLine>,
+    pub per_unit: Vec<CoverageLine>,
+}
+
+/// One flagged project or enterprise.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FlagRow {
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub target: Target,
+    pub name: String,
+    /// Total investment in 万元 (projects).
+    pub investment: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub flag: StewardFlag,
+    pub label: String,
+}
+
+/// The liaison and steward service.
+pub struct Liaison {
+    pub(crate) core: Arc<Core>,
+    pub(crate) tasks: Arc<Tasks>,
+    pub(crate) task_store: Arc<dyn TaskStore>,
+    pub(crate) ledgers: Arc<dyn LedgerStore>,
+    pub(crate) attachments: Arc<dyn AttachmentStore>,
+    pub(crate) people: Arc<dyn PeopleStore>,
+    pub(crate) directory: Arc<dyn DirectoryStore>,
+    pub(crate) enterprises: Arc<dyn EnterpriseStore>,
+    pub(crate) store: Arc<dyn LiaisonStore>,
+    pub(crate) policy: ServicePolicy,
+}
+
+/// The most enterprises or projects one read of the lists takes (a page of the store).
+const PAGE: i64 = 1000;
+
+impl Liaison {
+    fn signed_in(actor: &Actor) -> Result<(), Error> {
+        if actor.person().is_some_and(|p| p.active) || actor.id().is_none() && actor.may::<RunLedgers>() {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> &ServicePolicy {
+        &self.policy
+    }
+
+    fn today(&self) -> Date {
+        self.core.now().to_zoned(self.core.policy().timezone()).date()
+    }
+
+    /// The current period of a service.
+    pub fn current_period(&self, kind: ServiceKind) -> Period {
+        Period::containing(self.policy.cadence(kind), self.today())
+    }
+
+    /// Assigns a person (设置包联/项目管家). The office only.
+    pub async fn assign(&self, actor: &Actor, kind: ServiceKind, input: AssignmentInput) -> Result<Assignment, Error> {
+        actor.require::<RunLedgers>()?;
+        let person_id = PersonId(input.person_id.ok_or_else(|| Error::invalid("person_id", "请选择人员"))?);
+        let person = self.people.get_person(person_id).await?;
+        if !person.active {
+            return Err(Error::invalid("person_id", format!("{}已停用", person.fields.name)));
+        }
+        let unit = person
+            .fields
+            .unit_id
+            .ok_or_else(|| Error::invalid("person_id", format!("{}未登记所在单位，无法确定牵头单位", person.fields.name)))?;
+        let a = input.parse(kind, unit, self.today())?;
+        match a.target {
+            Target::Enterprise(e) => {
+                self.enterprises.enterprise(e).await?.ok_or_else(|| Error::invalid("enterprise_id", format!("企业 {e} 不存在")))?;
+            }
+            Target::Project(p) => {
+                self.enterprises.project(p).await?.ok_or_else(|| Error::invalid("project_id", format!("项目 {p} 不存在")))?;
+            }
+        }
+        self.store.insert_assignment(&a, actor.id(), self.core.now()).await
+    }
+
+    /// Ends an assignment (取消) on `until` (today when not given). The office only.
+    pub async fn unassign(&self, actor: &Actor, id: i64, until: Option<&str>) -> Result<Assignment, Error> {
+        actor.require::<RunLedgers>()?;
+        let a = self.assignment(actor, id).await?;
+        let until = match until.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => s.parse().map_err(|_| Error::invalid("until", format!("日期“{s}”格式不对，应为 YYYY-MM-DD")))?,
+            None => self.today(),
+        };
+        if until < a.fields.since {
+            return Err(Error::invalid("until", "截止日期不能早于起始日期"));
+        }
+        self.store.end_assignment(id, until, actor.id(), self.core.now()).await
+    }
+
+    pub async fn assignment(&self, actor: &Actor, id: i64) -> Result<Assignment, Error> {
+        Self::signed_in(actor)?;
+        self.store.assignment(id).await?.ok_or_else(|| Error::not_found(format!("包联 {id}")))
+    }
+
+    async fn all_enterprises(&self) -> Result<Vec<Enterprise>, Error> {
+        let mut all = Vec::new();
+        loop {
+            let q = EnterpriseQuery { offset: all.len() as i64, limit: PAGE, ..Default::default() };
+            let (page, total) = self.enterprises.enterprises(&q).await?;
+            let n = page.len();
+            all.extend(page);
+            if n == 0 || all.len() as i64 >= total {
+                return Ok(all);
+            }
+        }
+    }
+
+    async fn all_projects(&self) -> Result<Vec<Project>, Error> {
+        let mut all = Vec::new();
+        loop {
+            let q = ProjectQuery { offset: all.len() as i64, limit: PAGE, ..Default::default() };
+            let (page, total) = self.enterprises.projects(&q).await?;
+            let n = page.len();
+            all.extend(page);
+            if n == 0 || all.len() as i64 >= total {
+                return Ok(all);
+            }
+        }
+    }
+
+    /// The names of targets: enterprises and projects by id.
+    async fn target_names(&self, list: &[Assignment]) -> Result<HashMap<Target, String>, Error> {
+        let mut es = Vec::new();
+        let mut ps = Vec::new();
+        for a in list {
+            match a.fields.target {
+                Target::Enterprise(e) => es.push(e),
+                Target::Project(p) => ps.push(p),
+            }
+        }
+        es.sort();
+        es.dedup();
+        ps.sort();
+        ps.dedup();
+        let mut names = HashMap::new();
+        for e in self.enterprises.enterprises_by_ids(&es).await? {
+            names.insert(Target::Enterprise(e.id), e.fields.name);
+        }
+        for p in self.enterprises.projects_by_ids(&ps).await? {
+            names.insert(Target::Project(p.id), p.fields.name);
+        }
+        Ok(names)
+    }
+
+    /// Every assignment of a kind with its names, whether this period's visit is recorded and
+    /// its obligation task; in force first.
+    pub async fn assignments(&self, actor: &Actor, kind: ServiceKind) -> Result<Vec<AssignmentRow>, Error> {
+        Self::signed_in(actor)?;
+        let list = self.store.assignments(kind).await?;
+        let period = self.current_period(kind);
+        let today = self.today();
+        let visited: HashSet<i64> = self
+            .store
+            .visits(kind, None)
+            .await?
+            .iter()
+            .filter(|v| period.contains(v.visited_on))
+            .map(|v| v.assignment_id)
+            .collect();
+        let code = period.code();
+        let tasks: HashMap<i64, TaskId> =
+            self.store.obligations(kind).await?.into_iter().filter(|(_, p, _)| *p == code).map(|(a, _, t)| (a, t)).collect();
+        let people: HashMap<PersonId, String> =
+            self.people.list_people().await?.into_iter().map(|p| (p.id, p.fields.name)).collect();
+        let units: HashMap<UnitId, String> =
+            self.directory.list_units().await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let targets = self.target_names(&list).await?;
+        let mut rows: Vec<AssignmentRow> = list
+            .into_iter()
+            .map(|a| AssignmentRow {
+                person: people.get(&a.fields.person_id).cloned().unwrap_or_default(),
+                unit: units.get(&a.fields.unit_id).cloned().unwrap_or_default(),
+                target: targets.get(&a.fields.target).cloned().unwrap_or_default(),
+                active: a.active_on(today),
+                visited_this_period: visited.contains(&a.id),
+                task_id: tasks.get(&a.id).copied(),
+                assignment: a,
+            })
+            .collect();
+        rows.sort_by_key(|r| (!r.active, r.assignment.id));
+        Ok(rows)
+    }
+
+    /// Liaison coverage: 全覆盖 of key enterprises, the gaps, and this period's visits per
+    /// liaison and per unit.
+    pub async fn coverage(&self, actor: &Actor) -> Result<Coverage, Error> {
+        let rows = self.assignments(actor, ServiceKind::Liaison).await?;
+        let active: Vec<&AssignmentRow> = rows.iter().filter(|r| r.active).collect();
+        let covered_ids: HashSet<EnterpriseId> = active
+            .iter()
+            .filter_map(|r| match r.assignment.fields.target {
+                Target::Enterprise(e) => Some(e),
+                Target::Project(_) => None,
+            })
+            .collect();
+        let all = self.all_enterprises().await?;
+        let gaps: Vec<(EnterpriseId, String)> =
+            all.iter().filter(|e| !covered_ids.contains(&e.id)).map(|e| (e.id, e.fields.name.clone())).collect();
+        let covered = all.len() - gaps.len();
+        let line = |key: fn(&AssignmentRow) -> (i64, String)| {
+            let mut m: BTreeMap<i64, CoverageLine> = BTreeMap::new();
+            for r in &active {
+                let (id, name) = key(r);
+                let l = m.entry(id).or_insert(CoverageLine { id, name, assigned: 0, visited: 0, percent: 0.0 });
+                l.assigned += 1;
+                l.visited += usize::from(r.visited_this_period);
+            }
+            let mut v: Vec<CoverageLine> = m.into_values().collect();
+            for l in &mut v {
+                l.percent = coverage_percent(l.visited, l.assigned);
+            }
+            v.sort_by(|a, b| a.percent.total_cmp(&b.percent).then(a.id.cmp(&b.id)));
+            v
+        };
+        Ok(Coverage {
+            period: self.current_period(ServiceKind::Liaison).label(),
+            enterprises: all.len(),
+            covered,
+            percent: coverage_percent(covered, all.len()),
+            gaps,
+            per_liaison: line(|r| (r.assignment.fields.person_id.0, r.person.clone())),
+            per_unit: line(|r| (r.assignment.fields.unit_id.0, r.unit.clone())),
+        })
+    }
+
+    /// The steward flags (003 (200), 附件4 (四)): projects and 规上/限上 enterprises that must have
+    /// a steward and have none, and stewards below the rank the investment tier asks for.
+    pub async fn steward_flags(&self, actor: &Actor) -> Result<Vec<FlagRow>, Error> {
+        Self::signed_in(actor)?;
+        let today = self.today();
+        let stewards: Vec<Assignment> =
+            self.store.assignments(ServiceKind::Steward).await?.into_iter().filter(|a| a.active_on(today)).collect();
+        let mut by_target: HashMap<Target, Vec<&Assignment>> = HashMap::new();
+        for a in &stewards {
+            by_target.entry(a.fields.target).or_default().push(a);
+        }
+        let mut rows = Vec::new();
+        for p in self.all_projects().await? {
+            let target = Target::Project(p.id);
+            let mine = by_target.get(&target).map(Vec::as_slice).unwrap_or_default();
+            for flag in project_flags(&self.policy, p.fields.total_investment, p.fields.needs_steward(), mine) {
+                rows.push(FlagRow {
+                    target,
+                    name: p.fields.name.clone(),
+                    investment: Some(p.fields.total_investment.wan_label()),
+                    label: flag.label(),
+                    flag,
+                });
+            }
+        }
+        for e in self.all_enterprises().await? {
+            let target = Target::Enterprise(e.id);
+            if e.fields.scale.needs_steward() && !by_target.contains_key(&target) {
+                let flag = StewardFlag::Missing;
+                rows.push(FlagRow { target, name: e.fields.name.clone(), investment: None, label: flag.label(), flag });
+            }
+        }
+        Ok(rows)
+    }
+
+    /// The visits of a kind (of one assignment when given), newest first.
+    pub async fn visits(&self, actor: &Actor, kind: ServiceKind, assignment: Option<i64>) -> Result<Vec<Visit>, Error> {
+        Self::signed_in(actor)?;
+        self.store.visits(kind, assignment).await
+    }
+
+    pub async fn visit(&self, actor: &Actor, id: i64) -> Result<Visit, Error> {
+        Self::signed_in(actor)?;
+        self.store.visit(id).await?.ok_or_else(|| Error::not_found(format!("走访记录 {id}")))
+    }
+
+    /// The ledger of a service's obligation tasks, created the first time.
+    async fn ledger(&self, kind: ServiceKind) -> Result<duban_domain::ids::LedgerId, Error> {
+        let name = self.policy.ledger(kind);
+        if let Some(l) = self.ledgers.list_ledgers().await?.into_iter().find(|l| l.fields.name == name) {
+            return Ok(l.id);
+        }
+        let source = match kind {
+            ServiceKind::Liaison => Source::Liaison,
+            ServiceKind::Steward => Source::Steward,
+        };
+        let l = NewLedger { name: name.to_string(), doc_number: None, issued: None, issuer: String::new(), source };
+        Ok(self.tasks.create_ledger(&l).await?.id)
+    }
+
+    /// The obligation task of an assignment for a period: the one recorded, or a new one.
+    async fn obligation(&self, a: &Assignment, period: Period, target: &str) -> Result<TaskId, Error> {
+        let code = period.code();
+        if let Some(t) = self.store.obligation(a.id, &code).await? {
+            return Ok(t);
+        }
+        let kind = a.fields.kind;
+        let (title, source, clause) = match kind {
+            ServiceKind::Liaison => (
+                format!("走访{target}（{}）", period.label()),
+                Source::Liaison,
+                "包联责任人每季度至少到包联企业开展1次以上服务（000 二(二)1，002 三(三)2）",
+            ),
+            ServiceKind::Steward => (
+                format!("项目管家现场办公：{target}（{}）", period.label()),
+                Source::Steward,
+                "项目管家每月至少开展一次现场办公（000 二(一)3）",
+            ),
+        };
+        let input = TaskInput {
+            ledger_id: Some(self.ledger(kind).await?),
+            number: Some(format!("{code}-{}", a.id)),
+            title: Some(title),
+            text: Some(clause.to_string()),
+            source: Some(source.code().to_string()),
+            lead: vec![Party::Unit(a.fields.unit_id)],
+            responsible_person_id: Some(a.fields.person_id),
+            deadline: Some(period.last_day().to_string()),
+            ..Default::default()
+        };
+        let now = self.core.now();
+        let mut fields = input.parse(now, &self.core.policy().timezone())?;
+        fields.received_at = now;
+        // The duty is standing: the task starts signed.
+        let clock = BTreeMap::from([(ClockEvent::Received, now), (ClockEvent::Signed, now)]);
+        let data = serde_json::json!({ "title": fields.title, "assignment": a.id, "period": code });
+        let task = self.tasks.insert_task(fields, Status::Signed, clock, data, None).await?;
+        if self.store.insert_obligation(a.id, &code, task.id).await? {
+            return Ok(task.id);
+        }
+        // Another writer recorded the period's task first: withdraw this one, use theirs.
+        self.tasks.cancel_task(task.id, task.version, "重复生成的包联任务", None).await?;
+        self.store.obligation(a.id, &code).await?.ok_or_else(|| Error::not_found(format!("包联 {} 的{}任务", a.id, period.label())))
+    }
+
+    /// Creates this period's obligation task of every assignment in force that has none yet;
+    /// returns how many were created. Idempotent; the store reads only the assignments still
+    /// without one, so a run when nothing changed costs one query per service.
+    pub async fn create_obligations(&self) -> Result<usize, Error> {
+        let today = self.today();
+        let mut made = 0;
+        for kind in ServiceKind::ALL.iter().copied() {
+            let period = Period::containing(self.policy.cadence(kind), today);
+            let due = self.store.assignments_due(kind, today, &period.code()).await?;
+            if due.is_empty() {
+                continue;
+            }
+            let names = self.target_names(&due).await?;
+            for a in &due {
+                let name = names.get(&a.fields.target).cloned().unwrap_or_default();
+                self.obligation(a, period, &name).await?;
+                made += 1;
+            }
+        }
+        Ok(made)
+    }
+
+    /// Records a visit (or a steward's on-site work) and completes its period's obligation
+    /// task through the trail. The assigned person, or the office.
+    pub async fn record_visit(&self, actor: &Actor, assignment: i64, input: VisitInput) -> Result<Visit, Error> {
+        let a = self.assignment(actor, assignment).await?;
+        if actor.id() != Some(a.fields.person_id) && !actor.may::<RunLedgers>() {
+            return Err(Error::Forbidden);
+        }
+        let kind = a.fields.kind;
+        let v = input.parse(kind, &a, self.today())?;
+        let period = Period::containing(self.policy.cadence(kind), v.visited_on);
+        let names = self.target_names(std::slice::from_ref(&a)).await?;
+        let target = names.get(&a.fields.target).cloned().unwrap_or_default();
+        let task = self.obligation(&a, period, &target).await?;
+        let evidence = self.evidence_names(task, &v.evidence).await?;
+        let visit = self.store.insert_visit(&v, Some(task), actor.id(), self.core.now()).await?;
+        self.complete(task, &visit, evidence, actor.id()).await?;
+        Ok(visit)
+    }
+
+    async fn evidence_names(&self, task: TaskId, ids: &[i64]) -> Result<Vec<String>, Error> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let files = self.attachments.list_attachments(task).await?;
+        ids.iter()
+            .map(|id| {
+                files
+                    .iter()
+                    .find(|f| f.id == *id)
+                    .map(|f| f.name.clone())
+                    .ok_or_else(|| Error::invalid("evidence", format!("附件 {id} 不是本期走访任务的附件，请先上传")))
+            })
+            .collect()
+    }
+
+    /// Completes an obligation task with a visit: 反馈办结 in its trail, closed (the record is the
+    /// outcome). A task already done, withdrawn or suspended is left as it is.
+    async fn complete(&self, id: TaskId, visit: &Visit, evidence: Vec<String>, actor: Option<PersonId>) -> Result<(), Error> {
+        let task = self.task_store.get_task(id).await?;
+        if matches!(task.status, Status::Feedback | Status::Closed | Status::Cancelled | Status::Suspended) {
+            return Ok(());
+        }
+        let now = self.core.now();
+        let mut clock = task.events.clone();
+        for e in [ClockEvent::Signed, ClockEvent::Feedback, ClockEvent::Done, ClockEvent::OutcomeReported] {
+            clock.entry(e).or_insert(now);
+        }
+        let mut text = format!("{} 已记录走访（现场办公）", visit.visited_on);
+        if !visit.met.is_empty() {
+            text.push_str(&format!("，走访对象：{}", visit.met));
+        }
+        if !visit.work.is_empty() {
+            text.push_str(&format!("，工作内容：{}", visit.work));
+        }
+        if !visit.problems.is_empty() {
+            text.push_str(&format!("，发现问题{}个", visit.problems.len()));
+        }
+        let data = serde_json::json!({
+            "text": text,
+            "evidence": evidence,
+            "attachments": visit.evidence,
+            "visit": visit.id,
+        });
+        let fields = task.fields.clone();
+        let version = task.version;
+        self.tasks
+            .write_with_clock(task, version, fields, Status::Closed, clock, Edit { kind: EventKind::Feedback, data, actor })
+            .await?;
+        Ok(())
+    }
+
+    /// Records that problem `index` (from 0) of a visit became the enterprise demand `task_id`
+    /// (转为企业诉求): the 转为企业诉求 button creates the demand, then calls this. The visit's
+    /// recorder or the office; the demand must be a task of source 企业诉求.
+    pub async fn mark_problem_raised(&self, actor: &Actor, visit: i64, index: usize, task_id: TaskId) -> Result<Visit, Error> {
+        let v = self.visit(actor, visit).await?;
+        if actor.id().is_none_or(|me| v.recorded_by != Some(me)) && !actor.may::<RunLedgers>() {
+            return Err(Error::Forbidden);
+        }
+        let demand = self.task_store.get_task(task_id).await?;
+        if demand.fields.source != Source::Enterprise {
+            return Err(Error::invalid("task_id", "只能关联来源为企业诉求的任务"));
+        }
+        self.store.mark_problem_raised(visit, index, task_id).await?;
+        self.visit(actor, visit).await
+    }
+
+    /// The key projects and enterprises, for the office's assignment forms.
+    pub async fn targets(&self, actor: &Actor) -> Result<(Vec<Enterprise>, Vec<Project>), Error> {
+        Self::signed_in(actor)?;
+        Ok((self.all_enterprises().await?, self.all_projects().await?))
+    }
+}
+
+/// The job that creates each period's obligation tasks ([`Liaison::create_obligations`]).
+pub struct ServiceObligations;
+
+#[async_trait]
+impl Job for ServiceObligations {
+    fn name(&self) -> &'static str {
+        "service_obligations"
+    }
+
+    async fn run(&self, duban: &Services, _holder: &Holder, _now: Timestamp) -> Result<String, Error> {
+        Ok(format!("obligation tasks created {}", duban.liaison().create_obligations().await?))
+    }
+}
