@@ -38,7 +38,9 @@ use duban_domain::liaison::{
 use duban_domain::policy::ClockEvent;
 use duban_domain::task::{Party, Status, TaskInput};
 use duban_store::enterprises::{EnterpriseQuery, ProjectQuery};
-use duban_store::{AttachmentStore, DirectoryStore, EnterpriseStore, LedgerStore, LiaisonStore, NewLedger, PeopleStore, TaskStore};
+use duban_store::{
+    AttachmentStore, DirectoryStore, EnterpriseStore, LedgerStore, LiaisonStore, NewLedger, PeopleStore, TaskStore,
+};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -49,8 +51,6 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssignmentRow {
-    #[serde(flatten)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub assignment: Assignment,
     pub person: String,
     pub unit: String,
@@ -77,6 +77,14 @@ pub struct CoverageLine {
     pub percent: f64,
 }
 
+/// A key enterprise without a liaison.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Gap {
+    pub id: EnterpriseId,
+    pub name: String,
+}
+
 /// The liaison coverage the office sees.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -88,8 +96,7 @@ pub struct Coverage {
     pub covered: usize,
     pub percent: f64,
     /// Enterprises without a liaison: (id, name).
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
-    pub gaps: Vec<(EnterpriseId, String)>,
+    pub gaps: Vec<Gap>,
     pub per_liaison: Vec<CoverageLine>,
     pub per_unit: Vec<CoverageLine>,
 }
@@ -98,12 +105,10 @@ pub struct Coverage {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FlagRow {
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub target: Target,
     pub name: String,
     /// Total investment in 万元 (projects).
     pub investment: Option<String>,
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub flag: StewardFlag,
     pub label: String,
 }
@@ -156,31 +161,42 @@ impl Liaison {
         if !person.active {
             return Err(Error::invalid("person_id", format!("{}已停用", person.fields.name)));
         }
-        let unit = person
-            .fields
-            .unit_id
-            .ok_or_else(|| Error::invalid("person_id", format!("{}未登记所在单位，无法确定牵头单位", person.fields.name)))?;
+        let unit = person.fields.unit_id.ok_or_else(|| {
+            Error::invalid("person_id", format!("{}未登记所在单位，无法确定牵头单位", person.fields.name))
+        })?;
         let a = input.parse(kind, unit, self.today())?;
         match a.target {
             Target::Enterprise(e) => {
-                self.enterprises.enterprise(e).await?.ok_or_else(|| Error::invalid("enterprise_id", format!("企业 {e} 不存在")))?;
+                self.enterprises
+                    .enterprise(e)
+                    .await?
+                    .ok_or_else(|| Error::invalid("enterprise_id", format!("企业 {e} 不存在")))?;
             }
             Target::Project(p) => {
-                self.enterprises.project(p).await?.ok_or_else(|| Error::invalid("project_id", format!("项目 {p} 不存在")))?;
+                self.enterprises
+                    .project(p)
+                    .await?
+                    .ok_or_else(|| Error::invalid("project_id", format!("项目 {p} 不存在")))?;
             }
         }
         self.store.insert_assignment(&a, actor.id(), self.core.now()).await
     }
 
-    /// Ends an assignment (取消) on `until` (today when not given). The office only.
+    /// Ends an assignment (取消): `until` is its last day in force; without one it ends now
+    /// (yesterday was its last day). The office only.
     pub async fn unassign(&self, actor: &Actor, id: i64, until: Option<&str>) -> Result<Assignment, Error> {
         actor.require::<RunLedgers>()?;
         let a = self.assignment(actor, id).await?;
         let until = match until.map(str::trim).filter(|s| !s.is_empty()) {
             Some(s) => s.parse().map_err(|_| Error::invalid("until", format!("日期“{s}”格式不对，应为 YYYY-MM-DD")))?,
-            None => self.today(),
+            // Ended now: yesterday was its last day (an assignment made today was never in force).
+            None => self
+                .today()
+                .yesterday()
+                .unwrap_or(a.fields.since)
+                .max(a.fields.since.yesterday().unwrap_or(a.fields.since)),
         };
-        if until < a.fields.since {
+        if until < a.fields.since.yesterday().unwrap_or(a.fields.since) {
             return Err(Error::invalid("until", "截止日期不能早于起始日期"));
         }
         self.store.end_assignment(id, until, actor.id(), self.core.now()).await
@@ -257,8 +273,14 @@ impl Liaison {
             .map(|v| v.assignment_id)
             .collect();
         let code = period.code();
-        let tasks: HashMap<i64, TaskId> =
-            self.store.obligations(kind).await?.into_iter().filter(|(_, p, _)| *p == code).map(|(a, _, t)| (a, t)).collect();
+        let tasks: HashMap<i64, TaskId> = self
+            .store
+            .obligations(kind)
+            .await?
+            .into_iter()
+            .filter(|(_, p, _)| *p == code)
+            .map(|(a, _, t)| (a, t))
+            .collect();
         let people: HashMap<PersonId, String> =
             self.people.list_people().await?.into_iter().map(|p| (p.id, p.fields.name)).collect();
         let units: HashMap<UnitId, String> =
@@ -293,8 +315,11 @@ impl Liaison {
             })
             .collect();
         let all = self.all_enterprises().await?;
-        let gaps: Vec<(EnterpriseId, String)> =
-            all.iter().filter(|e| !covered_ids.contains(&e.id)).map(|e| (e.id, e.fields.name.clone())).collect();
+        let gaps: Vec<Gap> = all
+            .iter()
+            .filter(|e| !covered_ids.contains(&e.id))
+            .map(|e| Gap { id: e.id, name: e.fields.name.clone() })
+            .collect();
         let covered = all.len() - gaps.len();
         let line = |key: fn(&AssignmentRow) -> (i64, String)| {
             let mut m: BTreeMap<i64, CoverageLine> = BTreeMap::new();
@@ -424,7 +449,10 @@ impl Liaison {
         }
         // Another writer recorded the period's task first: withdraw this one, use theirs.
         self.tasks.cancel_task(task.id, task.version, "重复生成的包联任务", None).await?;
-        self.store.obligation(a.id, &code).await?.ok_or_else(|| Error::not_found(format!("包联 {} 的{}任务", a.id, period.label())))
+        self.store
+            .obligation(a.id, &code)
+            .await?
+            .ok_or_else(|| Error::not_found(format!("包联 {} 的{}任务", a.id, period.label())))
     }
 
     /// Creates this period's obligation task of every assignment in force that has none yet;
@@ -486,7 +514,13 @@ impl Liaison {
 
     /// Completes an obligation task with a visit: 反馈办结 in its trail, closed (the record is the
     /// outcome). A task already done, withdrawn or suspended is left as it is.
-    async fn complete(&self, id: TaskId, visit: &Visit, evidence: Vec<String>, actor: Option<PersonId>) -> Result<(), Error> {
+    async fn complete(
+        &self,
+        id: TaskId,
+        visit: &Visit,
+        evidence: Vec<String>,
+        actor: Option<PersonId>,
+    ) -> Result<(), Error> {
         let task = self.task_store.get_task(id).await?;
         if matches!(task.status, Status::Feedback | Status::Closed | Status::Cancelled | Status::Suspended) {
             return Ok(());
@@ -515,7 +549,14 @@ impl Liaison {
         let fields = task.fields.clone();
         let version = task.version;
         self.tasks
-            .write_with_clock(task, version, fields, Status::Closed, clock, Edit { kind: EventKind::Feedback, data, actor })
+            .write_with_clock(
+                task,
+                version,
+                fields,
+                Status::Closed,
+                clock,
+                Edit { kind: EventKind::Feedback, data, actor },
+            )
             .await?;
         Ok(())
     }
@@ -523,7 +564,13 @@ impl Liaison {
     /// Records that problem `index` (from 0) of a visit became the enterprise demand `task_id`
     /// (转为企业诉求): the 转为企业诉求 button creates the demand, then calls this. The visit's
     /// recorder or the office; the demand must be a task of source 企业诉求.
-    pub async fn mark_problem_raised(&self, actor: &Actor, visit: i64, index: usize, task_id: TaskId) -> Result<Visit, Error> {
+    pub async fn mark_problem_raised(
+        &self,
+        actor: &Actor,
+        visit: i64,
+        index: usize,
+        task_id: TaskId,
+    ) -> Result<Visit, Error> {
         let v = self.visit(actor, visit).await?;
         if actor.id().is_none_or(|me| v.recorded_by != Some(me)) && !actor.may::<RunLedgers>() {
             return Err(Error::Forbidden);

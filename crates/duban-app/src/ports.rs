@@ -6,8 +6,8 @@
 
 use duban_store::{
     AssessmentStore, AttachmentStore, AuditStore, BulletinStore, CalendarStore, DirectoryStore, EnterpriseStore,
-    JobStore, LedgerStore, LiaisonStore, MetaStore, OutboxStore, PeopleStore, RankingStore, ReviewStore, SignInStore, Store,
-    SupervisionStore, TaskStore,
+    JobStore, LedgerStore, LiaisonStore, MetaStore, OutboxStore, PeopleStore, RankingStore, ReviewStore, SignInStore,
+    Store, SupervisionStore, TaskStore,
 };
 use std::sync::Arc;
 

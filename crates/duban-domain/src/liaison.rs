@@ -130,9 +130,11 @@ impl Period {
 }
 
 /// One investment tier: projects above `above` (exclusive) need at least `rank`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Tier {
     #[serde(serialize_with = "yuan_label")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub above: Yuan,
     pub rank: Rank,
 }
@@ -247,6 +249,7 @@ impl ServicePolicy {
 }
 
 /// What an assignment covers: an enterprise or a project.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Target {
@@ -255,6 +258,7 @@ pub enum Target {
 }
 
 /// A person assigned to an enterprise or a project.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewAssignment {
     pub kind: ServiceKind,
@@ -263,19 +267,24 @@ pub struct NewAssignment {
     pub unit_id: UnitId,
     pub target: Target,
     pub rank: Option<Rank>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub since: Date,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub until: Option<Date>,
 }
 
 /// A stored assignment, with who made and ended it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Assignment {
     pub id: i64,
     #[serde(flatten)]
     pub fields: NewAssignment,
     pub assigned_by: Option<PersonId>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub assigned_at: Timestamp,
     pub ended_by: Option<PersonId>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub ended_at: Option<Timestamp>,
 }
 
@@ -338,6 +347,7 @@ impl AssignmentInput {
 }
 
 /// A problem found on a visit, and the enterprise demand it became, if any.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
     pub text: String,
@@ -346,9 +356,11 @@ pub struct Problem {
 }
 
 /// A visit (包联走访) or a steward's on-site work (现场办公) as entered.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewVisit {
     pub assignment_id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub visited_on: Date,
     /// The people met (走访对象).
     pub met: String,
@@ -362,10 +374,12 @@ pub struct NewVisit {
 }
 
 /// A recorded visit.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Visit {
     pub id: i64,
     pub assignment_id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub visited_on: Date,
     pub met: String,
     pub policies: String,
@@ -375,6 +389,7 @@ pub struct Visit {
     /// The obligation task it completed.
     pub task_id: Option<TaskId>,
     pub recorded_by: Option<PersonId>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub recorded_at: Timestamp,
 }
 
@@ -454,6 +469,7 @@ impl VisitInput {
 }
 
 /// What is wrong with a steward's coverage.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "flag", rename_all = "snake_case")]
 pub enum StewardFlag {

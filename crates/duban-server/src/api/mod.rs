@@ -11,6 +11,7 @@ mod desks;
 pub mod errors;
 mod extract;
 mod imports;
+mod liaison;
 mod notices;
 pub mod openapi;
 mod org;
@@ -114,6 +115,19 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/bulletins/{id}/issue"),
     ("get", "/api/v1/bulletins/{id}/docx"),
     ("get", "/api/v1/public/bulletins"),
+    ("get", "/api/v1/liaison"),
+    ("post", "/api/v1/liaison"),
+    ("get", "/api/v1/liaison/coverage"),
+    ("post", "/api/v1/liaison/{id}/end"),
+    ("get", "/api/v1/liaison/{id}/visits"),
+    ("post", "/api/v1/liaison/{id}/visits"),
+    ("post", "/api/v1/liaison/visits/{visit}/problems/{index}/demand"),
+    ("get", "/api/v1/stewards"),
+    ("post", "/api/v1/stewards"),
+    ("get", "/api/v1/stewards/flags"),
+    ("post", "/api/v1/stewards/{id}/end"),
+    ("get", "/api/v1/stewards/{id}/records"),
+    ("post", "/api/v1/stewards/{id}/records"),
 ];
 
 /// Every route with its description: registering a handler here (`routes!`) both routes it and
@@ -134,6 +148,7 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(reviews::routes())
         .merge(rankings::routes())
         .merge(bulletins::routes())
+        .merge(liaison::routes())
 }
 
 /// The API router.

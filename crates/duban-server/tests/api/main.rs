@@ -17,6 +17,7 @@ mod import_page;
 mod import_review;
 mod imports;
 mod jobs;
+mod liaison;
 mod lifecycle;
 mod matrix;
 mod notice;
