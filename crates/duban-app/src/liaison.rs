@@ -583,10 +583,24 @@ impl Liaison {
         self.visit(actor, visit).await
     }
 
-    /// The key projects and enterprises, for the office's assignment forms.
-    pub async fn targets(&self, actor: &Actor) -> Result<(Vec<Enterprise>, Vec<Project>), Error> {
+    /// What the office's assignment forms offer: the active people with a unit (id, "name（unit）"),
+    /// the key enterprises and the key projects.
+    pub async fn choices(&self, actor: &Actor) -> Result<(Vec<(i64, String)>, Vec<Enterprise>, Vec<Project>), Error> {
         Self::signed_in(actor)?;
-        Ok((self.all_enterprises().await?, self.all_projects().await?))
+        let units: HashMap<UnitId, String> =
+            self.directory.list_units().await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let people = self
+            .people
+            .list_people()
+            .await?
+            .into_iter()
+            .filter(|p| p.active)
+            .filter_map(|p| {
+                let unit = units.get(&p.fields.unit_id?)?;
+                Some((p.id.0, format!("{}（{unit}）", p.fields.name)))
+            })
+            .collect();
+        Ok((people, self.all_enterprises().await?, self.all_projects().await?))
     }
 }
 

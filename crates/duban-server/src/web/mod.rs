@@ -24,6 +24,7 @@ mod paging;
 mod polish;
 mod rankings;
 mod reviews;
+mod liaison;
 pub mod rows;
 
 pub use crate::http::AppState;
@@ -119,6 +120,14 @@ pub fn router(state: AppState) -> Router {
         .route("/document-errors", get(reviews::document_errors).post(reviews::record_error))
         .route("/document-errors.xlsx", get(reviews::errors_export))
         .route("/document-errors/{id}/withdraw", post(reviews::withdraw_error))
+        .route("/liaison", get(liaison::liaison).post(liaison::assign_liaison))
+        .route("/liaison/{id}", get(liaison::liaison_detail))
+        .route("/liaison/{id}/end", post(liaison::end_liaison))
+        .route("/liaison/{id}/visits", post(liaison::record_visit))
+        .route("/stewards", get(liaison::stewards).post(liaison::assign_steward))
+        .route("/stewards/{id}", get(liaison::steward_detail))
+        .route("/stewards/{id}/end", post(liaison::end_steward))
+        .route("/stewards/{id}/records", post(liaison::record_onsite))
         .route("/static/duban.css", get(css))
         .route("/static/duban.js", get(js))
         .with_state(state)

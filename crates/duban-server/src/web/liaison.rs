@@ -1,0 +1,281 @@
+//! The pages of liaison (包联走访, issue 14 §2) and project stewards (项目管家, §3), one set of
+//! handlers for both (the kind is the route's):
+//!
+//! - `/liaison`: coverage (全覆盖), the enterprises without a liaison, this quarter's visits per
+//!   liaison and per unit, every assignment with its quarter's task; the office's assign form
+//!   and end buttons.
+//! - `/stewards`: the flags (no steward where one is required, a rank below the investment tier),
+//!   every steward with this month's task; the office's form with the rank (职级).
+//! - `/liaison/{id}`, `/stewards/{id}`: one assignment, its visits (on-site records) with their
+//!   problems and the demand each became, and the form that records one (the assigned person or
+//!   the office), which completes the period's task.
+
+use super::errors::render;
+use super::{AppState, Fields, Nav, Viewer, WebError, see_other};
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use duban_app::actor::RunLedgers;
+use duban_app::liaison::{AssignmentRow, Coverage, FlagRow};
+use duban_domain::Error;
+use duban_domain::liaison::{AssignmentInput, Rank, ServiceKind, Target, Visit, VisitInput};
+use serde::Deserialize;
+
+type PageResult = Result<Response, WebError>;
+
+fn shown(e: &Error) -> bool {
+    matches!(e, Error::Invalid { .. } | Error::Conflict(_) | Error::Forbidden)
+}
+
+fn base(kind: ServiceKind) -> &'static str {
+    match kind {
+        ServiceKind::Liaison => "/liaison",
+        ServiceKind::Steward => "/stewards",
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DoneParams {
+    done: String,
+}
+
+fn done_text(done: &str) -> Option<&'static str> {
+    match done {
+        "assigned" => Some("已设置。"),
+        "ended" => Some("已取消。"),
+        "recorded" => Some("已记录，本期任务已办结。"),
+        _ => None,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "service.html")]
+struct ServicePage {
+    nav: Nav,
+    tab: &'static str,
+    csrf: String,
+    steward: bool,
+    base: &'static str,
+    period: String,
+    can_assign: bool,
+    rows: Vec<AssignmentRow>,
+    coverage: Option<Coverage>,
+    flags: Vec<FlagRow>,
+    people: Vec<(i64, String)>,
+    enterprises: Vec<(i64, String)>,
+    projects: Vec<(i64, String)>,
+    ranks: Vec<(&'static str, &'static str)>,
+    error: Option<String>,
+}
+
+impl ServicePage {
+    fn target_kind(&self, r: &AssignmentRow) -> &'static str {
+        match r.assignment.fields.target {
+            Target::Enterprise(_) => "企业",
+            Target::Project(_) => "项目",
+        }
+    }
+
+    fn rank(&self, r: &AssignmentRow) -> &'static str {
+        r.assignment.fields.rank.map_or("—", Rank::label)
+    }
+}
+
+async fn list_page(d: &AppState, v: &Viewer, kind: ServiceKind, flash: Option<&str>, error: Option<String>) -> PageResult {
+    let l = d.liaison();
+    let rows = l.assignments(&v.actor, kind).await?;
+    let (coverage, flags) = match kind {
+        ServiceKind::Liaison => (Some(l.coverage(&v.actor).await?), Vec::new()),
+        ServiceKind::Steward => (None, l.steward_flags(&v.actor).await?),
+    };
+    let can_assign = v.may::<RunLedgers>();
+    let (people, enterprises, projects) = if can_assign {
+        let (p, e, j) = l.choices(&v.actor).await?;
+        (
+            p,
+            e.into_iter().map(|e| (e.id.0, e.fields.name)).collect(),
+            j.into_iter().map(|j| (j.id.0, format!("{}（{}）", j.fields.name, j.fields.total_investment.wan_label()))).collect(),
+        )
+    } else {
+        (Vec::new(), Vec::new(), Vec::new())
+    };
+    let mut nav = Nav::new(Some(v), base(kind));
+    if let Some(f) = flash {
+        nav = nav.flash("ok", f);
+    }
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = ServicePage {
+        nav,
+        tab: if kind == ServiceKind::Liaison { "liaison" } else { "stewards" },
+        csrf: v.csrf.clone(),
+        steward: kind == ServiceKind::Steward,
+        base: base(kind),
+        period: l.current_period(kind).label(),
+        can_assign,
+        rows,
+        coverage,
+        flags,
+        people,
+        enterprises,
+        projects,
+        ranks: Rank::ALL.iter().map(|r| (r.code(), r.label())).collect(),
+        error,
+    };
+    Ok(render(&page, status))
+}
+
+pub async fn liaison(State(d): State<AppState>, v: Viewer, Query(p): Query<DoneParams>) -> PageResult {
+    list_page(&d, &v, ServiceKind::Liaison, done_text(&p.done), None).await
+}
+
+pub async fn stewards(State(d): State<AppState>, v: Viewer, Query(p): Query<DoneParams>) -> PageResult {
+    list_page(&d, &v, ServiceKind::Steward, done_text(&p.done), None).await
+}
+
+fn id_field(form: &Fields, name: &str) -> Result<Option<i64>, Error> {
+    match form.get(name).trim() {
+        "" => Ok(None),
+        s => s.parse().map(Some).map_err(|_| Error::invalid(name, format!("“{s}”不是有效的编号"))),
+    }
+}
+
+async fn assign(d: &AppState, v: &Viewer, kind: ServiceKind, form: &Fields) -> PageResult {
+    v.check_csrf(form.get("csrf"))?;
+    let input = (|| {
+        Ok::<_, Error>(AssignmentInput {
+            person_id: id_field(form, "person_id")?,
+            enterprise_id: id_field(form, "enterprise_id")?,
+            project_id: id_field(form, "project_id")?,
+            rank: Some(form.get("rank").to_string()),
+            since: Some(form.get("since").to_string()),
+            until: Some(form.get("until").to_string()),
+        })
+    })();
+    let result = match input {
+        Ok(i) => d.liaison().assign(&v.actor, kind, i).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!("{}?done=assigned", base(kind)))),
+        Err(Error::Forbidden) => Err(Error::Forbidden.into()),
+        Err(e) if shown(&e) => list_page(d, v, kind, None, Some(e.to_string())).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn assign_liaison(State(d): State<AppState>, v: Viewer, Form(form): Form<Fields>) -> PageResult {
+    assign(&d, &v, ServiceKind::Liaison, &form).await
+}
+
+pub async fn assign_steward(State(d): State<AppState>, v: Viewer, Form(form): Form<Fields>) -> PageResult {
+    assign(&d, &v, ServiceKind::Steward, &form).await
+}
+
+async fn end(d: &AppState, v: &Viewer, kind: ServiceKind, id: i64, form: &Fields) -> PageResult {
+    v.check_csrf(form.get("csrf"))?;
+    let a = d.liaison().assignment(&v.actor, id).await?;
+    if a.fields.kind != kind {
+        return Err(Error::not_found(format!("{} {id}", kind.label())).into());
+    }
+    match d.liaison().unassign(&v.actor, id, Some(form.get("until"))).await {
+        Ok(_) => Ok(see_other(&format!("{}?done=ended", base(kind)))),
+        Err(Error::Forbidden) => Err(Error::Forbidden.into()),
+        Err(e) if shown(&e) => list_page(d, v, kind, None, Some(e.to_string())).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn end_liaison(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Form(form): Form<Fields>) -> PageResult {
+    end(&d, &v, ServiceKind::Liaison, id, &form).await
+}
+
+pub async fn end_steward(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Form(form): Form<Fields>) -> PageResult {
+    end(&d, &v, ServiceKind::Steward, id, &form).await
+}
+
+#[derive(Template)]
+#[template(path = "service_detail.html")]
+struct DetailPage {
+    nav: Nav,
+    tab: &'static str,
+    csrf: String,
+    steward: bool,
+    base: &'static str,
+    row: AssignmentRow,
+    visits: Vec<Visit>,
+    can_record: bool,
+    today: String,
+    error: Option<String>,
+}
+
+async fn detail_page(d: &AppState, v: &Viewer, kind: ServiceKind, id: i64, flash: Option<&str>, error: Option<String>) -> PageResult {
+    let l = d.liaison();
+    let row = l
+        .assignments(&v.actor, kind)
+        .await?
+        .into_iter()
+        .find(|r| r.assignment.id == id)
+        .ok_or_else(|| Error::not_found(format!("{} {id}", kind.label())))?;
+    let visits = l.visits(&v.actor, kind, Some(id)).await?;
+    let can_record = row.active && (v.person.id == row.assignment.fields.person_id || v.may::<RunLedgers>());
+    let mut nav = Nav::new(Some(v), base(kind));
+    if let Some(f) = flash {
+        nav = nav.flash("ok", f);
+    }
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let today = d.core().now().to_zoned(d.core().policy().timezone()).date().to_string();
+    let page = DetailPage {
+        nav,
+        tab: if kind == ServiceKind::Liaison { "liaison" } else { "stewards" },
+        csrf: v.csrf.clone(),
+        steward: kind == ServiceKind::Steward,
+        base: base(kind),
+        row,
+        visits,
+        can_record,
+        today,
+        error,
+    };
+    Ok(render(&page, status))
+}
+
+pub async fn liaison_detail(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Query(p): Query<DoneParams>) -> PageResult {
+    detail_page(&d, &v, ServiceKind::Liaison, id, done_text(&p.done), None).await
+}
+
+pub async fn steward_detail(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Query(p): Query<DoneParams>) -> PageResult {
+    detail_page(&d, &v, ServiceKind::Steward, id, done_text(&p.done), None).await
+}
+
+async fn record(d: &AppState, v: &Viewer, kind: ServiceKind, id: i64, form: &Fields) -> PageResult {
+    v.check_csrf(form.get("csrf"))?;
+    let a = d.liaison().assignment(&v.actor, id).await?;
+    if a.fields.kind != kind {
+        return Err(Error::not_found(format!("{} {id}", kind.label())).into());
+    }
+    let input = VisitInput {
+        visited_on: Some(form.get("visited_on").to_string()),
+        met: Some(form.get("met").to_string()),
+        policies: Some(form.get("policies").to_string()),
+        work: Some(form.get("work").to_string()),
+        // One problem a line.
+        problems: form.get("problems").lines().map(str::to_string).collect(),
+        evidence: Vec::new(),
+    };
+    match d.liaison().record_visit(&v.actor, id, input).await {
+        Ok(_) => Ok(see_other(&format!("{}/{id}?done=recorded", base(kind)))),
+        Err(Error::Forbidden) => Err(Error::Forbidden.into()),
+        Err(e) if shown(&e) => detail_page(d, v, kind, id, None, Some(e.to_string())).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn record_visit(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Form(form): Form<Fields>) -> PageResult {
+    record(&d, &v, ServiceKind::Liaison, id, &form).await
+}
+
+pub async fn record_onsite(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Form(form): Form<Fields>) -> PageResult {
+    record(&d, &v, ServiceKind::Steward, id, &form).await
+}
