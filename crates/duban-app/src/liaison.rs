@@ -20,6 +20,7 @@
 //! Assignments and visits are not secret: anyone signed in reads them; the office writes
 //! assignments, the assigned person (or the office) records visits.
 
+use crate::access::Access;
 use crate::actor::{Actor, RunLedgers};
 use crate::core::Core;
 use crate::jobs::{Holder, Job};
@@ -116,6 +117,7 @@ pub struct FlagRow {
 /// The liaison and steward service.
 pub struct Liaison {
     pub(crate) core: Arc<Core>,
+    pub(crate) access: Access,
     pub(crate) tasks: Arc<Tasks>,
     pub(crate) task_store: Arc<dyn TaskStore>,
     pub(crate) ledgers: Arc<dyn LedgerStore>,
@@ -575,7 +577,11 @@ impl Liaison {
         if actor.id().is_none_or(|me| v.recorded_by != Some(me)) && !actor.may::<RunLedgers>() {
             return Err(Error::Forbidden);
         }
-        let demand = self.task_store.get_task(task_id).await?;
+        // A task the actor may not see answers exactly as a missing one.
+        let demand = match actor.person() {
+            Some(p) => self.access.visible_task(p, task_id).await?,
+            None => self.task_store.get_task(task_id).await?,
+        };
         if demand.fields.source != Source::Enterprise {
             return Err(Error::invalid("task_id", "只能关联来源为企业诉求的任务"));
         }

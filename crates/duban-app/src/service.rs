@@ -174,6 +174,7 @@ impl Services {
         let enterprises = crate::enterprises::Enterprises { core: core.clone(), store: ports.enterprises.clone() };
         let liaison = crate::liaison::Liaison {
             core: core.clone(),
+            access: access.clone(),
             tasks: tasks.clone(),
             task_store: ports.tasks.clone(),
             ledgers: ports.ledgers.clone(),

@@ -8,7 +8,6 @@ use crate::helpers::*;
 use duban_app::actor::Actor;
 use duban_app::jobs::{Outcome, Runner};
 use duban_domain::enterprise::{EnterpriseInput, ProjectInput};
-use duban_store::TaskStore;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;

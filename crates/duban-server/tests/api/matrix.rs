@@ -1067,6 +1067,7 @@ async fn run_matrix(app: TestApp) {
     parts(&app, &c, &w, &mut f).await;
     reviews(&app, &c, &w, &mut f).await;
     rankings(&c, &w, &mut f).await;
+    liaison(&app, &c, &w, &mut f).await;
     eprintln!("access matrix on {}: {} requests, {} messages checked", app.store.backend(), f.requests, n);
     for (surface, (leaks, wrong)) in &f.by_surface {
         eprintln!("  {surface}: {leaks} leaks, {wrong} other wrong answers");
@@ -1260,6 +1261,151 @@ async fn rankings(c: &Client<'_>, w: &World, f: &mut Findings) {
         for (method, path, body, ok) in writes {
             let a = c.send(f, w, who, Req { method, path, headers: &[], body: Body::Json(body) }).await;
             f.status("rankings writes (API)", who, path, a.status, if office { ok } else { api_denied });
+        }
+    }
+}
+
+/// Liaison and project stewards (issue 14 §2–3): the lead unit's head is the liaison of an
+/// enterprise and a steward of a project, and a visit is on record. Everyone signed in reads the
+/// lists, coverage, flags and visits (nothing there is secret, and no hidden task shows); the
+/// office assigns and ends; the liaison (or the office) records a visit; linking a problem to a
+/// demand answers a task the caller may not see exactly as a missing one.
+async fn liaison(app: &TestApp, c: &Client<'_>, w: &World, f: &mut Findings) {
+    use duban_domain::enterprise::{EnterpriseInput, ProjectInput};
+    use duban_domain::liaison::{AssignmentInput, ServiceKind, VisitInput};
+    let cli = duban_app::actor::Actor::command_line();
+    let d = &app.duban;
+    let e = d
+        .enterprises()
+        .create_enterprise(
+            &cli,
+            EnterpriseInput {
+                name: Some("矩阵企业".into()),
+                credit_code: Some("91350100M000100Y43".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let p = d
+        .enterprises()
+        .create_project(
+            &cli,
+            ProjectInput {
+                name: Some("矩阵项目".into()),
+                total_investment: Some("2亿".into()),
+                signed_on: Some("2026-01-05".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let head = w.people[&Who::LeadHead].0;
+    let a = d
+        .liaison()
+        .assign(&cli, ServiceKind::Liaison, AssignmentInput {
+            person_id: Some(head),
+            enterprise_id: Some(e.id.0),
+            since: Some("2026-01-01".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .id;
+    let s = d
+        .liaison()
+        .assign(&cli, ServiceKind::Steward, AssignmentInput {
+            person_id: Some(head),
+            project_id: Some(p.id.0),
+            rank: Some("副处级".into()),
+            since: Some("2026-01-01".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .id;
+    let visit = VisitInput { met: Some("矩阵经理".into()), problems: vec!["矩阵问题".into()], ..Default::default() };
+    let v = d.liaison().record_visit(&cli, a, visit).await.unwrap().id;
+    for who in WHO {
+        let anon = who == Who::Anonymous;
+        let hidden = w.hidden(who);
+        let office = matches!(who, Who::Office | Who::Admin);
+        let api_denied = if anon { StatusCode::UNAUTHORIZED } else { StatusCode::FORBIDDEN };
+        let page_denied = if anon { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        let signed = |ok: StatusCode, denied: StatusCode| if anon { denied } else { ok };
+        for (surface, path, want) in [
+            ("liaison list (API)", "/api/v1/liaison".to_string(), signed(StatusCode::OK, api_denied)),
+            ("liaison coverage (API)", "/api/v1/liaison/coverage".to_string(), signed(StatusCode::OK, api_denied)),
+            ("liaison visits (API)", format!("/api/v1/liaison/{a}/visits"), signed(StatusCode::OK, api_denied)),
+            ("stewards list (API)", "/api/v1/stewards".to_string(), signed(StatusCode::OK, api_denied)),
+            ("steward flags (API)", "/api/v1/stewards/flags".to_string(), signed(StatusCode::OK, api_denied)),
+            ("steward records (API)", format!("/api/v1/stewards/{s}/records"), signed(StatusCode::OK, api_denied)),
+            ("liaison (page)", "/liaison".to_string(), signed(StatusCode::OK, page_denied)),
+            ("liaison one (page)", format!("/liaison/{a}"), signed(StatusCode::OK, page_denied)),
+            ("stewards (page)", "/stewards".to_string(), signed(StatusCode::OK, page_denied)),
+            ("steward one (page)", format!("/stewards/{s}"), signed(StatusCode::OK, page_denied)),
+        ] {
+            let r = c.get(f, w, who, &path).await;
+            f.status(surface, who, &path, r.status, want);
+            f.search(surface, who, &path, &r.body, &hidden);
+        }
+        // Writes: assigning and ending are the office's; recording the liaison's or the office's.
+        let records = office || who == Who::LeadHead;
+        let csrf = format!("csrf-{}", username(who));
+        let writes: Vec<(&str, String, Body, StatusCode)> = vec![
+            ("liaison assign (API)", "/api/v1/liaison".into(), Body::Json(json!({})), StatusCode::UNPROCESSABLE_ENTITY),
+            ("steward assign (API)", "/api/v1/stewards".into(), Body::Json(json!({})), StatusCode::UNPROCESSABLE_ENTITY),
+            (
+                "liaison end (API)",
+                format!("/api/v1/liaison/{a}/end"),
+                Body::Json(json!({"until": "1999-01-01"})),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                "liaison assign (page)",
+                "/liaison".into(),
+                Body::Form(vec![("csrf".into(), csrf.clone())]),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                "steward end (page)",
+                format!("/stewards/{s}/end"),
+                Body::Form(vec![("csrf".into(), csrf.clone()), ("until".into(), "1999-01-01".into())]),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+        ];
+        for (surface, path, body, ok) in writes {
+            let a = c.send(f, w, who, Req { method: "POST", path: &path, headers: &[], body }).await;
+            let denied = if path.starts_with("/api/") { api_denied } else { page_denied };
+            f.status(surface, who, &path, a.status, if office { ok } else { denied });
+            f.search(surface, who, &path, &a.body, &hidden);
+        }
+        for (surface, path, body) in [
+            ("visit record (API)", format!("/api/v1/liaison/{a}/visits"), Body::Json(json!({"met": ""}))),
+            (
+                "visit record (page)",
+                format!("/liaison/{a}/visits"),
+                Body::Form(vec![("csrf".into(), csrf.clone()), ("met".into(), String::new())]),
+            ),
+        ] {
+            let r = c.send(f, w, who, Req { method: "POST", path: &path, headers: &[], body }).await;
+            let denied = if path.starts_with("/api/") { api_denied } else { page_denied };
+            f.status(surface, who, &path, r.status, if records { StatusCode::UNPROCESSABLE_ENTITY } else { denied });
+        }
+        // Linking the problem to each task (none is a demand): refused as invalid where the
+        // caller sees the task, as missing where they do not.
+        for t in w.tasks.iter().filter(|t| !t.child) {
+            let path = format!("/api/v1/liaison/visits/{v}/problems/0/demand");
+            let body = Body::Json(json!({"task_id": t.id}));
+            let r = c.send(f, w, who, Req { method: "POST", path: &path, headers: &[], body }).await;
+            let want = match (anon, office, sees(who, t.kind)) {
+                (true, _, _) => StatusCode::UNAUTHORIZED,
+                (false, false, _) => StatusCode::FORBIDDEN,
+                (false, true, true) => StatusCode::UNPROCESSABLE_ENTITY,
+                (false, true, false) => StatusCode::NOT_FOUND,
+            };
+            f.status("problem to demand (API)", who, &format!("task {}", t.id), r.status, want);
+            f.search("problem to demand (API)", who, &path, &r.body, &hidden);
         }
     }
 }
