@@ -28,7 +28,7 @@ use crate::assessment::Assessment;
 use crate::core::Core;
 use crate::rankings::profile_in_force;
 use duban_domain::Error;
-use duban_domain::assessment::indicator::{Outcome, STAGE_DONE, STAGE_NOTICE, STAGE_SIGN};
+use duban_domain::assessment::indicator::{Outcome, STAGE_DONE, STAGE_NOTICE, STAGE_SIGN, STAGE_VISIT};
 use duban_domain::assessment::profile::DEFAULT_SCORING;
 use duban_domain::assessment::review::{self, DecisionEffect, ErrorKind, ObjectionStatus};
 use duban_domain::assessment::{Fact, FactOrigin, Indicator, PartyRole, Points, ScoringProfile, Span};
@@ -296,6 +296,7 @@ impl Reviews {
                 STAGE_SIGN => "签收（未到期）".to_string(),
                 STAGE_DONE => "办结（未到期）".to_string(),
                 STAGE_NOTICE => "督办回复（未到期）".to_string(),
+                STAGE_VISIT => "包联走访（未到期）".to_string(),
                 other => other.to_string(),
             },
         };

@@ -20,7 +20,7 @@
 //! stages (a plan, a first report, a feedback within 7 days) are the supervision pass's business
 //! and not assessed.
 
-use super::indicator::{PartyRole, STAGE_DONE, STAGE_NOTICE, STAGE_SIGN};
+use super::indicator::{PartyRole, STAGE_DONE, STAGE_NOTICE, STAGE_SIGN, STAGE_VISIT};
 use crate::event::EventKind;
 use crate::facts::{ClockEvent, Priority, Source};
 use crate::ids::{TaskId, UnitId};
@@ -221,6 +221,17 @@ pub fn of_task(r: &TaskRecord<'_>, members: &Members, tz: &TimeZone) -> Vec<Fact
                 ..fact(format!("t{}:s:{}:u{}", id.0, s.stage, u.0), u, role, stored, due)
             });
         }
+        // A period's visit or on-site work counts for the lead unit on its own too (包联走访按期完成率).
+        if s.stop == ClockEvent::Done && matches!(task.fields.source, Source::Liaison | Source::Steward) {
+            for u in &leads {
+                out.push(Fact {
+                    due_at: Some(due_at),
+                    stopped_at: s.stopped_at,
+                    stop_day: s.stopped_at.map(|t| day_of(t, tz)),
+                    ..fact(format!("t{}:s:visit:u{}", id.0, u.0), *u, PartyRole::Lead, STAGE_VISIT, due)
+                });
+            }
+        }
     }
     out
 }
@@ -388,5 +399,24 @@ mod tests {
         // An answer recorded on the notice stands.
         let recorded = NoticeRecord { answered_at: Some(ts("2022-03-26T03:00:00Z")), ..notice };
         assert_eq!(answered_at(&recorded, &events), Some(ts("2022-03-26T03:00:00Z")));
+    }
+
+    #[test]
+    fn a_liaison_task_also_counts_as_a_visit_for_its_lead_unit() {
+        let mut t = task(
+            7,
+            vec![Party::Unit(UnitId(4))],
+            vec![Party::Unit(UnitId(5))],
+            Status::Closed,
+            &[(ClockEvent::Signed, "2026-03-02 09:00"), (ClockEvent::Done, "2026-03-10 10:00")],
+        );
+        assert!(!derive(&t, &[], &[], &[]).iter().any(|f| f.indicator == STAGE_VISIT));
+        t.fields.source = Source::Liaison;
+        let fs = derive(&t, &[], &[], &[]);
+        let visits: Vec<&Fact> = fs.iter().filter(|f| f.indicator == STAGE_VISIT).collect();
+        assert_eq!(visits.len(), 1, "the lead unit only");
+        assert_eq!((visits[0].unit, visits[0].role, visits[0].day), (UnitId(4), PartyRole::Lead, date(2026, 3, 20)));
+        assert!(visits[0].stopped_at.is_some());
+        assert!(fs.iter().any(|f| f.indicator == STAGE_DONE), "still a done stage too");
     }
 }

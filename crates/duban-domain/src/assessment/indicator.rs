@@ -39,6 +39,12 @@ vocabulary!(
         LeaderEvaluation = "leader_evaluation" / "领导评价",
         /// Errors in documents the unit submitted (公文错情, 002 三(五)3).
         DocumentError = "document_error" / "公文错情",
+        /// A period's liaison visit (包联走访) or steward's on-site work (现场办公) recorded by
+        /// its deadline: the done stage of a task of source 包联走访 or 项目管家, counted for its
+        /// lead unit besides 按时办结 (issue 14 §2).
+        VisitOnTime = "visit_on_time" / "包联走访按期完成",
+        /// Recorded after its period, or not at all by the period's end.
+        VisitLate = "visit_late" / "包联走访逾期未完成",
     }
 );
 
@@ -81,6 +87,9 @@ pub const STAGE_SIGN: &str = "sign";
 pub const STAGE_DONE: &str = "done";
 /// The stored indicator of a 督办 notice's answer (due on its answer-by day).
 pub const STAGE_NOTICE: &str = "notice_answer";
+/// The stored indicator of a liaison visit's or steward's on-site work's period (the done stage
+/// of a task of source 包联走访 or 项目管家).
+pub const STAGE_VISIT: &str = "visit";
 
 impl Indicator {
     /// The indicator a stored fact counts as, given its outcome; `None` while pending, or for a
@@ -95,6 +104,8 @@ impl Indicator {
             (STAGE_DONE, _) => Some(I::DoneLate),
             (STAGE_NOTICE, Outcome::OnTime) => Some(I::NoticeAnsweredOnTime),
             (STAGE_NOTICE, _) => Some(I::NoticeAnsweredLate),
+            (STAGE_VISIT, Outcome::OnTime) => Some(I::VisitOnTime),
+            (STAGE_VISIT, _) => Some(I::VisitLate),
             (code, _) => code.parse().ok(),
         }
     }
@@ -114,6 +125,8 @@ mod tests {
         assert_eq!(Indicator::of_outcome(STAGE_DONE, Outcome::Late), Some(Indicator::DoneLate));
         assert_eq!(Indicator::of_outcome(STAGE_SIGN, Outcome::OnTime), Some(Indicator::SignOnTime));
         assert_eq!(Indicator::of_outcome(STAGE_DONE, Outcome::Pending), None);
+        assert_eq!(Indicator::of_outcome(STAGE_VISIT, Outcome::OnTime), Some(Indicator::VisitOnTime));
+        assert_eq!(Indicator::of_outcome(STAGE_VISIT, Outcome::Late), Some(Indicator::VisitLate));
         assert_eq!(Indicator::of_outcome("returned", Outcome::Counted), Some(Indicator::Returned));
         assert_eq!(Indicator::of_outcome("visit_due", Outcome::Counted), None);
     }

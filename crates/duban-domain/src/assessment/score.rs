@@ -473,4 +473,35 @@ weight = 2
         assert_eq!(row(3).total, Points::whole(100 - 5));
         assert_eq!(r.rows.iter().map(|x| x.category.as_str()).collect::<Vec<_>>(), ["部门", "部门", "乡镇", "乡镇"]);
     }
+
+    #[test]
+    fn a_missed_liaison_visit_moves_the_default_ranking() {
+        let p = ScoringProfile::builtin(super::super::profile::DEFAULT_SCORING).unwrap();
+        let line = p.lines.iter().find(|l| l.indicator == Indicator::VisitOnTime).expect("a visit line");
+        assert_eq!(line.against, vec![Indicator::VisitLate]);
+        let t = |u: i64, ind: Indicator, count: i64| Tally {
+            unit: UnitId(u),
+            role: PartyRole::Lead,
+            indicator: ind,
+            count,
+            amount: count * 100,
+            excused_count: 0,
+            excused_amount: 0,
+        };
+        let units = [
+            UnitInfo { id: UnitId(1), name: "甲镇".into(), kind: UnitKind::Township },
+            UnitInfo { id: UnitId(2), name: "乙镇".into(), kind: UnitKind::Township },
+        ];
+        let span = Span::parse("2026Q4").unwrap();
+        let all_visited = [t(1, Indicator::VisitOnTime, 2), t(2, Indicator::VisitOnTime, 2)];
+        let r = rank(&p, span, &units, &all_visited, &HashMap::new());
+        assert_eq!(r.row(UnitId(1)).unwrap().total, r.row(UnitId(2)).unwrap().total);
+        // 乙镇 misses one of its two visits: half the line's 5 points, and it falls behind.
+        let one_missed =
+            [t(1, Indicator::VisitOnTime, 2), t(2, Indicator::VisitOnTime, 1), t(2, Indicator::VisitLate, 1)];
+        let r2 = rank(&p, span, &units, &one_missed, &HashMap::new());
+        let (a, b) = (r2.row(UnitId(1)).unwrap(), r2.row(UnitId(2)).unwrap());
+        assert_eq!(a.total.0 - b.total.0, 250);
+        assert!(a.rank < b.rank);
+    }
 }

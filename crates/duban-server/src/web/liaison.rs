@@ -83,7 +83,13 @@ impl ServicePage {
     }
 }
 
-async fn list_page(d: &AppState, v: &Viewer, kind: ServiceKind, flash: Option<&str>, error: Option<String>) -> PageResult {
+async fn list_page(
+    d: &AppState,
+    v: &Viewer,
+    kind: ServiceKind,
+    flash: Option<&str>,
+    error: Option<String>,
+) -> PageResult {
     let l = d.liaison();
     let rows = l.assignments(&v.actor, kind).await?;
     let (coverage, flags) = match kind {
@@ -96,7 +102,9 @@ async fn list_page(d: &AppState, v: &Viewer, kind: ServiceKind, flash: Option<&s
         (
             p,
             e.into_iter().map(|e| (e.id.0, e.fields.name)).collect(),
-            j.into_iter().map(|j| (j.id.0, format!("{}（{}）", j.fields.name, j.fields.total_investment.wan_label()))).collect(),
+            j.into_iter()
+                .map(|j| (j.id.0, format!("{}（{}）", j.fields.name, j.fields.total_investment.wan_label())))
+                .collect(),
         )
     } else {
         (Vec::new(), Vec::new(), Vec::new())
@@ -187,11 +195,21 @@ async fn end(d: &AppState, v: &Viewer, kind: ServiceKind, id: i64, form: &Fields
     }
 }
 
-pub async fn end_liaison(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Form(form): Form<Fields>) -> PageResult {
+pub async fn end_liaison(
+    State(d): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<Fields>,
+) -> PageResult {
     end(&d, &v, ServiceKind::Liaison, id, &form).await
 }
 
-pub async fn end_steward(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Form(form): Form<Fields>) -> PageResult {
+pub async fn end_steward(
+    State(d): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<Fields>,
+) -> PageResult {
     end(&d, &v, ServiceKind::Steward, id, &form).await
 }
 
@@ -210,7 +228,14 @@ struct DetailPage {
     error: Option<String>,
 }
 
-async fn detail_page(d: &AppState, v: &Viewer, kind: ServiceKind, id: i64, flash: Option<&str>, error: Option<String>) -> PageResult {
+async fn detail_page(
+    d: &AppState,
+    v: &Viewer,
+    kind: ServiceKind,
+    id: i64,
+    flash: Option<&str>,
+    error: Option<String>,
+) -> PageResult {
     let l = d.liaison();
     let row = l
         .assignments(&v.actor, kind)
@@ -241,11 +266,21 @@ async fn detail_page(d: &AppState, v: &Viewer, kind: ServiceKind, id: i64, flash
     Ok(render(&page, status))
 }
 
-pub async fn liaison_detail(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Query(p): Query<DoneParams>) -> PageResult {
+pub async fn liaison_detail(
+    State(d): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Query(p): Query<DoneParams>,
+) -> PageResult {
     detail_page(&d, &v, ServiceKind::Liaison, id, done_text(&p.done), None).await
 }
 
-pub async fn steward_detail(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Query(p): Query<DoneParams>) -> PageResult {
+pub async fn steward_detail(
+    State(d): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Query(p): Query<DoneParams>,
+) -> PageResult {
     detail_page(&d, &v, ServiceKind::Steward, id, done_text(&p.done), None).await
 }
 
@@ -272,10 +307,20 @@ async fn record(d: &AppState, v: &Viewer, kind: ServiceKind, id: i64, form: &Fie
     }
 }
 
-pub async fn record_visit(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Form(form): Form<Fields>) -> PageResult {
+pub async fn record_visit(
+    State(d): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<Fields>,
+) -> PageResult {
     record(&d, &v, ServiceKind::Liaison, id, &form).await
 }
 
-pub async fn record_onsite(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Form(form): Form<Fields>) -> PageResult {
+pub async fn record_onsite(
+    State(d): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<Fields>,
+) -> PageResult {
     record(&d, &v, ServiceKind::Steward, id, &form).await
 }

@@ -17,6 +17,7 @@ mod desks;
 mod entry;
 mod errors;
 mod import;
+mod liaison;
 mod notice;
 mod office;
 mod pages;
@@ -24,7 +25,6 @@ mod paging;
 mod polish;
 mod rankings;
 mod reviews;
-mod liaison;
 pub mod rows;
 
 pub use crate::http::AppState;

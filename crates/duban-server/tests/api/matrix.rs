@@ -1303,28 +1303,37 @@ async fn liaison(app: &TestApp, c: &Client<'_>, w: &World, f: &mut Findings) {
     let head = w.people[&Who::LeadHead].0;
     let a = d
         .liaison()
-        .assign(&cli, ServiceKind::Liaison, AssignmentInput {
-            person_id: Some(head),
-            enterprise_id: Some(e.id.0),
-            since: Some("2026-01-01".into()),
-            ..Default::default()
-        })
+        .assign(
+            &cli,
+            ServiceKind::Liaison,
+            AssignmentInput {
+                person_id: Some(head),
+                enterprise_id: Some(e.id.0),
+                since: Some("2026-01-01".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap()
         .id;
     let s = d
         .liaison()
-        .assign(&cli, ServiceKind::Steward, AssignmentInput {
-            person_id: Some(head),
-            project_id: Some(p.id.0),
-            rank: Some("副处级".into()),
-            since: Some("2026-01-01".into()),
-            ..Default::default()
-        })
+        .assign(
+            &cli,
+            ServiceKind::Steward,
+            AssignmentInput {
+                person_id: Some(head),
+                project_id: Some(p.id.0),
+                rank: Some("副处级".into()),
+                since: Some("2026-01-01".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap()
         .id;
-    let visit = VisitInput { met: Some("矩阵经理".into()), problems: vec!["矩阵问题".into()], ..Default::default() };
+    let visit =
+        VisitInput { met: Some("矩阵经理".into()), problems: vec!["矩阵问题".into()], ..Default::default() };
     let v = d.liaison().record_visit(&cli, a, visit).await.unwrap().id;
     for who in WHO {
         let anon = who == Who::Anonymous;
@@ -1354,7 +1363,12 @@ async fn liaison(app: &TestApp, c: &Client<'_>, w: &World, f: &mut Findings) {
         let csrf = format!("csrf-{}", username(who));
         let writes: Vec<(&str, String, Body, StatusCode)> = vec![
             ("liaison assign (API)", "/api/v1/liaison".into(), Body::Json(json!({})), StatusCode::UNPROCESSABLE_ENTITY),
-            ("steward assign (API)", "/api/v1/stewards".into(), Body::Json(json!({})), StatusCode::UNPROCESSABLE_ENTITY),
+            (
+                "steward assign (API)",
+                "/api/v1/stewards".into(),
+                Body::Json(json!({})),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
             (
                 "liaison end (API)",
                 format!("/api/v1/liaison/{a}/end"),
