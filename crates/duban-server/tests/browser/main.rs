@@ -34,6 +34,7 @@ mod desks;
 mod entry;
 mod import;
 mod notice;
+mod liaison;
 mod objections;
 mod polish;
 mod rankings;
