@@ -38,8 +38,18 @@ async fn the_office_assigns_a_liaison_who_records_a_visit_that_closes_the_quarte
     let text = wait_for(&c, "未落实包联的企业").await;
     assert!(text.contains("甲能源有限公司") && text.contains("0 / 1"), "{text}");
     let form = c.find(Locator::Css("form#assign")).await.unwrap();
-    form.find(Locator::Css("select[name=person_id]")).await.unwrap().select_by_value(&head.0.to_string()).await.unwrap();
-    form.find(Locator::Css("select[name=enterprise_id]")).await.unwrap().select_by_value(&e.id.0.to_string()).await.unwrap();
+    form.find(Locator::Css("select[name=person_id]"))
+        .await
+        .unwrap()
+        .select_by_value(&head.0.to_string())
+        .await
+        .unwrap();
+    form.find(Locator::Css("select[name=enterprise_id]"))
+        .await
+        .unwrap()
+        .select_by_value(&e.id.0.to_string())
+        .await
+        .unwrap();
     form.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
     let text = wait_for(&c, "已设置").await;
     assert!(text.contains("1 / 1") && text.contains("已全覆盖") && text.contains("未走访"), "{text}");
