@@ -45,6 +45,8 @@ pub struct Ports {
     pub bulletins: Arc<dyn BulletinStore>,
     /// Key enterprises and projects.
     pub enterprises: Arc<dyn EnterpriseStore>,
+    /// Pre-procedures of key projects.
+    pub procedures: Arc<dyn duban_store::ProcedureStore>,
 }
 
 impl Ports {
@@ -68,6 +70,7 @@ impl Ports {
             rankings: store.clone(),
             bulletins: store.clone(),
             enterprises: store.clone(),
+            procedures: store.clone(),
         }
     }
 }

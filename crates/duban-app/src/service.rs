@@ -51,6 +51,7 @@ pub struct Services {
     rankings: crate::rankings::Rankings,
     bulletins: crate::bulletin::Bulletins,
     enterprises: crate::enterprises::Enterprises,
+    procedures: crate::procedures::Procedures,
     /// The job port, for the runner's leases and the rules/calendar version.
     leases: Arc<dyn JobStore>,
 }
@@ -171,6 +172,15 @@ impl Services {
             issuer,
         };
         let enterprises = crate::enterprises::Enterprises { core: core.clone(), store: ports.enterprises.clone() };
+        let procedures = crate::procedures::Procedures {
+            core: core.clone(),
+            tasks: tasks.clone(),
+            ledgers: ports.ledgers.clone(),
+            store: ports.procedures.clone(),
+            projects: ports.enterprises.clone(),
+            directory: ports.directory.clone(),
+            ledger_lock: tokio::sync::Mutex::new(()),
+        };
         Ok(Self {
             core,
             access,
@@ -192,6 +202,7 @@ impl Services {
             rankings,
             bulletins,
             enterprises,
+            procedures,
             leases: ports.jobs,
         })
     }
@@ -224,6 +235,11 @@ impl Services {
     /// Key enterprises and key projects.
     pub fn enterprises(&self) -> &crate::enterprises::Enterprises {
         &self.enterprises
+    }
+
+    /// Pre-procedures of key projects: kinds, starts, dispatch and battle map.
+    pub fn procedures(&self) -> &crate::procedures::Procedures {
+        &self.procedures
     }
 
     /// Who sees which tasks.

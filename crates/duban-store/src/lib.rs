@@ -14,7 +14,7 @@
 //! (health, counts, settings), [`AssessmentStore`] (assessment facts and their daily sums),
 //! [`ReviewStore`] (objections, evaluations, document errors) and [`RankingStore`] (saved scoring
 //! profiles, issued rankings), [`EnterpriseStore`] (key enterprises and projects, with
-//! their history). [`Store`] is their sum: every backend is a `Store`, and an
+//! their history), [`ProcedureStore`] (pre-procedures of key projects). [`Store`] is their sum: every backend is a `Store`, and an
 //! `Arc<dyn Store>` gives any one port by upcasting, so a service can hold just the port it
 //! needs: `let tasks: Arc<dyn TaskStore> = store.clone();`.
 //!
@@ -29,6 +29,7 @@ mod calendar;
 pub mod chain;
 mod directory;
 pub mod enterprises;
+pub mod procedures;
 mod jobs;
 mod ledgers;
 mod meta;
@@ -48,6 +49,7 @@ pub use bulletins::BulletinStore;
 pub use calendar::CalendarStore;
 pub use directory::DirectoryStore;
 pub use enterprises::EnterpriseStore;
+pub use procedures::ProcedureStore;
 pub use jobs::{CONFIG_VERSION_KEY, JobStore, Lease};
 pub use ledgers::LedgerStore;
 pub use meta::MetaStore;
@@ -94,6 +96,7 @@ sum_of_ports!(
     RankingStore,
     BulletinStore,
     EnterpriseStore,
+    ProcedureStore,
 );
 
 /// Every port of a store, for code that holds a concrete store type (tests, the command line):
@@ -103,4 +106,5 @@ pub mod prelude {
         AttachmentStore, AuditStore, CalendarStore, DirectoryStore, EnterpriseStore, JobStore, LedgerStore, MetaStore,
         OutboxStore, PeopleStore, RankingStore, ReviewStore, SignInStore, Store, SupervisionStore, TaskStore,
     };
+    pub use crate::ProcedureStore;
 }
