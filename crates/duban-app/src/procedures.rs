@@ -36,6 +36,8 @@ use std::sync::Arc;
 
 /// The ledger every procedure's task is in.
 pub const LEDGER_NAME: &str = "项目前期手续台账";
+/// Who reports monthly (“工作专班”每月向包联领导报告, 003 附件4 二(三)).
+pub const ISSUER: &str = "项目前期手续代办帮办工作专班";
 /// Projects on one page of the battle map across projects.
 pub const MATRIX_PAGE: i64 = 50;
 
@@ -373,6 +375,13 @@ impl Procedures {
         Self::signed_in(actor)?;
         let (from, to) = (month.first_of_month(), month.last_of_month());
         self.dispatch(from, to, format!("{}年{}月", from.year(), from.month()), true).await
+    }
+
+    /// The month's report as a Word file in the official layout: its file name and bytes.
+    pub async fn monthly_report(&self, actor: &Actor, month: Date) -> Result<(String, Vec<u8>), Error> {
+        let d = self.monthly(actor, month).await?;
+        let bytes = monthly_docx(&d, ISSUER, self.today())?;
+        Ok((format!("{}项目前期手续办理情况报告.docx", d.caption), bytes))
     }
 
     async fn dispatch(&self, from: Date, to: Date, caption: String, monthly: bool) -> Result<Dispatch, Error> {

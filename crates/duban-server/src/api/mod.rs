@@ -14,6 +14,7 @@ mod imports;
 mod notices;
 pub mod openapi;
 mod org;
+mod procedures;
 mod rankings;
 mod reviews;
 pub mod tasks;
@@ -114,6 +115,16 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/bulletins/{id}/issue"),
     ("get", "/api/v1/bulletins/{id}/docx"),
     ("get", "/api/v1/public/bulletins"),
+    ("get", "/api/v1/procedures"),
+    ("post", "/api/v1/procedures"),
+    ("get", "/api/v1/procedures/kinds"),
+    ("post", "/api/v1/procedures/kinds"),
+    ("post", "/api/v1/procedures/{id}/start"),
+    ("get", "/api/v1/procedures/projects/{id}"),
+    ("get", "/api/v1/procedures/weekly"),
+    ("get", "/api/v1/procedures/weekly/xlsx"),
+    ("get", "/api/v1/procedures/monthly"),
+    ("get", "/api/v1/procedures/monthly/docx"),
 ];
 
 /// Every route with its description: registering a handler here (`routes!`) both routes it and
@@ -134,6 +145,7 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(reviews::routes())
         .merge(rankings::routes())
         .merge(bulletins::routes())
+        .merge(procedures::routes())
 }
 
 /// The API router.
