@@ -188,7 +188,8 @@ async fn procedures_on_postgres() {
     let lx = add_and_start(&app, &w, "立项", 5).await;
     assert_eq!(lx["committed_on"], "2026-03-09");
     let r = app.duban.supervision().pass(bj("2026-03-10T10:30")).await.unwrap();
-    assert!(!r.notices.is_empty());
+    assert!(!r.notices.is_empty(), "{r:?}");
+    app.clock.set(bj("2026-03-10T10:30"));
     let m = app.get("/api/v1/procedures").await.json;
     assert_eq!(m["rows"][0]["cells"][0]["light"], "red");
     let wk = app.get("/api/v1/procedures/weekly?day=2026-03-10").await.json;
