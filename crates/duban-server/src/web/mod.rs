@@ -23,6 +23,7 @@ mod pages;
 mod paging;
 mod polish;
 mod rankings;
+mod procedures;
 mod reviews;
 pub mod rows;
 
@@ -119,6 +120,13 @@ pub fn router(state: AppState) -> Router {
         .route("/document-errors", get(reviews::document_errors).post(reviews::record_error))
         .route("/document-errors.xlsx", get(reviews::errors_export))
         .route("/document-errors/{id}/withdraw", post(reviews::withdraw_error))
+        .route("/procedures", get(procedures::index))
+        .route("/procedures/kinds", post(procedures::add_kind))
+        .route("/procedures/{id}/start", post(procedures::start))
+        .route("/procedures/weekly", get(procedures::weekly))
+        .route("/procedures/weekly.xlsx", get(procedures::weekly_xlsx))
+        .route("/procedures/monthly.docx", get(procedures::monthly_docx))
+        .route("/projects/{id}/procedures", get(procedures::project).post(procedures::add))
         .route("/static/duban.css", get(css))
         .route("/static/duban.js", get(js))
         .with_state(state)
