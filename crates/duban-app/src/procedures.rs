@@ -80,6 +80,8 @@ pub struct ProcedureView {
     pub committed_on: Option<Date>,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub finished_on: Option<Date>,
+    /// Open and past its committed date (逾期).
+    pub overdue: bool,
     /// The task that carries it, once started.
     pub task_id: Option<i64>,
 }
@@ -309,6 +311,8 @@ impl Procedures {
             light: light.map(|l| l.code().to_string()),
             started_on: p.started_on,
             committed_on: p.committed_on,
+            overdue: status == ProcedureStatus::InProgress
+                && p.committed_on.is_some_and(|c| c < self.core.now().to_zoned(tz.clone()).date()),
             finished_on: (status == ProcedureStatus::Done).then(|| r.done_at.map(|t| t.to_zoned(tz).date())).flatten(),
             task_id: p.task_id.map(|t| t.0),
         }

@@ -49,7 +49,7 @@ fn cell_text(p: &ProcedureView) -> String {
     let md = |d: Option<Date>| d.map(|d| format!("{:02}-{:02}", d.month(), d.day())).unwrap_or_default();
     match p.status {
         ProcedureStatus::Done => format!("办结 {}", md(p.finished_on)),
-        ProcedureStatus::InProgress if p.light.as_deref() == Some("red") => format!("逾期 {}", md(p.committed_on)),
+        ProcedureStatus::InProgress if p.overdue => format!("逾期 {}", md(p.committed_on)),
         ProcedureStatus::InProgress => format!("限 {}", md(p.committed_on)),
         s => s.to_string(),
     }
@@ -434,6 +434,7 @@ mod tests {
             started_on: Some(jiff::civil::date(2026, 3, 2)),
             committed_on: Some(jiff::civil::date(2026, 3, 9)),
             finished_on: None,
+            overdue: true,
             task_id: Some(1),
         }
     }

@@ -36,4 +36,5 @@ mod import;
 mod notice;
 mod objections;
 mod polish;
+mod procedures;
 mod rankings;
