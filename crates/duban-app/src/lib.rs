@@ -39,7 +39,9 @@
 //!   assessment, edited, issued and numbered, its Word file ([`bulletin_docx`]) built from the
 //!   official-document pieces it shares with the notice sheet ([`official_docx`]);
 //! - [`enterprises`] ([`Enterprises`](enterprises::Enterprises)): the key enterprise and key
-//!   project lists, with their history.
+//!   project lists, with their history;
+//! - [`procedures`] ([`Procedures`](procedures::Procedures)): the pre-procedures of key projects —
+//!   each started one a task on the one engine, the weekly dispatch and the monthly report.
 //!
 //! Every permission is a capability of the one [`Actor`](actor::Actor) ([`actor`]): a
 //! signed-in person or the command line; the use cases that decide one (a 督办 by hand, the
@@ -58,6 +60,7 @@ pub mod core;
 pub mod decompose;
 pub mod document_import;
 pub mod enterprises;
+pub mod procedures;
 pub mod export;
 pub mod file_names;
 pub mod import_review;

@@ -47,6 +47,8 @@ pub struct Ports {
     pub enterprises: Arc<dyn EnterpriseStore>,
     /// Liaison and steward assignments, obligations and visits.
     pub liaison: Arc<dyn LiaisonStore>,
+    /// Pre-procedures of key projects.
+    pub procedures: Arc<dyn duban_store::ProcedureStore>,
 }
 
 impl Ports {
@@ -71,6 +73,7 @@ impl Ports {
             bulletins: store.clone(),
             enterprises: store.clone(),
             liaison: store.clone(),
+            procedures: store.clone(),
         }
     }
 }

@@ -52,6 +52,7 @@ pub struct Services {
     bulletins: crate::bulletin::Bulletins,
     enterprises: crate::enterprises::Enterprises,
     liaison: crate::liaison::Liaison,
+    procedures: crate::procedures::Procedures,
     /// The job port, for the runner's leases and the rules/calendar version.
     leases: Arc<dyn JobStore>,
 }
@@ -185,6 +186,15 @@ impl Services {
             store: ports.liaison.clone(),
             policy: duban_domain::liaison::ServicePolicy::seeds(),
         };
+        let procedures = crate::procedures::Procedures {
+            core: core.clone(),
+            tasks: tasks.clone(),
+            ledgers: ports.ledgers.clone(),
+            store: ports.procedures.clone(),
+            projects: ports.enterprises.clone(),
+            directory: ports.directory.clone(),
+            ledger_lock: tokio::sync::Mutex::new(()),
+        };
         Ok(Self {
             core,
             access,
@@ -207,6 +217,7 @@ impl Services {
             bulletins,
             enterprises,
             liaison,
+            procedures,
             leases: ports.jobs,
         })
     }
@@ -244,6 +255,11 @@ impl Services {
     /// Liaison (包联) and project stewards (项目管家).
     pub fn liaison(&self) -> &crate::liaison::Liaison {
         &self.liaison
+    }
+
+    /// Pre-procedures of key projects: kinds, starts, dispatch and battle map.
+    pub fn procedures(&self) -> &crate::procedures::Procedures {
+        &self.procedures
     }
 
     /// Who sees which tasks.

@@ -30,6 +30,8 @@
 //! - [`stats`]: on-time rates, overdue counts and the weekly trend.
 //! - [`enterprise`]: key enterprises and key projects — 统一社会信用代码 with its check digit,
 //!   exact amounts ([`enterprise::Yuan`]), the lists' records and their parsing.
+//! - [`procedure`]: pre-procedures of key projects (项目前期手续) — kinds as policy data, the
+//!   committed date on the working-day calendar, the status read from the task, the weekly dispatch.
 //! - [`ids`]: typed identifiers, so a unit id can never be passed where a task id is expected.
 //! - [`visibility`]: who may see which task, and which of its fields go over which channel.
 //! - [`clock`]: the only way the rest of Duban learns the time, so rules can be tested with an
@@ -57,6 +59,7 @@ pub mod notice;
 pub mod org;
 pub mod period;
 pub mod policy;
+pub mod procedure;
 pub mod publication;
 pub mod schedule;
 pub mod stats;

@@ -11,7 +11,7 @@
 //! [`outbox`], [`sign_in`], [`calendar`], [`audit`], [`jobs`] (leases and claims), [`assessment`]
 //! (facts and daily sums), [`reviews`] (objections, evaluations, document errors), [`rankings`]
 //! (saved profiles, issued rankings), [`bulletins`] (monthly bulletins), [`enterprises`] (key enterprises and
-//! projects) and [`meta`]. [`sql_store!`] invokes them all
+//! projects), [`procedures`] (pre-procedures of key projects) and [`meta`]. [`sql_store!`] invokes them all
 //! in one block after [`sql_common!`] (imports, the backend's concrete sqlx types, the write
 //! transaction and the hash-chain walk), so one aggregate's helpers (writing a trail event,
 //! queueing a message) serve another's within one transaction.
@@ -36,6 +36,7 @@ pub mod bulletins;
 pub mod calendar;
 pub mod directory;
 pub mod enterprises;
+pub mod procedures;
 pub mod jobs;
 pub mod ledgers;
 pub mod liaison;
@@ -320,6 +321,7 @@ macro_rules! sql_store {
             $crate::sql_rankings!($store);
             $crate::sql_bulletins!($store);
             $crate::sql_enterprises!($store);
+            $crate::sql_procedures!($store);
             $crate::sql_outbox!($store);
             $crate::sql_sign_in!($store);
             $crate::sql_calendar!($store);

@@ -241,7 +241,8 @@ macro_rules! behaviour_suite {
             reviews_keep_one_open_objection_per_fact_and_are_decided_or_withdrawn_once,
             saved_profiles_are_replaced_and_issued_rankings_are_append_only,
             enterprises_and_projects_keep_their_fields_versions_and_history,
-            liaison_assignments_obligations_and_visits_are_kept_once
+            liaison_assignments_obligations_and_visits_are_kept_once,
+            procedures_link_one_task_each_and_read_its_status_and_finish
         );
     };
     (@each $factory:path; $($name:ident),+ $(,)?) => {

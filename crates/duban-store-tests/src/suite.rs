@@ -1755,3 +1755,82 @@ pub async fn liaison_assignments_obligations_and_visits_are_kept_once(db: &TestD
     let later = NewAssignment { since: date(2027, 1, 1), ..new };
     s.insert_assignment(&later, None, at).await.unwrap();
 }
+
+pub async fn procedures_link_one_task_each_and_read_its_status_and_finish(db: &TestDb) {
+    use duban_domain::enterprise::ProjectInput;
+    use duban_domain::procedure::{KindSpec, NewProcedure};
+    let s = &*db.store;
+    let at = t("2026-03-02T01:00:00Z");
+    // The built-in kinds are added once, in order; a kind the office adds goes last.
+    let builtin = duban_domain::procedure::builtin_kinds().unwrap();
+    s.ensure_procedure_kinds(&builtin, at).await.unwrap();
+    s.ensure_procedure_kinds(&builtin, at).await.unwrap();
+    let kinds = s.procedure_kinds().await.unwrap();
+    assert_eq!(kinds.len(), 7);
+    assert!(kinds.iter().all(|k| k.builtin) && kinds[0].name == "立项" && kinds[6].name == "施工许可");
+    let extra = KindSpec { name: "防雷审查".into(), default_days: Some(5), note: String::new() };
+    let fl = s.insert_procedure_kind(&extra, at).await.unwrap();
+    assert_eq!((fl.builtin, fl.default_days, fl.position > kinds[6].position), (false, Some(5), true));
+    assert!(matches!(s.insert_procedure_kind(&extra, at).await, Err(Error::Conflict(m)) if m.contains("防雷审查")));
+
+    let unit = s.create_unit(&unit("旗发展和改革委员会", &["旗发改委"]), crate::at()).await.unwrap();
+    let project = |name: &str| ProjectInput {
+        name: Some(name.into()),
+        total_investment: Some("1.2亿".into()),
+        stage: Some("签约".into()),
+        ..Default::default()
+    };
+    let p1 = s.insert_project(&project("风电装备制造项目").parse().unwrap(), None, at).await.unwrap();
+    let p2 = s.insert_project(&project("光伏治沙项目").parse().unwrap(), None, at).await.unwrap();
+    let new = |project: ProjectId, kind: i64| NewProcedure {
+        project_id: project,
+        kind_id: kind,
+        unit_id: unit.id,
+        days: 10,
+        note: "承诺书已签".into(),
+    };
+    let a = s.insert_procedure(&new(p1.id, kinds[0].id), None, at).await.unwrap();
+    let b = s.insert_procedure(&new(p1.id, kinds[4].id), None, at).await.unwrap();
+    s.insert_procedure(&new(p2.id, fl.id), None, at).await.unwrap();
+    assert!(matches!(s.insert_procedure(&new(p1.id, kinds[0].id), None, at).await, Err(Error::Conflict(_))));
+    assert_eq!(s.procedure(a.id).await.unwrap(), Some(a.clone()));
+    assert_eq!((a.task_id, a.started_on, a.fields.days), (None, None, 10));
+
+    // Not started: no task, no status.
+    let rows = s.procedures_of(&[p1.id]).await.unwrap();
+    assert_eq!(rows.iter().map(|r| r.kind.as_str()).collect::<Vec<_>>(), ["立项", "环评"]);
+    assert!(rows.iter().all(|r| r.status.is_none() && r.done_at.is_none()));
+
+    // Started once with its task; a second start is refused.
+    let mut st = task("风电装备制造项目·立项", vec![Party::Unit(unit.id)]);
+    st.fields.source = Source::Procedure;
+    st.schedule = ScheduleInstants { due_at: Some(t("2026-03-16T09:30:00Z")), warn_at: Some(t("2026-03-12T00:00:00Z")) };
+    let made = s.create_task(&st, &created(at)).await.unwrap();
+    let (d0, d1) = (date(2026, 3, 2), date(2026, 3, 16));
+    let started = s.start_procedure(a.id, made.id, d0, d1).await.unwrap();
+    assert_eq!((started.task_id, started.started_on, started.committed_on), (Some(made.id), Some(d0), Some(d1)));
+    assert!(matches!(s.start_procedure(a.id, made.id, d0, d1).await, Err(Error::Conflict(_))));
+    assert!(matches!(s.start_procedure(999_999, made.id, d0, d1).await, Err(Error::NotFound { .. })));
+    let row = s.procedures_of(&[p1.id, p2.id]).await.unwrap().into_iter().find(|r| r.procedure.id == a.id).unwrap();
+    assert_eq!((row.status, row.due_at, row.done_at), (Some(Status::Assigned), st.schedule.due_at, None));
+
+    // The dispatch sees it while open and committed by the day asked.
+    let since = t("2026-03-09T00:00:00Z");
+    assert!(s.procedures_for_dispatch(since, date(2026, 3, 15)).await.unwrap().is_empty());
+    let due = s.procedures_for_dispatch(since, date(2026, 3, 22)).await.unwrap();
+    assert_eq!(due.iter().map(|r| r.procedure.id).collect::<Vec<_>>(), [a.id]);
+
+    // Done through the task: the row reads the status and the instant from the task's clock.
+    let mut closed = st.clone();
+    closed.status = Status::Closed;
+    let done = t("2026-03-10T03:00:00Z");
+    closed.clock.insert(ClockEvent::Done, done);
+    closed.at = done;
+    s.update_task(made.id, made.version, &closed, &created(done)).await.unwrap();
+    let row = s.procedures_of(&[p1.id]).await.unwrap().into_iter().find(|r| r.procedure.id == a.id).unwrap();
+    assert_eq!((row.status, row.done_at), (Some(Status::Closed), Some(done)));
+    // Finished since the week began: in the dispatch although committed later; not before.
+    assert_eq!(s.procedures_for_dispatch(since, date(2026, 3, 1)).await.unwrap().len(), 1);
+    assert!(s.procedures_for_dispatch(t("2026-03-11T00:00:00Z"), date(2026, 3, 1)).await.unwrap().is_empty());
+    let _ = b;
+}

@@ -14,7 +14,9 @@
 //! (health, counts, settings), [`AssessmentStore`] (assessment facts and their daily sums),
 //! [`ReviewStore`] (objections, evaluations, document errors) and [`RankingStore`] (saved scoring
 //! profiles, issued rankings), [`EnterpriseStore`] (key enterprises and projects, with
-//! their history), [`LiaisonStore`] (liaison and steward assignments, obligations, visits). [`Store`] is their sum: every backend is a `Store`, and an
+//! their history), [`LiaisonStore`] (liaison and steward assignments, obligations, visits),
+//! [`ProcedureStore`] (pre-procedures of key projects). [`Store`] is their sum: every backend
+//! is a `Store`, and an
 //! `Arc<dyn Store>` gives any one port by upcasting, so a service can hold just the port it
 //! needs: `let tasks: Arc<dyn TaskStore> = store.clone();`.
 //!
@@ -29,6 +31,7 @@ mod calendar;
 pub mod chain;
 mod directory;
 pub mod enterprises;
+pub mod procedures;
 mod jobs;
 mod ledgers;
 pub mod liaison;
@@ -49,6 +52,7 @@ pub use bulletins::BulletinStore;
 pub use calendar::CalendarStore;
 pub use directory::DirectoryStore;
 pub use enterprises::EnterpriseStore;
+pub use procedures::ProcedureStore;
 pub use jobs::{CONFIG_VERSION_KEY, JobStore, Lease};
 pub use ledgers::LedgerStore;
 pub use liaison::LiaisonStore;
@@ -97,6 +101,7 @@ sum_of_ports!(
     BulletinStore,
     EnterpriseStore,
     LiaisonStore,
+    ProcedureStore,
 );
 
 /// Every port of a store, for code that holds a concrete store type (tests, the command line):
@@ -107,4 +112,5 @@ pub mod prelude {
         LiaisonStore, MetaStore, OutboxStore, PeopleStore, RankingStore, ReviewStore, SignInStore, Store,
         SupervisionStore, TaskStore,
     };
+    pub use crate::ProcedureStore;
 }

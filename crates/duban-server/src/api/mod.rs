@@ -15,6 +15,7 @@ mod liaison;
 mod notices;
 pub mod openapi;
 mod org;
+mod procedures;
 mod rankings;
 mod reviews;
 pub mod tasks;
@@ -128,6 +129,16 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/stewards/{id}/end"),
     ("get", "/api/v1/stewards/{id}/records"),
     ("post", "/api/v1/stewards/{id}/records"),
+    ("get", "/api/v1/procedures"),
+    ("post", "/api/v1/procedures"),
+    ("get", "/api/v1/procedures/kinds"),
+    ("post", "/api/v1/procedures/kinds"),
+    ("post", "/api/v1/procedures/{id}/start"),
+    ("get", "/api/v1/procedures/projects/{id}"),
+    ("get", "/api/v1/procedures/weekly"),
+    ("get", "/api/v1/procedures/weekly/xlsx"),
+    ("get", "/api/v1/procedures/monthly"),
+    ("get", "/api/v1/procedures/monthly/docx"),
 ];
 
 /// Every route with its description: registering a handler here (`routes!`) both routes it and
@@ -149,6 +160,7 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(rankings::routes())
         .merge(bulletins::routes())
         .merge(liaison::routes())
+        .merge(procedures::routes())
 }
 
 /// The API router.

@@ -24,6 +24,7 @@ mod pages;
 mod paging;
 mod polish;
 mod rankings;
+mod procedures;
 mod reviews;
 pub mod rows;
 
@@ -128,6 +129,13 @@ pub fn router(state: AppState) -> Router {
         .route("/stewards/{id}", get(liaison::steward_detail))
         .route("/stewards/{id}/end", post(liaison::end_steward))
         .route("/stewards/{id}/records", post(liaison::record_onsite))
+        .route("/procedures", get(procedures::index))
+        .route("/procedures/kinds", post(procedures::add_kind))
+        .route("/procedures/{id}/start", post(procedures::start))
+        .route("/procedures/weekly", get(procedures::weekly))
+        .route("/procedures/weekly.xlsx", get(procedures::weekly_xlsx))
+        .route("/procedures/monthly.docx", get(procedures::monthly_docx))
+        .route("/projects/{id}/procedures", get(procedures::project).post(procedures::add))
         .route("/static/duban.css", get(css))
         .route("/static/duban.js", get(js))
         .with_state(state)

@@ -24,6 +24,7 @@ mod notice;
 mod notify;
 mod org;
 mod polish;
+mod procedures;
 mod rankings;
 mod reviews;
 mod supervise;

@@ -1068,6 +1068,7 @@ async fn run_matrix(app: TestApp) {
     reviews(&app, &c, &w, &mut f).await;
     rankings(&c, &w, &mut f).await;
     liaison(&app, &c, &w, &mut f).await;
+    procedures(&app, &c, &w, &mut f).await;
     eprintln!("access matrix on {}: {} requests, {} messages checked", app.store.backend(), f.requests, n);
     for (surface, (leaks, wrong)) in &f.by_surface {
         eprintln!("  {surface}: {leaks} leaks, {wrong} other wrong answers");
@@ -1421,5 +1422,67 @@ async fn liaison(app: &TestApp, c: &Client<'_>, w: &World, f: &mut Findings) {
             f.status("problem to demand (API)", who, &format!("task {}", t.id), r.status, want);
             f.search("problem to demand (API)", who, &path, &r.body, &hidden);
         }
+    }
+}
+
+/// Pre-procedures of key projects (issue 14 §4): procedures are not secret — everyone signed in
+/// reads the battle maps, the dispatch and the report; only the office and administrators add
+/// kinds and start procedures. No page or file of them names a task the viewer may not see.
+async fn procedures(app: &TestApp, c: &Client<'_>, w: &World, f: &mut Findings) {
+    use duban_domain::procedure::ProcedureInput;
+    let cli = duban_app::actor::Actor::command_line();
+    let input = duban_domain::enterprise::ProjectInput {
+        name: Some("矩阵前期项目".into()),
+        total_investment: Some("2亿".into()),
+        ..Default::default()
+    };
+    let project = app.duban.enterprises().create_project(&cli, input).await.unwrap().id;
+    let kinds = app.duban.procedures().kinds(&cli).await.unwrap();
+    let p = ProcedureInput {
+        project_id: Some(project),
+        kind_id: Some(kinds[0].id),
+        unit_id: Some(duban_domain::ids::UnitId(w.unit(U::Lead))),
+        days: Some(5),
+        note: None,
+    };
+    let p = app.duban.procedures().add(&cli, p).await.unwrap();
+    app.duban.procedures().start(&cli, p.id, None).await.unwrap();
+    for who in WHO {
+        let anon = who == Who::Anonymous;
+        let hidden = w.hidden(who);
+        let office = matches!(who, Who::Office | Who::Admin);
+        let api = if anon { StatusCode::UNAUTHORIZED } else { StatusCode::OK };
+        let page = if anon { StatusCode::SEE_OTHER } else { StatusCode::OK };
+        for (surface, path, want) in [
+            ("procedures: map (API)", "/api/v1/procedures".to_string(), api),
+            ("procedures: kinds (API)", "/api/v1/procedures/kinds".to_string(), api),
+            ("procedures: project (API)", format!("/api/v1/procedures/projects/{project}"), api),
+            ("procedures: weekly (API)", "/api/v1/procedures/weekly?day=2026-03-09".to_string(), api),
+            ("procedures: monthly (API)", "/api/v1/procedures/monthly?month=2026-03".to_string(), api),
+            ("procedures: map (page)", "/procedures".to_string(), page),
+            ("procedures: project (page)", format!("/projects/{project}/procedures"), page),
+            ("procedures: weekly (page)", "/procedures/weekly?day=2026-03-09".to_string(), page),
+            ("procedures: weekly (xlsx)", "/procedures/weekly.xlsx?day=2026-03-09".to_string(), page),
+            ("procedures: monthly (docx)", "/procedures/monthly.docx?month=2026-03".to_string(), page),
+        ] {
+            let a = c.get(f, w, who, &path).await;
+            f.status(surface, who, &path, a.status, want);
+            let body = if path.contains(".xlsx") {
+                xlsx_text(&a.bytes)
+            } else if path.contains(".docx") {
+                docx_text(&a.bytes)
+            } else {
+                a.body.clone()
+            };
+            f.search(surface, who, &path, &body, &hidden);
+        }
+        let denied = if anon { StatusCode::UNAUTHORIZED } else { StatusCode::FORBIDDEN };
+        let body = Body::Json(json!({"name": ""}));
+        let a = c.send(f, w, who, Req { method: "POST", path: "/api/v1/procedures/kinds", headers: &[], body }).await;
+        let want = if office { StatusCode::UNPROCESSABLE_ENTITY } else { denied };
+        f.status("procedures: add kind (API)", who, "empty name", a.status, want);
+        let path = format!("/api/v1/procedures/{}/start", p.id);
+        let a = c.send(f, w, who, Req { method: "POST", path: &path, headers: &[], body: Body::Json(json!({})) }).await;
+        f.status("procedures: start (API)", who, &path, a.status, if office { StatusCode::CONFLICT } else { denied });
     }
 }

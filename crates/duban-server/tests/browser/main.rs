@@ -37,4 +37,5 @@ mod liaison;
 mod notice;
 mod objections;
 mod polish;
+mod procedures;
 mod rankings;
