@@ -46,6 +46,7 @@ pub mod calendar;
 pub mod citation;
 pub mod clock;
 pub mod decompose;
+pub mod demand;
 pub mod enterprise;
 pub mod error;
 pub mod event;
