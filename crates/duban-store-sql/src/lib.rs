@@ -43,6 +43,7 @@ pub mod outbox;
 pub mod people;
 pub mod rankings;
 pub mod reviews;
+pub mod demands;
 pub mod sign_in;
 pub mod supervision;
 pub mod tasks;
@@ -319,6 +320,7 @@ macro_rules! sql_store {
             $crate::sql_rankings!($store);
             $crate::sql_bulletins!($store);
             $crate::sql_enterprises!($store);
+            $crate::sql_demands!($store);
             $crate::sql_outbox!($store);
             $crate::sql_sign_in!($store);
             $crate::sql_calendar!($store);

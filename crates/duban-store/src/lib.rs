@@ -40,6 +40,7 @@ pub mod reviews;
 mod sign_in;
 mod supervision;
 mod tasks;
+pub mod demands;
 
 pub use assessment::AssessmentStore;
 pub use attachments::AttachmentStore;
@@ -59,6 +60,7 @@ pub use reviews::ReviewStore;
 pub use sign_in::SignInStore;
 pub use supervision::SupervisionStore;
 pub use tasks::TaskStore;
+pub use demands::DemandStore;
 
 use duban_domain::Error;
 
@@ -94,6 +96,7 @@ sum_of_ports!(
     RankingStore,
     BulletinStore,
     EnterpriseStore,
+    DemandStore,
 );
 
 /// Every port of a store, for code that holds a concrete store type (tests, the command line):
@@ -103,4 +106,5 @@ pub mod prelude {
         AttachmentStore, AuditStore, CalendarStore, DirectoryStore, EnterpriseStore, JobStore, LedgerStore, MetaStore,
         OutboxStore, PeopleStore, RankingStore, ReviewStore, SignInStore, Store, SupervisionStore, TaskStore,
     };
+    pub use crate::DemandStore;
 }
