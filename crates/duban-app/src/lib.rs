@@ -72,6 +72,7 @@ pub mod queries;
 pub mod rankings;
 pub mod reporting;
 pub mod reviews;
+pub mod demands;
 pub mod rules;
 pub mod service;
 pub mod sign_in;

@@ -9,6 +9,7 @@ use duban_store::{
     JobStore, LedgerStore, MetaStore, OutboxStore, PeopleStore, RankingStore, ReviewStore, SignInStore, Store,
     SupervisionStore, TaskStore,
 };
+use duban_store::DemandStore;
 use std::sync::Arc;
 
 /// One handle per storage port, all onto the same store.
@@ -45,6 +46,8 @@ pub struct Ports {
     pub bulletins: Arc<dyn BulletinStore>,
     /// Key enterprises and projects.
     pub enterprises: Arc<dyn EnterpriseStore>,
+    /// Enterprise demands' own fields.
+    pub demands: Arc<dyn DemandStore>,
 }
 
 impl Ports {
@@ -68,6 +71,7 @@ impl Ports {
             rankings: store.clone(),
             bulletins: store.clone(),
             enterprises: store.clone(),
+            demands: store.clone(),
         }
     }
 }

@@ -51,6 +51,7 @@ pub struct Services {
     rankings: crate::rankings::Rankings,
     bulletins: crate::bulletin::Bulletins,
     enterprises: crate::enterprises::Enterprises,
+    demands: crate::demands::Demands,
     /// The job port, for the runner's leases and the rules/calendar version.
     leases: Arc<dyn JobStore>,
 }
@@ -171,6 +172,14 @@ impl Services {
             issuer,
         };
         let enterprises = crate::enterprises::Enterprises { core: core.clone(), store: ports.enterprises.clone() };
+        let demands = crate::demands::Demands::new(
+            core.clone(),
+            access.clone(),
+            tasks.clone(),
+            ports.demands.clone(),
+            ports.enterprises.clone(),
+            ports.ledgers.clone(),
+        );
         Ok(Self {
             core,
             access,
@@ -192,6 +201,7 @@ impl Services {
             rankings,
             bulletins,
             enterprises,
+            demands,
             leases: ports.jobs,
         })
     }
@@ -224,6 +234,11 @@ impl Services {
     /// Key enterprises and key projects.
     pub fn enterprises(&self) -> &crate::enterprises::Enterprises {
         &self.enterprises
+    }
+
+    /// Enterprise demands: intake, the office's queue and list, the public page.
+    pub fn demands(&self) -> &crate::demands::Demands {
+        &self.demands
     }
 
     /// Who sees which tasks.
