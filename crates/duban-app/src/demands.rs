@@ -54,7 +54,7 @@ pub const DEMAND_LEDGER: &str = "企业诉求台账";
 const TRACKED_MAX: usize = 10_000;
 
 /// A demand recorded by the office or raised from a visit.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RaiseInput {
@@ -64,7 +64,7 @@ pub struct RaiseInput {
 }
 
 /// Whom a demand goes to (分派).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssignInput {
@@ -86,7 +86,7 @@ pub struct Recorded {
 }
 
 /// The office's return visit.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReturnVisitInput {
@@ -96,7 +96,7 @@ pub struct ReturnVisitInput {
 }
 
 /// The enterprise's rating.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RatingInput {
@@ -118,9 +118,10 @@ pub struct PublicDemand {
 }
 
 /// Filters of the office's list.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct DemandFilter {
     /// A task status code, or `queued` for those waiting for their lead unit.
     pub status: Option<String>,

@@ -197,7 +197,7 @@ pub fn equal_in_constant_time(a: &str, b: &str) -> bool {
 }
 
 /// The unchecked shape of a demand, from the public form, the office's intake or a visit.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DemandInput {

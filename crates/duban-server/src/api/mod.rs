@@ -18,6 +18,7 @@ mod rankings;
 mod reviews;
 pub mod tasks;
 mod workdays;
+mod demands;
 
 pub use crate::http::AppState;
 use axum::Router;
@@ -114,6 +115,15 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/bulletins/{id}/issue"),
     ("get", "/api/v1/bulletins/{id}/docx"),
     ("get", "/api/v1/public/bulletins"),
+    ("get", "/api/v1/demands"),
+    ("post", "/api/v1/demands"),
+    ("get", "/api/v1/demands/queue"),
+    ("get", "/api/v1/demands/{id}"),
+    ("post", "/api/v1/demands/{id}/assignment"),
+    ("post", "/api/v1/demands/{id}/return-visit"),
+    ("post", "/api/v1/public/demands"),
+    ("get", "/api/v1/public/demands/{code}"),
+    ("post", "/api/v1/public/demands/{code}/rating"),
 ];
 
 /// Every route with its description: registering a handler here (`routes!`) both routes it and
@@ -134,6 +144,8 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(reviews::routes())
         .merge(rankings::routes())
         .merge(bulletins::routes())
+        .merge(demands::routes())
+        .merge(demands::public_routes())
 }
 
 /// The API router.

@@ -25,6 +25,7 @@ mod polish;
 mod rankings;
 mod reviews;
 pub mod rows;
+mod demands;
 
 pub use crate::http::AppState;
 use crate::http::cookies::session_cookie;
@@ -119,6 +120,25 @@ pub fn router(state: AppState) -> Router {
         .route("/document-errors", get(reviews::document_errors).post(reviews::record_error))
         .route("/document-errors.xlsx", get(reviews::errors_export))
         .route("/document-errors/{id}/withdraw", post(reviews::withdraw_error))
+        .route("/demands", get(demands::list).post(demands::raise))
+        .route("/demands/new", get(demands::new_form))
+        .route("/demands/queue", get(demands::queue))
+        .route("/demands/{id}", get(demands::detail))
+        .route("/demands/{id}/assign", post(demands::assign))
+        .route("/demands/{id}/return-visit", post(demands::return_visit))
+        .route(
+            "/public/demands",
+            get(demands::public_lookup)
+                .post(demands::public_submit)
+                .layer(axum::extract::DefaultBodyLimit::max(duban_domain::demand::INTAKE.max_body_bytes)),
+        )
+        .route("/public/demands/new", get(demands::public_new))
+        .route("/public/demands/{code}", get(demands::public_show))
+        .route(
+            "/public/demands/{code}/rate",
+            post(demands::public_rate)
+                .layer(axum::extract::DefaultBodyLimit::max(duban_domain::demand::INTAKE.max_body_bytes)),
+        )
         .route("/static/duban.css", get(css))
         .route("/static/duban.js", get(js))
         .with_state(state)
