@@ -32,7 +32,7 @@ use crate::core::{Core, TaskView};
 use crate::tasks::Tasks;
 use duban_domain::Error;
 use duban_domain::demand::{
-    CODE_BYTES, Channel, DemandInput, DemandKind, INTAKE, NewDemand, PublicFacts, PublicStep, QueryCode, RateCell,
+    CODE_BYTES, Channel, DemandInput, DemandKind, INTAKE, NewDemand, PublicDemandInput, PublicFacts, PublicStep, QueryCode, RateCell,
     Satisfaction, check_comment, equal_in_constant_time,
 };
 use duban_domain::ids::{LedgerId, PersonId, TaskId, UnitId};
@@ -290,10 +290,9 @@ impl Demands {
     }
 
     /// An enterprise submits a demand without an account: it waits in the office's queue.
-    pub async fn submit_public(&self, client: IpAddr, input: DemandInput) -> Result<Recorded, Error> {
+    pub async fn submit_public(&self, client: IpAddr, input: PublicDemandInput) -> Result<Recorded, Error> {
         self.admit(Bucket::Submit, client)?;
-        let input = DemandInput { enterprise_id: None, channel: String::new(), reference: String::new(), ..input };
-        let mut d = input.parse(Channel::Online)?;
+        let mut d = input.parse()?;
         self.resolve_enterprise(&mut d).await?;
         let code = Self::new_code();
         let demand = self.store.insert_demand(&d, None, &code_hash(&code), None, self.core.now()).await?;

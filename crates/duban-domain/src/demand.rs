@@ -221,6 +221,42 @@ pub struct DemandInput {
     pub reference: String,
 }
 
+/// What an enterprise sends on the public form: no channel (always 网上提交), no reference, no
+/// key-list id (the credit code finds it).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicDemandInput {
+    pub enterprise_name: String,
+    /// 统一社会信用代码, optional; checked when given.
+    pub credit_code: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    /// A [`DemandKind`] code or label.
+    pub kind: String,
+    pub title: String,
+    pub text: String,
+}
+
+impl PublicDemandInput {
+    /// Checks it as a demand submitted online.
+    pub fn parse(self) -> Result<NewDemand, Error> {
+        DemandInput {
+            enterprise_id: None,
+            enterprise_name: self.enterprise_name,
+            credit_code: self.credit_code,
+            contact_name: self.contact_name,
+            contact_phone: self.contact_phone,
+            channel: Channel::Online.code().into(),
+            kind: self.kind,
+            title: self.title,
+            text: self.text,
+            reference: String::new(),
+        }
+        .parse(Channel::Online)
+    }
+}
+
 /// A checked demand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewDemand {

@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use duban_app::demands::{
     AssignInput, DemandFilter, DemandView, PublicDemand, RaiseInput, RatingInput, Recorded, ReturnVisitInput,
 };
-use duban_domain::demand::{DemandInput, INTAKE};
+use duban_domain::demand::{INTAKE, PublicDemandInput};
 use duban_store::Page;
 use duban_store::demands::Demand;
 use serde::Serialize;
@@ -119,13 +119,13 @@ async fn return_visit(
 /// An enterprise submits a demand, without an account. The answer carries the query code — the
 /// only time it is given. At most a few submissions per address an hour.
 #[utoipa::path(post, path = "/api/v1/public/demands", operation_id = "submitDemand", tag = "demands",
-    request_body(content = DemandInput, content_type = "application/json"),
+    request_body(content = PublicDemandInput, content_type = "application/json"),
     security(()),
     responses((status = 201, description = "已提交，待分派；请保存查询码", body = PublicSubmitted), Invalid, TooManyAttempts))]
 async fn submit(
     State(d): State<AppState>,
     ClientAddr(client): ClientAddr,
-    Json(input): Json<DemandInput>,
+    Json(input): Json<PublicDemandInput>,
 ) -> ApiResult<(StatusCode, Json<PublicSubmitted>)> {
     let r = d.demands().submit_public(client, input).await?;
     Ok((StatusCode::CREATED, Json(PublicSubmitted { code: r.code, submitted_at: r.demand.submitted_at })))

@@ -27,7 +27,7 @@ use duban_app::actor::RunLedgers;
 use duban_app::demands::{AssignInput, DemandFilter, DemandView, PublicDemand, RaiseInput, RatingInput, ReturnVisitInput};
 use duban_app::sign_in::random_token;
 use duban_domain::Error;
-use duban_domain::demand::{Channel, DemandInput, DemandKind, Satisfaction};
+use duban_domain::demand::{Channel, DemandInput, DemandKind, PublicDemandInput, Satisfaction};
 use duban_domain::ids::UnitId;
 use duban_domain::org::Unit;
 use duban_domain::task::{Light, Party, Status};
@@ -612,14 +612,14 @@ pub async fn public_submit(
     if !token_ok(&headers, &f.csrf) {
         return public_new_page(&d, f, Some("页面已过期，请重新提交".into()), None, StatusCode::FORBIDDEN);
     }
-    let input = DemandInput {
+    let input = PublicDemandInput {
         enterprise_name: f.enterprise_name.clone(),
         credit_code: f.credit_code.clone(),
         contact_name: f.contact_name.clone(),
         contact_phone: f.contact_phone.clone(),
         kind: f.kind.clone(),
+        title: String::new(),
         text: f.text.clone(),
-        ..Default::default()
     };
     match d.demands().submit_public(client, input).await {
         Ok(r) => public_new_page(&d, PublicForm::default(), None, Some(r.code), StatusCode::CREATED),

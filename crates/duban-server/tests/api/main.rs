@@ -30,3 +30,4 @@ mod tasks;
 mod web;
 mod year;
 mod year_assessment;
+mod demands;
