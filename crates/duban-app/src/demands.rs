@@ -32,8 +32,8 @@ use crate::core::{Core, TaskView};
 use crate::tasks::Tasks;
 use duban_domain::Error;
 use duban_domain::demand::{
-    CODE_BYTES, Channel, DemandInput, DemandKind, INTAKE, NewDemand, PublicDemandInput, PublicFacts, PublicStep, QueryCode, RateCell,
-    Satisfaction, check_comment, equal_in_constant_time,
+    CODE_BYTES, Channel, DemandInput, DemandKind, INTAKE, NewDemand, PublicDemandInput, PublicFacts, PublicStep,
+    QueryCode, RateCell, Satisfaction, check_comment, equal_in_constant_time,
 };
 use duban_domain::ids::{LedgerId, PersonId, TaskId, UnitId};
 use duban_domain::task::{Light, Party, Source, Status, TaskInput};
@@ -204,7 +204,11 @@ impl Demands {
     /// is kept either way.
     async fn resolve_enterprise(&self, d: &mut NewDemand) -> Result<(), Error> {
         if let Some(id) = d.enterprise_id {
-            let e = self.enterprises.enterprise(id).await?.ok_or_else(|| Error::invalid("enterprise_id", format!("重点企业 {id} 不存在")))?;
+            let e = self
+                .enterprises
+                .enterprise(id)
+                .await?
+                .ok_or_else(|| Error::invalid("enterprise_id", format!("重点企业 {id} 不存在")))?;
             if d.credit_code.is_none() {
                 d.credit_code = Some(e.fields.credit_code);
             }

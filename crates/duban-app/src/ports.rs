@@ -4,12 +4,12 @@
 //! the whole store, so what an area may touch is visible in its struct and a port can change
 //! without reading every use case.
 
+use duban_store::DemandStore;
 use duban_store::{
     AssessmentStore, AttachmentStore, AuditStore, BulletinStore, CalendarStore, DirectoryStore, EnterpriseStore,
     JobStore, LedgerStore, MetaStore, OutboxStore, PeopleStore, RankingStore, ReviewStore, SignInStore, Store,
     SupervisionStore, TaskStore,
 };
-use duban_store::DemandStore;
 use std::sync::Arc;
 
 /// One handle per storage port, all onto the same store.

@@ -527,6 +527,9 @@ mod tests {
         f.rated_at = Some(t(40));
         assert!(!f.may_rate(), "rated once");
         let steps: Vec<_> = f.steps().into_iter().map(|s| s.text).collect();
-        assert_eq!(steps, ["诉求已提交", "已分派承办单位", "承办单位已与企业取得联系", "诉求已解决或确认服务", "企业已评价"]);
+        assert_eq!(
+            steps,
+            ["诉求已提交", "已分派承办单位", "承办单位已与企业取得联系", "诉求已解决或确认服务", "企业已评价"]
+        );
     }
 }

@@ -104,7 +104,17 @@ mod tests {
         let progress: Vec<&str> = EventKind::PROGRESS.iter().map(|k| k.code()).collect();
         assert_eq!(
             progress,
-            ["sign", "deploy", "report", "feedback", "approve", "request_extension", "raise_dispute", "contact", "resolve"]
+            [
+                "sign",
+                "deploy",
+                "report",
+                "feedback",
+                "approve",
+                "request_extension",
+                "raise_dispute",
+                "contact",
+                "resolve"
+            ]
         );
         assert!(!EventKind::Supervised.is_progress());
         assert!(!EventKind::Updated.is_progress());

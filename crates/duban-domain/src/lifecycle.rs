@@ -210,9 +210,14 @@ pub fn decide(
     // Who may act: the lead unit, a cooperating unit for its own part, either party of a
     // dispute for its position, the head of a lead unit for its approval, the office or the leader in charge for the rest.
     let allowed = match action {
-        A::Sign | A::Deploy | A::Report | A::Feedback | A::RequestExtension | A::RaiseDispute | A::Contact | A::Resolve => {
-            who.acts_for_unit()
-        }
+        A::Sign
+        | A::Deploy
+        | A::Report
+        | A::Feedback
+        | A::RequestExtension
+        | A::RaiseDispute
+        | A::Contact
+        | A::Resolve => who.acts_for_unit(),
         A::HeadApprove | A::HeadReturn => who.heads_unit(),
         A::ReportPart => who.acts_for_cooperating_unit(),
         A::StatePosition => who.acts_for_unit() || who.acts_for_cooperating_unit(),
@@ -779,7 +784,10 @@ mod tests {
     fn a_demand_is_contacted_resolved_then_closed_by_the_usual_feedback_and_review() {
         let demand = |status| TaskState { demand: true, ..state(status) };
         // Contacting the enterprise is the demand's 签收; a plain 签收 is refused.
-        assert!(matches!(decide(Action::Sign, &demand(Status::Assigned), &officer(), &text("x"), 1), Err(Error::Conflict(_))));
+        assert!(matches!(
+            decide(Action::Sign, &demand(Status::Assigned), &officer(), &text("x"), 1),
+            Err(Error::Conflict(_))
+        ));
         let e = decide(Action::Contact, &demand(Status::Assigned), &officer(), &Input::default(), 1);
         assert!(matches!(e, Err(Error::Invalid { ref field, .. }) if field == "text"));
         let t = decide(Action::Contact, &demand(Status::Assigned), &officer(), &text("电话联系王经理"), 1).unwrap();
@@ -793,14 +801,27 @@ mod tests {
         assert_eq!(t.to, Status::InProgress);
         assert!(t.set.contains(&ClockEvent::Resolved) && t.set.contains(&ClockEvent::ProgressReported));
         // Then the usual feedback (with evidence) and the office's approval.
-        let fed = decide(Action::Feedback, &demand(Status::InProgress), &officer(), &Input { evidence: vec!["回访记录.pdf".into()], ..text("办结") }, 1).unwrap();
+        let fed = decide(
+            Action::Feedback,
+            &demand(Status::InProgress),
+            &officer(),
+            &Input { evidence: vec!["回访记录.pdf".into()], ..text("办结") },
+            1,
+        )
+        .unwrap();
         assert_eq!(fed.to, Status::Feedback);
-        assert_eq!(decide(Action::Approve, &demand(Status::Feedback), &office(), &text(""), 1).unwrap().to, Status::Closed);
+        assert_eq!(
+            decide(Action::Approve, &demand(Status::Feedback), &office(), &text(""), 1).unwrap().to,
+            Status::Closed
+        );
         // Only the lead unit contacts and resolves; only demands are contacted.
         for who in [office(), outsider(), cooperating()] {
             assert_eq!(decide(Action::Contact, &demand(Status::Assigned), &who, &text("x"), 1), Err(Error::Forbidden));
         }
-        assert!(matches!(decide(Action::Contact, &state(Status::Assigned), &officer(), &text("x"), 1), Err(Error::Conflict(_))));
+        assert!(matches!(
+            decide(Action::Contact, &state(Status::Assigned), &officer(), &text("x"), 1),
+            Err(Error::Conflict(_))
+        ));
         assert!(!available(&state(Status::Signed), &officer(), 1).contains(&Action::Resolve));
     }
 }

@@ -1704,7 +1704,10 @@ pub async fn demands_are_queued_assigned_visited_and_rated_once(db: &TestDb) {
     let task_a = s.create_task(&task("甲公司诉求", vec![Party::Unit(unit_id)]), &created(at)).await.unwrap().id;
     let later = t("2026-03-02T02:00:00Z");
     let assigned = s.assign_demand(queued.id, task_a, office, later).await.unwrap();
-    assert_eq!((assigned.task_id, assigned.assigned_at, assigned.assigned_by), (Some(task_a), Some(later), Some(office)));
+    assert_eq!(
+        (assigned.task_id, assigned.assigned_at, assigned.assigned_by),
+        (Some(task_a), Some(later), Some(office))
+    );
     assert!(matches!(s.assign_demand(queued.id, task_a, office, later).await, Err(Error::Conflict(_))));
     assert!(matches!(s.assign_demand(9999, task_a, office, later).await, Err(Error::NotFound { .. })));
     assert_eq!(s.demand_by_task(task_a).await.unwrap().map(|d| d.id), Some(queued.id));
@@ -1714,7 +1717,8 @@ pub async fn demands_are_queued_assigned_visited_and_rated_once(db: &TestDb) {
     let b = s.insert_demand(&hotline, Some(task_b), "hash-b", Some(office), at).await.unwrap();
     assert_eq!((b.assigned_at, b.assigned_by, b.channel), (Some(at), Some(office), Channel::Hotline12345));
     // Lists by channel, kind and queue.
-    let ids = |q: DemandQuery| async move { s.demands(&q).await.unwrap().into_iter().map(|d| d.id).collect::<Vec<_>>() };
+    let ids =
+        |q: DemandQuery| async move { s.demands(&q).await.unwrap().into_iter().map(|d| d.id).collect::<Vec<_>>() };
     assert_eq!(ids(DemandQuery::default()).await, vec![b.id, queued.id]);
     assert_eq!(ids(DemandQuery { channel: Some(Channel::Online), ..Default::default() }).await, vec![queued.id]);
     assert_eq!(ids(DemandQuery { kind: Some("policy".parse().unwrap()), ..Default::default() }).await, vec![b.id]);

@@ -27,6 +27,7 @@ mod audit;
 pub mod bulletins;
 mod calendar;
 pub mod chain;
+pub mod demands;
 mod directory;
 pub mod enterprises;
 mod jobs;
@@ -40,13 +41,13 @@ pub mod reviews;
 mod sign_in;
 mod supervision;
 mod tasks;
-pub mod demands;
 
 pub use assessment::AssessmentStore;
 pub use attachments::AttachmentStore;
 pub use audit::AuditStore;
 pub use bulletins::BulletinStore;
 pub use calendar::CalendarStore;
+pub use demands::DemandStore;
 pub use directory::DirectoryStore;
 pub use enterprises::EnterpriseStore;
 pub use jobs::{CONFIG_VERSION_KEY, JobStore, Lease};
@@ -60,7 +61,6 @@ pub use reviews::ReviewStore;
 pub use sign_in::SignInStore;
 pub use supervision::SupervisionStore;
 pub use tasks::TaskStore;
-pub use demands::DemandStore;
 
 use duban_domain::Error;
 
@@ -102,9 +102,9 @@ sum_of_ports!(
 /// Every port of a store, for code that holds a concrete store type (tests, the command line):
 /// `use duban_store::prelude::*;` puts each port's methods in scope.
 pub mod prelude {
+    pub use crate::DemandStore;
     pub use crate::{
         AttachmentStore, AuditStore, CalendarStore, DirectoryStore, EnterpriseStore, JobStore, LedgerStore, MetaStore,
         OutboxStore, PeopleStore, RankingStore, ReviewStore, SignInStore, Store, SupervisionStore, TaskStore,
     };
-    pub use crate::DemandStore;
 }

@@ -7,6 +7,7 @@ mod admin;
 pub mod auth;
 mod bulletins;
 mod decompose;
+mod demands;
 mod desks;
 pub mod errors;
 mod extract;
@@ -18,7 +19,6 @@ mod rankings;
 mod reviews;
 pub mod tasks;
 mod workdays;
-mod demands;
 
 pub use crate::http::AppState;
 use axum::Router;

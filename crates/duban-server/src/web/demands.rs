@@ -24,7 +24,9 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use duban_app::actor::RunLedgers;
-use duban_app::demands::{AssignInput, DemandFilter, DemandView, PublicDemand, RaiseInput, RatingInput, ReturnVisitInput};
+use duban_app::demands::{
+    AssignInput, DemandFilter, DemandView, PublicDemand, RaiseInput, RatingInput, ReturnVisitInput,
+};
 use duban_app::sign_in::random_token;
 use duban_domain::Error;
 use duban_domain::demand::{Channel, DemandInput, DemandKind, PublicDemandInput, Satisfaction};
@@ -260,8 +262,7 @@ async fn queue_page(d: &AppState, v: &Viewer, flash: Option<&str>, error: Option
         nav = nav.flash("ok", f);
     }
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let page =
-        QueuePage { nav, tab: "demands", csrf: v.csrf.clone(), rows, units: d.queries().units().await?, error };
+    let page = QueuePage { nav, tab: "demands", csrf: v.csrf.clone(), rows, units: d.queries().units().await?, error };
     Ok(render(&page, status))
 }
 
@@ -291,7 +292,12 @@ fn assign_input(unit: &str, hard: &str) -> Result<AssignInput, Error> {
 }
 
 /// 分派: the office names a queued demand's lead unit.
-pub async fn assign(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Form(f): Form<AssignForm>) -> PageResult {
+pub async fn assign(
+    State(d): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<AssignForm>,
+) -> PageResult {
     v.check_csrf(&f.csrf)?;
     let done = match assign_input(&f.unit, &f.hard) {
         Ok(input) => d.demands().assign(&v.actor, id, input).await,
@@ -318,12 +324,7 @@ struct NewPage {
     recorded: Option<(i64, String)>,
 }
 
-async fn new_page(
-    d: &AppState,
-    v: &Viewer,
-    error: Option<String>,
-    recorded: Option<(i64, String)>,
-) -> PageResult {
+async fn new_page(d: &AppState, v: &Viewer, error: Option<String>, recorded: Option<(i64, String)>) -> PageResult {
     v.require::<RunLedgers>()?;
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = NewPage {
@@ -487,10 +488,7 @@ async fn detail_page(d: &AppState, v: &Viewer, id: i64, flash: Option<&str>, err
         visit: dm.return_visit.as_ref().map(|r| {
             (r.text.clone(), r.satisfaction.map(|s| s.label()).unwrap_or("未表态").to_string(), local(d, r.at))
         }),
-        rating: dm
-            .rating
-            .as_ref()
-            .map(|r| (r.satisfaction.label().to_string(), r.comment.clone(), local(d, r.at))),
+        rating: dm.rating.as_ref().map(|r| (r.satisfaction.label().to_string(), r.comment.clone(), local(d, r.at))),
         satisfactions: satisfactions(),
         error,
     };
@@ -581,7 +579,13 @@ pub struct PublicForm {
     text: String,
 }
 
-fn public_new_page(d: &AppState, form: PublicForm, error: Option<String>, code: Option<String>, status: StatusCode) -> Response {
+fn public_new_page(
+    d: &AppState,
+    form: PublicForm,
+    error: Option<String>,
+    code: Option<String>,
+    status: StatusCode,
+) -> Response {
     let token = random_token();
     let page = PublicNewPage {
         nav: Nav::new(None, "/public"),
@@ -703,7 +707,11 @@ pub async fn public_lookup(Query(p): Query<LookupParams>) -> Response {
 }
 
 /// The demand's progress, by its query code.
-pub async fn public_show(State(d): State<AppState>, ClientAddr(client): ClientAddr, Path(code): Path<String>) -> Response {
+pub async fn public_show(
+    State(d): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    Path(code): Path<String>,
+) -> Response {
     match d.demands().public_view(client, &code).await {
         Ok(demand) => public_page(&d, &code, demand, None, false),
         Err(e) => public_error(e),

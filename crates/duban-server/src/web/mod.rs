@@ -13,6 +13,7 @@ mod admin;
 mod bulletins;
 mod charts;
 mod decompose;
+mod demands;
 mod desks;
 mod entry;
 mod errors;
@@ -25,7 +26,6 @@ mod polish;
 mod rankings;
 mod reviews;
 pub mod rows;
-mod demands;
 
 pub use crate::http::AppState;
 use crate::http::cookies::session_cookie;

@@ -132,17 +132,27 @@ async fn the_whole_loop(app: TestApp) {
     let steps: Vec<&str> = p.json["steps"].as_array().unwrap().iter().map(|s| s["text"].as_str().unwrap()).collect();
     assert_eq!(steps, ["诉求已提交", "已分派承办单位", "承办单位已与企业取得联系", "诉求已解决或确认服务"]);
     // The office's return visit, then the enterprise's rating — once.
-    let r = app.post(&format!("/api/v1/demands/{id}/return-visit"), json!({"text": "电话回访，企业认可", "satisfaction": "满意"})).await;
+    let r = app
+        .post(
+            &format!("/api/v1/demands/{id}/return-visit"),
+            json!({"text": "电话回访，企业认可", "satisfaction": "满意"}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.json);
     let r = anon(&app, "post", &format!("{path}/rating"), Some(json!({"satisfaction": "很好"}))).await;
     assert_eq!((r.status, code_of(&r)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"));
-    let r = anon(&app, "post", &format!("{path}/rating"), Some(json!({"satisfaction": "satisfied", "comment": "响应快"}))).await;
+    let r =
+        anon(&app, "post", &format!("{path}/rating"), Some(json!({"satisfaction": "satisfied", "comment": "响应快"})))
+            .await;
     assert_eq!((r.status, r.json["rating"].as_str()), (StatusCode::OK, Some("satisfied")), "{}", r.json);
     let r = anon(&app, "post", &format!("{path}/rating"), Some(json!({"satisfaction": "unsatisfied"}))).await;
     assert_eq!((r.status, code_of(&r)), (StatusCode::CONFLICT, "conflict"));
     assert!(r.json["error"]["message"].as_str().unwrap().contains("已评价"));
     let d = app.get(&format!("/api/v1/demands/{id}")).await.json;
-    assert_eq!((d["demand"]["rating"]["satisfaction"].as_str(), d["demand"]["return_visit"]["satisfaction"].as_str()), (Some("satisfied"), Some("satisfied")));
+    assert_eq!(
+        (d["demand"]["rating"]["satisfaction"].as_str(), d["demand"]["return_visit"]["satisfaction"].as_str()),
+        (Some("satisfied"), Some("satisfied"))
+    );
 }
 
 fn code_of(r: &Reply) -> &str {
@@ -177,12 +187,8 @@ async fn the_public_intake_is_checked_limited_and_isolated() {
     // A body over the limit is refused before it is read.
     let mut huge = online("甲公司");
     huge["text"] = json!("字".repeat(20_000));
-    let resp = reqwest::Client::new()
-        .post(format!("{}/api/v1/public/demands", app.base))
-        .json(&huge)
-        .send()
-        .await
-        .unwrap();
+    let resp =
+        reqwest::Client::new().post(format!("{}/api/v1/public/demands", app.base)).json(&huge).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
     // Two enterprises, two codes: each reads only its own; a wrong or malformed code is the same 404.
     let one = anon(&app, "post", "/api/v1/public/demands", Some(online("甲公司"))).await.json["code"].clone();
@@ -191,7 +197,10 @@ async fn the_public_intake_is_checked_limited_and_isolated() {
     assert_ne!(one, two);
     let mine = anon(&app, "get", &format!("/api/v1/public/demands/{one}"), None).await;
     assert_eq!(mine.json["enterprise_name"], "甲公司");
-    assert_eq!(anon(&app, "get", &format!("/api/v1/public/demands/{two}"), None).await.json["enterprise_name"], "乙公司");
+    assert_eq!(
+        anon(&app, "get", &format!("/api/v1/public/demands/{two}"), None).await.json["enterprise_name"],
+        "乙公司"
+    );
     // The same code typed in lower case without dashes reads the same demand.
     let typed = one.replace('-', "").to_lowercase();
     assert_eq!(anon(&app, "get", &format!("/api/v1/public/demands/{typed}"), None).await.status, StatusCode::OK);
@@ -201,14 +210,27 @@ async fn the_public_intake_is_checked_limited_and_isolated() {
     let missing = anon(&app, "get", &format!("/api/v1/public/demands/{wrong}"), None).await;
     let malformed = anon(&app, "get", "/api/v1/public/demands/abc", None).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
-    assert_eq!((missing.status, &missing.json), (malformed.status, &malformed.json), "a wrong code reads as a missing one");
-    let r = anon(&app, "post", &format!("/api/v1/public/demands/{wrong}/rating"), Some(json!({"satisfaction": "satisfied"}))).await;
+    assert_eq!(
+        (missing.status, &missing.json),
+        (malformed.status, &malformed.json),
+        "a wrong code reads as a missing one"
+    );
+    let r = anon(
+        &app,
+        "post",
+        &format!("/api/v1/public/demands/{wrong}/rating"),
+        Some(json!({"satisfaction": "satisfied"})),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     // Rate limits per address: 5 submissions an hour, refused ones counted (3 made: the bad
     // code, 甲, 乙; the unknown field and the body over the limit never reached the intake), one
     // back every 12 minutes.
     for _ in 0..2 {
-        assert_eq!(anon(&app, "post", "/api/v1/public/demands", Some(online("丙公司"))).await.status, StatusCode::CREATED);
+        assert_eq!(
+            anon(&app, "post", "/api/v1/public/demands", Some(online("丙公司"))).await.status,
+            StatusCode::CREATED
+        );
     }
     let r = anon(&app, "post", "/api/v1/public/demands", Some(online("丙公司"))).await;
     assert_eq!((r.status, code_of(&r)), (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"), "{}", r.json);
@@ -259,14 +281,19 @@ async fn the_office_records_hotline_demands_a_liaison_raises_one_and_units_see_t
         "assign": {"lead": [{"unit": b}]}});
     let r = as_(&app, &token_b, "post", "/api/v1/demands", Some(visit)).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
-    assert_eq!((r.json["demand"]["channel"].as_str(), r.json["demand"]["reference"].as_str()), (Some("visit"), Some("visit:7")));
+    assert_eq!(
+        (r.json["demand"]["channel"].as_str(), r.json["demand"]["reference"].as_str()),
+        (Some("visit"), Some("visit:7"))
+    );
     let second = r.json["demand"]["id"].as_i64().unwrap();
     // Online demands are the enterprise's to submit.
     let mut online_by_office = json!({"demand": online("丙公司"), "assign": {"lead": [{"unit": a}]}});
     online_by_office["demand"]["channel"] = json!("online");
     assert_eq!(app.post("/api/v1/demands", online_by_office).await.status, StatusCode::UNPROCESSABLE_ENTITY);
     // The office's filters.
-    let ids = |v: &Value| v["items"].as_array().unwrap().iter().map(|d| d["demand"]["id"].as_i64().unwrap()).collect::<Vec<_>>();
+    let ids = |v: &Value| {
+        v["items"].as_array().unwrap().iter().map(|d| d["demand"]["id"].as_i64().unwrap()).collect::<Vec<_>>()
+    };
     assert_eq!(ids(&app.get("/api/v1/demands").await.json), vec![second, first]);
     assert_eq!(ids(&app.get("/api/v1/demands?channel=hotline_12345").await.json), vec![first]);
     assert_eq!(ids(&app.get("/api/v1/demands?kind=labour").await.json), vec![second]);
@@ -281,6 +308,7 @@ async fn the_office_records_hotline_demands_a_liaison_raises_one_and_units_see_t
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let r = as_(&app, &token_b, "get", "/api/v1/demands/queue", None).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = as_(&app, &token_b, "post", &format!("/api/v1/demands/{second}/return-visit"), Some(json!({"text": "x"}))).await;
+    let r = as_(&app, &token_b, "post", &format!("/api/v1/demands/{second}/return-visit"), Some(json!({"text": "x"})))
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }

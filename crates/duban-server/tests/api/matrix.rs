@@ -1318,8 +1318,16 @@ async fn demands(app: &TestApp, c: &Client<'_>, w: &World, f: &mut Findings) {
         for (id, kind) in &made {
             let sees_it = kind.map_or(office, |k| sees(who, k));
             for (surface, path, missing) in [
-                ("demands: one (API)", format!("/api/v1/demands/{id}"), if anon { StatusCode::UNAUTHORIZED } else { StatusCode::NOT_FOUND }),
-                ("demands: one (page)", format!("/demands/{id}"), if anon { StatusCode::SEE_OTHER } else { StatusCode::NOT_FOUND }),
+                (
+                    "demands: one (API)",
+                    format!("/api/v1/demands/{id}"),
+                    if anon { StatusCode::UNAUTHORIZED } else { StatusCode::NOT_FOUND },
+                ),
+                (
+                    "demands: one (page)",
+                    format!("/demands/{id}"),
+                    if anon { StatusCode::SEE_OTHER } else { StatusCode::NOT_FOUND },
+                ),
             ] {
                 let a = c.get(f, w, who, &path).await;
                 f.status(surface, who, &path, a.status, if sees_it { StatusCode::OK } else { missing });
@@ -1341,7 +1349,8 @@ async fn demands(app: &TestApp, c: &Client<'_>, w: &World, f: &mut Findings) {
                 (format!("/api/v1/demands/{queued_id}/assignment"), json!({"lead": [{"unit": lead}]})),
                 (format!("/api/v1/demands/{}/return-visit", made[0].0), json!({"text": "回访"})),
             ] {
-                let a = c.send(f, w, who, Req { method: "POST", path: &path, headers: &[], body: Body::Json(body) }).await;
+                let a =
+                    c.send(f, w, who, Req { method: "POST", path: &path, headers: &[], body: Body::Json(body) }).await;
                 f.status("demands: office writes (API)", who, &path, a.status, api_denied);
             }
         }

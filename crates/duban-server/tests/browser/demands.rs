@@ -47,12 +47,7 @@ async fn an_enterprise_submits_the_office_assigns_the_unit_resolves_and_the_ente
     sign_out(&c).await;
     let demand = app.duban.demands().queue(&duban_app::actor::Actor::command_line()).await.unwrap();
     assert!(demand.is_empty());
-    let list = app
-        .duban
-        .demands()
-        .list(&duban_app::actor::Actor::command_line(), &Default::default())
-        .await
-        .unwrap();
+    let list = app.duban.demands().list(&duban_app::actor::Actor::command_line(), &Default::default()).await.unwrap();
     let d = &list.items[0].demand;
     let task = d.task_id.unwrap().0;
 
