@@ -312,3 +312,53 @@ async fn the_office_records_hotline_demands_a_liaison_raises_one_and_units_see_t
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+/// The public pages: the form's token must match its cookie (nothing is kept without it); with
+/// it the code is shown once; a wrong code gets the same page as a malformed one.
+#[tokio::test]
+async fn the_public_form_needs_its_token_and_a_wrong_code_reads_as_missing() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let r = client.get(format!("{}/public/demands/new", app.base)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("duban_public_form=").map(|v| v.split(';').next().unwrap().to_string()))
+        .unwrap();
+    let page = r.text().await.unwrap();
+    let token = crate::web::hidden(&page, "csrf");
+    assert_eq!(token, cookie);
+    let form = |csrf: &str| {
+        vec![
+            ("csrf", csrf.to_string()),
+            ("enterprise_name", "甲公司".to_string()),
+            ("contact_name", "王".to_string()),
+            ("contact_phone", "13800000000".to_string()),
+            ("kind", "policy".to_string()),
+            ("text", "咨询政策".to_string()),
+        ]
+    };
+    let post = |csrf: String, cookie: Option<String>| {
+        let mut req = client.post(format!("{}/public/demands", app.base)).form(&form(&csrf));
+        if let Some(c) = cookie {
+            req = req.header("cookie", format!("duban_public_form={c}"));
+        }
+        req.send()
+    };
+    // Without the cookie, or with another token: refused, nothing kept.
+    assert_eq!(post(token.clone(), None).await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(post("forged".into(), Some(cookie.clone())).await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.get("/api/v1/demands").await.json["total"], 0);
+    let r = post(token, Some(cookie)).await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("请记下查询码"), "{page}");
+    assert_eq!(app.get("/api/v1/demands?status=queued").await.json["total"], 1);
+    let wrong = client.get(format!("{}/public/demands/{}", app.base, "0".repeat(32))).send().await.unwrap();
+    let malformed = client.get(format!("{}/public/demands/x", app.base)).send().await.unwrap();
+    assert_eq!((wrong.status(), malformed.status()), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
+    assert_eq!(wrong.text().await.unwrap(), malformed.text().await.unwrap());
+}
