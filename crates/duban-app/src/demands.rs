@@ -307,6 +307,7 @@ impl Demands {
     /// 1-day clock runs from now.
     pub async fn assign(&self, actor: &Actor, id: i64, input: AssignInput) -> Result<DemandView, Error> {
         actor.require::<RunLedgers>()?;
+        let by = actor.id().ok_or(Error::Forbidden)?;
         let d = self.store.demand(id).await?.ok_or_else(missing)?;
         if d.task_id.is_some() {
             return Err(Error::Conflict("该诉求已分派".into()));
@@ -323,8 +324,7 @@ impl Demands {
             text: d.text.clone(),
             reference: d.reference.clone(),
         };
-        let task = self.make_task(&fields, &input, actor.id()).await?;
-        let by = actor.id().ok_or(Error::Forbidden)?;
+        let task = self.make_task(&fields, &input, Some(by)).await?;
         let demand = self.store.assign_demand(id, task.task.id, by, self.core.now()).await?;
         Ok(DemandView { demand, task: Some(task) })
     }
