@@ -58,6 +58,7 @@ pub mod bulletin_docx;
 pub mod config;
 pub mod core;
 pub mod decompose;
+pub mod demands;
 pub mod document_import;
 pub mod enterprises;
 pub mod procedures;

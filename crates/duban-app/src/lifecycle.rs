@@ -114,6 +114,7 @@ impl Lifecycle {
             supervisions: count(EventKind::Supervised),
             deadline: self.core.schedule_of(&task.fields, &task.events).deadline(task.fields.deadline),
             children_closed: children_closed(&self.children(task.id).await?),
+            demand: task.fields.source == duban_domain::task::Source::Enterprise,
         })
     }
 

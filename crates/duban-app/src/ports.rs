@@ -4,6 +4,7 @@
 //! the whole store, so what an area may touch is visible in its struct and a port can change
 //! without reading every use case.
 
+use duban_store::DemandStore;
 use duban_store::{
     AssessmentStore, AttachmentStore, AuditStore, BulletinStore, CalendarStore, DirectoryStore, EnterpriseStore,
     JobStore, LedgerStore, LiaisonStore, MetaStore, OutboxStore, PeopleStore, RankingStore, ReviewStore, SignInStore,
@@ -49,6 +50,8 @@ pub struct Ports {
     pub liaison: Arc<dyn LiaisonStore>,
     /// Pre-procedures of key projects.
     pub procedures: Arc<dyn duban_store::ProcedureStore>,
+    /// Enterprise demands' own fields.
+    pub demands: Arc<dyn DemandStore>,
 }
 
 impl Ports {
@@ -74,6 +77,7 @@ impl Ports {
             enterprises: store.clone(),
             liaison: store.clone(),
             procedures: store.clone(),
+            demands: store.clone(),
         }
     }
 }

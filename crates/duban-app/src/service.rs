@@ -53,6 +53,7 @@ pub struct Services {
     enterprises: crate::enterprises::Enterprises,
     liaison: crate::liaison::Liaison,
     procedures: crate::procedures::Procedures,
+    demands: crate::demands::Demands,
     /// The job port, for the runner's leases and the rules/calendar version.
     leases: Arc<dyn JobStore>,
 }
@@ -195,6 +196,14 @@ impl Services {
             directory: ports.directory.clone(),
             ledger_lock: tokio::sync::Mutex::new(()),
         };
+        let demands = crate::demands::Demands::new(
+            core.clone(),
+            access.clone(),
+            tasks.clone(),
+            ports.demands.clone(),
+            ports.enterprises.clone(),
+            ports.ledgers.clone(),
+        );
         Ok(Self {
             core,
             access,
@@ -218,6 +227,7 @@ impl Services {
             enterprises,
             liaison,
             procedures,
+            demands,
             leases: ports.jobs,
         })
     }
@@ -260,6 +270,11 @@ impl Services {
     /// Pre-procedures of key projects: kinds, starts, dispatch and battle map.
     pub fn procedures(&self) -> &crate::procedures::Procedures {
         &self.procedures
+    }
+
+    /// Enterprise demands: intake, the office's queue and list, the public page.
+    pub fn demands(&self) -> &crate::demands::Demands {
+        &self.demands
     }
 
     /// Who sees which tasks.

@@ -79,6 +79,9 @@ pub enum Error {
     /// Something failed inside; the cause was logged where it happened.
     #[error("系统内部错误，请稍后重试或联系管理员")]
     Internal,
+    /// A public form submitted too often from one address (the enterprise demand intake).
+    #[error("提交过于频繁，请 {retry_after_secs} 秒后再试")]
+    TooManyRequests { retry_after_secs: u64 },
     #[error("服务暂时不可用：{0}")]
     Unavailable(String),
     /// An uploaded document beyond the importer's limits; the message says which, in Chinese.
@@ -112,7 +115,7 @@ impl Error {
             Self::Calendar(_) => ErrorCode::CalendarOutOfRange,
             Self::Forbidden => ErrorCode::Forbidden,
             Self::Unauthenticated => ErrorCode::Unauthenticated,
-            Self::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
+            Self::TooManyAttempts { .. } | Self::TooManyRequests { .. } => ErrorCode::TooManyAttempts,
             Self::Internal => ErrorCode::Internal,
             Self::Unavailable(_) => ErrorCode::Unavailable,
             Self::ImportTooLarge(_) => ErrorCode::ImportTooLarge,

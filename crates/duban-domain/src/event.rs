@@ -50,6 +50,8 @@ impl EventKind {
         EventKind::Approve,
         EventKind::RequestExtension,
         EventKind::RaiseDispute,
+        EventKind::Contact,
+        EventKind::Resolve,
     ];
 
     /// Events whose text is the task's latest progress (shown on the public list and the ledger).
@@ -100,7 +102,20 @@ mod tests {
     #[test]
     fn progress_is_the_units_own_doing() {
         let progress: Vec<&str> = EventKind::PROGRESS.iter().map(|k| k.code()).collect();
-        assert_eq!(progress, ["sign", "deploy", "report", "feedback", "approve", "request_extension", "raise_dispute"]);
+        assert_eq!(
+            progress,
+            [
+                "sign",
+                "deploy",
+                "report",
+                "feedback",
+                "approve",
+                "request_extension",
+                "raise_dispute",
+                "contact",
+                "resolve"
+            ]
+        );
         assert!(!EventKind::Supervised.is_progress());
         assert!(!EventKind::Updated.is_progress());
         assert!(EventKind::code_is_progress("report"));

@@ -48,6 +48,7 @@ pub mod calendar;
 pub mod citation;
 pub mod clock;
 pub mod decompose;
+pub mod demand;
 pub mod enterprise;
 pub mod error;
 pub mod event;

@@ -45,6 +45,8 @@ macro_rules! with_actions {
             Resume = "resume" / "恢复",
             ReportPart = "report_part" / "报送配合情况",
             StatePosition = "state_position" / "陈述意见",
+            Contact = "contact" / "联系企业",
+            Resolve = "resolve" / "解决或确认",
         } }
     };
 }
@@ -137,6 +139,10 @@ pub struct TaskState {
     pub deadline: Option<Date>,
     /// Whether all of its subtasks are closed (true when it has none).
     pub children_closed: bool,
+    /// Whether it is an enterprise demand ([`Source::Enterprise`](crate::facts::Source::Enterprise)):
+    /// its lead unit contacts the enterprise (联系企业, which signs for it) instead of a plain
+    /// 签收, and records when the demand is solved or the service confirmed (解决或确认).
+    pub demand: bool,
 }
 
 /// What the actor supplies.
@@ -204,7 +210,14 @@ pub fn decide(
     // Who may act: the lead unit, a cooperating unit for its own part, either party of a
     // dispute for its position, the head of a lead unit for its approval, the office or the leader in charge for the rest.
     let allowed = match action {
-        A::Sign | A::Deploy | A::Report | A::Feedback | A::RequestExtension | A::RaiseDispute => who.acts_for_unit(),
+        A::Sign
+        | A::Deploy
+        | A::Report
+        | A::Feedback
+        | A::RequestExtension
+        | A::RaiseDispute
+        | A::Contact
+        | A::Resolve => who.acts_for_unit(),
         A::HeadApprove | A::HeadReturn => who.heads_unit(),
         A::ReportPart => who.acts_for_cooperating_unit(),
         A::StatePosition => who.acts_for_unit() || who.acts_for_cooperating_unit(),
@@ -213,7 +226,38 @@ pub fn decide(
     if !allowed {
         return Err(Error::Forbidden);
     }
+    if t.demand && action == A::Sign {
+        return Err(refuse("企业诉求以“联系企业”签收"));
+    }
+    if !t.demand && matches!(action, A::Contact | A::Resolve) {
+        return Err(refuse(format!("只有企业诉求才能{}", action.label())));
+    }
     match action {
+        // 企业吹哨、部门报到 (001 §13): contacting the enterprise is the unit's 签收 of a demand;
+        // then it solves the demand or confirms the service, and closes it with the usual
+        // feedback and review.
+        A::Contact => match t.status {
+            S::Assigned => {
+                need_text(i, "联系情况")?;
+                Ok(Transition { set: vec![ClockEvent::Contacted, ClockEvent::Signed], ..base(S::Signed) })
+            }
+            _ => Err(wrong()),
+        },
+        A::Resolve => match t.status {
+            S::Signed | S::Deployed | S::InProgress | S::Returned => {
+                need_text(i, "解决或服务确认情况")?;
+                Ok(Transition {
+                    set: vec![
+                        ClockEvent::Resolved,
+                        ClockEvent::Deployed,
+                        ClockEvent::PlanRecorded,
+                        ClockEvent::ProgressReported,
+                    ],
+                    ..base(S::InProgress)
+                })
+            }
+            _ => Err(wrong()),
+        },
         A::Sign => match t.status {
             S::Assigned => Ok(Transition { set: vec![ClockEvent::Signed], ..base(S::Signed) }),
             _ => Err(wrong()),
@@ -734,5 +778,50 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_demand_is_contacted_resolved_then_closed_by_the_usual_feedback_and_review() {
+        let demand = |status| TaskState { demand: true, ..state(status) };
+        // Contacting the enterprise is the demand's 签收; a plain 签收 is refused.
+        assert!(matches!(
+            decide(Action::Sign, &demand(Status::Assigned), &officer(), &text("x"), 1),
+            Err(Error::Conflict(_))
+        ));
+        let e = decide(Action::Contact, &demand(Status::Assigned), &officer(), &Input::default(), 1);
+        assert!(matches!(e, Err(Error::Invalid { ref field, .. }) if field == "text"));
+        let t = decide(Action::Contact, &demand(Status::Assigned), &officer(), &text("电话联系王经理"), 1).unwrap();
+        assert_eq!((t.to, t.set), (Status::Signed, vec![ClockEvent::Contacted, ClockEvent::Signed]));
+        assert!(available(&demand(Status::Assigned), &officer(), 1).contains(&Action::Contact));
+        assert!(!available(&demand(Status::Assigned), &officer(), 1).contains(&Action::Sign));
+        // Contacting once; resolving after the contact.
+        assert!(decide(Action::Contact, &demand(Status::Signed), &officer(), &text("x"), 1).is_err());
+        assert!(decide(Action::Resolve, &demand(Status::Assigned), &officer(), &text("x"), 1).is_err());
+        let t = decide(Action::Resolve, &demand(Status::Signed), &head(), &text("已协调供电公司扩容"), 1).unwrap();
+        assert_eq!(t.to, Status::InProgress);
+        assert!(t.set.contains(&ClockEvent::Resolved) && t.set.contains(&ClockEvent::ProgressReported));
+        // Then the usual feedback (with evidence) and the office's approval.
+        let fed = decide(
+            Action::Feedback,
+            &demand(Status::InProgress),
+            &officer(),
+            &Input { evidence: vec!["回访记录.pdf".into()], ..text("办结") },
+            1,
+        )
+        .unwrap();
+        assert_eq!(fed.to, Status::Feedback);
+        assert_eq!(
+            decide(Action::Approve, &demand(Status::Feedback), &office(), &text(""), 1).unwrap().to,
+            Status::Closed
+        );
+        // Only the lead unit contacts and resolves; only demands are contacted.
+        for who in [office(), outsider(), cooperating()] {
+            assert_eq!(decide(Action::Contact, &demand(Status::Assigned), &who, &text("x"), 1), Err(Error::Forbidden));
+        }
+        assert!(matches!(
+            decide(Action::Contact, &state(Status::Assigned), &officer(), &text("x"), 1),
+            Err(Error::Conflict(_))
+        ));
+        assert!(!available(&state(Status::Signed), &officer(), 1).contains(&Action::Resolve));
     }
 }

@@ -405,6 +405,25 @@ mod tests {
     }
 
     #[test]
+    fn the_enterprise_whistle_applies_the_same_1_3_30_days_under_every_built_in_profile() {
+        for name in Policy::builtin_names() {
+            // Friday 2026-03-06 15:00: the weekend is skipped — contact by Monday 03-09, solve by
+            // Wednesday 03-11, a hard case by 04-20 (30 working days; 清明 04-04..06 is off).
+            let d = dues(name, facts(Source::Enterprise, Complexity::General, None), "2026-03-06T15:00");
+            assert_eq!(due(&d, "contact"), date(2026, 3, 9), "{name}");
+            assert_eq!(due(&d, "resolve"), date(2026, 3, 11), "{name}");
+            let d = dues(name, facts(Source::Enterprise, Complexity::Complex, None), "2026-03-06T15:00");
+            assert_eq!(due(&d, "resolve"), date(2026, 4, 20), "{name}");
+            // Before the Spring Festival: 02-13, then the make-up Saturday 02-14, then 02-24 on.
+            let d = dues(name, facts(Source::Enterprise, Complexity::General, None), "2026-02-13T10:00");
+            assert_eq!((due(&d, "contact"), due(&d, "resolve")), (date(2026, 2, 14), date(2026, 2, 25)), "{name}");
+            // Other tasks have no such stages.
+            let d = dues(name, facts(Source::Instruction, Complexity::General, None), "2026-03-06T15:00");
+            assert!(d.iter().all(|(s, _)| s != "contact" && s != "resolve"), "{name}");
+        }
+    }
+
+    #[test]
     fn naiman_measures_within_fifteen_days() {
         let d = dues("naiman-2025", facts(Source::Meeting, Complexity::General, None), "2026-02-13T09:00");
         // 15 days: 02-28, the make-up Saturday, is itself a working day.

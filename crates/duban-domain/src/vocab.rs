@@ -94,6 +94,9 @@ pub fn field_label(field: &str) -> &'static str {
         "kind" => "单位类型",
         "level" => "单位层级",
         "role" => "角色",
+        "channel" => "诉求渠道",
+        "demand_kind" => "诉求类别",
+        "satisfaction" => "满意度",
         _ => "取值",
     }
 }

@@ -34,6 +34,7 @@ pub mod attachments;
 pub mod audit;
 pub mod bulletins;
 pub mod calendar;
+pub mod demands;
 pub mod directory;
 pub mod enterprises;
 pub mod procedures;
@@ -322,6 +323,7 @@ macro_rules! sql_store {
             $crate::sql_bulletins!($store);
             $crate::sql_enterprises!($store);
             $crate::sql_procedures!($store);
+            $crate::sql_demands!($store);
             $crate::sql_outbox!($store);
             $crate::sql_sign_in!($store);
             $crate::sql_calendar!($store);

@@ -242,7 +242,8 @@ macro_rules! behaviour_suite {
             saved_profiles_are_replaced_and_issued_rankings_are_append_only,
             enterprises_and_projects_keep_their_fields_versions_and_history,
             liaison_assignments_obligations_and_visits_are_kept_once,
-            procedures_link_one_task_each_and_read_its_status_and_finish
+            procedures_link_one_task_each_and_read_its_status_and_finish,
+            demands_are_queued_assigned_visited_and_rated_once
         );
     };
     (@each $factory:path; $($name:ident),+ $(,)?) => {

@@ -1834,3 +1834,66 @@ pub async fn procedures_link_one_task_each_and_read_its_status_and_finish(db: &T
     assert!(s.procedures_for_dispatch(t("2026-03-11T00:00:00Z"), date(2026, 3, 1)).await.unwrap().is_empty());
     let _ = b;
 }
+
+/// Enterprise demands (migration 0021): kept whole, found by code hash and task, assigned once,
+/// visited, rated once, listed by channel, kind and queue.
+pub async fn demands_are_queued_assigned_visited_and_rated_once(db: &TestDb) {
+    use duban_domain::demand::{Channel, DemandInput, Satisfaction};
+    use duban_store::demands::DemandQuery;
+    let s = &db.store;
+    let unit_id = s.create_unit(&unit("诉求甲局", &[]), t("2026-03-01T00:00:00Z")).await.unwrap().id;
+    let office = s.create_person(&person("办公室", "office-d", None), t("2026-03-01T00:00:00Z")).await.unwrap().id;
+    let code = duban_domain::enterprise::CreditCode::completing("91150526MA0N00001").unwrap();
+    let input = |name: &str, kind: &str, channel: &str| DemandInput {
+        enterprise_name: name.into(),
+        credit_code: code.to_string(),
+        contact_name: "王经理".into(),
+        contact_phone: "13800000000".into(),
+        channel: channel.into(),
+        kind: kind.into(),
+        text: "用电扩容".into(),
+        ..Default::default()
+    };
+    let at = t("2026-03-02T01:00:00Z");
+    let online = input("甲公司", "factors", "").parse(Channel::Online).unwrap();
+    let queued = s.insert_demand(&online, None, "hash-a", None, at).await.unwrap();
+    assert_eq!((queued.task_id, queued.assigned_at, queued.submitted_by), (None, None, None));
+    assert_eq!(queued.credit_code, Some(code.clone()));
+    assert_eq!(s.demand_by_code_hash("hash-a").await.unwrap(), Some(queued.clone()));
+    assert_eq!(s.demand_by_code_hash("hash-b").await.unwrap(), None);
+    assert!(matches!(s.insert_demand(&online, None, "hash-a", None, at).await, Err(Error::Conflict(_))));
+    // Not visited before it is assigned.
+    let early = s.record_return_visit(queued.id, "x", None, office, at).await;
+    assert!(matches!(early, Err(Error::Conflict(_))));
+    // Assigned once, to its task.
+    let task_a = s.create_task(&task("甲公司诉求", vec![Party::Unit(unit_id)]), &created(at)).await.unwrap().id;
+    let later = t("2026-03-02T02:00:00Z");
+    let assigned = s.assign_demand(queued.id, task_a, office, later).await.unwrap();
+    assert_eq!(
+        (assigned.task_id, assigned.assigned_at, assigned.assigned_by),
+        (Some(task_a), Some(later), Some(office))
+    );
+    assert!(matches!(s.assign_demand(queued.id, task_a, office, later).await, Err(Error::Conflict(_))));
+    assert!(matches!(s.assign_demand(9999, task_a, office, later).await, Err(Error::NotFound { .. })));
+    assert_eq!(s.demand_by_task(task_a).await.unwrap().map(|d| d.id), Some(queued.id));
+    // A hotline demand recorded by the office with its task at once.
+    let task_b = s.create_task(&task("乙公司诉求", vec![Party::Unit(unit_id)]), &created(at)).await.unwrap().id;
+    let hotline = input("乙公司", "policy", "12345").parse(Channel::Other).unwrap();
+    let b = s.insert_demand(&hotline, Some(task_b), "hash-b", Some(office), at).await.unwrap();
+    assert_eq!((b.assigned_at, b.assigned_by, b.channel), (Some(at), Some(office), Channel::Hotline12345));
+    // Lists by channel, kind and queue.
+    let ids =
+        |q: DemandQuery| async move { s.demands(&q).await.unwrap().into_iter().map(|d| d.id).collect::<Vec<_>>() };
+    assert_eq!(ids(DemandQuery::default()).await, vec![b.id, queued.id]);
+    assert_eq!(ids(DemandQuery { channel: Some(Channel::Online), ..Default::default() }).await, vec![queued.id]);
+    assert_eq!(ids(DemandQuery { kind: Some("policy".parse().unwrap()), ..Default::default() }).await, vec![b.id]);
+    assert_eq!(ids(DemandQuery { queued: Some(true), ..Default::default() }).await, Vec::<i64>::new());
+    // The return visit may be recorded again; the rating only once.
+    let v = s.record_return_visit(b.id, "电话回访", Some(Satisfaction::Basic), office, later).await.unwrap();
+    let rv = v.return_visit.unwrap();
+    assert_eq!((rv.text.as_str(), rv.satisfaction, rv.by), ("电话回访", Some(Satisfaction::Basic), office));
+    let r = s.rate_demand(b.id, Satisfaction::Satisfied, "很及时", later).await.unwrap().rating.unwrap();
+    assert_eq!((r.satisfaction, r.comment.as_str(), r.at), (Satisfaction::Satisfied, "很及时", later));
+    assert!(matches!(s.rate_demand(b.id, Satisfaction::Unsatisfied, "", later).await, Err(Error::Conflict(_))));
+    assert_eq!(s.demand(b.id).await.unwrap().unwrap().rating.unwrap().satisfaction, Satisfaction::Satisfied);
+}

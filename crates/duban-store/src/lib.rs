@@ -29,6 +29,7 @@ mod audit;
 pub mod bulletins;
 mod calendar;
 pub mod chain;
+pub mod demands;
 mod directory;
 pub mod enterprises;
 pub mod procedures;
@@ -50,6 +51,7 @@ pub use attachments::AttachmentStore;
 pub use audit::AuditStore;
 pub use bulletins::BulletinStore;
 pub use calendar::CalendarStore;
+pub use demands::DemandStore;
 pub use directory::DirectoryStore;
 pub use enterprises::EnterpriseStore;
 pub use procedures::ProcedureStore;
@@ -102,11 +104,13 @@ sum_of_ports!(
     EnterpriseStore,
     LiaisonStore,
     ProcedureStore,
+    DemandStore,
 );
 
 /// Every port of a store, for code that holds a concrete store type (tests, the command line):
 /// `use duban_store::prelude::*;` puts each port's methods in scope.
 pub mod prelude {
+    pub use crate::DemandStore;
     pub use crate::{
         AttachmentStore, AuditStore, CalendarStore, DirectoryStore, EnterpriseStore, JobStore, LedgerStore,
         LiaisonStore, MetaStore, OutboxStore, PeopleStore, RankingStore, ReviewStore, SignInStore, Store,

@@ -27,6 +27,7 @@ use utoipa_axum::routes;
 /// Routes that need no session.
 pub fn is_public(path: &str) -> bool {
     matches!(path, "/healthz" | "/api/v1/openapi.json" | "/api/v1/session" | "/api/v1/public/bulletins")
+        || path.starts_with("/api/v1/public/demands")
 }
 
 fn csrf_refused() -> Response {

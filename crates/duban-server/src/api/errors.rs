@@ -65,7 +65,7 @@ impl IntoResponse for ApiError {
         }
         let status = self.status.unwrap_or_else(|| status_of(code));
         let mut resp = (status, Json(serde_json::json!({ "error": body }))).into_response();
-        if let Error::TooManyAttempts { retry_after_secs } = e {
+        if let Error::TooManyAttempts { retry_after_secs } | Error::TooManyRequests { retry_after_secs } = e {
             resp.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after_secs.into());
         }
         resp

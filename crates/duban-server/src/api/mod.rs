@@ -7,6 +7,7 @@ mod admin;
 pub mod auth;
 mod bulletins;
 mod decompose;
+mod demands;
 mod desks;
 pub mod errors;
 mod extract;
@@ -139,6 +140,15 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/procedures/weekly/xlsx"),
     ("get", "/api/v1/procedures/monthly"),
     ("get", "/api/v1/procedures/monthly/docx"),
+    ("get", "/api/v1/demands"),
+    ("post", "/api/v1/demands"),
+    ("get", "/api/v1/demands/queue"),
+    ("get", "/api/v1/demands/{id}"),
+    ("post", "/api/v1/demands/{id}/assignment"),
+    ("post", "/api/v1/demands/{id}/return-visit"),
+    ("post", "/api/v1/public/demands"),
+    ("get", "/api/v1/public/demands/{code}"),
+    ("post", "/api/v1/public/demands/{code}/rating"),
 ];
 
 /// Every route with its description: registering a handler here (`routes!`) both routes it and
@@ -161,6 +171,8 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(bulletins::routes())
         .merge(liaison::routes())
         .merge(procedures::routes())
+        .merge(demands::routes())
+        .merge(demands::public_routes())
 }
 
 /// The API router.

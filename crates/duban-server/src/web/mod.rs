@@ -13,6 +13,7 @@ mod admin;
 mod bulletins;
 mod charts;
 mod decompose;
+mod demands;
 mod desks;
 mod entry;
 mod errors;
@@ -136,6 +137,25 @@ pub fn router(state: AppState) -> Router {
         .route("/procedures/weekly.xlsx", get(procedures::weekly_xlsx))
         .route("/procedures/monthly.docx", get(procedures::monthly_docx))
         .route("/projects/{id}/procedures", get(procedures::project).post(procedures::add))
+        .route("/demands", get(demands::list).post(demands::raise))
+        .route("/demands/new", get(demands::new_form))
+        .route("/demands/queue", get(demands::queue))
+        .route("/demands/{id}", get(demands::detail))
+        .route("/demands/{id}/assign", post(demands::assign))
+        .route("/demands/{id}/return-visit", post(demands::return_visit))
+        .route(
+            "/public/demands",
+            get(demands::public_lookup)
+                .post(demands::public_submit)
+                .layer(axum::extract::DefaultBodyLimit::max(duban_domain::demand::INTAKE.max_body_bytes)),
+        )
+        .route("/public/demands/new", get(demands::public_new))
+        .route("/public/demands/{code}", get(demands::public_show))
+        .route(
+            "/public/demands/{code}/rate",
+            post(demands::public_rate)
+                .layer(axum::extract::DefaultBodyLimit::max(duban_domain::demand::INTAKE.max_body_bytes)),
+        )
         .route("/static/duban.css", get(css))
         .route("/static/duban.js", get(js))
         .with_state(state)

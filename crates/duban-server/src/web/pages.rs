@@ -516,6 +516,8 @@ fn action_form(a: Action) -> ActionForm {
         Action::Suspend => (true, "中止决定"),
         Action::ReportPart => (true, "本单位承担部分的办理情况"),
         Action::StatePosition => (true, "本单位意见及依据"),
+        Action::Contact => (true, "联系情况（何时、以何种方式与企业哪位联系人取得联系）"),
+        Action::Resolve => (true, "解决或服务确认情况"),
         _ => (false, ""),
     };
     ActionForm {

@@ -10,6 +10,7 @@ mod auth;
 mod bulletins;
 mod calendar;
 mod decompose;
+mod demands;
 mod desks;
 mod entry;
 mod helpers;

@@ -1069,6 +1069,7 @@ async fn run_matrix(app: TestApp) {
     rankings(&c, &w, &mut f).await;
     liaison(&app, &c, &w, &mut f).await;
     procedures(&app, &c, &w, &mut f).await;
+    demands(&app, &c, &w, &mut f).await;
     eprintln!("access matrix on {}: {} requests, {} messages checked", app.store.backend(), f.requests, n);
     for (surface, (leaks, wrong)) in &f.by_surface {
         eprintln!("  {surface}: {leaks} leaks, {wrong} other wrong answers");
@@ -1484,5 +1485,97 @@ async fn procedures(app: &TestApp, c: &Client<'_>, w: &World, f: &mut Findings) 
         let path = format!("/api/v1/procedures/{}/start", p.id);
         let a = c.send(f, w, who, Req { method: "POST", path: &path, headers: &[], body: Body::Json(json!({})) }).await;
         f.status("procedures: start (API)", who, &path, a.status, if office { StatusCode::CONFLICT } else { denied });
+    }
+}
+
+/// Enterprise demands (issue 14 §5): a demand on each of the four top tasks (its title carries
+/// the task's marker) and one waiting in the office's queue. A demand with a task is read by
+/// exactly those who see its task (the one visibility rule; 涉密 only by those named on it), in
+/// the list and one by one, API and pages; the queue, the assignment and the return visit are
+/// the office's and administrators' alone.
+async fn demands(app: &TestApp, c: &Client<'_>, w: &World, f: &mut Findings) {
+    use duban_domain::demand::PublicDemandInput;
+    let input = |title: String| PublicDemandInput {
+        enterprise_name: "矩阵企业".into(),
+        contact_name: "联系人".into(),
+        contact_phone: "13800000000".into(),
+        kind: "policy".into(),
+        title,
+        text: "诉求内容".into(),
+        ..Default::default()
+    };
+    let at = app.duban.core().now();
+    let mut made = Vec::new();
+    for t in w.tasks.iter().filter(|t| !t.child) {
+        let d = input(format!("矩阵诉求{}", t.marker)).parse().unwrap();
+        let hash = format!("matrix-{}", t.id);
+        let d = app.store.insert_demand(&d, Some(duban_domain::ids::TaskId(t.id)), &hash, None, at).await.unwrap();
+        made.push((d.id, Some(t.kind)));
+    }
+    let queued = input("矩阵诉求ZQQUEUE".into()).parse().unwrap();
+    made.push((app.store.insert_demand(&queued, None, "matrix-q", None, at).await.unwrap().id, None));
+    let queued_id = made.last().map(|(id, _)| *id).unwrap_or_default();
+    for who in WHO {
+        let anon = who == Who::Anonymous;
+        let office = matches!(who, Who::Office | Who::Admin);
+        let mut hidden = w.hidden(who);
+        if !office {
+            hidden.push("ZQQUEUE");
+        }
+        let api_denied = if anon { StatusCode::UNAUTHORIZED } else { StatusCode::FORBIDDEN };
+        let page_denied = if anon { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        for (surface, path) in [("demands: list (API)", "/api/v1/demands"), ("demands: list (page)", "/demands")] {
+            let a = c.get(f, w, who, path).await;
+            let want = match (anon, path.starts_with("/api/")) {
+                (true, true) => StatusCode::UNAUTHORIZED,
+                (true, false) => StatusCode::SEE_OTHER,
+                _ => StatusCode::OK,
+            };
+            f.status(surface, who, path, a.status, want);
+            f.search(surface, who, path, &a.body, &hidden);
+            if a.status == StatusCode::OK && path.starts_with("/api/") {
+                let visible = made.iter().filter(|(_, k)| k.map_or(office, |k| sees(who, k))).count() as u64;
+                f.count(surface, who, path, a.json()["total"].as_u64().unwrap_or(0), visible);
+            }
+        }
+        for (id, kind) in &made {
+            let sees_it = kind.map_or(office, |k| sees(who, k));
+            for (surface, path, missing) in [
+                (
+                    "demands: one (API)",
+                    format!("/api/v1/demands/{id}"),
+                    if anon { StatusCode::UNAUTHORIZED } else { StatusCode::NOT_FOUND },
+                ),
+                (
+                    "demands: one (page)",
+                    format!("/demands/{id}"),
+                    if anon { StatusCode::SEE_OTHER } else { StatusCode::NOT_FOUND },
+                ),
+            ] {
+                let a = c.get(f, w, who, &path).await;
+                f.status(surface, who, &path, a.status, if sees_it { StatusCode::OK } else { missing });
+                f.search(surface, who, &path, &a.body, &hidden);
+            }
+        }
+        for (surface, path, denied) in [
+            ("demands: queue (API)", "/api/v1/demands/queue", api_denied),
+            ("demands: queue (page)", "/demands/queue", page_denied),
+        ] {
+            let a = c.get(f, w, who, path).await;
+            f.status(surface, who, path, a.status, if office { StatusCode::OK } else { denied });
+            f.search(surface, who, path, &a.body, &hidden);
+        }
+        // The office's writes, asked of everyone else (the office's own are in tests/api/demands.rs).
+        if !office {
+            let lead = w.unit(U::Lead);
+            for (path, body) in [
+                (format!("/api/v1/demands/{queued_id}/assignment"), json!({"lead": [{"unit": lead}]})),
+                (format!("/api/v1/demands/{}/return-visit", made[0].0), json!({"text": "回访"})),
+            ] {
+                let a =
+                    c.send(f, w, who, Req { method: "POST", path: &path, headers: &[], body: Body::Json(body) }).await;
+                f.status("demands: office writes (API)", who, &path, a.status, api_denied);
+            }
+        }
     }
 }

@@ -30,6 +30,7 @@ mod support;
 mod bulletins;
 mod closed_loop;
 mod decompose;
+mod demands;
 mod desks;
 mod entry;
 mod import;

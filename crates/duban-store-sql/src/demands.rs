@@ -1,0 +1,216 @@
+//! Enterprise demands: the SQL of `DemandStore` (migration 0021).
+
+/// Implements [`DemandStore`](duban_store::DemandStore) for `$store`; invoked by
+/// [`sql_store!`](crate::sql_store) inside the block that [`sql_common!`](crate::sql_common) set up.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! sql_demands {
+    ($store:ty) => {
+        use $crate::deps::duban_domain::demand::{NewDemand, Satisfaction};
+        use $crate::deps::duban_store::demands::{Demand, DemandQuery, Rating, ReturnVisit};
+
+        const DEMAND_COLUMNS: &str = "id, task_id, enterprise_id, enterprise_name, credit_code, contact_name, \
+            contact_phone, channel, kind, title, text, reference, code_hash, submitted_at, submitted_by, \
+            assigned_at, assigned_by, visit_text, visit_satisfaction, visit_at, visit_by, rating, rating_comment, \
+            rated_at";
+
+        fn demand_from_row(r: &DbRow) -> Result<Demand> {
+            let g = db_err("read demand");
+            let channel: String = r.try_get("channel").map_err(&g)?;
+            let kind: String = r.try_get("kind").map_err(&g)?;
+            let credit: Option<String> = r.try_get("credit_code").map_err(&g)?;
+            let visit_text: Option<String> = r.try_get("visit_text").map_err(&g)?;
+            let visit_satisfaction: Option<String> = r.try_get("visit_satisfaction").map_err(&g)?;
+            let visit_at = ts_opt(r.try_get("visit_at").map_err(&g)?)?;
+            let visit_by: Option<i64> = r.try_get("visit_by").map_err(&g)?;
+            let rating: Option<String> = r.try_get("rating").map_err(&g)?;
+            let rated_at = ts_opt(r.try_get("rated_at").map_err(&g)?)?;
+            let return_visit = match (visit_text, visit_at, visit_by) {
+                (Some(text), Some(at), Some(by)) => Some(ReturnVisit {
+                    text,
+                    satisfaction: visit_satisfaction.map(|s| code("visit satisfaction", &s)).transpose()?,
+                    at,
+                    by: PersonId(by),
+                }),
+                _ => None,
+            };
+            let rating = match (rating, rated_at) {
+                (Some(s), Some(at)) => Some(Rating {
+                    satisfaction: code("rating", &s)?,
+                    comment: r.try_get("rating_comment").map_err(&g)?,
+                    at,
+                }),
+                _ => None,
+            };
+            Ok(Demand {
+                id: r.try_get("id").map_err(&g)?,
+                task_id: r.try_get::<Option<i64>, _>("task_id").map_err(&g)?.map(TaskId),
+                enterprise_id: r.try_get::<Option<i64>, _>("enterprise_id").map_err(&g)?.map(EnterpriseId),
+                enterprise_name: r.try_get("enterprise_name").map_err(&g)?,
+                credit_code: credit.map(|c| code("credit code", &c)).transpose()?,
+                contact_name: r.try_get("contact_name").map_err(&g)?,
+                contact_phone: r.try_get("contact_phone").map_err(&g)?,
+                channel: code("channel", &channel)?,
+                kind: code("demand kind", &kind)?,
+                title: r.try_get("title").map_err(&g)?,
+                text: r.try_get("text").map_err(&g)?,
+                reference: r.try_get("reference").map_err(&g)?,
+                code_hash: r.try_get("code_hash").map_err(&g)?,
+                submitted_at: ts(r.try_get("submitted_at").map_err(&g)?)?,
+                submitted_by: r.try_get::<Option<i64>, _>("submitted_by").map_err(&g)?.map(PersonId),
+                assigned_at: ts_opt(r.try_get("assigned_at").map_err(&g)?)?,
+                assigned_by: r.try_get::<Option<i64>, _>("assigned_by").map_err(&g)?.map(PersonId),
+                return_visit,
+                rating,
+            })
+        }
+
+        impl $store {
+            async fn demand_where(&self, clause: &str, value: i64) -> Result<Option<Demand>> {
+                let r = sqlx::query(&format!("SELECT {DEMAND_COLUMNS} FROM demands WHERE {clause} = $1"))
+                    .bind(value)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err("read demand"))?;
+                r.as_ref().map(demand_from_row).transpose()
+            }
+
+            /// Runs an UPDATE … RETURNING on one demand: no row is a conflict when the demand
+            /// exists (`conflict`), a not-found otherwise.
+            async fn update_demand(&self, qb: &mut QueryBuilder<'_, Db>, id: i64, conflict: &str) -> Result<Demand> {
+                qb.push(format!(" RETURNING {DEMAND_COLUMNS}"));
+                match qb.build().fetch_optional(&self.pool).await.map_err(db_err("update demand"))? {
+                    Some(r) => demand_from_row(&r),
+                    None if self.demand_where("id", id).await?.is_some() => Err(Error::Conflict(conflict.into())),
+                    None => Err(Error::not_found(format!("诉求 {id}"))),
+                }
+            }
+        }
+
+        #[$crate::deps::async_trait::async_trait]
+        impl DemandStore for $store {
+            async fn insert_demand(
+                &self,
+                d: &NewDemand,
+                task_id: Option<TaskId>,
+                code_hash: &str,
+                by: Option<PersonId>,
+                at: Timestamp,
+            ) -> Result<Demand> {
+                let r = sqlx::query(&format!(
+                    "INSERT INTO demands (task_id, enterprise_id, enterprise_name, credit_code, contact_name, \
+                     contact_phone, channel, kind, title, text, reference, code_hash, submitted_at, submitted_by, \
+                     assigned_at, assigned_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+                     RETURNING {DEMAND_COLUMNS}"
+                ))
+                .bind(task_id.map(|t| t.0))
+                .bind(d.enterprise_id.map(|e| e.0))
+                .bind(&d.enterprise_name)
+                .bind(d.credit_code.as_ref().map(|c| c.as_str().to_string()))
+                .bind(&d.contact_name)
+                .bind(&d.contact_phone)
+                .bind(d.channel.code())
+                .bind(d.kind.code())
+                .bind(&d.title)
+                .bind(&d.text)
+                .bind(&d.reference)
+                .bind(code_hash)
+                .bind(ms(at))
+                .bind(by.map(|p| p.0))
+                .bind(task_id.map(|_| ms(at)))
+                .bind(task_id.and(by).map(|p| p.0))
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_err("insert demand"))?;
+                demand_from_row(&r)
+            }
+
+            async fn demand(&self, id: i64) -> Result<Option<Demand>> {
+                self.demand_where("id", id).await
+            }
+
+            async fn demand_by_code_hash(&self, hash: &str) -> Result<Option<Demand>> {
+                let r = sqlx::query(&format!("SELECT {DEMAND_COLUMNS} FROM demands WHERE code_hash = $1"))
+                    .bind(hash)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err("read demand"))?;
+                r.as_ref().map(demand_from_row).transpose()
+            }
+
+            async fn demand_by_task(&self, task: TaskId) -> Result<Option<Demand>> {
+                self.demand_where("task_id", task.0).await
+            }
+
+            async fn demands(&self, q: &DemandQuery) -> Result<Vec<Demand>> {
+                let mut qb = QueryBuilder::<Db>::new(format!("SELECT {DEMAND_COLUMNS} FROM demands WHERE 1 = 1"));
+                if let Some(c) = q.channel {
+                    qb.push(" AND channel = ").push_bind(c.code());
+                }
+                if let Some(k) = q.kind {
+                    qb.push(" AND kind = ").push_bind(k.code());
+                }
+                match q.queued {
+                    Some(true) => qb.push(" AND task_id IS NULL"),
+                    Some(false) => qb.push(" AND task_id IS NOT NULL"),
+                    None => &mut qb,
+                };
+                qb.push(" ORDER BY submitted_at DESC, id DESC");
+                let rows = qb.build().fetch_all(&self.pool).await.map_err(db_err("list demands"))?;
+                rows.iter().map(demand_from_row).collect()
+            }
+
+            async fn assign_demand(&self, id: i64, task: TaskId, by: PersonId, at: Timestamp) -> Result<Demand> {
+                let mut qb = QueryBuilder::<Db>::new("UPDATE demands SET task_id = ");
+                qb.push_bind(task.0)
+                    .push(", assigned_at = ")
+                    .push_bind(ms(at))
+                    .push(", assigned_by = ")
+                    .push_bind(by.0)
+                    .push(" WHERE task_id IS NULL AND id = ")
+                    .push_bind(id);
+                self.update_demand(&mut qb, id, "该诉求已分派").await
+            }
+
+            async fn record_return_visit(
+                &self,
+                id: i64,
+                text: &str,
+                satisfaction: Option<Satisfaction>,
+                by: PersonId,
+                at: Timestamp,
+            ) -> Result<Demand> {
+                let mut qb = QueryBuilder::<Db>::new("UPDATE demands SET visit_text = ");
+                qb.push_bind(text.to_string())
+                    .push(", visit_satisfaction = ")
+                    .push_bind(satisfaction.map(|s| s.code()))
+                    .push(", visit_at = ")
+                    .push_bind(ms(at))
+                    .push(", visit_by = ")
+                    .push_bind(by.0)
+                    .push(" WHERE task_id IS NOT NULL AND id = ")
+                    .push_bind(id);
+                self.update_demand(&mut qb, id, "诉求尚未分派，不能回访").await
+            }
+
+            async fn rate_demand(
+                &self,
+                id: i64,
+                satisfaction: Satisfaction,
+                comment: &str,
+                at: Timestamp,
+            ) -> Result<Demand> {
+                let mut qb = QueryBuilder::<Db>::new("UPDATE demands SET rating = ");
+                qb.push_bind(satisfaction.code())
+                    .push(", rating_comment = ")
+                    .push_bind(comment.to_string())
+                    .push(", rated_at = ")
+                    .push_bind(ms(at))
+                    .push(" WHERE rated_at IS NULL AND id = ")
+                    .push_bind(id);
+                self.update_demand(&mut qb, id, "该诉求已评价过").await
+            }
+        }
+    };
+}
