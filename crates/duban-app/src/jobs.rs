@@ -164,8 +164,9 @@ pub struct Runner {
 
 impl Runner {
     /// The server's jobs: the supervision pass every minute, delivery every 30 seconds, the
-    /// assessment's refresh every minute, and a look for changed rules or calendar every 5
-    /// seconds.
+    /// assessment's refresh every minute, the liaison and steward obligation tasks
+    /// ([`ServiceObligations`](crate::liaison::ServiceObligations)) every 5 minutes, and a look
+    /// for changed rules or calendar every 5 seconds.
     pub fn new(duban: Arc<Services>) -> Self {
         Self {
             leases: duban.leases().clone(),
