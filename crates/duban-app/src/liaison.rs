@@ -589,6 +589,74 @@ impl Liaison {
         self.visit(actor, visit).await
     }
 
+    /// 转为企业诉求 in one step: problem `index` (from 0) of a visit becomes an enterprise demand
+    /// (channel 包联走访, its text the problem's, the enterprise the visit's — for a steward's
+    /// project, its investor when listed) sent at once to `assign`'s lead unit, and the problem is
+    /// linked to it. The visit's recorder or the office; once per problem.
+    pub async fn raise_problem(
+        &self,
+        actor: &Actor,
+        demands: &crate::demands::Demands,
+        visit: i64,
+        index: usize,
+        kind: &str,
+        assign: crate::demands::AssignInput,
+    ) -> Result<(Visit, TaskId), Error> {
+        let v = self.visit(actor, visit).await?;
+        if actor.id().is_none_or(|me| v.recorded_by != Some(me)) && !actor.may::<RunLedgers>() {
+            return Err(Error::Forbidden);
+        }
+        let problem =
+            v.problems.get(index).ok_or_else(|| Error::not_found(format!("走访记录 {visit} 的问题 {}", index + 1)))?;
+        if problem.demand_task_id.is_some() {
+            return Err(Error::Conflict("该问题已转为企业诉求".into()));
+        }
+        let a = self.store.assignment(v.assignment_id).await?.ok_or_else(|| Error::not_found("包联关系"))?;
+        let enterprise = match a.fields.target {
+            duban_domain::liaison::Target::Enterprise(e) => Some(e),
+            duban_domain::liaison::Target::Project(p) => {
+                self.enterprises.project(p).await?.and_then(|p| p.fields.enterprise_id)
+            }
+        };
+        let enterprise = match enterprise {
+            Some(e) => self.enterprises.enterprise(e).await?,
+            None => None,
+        };
+        let Some(enterprise) = enterprise else {
+            return Err(Error::invalid("visit", "该项目的投资主体不在重点企业名单中，请在“企业诉求”中登记"));
+        };
+        // Whom the unit contacts: the enterprise's listed contact, else the people met on the
+        // visit; the listed phone, else the liaison's (who knows the enterprise).
+        let f = &enterprise.fields;
+        let contact_name =
+            [f.contact_name.trim(), v.met.trim()].into_iter().find(|s| !s.is_empty()).unwrap_or_default();
+        let mut contact_phone = f.contact_phone.trim().to_string();
+        if contact_phone.is_empty() {
+            contact_phone = self.people.get_person(a.fields.person_id).await?.fields.phone.trim().to_string();
+        }
+        if contact_name.is_empty() || contact_phone.is_empty() {
+            return Err(Error::invalid(
+                "contact",
+                format!("“{}”在重点企业名单中没有联系人或联系电话，请先补全后再转为企业诉求", f.name),
+            ));
+        }
+        let demand = duban_domain::demand::DemandInput {
+            enterprise_id: Some(enterprise.id),
+            enterprise_name: f.name.clone(),
+            credit_code: f.credit_code.to_string(),
+            contact_name: contact_name.chars().take(50).collect(),
+            contact_phone,
+            channel: duban_domain::demand::Channel::Visit.code().to_string(),
+            kind: kind.to_string(),
+            title: String::new(),
+            text: problem.text.clone(),
+            reference: format!("visit:{visit}"),
+        };
+        let (_, task) = demands.raise(actor, crate::demands::RaiseInput { demand, assign }).await?;
+        let v = self.mark_problem_raised(actor, visit, index, task.task.id).await?;
+        Ok((v, task.task.id))
+    }
+
     /// What the office's assignment forms offer: the active people with a unit (id, "name（unit）"),
     /// the key enterprises and the key projects.
     pub async fn choices(&self, actor: &Actor) -> Result<(Vec<(i64, String)>, Vec<Enterprise>, Vec<Project>), Error> {

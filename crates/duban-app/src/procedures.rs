@@ -209,7 +209,8 @@ impl Procedures {
         if self.projects.project(p.project_id).await?.is_none() {
             return Err(Error::invalid("project_id", format!("项目 {} 不在重点项目名单中", p.project_id)));
         }
-        let unit = self.directory.get_unit(p.unit_id).await.map_err(|_| Error::invalid("unit_id", "没有这一责任部门"))?;
+        let unit =
+            self.directory.get_unit(p.unit_id).await.map_err(|_| Error::invalid("unit_id", "没有这一责任部门"))?;
         if !unit.active {
             return Err(Error::invalid("unit_id", format!("{}已停用", unit.name)));
         }

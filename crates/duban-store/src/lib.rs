@@ -32,7 +32,6 @@ pub mod chain;
 pub mod demands;
 mod directory;
 pub mod enterprises;
-pub mod procedures;
 mod jobs;
 mod ledgers;
 pub mod liaison;
@@ -40,6 +39,7 @@ mod meta;
 mod model;
 mod outbox;
 mod people;
+pub mod procedures;
 pub mod rankings;
 pub mod reviews;
 mod sign_in;
@@ -54,7 +54,6 @@ pub use calendar::CalendarStore;
 pub use demands::DemandStore;
 pub use directory::DirectoryStore;
 pub use enterprises::EnterpriseStore;
-pub use procedures::ProcedureStore;
 pub use jobs::{CONFIG_VERSION_KEY, JobStore, Lease};
 pub use ledgers::LedgerStore;
 pub use liaison::LiaisonStore;
@@ -62,6 +61,7 @@ pub use meta::MetaStore;
 pub use model::*;
 pub use outbox::OutboxStore;
 pub use people::PeopleStore;
+pub use procedures::ProcedureStore;
 pub use rankings::RankingStore;
 pub use reviews::ReviewStore;
 pub use sign_in::SignInStore;
@@ -111,10 +111,10 @@ sum_of_ports!(
 /// `use duban_store::prelude::*;` puts each port's methods in scope.
 pub mod prelude {
     pub use crate::DemandStore;
+    pub use crate::ProcedureStore;
     pub use crate::{
         AttachmentStore, AuditStore, CalendarStore, DirectoryStore, EnterpriseStore, JobStore, LedgerStore,
         LiaisonStore, MetaStore, OutboxStore, PeopleStore, RankingStore, ReviewStore, SignInStore, Store,
         SupervisionStore, TaskStore,
     };
-    pub use crate::ProcedureStore;
 }

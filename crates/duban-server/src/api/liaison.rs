@@ -37,12 +37,20 @@ struct EndInput {
     until: Option<String>,
 }
 
-/// The enterprise demand a problem became.
+/// The enterprise demand a problem became: an existing one (`task_id`), or a new one raised in
+/// one step (转为企业诉求) with its kind and lead unit.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 struct RaisedInput {
-    /// The demand task (source 企业诉求).
+    /// An existing demand task (source 企业诉求) to link.
     task_id: Option<i64>,
+    /// For a new demand: its kind (诉求类别, code or label).
+    kind: Option<String>,
+    /// For a new demand: the lead unit(s) it goes to at once.
+    #[schema(value_type = Vec<Object>)]
+    lead: Vec<duban_domain::task::Party>,
+    /// For a new demand: a hard case (at most 30 working days).
+    hard: bool,
 }
 
 #[utoipa::path(get, path = "/api/v1/liaison", operation_id = "listLiaisons", tag = "enterprise",
@@ -147,15 +155,20 @@ async fn record_visit(
     tag = "enterprise",
     params(("visit" = i64, Path, description = "走访记录编号"), ("index" = usize, Path, description = "问题序号，从0起")),
     request_body(content = RaisedInput, content_type = "application/json"),
-    responses((status = 200, description = "已关联企业诉求", body = Visit), Forbidden, NotFound, Conflict, Invalid))]
+    responses((status = 200, description = "已转为或关联企业诉求", body = Visit), Forbidden, NotFound, Conflict, Invalid))]
 async fn raise_problem(
     State(d): State<AppState>,
     caller: Signed,
     Path((visit, index)): Path<(i64, usize)>,
     Json(input): Json<RaisedInput>,
 ) -> ApiResult<Json<Visit>> {
-    let task = TaskId(input.task_id.ok_or_else(|| duban_domain::Error::invalid("task_id", "请指明企业诉求任务"))?);
-    Ok(Json(d.liaison().mark_problem_raised(&caller.actor, visit, index, task).await?))
+    let l = d.liaison();
+    if let Some(task) = input.task_id {
+        return Ok(Json(l.mark_problem_raised(&caller.actor, visit, index, TaskId(task)).await?));
+    }
+    let kind = input.kind.unwrap_or_default();
+    let assign = duban_app::demands::AssignInput { lead: input.lead, hard: input.hard, responsible_person_id: None };
+    Ok(Json(l.raise_problem(&caller.actor, d.demands(), visit, index, &kind, assign).await?.0))
 }
 
 #[utoipa::path(get, path = "/api/v1/stewards", operation_id = "listStewards", tag = "enterprise",

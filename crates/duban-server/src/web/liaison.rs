@@ -46,6 +46,7 @@ fn done_text(done: &str) -> Option<&'static str> {
         "assigned" => Some("已设置。"),
         "ended" => Some("已取消。"),
         "recorded" => Some("已记录，本期任务已办结。"),
+        "raised" => Some("已转为企业诉求并交牵头单位办理，按1/3/30个工作日时限督办。"),
         _ => None,
     }
 }
@@ -224,6 +225,12 @@ struct DetailPage {
     row: AssignmentRow,
     visits: Vec<Visit>,
     can_record: bool,
+    /// Whether the viewer may turn a visit's problems into demands (its recorder or the office),
+    /// by visit id.
+    can_raise: std::collections::HashSet<i64>,
+    /// The demand kinds and the units a problem's demand may go to (转为企业诉求).
+    kinds: Vec<(&'static str, &'static str)>,
+    units: Vec<(i64, String)>,
     today: String,
     error: Option<String>,
 }
@@ -245,6 +252,18 @@ async fn detail_page(
         .ok_or_else(|| Error::not_found(format!("{} {id}", kind.label())))?;
     let visits = l.visits(&v.actor, kind, Some(id)).await?;
     let can_record = row.active && (v.person.id == row.assignment.fields.person_id || v.may::<RunLedgers>());
+    let can_raise: std::collections::HashSet<i64> = visits
+        .iter()
+        .filter(|x| x.problems.iter().any(|p| p.demand_task_id.is_none()))
+        .filter(|x| x.recorded_by == Some(v.person.id) || v.may::<RunLedgers>())
+        .map(|x| x.id)
+        .collect();
+    let units = if can_raise.is_empty() {
+        Vec::new()
+    } else {
+        d.queries().units().await?.into_iter().map(|u| (u.id.0, u.name)).collect()
+    };
+    let kinds = duban_domain::demand::DemandKind::ALL.iter().map(|k| (k.code(), k.label())).collect();
     let mut nav = Nav::new(Some(v), base(kind));
     if let Some(f) = flash {
         nav = nav.flash("ok", f);
@@ -260,6 +279,9 @@ async fn detail_page(
         row,
         visits,
         can_record,
+        can_raise,
+        kinds,
+        units,
         today,
         error,
     };
@@ -323,4 +345,41 @@ pub async fn record_onsite(
     Form(form): Form<Fields>,
 ) -> PageResult {
     record(&d, &v, ServiceKind::Steward, id, &form).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RaiseForm {
+    csrf: String,
+    kind: String,
+    unit: String,
+    hard: String,
+}
+
+/// 转为企业诉求: a visit's problem becomes an enterprise demand sent to the chosen lead unit.
+pub async fn raise_problem(
+    State(d): State<AppState>,
+    v: Viewer,
+    Path((visit, index)): Path<(i64, usize)>,
+    Form(form): Form<RaiseForm>,
+) -> PageResult {
+    v.check_csrf(&form.csrf)?;
+    let l = d.liaison();
+    let found = l.visit(&v.actor, visit).await?;
+    let a = l.assignment(&v.actor, found.assignment_id).await?;
+    let kind = a.fields.kind;
+    let Ok(unit) = form.unit.trim().parse::<i64>() else {
+        return detail_page(&d, &v, kind, a.id, None, Some("请选择牵头承办单位".into())).await;
+    };
+    let assign = duban_app::demands::AssignInput {
+        lead: vec![duban_domain::task::Party::Unit(duban_domain::ids::UnitId(unit))],
+        hard: !form.hard.is_empty(),
+        responsible_person_id: None,
+    };
+    match l.raise_problem(&v.actor, d.demands(), visit, index, &form.kind, assign).await {
+        Ok(_) => Ok(see_other(&format!("{}/{}?done=raised", base(kind), a.id))),
+        Err(Error::Forbidden) => Err(Error::Forbidden.into()),
+        Err(e) if shown(&e) => detail_page(&d, &v, kind, a.id, None, Some(e.to_string())).await,
+        Err(e) => Err(e.into()),
+    }
 }

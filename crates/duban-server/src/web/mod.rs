@@ -24,8 +24,8 @@ mod office;
 mod pages;
 mod paging;
 mod polish;
-mod rankings;
 mod procedures;
+mod rankings;
 mod reviews;
 pub mod rows;
 
@@ -130,6 +130,7 @@ pub fn router(state: AppState) -> Router {
         .route("/stewards/{id}", get(liaison::steward_detail))
         .route("/stewards/{id}/end", post(liaison::end_steward))
         .route("/stewards/{id}/records", post(liaison::record_onsite))
+        .route("/liaison/visits/{visit}/problems/{index}/demand", post(liaison::raise_problem))
         .route("/procedures", get(procedures::index))
         .route("/procedures/kinds", post(procedures::add_kind))
         .route("/procedures/{id}/start", post(procedures::start))

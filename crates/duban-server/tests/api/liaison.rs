@@ -162,6 +162,38 @@ async fn liaison_flow(app: TestApp) {
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
+    // In one step: problem 1 becomes a new demand of the visited enterprise, channel 包联走访,
+    // sent at once to the chosen lead unit, on the 1/3 working-day clock from now.
+    let path = format!("/api/v1/liaison/visits/{}/problems/1/demand", v["id"]);
+    let r = as_person(&app, &token, "post", &path, Some(json!({"kind": "用工招工", "lead": []}))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a lead unit is needed: {}", r.json);
+    let raise = json!({"kind": "用工招工", "lead": [{"unit": town}]});
+    let r = as_person(&app, &token, "post", &path, Some(raise.clone())).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "no phone listed nor the liaison's");
+    assert!(r.json["error"]["message"].as_str().unwrap().contains("联系电话"), "{}", r.json);
+    let mut listed = e1.fields.clone();
+    listed.contact_phone = "0475-1234567".into();
+    app.store.update_enterprise(e1.id, e1.version, &listed, None, bj("2026-12-30T10:00")).await.unwrap();
+    let r = as_person(&app, &token, "post", &path, Some(raise.clone())).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    let raised = r.json["problems"][1]["demand_task_id"].as_i64().unwrap();
+    let t = app.get(&format!("/api/v1/tasks/{raised}")).await.json;
+    assert_eq!((t["source"].as_str(), t["title"].as_str()), (Some("enterprise"), Some("甲能源公司：招工难")));
+    let list = app.get("/api/v1/demands").await.json;
+    let row = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["demand"]["task_id"].as_i64() == Some(raised))
+        .unwrap()["demand"]
+        .clone();
+    assert_eq!(
+        (row["channel"].as_str(), row["enterprise_id"].as_i64(), row["reference"].as_str()),
+        (Some("visit"), Some(e1.id.0), Some(format!("visit:{}", v["id"])).as_deref()),
+        "{row}"
+    );
+    assert_eq!(as_person(&app, &token, "post", &path, Some(raise)).await.status, StatusCode::CONFLICT);
+
     // Ended: no longer covering; once only.
     let r = app.post(&format!("/api/v1/liaison/{id}/end"), json!({"until": "2026-12-30"})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.json);
