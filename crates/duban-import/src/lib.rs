@@ -34,6 +34,7 @@ pub mod prose;
 pub mod read;
 pub mod suggest;
 pub mod time;
+pub mod registry;
 
 pub use limits::{Budget, Limits};
 pub use model::*;
