@@ -79,6 +79,7 @@ pub mod suggest;
 pub mod supervision;
 pub mod tasks;
 pub mod worklists;
+pub mod registry;
 
 /// The system clock: the one place in Duban that reads the wall time.
 #[derive(Debug, Default, Clone, Copy)]

@@ -51,6 +51,7 @@ pub struct Services {
     rankings: crate::rankings::Rankings,
     bulletins: crate::bulletin::Bulletins,
     enterprises: crate::enterprises::Enterprises,
+    registry: crate::registry::Registry,
     /// The job port, for the runner's leases and the rules/calendar version.
     leases: Arc<dyn JobStore>,
 }
@@ -171,6 +172,12 @@ impl Services {
             issuer,
         };
         let enterprises = crate::enterprises::Enterprises { core: core.clone(), store: ports.enterprises.clone() };
+        let registry = crate::registry::Registry {
+            core: core.clone(),
+            store: ports.enterprises.clone(),
+            directory: ports.directory.clone(),
+            people: ports.people.clone(),
+        };
         Ok(Self {
             core,
             access,
@@ -192,6 +199,7 @@ impl Services {
             rankings,
             bulletins,
             enterprises,
+            registry,
             leases: ports.jobs,
         })
     }
@@ -224,6 +232,11 @@ impl Services {
     /// Key enterprises and key projects.
     pub fn enterprises(&self) -> &crate::enterprises::Enterprises {
         &self.enterprises
+    }
+
+    /// The enterprise and project lists' import, export and history.
+    pub fn registry(&self) -> &crate::registry::Registry {
+        &self.registry
     }
 
     /// Who sees which tasks.
