@@ -79,11 +79,19 @@ pub struct ProjectRowPreview {
     pub error: Option<String>,
 }
 
-/// A sheet's preview: every row, and how many cannot be committed.
+/// An enterprise sheet's preview: every row, and how many cannot be committed.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct RegistryPreview<R> {
-    pub rows: Vec<R>,
+pub struct EnterprisePreview {
+    pub rows: Vec<EnterpriseRowPreview>,
+    pub errors: usize,
+}
+
+/// A project sheet's preview.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProjectPreview {
+    pub rows: Vec<ProjectRowPreview>,
     pub errors: usize,
 }
 
@@ -197,7 +205,7 @@ impl Registry {
         actor: &Actor,
         bytes: Vec<u8>,
         filename: String,
-    ) -> Result<RegistryPreview<EnterpriseRowPreview>, Error> {
+    ) -> Result<EnterprisePreview, Error> {
         actor.require::<RunLedgers>()?;
         let rows = off_thread(move || registry::read_enterprises(&bytes, &filename, &Limits::default())).await?;
         let (by_name, _) = self.unit_names().await?;
@@ -226,7 +234,7 @@ impl Registry {
             out.push(EnterpriseRowPreview { line: r.line, input, unit: r.unit, action, error });
         }
         let errors = out.iter().filter(|r| r.error.is_some()).count();
-        Ok(RegistryPreview { rows: out, errors })
+        Ok(EnterprisePreview { rows: out, errors })
     }
 
     /// The enterprise named exactly `name`, if listed.
@@ -246,7 +254,7 @@ impl Registry {
         actor: &Actor,
         bytes: Vec<u8>,
         filename: String,
-    ) -> Result<RegistryPreview<ProjectRowPreview>, Error> {
+    ) -> Result<ProjectPreview, Error> {
         actor.require::<RunLedgers>()?;
         let rows = off_thread(move || registry::read_projects(&bytes, &filename, &Limits::default())).await?;
         let (by_name, _) = self.unit_names().await?;
@@ -274,7 +282,7 @@ impl Registry {
             out.push(ProjectRowPreview { line: r.line, input, unit: r.unit, action, error });
         }
         let errors = out.iter().filter(|r| r.error.is_some()).count();
-        Ok(RegistryPreview { rows: out, errors })
+        Ok(ProjectPreview { rows: out, errors })
     }
 
     async fn project_named(&self, name: &str) -> Result<Option<NewProject>, Error> {

@@ -15,6 +15,7 @@ mod notices;
 pub mod openapi;
 mod org;
 mod rankings;
+mod registry;
 mod reviews;
 pub mod tasks;
 mod workdays;
@@ -114,6 +115,22 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/bulletins/{id}/issue"),
     ("get", "/api/v1/bulletins/{id}/docx"),
     ("get", "/api/v1/public/bulletins"),
+    ("get", "/api/v1/enterprises"),
+    ("post", "/api/v1/enterprises"),
+    ("get", "/api/v1/enterprises/{id}"),
+    ("put", "/api/v1/enterprises/{id}"),
+    ("get", "/api/v1/enterprises/{id}/history"),
+    ("post", "/api/v1/enterprises/import"),
+    ("post", "/api/v1/enterprises/import/commit"),
+    ("get", "/api/v1/enterprises/export"),
+    ("get", "/api/v1/projects"),
+    ("post", "/api/v1/projects"),
+    ("get", "/api/v1/projects/{id}"),
+    ("put", "/api/v1/projects/{id}"),
+    ("get", "/api/v1/projects/{id}/history"),
+    ("post", "/api/v1/projects/import"),
+    ("post", "/api/v1/projects/import/commit"),
+    ("get", "/api/v1/projects/export"),
 ];
 
 /// Every route with its description: registering a handler here (`routes!`) both routes it and
@@ -134,6 +151,7 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(reviews::routes())
         .merge(rankings::routes())
         .merge(bulletins::routes())
+        .merge(registry::routes())
 }
 
 /// The API router.
