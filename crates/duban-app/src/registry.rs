@@ -374,6 +374,11 @@ impl Registry {
         Ok(())
     }
 
+    /// The active units, for the pages' unit pickers, in directory order.
+    pub async fn units(&self) -> Result<Vec<(UnitId, String)>, Error> {
+        Ok(self.directory.list_units().await?.into_iter().filter(|u| u.active).map(|u| (u.id, u.name)).collect())
+    }
+
     /// Each version of a record, newest first, with the fields it changed from the one before.
     pub async fn history(&self, actor: &Actor, kind: RecordKind, id: i64) -> Result<Vec<VersionView>, Error> {
         Self::signed_in(actor)?;
