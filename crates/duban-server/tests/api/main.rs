@@ -25,6 +25,7 @@ mod org;
 mod polish;
 mod rankings;
 mod reviews;
+mod registry;
 mod supervise;
 mod tasks;
 mod web;
