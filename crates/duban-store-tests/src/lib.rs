@@ -240,7 +240,8 @@ macro_rules! behaviour_suite {
             assessment_facts_are_replaced_adjusted_and_summed_exactly,
             reviews_keep_one_open_objection_per_fact_and_are_decided_or_withdrawn_once,
             saved_profiles_are_replaced_and_issued_rankings_are_append_only,
-            enterprises_and_projects_keep_their_fields_versions_and_history
+            enterprises_and_projects_keep_their_fields_versions_and_history,
+            an_imported_list_updates_listed_codes_and_is_written_whole_or_not_at_all
         );
     };
     (@each $factory:path; $($name:ident),+ $(,)?) => {
