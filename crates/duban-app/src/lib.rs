@@ -70,6 +70,7 @@ pub mod ports;
 pub mod publication;
 pub mod queries;
 pub mod rankings;
+pub mod registry;
 pub mod reporting;
 pub mod reviews;
 pub mod rules;
@@ -79,7 +80,6 @@ pub mod suggest;
 pub mod supervision;
 pub mod tasks;
 pub mod worklists;
-pub mod registry;
 
 /// The system clock: the one place in Duban that reads the wall time.
 #[derive(Debug, Default, Clone, Copy)]

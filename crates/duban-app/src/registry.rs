@@ -192,11 +192,9 @@ impl Registry {
         if u.is_empty() {
             return Ok(None);
         }
-        by_name
-            .get(u)
-            .copied()
-            .map(Some)
-            .ok_or_else(|| Error::invalid("unit", format!("单位“{u}”不在单位名录中，请先在“管理”中添加或改为名录中的名称")))
+        by_name.get(u).copied().map(Some).ok_or_else(|| {
+            Error::invalid("unit", format!("单位“{u}”不在单位名录中，请先在“管理”中添加或改为名录中的名称"))
+        })
     }
 
     /// Reads an enterprise sheet and shows what committing it would do, writing nothing.
@@ -293,15 +291,16 @@ impl Registry {
 
     /// Every row's error, or none: "第3行：…；第7行：…".
     fn all_or_nothing<T>(parsed: Vec<(usize, Result<T, Error>)>) -> Result<Vec<T>, Error> {
-        let errors: Vec<String> = parsed
-            .iter()
-            .filter_map(|(i, r)| r.as_ref().err().map(|e| format!("第{}条：{e}", i + 1)))
-            .collect();
+        let errors: Vec<String> =
+            parsed.iter().filter_map(|(i, r)| r.as_ref().err().map(|e| format!("第{}条：{e}", i + 1))).collect();
         if !errors.is_empty() {
             let more = if errors.len() > 10 { format!("等 {} 处错误", errors.len()) } else { String::new() };
             return Err(Error::invalid(
                 "rows",
-                format!("导入未执行，请改正后重试：{}{more}", errors.into_iter().take(10).collect::<Vec<_>>().join("；")),
+                format!(
+                    "导入未执行，请改正后重试：{}{more}",
+                    errors.into_iter().take(10).collect::<Vec<_>>().join("；")
+                ),
             ));
         }
         Ok(parsed.into_iter().filter_map(|(_, r)| r.ok()).collect())
@@ -337,9 +336,7 @@ impl Registry {
             .into_iter()
             .map(|r| r.parse())
             .map(|r| match r {
-                Ok(p) if !seen.insert(p.name.clone()) => {
-                    Err(Error::invalid("name", format!("项目“{}”重复", p.name)))
-                }
+                Ok(p) if !seen.insert(p.name.clone()) => Err(Error::invalid("name", format!("项目“{}”重复", p.name))),
                 r => r,
             })
             .enumerate()
@@ -347,7 +344,8 @@ impl Registry {
         let rows: Vec<NewProject> = Self::all_or_nothing(parsed)?;
         self.check_units(rows.iter().map(|p| p.unit_id)).await?;
         let ids: Vec<EnterpriseId> = rows.iter().filter_map(|p| p.enterprise_id).collect();
-        let known: HashSet<EnterpriseId> = self.store.enterprises_by_ids(&ids).await?.into_iter().map(|e| e.id).collect();
+        let known: HashSet<EnterpriseId> =
+            self.store.enterprises_by_ids(&ids).await?.into_iter().map(|e| e.id).collect();
         if let Some(e) = ids.iter().find(|e| !known.contains(e)) {
             return Err(Error::invalid("enterprise_id", format!("企业 {e} 不在重点企业名单中")));
         }
@@ -401,7 +399,9 @@ impl Registry {
             let Some(v) = v.filter(|v| !v.is_null()) else { return String::new() };
             match field {
                 "total_investment" => v.as_i64().map(|f| Yuan(f).wan_label()).unwrap_or_default(),
-                "scale" => v.as_str().and_then(|s| s.parse::<Scale>().ok()).map(|s| s.label().to_string()).unwrap_or_default(),
+                "scale" => {
+                    v.as_str().and_then(|s| s.parse::<Scale>().ok()).map(|s| s.label().to_string()).unwrap_or_default()
+                }
                 "stage" => v
                     .as_str()
                     .and_then(|s| s.parse::<ProjectStage>().ok())
@@ -474,8 +474,18 @@ impl Registry {
                 ]
             })
             .collect();
-        let headers =
-            ["序号", "企业名称", "统一社会信用代码", "所属行业", "规上/限上", "地址", "联系人", "联系电话", "所属单位", "备注"];
+        let headers = [
+            "序号",
+            "企业名称",
+            "统一社会信用代码",
+            "所属行业",
+            "规上/限上",
+            "地址",
+            "联系人",
+            "联系电话",
+            "所属单位",
+            "备注",
+        ];
         sheet("重点企业名单", &headers, &body)
     }
 
@@ -513,8 +523,18 @@ impl Registry {
                 ]
             })
             .collect();
-        let headers =
-            ["序号", "项目名称", "投资主体", "总投资（万元）", "项目阶段", "签约日期", "建设地点", "所属行业", "责任单位", "备注"];
+        let headers = [
+            "序号",
+            "项目名称",
+            "投资主体",
+            "总投资（万元）",
+            "项目阶段",
+            "签约日期",
+            "建设地点",
+            "所属行业",
+            "责任单位",
+            "备注",
+        ];
         sheet("重点项目台账", &headers, &body)
     }
 }

@@ -32,9 +32,9 @@ pub mod page;
 pub mod parse;
 pub mod prose;
 pub mod read;
+pub mod registry;
 pub mod suggest;
 pub mod time;
-pub mod registry;
 
 pub use limits::{Budget, Limits};
 pub use model::*;

@@ -10,9 +10,9 @@
 //! give the same Chinese errors. An amount is given the unit its header names ("5000" under
 //! 总投资（万元） is "5000万"); a date cell (an Excel day number or 2026年3月1日) becomes YYYY-MM-DD.
 
+use crate::ImportError;
 use crate::limits::{Budget, Limits};
 use crate::read::{self, Content};
-use crate::ImportError;
 use duban_domain::enterprise::{EnterpriseInput, ProjectInput};
 use serde::Serialize;
 

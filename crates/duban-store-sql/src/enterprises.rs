@@ -410,7 +410,8 @@ macro_rules! sql_enterprises {
             async fn projects_by_ids(&self, ids: &[ProjectId]) -> Result<Vec<Project>> {
                 let mut out = Vec::with_capacity(ids.len());
                 for chunk in ids.chunks(BATCH_ROWS) {
-                    let mut qb = QueryBuilder::<Db>::new(format!("SELECT {PROJECT_COLUMNS} FROM projects WHERE id IN ("));
+                    let mut qb =
+                        QueryBuilder::<Db>::new(format!("SELECT {PROJECT_COLUMNS} FROM projects WHERE id IN ("));
                     push_list(&mut qb, chunk.iter().map(|i| i.0));
                     qb.push(") ORDER BY name, id");
                     let rows = qb.build().fetch_all(&self.pool).await.map_err(db_err("projects by id"))?;
@@ -430,11 +431,12 @@ macro_rules! sql_enterprises {
                 let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
                 let mut counts = ImportCounts::default();
                 for e in rows {
-                    let r = sqlx::query(&format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises WHERE credit_code = $1"))
-                        .bind(e.credit_code.as_str())
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(db_err("get enterprise"))?;
+                    let r =
+                        sqlx::query(&format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises WHERE credit_code = $1"))
+                            .bind(e.credit_code.as_str())
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(db_err("get enterprise"))?;
                     match r.as_ref().map(enterprise_from_row).transpose()? {
                         Some(old) if old.fields == *e => counts.unchanged += 1,
                         Some(old) => {

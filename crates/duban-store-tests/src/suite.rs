@@ -1679,9 +1679,14 @@ pub async fn an_imported_list_updates_listed_codes_and_is_written_whole_or_not_a
     let at = t("2026-03-02T01:00:00Z");
     let code = |n: u32| CreditCode::completing(&format!("91150525MA{n:07}")).unwrap().to_string();
     let e = |name: &str, c: &str, scale: &str| {
-        EnterpriseInput { name: Some(name.into()), credit_code: Some(c.into()), scale: Some(scale.into()), ..Default::default() }
-            .parse()
-            .unwrap()
+        EnterpriseInput {
+            name: Some(name.into()),
+            credit_code: Some(c.into()),
+            scale: Some(scale.into()),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap()
     };
     let old = s.insert_enterprise(&e("老企业", &code(1), "其他"), None, at).await.unwrap();
     let rows = vec![e("新企业", &code(2), "规上"), e("老企业", &code(1), "限上")];

@@ -113,8 +113,12 @@ pub trait EnterpriseStore: Send + Sync {
     /// Writes an imported list of enterprises in one transaction, all or nothing: one whose
     /// credit code is listed already is updated (a new version) when anything changed, the
     /// others are added.
-    async fn import_enterprises(&self, rows: &[NewEnterprise], by: Option<PersonId>, at: Timestamp)
-    -> Result<ImportCounts>;
+    async fn import_enterprises(
+        &self,
+        rows: &[NewEnterprise],
+        by: Option<PersonId>,
+        at: Timestamp,
+    ) -> Result<ImportCounts>;
     /// Writes an imported list of projects in one transaction, all or nothing: one whose name is
     /// listed already is updated (a new version) when anything changed, the others are added.
     async fn import_projects(&self, rows: &[NewProject], by: Option<PersonId>, at: Timestamp) -> Result<ImportCounts>;

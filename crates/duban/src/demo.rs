@@ -544,7 +544,7 @@ async fn load_registry(
 #[cfg(test)]
 mod registry_tests {
     use super::*;
-    use duban_domain::enterprise::{Yuan, ProjectInput};
+    use duban_domain::enterprise::{ProjectInput, Yuan};
 
     #[test]
     fn the_demo_projects_span_the_investment_tiers_and_name_shipped_units() {

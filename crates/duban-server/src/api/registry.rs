@@ -181,7 +181,11 @@ struct UploadParams {
 }
 
 fn file_name(p: &UploadParams, sent: String) -> String {
-    p.filename.clone().filter(|f| !f.trim().is_empty()).unwrap_or(if sent.is_empty() { "list.xlsx".into() } else { sent })
+    p.filename.clone().filter(|f| !f.trim().is_empty()).unwrap_or(if sent.is_empty() {
+        "list.xlsx".into()
+    } else {
+        sent
+    })
 }
 
 /// Reads a 重点企业 sheet (.xlsx/.xls/.csv: a title row or two, then the header row) and shows

@@ -1307,14 +1307,26 @@ async fn registry(app: &TestApp, c: &Client<'_>, w: &World, f: &mut Findings) {
             ("projects (page)", "/projects".to_string(), read(StatusCode::SEE_OTHER)),
             ("project (page)", format!("/projects/{pid}"), read(StatusCode::SEE_OTHER)),
             ("projects (xlsx)", "/projects.xlsx".to_string(), read(StatusCode::SEE_OTHER)),
-            ("enterprise form (page)", "/enterprises/new".to_string(), if office { StatusCode::OK } else { page_denied }),
-            ("project import (page)", "/projects/import".to_string(), if office { StatusCode::OK } else { page_denied }),
+            (
+                "enterprise form (page)",
+                "/enterprises/new".to_string(),
+                if office { StatusCode::OK } else { page_denied },
+            ),
+            (
+                "project import (page)",
+                "/projects/import".to_string(),
+                if office { StatusCode::OK } else { page_denied },
+            ),
         ] {
             let a = c.get(f, w, who, &path).await;
             f.status(surface, who, &path, a.status, want);
-            let body = if path.contains("xlsx") || path.ends_with("export") { xlsx_text(&a.bytes) } else { a.body.clone() };
+            let body =
+                if path.contains("xlsx") || path.ends_with("export") { xlsx_text(&a.bytes) } else { a.body.clone() };
             f.search(surface, who, &path, &body, &hidden);
-            if a.status == StatusCode::OK && !body.contains("矩阵") && !path.contains("history") && !path.contains("new")
+            if a.status == StatusCode::OK
+                && !body.contains("矩阵")
+                && !path.contains("history")
+                && !path.contains("new")
                 && !path.contains("import")
             {
                 f.wrong(surface, format!("{who:?} {path}: the record is not shown"));
@@ -1335,7 +1347,12 @@ async fn registry(app: &TestApp, c: &Client<'_>, w: &World, f: &mut Findings) {
             f.status("registry writes (API)", who, &path, a.status, want);
         }
         let a = c
-            .send(f, w, who, Req { method: "POST", path: "/api/v1/enterprises/import", headers: &[], body: Body::Raw(Vec::new()) })
+            .send(
+                f,
+                w,
+                who,
+                Req { method: "POST", path: "/api/v1/enterprises/import", headers: &[], body: Body::Raw(Vec::new()) },
+            )
             .await;
         let want = if office { StatusCode::UNPROCESSABLE_ENTITY } else { api_denied };
         f.status("registry import (API)", who, "/api/v1/enterprises/import", a.status, want);

@@ -63,9 +63,8 @@ async fn download(app: &TestApp, path: &str, token: Option<&str>) -> (StatusCode
 }
 
 async fn reader(app: &TestApp, unit: i64) -> String {
-    let (_, token) = app
-        .person_signed_in(json!({"name": "科员甲", "username": "reader", "unit_id": unit, "roles": []}))
-        .await;
+    let (_, token) =
+        app.person_signed_in(json!({"name": "科员甲", "username": "reader", "unit_id": unit, "roles": []})).await;
     token
 }
 
@@ -92,9 +91,7 @@ async fn create_edit_history(app: &TestApp) {
     let r = app.post("/api/v1/enterprises", json!({"name": "甲公司", "credit_code": wrong})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.json);
     assert!(r.json["error"]["message"].as_str().unwrap().contains("校验位"), "{}", r.json);
-    let r = app
-        .post("/api/v1/projects", json!({"name": "风电", "total_investment": "1.2345678万"}))
-        .await;
+    let r = app.post("/api/v1/projects", json!({"name": "风电", "total_investment": "1.2345678万"})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.json);
     assert!(r.json["error"]["message"].as_str().unwrap().contains("金额"), "{}", r.json);
 
@@ -149,8 +146,10 @@ async fn create_edit_history(app: &TestApp) {
         .send(
             "put",
             &format!("/api/v1/projects/{pid}?version=1"),
-            Some(json!({"name": "风电项目", "investor": "甲公司", "enterprise_id": id, "total_investment": "16000.5万",
-                        "signed_on": "2026-03-01", "stage": "在建", "unit_id": town})),
+            Some(
+                json!({"name": "风电项目", "investor": "甲公司", "enterprise_id": id, "total_investment": "16000.5万",
+                        "signed_on": "2026-03-01", "stage": "在建", "unit_id": town}),
+            ),
             &[],
         )
         .await;
@@ -159,7 +158,10 @@ async fn create_edit_history(app: &TestApp) {
     let change = &r.json[0]["changes"][0];
     assert_eq!(change["field"], "total_investment");
     assert_eq!((change["before"].as_str(), change["after"].as_str()), (Some("15000万元"), Some("16000.5万元")));
-    assert_eq!(r.json[1]["changes"].as_array().unwrap().iter().find(|c| c["field"] == "enterprise_id").unwrap()["after"], "甲公司");
+    assert_eq!(
+        r.json[1]["changes"].as_array().unwrap().iter().find(|c| c["field"] == "enterprise_id").unwrap()["after"],
+        "甲公司"
+    );
 
     // Anyone signed in reads; only the office writes.
     let token = reader(app, town).await;
@@ -241,7 +243,10 @@ async fn import_and_export(app: &TestApp) {
     let mut bad = code17(501);
     bad.replace_range(17..18, if bad.ends_with('0') { "1" } else { "0" });
     let sheet = |rows: Vec<Vec<String>>| {
-        let mut all = vec![row(&["奈曼旗重点企业名单"]), row(&["序号", "单位名称", "信用代码", "行业", "企业类型", "属地", "联系电话"])];
+        let mut all = vec![
+            row(&["奈曼旗重点企业名单"]),
+            row(&["序号", "单位名称", "信用代码", "行业", "企业类型", "属地", "联系电话"]),
+        ];
         all.extend(rows);
         xlsx(&all)
     };

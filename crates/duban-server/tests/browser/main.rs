@@ -37,3 +37,4 @@ mod notice;
 mod objections;
 mod polish;
 mod rankings;
+mod registry;
