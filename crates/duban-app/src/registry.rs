@@ -112,6 +112,8 @@ pub struct VersionView {
     pub version: i64,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub at: Timestamp,
+    /// `at` in the policy's time zone, as the pages show it: "2026-03-02 09:00".
+    pub when: String,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub by: Option<PersonId>,
     /// The writer's name ("系统" for the command line or the demo).
@@ -412,6 +414,7 @@ impl Registry {
                 _ => v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()),
             }
         };
+        let tz = self.core.policy().timezone();
         let mut out = Vec::with_capacity(versions.len());
         for (i, v) in versions.iter().enumerate() {
             let before = versions.get(i + 1).map(|b| &b.snapshot);
@@ -432,6 +435,7 @@ impl Registry {
             out.push(VersionView {
                 version: v.version,
                 at: v.at,
+                when: v.at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string(),
                 by: v.by,
                 by_name: v.by.and_then(|p| people.get(&p).cloned()).unwrap_or_else(|| "系统".into()),
                 changes,

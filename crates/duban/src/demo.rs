@@ -477,22 +477,25 @@ const DEMO_ENTERPRISES: &[(&str, &str, &str, &str)] = &[
 /// 5000万–1亿, under 5000万, and one at 1000万 (no steward needed): name, the investing
 /// enterprise (an index into [`DEMO_ENTERPRISES`]), total investment, stage, months since
 /// signing, responsible unit.
-const DEMO_PROJECTS: &[(&str, usize, &str, &str, Option<i8>, &str)] = &[
-    ("50万千瓦风电基地项目", 0, "32亿", "在建", Some(14), "旗发展和改革委员会"),
-    ("20万千瓦光伏治沙项目", 1, "9.6亿", "前期", Some(5), "旗发展和改革委员会"),
-    ("年产60万吨高纯硅砂项目", 2, "5.8亿", "在建", Some(10), "旗工业和信息化局"),
-    ("钛白粉技改扩能项目", 3, "3.2亿", "在建", Some(8), "旗工业和信息化局"),
-    ("生物制药原料药项目", 4, "2.45亿", "前期", Some(4), "通辽奈曼工业园区管理委员会"),
-    ("30万吨玉米深加工项目", 5, "1.8亿", "签约", Some(2), "旗农牧和科技局"),
-    ("肉牛屠宰精深加工项目", 6, "1.2亿", "在建", Some(7), "旗农牧和科技局"),
-    ("乳制品生产线扩建项目", 7, "8600万", "在建", Some(9), "旗农牧和科技局"),
-    ("城区集中供热改造项目", 10, "6500万", "投产", Some(16), "旗住房和城乡建设局"),
-    ("风电塔筒配套加工项目", 14, "5000万", "前期", Some(3), "旗工业和信息化局"),
-    ("荞麦精深加工项目", 8, "3800万", "在建", Some(6), "旗工业和信息化局"),
-    ("冷链物流园项目", 24, "2600.5万", "签约", Some(1), "旗商务局"),
-    ("沙漠旅游服务区项目", 25, "1800万", "前期", Some(3), "旗文化和旅游局"),
-    ("电商直播基地项目", 26, "1200万", "签约", Some(2), "旗商务局"),
-    ("种养结合示范项目", 27, "1000万", "签约", Some(1), "旗农牧和科技局"),
+/// A demo project: name, investor (index), total investment, stage, months since signing, unit.
+type DemoProject = (&'static str, usize, &'static str, &'static str, i8, &'static str);
+
+const DEMO_PROJECTS: &[DemoProject] = &[
+    ("50万千瓦风电基地项目", 0, "32亿", "在建", 14, "旗发展和改革委员会"),
+    ("20万千瓦光伏治沙项目", 1, "9.6亿", "前期", 5, "旗发展和改革委员会"),
+    ("年产60万吨高纯硅砂项目", 2, "5.8亿", "在建", 10, "旗工业和信息化局"),
+    ("钛白粉技改扩能项目", 3, "3.2亿", "在建", 8, "旗工业和信息化局"),
+    ("生物制药原料药项目", 4, "2.45亿", "前期", 4, "通辽奈曼工业园区管理委员会"),
+    ("30万吨玉米深加工项目", 5, "1.8亿", "签约", 2, "旗农牧和科技局"),
+    ("肉牛屠宰精深加工项目", 6, "1.2亿", "在建", 7, "旗农牧和科技局"),
+    ("乳制品生产线扩建项目", 7, "8600万", "在建", 9, "旗农牧和科技局"),
+    ("城区集中供热改造项目", 10, "6500万", "投产", 16, "旗住房和城乡建设局"),
+    ("风电塔筒配套加工项目", 14, "5000万", "前期", 3, "旗工业和信息化局"),
+    ("荞麦精深加工项目", 8, "3800万", "在建", 6, "旗工业和信息化局"),
+    ("冷链物流园项目", 24, "2600.5万", "签约", 1, "旗商务局"),
+    ("沙漠旅游服务区项目", 25, "1800万", "前期", 3, "旗文化和旅游局"),
+    ("电商直播基地项目", 26, "1200万", "签约", 2, "旗商务局"),
+    ("种养结合示范项目", 27, "1000万", "签约", 1, "旗农牧和科技局"),
 ];
 
 /// The demo's key enterprises and projects (invented; credit codes with a true check
@@ -522,7 +525,7 @@ async fn load_registry(
     let today = duban.core().now().to_zoned(duban.core().policy().timezone()).date();
     let mut projects = 0;
     for (name, investor, amount, stage, months, unit) in DEMO_PROJECTS {
-        let signed = months.and_then(|m| today.checked_sub(jiff::Span::new().months(m)).ok());
+        let signed = today.checked_sub(jiff::Span::new().months(*months)).ok();
         let input = ProjectInput {
             name: Some((*name).into()),
             investor: DEMO_ENTERPRISES.get(*investor).map(|e| e.0.to_string()),

@@ -122,6 +122,7 @@ async fn create_edit_history(app: &TestApp) {
     assert_eq!(h.len(), 2);
     assert_eq!(h[0]["version"], 2);
     assert_eq!(h[0]["by_name"], "系统管理员");
+    assert_eq!(h[0]["when"], "2026-03-02 09:00", "Beijing time");
     let changes = h[0]["changes"].as_array().unwrap();
     let scale = changes.iter().find(|c| c["field"] == "scale").unwrap();
     assert_eq!((scale["before"].as_str(), scale["after"].as_str()), (Some("规上工业"), Some("限上贸易")));

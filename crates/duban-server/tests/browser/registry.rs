@@ -89,6 +89,7 @@ async fn the_office_imports_a_sheet_edits_an_enterprise_and_sees_the_history() {
     let history = c.find(Locator::Css("section.registry-history")).await.unwrap().text().await.unwrap();
     assert!(history.contains("制造业") && history.contains("风电装备制造") && history.contains("→"), "{history}");
     assert!(history.contains("office"), "who made the change: {history}");
+    c.execute("document.querySelector('section.registry-history').scrollIntoView()", vec![]).await.unwrap();
     shot(&c, "registry").await;
     let _ = std::fs::remove_file(file);
     c.close().await.unwrap();
