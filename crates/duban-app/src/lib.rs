@@ -75,6 +75,7 @@ pub mod procedures;
 pub mod publication;
 pub mod queries;
 pub mod rankings;
+pub mod registry;
 pub mod reporting;
 pub mod reviews;
 pub mod rules;

@@ -54,6 +54,7 @@ pub struct Services {
     liaison: crate::liaison::Liaison,
     procedures: crate::procedures::Procedures,
     demands: crate::demands::Demands,
+    registry: crate::registry::Registry,
     /// The job port, for the runner's leases and the rules/calendar version.
     leases: Arc<dyn JobStore>,
 }
@@ -204,6 +205,12 @@ impl Services {
             ports.enterprises.clone(),
             ports.ledgers.clone(),
         );
+        let registry = crate::registry::Registry {
+            core: core.clone(),
+            store: ports.enterprises.clone(),
+            directory: ports.directory.clone(),
+            people: ports.people.clone(),
+        };
         Ok(Self {
             core,
             access,
@@ -228,6 +235,7 @@ impl Services {
             liaison,
             procedures,
             demands,
+            registry,
             leases: ports.jobs,
         })
     }
@@ -275,6 +283,11 @@ impl Services {
     /// Enterprise demands: intake, the office's queue and list, the public page.
     pub fn demands(&self) -> &crate::demands::Demands {
         &self.demands
+    }
+
+    /// The enterprise and project lists' import, export and history.
+    pub fn registry(&self) -> &crate::registry::Registry {
+        &self.registry
     }
 
     /// Who sees which tasks.

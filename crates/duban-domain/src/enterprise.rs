@@ -248,7 +248,7 @@ pub struct Enterprise {
 }
 
 /// The unchecked shape of an enterprise from the API, a form or a ledger row.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnterpriseInput {
@@ -353,7 +353,7 @@ impl NewProject {
 
 /// The unchecked shape of a project. `total_investment` is written as ledgers write it
 /// ("1.2亿", "5000万元", or yuan).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectInput {

@@ -32,6 +32,7 @@ pub mod page;
 pub mod parse;
 pub mod prose;
 pub mod read;
+pub mod registry;
 pub mod suggest;
 pub mod time;
 

@@ -12,7 +12,7 @@ macro_rules! sql_enterprises {
         };
         use $crate::deps::duban_domain::ids::{EnterpriseId, ProjectId};
         use $crate::deps::duban_store::enterprises::{
-            EnterpriseQuery, EnterpriseStore, ProjectQuery, RecordKind, RegistryChange,
+            EnterpriseQuery, EnterpriseStore, ImportCounts, ProjectQuery, RecordKind, RegistryChange,
         };
 
         const ENTERPRISE_COLUMNS: &str = "id, name, credit_code, industry, scale, address, contact_name, \
@@ -106,6 +106,140 @@ macro_rules! sql_enterprises {
             if limit <= 0 { 50 } else { limit.min(MAX_PAGE) }
         }
 
+        /// Adds an enterprise inside `tx`, with its first version.
+        async fn insert_enterprise_tx(
+            tx: &mut Tx<'static>,
+            e: &NewEnterprise,
+            by: Option<PersonId>,
+            at: Timestamp,
+        ) -> Result<Enterprise> {
+            let r = sqlx::query(&format!(
+                "INSERT INTO enterprises (name, credit_code, industry, scale, address, contact_name, contact_phone, \
+                 unit_id, note, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+                 RETURNING {ENTERPRISE_COLUMNS}"
+            ))
+            .bind(&e.name)
+            .bind(e.credit_code.as_str())
+            .bind(&e.industry)
+            .bind(e.scale.code())
+            .bind(&e.address)
+            .bind(&e.contact_name)
+            .bind(&e.contact_phone)
+            .bind(e.unit_id.map(|u| u.0))
+            .bind(&e.note)
+            .bind(ms(at))
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(|x| duplicate_code(db_err("insert enterprise")(x)))?;
+            let saved = enterprise_from_row(&r)?;
+            record_version(tx, RecordKind::Enterprise, saved.id.0, saved.version, by, at, to_json(&saved)).await?;
+            Ok(saved)
+        }
+
+        /// Replaces an enterprise's fields inside `tx` when its version is still `version`
+        /// (None otherwise), with its new version.
+        async fn update_enterprise_tx(
+            tx: &mut Tx<'static>,
+            id: EnterpriseId,
+            version: i64,
+            e: &NewEnterprise,
+            by: Option<PersonId>,
+            at: Timestamp,
+        ) -> Result<Option<Enterprise>> {
+            let r = sqlx::query(&format!(
+                "UPDATE enterprises SET name = $1, credit_code = $2, industry = $3, scale = $4, address = $5, \
+                 contact_name = $6, contact_phone = $7, unit_id = $8, note = $9, updated_at = $10, \
+                 version = version + 1 WHERE id = $11 AND version = $12 RETURNING {ENTERPRISE_COLUMNS}"
+            ))
+            .bind(&e.name)
+            .bind(e.credit_code.as_str())
+            .bind(&e.industry)
+            .bind(e.scale.code())
+            .bind(&e.address)
+            .bind(&e.contact_name)
+            .bind(&e.contact_phone)
+            .bind(e.unit_id.map(|u| u.0))
+            .bind(&e.note)
+            .bind(ms(at))
+            .bind(id.0)
+            .bind(version)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(|x| duplicate_code(db_err("update enterprise")(x)))?;
+            let Some(r) = r else { return Ok(None) };
+            let saved = enterprise_from_row(&r)?;
+            record_version(tx, RecordKind::Enterprise, saved.id.0, saved.version, by, at, to_json(&saved)).await?;
+            Ok(Some(saved))
+        }
+
+        /// Adds a project inside `tx`, with its first version.
+        async fn insert_project_tx(
+            tx: &mut Tx<'static>,
+            p: &NewProject,
+            by: Option<PersonId>,
+            at: Timestamp,
+        ) -> Result<Project> {
+            let r = sqlx::query(&format!(
+                "INSERT INTO projects (name, investor, enterprise_id, total_investment, stage, signed_on, location, \
+                 industry, unit_id, note, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING {PROJECT_COLUMNS}"
+            ))
+            .bind(&p.name)
+            .bind(&p.investor)
+            .bind(p.enterprise_id.map(|e| e.0))
+            .bind(p.total_investment.fen())
+            .bind(p.stage.code())
+            .bind(p.signed_on.map(|d| d.to_string()))
+            .bind(&p.location)
+            .bind(&p.industry)
+            .bind(p.unit_id.map(|u| u.0))
+            .bind(&p.note)
+            .bind(ms(at))
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(db_err("insert project"))?;
+            let saved = project_from_row(&r)?;
+            record_version(tx, RecordKind::Project, saved.id.0, saved.version, by, at, to_json(&saved)).await?;
+            Ok(saved)
+        }
+
+        /// Replaces a project's fields inside `tx` when its version is still `version`.
+        async fn update_project_tx(
+            tx: &mut Tx<'static>,
+            id: ProjectId,
+            version: i64,
+            p: &NewProject,
+            by: Option<PersonId>,
+            at: Timestamp,
+        ) -> Result<Option<Project>> {
+            let r = sqlx::query(&format!(
+                "UPDATE projects SET name = $1, investor = $2, enterprise_id = $3, total_investment = $4, \
+                 stage = $5, signed_on = $6, location = $7, industry = $8, unit_id = $9, note = $10, \
+                 updated_at = $11, version = version + 1 WHERE id = $12 AND version = $13 \
+                 RETURNING {PROJECT_COLUMNS}"
+            ))
+            .bind(&p.name)
+            .bind(&p.investor)
+            .bind(p.enterprise_id.map(|e| e.0))
+            .bind(p.total_investment.fen())
+            .bind(p.stage.code())
+            .bind(p.signed_on.map(|d| d.to_string()))
+            .bind(&p.location)
+            .bind(&p.industry)
+            .bind(p.unit_id.map(|u| u.0))
+            .bind(&p.note)
+            .bind(ms(at))
+            .bind(id.0)
+            .bind(version)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(db_err("update project"))?;
+            let Some(r) = r else { return Ok(None) };
+            let saved = project_from_row(&r)?;
+            record_version(tx, RecordKind::Project, saved.id.0, saved.version, by, at, to_json(&saved)).await?;
+            Ok(Some(saved))
+        }
+
         #[$crate::deps::async_trait::async_trait]
         impl EnterpriseStore for $store {
             async fn insert_enterprise(
@@ -115,27 +249,7 @@ macro_rules! sql_enterprises {
                 at: Timestamp,
             ) -> Result<Enterprise> {
                 let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
-                let r = sqlx::query(&format!(
-                    "INSERT INTO enterprises (name, credit_code, industry, scale, address, contact_name, contact_phone, \
-                     unit_id, note, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
-                     RETURNING {ENTERPRISE_COLUMNS}"
-                ))
-                .bind(&e.name)
-                .bind(e.credit_code.as_str())
-                .bind(&e.industry)
-                .bind(e.scale.code())
-                .bind(&e.address)
-                .bind(&e.contact_name)
-                .bind(&e.contact_phone)
-                .bind(e.unit_id.map(|u| u.0))
-                .bind(&e.note)
-                .bind(ms(at))
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|x| duplicate_code(db_err("insert enterprise")(x)))?;
-                let saved = enterprise_from_row(&r)?;
-                record_version(&mut tx, RecordKind::Enterprise, saved.id.0, saved.version, by, at, to_json(&saved))
-                    .await?;
+                let saved = insert_enterprise_tx(&mut tx, e, by, at).await?;
                 tx.commit().await.map_err(db_err("commit"))?;
                 Ok(saved)
             }
@@ -149,36 +263,13 @@ macro_rules! sql_enterprises {
                 at: Timestamp,
             ) -> Result<Enterprise> {
                 let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
-                let r = sqlx::query(&format!(
-                    "UPDATE enterprises SET name = $1, credit_code = $2, industry = $3, scale = $4, address = $5, \
-                     contact_name = $6, contact_phone = $7, unit_id = $8, note = $9, updated_at = $10, \
-                     version = version + 1 WHERE id = $11 AND version = $12 RETURNING {ENTERPRISE_COLUMNS}"
-                ))
-                .bind(&e.name)
-                .bind(e.credit_code.as_str())
-                .bind(&e.industry)
-                .bind(e.scale.code())
-                .bind(&e.address)
-                .bind(&e.contact_name)
-                .bind(&e.contact_phone)
-                .bind(e.unit_id.map(|u| u.0))
-                .bind(&e.note)
-                .bind(ms(at))
-                .bind(id.0)
-                .bind(version)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(|x| duplicate_code(db_err("update enterprise")(x)))?;
-                let Some(r) = r else {
+                let Some(saved) = update_enterprise_tx(&mut tx, id, version, e, by, at).await? else {
                     drop(tx);
                     return match self.enterprise(id).await? {
                         Some(_) => Err(Error::Conflict("企业信息已被他人修改，请刷新后重试".into())),
                         None => Err(Error::not_found(format!("企业 {id}"))),
                     };
                 };
-                let saved = enterprise_from_row(&r)?;
-                record_version(&mut tx, RecordKind::Enterprise, saved.id.0, saved.version, by, at, to_json(&saved))
-                    .await?;
                 tx.commit().await.map_err(db_err("commit"))?;
                 Ok(saved)
             }
@@ -250,27 +341,7 @@ macro_rules! sql_enterprises {
 
             async fn insert_project(&self, p: &NewProject, by: Option<PersonId>, at: Timestamp) -> Result<Project> {
                 let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
-                let r = sqlx::query(&format!(
-                    "INSERT INTO projects (name, investor, enterprise_id, total_investment, stage, signed_on, location, \
-                     industry, unit_id, note, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING {PROJECT_COLUMNS}"
-                ))
-                .bind(&p.name)
-                .bind(&p.investor)
-                .bind(p.enterprise_id.map(|e| e.0))
-                .bind(p.total_investment.fen())
-                .bind(p.stage.code())
-                .bind(p.signed_on.map(|d| d.to_string()))
-                .bind(&p.location)
-                .bind(&p.industry)
-                .bind(p.unit_id.map(|u| u.0))
-                .bind(&p.note)
-                .bind(ms(at))
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db_err("insert project"))?;
-                let saved = project_from_row(&r)?;
-                record_version(&mut tx, RecordKind::Project, saved.id.0, saved.version, by, at, to_json(&saved)).await?;
+                let saved = insert_project_tx(&mut tx, p, by, at).await?;
                 tx.commit().await.map_err(db_err("commit"))?;
                 Ok(saved)
             }
@@ -284,37 +355,13 @@ macro_rules! sql_enterprises {
                 at: Timestamp,
             ) -> Result<Project> {
                 let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
-                let r = sqlx::query(&format!(
-                    "UPDATE projects SET name = $1, investor = $2, enterprise_id = $3, total_investment = $4, \
-                     stage = $5, signed_on = $6, location = $7, industry = $8, unit_id = $9, note = $10, \
-                     updated_at = $11, version = version + 1 WHERE id = $12 AND version = $13 \
-                     RETURNING {PROJECT_COLUMNS}"
-                ))
-                .bind(&p.name)
-                .bind(&p.investor)
-                .bind(p.enterprise_id.map(|e| e.0))
-                .bind(p.total_investment.fen())
-                .bind(p.stage.code())
-                .bind(p.signed_on.map(|d| d.to_string()))
-                .bind(&p.location)
-                .bind(&p.industry)
-                .bind(p.unit_id.map(|u| u.0))
-                .bind(&p.note)
-                .bind(ms(at))
-                .bind(id.0)
-                .bind(version)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_err("update project"))?;
-                let Some(r) = r else {
+                let Some(saved) = update_project_tx(&mut tx, id, version, p, by, at).await? else {
                     drop(tx);
                     return match self.project(id).await? {
                         Some(_) => Err(Error::Conflict("项目信息已被他人修改，请刷新后重试".into())),
                         None => Err(Error::not_found(format!("项目 {id}"))),
                     };
                 };
-                let saved = project_from_row(&r)?;
-                record_version(&mut tx, RecordKind::Project, saved.id.0, saved.version, by, at, to_json(&saved)).await?;
                 tx.commit().await.map_err(db_err("commit"))?;
                 Ok(saved)
             }
@@ -363,7 +410,8 @@ macro_rules! sql_enterprises {
             async fn projects_by_ids(&self, ids: &[ProjectId]) -> Result<Vec<Project>> {
                 let mut out = Vec::with_capacity(ids.len());
                 for chunk in ids.chunks(BATCH_ROWS) {
-                    let mut qb = QueryBuilder::<Db>::new(format!("SELECT {PROJECT_COLUMNS} FROM projects WHERE id IN ("));
+                    let mut qb =
+                        QueryBuilder::<Db>::new(format!("SELECT {PROJECT_COLUMNS} FROM projects WHERE id IN ("));
                     push_list(&mut qb, chunk.iter().map(|i| i.0));
                     qb.push(") ORDER BY name, id");
                     let rows = qb.build().fetch_all(&self.pool).await.map_err(db_err("projects by id"))?;
@@ -372,6 +420,73 @@ macro_rules! sql_enterprises {
                     }
                 }
                 Ok(out)
+            }
+
+            async fn import_enterprises(
+                &self,
+                rows: &[NewEnterprise],
+                by: Option<PersonId>,
+                at: Timestamp,
+            ) -> Result<ImportCounts> {
+                let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
+                let mut counts = ImportCounts::default();
+                for e in rows {
+                    let r =
+                        sqlx::query(&format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises WHERE credit_code = $1"))
+                            .bind(e.credit_code.as_str())
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(db_err("get enterprise"))?;
+                    match r.as_ref().map(enterprise_from_row).transpose()? {
+                        Some(old) if old.fields == *e => counts.unchanged += 1,
+                        Some(old) => {
+                            update_enterprise_tx(&mut tx, old.id, old.version, e, by, at)
+                                .await?
+                                .ok_or_else(|| Error::Conflict("企业信息已被他人修改，请重试".into()))?;
+                            counts.updated += 1;
+                        }
+                        None => {
+                            insert_enterprise_tx(&mut tx, e, by, at).await?;
+                            counts.added += 1;
+                        }
+                    }
+                }
+                tx.commit().await.map_err(db_err("commit"))?;
+                Ok(counts)
+            }
+
+            async fn import_projects(
+                &self,
+                rows: &[NewProject],
+                by: Option<PersonId>,
+                at: Timestamp,
+            ) -> Result<ImportCounts> {
+                let mut tx = begin_write(&self.pool).await.map_err(db_err("begin"))?;
+                let mut counts = ImportCounts::default();
+                for p in rows {
+                    let r = sqlx::query(&format!(
+                        "SELECT {PROJECT_COLUMNS} FROM projects WHERE name = $1 ORDER BY id LIMIT 1"
+                    ))
+                    .bind(&p.name)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err("get project"))?;
+                    match r.as_ref().map(project_from_row).transpose()? {
+                        Some(old) if old.fields == *p => counts.unchanged += 1,
+                        Some(old) => {
+                            update_project_tx(&mut tx, old.id, old.version, p, by, at)
+                                .await?
+                                .ok_or_else(|| Error::Conflict("项目信息已被他人修改，请重试".into()))?;
+                            counts.updated += 1;
+                        }
+                        None => {
+                            insert_project_tx(&mut tx, p, by, at).await?;
+                            counts.added += 1;
+                        }
+                    }
+                }
+                tx.commit().await.map_err(db_err("commit"))?;
+                Ok(counts)
             }
 
             async fn registry_history(&self, kind: RecordKind, record_id: i64) -> Result<Vec<RegistryChange>> {

@@ -243,7 +243,8 @@ macro_rules! behaviour_suite {
             enterprises_and_projects_keep_their_fields_versions_and_history,
             liaison_assignments_obligations_and_visits_are_kept_once,
             procedures_link_one_task_each_and_read_its_status_and_finish,
-            demands_are_queued_assigned_visited_and_rated_once
+            demands_are_queued_assigned_visited_and_rated_once,
+            an_imported_list_updates_listed_codes_and_is_written_whole_or_not_at_all
         );
     };
     (@each $factory:path; $($name:ident),+ $(,)?) => {

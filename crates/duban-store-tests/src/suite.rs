@@ -1898,3 +1898,55 @@ pub async fn demands_are_queued_assigned_visited_and_rated_once(db: &TestDb) {
     assert!(matches!(s.rate_demand(b.id, Satisfaction::Unsatisfied, "", later).await, Err(Error::Conflict(_))));
     assert_eq!(s.demand(b.id).await.unwrap().unwrap().rating.unwrap().satisfaction, Satisfaction::Satisfied);
 }
+
+/// An imported list (issue 14 §1): a listed credit code becomes a new version (only when
+/// something changed), others are added; a row that fails leaves nothing written. Projects are matched by name.
+pub async fn an_imported_list_updates_listed_codes_and_is_written_whole_or_not_at_all(db: &TestDb) {
+    use duban_domain::enterprise::{CreditCode, EnterpriseInput, ProjectInput, Yuan};
+    use duban_store::enterprises::{EnterpriseQuery, ImportCounts, ProjectQuery, RecordKind};
+    let s = &*db.store;
+    let at = t("2026-03-02T01:00:00Z");
+    let code = |n: u32| CreditCode::completing(&format!("91150525MA{n:07}")).unwrap().to_string();
+    let e = |name: &str, c: &str, scale: &str| {
+        EnterpriseInput {
+            name: Some(name.into()),
+            credit_code: Some(c.into()),
+            scale: Some(scale.into()),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap()
+    };
+    let old = s.insert_enterprise(&e("老企业", &code(1), "其他"), None, at).await.unwrap();
+    let rows = vec![e("新企业", &code(2), "规上"), e("老企业", &code(1), "限上")];
+    let counts = s.import_enterprises(&rows, None, t("2026-03-03T01:00:00Z")).await.unwrap();
+    assert_eq!(counts, ImportCounts { added: 1, updated: 1, unchanged: 0 });
+    let now = s.enterprise(old.id).await.unwrap().unwrap();
+    assert_eq!((now.version, now.fields.scale.code()), (2, "above_limit_trade"));
+    assert_eq!(s.registry_history(RecordKind::Enterprise, old.id.0).await.unwrap().len(), 2);
+    // The same list again changes nothing and adds no version.
+    let counts = s.import_enterprises(&rows, None, t("2026-03-04T01:00:00Z")).await.unwrap();
+    assert_eq!(counts, ImportCounts { added: 0, updated: 0, unchanged: 2 });
+    assert_eq!(s.registry_history(RecordKind::Enterprise, old.id.0).await.unwrap().len(), 2);
+    // A list whose last row fails (a unit that does not exist) writes nothing, not even its
+    // first rows.
+    let mut nowhere = e("无处企业", &code(4), "其他");
+    nowhere.unit_id = Some(duban_domain::ids::UnitId(999_999));
+    let bad = vec![e("第三企业", &code(3), "其他"), e("改名", &code(1), "其他"), nowhere];
+    assert!(s.import_enterprises(&bad, None, at).await.is_err());
+    let (_, total) = s.enterprises(&EnterpriseQuery::default()).await.unwrap();
+    assert_eq!(total, 2);
+    assert_eq!(s.enterprise(old.id).await.unwrap().unwrap().fields.name, "老企业");
+
+    let p = |name: &str, amount: &str| {
+        ProjectInput { name: Some(name.into()), total_investment: Some(amount.into()), ..Default::default() }
+            .parse()
+            .unwrap()
+    };
+    let counts = s.import_projects(&[p("光伏", "2.5亿"), p("风电", "8000万")], None, at).await.unwrap();
+    assert_eq!(counts.added, 2);
+    let counts = s.import_projects(&[p("光伏", "2.6亿")], None, at).await.unwrap();
+    assert_eq!(counts.updated, 1);
+    let (found, _) = s.projects(&ProjectQuery { search: Some("光伏".into()), ..Default::default() }).await.unwrap();
+    assert_eq!((found[0].fields.total_investment, found[0].version), (Yuan::wan(26000), 2));
+}

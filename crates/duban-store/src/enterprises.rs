@@ -65,6 +65,17 @@ pub struct RegistryChange {
     pub snapshot: serde_json::Value,
 }
 
+/// What an import of a list wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportCounts {
+    pub added: usize,
+    /// Rows that changed a listed record: each is a new version in its history.
+    pub updated: usize,
+    /// Rows equal to the record already listed: nothing written.
+    pub unchanged: usize,
+}
+
 #[async_trait]
 pub trait EnterpriseStore: Send + Sync {
     /// Adds an enterprise. Another with the same credit code is a conflict.
@@ -98,6 +109,19 @@ pub trait EnterpriseStore: Send + Sync {
     /// One page of projects by name, and how many match in all.
     async fn projects(&self, q: &ProjectQuery) -> Result<(Vec<Project>, i64)>;
     async fn projects_by_ids(&self, ids: &[ProjectId]) -> Result<Vec<Project>>;
+
+    /// Writes an imported list of enterprises in one transaction, all or nothing: one whose
+    /// credit code is listed already is updated (a new version) when anything changed, the
+    /// others are added.
+    async fn import_enterprises(
+        &self,
+        rows: &[NewEnterprise],
+        by: Option<PersonId>,
+        at: Timestamp,
+    ) -> Result<ImportCounts>;
+    /// Writes an imported list of projects in one transaction, all or nothing: one whose name is
+    /// listed already is updated (a new version) when anything changed, the others are added.
+    async fn import_projects(&self, rows: &[NewProject], by: Option<PersonId>, at: Timestamp) -> Result<ImportCounts>;
 
     /// Every version of one record, newest first.
     async fn registry_history(&self, kind: RecordKind, record_id: i64) -> Result<Vec<RegistryChange>>;

@@ -298,6 +298,7 @@ pub async fn run(config: &Config, database: Option<String>, bind: &str, no_serve
     ]];
     rows.extend(made.tasks.iter().cloned());
     put!("{}", crate::table::render(&rows));
+    say!("\n重点企业 {} 家、重点项目 {} 个（虚构，见“企业服务”）", made.registry.0, made.registry.1);
     if no_serve {
         return Ok(());
     }
@@ -309,6 +310,8 @@ struct Made {
     people: Vec<(String, String, String, String)>,
     ledger_name: String,
     tasks: Vec<Vec<String>>,
+    /// How many key enterprises and key projects were added.
+    registry: (usize, usize),
 }
 
 async fn load(duban: &Arc<Services>, store: &Arc<dyn Store>) -> Result<Made, duban_domain::Error> {
@@ -367,7 +370,8 @@ async fn load(duban: &Arc<Services>, store: &Arc<dyn Store>) -> Result<Made, dub
             due,
         ]);
     }
-    Ok(Made { people: people_out, ledger_name: ledger.fields.name, tasks: rows })
+    let registry = load_registry(duban, &unit_id).await?;
+    Ok(Made { people: people_out, ledger_name: ledger.fields.name, tasks: rows, registry })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -433,4 +437,139 @@ async fn insert_sample(
     let clock: BTreeMap<ClockEvent, Timestamp> =
         s.done.iter().map(|(e, ago)| (*e, morning(wd(cal, today, -ago), tz) + SignedDuration::from_hours(1))).collect();
     duban.tasks().insert_task(fields, s.status, clock, serde_json::json!({ "source": "demo" }), None).await
+}
+
+/// Invented key enterprises (name, industry, scale, the unit whose area it is in).
+const DEMO_ENTERPRISES: &[(&str, &str, &str, &str)] = &[
+    ("奈曼旗示例风电装备有限公司", "风电装备制造", "规上", "通辽奈曼工业园区管理委员会"),
+    ("奈曼旗示例光伏新能源有限公司", "光伏发电", "规上", "通辽奈曼工业园区管理委员会"),
+    ("奈曼旗示例硅砂新材料有限公司", "非金属矿物制品", "规上", "通辽奈曼工业园区管理委员会"),
+    ("奈曼旗示例钛业有限公司", "有色金属冶炼", "规上", "通辽奈曼工业园区管理委员会"),
+    ("奈曼旗示例生物制药有限公司", "医药制造", "规上", "通辽奈曼工业园区管理委员会"),
+    ("奈曼旗示例玉米深加工有限公司", "农副食品加工", "规上", "大沁他拉镇"),
+    ("奈曼旗示例肉牛屠宰有限公司", "农副食品加工", "规上", "八仙筒镇"),
+    ("奈曼旗示例乳业有限公司", "乳制品制造", "规上", "青龙山镇"),
+    ("奈曼旗示例荞麦食品有限公司", "食品制造", "规上", "新镇"),
+    ("奈曼旗示例建材有限公司", "水泥制品", "规上", "治安镇"),
+    ("奈曼旗示例热电有限公司", "热力生产和供应", "规上", "大沁他拉街道"),
+    ("奈曼旗示例饲料有限公司", "饲料加工", "规上", "东明镇"),
+    ("奈曼旗示例甘薯加工有限公司", "农副食品加工", "规上", "沙日浩来镇"),
+    ("奈曼旗示例纺织有限公司", "纺织业", "规上", "义隆永镇"),
+    ("奈曼旗示例机械制造有限公司", "通用设备制造", "规上", "通辽奈曼工业园区管理委员会"),
+    ("奈曼旗示例商贸有限公司", "批发业", "限上", "大沁他拉街道"),
+    ("奈曼旗示例购物中心有限公司", "零售业", "限上", "大沁他拉街道"),
+    ("奈曼旗示例汽车销售有限公司", "汽车零售", "限上", "大沁他拉镇"),
+    ("奈曼旗示例石油销售有限公司", "燃料零售", "限上", "八仙筒镇"),
+    ("奈曼旗示例农资连锁有限公司", "农资批发", "限上", "白音他拉苏木"),
+    ("奈曼旗示例大酒店有限公司", "住宿业", "限上", "大沁他拉街道"),
+    ("奈曼旗示例餐饮管理有限公司", "餐饮业", "限上", "大沁他拉镇"),
+    ("奈曼旗示例医药连锁有限公司", "药品零售", "限上", "大沁他拉街道"),
+    ("奈曼旗示例粮贸有限公司", "粮食批发", "限上", "固日班花苏木"),
+    ("奈曼旗示例物流有限公司", "道路货物运输", "其他", "通辽奈曼工业园区管理委员会"),
+    ("奈曼旗示例沙漠旅游有限公司", "旅游业", "其他", "明仁苏木"),
+    ("奈曼旗示例电子商务有限公司", "互联网零售", "其他", "大沁他拉街道"),
+    ("奈曼旗示例种养殖专业合作社", "畜牧业", "其他", "黄花塔拉苏木"),
+    ("奈曼旗示例建筑工程有限公司", "房屋建筑业", "其他", "土城子乡"),
+    ("奈曼旗示例数据服务有限公司", "信息技术服务", "其他", "苇莲苏乡"),
+];
+
+/// Invented key projects across the investment tiers (003 附件4 (四)): over 5亿, 1–5亿,
+/// 5000万–1亿, under 5000万, and one at 1000万 (no steward needed): name, the investing
+/// enterprise (an index into [`DEMO_ENTERPRISES`]), total investment, stage, months since
+/// signing, responsible unit.
+/// A demo project: name, investor (index), total investment, stage, months since signing, unit.
+type DemoProject = (&'static str, usize, &'static str, &'static str, i8, &'static str);
+
+const DEMO_PROJECTS: &[DemoProject] = &[
+    ("50万千瓦风电基地项目", 0, "32亿", "在建", 14, "旗发展和改革委员会"),
+    ("20万千瓦光伏治沙项目", 1, "9.6亿", "前期", 5, "旗发展和改革委员会"),
+    ("年产60万吨高纯硅砂项目", 2, "5.8亿", "在建", 10, "旗工业和信息化局"),
+    ("钛白粉技改扩能项目", 3, "3.2亿", "在建", 8, "旗工业和信息化局"),
+    ("生物制药原料药项目", 4, "2.45亿", "前期", 4, "通辽奈曼工业园区管理委员会"),
+    ("30万吨玉米深加工项目", 5, "1.8亿", "签约", 2, "旗农牧和科技局"),
+    ("肉牛屠宰精深加工项目", 6, "1.2亿", "在建", 7, "旗农牧和科技局"),
+    ("乳制品生产线扩建项目", 7, "8600万", "在建", 9, "旗农牧和科技局"),
+    ("城区集中供热改造项目", 10, "6500万", "投产", 16, "旗住房和城乡建设局"),
+    ("风电塔筒配套加工项目", 14, "5000万", "前期", 3, "旗工业和信息化局"),
+    ("荞麦精深加工项目", 8, "3800万", "在建", 6, "旗工业和信息化局"),
+    ("冷链物流园项目", 24, "2600.5万", "签约", 1, "旗商务局"),
+    ("沙漠旅游服务区项目", 25, "1800万", "前期", 3, "旗文化和旅游局"),
+    ("电商直播基地项目", 26, "1200万", "签约", 2, "旗商务局"),
+    ("种养结合示范项目", 27, "1000万", "签约", 1, "旗农牧和科技局"),
+];
+
+/// The demo's key enterprises and projects (invented; credit codes with a true check
+/// character), written through the service so each has its first version in the history.
+async fn load_registry(
+    duban: &Services,
+    unit_id: &impl Fn(&str) -> Option<UnitId>,
+) -> Result<(usize, usize), duban_domain::Error> {
+    use duban_domain::enterprise::{CreditCode, EnterpriseInput, ProjectInput};
+    let cli = duban_app::actor::Actor::command_line();
+    let mut ids = Vec::new();
+    for (i, (name, industry, scale, unit)) in DEMO_ENTERPRISES.iter().enumerate() {
+        let code = CreditCode::completing(&format!("91150525MA0{:06}", 100_000 + 37 * i))?;
+        let input = EnterpriseInput {
+            name: Some((*name).into()),
+            credit_code: Some(code.to_string()),
+            industry: Some((*industry).into()),
+            scale: Some((*scale).into()),
+            address: Some(format!("内蒙古自治区通辽市奈曼旗{unit}")),
+            contact_name: Some(format!("{}经理", ["王", "李", "张", "刘", "陈", "杨"][i % 6])),
+            contact_phone: Some(format!("1390475{:04}", 1000 + i)),
+            unit_id: unit_id(unit),
+            note: None,
+        };
+        ids.push(duban.enterprises().create_enterprise(&cli, input).await?.id);
+    }
+    let today = duban.core().now().to_zoned(duban.core().policy().timezone()).date();
+    let mut projects = 0;
+    for (name, investor, amount, stage, months, unit) in DEMO_PROJECTS {
+        let signed = today.checked_sub(jiff::Span::new().months(*months)).ok();
+        let input = ProjectInput {
+            name: Some((*name).into()),
+            investor: DEMO_ENTERPRISES.get(*investor).map(|e| e.0.to_string()),
+            enterprise_id: ids.get(*investor).copied(),
+            total_investment: Some((*amount).into()),
+            stage: Some((*stage).into()),
+            signed_on: signed.map(|d| d.to_string()),
+            location: DEMO_ENTERPRISES.get(*investor).map(|e| e.3.to_string()),
+            industry: DEMO_ENTERPRISES.get(*investor).map(|e| e.1.to_string()),
+            unit_id: unit_id(unit),
+            note: None,
+        };
+        duban.enterprises().create_project(&cli, input).await?;
+        projects += 1;
+    }
+    Ok((ids.len(), projects))
+}
+
+#[cfg(test)]
+mod registry_tests {
+    use super::*;
+    use duban_domain::enterprise::{ProjectInput, Yuan};
+
+    #[test]
+    fn the_demo_projects_span_the_investment_tiers_and_name_shipped_units() {
+        let dir = duban_domain::org::UnitDirectory::from_toml(NAIMAN_UNITS).unwrap();
+        let known = |n: &str| dir.units.iter().any(|u| u.name == n);
+        assert!(DEMO_ENTERPRISES.iter().all(|e| known(e.3)), "every enterprise's unit is in the directory");
+        assert!(DEMO_PROJECTS.iter().all(|p| known(p.5) && p.1 < DEMO_ENTERPRISES.len()));
+        let amounts: Vec<Yuan> = DEMO_PROJECTS
+            .iter()
+            .map(|p| {
+                ProjectInput { name: Some(p.0.into()), total_investment: Some(p.2.into()), ..Default::default() }
+                    .parse()
+                    .unwrap()
+                    .total_investment
+            })
+            .collect();
+        let count = |lo: Yuan, hi: Yuan| amounts.iter().filter(|a| **a > lo && **a <= hi).count();
+        assert!(count(Yuan::yi(5), Yuan::yi(10_000)) >= 2, "over 5亿");
+        assert!(count(Yuan::yi(1), Yuan::yi(5)) >= 2, "1–5亿");
+        assert!(count(Yuan::wan(5000), Yuan::yi(1)) >= 2, "5000万–1亿");
+        assert!(count(Yuan::wan(1000), Yuan::wan(5000)) >= 2, "under 5000万");
+        assert!(amounts.iter().any(|a| *a <= Yuan::wan(1000)), "one at or under 1000万");
+        assert_eq!((DEMO_ENTERPRISES.len(), DEMO_PROJECTS.len()), (30, 15));
+    }
 }

@@ -191,6 +191,7 @@ fn the_demo_loads_units_people_and_tasks_into_a_fresh_database() {
         assert!(out.contains(role), "{role}: {out}");
     }
     assert!(out.contains("8 项任务"), "{out}");
+    assert!(out.contains("重点企业 30 家、重点项目 15 个"), "{out}");
     // A second demo into the same database is refused rather than mixed in.
     let (code, err) = fails(&["demo", "--database", &url, "--no-serve"]);
     assert_eq!(code, 2, "{err}");

@@ -18,6 +18,7 @@ pub mod openapi;
 mod org;
 mod procedures;
 mod rankings;
+mod registry;
 mod reviews;
 pub mod tasks;
 mod workdays;
@@ -149,6 +150,22 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/public/demands"),
     ("get", "/api/v1/public/demands/{code}"),
     ("post", "/api/v1/public/demands/{code}/rating"),
+    ("get", "/api/v1/enterprises"),
+    ("post", "/api/v1/enterprises"),
+    ("get", "/api/v1/enterprises/{id}"),
+    ("put", "/api/v1/enterprises/{id}"),
+    ("get", "/api/v1/enterprises/{id}/history"),
+    ("post", "/api/v1/enterprises/import"),
+    ("post", "/api/v1/enterprises/import/commit"),
+    ("get", "/api/v1/enterprises/export"),
+    ("get", "/api/v1/projects"),
+    ("post", "/api/v1/projects"),
+    ("get", "/api/v1/projects/{id}"),
+    ("put", "/api/v1/projects/{id}"),
+    ("get", "/api/v1/projects/{id}/history"),
+    ("post", "/api/v1/projects/import"),
+    ("post", "/api/v1/projects/import/commit"),
+    ("get", "/api/v1/projects/export"),
 ];
 
 /// Every route with its description: registering a handler here (`routes!`) both routes it and
@@ -173,6 +190,7 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(procedures::routes())
         .merge(demands::routes())
         .merge(demands::public_routes())
+        .merge(registry::routes())
 }
 
 /// The API router.

@@ -26,6 +26,7 @@ mod paging;
 mod polish;
 mod procedures;
 mod rankings;
+mod registry;
 mod reviews;
 pub mod rows;
 
@@ -156,6 +157,34 @@ pub fn router(state: AppState) -> Router {
             "/public/demands/{code}/rate",
             post(demands::public_rate)
                 .layer(axum::extract::DefaultBodyLimit::max(duban_domain::demand::INTAKE.max_body_bytes)),
+        )
+        .route("/enterprises", get(registry::enterprises).post(registry::create_enterprise))
+        .route("/enterprises.xlsx", get(registry::enterprises_xlsx))
+        .route("/enterprises/new", get(registry::new_enterprise))
+        .route("/enterprises/{id}", get(registry::enterprise).post(registry::edit_enterprise))
+        .route("/projects", get(registry::projects).post(registry::create_project))
+        .route("/projects.xlsx", get(registry::projects_xlsx))
+        .route("/projects/new", get(registry::new_project))
+        .route("/projects/{id}", get(registry::project).post(registry::edit_project))
+        .route(
+            "/enterprises/import",
+            get(registry::enterprise_import_form)
+                .post(registry::enterprise_import_preview)
+                .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)),
+        )
+        .route(
+            "/enterprises/import/commit",
+            post(registry::enterprise_import_commit).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)),
+        )
+        .route(
+            "/projects/import",
+            get(registry::project_import_form)
+                .post(registry::project_import_preview)
+                .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)),
+        )
+        .route(
+            "/projects/import/commit",
+            post(registry::project_import_commit).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)),
         )
         .route("/static/duban.css", get(css))
         .route("/static/duban.js", get(js))

@@ -27,6 +27,7 @@ mod org;
 mod polish;
 mod procedures;
 mod rankings;
+mod registry;
 mod reviews;
 mod supervise;
 mod tasks;

@@ -1070,6 +1070,7 @@ async fn run_matrix(app: TestApp) {
     liaison(&app, &c, &w, &mut f).await;
     procedures(&app, &c, &w, &mut f).await;
     demands(&app, &c, &w, &mut f).await;
+    registry(&app, &c, &w, &mut f).await;
     eprintln!("access matrix on {}: {} requests, {} messages checked", app.store.backend(), f.requests, n);
     for (surface, (leaks, wrong)) in &f.by_surface {
         eprintln!("  {surface}: {leaks} leaks, {wrong} other wrong answers");
@@ -1577,5 +1578,99 @@ async fn demands(app: &TestApp, c: &Client<'_>, w: &World, f: &mut Findings) {
                 f.status("demands: office writes (API)", who, &path, a.status, api_denied);
             }
         }
+    }
+}
+
+/// Key enterprises and key projects (issue 14 §1): everyone signed in reads the lists, one
+/// record, its history and the .xlsx; only the office (and administrators) write and import;
+/// nobody signed in gets nothing. No task is shown on these surfaces.
+async fn registry(app: &TestApp, c: &Client<'_>, w: &World, f: &mut Findings) {
+    let cli = duban_app::actor::Actor::command_line();
+    let code = duban_domain::enterprise::CreditCode::completing("91150525MA0MATR1X").unwrap().to_string();
+    let input = duban_domain::enterprise::EnterpriseInput {
+        name: Some("矩阵企业".into()),
+        credit_code: Some(code),
+        ..Default::default()
+    };
+    let e = app.duban.enterprises().create_enterprise(&cli, input).await.unwrap();
+    let pi = duban_domain::enterprise::ProjectInput {
+        name: Some("矩阵项目".into()),
+        total_investment: Some("1.2亿".into()),
+        enterprise_id: Some(e.id),
+        ..Default::default()
+    };
+    let p = app.duban.enterprises().create_project(&cli, pi).await.unwrap();
+    let (eid, pid) = (e.id.0, p.id.0);
+    for who in WHO {
+        let anon = who == Who::Anonymous;
+        let hidden = w.hidden(who);
+        let office = matches!(who, Who::Office | Who::Admin);
+        let api_denied = if anon { StatusCode::UNAUTHORIZED } else { StatusCode::FORBIDDEN };
+        let page_denied = if anon { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        let read = |denied: StatusCode| if anon { denied } else { StatusCode::OK };
+        for (surface, path, want) in [
+            ("enterprises (API)", "/api/v1/enterprises".to_string(), read(StatusCode::UNAUTHORIZED)),
+            ("enterprise (API)", format!("/api/v1/enterprises/{eid}"), read(StatusCode::UNAUTHORIZED)),
+            ("enterprise history (API)", format!("/api/v1/enterprises/{eid}/history"), read(StatusCode::UNAUTHORIZED)),
+            ("enterprises xlsx (API)", "/api/v1/enterprises/export".to_string(), read(StatusCode::UNAUTHORIZED)),
+            ("projects (API)", "/api/v1/projects".to_string(), read(StatusCode::UNAUTHORIZED)),
+            ("project (API)", format!("/api/v1/projects/{pid}"), read(StatusCode::UNAUTHORIZED)),
+            ("project history (API)", format!("/api/v1/projects/{pid}/history"), read(StatusCode::UNAUTHORIZED)),
+            ("projects xlsx (API)", "/api/v1/projects/export".to_string(), read(StatusCode::UNAUTHORIZED)),
+            ("enterprises (page)", "/enterprises".to_string(), read(StatusCode::SEE_OTHER)),
+            ("enterprise (page)", format!("/enterprises/{eid}"), read(StatusCode::SEE_OTHER)),
+            ("enterprises (xlsx)", "/enterprises.xlsx".to_string(), read(StatusCode::SEE_OTHER)),
+            ("projects (page)", "/projects".to_string(), read(StatusCode::SEE_OTHER)),
+            ("project (page)", format!("/projects/{pid}"), read(StatusCode::SEE_OTHER)),
+            ("projects (xlsx)", "/projects.xlsx".to_string(), read(StatusCode::SEE_OTHER)),
+            (
+                "enterprise form (page)",
+                "/enterprises/new".to_string(),
+                if office { StatusCode::OK } else { page_denied },
+            ),
+            (
+                "project import (page)",
+                "/projects/import".to_string(),
+                if office { StatusCode::OK } else { page_denied },
+            ),
+        ] {
+            let a = c.get(f, w, who, &path).await;
+            f.status(surface, who, &path, a.status, want);
+            let body =
+                if path.contains("xlsx") || path.ends_with("export") { xlsx_text(&a.bytes) } else { a.body.clone() };
+            f.search(surface, who, &path, &body, &hidden);
+            if a.status == StatusCode::OK
+                && !body.contains("矩阵")
+                && !path.contains("history")
+                && !path.contains("new")
+                && !path.contains("import")
+            {
+                f.wrong(surface, format!("{who:?} {path}: the record is not shown"));
+            }
+        }
+        // Writes: an empty body is refused as invalid for the office, forbidden to the rest.
+        let writes = [
+            ("POST", "/api/v1/enterprises".to_string(), json!({})),
+            ("PUT", format!("/api/v1/enterprises/{eid}?version=1"), json!({})),
+            ("POST", "/api/v1/projects".to_string(), json!({})),
+            ("PUT", format!("/api/v1/projects/{pid}?version=1"), json!({})),
+            ("POST", "/api/v1/enterprises/import/commit".to_string(), json!({"rows": []})),
+            ("POST", "/api/v1/projects/import/commit".to_string(), json!({"rows": []})),
+        ];
+        for (method, path, body) in writes {
+            let a = c.send(f, w, who, Req { method, path: &path, headers: &[], body: Body::Json(body) }).await;
+            let want = if office { StatusCode::UNPROCESSABLE_ENTITY } else { api_denied };
+            f.status("registry writes (API)", who, &path, a.status, want);
+        }
+        let a = c
+            .send(
+                f,
+                w,
+                who,
+                Req { method: "POST", path: "/api/v1/enterprises/import", headers: &[], body: Body::Raw(Vec::new()) },
+            )
+            .await;
+        let want = if office { StatusCode::UNPROCESSABLE_ENTITY } else { api_denied };
+        f.status("registry import (API)", who, "/api/v1/enterprises/import", a.status, want);
     }
 }

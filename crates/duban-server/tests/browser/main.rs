@@ -40,3 +40,4 @@ mod objections;
 mod polish;
 mod procedures;
 mod rankings;
+mod registry;
