@@ -130,7 +130,12 @@ impl ProcedureStatus {
 
 /// The light of a procedure's task from the two instants stored with it ([`crate::schedule::light_at`]):
 /// none once it is no longer open.
-pub fn light_of(status: Option<Status>, due_at: Option<Timestamp>, warn_at: Option<Timestamp>, now: Timestamp) -> Option<Light> {
+pub fn light_of(
+    status: Option<Status>,
+    due_at: Option<Timestamp>,
+    warn_at: Option<Timestamp>,
+    now: Timestamp,
+) -> Option<Light> {
     let open = status.is_some_and(|s| s.is_open());
     open.then(|| due_at.map_or(Light::Green, |d| crate::schedule::light_at(now, d, warn_at)))
 }
@@ -260,7 +265,9 @@ pub fn dispatch_line(
 ) -> Option<DispatchLine> {
     let (monday, sunday) = week;
     match status {
-        ProcedureStatus::Done => finished_on.filter(|f| *f >= monday && *f <= sunday).map(|_| DispatchLine::FinishedThisWeek),
+        ProcedureStatus::Done => {
+            finished_on.filter(|f| *f >= monday && *f <= sunday).map(|_| DispatchLine::FinishedThisWeek)
+        }
         ProcedureStatus::InProgress => {
             let due = committed_on?;
             if due < today && due <= sunday {

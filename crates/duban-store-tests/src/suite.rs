@@ -1718,7 +1718,8 @@ pub async fn procedures_link_one_task_each_and_read_its_status_and_finish(db: &T
     // Started once with its task; a second start is refused.
     let mut st = task("风电装备制造项目·立项", vec![Party::Unit(unit.id)]);
     st.fields.source = Source::Procedure;
-    st.schedule = ScheduleInstants { due_at: Some(t("2026-03-16T09:30:00Z")), warn_at: Some(t("2026-03-12T00:00:00Z")) };
+    st.schedule =
+        ScheduleInstants { due_at: Some(t("2026-03-16T09:30:00Z")), warn_at: Some(t("2026-03-12T00:00:00Z")) };
     let made = s.create_task(&st, &created(at)).await.unwrap();
     let (d0, d1) = (date(2026, 3, 2), date(2026, 3, 16));
     let started = s.start_procedure(a.id, made.id, d0, d1).await.unwrap();

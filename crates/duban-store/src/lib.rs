@@ -29,13 +29,13 @@ mod calendar;
 pub mod chain;
 mod directory;
 pub mod enterprises;
-pub mod procedures;
 mod jobs;
 mod ledgers;
 mod meta;
 mod model;
 mod outbox;
 mod people;
+pub mod procedures;
 pub mod rankings;
 pub mod reviews;
 mod sign_in;
@@ -49,13 +49,13 @@ pub use bulletins::BulletinStore;
 pub use calendar::CalendarStore;
 pub use directory::DirectoryStore;
 pub use enterprises::EnterpriseStore;
-pub use procedures::ProcedureStore;
 pub use jobs::{CONFIG_VERSION_KEY, JobStore, Lease};
 pub use ledgers::LedgerStore;
 pub use meta::MetaStore;
 pub use model::*;
 pub use outbox::OutboxStore;
 pub use people::PeopleStore;
+pub use procedures::ProcedureStore;
 pub use rankings::RankingStore;
 pub use reviews::ReviewStore;
 pub use sign_in::SignInStore;
@@ -102,9 +102,9 @@ sum_of_ports!(
 /// Every port of a store, for code that holds a concrete store type (tests, the command line):
 /// `use duban_store::prelude::*;` puts each port's methods in scope.
 pub mod prelude {
+    pub use crate::ProcedureStore;
     pub use crate::{
         AttachmentStore, AuditStore, CalendarStore, DirectoryStore, EnterpriseStore, JobStore, LedgerStore, MetaStore,
         OutboxStore, PeopleStore, RankingStore, ReviewStore, SignInStore, Store, SupervisionStore, TaskStore,
     };
-    pub use crate::ProcedureStore;
 }

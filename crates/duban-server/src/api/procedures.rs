@@ -68,14 +68,18 @@ struct StartInput {
 fn day(field: &str, s: Option<&str>) -> Result<Option<Date>, Error> {
     match s.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => s.parse().map(Some).map_err(|_| Error::invalid(field, format!("“{s}”不是有效日期（如 2026-03-02）"))),
+        Some(s) => {
+            s.parse().map(Some).map_err(|_| Error::invalid(field, format!("“{s}”不是有效日期（如 2026-03-02）")))
+        }
     }
 }
 
 fn month(d: &AppState, s: Option<&str>) -> Result<Date, Error> {
     match s.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(d.core().now().to_zoned(d.core().policy().timezone()).date().first_of_month()),
-        Some(m) => format!("{m}-01").parse().map_err(|_| Error::invalid("month", format!("“{m}”不是有效月份（如 2026-03）"))),
+        Some(m) => {
+            format!("{m}-01").parse().map_err(|_| Error::invalid("month", format!("“{m}”不是有效月份（如 2026-03）")))
+        }
     }
 }
 

@@ -22,8 +22,8 @@ mod office;
 mod pages;
 mod paging;
 mod polish;
-mod rankings;
 mod procedures;
+mod rankings;
 mod reviews;
 pub mod rows;
 

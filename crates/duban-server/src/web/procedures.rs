@@ -221,7 +221,11 @@ pub async fn add_kind(State(d): State<AppState>, v: Viewer, Form(form): Form<Fie
         Ok(n) => Ok(Some(n)),
         Err(_) => Err(Error::invalid("default_days", "默认时限须为工作日数")),
     }
-    .map(|default_days| KindInput { name: form.get("name").to_string(), default_days, note: form.get("note").to_string() });
+    .map(|default_days| KindInput {
+        name: form.get("name").to_string(),
+        default_days,
+        note: form.get("note").to_string(),
+    });
     let result = match input {
         Ok(i) => d.procedures().add_kind(&v.actor, i).await.map(|_| ()),
         Err(e) => Err(e),
@@ -284,7 +288,12 @@ async fn project_page(d: &AppState, v: &Viewer, id: i64, flash: &str, error: Opt
 }
 
 /// One project's procedures.
-pub async fn project(State(d): State<AppState>, v: Viewer, Path(id): Path<i64>, Query(p): Query<DoneParams>) -> PageResult {
+pub async fn project(
+    State(d): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Query(p): Query<DoneParams>,
+) -> PageResult {
     project_page(&d, &v, id, &p.done, None).await
 }
 
@@ -454,7 +463,11 @@ mod tests {
             rows: vec![duban_app::procedures::MatrixRow {
                 project_id: 7,
                 project: "<风电>项目".into(),
-                cells: vec![Some(view(ProcedureStatus::InProgress, Some("red"))), None, Some(view(ProcedureStatus::NotStarted, None))],
+                cells: vec![
+                    Some(view(ProcedureStatus::InProgress, Some("red"))),
+                    None,
+                    Some(view(ProcedureStatus::NotStarted, None)),
+                ],
             }],
             total: 1,
             page: 1,
@@ -462,7 +475,9 @@ mod tests {
         };
         let svg = matrix_svg(&m);
         assert!(svg.contains("&lt;风电&gt;项目") && !svg.contains("<风电"));
-        assert!(svg.contains(r#"class="cell in_progress red""#) && svg.contains("#cf222e") && svg.contains("逾期 03-09"));
+        assert!(
+            svg.contains(r#"class="cell in_progress red""#) && svg.contains("#cf222e") && svg.contains("逾期 03-09")
+        );
         assert!(svg.contains(r#"class="cell not_started "#) && svg.contains("未启动"));
         assert!(svg.contains("/projects/7/procedures"));
         assert_eq!(svg.matches("<rect class=\"cell").count(), 2);

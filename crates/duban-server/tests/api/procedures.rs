@@ -94,9 +94,15 @@ async fn a_missed_commitment_is_supervised_and_a_kept_one_finishes_through_the_l
     let no_days = json!({"project_id": w.project, "kind_id": kind(&w, "能评"), "unit_id": w.unit});
     let r = app.post("/api/v1/procedures", no_days).await;
     assert_eq!((r.status, code(&r)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"), "{}", r.json);
-    let future = app.post("/api/v1/procedures", json!({"project_id": w.project, "kind_id": kind(&w, "能评"),
-        "unit_id": w.unit, "days": 3})).await;
-    let r = app.post(&format!("/api/v1/procedures/{}/start", future.json["id"]), json!({"started_on": "2026-03-20"})).await;
+    let future = app
+        .post(
+            "/api/v1/procedures",
+            json!({"project_id": w.project, "kind_id": kind(&w, "能评"),
+        "unit_id": w.unit, "days": 3}),
+        )
+        .await;
+    let r =
+        app.post(&format!("/api/v1/procedures/{}/start", future.json["id"]), json!({"started_on": "2026-03-20"})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.json);
 
     // The department signs and deploys both on time.
@@ -127,7 +133,10 @@ async fn a_missed_commitment_is_supervised_and_a_kept_one_finishes_through_the_l
     let p = app.get(&format!("/api/v1/procedures/projects/{}", w.project)).await.json;
     let by_kind = |k: &str| p["procedures"].as_array().unwrap().iter().find(|x| x["kind"] == k).unwrap().clone();
     assert_eq!(by_kind("立项")["light"], "red");
-    assert_eq!((by_kind("环评")["status"].as_str(), by_kind("环评")["finished_on"].as_str()), (Some("done"), Some("2026-03-10")));
+    assert_eq!(
+        (by_kind("环评")["status"].as_str(), by_kind("环评")["finished_on"].as_str()),
+        (Some("done"), Some("2026-03-10"))
+    );
     assert_eq!(by_kind("能评")["status"], "not_started");
     let m = app.get("/api/v1/procedures?page=1").await.json;
     assert_eq!((m["total"].as_i64(), m["rows"][0]["cells"].as_array().unwrap().len()), (Some(1), 7));

@@ -33,7 +33,12 @@ async fn a_missed_procedure_commitment_is_supervised_and_shows_red() {
     for (name, days) in [("立项", "5"), ("环评", "20")] {
         let form = c.find(Locator::Css(&format!("form[action='/projects/{project}/procedures']"))).await.unwrap();
         form.find(Locator::Css("select[name=kind_id]")).await.unwrap().select_by_value(&kind(name)).await.unwrap();
-        form.find(Locator::Css("select[name=unit_id]")).await.unwrap().select_by_value(&unit.to_string()).await.unwrap();
+        form.find(Locator::Css("select[name=unit_id]"))
+            .await
+            .unwrap()
+            .select_by_value(&unit.to_string())
+            .await
+            .unwrap();
         form.find(Locator::Css("input[name=days]")).await.unwrap().send_keys(days).await.unwrap();
         form.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
         wait_for(&c, "已添加手续").await;
