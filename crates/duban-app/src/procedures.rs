@@ -466,6 +466,9 @@ fn entry_row(i: usize, l: &DispatchEntry) -> Vec<String> {
 const ENTRY_HEADER: [&str; 10] =
     ["序号", "类别", "项目", "手续", "责任部门", "承诺时限", "启动日期", "承诺日期", "办结日期", "状态"];
 
+/// A sheet: its name, title, columns with their widths, and rows.
+type Sheet = (&'static str, String, Vec<(&'static str, f64)>, Vec<Vec<String>>);
+
 /// The week's dispatch as an .xlsx workbook: the lines, and the sums by department.
 pub fn weekly_xlsx(d: &Dispatch) -> Result<Vec<u8>, Error> {
     use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
@@ -483,7 +486,7 @@ pub fn weekly_xlsx(d: &Dispatch) -> Result<Vec<u8>, Error> {
         .set_background_color("D9E1F2");
     let cell = Format::new().set_font_name("宋体").set_border(FormatBorder::Thin);
     let widths = [6.0, 12.0, 30.0, 12.0, 24.0, 12.0, 12.0, 12.0, 12.0, 10.0];
-    let sheets: [(&str, String, Vec<(&str, f64)>, Vec<Vec<String>>); 2] = [
+    let sheets: [Sheet; 2] = [
         (
             "调度明细",
             format!("项目前期手续周调度（{}）", d.caption),
