@@ -1,6 +1,7 @@
 //! Liaison (包联走访, issue 14 §2) in the browser: the office assigns a unit head to a key
 //! enterprise on `/liaison` (the gap disappears), the liaison opens their assignment, records a
-//! visit with a problem found, and the quarter's visit task shows done (已销号) in its trail.
+//! visit with a problem found, turns the problem into an enterprise demand in one step (转为企业诉求,
+//! to the town, on the 1/3/30 clock), and the quarter's visit task shows done (已销号) in its trail.
 //! Screenshot `liaison`.
 
 use crate::support::*;
@@ -25,6 +26,7 @@ async fn the_office_assigns_a_liaison_who_records_a_visit_that_closes_the_quarte
                 name: Some("甲能源有限公司".into()),
                 credit_code: Some("91350100M000100Y43".into()),
                 scale: Some("规上".into()),
+                contact_phone: Some("0475-1234567".into()),
                 ..Default::default()
             },
         )
@@ -69,6 +71,22 @@ async fn the_office_assigns_a_liaison_who_records_a_visit_that_closes_the_quarte
     let text = wait_for(&c, "本期任务已办结").await;
     assert!(text.contains("用电成本偏高") && text.contains("王经理、李会计"), "{text}");
     shot(&c, "liaison").await;
+
+    // 转为企业诉求 in one step: the problem goes to the town as a demand on the 1/3/30 clock.
+    let form = c.find(Locator::Css("form.raise-problem")).await.unwrap();
+    form.find(Locator::Css("select[name=kind]")).await.unwrap().select_by_value("factors").await.unwrap();
+    form.find(Locator::Css("select[name=unit]")).await.unwrap().select_by_value(&town.to_string()).await.unwrap();
+    form.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    let text = wait_for(&c, "已转为企业诉求并交牵头单位办理").await;
+    assert!(text.contains("（已转为企业诉求）"), "{text}");
+    assert!(c.find(Locator::Css("form.raise-problem")).await.is_err(), "once per problem");
+    c.find(Locator::LinkText("企业诉求")).await.unwrap().click().await.unwrap();
+    let text = wait_for(&c, "甲能源有限公司：用电成本偏高").await;
+    assert!(text.contains("联系企业") && text.contains("企业诉求"), "the town contacts the enterprise next: {text}");
+    c.goto(&format!("{base}/liaison")).await.unwrap();
+    wait_for(&c, "包联名单").await;
+    c.find(Locator::LinkText("记录走访")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "（已转为企业诉求）").await;
 
     // The quarter's task is done, through its trail.
     c.find(Locator::LinkText("办结的任务")).await.unwrap().click().await.unwrap();
