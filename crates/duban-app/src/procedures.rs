@@ -466,27 +466,10 @@ fn entry_row(i: usize, l: &DispatchEntry) -> Vec<String> {
 const ENTRY_HEADER: [&str; 10] =
     ["序号", "类别", "项目", "手续", "责任部门", "承诺时限", "启动日期", "承诺日期", "办结日期", "状态"];
 
-/// A sheet: its name, title, columns with their widths, and rows.
-type Sheet = (&'static str, String, Vec<(&'static str, f64)>, Vec<Vec<String>>);
-
 /// The week's dispatch as an .xlsx workbook: the lines, and the sums by department.
 pub fn weekly_xlsx(d: &Dispatch) -> Result<Vec<u8>, Error> {
-    use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
-    let err = |e: rust_xlsxwriter::XlsxError| {
-        tracing::error!(error = %e, "xlsx failed");
-        Error::Internal
-    };
-    let mut wb = Workbook::new();
-    let big = Format::new().set_bold().set_font_name("黑体").set_font_size(16).set_align(FormatAlign::Center);
-    let head = Format::new()
-        .set_bold()
-        .set_font_name("宋体")
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::Center)
-        .set_background_color("D9E1F2");
-    let cell = Format::new().set_font_name("宋体").set_border(FormatBorder::Thin);
     let widths = [6.0, 12.0, 30.0, 12.0, 24.0, 12.0, 12.0, 12.0, 12.0, 10.0];
-    let sheets: [Sheet; 2] = [
+    let sheets: Vec<crate::export::TitledSheet> = vec![
         (
             "调度明细",
             format!("项目前期手续周调度（{}）", d.caption),
@@ -503,26 +486,7 @@ pub fn weekly_xlsx(d: &Dispatch) -> Result<Vec<u8>, Error> {
                 .collect(),
         ),
     ];
-    for (name, title, columns, rows) in sheets {
-        let ws = wb.add_worksheet();
-        ws.set_name(name).map_err(err)?;
-        let last = u16::try_from(columns.len().saturating_sub(1)).unwrap_or(0);
-        ws.merge_range(0, 0, 0, last, &title, &big).map_err(err)?;
-        for (col, (h, w)) in columns.iter().enumerate() {
-            let col = u16::try_from(col).unwrap_or(0);
-            ws.write_string_with_format(1, col, *h, &head).map_err(err)?;
-            ws.set_column_width(col, *w).map_err(err)?;
-        }
-        ws.set_paper_size(9);
-        ws.set_landscape();
-        for (i, line) in rows.iter().enumerate() {
-            let row = u32::try_from(i + 2).map_err(|_| Error::invalid("lines", "行数过多，无法导出"))?;
-            for (col, v) in line.iter().enumerate() {
-                ws.write_string_with_format(row, u16::try_from(col).unwrap_or(0), v, &cell).map_err(err)?;
-            }
-        }
-    }
-    wb.save_to_buffer().map_err(err)
+    crate::export::titled_sheets_xlsx(sheets, true)
 }
 
 /// The month's report as a .docx in the official layout (GB/T 9704): title, a summary, the

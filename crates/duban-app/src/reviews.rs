@@ -815,27 +815,10 @@ fn manual_fact(key: String, unit: UnitId, ind: Indicator, task: Option<TaskId>, 
     }
 }
 
-/// A worksheet: its name, title, columns (heading, width) and rows.
-type Sheet = (&'static str, String, Vec<(&'static str, f64)>, Vec<Vec<String>>);
-
 /// The month's 公文错情 by unit as an .xlsx workbook: a title, then 序号, 单位, 错情公文（件）,
 /// 错情（处）, 类型, and a second sheet with every line.
 pub fn document_errors_xlsx(ledger: &ErrorLedger) -> Result<Vec<u8>, Error> {
-    use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
-    let err = |e: rust_xlsxwriter::XlsxError| {
-        tracing::error!(error = %e, "xlsx failed");
-        Error::Internal
-    };
-    let mut wb = Workbook::new();
-    let big = Format::new().set_bold().set_font_name("黑体").set_font_size(16).set_align(FormatAlign::Center);
-    let head = Format::new()
-        .set_bold()
-        .set_font_name("宋体")
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::Center)
-        .set_background_color("D9E1F2");
-    let cell = Format::new().set_font_name("宋体").set_border(FormatBorder::Thin);
-    let sheets: [Sheet; 2] = [
+    let sheets: Vec<crate::export::TitledSheet> = vec![
         (
             "汇总",
             format!("公文错情通报（{}）", ledger.period),
@@ -885,23 +868,5 @@ pub fn document_errors_xlsx(ledger: &ErrorLedger) -> Result<Vec<u8>, Error> {
                 .collect(),
         ),
     ];
-    for (name, title, columns, rows) in sheets {
-        let ws = wb.add_worksheet();
-        ws.set_name(name).map_err(err)?;
-        let last = u16::try_from(columns.len().saturating_sub(1)).unwrap_or(0);
-        ws.merge_range(0, 0, 0, last, &title, &big).map_err(err)?;
-        for (col, (h, w)) in columns.iter().enumerate() {
-            let col = u16::try_from(col).unwrap_or(0);
-            ws.write_string_with_format(1, col, *h, &head).map_err(err)?;
-            ws.set_column_width(col, *w).map_err(err)?;
-        }
-        ws.set_paper_size(9);
-        for (i, line) in rows.iter().enumerate() {
-            let row = u32::try_from(i + 2).map_err(|_| Error::invalid("lines", "行数过多，无法导出"))?;
-            for (col, v) in line.iter().enumerate() {
-                ws.write_string_with_format(row, u16::try_from(col).unwrap_or(0), v, &cell).map_err(err)?;
-            }
-        }
-    }
-    wb.save_to_buffer().map_err(err)
+    crate::export::titled_sheets_xlsx(sheets, false)
 }
