@@ -456,6 +456,10 @@ impl Demands {
 
     /// The demands the actor may see, filtered and one page of them (newest first).
     pub async fn list(&self, actor: &Actor, f: &DemandFilter) -> Result<Page<DemandView>, Error> {
+        let per_page = f.per_page.unwrap_or(20);
+        if !(1..=200).contains(&per_page) {
+            return Err(Error::invalid("per_page", "每页条数应在 1 到 200 之间"));
+        }
         let person = actor.person();
         if person.is_some_and(|p| !p.active) {
             return Err(Error::Forbidden);
@@ -505,7 +509,6 @@ impl Demands {
             }
             rows.push(DemandView { demand: d, task: Some(self.core.view(task.clone(), now, false)) });
         }
-        let per_page = f.per_page.unwrap_or(20).clamp(1, 200);
         let page = f.page.unwrap_or(1).max(1);
         let total = rows.len() as u64;
         let items = rows.into_iter().skip(((page - 1) * per_page) as usize).take(per_page as usize).collect();

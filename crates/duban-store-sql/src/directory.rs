@@ -292,7 +292,17 @@ macro_rules! sql_directory {
                     "DELETE FROM party_names WHERE unit_id = $1",
                     "DELETE FROM units WHERE id = $1",
                 ] {
-                    sqlx::query(sql).bind(id.0).execute(&mut *tx).await.map_err(db_err("delete unit"))?;
+                    // Anything else that still names the unit (an enterprise's area, a liaison's
+                    // unit, a procedure's department, a ranking's record …) refuses the delete.
+                    sqlx::query(sql).bind(id.0).execute(&mut *tx).await.map_err(|e| {
+                        match db_err("delete unit")(e) {
+                            Error::Invalid { field, .. } if field == "reference" => Error::Conflict(format!(
+                                "单位“{}”仍被企业、项目、包联、前期手续或考核记录引用，不能删除",
+                                unit.name
+                            )),
+                            other => other,
+                        }
+                    })?;
                 }
                 tx.commit().await.map_err(db_err("commit"))?;
                 Ok(())

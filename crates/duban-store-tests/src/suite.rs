@@ -187,10 +187,24 @@ pub async fn a_unit_in_use_cannot_be_deleted_but_an_unused_one_can(db: &TestDb) 
     s.create_task(&task("清偿账款", vec![Party::Unit(used.id)]), &created(t("2026-03-02T01:00:00Z"))).await.unwrap();
     let e = s.delete_unit(used.id).await.unwrap_err();
     assert!(matches!(e, Error::Conflict(ref m) if m.contains("旗财政局")));
+    // Named only by a key enterprise (its area): still in use, and nothing is deleted.
+    let area = s.create_unit(&unit("大沁他拉镇", &[]), crate::at()).await.unwrap();
+    let mut e = duban_domain::enterprise::EnterpriseInput {
+        name: Some("甲公司".into()),
+        credit_code: Some("91350100M000100Y43".into()),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    e.unit_id = Some(area.id);
+    s.insert_enterprise(&e, None, crate::at()).await.unwrap();
+    let refused = s.delete_unit(area.id).await.unwrap_err();
+    assert!(matches!(refused, Error::Conflict(ref m) if m.contains("大沁他拉镇") && m.contains("企业")), "{refused:?}");
+    assert!(s.get_unit(area.id).await.is_ok(), "the unit stays");
     s.delete_unit(free.id).await.unwrap();
     assert_eq!(s.resolve_name("审计局").await.unwrap(), None);
     assert!(matches!(s.delete_unit(free.id).await, Err(Error::NotFound { .. })));
-    assert_eq!(s.list_units().await.unwrap().len(), 1);
+    assert_eq!(s.list_units().await.unwrap().len(), 2);
 }
 
 pub async fn the_shipped_unit_directory_loads_and_loading_it_again_changes_nothing(db: &TestDb) {
