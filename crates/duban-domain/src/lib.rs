@@ -68,5 +68,6 @@ pub mod supervision;
 pub mod task;
 pub mod visibility;
 pub mod vocab;
+pub mod service_stats;
 
 pub use error::{Error, ErrorCode};
