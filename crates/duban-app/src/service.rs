@@ -290,6 +290,11 @@ impl Services {
         &self.registry
     }
 
+    /// Whole histories of enterprises and units, and the enterprise-side statistics.
+    pub fn service_views(&self) -> crate::service_views::ServiceViews<'_> {
+        crate::service_views::ServiceViews { s: self }
+    }
+
     /// Who sees which tasks.
     pub fn access(&self) -> &Access {
         &self.access

@@ -63,11 +63,11 @@ pub mod policy;
 pub mod procedure;
 pub mod publication;
 pub mod schedule;
+pub mod service_stats;
 pub mod stats;
 pub mod supervision;
 pub mod task;
 pub mod visibility;
 pub mod vocab;
-pub mod service_stats;
 
 pub use error::{Error, ErrorCode};

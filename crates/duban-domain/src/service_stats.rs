@@ -73,6 +73,15 @@ impl Share {
     }
 }
 
+/// A count under a vocabulary code and its label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Count {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub n: u32,
+}
+
 /// Median and mean of a set of working-day durations.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -105,10 +114,8 @@ pub struct ServiceStats {
     /// Of them, still waiting in the office's queue.
     pub queued: u32,
     /// Counts by kind and by channel (only those present, in vocabulary order).
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<(String, u32)>))]
-    pub by_kind: Vec<(DemandKind, u32)>,
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<(String, u32)>))]
-    pub by_channel: Vec<(Channel, u32)>,
+    pub by_kind: Vec<Count>,
+    pub by_channel: Vec<Count>,
     /// Working days from received to contacted, of those contacted.
     pub to_contact: Durations,
     /// Working days from received to solved or confirmed, of those solved.
@@ -138,11 +145,14 @@ fn workdays(calendar: &Calendar, a: Date, b: Date) -> Option<i32> {
     calendar.workdays_between(a, b).ok().map(|r| r.value.max(0))
 }
 
-/// The statistics of the demands submitted in `[first, last]` and the counts given.
+/// The statistics of the demands submitted in `[first, last]` and the counts given. A demand not
+/// yet contacted (solved) counts against its share only once its limit has passed by `today`;
+/// before that it is still in time and is left out of the share.
 pub fn service_stats(
     calendar: &Calendar,
     first: Date,
     last: Date,
+    today: Date,
     demands: &[DemandFact],
     counts: ServiceCounts,
 ) -> ServiceStats {
@@ -165,17 +175,21 @@ pub fn service_stats(
             s.queued += 1;
             continue;
         };
-        s.contacted_in_1.of += 1;
+        let elapsed = workdays(calendar, received, today);
+        let past = |limit: i32| elapsed.is_some_and(|e| e > limit);
         if let Some(w) = d.contacted_on.and_then(|c| workdays(calendar, received, c)) {
             to_contact.push(w);
+            s.contacted_in_1.of += 1;
             if w <= 1 {
                 s.contacted_in_1.n += 1;
             }
+        } else if past(1) {
+            s.contacted_in_1.of += 1;
         }
         let (limit, share) = if d.hard { (30, &mut s.solved_in_30) } else { (3, &mut s.solved_in_3) };
-        share.of += 1;
         if let Some(w) = d.resolved_on.and_then(|r| workdays(calendar, received, r)) {
             to_solve.push(w);
+            share.of += 1;
             if w <= limit {
                 share.n += 1;
             }
@@ -188,12 +202,14 @@ pub fn service_stats(
                     Satisfaction::Unsatisfied => s.unsatisfied += 1,
                 }
             }
+        } else if past(limit) {
+            share.of += 1;
         }
     }
     kinds.sort_by_key(|(k, _)| DemandKind::ALL.iter().position(|x| x == k));
     channels.sort_by_key(|(c, _)| Channel::ALL.iter().position(|x| x == c));
-    s.by_kind = kinds;
-    s.by_channel = channels;
+    s.by_kind = kinds.into_iter().map(|(k, n)| Count { code: k.code(), label: k.label(), n }).collect();
+    s.by_channel = channels.into_iter().map(|(c, n)| Count { code: c.code(), label: c.label(), n }).collect();
     s.to_contact = Durations::of(to_contact);
     s.to_solve = Durations::of(to_solve);
     s.satisfaction_rate = Share { n: s.satisfied + s.basic, of: s.rated.n };
@@ -270,13 +286,20 @@ mod tests {
         q.channel = Channel::Online;
         // Of another month: not counted.
         let other = fact(date(2026, 8, 3), Some(date(2026, 8, 3)), Some(date(2026, 8, 4)));
-        let counts =
-            ServiceCounts { enterprises: 10, visited: 7, procedures_overdue: 2, steward_flags: 1, ..Default::default() };
-        let s = service_stats(&cal, date(2026, 9, 1), date(2026, 9, 30), &[a, b, c, q, other], counts);
+        let counts = ServiceCounts {
+            enterprises: 10,
+            visited: 7,
+            procedures_overdue: 2,
+            steward_flags: 1,
+            ..Default::default()
+        };
+        let s =
+            service_stats(&cal, date(2026, 9, 1), date(2026, 9, 30), date(2026, 10, 20), &[a, b, c, q, other], counts);
         assert_eq!(s.demands, 4);
         assert_eq!(s.queued, 1);
-        assert_eq!(s.by_kind, vec![(DemandKind::Policy, 3), (DemandKind::Finance, 1)]);
-        assert_eq!(s.by_channel, vec![(Channel::Visit, 1), (Channel::Hotline12345, 2), (Channel::Online, 1)]);
+        let pairs = |v: &[Count]| v.iter().map(|c| (c.code, c.n)).collect::<Vec<_>>();
+        assert_eq!(pairs(&s.by_kind), vec![("policy", 3), ("finance", 1)]);
+        assert_eq!(pairs(&s.by_channel), vec![("visit", 1), ("hotline_12345", 2), ("online", 1)]);
         assert_eq!(s.to_contact, Durations { count: 3, median: Some(1.0), mean: Some(1.3) });
         assert_eq!(s.to_solve.median, Some(3.0));
         assert_eq!(s.contacted_in_1, Share { n: 2, of: 3 });
@@ -295,12 +318,44 @@ mod tests {
         let cal = Calendar::builtin().unwrap();
         let mut h = fact(date(2026, 11, 2), Some(date(2026, 11, 2)), Some(date(2026, 11, 20)));
         h.hard = true;
-        let s = service_stats(&cal, date(2026, 11, 1), date(2026, 11, 30), &[h], ServiceCounts::default());
+        // Received Monday 2 November, not yet contacted on the 2nd: still in time, left out; the
+        // 3rd: one working day, still in time; the 4th: two, late.
+        let mut fresh = fact(date(2026, 11, 2), None, None);
+        fresh.kind = DemandKind::Other;
+        let on = |today| {
+            service_stats(
+                &cal,
+                date(2026, 11, 1),
+                date(2026, 11, 30),
+                today,
+                &[fresh.clone()],
+                ServiceCounts::default(),
+            )
+        };
+        assert_eq!(on(date(2026, 11, 3)).contacted_in_1, Share { n: 0, of: 0 });
+        assert_eq!(on(date(2026, 11, 4)).contacted_in_1, Share { n: 0, of: 1 });
+        assert_eq!(on(date(2026, 11, 5)).solved_in_3, Share { n: 0, of: 0 });
+        assert_eq!(on(date(2026, 11, 6)).solved_in_3, Share { n: 0, of: 1 });
+        let s = service_stats(
+            &cal,
+            date(2026, 11, 1),
+            date(2026, 11, 30),
+            date(2026, 12, 7),
+            &[h],
+            ServiceCounts::default(),
+        );
         assert_eq!(s.solved_in_30, Share { n: 1, of: 1 });
         assert_eq!(s.solved_in_3, Share { n: 0, of: 0 });
         assert_eq!(s.to_contact.median, Some(0.0));
         assert!(s.problems.is_empty());
-        let e = service_stats(&cal, date(2026, 11, 1), date(2026, 11, 30), &[], ServiceCounts::default());
+        let e = service_stats(
+            &cal,
+            date(2026, 11, 1),
+            date(2026, 11, 30),
+            date(2026, 12, 7),
+            &[],
+            ServiceCounts::default(),
+        );
         assert_eq!(e.satisfaction_rate.percent(), None);
         assert_eq!(e.to_solve.mean, None);
     }
