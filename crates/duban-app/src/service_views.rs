@@ -37,6 +37,8 @@ pub struct Entry {
     /// When it happened (or started).
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub at: Timestamp,
+    /// The local day of `at`, as shown.
+    pub day: String,
     /// `liaison`, `steward`, `visit`, `onsite`, `project`, `procedure`, `demand`, `task`.
     pub area: &'static str,
     /// 包联, 项目管家, 走访, 现场办公, 项目, 前期手续, 企业诉求, 任务.
@@ -179,6 +181,12 @@ impl<'a> ServiceViews<'a> {
 
     fn today(&self) -> Date {
         self.s.core().now().to_zoned(self.s.core().policy().timezone()).date()
+    }
+
+    fn fill_days(&self, entries: &mut [Entry]) {
+        for e in entries {
+            e.day = if e.at == Timestamp::UNIX_EPOCH { "未启动".into() } else { self.day(e.at).to_string() };
+        }
     }
 
     fn day(&self, t: Timestamp) -> Date {
@@ -328,6 +336,7 @@ impl<'a> ServiceViews<'a> {
                 let a = &r.assignment;
                 entries.push(Entry {
                     at: start_of(a.fields.since),
+                    day: String::new(),
                     area,
                     area_label: label,
                     title: format!("{}：{}（{}）", label, r.person, r.target),
@@ -363,6 +372,7 @@ impl<'a> ServiceViews<'a> {
                 }
                 entries.push(Entry {
                     at: start_of(v.visited_on),
+                    day: String::new(),
                     area: rec,
                     area_label: rec_label,
                     title: format!("{}{}：{}", r.person, rec_label, r.target),
@@ -380,6 +390,7 @@ impl<'a> ServiceViews<'a> {
         for p in &projects {
             entries.push(Entry {
                 at: p.created_at,
+                day: String::new(),
                 area: "project",
                 area_label: "项目",
                 title: p.fields.name.clone(),
@@ -398,6 +409,7 @@ impl<'a> ServiceViews<'a> {
             }
             entries.push(Entry {
                 at: v.started_on.map_or(Timestamp::UNIX_EPOCH, start_of),
+                day: String::new(),
                 area: "procedure",
                 area_label: "前期手续",
                 title: format!("{}·{}", v.project, v.kind),
@@ -434,6 +446,7 @@ impl<'a> ServiceViews<'a> {
             let unit = task.and_then(|t| units(&t.fields.lead, &seen.members).next()).map(|u| u.0);
             entries.push(Entry {
                 at: d.submitted_at,
+                day: String::new(),
                 area: "demand",
                 area_label: "企业诉求",
                 title: d.title.clone(),
@@ -457,6 +470,7 @@ impl<'a> ServiceViews<'a> {
             let unit = units(&t.fields.lead, &seen.members).next().map(|u| u.0);
             entries.push(Entry {
                 at: t.fields.received_at,
+                day: String::new(),
                 area: "task",
                 area_label: "任务",
                 title: t.fields.title.clone(),
@@ -469,6 +483,7 @@ impl<'a> ServiceViews<'a> {
             });
         }
         entries.sort_by(|a, b| b.at.cmp(&a.at).then(a.area.cmp(b.area)));
+        self.fill_days(&mut entries);
         Ok(EnterpriseTimeline { enterprise, projects, demands, procedures, tasks: task_ids.len(), entries })
     }
 
@@ -517,6 +532,7 @@ impl<'a> ServiceViews<'a> {
                 let Some(r) = ours.get(&v.assignment_id) else { continue };
                 visits.push(Entry {
                     at: v.visited_on.to_zoned(tz.clone()).map(|z| z.timestamp()).unwrap_or(v.recorded_at),
+                    day: String::new(),
                     area,
                     area_label: label,
                     title: format!("{}{}：{}", r.person, label, r.target),
@@ -530,6 +546,7 @@ impl<'a> ServiceViews<'a> {
             }
         }
         visits.sort_by(|a, b| b.at.cmp(&a.at));
+        self.fill_days(&mut visits);
 
         let all = self.s.demands().store.demands(&DemandQuery::default()).await?;
         let mut demands = Vec::new();
@@ -676,5 +693,79 @@ impl<'a> ServiceViews<'a> {
         };
         let stats = service_stats(&self.s.core().calendar(), first, last, self.today(), &facts, counts);
         Ok(MonthStats { month: format!("{:04}-{:02}", first.year(), first.month()), first, last, stats })
+    }
+}
+
+fn days(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), |x| format!("{x:.1}"))
+}
+
+impl MonthStats {
+    /// The figures as (指标, 数值) lines, problems first — the page, the sheet and the bulletin
+    /// read the same lines.
+    pub fn lines(&self) -> Vec<(String, String)> {
+        let s = &self.stats;
+        let mut v: Vec<(String, String)> = s.problems.iter().map(|p| ("存在问题".to_string(), p.clone())).collect();
+        v.push(("企业诉求（件）".into(), s.demands.to_string()));
+        v.push(("其中待分派（件）".into(), s.queued.to_string()));
+        for c in &s.by_kind {
+            v.push((format!("类别：{}", c.label), c.n.to_string()));
+        }
+        for c in &s.by_channel {
+            v.push((format!("渠道：{}", c.label), c.n.to_string()));
+        }
+        v.push((
+            "联系企业用时（工作日，中位数/平均）".into(),
+            format!("{} / {}", days(s.to_contact.median), days(s.to_contact.mean)),
+        ));
+        v.push((
+            "解决用时（工作日，中位数/平均）".into(),
+            format!("{} / {}", days(s.to_solve.median), days(s.to_solve.mean)),
+        ));
+        v.push(("1个工作日内联系企业".into(), s.contacted_in_1.text()));
+        v.push(("3个工作日内解决".into(), s.solved_in_3.text()));
+        v.push(("疑难30个工作日内解决".into(), s.solved_in_30.text()));
+        v.push(("已评价".into(), s.rated.text()));
+        v.push(("满意率（满意+基本满意）".into(), s.satisfaction_rate.text()));
+        v.push(("不满意（件）".into(), s.unsatisfied.to_string()));
+        v.push(("重点企业走访覆盖".into(), s.coverage.text()));
+        v.push(("走访与现场办公记录（次）".into(), s.counts.visits.to_string()));
+        v.push(("项目管家配备问题（处）".into(), s.counts.steward_flags.to_string()));
+        v.push((
+            "前期手续在办 / 逾期（项）".into(),
+            format!("{} / {}", s.counts.procedures_open, s.counts.procedures_overdue),
+        ));
+        v
+    }
+
+    /// The statistics as an .xlsx: one sheet of figures.
+    pub fn xlsx(&self) -> Result<Vec<u8>, Error> {
+        use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
+        let err = |e: rust_xlsxwriter::XlsxError| {
+            tracing::error!(error = %e, "xlsx failed");
+            Error::Internal
+        };
+        let mut wb = Workbook::new();
+        let big = Format::new().set_bold().set_font_name("黑体").set_font_size(16).set_align(FormatAlign::Center);
+        let head = Format::new()
+            .set_bold()
+            .set_font_name("宋体")
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::Center)
+            .set_background_color("D9E1F2");
+        let cell = Format::new().set_font_name("宋体").set_border(FormatBorder::Thin);
+        let ws = wb.add_worksheet();
+        ws.set_name("企业服务统计").map_err(err)?;
+        ws.merge_range(0, 0, 0, 1, &format!("企业服务情况统计（{}）", self.month), &big).map_err(err)?;
+        ws.write_string_with_format(1, 0, "指标", &head).map_err(err)?;
+        ws.write_string_with_format(1, 1, "数值", &head).map_err(err)?;
+        ws.set_column_width(0, 36.0).map_err(err)?;
+        ws.set_column_width(1, 48.0).map_err(err)?;
+        for (i, (k, val)) in self.lines().iter().enumerate() {
+            let row = u32::try_from(i + 2).map_err(|_| Error::Internal)?;
+            ws.write_string_with_format(row, 0, k, &cell).map_err(err)?;
+            ws.write_string_with_format(row, 1, val, &cell).map_err(err)?;
+        }
+        wb.save_to_buffer().map_err(err)
     }
 }
