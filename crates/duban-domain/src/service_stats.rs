@@ -7,6 +7,7 @@
 //!
 //! Pure: the caller hands in plain facts (dates already in local time) and the calendar; no IO.
 
+use crate::bulletin::Paragraph;
 use crate::calendar::Calendar;
 use crate::demand::{Channel, DemandKind, Satisfaction};
 use jiff::civil::Date;
@@ -218,6 +219,56 @@ pub fn service_stats(
     s
 }
 
+fn one(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), |x| format!("{x:.1}"))
+}
+
+/// What the monthly bulletin says of the service to enterprises (in 四、重点项目推进情况): a
+/// subheading, the problems first (004 八), then the figures. Not public: it names no unit, but
+/// the office decides what to publish.
+pub fn bulletin_paragraphs(s: &ServiceStats) -> Vec<Paragraph> {
+    let p = |text: String, subheading| Paragraph { text, public: false, subheading, names: None };
+    let mut v = vec![p("（企业服务情况）".into(), true)];
+    if !s.problems.is_empty() {
+        v.push(p(format!("存在问题：{}。", s.problems.join("；")), false));
+    }
+    let kinds: Vec<String> = s.by_kind.iter().map(|c| format!("{}{}件", c.label, c.n)).collect();
+    let channels: Vec<String> = s.by_channel.iter().map(|c| format!("{}{}件", c.label, c.n)).collect();
+    v.push(p(
+        format!(
+            "本月受理企业诉求{}件{}{}。1个工作日内联系企业{}，3个工作日内解决{}，疑难诉求30个工作日内解决{}；联系企业平均用时{}个工作日（中位数{}），解决平均用时{}个工作日（中位数{}）。",
+            s.demands,
+            if kinds.is_empty() { String::new() } else { format!("，其中{}", kinds.join("、")) },
+            if channels.is_empty() { String::new() } else { format!("；来源：{}", channels.join("、")) },
+            s.contacted_in_1.text(),
+            s.solved_in_3.text(),
+            s.solved_in_30.text(),
+            one(s.to_contact.mean),
+            one(s.to_contact.median),
+            one(s.to_solve.mean),
+            one(s.to_solve.median),
+        ),
+        false,
+    ));
+    v.push(p(
+        format!(
+            "已解决诉求中企业评价{}，满意率{}（满意{}件、基本满意{}件），不满意{}件。重点企业走访覆盖{}，走访和现场办公{}次；项目管家配备问题{}处；前期手续在办{}项，其中逾期{}项。",
+            s.rated.text(),
+            s.satisfaction_rate.text(),
+            s.satisfied,
+            s.basic,
+            s.unsatisfied,
+            s.coverage.text(),
+            s.counts.visits,
+            s.counts.steward_flags,
+            s.counts.procedures_open,
+            s.counts.procedures_overdue,
+        ),
+        false,
+    ));
+    v
+}
+
 /// The problems of the period, worst first.
 fn problems(s: &ServiceStats) -> Vec<String> {
     let mut p = Vec::new();
@@ -311,6 +362,12 @@ mod tests {
         assert_eq!(s.problems[0], "1件企业诉求未在1个工作日内联系企业");
         assert!(s.problems.iter().any(|p| p == "2项项目前期手续超过承诺时限未办结"));
         assert!(s.problems.iter().any(|p| p == "3家重点企业本期未走访"));
+        // The bulletin's paragraphs: the subheading, the problems first, then the figures.
+        let b = bulletin_paragraphs(&s);
+        assert!(b[0].subheading && !b[0].public);
+        assert!(b[1].text.starts_with("存在问题：1件企业诉求未在1个工作日内联系企业；"), "{}", b[1].text);
+        assert!(b[2].text.contains("本月受理企业诉求4件"), "{}", b[2].text);
+        assert!(b[3].text.contains("满意率1/2（50.0%）"), "{}", b[3].text);
     }
 
     #[test]

@@ -143,6 +143,21 @@ async fn views(app: TestApp) {
     assert_eq!(s.json["stats"]["demands"], 1);
     assert_eq!(s.json["stats"]["contacted_in_1"], json!({"n": 0, "of": 1}));
     assert_eq!(s.json["stats"]["problems"][0], "1件企业诉求未在1个工作日内联系企业");
+    // The month's bulletin draft: the figures at the end of 四、重点项目推进情况, problems first.
+    let r = app.post("/api/v1/bulletins", json!({"month": "2026-09"})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    let four = r.json["body"]["sections"].as_array().unwrap().iter().find(|s| s["kind"] == "key_projects").unwrap();
+    let texts: Vec<&str> = four["paragraphs"].as_array().unwrap().iter().map(|p| p["text"].as_str().unwrap()).collect();
+    let at = texts.iter().position(|t| *t == "（企业服务情况）").unwrap_or_else(|| panic!("{texts:?}"));
+    assert_eq!(texts[at + 1], "存在问题：1处项目管家配备问题（应配未配或职级不符）。");
+    assert!(
+        texts[at + 2]
+            .starts_with("本月受理企业诉求1件，其中要素保障1件；来源：12345热线1件。1个工作日内联系企业1/1（100.0%）"),
+        "{}",
+        texts[at + 2]
+    );
+    assert!(texts[at + 3].contains("重点企业走访覆盖1/1（100.0%），走访和现场办公1次"), "{}", texts[at + 3]);
+    assert!(!texts.concat().contains("绝密"));
     let r = app.get("/api/v1/service/stats?month=2026-13").await;
     assert_eq!((r.status, code(&r)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"));
 }
