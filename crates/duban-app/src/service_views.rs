@@ -193,7 +193,7 @@ impl<'a> ServiceViews<'a> {
         t.to_zoned(self.s.core().policy().timezone()).date()
     }
 
-    /// The service tasks (four sources) the actor may see.
+    /// The tasks the actor may see.
     async fn seen(&self, actor: &Actor) -> Result<Seen, Error> {
         let snapshot = self.s.tasks().snapshot().await?;
         let members = self.access().group_members().await?;
@@ -202,9 +202,6 @@ impl<'a> ServiceViews<'a> {
             .tasks
             .iter()
             .map(|(t, _)| t)
-            .filter(|t| {
-                matches!(t.fields.source, Source::Liaison | Source::Steward | Source::Procedure | Source::Enterprise)
-            })
             .filter(|t| audience.as_ref().is_none_or(|a| a.sees(t, &members)))
             .map(|t| (t.id, t.clone()))
             .collect();
@@ -494,7 +491,10 @@ impl<'a> ServiceViews<'a> {
         let name = names.get(&unit.0).cloned().ok_or_else(|| Error::not_found(format!("单位 {unit}")))?;
         let seen = self.seen(actor).await?;
         let leads = |t: &Task| units(&t.fields.lead, &seen.members).any(|u| u == unit);
-        let mut mine: Vec<&Task> = seen.tasks.values().filter(|t| leads(t)).collect();
+        let service = |t: &Task| {
+            matches!(t.fields.source, Source::Liaison | Source::Steward | Source::Procedure | Source::Enterprise)
+        };
+        let mut mine: Vec<&Task> = seen.tasks.values().filter(|t| service(t) && leads(t)).collect();
         mine.sort_by(|a, b| b.fields.received_at.cmp(&a.fields.received_at).then(b.id.cmp(&a.id)));
         let mut lights = [0; 3];
         let tasks: Vec<UnitTask> = mine
