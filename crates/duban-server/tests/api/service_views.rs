@@ -158,12 +158,13 @@ async fn views(app: TestApp) {
     );
     assert!(texts[at + 3].contains("重点企业走访覆盖1/1（100.0%），走访和现场办公1次"), "{}", texts[at + 3]);
     assert!(!texts.concat().contains("绝密"));
-    // The same figures as a sheet.
+    // The same figures as a sheet (the command line, no person, reads everything as the other
+    // services do: the late 涉密 demand is its first problem).
     let cli = duban_app::actor::Actor::command_line();
     let m = app.duban.service_views().stats(&cli, "2026-09").await.unwrap();
     let bytes = m.xlsx().unwrap();
     assert!(bytes.starts_with(b"PK"), "an .xlsx is a zip");
-    assert_eq!(m.lines()[0], ("存在问题".to_string(), "1处项目管家配备问题（应配未配或职级不符）".to_string()));
+    assert_eq!(m.lines()[0], ("存在问题".to_string(), "1件企业诉求未在1个工作日内联系企业".to_string()));
     let r = app.get("/api/v1/service/stats?month=2026-13").await;
     assert_eq!((r.status, code(&r)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"));
 }
