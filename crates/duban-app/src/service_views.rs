@@ -545,7 +545,7 @@ impl<'a> ServiceViews<'a> {
                 });
             }
         }
-        visits.sort_by(|a, b| b.at.cmp(&a.at));
+        visits.sort_by_key(|v| std::cmp::Reverse(v.at));
         self.fill_days(&mut visits);
 
         let all = self.s.demands().store.demands(&DemandQuery::default()).await?;

@@ -4,7 +4,6 @@
 //! counts its demands on time and late; the month's statistics on the working-day calendar.
 
 use crate::helpers::*;
-use duban_domain::clock::Clock;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
