@@ -1733,6 +1733,13 @@ async fn service_views(app: &TestApp, c: &Client<'_>, w: &World, f: &mut Finding
                 let listed = a.json()["demands"].as_array().map_or(0, |v| v.len()) as u64;
                 f.count(surface, who, &path, listed, visible);
             }
+            if a.status == StatusCode::OK && path.starts_with("/api/v1/service/stats") {
+                // §5's demand on each task, this one's on each subtask, and the queued one for
+                // the office: only those whose tasks the viewer sees are counted.
+                let office = matches!(who, Who::Office | Who::Admin);
+                let visible = 2 * kinds.iter().filter(|k| sees(who, **k)).count() as u64 + u64::from(office);
+                f.count(surface, who, &path, a.json()["stats"]["demands"].as_u64().unwrap_or(0), visible);
+            }
         }
     }
 }
