@@ -225,9 +225,18 @@ impl Bulletins {
 
     /// Generates a draft for `month` (`2026-07`) from the month's figures.
     pub async fn draft(&self, by: &Actor, month: &str) -> Result<Bulletin, Error> {
+        self.draft_with(by, month, Vec::new()).await
+    }
+
+    /// [`Self::draft`], with paragraphs of another area (the enterprise service, issue 14 §6)
+    /// added at the end of 四、重点项目推进情况.
+    pub async fn draft_with(&self, by: &Actor, month: &str, key_projects: Vec<Paragraph>) -> Result<Bulletin, Error> {
         by.require::<RunLedgers>()?;
         let span = span_of(month)?;
-        let body = self.compose(&span).await?;
+        let mut body = self.compose(&span).await?;
+        if let Some(s) = body.sections.iter_mut().find(|s| s.kind == SectionKind::KeyProjects) {
+            s.paragraphs.extend(key_projects);
+        }
         let b = self
             .store
             .create_bulletin(&NewBulletin {

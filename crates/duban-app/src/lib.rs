@@ -80,6 +80,7 @@ pub mod reporting;
 pub mod reviews;
 pub mod rules;
 pub mod service;
+pub mod service_views;
 pub mod sign_in;
 pub mod suggest;
 pub mod supervision;

@@ -290,6 +290,29 @@ impl Services {
         &self.registry
     }
 
+    /// Drafts the month's bulletin with the enterprise-side statistics (issue 14 §6) at the end
+    /// of 四、重点项目推进情况.
+    pub async fn draft_bulletin(
+        &self,
+        by: &crate::actor::Actor,
+        month: &str,
+    ) -> Result<duban_store::bulletins::Bulletin, Error> {
+        by.require::<crate::actor::RunLedgers>()?;
+        let stats = match self.service_views().stats(by, month).await {
+            Ok(s) => s,
+            // A month the bulletin refuses too: its own words.
+            Err(Error::Invalid { .. }) => return self.bulletins.draft(by, month).await,
+            Err(e) => return Err(e),
+        };
+        let extra = duban_domain::service_stats::bulletin_paragraphs(&stats.stats);
+        self.bulletins.draft_with(by, month, extra).await
+    }
+
+    /// Whole histories of enterprises and units, and the enterprise-side statistics.
+    pub fn service_views(&self) -> crate::service_views::ServiceViews<'_> {
+        crate::service_views::ServiceViews { s: self }
+    }
+
     /// Who sees which tasks.
     pub fn access(&self) -> &Access {
         &self.access

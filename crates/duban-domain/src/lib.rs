@@ -63,6 +63,7 @@ pub mod policy;
 pub mod procedure;
 pub mod publication;
 pub mod schedule;
+pub mod service_stats;
 pub mod stats;
 pub mod supervision;
 pub mod task;

@@ -93,7 +93,7 @@ async fn draft(
     Require(caller, _): Require<RunLedgers>,
     Json(input): Json<DraftInput>,
 ) -> ApiResult<(StatusCode, Json<BulletinView>)> {
-    let b = d.bulletins().draft(&caller.actor, &input.month).await?;
+    let b = d.draft_bulletin(&caller.actor, &input.month).await?;
     Ok((StatusCode::CREATED, Json(b.into())))
 }
 

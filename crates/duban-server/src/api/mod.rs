@@ -20,6 +20,7 @@ mod procedures;
 mod rankings;
 mod registry;
 mod reviews;
+mod service_views;
 pub mod tasks;
 mod workdays;
 
@@ -166,6 +167,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/projects/import"),
     ("post", "/api/v1/projects/import/commit"),
     ("get", "/api/v1/projects/export"),
+    ("get", "/api/v1/enterprises/{id}/timeline"),
+    ("get", "/api/v1/units/{id}/service"),
+    ("get", "/api/v1/service/stats"),
 ];
 
 /// Every route with its description: registering a handler here (`routes!`) both routes it and
@@ -191,6 +195,7 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(demands::routes())
         .merge(demands::public_routes())
         .merge(registry::routes())
+        .merge(service_views::routes())
 }
 
 /// The API router.

@@ -86,7 +86,7 @@ pub async fn list(State(d): State<AppState>, v: Viewer, Query(q): Query<Done>) -
 /// 生成草稿 for the month in the form.
 pub async fn draft(State(d): State<AppState>, v: Viewer, Form(form): Form<Fields>) -> PageResult {
     v.check_csrf(form.get("csrf"))?;
-    let b = d.bulletins().draft(&v.actor, form.get("month")).await?;
+    let b = d.draft_bulletin(&v.actor, form.get("month")).await?;
     Ok(see_other(&format!("/bulletins/{}?done=drafted", b.id)))
 }
 

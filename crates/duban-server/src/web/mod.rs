@@ -29,6 +29,7 @@ mod rankings;
 mod registry;
 mod reviews;
 pub mod rows;
+mod service_views;
 
 pub use crate::http::AppState;
 use crate::http::cookies::session_cookie;
@@ -186,6 +187,9 @@ pub fn router(state: AppState) -> Router {
             "/projects/import/commit",
             post(registry::project_import_commit).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)),
         )
+        .route("/units/{id}/service", get(service_views::unit))
+        .route("/service/stats", get(service_views::stats))
+        .route("/service/stats.xlsx", get(service_views::stats_xlsx))
         .route("/static/duban.css", get(css))
         .route("/static/duban.js", get(js))
         .with_state(state)

@@ -323,6 +323,8 @@ struct EnterprisePage {
     projects: Vec<ProjectLine>,
     history: Vec<VersionView>,
     error: Option<String>,
+    /// The whole service history (issue 14 §6), newest first, under the visibility rule.
+    timeline: Vec<duban_app::service_views::Entry>,
 }
 
 async fn enterprise_page(
@@ -352,8 +354,13 @@ async fn enterprise_page(
         // A refused edit shows what was entered, on the version read.
         form.version = form.version.max(0).min(r.version);
     }
+    let timeline = match &record {
+        Some(r) => d.service_views().enterprise(&v.actor, r.id).await?.entries,
+        None => Vec::new(),
+    };
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = EnterprisePage {
+        timeline,
         nav: nav_with(v, "/enterprises", done),
         tab: "enterprises",
         csrf: v.csrf.clone(),

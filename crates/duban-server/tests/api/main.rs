@@ -29,6 +29,7 @@ mod procedures;
 mod rankings;
 mod registry;
 mod reviews;
+mod service_views;
 mod supervise;
 mod tasks;
 mod web;

@@ -1071,6 +1071,7 @@ async fn run_matrix(app: TestApp) {
     procedures(&app, &c, &w, &mut f).await;
     demands(&app, &c, &w, &mut f).await;
     registry(&app, &c, &w, &mut f).await;
+    service_views(&app, &c, &w, &mut f).await;
     eprintln!("access matrix on {}: {} requests, {} messages checked", app.store.backend(), f.requests, n);
     for (surface, (leaks, wrong)) in &f.by_surface {
         eprintln!("  {surface}: {leaks} leaks, {wrong} other wrong answers");
@@ -1672,5 +1673,73 @@ async fn registry(app: &TestApp, c: &Client<'_>, w: &World, f: &mut Findings) {
             .await;
         let want = if office { StatusCode::UNPROCESSABLE_ENTITY } else { api_denied };
         f.status("registry import (API)", who, "/api/v1/enterprises/import", a.status, want);
+    }
+}
+
+/// Whole histories and statistics (issue 14 §6): an enterprise with a demand on each task kind;
+/// its timeline (API and page), the lead unit's service history and the month's statistics show
+/// each viewer only the tasks it may see — the demands of the others are not listed, counted or
+/// named; nobody signed in gets nothing.
+async fn service_views(app: &TestApp, c: &Client<'_>, w: &World, f: &mut Findings) {
+    let cli = duban_app::actor::Actor::command_line();
+    let code = duban_domain::enterprise::CreditCode::completing("91150525MA0HXTRY1").unwrap().to_string();
+    let input = duban_domain::enterprise::EnterpriseInput {
+        name: Some("矩阵历史企业".into()),
+        credit_code: Some(code),
+        ..Default::default()
+    };
+    let e = app.duban.enterprises().create_enterprise(&cli, input).await.unwrap();
+    let at = app.duban.core().now();
+    let mut kinds = Vec::new();
+    // The subtasks: each task carries one demand at most, and the parents' carry §5's rows.
+    for t in w.tasks.iter().filter(|t| t.child) {
+        let d = duban_domain::demand::PublicDemandInput {
+            enterprise_name: "矩阵历史企业".into(),
+            contact_name: "联系人".into(),
+            contact_phone: "13800000000".into(),
+            kind: "policy".into(),
+            title: format!("历史诉求{}", t.marker),
+            text: "诉求内容".into(),
+            ..Default::default()
+        };
+        let mut d = d.parse().unwrap();
+        d.enterprise_id = Some(e.id);
+        let hash = format!("views-{}", t.id);
+        app.store.insert_demand(&d, Some(duban_domain::ids::TaskId(t.id)), &hash, None, at).await.unwrap();
+        kinds.push(t.kind);
+    }
+    let lead = w.unit(U::Lead);
+    for who in WHO {
+        let anon = who == Who::Anonymous;
+        let hidden = w.hidden(who);
+        for (surface, path) in [
+            ("service views: timeline (API)", format!("/api/v1/enterprises/{}/timeline", e.id)),
+            ("service views: timeline (page)", format!("/enterprises/{}", e.id)),
+            ("service views: unit (API)", format!("/api/v1/units/{lead}/service")),
+            ("service views: unit (page)", format!("/units/{lead}/service")),
+            ("service views: stats (API)", "/api/v1/service/stats?month=2026-03".to_string()),
+            ("service views: stats (page)", "/service/stats?month=2026-03".to_string()),
+        ] {
+            let a = c.get(f, w, who, &path).await;
+            let want = match (anon, path.starts_with("/api/")) {
+                (true, true) => StatusCode::UNAUTHORIZED,
+                (true, false) => StatusCode::SEE_OTHER,
+                _ => StatusCode::OK,
+            };
+            f.status(surface, who, &path, a.status, want);
+            f.search(surface, who, &path, &a.body, &hidden);
+            if a.status == StatusCode::OK && path.ends_with("/timeline") {
+                let visible = kinds.iter().filter(|k| sees(who, **k)).count() as u64;
+                let listed = a.json()["demands"].as_array().map_or(0, |v| v.len()) as u64;
+                f.count(surface, who, &path, listed, visible);
+            }
+            if a.status == StatusCode::OK && path.starts_with("/api/v1/service/stats") {
+                // §5's demand on each task, this one's on each subtask, and the queued one for
+                // the office: only those whose tasks the viewer sees are counted.
+                let office = matches!(who, Who::Office | Who::Admin);
+                let visible = 2 * kinds.iter().filter(|k| sees(who, **k)).count() as u64 + u64::from(office);
+                f.count(surface, who, &path, a.json()["stats"]["demands"].as_u64().unwrap_or(0), visible);
+            }
+        }
     }
 }

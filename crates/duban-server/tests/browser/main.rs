@@ -41,3 +41,4 @@ mod polish;
 mod procedures;
 mod rankings;
 mod registry;
+mod service_views;
