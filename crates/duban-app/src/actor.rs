@@ -67,6 +67,17 @@ impl Actor {
         }
     }
 
+    /// [`Error::Forbidden`] unless the actor is an active signed-in person or the command line:
+    /// what reading the records everyone signed in may read (the enterprise lists, visits,
+    /// procedures) asks.
+    pub fn require_signed_in(&self) -> Result<(), Error> {
+        match &self.person {
+            Some(p) if p.active => Ok(()),
+            None if self.caps.run_ledgers => Ok(()),
+            _ => Err(Error::Forbidden),
+        }
+    }
+
     /// Whether the actor has the capability `C`.
     pub fn may<C: Capability>(&self) -> bool {
         C::granted(&self.caps)
@@ -173,5 +184,15 @@ mod tests {
         assert_eq!(cli.acting_as(Some(8)).ok(), Some(PersonId(8)));
         assert!(cli.acting_as(None).is_err());
         assert_eq!(actor(&[Role::Officer]).label(), "甲（jia）");
+    }
+
+    #[test]
+    fn reading_needs_an_active_person_or_the_command_line() {
+        assert_eq!(Actor::command_line().require_signed_in(), Ok(()));
+        let officer = actor(&[Role::Officer]);
+        assert_eq!(officer.require_signed_in(), Ok(()));
+        let mut gone = officer.person().unwrap().clone();
+        gone.active = false;
+        assert_eq!(Actor::new(gone).require_signed_in(), Err(Error::Forbidden));
     }
 }

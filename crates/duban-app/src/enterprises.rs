@@ -18,14 +18,6 @@ pub struct Enterprises {
 }
 
 impl Enterprises {
-    fn signed_in(actor: &Actor) -> Result<(), Error> {
-        if actor.person().is_some_and(|p| p.active) || actor.id().is_none() && actor.may::<RunLedgers>() {
-            Ok(())
-        } else {
-            Err(Error::Forbidden)
-        }
-    }
-
     pub async fn create_enterprise(&self, actor: &Actor, input: EnterpriseInput) -> Result<Enterprise, Error> {
         actor.require::<RunLedgers>()?;
         let e = input.parse()?;
@@ -45,12 +37,12 @@ impl Enterprises {
     }
 
     pub async fn enterprise(&self, actor: &Actor, id: EnterpriseId) -> Result<Enterprise, Error> {
-        Self::signed_in(actor)?;
+        actor.require_signed_in()?;
         self.store.enterprise(id).await?.ok_or_else(|| Error::not_found(format!("企业 {id}")))
     }
 
     pub async fn enterprises(&self, actor: &Actor, q: &EnterpriseQuery) -> Result<(Vec<Enterprise>, i64), Error> {
-        Self::signed_in(actor)?;
+        actor.require_signed_in()?;
         self.store.enterprises(q).await
     }
 
@@ -84,18 +76,18 @@ impl Enterprises {
     }
 
     pub async fn project(&self, actor: &Actor, id: ProjectId) -> Result<Project, Error> {
-        Self::signed_in(actor)?;
+        actor.require_signed_in()?;
         self.store.project(id).await?.ok_or_else(|| Error::not_found(format!("项目 {id}")))
     }
 
     pub async fn projects(&self, actor: &Actor, q: &ProjectQuery) -> Result<(Vec<Project>, i64), Error> {
-        Self::signed_in(actor)?;
+        actor.require_signed_in()?;
         self.store.projects(q).await
     }
 
     /// Every version of an enterprise or project, newest first.
     pub async fn history(&self, actor: &Actor, kind: RecordKind, id: i64) -> Result<Vec<RegistryChange>, Error> {
-        Self::signed_in(actor)?;
+        actor.require_signed_in()?;
         self.store.registry_history(kind, id).await
     }
 }

@@ -133,14 +133,6 @@ pub struct Liaison {
 const PAGE: i64 = 1000;
 
 impl Liaison {
-    fn signed_in(actor: &Actor) -> Result<(), Error> {
-        if actor.person().is_some_and(|p| p.active) || actor.id().is_none() && actor.may::<RunLedgers>() {
-            Ok(())
-        } else {
-            Err(Error::Forbidden)
-        }
-    }
-
     /// The policy in force.
     pub fn policy(&self) -> &ServicePolicy {
         &self.policy
@@ -205,7 +197,7 @@ impl Liaison {
     }
 
     pub async fn assignment(&self, actor: &Actor, id: i64) -> Result<Assignment, Error> {
-        Self::signed_in(actor)?;
+        actor.require_signed_in()?;
         self.store.assignment(id).await?.ok_or_else(|| Error::not_found(format!("包联 {id}")))
     }
 
@@ -262,7 +254,7 @@ impl Liaison {
     /// Every assignment of a kind with its names, whether this period's visit is recorded and
     /// its obligation task; in force first.
     pub async fn assignments(&self, actor: &Actor, kind: ServiceKind) -> Result<Vec<AssignmentRow>, Error> {
-        Self::signed_in(actor)?;
+        actor.require_signed_in()?;
         let list = self.store.assignments(kind).await?;
         let period = self.current_period(kind);
         let today = self.today();
@@ -352,7 +344,7 @@ impl Liaison {
     /// The steward flags (003 (200), 附件4 (四)): projects and 规上/限上 enterprises that must have
     /// a steward and have none, and stewards below the rank the investment tier asks for.
     pub async fn steward_flags(&self, actor: &Actor) -> Result<Vec<FlagRow>, Error> {
-        Self::signed_in(actor)?;
+        actor.require_signed_in()?;
         let today = self.today();
         let stewards: Vec<Assignment> =
             self.store.assignments(ServiceKind::Steward).await?.into_iter().filter(|a| a.active_on(today)).collect();
@@ -386,12 +378,12 @@ impl Liaison {
 
     /// The visits of a kind (of one assignment when given), newest first.
     pub async fn visits(&self, actor: &Actor, kind: ServiceKind, assignment: Option<i64>) -> Result<Vec<Visit>, Error> {
-        Self::signed_in(actor)?;
+        actor.require_signed_in()?;
         self.store.visits(kind, assignment).await
     }
 
     pub async fn visit(&self, actor: &Actor, id: i64) -> Result<Visit, Error> {
-        Self::signed_in(actor)?;
+        actor.require_signed_in()?;
         self.store.visit(id).await?.ok_or_else(|| Error::not_found(format!("走访记录 {id}")))
     }
 
@@ -660,7 +652,7 @@ impl Liaison {
     /// What the office's assignment forms offer: the active people with a unit (id, "name（unit）"),
     /// the key enterprises and the key projects.
     pub async fn choices(&self, actor: &Actor) -> Result<(Vec<(i64, String)>, Vec<Enterprise>, Vec<Project>), Error> {
-        Self::signed_in(actor)?;
+        actor.require_signed_in()?;
         let units: HashMap<UnitId, String> =
             self.directory.list_units().await?.into_iter().map(|u| (u.id, u.name)).collect();
         let people = self

@@ -158,21 +158,13 @@ pub struct KindInput {
 }
 
 impl Procedures {
-    fn signed_in(actor: &Actor) -> Result<(), Error> {
-        if actor.person().is_some_and(|p| p.active) || actor.id().is_none() && actor.may::<RunLedgers>() {
-            Ok(())
-        } else {
-            Err(Error::Forbidden)
-        }
-    }
-
     fn today(&self) -> Date {
         self.core.now().to_zoned(self.core.policy().timezone()).date()
     }
 
     /// Every kind, the built-in ones added on first use.
     pub async fn kinds(&self, actor: &Actor) -> Result<Vec<ProcedureKind>, Error> {
-        Self::signed_in(actor)?;
+        actor.require_signed_in()?;
         self.all_kinds().await
     }
 
@@ -321,7 +313,7 @@ impl Procedures {
 
     /// One project's procedures, in the order of their kinds.
     pub async fn of_project(&self, actor: &Actor, project: ProjectId) -> Result<ProjectProcedures, Error> {
-        Self::signed_in(actor)?;
+        actor.require_signed_in()?;
         let p = self.projects.project(project).await?.ok_or_else(|| Error::not_found(format!("项目 {project}")))?;
         let names = self.unit_names().await?;
         let rows = self.store.procedures_of(&[project]).await?;
@@ -334,7 +326,7 @@ impl Procedures {
 
     /// One page of projects (by name) with their procedures by kind: reads only that page.
     pub async fn matrix(&self, actor: &Actor, page: i64, search: Option<String>) -> Result<Matrix, Error> {
-        Self::signed_in(actor)?;
+        actor.require_signed_in()?;
         let page = page.max(1);
         let kinds = self.all_kinds().await?;
         let q = ProjectQuery {
@@ -369,7 +361,7 @@ impl Procedures {
     /// The dispatch of the week holding `day` (today when absent): due this week, overdue,
     /// finished this week, by project and department.
     pub async fn weekly(&self, actor: &Actor, day: Option<Date>) -> Result<Dispatch, Error> {
-        Self::signed_in(actor)?;
+        actor.require_signed_in()?;
         let (from, to) = week_of(day.unwrap_or_else(|| self.today()))?;
         let caption = format!("{}年{}月{}日—{}月{}日", from.year(), from.month(), from.day(), to.month(), to.day());
         self.dispatch(from, to, caption, false).await
@@ -377,7 +369,7 @@ impl Procedures {
 
     /// The month's report (`month` = its first day): due in the month, overdue, finished in it.
     pub async fn monthly(&self, actor: &Actor, month: Date) -> Result<Dispatch, Error> {
-        Self::signed_in(actor)?;
+        actor.require_signed_in()?;
         let (from, to) = (month.first_of_month(), month.last_of_month());
         self.dispatch(from, to, format!("{}年{}月", from.year(), from.month()), true).await
     }

@@ -167,14 +167,6 @@ async fn off_thread<T: Send + 'static>(
 }
 
 impl Registry {
-    fn signed_in(actor: &Actor) -> Result<(), Error> {
-        if actor.person().is_some_and(|p| p.active) || actor.id().is_none() && actor.may::<RunLedgers>() {
-            Ok(())
-        } else {
-            Err(Error::Forbidden)
-        }
-    }
-
     /// Unit names and aliases → their unit.
     async fn unit_names(&self) -> Result<(HashMap<String, UnitId>, HashMap<UnitId, String>), Error> {
         let mut by_name = HashMap::new();
@@ -381,7 +373,7 @@ impl Registry {
 
     /// Each version of a record, newest first, with the fields it changed from the one before.
     pub async fn history(&self, actor: &Actor, kind: RecordKind, id: i64) -> Result<Vec<VersionView>, Error> {
-        Self::signed_in(actor)?;
+        actor.require_signed_in()?;
         let versions = self.store.registry_history(kind, id).await?;
         let (_, units) = self.unit_names().await?;
         let people: HashMap<PersonId, String> =
@@ -446,7 +438,7 @@ impl Registry {
 
     /// The enterprises `q` selects (every page), as an .xlsx in the import's layout.
     pub async fn export_enterprises(&self, actor: &Actor, q: &EnterpriseQuery) -> Result<Vec<u8>, Error> {
-        Self::signed_in(actor)?;
+        actor.require_signed_in()?;
         let (_, units) = self.unit_names().await?;
         let mut rows = Vec::new();
         let mut q = EnterpriseQuery { offset: 0, limit: 1000, ..q.clone() };
@@ -495,7 +487,7 @@ impl Registry {
 
     /// The projects `q` selects, as an .xlsx in the import's layout (总投资 in 万元, exact).
     pub async fn export_projects(&self, actor: &Actor, q: &ProjectQuery) -> Result<Vec<u8>, Error> {
-        Self::signed_in(actor)?;
+        actor.require_signed_in()?;
         let (_, units) = self.unit_names().await?;
         let mut rows = Vec::new();
         let mut q = ProjectQuery { offset: 0, limit: 1000, ..q.clone() };

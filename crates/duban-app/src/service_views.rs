@@ -175,10 +175,6 @@ impl<'a> ServiceViews<'a> {
         self.s.access()
     }
 
-    fn signed_in(actor: &Actor) -> Result<(), Error> {
-        if actor.person().is_some_and(|p| !p.active) { Err(Error::Forbidden) } else { Ok(()) }
-    }
-
     fn today(&self) -> Date {
         self.s.core().now().to_zoned(self.s.core().policy().timezone()).date()
     }
@@ -301,7 +297,7 @@ impl<'a> ServiceViews<'a> {
 
     /// An enterprise's whole history, newest first.
     pub async fn enterprise(&self, actor: &Actor, id: EnterpriseId) -> Result<EnterpriseTimeline, Error> {
-        Self::signed_in(actor)?;
+        actor.require_signed_in()?;
         let enterprise = self.s.enterprises().enterprise(actor, id).await?;
         let seen = self.seen(actor).await?;
         let names = self.unit_names().await?;
@@ -486,7 +482,7 @@ impl<'a> ServiceViews<'a> {
 
     /// A unit's whole service history.
     pub async fn unit(&self, actor: &Actor, unit: UnitId) -> Result<UnitService, Error> {
-        Self::signed_in(actor)?;
+        actor.require_signed_in()?;
         let names = self.unit_names().await?;
         let name = names.get(&unit.0).cloned().ok_or_else(|| Error::not_found(format!("单位 {unit}")))?;
         let seen = self.seen(actor).await?;
@@ -606,7 +602,7 @@ impl<'a> ServiceViews<'a> {
 
     /// The enterprise-side statistics of a month, over the demands whose tasks the viewer sees.
     pub async fn stats(&self, actor: &Actor, month: &str) -> Result<MonthStats, Error> {
-        Self::signed_in(actor)?;
+        actor.require_signed_in()?;
         let (first, last) = parse_month(month)?;
         let seen = self.seen(actor).await?;
         let all = self.s.demands().store.demands(&DemandQuery::default()).await?;
