@@ -40,9 +40,7 @@ fn runs() -> usize {
 type Timing = Option<(Duration, Duration)>;
 
 /// Median and p95 of the runs, or `None` when the role may not open the page.
-async fn time<T, F: Future<Output = Result<T, duban_domain::Error>>>(
-    mut f: impl FnMut() -> F,
-) -> Timing {
+async fn time<T, F: Future<Output = Result<T, duban_domain::Error>>>(mut f: impl FnMut() -> F) -> Timing {
     f().await.ok()?;
     let runs = runs();
     let mut times = Vec::with_capacity(runs);

@@ -181,12 +181,12 @@ macro_rules! sql_demands {
                             qb.push(" AND task_id IS NULL");
                         }
                         (queued, true) => {
-                            // Correlated on the task's key: a page read in the newest-first
-                            // index looks up only the tasks of the rows it reads.
-                            qb.push(if queued { " AND (demands.task_id IS NULL OR " } else { " AND (" });
-                            qb.push("EXISTS (SELECT 1 FROM tasks");
+                            // Not correlated: the matching tasks are found once per statement
+                            // (the audience's party set with them), not once per demand.
+                            qb.push(if queued { " AND (task_id IS NULL OR " } else { " AND (" });
+                            qb.push("task_id IN (SELECT id FROM tasks");
                             push_task_filters(qb, &q.task);
-                            qb.push(" AND tasks.id = demands.task_id))");
+                            qb.push("))");
                         }
                     }
                 };
