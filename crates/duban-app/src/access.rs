@@ -40,7 +40,7 @@ impl Access {
     }
 
     /// A task, with "not found" worded alike for every caller.
-    async fn task(&self, id: TaskId) -> Result<Task, Error> {
+    pub(crate) async fn task(&self, id: TaskId) -> Result<Task, Error> {
         match self.tasks.get_task(id).await {
             Ok(t) => Ok(t),
             Err(Error::NotFound { .. }) => Err(Error::not_found("任务")),

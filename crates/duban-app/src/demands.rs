@@ -37,9 +37,8 @@ use duban_domain::demand::{
 };
 use duban_domain::ids::{LedgerId, PersonId, TaskId, UnitId};
 use duban_domain::task::{Light, Party, Source, Status, TaskInput};
-use duban_domain::visibility::units;
-use duban_store::demands::{Demand, DemandQuery};
-use duban_store::{DemandStore, EnterpriseStore, LedgerStore, NewLedger, Page};
+use duban_store::demands::{Demand, DemandPageQuery, DemandQuery};
+use duban_store::{DemandStore, EnterpriseStore, LedgerStore, NewLedger, Page, TaskQuery};
 use jiff::SignedDuration;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -456,10 +455,6 @@ impl Demands {
 
     /// The demands the actor may see, filtered and one page of them (newest first).
     pub async fn list(&self, actor: &Actor, f: &DemandFilter) -> Result<Page<DemandView>, Error> {
-        let per_page = f.per_page.unwrap_or(20);
-        if !(1..=200).contains(&per_page) {
-            return Err(Error::invalid("per_page", "每页条数应在 1 到 200 之间"));
-        }
         let person = actor.person();
         if person.is_some_and(|p| !p.active) {
             return Err(Error::Forbidden);
@@ -478,40 +473,41 @@ impl Demands {
         } else {
             None
         };
-        let demands = self.store.demands(&DemandQuery { channel, kind, queued }).await?;
-        let snapshot = self.tasks.snapshot().await?;
-        let members = self.access.group_members().await?;
-        let audience = person.map(|p| self.access.audience(p));
         let now = self.core.now();
-        let mut rows = Vec::new();
-        for d in demands {
-            let Some(t) = d.task_id else {
-                if actor.may::<RunLedgers>() {
-                    rows.push(DemandView { demand: d, task: None });
-                }
-                continue;
-            };
-            let Ok(i) = snapshot.tasks.binary_search_by_key(&t, |(x, _)| x.id) else { continue };
-            let (task, schedule) = &snapshot.tasks[i];
-            if audience.as_ref().is_some_and(|a| !a.sees(task, &members)) {
-                continue;
-            }
-            if status.is_some_and(|s| s != task.status) {
-                continue;
-            }
-            if light.is_some() && crate::core::light_of(task, schedule, now) != light {
-                continue;
-            }
-            if let Some(u) = f.unit
-                && !units(&task.fields.lead, &members).any(|x| x == UnitId(u))
-            {
-                continue;
-            }
-            rows.push(DemandView { demand: d, task: Some(self.core.view(task.clone(), now, false)) });
+        let per_page = f.per_page.unwrap_or(20);
+        if !(1..=200).contains(&per_page) {
+            return Err(Error::invalid("per_page", "每页条数应在 1 到 200 之间"));
         }
         let page = f.page.unwrap_or(1).max(1);
-        let total = rows.len() as u64;
-        let items = rows.into_iter().skip(((page - 1) * per_page) as usize).take(per_page as usize).collect();
-        Ok(Page { items, total, page, per_page })
+        // Filtered and paged in SQL: the task filters carry the viewer's audience (the one
+        // visibility rule, the same value `Audience::sees` checks in memory).
+        let q = DemandPageQuery {
+            channel,
+            kind,
+            queued,
+            show_queued: actor.may::<RunLedgers>(),
+            task: TaskQuery {
+                audience: person.map(|p| self.access.audience(p)),
+                statuses: status.into_iter().collect(),
+                light,
+                unit_id: f.unit.map(UnitId),
+                lead_only: true,
+                now,
+                ..Default::default()
+            },
+            page,
+            per_page,
+        };
+        let found = self.store.demand_page(&q).await?;
+        // Only the page's tasks are read, by key.
+        let mut items = Vec::with_capacity(found.items.len());
+        for d in found.items {
+            let task = match d.task_id {
+                Some(t) => Some(self.core.view(self.access.task(t).await?, now, false)),
+                None => None,
+            };
+            items.push(DemandView { demand: d, task });
+        }
+        Ok(Page { items, total: found.total, page: found.page, per_page: found.per_page })
     }
 }

@@ -7,7 +7,7 @@
 macro_rules! sql_demands {
     ($store:ty) => {
         use $crate::deps::duban_domain::demand::{NewDemand, Satisfaction};
-        use $crate::deps::duban_store::demands::{Demand, DemandQuery, Rating, ReturnVisit};
+        use $crate::deps::duban_store::demands::{Demand, DemandPageQuery, DemandQuery, Rating, ReturnVisit};
 
         const DEMAND_COLUMNS: &str = "id, task_id, enterprise_id, enterprise_name, credit_code, contact_name, \
             contact_phone, channel, kind, title, text, reference, code_hash, submitted_at, submitted_by, \
@@ -159,6 +159,51 @@ macro_rules! sql_demands {
                 qb.push(" ORDER BY submitted_at DESC, id DESC");
                 let rows = qb.build().fetch_all(&self.pool).await.map_err(db_err("list demands"))?;
                 rows.iter().map(demand_from_row).collect()
+            }
+
+            async fn demand_page(&self, q: &DemandPageQuery) -> Result<Page<Demand>> {
+                let window = PageWindow::new(q.page, q.per_page);
+                let filters = |qb: &mut QueryBuilder<'_, Db>| {
+                    qb.push(" WHERE 1 = 1");
+                    if let Some(c) = q.channel {
+                        qb.push(" AND channel = ").push_bind(c.code());
+                    }
+                    if let Some(k) = q.kind {
+                        qb.push(" AND kind = ").push_bind(k.code());
+                    }
+                    let queued = q.show_queued && q.queued != Some(false);
+                    let assigned = q.queued != Some(true);
+                    match (queued, assigned) {
+                        (false, false) => {
+                            qb.push(" AND 1 = 0");
+                        }
+                        (true, false) => {
+                            qb.push(" AND task_id IS NULL");
+                        }
+                        (queued, true) => {
+                            // Not correlated: the matching tasks are found once per statement
+                            // (the audience's party set with them), not once per demand.
+                            qb.push(if queued { " AND (task_id IS NULL OR " } else { " AND (" });
+                            qb.push("task_id IN (SELECT id FROM tasks");
+                            push_task_filters(qb, &q.task);
+                            qb.push("))");
+                        }
+                    }
+                };
+                let mut conn = self.pool.acquire().await.map_err(db_err("acquire"))?;
+                let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM demands");
+                filters(&mut count);
+                let total: i64 =
+                    count.build_query_scalar().fetch_one(&mut *conn).await.map_err(db_err("count demands"))?;
+                let mut qb = QueryBuilder::<Db>::new(format!("SELECT {DEMAND_COLUMNS} FROM demands"));
+                filters(&mut qb);
+                qb.push(" ORDER BY submitted_at DESC, id DESC LIMIT ")
+                    .push_bind(i64::from(window.per_page))
+                    .push(" OFFSET ")
+                    .push_bind(window.offset());
+                let rows = qb.build().fetch_all(&mut *conn).await.map_err(db_err("list demands"))?;
+                let items = rows.iter().map(demand_from_row).collect::<Result<Vec<_>>>()?;
+                Ok(window.page(items, u64::try_from(total).unwrap_or(0)))
             }
 
             async fn assign_demand(&self, id: i64, task: TaskId, by: PersonId, at: Timestamp) -> Result<Demand> {

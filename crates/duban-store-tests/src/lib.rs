@@ -244,7 +244,8 @@ macro_rules! behaviour_suite {
             liaison_assignments_obligations_and_visits_are_kept_once,
             procedures_link_one_task_each_and_read_its_status_and_finish,
             demands_are_queued_assigned_visited_and_rated_once,
-            an_imported_list_updates_listed_codes_and_is_written_whole_or_not_at_all
+            an_imported_list_updates_listed_codes_and_is_written_whole_or_not_at_all,
+            the_demand_page_filters_by_the_task_audience_in_sql
         );
     };
     (@each $factory:path; $($name:ident),+ $(,)?) => {

@@ -1964,3 +1964,85 @@ pub async fn an_imported_list_updates_listed_codes_and_is_written_whole_or_not_a
     let (found, _) = s.projects(&ProjectQuery { search: Some("光伏".into()), ..Default::default() }).await.unwrap();
     assert_eq!((found[0].fields.total_investment, found[0].version), (Yuan::wan(26000), 2));
 }
+
+/// The demands list is filtered and paged in SQL (issue 14, "Speed"): an assigned demand is
+/// listed when its task passes the task list's filters — the audience (the one visibility rule:
+/// 涉密 only to those named on it), status, light, lead unit — a queued one only when asked for;
+/// newest first, with the count of all that match.
+pub async fn the_demand_page_filters_by_the_task_audience_in_sql(db: &TestDb) {
+    use duban_domain::demand::{Channel, DemandInput};
+    use duban_store::demands::DemandPageQuery;
+    let s = &db.store;
+    let at0 = t("2026-03-01T00:00:00Z");
+    let a = s.create_unit(&unit("诉求丙局", &[]), at0).await.unwrap().id;
+    let b = s.create_unit(&unit("诉求丁局", &[]), at0).await.unwrap().id;
+    let pa = s.create_person(&person("丙", "bing-d", Some(a)), at0).await.unwrap().id;
+    let input = |name: &str, kind: &str| DemandInput {
+        enterprise_name: name.into(),
+        contact_name: "王经理".into(),
+        contact_phone: "13800000000".into(),
+        channel: "hotline_12345".into(),
+        kind: kind.into(),
+        text: "用电扩容".into(),
+        ..Default::default()
+    };
+    // Four assigned demands, an hour apart: led by a, by b, by a but 涉密 (named: nobody), and
+    // by b 涉密 with pa responsible; then one queued.
+    let mut ids = Vec::new();
+    for (i, (lead, secret, responsible)) in
+        [(a, false, None), (b, false, None), (a, true, None), (b, true, Some(pa))].into_iter().enumerate()
+    {
+        let at = t("2026-03-02T01:00:00Z") + jiff::SignedDuration::from_hours(i as i64);
+        let mut x = task(&format!("诉求{i}"), vec![Party::Unit(lead)]);
+        x.fields.source = Source::Enterprise;
+        x.fields.classification = if secret { Classification::Secret } else { Classification::Public };
+        x.fields.responsible_person_id = responsible;
+        let tid = s.create_task(&x, &created(at)).await.unwrap().id;
+        let d = input(&format!("企业{i}"), if i == 1 { "approval" } else { "factors" }).parse(Channel::Other).unwrap();
+        ids.push(s.insert_demand(&d, Some(tid), &format!("page-{i}"), None, at).await.unwrap().id);
+    }
+    let online = input("网上企业", "policy").parse(Channel::Online).unwrap();
+    let queued = s.insert_demand(&online, None, "page-q", None, t("2026-03-02T06:00:00Z")).await.unwrap().id;
+    let now = t("2026-03-02T08:00:00Z");
+    let page = |audience: Option<Audience>, show_queued: bool| DemandPageQuery {
+        show_queued,
+        task: TaskQuery { audience, now, ..Default::default() },
+        page: 1,
+        per_page: 50,
+        ..Default::default()
+    };
+    let ids_of = |p: &Page<duban_store::demands::Demand>| p.items.iter().map(|d| d.id).collect::<Vec<_>>();
+    // The office (all units): every non-secret one and the queue, newest first.
+    let office = Audience { person: PersonId(999_999), all_units: true, units: vec![] };
+    let all = s.demand_page(&page(Some(office.clone()), true)).await.unwrap();
+    assert_eq!((ids_of(&all), all.total), (vec![queued, ids[1], ids[0]], 3));
+    // Without the right to see the queue, nor asked for it only.
+    let no_queue = s.demand_page(&page(Some(office.clone()), false)).await.unwrap();
+    assert_eq!(ids_of(&no_queue), vec![ids[1], ids[0]]);
+    let only_queue = DemandPageQuery { queued: Some(true), ..page(Some(office.clone()), false) };
+    assert_eq!(s.demand_page(&only_queue).await.unwrap().total, 0);
+    // A person of unit a: a's public demand and the secret one they are responsible for.
+    let mine = Audience { person: pa, all_units: false, units: vec![a] };
+    let seen = s.demand_page(&page(Some(mine.clone()), false)).await.unwrap();
+    assert_eq!(ids_of(&seen), vec![ids[3], ids[0]]);
+    // The same rule as the in-memory check, demand by demand.
+    let members: duban_domain::visibility::Members =
+        s.list_groups().await.unwrap().into_iter().map(|g| (g.id.0, g.members)).collect();
+    for (i, id) in ids.iter().enumerate() {
+        let d = s.demand(*id).await.unwrap().unwrap();
+        let task = s.get_task(d.task_id.unwrap()).await.unwrap();
+        assert_eq!(mine.sees(&task, &members), ids_of(&seen).contains(id), "demand {i}");
+    }
+    // Filters: kind, lead unit, paging with the count of all.
+    let approval =
+        DemandPageQuery { kind: Some(duban_domain::demand::DemandKind::Approval), ..page(Some(office.clone()), true) };
+    assert_eq!(ids_of(&s.demand_page(&approval).await.unwrap()), vec![ids[1]]);
+    let led_by_b = DemandPageQuery {
+        queued: Some(false),
+        task: TaskQuery { unit_id: Some(b), lead_only: true, now, ..Default::default() },
+        ..page(None, true)
+    };
+    assert_eq!(ids_of(&s.demand_page(&led_by_b).await.unwrap()), vec![ids[3], ids[1]]);
+    let second = s.demand_page(&DemandPageQuery { page: 2, per_page: 2, ..page(None, true) }).await.unwrap();
+    assert_eq!((ids_of(&second), second.total, second.page), (vec![ids[2], ids[1]], 5, 2));
+}

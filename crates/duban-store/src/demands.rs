@@ -81,6 +81,25 @@ pub struct DemandQuery {
     pub queued: Option<bool>,
 }
 
+/// One page of the demands list, filtered in SQL (issue 14, "Speed"): the demand's own fields,
+/// and for an assigned demand its task's, through the task list's filters — the viewer's
+/// [`Audience`](crate::Audience) (the one visibility rule), status, light at `now`, lead unit —
+/// so neither the demands nor the tasks are read whole. Newest first.
+#[derive(Debug, Clone, Default)]
+pub struct DemandPageQuery {
+    pub channel: Option<Channel>,
+    pub kind: Option<DemandKind>,
+    /// `Some(true)`: only those waiting for their lead unit; `Some(false)`: only assigned ones.
+    pub queued: Option<bool>,
+    /// Whether queued demands may be listed at all (only for those who run ledgers).
+    pub show_queued: bool,
+    /// The filters an assigned demand's task must pass (its paging fields are not used).
+    pub task: crate::TaskQuery,
+    /// 1-based.
+    pub page: u32,
+    pub per_page: u32,
+}
+
 #[async_trait]
 pub trait DemandStore: Send + Sync {
     /// Keeps a new demand, already tied to its task when `task_id` is given.
@@ -97,6 +116,8 @@ pub trait DemandStore: Send + Sync {
     async fn demand_by_task(&self, task: TaskId) -> Result<Option<Demand>>;
     /// Every demand the query matches, newest first.
     async fn demands(&self, q: &DemandQuery) -> Result<Vec<Demand>>;
+    /// One page of demands and how many match in all.
+    async fn demand_page(&self, q: &DemandPageQuery) -> Result<crate::Page<Demand>>;
     /// Ties a queued demand to the task made for it (分派); a conflict when it has one already.
     async fn assign_demand(&self, id: i64, task: TaskId, by: PersonId, at: Timestamp) -> Result<Demand>;
     /// Records (or replaces) the return visit.

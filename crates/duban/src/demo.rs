@@ -7,7 +7,7 @@ use anyhow::Context;
 use duban_app::config::{Config, DatabaseUrl};
 use duban_app::service::Services;
 use duban_domain::calendar::{Calendar, UnknownYears};
-use duban_domain::ids::{LedgerId, PersonId, UnitId};
+use duban_domain::ids::{EnterpriseId, LedgerId, PersonId, ProjectId, UnitId};
 use duban_domain::org::{PersonInput, Role};
 use duban_domain::policy::ClockEvent;
 use duban_domain::task::{Classification, Complexity, Milestone, NewTask, Party, Priority, Source, Status};
@@ -299,6 +299,32 @@ pub async fn run(config: &Config, database: Option<String>, bind: &str, no_serve
     rows.extend(made.tasks.iter().cloned());
     put!("{}", crate::table::render(&rows));
     say!("\n重点企业 {} 家、重点项目 {} 个（虚构，见“企业服务”）", made.registry.0, made.registry.1);
+    let s = &made.service;
+    say!(
+        "包联企业 {} 家（{} 家未包联，见“全覆盖”），本季走访 {} 次；项目管家 {} 人次（{} 个项目未配、{} 人职级不够）",
+        s.liaisons,
+        made.registry.0 - s.liaisons,
+        s.visits,
+        s.stewards,
+        s.projects_without_steward,
+        s.low_rank
+    );
+    say!(
+        "前期手续 {} 个项目 {} 项（{} 项已过承诺时限，督办由监督巡查发出）",
+        s.procedure_projects,
+        s.procedures,
+        s.overdue
+    );
+    say!(
+        "企业诉求 {} 件：待分派 {}、待联系 {}、已联系 {}、已解决并评价 {}、难度较大 {}、走访转来 {}",
+        s.demands.iter().sum::<usize>(),
+        s.demands[0],
+        s.demands[1],
+        s.demands[2],
+        s.demands[3],
+        s.demands[4],
+        s.demands[5]
+    );
     if no_serve {
         return Ok(());
     }
@@ -312,6 +338,7 @@ struct Made {
     tasks: Vec<Vec<String>>,
     /// How many key enterprises and key projects were added.
     registry: (usize, usize),
+    service: Service,
 }
 
 async fn load(duban: &Arc<Services>, store: &Arc<dyn Store>) -> Result<Made, duban_domain::Error> {
@@ -321,8 +348,10 @@ async fn load(duban: &Arc<Services>, store: &Arc<dyn Store>) -> Result<Made, dub
     let mut people_out = Vec::new();
     let mut officer: Option<PersonId> = None;
     let mut leader: Option<PersonId> = None;
+    let mut persons = Vec::new();
     for p in people(&unit_id) {
         let person = store.create_person(&p.parse()?, duban.core().now()).await?;
+        persons.push(person.clone());
         duban.sign_in().set_password(person.id, &demo_password(&person.fields.username)).await?;
         let unit_name = person
             .fields
@@ -370,8 +399,15 @@ async fn load(duban: &Arc<Services>, store: &Arc<dyn Store>) -> Result<Made, dub
             due,
         ]);
     }
-    let registry = load_registry(duban, &unit_id).await?;
-    Ok(Made { people: people_out, ledger_name: ledger.fields.name, tasks: rows, registry })
+    let (enterprises, projects) = load_registry(duban, &unit_id).await?;
+    let service = load_service(duban, &unit_id, &persons, &enterprises, &projects).await?;
+    Ok(Made {
+        people: people_out,
+        ledger_name: ledger.fields.name,
+        tasks: rows,
+        registry: (enterprises.len(), projects.len()),
+        service,
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -503,7 +539,7 @@ const DEMO_PROJECTS: &[DemoProject] = &[
 async fn load_registry(
     duban: &Services,
     unit_id: &impl Fn(&str) -> Option<UnitId>,
-) -> Result<(usize, usize), duban_domain::Error> {
+) -> Result<(Vec<EnterpriseId>, Vec<ProjectId>), duban_domain::Error> {
     use duban_domain::enterprise::{CreditCode, EnterpriseInput, ProjectInput};
     let cli = duban_app::actor::Actor::command_line();
     let mut ids = Vec::new();
@@ -523,7 +559,7 @@ async fn load_registry(
         ids.push(duban.enterprises().create_enterprise(&cli, input).await?.id);
     }
     let today = duban.core().now().to_zoned(duban.core().policy().timezone()).date();
-    let mut projects = 0;
+    let mut projects = Vec::new();
     for (name, investor, amount, stage, months, unit) in DEMO_PROJECTS {
         let signed = today.checked_sub(jiff::Span::new().months(*months)).ok();
         let input = ProjectInput {
@@ -538,10 +574,236 @@ async fn load_registry(
             unit_id: unit_id(unit),
             note: None,
         };
-        duban.enterprises().create_project(&cli, input).await?;
-        projects += 1;
+        projects.push(duban.enterprises().create_project(&cli, input).await?.id);
     }
-    Ok((ids.len(), projects))
+    Ok((ids, projects))
+}
+
+/// What the demo put into the enterprise service.
+struct Service {
+    liaisons: usize,
+    visits: usize,
+    stewards: usize,
+    projects_without_steward: usize,
+    low_rank: usize,
+    procedure_projects: usize,
+    procedures: usize,
+    overdue: usize,
+    /// Demands: queued, assigned, contacted, resolved and rated, hard, raised from a visit.
+    demands: [usize; 6],
+}
+
+/// Who is the liaison of each demo enterprise (by username; `None` leaves a gap for 全覆盖).
+fn liaison_of(i: usize) -> Option<&'static str> {
+    match i {
+        0..=4 => Some("leader"),
+        5..=14 => Some("head"),
+        15..=20 => Some("officer"),
+        21..=25 => Some("officer2"),
+        _ => None,
+    }
+}
+
+/// The steward of each demo project (username, rank), across the tiers (003 附件4 (四)): one
+/// of too low a rank (a 正科级 on a 9.6亿 project), one project without (the 3800万 one), and
+/// the 1000万 one needs none.
+fn steward_of(i: usize) -> Option<(&'static str, &'static str)> {
+    match i {
+        0 | 2..=6 => Some(("leader", "county")),
+        1 => Some(("head", "section")),
+        7 | 8 => Some(("head", "deputy_division")),
+        9 | 13 => Some(("officer", "deputy_section")),
+        11 | 12 => Some(("officer2", "deputy_section")),
+        _ => None,
+    }
+}
+
+/// The enterprise service on the one engine: liaisons, this quarter's visits (one problem
+/// turned into a demand), stewards, procedures of three projects started on past days (one
+/// past its committed date: the supervision pass issues its 督办 as for any task), and demands
+/// at every stage.
+async fn load_service(
+    duban: &Services,
+    unit_id: &impl Fn(&str) -> Option<UnitId>,
+    persons: &[duban_domain::org::Person],
+    enterprises: &[EnterpriseId],
+    projects: &[ProjectId],
+) -> Result<Service, duban_domain::Error> {
+    use duban_app::actor::Actor;
+    use duban_app::demands::{AssignInput, RaiseInput};
+    use duban_app::lifecycle::ActionInput;
+    use duban_domain::demand::{DemandInput, PublicDemandInput};
+    use duban_domain::liaison::{AssignmentInput, ServiceKind, VisitInput};
+    use duban_domain::procedure::ProcedureInput;
+    let cli = Actor::command_line();
+    let person = |username: &str| {
+        persons.iter().find(|p| p.fields.username == username).cloned().ok_or(duban_domain::Error::Internal)
+    };
+    let approval = unit_id("旗行政审批和政务服务局").ok_or(duban_domain::Error::Internal)?;
+    let officer = person("officer")?;
+    let l = duban.liaison();
+    let mut out = Service {
+        liaisons: 0,
+        visits: 0,
+        stewards: 0,
+        projects_without_steward: 0,
+        low_rank: 0,
+        procedure_projects: 0,
+        procedures: 0,
+        overdue: 0,
+        demands: [0; 6],
+    };
+    // Liaisons, and this quarter's visits of the first enterprise of each liaison.
+    let mut visited = Vec::new();
+    for (i, e) in enterprises.iter().enumerate() {
+        let Some(who) = liaison_of(i) else { continue };
+        let p = person(who)?;
+        let input = AssignmentInput { person_id: Some(p.id.0), enterprise_id: Some(e.0), ..Default::default() };
+        let a = l.assign(&cli, ServiceKind::Liaison, input).await?;
+        out.liaisons += 1;
+        if liaison_of(i.wrapping_sub(1)) != Some(who) {
+            visited.push((a.id, p, i));
+        }
+    }
+    let demands = duban.demands();
+    for (assignment, p, i) in visited {
+        let problems = if i == 5 {
+            vec!["扩建项目用电增容报装进展慢，影响新生产线投产".to_string()]
+        } else {
+            Vec::new()
+        };
+        let input = VisitInput {
+            met: Some(format!("{}经理", ["王", "李", "张", "刘", "陈", "杨"][i % 6])),
+            policies: Some("宣讲稳经济一揽子政策、惠企政策兑现流程".into()),
+            work: Some("了解生产经营情况和用工、用地需求".into()),
+            problems,
+            ..Default::default()
+        };
+        let me = Actor::new(p);
+        let v = l.record_visit(&me, assignment, input).await?;
+        out.visits += 1;
+        if !v.problems.is_empty() {
+            let assign = AssignInput { lead: vec![Party::Unit(approval)], hard: false, responsible_person_id: None };
+            l.raise_problem(&me, demands, v.id, 0, "factors", assign).await?;
+            out.demands[5] += 1;
+        }
+    }
+    // Stewards.
+    for (i, pr) in projects.iter().enumerate() {
+        match steward_of(i) {
+            Some((who, rank)) => {
+                let input = AssignmentInput {
+                    person_id: Some(person(who)?.id.0),
+                    project_id: Some(pr.0),
+                    rank: Some(rank.into()),
+                    ..Default::default()
+                };
+                l.assign(&cli, ServiceKind::Steward, input).await?;
+                out.stewards += 1;
+                out.low_rank += usize::from(i == 1);
+            }
+            None => out.projects_without_steward += usize::from(i != 14),
+        }
+    }
+    // Procedures of three projects, started on past days; the first one's first procedure is
+    // past its committed date.
+    let p = duban.procedures();
+    let kinds = p.kinds(&cli).await?;
+    let cal = duban.core().calendar();
+    let today = duban.core().now().to_zoned(duban.core().policy().timezone()).date();
+    for (n, (project, unit, started_ago)) in
+        [(1, "旗发展和改革委员会", 25), (4, "通辽奈曼工业园区管理委员会", 6), (5, "旗自然资源局", 3)]
+            .into_iter()
+            .enumerate()
+    {
+        let Some(pid) = projects.get(project) else { continue };
+        out.procedure_projects += 1;
+        for (k, kind) in kinds.iter().enumerate().take(if n == 0 { 4 } else { 3 }) {
+            let input = ProcedureInput {
+                project_id: Some(*pid),
+                kind_id: Some(kind.id),
+                unit_id: unit_id(unit),
+                days: Some(match (n, k) {
+                    (0, 0) => 10,
+                    (0, _) => 30,
+                    _ => 10,
+                }),
+                note: None,
+            };
+            let added = p.add(&cli, input).await?;
+            let view = p.start(&cli, added.id, Some(wd(&cal, today, -started_ago))).await?;
+            out.procedures += 1;
+            out.overdue += usize::from(view.overdue);
+        }
+    }
+    // Demands at every stage.
+    let client = std::net::IpAddr::from([127, 0, 0, 1]);
+    let demand = |e: usize, channel: &str, kind: &str, text: &str| DemandInput {
+        enterprise_id: enterprises.get(e).copied(),
+        enterprise_name: DEMO_ENTERPRISES.get(e).map(|x| x.0.to_string()).unwrap_or_default(),
+        contact_name: format!("{}经理", ["王", "李", "张", "刘", "陈", "杨"][e % 6]),
+        contact_phone: format!("1390475{:04}", 1000 + e),
+        channel: channel.into(),
+        kind: kind.into(),
+        text: text.into(),
+        ..Default::default()
+    };
+    demands
+        .submit_public(
+            client,
+            PublicDemandInput {
+                enterprise_name: "奈曼旗示例小微餐饮店".into(),
+                contact_name: "孙女士".into(),
+                contact_phone: "13904751234".into(),
+                kind: "policy".into(),
+                title: "咨询小微企业稳岗补贴申领".into(),
+                text: "想了解今年小微企业稳岗补贴的申领条件和办理渠道。".into(),
+                ..Default::default()
+            },
+        )
+        .await?;
+    out.demands[0] += 1;
+    let lead = || AssignInput { lead: vec![Party::Unit(approval)], hard: false, responsible_person_id: None };
+    let raise = |d: DemandInput, assign: AssignInput| demands.raise(&cli, RaiseInput { demand: d, assign });
+    raise(demand(16, "hotline_12345", "approval", "购物中心扩建消防审验需要多部门联合审查，希望一次办好。"), lead())
+        .await?;
+    out.demands[1] += 1;
+    let act = |task: duban_domain::task::Task, action: &str, text: &str| {
+        duban.lifecycle().act(
+            task.id,
+            ActionInput {
+                action: action.into(),
+                actor: Some(officer.id.0),
+                version: Some(task.version),
+                text: text.into(),
+                ..Default::default()
+            },
+        )
+    };
+    let (_, t) =
+        raise(demand(18, "hotline_4512345", "approval", "加油站改造项目的危险化学品经营许可证变更办理。"), lead())
+            .await?;
+    act(t.task, "contact", "已电话联系企业，约定上门指导材料").await?;
+    out.demands[2] += 1;
+    let (recorded, t) =
+        raise(demand(20, "service_day", "policy", "项目服务日反映：住宿业纾困补助资金尚未到位。"), lead()).await?;
+    let t = act(t.task, "contact", "已联系企业核实申报情况").await?;
+    act(t.task, "resolve", "补助资金已拨付到账，企业确认").await?;
+    demands
+        .rate(
+            client,
+            &recorded.code,
+            duban_app::demands::RatingInput { satisfaction: "satisfied".into(), comment: "办理及时".into() },
+        )
+        .await?;
+    out.demands[3] += 1;
+    raise(
+        demand(2, "hotline_12345", "factors", "高纯硅砂项目用地涉及林地调整，需多部门会商解决。"),
+        AssignInput { hard: true, ..lead() },
+    )
+    .await?;
+    out.demands[4] += 1;
+    Ok(out)
 }
 
 #[cfg(test)]

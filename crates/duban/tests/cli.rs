@@ -181,8 +181,8 @@ fn init_units_import_and_calendar_import_work_on_a_sqlite_file() {
     assert_eq!(fails(&["calendar", "is-workday", "2026-01-05", "--database", &missing]).0, 2);
 }
 
-#[test]
-fn the_demo_loads_units_people_and_tasks_into_a_fresh_database() {
+#[tokio::test]
+async fn the_demo_loads_units_people_and_tasks_into_a_fresh_database() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("demo.db").display());
     let out = ok(&["demo", "--database", &url, "--no-serve"]);
@@ -192,6 +192,31 @@ fn the_demo_loads_units_people_and_tasks_into_a_fresh_database() {
     }
     assert!(out.contains("8 项任务"), "{out}");
     assert!(out.contains("重点企业 30 家、重点项目 15 个"), "{out}");
+    // The enterprise service on the one engine: gaps for 全覆盖, a steward flag of each kind, a
+    // procedure past its committed date, a demand at every stage.
+    assert!(out.contains("包联企业 26 家（4 家未包联，见“全覆盖”），本季走访 4 次"), "{out}");
+    assert!(out.contains("项目管家 13 人次（1 个项目未配、1 人职级不够）"), "{out}");
+    assert!(out.contains("前期手续 3 个项目 10 项（1 项已过承诺时限"), "{out}");
+    assert!(
+        out.contains("企业诉求 6 件：待分派 1、待联系 1、已联系 1、已解决并评价 1、难度较大 1、走访转来 1"),
+        "{out}"
+    );
+    // What the lines say is what the database holds.
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let count = |sql: &'static str| {
+        let pool = pool.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+    };
+    assert_eq!(count("SELECT COUNT(*) FROM service_assignments WHERE kind = 'liaison'").await, 26);
+    assert_eq!(count("SELECT COUNT(*) FROM service_assignments WHERE kind = 'steward'").await, 13);
+    assert_eq!(count("SELECT COUNT(*) FROM service_visits").await, 4);
+    assert_eq!(count("SELECT COUNT(*) FROM service_problems WHERE demand_task_id IS NOT NULL").await, 1);
+    assert_eq!(count("SELECT COUNT(*) FROM procedures WHERE task_id IS NOT NULL").await, 10);
+    assert_eq!(count("SELECT COUNT(*) FROM demands").await, 6);
+    assert_eq!(count("SELECT COUNT(*) FROM demands WHERE task_id IS NULL").await, 1);
+    assert_eq!(count("SELECT COUNT(*) FROM demands WHERE rating IS NOT NULL").await, 1);
+    assert_eq!(count("SELECT COUNT(*) FROM tasks WHERE source = 'enterprise'").await, 5);
+    pool.close().await;
     // A second demo into the same database is refused rather than mixed in.
     let (code, err) = fails(&["demo", "--database", &url, "--no-serve"]);
     assert_eq!(code, 2, "{err}");
@@ -278,7 +303,7 @@ async fn audit_verify_passes_on_an_untouched_trail_and_finds_an_edited_event() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("a.db").display());
     ok(&["demo", "--database", &url, "--no-serve"]);
-    assert!(ok(&["audit", "verify", "--database", &url]).contains("事件链完整：共 8 条记录"));
+    assert!(ok(&["audit", "verify", "--database", &url]).contains("事件链完整：共 34 条记录"));
     let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
     sqlx::query("DROP TRIGGER task_events_no_update").execute(&pool).await.unwrap();
     sqlx::query("UPDATE task_events SET kind = 'forged' WHERE id = 3").execute(&pool).await.unwrap();
