@@ -151,7 +151,10 @@ impl Liaison {
     pub async fn assign(&self, actor: &Actor, kind: ServiceKind, input: AssignmentInput) -> Result<Assignment, Error> {
         actor.require::<RunLedgers>()?;
         let person_id = PersonId(input.person_id.ok_or_else(|| Error::invalid("person_id", "请选择人员"))?);
-        let person = self.people.get_person(person_id).await?;
+        let person = self.people.get_person(person_id).await.map_err(|e| match e {
+            Error::NotFound { .. } => Error::invalid("person_id", format!("人员 {person_id} 不存在")),
+            e => e,
+        })?;
         if !person.active {
             return Err(Error::invalid("person_id", format!("{}已停用", person.fields.name)));
         }

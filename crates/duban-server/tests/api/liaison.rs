@@ -57,6 +57,8 @@ async fn liaison_flow(app: TestApp) {
     assert_eq!(app.post("/api/v1/liaison", body).await.status, StatusCode::CONFLICT);
     let r = app.post("/api/v1/liaison", json!({"person_id": head, "project_id": 1})).await;
     assert_eq!((r.status, code(&r)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"));
+    let r = app.post("/api/v1/liaison", json!({"person_id": 9_000_000_000_i64, "enterprise_id": e1.id.0})).await;
+    assert_eq!((r.status, code(&r)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"), "no such person");
 
     // 全覆盖: one of two, the other a gap.
     let c = app.get("/api/v1/liaison/coverage").await.json;
