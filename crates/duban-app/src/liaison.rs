@@ -28,7 +28,7 @@ use crate::service::Services;
 use crate::tasks::{Edit, Tasks};
 use async_trait::async_trait;
 use duban_domain::Error;
-use duban_domain::enterprise::{Enterprise, Project};
+use duban_domain::enterprise::{Enterprise, Project, Yuan};
 use duban_domain::event::EventKind;
 use duban_domain::facts::Source;
 use duban_domain::ids::{EnterpriseId, PersonId, TaskId, UnitId};
@@ -39,6 +39,7 @@ use duban_domain::liaison::{
 use duban_domain::policy::ClockEvent;
 use duban_domain::task::{Party, Status, TaskInput};
 use duban_store::enterprises::{EnterpriseQuery, ProjectQuery};
+use duban_store::liaison::CoverageCount;
 use duban_store::{
     AttachmentStore, DirectoryStore, EnterpriseStore, LedgerStore, LiaisonStore, NewLedger, PeopleStore, TaskStore,
 };
@@ -96,8 +97,11 @@ pub struct Coverage {
     pub enterprises: usize,
     pub covered: usize,
     pub percent: f64,
-    /// Enterprises without a liaison: (id, name).
+    /// Enterprises without a liaison: (id, name), one page of them by name.
     pub gaps: Vec<Gap>,
+    /// How many enterprises are without a liaison in all, and where this page of them starts.
+    pub gaps_total: usize,
+    pub gaps_offset: usize,
     pub per_liaison: Vec<CoverageLine>,
     pub per_unit: Vec<CoverageLine>,
 }
@@ -131,6 +135,9 @@ pub struct Liaison {
 
 /// The most enterprises or projects one read of the lists takes (a page of the store).
 const PAGE: i64 = 1000;
+
+/// How many gaps (enterprises without a liaison) one coverage page lists.
+pub const GAP_PAGE: i64 = 50;
 
 impl Liaison {
     /// The policy in force.
@@ -299,82 +306,85 @@ impl Liaison {
         Ok(rows)
     }
 
-    /// Liaison coverage: 全覆盖 of key enterprises, the gaps, and this period's visits per
-    /// liaison and per unit.
+    /// Liaison coverage: 全覆盖 of key enterprises, the first page of the gaps, and this
+    /// period's visits per liaison and per unit. Counted in SQL.
     pub async fn coverage(&self, actor: &Actor) -> Result<Coverage, Error> {
-        let rows = self.assignments(actor, ServiceKind::Liaison).await?;
-        let active: Vec<&AssignmentRow> = rows.iter().filter(|r| r.active).collect();
-        let covered_ids: HashSet<EnterpriseId> = active
-            .iter()
-            .filter_map(|r| match r.assignment.fields.target {
-                Target::Enterprise(e) => Some(e),
-                Target::Project(_) => None,
-            })
-            .collect();
-        let all = self.all_enterprises().await?;
-        let gaps: Vec<Gap> = all
-            .iter()
-            .filter(|e| !covered_ids.contains(&e.id))
-            .map(|e| Gap { id: e.id, name: e.fields.name.clone() })
-            .collect();
-        let covered = all.len() - gaps.len();
-        let line = |key: fn(&AssignmentRow) -> (i64, String)| {
-            let mut m: BTreeMap<i64, CoverageLine> = BTreeMap::new();
-            for r in &active {
-                let (id, name) = key(r);
-                let l = m.entry(id).or_insert(CoverageLine { id, name, assigned: 0, visited: 0, percent: 0.0 });
-                l.assigned += 1;
-                l.visited += usize::from(r.visited_this_period);
-            }
-            let mut v: Vec<CoverageLine> = m.into_values().collect();
-            for l in &mut v {
-                l.percent = coverage_percent(l.visited, l.assigned);
-            }
+        self.coverage_page(actor, 0).await
+    }
+
+    /// Liaison coverage with the gaps from `offset` ([`GAP_PAGE`] of them, by name).
+    pub async fn coverage_page(&self, actor: &Actor, offset: i64) -> Result<Coverage, Error> {
+        actor.require_signed_in()?;
+        let today = self.today();
+        let period = self.current_period(ServiceKind::Liaison);
+        let (enterprises, covered) = self.store.coverage_counts(today).await?;
+        let (gaps, gaps_total) = self.store.coverage_gaps(today, offset.max(0), GAP_PAGE).await?;
+        let lines = |v: Vec<CoverageCount>| {
+            let mut v: Vec<CoverageLine> = v
+                .into_iter()
+                .map(|c| {
+                    let (assigned, visited) = (usize::try_from(c.assigned).unwrap_or(0), usize::try_from(c.visited).unwrap_or(0));
+                    CoverageLine { id: c.id, name: c.name, assigned, visited, percent: coverage_percent(visited, assigned) }
+                })
+                .collect();
             v.sort_by(|a, b| a.percent.total_cmp(&b.percent).then(a.id.cmp(&b.id)));
             v
         };
+        let (from, to) = (period.first_day(), period.last_day());
+        let per_liaison = lines(self.store.coverage_lines(today, from, to, false).await?);
+        let per_unit = lines(self.store.coverage_lines(today, from, to, true).await?);
+        let (enterprises, covered) = (usize::try_from(enterprises).unwrap_or(0), usize::try_from(covered).unwrap_or(0));
         Ok(Coverage {
-            period: self.current_period(ServiceKind::Liaison).label(),
-            enterprises: all.len(),
+            period: period.label(),
+            enterprises,
             covered,
-            percent: coverage_percent(covered, all.len()),
-            gaps,
-            per_liaison: line(|r| (r.assignment.fields.person_id.0, r.person.clone())),
-            per_unit: line(|r| (r.assignment.fields.unit_id.0, r.unit.clone())),
+            percent: coverage_percent(covered, enterprises),
+            gaps: gaps.into_iter().map(|(id, name)| Gap { id, name }).collect(),
+            gaps_total: usize::try_from(gaps_total).unwrap_or(0),
+            gaps_offset: usize::try_from(offset.max(0)).unwrap_or(0),
+            per_liaison,
+            per_unit,
         })
     }
 
     /// The steward flags (003 (200), 附件4 (四)): projects and 规上/限上 enterprises that must have
-    /// a steward and have none, and stewards below the rank the investment tier asks for.
+    /// a steward and have none, and stewards below the rank the investment tier asks for. The
+    /// missing ones are anti-joins in SQL; the rank against the tier (policy data) is decided
+    /// here over the stewards in force.
     pub async fn steward_flags(&self, actor: &Actor) -> Result<Vec<FlagRow>, Error> {
         actor.require_signed_in()?;
         let today = self.today();
-        let stewards: Vec<Assignment> =
-            self.store.assignments(ServiceKind::Steward).await?.into_iter().filter(|a| a.active_on(today)).collect();
-        let mut by_target: HashMap<Target, Vec<&Assignment>> = HashMap::new();
-        for a in &stewards {
-            by_target.entry(a.fields.target).or_default().push(a);
+        // (project name, project id, assignment id) orders the project rows as before.
+        let mut projects: Vec<((String, i64, i64), FlagRow)> = Vec::new();
+        for (id, name, investment) in self.store.projects_without_steward(today, Yuan::wan(1000)).await? {
+            let flag = StewardFlag::Missing;
+            let row = FlagRow {
+                target: Target::Project(id),
+                name: name.clone(),
+                investment: Some(investment.wan_label()),
+                label: flag.label(),
+                flag,
+            };
+            projects.push(((name, id.0, 0), row));
         }
-        let mut rows = Vec::new();
-        for p in self.all_projects().await? {
-            let target = Target::Project(p.id);
-            let mine = by_target.get(&target).map(Vec::as_slice).unwrap_or_default();
-            for flag in project_flags(&self.policy, p.fields.total_investment, p.fields.needs_steward(), mine) {
-                rows.push(FlagRow {
-                    target,
-                    name: p.fields.name.clone(),
-                    investment: Some(p.fields.total_investment.wan_label()),
+        for (a, name, investment) in self.store.project_stewards(today).await? {
+            let Target::Project(id) = a.fields.target else { continue };
+            for flag in project_flags(&self.policy, investment, true, &[&a]) {
+                let row = FlagRow {
+                    target: Target::Project(id),
+                    name: name.clone(),
+                    investment: Some(investment.wan_label()),
                     label: flag.label(),
                     flag,
-                });
+                };
+                projects.push(((name.clone(), id.0, a.id), row));
             }
         }
-        for e in self.all_enterprises().await? {
-            let target = Target::Enterprise(e.id);
-            if e.fields.scale.needs_steward() && !by_target.contains_key(&target) {
-                let flag = StewardFlag::Missing;
-                rows.push(FlagRow { target, name: e.fields.name.clone(), investment: None, label: flag.label(), flag });
-            }
+        projects.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut rows: Vec<FlagRow> = projects.into_iter().map(|(_, r)| r).collect();
+        for (id, name) in self.store.enterprises_without_steward(today).await? {
+            let flag = StewardFlag::Missing;
+            rows.push(FlagRow { target: Target::Enterprise(id), name, investment: None, label: flag.label(), flag });
         }
         Ok(rows)
     }

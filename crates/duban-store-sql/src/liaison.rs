@@ -9,7 +9,8 @@ macro_rules! sql_liaison {
         use $crate::deps::duban_domain::liaison::{
             Assignment, NewAssignment, NewVisit, Problem, ServiceKind, Target, Visit,
         };
-        use $crate::deps::duban_store::liaison::LiaisonStore;
+        use $crate::deps::duban_store::liaison::{CoverageCount, LiaisonStore};
+        use $crate::deps::duban_domain::enterprise::Yuan as LiaisonYuan;
         use $crate::deps::jiff::civil::Date as LiaisonDate;
 
         const ASSIGNMENT_COLUMNS: &str = "id, kind, person_id, unit_id, enterprise_id, project_id, rank, since, \
@@ -340,6 +341,158 @@ macro_rules! sql_liaison {
                     .map_err(db_err("mark problem"))?;
                 tx.commit().await.map_err(db_err("commit"))?;
                 Ok(())
+            }
+
+            async fn coverage_counts(&self, on: LiaisonDate) -> Result<(i64, i64)> {
+                let g = db_err("count coverage");
+                let r = sqlx::query(
+                    "SELECT (SELECT COUNT(*) FROM enterprises) AS total, \
+                     (SELECT COUNT(DISTINCT enterprise_id) FROM service_assignments WHERE kind = 'liaison' \
+                     AND enterprise_id IS NOT NULL AND since <= $1 AND (until IS NULL OR until >= $1)) AS covered",
+                )
+                .bind(day(on))
+                .fetch_one(&self.pool)
+                .await
+                .map_err(&g)?;
+                Ok((r.try_get("total").map_err(&g)?, r.try_get("covered").map_err(&g)?))
+            }
+
+            async fn coverage_gaps(
+                &self,
+                on: LiaisonDate,
+                offset: i64,
+                limit: i64,
+            ) -> Result<(Vec<(EnterpriseId, String)>, i64)> {
+                let g = db_err("list coverage gaps");
+                const GAP: &str = "FROM enterprises e WHERE NOT EXISTS (SELECT 1 FROM service_assignments a \
+                    WHERE a.enterprise_id = e.id AND a.kind = 'liaison' AND a.since <= $1 \
+                    AND (a.until IS NULL OR a.until >= $1))";
+                let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {GAP}"))
+                    .bind(day(on))
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(&g)?;
+                let rows = sqlx::query(&format!("SELECT e.id, e.name {GAP} ORDER BY e.name, e.id LIMIT $2 OFFSET $3"))
+                    .bind(day(on))
+                    .bind(limit.max(0))
+                    .bind(offset.max(0))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(&g)?;
+                let list = rows
+                    .iter()
+                    .map(|r| Ok((EnterpriseId(r.try_get("id").map_err(&g)?), r.try_get("name").map_err(&g)?)))
+                    .collect::<Result<Vec<_>>>()?;
+                Ok((list, total))
+            }
+
+            async fn coverage_lines(
+                &self,
+                on: LiaisonDate,
+                from: LiaisonDate,
+                to: LiaisonDate,
+                by_unit: bool,
+            ) -> Result<Vec<CoverageCount>> {
+                let g = db_err("count coverage lines");
+                let (key, join) = if by_unit {
+                    ("a.unit_id", "LEFT JOIN units n ON n.id = a.unit_id")
+                } else {
+                    ("a.person_id", "LEFT JOIN people n ON n.id = a.person_id")
+                };
+                let rows = sqlx::query(&format!(
+                    "SELECT {key} AS id, COALESCE(MAX(n.name), '') AS name, COUNT(*) AS assigned, \
+                     SUM(CASE WHEN EXISTS (SELECT 1 FROM service_visits v WHERE v.assignment_id = a.id \
+                     AND v.visited_on >= $2 AND v.visited_on <= $3) THEN 1 ELSE 0 END) AS visited \
+                     FROM service_assignments a {join} WHERE a.kind = 'liaison' AND a.since <= $1 \
+                     AND (a.until IS NULL OR a.until >= $1) GROUP BY {key} ORDER BY {key}"
+                ))
+                .bind(day(on))
+                .bind(day(from))
+                .bind(day(to))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(&g)?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(CoverageCount {
+                            id: r.try_get("id").map_err(&g)?,
+                            name: r.try_get("name").map_err(&g)?,
+                            assigned: r.try_get("assigned").map_err(&g)?,
+                            visited: r.try_get("visited").map_err(&g)?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn projects_without_steward(
+                &self,
+                on: LiaisonDate,
+                above: LiaisonYuan,
+            ) -> Result<Vec<(ProjectId, String, LiaisonYuan)>> {
+                let g = db_err("list projects without steward");
+                let rows = sqlx::query(
+                    "SELECT p.id, p.name, p.total_investment FROM projects p WHERE p.signed_on IS NOT NULL \
+                     AND p.stage <> 'stopped' AND p.total_investment > $2 AND NOT EXISTS (SELECT 1 \
+                     FROM service_assignments a WHERE a.project_id = p.id AND a.kind = 'steward' \
+                     AND a.since <= $1 AND (a.until IS NULL OR a.until >= $1)) ORDER BY p.name, p.id",
+                )
+                .bind(day(on))
+                .bind(above.fen())
+                .fetch_all(&self.pool)
+                .await
+                .map_err(&g)?;
+                rows.iter()
+                    .map(|r| {
+                        Ok((
+                            ProjectId(r.try_get("id").map_err(&g)?),
+                            r.try_get("name").map_err(&g)?,
+                            LiaisonYuan(r.try_get("total_investment").map_err(&g)?),
+                        ))
+                    })
+                    .collect()
+            }
+
+            async fn enterprises_without_steward(&self, on: LiaisonDate) -> Result<Vec<(EnterpriseId, String)>> {
+                let g = db_err("list enterprises without steward");
+                let rows = sqlx::query(
+                    "SELECT e.id, e.name FROM enterprises e WHERE e.scale <> 'other' AND NOT EXISTS (SELECT 1 \
+                     FROM service_assignments a WHERE a.enterprise_id = e.id AND a.kind = 'steward' \
+                     AND a.since <= $1 AND (a.until IS NULL OR a.until >= $1)) ORDER BY e.name, e.id",
+                )
+                .bind(day(on))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(&g)?;
+                rows.iter()
+                    .map(|r| Ok((EnterpriseId(r.try_get("id").map_err(&g)?), r.try_get("name").map_err(&g)?)))
+                    .collect()
+            }
+
+            async fn project_stewards(&self, on: LiaisonDate) -> Result<Vec<(Assignment, String, LiaisonYuan)>> {
+                let g = db_err("list project stewards");
+                let cols = ASSIGNMENT_COLUMNS
+                    .split(", ")
+                    .map(|c| format!("a.{c}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let rows = sqlx::query(&format!(
+                    "SELECT {cols}, p.name AS project_name, p.total_investment FROM service_assignments a \
+                     JOIN projects p ON p.id = a.project_id WHERE a.kind = 'steward' AND a.since <= $1 \
+                     AND (a.until IS NULL OR a.until >= $1) ORDER BY p.name, p.id, a.id"
+                ))
+                .bind(day(on))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(&g)?;
+                rows.iter()
+                    .map(|r| {
+                        Ok((
+                            assignment_from_row(r)?,
+                            r.try_get("project_name").map_err(&g)?,
+                            LiaisonYuan(r.try_get("total_investment").map_err(&g)?),
+                        ))
+                    })
+                    .collect()
             }
         }
     };

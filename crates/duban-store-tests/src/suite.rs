@@ -2046,3 +2046,102 @@ pub async fn the_demand_page_filters_by_the_task_audience_in_sql(db: &TestDb) {
     let second = s.demand_page(&DemandPageQuery { page: 2, per_page: 2, ..page(None, true) }).await.unwrap();
     assert_eq!((ids_of(&second), second.total, second.page), (vec![ids[2], ids[1]], 5, 2));
 }
+
+pub async fn liaison_coverage_and_steward_flags_are_counted_in_sql(db: &TestDb) {
+    use duban_domain::enterprise::{CreditCode, EnterpriseInput, ProjectInput, Yuan};
+    use duban_domain::liaison::{NewAssignment, NewVisit, Rank, ServiceKind, Target};
+    use duban_store::liaison::CoverageCount;
+    let s = &*db.store;
+    let at = t("2026-10-02T01:00:00Z");
+    let on = date(2026, 11, 10);
+    let (from, to) = (date(2026, 10, 1), date(2026, 12, 31));
+    let u1 = s.create_unit(&unit("覆盖甲镇", &[]), at).await.unwrap().id;
+    let u2 = s.create_unit(&unit("覆盖乙镇", &[]), at).await.unwrap().id;
+    let person = |name: &'static str, login: &'static str, u| {
+        let p = NewPerson::new(name, login, Some(u), vec![Role::UnitHead]);
+        async move { s.create_person(&p, at).await.unwrap().id }
+    };
+    let p1 = person("包联一", "cov1", u1).await;
+    let p2 = person("包联二", "cov2", u2).await;
+    let p3 = person("包联三", "cov3", u2).await;
+    let code = |n: u32| CreditCode::completing(&format!("91150525MC{n:07}")).unwrap().to_string();
+    let mut es = Vec::new();
+    for (i, (name, scale)) in [("A企业", "其他"), ("B企业", "规上"), ("C企业", "其他"), ("D企业", "限上")].iter().enumerate() {
+        let input = EnterpriseInput {
+            name: Some((*name).into()),
+            credit_code: Some(code(i as u32 + 1)),
+            scale: Some((*scale).into()),
+            ..Default::default()
+        };
+        es.push(s.insert_enterprise(&input.parse().unwrap(), None, at).await.unwrap().id);
+    }
+    let mut ps = Vec::new();
+    for (name, amount, stage) in
+        [("P1项目", "1.2亿", "签约"), ("P2项目", "5000万", "签约"), ("P3项目", "1.2亿", "终止"), ("P4项目", "500万", "签约")]
+    {
+        let input = ProjectInput {
+            name: Some(name.into()),
+            total_investment: Some(amount.into()),
+            stage: Some(stage.into()),
+            signed_on: Some("2026-09-01".into()),
+            ..Default::default()
+        };
+        ps.push(s.insert_project(&input.parse().unwrap(), None, at).await.unwrap().id);
+    }
+    let assign = |kind, person_id, unit_id, target, until| NewAssignment {
+        kind,
+        person_id,
+        unit_id,
+        target,
+        rank: Some(Rank::Section),
+        since: date(2026, 10, 1),
+        until,
+    };
+    let liaison = ServiceKind::Liaison;
+    let a1 = s.insert_assignment(&assign(liaison, p1, u1, Target::Enterprise(es[0]), None), None, at).await.unwrap();
+    let a2 = s.insert_assignment(&assign(liaison, p2, u2, Target::Enterprise(es[1]), None), None, at).await.unwrap();
+    s.insert_assignment(&assign(liaison, p2, u2, Target::Enterprise(es[0]), None), None, at).await.unwrap();
+    // Ended before the day: C is not covered.
+    let ended = Some(date(2026, 11, 1));
+    s.insert_assignment(&assign(liaison, p3, u2, Target::Enterprise(es[2]), ended), None, at).await.unwrap();
+    let visit = |assignment_id, visited_on| NewVisit {
+        assignment_id,
+        visited_on,
+        met: String::new(),
+        policies: String::new(),
+        work: String::new(),
+        problems: vec![],
+        evidence: vec![],
+    };
+    s.insert_visit(&visit(a1.id, date(2026, 11, 3)), None, None, at).await.unwrap();
+    // Before this period: not counted.
+    s.insert_visit(&visit(a2.id, date(2026, 9, 20)), None, None, at).await.unwrap();
+
+    assert_eq!(s.coverage_counts(on).await.unwrap(), (4, 2));
+    let names = |v: Vec<(duban_domain::ids::EnterpriseId, String)>| v.into_iter().map(|(_, n)| n).collect::<Vec<_>>();
+    let (gaps, total) = s.coverage_gaps(on, 0, 50).await.unwrap();
+    assert_eq!((names(gaps), total), (vec!["C企业".to_string(), "D企业".to_string()], 2));
+    let (gaps, total) = s.coverage_gaps(on, 1, 1).await.unwrap();
+    assert_eq!((names(gaps), total), (vec!["D企业".to_string()], 2), "a page of the gaps");
+    let (_, total) = s.coverage_gaps(date(2026, 10, 20), 0, 50).await.unwrap();
+    assert_eq!(total, 1, "C is covered while its assignment is in force");
+    let line = |id: i64, name: &str, assigned, visited| CoverageCount { id, name: name.into(), assigned, visited };
+    let mut per_person = s.coverage_lines(on, from, to, false).await.unwrap();
+    per_person.sort_by_key(|l| l.id);
+    assert_eq!(per_person, vec![line(p1.0, "包联一", 1, 1), line(p2.0, "包联二", 2, 0)]);
+    let mut per_unit = s.coverage_lines(on, from, to, true).await.unwrap();
+    per_unit.sort_by_key(|l| l.id);
+    assert_eq!(per_unit, vec![line(u1.0, "覆盖甲镇", 1, 1), line(u2.0, "覆盖乙镇", 2, 0)]);
+
+    // Stewards: P2 has one (in force), B has one; P1 (over 1000万, signed) and D (限上) have none;
+    // P3 is stopped and P4 under the threshold.
+    let steward = ServiceKind::Steward;
+    let sp = s.insert_assignment(&assign(steward, p1, u1, Target::Project(ps[1]), None), None, at).await.unwrap();
+    s.insert_assignment(&assign(steward, p1, u1, Target::Enterprise(es[1]), None), None, at).await.unwrap();
+    s.insert_assignment(&assign(steward, p2, u2, Target::Project(ps[0]), ended), None, at).await.unwrap();
+    let missing = s.projects_without_steward(on, Yuan::wan(1000)).await.unwrap();
+    assert_eq!(missing, vec![(ps[0], "P1项目".to_string(), Yuan::wan(12000))]);
+    assert_eq!(names(s.enterprises_without_steward(on).await.unwrap()), vec!["D企业".to_string()]);
+    let stewards = s.project_stewards(on).await.unwrap();
+    assert_eq!(stewards, vec![(sp, "P2项目".to_string(), Yuan::wan(5000))]);
+}

@@ -7,7 +7,8 @@
 
 use crate::Result;
 use async_trait::async_trait;
-use duban_domain::ids::{PersonId, TaskId};
+use duban_domain::enterprise::Yuan;
+use duban_domain::ids::{EnterpriseId, PersonId, ProjectId, TaskId};
 use duban_domain::liaison::{Assignment, NewAssignment, NewVisit, ServiceKind, Visit};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -47,4 +48,31 @@ pub trait LiaisonStore: Send + Sync {
     /// Records that problem `index` (from 0) of a visit became the demand `task`; a problem
     /// already raised is a conflict, a missing one not found.
     async fn mark_problem_raised(&self, visit: i64, index: usize, task: TaskId) -> Result<()>;
+
+    /// Coverage (全覆盖) counted in SQL: (key enterprises, those with a liaison in force on `on`).
+    async fn coverage_counts(&self, on: Date) -> Result<(i64, i64)>;
+    /// The key enterprises without a liaison in force on `on` (an anti-join), ordered by name,
+    /// one page of them, with how many there are in all.
+    async fn coverage_gaps(&self, on: Date, offset: i64, limit: i64) -> Result<(Vec<(EnterpriseId, String)>, i64)>;
+    /// The liaison assignments in force on `on`, grouped per liaison (`by_unit` false) or per
+    /// unit (true): (id, name, assigned, of them visited between `from` and `to`), by id.
+    async fn coverage_lines(&self, on: Date, from: Date, to: Date, by_unit: bool) -> Result<Vec<CoverageCount>>;
+    /// Projects that need a steward — signed, not stopped, total investment above `above` — and
+    /// have none in force on `on`: (id, name, investment), by name.
+    async fn projects_without_steward(&self, on: Date, above: Yuan) -> Result<Vec<(ProjectId, String, Yuan)>>;
+    /// 规上/限上 enterprises (scale other than `other`) without a steward in force on `on`, by name.
+    async fn enterprises_without_steward(&self, on: Date) -> Result<Vec<(EnterpriseId, String)>>;
+    /// The stewards of projects in force on `on`, each with its project's name and investment
+    /// (the rank against the tier is decided by the caller), by project name, project, id.
+    async fn project_stewards(&self, on: Date) -> Result<Vec<(Assignment, String, Yuan)>>;
+}
+
+/// One line of the coverage: a liaison or a unit, its assignments in force and how many of
+/// them were visited this period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoverageCount {
+    pub id: i64,
+    pub name: String,
+    pub assigned: i64,
+    pub visited: i64,
 }

@@ -3,7 +3,7 @@
 //! became. The rules are [`duban_app::liaison::Liaison`]'s; the two services share every
 //! handler's body, the kind is the route's.
 
-use super::extract::{Json, Path};
+use super::extract::{Json, Path, Query};
 use super::openapi::{Conflict, Forbidden, Invalid, NotFound};
 use super::{ApiResult, AppState};
 use crate::http::session::Signed;
@@ -72,10 +72,25 @@ async fn assign_liaison(
     Ok((StatusCode::CREATED, Json(d.liaison().assign(&caller.actor, ServiceKind::Liaison, input).await?)))
 }
 
+/// Where the page of enterprises without a liaison starts.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct CoverageParams {
+    /// The first gap to list (from 0; 50 a page, `gaps_total` in all).
+    #[param(minimum = 0)]
+    offset: Option<i64>,
+}
+
 #[utoipa::path(get, path = "/api/v1/liaison/coverage", operation_id = "liaisonCoverage", tag = "enterprise",
+    params(CoverageParams),
     responses((status = 200, description = "包联全覆盖情况、未包联企业，及各包联人、各单位本季度走访情况", body = Coverage)))]
-async fn liaison_coverage(State(d): State<AppState>, caller: Signed) -> ApiResult<Json<Coverage>> {
-    Ok(Json(d.liaison().coverage(&caller.actor).await?))
+async fn liaison_coverage(
+    State(d): State<AppState>,
+    caller: Signed,
+    Query(p): Query<CoverageParams>,
+) -> ApiResult<Json<Coverage>> {
+    Ok(Json(d.liaison().coverage_page(&caller.actor, p.offset.unwrap_or(0)).await?))
 }
 
 async fn end(

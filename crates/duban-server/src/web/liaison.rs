@@ -17,7 +17,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use duban_app::actor::RunLedgers;
-use duban_app::liaison::{AssignmentRow, Coverage, FlagRow};
+use duban_app::liaison::{AssignmentRow, Coverage, FlagRow, GAP_PAGE};
 use duban_domain::Error;
 use duban_domain::liaison::{AssignmentInput, Rank, ServiceKind, Target, Visit, VisitInput};
 use serde::Deserialize;
@@ -39,6 +39,8 @@ fn base(kind: ServiceKind) -> &'static str {
 #[serde(default)]
 pub struct DoneParams {
     done: String,
+    /// Where the page of enterprises without a liaison starts.
+    gaps: i64,
 }
 
 fn done_text(done: &str) -> Option<&'static str> {
@@ -82,6 +84,17 @@ impl ServicePage {
     fn rank(&self, r: &AssignmentRow) -> &'static str {
         r.assignment.fields.rank.map_or("—", Rank::label)
     }
+
+    /// The start of the previous page of gaps, when there is one.
+    fn gaps_prev(&self, c: &Coverage) -> Option<usize> {
+        (c.gaps_offset > 0).then(|| c.gaps_offset.saturating_sub(GAP_PAGE as usize))
+    }
+
+    /// The start of the next page of gaps, when there is one.
+    fn gaps_next(&self, c: &Coverage) -> Option<usize> {
+        let next = c.gaps_offset + c.gaps.len();
+        (next < c.gaps_total).then_some(next)
+    }
 }
 
 async fn list_page(
@@ -90,11 +103,12 @@ async fn list_page(
     kind: ServiceKind,
     flash: Option<&str>,
     error: Option<String>,
+    gaps: i64,
 ) -> PageResult {
     let l = d.liaison();
     let rows = l.assignments(&v.actor, kind).await?;
     let (coverage, flags) = match kind {
-        ServiceKind::Liaison => (Some(l.coverage(&v.actor).await?), Vec::new()),
+        ServiceKind::Liaison => (Some(l.coverage_page(&v.actor, gaps).await?), Vec::new()),
         ServiceKind::Steward => (None, l.steward_flags(&v.actor).await?),
     };
     let can_assign = v.may::<RunLedgers>();
@@ -136,11 +150,11 @@ async fn list_page(
 }
 
 pub async fn liaison(State(d): State<AppState>, v: Viewer, Query(p): Query<DoneParams>) -> PageResult {
-    list_page(&d, &v, ServiceKind::Liaison, done_text(&p.done), None).await
+    list_page(&d, &v, ServiceKind::Liaison, done_text(&p.done), None, p.gaps).await
 }
 
 pub async fn stewards(State(d): State<AppState>, v: Viewer, Query(p): Query<DoneParams>) -> PageResult {
-    list_page(&d, &v, ServiceKind::Steward, done_text(&p.done), None).await
+    list_page(&d, &v, ServiceKind::Steward, done_text(&p.done), None, 0).await
 }
 
 fn id_field(form: &Fields, name: &str) -> Result<Option<i64>, Error> {
@@ -169,7 +183,7 @@ async fn assign(d: &AppState, v: &Viewer, kind: ServiceKind, form: &Fields) -> P
     match result {
         Ok(_) => Ok(see_other(&format!("{}?done=assigned", base(kind)))),
         Err(Error::Forbidden) => Err(Error::Forbidden.into()),
-        Err(e) if shown(&e) => list_page(d, v, kind, None, Some(e.to_string())).await,
+        Err(e) if shown(&e) => list_page(d, v, kind, None, Some(e.to_string()), 0).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -191,7 +205,7 @@ async fn end(d: &AppState, v: &Viewer, kind: ServiceKind, id: i64, form: &Fields
     match d.liaison().unassign(&v.actor, id, Some(form.get("until"))).await {
         Ok(_) => Ok(see_other(&format!("{}?done=ended", base(kind)))),
         Err(Error::Forbidden) => Err(Error::Forbidden.into()),
-        Err(e) if shown(&e) => list_page(d, v, kind, None, Some(e.to_string())).await,
+        Err(e) if shown(&e) => list_page(d, v, kind, None, Some(e.to_string()), 0).await,
         Err(e) => Err(e.into()),
     }
 }
