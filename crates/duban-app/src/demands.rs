@@ -478,6 +478,9 @@ impl Demands {
         if !(1..=200).contains(&per_page) {
             return Err(Error::invalid("per_page", "每页条数应在 1 到 200 之间"));
         }
+        if f.page.is_some_and(|p| p > 1_000_000) {
+            return Err(Error::invalid("page", "页码过大"));
+        }
         let page = f.page.unwrap_or(1).max(1);
         // Filtered and paged in SQL: the task filters carry the viewer's audience (the one
         // visibility rule, the same value `Audience::sees` checks in memory).

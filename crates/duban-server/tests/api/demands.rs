@@ -299,6 +299,8 @@ async fn the_office_records_hotline_demands_a_liaison_raises_one_and_units_see_t
     assert_eq!(ids(&app.get("/api/v1/demands?kind=labour").await.json), vec![second]);
     assert_eq!(ids(&app.get(&format!("/api/v1/demands?unit={a}")).await.json), vec![first]);
     assert_eq!(ids(&app.get("/api/v1/demands?status=assigned&per_page=1&page=2").await.json), vec![first]);
+    let r = app.get("/api/v1/demands?page=2147483648").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.json);
     for bad in ["0", "201", "2147483648"] {
         let r = app.get(&format!("/api/v1/demands?per_page={bad}")).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "per_page={bad}: {}", r.json);
