@@ -323,8 +323,15 @@ impl Liaison {
             let mut v: Vec<CoverageLine> = v
                 .into_iter()
                 .map(|c| {
-                    let (assigned, visited) = (usize::try_from(c.assigned).unwrap_or(0), usize::try_from(c.visited).unwrap_or(0));
-                    CoverageLine { id: c.id, name: c.name, assigned, visited, percent: coverage_percent(visited, assigned) }
+                    let (assigned, visited) =
+                        (usize::try_from(c.assigned).unwrap_or(0), usize::try_from(c.visited).unwrap_or(0));
+                    CoverageLine {
+                        id: c.id,
+                        name: c.name,
+                        assigned,
+                        visited,
+                        percent: coverage_percent(visited, assigned),
+                    }
                 })
                 .collect();
             v.sort_by(|a, b| a.percent.total_cmp(&b.percent).then(a.id.cmp(&b.id)));

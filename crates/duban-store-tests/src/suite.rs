@@ -2066,7 +2066,9 @@ pub async fn liaison_coverage_and_steward_flags_are_counted_in_sql(db: &TestDb) 
     let p3 = person("包联三", "cov3", u2).await;
     let code = |n: u32| CreditCode::completing(&format!("91150525MC{n:07}")).unwrap().to_string();
     let mut es = Vec::new();
-    for (i, (name, scale)) in [("A企业", "其他"), ("B企业", "规上"), ("C企业", "其他"), ("D企业", "限上")].iter().enumerate() {
+    for (i, (name, scale)) in
+        [("A企业", "其他"), ("B企业", "规上"), ("C企业", "其他"), ("D企业", "限上")].iter().enumerate()
+    {
         let input = EnterpriseInput {
             name: Some((*name).into()),
             credit_code: Some(code(i as u32 + 1)),
@@ -2076,9 +2078,12 @@ pub async fn liaison_coverage_and_steward_flags_are_counted_in_sql(db: &TestDb) 
         es.push(s.insert_enterprise(&input.parse().unwrap(), None, at).await.unwrap().id);
     }
     let mut ps = Vec::new();
-    for (name, amount, stage) in
-        [("P1项目", "1.2亿", "签约"), ("P2项目", "5000万", "签约"), ("P3项目", "1.2亿", "终止"), ("P4项目", "500万", "签约")]
-    {
+    for (name, amount, stage) in [
+        ("P1项目", "1.2亿", "签约"),
+        ("P2项目", "5000万", "签约"),
+        ("P3项目", "1.2亿", "终止"),
+        ("P4项目", "500万", "签约"),
+    ] {
         let input = ProjectInput {
             name: Some(name.into()),
             total_investment: Some(amount.into()),
