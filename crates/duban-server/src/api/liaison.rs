@@ -84,13 +84,17 @@ struct CoverageParams {
 
 #[utoipa::path(get, path = "/api/v1/liaison/coverage", operation_id = "liaisonCoverage", tag = "enterprise",
     params(CoverageParams),
-    responses((status = 200, description = "包联全覆盖情况、未包联企业，及各包联人、各单位本季度走访情况", body = Coverage)))]
+    responses((status = 200, description = "包联全覆盖情况、未包联企业，及各包联人、各单位本季度走访情况", body = Coverage), Invalid))]
 async fn liaison_coverage(
     State(d): State<AppState>,
     caller: Signed,
     Query(p): Query<CoverageParams>,
 ) -> ApiResult<Json<Coverage>> {
-    Ok(Json(d.liaison().coverage_page(&caller.actor, p.offset.unwrap_or(0)).await?))
+    let offset = p.offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(duban_domain::Error::invalid("offset", "起始位置不能为负数").into());
+    }
+    Ok(Json(d.liaison().coverage_page(&caller.actor, offset).await?))
 }
 
 async fn end(

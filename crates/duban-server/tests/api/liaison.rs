@@ -61,6 +61,7 @@ async fn liaison_flow(app: TestApp) {
     assert_eq!((r.status, code(&r)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"), "no such person");
 
     // 全覆盖: one of two, the other a gap.
+    assert_eq!(app.get("/api/v1/liaison/coverage?offset=-1").await.status, StatusCode::UNPROCESSABLE_ENTITY);
     let c = app.get("/api/v1/liaison/coverage").await.json;
     assert_eq!(
         (c["enterprises"].as_u64(), c["covered"].as_u64(), c["percent"].as_f64()),
