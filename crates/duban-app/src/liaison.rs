@@ -28,7 +28,7 @@ use crate::service::Services;
 use crate::tasks::{Edit, Tasks};
 use async_trait::async_trait;
 use duban_domain::Error;
-use duban_domain::enterprise::{Enterprise, Project, Yuan};
+use duban_domain::enterprise::{Enterprise, Project, STEWARD_THRESHOLD};
 use duban_domain::event::EventKind;
 use duban_domain::facts::Source;
 use duban_domain::ids::{EnterpriseId, PersonId, TaskId, UnitId};
@@ -363,7 +363,7 @@ impl Liaison {
         let today = self.today();
         // (project name, project id, assignment id) orders the project rows as before.
         let mut projects: Vec<((String, i64, i64), FlagRow)> = Vec::new();
-        for (id, name, investment) in self.store.projects_without_steward(today, Yuan::wan(1000)).await? {
+        for (id, name, investment) in self.store.projects_without_steward(today, STEWARD_THRESHOLD).await? {
             let flag = StewardFlag::Missing;
             let row = FlagRow {
                 target: Target::Project(id),

@@ -344,10 +344,14 @@ pub struct Project {
     pub version: i64,
 }
 
+/// A signed investment project over this total investment must have a steward (003 (200)).
+pub const STEWARD_THRESHOLD: Yuan = Yuan(1000 * 1_000_000);
+
 impl NewProject {
-    /// A signed investment project over 1000万 must have a steward (003 (200)).
+    /// A signed investment project over 1000万 ([`STEWARD_THRESHOLD`]) must have a steward
+    /// (003 (200)).
     pub fn needs_steward(&self) -> bool {
-        self.signed_on.is_some() && self.stage != ProjectStage::Stopped && self.total_investment > Yuan::wan(1000)
+        self.signed_on.is_some() && self.stage != ProjectStage::Stopped && self.total_investment > STEWARD_THRESHOLD
     }
 }
 
