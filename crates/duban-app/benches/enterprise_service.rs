@@ -226,6 +226,11 @@ async fn run(name: &str, db: TestDb, n: usize) {
     .await
     .unwrap();
     db.raw_execute(if name == "postgres" { "VACUUM ANALYZE" } else { "ANALYZE" }).await.unwrap();
+    // `DUBAN_BENCH_KEEP=FILE` keeps a copy of the loaded SQLite database, to study a query plan.
+    if let (Ok(file), "sqlite") = (std::env::var("DUBAN_BENCH_KEEP"), name) {
+        let _ = std::fs::remove_file(&file);
+        db.raw_execute(&format!("VACUUM INTO '{}'", file.replace('\'', "''"))).await.unwrap();
+    }
     println!(
         "{name:>8}: {n} enterprises, {p} projects × 7 procedures, {demands} demands (+{queued} queued) loaded in {:.1} s",
         started.elapsed().as_secs_f64()

@@ -102,7 +102,18 @@ pub async fn wait_for(c: &Client, needle: &str) -> String {
 /// Signs in from the keyboard: the user name field has the focus, Tab moves on, Enter submits.
 pub async fn sign_in(c: &Client, base: &str, username: &str, password: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
-    let focused = c.active_element().await.unwrap();
+    // The page gives the user name field the focus (autofocus); wait for it rather than type into
+    // whatever has the focus while the page is still settling, as a slow machine showed.
+    let mut focused = None;
+    for _ in 0..50 {
+        let element = c.active_element().await.unwrap();
+        if element.attr("name").await.unwrap().as_deref() == Some("username") {
+            focused = Some(element);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let focused = focused.expect("the sign-in page gives the user name field the focus");
     focused.send_keys(&format!("{username}\u{E004}{password}\u{E007}")).await.unwrap();
     wait_for(c, "工作台").await;
 }
