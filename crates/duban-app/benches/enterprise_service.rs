@@ -305,6 +305,14 @@ async fn run(name: &str, db: TestDb, n: usize) {
             }
         }
     }
+    // `DUBAN_BENCH_KEEP` keeps the loaded PostgreSQL database too (dropped by hand after).
+    if std::env::var("DUBAN_BENCH_KEEP").is_ok()
+        && let Some(kept) = db.pg_database()
+    {
+        println!("kept PostgreSQL database {kept}");
+        std::mem::forget(db);
+        return;
+    }
     db.finish().await;
 }
 

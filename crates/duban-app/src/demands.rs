@@ -501,16 +501,13 @@ impl Demands {
             page,
             per_page,
         };
+        // The page's tasks come with it, read by key.
         let found = self.store.demand_page(&q).await?;
-        // Only the page's tasks are read, by key.
-        let mut items = Vec::with_capacity(found.items.len());
-        for d in found.items {
-            let task = match d.task_id {
-                Some(t) => Some(self.core.view(self.access.task(t).await?, now, false)),
-                None => None,
-            };
-            items.push(DemandView { demand: d, task });
-        }
+        let items = found
+            .items
+            .into_iter()
+            .map(|d| DemandView { task: d.task.map(|t| self.core.view(t, now, false)), demand: d.demand })
+            .collect();
         Ok(Page { items, total: found.total, page: found.page, per_page: found.per_page })
     }
 }

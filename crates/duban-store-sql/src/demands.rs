@@ -7,7 +7,7 @@
 macro_rules! sql_demands {
     ($store:ty) => {
         use $crate::deps::duban_domain::demand::{NewDemand, Satisfaction};
-        use $crate::deps::duban_store::demands::{Demand, DemandPageQuery, DemandQuery, Rating, ReturnVisit};
+        use $crate::deps::duban_store::demands::{Demand, DemandPageQuery, DemandQuery, DemandWithTask, Rating, ReturnVisit};
 
         const DEMAND_COLUMNS: &str = "id, task_id, enterprise_id, enterprise_name, credit_code, contact_name, \
             contact_phone, channel, kind, title, text, reference, code_hash, submitted_at, submitted_by, \
@@ -161,49 +161,101 @@ macro_rules! sql_demands {
                 rows.iter().map(demand_from_row).collect()
             }
 
-            async fn demand_page(&self, q: &DemandPageQuery) -> Result<Page<Demand>> {
+            async fn demand_page(&self, q: &DemandPageQuery) -> Result<Page<DemandWithTask>> {
                 let window = PageWindow::new(q.page, q.per_page);
-                let filters = |qb: &mut QueryBuilder<'_, Db>| {
+                let queued = q.show_queued && q.queued != Some(false);
+                let assigned = q.queued != Some(true);
+                // The demands, with the demand's own filters; an assigned one through the viewer's
+                // audience on its task id (the one visibility rule, from the party rows by index:
+                // a demand's task is of source 企业诉求), and only when the list filters its task
+                // further (status, light, lead unit) joined to the task for those.
+                let mut rest = q.task.clone();
+                rest.audience = None;
+                let mut probe = QueryBuilder::<Db>::new("");
+                push_task_conditions(&mut probe, &rest, "t.");
+                let join = probe.sql() != "1 = 1";
+                let body = |qb: &mut QueryBuilder<'_, Db>| {
+                    qb.push(" FROM demands d");
+                    if assigned && join {
+                        qb.push(if queued { " LEFT JOIN" } else { " JOIN" });
+                        qb.push(" tasks t ON t.id = d.task_id");
+                    }
                     qb.push(" WHERE 1 = 1");
                     if let Some(c) = q.channel {
-                        qb.push(" AND channel = ").push_bind(c.code());
+                        qb.push(" AND d.channel = ").push_bind(c.code());
                     }
                     if let Some(k) = q.kind {
-                        qb.push(" AND kind = ").push_bind(k.code());
+                        qb.push(" AND d.kind = ").push_bind(k.code());
                     }
-                    let queued = q.show_queued && q.queued != Some(false);
-                    let assigned = q.queued != Some(true);
                     match (queued, assigned) {
                         (false, false) => {
                             qb.push(" AND 1 = 0");
                         }
                         (true, false) => {
-                            qb.push(" AND task_id IS NULL");
+                            qb.push(" AND d.task_id IS NULL");
                         }
                         (queued, true) => {
-                            // Not correlated: the matching tasks are found once per statement
-                            // (the audience's party set with them), not once per demand.
-                            qb.push(if queued { " AND (task_id IS NULL OR " } else { " AND (" });
-                            qb.push("task_id IN (SELECT id FROM tasks");
-                            push_task_filters(qb, &q.task);
+                            qb.push(if queued { " AND (d.task_id IS NULL OR (" } else { " AND ((" });
+                            qb.push("d.task_id IS NOT NULL");
+                            if let Some(a) = &q.task.audience {
+                                qb.push(" AND");
+                                push_audience(qb, a, &[duban_domain::task::Source::Enterprise], "d.task_id");
+                            }
+                            if join {
+                                qb.push(" AND ");
+                                push_task_conditions(qb, &rest, "t.");
+                            }
                             qb.push("))");
                         }
                     }
                 };
                 let mut conn = self.pool.acquire().await.map_err(db_err("acquire"))?;
-                let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM demands");
-                filters(&mut count);
+                let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*)");
+                body(&mut count);
                 let total: i64 =
                     count.build_query_scalar().fetch_one(&mut *conn).await.map_err(db_err("count demands"))?;
-                let mut qb = QueryBuilder::<Db>::new(format!("SELECT {DEMAND_COLUMNS} FROM demands"));
-                filters(&mut qb);
-                qb.push(" ORDER BY submitted_at DESC, id DESC LIMIT ")
-                    .push_bind(i64::from(window.per_page))
+                let total = u64::try_from(total).unwrap_or(0);
+                // Newest first; a page past the middle is read from the oldest end, so that the
+                // last page costs what the first does.
+                let offset = u64::try_from(window.offset()).unwrap_or(0);
+                let end = (offset + u64::from(window.per_page)).min(total);
+                let from_oldest = offset > total / 2;
+                let (order, skip, take) = if from_oldest {
+                    (" ORDER BY d.submitted_at, d.id", total - end, end.saturating_sub(offset))
+                } else {
+                    (" ORDER BY d.submitted_at DESC, d.id DESC", offset, u64::from(window.per_page))
+                };
+                let columns: Vec<String> = DEMAND_COLUMNS.split(", ").map(|c| format!("d.{c}")).collect();
+                let mut qb = QueryBuilder::<Db>::new(format!("SELECT {}", columns.join(", ")));
+                body(&mut qb);
+                qb.push(order)
+                    .push(" LIMIT ")
+                    .push_bind(i64::try_from(take).unwrap_or(0))
                     .push(" OFFSET ")
-                    .push_bind(window.offset());
+                    .push_bind(i64::try_from(skip).unwrap_or(0));
                 let rows = qb.build().fetch_all(&mut *conn).await.map_err(db_err("list demands"))?;
-                let items = rows.iter().map(demand_from_row).collect::<Result<Vec<_>>>()?;
-                Ok(window.page(items, u64::try_from(total).unwrap_or(0)))
+                let mut demands = rows.iter().map(demand_from_row).collect::<Result<Vec<_>>>()?;
+                if from_oldest {
+                    demands.reverse();
+                }
+                // The page's tasks, by key, in one read.
+                let ids: Vec<i64> = demands.iter().filter_map(|d| d.task_id).map(|t| t.0).collect();
+                let mut tasks: HashMap<TaskId, Task> = HashMap::new();
+                if !ids.is_empty() {
+                    let mut tq = QueryBuilder::<Db>::new(format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id IN ("));
+                    push_list(&mut tq, ids);
+                    tq.push(")");
+                    let rows = tq.build().fetch_all(&mut *conn).await.map_err(db_err("page tasks"))?;
+                    tasks = tasks_from_rows(&mut conn, &rows).await?.into_iter().map(|t| (t.id, t)).collect();
+                }
+                let items = demands
+                    .into_iter()
+                    .map(|demand| {
+                        let task = demand.task_id.and_then(|t| tasks.remove(&t));
+                        DemandWithTask { demand, task }
+                    })
+                    .collect();
+                Ok(window.page(items, total))
             }
 
             async fn assign_demand(&self, id: i64, task: TaskId, by: PersonId, at: Timestamp) -> Result<Demand> {

@@ -96,24 +96,38 @@ macro_rules! sql_tasks {
         }
 
         async fn insert_parties(tx: &mut Tx<'_>, rows: &[(i64, &NewTask)]) -> Result<()> {
-            let all: Vec<(i64, &'static str, i64, Party)> = rows
+            // Each party row carries its task's source and classification (rewritten with the
+            // task), so that the visibility rule is answered from the party rows by index.
+            type Row = (i64, &'static str, i64, Party, (&'static str, &'static str));
+            let all: Vec<Row> = rows
                 .iter()
                 .flat_map(|(id, t)| {
-                    let lead = t.lead.iter().enumerate().map(move |(i, p)| (*id, "lead", i as i64, *p));
-                    let coop = t.cooperating.iter().enumerate().map(move |(i, p)| (*id, "cooperating", i as i64, *p));
+                    let copied = (t.source.code(), t.classification.code());
+                    let lead = t.lead.iter().enumerate().map(move |(i, p)| (*id, "lead", i as i64, *p, copied));
+                    let coop = t
+                        .cooperating
+                        .iter()
+                        .enumerate()
+                        .map(move |(i, p)| (*id, "cooperating", i as i64, *p, copied));
                     lead.chain(coop)
                 })
                 .collect();
             for chunk in all.chunks(BATCH_ROWS) {
                 let mut qb = QueryBuilder::<Db>::new(
-                    "INSERT INTO task_parties (task_id, role, position, unit_id, group_id) ",
+                    "INSERT INTO task_parties (task_id, role, position, unit_id, group_id, source, classification) ",
                 );
-                qb.push_values(chunk, |mut b, (id, role, pos, p)| {
+                qb.push_values(chunk, |mut b, (id, role, pos, p, (source, classification))| {
                     let (u, g) = match p {
                         Party::Unit(u) => (Some(u.0), None),
                         Party::Group(g) => (None, Some(g.0)),
                     };
-                    b.push_bind(*id).push_bind(*role).push_bind(*pos).push_bind(u).push_bind(g);
+                    b.push_bind(*id)
+                        .push_bind(*role)
+                        .push_bind(*pos)
+                        .push_bind(u)
+                        .push_bind(g)
+                        .push_bind(*source)
+                        .push_bind(*classification);
                 });
                 qb.build().execute(&mut **tx).await.map_err(db_err("insert parties"))?;
             }
@@ -199,52 +213,50 @@ macro_rules! sql_tasks {
         }
 
         fn push_task_filters(qb: &mut QueryBuilder<'_, Db>, q: &TaskQuery) {
-            qb.push(" WHERE 1 = 1");
+            push_task_filters_as(qb, q, "");
+        }
+
+        /// The task list's filters over the tasks table under the prefix `t` ("" or "t.", when it
+        /// is joined under that alias), after a `WHERE`.
+        fn push_task_filters_as(qb: &mut QueryBuilder<'_, Db>, q: &TaskQuery, t: &str) {
+            qb.push(" WHERE ");
+            push_task_conditions(qb, q, t);
+        }
+
+        /// The conditions of [`push_task_filters_as`] without the `WHERE`, as one conjunction
+        /// ("1 = 1 AND …"), to be nested in a larger condition.
+        fn push_task_conditions(qb: &mut QueryBuilder<'_, Db>, q: &TaskQuery, t: &str) {
+            qb.push("1 = 1");
             if let Some(l) = q.ledger_id {
-                qb.push(" AND ledger_id = ").push_bind(l.0);
+                qb.push(format!(" AND {t}ledger_id = ")).push_bind(l.0);
             }
             if let Some(p) = q.parent_id {
-                qb.push(" AND parent_id = ").push_bind(p.0);
+                qb.push(format!(" AND {t}parent_id = ")).push_bind(p.0);
             }
             if let Some(u) = q.unit_id {
-                qb.push(" AND id IN (SELECT task_id FROM task_parties WHERE (unit_id = ")
+                // Two lookups, one by each index (the unit; its groups), not one OR over both.
+                let role = if q.lead_only { " AND role = 'lead'" } else { "" };
+                qb.push(format!(" AND {t}id IN (SELECT task_id FROM task_parties WHERE unit_id = "))
                     .push_bind(u.0)
-                    .push(" OR group_id IN (SELECT group_id FROM unit_group_members WHERE unit_id = ")
+                    .push(format!(
+                        "{role} UNION SELECT task_id FROM task_parties WHERE group_id IS NOT NULL AND group_id IN \
+                         (SELECT group_id FROM unit_group_members WHERE unit_id = "
+                    ))
                     .push_bind(u.0)
-                    .push("))");
-                if q.lead_only {
-                    qb.push(" AND role = 'lead'");
-                }
-                qb.push(")");
+                    .push(format!("){role})"));
             }
             if let Some(l) = q.leader_id {
-                qb.push(" AND leader_id = ").push_bind(l.0);
+                qb.push(format!(" AND {t}leader_id = ")).push_bind(l.0);
             }
             if let Some(a) = &q.audience {
-                qb.push(" AND ((classification <> 'secret' AND ");
-                if a.all_units {
-                    qb.push("1 = 1");
-                } else if a.units.is_empty() {
-                    qb.push("1 = 0");
-                } else {
-                    let units = |qb: &mut QueryBuilder<'_, Db>| push_list(qb, a.units.iter().map(|u| u.0));
-                    qb.push("id IN (SELECT task_id FROM task_parties WHERE unit_id IN (");
-                    units(qb);
-                    qb.push(") OR group_id IN (SELECT group_id FROM unit_group_members WHERE unit_id IN (");
-                    units(qb);
-                    qb.push(")))");
-                }
-                qb.push(") OR leader_id = ")
-                    .push_bind(a.person.0)
-                    .push(" OR responsible_person_id = ")
-                    .push_bind(a.person.0)
-                    .push(")");
+                qb.push(" AND");
+                push_audience(qb, a, &q.sources, &format!("{t}id"));
             }
             let list = |qb: &mut QueryBuilder<'_, Db>, col: &str, codes: Vec<&'static str>| {
                 if codes.is_empty() {
                     return;
                 }
-                qb.push(format!(" AND {col} IN ("));
+                qb.push(format!(" AND {t}{col} IN ("));
                 push_list(qb, codes);
                 qb.push(")");
             };
@@ -252,40 +264,41 @@ macro_rules! sql_tasks {
             list(qb, "source", q.sources.iter().map(|s| s.code()).collect());
             list(qb, "classification", q.classifications.iter().map(|s| s.code()).collect());
             let now = ms(q.now);
+            let open = format!("{t}{OPEN_PREDICATE}");
             match q.light {
                 Some(duban_domain::task::Light::Red) => {
-                    qb.push(format!(" AND {OPEN_PREDICATE} AND due_at < ")).push_bind(now);
+                    qb.push(format!(" AND {open} AND {t}due_at < ")).push_bind(now);
                 }
                 Some(duban_domain::task::Light::Yellow) => {
-                    qb.push(format!(" AND {OPEN_PREDICATE} AND due_at >= "))
+                    qb.push(format!(" AND {open} AND {t}due_at >= "))
                         .push_bind(now)
-                        .push(" AND warn_at <= ")
+                        .push(format!(" AND {t}warn_at <= "))
                         .push_bind(now);
                 }
                 Some(duban_domain::task::Light::Green) => {
-                    qb.push(format!(" AND {OPEN_PREDICATE} AND (due_at IS NULL OR (due_at >= "))
+                    qb.push(format!(" AND {open} AND ({t}due_at IS NULL OR ({t}due_at >= "))
                         .push_bind(now)
-                        .push(" AND (warn_at IS NULL OR warn_at > ")
+                        .push(format!(" AND ({t}warn_at IS NULL OR {t}warn_at > "))
                         .push_bind(now)
                         .push(")))");
                 }
                 None => {}
             }
-            if let Some(t) = q.due_before {
-                qb.push(" AND due_at <= ").push_bind(ms(t));
+            if let Some(d) = q.due_before {
+                qb.push(format!(" AND {t}due_at <= ")).push_bind(ms(d));
             }
-            if let Some(t) = q.due_after {
-                qb.push(" AND due_at >= ").push_bind(ms(t));
+            if let Some(d) = q.due_after {
+                qb.push(format!(" AND {t}due_at >= ")).push_bind(ms(d));
             }
             if let Some(d) = q.deadline_before {
-                qb.push(" AND deadline <= ").push_bind(d.to_string());
+                qb.push(format!(" AND {t}deadline <= ")).push_bind(d.to_string());
             }
             if let Some(d) = q.deadline_after {
-                qb.push(" AND deadline >= ").push_bind(d.to_string());
+                qb.push(format!(" AND {t}deadline >= ")).push_bind(d.to_string());
             }
             if q.unanswered {
                 qb.push(format!(
-                    " AND {OPEN_PREDICATE} AND id IN (SELECT n.task_id FROM notices n WHERE NOT EXISTS \
+                    " AND {open} AND {t}id IN (SELECT n.task_id FROM notices n WHERE NOT EXISTS \
                      (SELECT 1 FROM task_events e WHERE e.task_id = n.task_id AND e.at > n.issued_at AND e.kind IN ("
                 ));
                 push_list(qb, EventKind::PROGRESS.iter().map(|k| k.code()));
@@ -293,14 +306,66 @@ macro_rules! sql_tasks {
             }
             if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
                 let p = like_pattern(text);
-                qb.push(" AND (title LIKE ")
+                qb.push(format!(" AND ({t}title LIKE "))
                     .push_bind(p.clone())
-                    .push(" ESCAPE '\\' OR body LIKE ")
+                    .push(format!(" ESCAPE '\\' OR {t}body LIKE "))
                     .push_bind(p)
-                    .push(" ESCAPE '\\' OR number = ")
+                    .push(format!(" ESCAPE '\\' OR {t}number = "))
                     .push_bind(text.to_string())
                     .push(")");
             }
+        }
+
+        /// The one visibility rule (`Audience::sees`) in SQL, as a condition on the task id in
+        /// `column`: a task its units or their groups are a party of unless it is 涉密, and any
+        /// task the person leads or is responsible for. Answered from the party rows (which carry
+        /// their task's source and classification) and two indexes on the tasks, never by reading
+        /// every task: for all units, every task but the 涉密 ones not naming the person; for some
+        /// units, the list of the tasks they see, each part by its index — only of `sources`
+        /// when given, a hint for a list of one source such as the enterprise demands.
+        fn push_audience(qb: &mut QueryBuilder<'_, Db>, a: &Audience, sources: &[duban_domain::task::Source], column: &str) {
+            if a.all_units {
+                qb.push(format!(
+                    " {column} NOT IN (SELECT id FROM tasks WHERE classification = 'secret' \
+                     AND COALESCE(leader_id, 0) <> "
+                ))
+                .push_bind(a.person.0)
+                .push(" AND COALESCE(responsible_person_id, 0) <> ")
+                .push_bind(a.person.0)
+                .push(")");
+                return;
+            }
+            let units = |qb: &mut QueryBuilder<'_, Db>| {
+                if a.units.is_empty() {
+                    qb.push("NULL");
+                } else {
+                    push_list(qb, a.units.iter().map(|u| u.0));
+                }
+            };
+            let open_parties = |qb: &mut QueryBuilder<'_, Db>| {
+                if !sources.is_empty() {
+                    qb.push(" AND source IN (");
+                    push_list(qb, sources.iter().map(|s| s.code()));
+                    qb.push(")");
+                }
+                qb.push(" AND classification <> 'secret'");
+            };
+            qb.push(format!(" {column} IN (SELECT task_id FROM task_parties WHERE unit_id IN ("));
+            units(qb);
+            qb.push(")");
+            open_parties(qb);
+            qb.push(
+                " UNION SELECT task_id FROM task_parties WHERE group_id IS NOT NULL AND group_id IN \
+                 (SELECT group_id FROM unit_group_members WHERE unit_id IN (",
+            );
+            units(qb);
+            qb.push("))");
+            open_parties(qb);
+            qb.push(" UNION SELECT id FROM tasks WHERE leader_id = ")
+                .push_bind(a.person.0)
+                .push(" UNION SELECT id FROM tasks WHERE responsible_person_id = ")
+                .push_bind(a.person.0)
+                .push(")");
         }
 
         #[$crate::deps::async_trait::async_trait]

@@ -17,6 +17,9 @@ use std::time::Duration;
 /// The embedded migrations.
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
+/// How much of the database file reads map into memory (`PRAGMA mmap_size`).
+const MMAP_BYTES: u64 = 256 * 1024 * 1024;
+
 /// How hard SQLite works to keep a commit through a power loss (`PRAGMA synchronous`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Durability {
@@ -64,7 +67,12 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(durability.pragma())
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // Reads map the first 256 MiB of the file (the OS's page cache, shared by the
+            // pool's connections and given back under memory pressure) instead of copying each
+            // page through a read into every connection's own 2 MiB cache: a list that looks up
+            // ten thousand tasks by key costs half as much (issue 14, "Speed").
+            .pragma("mmap_size", MMAP_BYTES.to_string());
         let pool =
             SqlitePoolOptions::new().max_connections(8).connect_with(opts).await.map_err(|e| unavailable(url, e))?;
         MIGRATOR.run(&pool).await.map_err(|e| {

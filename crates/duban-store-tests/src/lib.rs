@@ -30,6 +30,14 @@ enum Backend {
 
 impl TestDb {
     /// Executes raw SQL behind the store's back (to test what the schema itself refuses).
+    /// The PostgreSQL database's name (`None` on SQLite).
+    pub fn pg_database(&self) -> Option<&str> {
+        match &self.backend {
+            Backend::Postgres { name, .. } => Some(name),
+            Backend::Sqlite { .. } => None,
+        }
+    }
+
     pub async fn raw_execute(&self, sql: &str) -> Result<u64, String> {
         match &self.backend {
             Backend::Sqlite { store, .. } => sqlx::query(sql).execute(store.pool()).await.map(|r| r.rows_affected()),

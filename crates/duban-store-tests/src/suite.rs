@@ -2011,7 +2011,13 @@ pub async fn the_demand_page_filters_by_the_task_audience_in_sql(db: &TestDb) {
         per_page: 50,
         ..Default::default()
     };
-    let ids_of = |p: &Page<duban_store::demands::Demand>| p.items.iter().map(|d| d.id).collect::<Vec<_>>();
+    let ids_of = |p: &Page<duban_store::demands::DemandWithTask>| {
+        // Each assigned demand comes with its own task, a queued one without.
+        for d in &p.items {
+            assert_eq!(d.task.as_ref().map(|t| t.id), d.demand.task_id, "demand {}", d.demand.id);
+        }
+        p.items.iter().map(|d| d.demand.id).collect::<Vec<_>>()
+    };
     // The office (all units): every non-secret one and the queue, newest first.
     let office = Audience { person: PersonId(999_999), all_units: true, units: vec![] };
     let all = s.demand_page(&page(Some(office.clone()), true)).await.unwrap();
@@ -2045,6 +2051,30 @@ pub async fn the_demand_page_filters_by_the_task_audience_in_sql(db: &TestDb) {
     assert_eq!(ids_of(&s.demand_page(&led_by_b).await.unwrap()), vec![ids[3], ids[1]]);
     let second = s.demand_page(&DemandPageQuery { page: 2, per_page: 2, ..page(None, true) }).await.unwrap();
     assert_eq!((ids_of(&second), second.total, second.page), (vec![ids[2], ids[1]], 5, 2));
+    // Pages past the middle are read from the oldest end, in the same order.
+    let paged = |n, per_page| DemandPageQuery { page: n, per_page, ..page(None, true) };
+    assert_eq!(ids_of(&s.demand_page(&paged(3, 2)).await.unwrap()), vec![ids[0]]);
+    assert_eq!(ids_of(&s.demand_page(&paged(2, 3)).await.unwrap()), vec![ids[1], ids[0]]);
+    assert_eq!(ids_of(&s.demand_page(&paged(1, 3)).await.unwrap()), vec![queued, ids[3], ids[2]]);
+    assert!(s.demand_page(&paged(4, 2)).await.unwrap().items.is_empty());
+    // A unit sees the demands of tasks its group (各苏木乡镇场、街道) is a party of.
+    s.import_directory(&UnitDirectory::from_toml(NAIMAN_UNITS).unwrap(), crate::at()).await.unwrap();
+    let Some(PartyRef::Group(towns)) = s.resolve_name("各苏木乡镇场、街道").await.unwrap() else { panic!() };
+    let Some(PartyRef::Unit(street)) = s.resolve_name("大沁他拉街道").await.unwrap() else { panic!() };
+    let Some(PartyRef::Unit(court)) = s.resolve_name("旗人民法院").await.unwrap() else { panic!() };
+    let at = t("2026-03-02T07:00:00Z");
+    let mut x = task("诉求乡镇", vec![Party::Unit(court)]);
+    x.fields.source = Source::Enterprise;
+    x.fields.cooperating = vec![Party::Group(towns)];
+    let tid = s.create_task(&x, &created(at)).await.unwrap().id;
+    let d = input("企业乡镇", "factors").parse(Channel::Other).unwrap();
+    let towns_demand = s.insert_demand(&d, Some(tid), "page-towns", None, at).await.unwrap().id;
+    for u in [street, court] {
+        let someone = Audience { person: PersonId(999_998), all_units: false, units: vec![u] };
+        assert_eq!(ids_of(&s.demand_page(&page(Some(someone), false)).await.unwrap()), vec![towns_demand]);
+    }
+    let nobody = Audience { person: PersonId(999_998), all_units: false, units: vec![] };
+    assert_eq!(s.demand_page(&page(Some(nobody), false)).await.unwrap().total, 0);
 }
 
 pub async fn liaison_coverage_and_steward_flags_are_counted_in_sql(db: &TestDb) {

@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use duban_domain::demand::{Channel, DemandKind, NewDemand, Satisfaction};
 use duban_domain::enterprise::CreditCode;
 use duban_domain::ids::{EnterpriseId, PersonId, TaskId};
+use duban_domain::task::Task;
 use jiff::Timestamp;
 use serde::Serialize;
 
@@ -100,6 +101,13 @@ pub struct DemandPageQuery {
     pub per_page: u32,
 }
 
+/// A demand of a page with its task (`None` while it is queued), read with the page.
+#[derive(Debug, Clone)]
+pub struct DemandWithTask {
+    pub demand: Demand,
+    pub task: Option<Task>,
+}
+
 #[async_trait]
 pub trait DemandStore: Send + Sync {
     /// Keeps a new demand, already tied to its task when `task_id` is given.
@@ -116,8 +124,8 @@ pub trait DemandStore: Send + Sync {
     async fn demand_by_task(&self, task: TaskId) -> Result<Option<Demand>>;
     /// Every demand the query matches, newest first.
     async fn demands(&self, q: &DemandQuery) -> Result<Vec<Demand>>;
-    /// One page of demands and how many match in all.
-    async fn demand_page(&self, q: &DemandPageQuery) -> Result<crate::Page<Demand>>;
+    /// One page of demands, each with its task, and how many match in all.
+    async fn demand_page(&self, q: &DemandPageQuery) -> Result<crate::Page<DemandWithTask>>;
     /// Ties a queued demand to the task made for it (分派); a conflict when it has one already.
     async fn assign_demand(&self, id: i64, task: TaskId, by: PersonId, at: Timestamp) -> Result<Demand>;
     /// Records (or replaces) the return visit.
