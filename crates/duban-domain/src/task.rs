@@ -477,6 +477,11 @@ impl TaskPatch {
             t.work_standard = text_field("work_standard", "工作标准", Some(v.clone()), MAX_TEXT_CHARS, false)?;
         }
         if let Some(v) = self.source {
+            // A 企业诉求 task is made with its demand and stays one: the demands list finds a
+            // unit's demands among its tasks of that source.
+            if (v == Source::Enterprise) != (t.source == Source::Enterprise) {
+                return Err(Error::invalid("source", "企业诉求任务的来源不能修改，其他任务也不能改为企业诉求"));
+            }
             t.source = v;
         }
         if let Some(v) = &self.lead {
@@ -624,6 +629,22 @@ mod tests {
         let mut t = with(r#"{"title": "x"}"#).unwrap().unwrap();
         let p: TaskPatch = serde_json::from_str(r#"{"milestones": [{"due": "0001-01-01", "text": "远"}]}"#).unwrap();
         assert!(matches!(p.apply(&mut t), Err(Error::Invalid { ref field, .. }) if field == "milestones"));
+    }
+
+    #[test]
+    fn a_task_becomes_or_stops_being_an_enterprise_demand_only_with_its_demand() {
+        let now: Timestamp = "2026-02-13T08:00:00Z".parse().unwrap();
+        let parse = |json: &str| serde_json::from_str::<TaskInput>(json).unwrap().parse(now, &tz()).unwrap();
+        let patch = |json: &str| serde_json::from_str::<TaskPatch>(json).unwrap();
+        let mut meeting = parse(r#"{"title": "x", "source": "meeting"}"#);
+        assert!(patch(r#"{"source": "instruction"}"#).apply(&mut meeting).is_ok());
+        assert_eq!(meeting.source, Source::Instruction);
+        let e = patch(r#"{"source": "enterprise"}"#).apply(&mut meeting).unwrap_err();
+        assert!(matches!(e, Error::Invalid { ref field, .. } if field == "source"), "{e}");
+        let mut demand = parse(r#"{"title": "x", "source": "enterprise"}"#);
+        assert!(patch(r#"{"source": "enterprise", "title": "y"}"#).apply(&mut demand).is_ok());
+        assert!(patch(r#"{"source": "meeting"}"#).apply(&mut demand).is_err());
+        assert_eq!(demand.source, Source::Enterprise);
     }
 
     #[test]

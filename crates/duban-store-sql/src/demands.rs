@@ -85,6 +85,21 @@ macro_rules! sql_demands {
                     None => Err(Error::not_found(format!("诉求 {id}"))),
                 }
             }
+
+            /// A demand's task is a task of source 企业诉求 (the demands list looks for it among
+            /// those; a task's source cannot change to or from it).
+            async fn check_demand_task(&self, task: TaskId) -> Result<()> {
+                let source: Option<String> = sqlx::query_scalar("SELECT source FROM tasks WHERE id = $1")
+                    .bind(task.0)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err("demand task"))?;
+                match source {
+                    None => Err(Error::not_found(format!("任务 {task}"))),
+                    Some(s) if s == duban_domain::task::Source::Enterprise.code() => Ok(()),
+                    Some(_) => Err(Error::invalid("task_id", "诉求只能关联来源为企业诉求的任务")),
+                }
+            }
         }
 
         #[$crate::deps::async_trait::async_trait]
@@ -97,6 +112,9 @@ macro_rules! sql_demands {
                 by: Option<PersonId>,
                 at: Timestamp,
             ) -> Result<Demand> {
+                if let Some(t) = task_id {
+                    self.check_demand_task(t).await?;
+                }
                 let r = sqlx::query(&format!(
                     "INSERT INTO demands (task_id, enterprise_id, enterprise_name, credit_code, contact_name, \
                      contact_phone, channel, kind, title, text, reference, code_hash, submitted_at, submitted_by, \
@@ -259,6 +277,7 @@ macro_rules! sql_demands {
             }
 
             async fn assign_demand(&self, id: i64, task: TaskId, by: PersonId, at: Timestamp) -> Result<Demand> {
+                self.check_demand_task(task).await?;
                 let mut qb = QueryBuilder::<Db>::new("UPDATE demands SET task_id = ");
                 qb.push_bind(task.0)
                     .push(", assigned_at = ")

@@ -567,6 +567,13 @@ pub async fn the_most_urgent_overdue_tasks_come_first(db: &TestDb) {
     assert_eq!(dues[0], base);
 }
 
+/// A task of source 企业诉求 led by `unit`, as a demand's task is.
+fn enterprise_task(title: &str, unit: UnitId) -> StoredTask {
+    let mut x = task(title, vec![Party::Unit(unit)]);
+    x.fields.source = Source::Enterprise;
+    x
+}
+
 fn s_due(x: &Task, all: &[StoredTask]) -> Timestamp {
     all.iter().find(|s| s.fields.title == x.fields.title).and_then(|s| s.schedule.due_at).unwrap()
 }
@@ -1881,7 +1888,7 @@ pub async fn demands_are_queued_assigned_visited_and_rated_once(db: &TestDb) {
     let early = s.record_return_visit(queued.id, "x", None, office, at).await;
     assert!(matches!(early, Err(Error::Conflict(_))));
     // Assigned once, to its task.
-    let task_a = s.create_task(&task("甲公司诉求", vec![Party::Unit(unit_id)]), &created(at)).await.unwrap().id;
+    let task_a = s.create_task(&enterprise_task("甲公司诉求", unit_id), &created(at)).await.unwrap().id;
     let later = t("2026-03-02T02:00:00Z");
     let assigned = s.assign_demand(queued.id, task_a, office, later).await.unwrap();
     assert_eq!(
@@ -1892,7 +1899,7 @@ pub async fn demands_are_queued_assigned_visited_and_rated_once(db: &TestDb) {
     assert!(matches!(s.assign_demand(9999, task_a, office, later).await, Err(Error::NotFound { .. })));
     assert_eq!(s.demand_by_task(task_a).await.unwrap().map(|d| d.id), Some(queued.id));
     // A hotline demand recorded by the office with its task at once.
-    let task_b = s.create_task(&task("乙公司诉求", vec![Party::Unit(unit_id)]), &created(at)).await.unwrap().id;
+    let task_b = s.create_task(&enterprise_task("乙公司诉求", unit_id), &created(at)).await.unwrap().id;
     let hotline = input("乙公司", "policy", "12345").parse(Channel::Other).unwrap();
     let b = s.insert_demand(&hotline, Some(task_b), "hash-b", Some(office), at).await.unwrap();
     assert_eq!((b.assigned_at, b.assigned_by, b.channel), (Some(at), Some(office), Channel::Hotline12345));
@@ -2075,6 +2082,13 @@ pub async fn the_demand_page_filters_by_the_task_audience_in_sql(db: &TestDb) {
     }
     let nobody = Audience { person: PersonId(999_998), all_units: false, units: vec![] };
     assert_eq!(s.demand_page(&page(Some(nobody), false)).await.unwrap().total, 0);
+    // A demand's task is a 企业诉求 task: no other takes one, queued or new.
+    let other = s.create_task(&task("会议任务", vec![Party::Unit(a)]), &created(at)).await.unwrap().id;
+    let e = s.insert_demand(&d, Some(other), "page-other", None, at).await.unwrap_err();
+    assert!(matches!(e, Error::Invalid { ref field, .. } if field == "task_id"), "{e:?}");
+    let e = s.assign_demand(queued, other, pa, at).await.unwrap_err();
+    assert!(matches!(e, Error::Invalid { ref field, .. } if field == "task_id"), "{e:?}");
+    assert_eq!(s.demand(queued).await.unwrap().unwrap().task_id, None);
 }
 
 pub async fn liaison_coverage_and_steward_flags_are_counted_in_sql(db: &TestDb) {

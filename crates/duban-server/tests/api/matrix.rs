@@ -1495,6 +1495,21 @@ async fn procedures(app: &TestApp, c: &Client<'_>, w: &World, f: &mut Findings) 
 /// exactly those who see its task (the one visibility rule; 涉密 only by those named on it), in
 /// the list and one by one, API and pages; the queue, the assignment and the return visit are
 /// the office's and administrators' alone.
+/// A 企业诉求 task beside a world task, as a demand's task must be: its parties, classification
+/// and named people, and its marker in the title (so that a leak shows).
+async fn demand_task(app: &TestApp, w: &World, t: &Task) -> duban_domain::ids::TaskId {
+    let named = t.kind != Kind::SecretUnnamed;
+    let person = |who| if named { json!(w.people[&who].0) } else { Value::Null };
+    let twin: duban_domain::task::TaskInput = serde_json::from_value(json!({
+        "title": format!("矩阵{}诉求任务{}", t.kind.classification(), t.marker), "source": "enterprise",
+        "lead": [{"unit": w.units["lead"]}], "cooperating": [{"unit": w.units["coop"]}],
+        "classification": t.kind.classification(), "leader_id": person(Who::LeaderInCharge),
+        "responsible_person_id": person(Who::LeadOfficer), "deadline": "2026-12-31",
+    }))
+    .unwrap();
+    app.duban.tasks().create_task(twin, None).await.unwrap().task.id
+}
+
 async fn demands(app: &TestApp, c: &Client<'_>, w: &World, f: &mut Findings) {
     use duban_domain::demand::PublicDemandInput;
     let input = |title: String| PublicDemandInput {
@@ -1508,12 +1523,19 @@ async fn demands(app: &TestApp, c: &Client<'_>, w: &World, f: &mut Findings) {
     };
     let at = app.duban.core().now();
     let mut made = Vec::new();
+    // A demand's task is a 企业诉求 task: one beside each world task, with its parties,
+    // classification and named people (and its marker, so that a leak shows).
     for t in w.tasks.iter().filter(|t| !t.child) {
+        let task = demand_task(app, w, t).await;
         let d = input(format!("矩阵诉求{}", t.marker)).parse().unwrap();
         let hash = format!("matrix-{}", t.id);
-        let d = app.store.insert_demand(&d, Some(duban_domain::ids::TaskId(t.id)), &hash, None, at).await.unwrap();
+        let d = app.store.insert_demand(&d, Some(task), &hash, None, at).await.unwrap();
         made.push((d.id, Some(t.kind)));
     }
+    // Only a 企业诉求 task takes a demand.
+    let other = input("矩阵诉求其他".into()).parse().unwrap();
+    let e = app.store.insert_demand(&other, Some(duban_domain::ids::TaskId(w.tasks[0].id)), "matrix-x", None, at).await;
+    assert!(matches!(e, Err(duban_domain::Error::Invalid { .. })), "{e:?}");
     let queued = input("矩阵诉求ZQQUEUE".into()).parse().unwrap();
     made.push((app.store.insert_demand(&queued, None, "matrix-q", None, at).await.unwrap().id, None));
     let queued_id = made.last().map(|(id, _)| *id).unwrap_or_default();
@@ -1705,7 +1727,8 @@ async fn service_views(app: &TestApp, c: &Client<'_>, w: &World, f: &mut Finding
         let mut d = d.parse().unwrap();
         d.enterprise_id = Some(e.id);
         let hash = format!("views-{}", t.id);
-        app.store.insert_demand(&d, Some(duban_domain::ids::TaskId(t.id)), &hash, None, at).await.unwrap();
+        let task = demand_task(app, w, t).await;
+        app.store.insert_demand(&d, Some(task), &hash, None, at).await.unwrap();
         kinds.push(t.kind);
     }
     let lead = w.unit(U::Lead);
