@@ -35,12 +35,12 @@ use crate::service::Services;
 use crate::tasks::{Edit, Tasks};
 use async_trait::async_trait;
 use duban_domain::Error;
-use duban_domain::enterprise::{CreditCode, STEWARD_THRESHOLD};
+use duban_domain::enterprise::{CreditCode, STEWARD_THRESHOLD, Yuan};
 use duban_domain::event::EventKind;
 use duban_domain::facts::Source;
 use duban_domain::ids::{EnterpriseId, PersonId, ProjectId, TaskId};
 use duban_domain::liaison::{
-    Assignment, AssignmentInput, Period, ServiceKind, ServicePolicy, StewardFlag, Target, Visit, VisitInput,
+    Assignment, AssignmentInput, Period, Rank, ServiceKind, ServicePolicy, StewardFlag, Target, Visit, VisitInput,
     coverage_percent, project_flags,
 };
 use duban_domain::policy::ClockEvent;
@@ -211,9 +211,12 @@ fn merge_window<K: Ord, T>(offset: i64, limit: i64, start: i64, chunk: Vec<(K, T
 }
 
 /// Which rows of `m` [`merge_window`] needs for the rows `[offset, offset + limit)` of the
-/// merge with a list of `w_len` rows: (from, how many).
+/// merge with a list of `w_len` rows: (from, how many). At most `w_len` rows of `w` come before
+/// the window, so it starts at row `offset - w_len` of `m` or later and ends before row
+/// `offset + limit`.
 fn missing_chunk(offset: i64, limit: i64, w_len: i64) -> (i64, i64) {
-    (offset.saturating_sub(w_len).max(0), limit.saturating_add(w_len))
+    let from = offset.saturating_sub(w_len).max(0);
+    (from, offset.saturating_add(limit) - from)
 }
 
 /// The liaison and steward service.
@@ -457,8 +460,9 @@ impl Liaison {
     /// projects that must have a steward and have none and stewards below the rank the
     /// investment tier asks for, by project name; then the 规上/限上 enterprises without one, by
     /// name. The missing ones are anti-joins paged in SQL; the rank against the tier (policy
-    /// data) is decided here over the stewards of projects in force (as many as there are
-    /// stewards), and merged into the page of missing projects by name.
+    /// data) is decided here over the stewards of projects in force whose rank SQL finds may be
+    /// below their tier (at most the stewards in force), and merged into the page of missing
+    /// projects by name.
     pub async fn steward_flags(&self, actor: &Actor, p: &PageParams) -> Result<Page<FlagRow>, Error> {
         actor.require_signed_in()?;
         let w = page_window(p.page, p.per_page)?;
@@ -467,7 +471,15 @@ impl Liaison {
         // (project name, project id, assignment id) orders the project rows; a missing project
         // has no steward, so its key (assignment 0) never equals a wrong rank's.
         let mut wrong: Vec<((String, i64, i64), FlagRow)> = Vec::new();
-        for (a, name, investment) in self.store.project_stewards(today).await? {
+        // Only the stewards whose rank may be below their tier are read (a filter in SQL from
+        // the policy's tiers); `project_flags` decides.
+        let tiers: Vec<(Yuan, Vec<Rank>)> = self
+            .policy
+            .steward_tiers
+            .iter()
+            .map(|t| (t.above, Rank::ALL.iter().copied().filter(|r| r.fits(t.rank)).collect()))
+            .collect();
+        for (a, name, investment) in self.store.project_stewards(today, &tiers).await? {
             let Target::Project(id) = a.fields.target else { continue };
             for flag in project_flags(&self.policy, investment, true, &[&a]) {
                 let row = FlagRow {

@@ -11,7 +11,7 @@
 macro_rules! sql_liaison {
     ($store:ty) => {
         use $crate::deps::duban_domain::liaison::{
-            Assignment, NewAssignment, NewVisit, Problem, ServiceKind, Target, Visit,
+            Assignment, NewAssignment, NewVisit, Problem, Rank, ServiceKind, Target, Visit,
         };
         use $crate::deps::duban_store::liaison::{
             AssignmentListRow, AssignmentPageQuery, CoverageCount, LiaisonStore,
@@ -608,15 +608,44 @@ macro_rules! sql_liaison {
                 Ok((list, total))
             }
 
-            async fn project_stewards(&self, on: LiaisonDate) -> Result<Vec<(Assignment, String, LiaisonYuan)>> {
+            async fn project_stewards(
+                &self,
+                on: LiaisonDate,
+                tiers: &[(LiaisonYuan, Vec<Rank>)],
+            ) -> Result<Vec<(Assignment, String, LiaisonYuan)>> {
                 let g = db_err("list project stewards");
                 let cols = assignment_columns_of_a();
-                let rows = sqlx::query(&format!(
+                let mut qb = QueryBuilder::<Db>::new(format!(
                     "SELECT {cols}, p.name AS project_name, p.total_investment FROM service_assignments a \
-                     JOIN projects p ON p.id = a.project_id WHERE a.kind = 'steward' AND a.since <= $1 \
-                     AND (a.until IS NULL OR a.until >= $1) ORDER BY p.name, p.id, a.id"
-                ))
-                .bind(day(on))
+                     JOIN projects p ON p.id = a.project_id WHERE a.kind = 'steward' AND a.since <= "
+                ));
+                qb.push_bind(day(on)).push(" AND (a.until IS NULL OR a.until >= ").push_bind(day(on)).push(")");
+                // Only a rank that may be below the tier: none, or not one that fits the tier the
+                // investment falls in (the highest tier it is above; else the first).
+                if let Some((_, first)) = tiers.first() {
+                    let fits = |qb: &mut QueryBuilder<'_, Db>, ranks: &[Rank]| {
+                        if ranks.is_empty() {
+                            qb.push("1 = 0");
+                            return;
+                        }
+                        qb.push("a.rank IN (");
+                        let mut list = qb.separated(", ");
+                        for r in ranks {
+                            list.push_bind(r.code());
+                        }
+                        qb.push(")");
+                    };
+                    qb.push(" AND (a.rank IS NULL OR NOT (CASE");
+                    for (above, ranks) in tiers.iter().rev() {
+                        qb.push(" WHEN p.total_investment > ").push_bind(above.fen()).push(" THEN ");
+                        fits(&mut qb, ranks);
+                    }
+                    qb.push(" ELSE ");
+                    fits(&mut qb, first);
+                    qb.push(" END))");
+                }
+                qb.push(" ORDER BY p.name, p.id, a.id");
+                let rows = qb.build()
                 .fetch_all(&self.pool)
                 .await
                 .map_err(&g)?;

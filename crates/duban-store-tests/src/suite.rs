@@ -2148,7 +2148,7 @@ pub async fn liaison_coverage_and_steward_flags_are_counted_in_sql(db: &TestDb) 
     assert_eq!(missing, (vec![(ps[0], "P1项目".to_string(), Yuan::wan(12000))], 1));
     let (without, total) = s.enterprises_without_steward(on, 0, 50).await.unwrap();
     assert_eq!((names(without), total), (vec!["D企业".to_string()], 1));
-    let stewards = s.project_stewards(on).await.unwrap();
+    let stewards = s.project_stewards(on, &[]).await.unwrap();
     assert_eq!(stewards, vec![(sp, "P2项目".to_string(), Yuan::wan(5000))]);
 }
 
@@ -2298,4 +2298,26 @@ pub async fn the_assignment_list_and_the_steward_flags_are_paged_in_sql(db: &Tes
     assert_eq!((firms, total), (vec!["50%_企业".to_string(), "甲分页企业".to_string()], 2));
     let (page, total) = s.enterprises_without_steward(on, 1, 5).await.unwrap();
     assert_eq!((page.len(), total), (1, 2));
+
+    // The stewards whose rank may be below their tier: C (8000万) asks for 副处级 or higher of
+    // the tiers (0: 副科级+, 5000万: 副处级+, 1亿: 正处级+); 正科级 does not fit, 正处级 does, none
+    // never does.
+    let low = s.project_stewards(on, &[]).await.unwrap()[0].0.clone();
+    s.insert_assignment(&assign(steward, p2, u2, Target::Project(ps[2]), Some(Rank::Division), None), None, at)
+        .await
+        .unwrap();
+    let bare =
+        s.insert_assignment(&assign(steward, gone, u2, Target::Project(ps[2]), None, None), None, at).await.unwrap();
+    let fits = |r: Rank| Rank::ALL.iter().copied().filter(|x| x.fits(r)).collect::<Vec<_>>();
+    let tiers = vec![
+        (Yuan(0), fits(Rank::DeputySection)),
+        (Yuan::wan(5000), fits(Rank::DeputyDivision)),
+        (Yuan::yi(1), fits(Rank::Division)),
+    ];
+    assert_eq!(s.project_stewards(on, &[]).await.unwrap().len(), 3, "every steward without tiers");
+    let below: Vec<i64> = s.project_stewards(on, &tiers).await.unwrap().iter().map(|(a, _, _)| a.id).collect();
+    assert_eq!(below, vec![low.id, bare.id]);
+    let tiers = vec![(Yuan(0), fits(Rank::Section))];
+    let below: Vec<i64> = s.project_stewards(on, &tiers).await.unwrap().iter().map(|(a, _, _)| a.id).collect();
+    assert_eq!(below, vec![bare.id], "one tier: 正科级 fits");
 }

@@ -13,7 +13,7 @@ use crate::Result;
 use async_trait::async_trait;
 use duban_domain::enterprise::Yuan;
 use duban_domain::ids::{EnterpriseId, PersonId, ProjectId, TaskId};
-use duban_domain::liaison::{Assignment, NewAssignment, NewVisit, ServiceKind, Visit};
+use duban_domain::liaison::{Assignment, NewAssignment, NewVisit, Rank, ServiceKind, Visit};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -84,9 +84,13 @@ pub trait LiaisonStore: Send + Sync {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<(EnterpriseId, String)>, i64)>;
-    /// The stewards of projects in force on `on`, each with its project's name and investment
-    /// (the rank against the tier is decided by the caller), by project name, project, id.
-    async fn project_stewards(&self, on: Date) -> Result<Vec<(Assignment, String, Yuan)>>;
+    /// The stewards of projects in force on `on`, each with its project's name and investment,
+    /// by project name, project, id; only those whose rank may be below their project's tier
+    /// when `tiers` are given: (above, the ranks that fit), ascending — an investment above a
+    /// tier's `above` (the highest such tier; below them all, the first) asks for one of its
+    /// ranks, and a steward without a rank never fits. The caller decides the flag; empty
+    /// `tiers` read every steward.
+    async fn project_stewards(&self, on: Date, tiers: &[(Yuan, Vec<Rank>)]) -> Result<Vec<(Assignment, String, Yuan)>>;
 }
 
 /// One line of the coverage: a liaison or a unit, its assignments in force and how many of
