@@ -14,11 +14,13 @@
 
 use duban_app::actor::Actor;
 use duban_app::demands::DemandFilter;
+use duban_app::liaison::{AssignmentFilter, PageParams};
 use duban_app::service::Services;
 use duban_domain::calendar::UnknownYears;
 use duban_domain::clock::FixedClock;
 use duban_domain::enterprise::{CreditCode, EnterpriseInput, NewEnterprise, NewProject, ProjectInput};
 use duban_domain::ids::{EnterpriseId, ProjectId};
+use duban_domain::liaison::ServiceKind;
 use duban_domain::org::{NewPerson, Role, UnitDirectory};
 use duban_domain::policy::{ClockEvent, Policy};
 use duban_domain::task::{Classification, Party};
@@ -245,6 +247,9 @@ async fn run(name: &str, db: TestDb, n: usize) {
     assert_eq!(all.total, (demands + queued) as u64);
     println!("{name:>8}: first demands list {:.0} ms", warm.elapsed().as_secs_f64() * 1e3);
     let last_map = (p as i64 + 49) / 50;
+    let liaisons = l.assignments(&cli, ServiceKind::Liaison, &AssignmentFilter::default()).await.unwrap();
+    let stewards = l.assignments(&cli, ServiceKind::Steward, &AssignmentFilter::default()).await.unwrap();
+    let last_liaison_page = AssignmentFilter { page: Some(liaisons.pages()), ..Default::default() };
     println!("| backend | role | page | rows (total) | median ms | p95 ms |");
     for (role, person) in [("office", office), ("leader", leader), ("unit head", head), ("officer", officer)] {
         let a = Actor::new(person);
@@ -270,8 +275,31 @@ async fn run(name: &str, db: TestDb, n: usize) {
                 time(|| async { d.list(&a, &deep_filter).await }).await,
             ),
             ("office queue".into(), queued.to_string(), time(|| async { d.queue(&a).await }).await),
-            ("liaison coverage".into(), n.to_string(), time(|| async { l.coverage(&a).await }).await),
-            ("steward flags".into(), String::new(), time(|| async { l.steward_flags(&a).await }).await),
+            (
+                "liaison page".into(),
+                liaisons.total.to_string(),
+                time(|| async {
+                    l.coverage_page(&a, 0).await?;
+                    l.assignments(&a, ServiceKind::Liaison, &AssignmentFilter::default()).await?;
+                    l.people_choices(&a).await
+                })
+                .await,
+            ),
+            (
+                "stewards page".into(),
+                stewards.total.to_string(),
+                time(|| async {
+                    l.steward_flags(&a, &PageParams::default()).await?;
+                    l.assignments(&a, ServiceKind::Steward, &AssignmentFilter::default()).await?;
+                    l.people_choices(&a).await
+                })
+                .await,
+            ),
+            (
+                "liaison: last page of assignments".into(),
+                liaisons.total.to_string(),
+                time(|| async { l.assignments(&a, ServiceKind::Liaison, &last_liaison_page).await }).await,
+            ),
             ("procedures map: page 1".into(), p.to_string(), time(|| async { pr.matrix(&a, 1, None).await }).await),
             (
                 format!("procedures map: page {last_map}"),

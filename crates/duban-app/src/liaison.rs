@@ -19,6 +19,13 @@
 //!
 //! Assignments and visits are not secret: anyone signed in reads them; the office writes
 //! assignments, the assigned person (or the office) records visits.
+//!
+//! The lists cost a page, not the ledger (issue 14, "Speed"): [`Liaison::assignments`] reads
+//! one page of assignments with their names in SQL (50 a page, a text search over the person's
+//! and the target's name), [`Liaison::steward_flags`] one page of the flags (the missing ones are
+//! paged anti-joins; only the stewards in force are read to check their rank), and the office's
+//! form names its enterprise or project as text ([`Liaison::resolve_enterprise`],
+//! [`Liaison::resolve_project`]: a 统一社会信用代码 or a name) instead of offering every one.
 
 use crate::access::Access;
 use crate::actor::{Actor, RunLedgers};
@@ -28,25 +35,25 @@ use crate::service::Services;
 use crate::tasks::{Edit, Tasks};
 use async_trait::async_trait;
 use duban_domain::Error;
-use duban_domain::enterprise::{Enterprise, Project, STEWARD_THRESHOLD};
+use duban_domain::enterprise::{CreditCode, STEWARD_THRESHOLD, Yuan};
 use duban_domain::event::EventKind;
 use duban_domain::facts::Source;
-use duban_domain::ids::{EnterpriseId, PersonId, TaskId, UnitId};
+use duban_domain::ids::{EnterpriseId, PersonId, ProjectId, TaskId};
 use duban_domain::liaison::{
-    Assignment, AssignmentInput, Period, ServiceKind, ServicePolicy, StewardFlag, Target, Visit, VisitInput,
+    Assignment, AssignmentInput, Period, Rank, ServiceKind, ServicePolicy, StewardFlag, Target, Visit, VisitInput,
     coverage_percent, project_flags,
 };
 use duban_domain::policy::ClockEvent;
 use duban_domain::task::{Party, Status, TaskInput};
 use duban_store::enterprises::{EnterpriseQuery, ProjectQuery};
-use duban_store::liaison::CoverageCount;
+use duban_store::liaison::{AssignmentListRow, AssignmentPageQuery, CoverageCount};
 use duban_store::{
-    AttachmentStore, DirectoryStore, EnterpriseStore, LedgerStore, LiaisonStore, NewLedger, PeopleStore, TaskStore,
+    AttachmentStore, EnterpriseStore, LedgerStore, LiaisonStore, NewLedger, Page, PageWindow, PeopleStore, TaskStore,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
-use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// An assignment with the names a list shows.
@@ -118,6 +125,100 @@ pub struct FlagRow {
     pub label: String,
 }
 
+/// Which page of the assignment list to read (`GET /api/v1/liaison`, `/api/v1/stewards`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct AssignmentFilter {
+    /// Text in the person's name or the enterprise's (project's) name.
+    pub q: Option<String>,
+    /// 1-based, at most 1,000,000.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1_000_000))]
+    pub page: Option<u32>,
+    /// 1 to 200; 50 when absent.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
+    pub per_page: Option<u32>,
+}
+
+/// Which page of a list to read (the steward flags).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct PageParams {
+    /// 1-based, at most 1,000,000.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1_000_000))]
+    pub page: Option<u32>,
+    /// 1 to 200; 50 when absent.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
+    pub per_page: Option<u32>,
+}
+
+/// The page a request asks for: `page` 1 to 1,000,000, `per_page` 1 to 200 ([`GAP_PAGE`] when
+/// absent); anything else is invalid.
+pub fn page_window(page: Option<u32>, per_page: Option<u32>) -> Result<PageWindow, Error> {
+    let per_page = per_page.unwrap_or(GAP_PAGE as u32);
+    if !(1..=200).contains(&per_page) {
+        return Err(Error::invalid("per_page", "每页条数应在 1 到 200 之间"));
+    }
+    match page {
+        Some(0) => Err(Error::invalid("page", "页码从 1 开始")),
+        Some(p) if p > 1_000_000 => Err(Error::invalid("page", "页码过大")),
+        p => Ok(PageWindow::new(p.unwrap_or(1), per_page)),
+    }
+}
+
+/// How many of a list of `total` rows a page of `limit` from `offset` holds.
+fn rows_in(total: i64, offset: i64, limit: i64) -> i64 {
+    (total.min(offset.saturating_add(limit)) - total.min(offset)).max(0)
+}
+
+/// The rows `[offset, offset + limit)` of the merge, by key, of two sorted lists: `chunk`, the
+/// rows of a list `m` from `start` on (read from the store; [`missing_chunk`] says which), and
+/// `w`, a whole sorted list held in memory. No key of `m` equals one of `w`. The chunk must hold
+/// at least `offset + limit - start` rows or reach the end of `m`.
+fn merge_window<K: Ord, T>(offset: i64, limit: i64, start: i64, chunk: Vec<(K, T)>, w: Vec<(K, T)>) -> Vec<T> {
+    let mut w = w.into_iter().peekable();
+    // Where the merge starts: from the top, or at the chunk's first row, which `start` rows of
+    // `m` and the rows of `w` with a smaller key come before.
+    let mut at = start;
+    if start > 0 {
+        let Some(first) = chunk.first() else { return Vec::new() };
+        while w.peek().is_some_and(|x| x.0 < first.0) {
+            w.next();
+            at += 1;
+        }
+    }
+    let mut chunk = chunk.into_iter().peekable();
+    let mut out = Vec::new();
+    let end = offset.saturating_add(limit);
+    while at < end {
+        let from_w = match (chunk.peek(), w.peek()) {
+            (Some(c), Some(x)) => x.0 < c.0,
+            (None, Some(_)) => true,
+            (Some(_), None) => false,
+            (None, None) => break,
+        };
+        let next = if from_w { w.next() } else { chunk.next() };
+        let Some((_, row)) = next else { break };
+        if at >= offset {
+            out.push(row);
+        }
+        at += 1;
+    }
+    out
+}
+
+/// Which rows of `m` [`merge_window`] needs for the rows `[offset, offset + limit)` of the
+/// merge with a list of `w_len` rows: (from, how many). At most `w_len` rows of `w` come before
+/// the window, so it starts at row `offset - w_len` of `m` or later and ends before row
+/// `offset + limit`.
+fn missing_chunk(offset: i64, limit: i64, w_len: i64) -> (i64, i64) {
+    let from = offset.saturating_sub(w_len).max(0);
+    (from, offset.saturating_add(limit) - from)
+}
+
 /// The liaison and steward service.
 pub struct Liaison {
     pub(crate) core: Arc<Core>,
@@ -127,17 +228,17 @@ pub struct Liaison {
     pub(crate) ledgers: Arc<dyn LedgerStore>,
     pub(crate) attachments: Arc<dyn AttachmentStore>,
     pub(crate) people: Arc<dyn PeopleStore>,
-    pub(crate) directory: Arc<dyn DirectoryStore>,
     pub(crate) enterprises: Arc<dyn EnterpriseStore>,
     pub(crate) store: Arc<dyn LiaisonStore>,
     pub(crate) policy: ServicePolicy,
 }
 
-/// The most enterprises or projects one read of the lists takes (a page of the store).
-const PAGE: i64 = 1000;
-
-/// How many gaps (enterprises without a liaison) one coverage page lists.
+/// How many gaps (enterprises without a liaison), assignments or flags one page lists.
 pub const GAP_PAGE: i64 = 50;
+
+/// How many enterprises (projects) a name typed in the assign form may match before the office
+/// is asked to be more precise; the refusal lists up to five of them.
+const NAME_MATCHES: i64 = 6;
 
 impl Liaison {
     /// The policy in force.
@@ -211,32 +312,6 @@ impl Liaison {
         self.store.assignment(id).await?.ok_or_else(|| Error::not_found(format!("包联 {id}")))
     }
 
-    async fn all_enterprises(&self) -> Result<Vec<Enterprise>, Error> {
-        let mut all = Vec::new();
-        loop {
-            let q = EnterpriseQuery { offset: all.len() as i64, limit: PAGE, ..Default::default() };
-            let (page, total) = self.enterprises.enterprises(&q).await?;
-            let n = page.len();
-            all.extend(page);
-            if n == 0 || all.len() as i64 >= total {
-                return Ok(all);
-            }
-        }
-    }
-
-    async fn all_projects(&self) -> Result<Vec<Project>, Error> {
-        let mut all = Vec::new();
-        loop {
-            let q = ProjectQuery { offset: all.len() as i64, limit: PAGE, ..Default::default() };
-            let (page, total) = self.enterprises.projects(&q).await?;
-            let n = page.len();
-            all.extend(page);
-            if n == 0 || all.len() as i64 >= total {
-                return Ok(all);
-            }
-        }
-    }
-
     /// The names of targets: enterprises and projects by id.
     async fn target_names(&self, list: &[Assignment]) -> Result<HashMap<Target, String>, Error> {
         let mut es = Vec::new();
@@ -261,49 +336,76 @@ impl Liaison {
         Ok(names)
     }
 
-    /// Every assignment of a kind with its names, whether this period's visit is recorded and
-    /// its obligation task; in force first.
-    pub async fn assignments(&self, actor: &Actor, kind: ServiceKind) -> Result<Vec<AssignmentRow>, Error> {
-        actor.require_signed_in()?;
-        let list = self.store.assignments(kind).await?;
+    fn row(&self, today: Date, r: AssignmentListRow) -> AssignmentRow {
+        AssignmentRow {
+            active: r.assignment.active_on(today),
+            person: r.person,
+            unit: r.unit,
+            target: r.target,
+            visited_this_period: r.visited,
+            task_id: r.task_id,
+            assignment: r.assignment,
+        }
+    }
+
+    fn page_query(&self, kind: ServiceKind, search: Option<String>, id: Option<i64>) -> AssignmentPageQuery {
         let period = self.current_period(kind);
-        let today = self.today();
-        let visited: HashSet<i64> = self
-            .store
-            .visits(kind, None)
-            .await?
-            .iter()
-            .filter(|v| period.contains(v.visited_on))
-            .map(|v| v.assignment_id)
-            .collect();
-        let code = period.code();
-        let tasks: HashMap<i64, TaskId> = self
-            .store
-            .obligations(kind)
-            .await?
-            .into_iter()
-            .filter(|(_, p, _)| *p == code)
-            .map(|(a, _, t)| (a, t))
-            .collect();
-        let people: HashMap<PersonId, String> =
-            self.people.list_people().await?.into_iter().map(|p| (p.id, p.fields.name)).collect();
-        let units: HashMap<UnitId, String> =
-            self.directory.list_units().await?.into_iter().map(|u| (u.id, u.name)).collect();
-        let targets = self.target_names(&list).await?;
-        let mut rows: Vec<AssignmentRow> = list
-            .into_iter()
-            .map(|a| AssignmentRow {
-                person: people.get(&a.fields.person_id).cloned().unwrap_or_default(),
-                unit: units.get(&a.fields.unit_id).cloned().unwrap_or_default(),
-                target: targets.get(&a.fields.target).cloned().unwrap_or_default(),
-                active: a.active_on(today),
-                visited_this_period: visited.contains(&a.id),
-                task_id: tasks.get(&a.id).copied(),
-                assignment: a,
-            })
-            .collect();
-        rows.sort_by_key(|r| (!r.active, r.assignment.id));
-        Ok(rows)
+        AssignmentPageQuery {
+            kind,
+            on: self.today(),
+            from: period.first_day(),
+            to: period.last_day(),
+            period: period.code(),
+            search,
+            id,
+            offset: 0,
+            limit: GAP_PAGE,
+        }
+    }
+
+    /// One page of the assignments of a kind with their names, whether this period's visit is
+    /// recorded and its obligation task; in force first, then by id; filtered by text in the
+    /// person's or the target's name. Paged in SQL.
+    pub async fn assignments(
+        &self,
+        actor: &Actor,
+        kind: ServiceKind,
+        f: &AssignmentFilter,
+    ) -> Result<Page<AssignmentRow>, Error> {
+        actor.require_signed_in()?;
+        let w = page_window(f.page, f.per_page)?;
+        let search = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        let q = AssignmentPageQuery {
+            offset: w.offset(),
+            limit: i64::from(w.per_page),
+            ..self.page_query(kind, search, None)
+        };
+        let (rows, total) = self.store.assignment_page(&q).await?;
+        let today = q.on;
+        let items = rows.into_iter().map(|r| self.row(today, r)).collect();
+        Ok(w.page(items, u64::try_from(total).unwrap_or(0)))
+    }
+
+    /// One assignment of a kind as the list shows it.
+    pub async fn assignment_row(&self, actor: &Actor, kind: ServiceKind, id: i64) -> Result<AssignmentRow, Error> {
+        actor.require_signed_in()?;
+        let q = self.page_query(kind, None, Some(id));
+        let (rows, _) = self.store.assignment_page(&q).await?;
+        let today = q.on;
+        rows.into_iter()
+            .next()
+            .map(|r| self.row(today, r))
+            .ok_or_else(|| Error::not_found(format!("{} {id}", kind.label())))
+    }
+
+    /// Every assignment of a kind as the list shows it (in one query): for the monthly report
+    /// and the views of one enterprise or unit, which need them all.
+    pub async fn all_assignments(&self, actor: &Actor, kind: ServiceKind) -> Result<Vec<AssignmentRow>, Error> {
+        actor.require_signed_in()?;
+        let q = AssignmentPageQuery { limit: i64::MAX, ..self.page_query(kind, None, None) };
+        let (rows, _) = self.store.assignment_page(&q).await?;
+        let today = q.on;
+        Ok(rows.into_iter().map(|r| self.row(today, r)).collect())
     }
 
     /// Liaison coverage: 全覆盖 of key enterprises, the first page of the gaps, and this
@@ -354,27 +456,30 @@ impl Liaison {
         })
     }
 
-    /// The steward flags (003 (200), 附件4 (四)): projects and 规上/限上 enterprises that must have
-    /// a steward and have none, and stewards below the rank the investment tier asks for. The
-    /// missing ones are anti-joins in SQL; the rank against the tier (policy data) is decided
-    /// here over the stewards in force.
-    pub async fn steward_flags(&self, actor: &Actor) -> Result<Vec<FlagRow>, Error> {
+    /// The steward flags (003 (200), 附件4 (四)), one page of them with how many there are:
+    /// projects that must have a steward and have none and stewards below the rank the
+    /// investment tier asks for, by project name; then the 规上/限上 enterprises without one, by
+    /// name. The missing ones are anti-joins paged in SQL; the rank against the tier (policy
+    /// data) is decided here over the stewards of projects in force whose rank SQL finds may be
+    /// below their tier (at most the stewards in force), and merged into the page of missing
+    /// projects by name.
+    pub async fn steward_flags(&self, actor: &Actor, p: &PageParams) -> Result<Page<FlagRow>, Error> {
         actor.require_signed_in()?;
+        let w = page_window(p.page, p.per_page)?;
+        let (offset, limit) = (w.offset(), i64::from(w.per_page));
         let today = self.today();
-        // (project name, project id, assignment id) orders the project rows as before.
-        let mut projects: Vec<((String, i64, i64), FlagRow)> = Vec::new();
-        for (id, name, investment) in self.store.projects_without_steward(today, STEWARD_THRESHOLD).await? {
-            let flag = StewardFlag::Missing;
-            let row = FlagRow {
-                target: Target::Project(id),
-                name: name.clone(),
-                investment: Some(investment.wan_label()),
-                label: flag.label(),
-                flag,
-            };
-            projects.push(((name, id.0, 0), row));
-        }
-        for (a, name, investment) in self.store.project_stewards(today).await? {
+        // (project name, project id, assignment id) orders the project rows; a missing project
+        // has no steward, so its key (assignment 0) never equals a wrong rank's.
+        let mut wrong: Vec<((String, i64, i64), FlagRow)> = Vec::new();
+        // Only the stewards whose rank may be below their tier are read (a filter in SQL from
+        // the policy's tiers); `project_flags` decides.
+        let tiers: Vec<(Yuan, Vec<Rank>)> = self
+            .policy
+            .steward_tiers
+            .iter()
+            .map(|t| (t.above, Rank::ALL.iter().copied().filter(|r| r.fits(t.rank)).collect()))
+            .collect();
+        for (a, name, investment) in self.store.project_stewards(today, &tiers).await? {
             let Target::Project(id) = a.fields.target else { continue };
             for flag in project_flags(&self.policy, investment, true, &[&a]) {
                 let row = FlagRow {
@@ -384,16 +489,48 @@ impl Liaison {
                     label: flag.label(),
                     flag,
                 };
-                projects.push(((name.clone(), id.0, a.id), row));
+                wrong.push(((name.clone(), id.0, a.id), row));
             }
         }
-        projects.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut rows: Vec<FlagRow> = projects.into_iter().map(|(_, r)| r).collect();
-        for (id, name) in self.store.enterprises_without_steward(today).await? {
-            let flag = StewardFlag::Missing;
-            rows.push(FlagRow { target: Target::Enterprise(id), name, investment: None, label: flag.label(), flag });
+        wrong.sort_by(|a, b| a.0.cmp(&b.0));
+        let wrong_len = i64::try_from(wrong.len()).unwrap_or(i64::MAX);
+        let (from, take) = missing_chunk(offset, limit, wrong_len);
+        let (missing, missing_total) =
+            self.store.projects_without_steward(today, STEWARD_THRESHOLD, from, take).await?;
+        let chunk = missing
+            .into_iter()
+            .map(|(id, name, investment)| {
+                let flag = StewardFlag::Missing;
+                let row = FlagRow {
+                    target: Target::Project(id),
+                    name: name.clone(),
+                    investment: Some(investment.wan_label()),
+                    label: flag.label(),
+                    flag,
+                };
+                ((name, id.0, 0), row)
+            })
+            .collect();
+        let projects = missing_total.saturating_add(wrong_len);
+        let mut rows = merge_window(offset, limit, from, chunk, wrong);
+        // The enterprises follow the projects.
+        let rest = limit - rows_in(projects, offset, limit);
+        let (enterprises, enterprises_total) =
+            self.store.enterprises_without_steward(today, offset.saturating_sub(projects).max(0), rest.max(0)).await?;
+        if rest > 0 {
+            for (id, name) in enterprises {
+                let flag = StewardFlag::Missing;
+                rows.push(FlagRow {
+                    target: Target::Enterprise(id),
+                    name,
+                    investment: None,
+                    label: flag.label(),
+                    flag,
+                });
+            }
         }
-        Ok(rows)
+        let total = projects.saturating_add(enterprises_total);
+        Ok(w.page(rows, u64::try_from(total).unwrap_or(0)))
     }
 
     /// The visits of a kind (of one assignment when given), newest first.
@@ -669,24 +806,84 @@ impl Liaison {
         Ok((v, task.task.id))
     }
 
-    /// What the office's assignment forms offer: the active people with a unit (id, "name（unit）"),
-    /// the key enterprises and the key projects.
-    pub async fn choices(&self, actor: &Actor) -> Result<(Vec<(i64, String)>, Vec<Enterprise>, Vec<Project>), Error> {
+    /// Whom the office's assignment forms offer: the active people with a unit, (id,
+    /// "name（unit）"), in one query.
+    pub async fn people_choices(&self, actor: &Actor) -> Result<Vec<(i64, String)>, Error> {
         actor.require_signed_in()?;
-        let units: HashMap<UnitId, String> =
-            self.directory.list_units().await?.into_iter().map(|u| (u.id, u.name)).collect();
-        let people = self
-            .people
-            .list_people()
+        Ok(self
+            .store
+            .assignable_people()
             .await?
             .into_iter()
-            .filter(|p| p.active)
-            .filter_map(|p| {
-                let unit = units.get(&p.fields.unit_id?)?;
-                Some((p.id.0, format!("{}（{unit}）", p.fields.name)))
-            })
-            .collect();
-        Ok((people, self.all_enterprises().await?, self.all_projects().await?))
+            .map(|(id, name, unit)| (id.0, format!("{name}（{unit}）")))
+            .collect())
+    }
+
+    /// The enterprise the office typed in the assign form: its 统一社会信用代码, or its name (the
+    /// exact name, or text only one name contains). None found, or several, is invalid: the
+    /// message names up to five of them.
+    pub async fn resolve_enterprise(&self, actor: &Actor, text: &str) -> Result<EnterpriseId, Error> {
+        actor.require_signed_in()?;
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(Error::invalid("enterprise", "请填写企业名称或统一社会信用代码"));
+        }
+        if let Ok(code) = text.parse::<CreditCode>()
+            && let Some(e) = self.enterprises.enterprise_by_code(&code).await?
+        {
+            return Ok(e.id);
+        }
+        let q = EnterpriseQuery { search: Some(text.to_string()), limit: NAME_MATCHES, ..Default::default() };
+        let (found, total) = self.enterprises.enterprises(&q).await?;
+        let names: Vec<(EnterpriseId, String)> = found.into_iter().map(|e| (e.id, e.fields.name)).collect();
+        pick_one("enterprise", "企业", text, names, total)
+    }
+
+    /// The project the office typed in the assign form: its name (the exact name, or text only
+    /// one name contains); none found, or several, is invalid.
+    pub async fn resolve_project(&self, actor: &Actor, text: &str) -> Result<ProjectId, Error> {
+        actor.require_signed_in()?;
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(Error::invalid("project", "请填写项目名称"));
+        }
+        let q = ProjectQuery { search: Some(text.to_string()), limit: NAME_MATCHES, ..Default::default() };
+        let (found, total) = self.enterprises.projects(&q).await?;
+        let names: Vec<(ProjectId, String)> = found.into_iter().map(|p| (p.id, p.fields.name)).collect();
+        pick_one("project", "项目", text, names, total)
+    }
+
+    /// The name of an enterprise or project, for a form filled from a link; `None` when it does
+    /// not exist.
+    pub async fn target_name(&self, actor: &Actor, target: Target) -> Result<Option<String>, Error> {
+        actor.require_signed_in()?;
+        Ok(match target {
+            Target::Enterprise(e) => self.enterprises.enterprise(e).await?.map(|e| e.fields.name),
+            Target::Project(p) => self.enterprises.project(p).await?.map(|p| p.fields.name),
+        })
+    }
+}
+
+/// The one match of a name search: the exact name when one matches, else the only row found;
+/// none or several is invalid (the message names up to five).
+fn pick_one<I: Copy>(field: &str, what: &str, text: &str, found: Vec<(I, String)>, total: i64) -> Result<I, Error> {
+    let exact: Vec<I> = found.iter().filter(|(_, n)| n == text).map(|(id, _)| *id).collect();
+    if let [id] = exact.as_slice() {
+        return Ok(*id);
+    }
+    match found.as_slice() {
+        [] => Err(Error::invalid(field, format!("未找到{what}“{text}”"))),
+        [(id, _)] if total == 1 => Ok(*id),
+        _ => {
+            let names: Vec<&str> = found.iter().take(5).map(|(_, n)| n.as_str()).collect();
+            let more = if total > 5 { format!("等{total}个") } else { String::new() };
+            let hint = if what == "企业" {
+                "请填写统一社会信用代码或完整名称"
+            } else {
+                "请填写完整名称"
+            };
+            Err(Error::invalid(field, format!("“{text}”对应多个{what}：{}{more}，{hint}", names.join("、"))))
+        }
     }
 }
 
@@ -701,5 +898,65 @@ impl Job for ServiceObligations {
 
     async fn run(&self, duban: &Services, _holder: &Holder, _now: Timestamp) -> Result<String, Error> {
         Ok(format!("obligation tasks created {}", duban.liaison().create_obligations().await?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every window of every merge of two small sorted lists, read the way the flags are, equals
+    /// the same window of the merged list.
+    #[test]
+    fn a_window_of_a_merge_reads_only_its_chunk() {
+        let mut seed = 7_u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        };
+        for _ in 0..300 {
+            // Distinct keys, each in `m` (read in chunks) or `w` (in memory).
+            let (mut m, mut w) = (Vec::new(), Vec::new());
+            for k in 0..next(12) as i64 {
+                if next(3) == 0 { w.push(k) } else { m.push(k) }
+            }
+            let all: Vec<i64> = (0..(m.len() + w.len()) as i64).collect();
+            for offset in 0..all.len() as i64 + 2 {
+                for limit in 1..4 {
+                    let (from, take) = missing_chunk(offset, limit, w.len() as i64);
+                    let chunk: Vec<(i64, i64)> =
+                        m.iter().skip(from as usize).take(take as usize).map(|k| (*k, *k)).collect();
+                    let wk: Vec<(i64, i64)> = w.iter().map(|k| (*k, *k)).collect();
+                    let got = merge_window(offset, limit, from, chunk, wk);
+                    let want: Vec<i64> = all.iter().skip(offset as usize).take(limit as usize).copied().collect();
+                    assert_eq!(got, want, "m {m:?} w {w:?} offset {offset} limit {limit}");
+                    let total = all.len() as i64;
+                    assert_eq!(got.len() as i64, rows_in(total, offset, limit));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn pages_are_one_to_a_million_of_one_to_two_hundred() {
+        assert_eq!(page_window(None, None).unwrap(), PageWindow { page: 1, per_page: 50 });
+        assert_eq!(page_window(Some(3), Some(200)).unwrap().offset(), 400);
+        for (page, per_page) in [(Some(0), None), (Some(1_000_001), None), (None, Some(0)), (None, Some(201))] {
+            assert!(matches!(page_window(page, per_page), Err(Error::Invalid { .. })), "{page:?} {per_page:?}");
+        }
+        assert!(page_window(Some(1_000_000), Some(1)).is_ok());
+    }
+
+    #[test]
+    fn a_name_picks_its_exact_match_or_the_only_one() {
+        let found = |names: &[&str]| names.iter().enumerate().map(|(i, n)| (i, n.to_string())).collect::<Vec<_>>();
+        assert_eq!(pick_one("enterprise", "企业", "甲公司", found(&["甲公司二厂", "甲公司"]), 2).unwrap(), 1);
+        assert_eq!(pick_one("enterprise", "企业", "甲", found(&["甲公司"]), 1).unwrap(), 0);
+        let none = pick_one("enterprise", "企业", "乙", found(&[]), 0).unwrap_err().to_string();
+        assert!(none.contains("未找到企业“乙”"), "{none}");
+        let many = pick_one("enterprise", "企业", "甲", found(&["甲1", "甲2", "甲3", "甲4", "甲5", "甲6"]), 9)
+            .unwrap_err()
+            .to_string();
+        assert!(many.contains("甲1、甲2、甲3、甲4、甲5等9个") && !many.contains("甲6"), "{many}");
     }
 }

@@ -183,7 +183,6 @@ impl Services {
             ledgers: ports.ledgers.clone(),
             attachments: ports.attachments.clone(),
             people: ports.people.clone(),
-            directory: ports.directory.clone(),
             enterprises: ports.enterprises.clone(),
             store: ports.liaison.clone(),
             policy: duban_domain::liaison::ServicePolicy::seeds(),

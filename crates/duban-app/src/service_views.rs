@@ -312,7 +312,7 @@ impl<'a> ServiceViews<'a> {
         // Liaisons and stewards, their obligations and their records.
         let liaison = self.s.liaison();
         for kind in [ServiceKind::Liaison, ServiceKind::Steward] {
-            let rows = liaison.assignments(actor, kind).await?;
+            let rows = liaison.all_assignments(actor, kind).await?;
             let mine: HashMap<i64, &crate::liaison::AssignmentRow> = rows
                 .iter()
                 .filter(|r| match r.assignment.fields.target {
@@ -516,7 +516,7 @@ impl<'a> ServiceViews<'a> {
         let liaison = self.s.liaison();
         let mut visits = Vec::new();
         for kind in [ServiceKind::Liaison, ServiceKind::Steward] {
-            let rows = liaison.assignments(actor, kind).await?;
+            let rows = liaison.all_assignments(actor, kind).await?;
             let ours: HashMap<i64, &crate::liaison::AssignmentRow> =
                 rows.iter().filter(|r| r.assignment.fields.unit_id == unit).map(|r| (r.assignment.id, r)).collect();
             let (area, label, path) = match kind {
@@ -634,7 +634,7 @@ impl<'a> ServiceViews<'a> {
             });
         }
         let liaison = self.s.liaison();
-        let rows = liaison.assignments(actor, ServiceKind::Liaison).await?;
+        let rows = liaison.all_assignments(actor, ServiceKind::Liaison).await?;
         let by_id: HashMap<i64, Target> = rows.iter().map(|r| (r.assignment.id, r.assignment.fields.target)).collect();
         let with_liaison: HashSet<EnterpriseId> = rows
             .iter()
@@ -659,7 +659,7 @@ impl<'a> ServiceViews<'a> {
                 }
             }
         }
-        let flags = liaison.steward_flags(actor).await?.len();
+        let flags = liaison.steward_flags(actor, &Default::default()).await?.total;
         // Procedures open and overdue at the month's end.
         let projects = self.all_projects(None).await?;
         let ids: Vec<ProjectId> = projects.iter().map(|p| p.id).collect();

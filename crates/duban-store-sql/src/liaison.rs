@@ -1,4 +1,8 @@
 //! Liaison and steward assignments, their obligations and visits: the SQL of `LiaisonStore`.
+//!
+//! The lists are paged here: one page of assignments with its names, visited flag and task
+//! (the page of ids first, then the names of those rows only), and the steward flags' anti-joins
+//! with their counts.
 
 /// Implements [`LiaisonStore`](duban_store::LiaisonStore) for `$store`; invoked by
 /// [`sql_store!`](crate::sql_store) inside the block that [`sql_common!`](crate::sql_common) set up.
@@ -7,9 +11,11 @@
 macro_rules! sql_liaison {
     ($store:ty) => {
         use $crate::deps::duban_domain::liaison::{
-            Assignment, NewAssignment, NewVisit, Problem, ServiceKind, Target, Visit,
+            Assignment, NewAssignment, NewVisit, Problem, Rank, ServiceKind, Target, Visit,
         };
-        use $crate::deps::duban_store::liaison::{CoverageCount, LiaisonStore};
+        use $crate::deps::duban_store::liaison::{
+            AssignmentListRow, AssignmentPageQuery, CoverageCount, LiaisonStore,
+        };
         use $crate::deps::duban_domain::enterprise::Yuan as LiaisonYuan;
         use $crate::deps::jiff::civil::Date as LiaisonDate;
 
@@ -94,6 +100,32 @@ macro_rules! sql_liaison {
 
         fn day(d: LiaisonDate) -> String {
             d.to_string()
+        }
+
+        /// The assignment columns with the table's alias `a.`.
+        fn assignment_columns_of_a() -> String {
+            ASSIGNMENT_COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ")
+        }
+
+        /// The `WHERE` of the assignment list (`service_assignments a`): kind, one id, and text
+        /// in the person's or the target's name.
+        fn assignment_filter<'a>(qb: &mut QueryBuilder<'a, Db>, q: &'a AssignmentPageQuery) {
+            qb.push(" WHERE a.kind = ").push_bind(q.kind.code());
+            if let Some(id) = q.id {
+                qb.push(" AND a.id = ").push_bind(id);
+            }
+            if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                let pat = like_pattern(s);
+                qb.push(" AND (EXISTS (SELECT 1 FROM people x WHERE x.id = a.person_id AND x.name LIKE ")
+                    .push_bind(pat.clone())
+                    .push(" ESCAPE '\\') OR EXISTS (SELECT 1 FROM enterprises x WHERE x.id = a.enterprise_id \
+                           AND x.name LIKE ")
+                    .push_bind(pat.clone())
+                    .push(" ESCAPE '\\') OR EXISTS (SELECT 1 FROM projects x WHERE x.id = a.project_id \
+                           AND x.name LIKE ")
+                    .push_bind(pat)
+                    .push(" ESCAPE '\\'))");
+            }
         }
 
         #[$crate::deps::async_trait::async_trait]
@@ -193,6 +225,84 @@ macro_rules! sql_liaison {
                 .await
                 .map_err(db_err("list assignments"))?;
                 rows.iter().map(assignment_from_row).collect()
+            }
+
+            async fn assignment_page(&self, q: &AssignmentPageQuery) -> Result<(Vec<AssignmentListRow>, i64)> {
+                let g = db_err("list assignment page");
+                let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM service_assignments a");
+                assignment_filter(&mut count, q);
+                let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await.map_err(&g)?;
+                // The page of assignments first (in force on the day first, then by id), then
+                // the names, the visit and the task of those rows only.
+                let on = day(q.on);
+                let mut qb = QueryBuilder::<Db>::new(format!(
+                    "WITH pg AS (SELECT {}, CASE WHEN a.since <= ",
+                    assignment_columns_of_a()
+                ));
+                qb.push_bind(on.clone())
+                    .push(" AND (a.until IS NULL OR a.until >= ")
+                    .push_bind(on)
+                    .push(") THEN 0 ELSE 1 END AS ended FROM service_assignments a");
+                assignment_filter(&mut qb, q);
+                qb.push(" ORDER BY ended, a.id LIMIT ")
+                    .push_bind(q.limit.max(0))
+                    .push(" OFFSET ")
+                    .push_bind(q.offset.max(0))
+                    .push(
+                        ") SELECT pg.*, COALESCE(pe.name, '') AS person_name, COALESCE(u.name, '') AS unit_name, \
+                         COALESCE(e.name, p.name, '') AS target_name, \
+                         (SELECT COUNT(*) FROM service_visits v WHERE v.assignment_id = pg.id AND v.visited_on >= ",
+                    )
+                    .push_bind(day(q.from))
+                    .push(" AND v.visited_on <= ")
+                    .push_bind(day(q.to))
+                    .push(
+                        ") AS visits, (SELECT o.task_id FROM service_obligations o WHERE o.assignment_id = pg.id \
+                         AND o.period = ",
+                    )
+                    .push_bind(q.period.as_str())
+                    .push(
+                        ") AS obligation_task FROM pg LEFT JOIN people pe ON pe.id = pg.person_id \
+                         LEFT JOIN units u ON u.id = pg.unit_id LEFT JOIN enterprises e ON e.id = pg.enterprise_id \
+                         LEFT JOIN projects p ON p.id = pg.project_id ORDER BY pg.ended, pg.id",
+                    );
+                let rows = qb.build().fetch_all(&self.pool).await.map_err(&g)?;
+                let list = rows
+                    .iter()
+                    .map(|r| {
+                        let visits: i64 = r.try_get("visits").map_err(&g)?;
+                        Ok(AssignmentListRow {
+                            assignment: assignment_from_row(r)?,
+                            person: r.try_get("person_name").map_err(&g)?,
+                            unit: r.try_get("unit_name").map_err(&g)?,
+                            target: r.try_get("target_name").map_err(&g)?,
+                            visited: visits > 0,
+                            task_id: r.try_get::<Option<i64>, _>("obligation_task").map_err(&g)?.map(TaskId),
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                Ok((list, total))
+            }
+
+            async fn assignable_people(&self) -> Result<Vec<(PersonId, String, String)>> {
+                let g = db_err("list assignable people");
+                let rows = sqlx::query(
+                    "SELECT p.id, p.name, u.name AS unit_name FROM people p JOIN units u ON u.id = p.unit_id \
+                     WHERE p.active = $1 ORDER BY p.id",
+                )
+                .bind(true)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(&g)?;
+                rows.iter()
+                    .map(|r| {
+                        Ok((
+                            PersonId(r.try_get("id").map_err(&g)?),
+                            r.try_get("name").map_err(&g)?,
+                            r.try_get("unit_name").map_err(&g)?,
+                        ))
+                    })
+                    .collect()
             }
 
             async fn assignments_due(&self, kind: ServiceKind, on: LiaisonDate, period: &str) -> Result<Vec<Assignment>> {
@@ -428,20 +538,35 @@ macro_rules! sql_liaison {
                 &self,
                 on: LiaisonDate,
                 above: LiaisonYuan,
-            ) -> Result<Vec<(ProjectId, String, LiaisonYuan)>> {
+                offset: i64,
+                limit: i64,
+            ) -> Result<(Vec<(ProjectId, String, LiaisonYuan)>, i64)> {
                 let g = db_err("list projects without steward");
-                let rows = sqlx::query(
-                    "SELECT p.id, p.name, p.total_investment FROM projects p WHERE p.signed_on IS NOT NULL \
+                const MISSING: &str = "FROM projects p WHERE p.signed_on IS NOT NULL \
                      AND p.stage <> 'stopped' AND p.total_investment > $2 AND NOT EXISTS (SELECT 1 \
                      FROM service_assignments a WHERE a.project_id = p.id AND a.kind = 'steward' \
-                     AND a.since <= $1 AND (a.until IS NULL OR a.until >= $1)) ORDER BY p.name, p.id",
-                )
+                     AND a.since <= $1 AND (a.until IS NULL OR a.until >= $1))";
+                let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {MISSING}"))
+                    .bind(day(on))
+                    .bind(above.fen())
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(&g)?;
+                // By name in code-point order on both backends: the caller merges this page with
+                // the rank flags it sorts itself (Rust's order of strings).
+                let by_name = if BACKEND == "postgres" { "p.name COLLATE \"C\"" } else { "p.name" };
+                let rows = sqlx::query(&format!(
+                    "SELECT p.id, p.name, p.total_investment {MISSING} ORDER BY {by_name}, p.id LIMIT $3 OFFSET $4"
+                ))
                 .bind(day(on))
                 .bind(above.fen())
+                .bind(limit.max(0))
+                .bind(offset.max(0))
                 .fetch_all(&self.pool)
                 .await
                 .map_err(&g)?;
-                rows.iter()
+                let list = rows
+                    .iter()
                     .map(|r| {
                         Ok((
                             ProjectId(r.try_get("id").map_err(&g)?),
@@ -449,38 +574,78 @@ macro_rules! sql_liaison {
                             LiaisonYuan(r.try_get("total_investment").map_err(&g)?),
                         ))
                     })
-                    .collect()
+                    .collect::<Result<Vec<_>>>()?;
+                Ok((list, total))
             }
 
-            async fn enterprises_without_steward(&self, on: LiaisonDate) -> Result<Vec<(EnterpriseId, String)>> {
+            async fn enterprises_without_steward(
+                &self,
+                on: LiaisonDate,
+                offset: i64,
+                limit: i64,
+            ) -> Result<(Vec<(EnterpriseId, String)>, i64)> {
                 let g = db_err("list enterprises without steward");
-                let rows = sqlx::query(
-                    "SELECT e.id, e.name FROM enterprises e WHERE e.scale <> 'other' AND NOT EXISTS (SELECT 1 \
+                const MISSING: &str = "FROM enterprises e WHERE e.scale <> 'other' AND NOT EXISTS (SELECT 1 \
                      FROM service_assignments a WHERE a.enterprise_id = e.id AND a.kind = 'steward' \
-                     AND a.since <= $1 AND (a.until IS NULL OR a.until >= $1)) ORDER BY e.name, e.id",
-                )
-                .bind(day(on))
-                .fetch_all(&self.pool)
-                .await
-                .map_err(&g)?;
-                rows.iter()
+                     AND a.since <= $1 AND (a.until IS NULL OR a.until >= $1))";
+                let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {MISSING}"))
+                    .bind(day(on))
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(&g)?;
+                let rows =
+                    sqlx::query(&format!("SELECT e.id, e.name {MISSING} ORDER BY e.name, e.id LIMIT $2 OFFSET $3"))
+                        .bind(day(on))
+                        .bind(limit.max(0))
+                        .bind(offset.max(0))
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(&g)?;
+                let list = rows
+                    .iter()
                     .map(|r| Ok((EnterpriseId(r.try_get("id").map_err(&g)?), r.try_get("name").map_err(&g)?)))
-                    .collect()
+                    .collect::<Result<Vec<_>>>()?;
+                Ok((list, total))
             }
 
-            async fn project_stewards(&self, on: LiaisonDate) -> Result<Vec<(Assignment, String, LiaisonYuan)>> {
+            async fn project_stewards(
+                &self,
+                on: LiaisonDate,
+                tiers: &[(LiaisonYuan, Vec<Rank>)],
+            ) -> Result<Vec<(Assignment, String, LiaisonYuan)>> {
                 let g = db_err("list project stewards");
-                let cols = ASSIGNMENT_COLUMNS
-                    .split(", ")
-                    .map(|c| format!("a.{c}"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let rows = sqlx::query(&format!(
+                let cols = assignment_columns_of_a();
+                let mut qb = QueryBuilder::<Db>::new(format!(
                     "SELECT {cols}, p.name AS project_name, p.total_investment FROM service_assignments a \
-                     JOIN projects p ON p.id = a.project_id WHERE a.kind = 'steward' AND a.since <= $1 \
-                     AND (a.until IS NULL OR a.until >= $1) ORDER BY p.name, p.id, a.id"
-                ))
-                .bind(day(on))
+                     JOIN projects p ON p.id = a.project_id WHERE a.kind = 'steward' AND a.since <= "
+                ));
+                qb.push_bind(day(on)).push(" AND (a.until IS NULL OR a.until >= ").push_bind(day(on)).push(")");
+                // Only a rank that may be below the tier: none, or not one that fits the tier the
+                // investment falls in (the highest tier it is above; else the first).
+                if let Some((_, first)) = tiers.first() {
+                    let fits = |qb: &mut QueryBuilder<'_, Db>, ranks: &[Rank]| {
+                        if ranks.is_empty() {
+                            qb.push("1 = 0");
+                            return;
+                        }
+                        qb.push("a.rank IN (");
+                        let mut list = qb.separated(", ");
+                        for r in ranks {
+                            list.push_bind(r.code());
+                        }
+                        qb.push(")");
+                    };
+                    qb.push(" AND (a.rank IS NULL OR NOT (CASE");
+                    for (above, ranks) in tiers.iter().rev() {
+                        qb.push(" WHEN p.total_investment > ").push_bind(above.fen()).push(" THEN ");
+                        fits(&mut qb, ranks);
+                    }
+                    qb.push(" ELSE ");
+                    fits(&mut qb, first);
+                    qb.push(" END))");
+                }
+                qb.push(" ORDER BY p.name, p.id, a.id");
+                let rows = qb.build()
                 .fetch_all(&self.pool)
                 .await
                 .map_err(&g)?;

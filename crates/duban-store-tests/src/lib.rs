@@ -254,7 +254,8 @@ macro_rules! behaviour_suite {
             demands_are_queued_assigned_visited_and_rated_once,
             an_imported_list_updates_listed_codes_and_is_written_whole_or_not_at_all,
             the_demand_page_filters_by_the_task_audience_in_sql,
-            liaison_coverage_and_steward_flags_are_counted_in_sql
+            liaison_coverage_and_steward_flags_are_counted_in_sql,
+            the_assignment_list_and_the_steward_flags_are_paged_in_sql
         );
     };
     (@each $factory:path; $($name:ident),+ $(,)?) => {

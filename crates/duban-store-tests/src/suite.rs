@@ -2188,9 +2188,180 @@ pub async fn liaison_coverage_and_steward_flags_are_counted_in_sql(db: &TestDb) 
     let sp = s.insert_assignment(&assign(steward, p1, u1, Target::Project(ps[1]), None), None, at).await.unwrap();
     s.insert_assignment(&assign(steward, p1, u1, Target::Enterprise(es[1]), None), None, at).await.unwrap();
     s.insert_assignment(&assign(steward, p2, u2, Target::Project(ps[0]), ended), None, at).await.unwrap();
-    let missing = s.projects_without_steward(on, Yuan::wan(1000)).await.unwrap();
-    assert_eq!(missing, vec![(ps[0], "P1项目".to_string(), Yuan::wan(12000))]);
-    assert_eq!(names(s.enterprises_without_steward(on).await.unwrap()), vec!["D企业".to_string()]);
-    let stewards = s.project_stewards(on).await.unwrap();
+    let missing = s.projects_without_steward(on, Yuan::wan(1000), 0, 50).await.unwrap();
+    assert_eq!(missing, (vec![(ps[0], "P1项目".to_string(), Yuan::wan(12000))], 1));
+    let (without, total) = s.enterprises_without_steward(on, 0, 50).await.unwrap();
+    assert_eq!((names(without), total), (vec!["D企业".to_string()], 1));
+    let stewards = s.project_stewards(on, &[]).await.unwrap();
     assert_eq!(stewards, vec![(sp, "P2项目".to_string(), Yuan::wan(5000))]);
+}
+
+pub async fn the_assignment_list_and_the_steward_flags_are_paged_in_sql(db: &TestDb) {
+    use duban_domain::enterprise::{CreditCode, EnterpriseInput, ProjectInput, Yuan};
+    use duban_domain::liaison::{NewAssignment, NewVisit, Rank, ServiceKind, Target};
+    use duban_store::liaison::AssignmentPageQuery;
+    let s = &*db.store;
+    let at = t("2026-10-02T01:00:00Z");
+    let on = date(2026, 11, 10);
+    let u1 = s.create_unit(&unit("分页甲镇", &[]), at).await.unwrap().id;
+    let u2 = s.create_unit(&unit("分页乙镇", &[]), at).await.unwrap().id;
+    let person = |name: &'static str, login: &'static str, u| {
+        let p = NewPerson::new(name, login, Some(u), vec![Role::UnitHead]);
+        async move { s.create_person(&p, at).await.unwrap().id }
+    };
+    let p1 = person("王分页", "page1", u1).await;
+    let p2 = person("李分页", "page2", u2).await;
+    let gone = person("已停用", "page3", u2).await;
+    s.deactivate_person(gone).await.unwrap();
+    let nobody = s.create_person(&NewPerson::new("无单位", "page4", None, vec![Role::Officer]), at).await.unwrap().id;
+    let code = |n: u32| CreditCode::completing(&format!("91150525MD{n:07}")).unwrap().to_string();
+    let mut es = Vec::new();
+    // "50%_企业" holds LIKE's wildcards, which a search matches literally.
+    for (i, (name, scale)) in
+        [("甲分页企业", "规上"), ("乙分页企业", "限上"), ("丙分页企业", "其他"), ("50%_企业", "规上")]
+            .iter()
+            .enumerate()
+    {
+        let input = EnterpriseInput {
+            name: Some((*name).into()),
+            credit_code: Some(code(i as u32 + 1)),
+            scale: Some((*scale).into()),
+            ..Default::default()
+        };
+        es.push(s.insert_enterprise(&input.parse().unwrap(), None, at).await.unwrap().id);
+    }
+    let mut ps = Vec::new();
+    for (name, amount) in [("A项目", "2亿"), ("B项目", "3000万"), ("C项目", "8000万"), ("D项目", "1.5亿")] {
+        let input = ProjectInput {
+            name: Some(name.into()),
+            total_investment: Some(amount.into()),
+            stage: Some("签约".into()),
+            signed_on: Some("2026-09-01".into()),
+            ..Default::default()
+        };
+        ps.push(s.insert_project(&input.parse().unwrap(), None, at).await.unwrap().id);
+    }
+    let assign = |kind, person_id, unit_id, target, rank, until| NewAssignment {
+        kind,
+        person_id,
+        unit_id,
+        target,
+        rank,
+        since: date(2026, 10, 1),
+        until,
+    };
+    let liaison = ServiceKind::Liaison;
+    let ended = Some(date(2026, 11, 1));
+    // Ended first by id: it comes after the ones in force.
+    let a0 =
+        s.insert_assignment(&assign(liaison, p1, u1, Target::Enterprise(es[2]), None, ended), None, at).await.unwrap();
+    let a1 =
+        s.insert_assignment(&assign(liaison, p1, u1, Target::Enterprise(es[0]), None, None), None, at).await.unwrap();
+    let a2 =
+        s.insert_assignment(&assign(liaison, p2, u2, Target::Enterprise(es[1]), None, None), None, at).await.unwrap();
+    let a3 =
+        s.insert_assignment(&assign(liaison, p2, u2, Target::Enterprise(es[3]), None, None), None, at).await.unwrap();
+    let visit = |assignment_id, visited_on| NewVisit {
+        assignment_id,
+        visited_on,
+        met: String::new(),
+        policies: String::new(),
+        work: String::new(),
+        problems: vec![],
+        evidence: vec![],
+    };
+    s.insert_visit(&visit(a1.id, date(2026, 11, 3)), None, None, at).await.unwrap();
+    // Last quarter: not this period's.
+    s.insert_visit(&visit(a2.id, date(2026, 9, 20)), None, None, at).await.unwrap();
+    let task_id = s.create_task(&task("走访甲分页企业", vec![Party::Unit(u1)]), &created(at)).await.unwrap().id;
+    assert!(s.insert_obligation(a1.id, "2026Q4", task_id).await.unwrap());
+    let other = s.create_task(&task("上季度", vec![Party::Unit(u2)]), &created(at)).await.unwrap().id;
+    assert!(s.insert_obligation(a2.id, "2026Q3", other).await.unwrap());
+
+    let query = |search: Option<&str>, offset, limit| AssignmentPageQuery {
+        kind: liaison,
+        on,
+        from: date(2026, 10, 1),
+        to: date(2026, 12, 31),
+        period: "2026Q4".into(),
+        search: search.map(str::to_string),
+        id: None,
+        offset,
+        limit,
+    };
+    let (rows, total) = s.assignment_page(&query(None, 0, 50)).await.unwrap();
+    let ids: Vec<i64> = rows.iter().map(|r| r.assignment.id).collect();
+    assert_eq!((ids, total), (vec![a1.id, a2.id, a3.id, a0.id], 4), "in force first, then by id");
+    let r = &rows[0];
+    assert_eq!(
+        (r.person.as_str(), r.unit.as_str(), r.target.as_str(), r.visited, r.task_id),
+        ("王分页", "分页甲镇", "甲分页企业", true, Some(task_id))
+    );
+    assert_eq!((rows[1].visited, rows[1].task_id), (false, None), "last quarter's visit and task are not this one's");
+    let (rows, total) = s.assignment_page(&query(None, 2, 1)).await.unwrap();
+    assert_eq!((rows.iter().map(|r| r.assignment.id).collect::<Vec<_>>(), total), (vec![a3.id], 4));
+    let (rows, total) = s.assignment_page(&query(None, 8, 2)).await.unwrap();
+    assert_eq!((rows.len(), total), (0, 4), "past the end");
+    // Search: the person's name, the target's name, LIKE's wildcards taken literally.
+    let found = |search: &'static str| async move {
+        let (rows, total) = s.assignment_page(&query(Some(search), 0, 50)).await.unwrap();
+        (rows.into_iter().map(|r| r.assignment.id).collect::<Vec<_>>(), total)
+    };
+    assert_eq!(found("李分").await, (vec![a2.id, a3.id], 2));
+    assert_eq!(found("丙分页").await, (vec![a0.id], 1));
+    assert_eq!(found("%_").await, (vec![a3.id], 1));
+    assert_eq!(found("无此人").await, (vec![], 0));
+    let one = AssignmentPageQuery { id: Some(a2.id), ..query(None, 0, 50) };
+    assert_eq!(s.assignment_page(&one).await.unwrap().0[0].target, "乙分页企业");
+    let steward_only = AssignmentPageQuery { kind: ServiceKind::Steward, ..query(None, 0, 50) };
+    assert_eq!(s.assignment_page(&steward_only).await.unwrap().1, 0, "kinds are apart");
+
+    // Who may be assigned: active people with a unit, with its name.
+    let people = s.assignable_people().await.unwrap();
+    assert!(people.contains(&(p1, "王分页".to_string(), "分页甲镇".to_string())), "{people:?}");
+    assert!(!people.iter().any(|(id, _, _)| *id == gone || *id == nobody), "{people:?}");
+
+    // Steward flags: C has a steward, A, B and D (over 1000万) none; 乙 has one, 甲 (ended) and
+    // 50%_ none (丙 is neither 规上 nor 限上).
+    let steward = ServiceKind::Steward;
+    let section = Some(Rank::Section);
+    s.insert_assignment(&assign(steward, p1, u1, Target::Project(ps[2]), section, None), None, at).await.unwrap();
+    s.insert_assignment(&assign(steward, p1, u1, Target::Enterprise(es[1]), section, None), None, at).await.unwrap();
+    s.insert_assignment(&assign(steward, p2, u2, Target::Enterprise(es[0]), section, ended), None, at).await.unwrap();
+    let above = Yuan::wan(1000);
+    let names =
+        |v: &[(duban_domain::ids::ProjectId, String, Yuan)]| v.iter().map(|(_, n, _)| n.clone()).collect::<Vec<_>>();
+    let (page, total) = s.projects_without_steward(on, above, 0, 50).await.unwrap();
+    assert_eq!((names(&page), total), (vec!["A项目".to_string(), "B项目".to_string(), "D项目".to_string()], 3));
+    let (page, total) = s.projects_without_steward(on, above, 1, 1).await.unwrap();
+    assert_eq!((names(&page), total), (vec!["B项目".to_string()], 3));
+    let (page, total) = s.projects_without_steward(on, above, 0, 0).await.unwrap();
+    assert_eq!((page.len(), total), (0, 3), "the count alone");
+    let (page, total) = s.enterprises_without_steward(on, 0, 50).await.unwrap();
+    let firms: Vec<String> = page.into_iter().map(|(_, n)| n).collect();
+    assert_eq!((firms, total), (vec!["50%_企业".to_string(), "甲分页企业".to_string()], 2));
+    let (page, total) = s.enterprises_without_steward(on, 1, 5).await.unwrap();
+    assert_eq!((page.len(), total), (1, 2));
+
+    // The stewards whose rank may be below their tier: C (8000万) asks for 副处级 or higher of
+    // the tiers (0: 副科级+, 5000万: 副处级+, 1亿: 正处级+); 正科级 does not fit, 正处级 does, none
+    // never does.
+    let low = s.project_stewards(on, &[]).await.unwrap()[0].0.clone();
+    s.insert_assignment(&assign(steward, p2, u2, Target::Project(ps[2]), Some(Rank::Division), None), None, at)
+        .await
+        .unwrap();
+    let bare =
+        s.insert_assignment(&assign(steward, gone, u2, Target::Project(ps[2]), None, None), None, at).await.unwrap();
+    let fits = |r: Rank| Rank::ALL.iter().copied().filter(|x| x.fits(r)).collect::<Vec<_>>();
+    let tiers = vec![
+        (Yuan(0), fits(Rank::DeputySection)),
+        (Yuan::wan(5000), fits(Rank::DeputyDivision)),
+        (Yuan::yi(1), fits(Rank::Division)),
+    ];
+    assert_eq!(s.project_stewards(on, &[]).await.unwrap().len(), 3, "every steward without tiers");
+    let below: Vec<i64> = s.project_stewards(on, &tiers).await.unwrap().iter().map(|(a, _, _)| a.id).collect();
+    assert_eq!(below, vec![low.id, bare.id]);
+    let tiers = vec![(Yuan(0), fits(Rank::Section))];
+    let below: Vec<i64> = s.project_stewards(on, &tiers).await.unwrap().iter().map(|(a, _, _)| a.id).collect();
+    assert_eq!(below, vec![bare.id], "one tier: 正科级 fits");
 }

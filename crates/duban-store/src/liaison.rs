@@ -4,12 +4,16 @@
 //! One set of tables serves both services (the kind is a column): assignments, the obligation
 //! of each assignment and period (the task on the one engine it became, unique per period so the
 //! job that creates them is idempotent), and visits with the problems found.
+//!
+//! The lists the pages show are read a page at a time, with the names they show, in SQL
+//! ([`LiaisonStore::assignment_page`], the flags' anti-joins): a request costs a page, not the
+//! ledger.
 
 use crate::Result;
 use async_trait::async_trait;
 use duban_domain::enterprise::Yuan;
 use duban_domain::ids::{EnterpriseId, PersonId, ProjectId, TaskId};
-use duban_domain::liaison::{Assignment, NewAssignment, NewVisit, ServiceKind, Visit};
+use duban_domain::liaison::{Assignment, NewAssignment, NewVisit, Rank, ServiceKind, Visit};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -23,6 +27,11 @@ pub trait LiaisonStore: Send + Sync {
     async fn assignment(&self, id: i64) -> Result<Option<Assignment>>;
     /// Every assignment of a kind, ended ones too, oldest first.
     async fn assignments(&self, kind: ServiceKind) -> Result<Vec<Assignment>>;
+    /// One page of the assignments of a kind with the names the list shows, in force on `q.on`
+    /// first, then by id; and how many match in all.
+    async fn assignment_page(&self, q: &AssignmentPageQuery) -> Result<(Vec<AssignmentListRow>, i64)>;
+    /// Who may be assigned: the active people with a unit, (id, name, unit name), by id.
+    async fn assignable_people(&self) -> Result<Vec<(PersonId, String, String)>>;
     /// The assignments of a kind in force on `on` that have no obligation for `period` yet: what
     /// the obligation job still has to create (only what changed since its last run).
     async fn assignments_due(&self, kind: ServiceKind, on: Date, period: &str) -> Result<Vec<Assignment>>;
@@ -58,13 +67,30 @@ pub trait LiaisonStore: Send + Sync {
     /// unit (true): (id, name, assigned, of them visited between `from` and `to`), by id.
     async fn coverage_lines(&self, on: Date, from: Date, to: Date, by_unit: bool) -> Result<Vec<CoverageCount>>;
     /// Projects that need a steward — signed, not stopped, total investment above `above` — and
-    /// have none in force on `on`: (id, name, investment), by name.
-    async fn projects_without_steward(&self, on: Date, above: Yuan) -> Result<Vec<(ProjectId, String, Yuan)>>;
-    /// 规上/限上 enterprises (scale other than `other`) without a steward in force on `on`, by name.
-    async fn enterprises_without_steward(&self, on: Date) -> Result<Vec<(EnterpriseId, String)>>;
-    /// The stewards of projects in force on `on`, each with its project's name and investment
-    /// (the rank against the tier is decided by the caller), by project name, project, id.
-    async fn project_stewards(&self, on: Date) -> Result<Vec<(Assignment, String, Yuan)>>;
+    /// have none in force on `on` (an anti-join): (id, name, investment), by name and id, one
+    /// page of them, with how many there are in all.
+    async fn projects_without_steward(
+        &self,
+        on: Date,
+        above: Yuan,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<(ProjectId, String, Yuan)>, i64)>;
+    /// 规上/限上 enterprises (scale other than `other`) without a steward in force on `on`, by name
+    /// and id, one page of them, with how many there are in all.
+    async fn enterprises_without_steward(
+        &self,
+        on: Date,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<(EnterpriseId, String)>, i64)>;
+    /// The stewards of projects in force on `on`, each with its project's name and investment,
+    /// by project name, project, id; only those whose rank may be below their project's tier
+    /// when `tiers` are given: (above, the ranks that fit), ascending — an investment above a
+    /// tier's `above` (the highest such tier; below them all, the first) asks for one of its
+    /// ranks, and a steward without a rank never fits. The caller decides the flag; empty
+    /// `tiers` read every steward.
+    async fn project_stewards(&self, on: Date, tiers: &[(Yuan, Vec<Rank>)]) -> Result<Vec<(Assignment, String, Yuan)>>;
 }
 
 /// One line of the coverage: a liaison or a unit, its assignments in force and how many of
@@ -75,4 +101,37 @@ pub struct CoverageCount {
     pub name: String,
     pub assigned: i64,
     pub visited: i64,
+}
+
+/// Which assignments one page of the list reads ([`LiaisonStore::assignment_page`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignmentPageQuery {
+    pub kind: ServiceKind,
+    /// The day: assignments in force on it come first.
+    pub on: Date,
+    /// The current period: its first and last day (whether it was visited) and its code (its
+    /// obligation task).
+    pub from: Date,
+    pub to: Date,
+    pub period: String,
+    /// Text in the person's name or the enterprise's (project's) name.
+    pub search: Option<String>,
+    /// Only this assignment.
+    pub id: Option<i64>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// One line of the assignment list: the assignment with the names it shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignmentListRow {
+    pub assignment: Assignment,
+    pub person: String,
+    pub unit: String,
+    /// The enterprise's or the project's name.
+    pub target: String,
+    /// Whether a visit (on-site work) is recorded between the period's first and last day.
+    pub visited: bool,
+    /// The obligation task of the period, once made.
+    pub task_id: Option<TaskId>,
 }

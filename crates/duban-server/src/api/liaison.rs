@@ -2,6 +2,10 @@
 //! flags, visits and on-site records, and linking a problem found to the enterprise demand it
 //! became. The rules are [`duban_app::liaison::Liaison`]'s; the two services share every
 //! handler's body, the kind is the route's.
+//!
+//! The lists are pages: `GET /api/v1/liaison`, `/api/v1/stewards` (with `q`, text in the
+//! person's or the target's name) and `/api/v1/stewards/flags` take `page` (1 to 1,000,000) and
+//! `per_page` (1 to 200, default 50) and answer `{items, total, page, per_page}`.
 
 use super::extract::{Json, Path, Query};
 use super::openapi::{Conflict, Forbidden, Invalid, NotFound};
@@ -9,9 +13,10 @@ use super::{ApiResult, AppState};
 use crate::http::session::Signed;
 use axum::extract::State;
 use axum::http::StatusCode;
-use duban_app::liaison::{AssignmentRow, Coverage, FlagRow};
+use duban_app::liaison::{AssignmentFilter, AssignmentRow, Coverage, FlagRow, PageParams};
 use duban_domain::ids::TaskId;
 use duban_domain::liaison::{Assignment, AssignmentInput, ServiceKind, Visit, VisitInput};
+use duban_store::Page;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -54,9 +59,14 @@ struct RaisedInput {
 }
 
 #[utoipa::path(get, path = "/api/v1/liaison", operation_id = "listLiaisons", tag = "enterprise",
-    responses((status = 200, description = "包联：全部（在任的在前），含本季度是否已走访", body = Vec<AssignmentRow>)))]
-async fn list_liaisons(State(d): State<AppState>, caller: Signed) -> ApiResult<Json<Vec<AssignmentRow>>> {
-    Ok(Json(d.liaison().assignments(&caller.actor, ServiceKind::Liaison).await?))
+    params(AssignmentFilter),
+    responses((status = 200, description = "包联：一页（在任的在前），含本季度是否已走访", body = Page<AssignmentRow>), Invalid))]
+async fn list_liaisons(
+    State(d): State<AppState>,
+    caller: Signed,
+    Query(f): Query<AssignmentFilter>,
+) -> ApiResult<Json<Page<AssignmentRow>>> {
+    Ok(Json(d.liaison().assignments(&caller.actor, ServiceKind::Liaison, &f).await?))
 }
 
 /// The office assigns a leader or unit head to a key enterprise; their unit is the lead unit
@@ -191,9 +201,14 @@ async fn raise_problem(
 }
 
 #[utoipa::path(get, path = "/api/v1/stewards", operation_id = "listStewards", tag = "enterprise",
-    responses((status = 200, description = "项目管家：全部（在任的在前），含本月是否已现场办公", body = Vec<AssignmentRow>)))]
-async fn list_stewards(State(d): State<AppState>, caller: Signed) -> ApiResult<Json<Vec<AssignmentRow>>> {
-    Ok(Json(d.liaison().assignments(&caller.actor, ServiceKind::Steward).await?))
+    params(AssignmentFilter),
+    responses((status = 200, description = "项目管家：一页（在任的在前），含本月是否已现场办公", body = Page<AssignmentRow>), Invalid))]
+async fn list_stewards(
+    State(d): State<AppState>,
+    caller: Signed,
+    Query(f): Query<AssignmentFilter>,
+) -> ApiResult<Json<Page<AssignmentRow>>> {
+    Ok(Json(d.liaison().assignments(&caller.actor, ServiceKind::Steward, &f).await?))
 }
 
 /// The office names a steward of a project or an enterprise, with their rank (职级).
@@ -209,9 +224,14 @@ async fn assign_steward(
 }
 
 #[utoipa::path(get, path = "/api/v1/stewards/flags", operation_id = "stewardFlags", tag = "enterprise",
-    responses((status = 200, description = "未落实项目管家、职级不符的项目和企业", body = Vec<FlagRow>)))]
-async fn steward_flags(State(d): State<AppState>, caller: Signed) -> ApiResult<Json<Vec<FlagRow>>> {
-    Ok(Json(d.liaison().steward_flags(&caller.actor).await?))
+    params(PageParams),
+    responses((status = 200, description = "未落实项目管家、职级不符的项目和企业：一页（项目按名称在前，企业在后）", body = Page<FlagRow>), Invalid))]
+async fn steward_flags(
+    State(d): State<AppState>,
+    caller: Signed,
+    Query(p): Query<PageParams>,
+) -> ApiResult<Json<Page<FlagRow>>> {
+    Ok(Json(d.liaison().steward_flags(&caller.actor, &p).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/stewards/{id}/end", operation_id = "endSteward", tag = "enterprise",

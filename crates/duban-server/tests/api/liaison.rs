@@ -80,6 +80,11 @@ async fn liaison_flow(app: TestApp) {
     assert_eq!(ran(runner.run_now("service_obligations").await), "obligation tasks created 0");
     let rows = app.get("/api/v1/liaison").await.json;
     assert_eq!(
+        (rows["total"].as_u64(), rows["page"].as_u64(), rows["per_page"].as_u64()),
+        (Some(1), Some(1), Some(50))
+    );
+    let rows = &rows["items"];
+    assert_eq!(
         (rows[0]["target"].as_str(), rows[0]["visited_this_period"].as_bool()),
         (Some("甲能源公司"), Some(false))
     );
@@ -245,15 +250,16 @@ async fn stewards_are_flagged_when_missing_or_of_the_wrong_rank() {
         .await
         .unwrap();
     let flags = app.get("/api/v1/stewards/flags").await.json;
-    let labels: Vec<&str> = flags.as_array().unwrap().iter().map(|f| f["flag"]["flag"].as_str().unwrap()).collect();
-    assert_eq!(labels, vec!["missing", "missing"]);
+    let labels: Vec<&str> =
+        flags["items"].as_array().unwrap().iter().map(|f| f["flag"]["flag"].as_str().unwrap()).collect();
+    assert_eq!((labels, flags["total"].as_u64()), (vec!["missing", "missing"], Some(2)));
 
     let r = app.post("/api/v1/stewards", json!({"person_id": leader, "project_id": p.id.0})).await;
     assert_eq!((r.status, r.json["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("rank")));
     let r = app.post("/api/v1/stewards", json!({"person_id": leader, "project_id": p.id.0, "rank": "副处级"})).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
     let low = r.json["id"].as_i64().unwrap();
-    let flags = app.get("/api/v1/stewards/flags").await.json;
+    let flags = &app.get("/api/v1/stewards/flags").await.json["items"];
     assert_eq!(
         flags[0]["flag"],
         json!({"flag": "wrong_rank", "assignment_id": low, "required": "division", "actual": "deputy_division"})
@@ -266,12 +272,15 @@ async fn stewards_are_flagged_when_missing_or_of_the_wrong_rank() {
     app.post("/api/v1/stewards", json!({"person_id": leader, "project_id": p.id.0, "rank": "县级"})).await;
     let r = app.post("/api/v1/stewards", json!({"person_id": leader, "enterprise_id": e.id.0, "rank": "科员"})).await;
     assert_eq!(r.status, StatusCode::CREATED);
-    assert_eq!(app.get("/api/v1/stewards/flags").await.json, json!([]));
+    assert_eq!(
+        app.get("/api/v1/stewards/flags").await.json,
+        json!({"items": [], "total": 0, "page": 1, "per_page": 50})
+    );
 
     // The monthly on-site task, completed by the record.
     assert_eq!(app.duban.liaison().create_obligations().await.unwrap(), 2);
     let rows = app.get("/api/v1/stewards").await.json;
-    let active = rows.as_array().unwrap().iter().find(|r| r["active"] == true).unwrap();
+    let active = rows["items"].as_array().unwrap().iter().find(|r| r["active"] == true).unwrap();
     let sid = active["assignment"]["id"].as_i64().unwrap();
     let t = app.get(&format!("/api/v1/tasks/{}", active["task_id"])).await.json;
     assert_eq!((t["source"].as_str(), t["deadline"].as_str()), (Some("steward"), Some("2026-11-30")));
@@ -280,4 +289,264 @@ async fn stewards_are_flagged_when_missing_or_of_the_wrong_rank() {
     assert_eq!(app.get(&format!("/api/v1/tasks/{}", active["task_id"])).await.json["status"], "closed");
     assert_eq!(app.get(&format!("/api/v1/stewards/{sid}/records")).await.json.as_array().unwrap().len(), 1);
     assert_eq!(app.get(&format!("/api/v1/liaison/{sid}/visits")).await.status, StatusCode::NOT_FOUND);
+}
+
+/// A valid 统一社会信用代码 numbered `n`.
+fn credit_code(n: u32) -> String {
+    duban_domain::enterprise::CreditCode::completing(&format!("91150525ME{n:07}")).unwrap().to_string()
+}
+
+async fn enterprise(app: &TestApp, name: &str, n: u32, scale: &str) -> i64 {
+    let input = EnterpriseInput {
+        name: Some(name.into()),
+        credit_code: Some(credit_code(n)),
+        scale: Some(scale.into()),
+        ..Default::default()
+    };
+    app.duban.enterprises().create_enterprise(&Actor::command_line(), input).await.unwrap().id.0
+}
+
+async fn project(app: &TestApp, name: &str, amount: &str) -> i64 {
+    let input = ProjectInput {
+        name: Some(name.into()),
+        total_investment: Some(amount.into()),
+        signed_on: Some("2026-03-01".into()),
+        ..Default::default()
+    };
+    app.duban.enterprises().create_project(&Actor::command_line(), input).await.unwrap().id.0
+}
+
+/// Every page of a list of `per_page`, read one after another, in order.
+async fn every_page(app: &TestApp, path: &str, per_page: u32) -> (Vec<Value>, u64) {
+    let mut items = Vec::new();
+    let mut total = 0;
+    for page in 1..=50 {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let r = app.get(&format!("{path}{sep}page={page}&per_page={per_page}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+        assert_eq!((r.json["page"].as_u64(), r.json["per_page"].as_u64()), (Some(page), Some(u64::from(per_page))));
+        total = r.json["total"].as_u64().unwrap();
+        let got = r.json["items"].as_array().unwrap().clone();
+        assert!(got.len() <= per_page as usize);
+        if got.is_empty() {
+            break;
+        }
+        items.extend(got);
+    }
+    (items, total)
+}
+
+#[tokio::test]
+async fn the_lists_are_pages_with_a_total_and_a_search() {
+    paged_lists(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn the_lists_are_pages_with_a_total_and_a_search_on_postgres() {
+    if let Some(app) = spawn_app_on_postgres().await {
+        paged_lists(app).await;
+    }
+}
+
+async fn paged_lists(app: TestApp) {
+    app.clock.set(bj("2026-11-02T09:00"));
+    let town = app.unit("分页镇").await;
+    let (wang, _) = app
+        .person_signed_in(json!({"name": "王包联", "username": "wangbl", "unit_id": town, "roles": ["unit_head"]}))
+        .await;
+    let (li, _) = app
+        .person_signed_in(json!({"name": "李包联", "username": "libl", "unit_id": town, "roles": ["unit_head"]}))
+        .await;
+    let mut es = Vec::new();
+    for i in 1..=6 {
+        es.push(enterprise(&app, &format!("分页企业{i}"), i, if i % 2 == 0 { "规上" } else { "其他" }).await);
+    }
+    let mut ids = Vec::new();
+    for (i, e) in es.iter().enumerate() {
+        let person = if i == 5 { li } else { wang };
+        let r = app.post("/api/v1/liaison", json!({"person_id": person, "enterprise_id": e})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+        ids.push(r.json["id"].as_i64().unwrap());
+    }
+    // The first one ended: it comes last.
+    let r = app.post(&format!("/api/v1/liaison/{}/end", ids[0]), json!({"until": "2026-11-01"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    let in_order: Vec<i64> = ids[1..].iter().copied().chain([ids[0]]).collect();
+
+    let r = app.get("/api/v1/liaison?per_page=2&page=3").await.json;
+    assert_eq!((r["total"].as_u64(), r["items"].as_array().unwrap().len()), (Some(6), 2));
+    assert_eq!(
+        (r["items"][1]["assignment"]["id"].as_i64(), r["items"][1]["active"].as_bool()),
+        (Some(ids[0]), Some(false))
+    );
+    for per_page in [1, 4, 200] {
+        let (items, total) = every_page(&app, "/api/v1/liaison", per_page).await;
+        let got: Vec<i64> = items.iter().map(|r| r["assignment"]["id"].as_i64().unwrap()).collect();
+        assert_eq!((got, total), (in_order.clone(), 6), "per_page {per_page}");
+    }
+    let r = app.get("/api/v1/liaison?page=9").await.json;
+    assert_eq!((r["items"].as_array().unwrap().len(), r["total"].as_u64()), (0, Some(6)), "past the end");
+
+    // Search: the person's name, the enterprise's name.
+    let r = app.get(&format!("/api/v1/liaison?q={}", "李包")).await.json;
+    assert_eq!((r["total"].as_u64(), r["items"][0]["assignment"]["id"].as_i64()), (Some(1), Some(ids[5])));
+    assert_eq!(r["items"][0]["person"], "李包联");
+    let r = app.get(&format!("/api/v1/liaison?q={}&per_page=1", "分页企业3")).await.json;
+    assert_eq!((r["total"].as_u64(), r["items"][0]["target"].as_str()), (Some(1), Some("分页企业3")));
+    assert_eq!(app.get("/api/v1/liaison?q=%25_").await.json["total"], 0, "wildcards match literally");
+
+    // Bounds: per_page 1–200, page 1–1,000,000; the usual invalid answer otherwise.
+    for path in ["/api/v1/liaison", "/api/v1/stewards", "/api/v1/stewards/flags"] {
+        for bad in ["per_page=0", "per_page=201", "page=0", "page=1000001"] {
+            let r = app.get(&format!("{path}?{bad}")).await;
+            assert_eq!((r.status, code(&r)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"), "{path}?{bad}");
+        }
+        let r = app.get(&format!("{path}?page=1000000&per_page=200")).await;
+        assert_eq!((r.status, r.json["items"].as_array().map(Vec::len)), (StatusCode::OK, Some(0)), "{path}");
+    }
+
+    // Steward flags: projects by name (missing ones and ranks below the tier merged), then the
+    // 规上 enterprises without one; every page size reads the same list.
+    let p1 = project(&app, "甲风电项目", "2亿").await;
+    let p2 = project(&app, "乙光伏项目", "2亿").await;
+    let p3 = project(&app, "丙储能项目", "8000万").await;
+    let p4 = project(&app, "丁氢能项目", "3000万").await;
+    let steward = |person: i64, target: Value, rank: &str| {
+        let mut body = json!({"person_id": person, "rank": rank});
+        body.as_object_mut().unwrap().extend(target.as_object().unwrap().clone());
+        let app = &app;
+        async move {
+            let r = app.post("/api/v1/stewards", body).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+        }
+    };
+    steward(wang, json!({"project_id": p2}), "副处级").await;
+    steward(li, json!({"project_id": p2}), "科级").await;
+    steward(wang, json!({"project_id": p3}), "副处级").await;
+    steward(wang, json!({"enterprise_id": es[1]}), "科员").await;
+    let (all, total) = every_page(&app, "/api/v1/stewards/flags", 200).await;
+    let seen: Vec<(i64, &str)> = all
+        .iter()
+        .map(|f| {
+            let id = f["target"]["project"].as_i64().or(f["target"]["enterprise"].as_i64()).unwrap();
+            (id, f["flag"]["flag"].as_str().unwrap())
+        })
+        .collect();
+    // By name in Unicode order: 丁 丙 乙 甲; then 分页企业4, 分页企业6.
+    let want = vec![
+        (p4, "missing"),
+        (p2, "wrong_rank"),
+        (p2, "wrong_rank"),
+        (p1, "missing"),
+        (es[3], "missing"),
+        (es[5], "missing"),
+    ];
+    assert_eq!((seen, total), (want, 6), "{all:?}");
+    for per_page in [1, 2, 3, 4, 5] {
+        assert_eq!(every_page(&app, "/api/v1/stewards/flags", per_page).await, (all.clone(), 6), "per_page {per_page}");
+    }
+    let (stewards, total) = every_page(&app, "/api/v1/stewards?q=%E4%B9%99", 1).await;
+    assert_eq!((stewards.len(), total), (2, 2), "乙光伏项目's two stewards");
+}
+
+fn root_cookie() -> String {
+    format!("duban_session=root-session-{}", std::process::id())
+}
+
+/// A page as the root session (the office): status and HTML.
+async fn page(app: &TestApp, path: &str) -> (StatusCode, String) {
+    let r =
+        reqwest::Client::new().get(format!("{}{path}", app.base)).header("cookie", root_cookie()).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+/// Posts a form as the root session (the office): status, where it redirects, and the page.
+async fn submit(app: &TestApp, path: &str, form: &[(&str, &str)]) -> (StatusCode, String, String) {
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let mut fields = vec![("csrf", "root-csrf")];
+    fields.extend_from_slice(form);
+    let r =
+        client.post(format!("{}{path}", app.base)).header("cookie", root_cookie()).form(&fields).send().await.unwrap();
+    let to = r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    (r.status(), to, r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_assign_form_takes_a_credit_code_or_a_name_not_a_list_of_every_enterprise() {
+    let app = spawn_app().await;
+    app.clock.set(bj("2026-11-02T09:00"));
+    let town = app.unit("表单镇").await;
+    let (head, _) = app
+        .person_signed_in(json!({"name": "表单镇长", "username": "biaodan", "unit_id": town, "roles": ["unit_head"]}))
+        .await;
+    let e1 = enterprise(&app, "甲能源公司", 11, "规上").await;
+    let e2 = enterprise(&app, "甲能源公司二厂", 12, "其他").await;
+    let e3 = enterprise(&app, "乙商贸公司", 13, "其他").await;
+    let person = head.to_string();
+
+    // No select of enterprises; each gap links to the form filled with it.
+    let (status, html) = page(&app, "/liaison").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("<select name=\"enterprise_id\""), "{html}");
+    assert!(html.contains(&format!("href=\"/liaison?target=enterprise:{e3}#assign\">设置</a>")), "{html}");
+    assert!(html.contains(&format!("value=\"{head}\">表单镇长（表单镇）</option>")), "{html}");
+    let (_, html) = page(&app, &format!("/liaison?target=enterprise:{e3}")).await;
+    assert!(html.contains("name=\"enterprise\" value=\"乙商贸公司\""), "{html}");
+    assert_eq!(crate::web::hidden(&html, "enterprise_id"), e3.to_string());
+
+    // A credit code (in lower case, with spaces), the exact name, the link's hidden id.
+    let assigned = |app: &TestApp| {
+        let app = app.duban.clone();
+        async move {
+            let page = app
+                .liaison()
+                .assignments(&Actor::command_line(), duban_domain::liaison::ServiceKind::Liaison, &Default::default())
+                .await
+                .unwrap();
+            page.items.iter().map(|r| r.assignment.fields.target).collect::<Vec<_>>()
+        }
+    };
+    use duban_domain::ids::EnterpriseId;
+    use duban_domain::liaison::Target;
+    let code = format!(" {} ", credit_code(12).to_lowercase());
+    let (status, to, body) = submit(&app, "/liaison", &[("person_id", &person), ("enterprise", &code)]).await;
+    assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, "/liaison?done=assigned"), "{body}");
+    let (status, _, body) = submit(&app, "/liaison", &[("person_id", &person), ("enterprise", "甲能源公司")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the exact name, though 甲能源公司二厂 contains it too: {body}");
+    let e3s = e3.to_string();
+    let form = [("person_id", person.as_str()), ("enterprise", "乙商贸公司"), ("enterprise_id", e3s.as_str())];
+    assert_eq!(submit(&app, "/liaison", &form).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(
+        assigned(&app).await,
+        vec![
+            Target::Enterprise(EnterpriseId(e2)),
+            Target::Enterprise(EnterpriseId(e1)),
+            Target::Enterprise(EnterpriseId(e3))
+        ]
+    );
+
+    // Several, or none: refused in Chinese, the text kept in the form.
+    let (status, _, html) = submit(&app, "/liaison", &[("person_id", &person), ("enterprise", "甲能源")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("“甲能源”对应多个企业：甲能源公司、甲能源公司二厂"), "{html}");
+    assert!(html.contains("name=\"enterprise\" value=\"甲能源\""), "{html}");
+    let (status, _, html) = submit(&app, "/liaison", &[("person_id", &person), ("enterprise", "丙化工")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("未找到企业“丙化工”"), "{html}");
+    let (status, _, html) = submit(&app, "/liaison", &[("person_id", &person), ("enterprise", "")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("请选择企业或项目"), "{html}");
+    assert_eq!(assigned(&app).await.len(), 3);
+
+    // Stewards: a missing project links to the form; the project by its name.
+    let p = project(&app, "风电装备制造项目", "2亿").await;
+    let (_, html) = page(&app, "/stewards").await;
+    assert!(html.contains(&format!("href=\"/stewards?target=project:{p}#assign\">设置</a>")), "{html}");
+    let (_, html) = page(&app, &format!("/stewards?target=project:{p}")).await;
+    assert_eq!(crate::web::hidden(&html, "project_id"), p.to_string());
+    let form = [("person_id", person.as_str()), ("project", "风电装备"), ("rank", "division")];
+    let (status, _, body) = submit(&app, "/stewards", &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let (_, html) = page(&app, "/stewards").await;
+    assert!(html.contains("需关注（1）") && html.contains("甲能源公司"), "only 甲能源公司 (规上) is left: {html}");
 }

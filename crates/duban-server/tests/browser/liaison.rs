@@ -1,5 +1,5 @@
 //! Liaison (包联走访, issue 14 §2) in the browser: the office assigns a unit head to a key
-//! enterprise on `/liaison` (the gap disappears), the liaison opens their assignment, records a
+//! enterprise on `/liaison` from the gap's 设置 link (the gap disappears), the liaison opens their assignment, records a
 //! visit with a problem found, turns the problem into an enterprise demand in one step (转为企业诉求,
 //! to the town, on the 1/3/30 clock), and the quarter's visit task shows done (已销号) in its trail.
 //! Screenshot `liaison`.
@@ -39,17 +39,17 @@ async fn the_office_assigns_a_liaison_who_records_a_visit_that_closes_the_quarte
     c.goto(&format!("{base}/liaison")).await.unwrap();
     let text = wait_for(&c, "未落实包联的企业").await;
     assert!(text.contains("甲能源有限公司") && text.contains("0 / 1"), "{text}");
+    // The gap's 设置 fills the form with the enterprise (by name, its id carried hidden).
+    c.find(Locator::Css("ul.gaps a")).await.unwrap().click().await.unwrap();
     let form = c.find(Locator::Css("form#assign")).await.unwrap();
+    let named = form.find(Locator::Css("input[name=enterprise]")).await.unwrap();
+    assert_eq!(named.prop("value").await.unwrap().as_deref(), Some("甲能源有限公司"));
+    let hidden = form.find(Locator::Css("input[name=enterprise_id]")).await.unwrap();
+    assert_eq!(hidden.attr("value").await.unwrap(), Some(e.id.0.to_string()));
     form.find(Locator::Css("select[name=person_id]"))
         .await
         .unwrap()
         .select_by_value(&head.0.to_string())
-        .await
-        .unwrap();
-    form.find(Locator::Css("select[name=enterprise_id]"))
-        .await
-        .unwrap()
-        .select_by_value(&e.id.0.to_string())
         .await
         .unwrap();
     form.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
