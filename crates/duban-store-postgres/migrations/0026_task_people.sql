@@ -15,8 +15,10 @@ CREATE INDEX task_parties_group_source ON task_parties(group_id, source, task_id
     WHERE group_id IS NOT NULL;
 CREATE INDEX tasks_leader ON tasks(leader_id);
 CREATE INDEX tasks_responsible ON tasks(responsible_person_id);
-CREATE INDEX tasks_secret ON tasks(id) WHERE classification = 'secret';
--- The demands of one kind or channel by their task ids, index-only, for the list's filters.
+CREATE INDEX tasks_secret ON tasks(id, leader_id, responsible_person_id) WHERE classification = 'secret';
+-- The demands by their task ids with their order (the list from a unit's tasks, index-only), and
+-- those of one kind or channel by their task ids, for the list's filters.
+CREATE INDEX demands_task_newest ON demands(task_id, submitted_at, id);
 DROP INDEX demands_channel_kind;
 CREATE INDEX demands_kind_task ON demands(kind, task_id);
 CREATE INDEX demands_channel_task ON demands(channel, task_id);

@@ -65,6 +65,18 @@ macro_rules! sql_demands {
             })
         }
 
+        /// Which demands a count or list takes, as to the viewer's audience.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        enum Seen {
+            /// Those the audience may see.
+            Visible,
+            /// Any, whatever the audience.
+            Any,
+            /// Assigned ones whose task an audience of all units may not see (涉密, not naming
+            /// the viewer).
+            Hidden,
+        }
+
         impl $store {
             async fn demand_where(&self, clause: &str, value: i64) -> Result<Option<Demand>> {
                 let r = sqlx::query(&format!("SELECT {DEMAND_COLUMNS} FROM demands WHERE {clause} = $1"))
@@ -192,7 +204,7 @@ macro_rules! sql_demands {
                 let mut probe = QueryBuilder::<Db>::new("");
                 push_task_conditions(&mut probe, &rest, "t.");
                 let join = probe.sql() != "1 = 1";
-                let body = |qb: &mut QueryBuilder<'_, Db>| {
+                let body = |qb: &mut QueryBuilder<'_, Db>, seen: Seen| {
                     qb.push(" FROM demands d");
                     if assigned && join {
                         qb.push(if queued { " LEFT JOIN" } else { " JOIN" });
@@ -205,6 +217,7 @@ macro_rules! sql_demands {
                     if let Some(k) = q.kind {
                         qb.push(" AND d.kind = ").push_bind(k.code());
                     }
+                    let queued = queued && seen != Seen::Hidden;
                     match (queued, assigned) {
                         (false, false) => {
                             qb.push(" AND 1 = 0");
@@ -215,9 +228,16 @@ macro_rules! sql_demands {
                         (queued, true) => {
                             qb.push(if queued { " AND (d.task_id IS NULL OR (" } else { " AND ((" });
                             qb.push("d.task_id IS NOT NULL");
-                            if let Some(a) = &q.task.audience {
-                                qb.push(" AND");
-                                push_audience(qb, a, &[duban_domain::task::Source::Enterprise], "d.task_id");
+                            match (&q.task.audience, seen) {
+                                (Some(a), Seen::Visible) => {
+                                    qb.push(" AND");
+                                    push_audience(qb, a, &[duban_domain::task::Source::Enterprise], "d.task_id");
+                                }
+                                (Some(a), Seen::Hidden) => {
+                                    qb.push(" AND d.task_id IN");
+                                    push_hidden_from_all(qb, a.person);
+                                }
+                                (None, _) | (_, Seen::Any) => {}
                             }
                             if join {
                                 qb.push(" AND ");
@@ -228,29 +248,43 @@ macro_rules! sql_demands {
                     }
                 };
                 let mut conn = self.pool.acquire().await.map_err(db_err("acquire"))?;
-                let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*)");
-                body(&mut count);
-                let total: i64 =
-                    count.build_query_scalar().fetch_one(&mut *conn).await.map_err(db_err("count demands"))?;
+                let mut count = async |seen: Seen| -> Result<i64> {
+                    let mut qb = QueryBuilder::<Db>::new("SELECT COUNT(*)");
+                    body(&mut qb, seen);
+                    qb.build_query_scalar().fetch_one(&mut *conn).await.map_err(db_err("count demands"))
+                };
+                // For all units and no filter on the task: all of them but the 涉密 ones not
+                // naming the viewer — counting those few and taking them from all is cheaper
+                // than checking every demand.
+                let total = if q.task.audience.as_ref().is_some_and(|a| a.all_units) && !join {
+                    count(Seen::Any).await? - count(Seen::Hidden).await?
+                } else {
+                    count(Seen::Visible).await?
+                };
                 let total = u64::try_from(total).unwrap_or(0);
                 // Newest first; a page past the middle is read from the oldest end, so that the
-                // last page costs what the first does.
+                // last page costs what the first does. The page's ids are found first (a narrow
+                // sort), then its rows.
                 let offset = u64::try_from(window.offset()).unwrap_or(0);
                 let end = (offset + u64::from(window.per_page)).min(total);
                 let from_oldest = offset > total / 2;
                 let (order, skip, take) = if from_oldest {
-                    (" ORDER BY d.submitted_at, d.id", total - end, end.saturating_sub(offset))
+                    ("submitted_at, id", total - end, end.saturating_sub(offset))
                 } else {
-                    (" ORDER BY d.submitted_at DESC, d.id DESC", offset, u64::from(window.per_page))
+                    ("submitted_at DESC, id DESC", offset, u64::from(window.per_page))
                 };
-                let columns: Vec<String> = DEMAND_COLUMNS.split(", ").map(|c| format!("d.{c}")).collect();
-                let mut qb = QueryBuilder::<Db>::new(format!("SELECT {}", columns.join(", ")));
-                body(&mut qb);
-                qb.push(order)
+                let columns: Vec<String> = DEMAND_COLUMNS.split(", ").map(|c| format!("p.{c}")).collect();
+                let mut qb = QueryBuilder::<Db>::new(format!(
+                    "SELECT {} FROM demands p WHERE p.id IN (SELECT d.id",
+                    columns.join(", ")
+                ));
+                body(&mut qb, Seen::Visible);
+                qb.push(format!(" ORDER BY d.{}", order.replace(", ", ", d.")))
                     .push(" LIMIT ")
                     .push_bind(i64::try_from(take).unwrap_or(0))
                     .push(" OFFSET ")
-                    .push_bind(i64::try_from(skip).unwrap_or(0));
+                    .push_bind(i64::try_from(skip).unwrap_or(0))
+                    .push(format!(") ORDER BY p.{}", order.replace(", ", ", p.")));
                 let rows = qb.build().fetch_all(&mut *conn).await.map_err(db_err("list demands"))?;
                 let mut demands = rows.iter().map(demand_from_row).collect::<Result<Vec<_>>>()?;
                 if from_oldest {

@@ -239,7 +239,7 @@ macro_rules! sql_tasks {
                 qb.push(format!(" AND {t}id IN (SELECT task_id FROM task_parties WHERE unit_id = "))
                     .push_bind(u.0)
                     .push(format!(
-                        "{role} UNION SELECT task_id FROM task_parties WHERE group_id IS NOT NULL AND group_id IN \
+                        "{role} UNION ALL SELECT task_id FROM task_parties WHERE group_id IS NOT NULL AND group_id IN \
                          (SELECT group_id FROM unit_group_members WHERE unit_id = "
                     ))
                     .push_bind(u.0)
@@ -316,23 +316,29 @@ macro_rules! sql_tasks {
             }
         }
 
+        /// The tasks an audience of all units may not see, as a parenthesised list: the 涉密
+        /// ones that do not name `person` (by the partial index on 涉密 tasks).
+        fn push_hidden_from_all(qb: &mut QueryBuilder<'_, Db>, person: PersonId) {
+            qb.push(" (SELECT id FROM tasks WHERE classification = 'secret' AND COALESCE(leader_id, 0) <> ")
+                .push_bind(person.0)
+                .push(" AND COALESCE(responsible_person_id, 0) <> ")
+                .push_bind(person.0)
+                .push(")");
+        }
+
         /// The one visibility rule (`Audience::sees`) in SQL, as a condition on the task id in
         /// `column`: a task its units or their groups are a party of unless it is 涉密, and any
         /// task the person leads or is responsible for. Answered from the party rows (which carry
         /// their task's source and classification) and two indexes on the tasks, never by reading
         /// every task: for all units, every task but the 涉密 ones not naming the person; for some
         /// units, the list of the tasks they see, each part by its index — only of `sources`
-        /// when given, a hint for a list of one source such as the enterprise demands.
+        /// when given, a hint for a list of one source such as the enterprise demands. The parts
+        /// are joined with `UNION ALL`: a task in two parts is the same for `IN`, and the plan
+        /// need not make the list distinct first.
         fn push_audience(qb: &mut QueryBuilder<'_, Db>, a: &Audience, sources: &[duban_domain::task::Source], column: &str) {
             if a.all_units {
-                qb.push(format!(
-                    " {column} NOT IN (SELECT id FROM tasks WHERE classification = 'secret' \
-                     AND COALESCE(leader_id, 0) <> "
-                ))
-                .push_bind(a.person.0)
-                .push(" AND COALESCE(responsible_person_id, 0) <> ")
-                .push_bind(a.person.0)
-                .push(")");
+                qb.push(format!(" {column} NOT IN"));
+                push_hidden_from_all(qb, a.person);
                 return;
             }
             let units = |qb: &mut QueryBuilder<'_, Db>| {
@@ -355,15 +361,15 @@ macro_rules! sql_tasks {
             qb.push(")");
             open_parties(qb);
             qb.push(
-                " UNION SELECT task_id FROM task_parties WHERE group_id IS NOT NULL AND group_id IN \
+                " UNION ALL SELECT task_id FROM task_parties WHERE group_id IS NOT NULL AND group_id IN \
                  (SELECT group_id FROM unit_group_members WHERE unit_id IN (",
             );
             units(qb);
             qb.push("))");
             open_parties(qb);
-            qb.push(" UNION SELECT id FROM tasks WHERE leader_id = ")
+            qb.push(" UNION ALL SELECT id FROM tasks WHERE leader_id = ")
                 .push_bind(a.person.0)
-                .push(" UNION SELECT id FROM tasks WHERE responsible_person_id = ")
+                .push(" UNION ALL SELECT id FROM tasks WHERE responsible_person_id = ")
                 .push_bind(a.person.0)
                 .push(")");
         }
