@@ -25,7 +25,7 @@ use duban_domain::org::{NewPerson, Role, UnitDirectory};
 use duban_domain::policy::{ClockEvent, Policy};
 use duban_domain::task::{Party, Status};
 use duban_store::StoredTask;
-use duban_store_tests::bench::{Rng, peak_rss_mib, reset_peak};
+use duban_store_tests::bench::{Rng, peak_rss_mib, reset_peak, rss_now_mib};
 use duban_store_tests::{TestDb, suite};
 use jiff::{SignedDuration, Timestamp};
 use std::collections::BTreeMap;
@@ -93,8 +93,9 @@ async fn run(name: &str, db: TestDb, n: usize) {
         let t = Instant::now();
         let sum = duban.supervision().pass(at).await.unwrap();
         let took = t.elapsed();
+        let (anon, file) = rss_now_mib();
         println!(
-            "{name:>8} {label}: {:.1} s, peak RSS {:.0} MiB; {} open ({} red, {} yellow), {} notices, {} reminders, {} escalations, {} delivered",
+            "{name:>8} {label}: {:.1} s, peak RSS {:.0} MiB (now {anon:.0} own, {file:.0} mapped); {} open ({} red, {} yellow), {} notices, {} reminders, {} escalations, {} delivered",
             took.as_secs_f64(),
             peak_rss_mib(),
             sum.open_tasks,

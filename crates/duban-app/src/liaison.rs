@@ -219,6 +219,19 @@ fn missing_chunk(offset: i64, limit: i64, w_len: i64) -> (i64, i64) {
     (from, offset.saturating_add(limit) - from)
 }
 
+impl FlagRow {
+    /// A flag of a project, with its investment.
+    fn project(id: ProjectId, name: &str, investment: Yuan, flag: StewardFlag) -> Self {
+        FlagRow {
+            target: Target::Project(id),
+            name: name.to_string(),
+            investment: Some(investment.wan_label()),
+            label: flag.label(),
+            flag,
+        }
+    }
+}
+
 /// The liaison and steward service.
 pub struct Liaison {
     pub(crate) core: Arc<Core>,
@@ -482,14 +495,7 @@ impl Liaison {
         for (a, name, investment) in self.store.project_stewards(today, &tiers).await? {
             let Target::Project(id) = a.fields.target else { continue };
             for flag in project_flags(&self.policy, investment, true, &[&a]) {
-                let row = FlagRow {
-                    target: Target::Project(id),
-                    name: name.clone(),
-                    investment: Some(investment.wan_label()),
-                    label: flag.label(),
-                    flag,
-                };
-                wrong.push(((name.clone(), id.0, a.id), row));
+                wrong.push(((name.clone(), id.0, a.id), FlagRow::project(id, &name, investment, flag)));
             }
         }
         wrong.sort_by(|a, b| a.0.cmp(&b.0));
@@ -500,14 +506,7 @@ impl Liaison {
         let chunk = missing
             .into_iter()
             .map(|(id, name, investment)| {
-                let flag = StewardFlag::Missing;
-                let row = FlagRow {
-                    target: Target::Project(id),
-                    name: name.clone(),
-                    investment: Some(investment.wan_label()),
-                    label: flag.label(),
-                    flag,
-                };
+                let row = FlagRow::project(id, &name, investment, StewardFlag::Missing);
                 ((name, id.0, 0), row)
             })
             .collect();

@@ -248,48 +248,75 @@ macro_rules! sql_demands {
                     }
                 };
                 let mut conn = self.pool.acquire().await.map_err(db_err("acquire"))?;
-                let mut count = async |seen: Seen| -> Result<i64> {
+                let count = |seen: Seen| {
                     let mut qb = QueryBuilder::<Db>::new("SELECT COUNT(*)");
                     body(&mut qb, seen);
-                    qb.build_query_scalar().fetch_one(&mut *conn).await.map_err(db_err("count demands"))
+                    qb
                 };
-                // For all units and no filter on the task: all of them but the 涉密 ones not
-                // naming the viewer — counting those few and taking them from all is cheaper
-                // than checking every demand.
-                let total = if q.task.audience.as_ref().is_some_and(|a| a.all_units) && !join {
-                    count(Seen::Any).await? - count(Seen::Hidden).await?
-                } else {
-                    count(Seen::Visible).await?
-                };
-                let total = u64::try_from(total).unwrap_or(0);
-                // Newest first; a page past the middle is read from the oldest end, so that the
-                // last page costs what the first does. The page's ids are found first (a narrow
-                // sort), then its rows.
-                let offset = u64::try_from(window.offset()).unwrap_or(0);
-                let end = (offset + u64::from(window.per_page)).min(total);
-                let from_oldest = offset > total / 2;
-                let (order, skip, take) = if from_oldest {
-                    ("submitted_at, id", total - end, end.saturating_sub(offset))
-                } else {
-                    ("submitted_at DESC, id DESC", offset, u64::from(window.per_page))
-                };
+                // One page's rows: its ids first (a narrow sort), then the rows; `counted` adds
+                // the number of all matches to each row (a window over them).
                 let columns: Vec<String> = DEMAND_COLUMNS.split(", ").map(|c| format!("p.{c}")).collect();
-                let mut qb = QueryBuilder::<Db>::new(format!(
-                    "SELECT {} FROM demands p WHERE p.id IN (SELECT d.id",
-                    columns.join(", ")
-                ));
-                body(&mut qb, Seen::Visible);
-                qb.push(format!(" ORDER BY d.{}", order.replace(", ", ", d.")))
-                    .push(" LIMIT ")
-                    .push_bind(i64::try_from(take).unwrap_or(0))
-                    .push(" OFFSET ")
-                    .push_bind(i64::try_from(skip).unwrap_or(0))
-                    .push(format!(") ORDER BY p.{}", order.replace(", ", ", p.")));
-                let rows = qb.build().fetch_all(&mut *conn).await.map_err(db_err("list demands"))?;
-                let mut demands = rows.iter().map(demand_from_row).collect::<Result<Vec<_>>>()?;
-                if from_oldest {
-                    demands.reverse();
-                }
+                let page = |newest: bool, skip: u64, take: u64, counted: bool| {
+                    let order = if newest { "submitted_at DESC, id DESC" } else { "submitted_at, id" };
+                    let mut qb = QueryBuilder::<Db>::new(format!(
+                        "SELECT {}{} FROM demands p JOIN (SELECT d.id{}",
+                        columns.join(", "),
+                        if counted { ", w.matches" } else { "" },
+                        if counted { ", COUNT(*) OVER () AS matches" } else { "" },
+                    ));
+                    body(&mut qb, Seen::Visible);
+                    qb.push(format!(" ORDER BY d.{}", order.replace(", ", ", d.")))
+                        .push(" LIMIT ")
+                        .push_bind(i64::try_from(take).unwrap_or(0))
+                        .push(" OFFSET ")
+                        .push_bind(i64::try_from(skip).unwrap_or(0))
+                        .push(format!(") w ON w.id = p.id ORDER BY p.{}", order.replace(", ", ", p.")));
+                    qb
+                };
+                let fetch = |rows: Vec<DbRow>| rows.iter().map(demand_from_row).collect::<Result<Vec<_>>>();
+                let offset = u64::try_from(window.offset()).unwrap_or(0);
+                let per_page = u64::from(window.per_page);
+                let all_units = q.task.audience.as_ref().is_some_and(|a| a.all_units) && !join;
+                // An audience of some units starts from its tasks, so its page sorts every match:
+                // its first page and its count are one statement. (For all units the page
+                // follows the index of newest demands and stops after a page.)
+                let some_units = q.task.audience.as_ref().is_some_and(|a| !a.all_units);
+                let (total, demands) = if offset == 0 && some_units {
+                    let rows = page(true, 0, per_page, true).build().fetch_all(&mut *conn).await;
+                    let rows = rows.map_err(db_err("list demands"))?;
+                    let total: i64 = match rows.first() {
+                        Some(r) => r.try_get("matches").map_err(db_err("count demands"))?,
+                        None => 0,
+                    };
+                    (u64::try_from(total).unwrap_or(0), fetch(rows)?)
+                } else {
+                    // For all units and no filter on the task: all of them but the 涉密 ones not
+                    // naming the viewer — counting those few and taking them from all is cheaper
+                    // than checking every demand.
+                    let total: i64 = if all_units {
+                        let any: i64 = count(Seen::Any).build_query_scalar().fetch_one(&mut *conn).await.map_err(db_err("count demands"))?;
+                        let hidden: i64 = count(Seen::Hidden).build_query_scalar().fetch_one(&mut *conn).await.map_err(db_err("count demands"))?;
+                        any - hidden
+                    } else {
+                        count(Seen::Visible).build_query_scalar().fetch_one(&mut *conn).await.map_err(db_err("count demands"))?
+                    };
+                    let total = u64::try_from(total).unwrap_or(0);
+                    // Newest first; a page past the middle is read from the oldest end, so that
+                    // the last page costs what the first does.
+                    let end = (offset + per_page).min(total);
+                    let from_oldest = offset > total / 2;
+                    let mut qb = if from_oldest {
+                        page(false, total - end, end.saturating_sub(offset), false)
+                    } else {
+                        page(true, offset, per_page, false)
+                    };
+                    let rows = qb.build().fetch_all(&mut *conn).await.map_err(db_err("list demands"))?;
+                    let mut demands = fetch(rows)?;
+                    if from_oldest {
+                        demands.reverse();
+                    }
+                    (total, demands)
+                };
                 // The page's tasks, by key, in one read.
                 let ids: Vec<i64> = demands.iter().filter_map(|d| d.task_id).map(|t| t.0).collect();
                 let mut tasks: HashMap<TaskId, Task> = HashMap::new();

@@ -187,6 +187,10 @@ pub fn task_row(t: &duban_store::StoredTask) -> [(&'static str, TaskValue); 22] 
     ]
 }
 
+/// How many task ids one statement that reads parties binds (SQLite takes at most 32,766 bound
+/// values, PostgreSQL 65,535; a snapshot reads every task).
+pub const PARTY_IDS_PER_QUERY: usize = 10_000;
+
 pub const TASK_COLUMNS: &str = "id, ledger_id, parent_id, number, title, body, section, source, leader_id, \
     responsible_person_id, deadline, milestones, targets, work_standard, priority, complexity, \
     classification, status, received_at, clock, due_at, warn_at, created_at, updated_at, version";

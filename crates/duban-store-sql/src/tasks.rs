@@ -56,24 +56,26 @@ macro_rules! sql_tasks {
         /// The tasks of some rows of `tasks`, with their parties (read on the same connection).
         async fn tasks_from_rows(conn: &mut <Db as sqlx::Database>::Connection, rows: &[DbRow]) -> Result<Vec<Task>> {
             let mut items = rows.iter().map(task_from_row).collect::<Result<Vec<_>>>()?;
-            attach_parties(&mut *conn, &mut items).await?;
+            attach_parties(conn, &mut items).await?;
             Ok(items)
         }
 
         /// Fills in the lead and cooperating parties of loaded tasks.
-        async fn attach_parties<'e, E>(ex: E, tasks: &mut [Task]) -> Result<()>
-        where
-            E: sqlx::Executor<'e, Database = Db>,
-        {
+        async fn attach_parties(conn: &mut <Db as sqlx::Database>::Connection, tasks: &mut [Task]) -> Result<()> {
             if tasks.is_empty() {
                 return Ok(());
             }
-            let mut qb = QueryBuilder::<Db>::new(
-                "SELECT task_id, role, unit_id, group_id FROM task_parties WHERE task_id IN (",
-            );
-            push_list(&mut qb, tasks.iter().map(|t| t.id.0));
-            qb.push(") ORDER BY task_id, role, position");
-            let rows = qb.build().fetch_all(ex).await.map_err(db_err("load parties"))?;
+            // A few thousand ids a statement: SQLite takes at most 32,766 bound values and
+            // PostgreSQL 65,535, and a snapshot reads every task.
+            let mut rows = Vec::new();
+            for chunk in tasks.chunks(PARTY_IDS_PER_QUERY) {
+                let mut qb = QueryBuilder::<Db>::new(
+                    "SELECT task_id, role, unit_id, group_id FROM task_parties WHERE task_id IN (",
+                );
+                push_list(&mut qb, chunk.iter().map(|t| t.id.0));
+                qb.push(") ORDER BY task_id, role, position");
+                rows.extend(qb.build().fetch_all(&mut *conn).await.map_err(db_err("load parties"))?);
+            }
             let index: HashMap<i64, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id.0, i)).collect();
             let g = db_err("read parties");
             for r in rows {

@@ -14,7 +14,7 @@ use duban_domain::org::UnitDirectory;
 use duban_domain::policy::ClockEvent;
 use duban_domain::task::{Light, Party, Status};
 use duban_store::{PartyRef, ScheduleInstants, Store, StoredTask, TaskQuery, TaskSort};
-use duban_store_tests::bench::{Rng, peak_rss_mib};
+use duban_store_tests::bench::{Rng, peak_rss_mib, rss_now_mib};
 use duban_store_tests::{TestDb, suite};
 use jiff::{SignedDuration, Timestamp};
 use std::collections::BTreeMap;
@@ -66,7 +66,8 @@ async fn run(name: &str, db: TestDb, n: usize) {
     let analyze = if name == "postgres" { "VACUUM ANALYZE" } else { "ANALYZE" };
     db.raw_execute(analyze).await.unwrap();
     measure(s, name, "after (VACUUM) ANALYZE", now).await;
-    println!("{name:>8}: peak RSS {:.0} MiB", peak_rss_mib());
+    let (anon, file) = rss_now_mib();
+    println!("{name:>8}: peak RSS {:.0} MiB; now {anon:.0} MiB own, {file:.0} MiB mapped files", peak_rss_mib());
     db.finish().await;
 }
 

@@ -255,7 +255,8 @@ macro_rules! behaviour_suite {
             an_imported_list_updates_listed_codes_and_is_written_whole_or_not_at_all,
             the_demand_page_filters_by_the_task_audience_in_sql,
             liaison_coverage_and_steward_flags_are_counted_in_sql,
-            the_assignment_list_and_the_steward_flags_are_paged_in_sql
+            the_assignment_list_and_the_steward_flags_are_paged_in_sql,
+            every_task_is_read_with_its_parties_past_the_bind_limit
         );
     };
     (@each $factory:path; $($name:ident),+ $(,)?) => {
@@ -302,6 +303,21 @@ pub mod bench {
             .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.to_string()))
             .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
             .map_or(f64::NAN, |kb| kb / 1024.0)
+    }
+
+    /// The resident memory now, in MiB: the process's own (RssAnon) and the pages of files it
+    /// maps (RssFile) — with SQLite, the database file, which every connection maps (up to
+    /// 256 MiB each; the OS's page cache, shared, and counted once per mapping).
+    pub fn rss_now_mib() -> (f64, f64) {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+                .map_or(f64::NAN, |kb| kb / 1024.0)
+        };
+        (field("RssAnon:"), field("RssFile:"))
     }
 
     /// Resets the peak to the current resident memory (Linux 4.0+: writing 5 to clear_refs).

@@ -2365,3 +2365,32 @@ pub async fn the_assignment_list_and_the_steward_flags_are_paged_in_sql(db: &Tes
     let below: Vec<i64> = s.project_stewards(on, &tiers).await.unwrap().iter().map(|(a, _, _)| a.id).collect();
     assert_eq!(below, vec![bare.id], "one tier: 正科级 fits");
 }
+
+/// Reading every task with its parties (the snapshot the whole-ledger pages start from) binds
+/// the task ids a few thousand to a statement: more than SQLite's 32,766 bound values at once
+/// failed, so the office's pages failed on a ledger of more than that many tasks.
+pub async fn every_task_is_read_with_its_parties_past_the_bind_limit(db: &TestDb) {
+    let s = &*db.store;
+    let a = s.create_unit(&unit("全量甲局", &[]), crate::at()).await.unwrap().id;
+    let b = s.create_unit(&unit("全量乙局", &[]), crate::at()).await.unwrap().id;
+    let n = 33_000;
+    let tasks: Vec<StoredTask> = (0..n)
+        .map(|i| {
+            let mut x = task(&format!("全量{i}"), vec![Party::Unit(if i % 2 == 0 { a } else { b })]);
+            x.fields.cooperating = vec![Party::Unit(if i % 2 == 0 { b } else { a })];
+            x
+        })
+        .collect();
+    let at = t("2026-03-02T01:00:00Z");
+    assert_eq!(s.insert_tasks(&tasks, at).await.unwrap(), n as u64);
+    let all = s.tasks_changed_since(Timestamp::UNIX_EPOCH).await.unwrap();
+    assert_eq!(all.len(), n);
+    for (i, x) in all.iter().enumerate() {
+        let (lead, coop) = if i % 2 == 0 { (a, b) } else { (b, a) };
+        assert_eq!(
+            (x.fields.lead.as_slice(), x.fields.cooperating.as_slice()),
+            (&[Party::Unit(lead)][..], &[Party::Unit(coop)][..]),
+            "task {i}"
+        );
+    }
+}

@@ -19,7 +19,7 @@
 
 use super::errors::render;
 use super::paging::{Pager, page_size};
-use super::{AppState, Fields, Nav, Viewer, WebError, see_other};
+use super::{AppState, Fields, Nav, Viewer, WebError, see_other, urlencoded};
 use crate::http::list::page_number;
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
@@ -93,19 +93,6 @@ struct AssignForm {
     enterprise_id: Option<i64>,
     project: String,
     project_id: Option<i64>,
-}
-
-/// `%`-escapes a query-string value.
-fn urlencoded(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 fn done_text(done: &str) -> Option<&'static str> {

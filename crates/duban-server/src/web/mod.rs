@@ -203,6 +203,19 @@ async fn js() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], JS)
 }
 
+/// `%`-escapes a value for a query string (the unreserved characters stay as they are).
+pub fn urlencoded(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// A 303 to a page, after a form has done its work.
 pub fn see_other(path: &str) -> Response {
     let mut resp = Redirect::to(path).into_response();

@@ -11,7 +11,7 @@
 
 use super::errors::render;
 use super::paging::{Pager, page_size};
-use super::{AppState, Fields, Nav, Viewer, WebError, see_other};
+use super::{AppState, Fields, Nav, Viewer, WebError, see_other, urlencoded};
 use crate::http::upload::attachment_disposition;
 use askama::Template;
 use axum::extract::{Form, Path, Query, Request, State};
@@ -54,7 +54,7 @@ impl ListParams {
         let mut parts = Vec::new();
         for (k, v) in [("q", &self.q), ("scale", &self.scale), ("unit", &self.unit), ("enterprise", &self.enterprise)] {
             if !v.trim().is_empty() {
-                parts.push(format!("{k}={}", urlencoding(v.trim())));
+                parts.push(format!("{k}={}", urlencoded(v.trim())));
             }
         }
         parts.join("&")
@@ -89,18 +89,6 @@ impl ListParams {
             limit: i64::from(per),
         }
     }
-}
-
-fn urlencoding(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 fn done_text(done: &str) -> Option<String> {
