@@ -421,12 +421,6 @@ impl Liaison {
         Ok(rows.into_iter().map(|r| self.row(today, r)).collect())
     }
 
-    /// Liaison coverage: 全覆盖 of key enterprises, the first page of the gaps, and this
-    /// period's visits per liaison and per unit. Counted in SQL.
-    pub async fn coverage(&self, actor: &Actor) -> Result<Coverage, Error> {
-        self.coverage_page(actor, 0).await
-    }
-
     /// Liaison coverage with the gaps from `offset` ([`GAP_PAGE`] of them, by name).
     pub async fn coverage_page(&self, actor: &Actor, offset: i64) -> Result<Coverage, Error> {
         actor.require_signed_in()?;

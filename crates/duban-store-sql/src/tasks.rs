@@ -214,19 +214,15 @@ macro_rules! sql_tasks {
             Ok(())
         }
 
+        /// The task list's filters, after a `WHERE`.
         fn push_task_filters(qb: &mut QueryBuilder<'_, Db>, q: &TaskQuery) {
-            push_task_filters_as(qb, q, "");
+            qb.push(" WHERE ");
+            push_task_conditions(qb, q, "");
         }
 
         /// The task list's filters over the tasks table under the prefix `t` ("" or "t.", when it
-        /// is joined under that alias), after a `WHERE`.
-        fn push_task_filters_as(qb: &mut QueryBuilder<'_, Db>, q: &TaskQuery, t: &str) {
-            qb.push(" WHERE ");
-            push_task_conditions(qb, q, t);
-        }
-
-        /// The conditions of [`push_task_filters_as`] without the `WHERE`, as one conjunction
-        /// ("1 = 1 AND …"), to be nested in a larger condition.
+        /// is joined under that alias), as one conjunction ("1 = 1 AND …") to nest in a larger
+        /// condition.
         fn push_task_conditions(qb: &mut QueryBuilder<'_, Db>, q: &TaskQuery, t: &str) {
             qb.push("1 = 1");
             if let Some(l) = q.ledger_id {
